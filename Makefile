@@ -1,0 +1,45 @@
+# Thin wrapper around CMake (as neovim does). The build lives in build/.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+RWB_DEMO ?= examples/demo-crate
+
+.PHONY: all deps configure run test asan asan-test fuzz install clean bench docs
+
+all: deps configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@sh scripts/install-deps.sh
+
+configure:
+	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+run: all
+	@sh scripts/demo-repo.sh $(RWB_DEMO)
+	./$(BUILD)/rwb --repo $(RWB_DEMO)
+
+test: all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan: deps
+	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRWB_SANITIZE=ON -DCMAKE_C_COMPILER=clang
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+asan-test: asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	@test -f build-fuzz/CMakeCache.txt || cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DRWB_FUZZ=ON -DCMAKE_C_COMPILER=clang
+	cmake --build build-fuzz -j $(JOBS)
+	sh scripts/run-fuzzers.sh build-fuzz $${FUZZ_SECONDS:-10}
+
+install: all
+	cmake --install $(BUILD)
+
+docs: all
+	./$(BUILD)/rwb /help --markdown > docs/commands.md
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -1,0 +1,158 @@
+/*
+ * cli.c - the command-line front end of the registry.
+ *
+ * Never: print anything but the one JSON document on stdout with --json
+ * (human text and live job output go to stderr then).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+#include "cmdline.h"
+#include "error.h"
+#include "registry.h"
+#include "store.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static void write_result_file(const char *path, const cJSON *result)
+{
+	char *text, *tmp;
+	FILE *f;
+
+	if (!path)
+		return;
+	text = result ? cJSON_PrintUnformatted(result) : NULL;
+	tmp = xasprintf("%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f) {
+		fputs(text ? text : "{}", f);
+		fputc('\n', f);
+		if (fclose(f) == 0)
+			rename(tmp, path);
+	}
+	free(tmp);
+	cJSON_free(text);
+}
+
+static void emit(const struct cli_options *o, struct cmd_ctx *ctx, int status)
+{
+	if (status != 0 && ctx->error) {
+		cmd_error_json(ctx);
+		if (!o->json)
+			fprintf(stderr, "rwb: %s\n", ctx->error);
+	}
+	if (o->json) {
+		char *text;
+		if (!ctx->result)
+			ctx->result = cJSON_CreateObject();
+		text = cJSON_PrintUnformatted(ctx->result);
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		cJSON_free(text);
+		if (ctx->out.len && status == 0)
+			fputs(strbuf_str(&ctx->out), stderr);
+	} else if (ctx->out.len) {
+		fputs(strbuf_str(&ctx->out), stdout);
+	} else if (status == 0 && ctx->result) {
+		char *text = cJSON_Print(ctx->result);
+		puts(text);
+		cJSON_free(text);
+	}
+	write_result_file(o->result_file, ctx->result);
+	fflush(stdout);
+}
+
+static char *joined_line(int argc, char **argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strbuf_addc(&sb, ' ');
+		cmdline_quote(&sb, argv[i]);
+	}
+	return strbuf_detach(&sb);
+}
+
+static char *args_json(int argc, char **argv)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char *text, *copy;
+
+	for (int i = 1; i < argc; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(argv[i]));
+	text = cJSON_PrintUnformatted(arr);
+	copy = xstrdup(text);
+	cJSON_free(text);
+	cJSON_Delete(arr);
+	return copy;
+}
+
+int cli_run(const struct cli_options *o, int argc, char **argv)
+{
+	struct cmd_ctx ctx;
+	struct cmd_args args;
+	struct strbuf err = STRBUF_INIT;
+	struct store *store = NULL;
+	int status, rc;
+	int64_t job_id = 0;
+
+	cmd_ctx_init(&ctx);
+	ctx.json = o->json;
+	ctx.repo = o->repo;
+	ctx.argv0 = o->argv0;
+	ctx.yes = o->yes;
+	ctx.stream = stderr;
+	rc = cmdline_parse(&args, argc, argv, &err);
+	if (rc) {
+		cmd_fail(&ctx, rc, "%s", strbuf_str(&err));
+		strbuf_free(&err);
+		status = rwb_exit_status(rc);
+		emit(o, &ctx, status);
+		cmd_ctx_release(&ctx);
+		return status;
+	}
+	if (!(args.def->traits & CMD_NO_STORE)) {
+		char *path = NULL, msg[600];
+		bool is_explicit;
+		rc = store_resolve_path(&path, &is_explicit, o->db_path);
+		if (rc) {
+			cmd_fail(&ctx, rc, "cannot find a place for the store: set HOME, RWB_DB or --db");
+		} else {
+			rc = store_open(&store, path, is_explicit, msg, sizeof(msg));
+			if (rc)
+				cmd_fail(&ctx, rc, "%s", msg);
+		}
+		free(path);
+		if (rc) {
+			status = rwb_exit_status(rc);
+			emit(o, &ctx, status);
+			cmd_args_release(&args);
+			cmd_ctx_release(&ctx);
+			return status;
+		}
+		char *aj = args_json(argc, argv);
+		store_job_begin(store, &job_id, args.def->name, aj, o->repo);
+		free(aj);
+	}
+	ctx.store = store;
+	status = cmd_execute(&ctx, &args);
+	if (store) {
+		struct rusage ru;
+		char *line = joined_line(argc, argv);
+		getrusage(RUSAGE_CHILDREN, &ru);
+		store_job_end(store, job_id, status, ru.ru_maxrss,
+			      (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+			      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
+		store_history_add(store, line, status);
+		free(line);
+	}
+	emit(o, &ctx, status);
+	cmd_args_release(&args);
+	cmd_ctx_release(&ctx);
+	store_free(store);
+	return status;
+}

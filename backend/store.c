@@ -1,0 +1,568 @@
+/*
+ * store.c - opening, checking and migrating the shared SQLite store.
+ *
+ * Design: one connection per process, WAL journal, 5 s busy timeout, and
+ * IMMEDIATE write transactions retried on SQLITE_BUSY, so concurrent rwb
+ * processes serialise their writes instead of failing. The file is created
+ * by open(2) with mode 0600 before SQLite sees it, and its folder with 0700.
+ *
+ * Never: overwrite or "repair" a file that is not ours, is corrupt, or has a
+ * newer schema; run a migration outside a transaction.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "store.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+int64_t store_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void seterr(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void seterr(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+}
+
+int store_resolve_path(char **out, bool *is_explicit, const char *explicit_path)
+{
+	const char *env;
+
+	*out = NULL;
+	*is_explicit = false;
+	if (explicit_path && *explicit_path) {
+		*out = xstrdup(explicit_path);
+		*is_explicit = true;
+		return RWB_OK;
+	}
+	env = getenv("RWB_DB");
+	if (env && *env) {
+		*out = xstrdup(env);
+		*is_explicit = true;
+		return RWB_OK;
+	}
+	env = getenv("XDG_DATA_HOME");
+	if (env && *env == '/') {
+		*out = xasprintf("%s/rwb/rwb.db", env);
+		return RWB_OK;
+	}
+	env = getenv("HOME");
+	if (!env || !*env)
+		return RWB_EENV;
+	*out = xasprintf("%s/.local/share/rwb/rwb.db", env);
+	return RWB_OK;
+}
+
+/* mkdir -p for the folder holding path, new folders with mode 0700. */
+static int make_parent_dirs(const char *path, char *errbuf, size_t n)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int rc = RWB_OK;
+
+	if (!slash || slash == dir) {
+		free(dir);
+		return RWB_OK;
+	}
+	*slash = '\0';
+	for (char *p = dir + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+				seterr(errbuf, n, "cannot create folder %s: %s", dir, strerror(errno));
+				rc = errno == EACCES || errno == EROFS ? RWB_EPERM : RWB_EIO;
+				*p = saved;
+				break;
+			}
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+static int query_int(sqlite3 *db, const char *sql, int64_t *value)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*value = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			*value = 0;
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_error(struct store *s, int sqlite_rc)
+{
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sqlite_rc);
+
+	if (s)
+		snprintf(s->errmsg, sizeof(s->errmsg), "store %s: %s",
+			 s->path ? s->path : "", msg);
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return RWB_ECORRUPT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return RWB_EBUSY;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_AUTH:
+		return RWB_EPERM;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+		return RWB_EIO;
+	case SQLITE_NOMEM:
+		return RWB_ENOMEM;
+	default:
+		return RWB_ESTORE;
+	}
+}
+
+int store_exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? RWB_OK : store_error(s, rc);
+}
+
+int store_prepare(struct store *s, sqlite3_stmt **stmt, const char *sql)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL);
+
+	return rc == SQLITE_OK ? RWB_OK : store_error(s, rc);
+}
+
+int store_write_begin(struct store *s)
+{
+	for (int attempt = 0; ; attempt++) {
+		int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return RWB_OK;
+		if ((rc & 0xff) != SQLITE_BUSY || attempt >= 20)
+			return store_error(s, rc);
+		/* the busy handler already waited; back off a little more */
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+int store_write_commit(struct store *s)
+{
+	for (int attempt = 0; ; attempt++) {
+		int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return RWB_OK;
+		if ((rc & 0xff) != SQLITE_BUSY || attempt >= 20) {
+			int err = store_error(s, rc);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return err;
+		}
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+void store_write_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int module_version(struct store *s, const char *name, int *version)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "SELECT version FROM rwb_schema WHERE module = ?1");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? RWB_OK : store_error(s, rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int migrate_module(struct store *s, const struct store_module *m,
+			  char *errbuf, size_t n)
+{
+	int have, rc, latest = m->count ? m->migrations[m->count - 1].version : 0;
+
+	rc = module_version(s, m->name, &have);
+	if (rc)
+		return rc;
+	if (have > latest) {
+		seterr(errbuf, n, "store %s has %s schema version %d; this rwb knows up to %d "
+		       "(upgrade rwb; the store was not changed)", s->path, m->name, have, latest);
+		return RWB_ENEWER;
+	}
+	for (int i = 0; i < m->count; i++) {
+		const struct store_migration *mig = &m->migrations[i];
+		sqlite3_stmt *st = NULL;
+
+		if (mig->version <= have)
+			continue;
+		rc = store_write_begin(s);
+		if (rc)
+			return rc;
+		/* another process may have migrated while we waited for the lock */
+		rc = module_version(s, m->name, &have);
+		if (rc == RWB_OK && mig->version <= have) {
+			store_write_rollback(s);
+			continue;
+		}
+		if (rc == RWB_OK)
+			rc = store_exec(s, mig->sql);
+		if (rc == RWB_OK)
+			rc = store_prepare(s, &st, "INSERT INTO rwb_schema(module, version) VALUES(?1, ?2) "
+					   "ON CONFLICT(module) DO UPDATE SET version = excluded.version");
+		if (rc == RWB_OK) {
+			sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, mig->version);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = store_error(s, sqlite3_errcode(s->db));
+			sqlite3_finalize(st);
+		}
+		if (rc == RWB_OK)
+			rc = store_write_commit(s);
+		if (rc) {
+			store_write_rollback(s);
+			seterr(errbuf, n, "migrating %s schema to version %d: %s", m->name,
+			       mig->version, s->errmsg);
+			return rc;
+		}
+		have = mig->version;
+	}
+	return RWB_OK;
+}
+
+/* Checks that an existing file is an SQLite database we may use. */
+static int check_existing(const char *path, const struct stat *stp, bool is_explicit,
+			  char *errbuf, size_t n)
+{
+	char header[16];
+	int fd;
+	ssize_t got;
+
+	if (!S_ISREG(stp->st_mode)) {
+		seterr(errbuf, n, "store %s is not a regular file", path);
+		return RWB_ECORRUPT;
+	}
+	if (stp->st_uid != getuid() && !is_explicit) {
+		seterr(errbuf, n, "store %s belongs to another user; name it with --db to share it "
+		       "on purpose", path);
+		return RWB_EPERM;
+	}
+	if (stp->st_size == 0)
+		return RWB_OK;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		seterr(errbuf, n, "cannot read store %s: %s", path, strerror(errno));
+		return errno == EACCES ? RWB_EPERM : RWB_EIO;
+	}
+	got = read(fd, header, sizeof(header));
+	close(fd);
+	if (got != (ssize_t)sizeof(header) || memcmp(header, "SQLite format 3", 16) != 0) {
+		seterr(errbuf, n, "%s is not an rwb store (not an SQLite database); "
+		       "it was left untouched", path);
+		return RWB_ECORRUPT;
+	}
+	return RWB_OK;
+}
+
+static int configure(struct store *s, char *errbuf, size_t n)
+{
+	int64_t app_id = 0, tables = 0;
+	int rc;
+
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	rc = query_int(s->db, "PRAGMA application_id", &app_id);
+	if (rc == SQLITE_OK)
+		rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables);
+	if (rc != SQLITE_OK) {
+		int err = store_error(s, rc);
+		seterr(errbuf, n, "%s is not a readable rwb store (%s); it was left untouched",
+		       s->path, sqlite3_errmsg(s->db));
+		return err == RWB_EBUSY ? err : RWB_ECORRUPT;
+	}
+	if (app_id != STORE_APPLICATION_ID && (app_id != 0 || tables != 0)) {
+		seterr(errbuf, n, "%s is an SQLite database but not an rwb store; it was left untouched",
+		       s->path);
+		return RWB_ECORRUPT;
+	}
+	rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+				  NULL, NULL, NULL);
+	if (rc == SQLITE_OK && app_id == 0) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
+		rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "CREATE TABLE IF NOT EXISTS rwb_schema("
+				  "module TEXT PRIMARY KEY, version INTEGER NOT NULL)", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int err = store_error(s, rc);
+		seterr(errbuf, n, "cannot set up store %s: %s", s->path, sqlite3_errmsg(s->db));
+		return err;
+	}
+	return RWB_OK;
+}
+
+int store_open(struct store **out, const char *path, bool is_explicit, char *errbuf, size_t n)
+{
+	struct store *s;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if (errbuf && n)
+		errbuf[0] = '\0';
+	if (stat(path, &st) == 0) {
+		rc = check_existing(path, &st, is_explicit, errbuf, n);
+		if (rc)
+			return rc;
+	} else if (errno == ENOENT) {
+		int fd;
+		rc = make_parent_dirs(path, errbuf, n);
+		if (rc)
+			return rc;
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			seterr(errbuf, n, "cannot create store %s: %s", path, strerror(errno));
+			return errno == EACCES || errno == EROFS ? RWB_EPERM : RWB_EIO;
+		}
+		if (fd >= 0)
+			close(fd);
+	} else {
+		seterr(errbuf, n, "cannot use store %s: %s", path, strerror(errno));
+		return errno == EACCES ? RWB_EPERM : RWB_EIO;
+	}
+
+	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		seterr(errbuf, n, "cannot open store %s: %s", path,
+		       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		rc = store_error(s, rc);
+		store_free(s);
+		return rc;
+	}
+	sqlite3_extended_result_codes(s->db, 0);
+	rc = configure(s, errbuf, n);
+	for (int i = 0; rc == RWB_OK && store_modules[i]; i++)
+		rc = migrate_module(s, store_modules[i], errbuf, n);
+	if (rc) {
+		if (errbuf && n && !errbuf[0])
+			seterr(errbuf, n, "%s", s->errmsg[0] ? s->errmsg : rwb_strerror(rc));
+		store_free(s);
+		return rc;
+	}
+	store_changed(s);
+	*out = s;
+	return RWB_OK;
+}
+
+void store_free(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+int store_changed(struct store *s)
+{
+	int64_t v = 0;
+
+	if (query_int(s->db, "PRAGMA data_version", &v) != SQLITE_OK)
+		return 0;
+	if (v != s->data_version) {
+		s->data_version = v;
+		return 1;
+	}
+	return 0;
+}
+
+int store_setting_get(struct store *s, const char *key, char **value)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "SELECT value FROM settings WHERE key = ?1");
+
+	*value = NULL;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		*value = xstrdup(v ? v : "");
+		rc = RWB_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? RWB_ENOTFOUND : store_error(s, rc);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_setting_set(struct store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "INSERT INTO settings(key, value) VALUES(?1, ?2) "
+			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_history_add(struct store *s, const char *line, int exit_status)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "INSERT INTO history(line, ts, exit_status) VALUES(?1, ?2, ?3)");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, line, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, store_now_ms());
+	sqlite3_bind_int(st, 3, exit_status);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_history_each(struct store *s, int limit,
+		       int (*cb)(void *data, int64_t id, const char *line), void *data)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "SELECT id, line FROM history ORDER BY id DESC LIMIT ?1");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 1);
+		if (cb(data, sqlite3_column_int64(st, 0), line ? line : ""))
+			break;
+	}
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? RWB_OK : store_error(s, rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_history_search(struct store *s, const char *query, int skip, char **line)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "SELECT line, max(id) AS m FROM history WHERE instr(line, ?1) > 0 "
+			       "GROUP BY line ORDER BY m DESC LIMIT 1 OFFSET ?2");
+
+	*line = NULL;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, skip);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*line = xstrdup((const char *)sqlite3_column_text(st, 0));
+		rc = RWB_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? RWB_ENOTFOUND : store_error(s, rc);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_job_begin(struct store *s, int64_t *id, const char *name,
+		    const char *args_json, const char *repo)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "INSERT INTO jobs(name, args, repo, started_at) "
+			       "VALUES(?1, ?2, ?3, ?4)");
+
+	*id = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, args_json ? args_json : "[]", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, repo ? repo : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, store_now_ms());
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		*id = sqlite3_last_insert_rowid(s->db);
+		rc = RWB_OK;
+	} else {
+		rc = store_error(s, rc);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_job_end(struct store *s, int64_t id, int exit_status,
+		  int64_t peak_rss_kb, int64_t cpu_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "UPDATE jobs SET ended_at = ?2, exit_status = ?3, "
+			       "duration_ms = ?2 - started_at, peak_rss_kb = ?4, cpu_ms = ?5 WHERE id = ?1");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, store_now_ms());
+	sqlite3_bind_int(st, 3, exit_status);
+	if (peak_rss_kb >= 0)
+		sqlite3_bind_int64(st, 4, peak_rss_kb);
+	if (cpu_ms >= 0)
+		sqlite3_bind_int64(st, 5, cpu_ms);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,99 @@
+/*
+ * store.h - the one SQLite store every rwb process shares.
+ *
+ * store_open() finds or creates the file (path rules and 0600/0700 modes of
+ * cli.md), checks that it is an rwb store (application_id), turns on WAL,
+ * a busy timeout and foreign keys, and applies each module's schema
+ * migrations, one transaction each. It never overwrites a file that is not
+ * an rwb store, is corrupt, or comes from a newer rwb: those are refused
+ * with RWB_ECORRUPT / RWB_ENEWER and a message.
+ *
+ * Writes are short IMMEDIATE transactions (store_write_begin/commit) so two
+ * processes never deadlock on a read-to-write upgrade; WAL keeps long reads
+ * from blocking writers. store_changed() tells a front end that another
+ * process wrote (PRAGMA data_version) so it can refresh what it shows.
+ */
+#ifndef RWB_STORE_H
+#define RWB_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <sqlite3.h>
+
+#define STORE_APPLICATION_ID 0x52574221 /* "RWB!" */
+
+struct store {
+	sqlite3 *db;            /* owned */
+	char *path;             /* owned; the file's path */
+	int64_t data_version;   /* last PRAGMA data_version seen by store_changed */
+	char errmsg[512];       /* the last error's message */
+};
+
+/* One schema step of one module. */
+struct store_migration {
+	int version;            /* 1, 2, ... in order */
+	const char *sql;        /* statements run in one transaction */
+};
+
+/* A module's schema: its name and its migrations in version order. */
+struct store_module {
+	const char *name;
+	const struct store_migration *migrations;
+	int count;
+};
+
+/* The modules store_open() migrates, in order (defined in schema.c). */
+extern const struct store_module *const store_modules[];
+
+/*
+ * Resolves the store path: explicit (from --db) > $RWB_DB >
+ * $XDG_DATA_HOME/rwb/rwb.db > ~/.local/share/rwb/rwb.db. *out is allocated.
+ * *is_explicit is set when the user named the file (--db or RWB_DB).
+ */
+int store_resolve_path(char **out, bool *is_explicit, const char *explicit_path);
+
+/* Opens (creating when missing) and migrates the store at path. On error
+ * *out is NULL and errbuf (size n) holds one clear line. */
+int store_open(struct store **out, const char *path, bool is_explicit,
+	       char *errbuf, size_t n);
+void store_free(struct store *s);
+
+/* Runs SQL with no results; on error sets s->errmsg and returns RWB_ESTORE. */
+int store_exec(struct store *s, const char *sql);
+/* Prepares one statement; RWB_ESTORE with s->errmsg on error. */
+int store_prepare(struct store *s, sqlite3_stmt **stmt, const char *sql);
+/* BEGIN IMMEDIATE, retrying while another process holds the write lock. */
+int store_write_begin(struct store *s);
+int store_write_commit(struct store *s);
+void store_write_rollback(struct store *s);
+/* Maps an SQLite result code to an RWB code and records the message. */
+int store_error(struct store *s, int sqlite_rc);
+
+/* 1 when another connection changed the store since the last call, else 0. */
+int store_changed(struct store *s);
+
+/* Settings: a small key/value table. get returns RWB_ENOTFOUND when unset. */
+int store_setting_get(struct store *s, const char *key, char **value);
+int store_setting_set(struct store *s, const char *key, const char *value);
+
+/* Command history shared by every rwb on the store. */
+int store_history_add(struct store *s, const char *line, int exit_status);
+/* Calls cb for the newest `limit` lines, newest first; stops when cb returns non-zero. */
+int store_history_each(struct store *s, int limit,
+		       int (*cb)(void *data, int64_t id, const char *line), void *data);
+
+/* The skip-th newest distinct history line containing query (Ctrl-R);
+ * RWB_ENOTFOUND when there is none. *line is allocated. */
+int store_history_search(struct store *s, const char *query, int skip, char **line);
+
+/* Jobs: every command run. */
+int store_job_begin(struct store *s, int64_t *id, const char *name,
+		    const char *args_json, const char *repo);
+int store_job_end(struct store *s, int64_t id, int exit_status,
+		  int64_t peak_rss_kb, int64_t cpu_ms);
+
+/* Milliseconds since the epoch (the store's time unit). */
+int64_t store_now_ms(void);
+
+#endif

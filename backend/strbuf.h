@@ -1,0 +1,34 @@
+/*
+ * strbuf.h - a growable, always NUL-terminated byte buffer.
+ *
+ * A zeroed struct strbuf is an empty buffer; strbuf_free() returns it to
+ * that state. The buffer may hold NUL bytes; len counts them.
+ */
+#ifndef RWB_STRBUF_H
+#define RWB_STRBUF_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+struct strbuf {
+	char *buf;   /* owned; NULL or NUL-terminated at len */
+	size_t len;  /* bytes in use, without the terminating NUL */
+	size_t cap;  /* bytes allocated */
+};
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+/* The contents as a C string ("" for an empty buffer); stays owned by sb. */
+const char *strbuf_str(const struct strbuf *sb);
+/* Hands the contents to the caller (never NULL) and empties sb. */
+char *strbuf_detach(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * xalloc.h - allocation that never returns NULL.
+ *
+ * Allocation failure is not a user error: rwb cannot go on, so the fatal
+ * path runs the hook the front end installed (the TUI restores the terminal
+ * with endwin()) and aborts, as htop's fail() does.
+ */
+#ifndef RWB_XALLOC_H
+#define RWB_XALLOC_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Called once before abort() on a fatal error (allocation failure, broken
+ * invariant). The TUI sets it to restore the terminal. */
+void xalloc_set_fatal_hook(void (*hook)(void));
+/* Print the message, run the hook, abort. */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif

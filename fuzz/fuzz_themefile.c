@@ -1,0 +1,16 @@
+/*
+ * fuzz_themefile.c - the theme file reader.
+ */
+#include "themefile.h"
+
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct theme t;
+	char err[256];
+
+	themefile_builtin(&t, "default");
+	themefile_parse(&t, (const char *)data, size, "fuzz.theme", err, sizeof(err));
+	return 0;
+}

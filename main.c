@@ -1,0 +1,161 @@
+/*
+ * main.c - rwb: parse the global options, then hand over to the TUI, the
+ * command line (one slash command) or the MCP server.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "app.h"
+#include "cli.h"
+#include "error.h"
+#include "mcp.h"
+#include "registry.h"
+#include "repoinfo.h"
+#include "store.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage:\n"
+	"  rwb [--db PATH] [--repo DIR] [--theme NAME]            start the TUI\n"
+	"  rwb [--db PATH] [--repo DIR] [--json] /COMMAND ARGS... run one slash command and exit\n"
+	"  rwb [--db PATH] [--repo DIR] mcp                        serve the store over MCP (stdio)\n"
+	"  rwb --version | --help\n"
+	"\n"
+	"options:\n"
+	"  --db PATH        the store (default: $RWB_DB, else $XDG_DATA_HOME/rwb/rwb.db)\n"
+	"  --repo DIR       where cargo and git act (default: the enclosing git work tree)\n"
+	"  --theme NAME     default, light, high-contrast, mono, or themes/NAME.theme\n"
+	"  --json           print one JSON document on stdout\n"
+	"  --yes            let commands that write files go ahead without asking\n"
+	"  --script FILE    read keys and :commands from FILE instead of the keyboard\n"
+	"                   (also RWB_SCRIPT); :save-screen FILE, :wait MS, :quit\n"
+	"  --result-file F  also write the command's JSON answer to F\n"
+	"\n"
+	"exit status: 0 done; 1 negative answer; 2 bad usage or input; 3 environment problem\n"
+	"\n"
+	"keys: F1 help, F2-F5 (Alt-1..4) focus command/terminal/git/browser, F6 zoom,\n"
+	"      Tab/Shift-Tab cycle focus, / command, Ctrl-Q quit\n"
+	"\n";
+
+static void print_help(void)
+{
+	fputs(usage_text, stdout);
+	fputs("commands (rwb /help COMMAND for flags):\n", stdout);
+	for (const struct cmd_def *const *d = registry_all(); *d; d++)
+		printf("  /%-20s %s\n", (*d)->name, (*d)->summary);
+}
+
+static int bad_usage(const char *msg, const char *arg)
+{
+	fprintf(stderr, "rwb: %s%s%s\nTry 'rwb --help'.\n", msg, arg ? " " : "", arg ? arg : "");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options co = { 0 };
+	const char *db = NULL, *repo_arg = NULL, *theme = NULL, *script = NULL;
+	char *repo = NULL, err[512];
+	bool mcp = false;
+	int i, status;
+
+	setlocale(LC_ALL, "");
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+
+		if (a[0] == '/' || strcmp(a, "mcp") == 0)
+			break;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help();
+			return 0;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("rwb %s\n", RWB_VERSION);
+			return 0;
+		}
+		if (strcmp(a, "--json") == 0) {
+			co.json = true;
+			continue;
+		}
+		if (strcmp(a, "--yes") == 0) {
+			co.yes = true;
+			continue;
+		}
+		if (strcmp(a, "--db") == 0) slot = &db;
+		else if (strcmp(a, "--repo") == 0) slot = &repo_arg;
+		else if (strcmp(a, "--theme") == 0) slot = &theme;
+		else if (strcmp(a, "--script") == 0) slot = &script;
+		else if (strcmp(a, "--result-file") == 0) slot = &co.result_file;
+		else if (strncmp(a, "--", 2) == 0 && strchr(a, '=')) {
+			/* --name=value */
+			size_t len = (size_t)(strchr(a, '=') - a);
+			const char *v = strchr(a, '=') + 1;
+			if (len == 4 && !strncmp(a, "--db", 4)) { db = v; continue; }
+			if (len == 6 && !strncmp(a, "--repo", 6)) { repo_arg = v; continue; }
+			if (len == 7 && !strncmp(a, "--theme", 7)) { theme = v; continue; }
+			if (len == 8 && !strncmp(a, "--script", 8)) { script = v; continue; }
+			return bad_usage("unknown option", a);
+		} else
+			return bad_usage(a[0] == '-' ? "unknown option" :
+					 "commands start with '/'; unexpected", a);
+		if (i + 1 >= argc || !argv[i + 1][0])
+			return bad_usage("option needs a value:", a);
+		*slot = argv[++i];
+	}
+	if (i < argc && strcmp(argv[i], "mcp") == 0)
+		mcp = true;
+	if (!script && getenv("RWB_SCRIPT") && *getenv("RWB_SCRIPT"))
+		script = getenv("RWB_SCRIPT");
+
+	status = repoinfo_resolve(&repo, repo_arg, err, sizeof(err));
+	if (status) {
+		if (co.json && i < argc)
+			printf("{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n", rwb_errname(status),
+			       "--repo is not a folder");
+		fprintf(stderr, "rwb: %s\n", err);
+		return rwb_exit_status(status);
+	}
+	co.db_path = db;
+	co.repo = repo;
+	co.argv0 = argv[0];
+
+	if (i < argc && !mcp) {
+		status = cli_run(&co, argc - i, argv + i);
+	} else {
+		char *path = NULL;
+		bool is_explicit = false;
+		struct store *store = NULL;
+
+		if (mcp && i + 1 < argc) {
+			free(repo);
+			return bad_usage("mcp takes no arguments; unexpected", argv[i + 1]);
+		}
+		status = store_resolve_path(&path, &is_explicit, db);
+		if (status == RWB_OK)
+			status = store_open(&store, path, is_explicit, err, sizeof(err));
+		else
+			snprintf(err, sizeof(err), "cannot find a place for the store: set HOME, RWB_DB or --db");
+		if (status) {
+			fprintf(stderr, "rwb: %s\n", err);
+			free(path);
+			free(repo);
+			return rwb_exit_status(status);
+		}
+		if (mcp) {
+			status = mcp_serve(store, repo, stdin, stdout);
+		} else {
+			struct app_options ao = {
+				.db_path = path, .repo = repo, .theme = theme, .script = script,
+				.argv0 = argv[0],
+			};
+			status = app_main(&ao, store);
+		}
+		store_free(store);
+		free(path);
+	}
+	free(repo);
+	return status;
+}

@@ -1,0 +1,162 @@
+/*
+ * browser.c - the browser pane: a strip of tabs in its border and the
+ * active tab drawn in its body (see browser.h).
+ *
+ * Keys: [ and ] or Left/Right switch tabs, 1-4 pick one; everything else
+ * goes to the active tab first.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "browser.h"
+#include "app.h"
+#include "draw.h"
+#include "strbuf.h"
+#include "theme.h"
+#include "xalloc.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const struct browser_tab_ops *const tab_table[] = {
+	&tab_memory_ops, &tab_metrics_ops, &tab_audit_ops, &tab_tasks_ops,
+};
+#define NTABS ((int)(sizeof(tab_table) / sizeof(tab_table[0])))
+
+struct browser_pane {
+	struct pane base;
+	void *state[NTABS];      /* owned by each tab's create/destroy */
+	int active;
+	struct strbuf strip;     /* the border text */
+};
+
+static struct browser_pane *bp_of(struct pane *p)
+{
+	return (struct browser_pane *)p;
+}
+
+static void browser_draw(struct pane *p)
+{
+	struct browser_pane *b = bp_of(p);
+	const struct browser_tab_ops *t = tab_table[b->active];
+
+	draw_clear(p->body);
+	if (t->draw)
+		t->draw(b->state[b->active], p->body, getmaxy(p->body), getmaxx(p->body), p->focused);
+}
+
+static const char *browser_border_right(struct pane *p)
+{
+	struct browser_pane *b = bp_of(p);
+
+	strbuf_reset(&b->strip);
+	for (int i = 0; i < NTABS; i++)
+		strbuf_addf(&b->strip, i == b->active ? "[%s]%s" : " %s %s", tab_table[i]->name,
+			    i + 1 < NTABS ? "" : "");
+	return strbuf_str(&b->strip);
+}
+
+static void switch_tab(struct browser_pane *b, int to)
+{
+	b->active = (to + NTABS) % NTABS;
+	if (tab_table[b->active]->reload)
+		tab_table[b->active]->reload(b->state[b->active]);
+	b->base.damaged = true;
+	/* the tab strip lives in the frame */
+}
+
+static int browser_key(struct pane *p, const struct key *k)
+{
+	struct browser_pane *b = bp_of(p);
+	const struct browser_tab_ops *t = tab_table[b->active];
+	int r = t->key ? t->key(b->state[b->active], k) : PANE_IGNORED;
+
+	if (r != PANE_IGNORED)
+		return r;
+	if (key_is(k, ']') || key_is_code(k, KEY_RIGHT)) {
+		switch_tab(b, b->active + 1);
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (key_is(k, '[') || key_is_code(k, KEY_LEFT)) {
+		switch_tab(b, b->active - 1);
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (!k->is_code && !k->alt && k->ch >= '1' && k->ch < (wint_t)('1' + NTABS)) {
+		switch_tab(b, (int)(k->ch - '1'));
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	return PANE_IGNORED;
+}
+
+static void browser_store_changed(struct pane *p)
+{
+	struct browser_pane *b = bp_of(p);
+
+	/* only the visible tab reloads now; others reload when shown */
+	if (tab_table[b->active]->reload)
+		tab_table[b->active]->reload(b->state[b->active]);
+}
+
+static bool browser_cursor(struct pane *p, int *y, int *x)
+{
+	struct browser_pane *b = bp_of(p);
+	const struct browser_tab_ops *t = tab_table[b->active];
+
+	return t->cursor ? t->cursor(b->state[b->active], y, x) : false;
+}
+
+static void browser_free(struct pane *p)
+{
+	struct browser_pane *b = bp_of(p);
+
+	for (int i = 0; i < NTABS; i++)
+		if (tab_table[i]->destroy)
+			tab_table[i]->destroy(b->state[i]);
+	strbuf_free(&b->strip);
+}
+
+static const struct pane_ops browser_ops = {
+	.name = "browser",
+	.draw = browser_draw,
+	.key = browser_key,
+	.store_changed = browser_store_changed,
+	.border_right = browser_border_right,
+	.cursor = browser_cursor,
+	.free = browser_free,
+};
+
+struct pane *pane_browser_new(struct app *a)
+{
+	struct browser_pane *b = xcalloc(1, sizeof(*b));
+
+	b->base.ops = &browser_ops;
+	b->base.app = a;
+	b->base.title = "Browser";
+	for (int i = 0; i < NTABS; i++) {
+		b->state[i] = tab_table[i]->create ? tab_table[i]->create(a) : NULL;
+		if (tab_table[i]->reload)
+			tab_table[i]->reload(b->state[i]);
+	}
+	return &b->base;
+}
+
+bool pane_browser_show(struct pane *p, const char *tab_name)
+{
+	struct browser_pane *b = bp_of(p);
+
+	for (int i = 0; i < NTABS; i++) {
+		if (strcasecmp(tab_table[i]->name, tab_name) == 0) {
+			switch_tab(b, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+void *pane_browser_tab_state(struct pane *p, const char *tab_name)
+{
+	struct browser_pane *b = bp_of(p);
+
+	for (int i = 0; i < NTABS; i++)
+		if (strcasecmp(tab_table[i]->name, tab_name) == 0)
+			return b->state[i];
+	return NULL;
+}

@@ -1,0 +1,836 @@
+/*
+ * command.c - the prompt and the results area.
+ *
+ * Commands marked CMD_JOB run as `rwb --result-file F /cmd ...` jobs in the
+ * terminal pane (so the user watches cargo's own output there) and their
+ * JSON answer lands here when they exit; every other command runs inline
+ * through the registry and answers at once. History lives in the store:
+ * every rwb on the store shares it, across restarts.
+ *
+ * Never: run a command line through a shell (argv only).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "command.h"
+#include "app.h"
+#include "cmdline.h"
+#include "complete.h"
+#include "draw.h"
+#include "error.h"
+#include "lineedit.h"
+#include "registry.h"
+#include "sanitize.h"
+#include "store.h"
+#include "term.h"
+#include "theme.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_RESULTS 200
+#define MAX_RESULT_BYTES (256 * 1024)
+
+struct result {
+	char *command;          /* owned; NULL for a notice */
+	char *text;             /* owned; sanitized when drawn */
+	enum result_kind kind;
+	bool collapsed;
+	int job_id;             /* RESULT_RUNNING: the terminal job */
+};
+
+struct command_pane {
+	struct pane base;
+	struct lineedit edit;           /* the prompt */
+	struct result results[MAX_RESULTS]; /* ring: oldest first from first */
+	int first, count;
+	int scroll;                     /* lines scrolled up from the bottom */
+	int selected;                   /* result index (0 = newest) for Ctrl-O */
+	/* history browsing (Up/Down) */
+	char **hist;                    /* owned: newest first */
+	int nhist, hist_pos;            /* hist_pos -1: editing a new line */
+	char *saved_line;               /* the line being typed before browsing */
+	/* Ctrl-R search */
+	bool searching;
+	struct lineedit search;
+	int search_skip;
+	char *search_hit;               /* owned */
+	/* completion listing shown in the hint line */
+	char hint_override[512];
+	int seq;                        /* for result file names */
+};
+
+static struct command_pane *cp_of(struct pane *p)
+{
+	return (struct command_pane *)p;
+}
+
+static struct result *result_at(struct command_pane *c, int i)
+{
+	return &c->results[(c->first + i) % MAX_RESULTS];
+}
+
+static struct result *result_push(struct command_pane *c)
+{
+	struct result *r;
+
+	if (c->count == MAX_RESULTS) {
+		r = result_at(c, 0);
+		free(r->command);
+		free(r->text);
+		c->first = (c->first + 1) % MAX_RESULTS;
+		c->count--;
+	}
+	r = result_at(c, c->count++);
+	memset(r, 0, sizeof(*r));
+	/* older answers fold away so the newest is visible */
+	for (int i = 0; i + 1 < c->count; i++) {
+		struct result *o = result_at(c, i);
+		if (o->kind != RESULT_ERROR && o->kind != RESULT_RUNNING)
+			o->collapsed = true;
+	}
+	c->scroll = 0;
+	c->selected = 0;
+	return r;
+}
+
+void pane_command_add_result(struct pane *p, const char *command, const char *text,
+			     enum result_kind kind)
+{
+	struct command_pane *c = cp_of(p);
+	struct result *r = result_push(c);
+	size_t len = strlen(text);
+
+	if (len > MAX_RESULT_BYTES)
+		len = MAX_RESULT_BYTES;
+	r->command = command ? xstrdup(command) : NULL;
+	r->text = xstrndup(text, len);
+	while (len && r->text[len - 1] == '\n')
+		r->text[--len] = '\0';
+	r->kind = kind;
+	p->damaged = true;
+}
+
+void pane_command_start(struct pane *p, const char *text)
+{
+	struct command_pane *c = cp_of(p);
+
+	lineedit_set(&c->edit, text);
+	c->hist_pos = -1;
+	p->damaged = true;
+}
+
+/* ---- history ---- */
+
+static int hist_collect(void *data, int64_t id, const char *line)
+{
+	struct command_pane *c = data;
+
+	(void)id;
+	for (int i = 0; i < c->nhist; i++)
+		if (strcmp(c->hist[i], line) == 0)
+			return 0;
+	c->hist = xrealloc(c->hist, (size_t)(c->nhist + 1) * sizeof(*c->hist));
+	c->hist[c->nhist++] = xstrdup(line);
+	return 0;
+}
+
+static void hist_reload(struct command_pane *c)
+{
+	for (int i = 0; i < c->nhist; i++)
+		free(c->hist[i]);
+	free(c->hist);
+	c->hist = NULL;
+	c->nhist = 0;
+	store_history_each(app_store(c->base.app), 500, hist_collect, c);
+}
+
+static void hist_move(struct command_pane *c, int dir)
+{
+	int pos = c->hist_pos + dir;
+
+	if (c->hist_pos == -1 && dir > 0) {
+		hist_reload(c);
+		free(c->saved_line);
+		c->saved_line = xstrdup(lineedit_str(&c->edit));
+	}
+	if (pos < -1 || pos >= c->nhist)
+		return;
+	c->hist_pos = pos;
+	lineedit_set(&c->edit, pos == -1 ? (c->saved_line ? c->saved_line : "") : c->hist[pos]);
+}
+
+static void search_update(struct command_pane *c)
+{
+	free(c->search_hit);
+	c->search_hit = NULL;
+	if (c->search.text.len)
+		store_history_search(app_store(c->base.app), lineedit_str(&c->search), c->search_skip,
+				     &c->search_hit);
+}
+
+/* ---- running commands ---- */
+
+struct job_ctx {
+	struct app *app;
+	struct pane *pane;
+	char *line;          /* owned */
+	char *result_path;   /* owned */
+	int seq;
+};
+
+static void summarize_json(struct strbuf *out, const cJSON *j)
+{
+	char *text = cJSON_Print(j);
+	strbuf_adds(out, text);
+	cJSON_free(text);
+}
+
+static struct result *find_running(struct command_pane *c, int seq)
+{
+	for (int i = 0; i < c->count; i++) {
+		struct result *r = result_at(c, i);
+		if (r->kind == RESULT_RUNNING && r->job_id == seq)
+			return r;
+	}
+	return NULL;
+}
+
+static void job_exited(void *data, int status, const struct rusage *ru, long duration_ms)
+{
+	struct job_ctx *j = data;
+	struct command_pane *c = cp_of(j->pane);
+	struct strbuf text = STRBUF_INIT;
+	FILE *f = fopen(j->result_path, "r");
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	struct result *r;
+
+	(void)ru;
+	if (f) {
+		struct strbuf raw = STRBUF_INIT;
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < MAX_RESULT_BYTES)
+			strbuf_add(&raw, buf, n);
+		fclose(f);
+		cJSON *json = cJSON_Parse(strbuf_str(&raw));
+		cJSON *err = json ? cJSON_GetObjectItem(json, "error") : NULL;
+		if (err && cJSON_IsString(cJSON_GetObjectItem(err, "message")))
+			strbuf_addf(&text, "%s", cJSON_GetObjectItem(err, "message")->valuestring);
+		else if (json)
+			summarize_json(&text, json);
+		cJSON_Delete(json);
+		strbuf_free(&raw);
+	}
+	unlink(j->result_path);
+	if (!text.len)
+		strbuf_addf(&text, "exited with status %d", code);
+	strbuf_addf(&text, "\n(%.1f s, exit %d; output in the terminal pane)", duration_ms / 1000.0, code);
+	r = find_running(c, j->seq);
+	if (r) {
+		free(r->text);
+		r->text = strbuf_detach(&text);
+		r->kind = code == 0 ? RESULT_OK : code == 1 ? RESULT_WARNING : RESULT_ERROR;
+	} else {
+		pane_command_add_result(j->pane, j->line, strbuf_str(&text),
+					code == 0 ? RESULT_OK : RESULT_ERROR);
+	}
+	strbuf_free(&text);
+	app_set_job_status(j->app, "");
+	app_store_touched(j->app);
+	j->pane->damaged = true;
+	free(j->line);
+	free(j->result_path);
+	free(j);
+}
+
+static void run_job(struct command_pane *c, const char *line, int argc, char **argv)
+{
+	struct app *a = c->base.app;
+	struct job_ctx *j = xcalloc(1, sizeof(*j));
+	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char **jargv = xcalloc((size_t)argc + 10, sizeof(*jargv));
+	int n = 0, job_id = 0, rc;
+	struct term_job_opts o = { 0 };
+	struct result *r;
+
+	j->app = a;
+	j->pane = &c->base;
+	j->line = xstrdup(line);
+	j->seq = ++c->seq;
+	j->result_path = xasprintf("%s/rwb-result-%d-%d.json", tmpdir, (int)getpid(), j->seq);
+	jargv[n++] = (char *)app_argv0(a);
+	if (app_db_path(a)) {
+		jargv[n++] = "--db";
+		jargv[n++] = (char *)app_db_path(a);
+	}
+	jargv[n++] = "--repo";
+	jargv[n++] = (char *)app_repo(a);
+	jargv[n++] = "--result-file";
+	jargv[n++] = j->result_path;
+	for (int i = 0; i < argc; i++)
+		jargv[n++] = argv[i];
+	jargv[n] = NULL;
+	o.argv = jargv;
+	o.cwd = app_repo(a);
+	o.title = argv[0] + 1;
+	o.on_exit = job_exited;
+	o.data = j;
+	o.focus = true;
+	rc = pane_term_job_start(app_pane(a, APP_PANE_TERMINAL), &o, &job_id);
+	free(jargv);
+	if (rc) {
+		pane_command_add_result(&c->base, line, rwb_strerror(rc), RESULT_ERROR);
+		free(j->line);
+		free(j->result_path);
+		free(j);
+		return;
+	}
+	r = result_push(c);
+	r->command = xstrdup(line);
+	r->text = xstrdup("running in the terminal pane (F3 to watch)");
+	r->kind = RESULT_RUNNING;
+	r->job_id = j->seq;
+	{
+		char status[128];
+		snprintf(status, sizeof(status), "running %s", argv[0]);
+		app_set_job_status(a, status);
+	}
+}
+
+struct confirm_ctx {
+	struct pane *pane;
+	char *line;
+};
+
+static void run_inline(struct command_pane *c, const char *line, const struct cmd_args *args,
+		       bool yes);
+
+static void confirmed(struct app *a, bool yes, void *data)
+{
+	struct confirm_ctx *cc = data;
+	struct command_pane *c = cp_of(cc->pane);
+	struct cmd_args args;
+	struct strbuf err = STRBUF_INIT;
+	char **argv;
+	int argc;
+
+	(void)a;
+	if (yes && cmdline_split(cc->line, &argv, &argc, &err) == RWB_OK) {
+		if (cmdline_parse(&args, argc, argv, &err) == RWB_OK) {
+			run_inline(c, cc->line, &args, true);
+			cmd_args_release(&args);
+		}
+		cmdline_free_argv(argv, argc);
+	} else if (!yes) {
+		pane_command_add_result(cc->pane, cc->line, "not written (declined)", RESULT_WARNING);
+	}
+	strbuf_free(&err);
+	free(cc->line);
+	free(cc);
+}
+
+static void run_inline(struct command_pane *c, const char *line, const struct cmd_args *args,
+		       bool yes)
+{
+	struct app *a = c->base.app;
+	struct cmd_ctx ctx;
+	int status;
+
+	cmd_ctx_init(&ctx);
+	ctx.store = app_store(a);
+	ctx.repo = app_repo(a);
+	ctx.argv0 = app_argv0(a);
+	ctx.tui = true;
+	ctx.yes = yes;
+	ctx.stream = NULL;
+	status = cmd_execute(&ctx, args);
+	if (status != 0 && ctx.error) {
+		pane_command_add_result(&c->base, line, ctx.error, status == 1 ? RESULT_WARNING : RESULT_ERROR);
+	} else {
+		struct strbuf text = STRBUF_INIT;
+		if (ctx.out.len)
+			strbuf_add(&text, ctx.out.buf, ctx.out.len);
+		else if (ctx.result)
+			summarize_json(&text, ctx.result);
+		else
+			strbuf_adds(&text, "done");
+		pane_command_add_result(&c->base, line, strbuf_str(&text),
+					status == 0 ? RESULT_OK : RESULT_WARNING);
+		strbuf_free(&text);
+	}
+	/* a write that needs confirmation: the command answered with a preview */
+	if (status == 0 && !yes && (args->def->traits & CMD_CONFIRM) && ctx.result &&
+	    cJSON_IsTrue(cJSON_GetObjectItem(ctx.result, "needs_confirmation"))) {
+		struct confirm_ctx *cc = xcalloc(1, sizeof(*cc));
+		cc->pane = &c->base;
+		cc->line = xstrdup(line);
+		app_confirm(a, "write these changes?", confirmed, cc);
+	}
+	if (strcmp(args->def->name, "theme") == 0 && status == 0) {
+		char notice[256];
+		theme_init(args->pos[0], notice, sizeof(notice));
+		if (notice[0])
+			app_notice(a, NOTICE_WARNING, "%s", notice);
+		clearok(curscr, TRUE);
+		for (int i = 0; i < APP_PANE_COUNT; i++)
+			app_pane(a, (enum app_pane)i)->damaged = true;
+	}
+	cmd_ctx_release(&ctx);
+	app_store_touched(a);
+}
+
+void pane_command_run(struct pane *p, const char *line)
+{
+	struct command_pane *c = cp_of(p);
+	struct strbuf err = STRBUF_INIT;
+	struct cmd_args args;
+	char **argv = NULL;
+	int argc = 0, rc;
+
+	while (*line == ' ')
+		line++;
+	if (!*line)
+		return;
+	store_history_add(app_store(p->app), line, 0);
+	rc = cmdline_split(line, &argv, &argc, &err);
+	if (rc == RWB_OK)
+		rc = cmdline_parse(&args, argc, argv, &err);
+	if (rc) {
+		pane_command_add_result(p, line, strbuf_str(&err), RESULT_ERROR);
+		strbuf_free(&err);
+		cmdline_free_argv(argv, argc);
+		return;
+	}
+	if (!args.def->run) {
+		char *msg = xasprintf("/%s is not implemented yet", args.def->name);
+		pane_command_add_result(p, line, msg, RESULT_ERROR);
+		free(msg);
+	} else if (args.def->traits & CMD_JOB) {
+		run_job(c, line, argc, argv);
+	} else {
+		run_inline(c, line, &args, false);
+	}
+	cmd_args_release(&args);
+	cmdline_free_argv(argv, argc);
+	strbuf_free(&err);
+	p->damaged = true;
+}
+
+/* ---- completion ---- */
+
+static void do_complete(struct command_pane *c)
+{
+	struct completion comp;
+	struct complete_env env = { .cwd = app_repo(c->base.app) };
+	const char *line = lineedit_str(&c->edit);
+
+	complete_line(&comp, line, c->edit.cursor, &env);
+	c->hint_override[0] = '\0';
+	if (comp.n == 0) {
+		snprintf(c->hint_override, sizeof(c->hint_override), "no completions");
+	} else {
+		char *prefix = complete_common_prefix(&comp);
+		size_t have = comp.end - comp.start;
+		/* replace the word being completed with the prefix (or the one match) */
+		if (strlen(prefix) >= have) {
+			struct strbuf nl = STRBUF_INIT;
+			strbuf_add(&nl, line, comp.start);
+			if (comp.n == 1) {
+				bool dir = prefix[0] && prefix[strlen(prefix) - 1] == '/';
+				/* quote a single match that needs it */
+				struct strbuf q = STRBUF_INIT;
+				cmdline_quote(&q, prefix);
+				strbuf_adds(&nl, q.buf && !dir ? strbuf_str(&q) : prefix);
+				strbuf_free(&q);
+				if (!dir)
+					strbuf_addc(&nl, ' ');
+			} else {
+				strbuf_adds(&nl, prefix);
+			}
+			size_t cursor = nl.len;
+			strbuf_adds(&nl, line + comp.end);
+			lineedit_set(&c->edit, strbuf_str(&nl));
+			c->edit.cursor = cursor;
+			strbuf_free(&nl);
+		}
+		if (comp.n > 1) {
+			size_t off = 0;
+			for (int i = 0; i < comp.n && off + 2 < sizeof(c->hint_override); i++)
+				off += (size_t)snprintf(c->hint_override + off, sizeof(c->hint_override) - off,
+							"%s%s", i ? "  " : "", comp.items[i]);
+		}
+		free(prefix);
+	}
+	complete_release(&comp);
+}
+
+/* ---- drawing ---- */
+
+static void hint_for(struct command_pane *c, struct strbuf *out)
+{
+	const char *line = lineedit_str(&c->edit);
+	char name[64];
+	size_t n = strcspn(line, " ");
+	const struct cmd_def *d;
+
+	if (c->hint_override[0]) {
+		strbuf_adds(out, c->hint_override);
+		return;
+	}
+	if (line[0] != '/' || n >= sizeof(name)) {
+		strbuf_adds(out, "type /command (Tab completes, Ctrl-R searches history, F1 help)");
+		return;
+	}
+	memcpy(name, line, n);
+	name[n] = '\0';
+	d = registry_find(name);
+	if (!d) {
+		const char *near = n > 1 ? registry_nearest(name) : NULL;
+		if (near && line[n] == ' ')
+			strbuf_addf(out, "unknown command; did you mean /%s?", near);
+		else
+			strbuf_adds(out, "Tab completes the command name");
+		return;
+	}
+	cmd_usage(out, d);
+	strbuf_addf(out, "  — %s", d->summary);
+}
+
+static int text_lines(const char *t)
+{
+	int n = 1;
+	for (; *t; t++)
+		if (*t == '\n')
+			n++;
+	return n;
+}
+
+static void command_draw(struct pane *p)
+{
+	struct command_pane *c = cp_of(p);
+	WINDOW *w = p->body;
+	int rows = getmaxy(w), cols = getmaxx(w);
+	int res_rows = rows - 2, y;
+	struct strbuf hint = STRBUF_INIT;
+
+	draw_clear(w);
+	if (rows <= 0 || cols <= 0)
+		return;
+	if (res_rows < 0)
+		res_rows = 0;
+	/* results: lay out the lines bottom-up */
+	{
+		int total = 0;
+		for (int i = 0; i < c->count; i++) {
+			struct result *r = result_at(c, i);
+			total += 1 + (r->collapsed ? 0 : text_lines(r->text));
+		}
+		int skip_from_bottom = c->scroll;
+		if (skip_from_bottom > total - res_rows)
+			skip_from_bottom = total - res_rows > 0 ? total - res_rows : 0;
+		c->scroll = skip_from_bottom;
+		int line_no = 0, first_line = total - res_rows - skip_from_bottom;
+		if (first_line < 0)
+			first_line = 0;
+		y = total < res_rows ? res_rows - total : 0;
+		for (int i = 0; i < c->count && y < res_rows; i++) {
+			struct result *r = result_at(c, i);
+			bool selected = (c->count - 1 - i) == c->selected;
+			/* header */
+			if (line_no >= first_line) {
+				enum rwb_color role = r->kind == RESULT_ERROR ? RWB_COLOR_RESULT_ERROR :
+						      r->kind == RESULT_WARNING ? RWB_COLOR_NOTICE_WARNING :
+						      r->kind == RESULT_RUNNING ? RWB_COLOR_STATUS_ACCENT :
+						      RWB_COLOR_RESULT_OK;
+				const char *mark = r->kind == RESULT_ERROR ? "✗" : r->kind == RESULT_WARNING ? "!" :
+						   r->kind == RESULT_RUNNING ? "…" : "✓";
+				int x = draw_text(w, y, 0, cols, r->collapsed ? "▸ " : "▾ ",
+						  theme_attr(selected ? RWB_COLOR_SELECTION_DIM : RWB_COLOR_DIM));
+				x += draw_text(w, y, x, cols - x, mark, theme_attr(role));
+				x += draw_text(w, y, x, cols - x, " ", A_NORMAL);
+				if (r->command)
+					x += draw_text(w, y, x, cols - x, r->command, theme_attr(RWB_COLOR_PROMPT));
+				if (r->collapsed || !r->command) {
+					const char *t = r->text;
+					size_t len = strcspn(t, "\n");
+					x += draw_text(w, y, x, cols - x, r->command ? "  " : "", A_NORMAL);
+					draw_textn(w, y, x, cols - x, t, len,
+						   theme_attr(r->kind == RESULT_ERROR ? RWB_COLOR_RESULT_ERROR : RWB_COLOR_DIM));
+				}
+				y++;
+			}
+			line_no++;
+			if (r->collapsed)
+				continue;
+			const char *t = r->text;
+			bool first_text = true;
+			while (y < res_rows) {
+				size_t len = strcspn(t, "\n");
+				if (!(first_text && !r->command)) {
+					if (line_no >= first_line) {
+						draw_textn(w, y, 4, cols - 4, t, len,
+							   theme_attr(r->kind == RESULT_ERROR ? RWB_COLOR_RESULT_ERROR :
+								      RWB_COLOR_DEFAULT));
+						y++;
+					}
+				} else if (line_no >= first_line) {
+					/* notices show their text in the header */
+				}
+				line_no++;
+				first_text = false;
+				if (!t[len])
+					break;
+				t += len + 1;
+			}
+		}
+	}
+	/* prompt */
+	if (c->searching) {
+		int x = draw_text(w, rows - (rows >= 2 ? 2 : 1), 0, cols, "(history) ",
+				  theme_attr(RWB_COLOR_PROMPT));
+		x += draw_text(w, rows - (rows >= 2 ? 2 : 1), x, cols - x, lineedit_str(&c->search),
+			       theme_attr(RWB_COLOR_MATCH));
+		x += draw_text(w, rows - (rows >= 2 ? 2 : 1), x, cols - x, ": ", theme_attr(RWB_COLOR_PROMPT));
+		draw_text(w, rows - (rows >= 2 ? 2 : 1), x, cols - x,
+			  c->search_hit ? c->search_hit : "(no match)", theme_attr(RWB_COLOR_DEFAULT));
+	} else {
+		int py = rows - (rows >= 2 ? 2 : 1);
+		int x = draw_text(w, py, 0, cols, "› ", theme_attr(RWB_COLOR_PROMPT));
+		size_t col = lineedit_cursor_col(&c->edit);
+		const char *s = lineedit_str(&c->edit);
+		/* scroll the line horizontally so the cursor stays visible */
+		size_t skip = col + 2 >= (size_t)(cols - x) ? col - (size_t)(cols - x) + 2 : 0;
+		size_t i = 0, wsum = 0;
+		while (s[i] && wsum < skip) {
+			unsigned cp;
+			int n = sanitize_utf8_decode(s + i, strlen(s + i), &cp);
+			wsum += sanitize_width(s + i, (size_t)(n ? n : 1));
+			i += (size_t)(n ? n : 1);
+		}
+		draw_text(w, py, x, cols - x, s + i, theme_attr(RWB_COLOR_DEFAULT));
+	}
+	if (rows >= 2) {
+		hint_for(c, &hint);
+		draw_text(w, rows - 1, 2, cols - 2, strbuf_str(&hint), theme_attr(RWB_COLOR_PROMPT_HINT));
+	}
+	strbuf_free(&hint);
+}
+
+static bool command_cursor(struct pane *p, int *y, int *x)
+{
+	struct command_pane *c = cp_of(p);
+	int rows = getmaxy(p->body), cols = getmaxx(p->body);
+	size_t col;
+
+	if (c->searching || rows <= 0)
+		return false;
+	col = lineedit_cursor_col(&c->edit);
+	*y = rows - (rows >= 2 ? 2 : 1);
+	*x = 2 + (int)(col + 2 >= (size_t)(cols - 2) ? (size_t)(cols - 4) : col);
+	if (*x >= cols)
+		*x = cols - 1;
+	return true;
+}
+
+/* ---- keys ---- */
+
+static int search_key(struct command_pane *c, const struct key *k)
+{
+	if (key_is(k, KEY_CTRL('r'))) {
+		c->search_skip++;
+		search_update(c);
+		if (!c->search_hit) {
+			c->search_skip--;
+			search_update(c);
+		}
+	} else if (key_is(k, 27) || key_is(k, KEY_CTRL('g'))) {
+		c->searching = false;
+	} else if (key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER)) {
+		c->searching = false;
+		if (c->search_hit)
+			lineedit_set(&c->edit, c->search_hit);
+		pane_command_run(&c->base, lineedit_str(&c->edit));
+		lineedit_set(&c->edit, "");
+	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
+		lineedit_backspace(&c->search);
+		c->search_skip = 0;
+		search_update(c);
+	} else if (!k->is_code && !k->alt && k->ch >= 0x20) {
+		lineedit_insert_cp(&c->search, (unsigned)k->ch);
+		c->search_skip = 0;
+		search_update(c);
+	} else {
+		/* any other key accepts the match for editing */
+		c->searching = false;
+		if (c->search_hit)
+			lineedit_set(&c->edit, c->search_hit);
+	}
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int command_key(struct pane *p, const struct key *k)
+{
+	struct command_pane *c = cp_of(p);
+	struct lineedit *e = &c->edit;
+
+	if (c->searching)
+		return search_key(c, k);
+	c->hint_override[0] = '\0';
+	if (k->alt && !k->is_code) {
+		switch (k->ch) {
+		case 'b': lineedit_word_left(e); break;
+		case 'f': lineedit_word_right(e); break;
+		case 'd': {
+			size_t from = e->cursor;
+			lineedit_word_right(e);
+			size_t to = e->cursor;
+			e->cursor = from;
+			for (size_t i = from; i < to; i++)
+				lineedit_delete(e);
+			break;
+		}
+		case 127: case 8: lineedit_kill_word_back(e); break;
+		default: return PANE_IGNORED;
+		}
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (k->is_code) {
+		switch ((int)k->ch) {
+		case KEY_LEFT: lineedit_left(e); break;
+		case KEY_RIGHT: lineedit_right(e); break;
+		case KEY_HOME: lineedit_home(e); break;
+		case KEY_END: lineedit_end(e); break;
+		case KEY_BACKSPACE: lineedit_backspace(e); break;
+		case KEY_DC: lineedit_delete(e); break;
+		case KEY_UP: hist_move(c, +1); break;
+		case KEY_DOWN: hist_move(c, -1); break;
+		case KEY_ENTER: goto enter;
+		case KEY_PPAGE: c->scroll += getmaxy(p->body) > 3 ? getmaxy(p->body) - 3 : 1; break;
+		case KEY_NPAGE:
+			c->scroll -= getmaxy(p->body) > 3 ? getmaxy(p->body) - 3 : 1;
+			if (c->scroll < 0)
+				c->scroll = 0;
+			break;
+		case KEY_SR: /* Shift-Up: select an older result */
+			if (c->selected + 1 < c->count)
+				c->selected++;
+			break;
+		case KEY_SF:
+			if (c->selected > 0)
+				c->selected--;
+			break;
+		default: return PANE_IGNORED;
+		}
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	switch (k->ch) {
+	case KEY_CTRL('a'): lineedit_home(e); break;
+	case KEY_CTRL('e'): lineedit_end(e); break;
+	case KEY_CTRL('b'): lineedit_left(e); break;
+	case KEY_CTRL('f'): lineedit_right(e); break;
+	case KEY_CTRL('w'): lineedit_kill_word_back(e); break;
+	case KEY_CTRL('u'): lineedit_kill_to_start(e); break;
+	case KEY_CTRL('k'): lineedit_kill_to_end(e); break;
+	case KEY_CTRL('y'): lineedit_yank(e); break;
+	case KEY_CTRL('t'): lineedit_transpose(e); break;
+	case KEY_CTRL('d'): lineedit_delete(e); break;
+	case KEY_CTRL('p'): hist_move(c, +1); break;
+	case KEY_CTRL('n'): hist_move(c, -1); break;
+	case KEY_CTRL('l'):
+		for (int i = 0; i < c->count; i++)
+			result_at(c, i)->collapsed = true;
+		break;
+	case KEY_CTRL('o'): {
+		if (c->count) {
+			struct result *r = result_at(c, c->count - 1 - c->selected);
+			r->collapsed = !r->collapsed;
+		}
+		break;
+	}
+	case KEY_CTRL('r'):
+		c->searching = true;
+		c->search_skip = 0;
+		lineedit_set(&c->search, "");
+		search_update(c);
+		break;
+	case 127: case 8: lineedit_backspace(e); break;
+	case '\t':
+		if (e->text.len == 0)
+			return PANE_IGNORED; /* Tab on an empty prompt cycles focus */
+		do_complete(c);
+		break;
+	case 27:
+		if (e->text.len)
+			lineedit_set(e, "");
+		else
+			return PANE_IGNORED;
+		break;
+	case '\r': case '\n':
+	enter: {
+		char *line = xstrdup(lineedit_str(e));
+		lineedit_set(e, "");
+		c->hist_pos = -1;
+		pane_command_run(p, line);
+		free(line);
+		break;
+	}
+	default:
+		if (k->ch < 0x20)
+			return PANE_IGNORED;
+		if (e->text.len == 0 && k->ch != '/' && k->ch != ' ') {
+			/* a bare key on an empty prompt: let j/k/q etc. fall through? No:
+			 * the prompt is a text field, keep typing */
+		}
+		lineedit_insert_cp(e, (unsigned)k->ch);
+		break;
+	}
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static void command_store_changed(struct pane *p)
+{
+	(void)p; /* history is re-read when the user starts browsing it */
+}
+
+static void command_free(struct pane *p)
+{
+	struct command_pane *c = cp_of(p);
+
+	for (int i = 0; i < c->count; i++) {
+		free(result_at(c, i)->command);
+		free(result_at(c, i)->text);
+	}
+	for (int i = 0; i < c->nhist; i++)
+		free(c->hist[i]);
+	free(c->hist);
+	free(c->saved_line);
+	free(c->search_hit);
+	lineedit_release(&c->edit);
+	lineedit_release(&c->search);
+}
+
+static const struct pane_ops command_ops = {
+	.name = "command",
+	.draw = command_draw,
+	.key = command_key,
+	.cursor = command_cursor,
+	.store_changed = command_store_changed,
+	.free = command_free,
+};
+
+struct pane *pane_command_new(struct app *a)
+{
+	struct command_pane *c = xcalloc(1, sizeof(*c));
+
+	c->base.ops = &command_ops;
+	c->base.app = a;
+	c->base.title = "Command";
+	c->hist_pos = -1;
+	lineedit_init(&c->edit);
+	lineedit_init(&c->search);
+	return &c->base;
+}

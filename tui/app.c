@@ -1,0 +1,924 @@
+/*
+ * app.c - the TUI shell.
+ *
+ * Design: one loop (tui/loop.c) over stdin, the panes' descriptors and a
+ * signal self-pipe. Input callbacks mark damage; the loop's idle hook
+ * renders at most once per FRAME_MS: damaged panes draw into their windows,
+ * wnoutrefresh() each, and one doupdate() goes out. The app owns every
+ * window (frames and bodies) and re-creates them on every layout change.
+ *
+ * The terminal is restored on every exit path: normal quit, SIGTERM and
+ * SIGHUP (through the loop, so cleanup runs), and crashes (SIGSEGV & co.,
+ * through a minimal async-signal-safe restore before the default action).
+ *
+ * Never: let a key go unanswered for more than a frame while output floods
+ * in (stdin is polled before any pty), or draw from a callback.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "app.h"
+#include "browser.h"
+#include "cmdline.h"
+#include "command.h"
+#include "draw.h"
+#include "error.h"
+#include "git.h"
+#include "layout.h"
+#include "loop.h"
+#include "registry.h"
+#include "repoinfo.h"
+#include "sanitize.h"
+#include "script.h"
+#include "store.h"
+#include "term.h"
+#include "theme.h"
+#include "xalloc.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define FRAME_MS 16
+#define NOTICE_MS 6000
+#define STORE_POLL_MS 300
+
+struct app {
+	struct loop *loop;                 /* owned */
+	struct store *store;               /* borrowed from main */
+	const struct app_options *opts;    /* borrowed */
+	struct pane *panes[APP_PANE_COUNT];/* owned */
+	int focus;                         /* enum app_pane */
+	bool zoom;
+	bool compact;                      /* layout shows only the focused pane */
+	bool layout_dirty;                 /* windows must be re-created */
+	bool all_dirty;                    /* everything must be redrawn */
+	bool status_dirty;
+	int64_t last_frame;
+	WINDOW *status;                    /* owned; NULL when no room */
+	int rows, cols;
+	/* help overlay */
+	bool help_open;
+	int help_scroll;
+	struct strbuf help_text;           /* owned: lines of the overlay */
+	/* status bar state */
+	char branch[128];
+	char job_status[128];
+	char notice[512];
+	enum notice_level notice_level;
+	int64_t notice_until;              /* 0: stays until replaced */
+	/* confirmation in the status line */
+	char confirm_q[256];
+	void (*confirm_cb)(struct app *a, bool yes, void *data);
+	void *confirm_data;
+	bool confirm_quit;                 /* the pending confirmation is "quit?" */
+	/* script mode */
+	struct script *script;             /* owned, or NULL */
+	int64_t wait_for_deadline;
+	const struct script_step *waiting; /* STEP_WAIT_FOR in progress */
+	bool quitting;
+	int exit_status;
+};
+
+static struct app *the_app;            /* for the fatal and signal paths */
+static struct termios saved_termios;
+static bool have_termios;
+static bool curses_active;
+
+/* ---- terminal restore ---- */
+
+static void restore_terminal(void)
+{
+	if (curses_active) {
+		curses_active = false;
+		endwin();
+	}
+}
+
+static void crash_handler(int signo)
+{
+	/* async-signal-safe: leave the alternate screen, show the cursor,
+	 * reset attributes, and put the tty modes back */
+	static const char reset[] = "\033[0m\033[?25h\033[?1049l\033[?1l\033>\r\n";
+	(void)!write(STDOUT_FILENO, reset, sizeof(reset) - 1);
+	if (have_termios)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
+static void install_crash_handlers(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = crash_handler;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* ---- accessors for panes ---- */
+
+struct loop *app_loop(struct app *a) { return a->loop; }
+struct store *app_store(struct app *a) { return a->store; }
+const char *app_repo(struct app *a) { return a->opts->repo; }
+const char *app_argv0(struct app *a) { return a->opts->argv0; }
+const char *app_db_path(struct app *a) { return a->opts->db_path; }
+bool app_quitting(struct app *a) { return a->quitting; }
+struct pane *app_pane(struct app *a, enum app_pane which) { return a->panes[which]; }
+
+void pane_damage(struct pane *p)
+{
+	p->damaged = true;
+}
+
+int pane_rows(const struct pane *p)
+{
+	return p->visible && p->body ? getmaxy(p->body) : 0;
+}
+
+int pane_cols(const struct pane *p)
+{
+	return p->visible && p->body ? getmaxx(p->body) : 0;
+}
+
+void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->notice, sizeof(a->notice), fmt, ap);
+	va_end(ap);
+	a->notice_level = level;
+	a->notice_until = level == NOTICE_CRITICAL ? 0 : loop_now_ms() + NOTICE_MS;
+	a->status_dirty = true;
+	if (level != NOTICE_INFO && a->panes[APP_PANE_COMMAND])
+		pane_command_add_result(a->panes[APP_PANE_COMMAND], NULL, a->notice,
+					level == NOTICE_CRITICAL ? RESULT_ERROR : RESULT_WARNING);
+}
+
+void app_set_job_status(struct app *a, const char *text)
+{
+	snprintf(a->job_status, sizeof(a->job_status), "%s", text ? text : "");
+	a->status_dirty = true;
+}
+
+void app_store_touched(struct app *a)
+{
+	for (int i = 0; i < APP_PANE_COUNT; i++) {
+		struct pane *p = a->panes[i];
+		if (p && p->ops->store_changed) {
+			p->ops->store_changed(p);
+			p->damaged = true;
+		}
+	}
+}
+
+void app_confirm(struct app *a, const char *question,
+		 void (*cb)(struct app *a, bool yes, void *data), void *data)
+{
+	snprintf(a->confirm_q, sizeof(a->confirm_q), "%s [y/n]", question);
+	a->confirm_cb = cb;
+	a->confirm_data = data;
+	a->confirm_quit = false;
+	a->status_dirty = true;
+}
+
+void app_focus(struct app *a, enum app_pane which)
+{
+	if ((int)which == a->focus)
+		return;
+	struct pane *old = a->panes[a->focus], *now = a->panes[which];
+	old->focused = false;
+	if (old->ops->focus)
+		old->ops->focus(old, false);
+	a->focus = (int)which;
+	now->focused = true;
+	if (now->ops->focus)
+		now->ops->focus(now, true);
+	old->damaged = now->damaged = true;
+	if (a->zoom || a->compact)
+		a->layout_dirty = true;
+}
+
+/* ---- layout ---- */
+
+static void free_windows(struct app *a)
+{
+	for (int i = 0; i < APP_PANE_COUNT; i++) {
+		struct pane *p = a->panes[i];
+		if (p->body)
+			delwin(p->body);
+		if (p->frame)
+			delwin(p->frame);
+		p->body = p->frame = NULL;
+		p->visible = false;
+	}
+	if (a->status)
+		delwin(a->status);
+	a->status = NULL;
+}
+
+static void relayout(struct app *a)
+{
+	struct layout lay;
+
+	getmaxyx(stdscr, a->rows, a->cols);
+	free_windows(a);
+	layout_compute(&lay, a->cols, a->rows, a->zoom, a->focus);
+	a->compact = lay.compact;
+	for (int i = 0; i < APP_PANE_COUNT; i++) {
+		struct pane *p = a->panes[i];
+		struct layout_rect r = lay.pane[i];
+		p->y = r.y; p->x = r.x; p->h = r.h; p->w = r.w;
+		if (r.h >= 3 && r.w >= 4) {
+			p->frame = newwin(r.h, r.w, r.y, r.x);
+			p->body = newwin(r.h - 2, r.w - 2, r.y + 1, r.x + 1);
+		} else if (r.h >= 1 && r.w >= 1) {
+			/* too small for a border: the body alone */
+			p->body = newwin(r.h, r.w, r.y, r.x);
+		}
+		p->visible = p->body != NULL;
+		if (p->body) {
+			keypad(p->body, FALSE);
+			if (p->ops->resize)
+				p->ops->resize(p);
+		}
+		p->damaged = true;
+	}
+	if (lay.status_row >= 0)
+		a->status = newwin(1, a->cols, lay.status_row, 0);
+	a->layout_dirty = false;
+	a->all_dirty = true;
+	a->status_dirty = true;
+}
+
+/* ---- drawing ---- */
+
+static void draw_status(struct app *a)
+{
+	WINDOW *w = a->status;
+	attr_t base = theme_attr(RWB_COLOR_STATUS_BAR), acc = theme_attr(RWB_COLOR_STATUS_ACCENT);
+	int x = 0, cols;
+	const char *repo = strrchr(a->opts->repo, '/');
+	char buf[256];
+
+	if (!w)
+		return;
+	cols = getmaxx(w);
+	wbkgdset(w, ' ' | base);
+	werase(w);
+	draw_fill(w, 0, 0, cols, base);
+	if (a->confirm_cb || a->confirm_quit) {
+		draw_text(w, 0, 1, cols - 1, a->confirm_q, theme_attr(RWB_COLOR_NOTICE_WARNING) | A_BOLD);
+		wnoutrefresh(w);
+		return;
+	}
+	x += draw_text(w, 0, x, cols - x, " rwb ", acc);
+	repo = repo && repo[1] ? repo + 1 : a->opts->repo;
+	snprintf(buf, sizeof(buf), "│ %s ", repo);
+	x += draw_text(w, 0, x, cols - x, buf, base);
+	if (a->branch[0]) {
+		snprintf(buf, sizeof(buf), "│  %s ", a->branch);
+		x += draw_text(w, 0, x, cols - x, buf, base);
+	}
+	if (a->job_status[0]) {
+		snprintf(buf, sizeof(buf), "│ %s ", a->job_status);
+		x += draw_text(w, 0, x, cols - x, buf, acc);
+	}
+	if (a->notice[0]) {
+		enum rwb_color role = a->notice_level == NOTICE_CRITICAL ? RWB_COLOR_NOTICE_CRITICAL :
+				      a->notice_level == NOTICE_WARNING ? RWB_COLOR_NOTICE_WARNING :
+				      RWB_COLOR_STATUS_BAR;
+		x += draw_text(w, 0, x, cols - x, "│ ", base);
+		x += draw_text(w, 0, x, cols - x, a->notice, theme_attr(role));
+		x += draw_text(w, 0, x, cols - x, " ", base);
+	}
+	{
+		const char *store = a->opts->db_path ? a->opts->db_path : "";
+		const char *help = " F1 help ";
+		int hw = (int)strlen(help);
+		int sw = (int)sanitize_width(store, strlen(store)) + 3;
+		if (cols - x > hw + sw + 2) {
+			snprintf(buf, sizeof(buf), "│ %s ", store);
+			draw_text(w, 0, cols - hw - sw, sw, buf, base);
+		}
+		if (cols - x > hw)
+			draw_text(w, 0, cols - hw, hw, help, acc);
+	}
+	wnoutrefresh(w);
+}
+
+static void build_help(struct app *a)
+{
+	struct strbuf *sb = &a->help_text;
+
+	strbuf_reset(sb);
+	strbuf_adds(sb,
+		"Keys everywhere\n"
+		"  F1            this help (Esc, q or F1 closes; j/k, PgUp/PgDn scroll)\n"
+		"  F2 / Alt-1    focus the command prompt\n"
+		"  F3 / Alt-2    focus the terminal pane\n"
+		"  F4 / Alt-3    focus the git pane\n"
+		"  F5 / Alt-4    focus the browser pane\n"
+		"  F6            zoom the focused pane to full screen and back\n"
+		"  Ctrl-Q        quit (asks first while a job is running)\n"
+		"\n"
+		"Keys outside the terminal pane\n"
+		"  Tab/Shift-Tab cycle focus        /  start a command\n"
+		"  j/k, arrows   move               Enter  open\n"
+		"  q, Esc        go back\n"
+		"\n"
+		"Command prompt\n"
+		"  Enter run   Tab complete   Up/Down history   Ctrl-R search history\n"
+		"  Ctrl-A/E start/end   Ctrl-W/U/K delete word/to start/to end   Alt-B/F word\n"
+		"  PgUp/PgDn scroll the results\n"
+		"\n"
+		"Git pane\n"
+		"  s stage, u unstage the selected file, hunk or line; c commit\n"
+		"\n"
+		"Browser pane\n"
+		"  [ and ] (or Left/Right) switch tabs: Memory, Metrics, Audit, Tasks\n"
+		"\n"
+		"Commands (type /help COMMAND at the prompt for flags)\n");
+	for (const struct cmd_def *const *d = registry_all(); *d; d++)
+		strbuf_addf(sb, "  /%-20s %s%s\n", (*d)->name, (*d)->summary,
+			    (*d)->run ? "" : " (not implemented yet)");
+}
+
+static void draw_help(struct app *a)
+{
+	int h = a->rows - 2, w = a->cols - 4, y = 1, x = 2, lines = 0, row;
+	const char *p;
+	WINDOW *win;
+
+	if (h < 3 || w < 10) {
+		h = a->rows > 1 ? a->rows - 1 : a->rows;
+		w = a->cols;
+		y = x = 0;
+	}
+	if (h < 1 || w < 1)
+		return;
+	if (w > 100) {
+		x += (w - 100) / 2;
+		w = 100;
+	}
+	win = newwin(h, w, y, x);
+	if (!win)
+		return;
+	draw_clear(win);
+	if (h >= 3 && w >= 10)
+		draw_frame(win, "Help", "F1/Esc close", 1);
+	for (p = strbuf_str(&a->help_text); *p; p++)
+		if (*p == '\n')
+			lines++;
+	int inner = h >= 3 ? h - 2 : h, off = h >= 3 ? 1 : 0;
+	if (a->help_scroll > lines - inner)
+		a->help_scroll = lines - inner > 0 ? lines - inner : 0;
+	p = strbuf_str(&a->help_text);
+	for (int i = 0; i < a->help_scroll && *p; i++)
+		p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
+	for (row = 0; row < inner && *p; row++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		bool heading = len && p[0] != ' ';
+		draw_textn(win, row + off, off + 1, w - 2 * off - 1, p, len,
+			   theme_attr(heading ? RWB_COLOR_HELP_KEY : RWB_COLOR_HELP_TEXT));
+		p = nl ? nl + 1 : p + len;
+	}
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+static void render(struct app *a)
+{
+	bool any = false;
+
+	if (a->layout_dirty) {
+		relayout(a);
+		clearok(curscr, TRUE);
+	}
+	if (a->all_dirty) {
+		/* stdscr is never drawn on; erase it so no stale text survives a
+		 * layout change in the gaps between windows */
+		wbkgdset(stdscr, ' ' | theme_attr(RWB_COLOR_DEFAULT));
+		werase(stdscr);
+		wnoutrefresh(stdscr);
+	}
+	for (int i = 0; i < APP_PANE_COUNT; i++) {
+		struct pane *p = a->panes[i];
+		if (!p->visible || !(p->damaged || a->all_dirty))
+			continue;
+		if (p->frame) {
+			const char *right = p->ops->border_right ? p->ops->border_right(p) : NULL;
+			draw_clear(p->frame);
+			draw_frame(p->frame, p->title, right, p->focused);
+			wnoutrefresh(p->frame);
+		}
+		if (p->ops->draw)
+			p->ops->draw(p);
+		wnoutrefresh(p->body);
+		p->damaged = false;
+		any = true;
+	}
+	if (a->status_dirty || a->all_dirty || any) {
+		draw_status(a);
+		a->status_dirty = false;
+	}
+	if (a->help_open)
+		draw_help(a);
+	/* cursor */
+	{
+		struct pane *f = a->panes[a->focus];
+		int cy, cx;
+		if (!a->help_open && f->visible && f->ops->cursor && f->ops->cursor(f, &cy, &cx)) {
+			int by, bx;
+			getbegyx(f->body, by, bx);
+			curs_set(1);
+			move(by + cy, bx + cx);
+			wnoutrefresh(stdscr);
+			/* leave the physical cursor there */
+			setsyx(by + cy, bx + cx);
+		} else {
+			curs_set(0);
+		}
+	}
+	doupdate();
+	a->all_dirty = false;
+	a->last_frame = loop_now_ms();
+}
+
+static bool anything_damaged(struct app *a)
+{
+	if (a->layout_dirty || a->all_dirty || a->status_dirty)
+		return true;
+	for (int i = 0; i < APP_PANE_COUNT; i++)
+		if (a->panes[i]->damaged && a->panes[i]->visible)
+			return true;
+	return false;
+}
+
+static int idle(struct loop *l, void *data)
+{
+	struct app *a = data;
+	int64_t now = loop_now_ms();
+
+	(void)l;
+	if (a->notice_until && now >= a->notice_until) {
+		a->notice[0] = '\0';
+		a->notice_until = 0;
+		a->status_dirty = true;
+	}
+	if (!anything_damaged(a))
+		return a->notice_until ? (int)(a->notice_until - now) : -1;
+	if (now - a->last_frame < FRAME_MS)
+		return (int)(FRAME_MS - (now - a->last_frame));
+	render(a);
+	return a->notice_until ? (int)(a->notice_until - now) : -1;
+}
+
+/* ---- keys ---- */
+
+static void quit_now(struct app *a)
+{
+	a->quitting = true;
+	loop_stop(a->loop);
+}
+
+static void request_quit(struct app *a)
+{
+	int running = pane_term_jobs_running(a->panes[APP_PANE_TERMINAL]);
+
+	if (running > 0 && !a->script) {
+		snprintf(a->confirm_q, sizeof(a->confirm_q),
+			 "%d job%s still running: quit and stop %s? [y/n]", running,
+			 running == 1 ? " is" : "s are", running == 1 ? "it" : "them");
+		a->confirm_quit = true;
+		a->status_dirty = true;
+		return;
+	}
+	quit_now(a);
+}
+
+static void toggle_help(struct app *a)
+{
+	a->help_open = !a->help_open;
+	a->help_scroll = 0;
+	if (a->help_open)
+		build_help(a);
+	a->all_dirty = true;
+}
+
+static bool global_key(struct app *a, const struct key *k)
+{
+	if (k->is_code && !k->alt) {
+		switch ((int)k->ch) {
+		case KEY_F(1): toggle_help(a); return true;
+		case KEY_F(2): app_focus(a, APP_PANE_COMMAND); return true;
+		case KEY_F(3): app_focus(a, APP_PANE_TERMINAL); return true;
+		case KEY_F(4): app_focus(a, APP_PANE_GIT); return true;
+		case KEY_F(5): app_focus(a, APP_PANE_BROWSER); return true;
+		case KEY_F(6): a->zoom = !a->zoom; a->layout_dirty = true; return true;
+		case KEY_RESIZE: a->layout_dirty = true; return true;
+		}
+		return false;
+	}
+	if (k->alt && !k->is_code && k->ch >= '1' && k->ch <= '4') {
+		app_focus(a, (enum app_pane)(k->ch - '1'));
+		return true;
+	}
+	if (!k->alt && !k->is_code && k->ch == KEY_CTRL('q')) {
+		request_quit(a);
+		return true;
+	}
+	return false;
+}
+
+static void handle_key(struct app *a, const struct key *k)
+{
+	struct pane *p;
+	int r;
+
+	if (a->confirm_quit || a->confirm_cb) {
+		bool yes = !k->is_code && (k->ch == 'y' || k->ch == 'Y');
+		bool no = (!k->is_code && (k->ch == 'n' || k->ch == 'N' || k->ch == 27)) ||
+			  (!k->is_code && k->ch == KEY_CTRL('g'));
+		if (!yes && !no)
+			return;
+		if (a->confirm_quit) {
+			a->confirm_quit = false;
+			a->status_dirty = true;
+			if (yes)
+				quit_now(a);
+			return;
+		}
+		void (*cb)(struct app *, bool, void *) = a->confirm_cb;
+		void *data = a->confirm_data;
+		a->confirm_cb = NULL;
+		a->status_dirty = true;
+		cb(a, yes, data);
+		return;
+	}
+	if (global_key(a, k))
+		return;
+	if (a->help_open) {
+		if (!k->is_code && (k->ch == 27 || k->ch == 'q'))
+			toggle_help(a);
+		else if ((!k->is_code && k->ch == 'j') || key_is_code(k, KEY_DOWN))
+			a->help_scroll++;
+		else if ((!k->is_code && k->ch == 'k') || key_is_code(k, KEY_UP))
+			a->help_scroll = a->help_scroll > 0 ? a->help_scroll - 1 : 0;
+		else if (key_is_code(k, KEY_NPAGE) || key_is(k, ' '))
+			a->help_scroll += a->rows / 2;
+		else if (key_is_code(k, KEY_PPAGE))
+			a->help_scroll = a->help_scroll > a->rows / 2 ? a->help_scroll - a->rows / 2 : 0;
+		a->all_dirty = true;
+		return;
+	}
+	p = a->panes[a->focus];
+	r = p->ops->key ? p->ops->key(p, k) : PANE_IGNORED;
+	if (r & PANE_REDRAW)
+		p->damaged = true;
+	if (r & PANE_QUIT)
+		request_quit(a);
+	if (r != PANE_IGNORED)
+		return;
+	if (p->ops->wants_all_keys)
+		return;
+	if (key_is(k, '\t')) {
+		app_focus(a, (enum app_pane)((a->focus + 1) % APP_PANE_COUNT));
+	} else if (key_is_code(k, KEY_BTAB)) {
+		app_focus(a, (enum app_pane)((a->focus + APP_PANE_COUNT - 1) % APP_PANE_COUNT));
+	} else if (key_is(k, '/') && a->focus != APP_PANE_COMMAND) {
+		app_focus(a, APP_PANE_COMMAND);
+		pane_command_start(a->panes[APP_PANE_COMMAND], "/");
+	}
+}
+
+static void read_keys(struct loop *l, int fd, int revents, void *data)
+{
+	struct app *a = data;
+	wint_t ch;
+	int rc;
+
+	(void)l;
+	(void)fd;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		/* the controlling terminal went away (SSH dropped) */
+		quit_now(a);
+		return;
+	}
+	/* drain everything that is there, in one go */
+	while ((rc = get_wch(&ch)) != ERR) {
+		struct key k = { rc == KEY_CODE_YES, false, ch };
+		if (!k.is_code && ch == 27) {
+			wint_t next;
+			int r2 = get_wch(&next);
+			if (r2 != ERR) {
+				if (r2 == OK && next == 27) {
+					/* Esc Esc: one Esc, then another */
+					handle_key(a, &k);
+				} else {
+					k.alt = true;
+					k.is_code = r2 == KEY_CODE_YES;
+					k.ch = next;
+				}
+			}
+		}
+		handle_key(a, &k);
+		if (a->quitting)
+			return;
+	}
+}
+
+/* ---- signals and periodic work ---- */
+
+static void on_winch(struct loop *l, int signo, void *data)
+{
+	struct app *a = data;
+	struct winsize ws;
+
+	(void)l;
+	(void)signo;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	a->layout_dirty = true;
+}
+
+static void on_terminate(struct loop *l, int signo, void *data)
+{
+	struct app *a = data;
+
+	(void)l;
+	a->exit_status = 128 + signo;
+	quit_now(a);
+}
+
+static int poll_store(struct loop *l, void *data)
+{
+	struct app *a = data;
+
+	(void)l;
+	if (store_changed(a->store))
+		app_store_touched(a);
+	return STORE_POLL_MS;
+}
+
+static int poll_branch(struct loop *l, void *data)
+{
+	struct app *a = data;
+	char branch[sizeof(a->branch)];
+
+	(void)l;
+	repoinfo_branch(a->opts->repo, branch, sizeof(branch));
+	if (strcmp(branch, a->branch) != 0) {
+		memcpy(a->branch, branch, sizeof(branch));
+		a->status_dirty = true;
+	}
+	return 2000;
+}
+
+/* ---- script mode ---- */
+
+static void save_screen(struct app *a, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int rows, cols;
+
+	if (!f) {
+		app_notice(a, NOTICE_WARNING, "script: cannot write %s: %s", path, strerror(errno));
+		return;
+	}
+	getmaxyx(curscr, rows, cols);
+	for (int y = 0; y < rows; y++) {
+		struct strbuf line = STRBUF_INIT;
+		for (int x = 0; x < cols; x++) {
+			cchar_t cc;
+			wchar_t wch[CCHARW_MAX + 1];
+			attr_t at;
+			short pair;
+			char mb[64];
+			if (mvwin_wch(curscr, y, x, &cc) == ERR)
+				break;
+			if (getcchar(&cc, wch, &at, &pair, NULL) == ERR)
+				continue;
+			if (!wch[0])
+				continue; /* the second column of a wide character */
+			for (int k = 0; wch[k]; k++) {
+				int n = wctomb(mb, wch[k]);
+				if (n > 0)
+					strbuf_add(&line, mb, (size_t)n);
+			}
+		}
+		while (line.len && line.buf[line.len - 1] == ' ')
+			line.buf[--line.len] = '\0';
+		fprintf(f, "%s\n", strbuf_str(&line));
+		strbuf_free(&line);
+	}
+	fclose(f);
+}
+
+static bool screen_contains(const char *text)
+{
+	int rows, cols;
+	bool found = false;
+
+	getmaxyx(curscr, rows, cols);
+	for (int y = 0; y < rows && !found; y++) {
+		struct strbuf line = STRBUF_INIT;
+		for (int x = 0; x < cols; x++) {
+			cchar_t cc;
+			wchar_t wch[CCHARW_MAX + 1];
+			attr_t at;
+			short pair;
+			char mb[64];
+			if (mvwin_wch(curscr, y, x, &cc) == ERR || getcchar(&cc, wch, &at, &pair, NULL) == ERR)
+				continue;
+			for (int k = 0; wch[k]; k++) {
+				int n = wctomb(mb, wch[k]);
+				if (n > 0)
+					strbuf_add(&line, mb, (size_t)n);
+			}
+		}
+		found = strstr(strbuf_str(&line), text) != NULL;
+		strbuf_free(&line);
+	}
+	return found;
+}
+
+static int script_tick(struct loop *l, void *data)
+{
+	struct app *a = data;
+	const struct script_step *st;
+
+	(void)l;
+	if (anything_damaged(a))
+		render(a);
+	if (a->waiting) {
+		if (screen_contains(a->waiting->arg))
+			a->waiting = NULL;
+		else if (loop_now_ms() < a->wait_for_deadline)
+			return 20;
+		else {
+			app_notice(a, NOTICE_WARNING, "script: '%s' did not appear", a->waiting->arg);
+			a->waiting = NULL;
+		}
+	}
+	st = script_next(a->script);
+	if (!st) {
+		/* the script ran out: the keyboard takes over */
+		return LOOP_TIMER_STOP;
+	}
+	switch (st->kind) {
+	case STEP_KEYS:
+		for (int i = 0; i < st->nkeys && !a->quitting; i++)
+			handle_key(a, &st->keys[i]);
+		return 1;
+	case STEP_SAVE_SCREEN:
+		render(a);
+		save_screen(a, st->arg);
+		return 0;
+	case STEP_WAIT:
+		return st->ms;
+	case STEP_WAIT_FOR:
+		a->waiting = st;
+		a->wait_for_deadline = loop_now_ms() + 10000;
+		return 1;
+	case STEP_QUIT:
+		quit_now(a);
+		return LOOP_TIMER_STOP;
+	case STEP_END:
+		break;
+	}
+	return LOOP_TIMER_STOP;
+}
+
+/* ---- commands ---- */
+
+void app_run_command(struct app *a, const char *line)
+{
+	pane_command_run(a->panes[APP_PANE_COMMAND], line);
+}
+
+/* ---- main ---- */
+
+static void fatal_hook(void)
+{
+	restore_terminal();
+}
+
+int app_main(const struct app_options *opts, struct store *store)
+{
+	struct app *a = xcalloc(1, sizeof(*a));
+	char notice[512] = "", *theme = NULL;
+	SCREEN *scr;
+
+	a->opts = opts;
+	a->store = store;
+	if (opts->script) {
+		char err[512];
+		a->script = script_load(opts->script, err, sizeof(err));
+		if (!a->script) {
+			fprintf(stderr, "rwb: %s\n", err);
+			free(a);
+			return 2;
+		}
+	}
+	if (!isatty(STDIN_FILENO) && !a->script) {
+		fprintf(stderr, "rwb: the TUI needs a terminal on standard input "
+			"(run a command with 'rwb /COMMAND', or a script with --script FILE)\n");
+		free(a);
+		return 2;
+	}
+	if (!getenv("TERM") || !*getenv("TERM")) {
+		fprintf(stderr, "rwb: TERM is not set; set it to your terminal's type (e.g. xterm-256color)\n");
+		script_free(a->script);
+		free(a);
+		return 3;
+	}
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_termios) == 0)
+		have_termios = true;
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		fprintf(stderr, "rwb: cannot use terminal type '%s' (no terminfo entry)\n", getenv("TERM"));
+		script_free(a->script);
+		free(a);
+		return 3;
+	}
+	the_app = a;
+	curses_active = true;
+	xalloc_set_fatal_hook(fatal_hook);
+	install_crash_handlers();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	meta(stdscr, TRUE);
+	intrflush(stdscr, FALSE);
+	/* --theme beats the store's remembered choice */
+	if (!opts->theme && store_setting_get(store, "theme", &theme) != RWB_OK)
+		theme = NULL;
+	theme_init(opts->theme ? opts->theme : theme, notice, sizeof(notice));
+	if (opts->theme && !notice[0])
+		store_setting_set(store, "theme", opts->theme);
+	free(theme);
+
+	a->loop = loop_new();
+	loop_add_fd(a->loop, STDIN_FILENO, POLLIN, read_keys, a);
+	loop_add_signal(a->loop, SIGWINCH, on_winch, a);
+	loop_add_signal(a->loop, SIGTERM, on_terminate, a);
+	loop_add_signal(a->loop, SIGHUP, on_terminate, a);
+	signal(SIGPIPE, SIG_IGN);
+	a->panes[APP_PANE_COMMAND] = pane_command_new(a);
+	a->panes[APP_PANE_TERMINAL] = pane_term_new(a);
+	a->panes[APP_PANE_GIT] = pane_git_new(a);
+	a->panes[APP_PANE_BROWSER] = pane_browser_new(a);
+	a->focus = APP_PANE_COMMAND;
+	a->panes[APP_PANE_COMMAND]->focused = true;
+	if (a->panes[APP_PANE_COMMAND]->ops->focus)
+		a->panes[APP_PANE_COMMAND]->ops->focus(a->panes[APP_PANE_COMMAND], true);
+	a->layout_dirty = true;
+	if (notice[0])
+		app_notice(a, NOTICE_WARNING, "%s", notice);
+	poll_branch(a->loop, a);
+	loop_add_timer(a->loop, STORE_POLL_MS, poll_store, a);
+	loop_add_timer(a->loop, 2000, poll_branch, a);
+	loop_set_idle(a->loop, idle, a);
+	if (a->script)
+		loop_add_timer(a->loop, 0, script_tick, a);
+	render(a);
+	loop_run(a->loop);
+
+	for (int i = APP_PANE_COUNT - 1; i >= 0; i--) {
+		struct pane *p = a->panes[i];
+		if (p->body) delwin(p->body);
+		if (p->frame) delwin(p->frame);
+		p->body = p->frame = NULL;
+		if (p->ops->free)
+			p->ops->free(p);
+		free(p);
+	}
+	if (a->status)
+		delwin(a->status);
+	restore_terminal();
+	delscreen(scr);
+	xalloc_set_fatal_hook(NULL);
+	loop_free(a->loop);
+	script_free(a->script);
+	strbuf_free(&a->help_text);
+	the_app = NULL;
+	int status = a->exit_status;
+	free(a);
+	return status;
+}

@@ -1,0 +1,64 @@
+/*
+ * app.h - the TUI shell: four panes, focus, zoom, the status bar, the help
+ * overlay, notices, script mode, and the one frame per damage.
+ *
+ * Panes reach the rest of rwb only through this API, never through each
+ * other's internals.
+ */
+#ifndef RWB_APP_H
+#define RWB_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "pane.h"
+
+struct loop;
+struct store;
+
+enum app_pane {
+	APP_PANE_COMMAND,
+	APP_PANE_TERMINAL,
+	APP_PANE_GIT,
+	APP_PANE_BROWSER,
+	APP_PANE_COUNT
+};
+
+enum notice_level { NOTICE_INFO, NOTICE_WARNING, NOTICE_CRITICAL };
+
+struct app_options {
+	const char *db_path;      /* --db, or NULL */
+	const char *repo;         /* resolved --repo (never NULL) */
+	const char *theme;        /* --theme, or NULL (the store's, else default) */
+	const char *script;       /* --script / RWB_SCRIPT file, or NULL */
+	const char *argv0;        /* path of this binary */
+};
+
+struct app;
+
+/* Runs the TUI until the user quits; returns the process exit status. */
+int app_main(const struct app_options *opts, struct store *store);
+
+/* For panes */
+struct loop *app_loop(struct app *a);
+struct store *app_store(struct app *a);
+const char *app_repo(struct app *a);
+const char *app_argv0(struct app *a);
+const char *app_db_path(struct app *a);
+struct pane *app_pane(struct app *a, enum app_pane which);
+void app_focus(struct app *a, enum app_pane which);
+/* A message in the status bar (and the results area for warnings). */
+void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Runs a slash command line as if typed at the prompt. */
+void app_run_command(struct app *a, const char *line);
+/* What the status bar says about a running job ("" when none). */
+void app_set_job_status(struct app *a, const char *text);
+/* Something changed in the store (this process wrote): panes refresh. */
+void app_store_touched(struct app *a);
+/* Ask the user y/n in the status line; cb gets true for yes. */
+void app_confirm(struct app *a, const char *question, void (*cb)(struct app *a, bool yes, void *data),
+		 void *data);
+/* Whether the app is quitting. */
+bool app_quitting(struct app *a);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * draw.c - sanitized, width-clipped text and pane frames.
+ */
+#include "draw.h"
+#include "sanitize.h"
+#include "strbuf.h"
+#include "theme.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+static int put_cp(WINDOW *w, int y, int x, unsigned cp, int cw, attr_t attr)
+{
+	cchar_t cc;
+	wchar_t wc[2] = { (wchar_t)cp, 0 };
+
+	setcchar(&cc, wc, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	mvwadd_wch(w, y, x, &cc);
+	return cw;
+}
+
+int draw_textn(WINDOW *w, int y, int x, int maxw, const char *text, size_t len, attr_t attr)
+{
+	int used = 0, maxy, maxx;
+	size_t i = 0;
+	attr_t esc = theme_attr(RWB_COLOR_ESCAPED);
+
+	getmaxyx(w, maxy, maxx);
+	if (y < 0 || y >= maxy || x < 0 || x >= maxx)
+		return 0;
+	if (maxw > maxx - x)
+		maxw = maxx - x;
+	while (i < len && used < maxw) {
+		unsigned char c = (unsigned char)text[i];
+		unsigned cp;
+		int n, cw;
+
+		if (c < 0x20 || c == 0x7f) {
+			char vis[3] = { '^', c == 0x7f ? '?' : (char)(c + '@'), 0 };
+			if (c == '\t') {
+				int spaces = 8 - (used % 8);
+				for (int k = 0; k < spaces && used < maxw; k++)
+					used += put_cp(w, y, x + used, ' ', 1, attr);
+				i++;
+				continue;
+			}
+			for (int k = 0; k < 2 && used < maxw; k++)
+				used += put_cp(w, y, x + used, (unsigned char)vis[k], 1, esc);
+			i++;
+			continue;
+		}
+		n = sanitize_utf8_decode(text + i, len - i, &cp);
+		if (n == 0 || (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069)) {
+			char vis[16];
+			if (n == 0)
+				snprintf(vis, sizeof(vis), "\\x%02x", c);
+			else if (cp <= 0x9f)
+				snprintf(vis, sizeof(vis), "\\x%02x", cp);
+			else
+				snprintf(vis, sizeof(vis), "<U+%04X>", cp);
+			for (int k = 0; vis[k] && used < maxw; k++)
+				used += put_cp(w, y, x + used, (unsigned char)vis[k], 1, esc);
+			i += n ? (size_t)n : 1;
+			continue;
+		}
+		cw = wcwidth((wchar_t)cp);
+		if (cw < 0) {
+			/* unprintable: show its code */
+			char vis[16];
+			snprintf(vis, sizeof(vis), "<U+%04X>", cp);
+			for (int k = 0; vis[k] && used < maxw; k++)
+				used += put_cp(w, y, x + used, (unsigned char)vis[k], 1, esc);
+			i += (size_t)n;
+			continue;
+		}
+		if (cw == 0) {
+			/* combining mark: attach to the previous cell */
+			if (used > 0) {
+				cchar_t cc;
+				wchar_t wch[CCHARW_MAX + 1];
+				attr_t a;
+				short pair;
+				mvwin_wch(w, y, x + used - 1, &cc);
+				getcchar(&cc, wch, &a, &pair, NULL);
+				size_t k = wcslen(wch);
+				if (k < CCHARW_MAX) {
+					wch[k] = (wchar_t)cp;
+					wch[k + 1] = 0;
+					setcchar(&cc, wch, a, pair, NULL);
+					mvwadd_wch(w, y, x + used - 1, &cc);
+				}
+			}
+			i += (size_t)n;
+			continue;
+		}
+		if (used + cw > maxw)
+			break;
+		used += put_cp(w, y, x + used, cp, cw, attr);
+		i += (size_t)n;
+	}
+	return used;
+}
+
+int draw_text(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr)
+{
+	return draw_textn(w, y, x, maxw, text, strlen(text), attr);
+}
+
+void draw_fill(WINDOW *w, int y, int x, int n, attr_t attr)
+{
+	int maxy, maxx;
+
+	getmaxyx(w, maxy, maxx);
+	if (y < 0 || y >= maxy)
+		return;
+	for (int i = 0; i < n && x + i < maxx; i++)
+		put_cp(w, y, x + i, ' ', 1, attr);
+}
+
+void draw_clear(WINDOW *w)
+{
+	wbkgdset(w, ' ' | theme_attr(RWB_COLOR_DEFAULT));
+	werase(w);
+}
+
+void draw_frame(WINDOW *w, const char *title, const char *right, int focused)
+{
+	int h, wd;
+	attr_t border = theme_attr(focused ? RWB_COLOR_PANE_BORDER_FOCUS : RWB_COLOR_PANE_BORDER);
+	attr_t tattr = theme_attr(focused ? RWB_COLOR_PANE_TITLE_FOCUS : RWB_COLOR_PANE_TITLE);
+
+	getmaxyx(w, h, wd);
+	if (h < 2 || wd < 4)
+		return;
+	wattr_set(w, border & ~A_COLOR, (short)PAIR_NUMBER(border), NULL);
+	if (focused)
+		wborder_set(w, WACS_D_VLINE, WACS_D_VLINE, WACS_D_HLINE, WACS_D_HLINE,
+			    WACS_D_ULCORNER, WACS_D_URCORNER, WACS_D_LLCORNER, WACS_D_LRCORNER);
+	else
+		wborder_set(w, WACS_VLINE, WACS_VLINE, WACS_HLINE, WACS_HLINE,
+			    WACS_ULCORNER, WACS_URCORNER, WACS_LLCORNER, WACS_LRCORNER);
+	wattr_set(w, A_NORMAL, 0, NULL);
+	if (title && wd > 6) {
+		int used;
+		mvwaddch(w, 0, 1, ' ');
+		used = draw_text(w, 0, 2, wd - 5, title, tattr);
+		mvwaddch(w, 0, 2 + used, ' ');
+		if (right && *right) {
+			int rw = (int)sanitize_width(right, strlen(right));
+			int room = wd - (used + 6);
+			if (room > 4) {
+				if (rw > room)
+					rw = room;
+				draw_text(w, 0, wd - 2 - rw, rw, right, theme_attr(RWB_COLOR_PANE_TITLE));
+			}
+		}
+	}
+}

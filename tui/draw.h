@@ -1,0 +1,28 @@
+/*
+ * draw.h - drawing helpers every pane uses.
+ *
+ * Text handed to draw_text() is sanitized (control characters and escape
+ * sequences shown, never sent) and clipped to a width in columns, wide
+ * characters included. Nothing else in rwb writes outside text to a window.
+ */
+#ifndef RWB_DRAW_H
+#define RWB_DRAW_H
+
+#include <curses.h>
+#include <stddef.h>
+#include "themefile.h"
+
+/* Draws UTF-8 text at (y, x) using at most maxw columns; returns columns
+ * used. Control characters appear as ^X / \xNN in the ESCAPED role. */
+int draw_text(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr);
+/* The same for a byte range. */
+int draw_textn(WINDOW *w, int y, int x, int maxw, const char *text, size_t len, attr_t attr);
+/* Fills n columns from (y, x) with spaces in attr. */
+void draw_fill(WINDOW *w, int y, int x, int n, attr_t attr);
+/* Clears the whole window to the DEFAULT role. */
+void draw_clear(WINDOW *w);
+/* A box around the window with title (and optional right-hand text) in the
+ * top border; focused panes use the *_FOCUS roles and a heavier marker. */
+void draw_frame(WINDOW *w, const char *title, const char *right, int focused);
+
+#endif
