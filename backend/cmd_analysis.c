@@ -49,3 +49,9 @@ const struct cmd_def commands_analysis[] = {
 	  .summary = "a notice shown in every rwb sharing the store", .flags = escalate_flags },
 	{ .name = NULL }
 };
+
+#include "mcp.h"
+
+const struct mcp_tool mcp_tools_analysis[] = {
+	{ .name = NULL }
+};

@@ -90,9 +90,10 @@ static void browser_store_changed(struct pane *p)
 {
 	struct browser_pane *b = bp_of(p);
 
-	/* only the visible tab reloads now; others reload when shown */
-	if (tab_table[b->active]->reload)
-		tab_table[b->active]->reload(b->state[b->active]);
+	/* every tab reloads: the Tasks tab raises notices even when hidden */
+	for (int i = 0; i < NTABS; i++)
+		if (tab_table[i]->reload)
+			tab_table[i]->reload(b->state[i]);
 }
 
 static bool browser_cursor(struct pane *p, int *y, int *x)

@@ -17,6 +17,7 @@
 #include "draw.h"
 #include "error.h"
 #include "lineedit.h"
+#include "overlay.h"
 #include "registry.h"
 #include "sanitize.h"
 #include "store.h"
@@ -370,6 +371,8 @@ static void run_inline(struct command_pane *c, const char *line, const struct cm
 		cc->line = xstrdup(line);
 		app_confirm(a, "write these changes?", confirmed, cc);
 	}
+	if (status == 0 && ctx.result)
+		views_open(a, ctx.result);
 	if (strcmp(args->def->name, "theme") == 0 && status == 0) {
 		char notice[256];
 		theme_init(args->pos[0], notice, sizeof(notice));

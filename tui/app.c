@@ -24,6 +24,7 @@
 #include "git.h"
 #include "layout.h"
 #include "loop.h"
+#include "overlay.h"
 #include "registry.h"
 #include "repoinfo.h"
 #include "sanitize.h"
@@ -78,6 +79,11 @@ struct app {
 	void (*confirm_cb)(struct app *a, bool yes, void *data);
 	void *confirm_data;
 	bool confirm_quit;                 /* the pending confirmation is "quit?" */
+	/* the open overlay view */
+	const struct overlay_ops *ov_ops;  /* NULL when none */
+	void *ov_state;                    /* owned through ov_ops->free */
+	char ov_title[128];
+	bool ov_dirty;
 	/* script mode */
 	struct script *script;             /* owned, or NULL */
 	int64_t wait_for_deadline;
@@ -399,6 +405,81 @@ static void draw_help(struct app *a)
 	delwin(win);
 }
 
+void app_open_overlay(struct app *a, const struct overlay_ops *ops, void *state, const char *title)
+{
+	app_close_overlay(a);
+	a->ov_ops = ops;
+	a->ov_state = state;
+	snprintf(a->ov_title, sizeof(a->ov_title), "%s", title ? title : ops->name);
+	a->ov_dirty = true;
+}
+
+void app_close_overlay(struct app *a)
+{
+	if (!a->ov_ops)
+		return;
+	if (a->ov_ops->free)
+		a->ov_ops->free(a->ov_state);
+	a->ov_ops = NULL;
+	a->ov_state = NULL;
+	a->all_dirty = true;
+}
+
+void app_damage_overlay(struct app *a)
+{
+	a->ov_dirty = true;
+}
+
+/* The overlay's rectangle: the screen above the status bar, inset by one
+ * column where there is room. */
+static void overlay_rect(struct app *a, int *y, int *x, int *h, int *w)
+{
+	*y = 0;
+	*x = a->cols >= 40 ? 1 : 0;
+	*h = a->rows > 1 ? a->rows - 1 : a->rows;
+	*w = a->cols - 2 * *x;
+}
+
+static void draw_overlay(struct app *a)
+{
+	int y, x, h, w;
+	WINDOW *frame, *body;
+
+	overlay_rect(a, &y, &x, &h, &w);
+	if (h < 1 || w < 1)
+		return;
+	frame = newwin(h, w, y, x);
+	if (!frame)
+		return;
+	draw_clear(frame);
+	if (h >= 3 && w >= 6) {
+		const char *right = a->ov_ops->border_right ? a->ov_ops->border_right(a->ov_state) : NULL;
+		draw_frame(frame, a->ov_title, right, 1);
+		body = derwin(frame, h - 2, w - 2, 1, 1);
+	} else {
+		body = derwin(frame, h, w, 0, 0);
+	}
+	if (body) {
+		draw_clear(body);
+		if (a->ov_ops->draw)
+			a->ov_ops->draw(a->ov_state, body, getmaxy(body), getmaxx(body));
+		int cy, cx;
+		touchwin(frame);
+		wnoutrefresh(frame);
+		if (a->ov_ops->cursor && a->ov_ops->cursor(a->ov_state, &cy, &cx)) {
+			int by, bx;
+			getbegyx(body, by, bx);
+			curs_set(1);
+			setsyx(by + cy, bx + cx);
+		}
+		delwin(body);
+	} else {
+		wnoutrefresh(frame);
+	}
+	delwin(frame);
+	a->ov_dirty = false;
+}
+
 static void render(struct app *a)
 {
 	bool any = false;
@@ -418,6 +499,10 @@ static void render(struct app *a)
 		struct pane *p = a->panes[i];
 		if (!p->visible || !(p->damaged || a->all_dirty))
 			continue;
+		if (a->ov_ops && !a->all_dirty) {
+			/* covered by the overlay: draw later, when it closes */
+			continue;
+		}
 		if (p->frame) {
 			const char *right = p->ops->border_right ? p->ops->border_right(p) : NULL;
 			draw_clear(p->frame);
@@ -434,10 +519,12 @@ static void render(struct app *a)
 		draw_status(a);
 		a->status_dirty = false;
 	}
+	if (a->ov_ops && !a->help_open)
+		draw_overlay(a);
 	if (a->help_open)
 		draw_help(a);
 	/* cursor */
-	{
+	if (!a->ov_ops || a->help_open) {
 		struct pane *f = a->panes[a->focus];
 		int cy, cx;
 		if (!a->help_open && f->visible && f->ops->cursor && f->ops->cursor(f, &cy, &cx)) {
@@ -459,7 +546,7 @@ static void render(struct app *a)
 
 static bool anything_damaged(struct app *a)
 {
-	if (a->layout_dirty || a->all_dirty || a->status_dirty)
+	if (a->layout_dirty || a->all_dirty || a->status_dirty || (a->ov_ops && a->ov_dirty))
 		return true;
 	for (int i = 0; i < APP_PANE_COUNT; i++)
 		if (a->panes[i]->damaged && a->panes[i]->visible)
@@ -582,6 +669,18 @@ static void handle_key(struct app *a, const struct key *k)
 		else if (key_is_code(k, KEY_PPAGE))
 			a->help_scroll = a->help_scroll > a->rows / 2 ? a->help_scroll - a->rows / 2 : 0;
 		a->all_dirty = true;
+		return;
+	}
+	if (a->ov_ops) {
+		r = a->ov_ops->key ? a->ov_ops->key(a->ov_state, k) : PANE_IGNORED;
+		if (r == PANE_IGNORED && !k->is_code && !k->alt && (k->ch == 27 || k->ch == 'q'))
+			r = OVERLAY_CLOSE;
+		if (r & OVERLAY_CLOSE)
+			app_close_overlay(a);
+		else
+			a->ov_dirty = true;
+		if (r & PANE_QUIT)
+			request_quit(a);
 		return;
 	}
 	p = a->panes[a->focus];
@@ -900,6 +999,7 @@ int app_main(const struct app_options *opts, struct store *store)
 	render(a);
 	loop_run(a->loop);
 
+	app_close_overlay(a);
 	for (int i = APP_PANE_COUNT - 1; i >= 0; i--) {
 		struct pane *p = a->panes[i];
 		if (p->body) delwin(p->body);

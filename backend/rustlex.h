@@ -1,0 +1,67 @@
+/*
+ * rustlex.h - a Rust lexer that is right on real code (the unsafe audit,
+ * connascence, and highlighting in the viewer and diffs all use it).
+ *
+ * It handles line, block (nested) and doc comments, strings, byte and raw
+ * strings (r#"..."# with any number of #), char literals versus lifetimes
+ * ('a vs 'a'), raw identifiers (r#match), numbers with suffixes, and
+ * punctuation. It never fails: bad input gives RUST_TOK_ERROR tokens or
+ * tokens flagged unterminated, and lexing goes on.
+ *
+ * For highlighting line by line, struct rustlex carries the state a
+ * multi-line construct leaves behind (rustlex_init_line).
+ */
+#ifndef RWB_RUSTLEX_H
+#define RWB_RUSTLEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum rust_tok {
+	RUST_TOK_EOF,
+	RUST_TOK_WHITESPACE,
+	RUST_TOK_IDENT,          /* also raw identifiers (r#match) */
+	RUST_TOK_KEYWORD,        /* strict and reserved keywords, incl. unsafe */
+	RUST_TOK_LIFETIME,       /* 'a, 'static */
+	RUST_TOK_CHAR,           /* 'x', '\n', b'x' */
+	RUST_TOK_STRING,         /* "..", b"..", c".." */
+	RUST_TOK_RAW_STRING,     /* r"..", r#".."#, br#".."# */
+	RUST_TOK_NUMBER,
+	RUST_TOK_LINE_COMMENT,   /* // (not doc) */
+	RUST_TOK_BLOCK_COMMENT,  /* slash-star, nested (not doc) */
+	RUST_TOK_DOC_COMMENT,    /* ///, //!, doc block comments */
+	RUST_TOK_PUNCT,          /* one punctuation character: { } ( ) [ ] ; , . : # ! etc. */
+	RUST_TOK_ERROR,          /* a byte that starts no token */
+};
+
+struct rust_token {
+	enum rust_tok kind;
+	size_t start;            /* byte offset in the source */
+	size_t len;              /* bytes */
+	int line;                /* 1-based line of the first byte */
+	int end_line;            /* line of the last byte */
+	bool unterminated;       /* string/comment ran to the end of input */
+	bool inner_doc;          /* DOC_COMMENT: //! or inner block doc */
+};
+
+struct rustlex {
+	const char *src;         /* borrowed */
+	size_t len, pos;
+	int line;
+	/* carried state for line-by-line use: inside a block comment of this
+	 * depth, or inside a raw string with this many '#' (-1: none) */
+	int comment_depth;
+	bool comment_is_doc;
+	int raw_hashes;
+	bool in_string;          /* inside a normal string literal */
+};
+
+void rustlex_init(struct rustlex *lx, const char *src, size_t len);
+/* Continues from the state a previous line left (for per-line highlighting). */
+void rustlex_init_line(struct rustlex *lx, const char *line, size_t len);
+/* The next token; false (and kind EOF) at the end. */
+bool rustlex_next(struct rustlex *lx, struct rust_token *tok);
+/* Whether text[0..n) is a Rust keyword. */
+bool rustlex_is_keyword(const char *text, size_t n);
+
+#endif
