@@ -14,6 +14,7 @@
 #include "app.h"
 #include "cmdline.h"
 #include "complete.h"
+#include "complete_kinds.h"
 #include "draw.h"
 #include "error.h"
 #include "lineedit.h"
@@ -428,7 +429,9 @@ void pane_command_run(struct pane *p, const char *line)
 static void do_complete(struct command_pane *c)
 {
 	struct completion comp;
-	struct complete_env env = { .cwd = app_repo(c->base.app) };
+	struct complete_kinds_env kenv = { app_store(c->base.app), app_repo(c->base.app) };
+	struct complete_env env = { .cwd = app_repo(c->base.app), .provider = complete_kinds_provide,
+				    .provider_data = &kenv };
 	const char *line = lineedit_str(&c->edit);
 
 	complete_line(&comp, line, c->edit.cursor, &env);
