@@ -22,6 +22,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -340,17 +341,11 @@ static void count_list(const struct audit_list *l, int *total, int *documented, 
 	}
 }
 
-/* Keeps the last counts in audit_counts; inside or outside a transaction. */
-static void record_counts(struct store *s, const char *repo)
+/* Stores counts in audit_counts when they changed (inside a write). */
+static void write_counts(struct store *s, const char *repo, int t, int d, int r)
 {
-	struct audit_list l;
 	sqlite3_stmt *st = NULL;
-	int t, d, r;
 
-	if (audit_load(&l, s, repo, false))
-		return;
-	count_list(&l, &t, &d, &r);
-	audit_list_release(&l);
 	if (store_prepare(s, &st, "INSERT INTO audit_counts(repo, total, documented, reviewed, at)"
 			  " VALUES(?, ?, ?, ?, ?) ON CONFLICT(repo) DO UPDATE SET total = excluded.total,"
 			  " documented = excluded.documented, reviewed = excluded.reviewed, at = excluded.at"
@@ -364,6 +359,35 @@ static void record_counts(struct store *s, const char *repo)
 	sqlite3_bind_int64(st, 5, store_now_ms());
 	sqlite3_step(st);
 	sqlite3_finalize(st);
+}
+
+/* Whether audit_counts already holds these numbers (no write needed). */
+static bool counts_same(struct store *s, const char *repo, int t, int d, int r)
+{
+	sqlite3_stmt *st = NULL;
+	bool same = false;
+
+	if (store_prepare(s, &st, "SELECT total, documented, reviewed FROM audit_counts WHERE repo = ?"))
+		return false;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0) == t && sqlite3_column_int(st, 1) == d &&
+			sqlite3_column_int(st, 2) == r;
+	sqlite3_finalize(st);
+	return same;
+}
+
+/* Recomputes and stores the counts; inside a write transaction. */
+static void record_counts(struct store *s, const char *repo)
+{
+	struct audit_list l;
+	int t, d, r;
+
+	if (audit_load(&l, s, repo, false))
+		return;
+	count_list(&l, &t, &d, &r);
+	audit_list_release(&l);
+	write_counts(s, repo, t, d, r);
 }
 
 int audit_counts(struct store *s, const char *repo, int *total, int *documented, int *reviewed)
@@ -388,9 +412,10 @@ struct walk {
 	size_t n, cap;
 };
 
-static int cmp_str(const void *a, const void *b)
+/* Sorts "<type byte>name" strings by name. */
+static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static bool ignored(struct walk *w, const char *rel, bool is_dir)
@@ -427,21 +452,33 @@ static void walk_dir(struct walk *w, const char *rel)
 			cn = cn ? cn * 2 : 32;
 			names = xrealloc(names, cn * sizeof(*names));
 		}
-		names[nn++] = xstrdup(e->d_name);
+		/* keep the entry's type in front of its name */
+		names[nn] = xmalloc(strlen(e->d_name) + 2);
+		names[nn][0] = (char)(e->d_type ? e->d_type : DT_UNKNOWN);
+		strcpy(names[nn] + 1, e->d_name);
+		nn++;
 	}
 	closedir(d);
-	qsort(names, nn, sizeof(*names), cmp_str);
+	qsort(names, nn, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < nn; i++) {
-		char *r = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
-		char *a = xasprintf("%s/%s", w->root, r);
+		/* names carry their d_type in the first byte */
+		unsigned char type = (unsigned char)names[i][0];
+		const char *name = names[i] + 1;
+		char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
 		struct stat sb;
-		if (lstat(a, &sb) == 0) {
-			if (S_ISDIR(sb.st_mode)) {
-				if (strcmp(names[i], "target") != 0 && !ignored(w, r, true))
+		if (type == DT_UNKNOWN || type == DT_LNK) {
+			char *a = xasprintf("%s/%s", w->root, r);
+			type = lstat(a, &sb) != 0 ? DT_UNKNOWN : S_ISDIR(sb.st_mode) ? DT_DIR :
+				S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
+			free(a);
+		}
+		{
+			if (type == DT_DIR) {
+				if (strcmp(name, "target") != 0 && !ignored(w, r, true))
 					walk_dir(w, r);
-			} else if (S_ISREG(sb.st_mode)) {
-				size_t l = strlen(names[i]);
-				if (l > 3 && strcmp(names[i] + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
+			} else if (type == DT_REG) {
+				size_t l = strlen(name);
+				if (l > 3 && strcmp(name + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
 					if (w->n == w->cap) {
 						w->cap = w->cap ? w->cap * 2 : 256;
 						w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
@@ -451,7 +488,6 @@ static void walk_dir(struct walk *w, const char *rel)
 				}
 			}
 		}
-		free(a);
 		free(r);
 		free(names[i]);
 	}
@@ -460,19 +496,27 @@ static void walk_dir(struct walk *w, const char *rel)
 
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	char *buf = NULL;
 	struct stat sb;
 
 	*len = 0;
-	if (!f)
+	if (fd < 0)
 		return NULL;
-	if (fstat(fileno(f), &sb) == 0 && sb.st_size >= 0 && (size_t)sb.st_size <= AUDIT_MAX_FILE) {
-		buf = xmalloc((size_t)sb.st_size + 1);
-		*len = fread(buf, 1, (size_t)sb.st_size, f);
+	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 && (size_t)sb.st_size <= AUDIT_MAX_FILE) {
+		size_t want = (size_t)sb.st_size;
+		buf = xmalloc(want + 1);
+		while (*len < want) {
+			ssize_t n = read(fd, buf + *len, want - *len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			*len += (size_t)n;
+		}
 		buf[*len] = '\0';
 	}
-	fclose(f);
+	close(fd);
 	return buf;
 }
 
@@ -640,8 +684,6 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 	sqlite3_bind_int(gone, 4, scope_is_file);
 	if (sqlite3_step(gone) != SQLITE_DONE)
 		rc = store_error(s, sqlite3_errcode(s->db));
-	if (!rc)
-		record_counts(s, repo);
 out:
 	sqlite3_finalize(up);
 	sqlite3_finalize(seen);
@@ -718,6 +760,13 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 			goto out;
 		}
 		out->required = all.required;
+		/* the counts for the metrics, written only when they changed */
+		int t, d, r;
+		count_list(&all, &t, &d, &r);
+		if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
+			write_counts(s, repo, t, d, r);
+			store_write_commit(s);
+		}
 		for (size_t i = 0; i < all.n; i++) {
 			struct audit_item *it = &all.items[i];
 			bool in = !*scope || (scope_is_file ? strcmp(it->file, scope) == 0 :
@@ -1067,9 +1116,19 @@ int audit_import(struct store *s, const char *repo, const char *text, size_t len
 	}
 	root = cJSON_ParseWithLength(text, len);
 	if (!root || !cJSON_IsObject(root)) {
-		const char *at = cJSON_GetErrorPtr();
-		seterr(err, errlen, "not a JSON object%s%.20s%s", at && root == NULL ? " near \"" : "",
-		       at && root == NULL ? at : "", at && root == NULL ? "\"" : "");
+		/* the error pointer points into text, which need not end in NUL */
+		const char *at = root ? NULL : cJSON_GetErrorPtr();
+		char near[24] = "";
+		if (at && at >= text && at < text + len) {
+			size_t k = 0;
+			for (const char *q = at; q < text + len && k < 20; q++)
+				near[k++] = (unsigned char)*q < 0x20 ? ' ' : *q;
+			near[k] = '\0';
+		}
+		if (*near)
+			seterr(err, errlen, "not a JSON object (error near \"%s\")", near);
+		else
+			seterr(err, errlen, "not a JSON object");
 		goto out;
 	}
 	ver = cJSON_GetObjectItemCaseSensitive(root, "version");

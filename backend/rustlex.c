@@ -30,6 +30,20 @@ enum {
 static unsigned char cls[256];
 static int cls_ready;
 
+static const char *const keywords[] = {
+	"as", "async", "await", "abstract", "become", "box", "break", "const",
+	"continue", "crate", "do", "dyn", "else", "enum", "extern", "false",
+	"final", "fn", "for", "if", "impl", "in", "let", "loop", "macro",
+	"match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+	"return", "self", "Self", "static", "struct", "super", "trait", "true",
+	"try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where",
+	"while", "yield", NULL,
+};
+
+/* keywords bucketed by (first letter, length): at most a few to compare */
+#define KW_MAXLEN 8
+static unsigned char kw_bucket[26 + 1][KW_MAXLEN + 1][4];  /* indexes + 1, 0 ends */
+
 static void cls_init(void)
 {
 	const char *punct = ";,.(){}[]@#~?:$=!<>-&|+*/^%";
@@ -49,6 +63,15 @@ static void cls_init(void)
 		if (c && strchr(punct, c))
 			v |= C_PUN;
 		cls[c] = v;
+	}
+	for (int i = 0; keywords[i]; i++) {
+		const char *k = keywords[i];
+		int b = k[0] == 'S' ? 26 : k[0] - 'a';
+		size_t n = strlen(k);
+		unsigned char *slot = kw_bucket[b][n];
+		while (*slot)
+			slot++;
+		*slot = (unsigned char)(i + 1);
 	}
 	cls_ready = 1;
 }
@@ -75,23 +98,16 @@ void rustlex_init_line(struct rustlex *lx, const char *line, size_t len)
 	lx->pos = 0;
 }
 
-static const char *const keywords[] = {
-	"as", "async", "await", "abstract", "become", "box", "break", "const",
-	"continue", "crate", "do", "dyn", "else", "enum", "extern", "false",
-	"final", "fn", "for", "if", "impl", "in", "let", "loop", "macro",
-	"match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-	"return", "self", "Self", "static", "struct", "super", "trait", "true",
-	"try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where",
-	"while", "yield", NULL,
-};
-
 bool rustlex_is_keyword(const char *text, size_t n)
 {
-	if (n < 2 || n > 8 || (!(text[0] >= 'a' && text[0] <= 'y') && text[0] != 'S'))
+	int b;
+
+	if (n < 2 || n > KW_MAXLEN || (!(text[0] >= 'a' && text[0] <= 'z') && text[0] != 'S'))
 		return false;
-	for (int i = 0; keywords[i]; i++)
-		if (keywords[i][0] == text[0] && strlen(keywords[i]) == n &&
-		    memcmp(keywords[i], text, n) == 0)
+	cls_init();
+	b = text[0] == 'S' ? 26 : text[0] - 'a';
+	for (const unsigned char *slot = kw_bucket[b][n]; *slot; slot++)
+		if (memcmp(keywords[*slot - 1], text, n) == 0)
 			return true;
 	return false;
 }
@@ -318,9 +334,10 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 	const char *s = lx->src;
 	size_t n = lx->len, i = lx->pos;
 
-	memset(tok, 0, sizeof(*tok));
 	tok->start = i;
 	tok->line = lx->line;
+	tok->unterminated = false;
+	tok->inner_doc = false;
 	if (i >= n) {
 		tok->kind = RUST_TOK_EOF;
 		tok->end_line = lx->line;
@@ -355,6 +372,17 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 		}
 		tok->kind = RUST_TOK_WHITESPACE;
 		lx->pos = i;
+		goto out;
+	}
+	/* the common cases first: a plain identifier or one punctuation mark */
+	if (IS(c, C_IDS) && c != 'r' && c != 'b' && c != 'c') {
+		lx->pos = i;
+		lex_ident(lx, tok);
+		goto out;
+	}
+	if (IS(c, C_PUN) && c != '/') {
+		tok->kind = RUST_TOK_PUNCT;
+		lx->pos = i + 1;
 		goto out;
 	}
 	if (c == '/' && c1 == '/') {
