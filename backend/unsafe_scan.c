@@ -612,7 +612,10 @@ static void document_block(struct scan *s, int idx, int u)
 		}
 	}
 	bool ok = safety_above(s, bound, s->t[u].line, &text, &from, &to);
-	if (!ok && sc->kind != SC_FILE) {
+	bool in_macro = s->out->items[idx].in_macro;
+	/* in a macro body clippy only looks right above the block (the
+	 * statement's span is not in the root context) */
+	if (!ok && !in_macro && sc->kind != SC_FILE) {
 		int core = sc->stmt_core, first = sc->stmt_start;
 		if (sc->kind == SC_MATCH) {
 			/* an arm's expression: no attributes */
@@ -638,7 +641,7 @@ static void document_block(struct scan *s, int idx, int u)
 					ok = safety_above(s, bound, s->t[first].line, &text, &from, &to);
 			}
 		}
-	} else if (!ok && sc->kind == SC_FILE) {
+	} else if (!ok && !in_macro && sc->kind == SC_FILE) {
 		/* static / const at the crate's top level */
 		int core = sc->stmt_core, first = sc->stmt_start;
 		if (core >= 0 && core < u)
@@ -650,7 +653,9 @@ static void document_block(struct scan *s, int idx, int u)
 	it->safety = text;
 	it->safety_line = ok ? from : 0;
 	it->safety_line_end = ok ? to : 0;
-	it->clippy_flags = !ok && !it->in_macro && !s->test_file && !sc->cfg_test;
+	/* blocks in a local macro are reported where the macro is defined,
+	 * when it is used somewhere */
+	it->clippy_flags = !ok && !s->test_file && !sc->cfg_test;
 }
 
 /* unsafe impl / unsafe extern: the comment between the previous item and it. */

@@ -429,11 +429,13 @@ static void test_kinds_and_places(void **state)
 	assert_int_equal(f.items[7].line, 31);
 	assert_string_equal(f.items[7].name, "ffi");
 	assert_true(f.items[7].clippy_flags);
-	/* the block inside macro_rules! is found; clippy judges it where used */
+	/* the block inside macro_rules! is found; clippy reports it in the
+	 * definition (when the macro is used), looking only right above it */
 	assert_int_equal(f.items[8].kind, UNSAFE_BLOCK);
 	assert_int_equal(f.items[8].line, 33);
 	assert_true(f.items[8].in_macro);
-	assert_false(f.items[8].clippy_flags);
+	assert_false(f.items[8].documented);
+	assert_true(f.items[8].clippy_flags);
 	/* the only real block in not_items */
 	assert_int_equal(f.items[9].kind, UNSAFE_BLOCK);
 	assert_int_equal(f.items[9].line, 42);
