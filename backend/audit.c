@@ -1339,3 +1339,23 @@ out:
 	cJSON_Delete(root);
 	return rc;
 }
+
+int audit_complete_ids(struct store *s, const char *repo, const char *prefix,
+		       void (*add)(void *data, const char *id), void *data)
+{
+	sqlite3_stmt *st = NULL;
+	size_t n = prefix ? strlen(prefix) : 0;
+	int rc;
+
+	rc = store_prepare(s, &st, "SELECT id FROM audit_items WHERE repo = ? AND gone = 0"
+			   " AND substr(id, 1, ?) = ? ORDER BY id");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)n);
+	sqlite3_bind_text(st, 3, prefix ? prefix : "", -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add(data, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+}

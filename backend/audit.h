@@ -119,4 +119,9 @@ int audit_counts(struct store *s, const char *repo, int *total, int *documented,
 
 const char *audit_status_name(enum audit_status st);
 
+/* Calls add(data, id) for each current item id starting with prefix, in
+ * order (for Tab completion of /audit-review --id). */
+int audit_complete_ids(struct store *s, const char *repo, const char *prefix,
+		       void (*add)(void *data, const char *id), void *data);
+
 #endif

@@ -16,6 +16,7 @@
  */
 #include "rustlex.h"
 
+#include <stdint.h>
 #include <string.h>
 
 enum {
@@ -43,6 +44,17 @@ static const char *const keywords[] = {
 /* keywords bucketed by (first letter, length): at most a few to compare */
 #define KW_MAXLEN 8
 static unsigned char kw_bucket[26 + 1][KW_MAXLEN + 1][4];  /* indexes + 1, 0 ends */
+static uint64_t kw_word[64];   /* each keyword's bytes as one number */
+
+/* text[0..n) (n <= 8) as one number, for comparing without memcmp */
+static inline uint64_t word_of(const char *text, size_t n)
+{
+	uint64_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)text[i] << (8 * i);
+	return w;
+}
 
 static void cls_init(void)
 {
@@ -72,6 +84,7 @@ static void cls_init(void)
 		while (*slot)
 			slot++;
 		*slot = (unsigned char)(i + 1);
+		kw_word[i] = word_of(k, n);
 	}
 	cls_ready = 1;
 }
@@ -106,8 +119,12 @@ bool rustlex_is_keyword(const char *text, size_t n)
 		return false;
 	cls_init();
 	b = text[0] == 'S' ? 26 : text[0] - 'a';
-	for (const unsigned char *slot = kw_bucket[b][n]; *slot; slot++)
-		if (memcmp(keywords[*slot - 1], text, n) == 0)
+	const unsigned char *slot = kw_bucket[b][n];
+	if (!*slot)
+		return false;
+	uint64_t w = word_of(text, n);
+	for (; *slot; slot++)
+		if (kw_word[*slot - 1] == w)
 			return true;
 	return false;
 }
@@ -361,8 +378,6 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 	}
 
 	unsigned char c = (unsigned char)s[i];
-	char c1 = i + 1 < n ? s[i + 1] : 0;
-	char c2 = i + 2 < n ? s[i + 2] : 0;
 
 	if (IS(c, C_WS)) {
 		while (i < n && IS(s[i], C_WS)) {
@@ -385,6 +400,8 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 		lx->pos = i + 1;
 		goto out;
 	}
+	char c1 = i + 1 < n ? s[i + 1] : 0;
+	char c2 = i + 2 < n ? s[i + 2] : 0;
 	if (c == '/' && c1 == '/') {
 		const char *nl = memchr(s + i, '\n', n - i);
 		size_t end = nl ? (size_t)(nl - s) : n;

@@ -420,6 +420,29 @@ static void test_walk_honours_gitignore(void **state)
 	assert_int_equal(audit_scan(&l, f->s, f->repo, ".gitignore", err, sizeof(err)), RWB_EUSAGE);
 }
 
+static void add_id(void *data, const char *id)
+{
+	int *n = data;
+	(*n)++;
+	assert_int_equal(strlen(id), 10);
+}
+
+static void test_complete_ids(void **state)
+{
+	struct fx *f = *state;
+	char id[11], pre[4];
+	int n = 0;
+
+	scan_one(f, id, NULL, NULL);
+	memcpy(pre, id, 3);
+	pre[3] = '\0';
+	assert_int_equal(audit_complete_ids(f->s, f->repo, pre, add_id, &n), RWB_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(audit_complete_ids(f->s, f->repo, "zz", add_id, &n), RWB_OK);
+	assert_int_equal(n, 0);
+}
+
 static void test_reviewer_name(void **state)
 {
 	struct fx *f = *state;
@@ -445,6 +468,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_is_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_honours_gitignore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_complete_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reviewer_name, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
