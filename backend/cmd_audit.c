@@ -280,6 +280,9 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	rc = scope_arg(ctx, a, &only);
 	if (rc)
 		return rc;
+	if (ctx->tui && cmd_arg_bool(a, "check-soundness"))
+		return cmd_fail(ctx, RWB_EUSAGE, "--check-soundness builds the crate with clippy and miri; "
+				"run `rwb /unsafe-audit --check-soundness` in the terminal pane (F3)");
 	if (req) {
 		rc = audit_set_required(ctx->store, ctx->repo, (int)req);
 		if (rc)
