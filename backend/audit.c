@@ -984,8 +984,10 @@ int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nit
 	for (size_t k = 0; k < no; k++) {
 		struct audit_item *it = &l.items[order[k]];
 		cJSON *o = cJSON_CreateObject();
-		char *path = *it->module && *it->function ? xasprintf("%s::%s", it->module, it->function) :
-			xstrdup(*it->module ? it->module : it->function);
+		/* module::fn for blocks and fns, module::Type for impls and traits */
+		const char *leaf = *it->function ? it->function : it->name ? it->name : "";
+		char *path = *it->module && *leaf ? xasprintf("%s::%s", it->module, leaf) :
+			xstrdup(*it->module ? it->module : leaf);
 		cJSON_AddStringToObject(o, "id", it->id);
 		cJSON_AddStringToObject(o, "file", it->file);
 		cJSON_AddStringToObject(o, "kind", unsafe_kind_name(it->kind));
