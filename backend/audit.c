@@ -601,20 +601,143 @@ struct scanned {
 	char *code;               /* owned */
 };
 
+/* A stored row, to skip writing items that did not change. */
+struct prev {
+	char id[11];
+	bool gone, seen;
+	int line, line_end, documented, clippy, safety_line, safety_line_end;
+	char *file, *module, *function, *name, *safety, *code;  /* owned */
+};
+
+static int cmp_prev(const void *a, const void *b)
+{
+	return strcmp(((const struct prev *)a)->id, ((const struct prev *)b)->id);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool unchanged(const struct prev *p, const struct scanned *sc)
+{
+	const struct unsafe_item *it = sc->it;
+
+	return !p->gone && p->line == it->line && p->line_end == it->line_end &&
+		p->documented == it->documented && p->clippy == it->clippy_flags &&
+		p->safety_line == it->safety_line && p->safety_line_end == it->safety_line_end &&
+		same_str(p->file, sc->file) && same_str(p->module, it->module) &&
+		same_str(p->function, it->function) && same_str(p->name, it->name) &&
+		same_str(p->safety, it->safety) && same_str(p->code, sc->code);
+}
+
+static int load_prev(struct store *s, const char *repo, struct prev **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = store_prepare(s, &st, "SELECT id, gone, line, line_end, documented, clippy_flags, safety_line,"
+			   " safety_line_end, file, module, function, name, safety, code FROM audit_items"
+			   " WHERE repo = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		struct prev *p = &(*out)[(*n)++];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->id, sizeof(p->id), "%s", (const char *)sqlite3_column_text(st, 0));
+		p->gone = sqlite3_column_int(st, 1);
+		p->line = sqlite3_column_int(st, 2);
+		p->line_end = sqlite3_column_int(st, 3);
+		p->documented = sqlite3_column_int(st, 4);
+		p->clippy = sqlite3_column_int(st, 5);
+		p->safety_line = sqlite3_column_int(st, 6);
+		p->safety_line_end = sqlite3_column_int(st, 7);
+		p->file = col_dup(st, 8);
+		p->module = col_dup(st, 9);
+		p->function = col_dup(st, 10);
+		p->name = col_dup(st, 11);
+		p->safety = col_dup(st, 12);
+		p->code = col_dup(st, 13);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc);
+	qsort(*out, *n, sizeof(**out), cmp_prev);
+	return RWB_OK;
+}
+
+static void free_prev(struct prev *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].file);
+		free(p[i].module);
+		free(p[i].function);
+		free(p[i].name);
+		free(p[i].safety);
+		free(p[i].code);
+	}
+	free(p);
+}
+
+static bool in_scope(const char *file, const char *scope, bool scope_is_file)
+{
+	size_t n = strlen(scope);
+
+	if (!n)
+		return true;
+	if (scope_is_file)
+		return strcmp(file, scope) == 0;
+	return strncmp(file, scope, n) == 0 && file[n] == '/';
+}
+
+/*
+ * Records the scanned items: new and changed ones are written, unchanged
+ * ones are left alone (so an idle rescan writes nothing and other rwb
+ * processes do not reload), and stored items of the scanned part that were
+ * not seen become gone. One write transaction, only when needed.
+ */
 static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t n,
 		  const char *scope, bool scope_is_file)
 {
-	sqlite3_stmt *up = NULL, *seen = NULL, *gone = NULL;
+	sqlite3_stmt *up = NULL, *gone = NULL;
+	struct prev *prev = NULL;
+	size_t nprev = 0;
+	bool *write = NULL;
+	size_t nwrite = 0, ngone = 0;
 	int64_t now = store_now_ms();
 	int rc;
 
+	rc = load_prev(s, repo, &prev, &nprev);
+	if (rc)
+		goto done;
+	write = xcalloc(n + 1, sizeof(*write));
+	for (size_t i = 0; i < n; i++) {
+		struct prev key, *hit;
+		memcpy(key.id, sc[i].id, sizeof(key.id));
+		hit = bsearch(&key, prev, nprev, sizeof(*prev), cmp_prev);
+		if (hit)
+			hit->seen = true;
+		if (!hit || !unchanged(hit, &sc[i])) {
+			write[i] = true;
+			nwrite++;
+		}
+	}
+	for (size_t k = 0; k < nprev; k++)
+		ngone += !prev[k].gone && !prev[k].seen && in_scope(prev[k].file, scope, scope_is_file);
+	if (!nwrite && !ngone)
+		goto done;
+
 	rc = store_write_begin(s);
 	if (rc)
-		return rc;
-	rc = store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS audit_seen(id TEXT PRIMARY KEY);"
-			"DELETE FROM temp.audit_seen;");
-	if (rc)
-		goto out;
+		goto done;
 	rc = store_prepare(s, &up,
 		"INSERT INTO audit_items(repo, id, file, kind, line, line_end, module, function, name,"
 		" fingerprint, documented, clippy_flags, safety, safety_line, safety_line_end, code,"
@@ -626,19 +749,13 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 		" documented = excluded.documented, clippy_flags = excluded.clippy_flags,"
 		" safety = excluded.safety, safety_line = excluded.safety_line,"
 		" safety_line_end = excluded.safety_line_end, code = excluded.code,"
-		" last_seen = excluded.last_seen, gone = 0, gone_at = NULL"
-		" WHERE gone != 0 OR line != excluded.line OR line_end != excluded.line_end"
-		" OR module != excluded.module OR function != excluded.function OR name != excluded.name"
-		" OR documented != excluded.documented OR clippy_flags != excluded.clippy_flags"
-		" OR safety_line != excluded.safety_line OR code != excluded.code"
-		" OR safety IS NOT excluded.safety OR file != excluded.file");
-	if (rc)
-		goto out;
-	rc = store_prepare(s, &seen, "INSERT OR IGNORE INTO temp.audit_seen(id) VALUES(?)");
+		" last_seen = excluded.last_seen, gone = 0, gone_at = NULL");
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct unsafe_item *it = sc[i].it;
+		if (!write[i])
+			continue;
 		sqlite3_reset(up);
 		sqlite3_bind_text(up, 1, repo, -1, SQLITE_STATIC);
 		sqlite3_bind_text(up, 2, sc[i].id, -1, SQLITE_STATIC);
@@ -664,35 +781,34 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 			rc = store_error(s, sqlite3_errcode(s->db));
 			goto out;
 		}
-		sqlite3_reset(seen);
-		sqlite3_bind_text(seen, 1, sc[i].id, -1, SQLITE_STATIC);
-		if (sqlite3_step(seen) != SQLITE_DONE) {
+	}
+	/* what was in the scanned part and is not any more */
+	rc = store_prepare(s, &gone, "UPDATE audit_items SET gone = 1, gone_at = ? WHERE repo = ? AND id = ?");
+	if (rc)
+		goto out;
+	for (size_t k = 0; k < nprev; k++) {
+		if (prev[k].gone || prev[k].seen || !in_scope(prev[k].file, scope, scope_is_file))
+			continue;
+		sqlite3_reset(gone);
+		sqlite3_bind_int64(gone, 1, now);
+		sqlite3_bind_text(gone, 2, repo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(gone, 3, prev[k].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(gone) != SQLITE_DONE) {
 			rc = store_error(s, sqlite3_errcode(s->db));
 			goto out;
 		}
 	}
-	/* what was in the scanned part and is not any more */
-	rc = store_prepare(s, &gone,
-		"UPDATE audit_items SET gone = 1, gone_at = ?2 WHERE repo = ?1 AND gone = 0"
-		" AND id NOT IN (SELECT id FROM temp.audit_seen)"
-		" AND (?3 = '' OR (?4 = 1 AND file = ?3) OR (?4 = 0 AND substr(file, 1, length(?3) + 1) = ?3 || '/'))");
-	if (rc)
-		goto out;
-	sqlite3_bind_text(gone, 1, repo, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(gone, 2, now);
-	sqlite3_bind_text(gone, 3, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_int(gone, 4, scope_is_file);
-	if (sqlite3_step(gone) != SQLITE_DONE)
-		rc = store_error(s, sqlite3_errcode(s->db));
 out:
 	sqlite3_finalize(up);
-	sqlite3_finalize(seen);
 	sqlite3_finalize(gone);
-	if (rc) {
+	if (rc)
 		store_write_rollback(s);
-		return rc;
-	}
-	return store_write_commit(s);
+	else
+		rc = store_write_commit(s);
+done:
+	free(write);
+	free_prev(prev, nprev);
+	return rc;
 }
 
 int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
