@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include "audit.h"
 #include "error.h"
+#include "rustlex.h"
 #include "schema.h"
 #include "store.h"
 #include "xalloc.h"
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +65,7 @@ const struct store_module schema_audit = {
 #define AUDIT_MAX_LEDGER (64u << 20)
 #define AUDIT_MAX_REVIEWER 100
 #define AUDIT_MAX_NOTE 4000
+#define AUDIT_MAX_THREADS 4
 
 static void seterr(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void seterr(char *buf, size_t n, const char *fmt, ...)
@@ -811,6 +814,66 @@ done:
 	return rc;
 }
 
+/* Reading and lexing files is the scan's work: a few threads share it.
+ * Each fills only its own slots (file f goes to thread f % n). */
+struct scan_job {
+	const char *repo;
+	char **files;               /* borrowed: relative paths */
+	size_t n;
+	struct unsafe_file *out;    /* borrowed: one per file */
+	char ***codes;              /* borrowed: per file, each item's code */
+	size_t tid, nthreads;
+};
+
+static void *scan_worker(void *arg)
+{
+	struct scan_job *j = arg;
+
+	for (size_t f = j->tid; f < j->n; f += j->nthreads) {
+		char *abs = xasprintf("%s/%s", j->repo, j->files[f]);
+		size_t len;
+		char *src = read_file(abs, &len);
+		free(abs);
+		if (!src)
+			continue;
+		unsafe_scan_source(&j->out[f], src, len, j->files[f]);
+		j->codes[f] = xcalloc(j->out[f].n + 1, sizeof(char *));
+		for (size_t i = 0; i < j->out[f].n; i++) {
+			const struct unsafe_item *it = &j->out[f].items[i];
+			j->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
+		}
+		free(src);
+	}
+	return NULL;
+}
+
+static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
+{
+	struct scan_job jobs[AUDIT_MAX_THREADS];
+	pthread_t th[AUDIT_MAX_THREADS];
+	bool started[AUDIT_MAX_THREADS] = { false };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = cpus < 1 ? 1 : cpus > AUDIT_MAX_THREADS ? AUDIT_MAX_THREADS : (size_t)cpus;
+	struct rustlex lx;
+
+	if (n < 64)
+		nt = 1;
+	rustlex_init(&lx, NULL, 0);   /* the lexer's tables, before any thread */
+	for (size_t t = 0; t < nt; t++) {
+		jobs[t] = (struct scan_job){ repo, files, n, out, codes, t, nt };
+		if (t > 0)
+			started[t] = pthread_create(&th[t], NULL, scan_worker, &jobs[t]) == 0;
+	}
+	/* this thread does its own share, and the share of any that did not start */
+	scan_worker(&jobs[0]);
+	for (size_t t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			scan_worker(&jobs[t]);
+	}
+}
+
 int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
 	       char *err, size_t errlen)
 {
@@ -818,6 +881,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	struct unsafe_file *files = NULL;
 	struct scanned *sc = NULL;
 	size_t nsc = 0, capsc = 0;
+	char ***codes = NULL;
 	char *scope = NULL;
 	bool scope_is_file;
 	int rc;
@@ -836,14 +900,9 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		walk_dir(&w, scope);
 	}
 	files = xcalloc(w.n + 1, sizeof(*files));
+	codes = xcalloc(w.n + 1, sizeof(*codes));
+	scan_files(repo, w.files, w.n, files, codes);
 	for (size_t f = 0; f < w.n; f++) {
-		char *abs = xasprintf("%s/%s", repo, w.files[f]);
-		size_t len;
-		char *src = read_file(abs, &len);
-		free(abs);
-		if (!src)
-			continue;
-		unsafe_scan_source(&files[f], src, len, w.files[f]);
 		for (size_t i = 0; i < files[f].n; i++) {
 			struct unsafe_item *it = &files[f].items[i];
 			int rank = 0;
@@ -857,10 +916,11 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 			make_id(sc[nsc].id, w.files[f], sc[nsc].fp, rank);
 			sc[nsc].file = w.files[f];
 			sc[nsc].it = it;
-			sc[nsc].code = xstrndup(src + it->start, it->end - it->start);
+			sc[nsc].code = codes[f][i];   /* moves */
 			nsc++;
 		}
-		free(src);
+		free(codes[f]);
+		codes[f] = NULL;
 	}
 	rc = upsert(s, repo, sc, nsc, scope, scope_is_file);
 	if (rc) {
@@ -904,6 +964,7 @@ out:
 		free(w.files[f]);
 	}
 	free(files);
+	free(codes);
 	free(w.files);
 	free(scope);
 	git_repository_free(w.git);
