@@ -462,7 +462,8 @@ static void walk_dir(struct walk *w, const char *rel)
 		nn++;
 	}
 	closedir(d);
-	qsort(names, nn, sizeof(*names), cmp_name);
+	if (nn)
+		qsort(names, nn, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < nn; i++) {
 		/* names carry their d_type in the first byte */
 		unsigned char type = (unsigned char)names[i][0];
@@ -673,7 +674,8 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(s, rc);
-	qsort(*out, *n, sizeof(**out), cmp_prev);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_prev);
 	return RWB_OK;
 }
 
@@ -725,7 +727,7 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 	for (size_t i = 0; i < n; i++) {
 		struct prev key, *hit;
 		memcpy(key.id, sc[i].id, sizeof(key.id));
-		hit = bsearch(&key, prev, nprev, sizeof(*prev), cmp_prev);
+		hit = nprev ? bsearch(&key, prev, nprev, sizeof(*prev), cmp_prev) : NULL;
 		if (hit)
 			hit->seen = true;
 		if (!hit || !unchanged(hit, &sc[i])) {
