@@ -292,9 +292,11 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
 	return xrealloc(arr, *cap * elem);
 }
 
+/* Letters, digits, '_' and any non-ASCII byte (so spans never split a
+ * UTF-8 sequence). */
 static bool is_word_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '_';
+	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
 /* `unsafe` as a word, or a SAFETY comment. */
