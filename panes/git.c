@@ -920,6 +920,7 @@ static void utf8_put(struct strbuf *sb, size_t at, wint_t ch, size_t *adv)
 	else { b[0] = (char)(0xf0 | (ch >> 18)); b[1] = (char)(0x80 | ((ch >> 12) & 0x3f));
 		b[2] = (char)(0x80 | ((ch >> 6) & 0x3f)); b[3] = (char)(0x80 | (ch & 0x3f)); n = 4; }
 	strbuf_grow(sb, n);
+	sb->buf[sb->len] = '\0';
 	memmove(sb->buf + at + n, sb->buf + at, sb->len - at + 1);
 	memcpy(sb->buf + at, b, n);
 	sb->len += n;
