@@ -14,7 +14,6 @@
 #include "gitw.h"
 #include "xalloc.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -257,28 +256,6 @@ out:
 	return rc;
 }
 
-/* "A-B" or "A" into lo..hi; 0 or RWB_EUSAGE. */
-static int parse_lines(int *lo, int *hi, const char *s)
-{
-	char *end;
-	long a, b;
-
-	if (!isdigit((unsigned char)s[0]))
-		return RWB_EUSAGE;
-	a = strtol(s, &end, 10);
-	b = a;
-	if (*end == '-') {
-		if (!isdigit((unsigned char)end[1]))
-			return RWB_EUSAGE;
-		b = strtol(end + 1, &end, 10);
-	}
-	if (*end || a < 1 || b < a || b > 100000000)
-		return RWB_EUSAGE;
-	*lo = (int)a;
-	*hi = (int)b;
-	return 0;
-}
-
 static int run_stage_common(struct cmd_ctx *ctx, const struct cmd_args *args, bool unstage)
 {
 	struct gitw *g = NULL;
@@ -289,7 +266,7 @@ static int run_stage_common(struct cmd_ctx *ctx, const struct cmd_args *args, bo
 	int rc;
 
 	pick.hunk = (int)cmd_arg_int(args, "hunk", 0);
-	if (lines && parse_lines(&pick.lo, &pick.hi, lines))
+	if (lines && gitw_parse_range(&pick.lo, &pick.hi, lines))
 		return cmd_fail(ctx, RWB_EUSAGE, "/git-%s: bad --lines '%s': use A-B with 1 <= A <= B (or one line A)",
 				verb, lines);
 	if (!*path)

@@ -697,6 +697,27 @@ void gitw_word_diff(struct gitw_span *aspans, int *na, struct gitw_span *bspans,
 
 /* ---- staging ---- */
 
+int gitw_parse_range(int *lo, int *hi, const char *s)
+{
+	char *end;
+	long a, b;
+
+	if (!isdigit((unsigned char)s[0]))
+		return RWB_EUSAGE;
+	a = strtol(s, &end, 10);
+	b = a;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return RWB_EUSAGE;
+		b = strtol(end + 1, &end, 10);
+	}
+	if (*end || a < 1 || b < a || b > 100000000)
+		return RWB_EUSAGE;
+	*lo = (int)a;
+	*hi = (int)b;
+	return 0;
+}
+
 static void quote_path(struct strbuf *sb, const char *prefix, const char *path)
 {
 	strbuf_adds(sb, prefix);

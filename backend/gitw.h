@@ -132,6 +132,9 @@ struct gitw_pick {
 	int lo, hi;              /* 0: not a line pick */
 };
 
+/* "A-B" or "A" (1 <= A <= B) into lo..hi; RWB_EUSAGE otherwise. */
+int gitw_parse_range(int *lo, int *hi, const char *s);
+
 int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen);
 int gitw_unstage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen);
 /* Reverts hunk N (from 1) of the unstaged diff of path in the work tree. */

@@ -188,6 +188,16 @@ printf 'y\nn\nn\n' | git -C "$T/a" reset -p f.txt >/dev/null 2>&1
 same "unstage hunk 1 = git reset -p" "$(cached "$T/a")" "$(cached "$T/b")"
 check "unstage hunk: hunk 1 is back in the work-tree diff" grep -q '^+two' <(worktree_diff "$T/b")
 
+# a file without a final newline: hunk 2 changes the last line
+mkrepo_pair
+printf 'a\nb\nc\nd\ne\nf\ng\nh\ni\nlast' > "$T/a/n.txt" && git -C "$T/a" add n.txt && git -C "$T/a" commit -qm n
+printf 'A\nb\nc\nd\ne\nf\ng\nh\ni\nLAST' > "$T/a/n.txt"
+rm -rf "$T/b" && cp -a "$T/a" "$T/b"
+printf 'n\ny\n' | git -C "$T/a" add -p n.txt >/dev/null 2>&1
+"$RWB" --repo "$T/b" /git-stage n.txt --hunk 2 >/dev/null
+same "stage the no-newline-at-end hunk = git add -p" "$(cached "$T/a")" "$(cached "$T/b")"
+check "no-newline hunk staged" grep -q '^+LAST' <(cached "$T/b")
+
 # whole-file stage and unstage
 mkrepo_pair
 "$RWB" --repo "$T/b" /git-stage f.txt >/dev/null
