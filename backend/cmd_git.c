@@ -245,7 +245,10 @@ static int run_diff(struct cmd_ctx *ctx, const struct cmd_args *args)
 		cJSON_AddStringToObject(ctx->result, "rev", rev);
 	if (path)
 		cJSON_AddStringToObject(ctx->result, "path", path);
-	cJSON_AddItemToObject(ctx->result, "files", diff_json(d));
+	cJSON_AddNumberToObject(ctx->result, "file_count", (double)d->nfiles);
+	cJSON_AddNumberToObject(ctx->result, "line_count", (double)d->nlines);
+	if (ctx->json) /* the full model only when someone reads JSON */
+		cJSON_AddItemToObject(ctx->result, "files", diff_json(d));
 	if (!ctx->json)
 		diff_text(&ctx->out, d);
 	if (!ctx->json && d->nfiles == 0)
