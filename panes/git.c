@@ -13,7 +13,7 @@
  * Refresh: a 1 s timer compares a cheap stamp (mtimes of the index, HEAD,
  * refs) and re-reads the status when it moved, and re-reads it anyway at
  * an interval scaled by how long the last status took; every git action
- * refreshes at once. Never: draw repository text except through
+ * refreshes at once. Rust code is highlighted with backend/rustlex.h. Never: draw repository text except through
  * draw_text()/draw_textn() (sanitized), or run the git binary.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -23,6 +23,7 @@
 #include "error.h"
 #include "gitw.h"
 #include "loop.h"
+#include "rustlex.h"
 #include "sanitize.h"
 #include "strbuf.h"
 #include "term.h"
@@ -290,77 +291,44 @@ static int poll_timer(struct loop *l, void *data)
 	return 1000;
 }
 
-/* ---- Rust highlighting (a small stand-in until backend/rustlex.c lands) ---- */
+/* ---- Rust highlighting (backend/rustlex.h, one line at a time) ---- */
 
-static const char *const rust_keywords[] = {
-	"as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-	"false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-	"ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-	"use", "where", "while", "yield", NULL
-};
-
-static bool rust_keyword(const char *s, size_t n)
-{
-	for (int i = 0; rust_keywords[i]; i++)
-		if (strlen(rust_keywords[i]) == n && memcmp(rust_keywords[i], s, n) == 0)
-			return true;
-	return false;
-}
-
-static bool ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
-}
-
-/* Fills role[0..n) with a syntax role per byte (base where nothing). */
+/* Fills role[0..n) with a syntax role per byte (base where nothing). Each
+ * line is lexed on its own: a diff shows fragments, so a block comment or
+ * raw string opened outside the hunk is not known. */
 static void git_highlight(uint8_t *role, const char *s, size_t n, uint8_t base)
 {
-	size_t i = 0;
+	struct rustlex lx;
+	struct rust_token t;
 
 	memset(role, base, n);
-	while (i < n) {
-		size_t j = i;
+	rustlex_init(&lx, NULL, 0);
+	rustlex_init_line(&lx, s, n);
+	while (rustlex_next(&lx, &t)) {
 		uint8_t r = base;
-		if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
-			j = n;
-			r = RWB_COLOR_SYN_COMMENT;
-		} else if (s[i] == '"') {
-			j = i + 1;
-			while (j < n && s[j] != '"')
-				j += s[j] == '\\' ? 2 : 1;
-			j = j < n ? j + 1 : n;
-			r = RWB_COLOR_SYN_STRING;
-		} else if (s[i] == '\'' && i + 2 < n && s[i + 2] == '\'') {
-			j = i + 3;
-			r = RWB_COLOR_SYN_STRING;
-		} else if (s[i] == '\'' && i + 1 < n && ident_char(s[i + 1])) {
-			j = i + 1;
-			while (j < n && ident_char(s[j]))
-				j++;
-			r = RWB_COLOR_SYN_LIFETIME;
-		} else if (isdigit((unsigned char)s[i])) {
-			while (j < n && (ident_char(s[j]) || s[j] == '.'))
-				j++;
-			r = RWB_COLOR_SYN_NUMBER;
-		} else if (ident_char(s[i])) {
-			while (j < n && ident_char(s[j]))
-				j++;
-			if (j - i == 6 && memcmp(s + i, "unsafe", 6) == 0)
-				r = RWB_COLOR_SYN_UNSAFE;
-			else if (rust_keyword(s + i, j - i))
-				r = RWB_COLOR_SYN_KEYWORD;
-			else if (j < n && s[j] == '!')
-				r = RWB_COLOR_SYN_MACRO, j++;
-			else if (isupper((unsigned char)s[i]))
+		switch (t.kind) {
+		case RUST_TOK_KEYWORD:
+			r = t.len == 6 && memcmp(s + t.start, "unsafe", 6) == 0 ? RWB_COLOR_SYN_UNSAFE : RWB_COLOR_SYN_KEYWORD;
+			break;
+		case RUST_TOK_LIFETIME: r = RWB_COLOR_SYN_LIFETIME; break;
+		case RUST_TOK_CHAR:
+		case RUST_TOK_STRING:
+		case RUST_TOK_RAW_STRING: r = RWB_COLOR_SYN_STRING; break;
+		case RUST_TOK_NUMBER: r = RWB_COLOR_SYN_NUMBER; break;
+		case RUST_TOK_LINE_COMMENT:
+		case RUST_TOK_BLOCK_COMMENT:
+		case RUST_TOK_DOC_COMMENT: r = RWB_COLOR_SYN_COMMENT; break;
+		case RUST_TOK_IDENT:
+			if (t.start + t.len < n && s[t.start + t.len] == '!')
+				r = RWB_COLOR_SYN_MACRO;
+			else if (isupper((unsigned char)s[t.start]))
 				r = RWB_COLOR_SYN_TYPE;
-		} else {
-			j = i + 1;
+			break;
+		default:
+			break;
 		}
-		if (j > n)
-			j = n;
-		if (r != base)
-			memset(role + i, r, j - i);
-		i = j;
+		if (r != base && t.start < n)
+			memset(role + t.start, r, (t.start + t.len <= n ? t.len : n - t.start));
 	}
 }
 

@@ -250,6 +250,34 @@ static void test_escapes_visible(void **state)
 	quit(s);
 }
 
+static void test_rust_diff(void **state)
+{
+	struct fixture *f = *state;
+	struct screen *s;
+	struct screen_cell_info kw, ident, add;
+	int row, col, arow, acol;
+
+	make_repo(f, "&& printf 'fn main() {\\n    let p = 1;\\n    unsafe { g(p) }\\n}\\n' > lib.rs && git add lib.rs && "
+		     "git commit -qm rs && git checkout -q f.txt && "
+		     "sed -i 's|    unsafe|    // SAFETY: p is valid\\n    unsafe|' lib.rs");
+	s = start(f, f->repo);
+	screen_send(s, K_F4);
+	expect(s, "M  lib.rs");
+	screen_send(s, K_ENTER);
+	expect(s, "[unsafe changed]");
+	expect(s, "fn main() {");
+	assert_true(screen_find(s, "fn main() {", &row, &col));
+	screen_cell(s, row, col, &kw);
+	screen_cell(s, row, col + 3, &ident);
+	/* the keyword is coloured as a keyword, the name is not */
+	assert_false(kw.fg_index == ident.fg_index && kw.fg_r == ident.fg_r && kw.fg_g == ident.fg_g &&
+		     kw.fg_b == ident.fg_b && kw.bold == ident.bold);
+	assert_true(screen_find(s, "+    // SAFETY", &arow, &acol));
+	screen_cell(s, arow, acol + 5, &add);
+	assert_false(add.fg_default && add.bg_default);
+	quit(s);
+}
+
 static void test_not_a_repo_and_resize(void **state)
 {
 	struct fixture *f = *state;
@@ -287,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_discard_hunk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_and_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escapes_visible, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rust_diff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_repo_and_resize, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
