@@ -421,7 +421,7 @@ static const struct cmd_flag stage_flags[] = {
 static const struct cmd_flag commit_flags[] = {
 	{ .name = "message", .short_name = 'm', .type = FLAG_STRING, .metavar = "MSG",
 	  .help = "the commit message" },
-	F_BOOL("amend", "replace the last commit (keeps its message without -m)"),
+	F_BOOL("amend", "replace the last commit"),
 	F_END
 };
 

@@ -1186,7 +1186,10 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	git_reference *head = NULL;
 	git_buf upname = { 0 };
 	struct push_state ps = { 0 };
-	char refspec[1024], *name = NULL, *rname = NULL;
+	git_config *cfg = NULL;
+	git_remote_create_options ropts = GIT_REMOTE_CREATE_OPTIONS_INIT;
+	const char *url = NULL;
+	char refspec[1024], key[700], *name = NULL, *rname = NULL;
 	char *specs[1] = { refspec };
 	git_strarray arr = { specs, 1 };
 	int rc = 0;
@@ -1207,8 +1210,29 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 		snprintf(ref, sizeof(ref), "refs/heads/%s", name);
 		rname = xstrdup(git_branch_upstream_remote(&upname, g->repo, ref) == 0 ? upname.ptr : "origin");
 	}
-	if (git_remote_lookup(&rem, g->repo, rname) < 0) {
-		rc = fail(err, errlen, RWB_EINPUT, "no remote named '%s' (add one with git remote add)", rname);
+	/*
+	 * The remote's URL straight from the config and an anonymous remote:
+	 * git_remote_lookup in libgit2 1.5 leaks pcre2 match data (its config
+	 * regex iteration), and so does the url.*.insteadOf lookup of every
+	 * remote it creates, so that is skipped: a remote URL is used as
+	 * written. The tracking ref is updated below, as git does.
+	 */
+	if (git_repository_config_snapshot(&cfg, g->repo) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read the git config: %s", lg_msg());
+		goto out;
+	}
+	snprintf(key, sizeof(key), "remote.%s.pushurl", rname);
+	if (git_config_get_string(&url, cfg, key) < 0) {
+		snprintf(key, sizeof(key), "remote.%s.url", rname);
+		if (git_config_get_string(&url, cfg, key) < 0) {
+			rc = fail(err, errlen, RWB_EINPUT, "no remote named '%s' (add one with git remote add)", rname);
+			goto out;
+		}
+	}
+	ropts.repository = g->repo;
+	ropts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(&rem, url, &ropts) < 0) {
+		rc = fail(err, errlen, RWB_EINPUT, "bad URL for remote '%s': %s", rname, lg_msg());
 		goto out;
 	}
 	snprintf(refspec, sizeof(refspec), "refs/heads/%s:refs/heads/%s", name, name);
@@ -1234,12 +1258,24 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 			  ps.rejected);
 		goto out;
 	}
-	snprintf(summary_out, summary_len, "%s -> %s (%s)", name, rname, git_remote_url(rem));
+	{
+		/* refs/remotes/REMOTE/BRANCH now names what the remote has */
+		git_reference *local = NULL, *track = NULL;
+		char ref[600], tref[700];
+		snprintf(ref, sizeof(ref), "refs/heads/%s", name);
+		snprintf(tref, sizeof(tref), "refs/remotes/%s/%s", rname, name);
+		if (git_reference_lookup(&local, g->repo, ref) == 0 && git_reference_target(local))
+			git_reference_create(&track, g->repo, tref, git_reference_target(local), 1, "rwb push");
+		git_reference_free(track);
+		git_reference_free(local);
+	}
+	snprintf(summary_out, summary_len, "%s -> %s (%s)", name, rname, url);
 out:
 	free(name);
 	free(rname);
 	git_buf_dispose(&upname);
 	git_reference_free(head);
 	git_remote_free(rem);
+	git_config_free(cfg);
 	return rc;
 }

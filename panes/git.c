@@ -952,8 +952,8 @@ static int key_commit(struct git_pane *g, const struct key *k)
 		g->mcur += adv;
 		return PANE_HANDLED | PANE_REDRAW;
 	default:
-		if (k->ch < 0x20 && k->ch != '\t')
-			return PANE_HANDLED;
+		if (k->ch < 0x20) /* Tab and other control keys stay global */
+			return PANE_IGNORED;
 		utf8_put(m, g->mcur, k->ch, &adv);
 		g->mcur += adv;
 		return PANE_HANDLED | PANE_REDRAW;

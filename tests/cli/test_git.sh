@@ -258,6 +258,7 @@ same "log of an empty repository" 0 "$("$RWB" --repo "$T/noid" --json /git-log |
 out=$("$RWB" --repo "$T/r" --json /git-push); rc=$?
 same "push: exit 0" 0 $rc
 same "push: remote has the commit" "$(git -C "$T/r" rev-parse HEAD)" "$(git -C "$T/origin.git" rev-parse main)"
+same "push: tracking ref updated (ahead 0)" "0" "$("$RWB" --repo "$T/r" --json /git-status | jq .ahead)"
 git -C "$T/r" checkout -qb feature && echo f > "$T/r/feat.txt" && git -C "$T/r" add feat.txt && git -C "$T/r" commit -qm feat
 "$RWB" --repo "$T/r" /git-push origin feature >/dev/null; same "push: named remote and branch" 0 $?
 same "push: feature branch arrived" "$(git -C "$T/r" rev-parse feature)" "$(git -C "$T/origin.git" rev-parse feature)"
