@@ -24,17 +24,18 @@ export HOME=$WORK GIT_CONFIG_NOSYSTEM=1 RWB_DB=$WORK/rwb.db
 command -v tig >/dev/null || { echo "tig is missing: apt-get install tig" >&2; exit 3; }
 command -v script >/dev/null || { echo "script(1) is missing: apt-get install bsdutils" >&2; exit 3; }
 
-best_ms() { # best_ms CMD... : the fastest of RUNS runs, in ms
-	local best=999999999 t0 t1 ms
+best_ms() { # best_ms CMD... : "WALL CPU" of the fastest of RUNS runs, in ms
+	local best=999999999 cpu=0 out w c
+	local TIMEFORMAT='%R %U %S'
 	for _ in $(seq "$RUNS"); do
-		t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1
-		t1=$(date +%s%N)
-		ms=$(( (t1 - t0) / 1000000 ))
-		[ "$ms" -lt "$best" ] && best=$ms
+		out=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+		w=$(awk '{ printf "%d", $1 * 1000 }' <<<"$out")
+		c=$(awk '{ printf "%d", ($2 + $3) * 1000 }' <<<"$out")
+		if [ "$w" -lt "$best" ]; then best=$w; cpu=$c; fi
 	done
-	echo "$best"
+	echo "$best $cpu"
 }
+wall() { echo "${1% *}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 in_pty() { script -qec "stty rows 40 cols 120; $1" /dev/null; }
 
@@ -69,16 +70,22 @@ grep -q "$LAST" "$WORK/rwb.screen" || { echo "rwb never showed the last line" >&
 grep -q "$LAST" "$WORK/tig.screen" || { echo "tig never showed the last line" >&2; exit 1; }
 lines=$(git diff --shortstat HEAD~1 HEAD)
 
-echo "diff of one commit:$lines (best of $RUNS, ms)"
-printf '  %-44s %6d\n' "git diff --stat" "$git_stat" "git diff > /dev/null" "$git_diff" \
-	"rwb /git-diff A..B (command line, to a pipe)" "$rwb_cli" \
-	"rwb TUI start + quit (no diff)" "$rwb_idle" \
-	"rwb TUI: log, open commit, G, last line shown" "$rwb_tui" \
-	"tig show HEAD, End, last line shown" "$tig_tui"
-echo "  ratios: rwb TUI / tig = $(ratio "$rwb_tui" "$tig_tui")," \
-	"rwb TUI / git diff = $(ratio "$rwb_tui" "$git_diff")," \
-	"rwb TUI / git diff --stat = $(ratio "$rwb_tui" "$git_stat")," \
-	"rwb CLI / git diff = $(ratio "$rwb_cli" "$git_diff")"
+row() { printf '  %-46s %7s %7s\n' "$1" "${2% *}" "${2#* }"; }
+echo "diff of one commit:$lines (best of $RUNS wall-clock runs; ms)"
+printf '  %-46s %7s %7s\n' "" "wall" "cpu"
+row "git diff --stat" "$git_stat"
+row "git diff > /dev/null" "$git_diff"
+row "rwb /git-diff A..B (command line, to a pipe)" "$rwb_cli"
+row "rwb TUI start + quit (no diff)" "$rwb_idle"
+row "rwb TUI: log, open commit, G, last line shown" "$rwb_tui"
+row "tig show HEAD, End, last line shown" "$tig_tui"
+echo "  wall ratios: rwb TUI / tig = $(ratio "$(wall "$rwb_tui")" "$(wall "$tig_tui")")," \
+	"rwb TUI / git diff = $(ratio "$(wall "$rwb_tui")" "$(wall "$git_diff")")," \
+	"rwb TUI / git diff --stat = $(ratio "$(wall "$rwb_tui")" "$(wall "$git_stat")")," \
+	"rwb CLI / git diff = $(ratio "$(wall "$rwb_cli")" "$(wall "$git_diff")")"
+echo "  cpu ratios:  rwb TUI / tig = $(ratio "${rwb_tui#* }" "${tig_tui#* }")," \
+	"rwb TUI / git diff = $(ratio "${rwb_tui#* }" "${git_diff#* }")," \
+	"rwb CLI / git diff = $(ratio "${rwb_cli#* }" "${git_diff#* }")"
 
 # ---- status of a 50k-file work tree ----
 S=$WORK/status-repo
@@ -97,6 +104,10 @@ cd "$S"
 git_status=$(best_ms git status)
 git_porc=$(best_ms git status --porcelain=v2)
 rwb_status=$(best_ms "$RWB" /git-status)
-echo "status of a $(git ls-files | wc -l)-file work tree (best of $RUNS, ms)"
-printf '  %-44s %6d\n' "git status" "$git_status" "git status --porcelain=v2" "$git_porc" "rwb /git-status" "$rwb_status"
-echo "  ratio: rwb / git status = $(ratio "$rwb_status" "$git_status")"
+echo "status of a $(git ls-files | wc -l)-file work tree (best of $RUNS wall-clock runs; ms)"
+printf '  %-46s %7s %7s\n' "" "wall" "cpu"
+row "git status" "$git_status"
+row "git status --porcelain=v2" "$git_porc"
+row "rwb /git-status" "$rwb_status"
+echo "  ratios rwb / git status: wall $(ratio "$(wall "$rwb_status")" "$(wall "$git_status")")," \
+	"cpu $(ratio "${rwb_status#* }" "${git_status#* }")"
