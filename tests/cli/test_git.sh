@@ -76,6 +76,7 @@ git -C "$T/r" config user.email test@example.com
 	git rm -q del_staged.txt && rm del_wt.txt && git mv old_name.txt new_name.txt &&
 	echo one > both.txt && git add both.txt && echo two >> both.txt &&
 	echo u > untracked.txt && mkdir -p newdir && echo n > newdir/inner.txt)
+ln -s mod.txt "$T/r/link" 2>/dev/null; true
 status_matches "status: modified, added, deleted, renamed, untracked, MM" "$T/r"
 check "status: renamed file carries old_path" \
 	test "$("$RWB" --repo "$T/r" --json /git-status | jq -r '.staged[] | select(.status == "R") | .old_path')" == old_name.txt
@@ -83,6 +84,15 @@ check "status: renamed file carries old_path" \
 status_matches "status: ahead of upstream" "$T/r"
 same "status: ahead count" "1" "$("$RWB" --repo "$T/r" --json /git-status | jq .ahead)"
 same "status: upstream" "origin/main" "$("$RWB" --repo "$T/r" --json /git-status | jq -r .upstream)"
+
+# a type change (file -> symlink) and a submodule
+newrepo "$T/t"
+(cd "$T/t" && echo a > a.txt && echo b > b.txt && git add . && git commit -qm base &&
+	rm b.txt && ln -s a.txt b.txt &&
+	git -c protocol.file.allow=always submodule add -q "$T/origin.git" sub >/dev/null 2>&1)
+status_matches "status: type change and submodule" "$T/t"
+same "status: submodule marked" "true" "$("$RWB" --repo "$T/t" --json /git-status | jq '[.staged[] | select(.path == "sub")][0].submodule')"
+same "status: type change letter" "T" "$("$RWB" --repo "$T/t" --json /git-status | jq -r '.unstaged[] | select(.path == "b.txt") | .status')"
 
 # conflicts: both modified (UU) and both added (AA)
 newrepo "$T/c"

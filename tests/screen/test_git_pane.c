@@ -259,7 +259,7 @@ static void test_rust_diff(void **state)
 
 	make_repo(f, "&& printf 'fn main() {\\n    let p = 1;\\n    unsafe { g(p) }\\n}\\n' > lib.rs && git add lib.rs && "
 		     "git commit -qm rs && git checkout -q f.txt && "
-		     "sed -i 's|    unsafe|    // SAFETY: p is valid\\n    unsafe|' lib.rs");
+		     "sed -i -e 's|    unsafe|    // SAFETY: p is valid\\n    unsafe|' -e 's/let p = 1;/let p = 2;/' lib.rs");
 	s = start(f, f->repo);
 	screen_send(s, K_F4);
 	expect(s, "M  lib.rs");
@@ -275,6 +275,16 @@ static void test_rust_diff(void **state)
 	assert_true(screen_find(s, "+    // SAFETY", &arow, &acol));
 	screen_cell(s, arow, acol + 5, &add);
 	assert_false(add.fg_default && add.bg_default);
+	/* word emphasis: in "+    let p = 2;" the 2 differs from the rest */
+	{
+		struct screen_cell_info plain, word;
+		assert_true(screen_find(s, "+    let p = 2;", &arow, &acol));
+		screen_cell(s, arow, acol + 5, &plain);
+		screen_cell(s, arow, acol + 13, &word);
+		assert_false(plain.fg_index == word.fg_index && plain.bg_index == word.bg_index &&
+			     plain.fg_r == word.fg_r && plain.bg_r == word.bg_r && plain.bold == word.bold &&
+			     plain.reverse == word.reverse && plain.underline == word.underline);
+	}
 	quit(s);
 }
 
