@@ -249,7 +249,10 @@ static int run_diff(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddNumberToObject(ctx->result, "line_count", (double)d->nlines);
 	if (ctx->json) /* the full model only when someone reads JSON */
 		cJSON_AddItemToObject(ctx->result, "files", diff_json(d));
-	if (!ctx->json)
+	if (ctx->tui && d->nlines > 2000) /* the prompt's results area is no place for it */
+		strbuf_addf(&ctx->out, "diff of %zu files, %zu lines: the git pane (F4) shows it%s\n", d->nfiles,
+			    d->nlines, rev ? " (l, then Enter on the commit)" : " (D)");
+	else if (!ctx->json)
 		diff_text(&ctx->out, d);
 	if (!ctx->json && d->nfiles == 0)
 		strbuf_adds(&ctx->out, "(no changes)\n");

@@ -1111,6 +1111,12 @@ static int key_status(struct git_pane *g, const struct key *k)
 		g->mcur = g->msg.len;
 		return PANE_HANDLED | PANE_REDRAW;
 	}
+	if (key_is(k, 'E')) {
+		g->mode = MODE_COMMIT;
+		g->mcur = g->msg.len;
+		run_editor(g);
+		return PANE_HANDLED | PANE_REDRAW;
+	}
 	if (key_is(k, 'l')) {
 		open_log(g);
 		return PANE_HANDLED | PANE_REDRAW;
