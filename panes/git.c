@@ -566,7 +566,7 @@ static void draw_commit(struct git_pane *g, WINDOW *w, int rows, int cols)
 	for (const char *p = m; y < rows; y++) {
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		draw_textn(w, y, 0, cols, p, n, theme_attr(y == 2 ? RWB_COLOR_DEFAULT : RWB_COLOR_DEFAULT));
+		draw_textn(w, y, 0, cols, p, n, theme_attr(RWB_COLOR_DEFAULT) | (y == 2 ? A_BOLD : 0));
 		if (!e)
 			break;
 		p = e + 1;
