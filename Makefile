@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
-RWB_DEMO ?= examples/demo-crate
+RWB_DEMO ?= build/demo-crate
 
 .PHONY: all deps configure run test asan asan-test fuzz install clean bench docs
 
