@@ -1,0 +1,352 @@
+/*
+ * test_term.c - the terminal pane driven through a real pseudo-terminal:
+ * the real rwb runs /bin/sh in its pane, and the test reads what reaches
+ * the outer terminal (colours included): SGR attributes, 256 colours and
+ * RGB, wide characters, the pty size after resize and zoom, the alternate
+ * screen, scrollback search 5,000 lines up, the shell ending and coming
+ * back, a job recorded in the jobs table, and key latency during a flood.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "layout.h"
+#include "screen.h"
+#include "testutil.h"
+#include "themefile.h"
+#include "xalloc.h"
+
+#define PROMPT "rwb-sh$ "
+
+static char *dir, *db, *home, *repo;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir();
+	db = xasprintf("%s/store/rwb.db", dir);
+	home = xasprintf("%s/home", dir);
+	repo = xasprintf("%s/repo", dir);
+	char *cmd = xasprintf("mkdir -p %s %s && cd %s && git init -q -b main . && "
+			      "echo hi > a.txt && git add a.txt && "
+			      "git -c user.name=t -c user.email=t@t commit -qm init", repo, home, repo);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+	free(home);
+	free(repo);
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* rwb at cols x rows with the terminal pane focused and the shell ready. */
+static struct screen *start_term(int cols, int rows, const char *term)
+{
+	static char home_env[4096], term_env[64];
+	char *argv[] = { RWB_BINARY, "--db", db, "--repo", repo, NULL };
+	char *env[] = { home_env, "RWB_SHELL=/bin/sh", "PS1=" PROMPT, "ENV=", term_env, NULL };
+
+	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
+	snprintf(term_env, sizeof(term_env), "TERM=%s", term ? term : "xterm-256color");
+	struct screen *s = screen_start(argv, cols, rows, env);
+	assert_true(screen_wait_for(s, "Terminal", 5000));
+	screen_send(s, K_F3);
+	if (!screen_wait_for(s, PROMPT, 5000)) {
+		screen_dump(s);
+		fail_msg("no shell prompt in the terminal pane");
+	}
+	return s;
+}
+
+static void quit(struct screen *s)
+{
+	screen_send(s, K_CTRL_Q);
+	int st = screen_wait_exit(s, 5000);
+	if (st != 0) {
+		screen_dump(s);
+		fail_msg("rwb exited with %d", st);
+	}
+	screen_free(s);
+}
+
+static void run(struct screen *s, const char *line)
+{
+	screen_send(s, line);
+	screen_send(s, "\r");
+}
+
+static void wait_or_dump(struct screen *s, const char *text, int ms)
+{
+	if (!screen_wait_for(s, text, ms)) {
+		screen_dump(s);
+		fail_msg("'%s' did not appear", text);
+	}
+}
+
+static void test_colours_and_wide(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+	struct screen_cell_info ci;
+	int row, col, r2, c2;
+
+	run(s, "printf 'A\\033[1;31mRED\\033[0m \\033[3;4;7mATT\\033[0m \\033[38;5;208mIDX\\033[0m "
+	       "\\033[38;2;10;200;30mRGB\\033[0m \\033[44mBLU\\033[0m|\\346\\274\\242\\345\\255\\227|end\\n'");
+	wait_or_dump(s, "ARED ATT IDX RGB BLU|", 5000);
+	assert_true(screen_find(s, "ARED ATT", &row, &col));
+	screen_cell(s, row, col, &ci);          /* 'A': default colours */
+	assert_true(ci.fg_default);
+	assert_false(ci.bold);
+	screen_cell(s, row, col + 1, &ci);      /* 'R' of RED: bold red */
+	assert_true(ci.bold);
+	assert_int_equal(ci.fg_index, 1);
+	screen_cell(s, row, col + 5, &ci);      /* ATT: italic, underline, reverse */
+	assert_true(ci.italic);
+	assert_true(ci.underline);
+	assert_true(ci.reverse);
+	screen_cell(s, row, col + 9, &ci);      /* IDX: 256-colour index survives */
+	assert_int_equal(ci.fg_index, 208);
+	assert_false(ci.bold);
+	/* RGB on a 256-colour outer terminal: the nearest palette entry */
+	bool bright;
+	int want = themefile_reduce((struct theme_color){ THEME_COLOR_RGB, 0x0ac81e }, 256, &bright);
+	screen_cell(s, row, col + 13, &ci);
+	assert_int_equal(ci.fg_index, want);
+	screen_cell(s, row, col + 17, &ci);     /* BLU: background 4 */
+	assert_int_equal(ci.bg_index, 4);
+	/* 漢字 takes four columns: a line of four ASCII characters below ends
+	 * in the same column (screen_find counts code points, not cells) */
+	run(s, "printf '|\\346\\274\\242\\345\\255\\227|e1\\n|abc\\144|e2\\n'");
+	wait_or_dump(s, "|abcd|e2", 5000);
+	assert_true(screen_find(s, "\xe5\xad\x97|e1", &r2, &c2));
+	int k1 = c2 + 1, k2;
+	assert_true(screen_find(s, "d|e2", &row, &k2));
+	k2 += 1;
+	assert_int_equal(row, r2 + 1);
+	assert_int_equal(k1 + 2, k2);
+	quit(s);
+}
+
+static void test_truecolor(void **state)
+{
+	(void)state;
+	/* an outer terminal with direct colour gets the exact RGB value */
+	struct screen *s = start_term(100, 30, "vte-direct");
+	struct screen_cell_info ci;
+	int row, col;
+
+	run(s, "printf '\\033[38;2;10;200;30mRGBTEXT\\033[0m \\033[48;2;200;20;100mBGTEXT\\033[0m\\n'");
+	wait_or_dump(s, "RGBTEXT BGTEXT", 5000);
+	assert_true(screen_find(s, "RGBTEXT BGTEXT", &row, &col));
+	screen_cell(s, row, col, &ci);
+	assert_int_equal(ci.fg_r, 10);
+	assert_int_equal(ci.fg_g, 200);
+	assert_int_equal(ci.fg_b, 30);
+	screen_cell(s, row, col + 8, &ci);
+	assert_int_equal(ci.bg_r, 200);
+	assert_int_equal(ci.bg_g, 20);
+	assert_int_equal(ci.bg_b, 100);
+	quit(s);
+}
+
+static void expect_size(struct screen *s, int cols, int rows, bool zoom, const char *tag)
+{
+	struct layout lay;
+	char want[64];
+
+	layout_compute(&lay, cols, rows, zoom, 1 /* terminal */);
+	snprintf(want, sizeof(want), "%s=%dx%d", tag, lay.pane[1].w - 2, lay.pane[1].h - 2);
+	run(s, "clear; echo \"" "$T=$(tput cols)x$(tput lines)\"");
+	wait_or_dump(s, want, 5000);
+}
+
+static void test_size_resize_zoom(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+
+	run(s, "T=first");
+	expect_size(s, 120, 40, false, "first");
+	screen_resize(s, 150, 50);
+	screen_pump(s, 300);
+	run(s, "T=bigger");
+	expect_size(s, 150, 50, false, "bigger");
+	screen_send(s, K_F6);
+	screen_pump(s, 300);
+	run(s, "T=zoomed");
+	expect_size(s, 150, 50, true, "zoomed");
+	screen_send(s, K_F6);
+	screen_pump(s, 300);
+	run(s, "T=back");
+	expect_size(s, 150, 50, false, "back");
+	quit(s);
+}
+
+static void test_altscreen_restores(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+
+	run(s, "echo before-less-marker; seq 1 500 | sed 's/^/less-line-/' > /tmp/rwb-term-less.txt");
+	wait_or_dump(s, "before-less-marker", 5000);
+	run(s, "less /tmp/rwb-term-less.txt");
+	wait_or_dump(s, "less-line-20", 5000);
+	assert_false(screen_contains(s, "before-less-marker"));
+	screen_send(s, " ");                    /* page down inside less */
+	wait_or_dump(s, "less-line-45", 5000);
+	screen_send(s, "q");
+	wait_or_dump(s, "before-less-marker", 5000);
+	assert_false(screen_contains(s, "less-line-45"));
+	run(s, "rm /tmp/rwb-term-less.txt; echo after-less");
+	wait_or_dump(s, "after-less", 5000);
+	quit(s);
+}
+
+static void test_scrollback_search(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+	struct screen_cell_info ci;
+	int row, col;
+
+	run(s, "seq 1 6000 | sed 's/^/row-/'; echo done-$((6*7))");
+	wait_or_dump(s, "done-42", 10000);
+	assert_false(screen_contains(s, "row-1000"));
+	screen_send(s, "\033[18~");             /* F7: scroll mode */
+	wait_or_dump(s, "-- scroll", 3000);
+	screen_send(s, "/row-1000\r");          /* printed 5,000 lines before the end */
+	wait_or_dump(s, "row-1000", 3000);
+	assert_true(screen_find(s, "row-1000", &row, &col));
+	assert_false(screen_contains(s, "done-42"));
+	screen_cell(s, row, col, &ci);          /* the match is highlighted */
+	assert_true(ci.bold);
+	screen_send(s, K_ESC);
+	wait_or_dump(s, "done-42", 3000);
+	assert_false(screen_contains(s, "row-1000"));
+	assert_false(screen_contains(s, "-- scroll"));
+	quit(s);
+}
+
+static void test_shell_exit_and_restart(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+
+	run(s, "exit 3");
+	wait_or_dump(s, "[shell exited with status 3", 5000);
+	assert_true(screen_contains(s, "Enter restarts the shell"));
+	screen_send(s, "\r");
+	wait_or_dump(s, PROMPT, 5000);
+	run(s, "echo again-$((40+2))");
+	wait_or_dump(s, "again-42", 5000);
+	quit(s);
+}
+
+static int count_jobs(const char *where)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int n = -1;
+	char *sql = xasprintf("SELECT count(*) FROM jobs WHERE %s", where);
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	free(sql);
+	return n;
+}
+
+static void test_job_recorded(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+
+	/* a CMD_JOB slash command runs in its own tab; a repo without
+	 * Cargo.toml makes it end with a failing status */
+	screen_send(s, K_F2);
+	screen_pump(s, 200);
+	run(s, "/cargo-build");
+	screen_pump(s, 1000);
+	if (screen_contains(s, "not implemented yet")) {
+		quit(s);
+		skip();  /* the cargo commands land with their own issue */
+	}
+	wait_or_dump(s, "2:cargo-build", 5000);
+	wait_or_dump(s, "[job exited with status", 60000);
+	assert_int_equal(count_jobs("name = 'cargo-build' AND ended_at IS NOT NULL AND "
+				    "exit_status IS NOT NULL AND exit_status <> 0 AND duration_ms >= 0"),
+			 count_jobs("name = 'cargo-build'"));
+	assert_true(count_jobs("name = 'cargo-build' AND ended_at IS NOT NULL") >= 1);
+	quit(s);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void test_flood_keeps_keys(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+	int lat[7];
+
+	run(s, "yes 'flood flood flood flood flood flood flood flood' | head -c 500000000");
+	wait_or_dump(s, "flood flood", 5000);
+	for (int i = 0; i < 7; i++) {
+		screen_pump(s, 100);
+		int64_t t0 = now_ms();
+		screen_send(s, K_F1);               /* help opens during the flood */
+		if (!screen_wait_for(s, "Keys everywhere", 2000)) {
+			screen_dump(s);
+			fail_msg("help did not open during the flood");
+		}
+		lat[i] = (int)(now_ms() - t0);
+		screen_send(s, K_F1);
+		assert_true(screen_wait_gone(s, "Keys everywhere", 2000));
+	}
+	qsort(lat, 7, sizeof(lat[0]), cmp_int);
+	fprintf(stderr, "F1 latency during a flood: median %d ms, max %d ms\n", lat[3], lat[6]);
+	assert_true(lat[3] <= 50);
+	screen_send(s, "\x03");                  /* Ctrl-C stops the flood */
+	run(s, "echo stopped-$((1+1))");
+	wait_or_dump(s, "stopped-2", 10000);
+	quit(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_colours_and_wide),
+		cmocka_unit_test(test_truecolor),
+		cmocka_unit_test(test_size_resize_zoom),
+		cmocka_unit_test(test_altscreen_restores),
+		cmocka_unit_test(test_scrollback_search),
+		cmocka_unit_test(test_shell_exit_and_restart),
+		cmocka_unit_test(test_job_recorded),
+		cmocka_unit_test(test_flood_keeps_keys),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
