@@ -25,6 +25,7 @@
 #define CLUSTER_MAX 4096
 #define CLUSTER_HASH 8192          /* power of two, > CLUSTER_MAX */
 #define TITLE_MAX 256
+#define CSI_SEPS_MAX 15         /* libvterm 0.1.4 keeps 16 CSI arguments */
 
 struct vtbuf {
 	struct vtrow **rows;       /* owned: nrows row pointers, each owned */
@@ -55,6 +56,15 @@ struct vtgrid {
 	/* misc */
 	char title[TITLE_MAX];
 	unsigned events;           /* VTGRID_EV_* not yet taken */
+	/* REP (CSI n b) is done here: libvterm 0.1.4 loops forever on it when
+	 * the last glyph had width 0 (or there was none) */
+	uint32_t last_chars[VTGRID_MAX_COMBINE + 1];  /* the last glyph put, 0-terminated */
+	int last_width;            /* its width; 0 = nothing to repeat */
+	int esc;                   /* scanner: 0 ground, 1 after ESC, 2 in CSI */
+	char csi[256];             /* the CSI sequence held back so far */
+	size_t ncsi;
+	char pre[8];               /* intermediates between ESC and '[' */
+	size_t npre;
 	uint64_t *marks;           /* owned: ascending absolute lines */
 	int nmarks, marks_cap;
 	vtgrid_output_cb out;
@@ -93,13 +103,12 @@ static struct vtrow *row_fit(struct vtrow *r, int cols, uint32_t bg)
 	if (r->cols == cols)
 		return r;
 	old = r->cols;
+	if (cols < old && cols > 0 && r->cells[cols].ch == VTCELL_CONT)
+		r->cells[cols - 1].ch = 0;  /* a wide character cut in half */
 	r = xrealloc(r, sizeof(*r) + (size_t)cols * sizeof(struct vtcell));
 	r->cols = cols;
 	if (cols > old)
 		row_clear(r, old, cols, 0);
-	else if (cols > 0 && r->cells[cols - 1].ch != VTCELL_CONT && cols < old &&
-		 r->cells[cols].ch == VTCELL_CONT)
-		r->cells[cols - 1].ch = 0;  /* a wide character cut in half */
 	return r;
 }
 
@@ -239,6 +248,10 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	uint32_t ch;
 	int w = info->width < 1 ? 1 : info->width > 2 ? 2 : info->width;
 
+	g->last_width = info->width;
+	g->last_chars[0] = 0;
+	if (info->width < 1)
+		return 1;  /* zero-width on its own: nothing to show */
 	if (pos.row < 0 || pos.row >= g->rows || pos.col < 0 || pos.col >= g->cols)
 		return 1;
 	r = row_at(g, g->cur, pos.row);
@@ -255,6 +268,11 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		r->cells[pos.col + 1] = (struct vtcell){ VTCELL_CONT, g->pen.fg, g->pen.bg };
 	g->damage[pos.row] = 1;
 	g->any_damage = true;
+	for (int i = 0; i <= VTGRID_MAX_COMBINE; i++) {
+		g->last_chars[i] = i < VTGRID_MAX_COMBINE ? info->chars[i] : 0;
+		if (!g->last_chars[i])
+			break;
+	}
 	return 1;
 }
 
@@ -621,9 +639,127 @@ void vtgrid_free(struct vtgrid *g)
 	free(g);
 }
 
+static size_t utf8_put(char *out, uint32_t c);
+
+/* CSI Pn b: repeat the last glyph, up to the end of the line. */
+static void do_rep(struct vtgrid *g, const char *params, size_t n)
+{
+	char mb[4 * (VTGRID_MAX_COMBINE + 1)];
+	size_t len = 0;
+	long count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (params[i] < '0' || params[i] > '9')
+			return;  /* sub-parameters, several parameters: not a plain REP */
+		if (count < 100000)
+			count = count * 10 + (params[i] - '0');
+	}
+	if (count < 1)
+		count = 1;
+	if (g->last_width < 1 || !g->last_chars[0])
+		return;
+	long room = (g->cols - g->ccol) / g->last_width;
+	if (count > room)
+		count = room;
+	for (int i = 0; i < VTGRID_MAX_COMBINE && g->last_chars[i]; i++)
+		len += utf8_put(mb + len, g->last_chars[i]);
+	for (long i = 0; i < count; i++)
+		vterm_input_write(g->vt, mb, len);
+}
+
+/* Hands the held-back CSI sequence (with its final byte) to libvterm. */
+static void csi_flush(struct vtgrid *g, unsigned char final)
+{
+	char seq[sizeof(g->pre) + sizeof(g->csi) + 3];
+	size_t n = 0;
+
+	seq[n++] = 0x1b;
+	memcpy(seq + n, g->pre, g->npre);
+	n += g->npre;
+	seq[n++] = '[';
+	memcpy(seq + n, g->csi, g->ncsi);
+	n += g->ncsi;
+	seq[n++] = (char)final;
+	vterm_input_write(g->vt, seq, n);
+}
+
 void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 {
-	vterm_input_write(g->vt, buf, n);
+	size_t i = 0, start = 0;
+
+	/* Everything goes to libvterm unchanged, except that CSI sequences are
+	 * held back until their final byte so REP (CSI n b) can be done by
+	 * do_rep(). An ESC or a CSI may continue in the next chunk. */
+	while (i < n) {
+		unsigned char c = (unsigned char)buf[i];
+		if (g->esc == 0) {
+			const char *e = memchr(buf + i, 0x1b, n - i);
+			if (!e) {
+				i = n;
+				break;
+			}
+			i = (size_t)(e - buf);
+			if (i > start)
+				vterm_input_write(g->vt, buf + start, i - start);
+			start = ++i;          /* the ESC is held back */
+			g->esc = 1;
+			g->npre = 0;
+		} else if (g->esc == 1) {
+			if (c == '[') {
+				g->esc = 2;
+				g->ncsi = 0;
+				start = ++i;
+			} else if (c >= 0x20 && c <= 0x2f && g->npre < sizeof(g->pre)) {
+				g->pre[g->npre++] = (char)c;  /* an intermediate */
+				start = ++i;
+			} else if (c == 0x18 || c == 0x1a) {
+				g->esc = 0;       /* CAN, SUB: cancelled */
+				start = ++i;
+			} else if (c >= 0x7f) {
+				start = ++i;      /* ignored inside an escape, as libvterm does */
+			} else if (c < 0x20 && c != 0x1b) {
+				vterm_input_write(g->vt, (const char *)&c, 1);  /* C0 acts in place */
+				start = ++i;
+			} else {
+				char seq[sizeof(g->pre) + 1];
+				seq[0] = 0x1b;
+				memcpy(seq + 1, g->pre, g->npre);
+				vterm_input_write(g->vt, seq, g->npre + 1);
+				g->esc = 0;       /* c is read again in the ground state */
+				start = i;
+			}
+		} else {
+			i++;
+			start = i;
+			if (c >= 0x40 && c <= 0x7e) {
+				/* overlong sequences, and ones with more arguments than
+				 * libvterm 0.1.4's parser survives, are dropped */
+				int seps = 0;
+				for (size_t k = 0; k < g->ncsi && k < sizeof(g->csi); k++)
+					seps += g->csi[k] == ';' || g->csi[k] == ':';
+				bool drop = g->ncsi >= sizeof(g->csi) || seps >= CSI_SEPS_MAX ||
+					    (c == 'b' && g->npre > 0);
+				if (!drop && c == 'b')
+					do_rep(g, g->csi, g->ncsi);
+				else if (!drop)
+					csi_flush(g, c);
+				g->esc = 0;
+			} else if (c == 0x1b) {
+				g->esc = 1;       /* a new escape cancels this one */
+				g->npre = 0;
+			} else if (c == 0x18 || c == 0x1a) {
+				g->esc = 0;       /* CAN, SUB: cancelled */
+			} else if (c < 0x20) {
+				vterm_input_write(g->vt, (const char *)&c, 1);  /* C0 acts in place */
+			} else if (g->ncsi < sizeof(g->csi)) {
+				g->csi[g->ncsi++] = (char)c;
+			} else {
+				g->ncsi = sizeof(g->csi);  /* keeps counting as overlong */
+			}
+		}
+	}
+	if (g->esc == 0 && start < n)
+		vterm_input_write(g->vt, buf + start, n - start);
 }
 
 void vtgrid_resize(struct vtgrid *g, int rows, int cols)

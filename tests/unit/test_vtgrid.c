@@ -333,6 +333,32 @@ static void test_keyboard_and_replies(void **state)
 	vtgrid_free(g);
 }
 
+static void test_rep_and_split_sequences(void **state)
+{
+	(void)state;
+	struct vtgrid *g = vtgrid_new(3, 10, 10, NULL, NULL);
+
+	/* REP with nothing to repeat, or after a zero-width glyph, is ignored
+	 * (libvterm 0.1.4 loops forever on it) */
+	FEED(g, "\033[b\xe2\x80\x8b\033[5b");
+	/* REP repeats the last glyph, never past the end of the line */
+	FEED(g, "\r\nab\033[3b\r\nxy\033[99b");
+	const char *t1[] = { "", "abbbb", "xyyyyyyyyy" };
+	expect_screen(g, t1);
+	/* sequences split across chunks, one byte at a time */
+	const char *seq = "\033[1;1H\033[1;32mG\033[0m\033[2;1H\033[K\033[3b";
+	for (size_t i = 0; seq[i]; i++)
+		vtgrid_feed(g, seq + i, 1);
+	const char *t2[] = { "G", "GGG", "xyyyyyyyyy" };  /* REP repeats G, wherever the cursor is */
+	expect_screen(g, t2);
+	assert_int_equal(vtgrid_line(g, 0)->cells[0].fg, VTATTR_BOLD | VTCOLOR_MAKE(VTCOLOR_INDEX, 2));
+	/* a control character inside a CSI acts in place */
+	FEED(g, "\033[3;1H\033[\r2K");
+	const char *t3[] = { "G", "GGG", "" };
+	expect_screen(g, t3);
+	vtgrid_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_marks),
 		cmocka_unit_test(test_keyboard_and_replies),
+		cmocka_unit_test(test_rep_and_split_sequences),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
