@@ -112,16 +112,21 @@ static struct vtrow *row_fit(struct vtrow *r, int cols, uint32_t bg)
 	return r;
 }
 
+/* Ring index of logical row r (0 <= r < rows); no division on the hot path. */
+static inline int ring_index(const struct vtgrid *g, int bi, int r)
+{
+	int i = g->buf[bi].top + r;
+	return i >= g->rows ? i - g->rows : i;
+}
+
 static struct vtrow *row_at(const struct vtgrid *g, int bi, int r)
 {
-	const struct vtbuf *b = &g->buf[bi];
-	return b->rows[(b->top + r) % g->rows];
+	return g->buf[bi].rows[ring_index(g, bi, r)];
 }
 
 static struct vtrow **slot_at(struct vtgrid *g, int bi, int r)
 {
-	struct vtbuf *b = &g->buf[bi];
-	return &b->rows[(b->top + r) % g->rows];
+	return &g->buf[bi].rows[ring_index(g, bi, r)];
 }
 
 static void damage(struct vtgrid *g, int from, int to)
@@ -361,7 +366,8 @@ static int cb_scrollrect(VTermRect rect, int downward, int rightward, void *user
 				r = sb_push(g, r);
 			if (whole) {
 				/* rotation: the old top slot becomes the bottom row */
-				g->buf[g->cur].top = (g->buf[g->cur].top + 1) % g->rows;
+				if (++g->buf[g->cur].top == g->rows)
+					g->buf[g->cur].top = 0;
 			} else {
 				for (int y = rect.start_row; y < rect.end_row - 1; y++)
 					*slot_at(g, g->cur, y) = row_at(g, g->cur, y + 1);
