@@ -55,6 +55,7 @@
 
 #define READ_CHUNK 65536
 #define READ_BUDGET_MS 8        /* per pty per loop round */
+#define DRAIN_MAX (4u << 20)    /* read after the process ended */
 #define MAX_TABS 32
 #define PAIR_CACHE_MAX 4096
 #define PAIR_HASH 8192
@@ -346,6 +347,7 @@ static void pty_drain(struct term_tab *t, bool all)
 {
 	static char buf[READ_CHUNK];
 	int64_t start = loop_now_ms();
+	size_t total = 0;
 	bool got = false;
 
 	while (t->fd >= 0) {
@@ -366,11 +368,14 @@ static void pty_drain(struct term_tab *t, bool all)
 			break;
 		}
 		got = true;
+		total += (size_t)n;
 		vtgrid_feed(t->g, buf, (size_t)n);
 		if (t->on_output)
 			t->on_output(t->cb_data, buf, (size_t)n);
 		if (!all && loop_now_ms() - start >= READ_BUDGET_MS)
 			break;
+		if (all && total >= DRAIN_MAX)
+			break;  /* a background process still floods: the rest is dropped */
 		if ((size_t)n < sizeof(buf) && !all)
 			break;
 	}
@@ -1450,7 +1455,9 @@ int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_
 	t->on_output = o->on_output;
 	t->on_exit = o->on_exit;
 	t->cb_data = o->data;
-	if (app_store(p->app)) {
+	/* rwb itself (slash commands run as jobs) records its own jobs row with
+	 * the command's name; everything else is recorded here */
+	if (app_store(p->app) && strcmp(o->argv[0], app_argv0(p->app)) != 0) {
 		char *aj = argv_json(o->argv);
 		if (store_job_begin(app_store(p->app), &t->store_id, t->name, aj, app_repo(p->app)) != RWB_OK)
 			t->store_id = 0;
