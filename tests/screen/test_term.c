@@ -247,6 +247,36 @@ static void test_scrollback_search(void **state)
 	quit(s);
 }
 
+static void test_selection_to_file(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+	char *path = xasprintf("%s/rwb-selection.txt", repo);
+
+	run(s, "seq 1 300 | sed 's/^/sel-/'");
+	wait_or_dump(s, "sel-300", 5000);
+	/* Shift-PgUp scrolls back a page into scroll mode */
+	screen_send(s, "\033[5;2~");
+	wait_or_dump(s, "-- scroll", 3000);
+	screen_send(s, "G");                    /* the newest line: the prompt */
+	screen_send(s, "k");                    /* sel-300 */
+	screen_send(s, "v");
+	screen_send(s, "k");                    /* sel-299 */
+	screen_send(s, "w");
+	wait_or_dump(s, "write to: rwb-selection.txt", 3000);
+	screen_send(s, "\r");
+	wait_or_dump(s, "wrote the selection", 3000);
+	size_t len;
+	char *text = tu_read(path, &len);
+	assert_non_null(text);
+	assert_string_equal(text, "sel-299\nsel-300\n");
+	free(text);
+	free(path);
+	screen_send(s, K_ESC);
+	assert_true(screen_wait_gone(s, "-- scroll", 3000));
+	quit(s);
+}
+
 static void test_shell_exit_and_restart(void **state)
 {
 	(void)state;
@@ -344,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_size_resize_zoom),
 		cmocka_unit_test(test_altscreen_restores),
 		cmocka_unit_test(test_scrollback_search),
+		cmocka_unit_test(test_selection_to_file),
 		cmocka_unit_test(test_shell_exit_and_restart),
 		cmocka_unit_test(test_job_recorded),
 		cmocka_unit_test(test_flood_keeps_keys),
