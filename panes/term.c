@@ -313,7 +313,14 @@ static void tab_finish(struct term_tab *t)
 		app_store_touched(a);
 	}
 	/* leave the alternate screen so the message and the output show */
-	feed_local(t, "\033[?1049l\033[0m\r\n");
+	if (vtgrid_altscreen(t->g))
+		feed_local(t, "\033[?1049l");
+	{
+		int r, c;
+		bool vis;
+		vtgrid_cursor(t->g, &r, &c, &vis);
+		feed_local(t, c > 0 ? "\033[0m\r\n" : "\033[0m");
+	}
 	if (WIFSIGNALED(t->status))
 		snprintf(line, sizeof(line), "\033[1;31m[%s killed by signal %d (%s) after %.1f s]",
 			 t->is_shell ? "shell" : "job", WTERMSIG(t->status),
