@@ -330,7 +330,7 @@ static void tab_finish(struct term_tab *t)
 			 code ? 31 : 32, t->is_shell ? "shell" : "job", code, duration / 1000.0);
 	feed_local(t, line);
 	feed_local(t, t->is_shell ? "\033[0m\r\nEnter restarts the shell\r\n" :
-		   "\033[0m\r\nx closes this tab (Alt-PgUp/PgDn or F7 then 1-9 switch tabs)\r\n");
+		   "\033[0m\r\nx closes this tab; Alt-PgUp/PgDn switch tabs\r\n");
 	if (t->is_shell)
 		app_notice(a, NOTICE_INFO, "the shell ended (status %d): Enter in the terminal pane restarts it", code);
 	pane_damage(&tp->base);

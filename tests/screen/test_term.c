@@ -329,6 +329,13 @@ static void test_job_recorded(void **state)
 				    "exit_status IS NOT NULL AND exit_status <> 0 AND duration_ms >= 0"),
 			 count_jobs("name = 'cargo-build'"));
 	assert_true(count_jobs("name = 'cargo-build' AND ended_at IS NOT NULL") >= 1);
+	/* the finished tab keeps its output until x closes it; the shell stays */
+	screen_send(s, K_F3);
+	screen_pump(s, 200);
+	assert_true(screen_contains(s, "[2:cargo-build exit"));
+	screen_send(s, "x");
+	assert_true(screen_wait_gone(s, "2:cargo-build", 3000));
+	wait_or_dump(s, "[1:sh]", 3000);
 	quit(s);
 }
 
