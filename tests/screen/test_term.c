@@ -277,6 +277,33 @@ static void test_selection_to_file(void **state)
 	quit(s);
 }
 
+static void test_bracketed_paste(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+
+	/* the program asks for bracketed paste: a paste reaches it marked */
+	run(s, "printf '\\033[?2004h'; cat -v");
+	screen_pump(s, 300);
+	screen_send(s, "\033[200~pasted-text\033[201~\r");
+	wait_or_dump(s, "^[[200~pasted-text^[[201~", 3000);
+	screen_send(s, "\x03");
+	screen_pump(s, 500);                    /* ^C flushes typed-ahead input */
+	/* without the mode the text arrives plain, markers stripped */
+	run(s, "printf '\\033[?2004l'; cat -v");
+	screen_pump(s, 300);
+	screen_send(s, "\033[200~plain-paste\033[201~\r");
+	wait_or_dump(s, "plain-paste", 3000);
+	screen_pump(s, 200);
+	char *text = screen_text(s);
+	if (strstr(text, "[200~plain"))
+		screen_dump(s);
+	assert_null(strstr(text, "[200~plain"));
+	free(text);
+	screen_send(s, "\x03");
+	quit(s);
+}
+
 static void test_shell_exit_and_restart(void **state)
 {
 	(void)state;
@@ -382,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_altscreen_restores),
 		cmocka_unit_test(test_scrollback_search),
 		cmocka_unit_test(test_selection_to_file),
+		cmocka_unit_test(test_bracketed_paste),
 		cmocka_unit_test(test_shell_exit_and_restart),
 		cmocka_unit_test(test_job_recorded),
 		cmocka_unit_test(test_flood_keeps_keys),
