@@ -169,6 +169,43 @@ static void test_truecolor(void **state)
 	quit(s);
 }
 
+static void test_colour_pairs_recycled(void **state)
+{
+	(void)state;
+	/* 6,000 distinct RGB colours drawn in four screens: more than the 4,096
+	 * pairs the pane keeps, so pairs are recycled; what is on screen at the
+	 * end still has its exact colours */
+	struct screen *s = start_term(100, 30, "vte-direct");
+	struct screen_cell_info ci;
+	int row, col;
+	char cmd[256], mark[32];
+
+	for (int step = 0; step < 4; step++) {
+		snprintf(cmd, sizeof(cmd), "clear; i=%d; while [ $i -lt %d ]; do printf '\\033[38;2;%%d;%%d;7mX' "
+			 "$((i/256)) $((i%%256)); i=$((i+1)); done; printf '\\033[0m|S%%d\\n' %d",
+			 step * 1500, step * 1500 + 1500, step + 1);
+		run(s, cmd);
+		snprintf(mark, sizeof(mark), "X|S%d", step + 1);
+		wait_or_dump(s, mark, 10000);
+		screen_pump(s, 100);
+	}
+	assert_true(screen_find(s, "X|S4", &row, &col));
+	struct layout lay;
+	layout_compute(&lay, 100, 30, false, 1);
+	int bx = lay.pane[1].x + 1, bw = lay.pane[1].w - 2;
+	for (int k = 0; k < 40; k++) {          /* the last 40 X: i = 5999 down to 5960 */
+		int i = 5999 - k, c = col - k, r = row;
+		while (c < bx) {                        /* wrapped from the line above */
+			c += bw;
+			r--;
+		}
+		screen_cell(s, r, c, &ci);
+		if (ci.fg_r != i / 256 || ci.fg_g != i % 256 || ci.fg_b != 7)
+			fail_msg("X %d at %d,%d: %d,%d,%d", i, r, c, ci.fg_r, ci.fg_g, ci.fg_b);
+	}
+	quit(s);
+}
+
 static void expect_size(struct screen *s, int cols, int rows, bool zoom, const char *tag)
 {
 	struct layout lay;
@@ -405,6 +442,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_colours_and_wide),
 		cmocka_unit_test(test_truecolor),
+		cmocka_unit_test(test_colour_pairs_recycled),
 		cmocka_unit_test(test_size_resize_zoom),
 		cmocka_unit_test(test_altscreen_restores),
 		cmocka_unit_test(test_scrollback_search),
