@@ -272,6 +272,7 @@ static void test_scrollback_search(void **state)
 	screen_send(s, "\033[18~");             /* F7: scroll mode */
 	wait_or_dump(s, "-- scroll", 3000);
 	screen_send(s, "/row-1000\r");          /* printed 5,000 lines before the end */
+	assert_true(screen_wait_gone(s, "/row-1000", 3000));  /* the prompt closed */
 	wait_or_dump(s, "row-1000", 3000);
 	assert_true(screen_find(s, "row-1000", &row, &col));
 	assert_false(screen_contains(s, "done-42"));
