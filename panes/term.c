@@ -15,7 +15,8 @@
  *
  * Colours: every cell's (fg, bg) is reduced to what the outer terminal has
  * (theme_colors(), themefile_reduce()) and gets an extended colour pair
- * from THEME_FIRST_FREE_PAIR up, allocated on demand and recycled least
+ * from THEME_FIRST_FREE_PAIR up (after the theme's roles when the terminal
+ * has fewer pairs), allocated on demand and recycled least
  * recently used when the pair table is full.
  *
  * Never: draw from a callback, send program output to the outer terminal
@@ -60,6 +61,7 @@
 #define PAIR_CACHE_MAX 4096
 #define PAIR_HASH 8192
 #define SEARCH_MAX 256
+#define REDUCE_CACHE 1024
 #define KEY_SCROLL_MODE KEY_F(7)
 
 struct term_pane;
@@ -127,8 +129,12 @@ struct term_pane {
 	struct pair_entry pairs[PAIR_CACHE_MAX];
 	int pair_head[PAIR_HASH];
 	int npairs, pair_cap;
+	int pair_base;               /* the first pair number the pane uses */
 	uint64_t frame;
 	int default_fg, default_bg;  /* the DEFAULT role's colours */
+	uint32_t reduce_key[REDUCE_CACHE];  /* colour word + 1 (0: empty slot) */
+	int reduce_val[REDUCE_CACHE];       /* the reduced colour */
+	bool reduce_bright[REDUCE_CACHE];   /* 8-colour terminals: add bold */
 	/* extended key codes (modifiers) from terminfo */
 	struct { int code; VTermKey key; int mod; } xkeys[96];
 	int nxkeys;
@@ -494,10 +500,13 @@ static void tab_close(struct term_pane *tp, int i)
 
 /* ---- colours ---- */
 
-static int reduce(uint32_t word, bool is_fg, bool *bright)
+/* The outer terminal's colour for a cell colour word (-2: the theme's
+ * default); nearest-colour searches are cached per word. */
+static int reduce(struct term_pane *tp, uint32_t word, bool *bright)
 {
 	struct theme_color c;
-	int ncolors = theme_colors();
+	unsigned slot = (word ^ (word >> 11) ^ (word >> 22)) & (REDUCE_CACHE - 1);
+	int v;
 
 	*bright = false;
 	switch (VTCOLOR_KIND(word)) {
@@ -510,9 +519,16 @@ static int reduce(uint32_t word, bool is_fg, bool *bright)
 	default:
 		return -2;  /* the role's default */
 	}
-	(void)is_fg;
+	if (tp->reduce_key[slot] == word + 1) {
+		*bright = tp->reduce_bright[slot];
+		return tp->reduce_val[slot];
+	}
 	c.value = VTCOLOR_VALUE(word);
-	return themefile_reduce(c, ncolors, bright);
+	v = themefile_reduce(c, theme_colors(), bright);
+	tp->reduce_key[slot] = word + 1;
+	tp->reduce_val[slot] = v;
+	tp->reduce_bright[slot] = *bright;
+	return v;
 }
 
 /* A pair for (fg, bg), allocated or recycled; 0 when none can be had. */
@@ -526,7 +542,7 @@ static int pair_for(struct term_pane *tp, int fg, int bg)
 	for (i = tp->pair_head[h]; i >= 0; i = tp->pairs[i].next)
 		if (tp->pairs[i].fg == fg && tp->pairs[i].bg == bg) {
 			tp->pairs[i].used = tp->frame;
-			return THEME_FIRST_FREE_PAIR + i;
+			return tp->pair_base + i;
 		}
 	if (tp->pair_cap <= 0)
 		return 0;
@@ -548,7 +564,7 @@ static int pair_for(struct term_pane *tp, int fg, int bg)
 		if (*pp == victim)
 			*pp = v->next;
 	}
-	if (init_extended_pair(THEME_FIRST_FREE_PAIR + victim, fg, bg) != OK) {
+	if (init_extended_pair(tp->pair_base + victim, fg, bg) != OK) {
 		tp->pairs[victim].live = false;
 		tp->pairs[victim].fg = tp->pairs[victim].bg = -3;
 		tp->pairs[victim].next = -1;
@@ -556,7 +572,7 @@ static int pair_for(struct term_pane *tp, int fg, int bg)
 	}
 	tp->pairs[victim] = (struct pair_entry){ fg, bg, tp->pair_head[h], tp->frame, true };
 	tp->pair_head[h] = victim;
-	return THEME_FIRST_FREE_PAIR + victim;
+	return tp->pair_base + victim;
 }
 
 static void cell_style(struct term_pane *tp, const struct vtcell *c, attr_t *attr, int *pair)
@@ -573,8 +589,8 @@ static void cell_style(struct term_pane *tp, const struct vtcell *c, attr_t *att
 	if (c->fg & VTATTR_STRIKE) a |= A_DIM;  /* curses has no strike-through */
 	*pair = 0;
 	if (theme_colors() >= 8) {
-		fg = reduce(c->fg & VTCOLOR_MASK, true, &fb);
-		bg = reduce(c->bg & VTCOLOR_MASK, false, &bb);
+		fg = reduce(tp, c->fg & VTCOLOR_MASK, &fb);
+		bg = reduce(tp, c->bg & VTCOLOR_MASK, &bb);
 		if (fg == -2)
 			fg = tp->default_fg;
 		if (bg == -2)
@@ -1387,7 +1403,10 @@ struct pane *pane_term_new(struct app *a)
 	tp->next_job_id = 1;
 	for (int i = 0; i < PAIR_HASH; i++)
 		tp->pair_head[i] = -1;
-	tp->pair_cap = COLOR_PAIRS - THEME_FIRST_FREE_PAIR;
+	/* pairs from THEME_FIRST_FREE_PAIR up; terminals with fewer pairs (xterm:
+	 * 64) lend the ones after the theme's roles (role i uses pair i + 1) */
+	tp->pair_base = COLOR_PAIRS > THEME_FIRST_FREE_PAIR ? THEME_FIRST_FREE_PAIR : RWB_COLOR_COUNT + 1;
+	tp->pair_cap = COLOR_PAIRS - tp->pair_base;
 	if (tp->pair_cap > PAIR_CACHE_MAX)
 		tp->pair_cap = PAIR_CACHE_MAX;
 	tp->default_fg = tp->default_bg = -1;

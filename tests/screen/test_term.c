@@ -169,6 +169,26 @@ static void test_truecolor(void **state)
 	quit(s);
 }
 
+static void test_eight_colours(void **state)
+{
+	(void)state;
+	/* an 8-colour outer terminal: bright red becomes red + bold, a 256-colour
+	 * orange its nearest base colour */
+	struct screen *s = start_term(100, 30, "xterm");
+	struct screen_cell_info ci;
+	int row, col;
+
+	run(s, "printf '\\033[91mBRIGHT\\033[0m \\033[38;5;196mORANGE\\033[0m\\n'");
+	wait_or_dump(s, "BRIGHT ORANGE", 5000);
+	assert_true(screen_find(s, "BRIGHT ORANGE", &row, &col));
+	screen_cell(s, row, col, &ci);
+	assert_int_equal(ci.fg_index, 1);
+	assert_true(ci.bold);
+	screen_cell(s, row, col + 7, &ci);
+	assert_true(ci.fg_index == 1 || ci.fg_index == 9);
+	quit(s);
+}
+
 static void test_colour_pairs_recycled(void **state)
 {
 	(void)state;
@@ -443,6 +463,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_colours_and_wide),
 		cmocka_unit_test(test_truecolor),
+		cmocka_unit_test(test_eight_colours),
 		cmocka_unit_test(test_colour_pairs_recycled),
 		cmocka_unit_test(test_size_resize_zoom),
 		cmocka_unit_test(test_altscreen_restores),
