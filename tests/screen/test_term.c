@@ -335,6 +335,24 @@ static void test_selection_to_file(void **state)
 	quit(s);
 }
 
+static void test_keys_reach_program(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+
+	/* what the outer terminal sends for Ctrl-Up, F8, Alt-x, Home, Shift-Tab,
+	 * Ctrl-Right and Delete reaches the program encoded the xterm way */
+	run(s, "stty -icanon min 1; cat -v");
+	screen_pump(s, 300);
+	screen_send(s, "\033[1;5A" "\033[19~" "\033x" "\033OH" "\033[Z" "\033[1;5C" "\033[3~" "!\r");
+	wait_or_dump(s, "^[[1;5A^[[19~^[x^[[H^[[Z^[[1;5C^[[3~!", 3000);
+	screen_send(s, "\x03");
+	screen_pump(s, 300);
+	run(s, "stty sane; echo keys-$((2+3))");
+	wait_or_dump(s, "keys-5", 3000);
+	quit(s);
+}
+
 static void test_bracketed_paste(void **state)
 {
 	(void)state;
@@ -469,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_altscreen_restores),
 		cmocka_unit_test(test_scrollback_search),
 		cmocka_unit_test(test_selection_to_file),
+		cmocka_unit_test(test_keys_reach_program),
 		cmocka_unit_test(test_bracketed_paste),
 		cmocka_unit_test(test_shell_exit_and_restart),
 		cmocka_unit_test(test_job_recorded),
