@@ -112,7 +112,7 @@ wait_for 'TIME_MS=[0-9]' 600
 tmux_ms=$(tmux -L "$outer" capture-pane -p -t bench | grep -o 'TIME_MS=[0-9]*' | tail -1 | cut -d= -f2)
 tmux_kb=$(peak_kb "$inner_pid")
 
-size=$(du -m "$tmp/data.txt" | cut -f1)
+size=$(( $(stat -c %s "$tmp/data.txt") / 1000000 ))
 echo "term-throughput: cat of ${size} MB of coloured text, outer terminal ${cols}x${rows}"
 printf '  rwb terminal pane: %6d ms   peak RSS %7d KiB (10,000-line scrollback)\n' "$rwb_ms" "$rwb_kb"
 printf '  tmux pane:         %6d ms   peak RSS %7d KiB (tmux server, history-limit 10000)\n' "$tmux_ms" "$tmux_kb"
