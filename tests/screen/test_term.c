@@ -335,6 +335,22 @@ static void test_selection_to_file(void **state)
 	quit(s);
 }
 
+static void test_title_and_bell(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+	int row, col;
+
+	run(s, "printf '\\033]2;build-watch\\007'");
+	/* the program's title is in the pane's top border */
+	wait_or_dump(s, "- build-watch", 3000);
+	assert_true(screen_find(s, "- build-", &row, &col));
+	assert_int_equal(row, 0);
+	run(s, "printf 'ring\\007\\n'");
+	wait_or_dump(s, "bell in terminal tab 1", 3000);
+	quit(s);
+}
+
 static void test_keys_reach_program(void **state)
 {
 	(void)state;
@@ -487,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_altscreen_restores),
 		cmocka_unit_test(test_scrollback_search),
 		cmocka_unit_test(test_selection_to_file),
+		cmocka_unit_test(test_title_and_bell),
 		cmocka_unit_test(test_keys_reach_program),
 		cmocka_unit_test(test_bracketed_paste),
 		cmocka_unit_test(test_shell_exit_and_restart),
