@@ -685,7 +685,7 @@ static void draw_row(struct term_pane *tp, struct term_tab *t, int y, const stru
 static void draw_prompt(struct term_pane *tp, struct term_tab *t)
 {
 	WINDOW *w = tp->base.body;
-	int rows = getmaxy(w), cols = getmaxx(w), x;
+	int rows = getmaxy(w), cols = getmaxx(w);
 	char buf[SEARCH_MAX + 64];
 
 	if (tp->prompt != PROMPT_NONE) {
@@ -697,9 +697,8 @@ static void draw_prompt(struct term_pane *tp, struct term_tab *t)
 			 t->view, vtgrid_scrollback_count(t->g));
 	}
 	draw_fill(w, rows - 1, 0, cols, theme_attr(RWB_COLOR_PROMPT));
-	x = draw_text(w, rows - 1, 0, cols, buf, theme_attr(tp->prompt ? RWB_COLOR_PROMPT :
-							       RWB_COLOR_PROMPT_HINT));
-	(void)x;
+	draw_text(w, rows - 1, 0, cols, buf, theme_attr(tp->prompt ? RWB_COLOR_PROMPT :
+							   RWB_COLOR_PROMPT_HINT));
 }
 
 static void sel_range(const struct term_tab *t, uint64_t *a, uint64_t *b)
@@ -767,7 +766,8 @@ static bool term_cursor(struct pane *p, int *y, int *x)
 	if (t->scroll_mode) {
 		if (tp->prompt != PROMPT_NONE) {
 			*y = pane_rows(p) - 1;
-			*x = (int)strlen(tp->prompt_buf) + (tp->prompt == PROMPT_SEARCH ? 1 : 10);
+			*x = (int)sanitize_width(tp->prompt_buf, strlen(tp->prompt_buf)) +
+			     (tp->prompt == PROMPT_SEARCH ? 1 : 10);
 			if (*x >= pane_cols(p))
 				*x = pane_cols(p) - 1;
 			return true;
