@@ -263,10 +263,13 @@ static void test_altscreen_restores(void **state)
 {
 	(void)state;
 	struct screen *s = start_term(120, 40, NULL);
+	char *cmd;
 
-	run(s, "echo before-less-marker; seq 1 500 | sed 's/^/less-line-/' > /tmp/rwb-term-less.txt");
+	cmd = xasprintf("cd %s && echo before-less-marker; seq 1 500 | sed 's/^/less-line-/' > less.txt", dir);
+	run(s, cmd);
+	free(cmd);
 	wait_or_dump(s, "before-less-marker", 5000);
-	run(s, "less /tmp/rwb-term-less.txt");
+	run(s, "less less.txt");
 	wait_or_dump(s, "less-line-20", 5000);
 	assert_false(screen_contains(s, "before-less-marker"));
 	screen_send(s, " ");                    /* page down inside less */
@@ -274,7 +277,15 @@ static void test_altscreen_restores(void **state)
 	screen_send(s, "q");
 	wait_or_dump(s, "before-less-marker", 5000);
 	assert_false(screen_contains(s, "less-line-45"));
-	run(s, "rm /tmp/rwb-term-less.txt; echo after-less");
+	/* vim too: its screen goes, the shell's comes back */
+	run(s, "vim -u NONE -i NONE -N -n less.txt");
+	wait_or_dump(s, "less-line-1", 10000);
+	screen_send(s, "Gkdd");                 /* edit near the end: the screen repaints */
+	wait_or_dump(s, "less-line-500", 5000);
+	screen_send(s, ":q!\r");
+	wait_or_dump(s, "before-less-marker", 5000);
+	assert_false(screen_contains(s, "less-line-500"));
+	run(s, "rm less.txt; echo after-less");
 	wait_or_dump(s, "after-less", 5000);
 	quit(s);
 }
