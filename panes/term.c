@@ -434,19 +434,29 @@ static void on_sigchld(struct loop *l, int signo, void *data)
 
 /* ---- tabs ---- */
 
-/* Scrollback lines per tab: RWB_SCROLLBACK, else the default. */
-static int scrollback_lines(void)
+/* Scrollback lines per tab: RWB_SCROLLBACK, else the default; *bad is set
+ * when the variable is there but not a number of lines. */
+static int scrollback_lines_checked(bool *bad)
 {
 	const char *sb = getenv("RWB_SCROLLBACK");
 	int lines = VTGRID_SCROLLBACK_DEFAULT;
 
+	*bad = false;
 	if (sb && *sb) {
 		char *end;
 		long v = strtol(sb, &end, 10);
 		if (*end == '\0' && v >= 0 && v <= VTGRID_SCROLLBACK_MAX)
 			lines = (int)v;
+		else
+			*bad = true;
 	}
 	return lines;
+}
+
+static int scrollback_lines(void)
+{
+	bool bad;
+	return scrollback_lines_checked(&bad);
 }
 
 static struct term_tab *tab_new(struct term_pane *tp, bool is_shell)
@@ -1418,6 +1428,12 @@ struct pane *pane_term_new(struct app *a)
 		}
 	}
 	build_xkeys(tp);
+	bool bad;
+	scrollback_lines_checked(&bad);
+	if (bad)
+		app_notice(a, NOTICE_WARNING, "RWB_SCROLLBACK='%.40s' is not a number of lines (0 to %d): "
+			   "the terminal pane keeps %d", getenv("RWB_SCROLLBACK"), VTGRID_SCROLLBACK_MAX,
+			   VTGRID_SCROLLBACK_DEFAULT);
 	if (loop_add_signal(app_loop(a), SIGCHLD, on_sigchld, tp) == 0)
 		tp->sigchld_added = true;
 	return &tp->base;

@@ -60,11 +60,11 @@ static int64_t now_ms(void)
 }
 
 /* rwb at cols x rows with the terminal pane focused and the shell ready. */
-static struct screen *start_term(int cols, int rows, const char *term)
+static struct screen *start_term_env(int cols, int rows, const char *term, char *extra)
 {
 	static char home_env[4096], term_env[64];
 	char *argv[] = { RWB_BINARY, "--db", db, "--repo", repo, NULL };
-	char *env[] = { home_env, "RWB_SHELL=/bin/sh", "PS1=" PROMPT, "ENV=", term_env, NULL };
+	char *env[] = { home_env, "RWB_SHELL=/bin/sh", "PS1=" PROMPT, "ENV=", term_env, extra, NULL };
 
 	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 	snprintf(term_env, sizeof(term_env), "TERM=%s", term ? term : "xterm-256color");
@@ -76,6 +76,11 @@ static struct screen *start_term(int cols, int rows, const char *term)
 		fail_msg("no shell prompt in the terminal pane");
 	}
 	return s;
+}
+
+static struct screen *start_term(int cols, int rows, const char *term)
+{
+	return start_term_env(cols, rows, term, NULL);
 }
 
 static void quit(struct screen *s)
@@ -316,6 +321,27 @@ static void test_scrollback_search(void **state)
 	quit(s);
 }
 
+static void test_scrollback_setting(void **state)
+{
+	(void)state;
+	/* RWB_SCROLLBACK=100 keeps 100 lines: line 10 of 500 is gone */
+	struct screen *s = start_term_env(120, 40, NULL, "RWB_SCROLLBACK=100");
+
+	run(s, "seq 1 500 | sed 's/^/kept-/'");
+	wait_or_dump(s, "kept-500", 5000);
+	screen_send(s, "\033[18~/kept-10\r");
+	wait_or_dump(s, "'kept-10' not found above", 3000);
+	screen_send(s, "/kept-400\r");
+	assert_true(screen_wait_gone(s, "/kept-400", 3000));
+	wait_or_dump(s, "kept-400", 3000);
+	quit(s);
+
+	/* a bad value is named, and the default is kept */
+	s = start_term_env(120, 40, NULL, "RWB_SCROLLBACK=lots");
+	wait_or_dump(s, "RWB_SCROLLBACK='lots' is not a number of lines", 3000);
+	quit(s);
+}
+
 static void test_selection_to_file(void **state)
 {
 	(void)state;
@@ -513,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_size_resize_zoom),
 		cmocka_unit_test(test_altscreen_restores),
 		cmocka_unit_test(test_scrollback_search),
+		cmocka_unit_test(test_scrollback_setting),
 		cmocka_unit_test(test_selection_to_file),
 		cmocka_unit_test(test_title_and_bell),
 		cmocka_unit_test(test_keys_reach_program),
