@@ -768,6 +768,14 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 		vterm_input_write(g->vt, buf + start, n - start);
 }
 
+void vtgrid_soft_reset(struct vtgrid *g)
+{
+	g->esc = 0;
+	if (g->cur == 1)
+		vtgrid_feed(g, "\033[?1049l", 8);
+	vterm_state_reset(g->state, 0);
+}
+
 void vtgrid_resize(struct vtgrid *g, int rows, int cols)
 {
 	rows = rows < 1 ? 1 : rows;

@@ -80,6 +80,9 @@ typedef void (*vtgrid_output_cb)(void *data, const char *buf, size_t n);
 struct vtgrid *vtgrid_new(int rows, int cols, int scrollback, vtgrid_output_cb out, void *data);
 void vtgrid_free(struct vtgrid *g);
 
+/* Resets modes, pen and scroll region (a new program starts on this
+ * screen); the text and the scrollback stay. */
+void vtgrid_soft_reset(struct vtgrid *g);
 /* Feeds program output. */
 void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n);
 /* New screen size (rows, cols >= 1); scrollback fills in when it grows. */

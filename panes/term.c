@@ -1295,8 +1295,8 @@ static int term_key(struct pane *p, const struct key *k)
 	if (t->finished || t->fd < 0) {
 		/* nothing runs here: Enter restarts the shell, x closes a job tab */
 		if (t->is_shell && key_is(k, '\r') && t->finished) {
-			vtgrid_free(t->g);
-			t->g = vtgrid_new(tp->rows, tp->cols, scrollback_lines(), grid_output, t);
+			/* the old session's screen and scrollback stay above */
+			vtgrid_soft_reset(t->g);
 			t->status = 0;
 			t->pid = 0;
 			t->view = 0;

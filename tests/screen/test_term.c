@@ -438,13 +438,14 @@ static void test_shell_exit_and_restart(void **state)
 	(void)state;
 	struct screen *s = start_term(120, 40, NULL);
 
-	run(s, "exit 3");
+	run(s, "echo first-session-$((20+1)); exit 3");
 	wait_or_dump(s, "[shell exited with status 3", 5000);
 	assert_true(screen_contains(s, "Enter restarts the shell"));
 	screen_send(s, "\r");
 	wait_or_dump(s, PROMPT, 5000);
 	run(s, "echo again-$((40+2))");
 	wait_or_dump(s, "again-42", 5000);
+	assert_true(screen_contains(s, "first-session-21"));  /* the old output stays */
 	quit(s);
 }
 

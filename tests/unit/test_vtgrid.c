@@ -317,6 +317,17 @@ static void test_keyboard_and_replies(void **state)
 	FEED(g, "\033[?1h");
 	vtgrid_key(g, VTERM_KEY_UP, VTERM_MOD_NONE);
 	assert_string_equal(strbuf_str(&out), "\033OA");
+	/* a soft reset (the shell restarted) drops the modes, keeps the text */
+	FEED(g, "kept");
+	vtgrid_soft_reset(g);
+	strbuf_reset(&out);
+	vtgrid_key(g, VTERM_KEY_UP, VTERM_MOD_NONE);
+	assert_string_equal(strbuf_str(&out), "\033[A");
+	struct strbuf line = STRBUF_INIT;
+	vtgrid_line_text(g, 0, &line, NULL);
+	assert_string_equal(strbuf_str(&line), "kept");
+	strbuf_free(&line);
+	FEED(g, "\033[?1h");
 	/* paste: bracketed only after the program asks */
 	strbuf_reset(&out);
 	vtgrid_paste(g, "ls", 2);
