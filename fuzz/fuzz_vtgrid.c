@@ -1,7 +1,7 @@
 /*
  * fuzz_vtgrid.c - the terminal pane's input path: any bytes a program
  * writes, fed through libvterm's State layer into the grid, with resizes,
- * scrollback changes, searches and reads mixed in by the first bytes.
+ * soft resets, scrollback changes, searches and reads mixed in.
  */
 #include "strbuf.h"
 #include "vtgrid.h"
@@ -30,8 +30,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += 3;
 	size -= 3;
 	while (size > 0) {
-		/* chunks of up to 256 bytes; a 0xff byte before a chunk resizes */
+		/* chunks of up to 256 bytes; a 0xff byte before a chunk resizes,
+		 * 0xfe soft-resets (a new program on the same screen) */
 		size_t n = size < 256 ? size : 256;
+		if (data[0] == 0xfe) {
+			vtgrid_soft_reset(g);
+			data++;
+			size--;
+			continue;
+		}
 		if (data[0] == 0xff && size >= 3) {
 			vtgrid_resize(g, 1 + data[1] % 50, 1 + data[2] % 120);
 			data += 3;
