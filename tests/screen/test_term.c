@@ -490,6 +490,10 @@ static void test_job_recorded(void **state)
 	screen_send(s, K_F3);
 	screen_pump(s, 200);
 	assert_true(screen_contains(s, "[2:cargo-build exit"));
+	screen_send(s, "\033[5;3~");           /* Alt-PgUp: the shell's tab */
+	wait_or_dump(s, "[1:sh]", 3000);
+	screen_send(s, "\033[6;3~");           /* Alt-PgDn: back to the job */
+	wait_or_dump(s, "[2:cargo-build exit", 3000);
 	screen_send(s, "x");
 	assert_true(screen_wait_gone(s, "2:cargo-build", 3000));
 	wait_or_dump(s, "[1:sh]", 3000);
