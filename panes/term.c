@@ -55,8 +55,9 @@
 #include <wchar.h>
 
 #define READ_CHUNK 65536
-#define READ_BUDGET_MS 8        /* per pty per loop round */
+#define READ_BUDGET_MS 4        /* per pty per loop round */
 #define DRAIN_MAX (4u << 20)    /* read after the process ended */
+#define FEED_SLICE 8192         /* bytes fed between clock checks */
 #define MAX_TABS 32
 #define PAIR_CACHE_MAX 4096
 #define PAIR_HASH 8192
@@ -84,6 +85,9 @@ struct term_tab {
 	void (*on_exit)(void *data, int status, const struct rusage *ru, long duration_ms);
 	void *cb_data;
 	struct strbuf outq;          /* bytes waiting to be written to the pty */
+	char *in;                    /* owned: READ_CHUNK bytes read, NULL until the first read */
+	size_t in_len, in_off;       /* in[in_off..in_len) not fed yet */
+	int64_t in_timer;            /* timer feeding the rest of `in`, 0 when none */
 	bool watching_out;           /* POLLOUT requested */
 	/* scrollback view and scroll mode */
 	int view;                    /* lines scrolled back (0 = live) */
@@ -355,16 +359,43 @@ static int tab_index(const struct term_tab *t)
 	return 0;
 }
 
-/* Reads what the program wrote: up to READ_BUDGET_MS of work per call. */
+static int feed_later(struct loop *l, void *data);
+
+/*
+ * Reads what the program wrote, in READ_CHUNK reads, and feeds it to the
+ * grid in FEED_SLICE pieces for at most READ_BUDGET_MS; what is left of a
+ * read waits in t->in (a 0 ms timer comes back for it), so one slow chunk
+ * never holds up the keyboard. all: until nothing is left (the process
+ * ended), bounded by DRAIN_MAX.
+ */
 static void pty_drain(struct term_tab *t, bool all)
 {
-	static char buf[READ_CHUNK];
 	int64_t start = loop_now_ms();
 	size_t total = 0;
 	bool got = false;
 
-	while (t->fd >= 0) {
-		ssize_t n = read(t->fd, buf, sizeof(buf));
+	for (;;) {
+		if (t->in_off < t->in_len) {
+			size_t n = t->in_len - t->in_off;
+			if (n > FEED_SLICE)
+				n = FEED_SLICE;
+			vtgrid_feed(t->g, t->in + t->in_off, n);
+			if (t->on_output)
+				t->on_output(t->cb_data, t->in + t->in_off, n);
+			t->in_off += n;
+			total += n;
+			got = true;
+			if (!all && loop_now_ms() - start >= READ_BUDGET_MS)
+				break;
+			if (all && total >= DRAIN_MAX)
+				break;  /* a background process still floods: the rest is dropped */
+			continue;
+		}
+		if (t->fd < 0)
+			break;
+		if (!t->in)
+			t->in = xmalloc(READ_CHUNK);
+		ssize_t n = read(t->fd, t->in, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -380,18 +411,13 @@ static void pty_drain(struct term_tab *t, bool all)
 			}
 			break;
 		}
-		got = true;
-		total += (size_t)n;
-		vtgrid_feed(t->g, buf, (size_t)n);
-		if (t->on_output)
-			t->on_output(t->cb_data, buf, (size_t)n);
-		if (!all && loop_now_ms() - start >= READ_BUDGET_MS)
-			break;
-		if (all && total >= DRAIN_MAX)
-			break;  /* a background process still floods: the rest is dropped */
-		if ((size_t)n < sizeof(buf) && !all)
-			break;
+		t->in_len = (size_t)n;
+		t->in_off = 0;
 	}
+	if (all || t->finished)
+		t->in_len = t->in_off = 0;
+	if (t->in_off < t->in_len && !t->in_timer)
+		t->in_timer = loop_add_timer(app_loop(t->tp->base.app), 0, feed_later, t);
 	if (got) {
 		unsigned ev = vtgrid_take_events(t->g);
 		if (ev & VTGRID_EV_BELL)
@@ -399,6 +425,18 @@ static void pty_drain(struct term_tab *t, bool all)
 				   tab_index(t) + 1, t->name);
 		pane_damage(&t->tp->base);
 	}
+}
+
+static int feed_later(struct loop *l, void *data)
+{
+	struct term_tab *t = data;
+
+	(void)l;
+	pty_drain(t, false);
+	if (t->in_off < t->in_len)
+		return 0;
+	t->in_timer = 0;
+	return LOOP_TIMER_STOP;
 }
 
 static void pty_readable(struct loop *l, int fd, int revents, void *data)
@@ -479,8 +517,11 @@ static void tab_free(struct term_tab *t)
 		loop_del_fd(app_loop(t->tp->base.app), t->fd);
 		close(t->fd);
 	}
+	if (t->in_timer)
+		loop_del_timer(app_loop(t->tp->base.app), t->in_timer);
 	vtgrid_free(t->g);
 	strbuf_free(&t->outq);
+	free(t->in);
 	free(t);
 }
 
