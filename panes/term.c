@@ -7,17 +7,22 @@
  * Design: one tab per pty. The shell is tab 1 and comes back with Enter
  * when it ends; jobs (pane_term_job_start) get their own tab, keep their
  * screen and scrollback after they finish, and are recorded in the store's
- * jobs table. Pty output is read non-blocking in 64 KiB chunks from the
- * loop, fed to the grid, and only marks damage: the app draws at most once
- * per frame, and a flooding program gets a bounded slice of each loop round
- * so keys are never starved. Children are reaped on SIGCHLD (wait4 with
+ * jobs table (rwb's own slash commands record their own row). Pty output
+ * is read non-blocking in 64 KiB chunks from the loop and fed to the grid
+ * in 8 KiB slices within a 4 ms budget per round; it only marks damage:
+ * the app draws at most once per frame, and only damaged rows are redrawn,
+ * so a flooding program never starves the keys (stdin is polled first). Children are reaped on SIGCHLD (wait4 with
  * WNOHANG for our own pids only) after their last output has been read.
  *
  * Colours: every cell's (fg, bg) is reduced to what the outer terminal has
  * (theme_colors(), themefile_reduce()) and gets an extended colour pair
  * from THEME_FIRST_FREE_PAIR up (after the theme's roles when the terminal
- * has fewer pairs), allocated on demand and recycled least
- * recently used when the pair table is full.
+ * has fewer pairs), allocated on demand and recycled least recently used
+ * when the pair table is full.
+ *
+ * Keys: everything but the app's global keys goes to the program through
+ * libvterm's keyboard encoder; the pane keeps F7 (scroll mode),
+ * Shift-PgUp/PgDn and Alt-PgUp/PgDn (tabs). docs/terminal.md lists them.
  *
  * Never: draw from a callback, send program output to the outer terminal
  * except through curses cells (control characters cannot reach a cell),
@@ -70,7 +75,7 @@ struct term_pane;
 struct term_tab {
 	struct term_pane *tp;        /* borrowed back pointer */
 	int id;                      /* job id (> 0); the shell tab is 0 */
-	bool is_shell;
+	bool is_shell;               /* tab 1: restarts with Enter, never closed */
 	char name[48];               /* tab label: "sh", "cargo-build" */
 	struct vtgrid *g;            /* owned */
 	int fd;                      /* pty master, -1 when closed */
@@ -78,12 +83,12 @@ struct term_tab {
 	bool reaped;                 /* wait4 returned its status */
 	bool finished;               /* output drained and the end handled */
 	int status;                  /* wait status, valid when reaped */
-	struct rusage ru;
-	int64_t started_ms, ended_ms;
+	struct rusage ru;            /* from wait4, valid when reaped */
+	int64_t started_ms, ended_ms;  /* loop_now_ms() at spawn and at the end */
 	int64_t store_id;            /* jobs row, 0 when none */
-	void (*on_output)(void *data, const char *buf, size_t n);
-	void (*on_exit)(void *data, int status, const struct rusage *ru, long duration_ms);
-	void *cb_data;
+	void (*on_output)(void *data, const char *buf, size_t n);  /* job API, may be NULL */
+	void (*on_exit)(void *data, int status, const struct rusage *ru, long duration_ms);  /* NULL once called */
+	void *cb_data;               /* borrowed: the job API's data */
 	struct strbuf outq;          /* bytes waiting to be written to the pty */
 	char *in;                    /* owned: READ_CHUNK bytes read, NULL until the first read */
 	size_t in_len, in_off;       /* in[in_off..in_len) not fed yet */
@@ -92,14 +97,14 @@ struct term_tab {
 	/* scrollback view and scroll mode */
 	int view;                    /* lines scrolled back (0 = live) */
 	uint64_t seen_pushed;        /* vtgrid_lines_pushed() at the last draw */
-	bool scroll_mode;
+	bool scroll_mode;            /* keys move through the scrollback */
 	uint64_t cur_line;           /* scroll-mode cursor (absolute line) */
-	bool selecting;
+	bool selecting;              /* lines sel_anchor..cur_line are selected */
 	uint64_t sel_anchor;         /* absolute line where the selection began */
 	char search[SEARCH_MAX];     /* last search */
-	bool have_match;
-	uint64_t match_line;
-	int match_col, match_width;
+	bool have_match;             /* match_* hold the last search hit */
+	uint64_t match_line;         /* absolute line of the hit */
+	int match_col, match_width;  /* columns of the hit */
 };
 
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_WRITE };
@@ -108,40 +113,40 @@ struct pair_entry {
 	int fg, bg;                  /* reduced colours (-1 default) */
 	int next;                    /* hash chain, -1 ends */
 	uint64_t used;               /* frame stamp for LRU */
-	bool live;
+	bool live;                   /* init_extended_pair succeeded */
 };
 
 struct term_pane {
-	struct pane base;
+	struct pane base;            /* first member: the pane object */
 	struct term_tab *tabs[MAX_TABS];  /* owned; tabs[0] is the shell */
-	int ntabs;
+	int ntabs;                   /* 1..MAX_TABS once the shell started */
 	int active;                  /* index into tabs */
-	int next_job_id;
+	int next_job_id;             /* ids handed to pane_term_job_start() callers */
 	int rows, cols;              /* the body's size (what ptys are told) */
 	bool full_redraw;            /* the body must be drawn completely */
-	bool sigchld_added;
+	bool sigchld_added;          /* our SIGCHLD handler is in the loop */
 	bool paste_on;               /* outer terminal's bracketed paste enabled */
 	char border[512];            /* border_right text */
 	/* the prompt line of scroll mode */
-	enum prompt_kind prompt;
-	char prompt_buf[SEARCH_MAX];
+	enum prompt_kind prompt;     /* scroll mode's prompt line, if open */
+	char prompt_buf[SEARCH_MAX]; /* what is typed at it (UTF-8) */
 	/* bracketed paste from the outer terminal: ESC [ 2 0 0 ~ ... ESC [ 2 0 1 ~ */
 	int paste_match;             /* bytes of the marker matched so far */
-	bool pasting;
+	bool pasting;                /* between the paste markers */
 	struct strbuf paste;         /* pasted text so far */
 	/* colour pairs */
-	struct pair_entry pairs[PAIR_CACHE_MAX];
-	int pair_head[PAIR_HASH];
-	int npairs, pair_cap;
+	struct pair_entry pairs[PAIR_CACHE_MAX];  /* pair pair_base + i */
+	int pair_head[PAIR_HASH];    /* hash of (fg, bg) -> first entry, -1 none */
+	int npairs, pair_cap;        /* entries in use; at most pair_cap */
 	int pair_base;               /* the first pair number the pane uses */
-	uint64_t frame;
+	uint64_t frame;              /* draws so far: the LRU clock */
 	int default_fg, default_bg;  /* the DEFAULT role's colours */
 	uint32_t reduce_key[REDUCE_CACHE];  /* colour word + 1 (0: empty slot) */
 	int reduce_val[REDUCE_CACHE];       /* the reduced colour */
 	bool reduce_bright[REDUCE_CACHE];   /* 8-colour terminals: add bold */
 	/* extended key codes (modifiers) from terminfo */
-	struct { int code; VTermKey key; int mod; } xkeys[96];
-	int nxkeys;
+	struct { int code; VTermKey key; int mod; } xkeys[96];  /* curses code -> key + modifiers */
+	int nxkeys;                  /* entries in xkeys */
 	int alt_pgup, alt_pgdn;      /* tab switching chord, 0 when unknown */
 };
 
