@@ -35,7 +35,7 @@ struct vtbuf {
 struct vtgrid {
 	VTerm *vt;                 /* owned */
 	VTermState *state;         /* owned by vt */
-	int rows, cols;
+	int rows, cols;            /* screen size, both >= 1 */
 	struct vtbuf buf[2];       /* main and alternate screen */
 	int cur;                   /* index into buf: 1 while the alt screen is on */
 	/* scrollback ring (main screen only) */
@@ -44,17 +44,17 @@ struct vtgrid {
 	uint64_t pushed;           /* lines that ever entered the scrollback */
 	/* damage */
 	uint8_t *damage;           /* owned: one byte per screen row */
-	bool any_damage;
+	bool any_damage;           /* something changed since vtgrid_clear_damage() */
 	/* pen and cursor */
 	struct vtcell pen;         /* ch unused; fg carries the attributes */
-	int crow, ccol;
-	bool cursor_visible;
+	int crow, ccol;            /* cursor, as libvterm last reported it */
+	bool cursor_visible;       /* DECTCEM */
 	/* clusters: base + combining code points, interned */
 	uint32_t (*clusters)[VTGRID_MAX_COMBINE];  /* owned: nclusters entries */
-	int nclusters;
+	int nclusters;             /* entries used, at most CLUSTER_MAX */
 	int32_t *cluster_hash;     /* owned: CLUSTER_HASH slots, -1 empty */
 	/* misc */
-	char title[TITLE_MAX];
+	char title[TITLE_MAX];     /* OSC 0/2, NUL-terminated */
 	unsigned events;           /* VTGRID_EV_* not yet taken */
 	/* REP (CSI n b) is done here: libvterm 0.1.4 loops forever on it when
 	 * the last glyph had width 0 (or there was none) */
@@ -62,13 +62,13 @@ struct vtgrid {
 	int last_width;            /* its width; 0 = nothing to repeat */
 	int esc;                   /* scanner: 0 ground, 1 after ESC, 2 in CSI */
 	char csi[256];             /* the CSI sequence held back so far */
-	size_t ncsi;
+	size_t ncsi;               /* bytes in csi (sizeof(csi): overlong) */
 	char pre[8];               /* intermediates between ESC and '[' */
-	size_t npre;
+	size_t npre;               /* bytes in pre */
 	uint64_t *marks;           /* owned: ascending absolute lines */
-	int nmarks, marks_cap;
-	vtgrid_output_cb out;
-	void *out_data;
+	int nmarks, marks_cap;     /* marks used / allocated */
+	vtgrid_output_cb out;      /* where answers and key encodings go, may be NULL */
+	void *out_data;            /* borrowed: out's argument */
 };
 
 /* ---- rows ---- */
