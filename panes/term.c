@@ -1397,6 +1397,10 @@ static void term_free(struct pane *p)
 	for (int i = 0; i < tp->ntabs; i++) {
 		struct term_tab *t = tp->tabs[i];
 		if (t->pid > 0 && !t->reaped) {
+			/* the shell's foreground job has a process group of its own */
+			pid_t fg = t->fd >= 0 ? tcgetpgrp(t->fd) : -1;
+			if (fg > 0 && fg != t->pid)
+				kill(-fg, SIGHUP);
 			kill(-t->pid, SIGHUP);
 			kill(-t->pid, SIGTERM);
 			kill(-t->pid, SIGCONT);

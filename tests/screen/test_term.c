@@ -433,6 +433,32 @@ static void test_bracketed_paste(void **state)
 	quit(s);
 }
 
+static void test_quit_stops_programs(void **state)
+{
+	(void)state;
+	struct screen *s = start_term(120, 40, NULL);
+	char *pidfile = xasprintf("%s/sleep.pid", dir), *cmd;
+
+	/* a foreground job of the shell is still running when rwb quits */
+	cmd = xasprintf("sh -c 'echo $$ > %s; exec sleep 300'", pidfile);
+	run(s, cmd);
+	free(cmd);
+	screen_pump(s, 500);
+	quit(s);
+	size_t len;
+	char *pid = tu_read(pidfile, &len);
+	assert_non_null(pid);
+	/* gone within a second, or a zombie nobody reaped yet (the shell that
+	 * was its parent died) */
+	cmd = xasprintf("for i in $(seq 50); do if ! { test -e /proc/%d && "
+			"! grep -q '^State:.*Z' /proc/%d/status; }; then exit 0; fi; sleep 0.02; done; "
+			"exit 1", atoi(pid), atoi(pid));
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	free(pid);
+	free(pidfile);
+}
+
 static void test_shell_exit_and_restart(void **state)
 {
 	(void)state;
@@ -549,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_title_and_bell),
 		cmocka_unit_test(test_keys_reach_program),
 		cmocka_unit_test(test_bracketed_paste),
+		cmocka_unit_test(test_quit_stops_programs),
 		cmocka_unit_test(test_shell_exit_and_restart),
 		cmocka_unit_test(test_job_recorded),
 		cmocka_unit_test(test_flood_keeps_keys),
