@@ -1434,6 +1434,13 @@ static void term_free(struct pane *p)
 			int code = WIFEXITED(t->status) ? WEXITSTATUS(t->status) : 128 + WTERMSIG(t->status);
 			store_job_end(app_store(p->app), t->store_id, code, -1, -1);
 		}
+		if (t->on_exit) {
+			/* the app frees this pane first, so the job's owner is still
+			 * there to hear that the job ended with rwb */
+			void (*cb)(void *, int, const struct rusage *, long) = t->on_exit;
+			t->on_exit = NULL;
+			cb(t->cb_data, t->status, &t->ru, 0);
+		}
 		tab_free(t);
 	}
 	tp->ntabs = 0;
