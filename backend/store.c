@@ -231,8 +231,9 @@ static int migrate_module(struct store *s, const struct store_module *m,
 	if (rc)
 		return rc;
 	if (have > latest) {
-		seterr(errbuf, n, "store %s has %s schema version %d; this rwb knows up to %d "
-		       "(upgrade rwb; the store was not changed)", s->path, m->name, have, latest);
+		seterr(errbuf, n, "store %s was written by a newer rwb (%s schema version %d; this rwb "
+		       "knows up to %d): upgrade rwb; the store was not changed", s->path, m->name, have,
+		       latest);
 		return RWB_ENEWER;
 	}
 	for (int i = 0; i < m->count; i++) {
