@@ -49,7 +49,7 @@ static const char *browser_border_right(struct pane *p)
 
 	strbuf_reset(&b->strip);
 	for (int i = 0; i < NTABS; i++) {
-		if (i && i != b->active && i - 1 != b->active)
+		if (i)
 			strbuf_addc(&b->strip, ' ');
 		strbuf_addf(&b->strip, i == b->active ? "[%s]" : "%s", tab_table[i]->name);
 	}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "screen.h"
 #include "testutil.h"
@@ -264,6 +265,28 @@ static void test_themes(void **state)
 	expect_titles(s);
 	quit_cleanly(s);
 	screen_free(s);
+
+	/* direct colour: the focused title's background leaves as 24-bit RGB.
+	 * libvterm 0.1.4 (the harness's screen) drops the colon form xterm-direct
+	 * uses, so this one reads the screen through tmux */
+	{
+		char *sock = xasprintf("rwb-test-%d", (int)getpid());
+		char *cmd = xasprintf(
+			"tmux -L %s -f /dev/null new-session -d -x 100 -y 30 "
+			"\"TERM=xterm-direct RWB_SHELL=/bin/sh %s --theme default --db %s --repo %s\" && sleep 1.5 && "
+			"tmux -L %s capture-pane -e -p > %s/direct.txt; tmux -L %s kill-server",
+			sock, RWB_BINARY, db, dir, sock, dir, sock);
+		assert_int_equal(tu_sh(NULL, cmd), 0);
+		char *path = xasprintf("%s/direct.txt", dir);
+		char *cap = tu_read(path, NULL);
+		assert_non_null(cap);
+		if (!strstr(cap, "48;2;0;255;255"))
+			fail_msg("no 24-bit background in: %.400s", cap);
+		free(cap);
+		free(path);
+		free(cmd);
+		free(sock);
+	}
 
 	/* the theme is remembered in the store */
 	s = start(80, 24, "light", NULL);
