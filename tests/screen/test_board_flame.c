@@ -132,7 +132,10 @@ static void test_flame_view(void **state)
 	assert_true(screen_wait_for(s, "\"very_hot\" matches", 2000));
 	screen_send(s, K_ENTER);
 	assert_true(screen_wait_for(s, "zoomed: hot::very_hot_loop", 2000));
-	screen_send(s, "u");
+	screen_send(s, "u");  /* one level out: its caller */
+	assert_true(screen_wait_gone(s, "zoomed: hot::very_hot_loop", 2000));
+	assert_true(screen_contains(s, "zoomed:"));
+	screen_send(s, "0");  /* back to all samples */
 	assert_true(screen_wait_gone(s, "zoomed:", 2000));
 
 	/* it survives a resize */
