@@ -480,116 +480,117 @@ static char *abs_path(const char *repo, const char *p)
 	return joined;
 }
 
-static int run_profiling(struct cmd_ctx *ctx, const struct cmd_args *args)
+enum profile_source {
+	PROFILE_PROGRAM,   /* a program (or cargo target) to record */
+	PROFILE_PERFDATA,  /* a perf.data recorded before */
+	PROFILE_SCRIPT,    /* `perf script` text saved before */
+};
+
+/* What --binary names, from the file's first bytes. */
+static enum profile_source profile_source_of(const char *path)
 {
-	const char *tool = cmd_arg(args, "tool");
+	unsigned char head[4096];
+	size_t n = 0;
+	FILE *fp;
+
+	if (!is_file(path) || !(fp = fopen(path, "rb")))
+		return PROFILE_PROGRAM;
+	n = fread(head, 1, sizeof(head), fp);
+	fclose(fp);
+	if (n >= 8 && memcmp(head, "PERFILE2", 8) == 0)
+		return PROFILE_PERFDATA;
+	if ((n >= 4 && memcmp(head, "\x7f" "ELF", 4) == 0) || access(path, X_OK) == 0 || n == 0 ||
+	    memchr(head, '\0', n))
+		return PROFILE_PROGRAM;
+	return PROFILE_SCRIPT;
+}
+
+/* Records exe with perf into data; the event and call-graph mode used. */
+static int profiling_record(struct cmd_ctx *ctx, const struct cmd_args *args, const char *exe, const char *data,
+			    const char **event, bool *fp)
+{
 	long duration = cmd_arg_int(args, "duration", 0);
-	char *path = abs_path(ctx->repo, cmd_arg(args, "binary"));
-	char *crate = crate_of(path), *exe = NULL, *dir = NULL, *data = NULL, *folded = NULL, *svg = NULL;
-	const char *event, *base;
-	bool fp;
-	struct perffold *f = NULL;
-	struct perffold_func *fns = NULL;
-	size_t nfns = 0;
 	struct strbuf err = STRBUF_INIT;
-	char **argv = NULL;
-	int rc, status, argc = 0;
+	char **argv;
+	int argc = 0, status, rc;
+	struct proc_io io = { .err = &err, .timeout_ms = duration * 1000 };
 
-	if ((rc = profiling_preflight(ctx)) != RWB_OK)
-		goto out;
-	if (crate) {
-		bool names_program = strstr(path, "/target/") && is_file(path) && access(path, X_OK) == 0;
-		if ((rc = profiling_build(ctx, crate, names_program ? path : NULL, &exe)) != RWB_OK)
-			goto out;
-	} else {
-		if (!is_file(path) || access(path, X_OK) != 0) {
-			rc = cmd_fail(ctx, RWB_EINPUT, "--binary %s is neither an executable file nor a cargo crate "
-				      "(a folder with Cargo.toml)", cmd_arg(args, "binary"));
-			goto out;
-		}
-		exe = xstrdup(path);
-	}
-	event = profiling_event();
-	fp = elf_has_frame_pointers(exe);
-	base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
-	dir = xstrdup(exe);
-	*strrchr(dir, '/') = '\0';
-	{
-		char *pd = xasprintf("%s/rwb-profile", dir);
-		free(dir);
-		dir = pd;
-	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		rc = cmd_fail(ctx, RWB_EIO, "cannot create %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	data = xasprintf("%s/%s.perf.data", dir, base);
-	folded = xasprintf("%s/%s.folded", dir, base);
-	svg = xasprintf("%s/%s.svg", dir, base);
-
+	*event = profiling_event();
+	*fp = elf_has_frame_pointers(exe);
 	argv = xcalloc((size_t)args->nrest + 16, sizeof(*argv));
 	argv[argc++] = "perf";
 	argv[argc++] = "record";
 	argv[argc++] = "-q";
 	argv[argc++] = "-o";
-	argv[argc++] = data;
+	argv[argc++] = (char *)data;
 	argv[argc++] = "-e";
-	argv[argc++] = (char *)event;
+	argv[argc++] = (char *)*event;
 	argv[argc++] = "-F";
 	argv[argc++] = "999";
 	argv[argc++] = "--call-graph";
-	argv[argc++] = fp ? "fp" : "dwarf";
+	argv[argc++] = *fp ? "fp" : "dwarf";
 	argv[argc++] = "--";
-	argv[argc++] = exe;
+	argv[argc++] = (char *)exe;
 	for (int i = 0; i < args->nrest; i++)
 		argv[argc++] = args->rest[i];
 	if (ctx->stream)
-		fprintf(ctx->stream, "rwb: perf record -e %s --call-graph %s -- %s%s\n", event, fp ? "fp" : "dwarf",
+		fprintf(ctx->stream, "rwb: perf record -e %s --call-graph %s -- %s%s\n", *event, *fp ? "fp" : "dwarf",
 			exe, duration ? " (stopping after --duration)" : "");
-	{
-		struct proc_io io = { .err = &err, .timeout_ms = duration * 1000 };
-		rc = proc_run(&status, NULL, argv, NULL, &io);
-		if (rc == RWB_OK && status != 0 && !io.interrupted && !is_file(data)) {
-			char line[512];
-			last_line(line, sizeof(line), strbuf_str(&err));
-			if (strstr(strbuf_str(&err), "paranoid") || strstr(strbuf_str(&err), "ermission"))
-				rc = cmd_fail(ctx, RWB_EPERM, "perf may not record here (%s): lower "
-					      "/proc/sys/kernel/perf_event_paranoid (`sudo sysctl kernel.perf_event_paranoid=1`) "
-					      "or run as root", line);
-			else
-				rc = cmd_fail(ctx, RWB_EFAILED, "perf record failed (exit %d): %s", status, line);
-			goto out;
-		}
-		if (rc != RWB_OK) {
-			rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
-			goto out;
-		}
+	rc = proc_run(&status, NULL, argv, NULL, &io);
+	if (rc != RWB_OK) {
+		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
+	} else if (status != 0 && !io.interrupted && !is_file(data)) {
+		char line[512];
+		last_line(line, sizeof(line), strbuf_str(&err));
+		if (strstr(strbuf_str(&err), "paranoid") || strstr(strbuf_str(&err), "ermission"))
+			rc = cmd_fail(ctx, RWB_EPERM, "perf may not record here (%s): lower "
+				      "/proc/sys/kernel/perf_event_paranoid (`sudo sysctl kernel.perf_event_paranoid=1`) "
+				      "or run as root", line);
+		else
+			rc = cmd_fail(ctx, RWB_EFAILED, "perf record failed (exit %d): %s", status, line);
 	}
-	{
-		char *const sargv[] = { "perf", "script", "-i", data, "--no-demangle", "--no-inline", NULL };
-		struct proc_io io = { 0 };
-		strbuf_reset(&err);
-		perffold_new(&f);
-		io.on_out = fold_sink;
-		io.out_data = f;
-		io.err = &err;
-		rc = proc_run(&status, NULL, sargv, NULL, &io);
-		if (rc == RWB_OK && status != 0) {
-			char line[512];
-			last_line(line, sizeof(line), strbuf_str(&err));
-			rc = cmd_fail(ctx, RWB_EFAILED, "perf script failed (exit %d): %s", status, line);
-			goto out;
-		}
-		if (rc != RWB_OK) {
-			rc = cmd_fail(ctx, rc, "cannot read perf's samples: %s", perffold_error(f));
-			goto out;
-		}
+	free(argv);
+	strbuf_free(&err);
+	return rc;
+}
+
+/* Pipes `perf script` of data into the folder. */
+static int profiling_script(struct cmd_ctx *ctx, struct perffold *f, const char *data)
+{
+	char *const argv[] = { "perf", "script", "-i", (char *)data, "--no-demangle", "--no-inline", NULL };
+	struct strbuf err = STRBUF_INIT;
+	struct proc_io io = { .on_out = fold_sink, .out_data = f, .err = &err };
+	int status, rc = proc_run(&status, NULL, argv, NULL, &io);
+
+	if (rc == RWB_ENOTOOL) {
+		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
+	} else if (rc != RWB_OK) {
+		rc = cmd_fail(ctx, rc, "cannot read perf's samples: %s", perffold_error(f));
+	} else if (status != 0) {
+		char line[512];
+		last_line(line, sizeof(line), strbuf_str(&err));
+		rc = cmd_fail(ctx, RWB_EFAILED, "perf script failed on %s (exit %d): %s", data, status, line);
+	} else {
 		perffold_finish(f);
 	}
+	strbuf_free(&err);
+	return rc;
+}
+
+/* The answer: folded file, SVG, top functions (JSON, text, metrics). */
+static int profiling_answer(struct cmd_ctx *ctx, struct perffold *f, const char *tool, const char *what,
+			    const char *dir, const char *base, const char *data, const char *event, const char *cg)
+{
+	char *folded = xasprintf("%s/%s.folded", dir, base), *svg = xasprintf("%s/%s.svg", dir, base);
+	struct perffold_func *fns = NULL;
+	size_t nfns = 0, ntop;
+	cJSON *res, *top;
+	int rc = RWB_OK;
+
 	if (perffold_samples(f) == 0) {
 		ctx->negative = true;
-		rc = cmd_fail(ctx, RWB_EFAILED, "perf recorded no samples of %s: it ran too briefly; give it more work "
-			      "or a longer --duration", exe);
+		rc = cmd_fail(ctx, RWB_EFAILED, "there are no samples of %s: it ran too briefly; give it more work "
+			      "or a longer --duration", what);
 		goto out;
 	}
 	if (perffold_write_folded(f, folded) != RWB_OK || perffold_write_svg(f, svg, base) != RWB_OK) {
@@ -597,56 +598,126 @@ static int run_profiling(struct cmd_ctx *ctx, const struct cmd_args *args)
 		goto out;
 	}
 	perffold_functions(f, &fns, &nfns);
-	{
-		cJSON *res = cJSON_CreateObject(), *top = cJSON_CreateArray();
-		size_t ntop = nfns < 20 ? nfns : 20;
-		cJSON_AddNumberToObject(res, "samples", (double)perffold_samples(f));
-		strbuf_addf(&ctx->out, "%" PRIu64 " samples of %s (%s, call graph %s)\n  %7s %7s  %s\n",
-			    perffold_samples(f), exe, event, fp ? "fp" : "dwarf", "self%", "total%", "function");
-		if (ctx->store && store_write_begin(ctx->store) == RWB_OK) {
-			for (size_t i = 0; i < ntop && i < 10; i++) {
-				board_metric_add(ctx->store, "profile_self_pct", fns[i].name, fns[i].self_pct);
-				board_metric_add(ctx->store, "profile_total_pct", fns[i].name, fns[i].total_pct);
-			}
-			board_metric_add(ctx->store, "profile_samples", base, (double)perffold_samples(f));
-			store_write_commit(ctx->store);
+	ntop = nfns < 20 ? nfns : 20;
+	res = cJSON_CreateObject();
+	top = cJSON_CreateArray();
+	cJSON_AddNumberToObject(res, "samples", (double)perffold_samples(f));
+	strbuf_addf(&ctx->out, "%" PRIu64 " samples of %s (%s, call graph %s)\n  %7s %7s  %s\n",
+		    perffold_samples(f), what, event, cg, "self%", "total%", "function");
+	if (ctx->store && store_write_begin(ctx->store) == RWB_OK) {
+		for (size_t i = 0; i < ntop && i < 10; i++) {
+			board_metric_add(ctx->store, "profile_self_pct", fns[i].name, fns[i].self_pct);
+			board_metric_add(ctx->store, "profile_total_pct", fns[i].name, fns[i].total_pct);
 		}
-		for (size_t i = 0; i < ntop; i++) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "function", fns[i].name);
-			cJSON_AddNumberToObject(o, "self_pct", (double)(int64_t)(fns[i].self_pct * 100 + 0.5) / 100);
-			cJSON_AddNumberToObject(o, "total_pct", (double)(int64_t)(fns[i].total_pct * 100 + 0.5) / 100);
-			cJSON_AddNumberToObject(o, "self", (double)fns[i].self);
-			cJSON_AddNumberToObject(o, "total", (double)fns[i].total);
-			cJSON_AddItemToArray(top, o);
-			if (i < 15)
-				strbuf_addf(&ctx->out, "  %6.2f%% %6.2f%%  %s\n", fns[i].self_pct, fns[i].total_pct,
-					    fns[i].name);
-		}
-		strbuf_addf(&ctx->out, "folded: %s\nflame graph: %s\n", folded, svg);
-		cJSON_AddItemToObject(res, "top", top);
-		cJSON_AddStringToObject(res, "svg", svg);
-		cJSON_AddStringToObject(res, "folded", folded);
-		cJSON_AddStringToObject(res, "data", data);
-		cJSON_AddStringToObject(res, "binary", exe);
-		cJSON_AddStringToObject(res, "event", event);
-		cJSON_AddStringToObject(res, "call_graph", fp ? "fp" : "dwarf");
-		cJSON_AddStringToObject(res, "tool", tool);
-		cJSON_AddStringToObject(res, "view", "flame");
-		ctx->result = res;
+		board_metric_add(ctx->store, "profile_samples", base, (double)perffold_samples(f));
+		store_write_commit(ctx->store);
 	}
+	for (size_t i = 0; i < ntop; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "function", fns[i].name);
+		cJSON_AddNumberToObject(o, "self_pct", (double)(int64_t)(fns[i].self_pct * 100 + 0.5) / 100);
+		cJSON_AddNumberToObject(o, "total_pct", (double)(int64_t)(fns[i].total_pct * 100 + 0.5) / 100);
+		cJSON_AddNumberToObject(o, "self", (double)fns[i].self);
+		cJSON_AddNumberToObject(o, "total", (double)fns[i].total);
+		cJSON_AddItemToArray(top, o);
+		if (i < 15)
+			strbuf_addf(&ctx->out, "  %6.2f%% %6.2f%%  %s\n", fns[i].self_pct, fns[i].total_pct, fns[i].name);
+	}
+	strbuf_addf(&ctx->out, "folded: %s\nflame graph: %s\n", folded, svg);
+	cJSON_AddItemToObject(res, "top", top);
+	cJSON_AddStringToObject(res, "svg", svg);
+	cJSON_AddStringToObject(res, "folded", folded);
+	cJSON_AddStringToObject(res, "data", data);
+	cJSON_AddStringToObject(res, "binary", what);
+	cJSON_AddStringToObject(res, "event", event);
+	cJSON_AddStringToObject(res, "call_graph", cg);
+	cJSON_AddStringToObject(res, "tool", tool);
+	cJSON_AddStringToObject(res, "view", "flame");
+	ctx->result = res;
 out:
 	perffold_functions_free(fns, nfns);
+	free(folded);
+	free(svg);
+	return rc;
+}
+
+/* dir/rwb-profile next to path, created; base: path's file name. */
+static int profile_dir(struct cmd_ctx *ctx, const char *path, char **dir, char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	*base = xstrdup(slash ? slash + 1 : path);
+	*dir = slash ? xasprintf("%.*s/rwb-profile", (int)(slash - path), path) : xstrdup("rwb-profile");
+	if (mkdir(*dir, 0755) != 0 && errno != EEXIST)
+		return cmd_fail(ctx, RWB_EIO, "cannot create %s: %s", *dir, strerror(errno));
+	return RWB_OK;
+}
+
+static int run_profiling(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *tool = cmd_arg(args, "tool");
+	char *path = abs_path(ctx->repo, cmd_arg(args, "binary"));
+	enum profile_source src = profile_source_of(path);
+	char *crate = NULL, *exe = NULL, *dir = NULL, *base = NULL, *data = NULL;
+	const char *event = "recorded", *cg = "recorded";
+	bool fp = false;
+	struct perffold *f = NULL;
+	int rc;
+
+	perffold_new(&f);
+	if (src == PROFILE_SCRIPT) {
+		/* a saved `perf script` text: no perf needed */
+		if ((rc = perffold_read_script(f, path)) != RWB_OK) {
+			rc = cmd_fail(ctx, rc, "%s", perffold_error(f));
+			goto out;
+		}
+		if (perffold_samples(f) == 0) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "%s has no samples: --binary takes a program, a cargo crate, "
+				      "a perf.data or `perf script` output", cmd_arg(args, "binary"));
+			goto out;
+		}
+		if ((rc = profile_dir(ctx, path, &dir, &base)) == RWB_OK)
+			rc = profiling_answer(ctx, f, tool, path, dir, base, path, event, cg);
+		goto out;
+	}
+	if ((rc = profiling_preflight(ctx)) != RWB_OK)
+		goto out;
+	if (src == PROFILE_PERFDATA) {
+		if ((rc = profiling_script(ctx, f, path)) == RWB_OK && (rc = profile_dir(ctx, path, &dir, &base)) == RWB_OK)
+			rc = profiling_answer(ctx, f, tool, path, dir, base, path, event, cg);
+		goto out;
+	}
+	crate = crate_of(path);
+	if (crate) {
+		bool names_program = strstr(path, "/target/") && is_file(path) && access(path, X_OK) == 0;
+		if ((rc = profiling_build(ctx, crate, names_program ? path : NULL, &exe)) != RWB_OK)
+			goto out;
+	} else {
+		if (!is_file(path) || access(path, X_OK) != 0) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "--binary %s is neither an executable file nor a cargo crate "
+				      "(a folder with Cargo.toml), a perf.data or `perf script` output",
+				      cmd_arg(args, "binary"));
+			goto out;
+		}
+		exe = xstrdup(path);
+	}
+	if ((rc = profile_dir(ctx, exe, &dir, &base)) != RWB_OK)
+		goto out;
+	data = xasprintf("%s/%s.perf.data", dir, base);
+	if ((rc = profiling_record(ctx, args, exe, data, &event, &fp)) != RWB_OK)
+		goto out;
+	cg = fp ? "fp" : "dwarf";
+	if ((rc = profiling_script(ctx, f, data)) != RWB_OK)
+		goto out;
+	rc = profiling_answer(ctx, f, tool, exe, dir, base, data, event, cg);
+out:
 	perffold_free(f);
-	strbuf_free(&err);
-	free(argv);
 	free(path);
 	free(crate);
 	free(exe);
 	free(dir);
+	free(base);
 	free(data);
-	free(folded);
-	free(svg);
 	return rc;
 }
 

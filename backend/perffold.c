@@ -192,6 +192,9 @@ static void sample_end(struct perffold *f)
 	if (!f->in_sample)
 		return;
 	f->in_sample = false;
+	/* a header without frames is not a sample (or not perf script text) */
+	if (f->nframes == 0)
+		return;
 	strbuf_reset(&f->key);
 	strbuf_add(&f->key, f->comm.len ? f->comm.buf : "[unknown]", f->comm.len ? f->comm.len : 9);
 	for (size_t i = f->nframes; i-- > 0;) {

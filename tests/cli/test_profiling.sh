@@ -33,6 +33,17 @@ out=$(PATH=/nonexistent "$rwb" --db "$db" --json /rust-profiling --tool perf --b
 check no-perf 3 $?
 contains no-perf "$out" "apt-get install linux-perf"
 
+# a saved `perf script` text needs no perf: folded next to it
+cp "$src/tests/fixtures/perf/hot_v0.script" "$tmp/saved.txt"
+out=$(PATH=/nonexistent "$rwb" --db "$db" --json /rust-profiling --tool flamegraph --binary "$tmp/saved.txt" 2>/dev/null)
+check saved-script 0 $?
+check saved-script-top "hot::hot_spin" "$(jget "$out" 'd["top"][0]["function"]')"
+check saved-script-samples 60 "$(jget "$out" 'd["samples"]')"
+[ -s "$tmp/rwb-profile/saved.txt.folded" ] && [ -s "$tmp/rwb-profile/saved.txt.svg" ]; check saved-script-files 0 $?
+printf 'just some notes\n' > "$tmp/notes.txt"
+out=$("$rwb" --db "$db" --json /rust-profiling --tool perf --binary "$tmp/notes.txt" 2>/dev/null); check not-a-profile 2 $?
+contains not-a-profile "$out" "has no samples"
+
 paranoid=$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 3)
 if ! command -v perf >/dev/null || { [ "$(id -u)" != 0 ] && [ "$paranoid" -gt 2 ]; } || \
    ! perf record -q -e cpu-clock -o "$tmp/probe.data" true >/dev/null 2>&1; then
@@ -111,6 +122,11 @@ start=$(date +%s)
 out=$("$rwb" --db "$db" --json /rust-profiling --tool perf --binary "$crate/target/release/hotcrate" --duration 1 -- 100000 2>/dev/null)
 check duration-status 0 $?
 [ $(( $(date +%s) - start )) -lt 30 ]; check duration-stops 0 $?
+# the saved perf.data is folded again without recording
+data=$(jget "$out" 'd["data"]')
+out=$("$rwb" --db "$db" --json /rust-profiling --tool perf --binary "$data" 2>/dev/null)
+check perf-data 0 $?
+check perf-data-top "hotcrate::very_hot_loop" "$(jget "$out" 'd["top"][0]["function"]')"
 # the top functions are in the store
 cnt=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from analysis_metrics where name='profile_self_pct' and label='hotcrate::very_hot_loop'\").fetchone()[0])" "$db")
 [ "$cnt" -ge 2 ]; check metrics-recorded 0 $?
