@@ -57,20 +57,25 @@ decode=$(echo "$t1 - $t0" | bc)
 size=$(stat -c %s "$tmp/big.txt")
 printf 'perf script output: %d MB (perf script itself took %.2f s)\n' $((size / 1000000)) "$decode"
 
-t0=$(now); "$rwb" --db "$tmp/rwb.db" --json /rust-profiling --tool perf --binary "$tmp/big.txt" > "$tmp/rwb.json" 2>/dev/null; t1=$(now)
-rwb_s=$(echo "$t1 - $t0" | bc)
-t0=$(now); perf script report stackcollapse -i "$tmp/big.data" > "$tmp/sc.folded" 2>/dev/null; t1=$(now)
-sc_s=$(echo "$t1 - $t0" | bc)
-t0=$(now); perf report --stdio --no-children -g folded -i "$tmp/big.data" > "$tmp/report.txt" 2>/dev/null; t1=$(now)
-rep_s=$(echo "$t1 - $t0" | bc)
+# wall and CPU (user + sys) seconds of one command, stdout to $1
+measure() { # out cmd...
+	local out=$1; shift
+	/usr/bin/time -f "%e %U %S" -o "$tmp/time" "$@" > "$out" 2>/dev/null
+	read -r wall user sys < "$tmp/time"
+	echo "$wall $(echo "$user + $sys" | bc)"
+}
+read -r rwb_s rwb_cpu < <(measure "$tmp/rwb.json" "$rwb" --db "$tmp/rwb.db" --json /rust-profiling --tool perf --binary "$tmp/big.txt")
+read -r sc_s sc_cpu < <(measure "$tmp/sc.folded" perf script report stackcollapse -i "$tmp/big.data")
+read -r rep_s rep_cpu < <(measure "$tmp/report.txt" perf report --stdio --no-children -g folded -i "$tmp/big.data")
 
 rwb_samples=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['samples'])" "$tmp/rwb.json")
 sc_samples=$(awk '{n += $NF} END {print n}' "$tmp/sc.folded")
 rwb_stacks=$(wc -l < "$tmp/rwb-profile/big.txt.folded")
 sc_stacks=$(wc -l < "$tmp/sc.folded")
-printf '%-44s %8.2f s  %d samples, %d stacks\n' "rwb (fold + demangle + folded + SVG)" "$rwb_s" "$rwb_samples" "$rwb_stacks"
-printf '%-44s %8.2f s  %d samples, %d stacks\n' "perf script report stackcollapse" "$sc_s" "$sc_samples" "$sc_stacks"
-printf '%-44s %8.2f s\n' "perf report --stdio -g folded" "$rep_s"
-printf 'ratio stackcollapse / rwb:            %.1fx\n' "$(echo "$sc_s / $rwb_s" | bc -l)"
-printf 'ratio perf report / rwb:              %.1fx\n' "$(echo "$rep_s / $rwb_s" | bc -l)"
-printf 'ratio stackcollapse / (perf script + rwb): %.1fx\n' "$(echo "$sc_s / ($decode + $rwb_s)" | bc -l)"
+printf '%-40s %7s %7s\n' "" "wall s" "cpu s"
+printf '%-40s %7.2f %7.2f  %d samples, %d stacks\n' "rwb (fold + demangle + folded + SVG)" "$rwb_s" "$rwb_cpu" "$rwb_samples" "$rwb_stacks"
+printf '%-40s %7.2f %7.2f  %d samples, %d stacks\n' "perf script report stackcollapse" "$sc_s" "$sc_cpu" "$sc_samples" "$sc_stacks"
+printf '%-40s %7.2f %7.2f\n' "perf report --stdio -g folded" "$rep_s" "$rep_cpu"
+printf 'ratio stackcollapse / rwb:  %.1fx wall, %.1fx cpu\n' "$(echo "$sc_s / $rwb_s" | bc -l)" "$(echo "$sc_cpu / $rwb_cpu" | bc -l)"
+printf 'ratio perf report / rwb:    %.1fx wall, %.1fx cpu\n' "$(echo "$rep_s / $rwb_s" | bc -l)" "$(echo "$rep_cpu / $rwb_cpu" | bc -l)"
+printf 'ratio stackcollapse / (perf script + rwb): %.1fx wall\n' "$(echo "$sc_s / ($decode + $rwb_s)" | bc -l)"
