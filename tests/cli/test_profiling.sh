@@ -113,6 +113,14 @@ python3 -c "import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).g
 check svg-well-formed 0 $?
 contains svg-has-hot "$(cat "$svg")" "hotcrate::very_hot_loop"
 contains debug-build "$(cat "$tmp/err")" "CARGO_PROFILE_RELEASE_DEBUG=true"
+check release-build-uses-dwarf dwarf "$(jget "$out" 'd["call_graph"]')"
+# a program built with frame pointers is unwound through them
+if rustc -O -g -C force-frame-pointers=yes -o "$tmp/fp_prog" "$crate/src/main.rs" 2>/dev/null; then
+	out=$("$rwb" --db "$db" --json /rust-profiling --tool perf --binary "$tmp/fp_prog" -- 4 2>/dev/null)
+	check fp-status 0 $?
+	check fp-call-graph fp "$(jget "$out" 'd["call_graph"]')"
+	check fp-top "main::very_hot_loop" "$(jget "$out" 'd["top"][0]["function"]')"
+fi
 # the human table names it first too
 out=$("$rwb" --db "$db" /rust-profiling --tool perf --binary "$crate/target/release/hotcrate" -- 3 2>/dev/null)
 check table-status 0 $?
