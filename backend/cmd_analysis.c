@@ -215,9 +215,12 @@ static void last_line(char *out, size_t n, const char *text)
 /* ------------------------------------------------------------ profiling */
 
 /*
- * Whether most Rust functions of an ELF binary begin with the frame-pointer
- * prologue (endbr64? push %rbp; mov %rsp,%rbp). Unknown formats: false, so
- * the caller falls back to DWARF unwinding, which always works.
+ * Whether an ELF binary was built with frame pointers: its `main` (which
+ * rustc generates with the crate's own codegen options, unlike the
+ * precompiled std) begins with the frame-pointer prologue (endbr64?
+ * push %rbp; mov %rsp,%rbp); without a `main`, most of its Rust functions
+ * must. Unknown formats: false, so the caller falls back to DWARF
+ * unwinding, which always works.
  */
 static bool elf_has_frame_pointers(const char *path)
 {
@@ -225,7 +228,7 @@ static bool elf_has_frame_pointers(const char *path)
 	Elf64_Ehdr eh;
 	Elf64_Shdr *sh = NULL;
 	char *strtab = NULL;
-	int checked = 0, with_fp = 0;
+	int checked = 0, with_fp = 0, main_fp = -1;
 
 	if (!fp)
 		return false;
@@ -236,7 +239,7 @@ static bool elf_has_frame_pointers(const char *path)
 	sh = xcalloc(eh.e_shnum, sizeof(*sh));
 	if (fseek(fp, (long)eh.e_shoff, SEEK_SET) != 0 || fread(sh, sizeof(*sh), eh.e_shnum, fp) != eh.e_shnum)
 		goto out;
-	for (int i = 0; i < eh.e_shnum && checked < 64; i++) {
+	for (int i = 0; i < eh.e_shnum && main_fp < 0; i++) {
 		Elf64_Shdr *str;
 		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh.e_shnum || sh[i].sh_entsize != sizeof(Elf64_Sym))
 			continue;
@@ -248,7 +251,7 @@ static bool elf_has_frame_pointers(const char *path)
 		strtab[str->sh_size] = '\0';
 		if (fseek(fp, (long)str->sh_offset, SEEK_SET) != 0 || fread(strtab, 1, str->sh_size, fp) != str->sh_size)
 			goto out;
-		for (uint64_t k = 0; k < sh[i].sh_size / sizeof(Elf64_Sym) && checked < 64; k++) {
+		for (uint64_t k = 0; k < sh[i].sh_size / sizeof(Elf64_Sym) && main_fp < 0; k++) {
 			Elf64_Sym sym;
 			Elf64_Shdr *sec;
 			unsigned char code[8];
@@ -261,8 +264,7 @@ static bool elf_has_frame_pointers(const char *path)
 			    sym.st_shndx == 0 || sym.st_shndx >= eh.e_shnum || sym.st_name >= str->sh_size)
 				continue;
 			name = strtab + sym.st_name;
-			/* only the program's own Rust code says how it was built */
-			if (strncmp(name, "_ZN", 3) != 0 && strncmp(name, "_R", 2) != 0)
+			if (strcmp(name, "main") != 0 && strncmp(name, "_ZN", 3) != 0 && strncmp(name, "_R", 2) != 0)
 				continue;
 			sec = &sh[sym.st_shndx];
 			if (sec->sh_type != SHT_PROGBITS || sym.st_value < sec->sh_addr ||
@@ -273,16 +275,24 @@ static bool elf_has_frame_pointers(const char *path)
 				continue;
 			if (code[0] == 0xf3 && code[1] == 0x0f && code[2] == 0x1e && code[3] == 0xfa)
 				skip = 4;
-			checked++;
-			if (code[skip] == 0x55 && skip + 3 < 8 && code[skip + 1] == 0x48 && code[skip + 2] == 0x89 &&
-			    code[skip + 3] == 0xe5)
-				with_fp++;
+			{
+				bool has = code[skip] == 0x55 && skip + 3 < 8 && code[skip + 1] == 0x48 &&
+					   code[skip + 2] == 0x89 && code[skip + 3] == 0xe5;
+				if (strcmp(name, "main") == 0) {
+					main_fp = has;
+					continue;
+				}
+				checked++;
+				with_fp += has;
+			}
 		}
 	}
 out:
 	free(sh);
 	free(strtab);
 	fclose(fp);
+	if (main_fp >= 0)
+		return main_fp == 1;
 	return checked >= 4 && with_fp * 10 >= checked * 8;
 }
 
