@@ -444,10 +444,11 @@ static void check_literals(struct conn_report *r, const struct toks *t, const ch
 			add_finding(r, "meaning", t->v[i].line,
 				    "magic number %.*s: give it a name (const NAME: TYPE = %.*s;) so its meaning is written down",
 				    (int)t->v[i].len, t->v[i].s, (int)t->v[i].len, t->v[i].s);
-		for (l = lits; l < lits + n; l++)
-			if (strlen(l->text) == t->v[i].len && memcmp(l->text, t->v[i].s, t->v[i].len) == 0)
-				break;
-		if (l == lits + n) {
+		l = NULL;
+		for (size_t k = 0; k < n && !l; k++)
+			if (strlen(lits[k].text) == t->v[i].len && memcmp(lits[k].text, t->v[i].s, t->v[i].len) == 0)
+				l = &lits[k];
+		if (!l) {
 			lits = xrealloc(lits, (n + 1) * sizeof(*lits));
 			l = &lits[n++];
 			*l = (struct lit){ .text = xstrndup(t->v[i].s, t->v[i].len), .line = t->v[i].line };
@@ -531,7 +532,8 @@ int connascence_analyze_text(struct conn_report **out, const char *file, const c
 				    "type %s has %d inherent methods (more than %d): move groups of them into "
 				    "smaller types or traits", tm[m].name, tm[m].methods, CONN_MAX_METHODS);
 	check_literals(r, &t, file, crate_root);
-	qsort(r->findings, r->n, sizeof(*r->findings), finding_cmp);
+	if (r->n)
+		qsort(r->findings, r->n, sizeof(*r->findings), finding_cmp);
 	for (size_t i = 0; i < r->n; i++)
 		r->score += kind_weight(r->findings[i].kind);
 	free(tm);

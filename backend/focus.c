@@ -451,7 +451,8 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 		sp.v = xrealloc(sp.v, (sp.n + 1) * sizeof(*sp.v));
 		sp.v[sp.n++] = xstrdup(bf[i].path);
 	}
-	qsort(sp.v, sp.n, sizeof(*sp.v), path_cmp);
+	if (sp.n)
+		qsort(sp.v, sp.n, sizeof(*sp.v), path_cmp);
 	for (size_t i = 0; i < sp.n; i++) {
 		const char *path = sp.v[i];
 		const char *old = NULL;
@@ -478,7 +479,8 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 				    git_blob_lookup(&blob, repo, git_tree_entry_id(te)) == 0) {
 					oldlen = (size_t)git_blob_rawsize(blob);
 					oldbuf = xmalloc(oldlen + 1);
-					memcpy(oldbuf, git_blob_rawcontent(blob), oldlen);
+					if (oldlen)
+						memcpy(oldbuf, git_blob_rawcontent(blob), oldlen);
 					oldbuf[oldlen] = '\0';
 					old = oldbuf;
 					old_present = true;
@@ -520,7 +522,8 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 		free(oldbuf);
 		free(cur);
 	}
-	qsort(r->files, r->nfiles, sizeof(*r->files), file_cmp);
+	if (r->nfiles)
+		qsort(r->files, r->nfiles, sizeof(*r->files), file_cmp);
 	{
 		long max_files = setting_long(s, "focus.max_files", FOCUS_DEFAULT_MAX_FILES);
 		long max_hunks = setting_long(s, "focus.max_hunks", FOCUS_DEFAULT_MAX_HUNKS);
