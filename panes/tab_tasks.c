@@ -10,8 +10,9 @@
  * acknowledgement is recorded in the store, so every rwb lets go of it.
  *
  * Keys: j/k or arrows select, d doing, D done, f failed, o back to open,
- * A acknowledge the oldest open critical notice, a start a task at the
- * prompt. Text from the store is drawn only through draw_text().
+ * A acknowledge the oldest open critical notice, a add a task ("AGENT:
+ * TEXT" typed in a field at the bottom). Text from the store is drawn only
+ * through draw_text().
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
@@ -22,10 +23,12 @@
 #include "theme.h"
 #include "xalloc.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #define TASKS_RECENT_NOTICES 5
 
@@ -41,7 +44,13 @@ struct tasks_tab {
 	int64_t last_seen;               /* newest notice already raised */
 	bool loaded;                     /* last_seen is set */
 	char status[256];                /* the answer to the last key, or "" */
+	bool adding;                     /* typing a new task in the field */
+	char field[512];                 /* the new task: "AGENT: TEXT" (UTF-8) */
+	size_t field_len;
+	int rows;                        /* body rows at the last draw (for the cursor) */
 };
+
+#define TASKS_FIELD_PROMPT "new task (AGENT: TEXT): "
 
 static enum notice_level level_of(const char *level)
 {
@@ -229,12 +238,18 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 				draw_text(win, y, x + 1, cols - x - 1, "(acknowledged)", theme_attr(RWB_COLOR_DIM));
 		}
 	}
-	if (rows > 1) {
+	t->rows = rows;
+	if (t->adding) {
+		int x = 1;
+		draw_fill(win, rows - 1, 0, cols, theme_attr(RWB_COLOR_PROMPT));
+		x += draw_text(win, rows - 1, x, cols - x, TASKS_FIELD_PROMPT, theme_attr(RWB_COLOR_PROMPT_HINT));
+		draw_text(win, rows - 1, x, cols - x, t->field, theme_attr(RWB_COLOR_PROMPT));
+	} else if (rows > 1) {
 		if (t->status[0])
 			draw_text(win, rows - 1, 1, cols - 1, t->status, theme_attr(RWB_COLOR_NOTICE_WARNING));
 		else
 			draw_text(win, rows - 1, 1, cols - 1,
-				  "d doing  D done  f failed  o reopen  A acknowledge critical  a new task",
+				  "a add  d doing  D done  f failed  o reopen  A acknowledge critical",
 				  theme_attr(RWB_COLOR_HELP_TEXT));
 	}
 }
@@ -282,10 +297,79 @@ static void acknowledge(struct tasks_tab *t)
 	}
 }
 
+static void add_from_field(struct tasks_tab *t)
+{
+	char *colon = strchr(t->field, ':'), *agent, *task;
+	int64_t id;
+
+	if (!colon) {
+		snprintf(t->status, sizeof(t->status), "write AGENT: TEXT, for example  bob: profile the parser");
+		return;
+	}
+	*colon = '\0';
+	agent = t->field;
+	task = colon + 1;
+	while (*agent == ' ')
+		agent++;
+	while (*task == ' ')
+		task++;
+	for (char *e = agent + strlen(agent); e > agent && e[-1] == ' ';)
+		*--e = '\0';
+	if (!*agent || !*task) {
+		snprintf(t->status, sizeof(t->status), "both the agent and the task must be given: AGENT: TEXT");
+		return;
+	}
+	if (board_task_add(app_store(t->app), &id, agent, task) == 0) {
+		snprintf(t->status, sizeof(t->status), "task %lld added for %.100s", (long long)id, agent);
+		app_store_touched(t->app);
+	} else {
+		snprintf(t->status, sizeof(t->status), "cannot add the task: %.180s", app_store(t->app)->errmsg);
+	}
+}
+
+static int field_key(struct tasks_tab *t, const struct key *k)
+{
+	if (key_is(k, 27)) {
+		t->adding = false;
+	} else if (key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) {
+		t->adding = false;
+		add_from_field(t);
+		tasks_reload(t);
+	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
+		/* drop one UTF-8 character */
+		while (t->field_len > 0 && ((unsigned char)t->field[--t->field_len] & 0xc0) == 0x80)
+			;
+		t->field[t->field_len] = '\0';
+	} else if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
+		char mb[MB_LEN_MAX];
+		mbstate_t ps = { 0 };
+		size_t n = wcrtomb(mb, (wchar_t)k->ch, &ps);
+		if (n != (size_t)-1 && t->field_len + n < sizeof(t->field)) {
+			memcpy(t->field + t->field_len, mb, n);
+			t->field_len += n;
+			t->field[t->field_len] = '\0';
+		}
+	}
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static bool tasks_cursor(void *state, int *y, int *x)
+{
+	struct tasks_tab *t = state;
+
+	if (!t->adding || t->rows < 1)
+		return false;
+	*y = t->rows - 1;
+	*x = 1 + (int)strlen(TASKS_FIELD_PROMPT) + (int)mbstowcs(NULL, t->field, 0);
+	return true;
+}
+
 static int tasks_key(void *state, const struct key *k)
 {
 	struct tasks_tab *t = state;
 
+	if (t->adding)
+		return field_key(t, k);
 	t->status[0] = '\0';
 	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
 		if (t->sel + 1 < (int)t->ntasks)
@@ -316,8 +400,9 @@ static int tasks_key(void *state, const struct key *k)
 	else if (key_is(k, 'A'))
 		acknowledge(t);
 	else if (key_is(k, 'a')) {
-		app_focus(t->app, APP_PANE_COMMAND);
-		app_notice(t->app, NOTICE_INFO, "new task: /agent-delegate --agent NAME --task TEXT");
+		t->adding = true;
+		t->field[0] = '\0';
+		t->field_len = 0;
 	} else
 		return PANE_IGNORED;
 	{
@@ -338,4 +423,5 @@ const struct browser_tab_ops tab_tasks_ops = {
 	.draw = tasks_draw,
 	.key = tasks_key,
 	.reload = tasks_reload,
+	.cursor = tasks_cursor,
 };

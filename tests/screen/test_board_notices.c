@@ -3,7 +3,8 @@
  * terminals: a notice posted with /agent-escalate in one appears in the
  * other's screen within a second; a critical notice stays until it is
  * acknowledged with A in the Tasks tab (the ack reaches both); a task
- * delegated in one shows on the other's board and moves with d / D there.
+ * delegated in one shows on the other's board and moves with d / D there;
+ * a task added with a on one board shows on the other.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -126,6 +127,15 @@ static void test_notice_reaches_other_instance(void **state)
 	assert_true(screen_wait_for(b, "doing", 2000));
 	screen_send(a, "D");
 	assert_true(screen_wait_for(a, "task 1 is done", 2000));
+	/* a adds a task from the board itself; B shows it */
+	screen_send(a, "a");
+	assert_true(screen_wait_for(a, "new task (AGENT: TEXT)", 2000));
+	screen_send(a, "no colon here" K_ENTER);
+	assert_true(screen_wait_for(a, "write AGENT: TEXT", 2000));
+	screen_send(a, "a");
+	screen_send(a, "carol: write the docs" K_ENTER);
+	assert_true(screen_wait_for(a, "task 2 added for carol", 2000));
+	assert_true(screen_wait_for(b, "write the docs", 2000));
 	/* it survives a resize */
 	screen_resize(a, 90, 26);
 	if (!screen_wait_for(a, "profile the", 2000)) {
