@@ -73,7 +73,7 @@ int board_task_add(struct store *s, int64_t *id, const char *agent, const char *
 	int64_t now = store_now_ms();
 	int rc;
 
-	if (!agent || !*agent || !task || !*task)
+	if (!agent || !*agent || !task || !*task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
 		return RWB_EINPUT;
 	if ((rc = store_prepare(s, &st, "INSERT INTO board_tasks (agent, task, status, created_at, updated_at)"
 					" VALUES (?, ?, 'open', ?, ?)")) != RWB_OK)
@@ -213,7 +213,7 @@ int board_notice_post(struct store *s, int64_t *id, const char *level, const cha
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (!board_level_valid(level) || !message || !*message)
+	if (!board_level_valid(level) || !message || !*message || strlen(message) > BOARD_MAX_TEXT)
 		return RWB_EINPUT;
 	if ((rc = store_prepare(s, &st, "INSERT INTO board_notices (level, message, created_at) VALUES (?, ?, ?)")) != RWB_OK)
 		return rc;

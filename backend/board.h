@@ -40,7 +40,9 @@ struct board_notice {
 	bool acked;             /* someone acknowledged it */
 };
 
-/* Adds an open task; RWB_EINPUT when agent or task is empty. */
+#define BOARD_MAX_TEXT 4000  /* bytes of a task, an agent name or a notice */
+
+/* Adds an open task; RWB_EINPUT when agent or task is empty or too long. */
 int board_task_add(struct store *s, int64_t *id, const char *agent, const char *task);
 /* Moves a task; RWB_ENOTFOUND for an unknown id, RWB_EINPUT (with a line in
  * err, size n) for a move the flow does not allow. */

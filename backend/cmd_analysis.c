@@ -752,6 +752,8 @@ static int run_delegate(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (!*agent || !*task)
 		return cmd_fail(ctx, RWB_EUSAGE, "--agent and --task must not be empty");
+	if (strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
+		return cmd_fail(ctx, RWB_EINPUT, "--agent and --task take at most %d bytes each", BOARD_MAX_TEXT);
 	if ((rc = board_task_add(ctx->store, &id, agent, task)) != RWB_OK)
 		return cmd_fail(ctx, rc, "cannot add the task: %s", ctx->store->errmsg);
 	ctx->result = task_json(id, agent, task, "open");
@@ -767,6 +769,8 @@ static int run_escalate(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (!*msg)
 		return cmd_fail(ctx, RWB_EUSAGE, "--message must not be empty");
+	if (strlen(msg) > BOARD_MAX_TEXT)
+		return cmd_fail(ctx, RWB_EINPUT, "--message takes at most %d bytes", BOARD_MAX_TEXT);
 	if ((rc = board_notice_post(ctx->store, &id, level, msg)) != RWB_OK)
 		return cmd_fail(ctx, rc, "cannot post the notice: %s", ctx->store->errmsg);
 	ctx->result = cJSON_CreateObject();
@@ -991,8 +995,8 @@ static int tool_delegate(struct store *s, const char *repo, const cJSON *args, c
 	int rc;
 
 	(void)repo;
-	if (!agent || !task) {
-		*err = xstrdup("delegate needs \"agent\" and \"task\" (non-empty strings)");
+	if (!agent || !task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT) {
+		*err = xstrdup("delegate needs \"agent\" and \"task\" (non-empty strings of at most 4000 bytes)");
 		return RWB_EINPUT;
 	}
 	if ((rc = board_task_add(s, &id, agent, task)) != RWB_OK) {
@@ -1010,8 +1014,8 @@ static int tool_escalate(struct store *s, const char *repo, const cJSON *args, c
 	int rc;
 
 	(void)repo;
-	if (!board_level_valid(level) || !msg) {
-		*err = xstrdup("escalate needs \"level\" (info, warning or critical) and a non-empty \"message\"");
+	if (!board_level_valid(level) || !msg || strlen(msg) > BOARD_MAX_TEXT) {
+		*err = xstrdup("escalate needs \"level\" (info, warning or critical) and a \"message\" of 1 to 4000 bytes");
 		return RWB_EINPUT;
 	}
 	if ((rc = board_notice_post(s, &id, level, msg)) != RWB_OK) {

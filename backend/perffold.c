@@ -457,7 +457,8 @@ static int folded_line(struct perffold *f, const char *s, size_t n)
 		}
 		count = count * 10 + (uint64_t)(s[i] - '0');
 	}
-	perffold_add(f, s, sp - 1, count);
+	if (count > 0)
+		perffold_add(f, s, sp - 1, count);
 	return RWB_OK;
 }
 

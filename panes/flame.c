@@ -115,6 +115,8 @@ static void draw_node(struct flame_view *v, WINDOW *win, const struct perffold_n
 	if (y >= rows || x1 <= x0)
 		return;
 	draw_frame_at(v, win, n, y, x0, x1 - x0);
+	if (n->total == 0)
+		return;
 	for (size_t i = 0; i < n->nkids; i++) {
 		const struct perffold_node *k = n->kids[i];
 		int a = x0 + (int)((double)cum * (x1 - x0) / (double)n->total);
