@@ -257,9 +257,106 @@ static int v0_ident(struct v0 *v, const char **name, size_t *n, bool *puny)
 	return RWB_OK;
 }
 
+static void utf8_put(struct strbuf *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		strbuf_addc(out, (char)cp);
+	} else if (cp < 0x800) {
+		strbuf_addc(out, (char)(0xc0 | (cp >> 6)));
+		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		strbuf_addc(out, (char)(0xe0 | (cp >> 12)));
+		strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		strbuf_addc(out, (char)(0xf0 | (cp >> 18)));
+		strbuf_addc(out, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		strbuf_addc(out, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addc(out, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/*
+ * Punycode (RFC 3492) as v0 writes it: the delimiter is the last '_'
+ * instead of '-'. false when the input is not valid punycode.
+ */
+static bool punycode_decode(struct strbuf *out, const char *s, size_t n)
+{
+	enum { PUNY_MAX = 256 };
+	uint32_t cps[PUNY_MAX];
+	size_t len = 0, pos = 0, delim = n;
+	uint64_t cp = 128, i = 0, bias = 72;
+
+	for (size_t k = n; k-- > 0;)
+		if (s[k] == '_') {
+			delim = k;
+			break;
+		}
+	if (delim < n) {
+		if (delim > PUNY_MAX)
+			return false;
+		for (size_t k = 0; k < delim; k++) {
+			if ((unsigned char)s[k] >= 0x80)
+				return false;
+			cps[len++] = (unsigned char)s[k];
+		}
+		pos = delim + 1;
+	}
+	while (pos < n) {
+		uint64_t oldi = i, w = 1, delta;
+		for (uint64_t k = 36;; k += 36) {
+			char c = pos < n ? s[pos++] : '\0';
+			uint64_t digit, t;
+			if (c >= 'a' && c <= 'z')
+				digit = (uint64_t)(c - 'a');
+			else if (c >= '0' && c <= '9')
+				digit = 26 + (uint64_t)(c - '0');
+			else
+				return false;
+			if (digit > (UINT32_MAX - i) / w)
+				return false;
+			i += digit * w;
+			t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+			if (digit < t)
+				break;
+			if (w > UINT32_MAX / (36 - t))
+				return false;
+			w *= 36 - t;
+		}
+		if (len >= PUNY_MAX)
+			return false;
+		/* adapt the bias */
+		delta = oldi == 0 ? (i - oldi) / 700 : (i - oldi) / 2;
+		delta += delta / (len + 1);
+		bias = 0;
+		while (delta > 455) {
+			delta /= 35;
+			bias += 36;
+		}
+		bias += 36 * delta / (delta + 38);
+		cp += i / (len + 1);
+		i %= len + 1;
+		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		memmove(cps + i + 1, cps + i, (len - i) * sizeof(*cps));
+		cps[i] = (uint32_t)cp;
+		len++;
+		i++;
+	}
+	for (size_t k = 0; k < len; k++)
+		utf8_put(out, cps[k]);
+	return true;
+}
+
 static void v0_print_ident(struct v0 *v, const char *name, size_t n, bool puny)
 {
 	if (puny) {
+		size_t mark = v->out->len;
+		if (punycode_decode(v->out, name, n))
+			return;
+		v->out->len = mark;
+		if (v->out->buf)
+			v->out->buf[mark] = '\0';
 		strbuf_adds(v->out, "punycode{");
 		strbuf_add(v->out, name, n);
 		strbuf_addc(v->out, '}');

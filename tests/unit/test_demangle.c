@@ -94,6 +94,21 @@ static void test_v0_hand(void **state)
 	expect("_RNvCs1234_3foo3barCs5678_3baz.llvm.42", "foo::bar");
 }
 
+static void test_v0_punycode(void **state)
+{
+	(void)state;
+	/* from `nm` of a rustc-built binary with fn größe */
+	expect("_RNvCs4eYjyvNHrqb_3uniu9gre_6ka8i", "uni::größe");
+	/* made with Python's punycode codec, checked against GNU c++filt */
+	expect("_RNvCs1234_3foou7_1lqs71d", "foo::東京");
+	expect("_RNvCs1234_3foou8nave_6pa", "foo::naïve");
+	expect("_RNvCs1234_3foou19mnchen_strae_v9a90b", "foo::münchen_straße");
+	expect("_RNvCs1234_3foou3ida", "foo::ñ");
+	expect("_RNvCs1234_3foou8mega_ukd", "foo::Ωmega");
+	/* not punycode: shown as it is, marked */
+	expect("_RNvCs1234_3foou3A!z", "foo::punycode{A!z}");
+}
+
 static void test_not_rust(void **state)
 {
 	const char *bad[] = {
@@ -140,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_real_symbols),
 		cmocka_unit_test(test_legacy_escapes),
 		cmocka_unit_test(test_v0_hand),
+		cmocka_unit_test(test_v0_punycode),
 		cmocka_unit_test(test_not_rust),
 		cmocka_unit_test(test_hostile),
 	};
