@@ -6,7 +6,8 @@
  * v0 symbols (_R...) are decoded from the grammar of RFC 2603: paths, inherent
  * and trait impls, generic arguments, backrefs, types, function signatures,
  * dyn bounds and constants, printed the way rustc-demangle's alternate form
- * prints them (no crate disambiguators, no hashes).
+ * prints them (no crate disambiguators, no hashes), punycode identifiers
+ * decoded to UTF-8.
  *
  * It never trusts its input: backrefs must point backwards, recursion is
  * bounded, and anything that does not parse is "not a Rust symbol".
