@@ -268,6 +268,15 @@ int board_notices(struct store *s, int64_t after_id, int limit, struct board_not
 			     after_id, limit > 0 ? limit : -1, out, n);
 }
 
+int board_notices_open_critical(struct store *s, struct board_notice **out, size_t *n)
+{
+	return notices_query(s, "SELECT id, level, message, created_at, 0 FROM board_notices n"
+			     " WHERE level = 'critical' AND id > ?"
+			     " AND NOT EXISTS (SELECT 1 FROM board_acks a WHERE a.notice_id = n.id)"
+			     " ORDER BY id LIMIT ?",
+			     0, -1, out, n);
+}
+
 int board_notices_recent(struct store *s, int limit, struct board_notice **out, size_t *n)
 {
 	return notices_query(s, "SELECT id, level, message, created_at,"

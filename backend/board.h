@@ -58,6 +58,8 @@ bool board_level_valid(const char *level);
 int board_notice_post(struct store *s, int64_t *id, const char *level, const char *message);
 /* Notices with id > after_id, oldest first (limit 0: all). */
 int board_notices(struct store *s, int64_t after_id, int limit, struct board_notice **out, size_t *n);
+/* Critical notices nobody acknowledged yet, oldest first. */
+int board_notices_open_critical(struct store *s, struct board_notice **out, size_t *n);
 /* The newest notices, newest first. */
 int board_notices_recent(struct store *s, int limit, struct board_notice **out, size_t *n);
 void board_notices_free(struct board_notice *v, size_t n);

@@ -83,23 +83,10 @@ static enum rwb_color status_role(const char *status)
 
 static void load_critical(struct tasks_tab *t, struct store *s)
 {
-	struct board_notice *all = NULL;
-	size_t n = 0;
-
 	board_notices_free(t->critical, t->ncritical);
 	t->critical = NULL;
 	t->ncritical = 0;
-	if (board_notices(s, 0, 0, &all, &n) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		if (all[i].acked || level_of(all[i].level) != NOTICE_CRITICAL)
-			continue;
-		t->critical = xrealloc(t->critical, (t->ncritical + 1) * sizeof(*t->critical));
-		t->critical[t->ncritical] = all[i];
-		all[i].level = all[i].message = NULL;  /* moved */
-		t->ncritical++;
-	}
-	board_notices_free(all, n);
+	board_notices_open_critical(s, &t->critical, &t->ncritical);
 }
 
 static void tasks_reload(void *state)
@@ -134,7 +121,8 @@ static void tasks_reload(void *state)
 	}
 	if (board_notices(s, t->last_seen, 0, &fresh, &nfresh) != 0)
 		return;
-	for (size_t i = 0; i < nfresh; i++) {
+	/* a burst raises only its newest few; the tab lists the rest */
+	for (size_t i = nfresh > 20 ? nfresh - 20 : 0; i < nfresh; i++) {
 		const struct board_notice *v = &fresh[i];
 		if (v->acked)
 			continue;

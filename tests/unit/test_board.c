@@ -103,7 +103,14 @@ static void test_notices_cross_process(void **state)
 	assert_string_equal(v[1].message, "stop merging");
 	assert_false(v[1].acked);
 	board_notices_free(v, n);
+	assert_int_equal(board_notices_open_critical(f->b, &v, &n), RWB_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].message, "stop merging");
+	board_notices_free(v, n);
 	assert_int_equal(board_notice_ack(f->b, id1 + 1, "bob"), RWB_OK);
+	assert_int_equal(board_notices_open_critical(f->a, &v, &n), RWB_OK);
+	assert_int_equal(n, 0);
+	board_notices_free(v, n);
 	assert_int_equal(board_notice_ack(f->b, 4242, "bob"), RWB_ENOTFOUND);
 	assert_int_equal(board_notices_recent(f->a, 10, &v, &n), RWB_OK);
 	assert_int_equal(n, 2);
