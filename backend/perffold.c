@@ -4,11 +4,14 @@
  * Design: one pass over the text, line by line. A sample starts with a
  * header line (no leading blank: "comm pid/tid [cpu] time: period event:"),
  * continues with indented frame lines ("addr symbol+0xoff (dso)", leaf
- * first) and ends at a blank line. At the end of a sample the folded key
- * is built root first into a scratch buffer and counted in an
- * open-addressing hash map (FNV-1a, power-of-two capacity, grown at 50%).
- * Demangling is the costly part, so raw symbols map to demangled names in
- * a second map and each symbol is demangled once.
+ * first) and ends at a blank line. Every name is interned (raw symbol ->
+ * demangled name, demangled once; command and module names copied once),
+ * so a sample is an array of pointers; it is counted in an open-addressing
+ * map keyed by that array (short keys, compared with one memcmp). The
+ * folded "comm;root;...;leaf" strings are built once per distinct stack
+ * when the input ends, into the string-keyed map that folded input and
+ * every reader use. Both maps hash a word at a time, have power-of-two
+ * capacities and grow at 50%.
  *
  * It never trusts the text: lines of any length, binary junk and missing
  * fields only cost samples, never memory safety.
@@ -41,19 +44,33 @@ struct pf_map {
 };
 
 struct pf_frame {
-	size_t off, len;       /* in frames_buf */
+	size_t off, len;       /* a frame inside a folded key (perffold_functions) */
+};
+
+/* A sample's stack as interned name pointers: comm, then frames leaf first. */
+struct pf_pending {
+	const char **ids;      /* owned array; the strings belong to the name maps */
+	size_t n;              /* 0: empty slot */
+	uint64_t hash;
+	uint64_t count;
+};
+
+struct pf_pmap {
+	struct pf_pending *slots; /* owned; cap entries, a power of two */
+	size_t cap, used;
 };
 
 struct perffold {
 	struct pf_map stacks;       /* folded stack -> count */
 	struct pf_map syms;         /* raw symbol -> demangled */
 	uint64_t samples;
+	struct pf_map names;        /* command and module names -> interned copy */
+	struct pf_pmap pending;     /* stacks of interned names, folded at finish */
 	struct strbuf partial;      /* a line split across feeds */
-	struct strbuf comm;         /* the current sample's command */
+	const char *comm;           /* interned: the current sample's command */
 	bool in_sample;
-	struct strbuf frames_buf;   /* the current sample's frame names */
-	struct pf_frame *frames;    /* owned */
-	size_t nframes, capframes;
+	const char **frames;        /* owned array: [0] is the command, then leaf first */
+	size_t nframes, capframes;  /* nframes counts the command slot */
 	struct strbuf key;          /* scratch for the folded key */
 	uint64_t lineno;
 	char err[256];
@@ -152,9 +169,11 @@ void perffold_free(struct perffold *f)
 		return;
 	map_free(&f->stacks);
 	map_free(&f->syms);
+	map_free(&f->names);
+	for (size_t i = 0; i < f->pending.cap; i++)
+		free(f->pending.slots[i].ids);
+	free(f->pending.slots);
 	strbuf_free(&f->partial);
-	strbuf_free(&f->comm);
-	strbuf_free(&f->frames_buf);
 	strbuf_free(&f->key);
 	free(f->frames);
 	free(f);
@@ -175,48 +194,124 @@ size_t perffold_nstacks(const struct perffold *f)
 	return f->stacks.used;
 }
 
-void perffold_add(struct perffold *f, const char *stack, size_t len, uint64_t count)
+static void stacks_add(struct perffold *f, const char *stack, size_t len, uint64_t count)
 {
 	bool created;
 	struct pf_slot *s = map_get(&f->stacks, stack, len, &created);
 
 	s->count += count;
+}
+
+void perffold_add(struct perffold *f, const char *stack, size_t len, uint64_t count)
+{
+	stacks_add(f, stack, len, count);
 	f->samples += count;
 }
 
-/* Appends name to the frame buffer with ';' made ','. */
-static void frame_push(struct perffold *f, const char *name, size_t n)
+/* The interned copy of key in m (demangled for symbols), ';' made ','. */
+static const char *intern(struct pf_map *m, const char *key, size_t n, bool demangle)
 {
-	struct pf_frame *fr;
+	bool created;
+	struct pf_slot *slot = map_get(m, key, n, &created);
 
+	if (created) {
+		char *raw = xstrndup(key, n);
+		slot->value = demangle ? demangle_symbol(raw) : xstrdup(raw);
+		free(raw);
+		for (char *c = slot->value; *c; c++)
+			if (*c == ';')
+				*c = ',';
+	}
+	return slot->value;
+}
+
+static void frame_push(struct perffold *f, const char *name)
+{
 	if (f->nframes == f->capframes) {
 		f->capframes = f->capframes ? f->capframes * 2 : 64;
 		f->frames = xrealloc(f->frames, f->capframes * sizeof(*f->frames));
 	}
-	fr = &f->frames[f->nframes++];
-	fr->off = f->frames_buf.len;
-	fr->len = n;
-	strbuf_add(&f->frames_buf, name, n);
-	for (size_t i = fr->off; i < fr->off + n; i++)
-		if (f->frames_buf.buf[i] == ';')
-			f->frames_buf.buf[i] = ',';
+	f->frames[f->nframes++] = name;
 }
 
+static void pending_grow(struct pf_pmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 256;
+	struct pf_pending *ns = xcalloc(ncap, sizeof(*ns));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+		if (!m->slots[i].n)
+			continue;
+		j = m->slots[i].hash & (ncap - 1);
+		while (ns[j].n)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+}
+
+/* Counts the current sample: pointer-array keys are short and compare
+ * fast; the folded strings are built once per distinct stack at finish. */
 static void sample_end(struct perffold *f)
 {
+	struct pf_pmap *m = &f->pending;
+	size_t bytes, j;
+	uint64_t h;
+
 	if (!f->in_sample)
 		return;
 	f->in_sample = false;
 	/* a header without frames is not a sample (or not perf script text) */
-	if (f->nframes == 0)
+	if (f->nframes <= 1)
 		return;
-	strbuf_reset(&f->key);
-	strbuf_add(&f->key, f->comm.len ? f->comm.buf : "[unknown]", f->comm.len ? f->comm.len : 9);
-	for (size_t i = f->nframes; i-- > 0;) {
-		strbuf_addc(&f->key, ';');
-		strbuf_add(&f->key, f->frames_buf.buf + f->frames[i].off, f->frames[i].len);
+	f->frames[0] = f->comm;
+	bytes = f->nframes * sizeof(*f->frames);
+	h = pf_hash((const char *)f->frames, bytes);
+	if ((m->used + 1) * 2 > m->cap)
+		pending_grow(m);
+	j = h & (m->cap - 1);
+	while (m->slots[j].n) {
+		struct pf_pending *p = &m->slots[j];
+		if (p->hash == h && p->n == f->nframes && memcmp(p->ids, f->frames, bytes) == 0) {
+			p->count++;
+			f->samples++;
+			return;
+		}
+		j = (j + 1) & (m->cap - 1);
 	}
-	perffold_add(f, f->key.buf, f->key.len, 1);
+	m->slots[j].ids = xmalloc(bytes);
+	memcpy(m->slots[j].ids, f->frames, bytes);
+	m->slots[j].n = f->nframes;
+	m->slots[j].hash = h;
+	m->slots[j].count = 1;
+	m->used++;
+	f->samples++;
+}
+
+/* Folds the pending stacks into "comm;root;...;leaf" keys. */
+static void pending_flush(struct perffold *f)
+{
+	struct pf_pmap *m = &f->pending;
+
+	for (size_t i = 0; i < m->cap; i++) {
+		struct pf_pending *p = &m->slots[i];
+		if (!p->n)
+			continue;
+		strbuf_reset(&f->key);
+		strbuf_adds(&f->key, p->ids[0]);
+		for (size_t k = p->n; k-- > 1;) {
+			strbuf_addc(&f->key, ';');
+			strbuf_adds(&f->key, p->ids[k]);
+		}
+		stacks_add(f, f->key.buf, f->key.len, p->count);
+		free(p->ids);
+		p->ids = NULL;
+		p->n = 0;
+	}
+	m->used = 0;
 }
 
 static bool is_blank(char c)
@@ -231,9 +326,7 @@ static void header_line(struct perffold *f, const char *s, size_t n)
 
 	sample_end(f);
 	f->in_sample = true;
-	f->nframes = 0;
-	strbuf_reset(&f->frames_buf);
-	strbuf_reset(&f->comm);
+	f->nframes = 1;  /* [0] is the command */
 	while (i < n) {
 		size_t w = i, j;
 		bool pid = true, digit = false;
@@ -256,17 +349,17 @@ static void header_line(struct perffold *f, const char *s, size_t n)
 	}
 	if (comm_end == 0)
 		comm_end = n;
-	for (size_t k = 0; k < comm_end; k++)
-		strbuf_addc(&f->comm, s[k] == ';' ? ',' : s[k]);
+	f->comm = intern(&f->names, s, comm_end, false);
+	if (f->capframes == 0) {
+		f->capframes = 64;
+		f->frames = xmalloc(f->capframes * sizeof(*f->frames));
+	}
 }
 
 /* "\t addr sym+0xoff (dso)" */
 static void frame_line(struct perffold *f, const char *s, size_t n)
 {
 	size_t i = 0, sym_start, sym_end, dso_start = 0, dso_end = 0;
-	bool created;
-	struct pf_slot *slot;
-	char *raw;
 
 	if (!f->in_sample)
 		return;
@@ -317,19 +410,13 @@ static void frame_line(struct perffold *f, const char *s, size_t n)
 			strbuf_addc(&f->key, '[');
 			strbuf_add(&f->key, base, (size_t)(s + dso_end - base));
 			strbuf_addc(&f->key, ']');
-			frame_push(f, f->key.buf, f->key.len);
+			frame_push(f, intern(&f->names, f->key.buf, f->key.len, false));
 		} else {
-			frame_push(f, "[unknown]", 9);
+			frame_push(f, intern(&f->names, "[unknown]", 9, false));
 		}
 		return;
 	}
-	slot = map_get(&f->syms, s + sym_start, sym_end - sym_start, &created);
-	if (created) {
-		raw = xstrndup(s + sym_start, sym_end - sym_start);
-		slot->value = demangle_symbol(raw);
-		free(raw);
-	}
-	frame_push(f, slot->value, strlen(slot->value));
+	frame_push(f, intern(&f->syms, s + sym_start, sym_end - sym_start, true));
 }
 
 static void script_line(struct perffold *f, const char *s, size_t n)
@@ -391,6 +478,7 @@ int perffold_finish(struct perffold *f)
 		strbuf_reset(&f->partial);
 	}
 	sample_end(f);
+	pending_flush(f);
 	return RWB_OK;
 }
 

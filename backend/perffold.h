@@ -3,8 +3,9 @@
  *
  * A struct perffold reads `perf script` output (any chunking: it keeps the
  * partial last line), demangles each frame's symbol once (a cache keyed by
- * the raw symbol), and counts samples per stack in a hash map keyed by the
- * folded stack string "comm;root;...;leaf". It can also read folded lines
+ * the raw symbol), and counts samples per stack; perffold_finish() turns
+ * them into folded stack strings "comm;root;...;leaf" (call it before
+ * reading any figures). It can also read folded lines
  * back ("stack count"), so the flame view and the SVG writer work from the
  * file the profiler wrote.
  *
