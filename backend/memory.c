@@ -379,7 +379,8 @@ static int writer_init(struct memory_writer *w, struct store *s)
 	w->emb = embed_new();
 	for (int i = 0; i < 3; i++)
 		w->retention[i] = layer_retention_ms(s, i);
-	rc = store_prepare(s, &w->sel, "SELECT id, version, created_at FROM memory_entries WHERE key = ?1");
+	rc = store_prepare(s, &w->sel, "SELECT id, version, created_at, layer, category, project, intent,"
+			   " tags, agent, deleted_at FROM memory_entries WHERE key = ?1");
 	if (!rc)
 		rc = store_prepare(s, &w->archive,
 				   "INSERT OR REPLACE INTO memory_versions(key, version, value, layer, category, project,"
@@ -475,19 +476,14 @@ struct put {
 	int version;                    /* 0: next */
 };
 
-static int writer_put(struct memory_writer *w, struct memory_entry *out, const struct put *p,
-		      struct strbuf *scratch, char **err)
+static int writer_put_row(struct memory_writer *w, struct memory_entry *out, const struct put *p,
+			  const struct memory_input *in, bool exists, int64_t id, int version, int64_t created,
+			  int64_t now, size_t vlen, struct strbuf *scratch, char **err)
 {
-	const struct memory_input *in = p->in;
 	const char *layer = in->layer && *in->layer ? in->layer : "mid_term";
-	int64_t now = memory_now(), id, created, expires = 0;
-	int li = layer_index(layer), version = p->version > 0 ? p->version : 1, rc;
-	bool exists;
-	size_t vlen = in->value ? strlen(in->value) : 0;
+	int li = layer_index(layer), rc;
+	int64_t expires = 0;
 
-	rc = memory_key_check(in->key, err);
-	if (rc)
-		return rc;
 	if (li < 0) {
 		*err = xasprintf("layer \"%s\" is not one of short_term, mid_term, long_term", layer);
 		return RWB_EINPUT;
@@ -506,22 +502,6 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
 		expires = now + in->expires_in_ms;
 	else if (w->retention[li])
 		expires = now + w->retention[li];
-	created = p->created_at ? p->created_at : now;
-
-	sqlite3_bind_text(w->sel, 1, in->key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(w->sel);
-	exists = rc == SQLITE_ROW;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_reset(w->sel);
-		return store_error(w->s, rc);
-	}
-	if (exists) {
-		id = sqlite3_column_int64(w->sel, 0);
-		version = sqlite3_column_int(w->sel, 1) + 1;
-		if (!p->created_at)
-			created = sqlite3_column_int64(w->sel, 2);
-	}
-	sqlite3_reset(w->sel);
 	if (exists) {
 		sqlite3_bind_int64(w->archive, 1, id);
 		rc = sqlite3_step(w->archive);
@@ -589,6 +569,50 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
 		out->version = version;
 	}
 	return RWB_OK;
+}
+
+static int writer_put(struct memory_writer *w, struct memory_entry *out, const struct put *p,
+		      struct strbuf *scratch, char **err)
+{
+	struct memory_input merged = *p->in, *in = &merged;
+	char *kept[6] = { NULL };
+	int64_t now = memory_now(), id = 0, created;
+	int version = p->version > 0 ? p->version : 1, rc;
+	bool exists;
+	size_t vlen = in->value ? strlen(in->value) : 0;
+
+	rc = memory_key_check(in->key, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(w->sel, 1, in->key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(w->sel);
+	exists = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(w->sel);
+		return store_error(w->s, rc);
+	}
+	created = p->created_at ? p->created_at : now;
+	if (exists) {
+		const char **fields[6] = { &merged.layer, &merged.category, &merged.project, &merged.intent,
+					   &merged.tags, &merged.agent };
+		bool was_deleted = sqlite3_column_type(w->sel, 9) != SQLITE_NULL;
+		id = sqlite3_column_int64(w->sel, 0);
+		version = sqlite3_column_int(w->sel, 1) + 1;
+		if (!p->created_at)
+			created = sqlite3_column_int64(w->sel, 2);
+		/* an update keeps the metadata it does not give (not a deleted entry's) */
+		for (int i = 0; i < 6 && !was_deleted; i++) {
+			if (!*fields[i]) {
+				kept[i] = col_dup(w->sel, 3 + i);
+				*fields[i] = kept[i];
+			}
+		}
+	}
+	sqlite3_reset(w->sel);
+	rc = writer_put_row(w, out, p, in, exists, id, version, created, now, vlen, scratch, err);
+	for (int i = 0; i < 6; i++)
+		free(kept[i]);
+	return rc;
 }
 
 /*
@@ -1156,8 +1180,13 @@ static int search_fts(struct store *s, struct hits *out, const struct parsed_que
 	sqlite3_bind_int64(st, 4, now);
 	bind_filters(st, pq, q);
 	sqlite3_bind_int(st, 9, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		hits_push(out, sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1), col_dup(st, 2));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *snip = col_dup(st, 2);
+		for (char *c = snip; *c; c++)
+			if (*c == '\n' || *c == '\t' || *c == '\r')
+				*c = ' ';
+		hits_push(out, sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1), snip);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 }
