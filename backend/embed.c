@@ -246,7 +246,7 @@ struct embedder *embed_new(void)
 		e->id = xasprintf("cmd:%s/?", cmd);
 	} else {
 		e->dim = EMBED_DIM;
-		e->id = xasprintf("builtin-1/%d", EMBED_DIM);
+		e->id = xasprintf("builtin-2/%d", EMBED_DIM);
 	}
 	return e;
 }

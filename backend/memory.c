@@ -409,8 +409,9 @@ static int writer_init(struct memory_writer *w, struct store *s)
 static void embed_source(struct strbuf *sb, const char *key, const char *category, const char *project,
 			 const char *intent, const char *tags, const char *value)
 {
+	/* the key is the entry's title: it counts twice */
 	strbuf_reset(sb);
-	strbuf_addf(sb, "%s\n%s %s %s %s\n", key, str_or_empty(category), str_or_empty(project),
+	strbuf_addf(sb, "%s\n%s\n%s %s %s %s\n", key, key, str_or_empty(category), str_or_empty(project),
 		    str_or_empty(intent), str_or_empty(tags));
 	strbuf_add(sb, value, strnlen(value, EMBED_MAX_INPUT));
 }
@@ -697,6 +698,11 @@ int memory_store(struct store *s, struct memory_entry *out, const struct memory_
 
 int memory_retrieve(struct store *s, struct memory_list *out, const char *pattern, bool touch)
 {
+	return memory_retrieve_max(s, out, pattern, touch, 0);
+}
+
+int memory_retrieve_max(struct store *s, struct memory_list *out, const char *pattern, bool touch, int max)
+{
 	sqlite3_stmt *st = NULL;
 	char *prefix = glob_prefix(pattern), *upper;
 	bool exact = strchr(pattern, '*') == NULL;
@@ -721,6 +727,8 @@ int memory_retrieve(struct store *s, struct memory_list *out, const char *patter
 			continue;
 		entry_from_row(&e, st, 0);
 		list_push(out, &cap, &e);
+		if (max > 0 && out->n >= max)
+			break;
 	}
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	sqlite3_finalize(st);

@@ -109,6 +109,8 @@ int memory_store(struct store *s, struct memory_entry *out, const struct memory_
 /* Live entries whose key matches pattern, sorted by key. touch: count the
  * access (access_count, accessed_at). */
 int memory_retrieve(struct store *s, struct memory_list *out, const char *pattern, bool touch);
+/* The same, stopping after max entries (0: all). */
+int memory_retrieve_max(struct store *s, struct memory_list *out, const char *pattern, bool touch, int max);
 /* Marks an entry deleted; RWB_ENOTFOUND when no live entry has the key. */
 int memory_delete(struct store *s, const char *key);
 /* Brings back a deleted entry (the TUI's undo). */
