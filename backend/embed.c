@@ -273,7 +273,12 @@ static int embed_run(struct strbuf *out, char **argv, const char *text, size_t l
 	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, status = 0, rc = RWB_OK;
 	size_t written = 0;
 	int64_t deadline = embed_clock_ms() + EMBED_CMD_TIMEOUT_MS;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	pid_t pid;
+
+	/* a program that exits without reading all of stdin must not kill us */
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 
 	if (pipe(in_pipe) || pipe(out_pipe)) {
 		*err = xasprintf("RWB_EMBED_CMD: cannot make a pipe: %s", strerror(errno));
@@ -368,6 +373,7 @@ out:
 		if (out_pipe[i] >= 0)
 			close(out_pipe[i]);
 	}
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	return rc;
 }
 

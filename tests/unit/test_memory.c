@@ -585,6 +585,12 @@ static void test_external_embedder(void **state)
 	assert_non_null(strstr(id, "/4"));
 	free(id);
 	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM memory_vectors WHERE length(vec) = 4"), 12);
+	/* a program that never reads its stdin (the write gets EPIPE) is no crash */
+	setenv("RWB_EMBED_CMD", "sh -c 'exec 0<&-; sleep 0.2; echo 1 0 0 0'", 1);
+	q.text = "a long enough query to fill the pipe? no: the entries are re-embedded first";
+	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	memory_results_release(&r);
+	q.text = "tokio please";
 	/* a broken program is one clear error */
 	setenv("RWB_EMBED_CMD", "sh -c 'echo not-a-number'", 1);
 	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_EINPUT);
