@@ -59,8 +59,11 @@ static void embed_add(float *v, const char *s, size_t n, uint64_t seed, float w)
 
 static bool embed_is_stopword(const char *w, size_t n)
 {
+	if (n > 4)
+		return false;
 	for (int i = 0; embed_stopwords[i]; i++)
-		if (strlen(embed_stopwords[i]) == n && memcmp(embed_stopwords[i], w, n) == 0)
+		if (embed_stopwords[i][0] == w[0] && strncmp(embed_stopwords[i], w, n) == 0 &&
+		    embed_stopwords[i][n] == 0)
 			return true;
 	return false;
 }
@@ -146,8 +149,13 @@ static void embed_word_cb(void *data, const char *w, size_t n, size_t at, size_t
 	buf[0] = '^';
 	memcpy(buf + 1, w, n);
 	buf[n + 1] = '$';
-	for (size_t k = 0; k + 3 <= n + 2; k++)
-		embed_add(acc->v, buf + k, 3, 2, EMBED_TRIGRAM_WEIGHT);
+	for (size_t k = 0; k + 3 <= n + 2; k++) {
+		/* three bytes make the key: a multiply-shift hash is enough */
+		uint64_t h = ((uint64_t)(unsigned char)buf[k] << 16 | (uint64_t)(unsigned char)buf[k + 1] << 8 |
+			      (unsigned char)buf[k + 2]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 31;
+		acc->v[(h >> 8) % EMBED_DIM] += (h >> 63) ? -EMBED_TRIGRAM_WEIGHT : EMBED_TRIGRAM_WEIGHT;
+	}
 }
 
 void embed_builtin(float *v, const char *text, size_t len)
@@ -246,7 +254,7 @@ struct embedder *embed_new(void)
 		e->id = xasprintf("cmd:%s/?", cmd);
 	} else {
 		e->dim = EMBED_DIM;
-		e->id = xasprintf("builtin-2/%d", EMBED_DIM);
+		e->id = xasprintf("builtin-3/%d", EMBED_DIM);
 	}
 	return e;
 }

@@ -37,7 +37,7 @@
 struct embedder {
 	char *cmd;                 /* owned; RWB_EMBED_CMD or NULL (built-in) */
 	int dim;                   /* EMBED_DIM, or the external program's (0 until first run) */
-	char *id;                  /* owned; "builtin-2/256" or "cmd:PROGRAM/DIM" */
+	char *id;                  /* owned; "builtin-3/256" or "cmd:PROGRAM/DIM" */
 };
 
 /* The embedder the environment selects (RWB_EMBED_CMD or built-in). */

@@ -5,8 +5,13 @@
  * Design: memory_entries holds the live row of every key (a soft-deleted
  * row keeps deleted_at); memory_versions holds every earlier content;
  * memory_fts is an external-content FTS5 index over live rows kept in step
- * by triggers; memory_vectors holds one int8 embedding per live row, apart
- * from the entries so the vector scan reads a small contiguous table.
+ * by this file's code (fts_row), not by triggers: a trigger (or a foreign
+ * key) makes every write a statement transaction, and FTS5 flushes its
+ * pending index to a new segment at every statement savepoint, which made
+ * an import five times slower. memory_vectors holds one int8 embedding per
+ * live row, apart from the entries so the vector scan reads a small
+ * contiguous table; for the same reason it has no FOREIGN KEY (its rows
+ * are removed with their entries here).
  * Writers share cached statements (struct memory_writer) so an import of
  * 100k entries is one transaction of prepared steps.
  *
@@ -68,30 +73,14 @@ static const struct store_migration memory_migrations[] = {
 	  " expires_at INTEGER,"
 	  " PRIMARY KEY (key, version)) WITHOUT ROWID;"
 	  "CREATE TABLE memory_vectors ("
-	  " id INTEGER PRIMARY KEY REFERENCES memory_entries(id) ON DELETE CASCADE,"
+	  " id INTEGER PRIMARY KEY," /* memory_entries.id; no FOREIGN KEY: see fts_row */
 	  " expires_at INTEGER,"
 	  " vec BLOB NOT NULL);"
 	  "CREATE VIRTUAL TABLE memory_fts USING fts5(key, value, tags, category, project, intent,"
-	  " content='memory_entries', content_rowid='id', prefix='2 3',"
+	  " content='memory_entries', content_rowid='id',"
 	  " tokenize='unicode61 remove_diacritics 2');"
 	  "INSERT INTO memory_fts(memory_fts, rank) VALUES('rank', 'bm25(4.0, 1.0, 3.0, 2.0, 2.0, 2.0)');"
-	  "CREATE TRIGGER memory_fts_insert AFTER INSERT ON memory_entries WHEN new.deleted_at IS NULL BEGIN"
-	  " INSERT INTO memory_fts(rowid, key, value, tags, category, project, intent)"
-	  " VALUES (new.id, new.key, new.value, new.tags, new.category, new.project, new.intent);"
-	  " END;"
-	  "CREATE TRIGGER memory_fts_delete AFTER DELETE ON memory_entries WHEN old.deleted_at IS NULL BEGIN"
-	  " INSERT INTO memory_fts(memory_fts, rowid, key, value, tags, category, project, intent)"
-	  " VALUES ('delete', old.id, old.key, old.value, old.tags, old.category, old.project, old.intent);"
-	  " END;"
-	  "CREATE TRIGGER memory_fts_update AFTER UPDATE OF key, value, tags, category, project, intent,"
-	  " deleted_at ON memory_entries BEGIN"
-	  " INSERT INTO memory_fts(memory_fts, rowid, key, value, tags, category, project, intent)"
-	  " SELECT 'delete', old.id, old.key, old.value, old.tags, old.category, old.project, old.intent"
-	  " WHERE old.deleted_at IS NULL;"
-	  " INSERT INTO memory_fts(rowid, key, value, tags, category, project, intent)"
-	  " SELECT new.id, new.key, new.value, new.tags, new.category, new.project, new.intent"
-	  " WHERE new.deleted_at IS NULL;"
-	  " END;" },
+	  "" },
 };
 
 const struct store_module schema_memory = {
@@ -346,6 +335,71 @@ static int64_t layer_retention_ms(struct store *s, int layer)
 	return sec * 1000;
 }
 
+/* ---- the full-text index, kept in step by code ---- */
+
+#define FTS_COLS "key, value, tags, category, project, intent"
+
+/*
+ * Adds (remove = false) or removes the live row id to/from memory_fts.
+ * The row is read back from memory_entries, so call it after an insert
+ * and before an update or delete. A deleted row is not in the index.
+ */
+static int fts_row(struct store *s, sqlite3_stmt **cache, int64_t id, bool remove)
+{
+	static const char *const sql[3] = {
+		"INSERT INTO memory_fts(rowid, " FTS_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"INSERT INTO memory_fts(memory_fts, rowid, " FTS_COLS ") VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"SELECT " FTS_COLS " FROM memory_entries WHERE id = ?1 AND deleted_at IS NULL",
+	};
+	sqlite3_stmt *local[3] = { NULL }, **st = cache ? cache : local;
+	int rc = RWB_OK;
+
+	for (int i = 0; i < 3 && !rc; i++)
+		if (!st[i] && (i == 2 || i == (int)remove))
+			rc = store_prepare(s, &st[i], sql[i]);
+	if (rc)
+		goto out;
+	sqlite3_bind_int64(st[2], 1, id);
+	rc = sqlite3_step(st[2]);
+	if (rc == SQLITE_ROW) {
+		sqlite3_stmt *ins = st[remove];
+		sqlite3_bind_int64(ins, 1, id);
+		for (int i = 0; i < 6; i++)
+			sqlite3_bind_value(ins, 2 + i, sqlite3_column_value(st[2], i));
+		rc = sqlite3_step(ins);
+		rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+	} else {
+		rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	}
+	sqlite3_reset(st[2]);
+out:
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(local[i]);
+	return rc;
+}
+
+/* Removes every live row matching where (?1 = now, ?2 = key) from the index. */
+static int fts_remove_where(struct store *s, const char *where, int64_t now, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = xasprintf("INSERT INTO memory_fts(memory_fts, rowid, " FTS_COLS ")"
+			      " SELECT 'delete', id, " FTS_COLS " FROM memory_entries"
+			      " WHERE deleted_at IS NULL AND %s", where);
+	int rc = store_prepare(s, &st, sql);
+
+	free(sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, now);
+	if (key)
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+}
+
 /* ---- the writer: cached statements for stores and imports ---- */
 
 struct memory_writer {
@@ -356,6 +410,9 @@ struct memory_writer {
 	sqlite3_stmt *update;      /* overwrite the row with new content */
 	sqlite3_stmt *insert;      /* a new key */
 	sqlite3_stmt *vec;         /* upsert the embedding */
+	sqlite3_stmt *fts[3];      /* fts_row's add, remove and read statements */
+	bool defer_fts;            /* import: index the new rows in one statement at the end */
+	struct strbuf fts_ids;     /* the deferred ids as a JSON array body "1,2,3" */
 	int64_t retention[3];      /* ms per layer, 0 = forever */
 };
 
@@ -366,6 +423,10 @@ static void writer_free(struct memory_writer *w)
 	sqlite3_finalize(w->update);
 	sqlite3_finalize(w->insert);
 	sqlite3_finalize(w->vec);
+	sqlite3_finalize(w->fts[0]);
+	sqlite3_finalize(w->fts[1]);
+	sqlite3_finalize(w->fts[2]);
+	strbuf_free(&w->fts_ids);
 	embed_free(w->emb);
 	memset(w, 0, sizeof(*w));
 }
@@ -445,9 +506,22 @@ static int writer_embed(struct memory_writer *w, int64_t id, int64_t expires_at,
 static int purge_expired(struct store *s, int64_t now, int *count)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = store_prepare(s, &st,
+	int rc = fts_remove_where(s, "expires_at IS NOT NULL AND expires_at <= ?1", now, NULL);
+
+	if (rc)
+		return rc;
+	rc = store_prepare(s, &st,
 			       "DELETE FROM memory_versions WHERE key IN (SELECT key FROM memory_entries"
 			       " WHERE expires_at IS NOT NULL AND expires_at <= ?1)");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc);
+	rc = store_prepare(s, &st, "DELETE FROM memory_vectors WHERE id IN (SELECT id FROM memory_entries"
+			   " WHERE expires_at IS NOT NULL AND expires_at <= ?1)");
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, now);
@@ -509,10 +583,13 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 		sqlite3_reset(w->archive);
 		if (rc != SQLITE_DONE)
 			return store_error(w->s, rc);
+		/* the old content leaves the index (a no-op for a deleted row) */
+		rc = fts_row(w->s, w->fts, id, true);
+		if (rc)
+			return rc;
 	}
 	{
 		sqlite3_stmt *st = exists ? w->update : w->insert;
-		int o = exists ? 1 : 0;  /* update binds the id first */
 		if (exists)
 			sqlite3_bind_int64(st, 1, id);
 		else
@@ -541,13 +618,19 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 				sqlite3_bind_null(st, 11);
 			sqlite3_bind_int(st, 12, version);
 		}
-		(void)o;
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
 			return store_error(w->s, rc);
 		if (!exists)
 			id = sqlite3_last_insert_rowid(w->s->db);
+		if (w->defer_fts) {
+			strbuf_addf(&w->fts_ids, "%s%lld", w->fts_ids.len ? "," : "", (long long)id);
+		} else {
+			rc = fts_row(w->s, w->fts, id, false);
+			if (rc)
+				return rc;
+		}
 	}
 	embed_source(scratch, in->key, in->category, in->project, in->intent, in->tags, in->value);
 	rc = writer_embed(w, id, expires, scratch->buf, scratch->len, err);
@@ -787,8 +870,10 @@ int memory_delete(struct store *s, const char *key)
 	rc = store_write_begin(s);
 	if (rc)
 		return rc;
-	rc = exec_bound(s, "UPDATE memory_entries SET deleted_at = ?1 WHERE key = ?2 AND deleted_at IS NULL"
-			" AND (expires_at IS NULL OR expires_at > ?1)", key, now, &changes);
+	rc = fts_remove_where(s, "key = ?2 AND (expires_at IS NULL OR expires_at > ?1)", now, key);
+	if (!rc)
+		rc = exec_bound(s, "UPDATE memory_entries SET deleted_at = ?1 WHERE key = ?2 AND deleted_at IS NULL"
+				" AND (expires_at IS NULL OR expires_at > ?1)", key, now, &changes);
 	if (!rc && changes)
 		rc = exec_bound(s, "DELETE FROM memory_vectors WHERE ?1 IS NOT NULL AND id = "
 				"(SELECT id FROM memory_entries WHERE key = ?2)", key, now, NULL);
@@ -832,6 +917,8 @@ int memory_undelete(struct store *s, const char *key)
 				     (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
 			rc = writer_embed(&w, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7),
 					  sb.buf, sb.len, &err);
+			if (!rc)
+				rc = fts_row(s, NULL, sqlite3_column_int64(st, 0), false);
 		}
 	}
 	sqlite3_finalize(st);
@@ -1540,9 +1627,19 @@ void memory_iso_time(char *buf, size_t n, int64_t ms)
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 
+	char tmp[128];
+	size_t len;
+
+	if (n == 0)
+		return;
 	gmtime_r(&t, &tm);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	len = strlen(tmp);
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, tmp, len);
+	buf[len] = 0;
 }
 
 /* Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z"; false when it is not that. */
@@ -1890,6 +1987,8 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 	rc = import_parse(&doc, &v, &n, text, len, err);
 	if (rc)
 		goto out;
+	/* a big import wants a bigger page cache than the 2 MB default */
+	store_exec(s, "PRAGMA cache_size = -65536");
 	rc = store_write_begin(s);
 	if (rc)
 		goto out;
@@ -1901,6 +2000,7 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 	rc = purge_expired(s, memory_now(), NULL);
 	if (!rc)
 		rc = writer_sync_embedder(&w, err);
+	w.defer_fts = true;
 	for (int i = 0; !rc && i < n; i++) {
 		struct put p = {
 			.in = &v[i].in, .created_at = v[i].created_at, .updated_at = v[i].updated_at,
@@ -1914,6 +2014,22 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 					 e2 ? e2 : s->errmsg);
 			free(e2);
 		}
+	}
+	if (!rc && w.fts_ids.len) {
+		/* one statement indexes every new row: one FTS5 flush, not one per row */
+		sqlite3_stmt *st = NULL;
+		char *ids = xasprintf("[%s]", w.fts_ids.buf);
+		rc = store_prepare(s, &st, "INSERT INTO memory_fts(rowid, " FTS_COLS ") SELECT id, " FTS_COLS
+				   " FROM memory_entries WHERE id IN (SELECT value FROM json_each(?1))"
+				   " AND deleted_at IS NULL");
+		if (!rc) {
+			sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st) == SQLITE_DONE ? RWB_OK : store_error(s, sqlite3_errcode(s->db));
+		}
+		sqlite3_finalize(st);
+		free(ids);
+		if (rc)
+			*err = xasprintf("indexing the imported entries failed: %s", s->errmsg);
 	}
 	writer_free(&w);
 	if (rc) {

@@ -572,7 +572,7 @@ static void test_external_embedder(void **state)
 		 "case \"$t\" in *tokio*) echo '1 0 0 0.1';; *lifetime*) echo '0 1 0 0.1';; *) echo '0 0 1 0.1';; esac\n");
 	load_corpus(f->s);
 	assert_int_equal(store_setting_get(f->s, "memory.embedder", &id), RWB_OK);
-	assert_string_equal(id, "builtin-2/256");
+	assert_string_equal(id, "builtin-3/256");
 	free(id);
 	cmd = xasprintf("sh '%s'", script);
 	setenv("RWB_EMBED_CMD", cmd, 1);
