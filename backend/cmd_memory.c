@@ -163,16 +163,19 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int run_delete(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *key = cmd_arg(a, "key");
-	int rc = memory_delete(ctx->store, key);
+	int n = 0, rc = memory_delete_matching(ctx->store, &n, key);
 
 	if (rc == RWB_ENOTFOUND)
-		return cmd_fail(ctx, rc, "no entry has the key \"%s\" (see /memory-retrieve --key '**')", key);
+		return cmd_fail(ctx, rc, "no entry %s \"%s\" (see /memory-retrieve --key '**')",
+				strchr(key, '*') ? "matches" : "has the key", key);
 	if (rc)
 		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", key);
 	cJSON_AddBoolToObject(ctx->result, "deleted", true);
-	strbuf_addf(&ctx->out, "deleted %s (kept in history until /memory-purge)\n", key);
+	cJSON_AddNumberToObject(ctx->result, "count", n);
+	strbuf_addf(&ctx->out, "deleted %d %s matching %s (kept in history until /memory-purge)\n", n,
+		    n == 1 ? "entry" : "entries", key);
 	return RWB_OK;
 }
 
@@ -301,7 +304,7 @@ static const struct cmd_flag key_flags[] = {
 };
 
 static const struct cmd_flag delete_flags[] = {
-	{ .name = "key", .type = FLAG_STRING, .metavar = "K", .help = "the key to delete",
+	{ .name = "key", .type = FLAG_STRING, .metavar = "K", .help = "the key (or glob: * one segment, ** any) to delete",
 	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_MEMKEY },
 	F_END
 };

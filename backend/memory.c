@@ -862,28 +862,49 @@ static int exec_bound(struct store *s, const char *sql, const char *key, int64_t
 	return rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 }
 
-int memory_delete(struct store *s, const char *key)
+int memory_delete_matching(struct store *s, int *count, const char *pattern)
 {
+	const char *match = strchr(pattern, '*') ? "rwb_memory_glob(?2, key)" : "key = ?2";
+	char *where = xasprintf("%s AND (expires_at IS NULL OR expires_at > ?1)", match);
+	char *upd = xasprintf("UPDATE memory_entries SET deleted_at = ?1 WHERE deleted_at IS NULL AND %s", where);
+	char *vec = xasprintf("DELETE FROM memory_vectors WHERE id IN (SELECT id FROM memory_entries"
+			      " WHERE deleted_at = ?1 AND %s)", match);
 	int rc, changes = 0;
 	int64_t now = memory_now();
 
+	*count = 0;
+	memory_register(s);
 	rc = store_write_begin(s);
 	if (rc)
-		return rc;
-	rc = fts_remove_where(s, "key = ?2 AND (expires_at IS NULL OR expires_at > ?1)", now, key);
+		goto out;
+	rc = fts_remove_where(s, where, now, pattern);
 	if (!rc)
-		rc = exec_bound(s, "UPDATE memory_entries SET deleted_at = ?1 WHERE key = ?2 AND deleted_at IS NULL"
-				" AND (expires_at IS NULL OR expires_at > ?1)", key, now, &changes);
+		rc = exec_bound(s, upd, pattern, now, &changes);
 	if (!rc && changes)
-		rc = exec_bound(s, "DELETE FROM memory_vectors WHERE ?1 IS NOT NULL AND id = "
-				"(SELECT id FROM memory_entries WHERE key = ?2)", key, now, NULL);
+		rc = exec_bound(s, vec, pattern, now, NULL);
 	if (!rc && !changes)
 		rc = RWB_ENOTFOUND;
 	if (rc) {
 		store_write_rollback(s);
-		return rc;
+		goto out;
 	}
-	return store_write_commit(s);
+	rc = store_write_commit(s);
+	if (!rc)
+		*count = changes;
+out:
+	free(where);
+	free(upd);
+	free(vec);
+	return rc;
+}
+
+int memory_delete(struct store *s, const char *key)
+{
+	int n;
+
+	if (strchr(key, '*'))
+		return RWB_EINPUT;
+	return memory_delete_matching(s, &n, key);
 }
 
 int memory_undelete(struct store *s, const char *key)

@@ -113,6 +113,9 @@ int memory_retrieve(struct store *s, struct memory_list *out, const char *patter
 int memory_retrieve_max(struct store *s, struct memory_list *out, const char *pattern, bool touch, int max);
 /* Marks an entry deleted; RWB_ENOTFOUND when no live entry has the key. */
 int memory_delete(struct store *s, const char *key);
+/* Marks every live entry whose key matches pattern ('*' / '**' globs, or
+ * one exact key) deleted; *count says how many. RWB_ENOTFOUND for none. */
+int memory_delete_matching(struct store *s, int *count, const char *pattern);
 /* Brings back a deleted entry (the TUI's undo). */
 int memory_undelete(struct store *s, const char *key);
 /* All versions of key, newest first (the live one included). */

@@ -11,7 +11,7 @@
 # Prints p50/p95 per mode, the ratios to sqlite3 and the store's size.
 # Goals: fulltext within 1.2x of sqlite3; hybrid p50 under 25 ms.
 #
-# RWB=path/to/rwb picks the binary; by default a Release build is made in
+# BENCH_DIR=DIR keeps the corpus and the store there. RWB=path/to/rwb picks the binary; by default a Release build is made in
 # build-bench/ (the vector scan is a tight loop: -O0 would measure the
 # compiler, not the design).
 set -euo pipefail
@@ -24,14 +24,20 @@ if [ -z "${RWB:-}" ]; then
 	RWB=$here/build-bench/rwb
 fi
 command -v sqlite3 >/dev/null || { echo "sqlite3 is not installed (apt-get install sqlite3)"; exit 3; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+if [ -n "${BENCH_DIR:-}" ]; then
+	# keep the store for a closer look (profiling); reuse it when it is there
+	tmp=$BENCH_DIR
+	mkdir -p "$tmp"
+else
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+fi
 db=$tmp/memory.db
 export RWB_DB=$db HOME=$tmp
 unset RWB_EMBED_CMD
 
 # ---- the corpus: deterministic, realistic lengths ----
-awk -v n="$entries" 'BEGIN {
+[ -s "$tmp/corpus.json" ] || awk -v n="$entries" 'BEGIN {
 	srand(42);
 	split("tokio runtime async await future task spawn channel bounded mpsc backpressure mutex arc rwlock " \
 	      "lifetime borrow checker annotation reference slice vector hashmap btreemap iterator closure trait " \
@@ -69,6 +75,7 @@ awk -v n="$entries" 'BEGIN {
 }' > "$tmp/corpus.json"
 echo "corpus: $entries entries, $(( $(stat -c %s "$tmp/corpus.json") / 1024 / 1024 )) MB of JSON"
 
+rm -f "$db" "$db-wal" "$db-shm"
 t0=$(date +%s%N)
 "$RWB" --json /memory-import --file "$tmp/corpus.json" > "$tmp/import.json" 2>/dev/null
 t1=$(date +%s%N)

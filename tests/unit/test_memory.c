@@ -282,6 +282,22 @@ static void test_glob(void **state)
 		strbuf_free(&got);
 		memory_list_release(&l);
 	}
+	/* delete by glob: one command, one transaction */
+	{
+		struct memory_list l;
+		int n = 0;
+		assert_int_equal(memory_delete_matching(f->s, &n, "a/*/c"), RWB_OK);
+		assert_int_equal(n, 2);
+		assert_int_equal(memory_retrieve(f->s, &l, "a/**", false), RWB_OK);
+		assert_int_equal(l.n, 2);
+		assert_string_equal(l.v[0].key, "a/b");
+		assert_string_equal(l.v[1].key, "a/b/c/d");
+		memory_list_release(&l);
+		assert_int_equal(memory_delete_matching(f->s, &n, "a/*/c"), RWB_ENOTFOUND);
+		assert_int_equal(memory_delete(f->s, "a/*"), RWB_EINPUT);
+		assert_int_equal(count_rows(f->s, "SELECT count(*) FROM memory_vectors"), 4);
+		assert_int_equal(count_rows(f->s, "SELECT count(*) FROM memory_fts WHERE memory_fts MATCH 'c'"), 3);
+	}
 	assert_int_equal(memory_key_check("a//b", &err), RWB_EINPUT);
 	free(err);
 	assert_int_equal(memory_key_check("a/*/b", &err), RWB_EINPUT);
