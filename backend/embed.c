@@ -24,6 +24,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define EMBED_WORD_WEIGHT 1.0f
 #define EMBED_IDENT_WEIGHT 0.5f
@@ -214,6 +217,40 @@ void embed_quantize(int8_t *q, const float *v, int dim)
 			max = fabsf(v[i]);
 	for (int i = 0; i < dim; i++)
 		q[i] = max > 0 ? (int8_t)lrintf(v[i] * 127.0f / max) : 0;
+}
+
+int32_t embed_dot_q(int32_t *bnorm, const int8_t *a, const int8_t *b, int dim)
+{
+	int32_t dot = 0, nb = 0;
+	int i = 0;
+
+#if defined(__SSE2__)
+	/* 16 bytes at a time: sign-extend to int16, multiply-add pairs to int32 */
+	__m128i acc = _mm_setzero_si128(), accn = _mm_setzero_si128();
+	for (; i + 16 <= dim; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(a + i));
+		__m128i y = _mm_loadu_si128((const __m128i *)(b + i));
+		__m128i xl = _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8);
+		__m128i xh = _mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8);
+		__m128i yl = _mm_srai_epi16(_mm_unpacklo_epi8(y, y), 8);
+		__m128i yh = _mm_srai_epi16(_mm_unpackhi_epi8(y, y), 8);
+		acc = _mm_add_epi32(acc, _mm_add_epi32(_mm_madd_epi16(xl, yl), _mm_madd_epi16(xh, yh)));
+		accn = _mm_add_epi32(accn, _mm_add_epi32(_mm_madd_epi16(yl, yl), _mm_madd_epi16(yh, yh)));
+	}
+	{
+		int32_t t[4], u[4];
+		_mm_storeu_si128((__m128i *)t, acc);
+		_mm_storeu_si128((__m128i *)u, accn);
+		dot = t[0] + t[1] + t[2] + t[3];
+		nb = u[0] + u[1] + u[2] + u[3];
+	}
+#endif
+	for (; i < dim; i++) {
+		dot += a[i] * b[i];
+		nb += b[i] * b[i];
+	}
+	*bnorm = nb;
+	return dot;
 }
 
 float embed_cosine_q(const int8_t *a, const int8_t *b, int dim)

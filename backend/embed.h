@@ -56,6 +56,9 @@ void embed_builtin(float *v, const char *text, size_t len);
 
 /* Quantizes an L2-normalised vector to int8 (q has dim bytes). */
 void embed_quantize(int8_t *q, const float *v, int dim);
+/* The dot product of two int8 vectors and *bnorm = |b|^2 (SSE2 when the
+ * machine has it: the vector scan's inner loop). */
+int32_t embed_dot_q(int32_t *bnorm, const int8_t *a, const int8_t *b, int dim);
 /* Cosine similarity of two int8 vectors of dim values (0 when either is zero). */
 float embed_cosine_q(const int8_t *a, const int8_t *b, int dim);
 /* Cosine similarity of two float vectors. */

@@ -31,11 +31,15 @@
 #include "cmdline.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const struct store_migration memory_migrations[] = {
 	{ 1,
@@ -96,6 +100,7 @@ static const int64_t memory_retention_default[] = { 24 * 3600, 30 * 24 * 3600, 0
 #define LIVE "deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)"
 
 static int64_t (*memory_clock)(void) = store_now_ms;
+static int vec_bump(struct store *s);
 
 void memory_set_clock(int64_t (*now_ms)(void))
 {
@@ -412,12 +417,16 @@ struct memory_writer {
 	sqlite3_stmt *vec;         /* upsert the embedding */
 	sqlite3_stmt *fts[3];      /* fts_row's add, remove and read statements */
 	bool defer_fts;            /* import: index the new rows in one statement at the end */
+	bool vec_dirty;            /* vectors changed: bump the cache generation */
 	struct strbuf fts_ids;     /* the deferred ids as a JSON array body "1,2,3" */
 	int64_t retention[3];      /* ms per layer, 0 = forever */
 };
 
 static void writer_free(struct memory_writer *w)
 {
+	/* inside the caller's transaction, before its commit (or rollback) */
+	if (w->vec_dirty)
+		vec_bump(w->s);
 	sqlite3_finalize(w->sel);
 	sqlite3_finalize(w->archive);
 	sqlite3_finalize(w->update);
@@ -494,6 +503,7 @@ static int writer_embed(struct memory_writer *w, int64_t id, int64_t expires_at,
 	else
 		sqlite3_bind_null(w->vec, 2);
 	sqlite3_bind_blob(w->vec, 3, q, w->emb->dim, SQLITE_STATIC);
+	w->vec_dirty = true;
 	rc = sqlite3_step(w->vec);
 	sqlite3_reset(w->vec);
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(w->s, rc);
@@ -529,6 +539,8 @@ static int purge_expired(struct store *s, int64_t now, int *count)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(s, rc);
+	if (sqlite3_changes(s->db) > 0 && (rc = vec_bump(s)) != RWB_OK)
+		return rc;
 	rc = store_prepare(s, &st, "DELETE FROM memory_entries WHERE expires_at IS NOT NULL AND expires_at <= ?1");
 	if (rc)
 		return rc;
@@ -882,6 +894,8 @@ int memory_delete_matching(struct store *s, int *count, const char *pattern)
 		rc = exec_bound(s, upd, pattern, now, &changes);
 	if (!rc && changes)
 		rc = exec_bound(s, vec, pattern, now, NULL);
+	if (!rc && changes)
+		rc = vec_bump(s);
 	if (!rc && !changes)
 		rc = RWB_ENOTFOUND;
 	if (rc) {
@@ -1356,39 +1370,248 @@ static int hit_desc(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * The vector cache: a file next to the store (STORE-vec) holding every
+ * vector of memory_vectors packed (ids, expiries, then the int8 vectors),
+ * so a search reads 26 MB with one read() instead of stepping 100k rows
+ * (measured: 21 ms of CPU for the row scan alone). Writers bump the
+ * generation memory.vec_generation in the transaction that changes
+ * vectors; a reader whose cache has another generation rebuilds it from
+ * the table (inside one read transaction, so the generation and the rows
+ * agree) and replaces the file atomically. The table stays the truth: a
+ * missing, foreign or damaged cache file is rebuilt, never trusted.
+ */
+#define VEC_MAGIC "RWBVEC1"
+
+struct vec_pack {
+	int64_t gen;               /* the generation the pack was made at */
+	int dim, n;
+	int64_t *ids;              /* owned: n ids */
+	int64_t *expires;          /* owned: n expiries (0 never) */
+	int8_t *vecs;              /* owned: n * dim values */
+};
+
+static void vec_pack_free(struct vec_pack *p)
+{
+	free(p->ids);
+	free(p->expires);
+	free(p->vecs);
+	memset(p, 0, sizeof(*p));
+}
+
+static int vec_bump(struct store *s)
+{
+	return store_exec(s, "INSERT INTO settings(key, value) VALUES ('memory.vec_generation', '1')"
+			  " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+}
+
+static int64_t vec_generation(struct store *s)
+{
+	char *v = NULL;
+	int64_t g = 0;
+
+	if (store_setting_get(s, "memory.vec_generation", &v) == RWB_OK)
+		g = strtoll(v, NULL, 10);
+	free(v);
+	return g;
+}
+
+static char *vec_cache_path(struct store *s)
+{
+	if (!s->path || !*s->path || strcmp(s->path, ":memory:") == 0)
+		return NULL;
+	return xasprintf("%s-vec", s->path);
+}
+
+static bool read_full(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t r = read(fd, p, n);
+		if (r <= 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			return false;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+static bool write_full(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			return false;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Loads the cache file when it is of generation gen and dimension dim. */
+static bool vec_cache_load(struct vec_pack *p, const char *path, int64_t gen, int dim)
+{
+	char magic[8];
+	int64_t hgen;
+	int32_t hdim, hn;
+	struct stat st;
+	bool ok = false;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+
+	memset(p, 0, sizeof(*p));
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !read_full(fd, magic, 8) || memcmp(magic, VEC_MAGIC, 8) != 0 ||
+	    !read_full(fd, &hgen, 8) || !read_full(fd, &hdim, 4) || !read_full(fd, &hn, 4) ||
+	    hgen != gen || hdim != dim || hn < 0 ||
+	    (off_t)(24 + (int64_t)hn * (16 + dim)) != st.st_size)
+		goto out;
+	p->gen = gen;
+	p->dim = dim;
+	p->n = hn;
+	p->ids = xmalloc((size_t)hn * 8 + 1);
+	p->expires = xmalloc((size_t)hn * 8 + 1);
+	p->vecs = xmalloc((size_t)hn * (size_t)dim + 1);
+	ok = read_full(fd, p->ids, (size_t)hn * 8) && read_full(fd, p->expires, (size_t)hn * 8) &&
+	     read_full(fd, p->vecs, (size_t)hn * (size_t)dim);
+out:
+	close(fd);
+	if (!ok)
+		vec_pack_free(p);
+	return ok;
+}
+
+/* Writes the pack to path atomically (a temporary file renamed over it). */
+static void vec_cache_save(const struct vec_pack *p, const char *path)
+{
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	int32_t dim = p->dim, n = p->n;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok;
+
+	if (fd < 0) {
+		free(tmp);
+		return;
+	}
+	ok = write_full(fd, VEC_MAGIC, 8) && write_full(fd, &p->gen, 8) && write_full(fd, &dim, 4) &&
+	     write_full(fd, &n, 4) && write_full(fd, p->ids, (size_t)n * 8) &&
+	     write_full(fd, p->expires, (size_t)n * 8) && write_full(fd, p->vecs, (size_t)n * (size_t)dim);
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp);
+	free(tmp);
+}
+
+/* The pack for this store at its current generation: from the cache file
+ * or rebuilt from memory_vectors (then saved). */
+static int vec_pack_get(struct store *s, struct vec_pack *p, int dim)
+{
+	sqlite3_stmt *st = NULL;
+	char *path = vec_cache_path(s);
+	int cap = 0, rc;
+	bool in_tx = false;
+
+	memset(p, 0, sizeof(*p));
+	if (sqlite3_get_autocommit(s->db)) {
+		rc = store_exec(s, "BEGIN");
+		if (rc)
+			goto out;
+		in_tx = true;
+	}
+	p->gen = vec_generation(s);
+	if (vec_cache_load(p, path, p->gen, dim)) {
+		rc = RWB_OK;
+		goto out;
+	}
+	p->dim = dim;
+	p->gen = vec_generation(s);
+	rc = store_prepare(s, &st, "SELECT id, expires_at, vec FROM memory_vectors");
+	if (rc)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 2) != dim)
+			continue;
+		if (p->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			p->ids = xrealloc(p->ids, (size_t)cap * 8);
+			p->expires = xrealloc(p->expires, (size_t)cap * 8);
+			p->vecs = xrealloc(p->vecs, (size_t)cap * (size_t)dim);
+		}
+		p->ids[p->n] = sqlite3_column_int64(st, 0);
+		p->expires[p->n] = sqlite3_column_int64(st, 1);
+		memcpy(p->vecs + (size_t)p->n * (size_t)dim, sqlite3_column_blob(st, 2), (size_t)dim);
+		p->n++;
+	}
+	if (rc == SQLITE_DONE) {
+		rc = RWB_OK;
+		if (path)
+			vec_cache_save(p, path);
+	} else if (rc != RWB_OK) {
+		rc = store_error(s, rc);
+	}
+out:
+	sqlite3_finalize(st);
+	if (in_tx)
+		store_exec(s, "COMMIT");
+	free(path);
+	if (rc)
+		vec_pack_free(p);
+	return rc;
+}
+
 static int search_vec(struct store *s, struct hits *out, const struct parsed_query *pq,
 		      const struct memory_query *q, const int8_t *qv, int dim, int limit, int64_t now)
 {
 	sqlite3_stmt *st = NULL;
 	struct topk t = { xmalloc((size_t)limit * sizeof(struct hit)), 0, limit };
 	bool filtered = pq->key || pq->project || pq->layer || pq->category || q->project || q->layer;
-	int32_t qn = 0;
-	int rc;
+	int32_t qn = 0, vn;
+	int rc = RWB_OK;
 
 	for (int i = 0; i < dim; i++)
 		qn += qv[i] * qv[i];
-	rc = store_prepare(s, &st, filtered ?
-			   "SELECT v.id, v.vec FROM memory_vectors v JOIN memory_entries e ON e.id = v.id"
-			   " WHERE (v.expires_at IS NULL OR v.expires_at > ?4)" FILTERS :
-			   "SELECT id, vec FROM memory_vectors WHERE expires_at IS NULL OR expires_at > ?4");
-	if (rc)
+	if (!qn)
 		goto out;
-	sqlite3_bind_int64(st, 4, now);
-	if (filtered)
-		bind_filters(st, pq, q);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const int8_t *v = sqlite3_column_blob(st, 1);
-		int32_t dot = 0, vn = 0;
-		if (!v || sqlite3_column_bytes(st, 1) != dim || !qn)
-			continue;
-		for (int i = 0; i < dim; i++) {
-			dot += qv[i] * v[i];
-			vn += v[i] * v[i];
+	if (!filtered) {
+		/* the common case: the packed cache, no SQL per row */
+		struct vec_pack p;
+		rc = vec_pack_get(s, &p, dim);
+		if (rc)
+			goto out;
+		for (int i = 0; i < p.n; i++) {
+			int32_t dot;
+			if (p.expires[i] && p.expires[i] <= now)
+				continue;
+			dot = embed_dot_q(&vn, qv, p.vecs + (size_t)i * (size_t)dim, dim);
+			if (vn)
+				topk_push(&t, p.ids[i], dot / sqrt((double)qn * vn));
 		}
-		if (vn)
-			topk_push(&t, sqlite3_column_int64(st, 0), dot / sqrt((double)qn * vn));
+		vec_pack_free(&p);
+	} else {
+		rc = store_prepare(s, &st, "SELECT v.id, v.vec FROM memory_vectors v JOIN memory_entries e ON e.id = v.id"
+				   " WHERE (v.expires_at IS NULL OR v.expires_at > ?4)" FILTERS);
+		if (rc)
+			goto out;
+		sqlite3_bind_int64(st, 4, now);
+		bind_filters(st, pq, q);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const int8_t *v = sqlite3_column_blob(st, 1);
+			int32_t dot;
+			if (!v || sqlite3_column_bytes(st, 1) != dim)
+				continue;
+			dot = embed_dot_q(&vn, qv, v, dim);
+			if (vn)
+				topk_push(&t, sqlite3_column_int64(st, 0), dot / sqrt((double)qn * vn));
+		}
+		rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	}
-	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	qsort(t.v, (size_t)t.n, sizeof(*t.v), hit_desc);
 	for (int i = 0; !rc && i < t.n; i++)
 		if (t.v[i].score > 0)

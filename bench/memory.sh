@@ -50,6 +50,18 @@ unset RWB_EMBED_CMD
 	nv = length(v);
 	split("the a to of and in is for with when that it on by use this be not or as keep avoid prefer", s, " ");
 	ns = length(s);
+	# a vocabulary of 20,000 other words with a Zipf-like skew: notes use
+	# many words, a few of them often (a tiny vocabulary would make every
+	# query match a third of the store)
+	split("ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go ka ke ki ko la le li lo lu " \
+	      "ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi", syl, " ");
+	nsyl = length(syl);
+	nw = 20000;
+	for (k = 1; k <= nw; k++) {
+		x = k; w = "";
+		do { w = w syl[1 + x % nsyl]; x = int(x / nsyl); } while (x > 0);
+		voc[k] = w "r";
+	}
 	split("rust-systems-developer perf-team infra agents notes", nsp, " ");
 	split("tokio-app parser cli-tool storage-engine web-api game-engine embedded kernel-module", prj, " ");
 	split("async-patterns optimisation unsafe-review error-handling ffi testing design-patterns benchmarks", typ, " ");
@@ -62,8 +74,10 @@ unset RWB_EMBED_CMD
 		words = 20 + int(rand() * rand() * rand() * 600);
 		val = "";
 		for (w = 0; w < words; w++) {
-			if (rand() < 0.45) val = val v[1 + int(rand() * nv)] " ";
-			else val = val s[1 + int(rand() * ns)] " ";
+			r = rand();
+			if (r < 0.2) val = val v[1 + int(rand() * nv)] " ";
+			else if (r < 0.55) val = val s[1 + int(rand() * ns)] " ";
+			else val = val voc[1 + int(nw * rand() ^ 3)] " ";
 			if (w % 14 == 13) val = val "\\n";
 		}
 		if (rand() < 0.3)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "memory.h"
@@ -624,6 +625,40 @@ static void test_external_embedder(void **state)
 	free(script);
 }
 
+static void test_vector_cache(void **state)
+{
+	struct fixture *f = *state;
+	char *cache = xasprintf("%s/store.db-vec", f->dir);
+	struct store *other = open_store(f->dir, "store.db");
+	size_t len = 0;
+	char *text;
+
+	load_corpus(f->s);
+	expect_top(f->s, MEMORY_VECTOR, "arc mutex", "rust/tokio-app/shared-state");
+	text = tu_read(cache, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 24 + 12 * (16 + 256));
+	free(text);
+	/* another connection (process) writes: the cache is stale and rebuilt */
+	put(other, "rust/zz/mutex-guide", "arc mutex arc mutex guard lock", "long_term", NULL);
+	expect_top(f->s, MEMORY_VECTOR, "arc mutex guard lock", "rust/zz/mutex-guide");
+	assert_int_equal(memory_delete(other, "rust/zz/mutex-guide"), RWB_OK);
+	expect_top(f->s, MEMORY_VECTOR, "arc mutex guard lock", "rust/tokio-app/shared-state");
+	/* a damaged or foreign cache file is never trusted */
+	tu_write(cache, "RWBVEC1\0garbage that is not a pack");
+	expect_top(f->s, MEMORY_VECTOR, "lifetme anotation", "rust/core/lifetimes");
+	text = tu_read(cache, &len);
+	assert_int_equal(len, 24 + 12 * (16 + 256));
+	free(text);
+	/* a lost cache file is rebuilt */
+	unlink(cache);
+	expect_top(f->s, MEMORY_VECTOR, "hash map capacity", "rust/core/hashmap");
+	assert_non_null(text = tu_read(cache, &len));
+	free(text);
+	store_free(other);
+	free(cache);
+}
+
 static void test_tree_and_seed(void **state)
 {
 	struct fixture *f = *state;
@@ -682,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_imports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_embedder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vector_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_and_seed, setup, teardown),
 	};
 
