@@ -1293,12 +1293,46 @@ static void bind_filters(sqlite3_stmt *st, const struct parsed_query *pq, const 
 		sqlite3_bind_text(st, 8, pq->key, -1, SQLITE_STATIC);
 }
 
+/* Column i as a one-line snippet (newlines and tabs as spaces), allocated. */
+static char *flat_snippet(sqlite3_stmt *st, int i)
+{
+	char *snip = col_dup(st, i);
+
+	for (char *c = snip; *c; c++)
+		if (*c == '\n' || *c == '\t' || *c == '\r')
+			*c = ' ';
+	return snip;
+}
+
+/* FTS5's snippet of one row for match (NULL when the row does not match). */
+static char *fts_snippet(struct store *s, sqlite3_stmt **st, const char *match, int64_t id,
+			 const char *open, const char *close)
+{
+	char *snip = NULL;
+
+	if (!*st && store_prepare(s, st, "SELECT snippet(memory_fts, -1, ?1, ?2, '…', 12) FROM memory_fts"
+				  " WHERE memory_fts MATCH ?3 AND rowid = ?4") != RWB_OK)
+		return NULL;
+	sqlite3_bind_text(*st, 1, open, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*st, 2, close, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*st, 3, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(*st, 4, id);
+	if (sqlite3_step(*st) == SQLITE_ROW)
+		snip = flat_snippet(*st, 0);
+	sqlite3_reset(*st);
+	return snip;
+}
+
 static int search_fts(struct store *s, struct hits *out, const struct parsed_query *pq,
-		      const struct memory_query *q, const char *match, int limit, int64_t now)
+		      const struct memory_query *q, const char *match, int limit, int64_t now, bool snippets)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = store_prepare(s, &st,
+	int rc = store_prepare(s, &st, snippets ?
 			       "SELECT f.rowid, f.rank, snippet(memory_fts, -1, ?1, ?2, '…', 12)"
+			       " FROM memory_fts f JOIN memory_entries e ON e.id = f.rowid"
+			       " WHERE memory_fts MATCH ?3 AND (e.expires_at IS NULL OR e.expires_at > ?4)"
+			       FILTERS " ORDER BY f.rank LIMIT ?9" :
+			       "SELECT f.rowid, f.rank, NULL"
 			       " FROM memory_fts f JOIN memory_entries e ON e.id = f.rowid"
 			       " WHERE memory_fts MATCH ?3 AND (e.expires_at IS NULL OR e.expires_at > ?4)"
 			       FILTERS " ORDER BY f.rank LIMIT ?9");
@@ -1311,10 +1345,7 @@ static int search_fts(struct store *s, struct hits *out, const struct parsed_que
 	bind_filters(st, pq, q);
 	sqlite3_bind_int(st, 9, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *snip = col_dup(st, 2);
-		for (char *c = snip; *c; c++)
-			if (*c == '\n' || *c == '\t' || *c == '\r')
-				*c = ' ';
+		char *snip = snippets ? flat_snippet(st, 2) : NULL;
 		hits_push(out, sqlite3_column_int64(st, 0), -sqlite3_column_double(st, 1), snip);
 	}
 	sqlite3_finalize(st);
@@ -1723,7 +1754,8 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 	struct parsed_query pq;
 	struct hits fts = { 0 }, vec = { 0 }, fused = { 0 };
 	struct memory_writer w = { 0 };
-	sqlite3_stmt *fetch = NULL;
+	sqlite3_stmt *fetch = NULL, *snip = NULL;
+	const char *match = NULL;
 	int64_t now = memory_now();
 	int limit = q->limit > 0 ? q->limit : 10, rc, depth;
 	const char *open = q->mark_open ? q->mark_open : "[", *close = q->mark_close ? q->mark_close : "]";
@@ -1741,9 +1773,13 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 	}
 	depth = q->mode == MEMORY_HYBRID ? (limit > HYBRID_DEPTH ? limit : HYBRID_DEPTH) : limit;
 	if (q->mode != MEMORY_VECTOR) {
-		rc = search_fts(s, &fts, &pq, q, strbuf_str(&pq.fts_and), depth, now);
-		if (!rc && fts.n == 0 && pq.nterms > 1)
-			rc = search_fts(s, &fts, &pq, q, strbuf_str(&pq.fts_or), depth, now);
+		bool snippets = q->mode == MEMORY_FULLTEXT;
+		match = strbuf_str(&pq.fts_and);
+		rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
+		if (!rc && fts.n == 0 && pq.nterms > 1) {
+			match = strbuf_str(&pq.fts_or);
+			rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
+		}
 		if (rc) {
 			*err = xasprintf("full-text search failed: %s", s->errmsg);
 			goto out;
@@ -1810,6 +1846,7 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		struct memory_result *r = &out->v[out->n];
 		if (fetch_entry(s, &fetch, &r->e, fused.v[i].id) != RWB_OK)
 			continue;
+		r->id = fused.v[i].id;
 		r->score = fused.v[i].score;
 		if (q->mode == MEMORY_HYBRID) {
 			double age_days = (double)(now - r->e.updated_at) / 86400000.0;
@@ -1827,8 +1864,7 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 			r->fts_rank = i + 1;
 		if (q->mode == MEMORY_VECTOR)
 			r->vec_rank = i + 1;
-		r->snippet = fused.v[i].snippet ? fused.v[i].snippet :
-			     make_snippet(r->e.value, pq.plain.buf, open, close);
+		r->snippet = fused.v[i].snippet;  /* the rest after the cut */
 		fused.v[i].snippet = NULL;
 		out->n++;
 	}
@@ -1851,8 +1887,17 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		if (out->n > limit)
 			out->n = limit;
 	}
+	/* snippets only for what is shown: FTS5's for full-text hits, ours else */
+	for (int i = 0; i < out->n; i++) {
+		struct memory_result *r = &out->v[i];
+		if (!r->snippet && r->fts_rank && match)
+			r->snippet = fts_snippet(s, &snip, match, r->id, open, close);
+		if (!r->snippet)
+			r->snippet = make_snippet(r->e.value, pq.plain.buf, open, close);
+	}
 	rc = RWB_OK;
 out:
+	sqlite3_finalize(snip);
 	sqlite3_finalize(fetch);
 	embed_free(w.emb);
 	hits_free(&fts);

@@ -72,6 +72,7 @@ struct memory_query {
 
 struct memory_result {
 	struct memory_entry e;      /* owned */
+	int64_t id;                 /* the entry's row id */
 	double score;               /* higher is better */
 	char *snippet;              /* owned; the match between the marks */
 	int fts_rank, vec_rank;     /* 1-based ranks in each list, 0 = absent */

@@ -38,11 +38,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The Rust lexer comes with the audit work; until it is linked the
- * preview is plain text. */
-#pragma weak rustlex_init_line
-#pragma weak rustlex_next
-
 #define TAB_MAX_QUERY 256
 #define TAB_BROWSE_MAX 5000  /* entries listed without a query */
 #define TAB_SEARCH_LIMIT 200
@@ -241,10 +236,6 @@ static void draw_code_line(WINDOW *w, int y, int x, int width, const char *line,
 	struct rust_token tok;
 	int col = 0;
 
-	if (!rustlex_init_line || !rustlex_next) {
-		draw_textn(w, y, x, width, line, len, theme_attr(RWB_COLOR_DEFAULT));
-		return;
-	}
 	rustlex_init_line(lx, line, len);
 	while (col < width && rustlex_next(lx, &tok) && tok.kind != RUST_TOK_EOF) {
 		attr_t at = token_attr(&tok, line);
@@ -263,8 +254,7 @@ static int draw_value(WINDOW *w, int y0, int x, int rows, int width, const char 
 	bool in_code = false;
 	int line = 0, y = y0;
 
-	memset(&lx, 0, sizeof(lx));
-	lx.raw_hashes = -1;
+	rustlex_init(&lx, NULL, 0);
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -277,7 +267,7 @@ static int draw_value(WINDOW *w, int y0, int x, int rows, int width, const char 
 			else
 				draw_textn(w, y, x, width, p, len, theme_attr(RWB_COLOR_DEFAULT));
 			y++;
-		} else if (in_code && !fence && rustlex_init_line && rustlex_next) {
+		} else if (in_code && !fence) {
 			/* keep the lexer's state for lines scrolled past */
 			struct rust_token tok;
 			rustlex_init_line(&lx, p, len);
@@ -286,8 +276,7 @@ static int draw_value(WINDOW *w, int y0, int x, int rows, int width, const char 
 		}
 		if (fence) {
 			in_code = !in_code;
-			memset(&lx, 0, sizeof(lx));
-			lx.raw_hashes = -1;
+			rustlex_init(&lx, NULL, 0);
 		}
 		line++;
 		if (!nl)

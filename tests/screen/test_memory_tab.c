@@ -136,6 +136,16 @@ static void test_search_open_history(void **state)
 	expect(s, "j/k scroll");
 	expect(s, "fn pick(q: &mut Vec<Task>)");
 	expect(s, "long_term  v2");
+	{
+		/* the code is highlighted as Rust: the keyword fn is drawn unlike the name pick */
+		struct screen_cell_info kw, name;
+		int r, c;
+		assert_true(screen_find(s, "fn pick(", &r, &c));
+		screen_cell(s, r, c, &kw);
+		screen_cell(s, r, c + 3, &name);
+		assert_true(kw.fg_index != name.fg_index || kw.bold != name.bold || kw.fg_r != name.fg_r ||
+			    kw.fg_g != name.fg_g || kw.fg_b != name.fg_b || kw.fg_default != name.fg_default);
+	}
 	/* its history: two versions, the newest current */
 	screen_send(s, "h");
 	expect(s, "Enter/r restore");
