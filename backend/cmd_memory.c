@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LAYERS "short_term|mid_term|long_term"
@@ -129,14 +130,21 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 			!strcmp(mode, "fulltext") ? MEMORY_FULLTEXT : MEMORY_VECTOR,
 	};
 	struct memory_results r;
+	struct timespec t0, t1;
 	char *err = NULL;
 	cJSON *arr;
-	int rc = memory_search(ctx->store, &r, &q, &err);
+	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = memory_search(ctx->store, &r, &q, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc)
 		return fail_err(ctx, rc, err, ctx->store->errmsg);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "mode", mode ? mode : "hybrid");
+	/* the search alone, without starting the process and opening the store */
+	cJSON_AddNumberToObject(ctx->result, "took_ms",
+				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	arr = cJSON_AddArrayToObject(ctx->result, "results");
 	for (int i = 0; i < r.n; i++) {
 		cJSON *o = cJSON_CreateObject();

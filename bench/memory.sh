@@ -126,25 +126,46 @@ time_ms() { # command...: wall time of one process in ms (3 decimals)
 pct() { sort -g | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.5); if(i<1)i=1; if(i>NR)i=NR; printf "%.1f", a[i]}'; }
 
 now_ms=$(( $(date +%s) * 1000 ))
-declare -A times
+declare -A times engine
 for r in $(seq "$runs"); do
 	for q in "${queries[@]}"; do
 		f=$(fts_text "$q")
 		f=${f//\'/\'\'}
-		times[sqlite3]+="$(time_ms sqlite3 "$db" "SELECT e.key, snippet(memory_fts, -1, '[', ']', '…', 12) FROM memory_fts f JOIN memory_entries e ON e.id = f.rowid WHERE memory_fts MATCH '$f' AND (e.expires_at IS NULL OR e.expires_at > $now_ms) ORDER BY f.rank LIMIT 10;")"$'\n'
+		sql="SELECT e.key, snippet(memory_fts, -1, '[', ']', '…', 12) FROM memory_fts f JOIN memory_entries e ON e.id = f.rowid WHERE memory_fts MATCH '$f' AND (e.expires_at IS NULL OR e.expires_at > $now_ms) ORDER BY f.rank LIMIT 10;"
+		times[sqlite3]+="$(time_ms sqlite3 "$db" "$sql")"$'\n'
+		# the query alone inside sqlite3 (.timer), to compare with rwb's took_ms
+		engine[sqlite3]+="$(printf '.timer on\n%s\n' "$sql" | sqlite3 "$db" | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | awk '{ printf "%.3f", $1 * 1000 }')"$'\n'
 		for m in fulltext vector hybrid; do
-			times[$m]+="$(time_ms "$RWB" --json /memory-search --query "$q" --mode "$m")"$'\n'
+			s0=$EPOCHREALTIME
+			out=$("$RWB" --json /memory-search --query "$q" --mode "$m" 2>/dev/null || true)
+			s1=$EPOCHREALTIME
+			times[$m]+="$(awk -v s="$s0" -v e="$s1" 'BEGIN { printf "%.3f", (e - s) * 1000 }')"$'\n'
+			engine[$m]+="$(printf '%s' "$out" | sed -n 's/.*"took_ms":\([0-9.e+-]*\).*/\1/p')"$'\n'
 		done
 	done
 done
 
-printf '\n%-10s %8s %8s %10s\n' mode "p50 ms" "p95 ms" "p50/sqlite3"
+printf '\nwhole process (start, open the store, search, print, exit):\n'
+printf '%-10s %8s %8s %10s\n' mode "p50 ms" "p95 ms" "p50/sqlite3"
 s50=$(printf '%s' "${times[sqlite3]}" | pct 50)
 for m in sqlite3 fulltext vector hybrid; do
 	p50=$(printf '%s' "${times[$m]}" | pct 50)
 	p95=$(printf '%s' "${times[$m]}" | pct 95)
 	printf '%-10s %8s %8s %10s\n' "$m" "$p50" "$p95" "$(awk -v a="$p50" -v b="$s50" 'BEGIN { printf "%.2fx", a / b }')"
 done
+printf '\nthe search alone (rwb: took_ms; sqlite3: .timer of the statement):\n'
+printf '%-10s %8s %8s %10s\n' mode "p50 ms" "p95 ms" "p50/sqlite3"
+s50=$(printf '%s' "${engine[sqlite3]}" | pct 50)
+for m in sqlite3 fulltext vector hybrid; do
+	p50=$(printf '%s' "${engine[$m]}" | pct 50)
+	p95=$(printf '%s' "${engine[$m]}" | pct 95)
+	printf '%-10s %8s %8s %10s\n' "$m" "$p50" "$p95" "$(awk -v a="$p50" -v b="$s50" 'BEGIN { printf "%.2fx", a / b }')"
+done
+printf '\nrwb start-up without a search (rwb --version / a store command that finds nothing):'
+v=(); h=()
+for _ in 1 2 3 4 5 6 7 8 9; do v+=("$(time_ms "$RWB" --version)"); h+=("$(time_ms "$RWB" /memory-history --key none/such/key)"); done
+printf ' %s / %s ms p50\n' "$(printf '%s\n' "${v[@]}" | pct 50)" "$(printf '%s\n' "${h[@]}" | pct 50)"
+printf 'load average while measuring: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "goals: fulltext <= 1.2x sqlite3; hybrid p50 < 25 ms; import < 10000 ms ($import_ms ms)"
 # a sanity line: rwb and sqlite3 agree on the best full-text hit

@@ -650,6 +650,24 @@ static void test_vector_cache(void **state)
 	text = tu_read(cache, &len);
 	assert_int_equal(len, 24 + 12 * (16 + 256));
 	free(text);
+	/* a store made again from scratch never trusts an old cache file */
+	{
+		char *path = xasprintf("%s/again.db", f->dir), *again_cache = xasprintf("%s/again.db-vec", f->dir);
+		struct store *a = open_store(f->dir, "again.db");
+		/* the same number of writes, the same row ids, other contents */
+		put(a, "x/y/one", "tokio runtime builder notes", "long_term", NULL);
+		put(a, "x/y/two", "lifetime annotation borrow notes", "long_term", NULL);
+		expect_top(a, MEMORY_VECTOR, "tokio runtime builder", "x/y/one");
+		store_free(a);
+		unlink(path);
+		a = open_store(f->dir, "again.db");
+		put(a, "x/y/one", "lifetime annotation borrow notes", "long_term", NULL);
+		put(a, "x/y/two", "tokio runtime builder notes", "long_term", NULL);
+		expect_top(a, MEMORY_VECTOR, "tokio runtime builder", "x/y/two");
+		store_free(a);
+		free(path);
+		free(again_cache);
+	}
 	/* a lost cache file is rebuilt */
 	unlink(cache);
 	expect_top(f->s, MEMORY_VECTOR, "hash map capacity", "rust/core/hashmap");
