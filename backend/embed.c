@@ -170,8 +170,8 @@ void embed_builtin(float *v, const char *text, size_t len)
 	memset(v, 0, EMBED_DIM * sizeof(float));
 	if (len > EMBED_MAX_INPUT)
 		len = EMBED_MAX_INPUT;
-	embed_words(text, len, embed_word_cb, &acc);
-	/* whole identifiers that had parts (hash_map, HashMap) */
+	/* one pass: each identifier run gives its parts (embed_word_cb) and,
+	 * when it had parts (hash_map, HashMap), the whole identifier too */
 	while (i < len) {
 		size_t j, k;
 		bool split = false;
@@ -187,6 +187,7 @@ void embed_builtin(float *v, const char *text, size_t len)
 				split = true;
 			j++;
 		}
+		embed_split_ident(text + i, j - i, i, embed_word_cb, &acc);
 		if (split && j - i < sizeof(buf)) {
 			size_t m = 0;
 			for (k = i; k < j; k++)
