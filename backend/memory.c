@@ -118,6 +118,28 @@ static const char *str_or_empty(const char *s)
 	return s ? s : "";
 }
 
+/* msg (taken) as one printable line: control characters from user text
+ * become \n, \t or \xNN, so an error message never breaks a line or sends
+ * an escape sequence. */
+static char *one_line(char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = msg; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\n')
+			strbuf_adds(&sb, "\\n");
+		else if (c == '\t')
+			strbuf_adds(&sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", c);
+		else
+			strbuf_addc(&sb, (char)c);
+	}
+	free(msg);
+	return strbuf_detach(&sb);
+}
+
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(st, i);
@@ -215,22 +237,22 @@ int memory_key_check(const char *key, char **err)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)key[i];
 		if (c < 0x20 || c == 0x7f || c == '*') {
-			*err = xasprintf("the key \"%s\" contains %s; keys are paths of names separated by '/'",
+			*err = xasprintf("the key \"%.80s\" contains %s; keys are paths of names separated by '/'",
 					 c == '*' ? key : "(control character)",
 					 c == '*' ? "'*' (a pattern, not a key)" : "a control character");
 			return RWB_EINPUT;
 		}
 		if (c == '/') {
 			if (i == 0 || i + 1 == n || key[i + 1] == '/') {
-				*err = xasprintf("the key \"%s\" has an empty segment; keys look like "
-						 "NAMESPACE/PROJECT/DATA-TYPE", key);
+				*err = one_line(xasprintf("the key \"%.80s\" has an empty segment; keys look like "
+							  "NAMESPACE/PROJECT/DATA-TYPE", key));
 				return RWB_EINPUT;
 			}
 			segs++;
 		}
 	}
 	if (segs > 16) {
-		*err = xasprintf("the key \"%s\" has %d segments; at most 16 are accepted", key, segs);
+		*err = one_line(xasprintf("the key \"%.80s\" has %d segments; at most 16 are accepted", key, segs));
 		return RWB_EINPUT;
 	}
 	return RWB_OK;
@@ -573,7 +595,7 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 	int64_t expires = 0;
 
 	if (li < 0) {
-		*err = xasprintf("layer \"%s\" is not one of short_term, mid_term, long_term", layer);
+		*err = one_line(xasprintf("layer \"%.40s\" is not one of short_term, mid_term, long_term", layer));
 		return RWB_EINPUT;
 	}
 	if (!in->value) {
@@ -1238,7 +1260,8 @@ static int pq_parse(struct parsed_query *q, const char *text, char **err)
 				free(*slot);
 				*slot = xstrndup(colon + 1, (size_t)(p - colon - 1));
 				if (slot == &q->layer && layer_index(*slot) < 0) {
-					*err = xasprintf("layer:%s is not one of short_term, mid_term, long_term", *slot);
+					*err = one_line(xasprintf("layer:%.40s is not one of short_term, mid_term, long_term",
+								  *slot));
 					return RWB_EINPUT;
 				}
 				continue;
@@ -2066,7 +2089,7 @@ static int import_fail(char **err, int idx, const char *key, const char *field, 
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	*err = strbuf_detach(&sb);
+	*err = one_line(strbuf_detach(&sb));
 	return RWB_EINPUT;
 }
 
@@ -2302,8 +2325,8 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 		char *e2 = NULL;
 		rc = writer_put(&w, NULL, &p, &scratch, &e2);
 		if (rc) {
-			*err = xasprintf("entry %d (key \"%.80s\"): %s", i, v[i].in.key,
-					 e2 ? e2 : s->errmsg);
+			*err = one_line(xasprintf("entry %d (key \"%.80s\"): %s", i, v[i].in.key,
+						  e2 ? e2 : s->errmsg));
 			free(e2);
 		}
 	}

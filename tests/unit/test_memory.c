@@ -526,6 +526,8 @@ static void test_malformed_imports(void **state)
 		  "\"version\":-3}]}", { "\"version\"", NULL } },
 		{ "{\"format\":\"rwb-memory\",\"version\":1,\"entries\":[{\"key\":\"n/p/k\",\"value\":\"v\"},"
 		  "{\"key\":\"n/p/k\",\"value\":\"w\"}]}", { "entry 1", "twice", NULL } },
+		{ "{\"format\":\"rwb-memory\",\"version\":1,\"entries\":[{\"key\":\"n/p/k\",\"value\":\"v\","
+		  "\"layer\":\"a\\nb\\u001b[2J\"}]}", { "\"layer\"", "a\\nb\\x1b[2J", NULL } },
 		{ NULL, { "entry 1", "n/p/big", "1 MB" } }, /* too large: built below */
 	};
 	int n;
