@@ -32,6 +32,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -1433,7 +1434,9 @@ static int hit_desc(const void *a, const void *b)
  * generation memory.vec_generation to a new random number in the
  * transaction that changes vectors; a reader whose cache has another generation rebuilds it from
  * the table (inside one read transaction, so the generation and the rows
- * agree) and replaces the file atomically. The table stays the truth: a
+ * agree) and replaces the file atomically. A hybrid search scans the pack
+ * on a second thread while SQLite runs the full-text query on this one;
+ * the scan touches no SQLite and is joined before the search returns. The table stays the truth: a
  * missing, foreign or damaged cache file is rebuilt, never trusted.
  */
 #define VEC_MAGIC "RWBVEC1"
@@ -1623,12 +1626,50 @@ out:
 	return rc;
 }
 
-static int search_vec(struct store *s, struct hits *out, const struct parsed_query *pq,
-		      const struct memory_query *q, const int8_t *qv, int dim, int limit, int64_t now)
+/* A scan of the packed vectors: no SQLite, so it may run on its own
+ * thread while the full-text query runs (hybrid search). */
+struct vec_job {
+	struct vec_pack pack;      /* owned */
+	const int8_t *qv;          /* borrowed query vector */
+	int dim, limit;
+	int64_t now;
+	struct hits out;           /* owned result, best first */
+};
+
+static void vec_job_run(struct vec_job *j)
+{
+	struct topk t = { xmalloc((size_t)j->limit * sizeof(struct hit)), 0, j->limit };
+	int32_t qn = 0, vn;
+
+	for (int i = 0; i < j->dim; i++)
+		qn += j->qv[i] * j->qv[i];
+	for (int i = 0; qn && i < j->pack.n; i++) {
+		int32_t dot;
+		if (j->pack.expires[i] && j->pack.expires[i] <= j->now)
+			continue;
+		dot = embed_dot_q(&vn, j->qv, j->pack.vecs + (size_t)i * (size_t)j->dim, j->dim);
+		if (vn)
+			topk_push(&t, j->pack.ids[i], dot / sqrt((double)qn * vn));
+	}
+	qsort(t.v, (size_t)t.n, sizeof(*t.v), hit_desc);
+	for (int i = 0; i < t.n; i++)
+		if (t.v[i].score > 0)
+			hits_push(&j->out, t.v[i].id, t.v[i].score, NULL);
+	free(t.v);
+}
+
+static void *vec_job_thread(void *arg)
+{
+	vec_job_run(arg);
+	return NULL;
+}
+
+/* The vector search with filters: rows joined with their entries in SQL. */
+static int search_vec_filtered(struct store *s, struct hits *out, const struct parsed_query *pq,
+			       const struct memory_query *q, const int8_t *qv, int dim, int limit, int64_t now)
 {
 	sqlite3_stmt *st = NULL;
 	struct topk t = { xmalloc((size_t)limit * sizeof(struct hit)), 0, limit };
-	bool filtered = pq->key || pq->project || pq->layer || pq->category || q->project || q->layer;
 	int32_t qn = 0, vn;
 	int rc = RWB_OK;
 
@@ -1636,39 +1677,22 @@ static int search_vec(struct store *s, struct hits *out, const struct parsed_que
 		qn += qv[i] * qv[i];
 	if (!qn)
 		goto out;
-	if (!filtered) {
-		/* the common case: the packed cache, no SQL per row */
-		struct vec_pack p;
-		rc = vec_pack_get(s, &p, dim);
-		if (rc)
-			goto out;
-		for (int i = 0; i < p.n; i++) {
-			int32_t dot;
-			if (p.expires[i] && p.expires[i] <= now)
-				continue;
-			dot = embed_dot_q(&vn, qv, p.vecs + (size_t)i * (size_t)dim, dim);
-			if (vn)
-				topk_push(&t, p.ids[i], dot / sqrt((double)qn * vn));
-		}
-		vec_pack_free(&p);
-	} else {
-		rc = store_prepare(s, &st, "SELECT v.id, v.vec FROM memory_vectors v JOIN memory_entries e ON e.id = v.id"
-				   " WHERE (v.expires_at IS NULL OR v.expires_at > ?4)" FILTERS);
-		if (rc)
-			goto out;
-		sqlite3_bind_int64(st, 4, now);
-		bind_filters(st, pq, q);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const int8_t *v = sqlite3_column_blob(st, 1);
-			int32_t dot;
-			if (!v || sqlite3_column_bytes(st, 1) != dim)
-				continue;
-			dot = embed_dot_q(&vn, qv, v, dim);
-			if (vn)
-				topk_push(&t, sqlite3_column_int64(st, 0), dot / sqrt((double)qn * vn));
-		}
-		rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	rc = store_prepare(s, &st, "SELECT v.id, v.vec FROM memory_vectors v JOIN memory_entries e ON e.id = v.id"
+			   " WHERE (v.expires_at IS NULL OR v.expires_at > ?4)" FILTERS);
+	if (rc)
+		goto out;
+	sqlite3_bind_int64(st, 4, now);
+	bind_filters(st, pq, q);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const int8_t *v = sqlite3_column_blob(st, 1);
+		int32_t dot;
+		if (!v || sqlite3_column_bytes(st, 1) != dim)
+			continue;
+		dot = embed_dot_q(&vn, qv, v, dim);
+		if (vn)
+			topk_push(&t, sqlite3_column_int64(st, 0), dot / sqrt((double)qn * vn));
 	}
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	qsort(t.v, (size_t)t.n, sizeof(*t.v), hit_desc);
 	for (int i = 0; !rc && i < t.n; i++)
 		if (t.v[i].score > 0)
@@ -1780,8 +1804,12 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 	struct parsed_query pq;
 	struct hits fts = { 0 }, vec = { 0 }, fused = { 0 };
 	struct memory_writer w = { 0 };
+	struct vec_job job = { 0 };
 	sqlite3_stmt *fetch = NULL, *snip = NULL;
 	const char *match = NULL;
+	int8_t *qv = NULL;
+	pthread_t thread;
+	bool threaded = false, filtered;
 	int64_t now = memory_now();
 	int limit = q->limit > 0 ? q->limit : 10, rc, depth;
 	const char *open = q->mark_open ? q->mark_open : "[", *close = q->mark_close ? q->mark_close : "]";
@@ -1798,32 +1826,17 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		goto out;
 	}
 	depth = q->mode == MEMORY_HYBRID ? (limit > HYBRID_DEPTH ? limit : HYBRID_DEPTH) : limit;
-	if (q->mode != MEMORY_VECTOR) {
-		bool snippets = q->mode == MEMORY_FULLTEXT;
-		match = strbuf_str(&pq.fts_and);
-		rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
-		if (!rc && fts.n == 0 && pq.nterms > 1) {
-			match = strbuf_str(&pq.fts_or);
-			rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
-		}
-		if (rc) {
-			*err = xasprintf("full-text search failed: %s", s->errmsg);
-			goto out;
-		}
-	}
+	filtered = pq.key || pq.project || pq.layer || pq.category || q->project || q->layer;
 	if (q->mode != MEMORY_FULLTEXT) {
+		/* the query vector, a re-embedding when the embedder changed, the pack */
 		float *v = NULL;
-		int8_t *qv;
 		char *cur = NULL;
 		w.emb = embed_new();
 		rc = embed_text(&v, w.emb, pq.plain.buf, pq.plain.len, err);
 		if (rc)
 			goto out;
 		if (store_setting_get(s, "memory.embedder", &cur) == RWB_OK && strcmp(cur, w.emb->id) != 0) {
-			/* the embedder changed: re-embed the store first */
 			struct memory_writer ww;
-			free(cur);
-			cur = NULL;
 			rc = store_write_begin(s);
 			if (!rc && !(rc = writer_init(&ww, s))) {
 				rc = writer_sync_embedder(&ww, err);
@@ -1838,13 +1851,45 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		if (!rc) {
 			qv = xmalloc((size_t)w.emb->dim);
 			embed_quantize(qv, v, w.emb->dim);
-			rc = search_vec(s, &vec, &pq, q, qv, w.emb->dim, depth, now);
-			free(qv);
+			job.qv = qv;
+			job.dim = w.emb->dim;
+			job.limit = depth;
+			job.now = now;
+			if (filtered)
+				rc = search_vec_filtered(s, &vec, &pq, q, qv, w.emb->dim, depth, now);
+			else
+				rc = vec_pack_get(s, &job.pack, w.emb->dim);
 		}
 		free(v);
 		if (rc)
 			goto out;
+		/* hybrid: the scan runs beside the full-text query */
+		if (!filtered && q->mode == MEMORY_HYBRID && pthread_create(&thread, NULL, vec_job_thread, &job) == 0)
+			threaded = true;
+		else if (!filtered)
+			vec_job_run(&job);
 	}
+	if (q->mode != MEMORY_VECTOR) {
+		bool snippets = q->mode == MEMORY_FULLTEXT;
+		match = strbuf_str(&pq.fts_and);
+		rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
+		if (!rc && fts.n == 0 && pq.nterms > 1) {
+			match = strbuf_str(&pq.fts_or);
+			rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
+		}
+		if (rc)
+			*err = xasprintf("full-text search failed: %s", s->errmsg);
+	}
+	if (threaded) {
+		pthread_join(thread, NULL);
+		threaded = false;
+	}
+	if (!filtered && q->mode != MEMORY_FULLTEXT) {
+		vec = job.out;
+		job.out = (struct hits){ 0 };
+	}
+	if (rc)
+		goto out;
 	/* fuse */
 	if (q->mode == MEMORY_FULLTEXT) {
 		fused = fts;
@@ -1923,6 +1968,11 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 	}
 	rc = RWB_OK;
 out:
+	if (threaded)
+		pthread_join(thread, NULL);
+	vec_pack_free(&job.pack);
+	hits_free(&job.out);
+	free(qv);
 	sqlite3_finalize(snip);
 	sqlite3_finalize(fetch);
 	embed_free(w.emb);
