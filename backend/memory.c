@@ -1797,6 +1797,7 @@ static int fetch_entry(struct store *s, sqlite3_stmt **st, struct memory_entry *
 }
 
 #define RRF_K 60.0
+#define HYBRID_MIN_COSINE 0.1
 #define HYBRID_DEPTH 50
 
 int memory_search(struct store *s, struct memory_results *out, const struct memory_query *q, char **err)
@@ -1904,6 +1905,10 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		}
 		for (int i = 0; i < vec.n; i++) {
 			int j;
+			/* below the noise floor of hashed features (about 1/sqrt(dim))
+			 * a vector hit says nothing; it would only pad the list */
+			if (vec.v[i].score < HYBRID_MIN_COSINE)
+				break;
 			for (j = 0; j < fused.n && fused.v[j].id != vec.v[i].id; j++)
 				;
 			if (j < fused.n)
