@@ -3,7 +3,8 @@
  * browser (F5), type a query with a typo, see the right entry at the top
  * of the results as the keys arrive, open it, see its history, restore an
  * older version, delete and undo, filters, an entry whose text carries
- * escape sequences (shown, never obeyed), and a resize.
+ * escape sequences (shown, never obeyed), an entry an agent stores through
+ * `rwb mcp` appearing at once, and a resize.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,10 +207,21 @@ static void test_delete_undo_filters_resize(void **state)
 	screen_send(s, "u");
 	expect(s, "brought back evil/p/escape");
 	expect(s, "4 entries");
+	/* what another process (an agent over MCP, another rwb) stores shows up at once */
+	{
+		char *script = xasprintf("printf '%%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+					 "\"params\":{\"name\":\"memory_store\",\"arguments\":{\"key\":\"agents/p/from-agent\","
+					 "\"text\":\"stored by an agent\"}}}' | '%s' --db '%s' mcp > /dev/null",
+					 RWB_BINARY, f->db);
+		assert_int_equal(tu_sh(f->tmp, script), 0);
+		free(script);
+	}
+	expect(s, "agents/p/from-agent");
+	expect(s, "5 entries");
 	/* resize: still drawn, without the tree when narrow */
 	screen_resize(s, 80, 24);
 	screen_pump(s, 300);
-	expect(s, "4 entries");
+	expect(s, "5 entries");
 	assert_false(screen_contains(s, "(all)"));
 	screen_resize(s, 120, 40);
 	expect(s, "(all)");
