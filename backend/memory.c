@@ -581,7 +581,7 @@ static int purge_expired(struct store *s, int64_t now, int *count)
  * key); version 0 means "next". expires_at < 0: the layer's retention.
  */
 struct put {
-	const struct memory_input *in;
+	const struct memory_input *in;  /* borrowed: what to store */
 	int64_t created_at, updated_at; /* 0: now */
 	int64_t expires_at;             /* -1: from expires_in / layer; 0 none; else absolute */
 	int version;                    /* 0: next */
@@ -1168,7 +1168,7 @@ struct parsed_query {
 	struct strbuf fts_and;     /* FTS5 query, terms ANDed */
 	struct strbuf fts_or;      /* the same terms ORed */
 	struct strbuf plain;       /* the words for the embedder and snippets */
-	int nterms;
+	int nterms;                /* terms and phrases in the FTS query */
 	char *key, *project, *layer, *category; /* owned filters or NULL */
 };
 
@@ -1274,13 +1274,13 @@ static int pq_parse(struct parsed_query *q, const char *text, char **err)
 }
 
 struct hit {
-	int64_t id;
-	double score;
+	int64_t id;                /* memory_entries.id */
+	double score;              /* higher is better (-bm25, cosine or fused) */
 	char *snippet;             /* owned, from FTS5 */
 };
 
 struct hits {
-	struct hit *v;
+	struct hit *v;             /* owned, in rank order */
 	int n, cap;
 };
 
@@ -1379,8 +1379,8 @@ static int search_fts(struct store *s, struct hits *out, const struct parsed_que
 
 /* A bounded min-heap of the best (score, id) pairs. */
 struct topk {
-	struct hit *v;
-	int n, k;
+	struct hit *v;             /* owned: a min-heap on score, k slots */
+	int n, k;                  /* used, capacity */
 };
 
 static void topk_push(struct topk *t, int64_t id, double score)
@@ -1443,12 +1443,12 @@ static int hit_desc(const void *a, const void *b)
 
 struct vec_pack {
 	int64_t gen;               /* the generation the pack was made at */
-	int dim, n;
+	int dim, n;                /* bytes per vector, vectors */
 	int64_t *ids;              /* n ids: owned, or inside map */
 	int64_t *expires;          /* n expiries (0 never): owned, or inside map */
 	int8_t *vecs;              /* n * dim values: owned, or inside map */
 	void *map;                 /* the mapped cache file, or NULL */
-	size_t map_len;
+	size_t map_len;            /* bytes mapped */
 };
 
 static void vec_pack_free(struct vec_pack *p)
@@ -1631,8 +1631,8 @@ out:
 struct vec_job {
 	struct vec_pack pack;      /* owned */
 	const int8_t *qv;          /* borrowed query vector */
-	int dim, limit;
-	int64_t now;
+	int dim, limit;            /* vector bytes, hits kept */
+	int64_t now;               /* expiry cut-off, ms */
 	struct hits out;           /* owned result, best first */
 };
 
@@ -1704,10 +1704,10 @@ out:
 }
 
 struct snip_ctx {
-	const char *value;
-	char **qwords;
+	const char *value;         /* borrowed: the text searched */
+	char **qwords;             /* owned: the query's words, lower-cased */
 	int nq;
-	size_t at, span;
+	size_t at, span;           /* the first close word's byte range */
 	bool found;
 };
 
