@@ -267,6 +267,8 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			r = read(outp[0], buf, sizeof(buf));
 			if (r > 0) {
+				if (o->raw_stdout && o->raw_stdout->len < (8u << 20))
+					strbuf_add(o->raw_stdout, buf, (size_t)r);
 				strbuf_add(&acc, buf, (size_t)r);
 				flush_lines(&acc, msg, o->stream, false);
 			} else if (r == 0 || errno != EINTR) {

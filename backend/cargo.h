@@ -24,12 +24,14 @@
 #include <stdio.h>
 
 #include "cargomsg.h"
+#include "strbuf.h"
 
 struct cargo_run_opts {
 	const char *repo;            /* borrowed: working directory */
 	const char *const *args;     /* borrowed: words after "cargo", NULL-terminated */
 	const char *const *env;      /* borrowed: extra NAME=VALUE, NULL-terminated, or NULL */
 	FILE *stream;                /* borrowed: live human output, or NULL */
+	struct strbuf *raw_stdout;   /* borrowed: receives cargo's stdout as is, or NULL */
 };
 
 struct cargo_outcome {

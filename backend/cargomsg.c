@@ -336,8 +336,14 @@ static void on_text(struct cargomsg *m, const char *line)
 	while (*p == ' ')
 		p++;
 	if (starts(p, "Running ") || starts(p, "Doc-tests ")) {
+		const char *name = starts(p, "Running ") ? p + 8 : p;
+		const char *paren = strstr(name, " (");
+		size_t len = strlen(name);
+		/* "unittests src/lib.rs (target/debug/deps/x-HASH)": the hash changes per build */
+		if (paren && len && name[len - 1] == ')')
+			len = (size_t)(paren - name);
 		free(m->pending_bin);
-		m->pending_bin = xstrdup(starts(p, "Running ") ? p + 8 : p);
+		m->pending_bin = xstrndup(name, len);
 		return;
 	}
 	if (starts(line, "running ") && strstr(line, " test")) {

@@ -523,6 +523,13 @@ static void derive_builds(struct metric_series **v, int *n, int *cap, struct sto
 	free(ts);
 }
 
+static void metrics_series_release(struct metric_series *m)
+{
+	free(m->id);
+	free(m->values);
+	free(m->ts);
+}
+
 static int series_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct metric_series *)a)->id, ((const struct metric_series *)b)->id);
@@ -554,8 +561,7 @@ int metrics_query(struct metric_series **out, int *n, struct store *s, const cha
 		int step = sqlite3_step(st);
 		const char *id = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 		if (cur && (!id || strcmp(id, cur) != 0)) {
-			if (wanted(name, cur))
-				series_finish(series_push(&v, &count, &cap, cur), vals, ts, rows, max_points);
+			series_finish(series_push(&v, &count, &cap, cur), vals, ts, rows, max_points);
 			free(cur);
 			cur = NULL;
 			rows = 0;
@@ -598,6 +604,12 @@ int metrics_query(struct metric_series **out, int *n, struct store *s, const cha
 			free(rid);
 		}
 	}
+	for (int i = 0; i < count; i++) {
+		if (!wanted(name, v[i].id)) {
+			metrics_series_release(&v[i]);
+			v[i--] = v[--count];
+		}
+	}
 	if (count > 1)
 		qsort(v, (size_t)count, sizeof(*v), series_cmp);
 	*out = v;
@@ -609,11 +621,8 @@ void metrics_series_free(struct metric_series *v, int n)
 {
 	if (!v)
 		return;
-	for (int i = 0; i < n; i++) {
-		free(v[i].id);
-		free(v[i].values);
-		free(v[i].ts);
-	}
+	for (int i = 0; i < n; i++)
+		metrics_series_release(&v[i]);
 	free(v);
 }
 
