@@ -270,7 +270,7 @@ static void on_libtest_event(struct cargomsg *m, const cJSON *root, struct strbu
 
 static void on_json(struct cargomsg *m, const char *text, struct strbuf *human)
 {
-	cJSON *root = cJSON_Parse(text);
+	cJSON *root = cJSON_ParseWithOpts(text, NULL, 1);
 	const char *reason;
 
 	if (!cJSON_IsObject(root)) {
