@@ -264,17 +264,7 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 			out->cancelled = true;
 			kill(-pid, SIGINT);
 		}
-		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			r = read(outp[0], buf, sizeof(buf));
-			if (r > 0) {
-				if (o->raw_stdout && o->raw_stdout->len < (8u << 20))
-					strbuf_add(o->raw_stdout, buf, (size_t)r);
-				strbuf_add(&acc, buf, (size_t)r);
-				flush_lines(&acc, msg, o->stream, false);
-			} else if (r == 0 || errno != EINTR) {
-				open_out = false;
-			}
-		}
+		/* stderr first: cargo's "Running" line must name the binary before its output */
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			r = read(errp[0], buf, sizeof(buf));
 			if (r > 0) {
@@ -292,6 +282,17 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 				stderr_lines(&eacc, msg, false);
 			} else if (r == 0 || errno != EINTR) {
 				open_err = false;
+			}
+		}
+		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			r = read(outp[0], buf, sizeof(buf));
+			if (r > 0) {
+				if (o->raw_stdout && o->raw_stdout->len < (8u << 20))
+					strbuf_add(o->raw_stdout, buf, (size_t)r);
+				strbuf_add(&acc, buf, (size_t)r);
+				flush_lines(&acc, msg, o->stream, false);
+			} else if (r == 0 || errno != EINTR) {
+				open_out = false;
 			}
 		}
 	}
@@ -374,6 +375,11 @@ int cargo_classify_failure(const char *text, char *errbuf, size_t n)
 		snprintf(errbuf, n, "not a Rust crate: %s (use --repo DIR to point at a folder with a "
 			 "Cargo.toml)", line);
 		rc = RWB_EENV;
+	} else if (strstr(t, "is ambiguous") || strstr(t, "two packages named") || strstr(t, "virtual manifest") ||
+		   strstr(t, "There are multiple") || strstr(t, "could not determine which")) {
+		snprintf(errbuf, n, "the workspace member is ambiguous: %s (run it with --repo set to "
+			 "the member's folder)", line);
+		rc = RWB_EENV;
 	} else if (strstr(t, "--> Cargo.toml") || strstr(t, "failed to parse manifest") ||
 		   strstr(t, "failed to load manifest") || strstr(t, "Cargo.toml:")) {
 		const char *loc = strstr(t, "--> ");
@@ -381,13 +387,9 @@ int cargo_classify_failure(const char *text, char *errbuf, size_t n)
 		snprintf(errbuf, n, "Cargo.toml is malformed (%s): %s", where, line);
 		free(where);
 		rc = RWB_EENV;
-	} else if (strstr(t, "is ambiguous") || strstr(t, "virtual manifest") ||
-		   strstr(t, "There are multiple") || strstr(t, "could not determine which")) {
-		snprintf(errbuf, n, "the workspace member is ambiguous: %s (run it with --repo set to "
-			 "the member's folder)", line);
-		rc = RWB_EENV;
 	} else if (strstr(t, "no matching package") || strstr(t, "failed to select a version") ||
-		   strstr(t, "failed to get `") || strstr(t, "attempting to make an HTTP request")) {
+		   strstr(t, "failed to get `") || strstr(t, "attempting to make an HTTP request") ||
+		   strstr(t, "Could not resolve host")) {
 		snprintf(errbuf, n, "a dependency cannot be resolved (offline?): %s", line);
 		rc = RWB_EENV;
 	}
