@@ -216,7 +216,8 @@ static int cmd_cargo_build(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddNumberToObject(ctx->result, "peak_rss_kb", (double)j.oc.peak_rss_kb);
 	cJSON_AddNumberToObject(ctx->result, "cpu_ms", (double)j.oc.cpu_ms);
 	add_diagnostics(ctx->result, &j.msg);
-	if (errors + warnings > 0)
+	/* a failed build opens the list in the TUI; warnings alone stay in the Metrics tab (d) */
+	if (errors > 0)
 		cJSON_AddStringToObject(ctx->result, "view", "diagnostics");
 	strbuf_addf(&ctx->out, "build %s: %d error%s, %d warning%s (%.1f s)\n",
 		    ok ? "succeeded" : "failed", errors, errors == 1 ? "" : "s", warnings,

@@ -123,7 +123,7 @@ check "by lint" "$(jq -c .by_lint <<<"$out")" '{"clippy::needless_return":1}'
 check "clippy diagnostic line" "$(jq -r '.diagnostics[0] | "\(.file):\(.line)"' <<<"$out")" "src/lib.rs:2"
 out=$("$RWB" --repo "$TMP/clippy" --json /cargo-clippy -- -A clippy::needless_return 2>/dev/null)
 check "-- ARGS reach clippy" "$(jq .warnings <<<"$out")" 0
-check "clippy_warnings metric" "$("$RWB" --repo "$TMP/clippy" --json /metrics clippy_warnings | jq '.metrics."clippy_warnings/clippy::needless_return".value')" 1
+check "clippy_warnings metric" "$("$RWB" --repo "$TMP/clippy" --json /metrics clippy_warnings 2>/dev/null | jq '.metrics."clippy_warnings/clippy::needless_return".value')" 1
 
 # --- ownership and lifetimes ----------------------------------------------------
 crate borrow borrow
@@ -207,6 +207,24 @@ kill -INT $wpid
 wait $wpid
 check "watch ends on SIGINT with 0" "$?" 0
 check "watch runs" "$(jq .runs "$TMP/watch.json")" 3
+
+# --- SIGINT cancels: forwarded to cargo's process group, nothing left behind ---------
+crate clippy slow
+printf 'fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(60));\n}\n' >"$TMP/slow/build.rs"
+"$RWB" --repo "$TMP/slow" /cargo-build >/dev/null 2>"$TMP/slow.err" &
+spid=$!
+for _ in $(seq 1 300); do
+	pgrep -f "build-script-build" >/dev/null && break
+	sleep 0.1
+done
+start=$(date +%s)
+kill -INT $spid
+wait $spid
+check "cancelled build exits 1" "$?" 1
+check "cancel is quick" "$(( $(date +%s) - start < 10 ))" 1
+grep -q "cancelled" "$TMP/slow.err" && ok || bad "cancel message: $(tail -1 "$TMP/slow.err")"
+sleep 0.5
+pgrep -f "$TMP/slow/target" >/dev/null && bad "a build process survived the cancel" || ok
 
 # --- a criterion benchmark, then slowed on purpose ------------------------------------
 crate bench benchy
