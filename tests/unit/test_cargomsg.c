@@ -179,11 +179,12 @@ static void test_binary_names_from_running_lines(void **state)
 static void test_malformed_lines_are_counted(void **state)
 {
 	struct cargomsg m;
+	static const char broken_span[] =
+		"{\"reason\":\"compiler-message\",\"message\":{\"spans\":[{\"is_primary\":true,"
+		"\"line_start\":1e300,\"file_name\":7}],\"children\":[1,2,{}]}}";
 	static const char *const bad[] = {
 		"{", "{\"reason\":", "{\"reason\":\"compiler-message\",\"message\":5}",
-		"{\"reason\":\"compiler-message\",\"message\":{\"spans\":[{\"is_primary\":true,"
-		"\"line_start\":1e300,\"file_name\":7}],\"children\":[1,2,{}]}}",
-		"[1,2,3]", "{}{}",
+		broken_span, "[1,2,3]", "{}{}",
 	};
 	char nul[] = "{\"a\":1}\0{";
 
