@@ -51,14 +51,25 @@ viarwb() { "$RWB" --repo "$C" /cargo-build >/dev/null 2>&1; }
 
 full_plain=() full_rwb=() noop_plain=() noop_rwb=()
 plain # warm the toolchain's caches once
+# ABBA order: neither side always runs first
+full_once() { # full_once plain|viarwb
+	(cd "$C" && cargo clean -q)
+	local t=$(now_ms)
+	$1
+	echo $(($(now_ms) - t))
+}
 for r in $(seq 1 "$RUNS"); do
-	(cd "$C" && cargo clean -q); t=$(now_ms); plain; full_plain+=($(($(now_ms) - t)))
-	(cd "$C" && cargo clean -q); t=$(now_ms); viarwb; full_rwb+=($(($(now_ms) - t)))
+	if [ $((r % 2)) -eq 1 ]; then
+		full_plain+=($(full_once plain)); full_rwb+=($(full_once viarwb))
+	else
+		full_rwb+=($(full_once viarwb)); full_plain+=($(full_once plain))
+	fi
 done
 for r in $(seq 1 $((RUNS * 4))); do
 	t=$(now_ms); plain; noop_plain+=($(($(now_ms) - t)))
 	t=$(now_ms); viarwb; noop_rwb+=($(($(now_ms) - t)))
 done
+echo "full build runs (ms): cargo ${full_plain[*]} / rwb ${full_rwb[*]}"
 fp=$(printf '%s\n' "${full_plain[@]}" | median)
 fr=$(printf '%s\n' "${full_rwb[@]}" | median)
 np=$(printf '%s\n' "${noop_plain[@]}" | median)
