@@ -24,7 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
+#include "metrics.h"
 #include "screen.h"
+#include "store.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -53,6 +56,21 @@ static int cli_build(struct fx *f)
 	return st;
 }
 
+/* Two benchmark runs, the second a regression, as /rust-benchmark records them. */
+static void add_benchmark_runs(struct fx *f)
+{
+	struct store *st = NULL;
+	char err[600], *project = metrics_project(f->crate);
+
+	assert_int_equal(store_open(&st, f->db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(metrics_add_sample(st, project, "bench_mean_ns", "fib 20", 1000, 1000), RWB_OK);
+	assert_int_equal(metrics_add_sample(st, project, "bench_regression", "fib 20", 0, 1000), RWB_OK);
+	assert_int_equal(metrics_add_sample(st, project, "bench_mean_ns", "fib 20", 1800, 2000), RWB_OK);
+	assert_int_equal(metrics_add_sample(st, project, "bench_regression", "fib 20", 1, 2000), RWB_OK);
+	store_free(st);
+	free(project);
+}
+
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof(*f));
@@ -74,6 +92,7 @@ static int setup(void **state)
 		      "pub fn broken() -> u32 {\n    \"text\"\n}\n");
 	assert_int_equal(cli_build(f), 1);
 	free(lib);
+	add_benchmark_runs(f);
 	*state = f;
 	return 0;
 }
@@ -139,9 +158,34 @@ static void test_metrics_tab_and_diagnostics(void **state)
 		screen_dump(s);
 	assert_true(any_block(s));
 
+	/* the regressed benchmark: flagged with ! and drawn in the audit-bad role (bold) */
+	{
+		struct screen_cell_info ci;
+		screen_send(s, "j"); /* the selection off the row: its own colours show */
+		screen_pump(s, 300);
+		assert_true(screen_find(s, "bench_mean_ns/fib 20", &row, &col));
+		screen_cell(s, row, col, &ci);
+		assert_true(ci.bold);
+		assert_false(ci.fg_default);
+		assert_true(screen_find(s, "1.80 us ↑!", &row2, &col2));
+		assert_int_equal(row2, row);
+		screen_send(s, "k");
+		screen_pump(s, 200);
+	}
+
 	/* a chart of the selected metric, then back */
 	screen_send(s, K_ENTER);
-	assert_true(screen_wait_for(s, "Chart: ", 3000));
+	assert_true(screen_wait_for(s, "Chart: bench_mean_ns/fib 20", 3000));
+	assert_true(screen_contains(s, "2 runs, oldest left"));
+	assert_true(screen_contains(s, "REGRESSION against the previous run"));
+	screen_send(s, K_ESC);
+	assert_true(screen_wait_gone(s, "Chart: ", 3000));
+	/* down to compile_time_p95 (bench_mean, bench_regression, borrow x2, build_success_rate,
+	 * compile_time_avg, compile_time_p95) */
+	for (int i = 0; i < 6; i++)
+		screen_send(s, "j");
+	screen_send(s, K_ENTER);
+	assert_true(screen_wait_for(s, "Chart: compile_time_p95", 3000));
 	assert_true(screen_contains(s, "3 runs, oldest left"));
 	screen_send(s, K_ESC);
 	assert_true(screen_wait_gone(s, "Chart: ", 3000));
