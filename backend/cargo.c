@@ -264,7 +264,7 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 			out->cancelled = true;
 			kill(-pid, SIGINT);
 		}
-		/* stderr first: cargo's "Running" line must name the binary before its output */
+		/* stderr first: cargo's "Running" lines queue test binary names (cargomsg.h) */
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			r = read(errp[0], buf, sizeof(buf));
 			if (r > 0) {
@@ -303,7 +303,8 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 			memset(&ru, 0, sizeof(ru));
 			break;
 		}
-		if (read(sigint_pipe[0], errbuf, 1) > 0) {
+		char ev;
+		if (read(sigint_pipe[0], &ev, 1) > 0) {
 			out->cancelled = true;
 			kill(-pid, SIGINT);
 		}

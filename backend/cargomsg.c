@@ -59,7 +59,9 @@ void cargomsg_release(struct cargomsg *m)
 	for (size_t i = 0; i < m->nbenches; i++)
 		free(m->benches[i].id);
 	free(m->benches);
-	free(m->pending_bin);
+	for (size_t i = 0; i < m->npending; i++)
+		free(m->pending_bins[i]);
+	free(m->pending_bins);
 	free(m->capture_name);
 	strbuf_free(&m->capture);
 	memset(m, 0, sizeof(*m));
@@ -196,9 +198,10 @@ static struct cargo_test_bin *bin_open(struct cargomsg *m)
 	m->bins = grow(m->bins, &m->cap_bins, m->nbins, sizeof(*m->bins));
 	b = &m->bins[m->nbins++];
 	memset(b, 0, sizeof(*b));
-	if (m->pending_bin) {
-		b->name = m->pending_bin;
-		m->pending_bin = NULL;
+	if (m->npending) {
+		b->name = m->pending_bins[0];
+		memmove(m->pending_bins, m->pending_bins + 1, (m->npending - 1) * sizeof(*m->pending_bins));
+		m->npending--;
 	} else {
 		b->name = xasprintf("test binary %zu", m->nbins);
 	}
@@ -342,8 +345,9 @@ static void on_text(struct cargomsg *m, const char *line)
 		/* "unittests src/lib.rs (target/debug/deps/x-HASH)": the hash changes per build */
 		if (paren && len && name[len - 1] == ')')
 			len = (size_t)(paren - name);
-		free(m->pending_bin);
-		m->pending_bin = xstrndup(name, len);
+		m->pending_bins = grow(m->pending_bins, &m->cap_pending, m->npending,
+				       sizeof(*m->pending_bins));
+		m->pending_bins[m->npending++] = xstrndup(name, len);
 		return;
 	}
 	if (starts(line, "running ") && strstr(line, " test")) {

@@ -67,7 +67,10 @@ struct cargomsg {
 	bool test_json;              /* libtest JSON events were seen */
 	int malformed;               /* lines that looked like JSON but did not parse */
 	int lines;                   /* lines fed */
-	char *pending_bin;           /* owned: name from cargo's last "Running" line, or NULL */
+	char **pending_bins;         /* owned FIFO: names from cargo's "Running" lines whose
+	                                test binary has not started yet (stdout and stderr are
+	                                separate pipes, so names may arrive well before) */
+	size_t npending, cap_pending;
 	char *capture_name;          /* owned: test whose "---- X stdout ----" is being read */
 	struct strbuf capture;       /* that output so far */
 };

@@ -907,18 +907,15 @@ static void watch_add_tree(int fd, const char *dir, int depth)
 	closedir(d);
 }
 
-/* A change that should trigger a run: Rust sources, not editor backups. */
-static bool watch_relevant(const struct inotify_event *ev, int fd, const char *dir_hint)
+/* A change that should trigger a run: Rust sources (not editor backups), new folders. */
+static bool watch_relevant(const struct inotify_event *ev)
 {
 	size_t n;
 
-	(void)dir_hint;
 	if (!ev->len || ev->name[0] == '.' || ev->name[0] == '#')
 		return false;
-	if (ev->mask & IN_ISDIR) {
-		(void)fd;
+	if (ev->mask & IN_ISDIR)
 		return (ev->mask & (IN_CREATE | IN_MOVED_TO)) != 0;
-	}
 	n = strlen(ev->name);
 	return n > 3 && strcmp(ev->name + n - 3, ".rs") == 0;
 }
@@ -940,7 +937,7 @@ static bool watch_drain(int fd, const char *src)
 	while ((r = read(fd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + r;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
-			if (watch_relevant(ev, fd, src)) {
+			if (watch_relevant(ev)) {
 				any = true;
 				if (ev->mask & IN_ISDIR)
 					watch_add_tree(fd, src, 0);

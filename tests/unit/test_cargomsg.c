@@ -176,6 +176,37 @@ static void test_binary_names_from_running_lines(void **state)
 	cargomsg_release(&m);
 }
 
+/* cargo's stderr ran ahead of the test binaries' stdout: names still pair up in order */
+static void test_binary_names_arriving_early(void **state)
+{
+	struct cargomsg m;
+	static const char *const lines[] = {
+		"     Running unittests src/lib.rs (target/debug/deps/t-1)",
+		"error: test failed, to rerun pass `--lib`",
+		"     Running tests/integration.rs (target/debug/deps/integration-2)",
+		"{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 2 }",
+		"{ \"type\": \"test\", \"name\": \"a\", \"event\": \"failed\" }",
+		"{ \"type\": \"test\", \"name\": \"b\", \"event\": \"ok\" }",
+		"{ \"type\": \"suite\", \"event\": \"failed\", \"passed\": 1, \"failed\": 1, \"ignored\": 0 }",
+		"{ \"type\": \"suite\", \"event\": \"started\", \"test_count\": 1 }",
+		"{ \"type\": \"test\", \"name\": \"c\", \"event\": \"ok\" }",
+		"{ \"type\": \"suite\", \"event\": \"ok\", \"passed\": 1, \"failed\": 0, \"ignored\": 0 }",
+	};
+
+	(void)state;
+	cargomsg_init(&m);
+	for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++)
+		cargomsg_feed_line(&m, lines[k], strlen(lines[k]), NULL);
+	assert_int_equal(m.nbins, 2);
+	assert_string_equal(m.bins[0].name, "unittests src/lib.rs");
+	assert_int_equal(m.bins[0].failed, 1);
+	assert_string_equal(m.bins[1].name, "tests/integration.rs");
+	assert_int_equal(m.bins[1].passed, 1);
+	assert_string_equal(m.cases[0].binary, "unittests src/lib.rs");
+	assert_string_equal(m.cases[2].binary, "tests/integration.rs");
+	cargomsg_release(&m);
+}
+
 static void test_malformed_lines_are_counted(void **state)
 {
 	struct cargomsg m;
@@ -282,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_libtest_json_events),
 		cmocka_unit_test(test_libtest_plain_lines),
 		cmocka_unit_test(test_binary_names_from_running_lines),
+		cmocka_unit_test(test_binary_names_arriving_early),
 		cmocka_unit_test(test_malformed_lines_are_counted),
 		cmocka_unit_test(test_duplicates_and_summaries_dropped),
 		cmocka_unit_test(test_criterion_tree),
