@@ -13,7 +13,7 @@ check() { if [ "$2" = "$3" ]; then pass=$((pass + 1)); else echo "FAIL: $1: expe
 contains() { case "$2" in *"$3"*) pass=$((pass + 1)) ;; *) echo "FAIL: $1: '$3' not in: $2"; fail=$((fail + 1)) ;; esac; }
 
 mkdir -p "$mnt"
-if ! mount -t tmpfs -o size=512k tmpfs "$mnt" 2>/dev/null; then
+if ! mount -t tmpfs -o size=8m tmpfs "$mnt" 2>/dev/null; then
 	echo "cannot mount a tmpfs here (not root?): fault tests not run"
 	echo "0 passed, 0 failed"
 	exit 0
