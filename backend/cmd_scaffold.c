@@ -1,7 +1,31 @@
 /*
- * cmd_scaffold.c - project init and code templates from the memory store.
+ * cmd_scaffold.c - project init, Cargo.toml profiles and code templates.
+ *
+ * Every command here builds a plan (scaffold.h): the files it will create
+ * or edit, with a unified diff. Without --yes it answers the preview with
+ * "needs_confirmation": true and writes nothing (the TUI then asks and
+ * re-runs with yes); with --yes it writes. Files it did not make are never
+ * overwritten; the edits it owns are Cargo.toml (dependencies, profiles)
+ * and module lines in src/lib.rs.
+ *
+ * Never: run a shell (cargo and bindgen get argv), or write before --yes.
  */
+#define _GNU_SOURCE
 #include "commands.h"
+#include "cargotoml.h"
+#include "error.h"
+#include "scaffold.h"
+#include "store.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define TF "true|false"
 
@@ -96,28 +120,980 @@ static const struct cmd_flag optimize_flags[] = {
 	F_END
 };
 
+static bool wants_yes(const struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return ctx->yes || cmd_arg_bool(args, "yes");
+}
+
+static const char *crate_root(const struct cmd_ctx *ctx)
+{
+	return ctx->repo ? ctx->repo : ".";
+}
+
+/* Previews the plan; writes it when confirmed. */
+static int finish(struct cmd_ctx *ctx, const struct cmd_args *args, struct scaffold_plan *p)
+{
+	struct strbuf err = STRBUF_INIT;
+	bool yes = wants_yes(ctx, args);
+	int rc = RWB_OK;
+
+	ctx->result = cJSON_CreateObject();
+	scaffold_plan_preview(p, &ctx->out, ctx->result);
+	if (p->n == 0) {
+		cJSON_AddBoolToObject(ctx->result, "needs_confirmation", false);
+		cJSON_AddBoolToObject(ctx->result, "written", false);
+		return RWB_OK;
+	}
+	if (!yes) {
+		cJSON_AddBoolToObject(ctx->result, "needs_confirmation", true);
+		cJSON_AddBoolToObject(ctx->result, "written", false);
+		if (!ctx->tui)
+			strbuf_adds(&ctx->out, "nothing written: run again with --yes to write these changes\n");
+		return RWB_OK;
+	}
+	rc = scaffold_plan_write(p, &err);
+	if (rc) {
+		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+	} else {
+		cJSON_AddBoolToObject(ctx->result, "needs_confirmation", false);
+		cJSON_AddBoolToObject(ctx->result, "written", true);
+		strbuf_addf(&ctx->out, "wrote %d file%s in %s\n", p->n, p->n == 1 ? "" : "s", p->root);
+	}
+	strbuf_free(&err);
+	return rc;
+}
+
+/* Plans the template COMMAND/VARIANT with params and finishes. */
+static int run_template(struct cmd_ctx *ctx, const struct cmd_args *args, const char *name, cJSON *params,
+			const cJSON *extra_deps)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct scaffold_plan *p = scaffold_plan_new(crate_root(ctx));
+	cJSON *tpl = NULL, *decl, *d;
+	char *cargo = xasprintf("%s/Cargo.toml", crate_root(ctx));
+	int rc;
+
+	if (access(cargo, F_OK) != 0) {
+		rc = cmd_fail(ctx, RWB_EINPUT, "no Cargo.toml in %s: run /rust-project-init first or give --repo CRATE",
+			      crate_root(ctx));
+		goto out;
+	}
+	rc = scaffold_template_get(&tpl, name, &err);
+	if (rc) {
+		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		goto out;
+	}
+	/* declared parameters: defaults for those the command did not set */
+	decl = cJSON_GetObjectItem(tpl, "params");
+	cJSON_ArrayForEach(d, decl) {
+		const cJSON *dflt = cJSON_GetObjectItem(d, "default");
+		if (!cJSON_GetObjectItem(params, d->string)) {
+			if (!cJSON_IsString(dflt)) {
+				rc = cmd_fail(ctx, RWB_EINPUT, "template %s needs parameter %s", name, d->string);
+				goto out;
+			}
+			cJSON_AddStringToObject(params, d->string, dflt->valuestring);
+		}
+	}
+	/* --features of /rust-async go to the template's first dependency */
+	if (cJSON_IsString(cJSON_GetObjectItem(params, "extra_features"))) {
+		cJSON *feat = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(tpl, "deps"), 0), "features");
+		char *dup = xstrdup(cJSON_GetObjectItem(params, "extra_features")->valuestring), *save = NULL;
+		for (char *f = strtok_r(dup, ", ", &save); f && feat; f = strtok_r(NULL, ", ", &save)) {
+			bool have = false;
+			cJSON *e;
+			cJSON_ArrayForEach(e, feat)
+				have |= strcmp(e->valuestring, f) == 0;
+			if (!have)
+				cJSON_AddItemToArray(feat, cJSON_CreateString(f));
+		}
+		free(dup);
+	}
+	rc = scaffold_plan_template(p, tpl, params, &err);
+	if (!rc && extra_deps)
+		rc = scaffold_plan_deps(p, extra_deps, &err);
+	if (rc) {
+		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		goto out;
+	}
+	rc = finish(ctx, args, p);
+	if (!rc)
+		cJSON_AddStringToObject(ctx->result, "template", name);
+out:
+	free(cargo);
+	cJSON_Delete(tpl);
+	cJSON_Delete(params);
+	scaffold_plan_free(p);
+	strbuf_free(&err);
+	return rc;
+}
+
+static const char *tf(const struct cmd_args *args, const char *name, const char *dflt)
+{
+	const char *v = cmd_arg(args, name);
+	return v ? v : dflt;
+}
+
+static bool is_ident(const char *s)
+{
+	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+/* CamelCase -> camel_case */
+static char *snake_case(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = s; *p; p++) {
+		if (isupper((unsigned char)*p)) {
+			if (p != s && (islower((unsigned char)p[-1]) || isdigit((unsigned char)p[-1])))
+				strbuf_addc(&sb, '_');
+			strbuf_addc(&sb, (char)tolower((unsigned char)*p));
+		} else {
+			strbuf_addc(&sb, *p);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+static const char *const tokio_features[] = {
+	"fs", "io-util", "io-std", "macros", "net", "parking_lot", "process", "rt", "rt-multi-thread",
+	"signal", "sync", "time", "full", NULL
+};
+
+static int run_async(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	cJSON *params = cJSON_CreateObject();
+	char workers[32];
+	const char *features = cmd_arg(args, "features");
+
+	if (features) {
+		char *dup = xstrdup(features), *save = NULL;
+		for (char *f = strtok_r(dup, ", ", &save); f; f = strtok_r(NULL, ", ", &save)) {
+			bool ok = false;
+			for (int i = 0; tokio_features[i]; i++)
+				ok |= strcmp(tokio_features[i], f) == 0;
+			if (!ok) {
+				cmd_fail(ctx, RWB_EUSAGE, "unknown tokio feature '%s' in --features: use fs, io-util, "
+					 "io-std, macros, net, parking_lot, process, rt, rt-multi-thread, signal, sync, "
+					 "time or full", f);
+				free(dup);
+				cJSON_Delete(params);
+				return RWB_EUSAGE;
+			}
+		}
+		free(dup);
+	}
+	snprintf(workers, sizeof(workers), "%ld", cmd_arg_int(args, "workers", 4));
+	cJSON_AddStringToObject(params, "workers", workers);
+	if (features) {
+		/* the template's dependency gets the extra features */
+		cJSON_AddStringToObject(params, "extra_features", features);
+	}
+	return run_template(ctx, args, "rust-async/tokio", params, NULL);
+}
+
+static int run_runtime(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	cJSON *params = cJSON_CreateObject();
+	const char *slash = strrchr(crate_root(ctx), '/');
+
+	cJSON_AddStringToObject(params, "multi", tf(args, "multi-threaded", "true"));
+	cJSON_AddStringToObject(params, "enable_all", tf(args, "enable-all", "true"));
+	cJSON_AddStringToObject(params, "crate", slash ? slash + 1 : crate_root(ctx));
+	return run_template(ctx, args, "async-runtime/tokio", params, NULL);
+}
+
+static int run_channel(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	cJSON *params = cJSON_CreateObject();
+	char *name = xasprintf("channel-pattern/%s", cmd_arg(args, "type"));
+	char cap[32];
+	int rc;
+
+	if (cmd_arg(args, "capacity") && strcmp(tf(args, "bounded", "true"), "false") == 0) {
+		cJSON_Delete(params);
+		free(name);
+		return cmd_fail(ctx, RWB_EUSAGE, "--capacity needs a bounded channel: drop --bounded false or --capacity");
+	}
+	snprintf(cap, sizeof(cap), "%ld", cmd_arg_int(args, "capacity", 0));
+	cJSON_AddStringToObject(params, "bounded", tf(args, "bounded", "true"));
+	if (cmd_arg(args, "capacity"))
+		cJSON_AddStringToObject(params, "capacity", cap);
+	rc = run_template(ctx, args, name, params, NULL);
+	free(name);
+	return rc;
+}
+
+static int run_trait(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *name = cmd_arg(args, "name"), *bounds = cmd_arg(args, "bounds");
+	cJSON *params;
+	char *snake, *clause;
+
+	if (!is_ident(name) || !isupper((unsigned char)name[0]))
+		return cmd_fail(ctx, RWB_EUSAGE, "--name '%s' is not a trait name: use a CamelCase Rust identifier "
+				"like Storage", name);
+	if (bounds) {
+		for (const char *p = bounds; *p; p++)
+			if (!(isalnum((unsigned char)*p) || strchr("_:<>'+ ,&", *p)))
+				return cmd_fail(ctx, RWB_EUSAGE, "--bounds '%s' is not a list of traits: use "
+						"\"Send + Sync + 'static\" style", bounds);
+		if (!*bounds || bounds[0] == '+' || bounds[strlen(bounds) - 1] == '+')
+			return cmd_fail(ctx, RWB_EUSAGE, "--bounds '%s' is not a list of traits: use "
+					"\"Send + Sync\" style", bounds);
+	}
+	params = cJSON_CreateObject();
+	snake = snake_case(name);
+	clause = bounds ? xasprintf(": %s", bounds) : xstrdup("");
+	cJSON_AddStringToObject(params, "name", name);
+	cJSON_AddStringToObject(params, "snake", snake);
+	cJSON_AddStringToObject(params, "bounds_clause", clause);
+	cJSON_AddStringToObject(params, "gats", tf(args, "gats", "false"));
+	free(snake);
+	free(clause);
+	return run_template(ctx, args, "trait-design/trait", params, NULL);
+}
+
+static int run_error(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	cJSON *params = cJSON_CreateObject();
+	char *name = xasprintf("error-handling/%s", cmd_arg(args, "type"));
+	int rc;
+
+	cJSON_AddStringToObject(params, "backtrace", cmd_arg_bool(args, "backtrace") ? "true" : "false");
+	cJSON_AddStringToObject(params, "context", cmd_arg_bool(args, "context") ? "true" : "false");
+	rc = run_template(ctx, args, name, params, NULL);
+	free(name);
+	return rc;
+}
+
+static int run_macro(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *type = cmd_arg(args, "type"), *name = cmd_arg(args, "name");
+	cJSON *params, *deps, *dep;
+	char *snake, *dir, *tname;
+	int rc;
+
+	if (!is_ident(name) || (strcmp(type, "derive") == 0 && !isupper((unsigned char)name[0])))
+		return cmd_fail(ctx, RWB_EUSAGE, "--name '%s' is not a macro name: use a Rust identifier (CamelCase "
+				"for derive: Describe; snake_case otherwise: trace)", name);
+	snake = snake_case(name);
+	dir = xasprintf("%s-macro", snake);
+	for (char *c = dir; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	params = cJSON_CreateObject();
+	cJSON_AddStringToObject(params, "name", name);
+	cJSON_AddStringToObject(params, "snake", snake);
+	cJSON_AddStringToObject(params, "crate_dir", dir);
+	cJSON_AddStringToObject(params, "syn", tf(args, "syn", "true"));
+	/* the macro crate becomes a path dependency of the crate */
+	deps = cJSON_CreateArray();
+	dep = cJSON_CreateObject();
+	cJSON_AddStringToObject(dep, "name", dir);
+	cJSON_AddStringToObject(dep, "path", dir);
+	cJSON_AddItemToArray(deps, dep);
+	tname = xasprintf("rust-macro/%s", type);
+	rc = run_template(ctx, args, tname, params, deps);
+	free(tname);
+	cJSON_Delete(deps);
+	free(snake);
+	free(dir);
+	return rc;
+}
+
+/* Runs argv (no shell) with stdout going to stderr (stdout may hold JSON);
+ * captures stdout instead when out is not NULL. Returns the exit status, or
+ * -1 when the program could not start. */
+static int run_program(char *const argv[], const char *cwd, char **out)
+{
+	int pfd[2] = { -1, -1 }, status = -1;
+	struct strbuf sb = STRBUF_INIT;
+	pid_t pid;
+
+	if (out && pipe(pfd) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (out) {
+			dup2(pfd[1], STDOUT_FILENO);
+			close(pfd[0]);
+			close(pfd[1]);
+		} else {
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+		}
+		if (cwd && chdir(cwd) != 0)
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out) {
+		char buf[4096];
+		ssize_t n;
+		close(pfd[1]);
+		while ((n = read(pfd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0)
+				strbuf_add(&sb, buf, (size_t)n);
+		close(pfd[0]);
+		*out = strbuf_detach(&sb);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *dup = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
+	bool found = false;
+
+	for (char *d = strtok_r(dup, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *f = xasprintf("%s/%s", d, prog);
+		found = access(f, X_OK) == 0;
+		free(f);
+	}
+	free(dup);
+	return found;
+}
+
+static int run_init(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *name = cmd_arg(args, "name"), *type = cmd_arg(args, "type");
+	const char *edition = cmd_arg(args, "edition"), *path = cmd_arg(args, "path");
+	char *dir = path ? xstrdup(path) : xasprintf("./%s", name), *cargo = xasprintf("%s/Cargo.toml", dir);
+	struct stat st;
+	bool exists = stat(dir, &st) == 0, init;
+	int rc = RWB_OK, status;
+
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		goto bad_name;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			goto bad_name;
+	if (exists && !S_ISDIR(st.st_mode)) {
+		rc = cmd_fail(ctx, RWB_EEXIST, "%s exists and is not a folder: give another --path", dir);
+		goto out;
+	}
+	if (access(cargo, F_OK) == 0) {
+		rc = cmd_fail(ctx, RWB_EEXIST, "%s already has a Cargo.toml: refusing to overwrite it", dir);
+		goto out;
+	}
+	init = exists;
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->result, "path", dir);
+	cJSON_AddStringToObject(ctx->result, "name", name);
+	cJSON_AddStringToObject(ctx->result, "type", type);
+	cJSON_AddStringToObject(ctx->result, "edition", edition);
+	strbuf_addf(&ctx->out, "%s: cargo %s --name %s --%s --edition %s %s\n", wants_yes(ctx, args) ? "running" : "will run",
+		    init ? "init" : "new", name, strcmp(type, "binary") == 0 ? "bin" : "lib", edition, dir);
+	strbuf_addf(&ctx->out, "create %s/Cargo.toml\ncreate %s/src/%s\n", dir, dir,
+		    strcmp(type, "binary") == 0 ? "main.rs" : "lib.rs");
+	if (!wants_yes(ctx, args)) {
+		cJSON_AddBoolToObject(ctx->result, "needs_confirmation", true);
+		cJSON_AddBoolToObject(ctx->result, "written", false);
+		if (!ctx->tui)
+			strbuf_adds(&ctx->out, "nothing written: run again with --yes to create the project\n");
+		goto out;
+	}
+	{
+		char *argv[] = { "cargo", init ? "init" : "new", "--name", (char *)name,
+				 strcmp(type, "binary") == 0 ? "--bin" : "--lib", "--edition", (char *)edition,
+				 "--quiet", dir, NULL };
+		status = run_program(argv, NULL, NULL);
+	}
+	if (status == 127 || status < 0) {
+		rc = cmd_fail(ctx, RWB_ENOTOOL, "cargo is not installed or not in PATH: install Rust (rustup or "
+			      "apt-get install cargo)");
+		goto out;
+	}
+	if (status != 0) {
+		rc = cmd_fail(ctx, RWB_EFAILED, "cargo %s failed with status %d (its message is above)",
+			      init ? "init" : "new", status);
+		goto out;
+	}
+	cJSON_AddBoolToObject(ctx->result, "needs_confirmation", false);
+	cJSON_AddBoolToObject(ctx->result, "written", true);
+	if (ctx->store) {
+		char *real = realpath(dir, NULL), *key = xasprintf("project:%s", real ? real : dir);
+		char *val = cJSON_PrintUnformatted(ctx->result);
+		store_setting_set(ctx->store, key, val);
+		cJSON_free(val);
+		free(key);
+		free(real);
+	}
+	strbuf_addf(&ctx->out, "created %s project %s in %s\n", type, name, dir);
+	goto out;
+bad_name:
+	rc = cmd_fail(ctx, RWB_EUSAGE, "--name '%s' is not a crate name: use letters, digits, '_' and '-', "
+		      "starting with a letter", name);
+out:
+	free(dir);
+	free(cargo);
+	return rc;
+}
+
+static int run_optimize(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *profile = cmd_arg(args, "profile");
+	const char *lto = cmd_arg(args, "lto"), *opt = cmd_arg(args, "opt-level"), *panic = cmd_arg(args, "panic");
+	const char *cgu = cmd_arg(args, "codegen-units");
+	struct scaffold_plan *p = NULL;
+	struct cargotoml *t = NULL;
+	struct strbuf err = STRBUF_INIT;
+	char *owned = NULL, *table = NULL, *text = NULL;
+	const char *cur;
+	bool changed, any = false;
+	int rc;
+
+	if (!lto && !opt && !panic && !cgu)
+		return cmd_fail(ctx, RWB_EUSAGE, "nothing to change: give --lto, --codegen-units, --opt-level or --panic");
+	if (panic && (strcmp(profile, "test") == 0 || strcmp(profile, "bench") == 0))
+		return cmd_fail(ctx, RWB_EUSAGE, "--panic is ignored by cargo for the %s profile: use it with "
+				"release or dev", profile);
+	p = scaffold_plan_new(crate_root(ctx));
+	cur = scaffold_plan_text(p, "Cargo.toml", &owned);
+	if (!cur) {
+		rc = cmd_fail(ctx, RWB_EINPUT, "no Cargo.toml in %s: give --repo CRATE", crate_root(ctx));
+		goto out;
+	}
+	rc = cargotoml_parse(&t, cur, strlen(cur), &err);
+	if (rc) {
+		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		goto out;
+	}
+	table = xasprintf("profile.%s", profile);
+	if (lto) {
+		char *v = xasprintf("\"%s\"", lto);
+		cargotoml_set(t, &changed, table, "lto", v);
+		any |= changed;
+		free(v);
+	}
+	if (cgu) {
+		cargotoml_set(t, &changed, table, "codegen-units", cgu);
+		any |= changed;
+	}
+	if (opt) {
+		char *v = isdigit((unsigned char)opt[0]) ? xstrdup(opt) : xasprintf("\"%s\"", opt);
+		cargotoml_set(t, &changed, table, "opt-level", v);
+		any |= changed;
+		free(v);
+	}
+	if (panic) {
+		char *v = xasprintf("\"%s\"", panic);
+		cargotoml_set(t, &changed, table, "panic", v);
+		any |= changed;
+		free(v);
+	}
+	if (any) {
+		text = cargotoml_text(t);
+		scaffold_plan_edit(p, "Cargo.toml", text);
+	}
+	rc = finish(ctx, args, p);
+	if (!rc)
+		cJSON_AddBoolToObject(ctx->result, "changed", any);
+out:
+	free(text);
+	free(table);
+	free(owned);
+	cargotoml_free(t);
+	scaffold_plan_free(p);
+	strbuf_free(&err);
+	return rc;
+}
+
+static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *target = cmd_arg(args, "target"), *hal = cmd_arg(args, "hal");
+	const char *rtic = tf(args, "rtic", "false");
+	cJSON *params;
+	char *sysroot = NULL;
+	int dashes = 0, rc;
+
+	for (const char *p = target; *p; p++) {
+		if (*p == '-')
+			dashes++;
+		else if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			dashes = 99;
+	}
+	if (dashes < 1 || dashes > 3 || target[0] == '-' || target[strlen(target) - 1] == '-')
+		return cmd_fail(ctx, RWB_EUSAGE, "--target '%s' is not a target triple: use one like "
+				"thumbv7em-none-eabihf or riscv32imac-unknown-none-elf", target);
+	if (hal && !is_ident(hal) && strspn(hal, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(hal))
+		return cmd_fail(ctx, RWB_EUSAGE, "--hal '%s' is not a crate name: use one like stm32f4xx-hal", hal);
+	params = cJSON_CreateObject();
+	cJSON_AddStringToObject(params, "target", target);
+	cJSON_AddStringToObject(params, "hal", hal ? hal : "");
+	cJSON_AddStringToObject(params, "rtic", rtic);
+	rc = run_template(ctx, args, "embedded-rust/no-std", params, NULL);
+	if (rc)
+		return rc;
+	{
+		char *argv[] = { "rustc", "--print", "sysroot", NULL };
+		char *dir = NULL;
+		bool installed = false;
+		struct stat st;
+		cJSON *notes = cJSON_GetObjectItem(ctx->result, "notes");
+		struct strbuf n = STRBUF_INIT;
+		if (run_program(argv, NULL, &sysroot) == 0 && sysroot) {
+			sysroot[strcspn(sysroot, "\n")] = '\0';
+			dir = xasprintf("%s/lib/rustlib/%s", sysroot, target);
+			installed = stat(dir, &st) == 0;
+		}
+		if (installed)
+			strbuf_addf(&n, "the %s standard library is installed: cargo build --target %s builds the library",
+				    target, target);
+		else
+			strbuf_addf(&n, "cannot build for %s here: its core library is not installed (rustup target add %s); "
+				    "cargo check on the host works", target, target);
+		cJSON_AddItemToArray(notes, cJSON_CreateString(n.buf));
+		strbuf_addf(&ctx->out, "note: %s\n", n.buf);
+		strbuf_reset(&n);
+		strbuf_addf(&n, "a firmware binary also needs a runtime crate (cortex-m-rt or riscv-rt), a panic handler "
+			    "(panic-halt), a memory.x linker script for the chip%s%s%s",
+			    hal ? ", and the " : "", hal ? hal : "", hal ? " crate, which is not in the offline registry: add it when online" : "");
+		cJSON_AddItemToArray(notes, cJSON_CreateString(n.buf));
+		strbuf_addf(&ctx->out, "note: %s\n", n.buf);
+		if (strcmp(rtic, "true") == 0) {
+			const char *r = "RTIC (cortex-m-rtic) is not in the offline registry: add it when online and move "
+					"the logic into #[rtic::app] tasks";
+			cJSON_AddItemToArray(notes, cJSON_CreateString(r));
+			strbuf_addf(&ctx->out, "note: %s\n", r);
+		}
+		strbuf_free(&n);
+		free(dir);
+		free(sysroot);
+	}
+	return RWB_OK;
+}
+
+/* ---- /rust-ffi: a simple parse of C prototypes ---- */
+
+static const struct {
+	const char *c, *rust;
+} ctypes[] = {
+	{ "void", "std::ffi::c_void" }, { "char", "std::ffi::c_char" }, { "signed char", "std::ffi::c_schar" },
+	{ "unsigned char", "std::ffi::c_uchar" }, { "short", "std::ffi::c_short" },
+	{ "short int", "std::ffi::c_short" }, { "unsigned short", "std::ffi::c_ushort" },
+	{ "int", "std::ffi::c_int" }, { "signed", "std::ffi::c_int" }, { "signed int", "std::ffi::c_int" },
+	{ "unsigned", "std::ffi::c_uint" }, { "unsigned int", "std::ffi::c_uint" },
+	{ "long", "std::ffi::c_long" }, { "long int", "std::ffi::c_long" },
+	{ "unsigned long", "std::ffi::c_ulong" }, { "long long", "std::ffi::c_longlong" },
+	{ "unsigned long long", "std::ffi::c_ulonglong" }, { "float", "f32" }, { "double", "f64" },
+	{ "size_t", "usize" }, { "ssize_t", "isize" }, { "int8_t", "i8" }, { "int16_t", "i16" },
+	{ "int32_t", "i32" }, { "int64_t", "i64" }, { "uint8_t", "u8" }, { "uint16_t", "u16" },
+	{ "uint32_t", "u32" }, { "uint64_t", "u64" }, { "bool", "bool" }, { "_Bool", "bool" },
+};
+
+static const char *const rust_keywords[] = {
+	"as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if",
+	"impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+	"static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async",
+	"await", "dyn", "gen", "box", "yield", "try", "macro", "abstract", "final", "override", NULL
+};
+
+struct cparam {
+	char *rust;      /* owned: the raw Rust type */
+	char *base;      /* owned: the pointee / value type */
+	int ptr;         /* pointer depth */
+	bool is_const;   /* pointee is const */
+	bool is_char;    /* base is char */
+	bool is_void;
+	char *name;      /* owned */
+};
+
+/* Parses "const char *s" style text; false when the type is not known. */
+static bool parse_ctype(struct cparam *out, const char *text, bool want_name, int index)
+{
+	char *dup = xstrdup(text), *save = NULL, *words[16];
+	int nw = 0;
+	struct strbuf base = STRBUF_INIT;
+	const char *rust = NULL;
+
+	memset(out, 0, sizeof(*out));
+	for (char *c = dup; *c; c++)
+		if (*c == '*') {
+			out->ptr++;
+			*c = ' ';
+		}
+	for (char *w = strtok_r(dup, " \t\n", &save); w && nw < 16; w = strtok_r(NULL, " \t\n", &save)) {
+		if (strcmp(w, "const") == 0) {
+			out->is_const = true;
+			continue;
+		}
+		if (strcmp(w, "restrict") == 0 || strcmp(w, "__restrict") == 0 || strcmp(w, "volatile") == 0 ||
+		    strcmp(w, "extern") == 0)
+			continue;
+		words[nw++] = w;
+	}
+	if (want_name && nw >= 2) {
+		bool is_type_word = false;
+		for (size_t i = 0; i < sizeof(ctypes) / sizeof(ctypes[0]); i++)
+			if (strcmp(ctypes[i].c, words[nw - 1]) == 0 || strcmp("long", words[nw - 1]) == 0 ||
+			    strcmp("int", words[nw - 1]) == 0)
+				is_type_word = true;
+		if (!is_type_word)
+			out->name = xstrdup(words[--nw]);
+	}
+	for (int i = 0; i < nw; i++) {
+		if (i)
+			strbuf_addc(&base, ' ');
+		strbuf_adds(&base, words[i]);
+	}
+	for (size_t i = 0; i < sizeof(ctypes) / sizeof(ctypes[0]); i++)
+		if (strcmp(ctypes[i].c, strbuf_str(&base)) == 0)
+			rust = ctypes[i].rust;
+	free(dup);
+	if (!rust || (strcmp(strbuf_str(&base), "void") == 0 && !out->ptr && want_name)) {
+		strbuf_free(&base);
+		free(out->name);
+		out->name = NULL;
+		return false;
+	}
+	out->is_void = strcmp(strbuf_str(&base), "void") == 0;
+	out->is_char = strcmp(strbuf_str(&base), "char") == 0;
+	out->base = xstrdup(rust);
+	{
+		struct strbuf r = STRBUF_INIT;
+		for (int i = 0; i < out->ptr; i++)
+			strbuf_adds(&r, i == out->ptr - 1 && out->is_const ? "*const " : "*mut ");
+		strbuf_adds(&r, rust);
+		out->rust = strbuf_detach(&r);
+	}
+	if (want_name) {
+		bool kw = false;
+		if (!out->name)
+			out->name = xasprintf("arg%d", index);
+		for (int i = 0; rust_keywords[i]; i++)
+			kw |= strcmp(rust_keywords[i], out->name) == 0;
+		if (kw) {
+			char *n = xasprintf("%s_", out->name);
+			free(out->name);
+			out->name = n;
+		}
+	}
+	strbuf_free(&base);
+	return true;
+}
+
+static void cparam_release(struct cparam *p)
+{
+	free(p->rust);
+	free(p->base);
+	free(p->name);
+}
+
+/* The header without comments and preprocessor lines. */
+static char *strip_c(const char *src)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool bol = true;
+
+	for (const char *p = src; *p;) {
+		if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+			strbuf_addc(&sb, ' ');
+		} else if (p[0] == '/' && p[1] == '/') {
+			p += strcspn(p, "\n");
+		} else if (bol && (*p == '#' || ((*p == ' ' || *p == '\t') && p[strspn(p, " \t")] == '#'))) {
+			/* a preprocessor line, with its continuations */
+			while (*p && !(*p == '\n' && p[-1] != '\\'))
+				p++;
+		} else {
+			bol = *p == '\n';
+			strbuf_addc(&sb, *p++);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Appends extern declarations and wrappers for the prototypes in src. */
+static void ffi_generate(const char *src, struct strbuf *externs, struct strbuf *wrappers, cJSON *funcs,
+			 cJSON *skipped, const char *header)
+{
+	char *text = strip_c(src);
+	int depth = 0;
+	char *stmt = text;
+
+	for (char *p = text; *p; p++) {
+		if (*p == '{') {
+			/* extern "C" { ... } holds declarations; other braces are bodies */
+			char *q = p;
+			while (q > stmt && (q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\t'))
+				q--;
+			if (depth == 0 && q - stmt >= 3 && strncmp(q - 3, "\"C\"", 3) == 0) {
+				stmt = p + 1;
+				continue;
+			}
+			depth++;
+		} else if (*p == '}') {
+			if (depth > 0)
+				depth--;
+			if (depth == 0)
+				stmt = p + 1;
+		} else if (*p == ';' && depth == 0) {
+			char *s = stmt, *open, *close, *name_end, *name_start;
+			*p = '\0';
+			stmt = p + 1;
+			s += strspn(s, " \t\n");
+			if (strncmp(s, "typedef", 7) == 0 || strncmp(s, "struct", 6) == 0 || strncmp(s, "enum", 4) == 0 ||
+			    strncmp(s, "union", 5) == 0 || strncmp(s, "static", 6) == 0)
+				continue;
+			open = strchr(s, '(');
+			close = strrchr(s, ')');
+			if (!open || !close || close < open || (strchr(open + 1, '(') && strchr(open + 1, '(') < close)) {
+				continue;
+			}
+			name_end = open;
+			while (name_end > s && (name_end[-1] == ' ' || name_end[-1] == '\t' || name_end[-1] == '\n'))
+				name_end--;
+			name_start = name_end;
+			while (name_start > s && (isalnum((unsigned char)name_start[-1]) || name_start[-1] == '_'))
+				name_start--;
+			if (name_start == name_end || name_start == s)
+				continue;
+			{
+				char *fname = xstrndup(name_start, (size_t)(name_end - name_start));
+				char *ret_text = xstrndup(s, (size_t)(name_start - s));
+				char *params_text = xstrndup(open + 1, (size_t)(close - open - 1));
+				struct cparam ret, params[32];
+				int np = 0;
+				bool ok = parse_ctype(&ret, ret_text, false, 0), raw = false, all_scalar = true;
+				char *save = NULL;
+				const char *trimmed = params_text + strspn(params_text, " \t\n");
+
+				if (ok && strcmp(trimmed, "void") != 0 && *trimmed) {
+					for (char *a = strtok_r(params_text, ",", &save); a && ok; a = strtok_r(NULL, ",", &save)) {
+						if (strstr(a, "...") || np == 32) {
+							ok = false;
+							break;
+						}
+						ok = parse_ctype(&params[np], a, true, np);
+						if (ok)
+							np++;
+					}
+				}
+				if (!ok) {
+					cJSON_AddItemToArray(skipped, cJSON_CreateString(fname));
+				} else {
+					bool ret_void = ret.is_void && !ret.ptr;
+					struct strbuf sig = STRBUF_INIT, call = STRBUF_INIT;
+					cJSON_AddItemToArray(funcs, cJSON_CreateString(fname));
+					strbuf_addf(externs, "        pub fn %s(", fname);
+					for (int i = 0; i < np; i++)
+						strbuf_addf(externs, "%s%s: %s", i ? ", " : "", params[i].name, params[i].rust);
+					strbuf_addf(externs, ")%s%s;\n", ret_void ? "" : " -> ", ret_void ? "" : ret.rust);
+					for (int i = 0; i < np; i++) {
+						const struct cparam *a = &params[i];
+						if (i) {
+							strbuf_adds(&sig, ", ");
+							strbuf_adds(&call, ", ");
+						}
+						if (!a->ptr) {
+							strbuf_addf(&sig, "%s: %s", a->name, a->base);
+							strbuf_adds(&call, a->name);
+						} else if (a->ptr == 1 && a->is_char && a->is_const) {
+							strbuf_addf(&sig, "%s: &std::ffi::CStr", a->name);
+							strbuf_addf(&call, "%s.as_ptr()", a->name);
+							all_scalar = false;
+						} else if (a->ptr == 1 && !a->is_void) {
+							strbuf_addf(&sig, "%s: &%s%s", a->name, a->is_const ? "" : "mut ", a->base);
+							strbuf_adds(&call, a->name);
+							all_scalar = false;
+						} else {
+							strbuf_addf(&sig, "%s: %s", a->name, a->rust);
+							strbuf_adds(&call, a->name);
+							raw = true;
+						}
+					}
+					strbuf_addf(wrappers, "\n/// Calls `%s` from `%s`.\n", fname, header);
+					if (raw)
+						strbuf_addf(wrappers, "///\n/// # Safety\n///\n/// The raw pointers must be what "
+							    "`%s` documents: valid for its reads and writes for the whole call.\n",
+							    fname);
+					strbuf_addf(wrappers, "pub %sfn %s(%s)%s%s {\n", raw ? "unsafe " : "", fname,
+						    strbuf_str(&sig), ret_void ? "" : " -> ", ret_void ? "" : ret.rust);
+					if (raw)
+						strbuf_addf(wrappers, "    // SAFETY: the caller upholds this function's "
+							    "`# Safety` contract for the raw pointers.\n");
+					else if (all_scalar)
+						strbuf_addf(wrappers, "    // SAFETY: `%s` is declared with exactly these types "
+							    "in %s and takes only plain values, which cannot be invalid.\n",
+							    fname, header);
+					else
+						strbuf_addf(wrappers, "    // SAFETY: `%s` is declared with exactly these types "
+							    "in %s; every pointer comes from a reference, so it is non-null, "
+							    "aligned and valid for the call (C strings are NUL-terminated), and "
+							    "C must not keep it after returning.\n", fname, header);
+					strbuf_addf(wrappers, "    unsafe { sys::%s(%s) }\n}\n", fname, strbuf_str(&call));
+					strbuf_free(&sig);
+					strbuf_free(&call);
+				}
+				for (int i = 0; i < np; i++)
+					cparam_release(&params[i]);
+				if (ok || ret.rust)
+					cparam_release(&ret);
+				free(fname);
+				free(ret_text);
+				free(params_text);
+			}
+		}
+	}
+	free(text);
+}
+
+static int run_ffi(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *header = cmd_arg(args, "header"), *output = cmd_arg(args, "output");
+	bool want_bindgen = strcmp(tf(args, "bindgen", "true"), "true") == 0, have_bindgen;
+	char *hpath = NULL, *src = NULL, *module = NULL, *lib = NULL, *sys_text = NULL;
+	struct strbuf externs = STRBUF_INIT, wrappers = STRBUF_INIT, sys = STRBUF_INIT;
+	cJSON *params, *funcs = cJSON_CreateArray(), *skipped = cJSON_CreateArray();
+	const char *base;
+	int rc;
+
+	if (!output)
+		output = "src/ffi.rs";
+	if (strncmp(output, "src/", 4) != 0 || strlen(output) < 8 || strcmp(output + strlen(output) - 3, ".rs") != 0 ||
+	    strchr(output + 4, '/')) {
+		rc = cmd_fail(ctx, RWB_EUSAGE, "--output '%s' must be a module file like src/ffi.rs", output);
+		goto out;
+	}
+	module = xstrndup(output + 4, strlen(output) - 7);
+	if (!is_ident(module)) {
+		rc = cmd_fail(ctx, RWB_EUSAGE, "--output '%s' must name a Rust module (src/NAME.rs)", output);
+		goto out;
+	}
+	hpath = header[0] == '/' ? xstrdup(header) : xasprintf("%s/%s", crate_root(ctx), header);
+	if (access(hpath, R_OK) != 0) {
+		free(hpath);
+		hpath = xstrdup(header);
+	}
+	{
+		FILE *f = fopen(hpath, "r");
+		struct strbuf sb = STRBUF_INIT;
+		char buf[4096];
+		size_t n;
+		if (!f) {
+			rc = cmd_fail(ctx, RWB_ENOTFOUND, "cannot read header %s: %s", header, strerror(errno));
+			goto out;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < 4 * 1024 * 1024)
+			strbuf_add(&sb, buf, n);
+		fclose(f);
+		src = strbuf_detach(&sb);
+	}
+	base = strrchr(hpath, '/') ? strrchr(hpath, '/') + 1 : hpath;
+	lib = xstrndup(base, strcspn(base, "."));
+	ffi_generate(src, &externs, &wrappers, funcs, skipped, base);
+	if (cJSON_GetArraySize(funcs) == 0) {
+		rc = cmd_fail(ctx, RWB_EINPUT, "found no function prototypes rwb can bind in %s (it reads plain "
+			      "C prototypes of scalar and pointer types)", header);
+		goto out;
+	}
+	have_bindgen = want_bindgen && in_path("bindgen");
+	if (have_bindgen) {
+		char *argv[] = { "bindgen", hpath, NULL };
+		if (run_program(argv, NULL, &sys_text) != 0 || !sys_text || !*sys_text) {
+			free(sys_text);
+			sys_text = NULL;
+			have_bindgen = false;
+		}
+	}
+	if (have_bindgen)
+		strbuf_addf(&sys, "    include!(\"%s_sys.rs\");\n", module);
+	else
+		strbuf_addf(&sys, "    unsafe extern \"C\" {\n%s    }\n", strbuf_str(&externs));
+	params = cJSON_CreateObject();
+	cJSON_AddStringToObject(params, "header", base);
+	cJSON_AddStringToObject(params, "lib", lib);
+	cJSON_AddStringToObject(params, "sys", strbuf_str(&sys));
+	cJSON_AddStringToObject(params, "wrappers", strbuf_str(&wrappers));
+	cJSON_AddStringToObject(params, "bindgen", have_bindgen ? "true" : "false");
+	cJSON_AddStringToObject(params, "module", module);
+	if (have_bindgen) {
+		/* bindgen's output becomes one more planned file */
+		cJSON_AddStringToObject(params, "sys_text", sys_text);
+	}
+	rc = run_template(ctx, args, "rust-ffi/wrapper", params, NULL);
+	if (!rc && have_bindgen) {
+		/* written with the wrapper when confirmed */
+		struct scaffold_plan *p = scaffold_plan_new(crate_root(ctx));
+		struct strbuf err = STRBUF_INIT;
+		char *path = xasprintf("src/%s_sys.rs", module);
+		if (scaffold_plan_create(p, path, sys_text, NULL, &err) == RWB_OK && wants_yes(ctx, args))
+			scaffold_plan_write(p, &err);
+		free(path);
+		strbuf_free(&err);
+		scaffold_plan_free(p);
+	}
+	if (!rc) {
+		const char *say = have_bindgen ? "ran bindgen for the raw declarations"
+			: want_bindgen ? "bindgen is not installed (apt-get install bindgen): wrote the extern "
+					 "declarations from the header's prototypes"
+				       : "--bindgen false: wrote the extern declarations from the header's prototypes";
+		cJSON_AddBoolToObject(ctx->result, "bindgen", have_bindgen);
+		cJSON_AddItemToArray(cJSON_GetObjectItem(ctx->result, "notes"), cJSON_CreateString(say));
+		strbuf_addf(&ctx->out, "note: %s\n", say);
+		cJSON_AddItemToObject(ctx->result, "functions", funcs);
+		funcs = NULL;
+		if (cJSON_GetArraySize(skipped)) {
+			cJSON *s;
+			strbuf_adds(&ctx->out, "note: skipped (types it cannot map):");
+			cJSON_ArrayForEach(s, skipped)
+				strbuf_addf(&ctx->out, " %s", s->valuestring);
+			strbuf_addc(&ctx->out, '\n');
+		}
+		cJSON_AddItemToObject(ctx->result, "skipped", skipped);
+		skipped = NULL;
+	}
+out:
+	cJSON_Delete(funcs);
+	cJSON_Delete(skipped);
+	strbuf_free(&externs);
+	strbuf_free(&wrappers);
+	strbuf_free(&sys);
+	free(sys_text);
+	free(hpath);
+	free(src);
+	free(module);
+	free(lib);
+	return rc;
+}
+
 const struct cmd_def commands_scaffold[] = {
-	{ .name = "rust-project-init", .group = "Cargo and toolchain",
+	{ .name = "rust-project-init", .run = run_init, .group = "Cargo and toolchain",
 	  .summary = "cargo new / cargo init; records the project", .flags = init_flags, .traits = CMD_CONFIRM },
-	{ .name = "rust-optimize", .group = "Cargo and toolchain",
+	{ .name = "rust-optimize", .run = run_optimize, .group = "Cargo and toolchain",
 	  .summary = "edit [profile.*] in Cargo.toml keeping every other line; shows the diff",
 	  .flags = optimize_flags, .traits = CMD_CONFIRM },
-	{ .name = "rust-async", .group = "Scaffolding", .summary = "async main / runtime set-up",
+	{ .name = "rust-async", .run = run_async, .group = "Scaffolding", .summary = "async main / runtime set-up",
 	  .flags = async_flags, .traits = CMD_CONFIRM },
-	{ .name = "async-runtime", .group = "Scaffolding", .summary = "runtime builder configuration",
+	{ .name = "async-runtime", .run = run_runtime, .group = "Scaffolding", .summary = "runtime builder configuration",
 	  .flags = runtime_flags, .traits = CMD_CONFIRM },
-	{ .name = "channel-pattern", .group = "Scaffolding", .summary = "producer/consumer code",
+	{ .name = "channel-pattern", .run = run_channel, .group = "Scaffolding", .summary = "producer/consumer code",
 	  .flags = channel_flags, .traits = CMD_CONFIRM },
-	{ .name = "trait-design", .group = "Scaffolding", .summary = "trait skeleton with an impl",
+	{ .name = "trait-design", .run = run_trait, .group = "Scaffolding", .summary = "trait skeleton with an impl",
 	  .flags = trait_flags, .traits = CMD_CONFIRM },
-	{ .name = "error-handling", .group = "Scaffolding", .summary = "error enum and Result alias",
+	{ .name = "error-handling", .run = run_error, .group = "Scaffolding", .summary = "error enum and Result alias",
 	  .flags = error_flags, .traits = CMD_CONFIRM },
-	{ .name = "rust-ffi", .group = "Scaffolding",
+	{ .name = "rust-ffi", .run = run_ffi, .group = "Scaffolding",
 	  .summary = "bindgen run plus a safe wrapper skeleton with SAFETY comments",
 	  .flags = ffi_flags, .traits = CMD_CONFIRM },
-	{ .name = "rust-macro", .group = "Scaffolding", .summary = "proc-macro crate skeleton",
+	{ .name = "rust-macro", .run = run_macro, .group = "Scaffolding", .summary = "proc-macro crate skeleton",
 	  .flags = macro_flags, .traits = CMD_CONFIRM },
-	{ .name = "embedded-rust", .group = "Scaffolding", .summary = "#![no_std] project skeleton",
+	{ .name = "embedded-rust", .run = run_embedded, .group = "Scaffolding", .summary = "#![no_std] project skeleton",
 	  .flags = embedded_flags, .traits = CMD_CONFIRM },
 	{ .name = NULL }
 };
