@@ -580,7 +580,7 @@ void scaffold_diff(struct strbuf *out, const char *path, const char *old_text, c
 				ops[nops++] = '=';
 				i++;
 				j++;
-			} else if (j < b.n && (i == a.n || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) {
+			} else if (j < b.n && (i == a.n || lcs[i * w + j + 1] > lcs[(i + 1) * w + j])) {
 				ops[nops++] = '+';
 				j++;
 			} else {

@@ -491,10 +491,12 @@ pub fn derive_{{snake}}(input: TokenStream) -> TokenStream {
             .parse()
             .expect("a compile_error! invocation parses");
     };
-    format!(
-        "impl {ident} {{ pub fn {{snake}}_name() -> &'static str {{ \"{ident}\" }} }}"
-    )
-    .parse()
+    let code = String::from("impl ")
+        + &ident
+        + " { pub fn {{snake}}_name() -> &'static str { \""
+        + &ident
+        + "\" } }";
+    code.parse()
     .expect("generated impl parses")
 }
 {{/syn}}'''}],
@@ -662,5 +664,5 @@ mod tests {
 }
 '''}], None, None)
 
-json.dump({"format": "rwb-memory", "version": 1, "entries": T}, open("/work/wt-files/data/templates.json", "w"), indent=1)
+json.dump({"format": "rwb-memory", "version": 1, "entries": T}, open(__import__("os").path.join(__import__("os").path.dirname(__import__("os").path.abspath(__file__)), "templates.json"), "w"), indent=1)
 print(len(T))
