@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
-RWB_DEMO ?= examples/demo-crate
+RWB_DEMO ?= build/demo-crate
 
 .PHONY: all deps configure run test asan asan-test fuzz install clean bench docs
 
@@ -32,7 +32,7 @@ asan-test: asan
 
 fuzz: deps
 	@test -f build-fuzz/CMakeCache.txt || cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DRWB_FUZZ=ON -DCMAKE_C_COMPILER=clang
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target fuzzers
 	sh scripts/run-fuzzers.sh build-fuzz $${FUZZ_SECONDS:-10}
 
 install: all

@@ -45,7 +45,7 @@ void layout_compute(struct layout *out, int cols, int rows, bool zoom, int focus
 		out->pane[LAYOUT_GIT] = rect(0, term_w, top_h, git_w);
 		out->pane[LAYOUT_BROWSER] = rect(0, term_w + git_w, top_h, cols - term_w - git_w);
 	} else {
-		int term_w = cols * 55 / 100, git_h = top_h / 2;
+		int term_w = cols / 2, git_h = top_h / 2;
 		out->pane[LAYOUT_TERMINAL] = rect(0, 0, top_h, term_w);
 		out->pane[LAYOUT_GIT] = rect(0, term_w, git_h, cols - term_w);
 		out->pane[LAYOUT_BROWSER] = rect(git_h, term_w, top_h - git_h, cols - term_w);

@@ -75,6 +75,7 @@ size_t lineedit_insert(struct lineedit *e, const char *s, size_t n)
 	}
 	if (clean.len) {
 		strbuf_grow(&e->text, clean.len);
+		e->text.buf[e->text.len] = '\0'; /* a fresh buffer has no terminator yet */
 		memmove(e->text.buf + e->cursor + clean.len, e->text.buf + e->cursor,
 			e->text.len - e->cursor + 1);
 		memcpy(e->text.buf + e->cursor, clean.buf, clean.len);

@@ -57,7 +57,11 @@ struct rustlex {
 };
 
 void rustlex_init(struct rustlex *lx, const char *src, size_t len);
-/* Continues from the state a previous line left (for per-line highlighting). */
+/* Continues from the state a previous line left (for per-line highlighting):
+ * rustlex_init(lx, NULL, 0) once, then rustlex_init_line() for each line
+ * (without its newline); lx->line counts the lines given. A token still open
+ * at the end of a line comes back flagged unterminated and the next line
+ * continues it. */
 void rustlex_init_line(struct rustlex *lx, const char *line, size_t len);
 /* The next token; false (and kind EOF) at the end. */
 bool rustlex_next(struct rustlex *lx, struct rust_token *tok);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -126,13 +127,17 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *value)
 	return rc;
 }
 
+static const char *disk_hint(const char *path);
+
 int store_error(struct store *s, int sqlite_rc)
 {
 	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sqlite_rc);
 
 	if (s)
-		snprintf(s->errmsg, sizeof(s->errmsg), "store %s: %s",
-			 s->path ? s->path : "", msg);
+		snprintf(s->errmsg, sizeof(s->errmsg), "store %s: %s%s",
+			 s->path ? s->path : "", msg,
+			 (sqlite_rc & 0xff) == SQLITE_FULL || (sqlite_rc & 0xff) == SQLITE_IOERR ||
+			 (sqlite_rc & 0xff) == SQLITE_READONLY ? disk_hint(s->path ? s->path : ".") : "");
 	switch (sqlite_rc & 0xff) {
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
@@ -231,8 +236,9 @@ static int migrate_module(struct store *s, const struct store_module *m,
 	if (rc)
 		return rc;
 	if (have > latest) {
-		seterr(errbuf, n, "store %s has %s schema version %d; this rwb knows up to %d "
-		       "(upgrade rwb; the store was not changed)", s->path, m->name, have, latest);
+		seterr(errbuf, n, "store %s was written by a newer rwb (%s schema version %d; this rwb "
+		       "knows up to %d): upgrade rwb; the store was not changed", s->path, m->name, have,
+		       latest);
 		return RWB_ENEWER;
 	}
 	for (int i = 0; i < m->count; i++) {
@@ -309,6 +315,25 @@ static int check_existing(const char *path, const struct stat *stp, bool is_expl
 	return RWB_OK;
 }
 
+/* Says why a write may have failed: a full or read-only file system. */
+static const char *disk_hint(const char *path)
+{
+	struct statvfs vfs;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	const char *hint = "";
+
+	if (slash)
+		*slash = '\0';
+	if (statvfs(slash ? (dir[0] ? dir : "/") : ".", &vfs) == 0) {
+		if (vfs.f_flag & ST_RDONLY)
+			hint = " (the file system is read-only)";
+		else if (vfs.f_bavail == 0)
+			hint = " (the disk is full)";
+	}
+	free(dir);
+	return hint;
+}
+
 static int configure(struct store *s, char *errbuf, size_t n)
 {
 	int64_t app_id = 0, tables = 0;
@@ -320,9 +345,14 @@ static int configure(struct store *s, char *errbuf, size_t n)
 		rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables);
 	if (rc != SQLITE_OK) {
 		int err = store_error(s, rc);
-		seterr(errbuf, n, "%s is not a readable rwb store (%s); it was left untouched",
-		       s->path, sqlite3_errmsg(s->db));
-		return err == RWB_EBUSY ? err : RWB_ECORRUPT;
+		if (err == RWB_ECORRUPT || err == RWB_ESTORE) {
+			seterr(errbuf, n, "%s is not a readable rwb store (%s); it was left untouched",
+			       s->path, sqlite3_errmsg(s->db));
+			return RWB_ECORRUPT;
+		}
+		seterr(errbuf, n, "cannot use store %s: %s%s", s->path, sqlite3_errmsg(s->db),
+		       disk_hint(s->path));
+		return err;
 	}
 	if (app_id != STORE_APPLICATION_ID && (app_id != 0 || tables != 0)) {
 		seterr(errbuf, n, "%s is an SQLite database but not an rwb store; it was left untouched",
@@ -343,7 +373,8 @@ static int configure(struct store *s, char *errbuf, size_t n)
 				  "module TEXT PRIMARY KEY, version INTEGER NOT NULL)", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		int err = store_error(s, rc);
-		seterr(errbuf, n, "cannot set up store %s: %s", s->path, sqlite3_errmsg(s->db));
+		seterr(errbuf, n, "cannot set up store %s: %s%s", s->path, sqlite3_errmsg(s->db),
+		       disk_hint(s->path));
 		return err;
 	}
 	return RWB_OK;

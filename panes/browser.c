@@ -48,9 +48,11 @@ static const char *browser_border_right(struct pane *p)
 	struct browser_pane *b = bp_of(p);
 
 	strbuf_reset(&b->strip);
-	for (int i = 0; i < NTABS; i++)
-		strbuf_addf(&b->strip, i == b->active ? "[%s]%s" : " %s %s", tab_table[i]->name,
-			    i + 1 < NTABS ? "" : "");
+	for (int i = 0; i < NTABS; i++) {
+		if (i)
+			strbuf_addc(&b->strip, ' ');
+		strbuf_addf(&b->strip, i == b->active ? "[%s]" : "%s", tab_table[i]->name);
+	}
 	return strbuf_str(&b->strip);
 }
 

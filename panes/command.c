@@ -610,10 +610,10 @@ static void command_draw(struct pane *p)
 		const char *s = lineedit_str(&c->edit);
 		/* scroll the line horizontally so the cursor stays visible */
 		size_t skip = col + 2 >= (size_t)(cols - x) ? col - (size_t)(cols - x) + 2 : 0;
-		size_t i = 0, wsum = 0;
-		while (s[i] && wsum < skip) {
+		size_t i = 0, wsum = 0, slen = c->edit.text.len;
+		while (i < slen && wsum < skip) {
 			unsigned cp;
-			int n = sanitize_utf8_decode(s + i, strlen(s + i), &cp);
+			int n = sanitize_utf8_decode(s + i, slen - i, &cp);
 			wsum += sanitize_width(s + i, (size_t)(n ? n : 1));
 			i += (size_t)(n ? n : 1);
 		}

@@ -294,7 +294,7 @@ static void draw_status(struct app *a)
 	snprintf(buf, sizeof(buf), "│ %s ", repo);
 	x += draw_text(w, 0, x, cols - x, buf, base);
 	if (a->branch[0]) {
-		snprintf(buf, sizeof(buf), "│  %s ", a->branch);
+		snprintf(buf, sizeof(buf), "│ ⎇ %s ", a->branch);
 		x += draw_text(w, 0, x, cols - x, buf, base);
 	}
 	if (a->job_status[0]) {

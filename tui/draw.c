@@ -149,11 +149,11 @@ void draw_frame(WINDOW *w, const char *title, const char *right, int focused)
 		mvwaddch(w, 0, 2 + used, ' ');
 		if (right && *right) {
 			int rw = (int)sanitize_width(right, strlen(right));
-			int room = wd - (used + 6);
+			int room = wd - (used + 5);
 			if (room > 4) {
 				if (rw > room)
 					rw = room;
-				draw_text(w, 0, wd - 2 - rw, rw, right, theme_attr(RWB_COLOR_PANE_TITLE));
+				draw_text(w, 0, wd - 1 - rw, rw, right, theme_attr(RWB_COLOR_PANE_TITLE));
 			}
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -56,6 +57,8 @@ struct screen *screen_start(char *const argv[], int cols, int rows, char *const 
 	struct screen *s = xcalloc(1, sizeof(*s));
 	struct winsize ws = { (unsigned short)rows, (unsigned short)cols, 0, 0 };
 
+	/* the test process renders cells to UTF-8 with wctomb */
+	setlocale(LC_ALL, "C.UTF-8");
 	s->rows = rows;
 	s->cols = cols;
 	s->pid = forkpty(&s->fd, NULL, NULL, &ws);

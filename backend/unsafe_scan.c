@@ -1,0 +1,1205 @@
+/*
+ * unsafe_scan.c - the unsafe scanner (see unsafe_scan.h for the rules).
+ *
+ * One pass over the file's significant tokens (no whitespace, no comments)
+ * with a stack of open brackets. Each brace scope knows what opened it
+ * (module, fn, impl, trait, extern block, match, macro body, plain block)
+ * and tracks its current statement: where it starts (with attributes),
+ * where its core starts (after them) and where the previous item ended.
+ * The comment tests work on raw source lines, as clippy's do.
+ */
+#define _GNU_SOURCE  /* memmem */
+#include "unsafe_scan.h"
+#include "rustlex.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum scope_kind {
+	SC_FILE, SC_MOD, SC_FN, SC_IMPL, SC_TRAIT, SC_EXTERN, SC_MATCH,
+	SC_MACRO, SC_BLOCK, SC_PAREN,   /* ( or [ */
+};
+
+struct tok {
+	enum rust_tok kind;
+	unsigned start, len;
+	int line, end_line;
+};
+
+struct scope {
+	enum scope_kind kind;
+	int open;                 /* token index of the opening bracket (-1 for the file) */
+	int open_line;            /* line the scope's search bound starts from */
+	char *name;               /* owned: mod / fn / impl type / trait name, or NULL */
+	int item;                 /* index of the unsafe item this bracket closes, or -1 */
+	bool is_pub;              /* the mod / trait was `pub` */
+	bool trait_impl;          /* impl Trait for Type */
+	bool hidden;              /* #[doc(hidden)] here or above */
+	bool cfg_test;            /* #[cfg(test)] here or above */
+	int stmt_start;           /* first token of the statement (its attributes), -1 none */
+	int stmt_core;            /* first token after its attributes, -1 none */
+	int prev_end_line;        /* line where the previous item / statement ended, 0 none */
+	bool inner_attr;          /* the statement so far is an inner attribute #![..] */
+};
+
+struct pending {
+	enum scope_kind kind;     /* what the next { at depth opens */
+	int depth;                /* stack depth it belongs to, -1 none */
+	char *name;               /* owned */
+	int item;                 /* unsafe item it completes, or -1 */
+	bool trait_impl;
+	bool is_pub, hidden, cfg_test;
+	int line;                 /* line of the item (search bound for mods) */
+	int tok;                  /* token index of `impl` (for the impl's name) */
+};
+
+struct scan {
+	const char *src;
+	size_t len;
+	struct tok *t;            /* owned */
+	int nt, capt;
+	struct tok *docs;         /* owned: outer doc comments, in order */
+	int nd, capd;
+	size_t *line_start;       /* owned: byte offset of each line (index 1-based) */
+	int nlines;
+	struct scope *st;         /* owned stack */
+	int depth, capst;
+	struct pending pend;
+	struct unsafe_file *out;
+	char *file_module;        /* owned */
+	bool crate_root;
+	bool test_file;           /* tests/, benches/, examples/: not built by plain cargo clippy */
+	int file_first_item_seen;
+};
+
+static bool tis(const struct scan *s, int i, const char *w)
+{
+	size_t n;
+
+	if (i < 0 || i >= s->nt)
+		return false;
+	n = strlen(w);
+	return s->t[i].len == n && memcmp(s->src + s->t[i].start, w, n) == 0;
+}
+
+static bool tkind(const struct scan *s, int i, enum rust_tok k)
+{
+	return i >= 0 && i < s->nt && s->t[i].kind == k;
+}
+
+static char *ttext(const struct scan *s, int i)
+{
+	return xstrndup(s->src + s->t[i].start, s->t[i].len);
+}
+
+/* ---- lines and comments ---------------------------------------------- */
+
+static void build_lines(struct scan *s)
+{
+	int cap = 1024;
+	const char *p = s->src, *end = s->src + s->len;
+
+	s->line_start = xmalloc(sizeof(size_t) * (size_t)cap);
+	s->nlines = 1;
+	s->line_start[1] = 0;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		p++;
+		if (s->nlines + 2 >= cap) {
+			cap *= 2;
+			s->line_start = xrealloc(s->line_start, sizeof(size_t) * (size_t)cap);
+		}
+		s->line_start[++s->nlines] = (size_t)(p - s->src);
+	}
+	s->line_start[s->nlines + 1] = s->len;
+}
+
+/* Line l's text without leading whitespace; *n its length (with newline). */
+static const char *line_trimmed(const struct scan *s, int l, size_t *n)
+{
+	size_t a = s->line_start[l], b = s->line_start[l + 1];
+
+	while (a < b && isspace((unsigned char)s->src[a]))
+		a++;
+	*n = b - a;
+	return s->src + a;
+}
+
+static bool has_safety_word(const char *p, size_t n)
+{
+	for (size_t i = 0; i + 7 <= n; i++) {
+		if (toupper((unsigned char)p[i]) == 'S' && strncasecmp(p + i, "SAFETY:", 7) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A comment's text without its markers, whitespace-trimmed per line. */
+static void strip_comment(struct strbuf *sb, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *a = p, *b = le;
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		if (b - a >= 2 && a[0] == '/' && (a[1] == '/' || a[1] == '*')) {
+			a += 2;
+			while (a < b && (*a == '/' || *a == '!' || *a == '*'))
+				a++;
+		} else {
+			while (a < b && *a == '*' && !(b - a >= 2 && a[1] == '/'))
+				a++;
+		}
+		if (b - a >= 2 && b[-1] == '/' && b[-2] == '*')
+			b -= 2;
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		while (b > a && isspace((unsigned char)b[-1]))
+			b--;
+		if (sb->len)
+			strbuf_addc(sb, '\n');
+		strbuf_add(sb, a, (size_t)(b - a));
+		p = nl ? nl + 1 : end;
+	}
+	while (sb->len && sb->buf[sb->len - 1] == '\n')
+		sb->buf[--sb->len] = '\0';
+}
+
+/*
+ * clippy's text_has_safety_comment on lines (bound, target): the nearest
+ * non-blank line above target must start a run of // lines one of which
+ * says SAFETY: (outside a ``` block), or a block comment saying SAFETY:
+ * must start a line and be followed by nothing but whitespace up to target.
+ * On success fills the argument's text and lines.
+ */
+static bool safety_above(const struct scan *s, int bound, int target,
+			 char **text, int *from, int *to)
+{
+	int l = target - 1;
+	size_t n;
+	const char *p = NULL;
+
+	if (target > s->nlines + 1)
+		target = s->nlines + 1;
+	for (; l > bound && l >= 1; l--) {
+		p = line_trimmed(s, l, &n);
+		if (n)
+			break;
+	}
+	if (l <= bound || l < 1)
+		return false;
+	if (!(n >= 2 && p[0] == '/' && (p[1] == '/' || p[1] == '*'))) {
+		/* clippy 1.95 also takes a comment ending the line above:
+		 * `foo(); // SAFETY: ...` */
+		struct rustlex lx;
+		struct rust_token t, last = { .kind = RUST_TOK_EOF };
+		rustlex_init(&lx, p, n);
+		while (rustlex_next(&lx, &t))
+			if (t.kind != RUST_TOK_WHITESPACE)
+				last = t;
+		if ((last.kind == RUST_TOK_LINE_COMMENT || last.kind == RUST_TOK_BLOCK_COMMENT ||
+		     last.kind == RUST_TOK_DOC_COMMENT) && !last.unterminated &&
+		    has_safety_word(p + last.start, last.len)) {
+			struct strbuf sb = STRBUF_INIT;
+			strip_comment(&sb, p + last.start, last.len);
+			*text = strbuf_detach(&sb);
+			*from = *to = l;
+			return true;
+		}
+	}
+	if (n >= 2 && p[0] == '/' && p[1] == '/') {
+		int last = l;
+		bool in_code = false;
+		for (;;) {
+			const char *q = p, *qe = p + n;
+			while (qe - q >= 3 && q[0] == '/' && q[1] == '/' && q[2] == '/')
+				q += 3;
+			while (q < qe && isspace((unsigned char)*q))
+				q++;
+			if (qe - q >= 3 && memcmp(q, "```", 3) == 0)
+				in_code = !in_code;
+			if (has_safety_word(p, n) && !in_code) {
+				struct strbuf sb = STRBUF_INIT;
+				size_t a = (size_t)(p - s->src), b = s->line_start[last + 1];
+				strip_comment(&sb, s->src + a, b - a);
+				*text = strbuf_detach(&sb);
+				*from = l;
+				*to = last;
+				return true;
+			}
+			do
+				l--;
+			while (l > bound && l >= 1 && (p = line_trimmed(s, l, &n), n == 0));
+			if (l <= bound || l < 1 || !(n >= 2 && p[0] == '/' && p[1] == '/'))
+				return false;
+		}
+	}
+	for (;;) {
+		if (n >= 2 && p[0] == '/' && p[1] == '*') {
+			size_t a = (size_t)(p - s->src), b = s->line_start[target];
+			struct rustlex lx;
+			struct rust_token t;
+			bool ok;
+			rustlex_init(&lx, s->src + a, b - a);
+			rustlex_next(&lx, &t);
+			ok = has_safety_word(s->src + a, t.len);
+			size_t clen = t.len;
+			while (ok && rustlex_next(&lx, &t))
+				if (t.kind != RUST_TOK_WHITESPACE)
+					ok = false;
+			if (!ok)
+				return false;
+			struct strbuf sb = STRBUF_INIT;
+			strip_comment(&sb, s->src + a, clen);
+			*text = strbuf_detach(&sb);
+			*from = l;
+			*to = l;
+			while (*to < target - 1 && s->line_start[*to + 1] < a + clen)
+				(*to)++;
+			return true;
+		}
+		do
+			l--;
+		while (l > bound && l >= 1 && (p = line_trimmed(s, l, &n), n == 0));
+		if (l <= bound || l < 1)
+			return false;
+	}
+}
+
+/* ---- doc comments: the Safety section ----------------------------------- */
+
+/* The heading text of a markdown ATX heading line, or NULL. */
+static const char *heading(const char *p, const char *e, size_t *n)
+{
+	int hashes = 0, sp = 0;
+
+	while (p < e && *p == ' ' && sp < 4) {
+		p++;
+		sp++;
+	}
+	if (sp > 3)
+		return NULL;
+	while (p < e && *p == '#') {
+		p++;
+		hashes++;
+	}
+	if (hashes < 1 || hashes > 6 || (p < e && *p != ' ' && *p != '\t'))
+		return NULL;
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	while (e > p && e[-1] == '#')   /* closing sequence */
+		e--;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	*n = (size_t)(e - p);
+	return p;
+}
+
+static bool is_safety_heading(const char *h, size_t n)
+{
+	static const char *const names[] = { "Safety", "SAFETY", "Implementation safety",
+					     "Implementation Safety", NULL };
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], h, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Looks for a Safety heading in doc text (markers stripped, one line per
+ * line); fills *section with the text under it up to the next heading.
+ */
+static bool doc_safety(const char *doc, char **section)
+{
+	const char *p = doc;
+	bool in_code = false, found = false;
+	struct strbuf sb = STRBUF_INIT;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		const char *e = nl ? nl : p + strlen(p);
+		const char *q = p;
+		size_t hn;
+		const char *h;
+		while (q < e && *q == ' ')
+			q++;
+		if (e - q >= 3 && (memcmp(q, "```", 3) == 0 || memcmp(q, "~~~", 3) == 0))
+			in_code = !in_code;
+		h = in_code ? NULL : heading(p, e, &hn);
+		if (h) {
+			if (found)
+				break;
+			if (is_safety_heading(h, hn))
+				found = true;
+		} else if (found) {
+			if (sb.len || e > p)
+				strbuf_add(&sb, p, (size_t)(e - p)), strbuf_addc(&sb, '\n');
+		}
+		p = nl ? nl + 1 : e;
+	}
+	while (sb.len && isspace((unsigned char)sb.buf[sb.len - 1]))
+		sb.buf[--sb.len] = '\0';
+	if (found)
+		*section = strbuf_detach(&sb);
+	else
+		strbuf_free(&sb);
+	return found;
+}
+
+/* Adds the unescaped content of a string literal token (for #[doc = ".."]). */
+static void add_string_lit(struct strbuf *sb, const char *p, size_t n)
+{
+	const char *e = p + n;
+
+	while (p < e && *p != '"')
+		p++;
+	if (p < e)
+		p++;
+	while (e > p && e[-1] == '#')
+		e--;
+	if (e > p && e[-1] == '"')
+		e--;
+	for (; p < e; p++) {
+		if (*p == '\\' && p + 1 < e) {
+			p++;
+			strbuf_addc(sb, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p);
+		} else {
+			strbuf_addc(sb, *p);
+		}
+	}
+}
+
+/* The doc text of the item whose attributes span tokens [from, core):
+ * outer doc comments lying between the token before `from` and `core`,
+ * and #[doc = ".."] attributes, in order. */
+static char *item_docs(const struct scan *s, int from, int core)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t lo = from > 0 ? s->t[from - 1].start + s->t[from - 1].len : 0;
+	size_t hi = core < s->nt ? s->t[core].start : s->len;
+	int d = 0, i = from;
+
+	while (d < s->nd && s->docs[d].start < lo)
+		d++;
+	while ((d < s->nd && s->docs[d].start < hi) || i < core) {
+		bool take_doc = d < s->nd && s->docs[d].start < hi &&
+			(i >= core || s->docs[d].start < s->t[i].start);
+		if (take_doc) {
+			struct strbuf one = STRBUF_INIT;
+			strip_comment(&one, s->src + s->docs[d].start, s->docs[d].len);
+			strbuf_add(&sb, one.buf ? one.buf : "", one.len);
+			strbuf_addc(&sb, '\n');
+			strbuf_free(&one);
+			d++;
+			continue;
+		}
+		if (tis(s, i, "doc") && tis(s, i + 1, "=") && tkind(s, i + 2, RUST_TOK_STRING)) {
+			add_string_lit(&sb, s->src + s->t[i + 2].start, s->t[i + 2].len);
+			strbuf_addc(&sb, '\n');
+			i += 3;
+			continue;
+		}
+		i++;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Whether the attribute tokens [from, core) contain name ( word ... ). */
+static bool attrs_have(const struct scan *s, int from, int core, const char *name, const char *word)
+{
+	for (int i = from; i + 2 < core; i++)
+		if (tis(s, i, name) && tis(s, i + 1, "(")) {
+			for (int j = i + 2; j < core && !tis(s, j, ")"); j++)
+				if (tis(s, j, word))
+					return true;
+		}
+	return false;
+}
+
+/* ---- items ------------------------------------------------------------ */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static struct scope *brace_scope(struct scan *s)
+{
+	for (int d = s->depth - 1; d >= 0; d--)
+		if (s->st[d].kind != SC_PAREN)
+			return &s->st[d];
+	return &s->st[0];
+}
+
+static char *join_path(struct scan *s, bool with_fn, bool *exported, bool *in_fn)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	*exported = true;
+	*in_fn = false;
+	if (!with_fn) {
+		strbuf_adds(&sb, s->file_module);
+		for (int d = 0; d < s->depth; d++)
+			if (s->st[d].kind == SC_MOD) {
+				if (sb.len)
+					strbuf_adds(&sb, "::");
+				strbuf_adds(&sb, s->st[d].name ? s->st[d].name : "_");
+				if (!s->st[d].is_pub)
+					*exported = false;
+			}
+		return strbuf_detach(&sb);
+	}
+	/* the innermost fn with its impl / trait: "Type::name" */
+	for (int d = s->depth - 1; d >= 0; d--) {
+		if (s->st[d].kind == SC_FN) {
+			*in_fn = true;
+			for (int e = d - 1; e >= 0; e--) {
+				if (s->st[e].kind == SC_IMPL || s->st[e].kind == SC_TRAIT) {
+					strbuf_addf(&sb, "%s::", s->st[e].name ? s->st[e].name : "_");
+					break;
+				}
+				if (s->st[e].kind != SC_PAREN && s->st[e].kind != SC_BLOCK &&
+				    s->st[e].kind != SC_MATCH)
+					break;
+			}
+			strbuf_adds(&sb, s->st[d].name ? s->st[d].name : "_");
+			break;
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+static int add_item(struct scan *s, enum unsafe_kind kind, int first_tok)
+{
+	struct unsafe_file *f = s->out;
+	struct unsafe_item *it;
+	bool exported, in_fn;
+
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->items = xrealloc(f->items, f->cap * sizeof(*f->items));
+	}
+	it = &f->items[f->n];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	it->start = s->t[first_tok].start;
+	it->end = it->start + s->t[first_tok].len;
+	it->line = s->t[first_tok].line;
+	it->line_end = it->line;
+	it->module = join_path(s, false, &exported, &in_fn);
+	it->function = join_path(s, true, &exported, &in_fn);
+	it->name = xstrdup("");
+	for (int d = 0; d < s->depth; d++)
+		if (s->st[d].kind == SC_MACRO)
+			it->in_macro = true;
+	return (int)f->n++;
+}
+
+/* Finishes an item at token `last`: span end and fingerprint. */
+static void finish_item(struct scan *s, int idx, int last)
+{
+	struct unsafe_item *it = &s->out->items[idx];
+	const char *kn = unsafe_kind_name(it->kind);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int i;
+
+	if (last >= s->nt)
+		last = s->nt - 1;
+	if (last >= 0) {
+		it->end = s->t[last].start + s->t[last].len;
+		it->line_end = s->t[last].end_line;
+	}
+	h = fnv(h, kn, strlen(kn) + 1);
+	/* the first significant token of the item: binary search by offset */
+	int lo = 0, hi = s->nt;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (s->t[mid].start < it->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i <= last; i++) {
+		h = fnv(h, s->src + s->t[i].start, s->t[i].len);
+		h = fnv(h, " ", 1);
+	}
+	h = fnv(h, "", 1);
+	if (it->safety) {
+		const char *p = it->safety;
+		bool space = false, any = false;
+		for (; *p; p++) {
+			if (isspace((unsigned char)*p)) {
+				space = any;
+				continue;
+			}
+			if (space)
+				h = fnv(h, " ", 1);
+			h = fnv(h, p, 1);
+			space = false;
+			any = true;
+		}
+	}
+	it->fingerprint = h;
+}
+
+/* Walks back from token i over fn/impl/trait qualifiers and visibility. */
+static int item_first(const struct scan *s, int i, const struct scope *sc, bool *is_pub)
+{
+	int lo = sc->stmt_core >= 0 ? sc->stmt_core : 0;
+
+	*is_pub = false;
+	while (i > lo) {
+		int p = i - 1;
+		if (tis(s, p, "const") || tis(s, p, "async") || tis(s, p, "default") ||
+		    tis(s, p, "extern") || tkind(s, p, RUST_TOK_STRING) || tis(s, p, "safe")) {
+			i = p;
+			continue;
+		}
+		if (tis(s, p, "pub")) {
+			*is_pub = true;
+			i = p;
+			continue;
+		}
+		if (tis(s, p, ")")) {
+			int q = p;
+			while (q > lo && !tis(s, q, "("))
+				q--;
+			if (tis(s, q - 1, "pub")) {
+				i = q - 1;   /* pub(crate): not exported */
+				continue;
+			}
+		}
+		break;
+	}
+	return i;
+}
+
+/* The documentation tests for a finished-at-start item. */
+static void document_block(struct scan *s, int idx, int u)
+{
+	struct unsafe_item *it = &s->out->items[idx];
+	struct scope *sc = brace_scope(s);
+	int bound = s->crate_root ? 1 : 0;
+	char *text = NULL;
+	int from = 0, to = 0;
+
+	for (int d = s->depth - 1; d >= 0; d--) {
+		if (s->st[d].kind == SC_FN || s->st[d].kind == SC_MACRO) {
+			bound = s->st[d].open_line;
+			break;
+		}
+		if (s->st[d].kind == SC_MOD) {
+			bound = s->st[d].open_line;
+			break;
+		}
+	}
+	bool ok = safety_above(s, bound, s->t[u].line, &text, &from, &to);
+	if (!ok && sc->kind != SC_FILE) {
+		int core = sc->stmt_core, first = sc->stmt_start;
+		if (sc->kind == SC_MATCH) {
+			/* an arm's expression: no attributes */
+			first = core;
+		}
+		if (core >= 0 && core <= u) {
+			bool branchy = false;
+			if (core < u && (tis(s, core, "if") || tis(s, core, "match") ||
+					 tis(s, core, "while") || tis(s, core, "loop") ||
+					 (tkind(s, core, RUST_TOK_LIFETIME) &&
+					  (tis(s, core + 2, "while") || tis(s, core + 2, "loop"))))) {
+				branchy = true;
+				for (int i = core; i < u; i++)
+					if (tis(s, i, "=") && !tis(s, i + 1, "=") && !tis(s, i + 1, ">") &&
+					    !(i > 0 && (tis(s, i - 1, "=") || tis(s, i - 1, "!") ||
+							tis(s, i - 1, "<") || tis(s, i - 1, ">"))))
+						branchy = false;
+			}
+			if (!branchy) {
+				if (core < u)
+					ok = safety_above(s, bound, s->t[core].line, &text, &from, &to);
+				if (!ok && first >= 0 && first < core)
+					ok = safety_above(s, bound, s->t[first].line, &text, &from, &to);
+			}
+		}
+	} else if (!ok && sc->kind == SC_FILE) {
+		/* static / const at the crate's top level */
+		int core = sc->stmt_core, first = sc->stmt_start;
+		if (core >= 0 && core < u)
+			ok = safety_above(s, bound, s->t[core].line, &text, &from, &to);
+		if (!ok && first >= 0 && first < core)
+			ok = safety_above(s, bound, s->t[first].line, &text, &from, &to);
+	}
+	it->documented = ok;
+	it->safety = text;
+	it->safety_line = ok ? from : 0;
+	it->safety_line_end = ok ? to : 0;
+	it->clippy_flags = !ok && !it->in_macro && !s->test_file && !sc->cfg_test;
+}
+
+/* unsafe impl / unsafe extern: the comment between the previous item and it. */
+static void document_item_comment(struct scan *s, int idx, int first)
+{
+	struct unsafe_item *it = &s->out->items[idx];
+	struct scope *sc = brace_scope(s);
+	int bound;
+	bool maybe = false;
+	char *text = NULL;
+	int from = 0, to = 0;
+
+	switch (sc->kind) {
+	case SC_FILE:
+		if (sc->prev_end_line)
+			bound = sc->prev_end_line;
+		else {
+			bound = 0;               /* the crate root: from its first line */
+			maybe = !s->crate_root;  /* clippy looks in the parent file */
+		}
+		break;
+	case SC_MOD:
+		bound = sc->prev_end_line ? sc->prev_end_line : sc->open_line;
+		break;
+	case SC_FN: case SC_BLOCK:
+		bound = sc->open_line;
+		break;
+	default:
+		bound = sc->open_line;
+		maybe = true;
+		break;
+	}
+	if (bound >= s->t[first].line)
+		it->documented = false;
+	else
+		it->documented = safety_above(s, bound, s->t[first].line, &text, &from, &to);
+	/* or above its first attribute that is not a doc comment */
+	if (!it->documented && sc->stmt_start >= 0 && sc->stmt_start < first &&
+	    tis(s, sc->stmt_start, "#") && bound < s->t[sc->stmt_start].line)
+		it->documented = safety_above(s, bound, s->t[sc->stmt_start].line, &text, &from, &to);
+	it->safety = text;
+	it->safety_line = it->documented ? from : 0;
+	it->safety_line_end = it->documented ? to : 0;
+	it->clippy_flags = it->kind == UNSAFE_IMPL && !it->documented && !maybe &&
+		!it->in_macro && !s->test_file && !sc->cfg_test;
+}
+
+/* unsafe fn / unsafe trait: the Safety section of the doc comment. */
+static void document_doc(struct scan *s, int idx, bool is_pub)
+{
+	struct unsafe_item *it = &s->out->items[idx];
+	struct scope *sc = brace_scope(s);
+	int from = sc->stmt_start >= 0 ? sc->stmt_start : 0;
+	int core = sc->stmt_core >= 0 ? sc->stmt_core : from;
+	char *doc = item_docs(s, from, core), *section = NULL;
+	bool exported, in_fn, hidden;
+
+	hidden = sc->hidden || attrs_have(s, from, core, "doc", "hidden");
+	it->documented = doc_safety(doc, &section);
+	free(doc);
+	if (it->documented) {
+		/* the argument's lines: the doc comments and attributes above the item */
+		size_t lo = from > 0 ? s->t[from - 1].start + s->t[from - 1].len : 0;
+		it->safety = section;
+		it->safety_line = s->t[from].line;
+		for (int d = 0; d < s->nd; d++)
+			if (s->docs[d].start >= lo && s->docs[d].start < s->t[core].start &&
+			    s->docs[d].line < it->safety_line)
+				it->safety_line = s->docs[d].line;
+		it->safety_line_end = s->t[core].line > it->safety_line ? s->t[core].line - 1 : it->safety_line;
+	}
+	bool in_trait_impl = sc->kind == SC_IMPL && sc->trait_impl;
+	if (!it->documented && in_trait_impl) {
+		it->documented = true;  /* the trait's # Safety applies */
+		it->safety = xstrdup("(documented by the trait)");
+	}
+	/* exported: pub all the way (trait items take the trait's visibility) */
+	bool vis = is_pub;
+	if (sc->kind == SC_TRAIT)
+		vis = sc->is_pub;
+	bool nested_fn = false;
+	for (int d = 0; d < s->depth; d++)
+		if (s->st[d].kind == SC_FN || s->st[d].kind == SC_BLOCK || s->st[d].kind == SC_EXTERN)
+			nested_fn = true;
+	/* join_path's module part decides `exported` for enclosing mods */
+	free(join_path(s, false, &exported, &in_fn));
+	it->clippy_flags = !it->documented && vis && exported && !nested_fn && !hidden &&
+		!it->in_macro && !s->test_file && !sc->cfg_test;
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+static void push(struct scan *s, enum scope_kind kind, int open)
+{
+	struct scope *sc;
+
+	if (s->depth == s->capst) {
+		s->capst = s->capst ? s->capst * 2 : 32;
+		s->st = xrealloc(s->st, (size_t)s->capst * sizeof(*s->st));
+	}
+	sc = &s->st[s->depth++];
+	memset(sc, 0, sizeof(*sc));
+	sc->kind = kind;
+	sc->open = open;
+	sc->open_line = open >= 0 ? s->t[open].line : 0;
+	sc->item = -1;
+	sc->stmt_start = sc->stmt_core = -1;
+	if (s->depth > 1) {
+		sc->hidden = s->st[s->depth - 2].hidden;
+		sc->cfg_test = s->st[s->depth - 2].cfg_test;
+	}
+}
+
+static void pend_clear(struct scan *s)
+{
+	free(s->pend.name);
+	memset(&s->pend, 0, sizeof(s->pend));
+	s->pend.depth = -1;
+	s->pend.item = -1;
+}
+
+/* Sets what the next { at this depth opens. */
+static void pend_set(struct scan *s, enum scope_kind kind, char *name, int item)
+{
+	struct scope *sc = brace_scope(s);
+
+	pend_clear(s);
+	s->pend.kind = kind;
+	s->pend.depth = s->depth;
+	s->pend.name = name;
+	s->pend.item = item;
+	if (sc->stmt_start >= 0 && sc->stmt_core >= 0) {
+		s->pend.hidden = attrs_have(s, sc->stmt_start, sc->stmt_core, "doc", "hidden");
+		s->pend.cfg_test = attrs_have(s, sc->stmt_start, sc->stmt_core, "cfg", "test");
+		s->pend.is_pub = tis(s, sc->stmt_core, "pub") && !tis(s, sc->stmt_core + 1, "(");
+		s->pend.line = s->t[sc->stmt_core].line;
+	}
+}
+
+/* The impl's type name: the last identifier at angle depth 0 before {
+ * or `where`, after `for` when there is one. */
+static char *impl_name(const struct scan *s, int from, int to, bool *trait_impl)
+{
+	int angle = 0, last = -1;
+
+	*trait_impl = false;
+	for (int i = from; i < to; i++) {
+		if (tis(s, i, "<"))
+			angle++;
+		else if (tis(s, i, ">") && !tis(s, i - 1, "-"))
+			angle -= angle > 0;
+		else if (angle == 0 && tis(s, i, "where"))
+			break;
+		else if (angle == 0 && tis(s, i, "for") && !tis(s, i + 1, "<")) {
+			*trait_impl = true;
+			last = -1;
+		} else if (angle == 0 && tkind(s, i, RUST_TOK_IDENT))
+			last = i;
+	}
+	return last >= 0 ? ttext(s, last) : xstrdup("_");
+}
+
+/* A statement ends at a closing } when it is block-like or an item. */
+static bool block_like(const struct scan *s, int core)
+{
+	static const char *const words[] = {
+		"if", "match", "loop", "while", "for", "unsafe", "fn", "impl", "mod",
+		"trait", "struct", "enum", "union", "extern", "pub", "const", "static",
+		"async", "macro_rules", "use", "type", "default", "auto", NULL,
+	};
+	if (core < 0)
+		return false;
+	if (tis(s, core, "{") || tkind(s, core, RUST_TOK_LIFETIME))
+		return true;
+	for (int i = 0; words[i]; i++)
+		if (tis(s, core, words[i]))
+			return true;
+	/* a macro call with braces: name! { } */
+	return tkind(s, core, RUST_TOK_IDENT) && tis(s, core + 1, "!");
+}
+
+static void stmt_end(struct scope *sc, int line)
+{
+	sc->stmt_start = sc->stmt_core = -1;
+	sc->inner_attr = false;
+	sc->prev_end_line = line;
+}
+
+static void on_unsafe(struct scan *s, int i)
+{
+	struct scope *sc = brace_scope(s);
+	int j = i + 1, idx;
+	bool is_pub;
+
+	if (tis(s, j, "{")) {
+		idx = add_item(s, UNSAFE_BLOCK, i);
+		document_block(s, idx, i);
+		s->pend.depth = -1;
+		pend_set(s, SC_BLOCK, NULL, idx);
+		return;
+	}
+	if (tis(s, j, "extern")) {
+		int k = j + 1;
+		if (tkind(s, k, RUST_TOK_STRING) || tkind(s, k, RUST_TOK_RAW_STRING))
+			k++;
+		if (tis(s, k, "{")) {
+			int first = item_first(s, i, sc, &is_pub);
+			idx = add_item(s, UNSAFE_EXTERN, first);
+			document_item_comment(s, idx, first);
+			pend_set(s, SC_EXTERN, NULL, idx);
+			return;
+		}
+		j = k;
+	}
+	if (tis(s, j, "fn") && tkind(s, j + 1, RUST_TOK_IDENT)) {
+		if (sc->kind == SC_EXTERN)
+			return;   /* a foreign declaration: the extern block covers it */
+		int first = item_first(s, i, sc, &is_pub);
+		char *name = ttext(s, j + 1);
+		idx = add_item(s, UNSAFE_FN, first);
+		struct unsafe_item *it = &s->out->items[idx];
+		free(it->name);
+		it->name = xstrdup(name);
+		/* the fn's own path: the enclosing impl/trait type, then its name */
+		struct strbuf sb = STRBUF_INIT;
+		if (sc->kind == SC_IMPL || sc->kind == SC_TRAIT)
+			strbuf_addf(&sb, "%s::", sc->name ? sc->name : "_");
+		strbuf_adds(&sb, name);
+		free(it->function);
+		it->function = strbuf_detach(&sb);
+		document_doc(s, idx, is_pub);
+		pend_set(s, SC_FN, name, idx);
+		return;
+	}
+	if (tis(s, j, "auto"))
+		j++;
+	if (tis(s, j, "trait") && tkind(s, j + 1, RUST_TOK_IDENT)) {
+		int first = item_first(s, i, sc, &is_pub);
+		char *name = ttext(s, j + 1);
+		idx = add_item(s, UNSAFE_TRAIT, first);
+		free(s->out->items[idx].name);
+		s->out->items[idx].name = xstrdup(name);
+		document_doc(s, idx, is_pub);
+		pend_set(s, SC_TRAIT, name, idx);
+		s->pend.is_pub = is_pub;
+		return;
+	}
+	if (tis(s, j, "impl")) {
+		int first = item_first(s, i, sc, &is_pub);
+		idx = add_item(s, UNSAFE_IMPL, first);
+		document_item_comment(s, idx, first);
+		pend_set(s, SC_IMPL, NULL, idx);
+		s->pend.tok = j;
+		return;
+	}
+}
+
+static void walk(struct scan *s)
+{
+	push(s, SC_FILE, -1);
+	s->st[0].open_line = s->crate_root ? 1 : 0;
+	pend_clear(s);
+	for (int i = 0; i < s->nt; i++) {
+		struct tok *t = &s->t[i];
+		struct scope *sc = brace_scope(s);
+		bool at_level = s->st[s->depth - 1].kind != SC_PAREN;
+		char c = t->kind == RUST_TOK_PUNCT ? s->src[t->start] : 0;
+
+		/* statement bookkeeping in the innermost brace scope */
+		if (at_level && c != '}') {
+			if (sc->kind == SC_MATCH) {
+				if (c == ',') {
+					sc->stmt_start = sc->stmt_core = -1;
+					continue;
+				}
+				if (c == '=' && tis(s, i + 1, ">")) {
+					sc->stmt_start = sc->stmt_core = -2;  /* the arm's expression follows */
+				} else if (sc->stmt_core == -2 && c != '>') {
+					sc->stmt_start = sc->stmt_core = i;
+				}
+			} else {
+				if (sc->stmt_start < 0)
+					sc->stmt_start = i;
+				if (sc->stmt_core < 0) {
+					if (c == '#' && (tis(s, i + 1, "[") || (tis(s, i + 1, "!") && tis(s, i + 2, "[")))) {
+						if (tis(s, i + 1, "!"))
+							sc->inner_attr = true;
+					} else if (!(c == '!' && tis(s, i - 1, "#")) &&
+						   !(c == '[' && (tis(s, i - 1, "#") ||
+								  (tis(s, i - 1, "!") && tis(s, i - 2, "#"))))) {
+						sc->stmt_core = i;
+					}
+				}
+				if (c == ';') {
+					if (s->pend.depth == s->depth && s->pend.item >= 0 &&
+					    s->pend.kind == SC_FN)
+						finish_item(s, s->pend.item, i);
+					if (s->pend.depth == s->depth)
+						pend_clear(s);
+					stmt_end(sc, t->line);
+					continue;
+				}
+			}
+		}
+
+		if (c == '(' || c == '[') {
+			push(s, SC_PAREN, i);
+			continue;
+		}
+		if (c == ')' || c == ']') {
+			if (s->depth > 1 && s->st[s->depth - 1].kind == SC_PAREN) {
+				s->depth--;
+				if (c == ']' && s->depth >= 1) {
+					struct scope *b = brace_scope(s);
+					if (b->inner_attr && b->stmt_core < 0 && s->st[s->depth - 1].kind != SC_PAREN)
+						stmt_end(b, b->prev_end_line);
+				}
+			}
+			continue;
+		}
+		if (c == '{') {
+			enum scope_kind k = SC_BLOCK;
+			struct pending p = s->pend;
+			bool take = p.depth == s->depth;
+			if (take)
+				k = p.kind;
+			push(s, k, i);
+			struct scope *n = &s->st[s->depth - 1];
+			if (take) {
+				n->name = p.name;
+				s->pend.name = NULL;
+				n->item = p.item;
+				n->hidden = n->hidden || p.hidden;
+				n->cfg_test = n->cfg_test || p.cfg_test;
+				n->is_pub = p.is_pub;
+				if (k == SC_MOD)
+					n->open_line = p.line;
+				if (k == SC_IMPL) {
+					n->name = impl_name(s, p.tok + 1, i, &n->trait_impl);
+					if (p.item >= 0) {
+						free(s->out->items[p.item].name);
+						s->out->items[p.item].name = xstrdup(n->name);
+					}
+				}
+				pend_clear(s);
+			}
+			continue;
+		}
+		if (c == '}') {
+			if (s->depth <= 1)
+				continue;   /* unbalanced: ignore */
+			while (s->depth > 1 && s->st[s->depth - 1].kind == SC_PAREN)
+				s->depth--;
+			struct scope *closing = &s->st[s->depth - 1];
+			if (closing->item >= 0)
+				finish_item(s, closing->item, i);
+			free(closing->name);
+			s->depth--;
+			if (s->pend.depth > s->depth)
+				pend_clear(s);
+			struct scope *b = brace_scope(s);
+			if (s->st[s->depth - 1].kind != SC_PAREN && b->kind != SC_MATCH &&
+			    block_like(s, b->stmt_core) && !tis(s, i + 1, "else") &&
+			    !tis(s, i + 1, ".") && !tis(s, i + 1, "?") && !tis(s, b->stmt_core, "let")) {
+				/* `const X: T = unsafe {..};` and `static` end at their ; */
+				bool has_eq = false;
+				int angle = 0;
+				if (tis(s, b->stmt_core, "const") || tis(s, b->stmt_core, "static") ||
+				    tis(s, b->stmt_core, "pub") || tis(s, b->stmt_core, "type"))
+					for (int q = b->stmt_core; q < i && !has_eq && !tis(s, q, "{"); q++) {
+						if (tis(s, q, "<"))
+							angle++;
+						else if (tis(s, q, ">") && !tis(s, q - 1, "-") && !tis(s, q - 1, "="))
+							angle -= angle > 0;
+						else if (angle == 0 && tis(s, q, "=") && !tis(s, q + 1, ">") &&
+							 !tis(s, q + 1, "="))
+							has_eq = true;
+					}
+				if (!has_eq)
+					stmt_end(b, t->line);
+			}
+			continue;
+		}
+		if (t->kind == RUST_TOK_KEYWORD) {
+			if (tis(s, i, "unsafe")) {
+				on_unsafe(s, i);
+			} else if (tis(s, i, "fn") && tkind(s, i + 1, RUST_TOK_IDENT)) {
+				if (s->pend.depth != s->depth || s->pend.kind != SC_FN)
+					pend_set(s, SC_FN, ttext(s, i + 1), -1);
+			} else if (tis(s, i, "impl") && (s->pend.depth != s->depth || s->pend.kind != SC_IMPL) &&
+				   at_level && sc->stmt_core >= 0 &&
+				   (tis(s, sc->stmt_core, "impl") || tis(s, sc->stmt_core, "default") ||
+				    tis(s, sc->stmt_core, "pub"))) {
+				pend_set(s, SC_IMPL, NULL, -1);
+				s->pend.tok = i;
+			} else if (tis(s, i, "trait") && tkind(s, i + 1, RUST_TOK_IDENT) &&
+				   (s->pend.depth != s->depth || s->pend.kind != SC_TRAIT)) {
+				pend_set(s, SC_TRAIT, ttext(s, i + 1), -1);
+			} else if (tis(s, i, "mod") && tkind(s, i + 1, RUST_TOK_IDENT) && tis(s, i + 2, "{")) {
+				pend_set(s, SC_MOD, ttext(s, i + 1), -1);
+			} else if (tis(s, i, "extern") && !tis(s, i - 1, "unsafe") &&
+				   (tis(s, i + 1, "{") ||
+				    (tkind(s, i + 1, RUST_TOK_STRING) && tis(s, i + 2, "{")))) {
+				pend_set(s, SC_EXTERN, NULL, -1);
+			} else if (tis(s, i, "match")) {
+				if (s->pend.depth != s->depth)
+					pend_set(s, SC_MATCH, NULL, -1);
+			}
+		} else if (t->kind == RUST_TOK_IDENT && tis(s, i, "macro_rules") && tis(s, i + 1, "!") &&
+			   tkind(s, i + 2, RUST_TOK_IDENT)) {
+			pend_set(s, SC_MACRO, ttext(s, i + 2), -1);
+		}
+	}
+	/* close what is still open at the end */
+	while (s->depth > 0) {
+		struct scope *sc = &s->st[s->depth - 1];
+		if (sc->item >= 0)
+			finish_item(s, sc->item, s->nt - 1);
+		free(sc->name);
+		s->depth--;
+	}
+	if (s->pend.item >= 0)
+		finish_item(s, s->pend.item, s->nt - 1);
+	pend_clear(s);
+}
+
+/* ---- file level ---------------------------------------------------------- */
+
+static char *module_of(const char *relpath, bool *root, bool *test_file)
+{
+	const char *p = relpath, *src = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	*root = false;
+	*test_file = false;
+	for (const char *q = p; (q = strstr(q, "src/")); q += 4)
+		if (q == p || q[-1] == '/')
+			src = q + 4;
+	if (!src) {
+		const char *base = strrchr(p, '/');
+		base = base ? base + 1 : p;
+		*root = true;
+		*test_file = strstr(p, "tests/") == p || strstr(p, "/tests/") ||
+			strstr(p, "benches/") == p || strstr(p, "/benches/") ||
+			strstr(p, "examples/") == p || strstr(p, "/examples/");
+		(void)base;
+		return xstrdup("");
+	}
+	if (strcmp(src, "lib.rs") == 0 || strcmp(src, "main.rs") == 0 ||
+	    strncmp(src, "bin/", 4) == 0) {
+		*root = true;
+		return xstrdup("");
+	}
+	for (const char *q = src; *q; q++) {
+		if (strcmp(q, ".rs") == 0)
+			break;
+		if (strcmp(q, "/mod.rs") == 0)
+			break;
+		if (*q == '/')
+			strbuf_adds(&sb, "::");
+		else
+			strbuf_addc(&sb, *q);
+	}
+	return strbuf_detach(&sb);
+}
+
+void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, const char *relpath)
+{
+	struct scan s;
+	struct rustlex lx;
+	struct rust_token t;
+
+	memset(&s, 0, sizeof(s));
+	s.src = src;
+	s.len = len;
+	s.out = out;
+	s.pend.depth = -1;
+	s.pend.item = -1;
+	s.file_module = module_of(relpath ? relpath : "", &s.crate_root, &s.test_file);
+	/* quick exit: no "unsafe" anywhere */
+	if (!memmem(src, len, "unsafe", 6)) {
+		free(s.file_module);
+		return;
+	}
+	s.capt = (int)(len / 4) + 16;
+	s.t = xmalloc((size_t)s.capt * sizeof(*s.t));
+	rustlex_init(&lx, src, len);
+	while (rustlex_next(&lx, &t)) {
+		if (t.kind == RUST_TOK_WHITESPACE || t.kind == RUST_TOK_LINE_COMMENT ||
+		    t.kind == RUST_TOK_BLOCK_COMMENT)
+			continue;
+		struct tok tk = { t.kind, (unsigned)t.start, (unsigned)t.len, t.line, t.end_line };
+		if (t.kind == RUST_TOK_DOC_COMMENT) {
+			if (t.inner_doc)
+				continue;
+			if (s.nd == s.capd) {
+				s.capd = s.capd ? s.capd * 2 : 64;
+				s.docs = xrealloc(s.docs, (size_t)s.capd * sizeof(*s.docs));
+			}
+			s.docs[s.nd++] = tk;
+			continue;
+		}
+		if (s.nt == s.capt) {
+			s.capt *= 2;
+			s.t = xrealloc(s.t, (size_t)s.capt * sizeof(*s.t));
+		}
+		s.t[s.nt++] = tk;
+	}
+	build_lines(&s);
+	walk(&s);
+	free(s.t);
+	free(s.docs);
+	free(s.line_start);
+	free(s.st);
+	free(s.file_module);
+}
+
+void unsafe_file_release(struct unsafe_file *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->items[i].module);
+		free(f->items[i].function);
+		free(f->items[i].name);
+		free(f->items[i].safety);
+	}
+	free(f->items);
+	memset(f, 0, sizeof(*f));
+}
+
+static const char *const kind_names[] = { "block", "fn", "impl", "trait", "extern" };
+
+const char *unsafe_kind_name(enum unsafe_kind k)
+{
+	return (unsigned)k < 5 ? kind_names[k] : "?";
+}
+
+int unsafe_kind_parse(const char *name)
+{
+	for (int i = 0; i < 5; i++)
+		if (strcmp(kind_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+void unsafe_fingerprint_hex(char buf[17], uint64_t fp)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--) {
+		buf[i] = hex[fp & 0xf];
+		fp >>= 4;
+	}
+	buf[16] = '\0';
+}
