@@ -12,6 +12,7 @@ static const struct {
 	{ "file", view_file_open },
 	{ "diagnostics", view_diagnostics_open },
 	{ "flame", view_flame_open },
+	{ "grep", view_grep_open },
 };
 
 bool views_open(struct app *a, const cJSON *result)
