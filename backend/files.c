@@ -299,6 +299,8 @@ struct walk {
 	struct files_ignore **stack; /* owned sets, bottom first */
 	int nstack, cap;
 	struct dirset seen;
+	char *root_real;             /* owned: realpath of the root */
+	size_t root_len;
 };
 
 static void walk_push(struct walk *w, struct files_ignore *ig)
@@ -404,6 +406,14 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel)
 				is_reg = S_ISREG(cst.st_mode);
 				stp = &cst;
 			}
+			if (is_dir && w->root_real) {
+				/* a link to a folder inside the tree: walked at its real place */
+				char *real = realpath(cabs, NULL);
+				if (!real || (strncmp(real, w->root_real, w->root_len) == 0 &&
+					      (real[w->root_len] == '/' || real[w->root_len] == '\0')))
+					is_dir = false;
+				free(real);
+			}
 		}
 		if ((is_dir || is_reg) && !walk_ignored(w, crel, is_dir)) {
 			if (is_dir) {
@@ -434,6 +444,8 @@ int files_walk(const char *root, files_walk_fn fn, void *data)
 	int rc;
 
 	free(ex);
+	w.root_real = realpath(root, NULL);
+	w.root_len = w.root_real ? strlen(w.root_real) : 0;
 	if (text) {
 		walk_push(&w, files_ignore_parse("", text, len));
 		free(text);
@@ -443,6 +455,7 @@ int files_walk(const char *root, files_walk_fn fn, void *data)
 		files_ignore_free(w.stack[--w.nstack]);
 	free(w.stack);
 	free(w.seen.keys);
+	free(w.root_real);
 	return rc;
 }
 
