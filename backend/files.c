@@ -39,7 +39,13 @@
 /* ---- glob matching ---- */
 
 /* 1 match, 0 no match, -1 no match and the text ran out (no later '*' can help). */
-static int wild(const char *start, const char *p, const char *s);
+struct wildctx {
+	const char *pat, *str;   /* borrowed: the whole pattern and text */
+	size_t slen;
+	unsigned char *failed;   /* owned bitmap of (p, s) pairs known not to match, or NULL */
+};
+
+static int wild(struct wildctx *c, const char *p, const char *s);
 
 /* Matches a [...] class at *pp against c; advances *pp past ']'. Returns
  * 1 / 0, or -1 when the class is not closed ('[' is then a literal). */
@@ -74,8 +80,9 @@ static int class_match(const char **pp, unsigned char c)
 	return (hit != negate) && c != '/';
 }
 
-static int star(const char *start, const char *p, const char *s)
+static int star(struct wildctx *c, const char *p, const char *s)
 {
+	const char *start = c->pat;
 	const char *q = p;
 	bool segment = (p == start || p[-1] == '/');
 
@@ -86,7 +93,7 @@ static int star(const char *start, const char *p, const char *s)
 			return 1;
 		/* "**" + "/": zero or more whole folders */
 		for (const char *t = s;;) {
-			int r = wild(start, q + 1, t);
+			int r = wild(c, q + 1, t);
 			if (r == 1)
 				return 1;
 			t = strchr(t, '/');
@@ -98,7 +105,7 @@ static int star(const char *start, const char *p, const char *s)
 	if (!*q)
 		return strchr(s, '/') ? 0 : 1;
 	for (const char *t = s;; t++) {
-		int r = wild(start, q, t);
+		int r = wild(c, q, t);
 		if (r != 0)
 			return r;
 		if (!*t)
@@ -108,12 +115,14 @@ static int star(const char *start, const char *p, const char *s)
 	}
 }
 
-static int wild(const char *start, const char *p, const char *s)
+/* The matcher proper; wild() remembers the pairs that failed, which keeps
+ * patterns like many '**' segments from taking exponential time. */
+static int wild_run(struct wildctx *c, const char *p, const char *s)
 {
 	for (; *p; p++, s++) {
 		switch (*p) {
 		case '*':
-			return star(start, p, s);
+			return star(c, p, s);
 		case '?':
 			if (!*s)
 				return -1;
@@ -151,9 +160,40 @@ static int wild(const char *start, const char *p, const char *s)
 	return *s == '\0';
 }
 
+static int wild(struct wildctx *c, const char *p, const char *s)
+{
+	size_t bit = 0;
+	int r;
+
+	if (c->failed) {
+		bit = (size_t)(p - c->pat) * (c->slen + 1) + (size_t)(s - c->str);
+		if (c->failed[bit / 8] & (1u << (bit % 8)))
+			return 0;
+	}
+	r = wild_run(c, p, s);
+	if (r != 1 && c->failed)
+		c->failed[bit / 8] |= (unsigned char)(1u << (bit % 8));
+	return r;
+}
+
 bool files_glob_match(const char *pattern, const char *path)
 {
-	return wild(pattern, pattern, path) == 1;
+	struct wildctx c = { pattern, path, strlen(path), NULL };
+	size_t cells = (strlen(pattern) + 1) * (c.slen + 1);
+	unsigned char small[512];
+	bool hit;
+
+	/* memory only for patterns that can backtrack; small ones on the stack */
+	if (strchr(pattern, '*') && cells / 8 + 1 <= sizeof(small)) {
+		memset(small, 0, cells / 8 + 1);
+		c.failed = small;
+	} else if (strchr(pattern, '*') && cells <= (64u << 20)) {
+		c.failed = xcalloc(cells / 8 + 1, 1);
+	}
+	hit = wild(&c, pattern, path) == 1;
+	if (c.failed != small)
+		free(c.failed);
+	return hit;
 }
 
 /* ---- .gitignore rules ---- */
