@@ -253,13 +253,13 @@ static int run_glob(struct cmd_ctx *ctx, const struct cmd_args *args)
 			strbuf_addc(&ctx->out, '\n');
 			sanitize_text(&ctx->out, m->valuestring, strlen(m->valuestring), 0);
 		}
-	} else {
+	} else if (!ctx->json) {
 		cJSON_ArrayForEach(m, cJSON_GetObjectItem(res, "matches")) {
 			sanitize_text(&ctx->out, m->valuestring, strlen(m->valuestring), 0);
 			strbuf_addc(&ctx->out, '\n');
 		}
 	}
-	if (cJSON_GetArraySize(cJSON_GetObjectItem(res, "matches")) == 0) {
+	if (!ctx->json && cJSON_GetArraySize(cJSON_GetObjectItem(res, "matches")) == 0) {
 		strbuf_reset(&ctx->out);
 		strbuf_addf(&ctx->out, "no file matches %s\n", args->pos[0]);
 	}
@@ -290,7 +290,7 @@ static int run_grep(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (n)
 			cJSON_AddStringToObject(res, "view", "grep");
 		cJSON_AddStringToObject(res, "root", ctx->repo ? ctx->repo : ".");
-	} else {
+	} else if (!ctx->json) {
 		cJSON_ArrayForEach(m, cJSON_GetObjectItem(res, "matches")) {
 			strbuf_addf(&ctx->out, "%s:%d:%d:%s\n",
 				    cJSON_GetObjectItem(m, "file")->valuestring,

@@ -626,8 +626,13 @@ static char *required_literal(const char *re)
 		} else if (c == ')') {
 			depth = depth ? depth - 1 : 0;
 		} else if (c == '?' || c == '*' || c == '{') {
+			/* the character before is optional or repeated: it and
+			 * whatever follows are not one required run */
 			if (run.len)
 				run.len--;
+			if (c == '{')
+				while (p[1] && *p != '}')
+					p++;
 		} else if (c != '.' && c != '^' && c != '$' && c != '+') {
 			lit = true;
 		}

@@ -335,7 +335,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 	long last, first_lex;
 	struct rustlex lx;
 	attr_t *attrs = xmalloc(LINE_DRAW_MAX * sizeof(*attrs));
-	char num[32];
+	char num[64];
 
 	v->rows = text_rows;
 	clamp(v);
@@ -382,7 +382,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 				for (size_t i = (size_t)(m - s); i < (size_t)(m - s) + ql && i < n; i++)
 					attrs[i] = theme_attr(RWB_COLOR_MATCH);
 		}
-		snprintf(num, sizeof(num), "%*ld ", gutter - 1, ln);
+		snprintf(num, sizeof(num), "%*ld ", gutter > 24 ? 23 : gutter - 1, ln);
 		draw_text(w, y, 0, cols, num, theme_attr(ln == v->cur ? RWB_COLOR_SELECTION : RWB_COLOR_LINE_NUMBER));
 		if (n && s[n - 1] == '\r')
 			n--;

@@ -238,6 +238,23 @@ static void test_grep(void **state)
 	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
 	assert_int_equal(n, 1);
 	cJSON_Delete(res);
+	/* a counted repeat is not a literal, and the runs around it are separate */
+	o.regex = "ne{2}dle d";
+	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(n, 1);
+	cJSON_Delete(res);
+	o.regex = "n[a-z]{5} de+p";
+	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(n, 1);
+	cJSON_Delete(res);
+	o.regex = "neex*dle deep";
+	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(n, 0);
+	cJSON_Delete(res);
+	o.regex = "nee*dle deep";
+	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(n, 1);
+	cJSON_Delete(res);
 	/* the match limit */
 	o.regex = "needle";
 	o.max_matches = 3;
