@@ -314,7 +314,11 @@ static void test_commands(void **state)
 	assert_null(strstr(strbuf_str(&ctx.out), "fn main"));
 	cmd_ctx_release(&ctx);
 	/* escapes in a file are shown, not printed */
-	tu_write(xasprintf("%s/esc.txt", dir), "a\033]0;x\007b\n");
+	{
+		char *esc = xasprintf("%s/esc.txt", dir);
+		tu_write(esc, "a\033]0;x\007b\n");
+		free(esc);
+	}
 	assert_int_equal(run(dir, "/file-read esc.txt", &ctx), 0);
 	assert_null(strchr(strbuf_str(&ctx.out), '\033'));
 	assert_non_null(strstr(strbuf_str(&ctx.out), "a^[]0;x^Gb"));
