@@ -165,7 +165,7 @@ static int finish(struct cmd_ctx *ctx, const struct cmd_args *args, struct scaff
 
 /* Plans the template COMMAND/VARIANT with params and finishes. */
 static int run_template(struct cmd_ctx *ctx, const struct cmd_args *args, const char *name, cJSON *params,
-			const cJSON *extra_deps)
+			const cJSON *extra_deps, const char *extra_path, const char *extra_text)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct scaffold_plan *p = scaffold_plan_new(crate_root(ctx));
@@ -212,6 +212,8 @@ static int run_template(struct cmd_ctx *ctx, const struct cmd_args *args, const 
 	rc = scaffold_plan_template(p, tpl, params, &err);
 	if (!rc && extra_deps)
 		rc = scaffold_plan_deps(p, extra_deps, &err);
+	if (!rc && extra_path)
+		rc = scaffold_plan_create(p, extra_path, extra_text, NULL, &err);
 	if (rc) {
 		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
 		goto out;
@@ -295,7 +297,7 @@ static int run_async(struct cmd_ctx *ctx, const struct cmd_args *args)
 		/* the template's dependency gets the extra features */
 		cJSON_AddStringToObject(params, "extra_features", features);
 	}
-	return run_template(ctx, args, "rust-async/tokio", params, NULL);
+	return run_template(ctx, args, "rust-async/tokio", params, NULL, NULL, NULL);
 }
 
 static int run_runtime(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -306,7 +308,7 @@ static int run_runtime(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddStringToObject(params, "multi", tf(args, "multi-threaded", "true"));
 	cJSON_AddStringToObject(params, "enable_all", tf(args, "enable-all", "true"));
 	cJSON_AddStringToObject(params, "crate", slash ? slash + 1 : crate_root(ctx));
-	return run_template(ctx, args, "async-runtime/tokio", params, NULL);
+	return run_template(ctx, args, "async-runtime/tokio", params, NULL, NULL, NULL);
 }
 
 static int run_channel(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -325,7 +327,7 @@ static int run_channel(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddStringToObject(params, "bounded", tf(args, "bounded", "true"));
 	if (cmd_arg(args, "capacity"))
 		cJSON_AddStringToObject(params, "capacity", cap);
-	rc = run_template(ctx, args, name, params, NULL);
+	rc = run_template(ctx, args, name, params, NULL, NULL, NULL);
 	free(name);
 	return rc;
 }
@@ -357,7 +359,7 @@ static int run_trait(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddStringToObject(params, "gats", tf(args, "gats", "false"));
 	free(snake);
 	free(clause);
-	return run_template(ctx, args, "trait-design/trait", params, NULL);
+	return run_template(ctx, args, "trait-design/trait", params, NULL, NULL, NULL);
 }
 
 static int run_error(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -368,7 +370,7 @@ static int run_error(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	cJSON_AddStringToObject(params, "backtrace", cmd_arg_bool(args, "backtrace") ? "true" : "false");
 	cJSON_AddStringToObject(params, "context", cmd_arg_bool(args, "context") ? "true" : "false");
-	rc = run_template(ctx, args, name, params, NULL);
+	rc = run_template(ctx, args, name, params, NULL, NULL, NULL);
 	free(name);
 	return rc;
 }
@@ -400,7 +402,7 @@ static int run_macro(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddStringToObject(dep, "path", dir);
 	cJSON_AddItemToArray(deps, dep);
 	tname = xasprintf("rust-macro/%s", type);
-	rc = run_template(ctx, args, tname, params, deps);
+	rc = run_template(ctx, args, tname, params, deps, NULL, NULL);
 	free(tname);
 	cJSON_Delete(deps);
 	free(snake);
@@ -635,7 +637,7 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddStringToObject(params, "target", target);
 	cJSON_AddStringToObject(params, "hal", hal ? hal : "");
 	cJSON_AddStringToObject(params, "rtic", rtic);
-	rc = run_template(ctx, args, "embedded-rust/no-std", params, NULL);
+	rc = run_template(ctx, args, "embedded-rust/no-std", params, NULL, NULL, NULL);
 	if (rc)
 		return rc;
 	{
@@ -957,7 +959,7 @@ static int run_ffi(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *header = cmd_arg(args, "header"), *output = cmd_arg(args, "output");
 	bool want_bindgen = strcmp(tf(args, "bindgen", "true"), "true") == 0, have_bindgen;
-	char *hpath = NULL, *src = NULL, *module = NULL, *lib = NULL, *sys_text = NULL;
+	char *hpath = NULL, *src = NULL, *module = NULL, *lib = NULL, *sys_text = NULL, *sys_path;
 	struct strbuf externs = STRBUF_INIT, wrappers = STRBUF_INIT, sys = STRBUF_INIT;
 	cJSON *params, *funcs = cJSON_CreateArray(), *skipped = cJSON_CreateArray();
 	const char *base;
@@ -1004,11 +1006,24 @@ static int run_ffi(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	have_bindgen = want_bindgen && in_path("bindgen");
 	if (have_bindgen) {
-		char *argv[] = { "bindgen", hpath, NULL };
+		char *argv[] = { "bindgen", "--no-layout-tests", "--size_t-is-usize", hpath, NULL };
 		if (run_program(argv, NULL, &sys_text) != 0 || !sys_text || !*sys_text) {
 			free(sys_text);
 			sys_text = NULL;
 			have_bindgen = false;
+		} else {
+			/* extern blocks must be unsafe from edition 2024 on (and may be since Rust 1.82) */
+			struct strbuf fixed = STRBUF_INIT;
+			for (const char *l = sys_text; *l;) {
+				const char *nl = strchr(l, '\n');
+				size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+				if (strncmp(l, "extern \"C\" {", 12) == 0)
+					strbuf_adds(&fixed, "unsafe ");
+				strbuf_add(&fixed, l, n);
+				l += n;
+			}
+			free(sys_text);
+			sys_text = strbuf_detach(&fixed);
 		}
 	}
 	if (have_bindgen)
@@ -1022,22 +1037,10 @@ static int run_ffi(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddStringToObject(params, "wrappers", strbuf_str(&wrappers));
 	cJSON_AddStringToObject(params, "bindgen", have_bindgen ? "true" : "false");
 	cJSON_AddStringToObject(params, "module", module);
-	if (have_bindgen) {
-		/* bindgen's output becomes one more planned file */
-		cJSON_AddStringToObject(params, "sys_text", sys_text);
-	}
-	rc = run_template(ctx, args, "rust-ffi/wrapper", params, NULL);
-	if (!rc && have_bindgen) {
-		/* written with the wrapper when confirmed */
-		struct scaffold_plan *p = scaffold_plan_new(crate_root(ctx));
-		struct strbuf err = STRBUF_INIT;
-		char *path = xasprintf("src/%s_sys.rs", module);
-		if (scaffold_plan_create(p, path, sys_text, NULL, &err) == RWB_OK && wants_yes(ctx, args))
-			scaffold_plan_write(p, &err);
-		free(path);
-		strbuf_free(&err);
-		scaffold_plan_free(p);
-	}
+	sys_path = xasprintf("src/%s_sys.rs", module);
+	/* bindgen's output is one more file of the same plan */
+	rc = run_template(ctx, args, "rust-ffi/wrapper", params, NULL, have_bindgen ? sys_path : NULL, sys_text);
+	free(sys_path);
 	if (!rc) {
 		const char *say = have_bindgen ? "ran bindgen for the raw declarations"
 			: want_bindgen ? "bindgen is not installed (apt-get install bindgen): wrote the extern "

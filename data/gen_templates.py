@@ -423,8 +423,9 @@ tpl("rust-ffi/wrapper", "safe Rust wrapper over a C header with SAFETY comments"
 {{/bindgen}}{{^bindgen}}//! The raw declarations in `sys` were written from the header's prototypes.
 {{/bindgen}}//! Link the C library from build.rs: `println!("cargo:rustc-link-lib={{lib}}");`
 
-/// The C declarations as the header has them.
-#[allow(non_camel_case_types, non_upper_case_globals, non_snake_case, dead_code)]
+/// The C declarations as the header has them (generated: lints that are
+/// about C's naming and layout are allowed here only).
+#[allow(non_camel_case_types, non_upper_case_globals, non_snake_case, dead_code, clippy::all)]
 pub mod sys {
 {{sys}}}
 {{wrappers}}'''}], None, "{{module}}")

@@ -75,6 +75,15 @@ for cmd in "/async-runtime --type tokio --multi-threaded false --enable-all fals
 	eval "set -- $cmd"
 	if rwb --repo "$T/a2" "$@" --yes >"$T/out" 2>&1; then ok; else bad "$cmd"; cat "$T/out"; fi
 done
+# /rust-ffi with bindgen when it is installed (and says so when it is not)
+cp "$T/a1/demo.h" "$T/a2/demo.h"
+out=$(rwb --repo "$T/a2" /rust-ffi --header demo.h --output src/cdemo.rs --yes 2>&1) || bad "rust-ffi (bindgen): $out"
+if command -v bindgen >/dev/null; then
+	echo "$out" | grep -q 'ran bindgen' && [ -f "$T/a2/src/cdemo_sys.rs" ] && ok || bad "bindgen was not run: $out"
+else
+	echo "$out" | grep -q 'bindgen is not installed' && ok || bad "no word about bindgen missing: $out"
+fi
+grep -q 'pub mod cdemo;' "$T/a2/src/lib.rs" && ok || bad "cdemo module not declared"
 build_clean a2 "crate a2 (current-thread runtime, unbounded channels, trait, anyhow, attribute and function macros)"
 
 fresh_crate a3 --lib || exit 1
