@@ -107,7 +107,7 @@ build_clean a4 "crate a4 (std errors, macros without syn, function macro with sy
 # 2. a preview writes nothing and asks for confirmation
 fresh_crate p1 || exit 1
 before=$(snapshot p1)
-out=$(rwb --json --repo "$T/p1" /channel-pattern --type mpsc)
+out=$(rwb --json --repo "$T/p1" /channel-pattern --type mpsc 2>/dev/null)
 st=$?
 [ $st -eq 0 ] && ok || bad "preview exit $st"
 echo "$out" | grep -q '"needs_confirmation":true' && ok || bad "preview JSON lacks needs_confirmation: $out"
@@ -142,9 +142,9 @@ debug = true     # keep symbols
 opt-level = 2 # was two
 EOF
 cp "$T/o1/Cargo.toml" "$T/o1.orig"
-out=$(rwb --json --repo "$T/o1" /rust-optimize --profile release --lto fat --opt-level 3 --codegen-units 1 --panic abort --yes)
+out=$(rwb --json --repo "$T/o1" /rust-optimize --profile release --lto fat --opt-level 3 --codegen-units 1 --panic abort --yes 2>/dev/null)
 echo "$out" | grep -q '"changed":true' && ok || bad "first optimize did not change: $out"
-out2=$(rwb --json --repo "$T/o1" /rust-optimize --profile release --lto fat --opt-level 3 --codegen-units 1 --panic abort --yes)
+out2=$(rwb --json --repo "$T/o1" /rust-optimize --profile release --lto fat --opt-level 3 --codegen-units 1 --panic abort --yes 2>/dev/null)
 echo "$out2" | grep -q '"changed":false' && ok || bad "second optimize changed again: $out2"
 diff "$T/o1.orig" "$T/o1/Cargo.toml" > "$T/o1.diff"
 [ "$(grep -c '^[<>]' "$T/o1.diff")" -eq 5 ] && ok || { bad "optimize changed other lines"; cat "$T/o1.diff"; }

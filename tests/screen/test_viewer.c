@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "screen.h"
 #include "testutil.h"
@@ -33,6 +34,8 @@ static int setup(void **state)
 			off += (size_t)sprintf(big + off, "fn needle_here() -> u32 { %d }\n", i);
 		else if (i == 5)
 			off += (size_t)sprintf(big + off, "// evil \033[2J\033]0;pwned\007 text\n");
+		else if (i == 6)
+			off += (size_t)sprintf(big + off, "// latin1 caf\xe9 \xff\xfe end\n");
 		else
 			off += (size_t)sprintf(big + off, "let filler_%d = %d;\n", i, i);
 	}
@@ -95,6 +98,8 @@ static void test_read_search_goto(void **state)
 	/* the escape sequence is shown, the title was not changed */
 	expect(s, "^[[2J");
 	assert_false(screen_contains(s, "pwned\n"));
+	/* bytes that are not UTF-8 are shown as \xNN */
+	expect(s, "caf\\xe9 \\xff\\xfe end");
 	/* / search finds the line far below */
 	screen_send(s, "/needle_here" K_ENTER);
 	expect(s, "line 250/");
@@ -128,6 +133,39 @@ static void test_binary_shown_as_hex(void **state)
 	screen_free(s);
 }
 
+/* A 1 GB file opens at once and G reaches its end: nothing loads it whole. */
+static void test_huge_file(void **state)
+{
+	char *path = xasprintf("%s/huge.log", dir), *cmd;
+	struct screen *s;
+	FILE *f = fopen(path, "w");
+	(void)state;
+	for (int i = 1; i <= 1000; i++)
+		fprintf(f, "log line %d\n", i);
+	fclose(f);
+	/* the rest is a hole: 1 GB without writing it */
+	cmd = xasprintf("truncate -s 1G %s && printf 'last words\\n' >> %s", path, path);
+	assert_int_equal(tu_sh(dir, cmd), 0);
+	free(cmd);
+	s = start(120, 40);
+	screen_send(s, K_F2);
+	screen_send(s, "/file-read huge.log --line 500" K_ENTER);
+	expect(s, "log line 500");
+	expect(s, "line 500/");
+	screen_send(s, "G");
+	if (!screen_wait_for(s, "line 1001/1001", 20000)) {
+		screen_dump(s);
+		fail_msg("G did not reach the end of the 1 GB file");
+	}
+	/* the last line is a billion NULs and the words: clipped, shown safely */
+	expect(s, "1001 ^@^@^@");
+	screen_send(s, "g");
+	expect(s, "log line 1");
+	screen_free(s);
+	unlink(path);
+	free(path);
+}
+
 static void test_grep_list_opens_viewer(void **state)
 {
 	struct screen *s = start(120, 40);
@@ -156,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_search_goto),
 		cmocka_unit_test(test_binary_shown_as_hex),
+		cmocka_unit_test(test_huge_file),
 		cmocka_unit_test(test_grep_list_opens_viewer),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
