@@ -104,6 +104,18 @@ static void test_read_search_goto(void **state)
 	screen_send(s, "/needle_here" K_ENTER);
 	expect(s, "line 250/");
 	assert_true(screen_find(s, "fn needle_here()", &row, &col));
+	/* Rust highlighting: the keyword `fn` is drawn unlike the text after it */
+	{
+		struct screen_cell_info kw, plain;
+		screen_cell(s, row, col, &kw);
+		screen_cell(s, row, col + 23, &plain); /* the `u32` type name */
+		screen_cell(s, row, col + 2, &plain);  /* the blank after fn */
+		if (kw.fg_index == plain.fg_index && kw.fg_r == plain.fg_r && kw.fg_g == plain.fg_g &&
+		    kw.fg_b == plain.fg_b && kw.bold == plain.bold && kw.fg_default == plain.fg_default) {
+			screen_dump(s);
+			fail_msg("the keyword fn is not highlighted");
+		}
+	}
 	/* :N goes to a line, G to the last */
 	screen_send(s, ":120" K_ENTER);
 	expect(s, "line 120/");

@@ -1,0 +1,82 @@
+/*
+ * test_files_complete.c - Tab candidates from the repository: branches,
+ * tags, remote-tracking branches and remote names from a real git
+ * repository, benchmark names from target/criterion, and nothing (rather
+ * than a guess) for kinds whose tables are not kept yet.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complete_kinds.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The candidates sorted (complete_line sorts what providers add). */
+static char *joined(struct completion *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	qsort(c->items, (size_t)c->n, sizeof(*c->items), cmp);
+	for (int i = 0; i < c->n; i++) {
+		if (i)
+			strbuf_addc(&sb, ' ');
+		strbuf_adds(&sb, c->items[i]);
+	}
+	return strbuf_detach(&sb);
+}
+
+static void check(struct complete_kinds_env *env, enum complete_kind kind, const char *prefix, const char *want)
+{
+	struct completion c = { 0 };
+	char *got;
+
+	complete_kinds_provide(env, kind, prefix, &c);
+	got = joined(&c);
+	if (strcmp(got, want) != 0)
+		fail_msg("kind %d prefix '%s': got '%s', wanted '%s'", kind, prefix, got, want);
+	free(got);
+	complete_release(&c);
+}
+
+static void test_kinds(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct complete_kinds_env env = { NULL, dir };
+	(void)state;
+	assert_int_equal(tu_sh(dir, "git init -q -b main . && git -c user.name=t -c user.email=t@x commit -q --allow-empty -m i && "
+				    "git branch feature/one && git branch fix && git tag v1.0 && git tag v2.0 && "
+				    "git remote add upstream https://example.invalid/x.git && "
+				    "git update-ref refs/remotes/upstream/main HEAD && "
+				    "git symbolic-ref refs/remotes/upstream/HEAD refs/remotes/upstream/main && "
+				    "mkdir -p target/criterion/parse_small/new target/criterion/parse_big target/criterion/report"), 0);
+	check(&env, COMPLETE_GITREF, "", "HEAD feature/one fix main upstream upstream/main v1.0 v2.0");
+	check(&env, COMPLETE_GITREF, "f", "feature/one fix");
+	check(&env, COMPLETE_GITREF, "v2", "v2.0");
+	check(&env, COMPLETE_GITREF, "zzz", "");
+	check(&env, COMPLETE_BENCH, "parse_", "parse_big parse_small");
+	check(&env, COMPLETE_BENCH, "", "parse_big parse_small");
+	check(&env, COMPLETE_MEMKEY, "", "");
+	check(&env, COMPLETE_UNSAFE_ID, "", "");
+	/* not a repository: no refs, no crash */
+	env.repo = "/nonexistent/rwb";
+	check(&env, COMPLETE_GITREF, "", "");
+	check(&env, COMPLETE_BENCH, "", "");
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kinds),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
