@@ -20,6 +20,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,9 +412,10 @@ static int run_macro(struct cmd_ctx *ctx, const struct cmd_args *args)
 }
 
 /* Runs argv (no shell) with stdout going to stderr (stdout may hold JSON);
- * captures stdout instead when out is not NULL. Returns the exit status, or
- * -1 when the program could not start. */
-static int run_program(char *const argv[], const char *cwd, char **out)
+ * captures stdout instead when out is not NULL. With quiet, stderr is not
+ * the terminal's either (the TUI owns the screen): it goes to out too with
+ * merge_stderr, else to /dev/null. Returns the exit status, or -1 when it could not start. */
+static int run_program(char *const argv[], const char *cwd, char **out, bool quiet, bool merge_stderr)
 {
 	int pfd[2] = { -1, -1 }, status = -1;
 	struct strbuf sb = STRBUF_INIT;
@@ -429,8 +431,24 @@ static int run_program(char *const argv[], const char *cwd, char **out)
 	if (pid == 0) {
 		if (out) {
 			dup2(pfd[1], STDOUT_FILENO);
+			if (quiet && merge_stderr) {
+				dup2(pfd[1], STDERR_FILENO);
+			} else if (quiet) {
+				int null = open("/dev/null", O_WRONLY);
+				if (null >= 0) {
+					dup2(null, STDERR_FILENO);
+					close(null);
+				}
+			}
 			close(pfd[0]);
 			close(pfd[1]);
+		} else if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+			if (null >= 0) {
+				dup2(null, STDOUT_FILENO);
+				dup2(null, STDERR_FILENO);
+				close(null);
+			}
 		} else {
 			dup2(STDERR_FILENO, STDOUT_FILENO);
 		}
@@ -512,7 +530,16 @@ static int run_init(struct cmd_ctx *ctx, const struct cmd_args *args)
 		char *argv[] = { "cargo", init ? "init" : "new", "--name", (char *)name,
 				 strcmp(type, "binary") == 0 ? "--bin" : "--lib", "--edition", (char *)edition,
 				 "--quiet", dir, NULL };
-		status = run_program(argv, NULL, NULL);
+		char *said = NULL;
+		status = run_program(argv, NULL, ctx->tui ? &said : NULL, ctx->tui, true);
+		if (said && status != 0 && status != 127) {
+			/* cargo's first line says why (the TUI cannot show its stderr) */
+			said[strcspn(said, "\n")] = '\0';
+			rc = cmd_fail(ctx, RWB_EFAILED, "cargo %s failed: %s", init ? "init" : "new", said);
+			free(said);
+			goto out;
+		}
+		free(said);
 	}
 	if (status == 127 || status < 0) {
 		rc = cmd_fail(ctx, RWB_ENOTOOL, "cargo is not installed or not in PATH: install Rust (rustup or "
@@ -647,7 +674,7 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 		struct stat st;
 		cJSON *notes = cJSON_GetObjectItem(ctx->result, "notes");
 		struct strbuf n = STRBUF_INIT;
-		if (run_program(argv, NULL, &sysroot) == 0 && sysroot) {
+		if (run_program(argv, NULL, &sysroot, ctx->tui, false) == 0 && sysroot) {
 			sysroot[strcspn(sysroot, "\n")] = '\0';
 			dir = xasprintf("%s/lib/rustlib/%s", sysroot, target);
 			installed = stat(dir, &st) == 0;
@@ -1007,7 +1034,7 @@ static int run_ffi(struct cmd_ctx *ctx, const struct cmd_args *args)
 	have_bindgen = want_bindgen && in_path("bindgen");
 	if (have_bindgen) {
 		char *argv[] = { "bindgen", "--no-layout-tests", "--size_t-is-usize", hpath, NULL };
-		if (run_program(argv, NULL, &sys_text) != 0 || !sys_text || !*sys_text) {
+		if (run_program(argv, NULL, &sys_text, ctx->tui, false) != 0 || !sys_text || !*sys_text) {
 			free(sys_text);
 			sys_text = NULL;
 			have_bindgen = false;

@@ -148,6 +148,20 @@ static void test_scaffold_asks_then_writes(void **state)
 	screen_send(s, "y");
 	expect(s, "wrote 3 files");
 	assert_int_equal(stat(err, &st), 0);
+	/* cargo new from the TUI: its output does not reach the screen */
+	{
+		char *line = xasprintf("/rust-project-init --name tuicrate --type library --edition 2021 --path %s/tuicrate"
+				       K_ENTER, dir);
+		char *made = xasprintf("%s/tuicrate/Cargo.toml", dir);
+		screen_send(s, line);
+		expect(s, "write these changes?");
+		screen_send(s, "y");
+		expect(s, "created library project tuicrate");
+		assert_int_equal(stat(made, &st), 0);
+		assert_false(screen_contains(s, "Creating"));
+		free(line);
+		free(made);
+	}
 	screen_free(s);
 	free(cargo);
 	free(err);
