@@ -24,7 +24,8 @@ static int cmp(const void *a, const void *b)
 static char *joined(struct completion *c)
 {
 	struct strbuf sb = STRBUF_INIT;
-	qsort(c->items, (size_t)c->n, sizeof(*c->items), cmp);
+	if (c->n)
+		qsort(c->items, (size_t)c->n, sizeof(*c->items), cmp);
 	for (int i = 0; i < c->n; i++) {
 		if (i)
 			strbuf_addc(&sb, ' ');
