@@ -30,7 +30,8 @@ static void gitrefs(const char *repo_path, const char *prefix, struct completion
 	git_repository *repo = NULL;
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
-	git_strarray remotes = { 0 };
+	git_config *cfg = NULL;
+	git_config_iterator *cit = NULL;
 
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, repo_path ? repo_path : ".", 0, NULL) != 0)
@@ -50,11 +51,22 @@ static void gitrefs(const char *repo_path, const char *prefix, struct completion
 			git_reference_free(ref);
 		}
 	}
-	if (git_remote_list(&remotes, repo) == 0)
-		for (size_t i = 0; i < remotes.count; i++)
-			add_if(out, prefix, remotes.strings[i]);
+	/* remote names from remote.NAME.url (git_remote_list's regex leaks
+	 * pcre2 match data in libgit2 1.5, libgit2 PR #6382) */
+	if (git_repository_config_snapshot(&cfg, repo) == 0 && git_config_iterator_new(&cit, cfg) == 0) {
+		git_config_entry *e;
+		while (git_config_next(&e, cit) == 0) {
+			size_t n = strlen(e->name);
+			if (n > 11 && strncmp(e->name, "remote.", 7) == 0 && strcmp(e->name + n - 4, ".url") == 0) {
+				char *name = xstrndup(e->name + 7, n - 11);
+				add_if(out, prefix, name);
+				free(name);
+			}
+		}
+	}
 out:
-	git_strarray_dispose(&remotes);
+	git_config_iterator_free(cit);
+	git_config_free(cfg);
 	git_reference_iterator_free(it);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
