@@ -9,7 +9,8 @@
  * both ends symlink loops and keeps a folder reached twice from being
  * searched twice.
  *
- * grep maps each file, skips binary ones, and runs the POSIX regex with
+ * grep walks first, then searches the files it kept on one thread per
+ * core (see struct grep_job). It maps each file, skips binary ones, and runs the POSIX regex with
  * REG_STARTEND over the mapping. When the regex has a literal every match
  * must contain, memmem() finds candidate lines first and the regex runs on
  * those lines only, which is where the speed comes from.
@@ -25,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -753,36 +755,110 @@ static void grep_buffer(struct grep_state *g, const char *rel, const char *buf, 
 		g->truncated = true;
 }
 
-static int grep_one(void *data, const char *rel, const char *abs, const struct stat *st0)
+/* Greps one file into g (g->arr, g->n). */
+static void grep_file(struct grep_state *g, const char *rel, const char *abs)
 {
-	struct grep_state *g = data;
 	struct stat st;
 	int fd;
 	void *map;
 
-	(void)st0;
-	if (g->n >= g->max) {
-		g->truncated = true;
-		return 1;
-	}
-	if (!type_matches(g->type, rel))
-		return 0;
 	fd = open(abs, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return 0;
+		return;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
 		close(fd);
-		return 0;
+		return;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
-		return 0;
+		return;
 	g->files++;
 	if (!files_looks_binary(map, (size_t)st.st_size))
 		grep_buffer(g, rel, map, (size_t)st.st_size);
 	munmap(map, (size_t)st.st_size);
+}
+
+/*
+ * The files are searched by several threads. They are handed out in walk
+ * order and each file's matches are kept apart, then joined in that order,
+ * so the answer is the same as one thread's; once `max` matches are found
+ * no new file is started, and the files started before are all earlier in
+ * the order, so cutting the joined list at `max` is exact.
+ */
+struct grep_job {
+	char **rel, **abs;        /* owned: the files the walk kept, in order */
+	size_t nfiles, cap;
+	int type;                 /* --type filter applied while walking */
+	pthread_mutex_t lock;
+	size_t next;              /* under lock: the next file to hand out */
+	size_t total;             /* under lock: matches found so far */
+	size_t max;
+	const struct grep_state *proto; /* literal, type, max; each worker compiles its own regex */
+	const char *regex;
+	bool count_only;
+	cJSON **per_file;         /* owned: file i's matches (NULL when counting) */
+	size_t *per_count;        /* matches in file i */
+	size_t files;             /* under lock: files actually searched */
+	bool truncated;           /* under lock: a file had more than max matches */
+};
+
+static int grep_collect(void *data, const char *rel, const char *abs, const struct stat *st)
+{
+	struct grep_job *j = data;
+
+	(void)st;
+	if (!type_matches(j->type, rel))
+		return 0;
+	if (j->nfiles == j->cap) {
+		j->cap = j->cap ? 2 * j->cap : 256;
+		j->rel = xrealloc(j->rel, j->cap * sizeof(*j->rel));
+		j->abs = xrealloc(j->abs, j->cap * sizeof(*j->abs));
+	}
+	j->rel[j->nfiles] = xstrdup(rel);
+	j->abs[j->nfiles++] = xstrdup(abs);
 	return 0;
+}
+
+static void *grep_worker(void *arg)
+{
+	struct grep_job *j = arg;
+	struct grep_state g = { .lit = j->proto->lit, .litlen = j->proto->litlen, .type = -1, .max = j->max };
+
+	/* glibc serializes regexec() on one compiled regex: each worker has its own */
+	if (regcomp(&g.re, j->regex, REG_EXTENDED | REG_NEWLINE) != 0)
+		return NULL;
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&j->lock);
+		i = j->total >= j->max ? j->nfiles : j->next++;
+		pthread_mutex_unlock(&j->lock);
+		if (i >= j->nfiles)
+			break;
+		g.arr = j->count_only ? NULL : cJSON_CreateArray();
+		g.n = 0;
+		g.files = 0;
+		grep_file(&g, j->rel[i], j->abs[i]);
+		j->per_file[i] = g.arr;
+		j->per_count[i] = g.n;
+		pthread_mutex_lock(&j->lock);
+		j->total += g.n;
+		j->files += g.files;
+		j->truncated |= g.truncated;
+		pthread_mutex_unlock(&j->lock);
+	}
+	regfree(&g.re);
+	strbuf_free(&g.text);
+	return NULL;
+}
+
+static int grep_threads(size_t nfiles)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (nfiles < 64 || cpus < 2)
+		return 1;
+	return cpus > 8 ? 8 : (int)cpus;
 }
 
 int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct files_grep_opts *o,
@@ -827,7 +903,48 @@ int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct fil
 	res = cJSON_CreateObject();
 	if (!o->count_only)
 		g.arr = cJSON_AddArrayToObject(res, "matches");
-	files_walk(root, grep_one, &g);
+	{
+		struct grep_job j = { .type = g.type, .max = g.max, .proto = &g, .regex = o->regex,
+				      .count_only = o->count_only };
+		int nthreads;
+		pthread_t tids[8];
+
+		files_walk(root, grep_collect, &j);
+		j.per_file = xcalloc(j.nfiles + 1, sizeof(*j.per_file));
+		j.per_count = xcalloc(j.nfiles + 1, sizeof(*j.per_count));
+		pthread_mutex_init(&j.lock, NULL);
+		nthreads = grep_threads(j.nfiles);
+		for (int t = 1; t < nthreads; t++)
+			if (pthread_create(&tids[t], NULL, grep_worker, &j) != 0)
+				nthreads = t;
+		grep_worker(&j);
+		for (int t = 1; t < nthreads; t++)
+			pthread_join(tids[t], NULL);
+		pthread_mutex_destroy(&j.lock);
+		/* join the files' matches in walk order, cut at max */
+		for (size_t i = 0; i < j.nfiles; i++) {
+			size_t take = j.per_count[i];
+			if (g.n + take > g.max) {
+				take = g.max - g.n;
+				g.truncated = true;
+			}
+			if (g.arr && j.per_file[i]) {
+				for (size_t k = 0; k < take; k++)
+					cJSON_AddItemToArray(g.arr, cJSON_DetachItemFromArray(j.per_file[i], 0));
+			}
+			g.n += take;
+			cJSON_Delete(j.per_file[i]);
+			free(j.rel[i]);
+			free(j.abs[i]);
+		}
+		if (j.next < j.nfiles || j.truncated)
+			g.truncated = true;
+		g.files = j.files;
+		free(j.per_file);
+		free(j.per_count);
+		free(j.rel);
+		free(j.abs);
+	}
 	cJSON_AddNumberToObject(res, "count", (double)g.n);
 	cJSON_AddNumberToObject(res, "files_searched", (double)g.files);
 	cJSON_AddBoolToObject(res, "truncated", g.truncated);

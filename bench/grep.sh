@@ -47,4 +47,4 @@ for re in 'unsafe' 'fn [a-z_]+\(' 'impl<T: [A-Z][a-z]+>' '[0-9]{4}-[0-9]{2}' 'Re
 	ratio=$(python3 -c "print(f'{$t_rwb / max($t_rg, 1):.2f}')")
 	printf '%-28s %10s %10s %10s %8s %8s\n' "$re" "$n_rwb" "$t_rwb" "$t_rg" "$t_rg1" "$ratio"
 done
-echo "ratio = rwb time / rg time (rg with its default threads; rg -j1 is single-threaded like rwb)"
+echo "ratio = rwb time / rg time (both with their default threads: one per core; rg -j1 for reference)"

@@ -279,6 +279,63 @@ static void test_grep(void **state)
 	free(dir);
 }
 
+/* Enough files for several threads: the answer is in walk order and a
+ * match limit cuts it exactly where one thread would. */
+static void test_grep_many_files(void **state)
+{
+	char *dir = tu_tmpdir(), *text;
+	struct strbuf err = STRBUF_INIT;
+	struct files_grep_opts o = { .regex = "hit [0-9]+" };
+	cJSON *res = NULL, *m;
+	size_t n, want = 0, k = 0;
+	char name[64];
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		struct strbuf body = STRBUF_INIT;
+		for (int l = 0; l < i % 4; l++)
+			strbuf_addf(&body, "line\nhit %d\n", i * 10 + l);
+		snprintf(name, sizeof(name), "%s/d%d/f%03d.txt", dir, i % 7, i);
+		tu_write(name, strbuf_str(&body));
+		want += (size_t)(i % 4);
+		strbuf_free(&body);
+	}
+	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(n, want);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "matches")), (int)want);
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(res, "truncated")));
+	/* walk order: d0/f000.. d0/f294, d1/..., each file's lines in order */
+	{
+		const char *prev = "";
+		int prev_line = 0;
+		cJSON_ArrayForEach(m, cJSON_GetObjectItem(res, "matches")) {
+			const char *f = cJSON_GetObjectItem(m, "file")->valuestring;
+			int line = cJSON_GetObjectItem(m, "line")->valueint;
+			int c = strcmp(prev, f);
+			if (c > 0 || (c == 0 && line <= prev_line))
+				fail_msg("out of order: %s:%d after %s:%d", f, line, prev, prev_line);
+			prev = f;
+			prev_line = line;
+			k++;
+		}
+	}
+	text = cJSON_PrintUnformatted(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "matches"), 99));
+	cJSON_Delete(res);
+	o.max_matches = 100;
+	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(n, 100);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(res, "truncated")));
+	{
+		char *last = cJSON_PrintUnformatted(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "matches"), 99));
+		assert_string_equal(last, text);
+		free(last);
+	}
+	free(text);
+	cJSON_Delete(res);
+	strbuf_free(&err);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 /* Runs a command line through the registry as the CLI would. */
 static int run(const char *repo, const char *line, struct cmd_ctx *ctx)
 {
@@ -364,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_walk_honours_ignores_and_loops),
 		cmocka_unit_test(test_glob_search),
 		cmocka_unit_test(test_grep),
+		cmocka_unit_test(test_grep_many_files),
 		cmocka_unit_test(test_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
