@@ -1,6 +1,1542 @@
 /*
- * audit.c - schema of the audit subsystem (its tables arrive with its issue).
+ * audit.c - the unsafe audit's store tables, scan, review, status, ledger
+ * and counts (see audit.h).
+ *
+ * Tables: audit_items (one row per item id ever seen in a repository, gone
+ * ones kept), audit_verdicts (append-only), audit_config (reviewers needed
+ * per repository) and audit_counts (the last counts, for the metrics).
+ * A scan writes in one IMMEDIATE transaction and only touches rows that
+ * changed, so a TUI on the same store reloads when something did.
+ *
+ * Never: delete a verdict, write half an import, or walk into target/,
+ * .git or a folder .gitignore excludes.
  */
+#define _GNU_SOURCE
+#include "audit.h"
+#include "error.h"
+#include "rustlex.h"
 #include "schema.h"
+#include "store.h"
+#include "xalloc.h"
 
-const struct store_module schema_audit = { "audit", NULL, 0 };
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct store_migration audit_migrations[] = {
+	{ 1,
+	  "CREATE TABLE audit_items(repo TEXT NOT NULL, id TEXT NOT NULL, file TEXT NOT NULL,"
+	  " kind TEXT NOT NULL, line INTEGER NOT NULL DEFAULT 0, line_end INTEGER NOT NULL DEFAULT 0,"
+	  " module TEXT NOT NULL DEFAULT '', function TEXT NOT NULL DEFAULT '',"
+	  " name TEXT NOT NULL DEFAULT '', fingerprint TEXT NOT NULL,"
+	  " documented INTEGER NOT NULL DEFAULT 0, clippy_flags INTEGER NOT NULL DEFAULT 0,"
+	  " safety TEXT, safety_line INTEGER NOT NULL DEFAULT 0, safety_line_end INTEGER NOT NULL DEFAULT 0,"
+	  " code TEXT NOT NULL DEFAULT '', first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	  " gone INTEGER NOT NULL DEFAULT 0, gone_at INTEGER, PRIMARY KEY(repo, id));"
+	  "CREATE INDEX audit_items_file ON audit_items(repo, file, line);"
+	  "CREATE TABLE audit_verdicts(seq INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL,"
+	  " item TEXT NOT NULL, fingerprint TEXT NOT NULL, reviewer TEXT NOT NULL,"
+	  " verdict TEXT NOT NULL CHECK(verdict IN ('sound','unsound','needs-work')),"
+	  " note TEXT NOT NULL DEFAULT '', at INTEGER NOT NULL,"
+	  " UNIQUE(repo, item, fingerprint, reviewer, at, verdict, note));"
+	  "CREATE INDEX audit_verdicts_item ON audit_verdicts(repo, item, at);"
+	  "CREATE TABLE audit_config(repo TEXT PRIMARY KEY,"
+	  " required_reviewers INTEGER NOT NULL CHECK(required_reviewers BETWEEN 1 AND 20));"
+	  "CREATE TABLE audit_counts(repo TEXT PRIMARY KEY, total INTEGER NOT NULL,"
+	  " documented INTEGER NOT NULL, reviewed INTEGER NOT NULL, at INTEGER NOT NULL);" },
+};
+
+const struct store_module schema_audit = {
+	"audit", audit_migrations, sizeof(audit_migrations) / sizeof(audit_migrations[0])
+};
+
+#define AUDIT_MAX_FILE (16u << 20)      /* larger .rs files are skipped */
+#define AUDIT_MAX_LEDGER (64u << 20)
+#define AUDIT_MAX_REVIEWER 100
+#define AUDIT_MAX_NOTE 4000
+#define AUDIT_MAX_THREADS 4
+
+static void seterr(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *const status_names[] = {
+	"unreviewed", "partial", "approved", "needs-work", "rejected", "gone",
+};
+
+const char *audit_status_name(enum audit_status st)
+{
+	return (unsigned)st <= AUDIT_GONE ? status_names[st] : "?";
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* ---- items in memory ------------------------------------------------------ */
+
+static struct audit_item *list_add(struct audit_list *l)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	memset(&l->items[l->n], 0, sizeof(l->items[0]));
+	return &l->items[l->n++];
+}
+
+static void item_release(struct audit_item *it)
+{
+	free(it->file);
+	free(it->module);
+	free(it->function);
+	free(it->name);
+	free(it->safety);
+	free(it->code);
+	for (int i = 0; i < it->nverdicts; i++) {
+		free(it->verdicts[i].reviewer);
+		free(it->verdicts[i].verdict);
+		free(it->verdicts[i].note);
+	}
+	free(it->verdicts);
+}
+
+void audit_list_release(struct audit_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		item_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+struct audit_item *audit_list_find(struct audit_list *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i].id, id) == 0)
+			return &l->items[i];
+	return NULL;
+}
+
+/* ---- required reviewers ---------------------------------------------------- */
+
+int audit_required(struct store *s, const char *repo, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+	int rc;
+
+	*n = AUDIT_DEFAULT_REQUIRED;
+	rc = store_prepare(s, &st, "SELECT required_reviewers FROM audit_config WHERE repo = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		return RWB_OK;
+	}
+	sqlite3_finalize(st);
+	if (store_setting_get(s, "audit.required_reviewers", &v) == RWB_OK) {
+		char *end;
+		long x = strtol(v, &end, 10);
+		if (*v && !*end && x >= 1 && x <= 20)
+			*n = (int)x;
+		free(v);
+	}
+	return RWB_OK;
+}
+
+int audit_set_required(struct store *s, const char *repo, int n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (n < 1 || n > 20)
+		return RWB_EINPUT;
+	rc = store_write_begin(s);
+	if (rc)
+		return rc;
+	rc = store_prepare(s, &st, "INSERT INTO audit_config(repo, required_reviewers) VALUES(?, ?)"
+			   " ON CONFLICT(repo) DO UPDATE SET required_reviewers = excluded.required_reviewers");
+	if (!rc) {
+		sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, n);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = store_error(s, sqlite3_errcode(s->db));
+		sqlite3_finalize(st);
+	}
+	if (rc) {
+		store_write_rollback(s);
+		return rc;
+	}
+	return store_write_commit(s);
+}
+
+/* ---- status ------------------------------------------------------------------ */
+
+static int cmp_item_ptr_id(const void *a, const void *b)
+{
+	const struct audit_item *x = *(struct audit_item *const *)a;
+	const struct audit_item *y = *(struct audit_item *const *)b;
+	return strcmp(x->id, y->id);
+}
+
+static void item_status(struct audit_item *it, int required)
+{
+	/* each reviewer's latest verdict for the current fingerprint
+	 * (verdicts are oldest first) */
+	it->sound = it->unsound = it->needs_work = 0;
+	for (int i = 0; i < it->nverdicts; i++) {
+		struct audit_verdict *v = &it->verdicts[i];
+		bool latest = v->current;
+		for (int j = i + 1; j < it->nverdicts && latest; j++)
+			if (it->verdicts[j].current && strcmp(it->verdicts[j].reviewer, v->reviewer) == 0)
+				latest = false;
+		if (!latest)
+			continue;
+		if (strcmp(v->verdict, "sound") == 0)
+			it->sound++;
+		else if (strcmp(v->verdict, "unsound") == 0)
+			it->unsound++;
+		else
+			it->needs_work++;
+	}
+	if (it->gone)
+		it->status = AUDIT_GONE;
+	else if (it->unsound)
+		it->status = AUDIT_REJECTED;
+	else if (it->needs_work)
+		it->status = AUDIT_NEEDS_WORK;
+	else if (it->sound >= required)
+		it->status = AUDIT_APPROVED;
+	else if (it->sound)
+		it->status = AUDIT_PARTIAL;
+	else
+		it->status = AUDIT_UNREVIEWED;
+}
+
+/* Attaches every verdict of the repo to its item and computes status. */
+static int attach_verdicts(struct audit_list *l, struct store *s, const char *repo)
+{
+	sqlite3_stmt *st = NULL;
+	struct audit_item **idx;
+	int rc;
+
+	rc = audit_required(s, repo, &l->required);
+	if (rc)
+		return rc;
+	idx = xmalloc((l->n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < l->n; i++)
+		idx[i] = &l->items[i];
+	qsort(idx, l->n, sizeof(*idx), cmp_item_ptr_id);
+	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at FROM audit_verdicts"
+			   " WHERE repo = ? ORDER BY item, at, seq");
+	if (rc)
+		goto out;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_item key, *kp = &key, **hit;
+		snprintf(key.id, sizeof(key.id), "%s", (const char *)sqlite3_column_text(st, 0));
+		hit = bsearch(&kp, idx, l->n, sizeof(*idx), cmp_item_ptr_id);
+		if (!hit)
+			continue;
+		struct audit_item *it = *hit;
+		it->verdicts = xrealloc(it->verdicts, (size_t)(it->nverdicts + 1) * sizeof(*it->verdicts));
+		struct audit_verdict *v = &it->verdicts[it->nverdicts++];
+		v->reviewer = col_dup(st, 2);
+		v->verdict = col_dup(st, 3);
+		v->note = col_dup(st, 4);
+		v->at = sqlite3_column_int64(st, 5);
+		v->current = strcmp((const char *)sqlite3_column_text(st, 1), it->fingerprint) == 0;
+	}
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	for (size_t i = 0; i < l->n; i++)
+		item_status(&l->items[i], l->required);
+out:
+	sqlite3_finalize(st);
+	free(idx);
+	return rc;
+}
+
+int audit_load(struct audit_list *out, struct store *s, const char *repo, bool include_gone)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = store_prepare(s, &st, include_gone ?
+		"SELECT id, fingerprint, file, kind, line, line_end, module, function, name, documented,"
+		" clippy_flags, gone, safety, safety_line, safety_line_end, code FROM audit_items"
+		" WHERE repo = ? ORDER BY gone, file, line, id" :
+		"SELECT id, fingerprint, file, kind, line, line_end, module, function, name, documented,"
+		" clippy_flags, gone, safety, safety_line, safety_line_end, code FROM audit_items"
+		" WHERE repo = ? AND gone = 0 ORDER BY file, line, id");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_item *it = list_add(out);
+		int k;
+		snprintf(it->id, sizeof(it->id), "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(it->fingerprint, sizeof(it->fingerprint), "%s", (const char *)sqlite3_column_text(st, 1));
+		it->file = col_dup(st, 2);
+		k = unsafe_kind_parse((const char *)sqlite3_column_text(st, 3));
+		it->kind = k < 0 ? UNSAFE_BLOCK : (enum unsafe_kind)k;
+		it->line = sqlite3_column_int(st, 4);
+		it->line_end = sqlite3_column_int(st, 5);
+		it->module = col_dup(st, 6);
+		it->function = col_dup(st, 7);
+		it->name = col_dup(st, 8);
+		it->documented = sqlite3_column_int(st, 9);
+		it->clippy_flags = sqlite3_column_int(st, 10);
+		it->gone = sqlite3_column_int(st, 11);
+		it->safety = col_dup(st, 12);
+		it->safety_line = sqlite3_column_int(st, 13);
+		it->safety_line_end = sqlite3_column_int(st, 14);
+		it->code = col_dup(st, 15);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rc = store_error(s, rc);
+		audit_list_release(out);
+		return rc;
+	}
+	rc = attach_verdicts(out, s, repo);
+	if (rc)
+		audit_list_release(out);
+	return rc;
+}
+
+/* ---- counts ---------------------------------------------------------------- */
+
+static void count_list(const struct audit_list *l, int *total, int *documented, int *reviewed)
+{
+	*total = *documented = *reviewed = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->items[i].gone)
+			continue;
+		(*total)++;
+		*documented += l->items[i].documented;
+		*reviewed += l->items[i].status == AUDIT_APPROVED;
+	}
+}
+
+/* Stores counts in audit_counts when they changed (inside a write). */
+static void write_counts(struct store *s, const char *repo, int t, int d, int r)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (store_prepare(s, &st, "INSERT INTO audit_counts(repo, total, documented, reviewed, at)"
+			  " VALUES(?, ?, ?, ?, ?) ON CONFLICT(repo) DO UPDATE SET total = excluded.total,"
+			  " documented = excluded.documented, reviewed = excluded.reviewed, at = excluded.at"
+			  " WHERE total != excluded.total OR documented != excluded.documented"
+			  " OR reviewed != excluded.reviewed"))
+		return;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, t);
+	sqlite3_bind_int(st, 3, d);
+	sqlite3_bind_int(st, 4, r);
+	sqlite3_bind_int64(st, 5, store_now_ms());
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+/* Whether audit_counts already holds these numbers (no write needed). */
+static bool counts_same(struct store *s, const char *repo, int t, int d, int r)
+{
+	sqlite3_stmt *st = NULL;
+	bool same = false;
+
+	if (store_prepare(s, &st, "SELECT total, documented, reviewed FROM audit_counts WHERE repo = ?"))
+		return false;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0) == t && sqlite3_column_int(st, 1) == d &&
+			sqlite3_column_int(st, 2) == r;
+	sqlite3_finalize(st);
+	return same;
+}
+
+/* Recomputes and stores the counts; inside a write transaction. */
+static void record_counts(struct store *s, const char *repo)
+{
+	struct audit_list l;
+	int t, d, r;
+
+	if (audit_load(&l, s, repo, false))
+		return;
+	count_list(&l, &t, &d, &r);
+	audit_list_release(&l);
+	write_counts(s, repo, t, d, r);
+}
+
+int audit_counts(struct store *s, const char *repo, int *total, int *documented, int *reviewed)
+{
+	struct audit_list l;
+	int rc = audit_load(&l, s, repo, false);
+
+	*total = *documented = *reviewed = 0;
+	if (rc)
+		return rc;
+	count_list(&l, total, documented, reviewed);
+	audit_list_release(&l);
+	return RWB_OK;
+}
+
+/* ---- walking the repository ----------------------------------------------------- */
+
+struct walk {
+	const char *root;          /* absolute repo path */
+	git_repository *git;       /* NULL when repo is not a git work tree */
+	char **files;              /* owned: relative paths */
+	size_t n, cap;
+};
+
+/* Sorts "<type byte>name" strings by name. */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
+static bool ignored(struct walk *w, const char *rel, bool is_dir)
+{
+	int ign = 0;
+
+	if (!w->git)
+		return false;
+	if (is_dir) {
+		char *d = xasprintf("%s/", rel);
+		git_ignore_path_is_ignored(&ign, w->git, d);
+		free(d);
+	} else {
+		git_ignore_path_is_ignored(&ign, w->git, rel);
+	}
+	return ign == 1;
+}
+
+static void walk_dir(struct walk *w, const char *rel)
+{
+	char *abs = *rel ? xasprintf("%s/%s", w->root, rel) : xstrdup(w->root);
+	DIR *d = opendir(abs);
+	struct dirent *e;
+	char **names = NULL;
+	size_t nn = 0, cn = 0;
+
+	free(abs);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;  /* ., .., .git and hidden folders */
+		if (nn == cn) {
+			cn = cn ? cn * 2 : 32;
+			names = xrealloc(names, cn * sizeof(*names));
+		}
+		/* keep the entry's type in front of its name */
+		names[nn] = xmalloc(strlen(e->d_name) + 2);
+		names[nn][0] = (char)(e->d_type ? e->d_type : DT_UNKNOWN);
+		strcpy(names[nn] + 1, e->d_name);
+		nn++;
+	}
+	closedir(d);
+	if (nn)
+		qsort(names, nn, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < nn; i++) {
+		/* names carry their d_type in the first byte */
+		unsigned char type = (unsigned char)names[i][0];
+		const char *name = names[i] + 1;
+		char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+		struct stat sb;
+		if (type == DT_UNKNOWN || type == DT_LNK) {
+			char *a = xasprintf("%s/%s", w->root, r);
+			type = lstat(a, &sb) != 0 ? DT_UNKNOWN : S_ISDIR(sb.st_mode) ? DT_DIR :
+				S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
+			free(a);
+		}
+		{
+			if (type == DT_DIR) {
+				if (strcmp(name, "target") != 0 && !ignored(w, r, true))
+					walk_dir(w, r);
+			} else if (type == DT_REG) {
+				size_t l = strlen(name);
+				if (l > 3 && strcmp(name + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
+					if (w->n == w->cap) {
+						w->cap = w->cap ? w->cap * 2 : 256;
+						w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
+					}
+					w->files[w->n++] = r;
+					r = NULL;
+				}
+			}
+		}
+		free(r);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = NULL;
+	struct stat sb;
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 && (size_t)sb.st_size <= AUDIT_MAX_FILE) {
+		size_t want = (size_t)sb.st_size;
+		buf = xmalloc(want + 1);
+		while (*len < want) {
+			ssize_t n = read(fd, buf + *len, want - *len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			*len += (size_t)n;
+		}
+		buf[*len] = '\0';
+	}
+	close(fd);
+	return buf;
+}
+
+/* The item id: 10 hex digits of a hash of file, fingerprint and rank. */
+static void make_id(char id[11], const char *file, const char *fp, int rank)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char rk[16];
+	static const char hex[] = "0123456789abcdef";
+	const char *parts[3] = { file, fp, rk };
+
+	snprintf(rk, sizeof(rk), "%d", rank);
+	for (int p = 0; p < 3; p++) {
+		for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++) {
+			h ^= *c;
+			h *= 0x100000001b3ULL;
+		}
+		h ^= 0xff;
+		h *= 0x100000001b3ULL;
+	}
+	/* splitmix64's finaliser: every input bit reaches the digits shown */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	for (int i = 0; i < 10; i++)
+		id[i] = hex[(h >> (60 - 4 * i)) & 0xf];
+	id[10] = '\0';
+}
+
+/* Resolves `only` against repo into a relative path ("" = all); *is_file. */
+static int scope_of(char **rel, bool *is_file, const char *repo, const char *only,
+		    char *err, size_t errlen)
+{
+	char *abs, real[PATH_MAX], rrepo[PATH_MAX];
+	struct stat sb;
+	size_t n;
+
+	*rel = NULL;
+	*is_file = false;
+	if (!only || !*only) {
+		*rel = xstrdup("");
+		return RWB_OK;
+	}
+	abs = only[0] == '/' ? xstrdup(only) : xasprintf("%s/%s", repo, only);
+	if (!realpath(abs, real) || stat(real, &sb) != 0) {
+		seterr(err, errlen, "%s: no such file or folder", only);
+		free(abs);
+		return RWB_EUSAGE;
+	}
+	free(abs);
+	if (!realpath(repo, rrepo)) {
+		seterr(err, errlen, "%s: cannot resolve the repository folder", repo);
+		return RWB_EENV;
+	}
+	n = strlen(rrepo);
+	if (strncmp(real, rrepo, n) != 0 || (real[n] != '/' && real[n] != '\0')) {
+		seterr(err, errlen, "%s is outside the repository %s", only, repo);
+		return RWB_EUSAGE;
+	}
+	if (S_ISREG(sb.st_mode)) {
+		size_t l = strlen(real);
+		if (l < 3 || strcmp(real + l - 3, ".rs") != 0) {
+			seterr(err, errlen, "%s is not a Rust file (*.rs)", only);
+			return RWB_EUSAGE;
+		}
+		*is_file = true;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		seterr(err, errlen, "%s is neither a file nor a folder", only);
+		return RWB_EUSAGE;
+	}
+	*rel = xstrdup(real[n] ? real + n + 1 : "");
+	return RWB_OK;
+}
+
+struct scanned {
+	char id[11];
+	char fp[17];
+	char *file;               /* borrowed from the walk */
+	struct unsafe_item *it;   /* borrowed from files[] */
+	char *code;               /* owned */
+};
+
+/* A stored row, to skip writing items that did not change. */
+struct prev {
+	char id[11];
+	bool gone, seen;
+	int line, line_end, documented, clippy, safety_line, safety_line_end;
+	char *file, *module, *function, *name, *safety, *code;  /* owned */
+};
+
+static int cmp_prev(const void *a, const void *b)
+{
+	return strcmp(((const struct prev *)a)->id, ((const struct prev *)b)->id);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool unchanged(const struct prev *p, const struct scanned *sc)
+{
+	const struct unsafe_item *it = sc->it;
+
+	return !p->gone && p->line == it->line && p->line_end == it->line_end &&
+		p->documented == it->documented && p->clippy == it->clippy_flags &&
+		p->safety_line == it->safety_line && p->safety_line_end == it->safety_line_end &&
+		same_str(p->file, sc->file) && same_str(p->module, it->module) &&
+		same_str(p->function, it->function) && same_str(p->name, it->name) &&
+		same_str(p->safety, it->safety) && same_str(p->code, sc->code);
+}
+
+static int load_prev(struct store *s, const char *repo, struct prev **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = store_prepare(s, &st, "SELECT id, gone, line, line_end, documented, clippy_flags, safety_line,"
+			   " safety_line_end, file, module, function, name, safety, code FROM audit_items"
+			   " WHERE repo = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		struct prev *p = &(*out)[(*n)++];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->id, sizeof(p->id), "%s", (const char *)sqlite3_column_text(st, 0));
+		p->gone = sqlite3_column_int(st, 1);
+		p->line = sqlite3_column_int(st, 2);
+		p->line_end = sqlite3_column_int(st, 3);
+		p->documented = sqlite3_column_int(st, 4);
+		p->clippy = sqlite3_column_int(st, 5);
+		p->safety_line = sqlite3_column_int(st, 6);
+		p->safety_line_end = sqlite3_column_int(st, 7);
+		p->file = col_dup(st, 8);
+		p->module = col_dup(st, 9);
+		p->function = col_dup(st, 10);
+		p->name = col_dup(st, 11);
+		p->safety = col_dup(st, 12);
+		p->code = col_dup(st, 13);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_prev);
+	return RWB_OK;
+}
+
+static void free_prev(struct prev *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].file);
+		free(p[i].module);
+		free(p[i].function);
+		free(p[i].name);
+		free(p[i].safety);
+		free(p[i].code);
+	}
+	free(p);
+}
+
+static bool in_scope(const char *file, const char *scope, bool scope_is_file)
+{
+	size_t n = strlen(scope);
+
+	if (!n)
+		return true;
+	if (scope_is_file)
+		return strcmp(file, scope) == 0;
+	return strncmp(file, scope, n) == 0 && file[n] == '/';
+}
+
+/*
+ * Records the scanned items: new and changed ones are written, unchanged
+ * ones are left alone (so an idle rescan writes nothing and other rwb
+ * processes do not reload), and stored items of the scanned part that were
+ * not seen become gone. One write transaction, only when needed.
+ */
+static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t n,
+		  const char *scope, bool scope_is_file)
+{
+	sqlite3_stmt *up = NULL, *gone = NULL;
+	struct prev *prev = NULL;
+	size_t nprev = 0;
+	bool *write = NULL;
+	size_t nwrite = 0, ngone = 0;
+	int64_t now = store_now_ms();
+	int rc;
+
+	rc = load_prev(s, repo, &prev, &nprev);
+	if (rc)
+		goto done;
+	write = xcalloc(n + 1, sizeof(*write));
+	for (size_t i = 0; i < n; i++) {
+		struct prev key, *hit;
+		memcpy(key.id, sc[i].id, sizeof(key.id));
+		hit = nprev ? bsearch(&key, prev, nprev, sizeof(*prev), cmp_prev) : NULL;
+		if (hit)
+			hit->seen = true;
+		if (!hit || !unchanged(hit, &sc[i])) {
+			write[i] = true;
+			nwrite++;
+		}
+	}
+	for (size_t k = 0; k < nprev; k++)
+		ngone += !prev[k].gone && !prev[k].seen && in_scope(prev[k].file, scope, scope_is_file);
+	if (!nwrite && !ngone)
+		goto done;
+
+	rc = store_write_begin(s);
+	if (rc)
+		goto done;
+	rc = store_prepare(s, &up,
+		"INSERT INTO audit_items(repo, id, file, kind, line, line_end, module, function, name,"
+		" fingerprint, documented, clippy_flags, safety, safety_line, safety_line_end, code,"
+		" first_seen, last_seen, gone) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16, ?17, ?17, 0)"
+		" ON CONFLICT(repo, id) DO UPDATE SET file = excluded.file, kind = excluded.kind,"
+		" line = excluded.line, line_end = excluded.line_end, module = excluded.module,"
+		" function = excluded.function, name = excluded.name, fingerprint = excluded.fingerprint,"
+		" documented = excluded.documented, clippy_flags = excluded.clippy_flags,"
+		" safety = excluded.safety, safety_line = excluded.safety_line,"
+		" safety_line_end = excluded.safety_line_end, code = excluded.code,"
+		" last_seen = excluded.last_seen, gone = 0, gone_at = NULL");
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct unsafe_item *it = sc[i].it;
+		if (!write[i])
+			continue;
+		sqlite3_reset(up);
+		sqlite3_bind_text(up, 1, repo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 2, sc[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 3, sc[i].file, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 4, unsafe_kind_name(it->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int(up, 5, it->line);
+		sqlite3_bind_int(up, 6, it->line_end);
+		sqlite3_bind_text(up, 7, it->module, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 8, it->function, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 9, it->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 10, sc[i].fp, -1, SQLITE_STATIC);
+		sqlite3_bind_int(up, 11, it->documented);
+		sqlite3_bind_int(up, 12, it->clippy_flags);
+		if (it->safety)
+			sqlite3_bind_text(up, 13, it->safety, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(up, 13);
+		sqlite3_bind_int(up, 14, it->safety_line);
+		sqlite3_bind_int(up, 15, it->safety_line_end);
+		sqlite3_bind_text(up, 16, sc[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(up, 17, now);
+		if (sqlite3_step(up) != SQLITE_DONE) {
+			rc = store_error(s, sqlite3_errcode(s->db));
+			goto out;
+		}
+	}
+	/* what was in the scanned part and is not any more */
+	rc = store_prepare(s, &gone, "UPDATE audit_items SET gone = 1, gone_at = ? WHERE repo = ? AND id = ?");
+	if (rc)
+		goto out;
+	for (size_t k = 0; k < nprev; k++) {
+		if (prev[k].gone || prev[k].seen || !in_scope(prev[k].file, scope, scope_is_file))
+			continue;
+		sqlite3_reset(gone);
+		sqlite3_bind_int64(gone, 1, now);
+		sqlite3_bind_text(gone, 2, repo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(gone, 3, prev[k].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(gone) != SQLITE_DONE) {
+			rc = store_error(s, sqlite3_errcode(s->db));
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(up);
+	sqlite3_finalize(gone);
+	if (rc)
+		store_write_rollback(s);
+	else
+		rc = store_write_commit(s);
+done:
+	free(write);
+	free_prev(prev, nprev);
+	return rc;
+}
+
+/* Reading and lexing files is the scan's work: a few threads share it.
+ * Each fills only its own slots (file f goes to thread f % n). */
+struct scan_job {
+	const char *repo;
+	char **files;               /* borrowed: relative paths */
+	size_t n;
+	struct unsafe_file *out;    /* borrowed: one per file */
+	char ***codes;              /* borrowed: per file, each item's code */
+	size_t tid, nthreads;
+};
+
+static void *scan_worker(void *arg)
+{
+	struct scan_job *j = arg;
+
+	for (size_t f = j->tid; f < j->n; f += j->nthreads) {
+		char *abs = xasprintf("%s/%s", j->repo, j->files[f]);
+		size_t len;
+		char *src = read_file(abs, &len);
+		free(abs);
+		if (!src)
+			continue;
+		unsafe_scan_source(&j->out[f], src, len, j->files[f]);
+		j->codes[f] = xcalloc(j->out[f].n + 1, sizeof(char *));
+		for (size_t i = 0; i < j->out[f].n; i++) {
+			const struct unsafe_item *it = &j->out[f].items[i];
+			j->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
+		}
+		free(src);
+	}
+	return NULL;
+}
+
+static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
+{
+	struct scan_job jobs[AUDIT_MAX_THREADS];
+	pthread_t th[AUDIT_MAX_THREADS];
+	bool started[AUDIT_MAX_THREADS] = { false };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = cpus < 1 ? 1 : cpus > AUDIT_MAX_THREADS ? AUDIT_MAX_THREADS : (size_t)cpus;
+	struct rustlex lx;
+
+	if (n < 64)
+		nt = 1;
+	rustlex_init(&lx, NULL, 0);   /* the lexer's tables, before any thread */
+	for (size_t t = 0; t < nt; t++) {
+		jobs[t] = (struct scan_job){ repo, files, n, out, codes, t, nt };
+		if (t > 0)
+			started[t] = pthread_create(&th[t], NULL, scan_worker, &jobs[t]) == 0;
+	}
+	/* this thread does its own share, and the share of any that did not start */
+	scan_worker(&jobs[0]);
+	for (size_t t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			scan_worker(&jobs[t]);
+	}
+}
+
+int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
+	       char *err, size_t errlen)
+{
+	struct walk w = { .root = repo };
+	struct unsafe_file *files = NULL;
+	struct scanned *sc = NULL;
+	size_t nsc = 0, capsc = 0;
+	char ***codes = NULL;
+	char *scope = NULL;
+	bool scope_is_file;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
+	if (rc)
+		return rc;
+	git_libgit2_init();
+	if (git_repository_open_ext(&w.git, repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
+		w.git = NULL;
+	if (scope_is_file) {
+		w.files = xmalloc(sizeof(*w.files));
+		w.files[w.n++] = xstrdup(scope);
+	} else {
+		walk_dir(&w, scope);
+	}
+	files = xcalloc(w.n + 1, sizeof(*files));
+	codes = xcalloc(w.n + 1, sizeof(*codes));
+	scan_files(repo, w.files, w.n, files, codes);
+	for (size_t f = 0; f < w.n; f++) {
+		for (size_t i = 0; i < files[f].n; i++) {
+			struct unsafe_item *it = &files[f].items[i];
+			int rank = 0;
+			if (nsc == capsc) {
+				capsc = capsc ? capsc * 2 : 256;
+				sc = xrealloc(sc, capsc * sizeof(*sc));
+			}
+			unsafe_fingerprint_hex(sc[nsc].fp, it->fingerprint);
+			for (size_t j = 0; j < i; j++)
+				rank += files[f].items[j].fingerprint == it->fingerprint;
+			make_id(sc[nsc].id, w.files[f], sc[nsc].fp, rank);
+			sc[nsc].file = w.files[f];
+			sc[nsc].it = it;
+			sc[nsc].code = codes[f][i];   /* moves */
+			nsc++;
+		}
+		free(codes[f]);
+		codes[f] = NULL;
+	}
+	rc = upsert(s, repo, sc, nsc, scope, scope_is_file);
+	if (rc) {
+		seterr(err, errlen, "cannot record the audit: %s", s->errmsg);
+		goto out;
+	}
+	/* the answer: the current items of the scanned part, with status */
+	{
+		struct audit_list all;
+		rc = audit_load(&all, s, repo, false);
+		if (rc) {
+			seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+			goto out;
+		}
+		out->required = all.required;
+		/* the counts for the metrics, written only when they changed */
+		int t, d, r;
+		count_list(&all, &t, &d, &r);
+		if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
+			write_counts(s, repo, t, d, r);
+			store_write_commit(s);
+		}
+		for (size_t i = 0; i < all.n; i++) {
+			struct audit_item *it = &all.items[i];
+			bool in = !*scope || (scope_is_file ? strcmp(it->file, scope) == 0 :
+				(strncmp(it->file, scope, strlen(scope)) == 0 && it->file[strlen(scope)] == '/'));
+			if (in) {
+				*list_add(out) = *it;
+			} else {
+				item_release(it);
+			}
+		}
+		free(all.items);
+	}
+out:
+	for (size_t i = 0; i < nsc; i++)
+		free(sc[i].code);
+	free(sc);
+	for (size_t f = 0; f < w.n; f++) {
+		unsafe_file_release(&files[f]);
+		free(w.files[f]);
+	}
+	free(files);
+	free(codes);
+	free(w.files);
+	free(scope);
+	git_repository_free(w.git);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* ---- review ------------------------------------------------------------------ */
+
+static bool valid_name(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static bool valid_verdict(const char *v)
+{
+	return v && (strcmp(v, "sound") == 0 || strcmp(v, "unsound") == 0 ||
+		     strcmp(v, "needs-work") == 0);
+}
+
+int audit_review(struct store *s, const char *repo, const char *id, const char *verdict,
+		 const char *reviewer, const char *note, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char fp[17] = "";
+	int gone = 0, rc;
+	int64_t at = store_now_ms();
+
+	if (!valid_verdict(verdict)) {
+		seterr(err, errlen, "verdict \"%s\" is not one of sound, unsound, needs-work", verdict ? verdict : "");
+		return RWB_EINPUT;
+	}
+	if (!reviewer || !valid_name(reviewer, AUDIT_MAX_REVIEWER)) {
+		seterr(err, errlen, "reviewer name must be 1 to %d characters without control characters",
+		       AUDIT_MAX_REVIEWER);
+		return RWB_EINPUT;
+	}
+	if (!note)
+		note = "";
+	if (strlen(note) > AUDIT_MAX_NOTE) {
+		seterr(err, errlen, "note is longer than %d bytes", AUDIT_MAX_NOTE);
+		return RWB_EINPUT;
+	}
+	rc = store_write_begin(s);
+	if (rc) {
+		seterr(err, errlen, "%s", s->errmsg);
+		return rc;
+	}
+	rc = store_prepare(s, &st, "SELECT fingerprint, gone FROM audit_items WHERE repo = ? AND id = ?");
+	if (rc)
+		goto fail;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(fp, sizeof(fp), "%s", (const char *)sqlite3_column_text(st, 0));
+		gone = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!*fp) {
+		seterr(err, errlen, "no unsafe item %s in %s (run /unsafe-audit to list them)", id, repo);
+		rc = RWB_ENOTFOUND;
+		goto fail;
+	}
+	if (gone) {
+		seterr(err, errlen, "unsafe item %s is gone: its code or SAFETY comment changed; "
+		       "review the item that replaced it (/unsafe-audit)", id);
+		rc = RWB_EINPUT;
+		goto fail;
+	}
+	/* one reviewer's verdicts stay in order even within one millisecond */
+	rc = store_prepare(s, &st, "SELECT MAX(at) FROM audit_verdicts WHERE repo = ? AND item = ? AND reviewer = ?");
+	if (rc)
+		goto fail;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, reviewer, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(st, 0) >= at)
+		at = sqlite3_column_int64(st, 0) + 1;
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = store_prepare(s, &st, "INSERT INTO audit_verdicts(repo, item, fingerprint, reviewer, verdict, note, at)"
+			   " VALUES(?, ?, ?, ?, ?, ?, ?)");
+	if (rc)
+		goto fail;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, reviewer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, at);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(s, sqlite3_errcode(s->db));
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	record_counts(s, repo);
+	rc = store_write_commit(s);
+	if (rc)
+		seterr(err, errlen, "%s", s->errmsg);
+	return rc;
+fail:
+	sqlite3_finalize(st);
+	if (rc != RWB_ENOTFOUND && rc != RWB_EINPUT)
+		seterr(err, errlen, "%s", s->errmsg);
+	store_write_rollback(s);
+	return rc;
+}
+
+char *audit_reviewer(const char *explicit_name, const char *repo)
+{
+	git_repository *r = NULL;
+	git_config *cfg = NULL, *snap = NULL;
+	const char *v = NULL, *user;
+	char *name = NULL;
+
+	if (explicit_name && *explicit_name)
+		return xstrdup(explicit_name);
+	git_libgit2_init();
+	if (repo && git_repository_open_ext(&r, repo, 0, NULL) == 0) {
+		if (git_repository_config_snapshot(&snap, r) == 0 &&
+		    git_config_get_string(&v, snap, "user.name") == 0 && v && *v)
+			name = xstrdup(v);
+	} else if (git_config_open_default(&cfg) == 0 && git_config_snapshot(&snap, cfg) == 0 &&
+		   git_config_get_string(&v, snap, "user.name") == 0 && v && *v) {
+		name = xstrdup(v);
+	}
+	git_config_free(snap);
+	git_config_free(cfg);
+	git_repository_free(r);
+	git_libgit2_shutdown();
+	if (name)
+		return name;
+	user = getenv("USER");
+	return xstrdup(user && *user ? user : "unknown");
+}
+
+/* ---- the ledger ------------------------------------------------------------------- */
+
+static void add_line(struct strbuf *sb, cJSON *obj, bool last)
+{
+	char *t = cJSON_PrintUnformatted(obj);
+
+	strbuf_addf(sb, "    %s%s\n", t, last ? "" : ",");
+	cJSON_free(t);
+	cJSON_Delete(obj);
+}
+
+struct vrow {
+	struct audit_item *it;
+	struct audit_verdict *v;
+	char fp[17];
+};
+
+int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nitems, int *nverdicts)
+{
+	struct audit_list l;
+	sqlite3_stmt *st = NULL;
+	int rc, nv = 0, ni = 0;
+	struct strbuf sb = STRBUF_INIT;
+	bool first;
+
+	rc = audit_load(&l, s, repo, true);
+	if (rc)
+		return rc;
+	strbuf_addf(&sb, "{\n  \"version\": 1,\n  \"required_reviewers\": %d,\n  \"items\": [\n", l.required);
+	/* items: current ones and gone ones with verdicts, by file then id */
+	size_t *order = xmalloc((l.n + 1) * sizeof(*order));
+	size_t no = 0;
+	for (size_t i = 0; i < l.n; i++)
+		if (!l.items[i].gone || l.items[i].nverdicts)
+			order[no++] = i;
+	for (size_t a = 1; a < no; a++) {  /* insertion sort: stable, small n */
+		size_t x = order[a], b = a;
+		while (b > 0) {
+			struct audit_item *p = &l.items[order[b - 1]], *q = &l.items[x];
+			int c = strcmp(p->file, q->file);
+			if (c < 0 || (c == 0 && strcmp(p->id, q->id) <= 0))
+				break;
+			order[b] = order[b - 1];
+			b--;
+		}
+		order[b] = x;
+	}
+	for (size_t k = 0; k < no; k++) {
+		struct audit_item *it = &l.items[order[k]];
+		cJSON *o = cJSON_CreateObject();
+		/* module::fn for blocks and fns, module::Type for impls and traits */
+		const char *leaf = *it->function ? it->function : it->name ? it->name : "";
+		char *path = *it->module && *leaf ? xasprintf("%s::%s", it->module, leaf) :
+			xstrdup(*it->module ? it->module : leaf);
+		cJSON_AddStringToObject(o, "id", it->id);
+		cJSON_AddStringToObject(o, "file", it->file);
+		cJSON_AddStringToObject(o, "kind", unsafe_kind_name(it->kind));
+		cJSON_AddStringToObject(o, "item", path);
+		cJSON_AddStringToObject(o, "fingerprint", it->fingerprint);
+		if (it->gone)
+			cJSON_AddBoolToObject(o, "gone", 1);
+		free(path);
+		add_line(&sb, o, k + 1 == no);
+		ni++;
+	}
+	free(order);
+	strbuf_adds(&sb, "  ],\n  \"verdicts\": [\n");
+	/* verdicts: by id, time, reviewer; every one, with its own fingerprint */
+	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at FROM audit_verdicts"
+			   " WHERE repo = ? ORDER BY item, at, reviewer, verdict, note, fingerprint");
+	if (rc)
+		goto out;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	first = true;
+	{
+		cJSON *pending = NULL;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "id", (const char *)sqlite3_column_text(st, 0));
+			cJSON_AddStringToObject(o, "fingerprint", (const char *)sqlite3_column_text(st, 1));
+			cJSON_AddStringToObject(o, "reviewer", (const char *)sqlite3_column_text(st, 2));
+			cJSON_AddStringToObject(o, "verdict", (const char *)sqlite3_column_text(st, 3));
+			cJSON_AddNumberToObject(o, "at", (double)sqlite3_column_int64(st, 5));
+			cJSON_AddStringToObject(o, "note", (const char *)sqlite3_column_text(st, 4));
+			if (pending)
+				add_line(&sb, pending, false);
+			pending = o;
+			nv++;
+			first = false;
+		}
+		if (pending)
+			add_line(&sb, pending, true);
+	}
+	(void)first;
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	strbuf_adds(&sb, "  ]\n}\n");
+out:
+	sqlite3_finalize(st);
+	audit_list_release(&l);
+	if (rc) {
+		strbuf_free(&sb);
+		return rc;
+	}
+	*nitems = ni;
+	*nverdicts = nv;
+	strbuf_add(out, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return RWB_OK;
+}
+
+static bool is_hex(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* A string member, or NULL with err naming where. */
+static const char *member_str(const cJSON *o, const char *name, bool required, const char *where,
+			      char *err, size_t errlen, bool *bad)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (!m) {
+		if (required) {
+			seterr(err, errlen, "%s.%s: missing (a string is needed)", where, name);
+			*bad = true;
+		}
+		return NULL;
+	}
+	if (!cJSON_IsString(m) || !m->valuestring) {
+		seterr(err, errlen, "%s.%s: must be a string", where, name);
+		*bad = true;
+		return NULL;
+	}
+	return m->valuestring;
+}
+
+static bool safe_relpath(const char *p)
+{
+	if (!*p || p[0] == '/' || strlen(p) > 4096)
+		return false;
+	for (const char *q = p; *q; q++)
+		if ((unsigned char)*q < 0x20)
+			return false;
+	return strcmp(p, "..") != 0 && strncmp(p, "../", 3) != 0 && !strstr(p, "/../") &&
+		!(strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0);
+}
+
+static bool id_known(struct store *s, const char *repo, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	bool found = false;
+
+	if (store_prepare(s, &st, "SELECT 1 FROM audit_items WHERE repo = ? AND id = ?"))
+		return false;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+int audit_import(struct store *s, const char *repo, const char *text, size_t len,
+		 int *nitems, int *nverdicts, char *err, size_t errlen)
+{
+	cJSON *root = NULL;
+	const cJSON *items, *verdicts, *ver, *req, *e;
+	sqlite3_stmt *ins_item = NULL, *ins_v = NULL;
+	char where[64];
+	bool bad = false;
+	int rc = RWB_EINPUT, i;
+	int64_t now = store_now_ms();
+
+	*nitems = *nverdicts = 0;
+	if (len > AUDIT_MAX_LEDGER) {
+		seterr(err, errlen, "the ledger is larger than %u MB", AUDIT_MAX_LEDGER >> 20);
+		return RWB_EINPUT;
+	}
+	root = cJSON_ParseWithLength(text, len);
+	if (!root || !cJSON_IsObject(root)) {
+		/* the error pointer points into text, which need not end in NUL */
+		const char *at = root ? NULL : cJSON_GetErrorPtr();
+		char near[24] = "";
+		if (at && at >= text && at < text + len) {
+			size_t k = 0;
+			for (const char *q = at; q < text + len && k < 20; q++)
+				near[k++] = (unsigned char)*q < 0x20 ? ' ' : *q;
+			near[k] = '\0';
+		}
+		if (*near)
+			seterr(err, errlen, "not a JSON object (error near \"%s\")", near);
+		else
+			seterr(err, errlen, "not a JSON object");
+		goto out;
+	}
+	ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
+		seterr(err, errlen, "version: must be 1 (this rwb reads ledger version 1)");
+		goto out;
+	}
+	req = cJSON_GetObjectItemCaseSensitive(root, "required_reviewers");
+	if (req && (!cJSON_IsNumber(req) || req->valuedouble != (int)req->valuedouble ||
+		    req->valueint < 1 || req->valueint > 20)) {
+		seterr(err, errlen, "required_reviewers: must be a whole number from 1 to 20");
+		goto out;
+	}
+	items = cJSON_GetObjectItemCaseSensitive(root, "items");
+	verdicts = cJSON_GetObjectItemCaseSensitive(root, "verdicts");
+	if (!cJSON_IsArray(items)) {
+		seterr(err, errlen, "items: missing or not an array");
+		goto out;
+	}
+	if (!cJSON_IsArray(verdicts)) {
+		seterr(err, errlen, "verdicts: missing or not an array");
+		goto out;
+	}
+	/* validate everything first */
+	i = 0;
+	cJSON_ArrayForEach(e, items) {
+		const char *id, *file, *kind, *fp;
+		snprintf(where, sizeof(where), "items[%d]", i++);
+		if (!cJSON_IsObject(e)) {
+			seterr(err, errlen, "%s: must be an object", where);
+			goto out;
+		}
+		id = member_str(e, "id", true, where, err, errlen, &bad);
+		if (bad)
+			goto out;
+		file = member_str(e, "file", true, where, err, errlen, &bad);
+		if (bad)
+			goto out;
+		kind = member_str(e, "kind", true, where, err, errlen, &bad);
+		if (bad)
+			goto out;
+		fp = member_str(e, "fingerprint", true, where, err, errlen, &bad);
+		if (bad)
+			goto out;
+		member_str(e, "item", false, where, err, errlen, &bad);
+		if (bad)
+			goto out;
+		if (!is_hex(id, 10)) {
+			seterr(err, errlen, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
+			goto out;
+		}
+		if (!safe_relpath(file)) {
+			seterr(err, errlen, "%s.file: \"%.80s\" is not a path inside the repository", where, file);
+			goto out;
+		}
+		if (unsafe_kind_parse(kind) < 0) {
+			seterr(err, errlen, "%s.kind: \"%.20s\" is not one of block, fn, impl, trait, extern", where, kind);
+			goto out;
+		}
+		if (!is_hex(fp, 16)) {
+			seterr(err, errlen, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
+			goto out;
+		}
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(e, "gone");
+		if (g && !cJSON_IsBool(g)) {
+			seterr(err, errlen, "%s.gone: must be true or false", where);
+			goto out;
+		}
+	}
+	i = 0;
+	cJSON_ArrayForEach(e, verdicts) {
+		const char *id, *fp = NULL, *rv = NULL, *vd = NULL, *note = NULL;
+		const cJSON *at;
+		bool in_ledger = false;
+		snprintf(where, sizeof(where), "verdicts[%d]", i++);
+		if (!cJSON_IsObject(e)) {
+			seterr(err, errlen, "%s: must be an object", where);
+			goto out;
+		}
+		id = member_str(e, "id", true, where, err, errlen, &bad);
+		if (!bad)
+			fp = member_str(e, "fingerprint", true, where, err, errlen, &bad);
+		if (!bad)
+			rv = member_str(e, "reviewer", true, where, err, errlen, &bad);
+		if (!bad)
+			vd = member_str(e, "verdict", true, where, err, errlen, &bad);
+		if (!bad)
+			note = member_str(e, "note", false, where, err, errlen, &bad);
+		if (bad)
+			goto out;
+		(void)note;
+		if (!is_hex(id, 10)) {
+			seterr(err, errlen, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
+			goto out;
+		}
+		if (!is_hex(fp, 16)) {
+			seterr(err, errlen, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
+			goto out;
+		}
+		if (!valid_name(rv, AUDIT_MAX_REVIEWER)) {
+			seterr(err, errlen, "%s.reviewer: must be 1 to %d characters without control characters",
+			       where, AUDIT_MAX_REVIEWER);
+			goto out;
+		}
+		if (!valid_verdict(vd)) {
+			seterr(err, errlen, "%s.verdict: \"%.20s\" is not one of sound, unsound, needs-work", where, vd);
+			goto out;
+		}
+		if (note && strlen(note) > AUDIT_MAX_NOTE) {
+			seterr(err, errlen, "%s.note: longer than %d bytes", where, AUDIT_MAX_NOTE);
+			goto out;
+		}
+		at = cJSON_GetObjectItemCaseSensitive(e, "at");
+		if (!cJSON_IsNumber(at) || at->valuedouble < 1 || at->valuedouble > 9.0e15 ||
+		    at->valuedouble != (double)(int64_t)at->valuedouble) {
+			seterr(err, errlen, "%s.at: must be a time in milliseconds since 1970", where);
+			goto out;
+		}
+		const cJSON *x;
+		cJSON_ArrayForEach(x, items) {
+			const cJSON *xid = cJSON_GetObjectItemCaseSensitive(x, "id");
+			if (strcmp(xid->valuestring, id) == 0)
+				in_ledger = true;
+		}
+		if (!in_ledger && !id_known(s, repo, id)) {
+			seterr(err, errlen, "%s.id: %s is neither in the ledger's items nor in the store", where, id);
+			goto out;
+		}
+	}
+	/* then write it all in one transaction */
+	rc = store_write_begin(s);
+	if (rc) {
+		seterr(err, errlen, "%s", s->errmsg);
+		goto out;
+	}
+	rc = store_prepare(s, &ins_item,
+		"INSERT OR IGNORE INTO audit_items(repo, id, file, kind, function, fingerprint, first_seen,"
+		" last_seen, gone, gone_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
+	if (!rc)
+		rc = store_prepare(s, &ins_v,
+			"INSERT OR IGNORE INTO audit_verdicts(repo, item, fingerprint, reviewer, verdict, note, at)"
+			" VALUES(?, ?, ?, ?, ?, ?, ?)");
+	if (rc)
+		goto fail;
+	cJSON_ArrayForEach(e, items) {
+		const cJSON *it = cJSON_GetObjectItemCaseSensitive(e, "item");
+		sqlite3_reset(ins_item);
+		sqlite3_bind_text(ins_item, 1, repo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 2, cJSON_GetObjectItemCaseSensitive(e, "id")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 3, cJSON_GetObjectItemCaseSensitive(e, "file")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 4, cJSON_GetObjectItemCaseSensitive(e, "kind")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 5, it ? it->valuestring : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 6, cJSON_GetObjectItemCaseSensitive(e, "fingerprint")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins_item, 7, now);
+		sqlite3_bind_int64(ins_item, 8, now);
+		sqlite3_bind_int64(ins_item, 9, now);
+		if (sqlite3_step(ins_item) != SQLITE_DONE) {
+			rc = store_error(s, sqlite3_errcode(s->db));
+			goto fail;
+		}
+		*nitems += sqlite3_changes(s->db);
+	}
+	cJSON_ArrayForEach(e, verdicts) {
+		const char *note = member_str(e, "note", false, "", NULL, 0, &bad);
+		sqlite3_reset(ins_v);
+		sqlite3_bind_text(ins_v, 1, repo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 2, cJSON_GetObjectItemCaseSensitive(e, "id")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 3, cJSON_GetObjectItemCaseSensitive(e, "fingerprint")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 4, cJSON_GetObjectItemCaseSensitive(e, "reviewer")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 5, cJSON_GetObjectItemCaseSensitive(e, "verdict")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 6, note ? note : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins_v, 7, (int64_t)cJSON_GetObjectItemCaseSensitive(e, "at")->valuedouble);
+		if (sqlite3_step(ins_v) != SQLITE_DONE) {
+			rc = store_error(s, sqlite3_errcode(s->db));
+			goto fail;
+		}
+		*nverdicts += sqlite3_changes(s->db);
+	}
+	sqlite3_finalize(ins_item);
+	sqlite3_finalize(ins_v);
+	ins_item = ins_v = NULL;
+	if (req) {
+		sqlite3_stmt *st = NULL;
+		rc = store_prepare(s, &st, "INSERT INTO audit_config(repo, required_reviewers) VALUES(?, ?)"
+				   " ON CONFLICT(repo) DO UPDATE SET required_reviewers = excluded.required_reviewers");
+		if (rc)
+			goto fail;
+		sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, req->valueint);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = store_error(s, sqlite3_errcode(s->db));
+		sqlite3_finalize(st);
+		if (rc)
+			goto fail;
+	}
+	record_counts(s, repo);
+	rc = store_write_commit(s);
+	if (rc)
+		seterr(err, errlen, "%s", s->errmsg);
+	goto out;
+fail:
+	seterr(err, errlen, "cannot record the ledger: %s", s->errmsg);
+	sqlite3_finalize(ins_item);
+	sqlite3_finalize(ins_v);
+	store_write_rollback(s);
+	*nitems = *nverdicts = 0;
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+int audit_complete_ids(struct store *s, const char *repo, const char *prefix,
+		       void (*add)(void *data, const char *id), void *data)
+{
+	sqlite3_stmt *st = NULL;
+	size_t n = prefix ? strlen(prefix) : 0;
+	int rc;
+
+	rc = store_prepare(s, &st, "SELECT id FROM audit_items WHERE repo = ? AND gone = 0"
+			   " AND substr(id, 1, ?) = ? ORDER BY id");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)n);
+	sqlite3_bind_text(st, 3, prefix ? prefix : "", -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add(data, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+}

@@ -16,6 +16,7 @@
  */
 #include "rustlex.h"
 
+#include <stdint.h>
 #include <string.h>
 
 enum {
@@ -29,6 +30,31 @@ enum {
 
 static unsigned char cls[256];
 static int cls_ready;
+
+static const char *const keywords[] = {
+	"as", "async", "await", "abstract", "become", "box", "break", "const",
+	"continue", "crate", "do", "dyn", "else", "enum", "extern", "false",
+	"final", "fn", "for", "if", "impl", "in", "let", "loop", "macro",
+	"match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+	"return", "self", "Self", "static", "struct", "super", "trait", "true",
+	"try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where",
+	"while", "yield", NULL,
+};
+
+/* keywords bucketed by (first letter, length): at most a few to compare */
+#define KW_MAXLEN 8
+static unsigned char kw_bucket[26 + 1][KW_MAXLEN + 1][4];  /* indexes + 1, 0 ends */
+static uint64_t kw_word[64];   /* each keyword's bytes as one number */
+
+/* text[0..n) (n <= 8) as one number, for comparing without memcmp */
+static inline uint64_t word_of(const char *text, size_t n)
+{
+	uint64_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)text[i] << (8 * i);
+	return w;
+}
 
 static void cls_init(void)
 {
@@ -49,6 +75,16 @@ static void cls_init(void)
 		if (c && strchr(punct, c))
 			v |= C_PUN;
 		cls[c] = v;
+	}
+	for (int i = 0; keywords[i]; i++) {
+		const char *k = keywords[i];
+		int b = k[0] == 'S' ? 26 : k[0] - 'a';
+		size_t n = strlen(k);
+		unsigned char *slot = kw_bucket[b][n];
+		while (*slot)
+			slot++;
+		*slot = (unsigned char)(i + 1);
+		kw_word[i] = word_of(k, n);
 	}
 	cls_ready = 1;
 }
@@ -75,23 +111,20 @@ void rustlex_init_line(struct rustlex *lx, const char *line, size_t len)
 	lx->pos = 0;
 }
 
-static const char *const keywords[] = {
-	"as", "async", "await", "abstract", "become", "box", "break", "const",
-	"continue", "crate", "do", "dyn", "else", "enum", "extern", "false",
-	"final", "fn", "for", "if", "impl", "in", "let", "loop", "macro",
-	"match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-	"return", "self", "Self", "static", "struct", "super", "trait", "true",
-	"try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where",
-	"while", "yield", NULL,
-};
-
 bool rustlex_is_keyword(const char *text, size_t n)
 {
-	if (n < 2 || n > 8 || (!(text[0] >= 'a' && text[0] <= 'y') && text[0] != 'S'))
+	int b;
+
+	if (n < 2 || n > KW_MAXLEN || (!(text[0] >= 'a' && text[0] <= 'z') && text[0] != 'S'))
 		return false;
-	for (int i = 0; keywords[i]; i++)
-		if (keywords[i][0] == text[0] && strlen(keywords[i]) == n &&
-		    memcmp(keywords[i], text, n) == 0)
+	cls_init();
+	b = text[0] == 'S' ? 26 : text[0] - 'a';
+	const unsigned char *slot = kw_bucket[b][n];
+	if (!*slot)
+		return false;
+	uint64_t w = word_of(text, n);
+	for (; *slot; slot++)
+		if (kw_word[*slot - 1] == w)
 			return true;
 	return false;
 }
@@ -318,9 +351,10 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 	const char *s = lx->src;
 	size_t n = lx->len, i = lx->pos;
 
-	memset(tok, 0, sizeof(*tok));
 	tok->start = i;
 	tok->line = lx->line;
+	tok->unterminated = false;
+	tok->inner_doc = false;
 	if (i >= n) {
 		tok->kind = RUST_TOK_EOF;
 		tok->end_line = lx->line;
@@ -344,8 +378,6 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 	}
 
 	unsigned char c = (unsigned char)s[i];
-	char c1 = i + 1 < n ? s[i + 1] : 0;
-	char c2 = i + 2 < n ? s[i + 2] : 0;
 
 	if (IS(c, C_WS)) {
 		while (i < n && IS(s[i], C_WS)) {
@@ -357,6 +389,19 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 		lx->pos = i;
 		goto out;
 	}
+	/* the common cases first: a plain identifier or one punctuation mark */
+	if (IS(c, C_IDS) && c != 'r' && c != 'b' && c != 'c') {
+		lx->pos = i;
+		lex_ident(lx, tok);
+		goto out;
+	}
+	if (IS(c, C_PUN) && c != '/') {
+		tok->kind = RUST_TOK_PUNCT;
+		lx->pos = i + 1;
+		goto out;
+	}
+	char c1 = i + 1 < n ? s[i + 1] : 0;
+	char c2 = i + 2 < n ? s[i + 2] : 0;
 	if (c == '/' && c1 == '/') {
 		const char *nl = memchr(s + i, '\n', n - i);
 		size_t end = nl ? (size_t)(nl - s) : n;

@@ -8,7 +8,6 @@
  * where its core starts (after them) and where the previous item ended.
  * The comment tests work on raw source lines, as clippy's do.
  */
-#define _GNU_SOURCE  /* memmem */
 #include "unsafe_scan.h"
 #include "rustlex.h"
 #include "strbuf.h"
@@ -76,14 +75,19 @@ struct scan {
 	int file_first_item_seen;
 };
 
-static bool tis(const struct scan *s, int i, const char *w)
+static inline bool tis_n(const struct scan *s, int i, const char *w, size_t n)
 {
-	size_t n;
-
-	if (i < 0 || i >= s->nt)
+	if (i < 0 || i >= s->nt || s->t[i].len != n)
 		return false;
-	n = strlen(w);
-	return s->t[i].len == n && memcmp(s->src + s->t[i].start, w, n) == 0;
+	return memcmp(s->src + s->t[i].start, w, n) == 0;
+}
+
+/* Whether token i is the text w (a string literal). */
+#define tis(s, i, w) tis_n((s), (i), "" w, sizeof(w) - 1)
+
+static bool tis_str(const struct scan *s, int i, const char *w)
+{
+	return tis_n(s, i, w, strlen(w));
 }
 
 static bool tkind(const struct scan *s, int i, enum rust_tok k)
@@ -416,9 +420,9 @@ static char *item_docs(const struct scan *s, int from, int core)
 static bool attrs_have(const struct scan *s, int from, int core, const char *name, const char *word)
 {
 	for (int i = from; i + 2 < core; i++)
-		if (tis(s, i, name) && tis(s, i + 1, "(")) {
+		if (tis_str(s, i, name) && tis(s, i + 1, "(")) {
 			for (int j = i + 2; j < core && !tis(s, j, ")"); j++)
-				if (tis(s, j, word))
+				if (tis_str(s, j, word))
 					return true;
 		}
 	return false;
@@ -608,7 +612,10 @@ static void document_block(struct scan *s, int idx, int u)
 		}
 	}
 	bool ok = safety_above(s, bound, s->t[u].line, &text, &from, &to);
-	if (!ok && sc->kind != SC_FILE) {
+	bool in_macro = s->out->items[idx].in_macro;
+	/* in a macro body clippy only looks right above the block (the
+	 * statement's span is not in the root context) */
+	if (!ok && !in_macro && sc->kind != SC_FILE) {
 		int core = sc->stmt_core, first = sc->stmt_start;
 		if (sc->kind == SC_MATCH) {
 			/* an arm's expression: no attributes */
@@ -634,7 +641,7 @@ static void document_block(struct scan *s, int idx, int u)
 					ok = safety_above(s, bound, s->t[first].line, &text, &from, &to);
 			}
 		}
-	} else if (!ok && sc->kind == SC_FILE) {
+	} else if (!ok && !in_macro && sc->kind == SC_FILE) {
 		/* static / const at the crate's top level */
 		int core = sc->stmt_core, first = sc->stmt_start;
 		if (core >= 0 && core < u)
@@ -646,7 +653,9 @@ static void document_block(struct scan *s, int idx, int u)
 	it->safety = text;
 	it->safety_line = ok ? from : 0;
 	it->safety_line_end = ok ? to : 0;
-	it->clippy_flags = !ok && !it->in_macro && !s->test_file && !sc->cfg_test;
+	/* blocks in a local macro are reported where the macro is defined,
+	 * when it is used somewhere */
+	it->clippy_flags = !ok && !s->test_file && !sc->cfg_test;
 }
 
 /* unsafe impl / unsafe extern: the comment between the previous item and it. */
@@ -822,7 +831,7 @@ static bool block_like(const struct scan *s, int core)
 	if (tis(s, core, "{") || tkind(s, core, RUST_TOK_LIFETIME))
 		return true;
 	for (int i = 0; words[i]; i++)
-		if (tis(s, core, words[i]))
+		if (tis_str(s, core, words[i]))
 			return true;
 	/* a macro call with braces: name! { } */
 	return tkind(s, core, RUST_TOK_IDENT) && tis(s, core + 1, "!");
@@ -1000,6 +1009,8 @@ static void walk(struct scan *s)
 				continue;   /* unbalanced: ignore */
 			while (s->depth > 1 && s->st[s->depth - 1].kind == SC_PAREN)
 				s->depth--;
+			if (s->depth <= 1)
+				continue;   /* only parens were open: unbalanced */
 			struct scope *closing = &s->st[s->depth - 1];
 			if (closing->item >= 0)
 				finish_item(s, closing->item, i);
@@ -1118,6 +1129,7 @@ void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, co
 	struct scan s;
 	struct rustlex lx;
 	struct rust_token t;
+	bool any_unsafe = false;
 
 	memset(&s, 0, sizeof(s));
 	s.src = src;
@@ -1126,12 +1138,19 @@ void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, co
 	s.pend.depth = -1;
 	s.pend.item = -1;
 	s.file_module = module_of(relpath ? relpath : "", &s.crate_root, &s.test_file);
-	/* quick exit: no "unsafe" anywhere */
-	if (!memmem(src, len, "unsafe", 6)) {
+	/* a full lex first; the tokens are only kept when there is an
+	 * `unsafe` keyword (in code, not in a comment or string) */
+	rustlex_init(&lx, src, len);
+	while (rustlex_next(&lx, &t))
+		if (t.kind == RUST_TOK_KEYWORD && t.len == 6 && memcmp(src + t.start, "unsafe", 6) == 0) {
+			any_unsafe = true;
+			break;
+		}
+	if (!any_unsafe) {
 		free(s.file_module);
 		return;
 	}
-	s.capt = (int)(len / 4) + 16;
+	s.capt = (int)(len / 8) + 64;
 	s.t = xmalloc((size_t)s.capt * sizeof(*s.t));
 	rustlex_init(&lx, src, len);
 	while (rustlex_next(&lx, &t)) {

@@ -1,11 +1,20 @@
 /*
- * git.h - the git pane: status, diffs, staging, commits and log.
+ * git.h - the git pane: status, diffs with hunk and line staging, the
+ * commit message editor and the log (see git.c and docs/git.md).
  */
 #ifndef RWB_GIT_PANE_H
 #define RWB_GIT_PANE_H
 
+#include <cjson/cJSON.h>
 #include "pane.h"
 
 struct pane *pane_git_new(struct app *a);
+/* Shows a diff in the pane: kind "unstaged", "staged", "commit" or "range"
+ * (rev for the last two), path NULL for the whole change. False when the
+ * pane has no repository or the diff could not be read (the pane says why). */
+bool pane_git_show_diff(struct pane *p, const char *kind, const char *rev, const char *path);
+/* The "git-diff" view a /git-diff result names: shows it in the git pane
+ * and focuses it (for the table in panes/views.c). */
+bool view_git_diff_open(struct app *a, const cJSON *result);
 
 #endif

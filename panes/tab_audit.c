@@ -1,21 +1,595 @@
 /*
- * tab_audit.c - the Audit tab of the browser pane.
+ * tab_audit.c - the Audit tab of the browser pane: walk through every
+ * unsafe item, read its SAFETY argument and code, and sign it off.
  *
- * Until its issue lands the tab says what it will hold.
+ * The top half lists the items grouped by file (each file with its counts
+ * total / documented / reviewed), filtered by all, undocumented,
+ * unreviewed or "mine to review" (not approved and no verdict of mine on
+ * the current code). The bottom half shows the selected item: status and
+ * reviewers, its SAFETY argument, and the code with a few lines of context,
+ * highlighted with rustlex through the theme's SYN_* roles. Verdict keys
+ * open a one-line note prompt; Enter records the verdict in the store.
+ *
+ * The list comes from the store (audit_load); the tab scans the repository
+ * once when first shown and on `R`. When another rwb on the same store
+ * records a verdict the browser calls .reload (data_version), so the pair
+ * reviewer's sign-off appears here within the store poll interval.
+ * Never: draw file text except through draw_text*(), or block on anything
+ * but a scan of the repository.
  */
+#define _GNU_SOURCE
+#include "audit.h"
+#include "app.h"
 #include "browser.h"
 #include "draw.h"
+#include "rustlex.h"
+#include "store.h"
 #include "theme.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+enum filter { F_ALL, F_UNDOC, F_UNREVIEWED, F_MINE, F_COUNT };
+static const char *const filter_names[] = { "all", "undocumented", "unreviewed", "mine to review" };
+
+struct row {
+	int item;                 /* index in list, or -1 for a file header */
+	const char *file;         /* borrowed from the list */
+	int total, documented, reviewed;  /* file headers: counts under the filter */
+};
+
+struct audit_tab {
+	struct app *app;          /* borrowed */
+	struct audit_list list;   /* owned: current items */
+	struct row *rows;         /* owned: the visible rows */
+	int nrows;
+	int sel;                  /* selected row (an item row) or -1 */
+	int top;                  /* first list row shown */
+	int detail_top;           /* scroll of the detail view */
+	enum filter filter;
+	char *me;                 /* owned: this reviewer's name */
+	bool scanned;             /* scanned the repository once */
+	char message[600];        /* the last outcome, shown in the header */
+	bool msg_bad;
+	/* the note prompt */
+	bool prompting;
+	const char *verdict;      /* static: "sound" ... */
+	char note[512];
+	size_t note_len;
+};
+
+static struct audit_item *sel_item(struct audit_tab *t)
+{
+	if (t->sel < 0 || t->sel >= t->nrows || t->rows[t->sel].item < 0)
+		return NULL;
+	return &t->list.items[t->rows[t->sel].item];
+}
+
+static bool mine_to_review(struct audit_tab *t, const struct audit_item *it)
+{
+	if (it->status == AUDIT_APPROVED || it->status == AUDIT_REJECTED)
+		return false;
+	for (int i = 0; i < it->nverdicts; i++)
+		if (it->verdicts[i].current && strcmp(it->verdicts[i].reviewer, t->me) == 0)
+			return false;
+	return true;
+}
+
+static bool passes(struct audit_tab *t, const struct audit_item *it)
+{
+	switch (t->filter) {
+	case F_UNDOC: return !it->documented;
+	case F_UNREVIEWED: return it->status != AUDIT_APPROVED;
+	case F_MINE: return mine_to_review(t, it);
+	default: return true;
+	}
+}
+
+/* Rebuilds rows from the list and the filter, keeping the selected id. */
+static void build_rows(struct audit_tab *t, const char *keep_id)
+{
+	int header = -1;
+
+	free(t->rows);
+	t->rows = xcalloc(t->list.n * 2 + 1, sizeof(*t->rows));
+	t->nrows = 0;
+	t->sel = -1;
+	for (size_t i = 0; i < t->list.n; i++) {
+		struct audit_item *it = &t->list.items[i];
+		if (!passes(t, it))
+			continue;
+		if (header < 0 || strcmp(t->rows[header].file, it->file) != 0) {
+			header = t->nrows++;
+			t->rows[header] = (struct row){ .item = -1, .file = it->file };
+		}
+		t->rows[header].total++;
+		t->rows[header].documented += it->documented;
+		t->rows[header].reviewed += it->status == AUDIT_APPROVED;
+		t->rows[t->nrows] = (struct row){ .item = (int)i, .file = it->file };
+		if (keep_id && strcmp(keep_id, it->id) == 0)
+			t->sel = t->nrows;
+		t->nrows++;
+	}
+	if (t->sel < 0)
+		for (int r = 0; r < t->nrows; r++)
+			if (t->rows[r].item >= 0) {
+				t->sel = r;
+				break;
+			}
+}
+
+static void load(struct audit_tab *t)
+{
+	struct audit_item *cur = sel_item(t);
+	char keep[11] = "";
+	struct store *s = app_store(t->app);
+
+	if (cur)
+		snprintf(keep, sizeof(keep), "%s", cur->id);
+	audit_list_release(&t->list);
+	free(t->rows);
+	t->rows = NULL;
+	t->nrows = 0;
+	t->sel = -1;
+	if (!s || audit_load(&t->list, s, app_repo(t->app), false) != 0)
+		memset(&t->list, 0, sizeof(t->list));
+	build_rows(t, *keep ? keep : NULL);
+}
+
+static void scan(struct audit_tab *t)
+{
+	struct audit_list l;
+	char err[512];
+	struct store *s = app_store(t->app);
+
+	t->scanned = true;
+	if (!s)
+		return;
+	if (audit_scan(&l, s, app_repo(t->app), NULL, err, sizeof(err)) != 0) {
+		snprintf(t->message, sizeof(t->message), "scan failed: %s", err);
+		t->msg_bad = true;
+		return;
+	}
+	audit_list_release(&l);
+	load(t);
+}
+
+static void *audit_create(struct app *a)
+{
+	struct audit_tab *t = xcalloc(1, sizeof(*t));
+
+	t->app = a;
+	t->sel = -1;
+	t->me = audit_reviewer(getenv("RWB_REVIEWER"), app_repo(a));
+	return t;
+}
+
+static void audit_destroy(void *state)
+{
+	struct audit_tab *t = state;
+
+	if (!t)
+		return;
+	audit_list_release(&t->list);
+	free(t->rows);
+	free(t->me);
+	free(t);
+}
+
+static void audit_reload(void *state)
+{
+	load(state);
+}
+
+/* ---- drawing ----------------------------------------------------------------- */
+
+static enum rwb_color status_role(const struct audit_item *it)
+{
+	switch (it->status) {
+	case AUDIT_APPROVED: return it->documented ? RWB_COLOR_AUDIT_OK : RWB_COLOR_AUDIT_PENDING;
+	case AUDIT_REJECTED: case AUDIT_NEEDS_WORK: return RWB_COLOR_AUDIT_BAD;
+	default: return RWB_COLOR_AUDIT_PENDING;
+	}
+}
+
+static void draw_list_row(struct audit_tab *t, WINDOW *win, int y, int cols, int r, bool focused)
+{
+	const struct row *row = &t->rows[r];
+	char buf[512];
+
+	if (row->item < 0) {
+		int x = draw_text(win, y, 1, cols - 2, row->file, theme_attr(RWB_COLOR_PANE_TITLE));
+		snprintf(buf, sizeof(buf), "  %d item%s, %d documented, %d reviewed", row->total,
+			 row->total == 1 ? "" : "s", row->documented, row->reviewed);
+		draw_text(win, y, 1 + x, cols - 2 - x, buf, theme_attr(RWB_COLOR_DIM));
+		return;
+	}
+	const struct audit_item *it = &t->list.items[row->item];
+	bool is_sel = r == t->sel;
+	attr_t base = is_sel ? theme_attr(focused ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM) :
+		theme_attr(RWB_COLOR_DEFAULT);
+	const char *where = it->function && *it->function ? it->function :
+		(it->name && *it->name ? it->name : "(top level)");
+	int x = 1;
+
+	if (is_sel)
+		draw_fill(win, y, 0, cols, base);
+	snprintf(buf, sizeof(buf), "  %5d-%-5d %-6s ", it->line, it->line_end, unsafe_kind_name(it->kind));
+	x += draw_text(win, y, x, cols - x, buf, is_sel ? base : theme_attr(RWB_COLOR_LINE_NUMBER));
+	snprintf(buf, sizeof(buf), "%-24.24s ", where);
+	x += draw_text(win, y, x, cols - x, buf, base);
+	x += draw_text(win, y, x, cols - x, it->documented ? "documented   " : "UNDOCUMENTED ",
+		       is_sel ? base : theme_attr(it->documented ? RWB_COLOR_AUDIT_OK : RWB_COLOR_AUDIT_BAD));
+	snprintf(buf, sizeof(buf), "%s %d/%d", audit_status_name(it->status), it->sound, t->list.required);
+	x += draw_text(win, y, x, cols - x, buf, is_sel ? base : theme_attr(status_role(it)));
+	snprintf(buf, sizeof(buf), "  %s", it->id);
+	draw_text(win, y, x, cols - x, buf, is_sel ? base : theme_attr(RWB_COLOR_DIM));
+}
+
+static enum rwb_color token_role(const char *line, const struct rust_token *tk, const struct rust_token *next_sig)
+{
+	switch (tk->kind) {
+	case RUST_TOK_KEYWORD:
+		if (tk->len == 6 && memcmp(line + tk->start, "unsafe", 6) == 0)
+			return RWB_COLOR_SYN_UNSAFE;
+		return RWB_COLOR_SYN_KEYWORD;
+	case RUST_TOK_STRING: case RUST_TOK_RAW_STRING: case RUST_TOK_CHAR:
+		return RWB_COLOR_SYN_STRING;
+	case RUST_TOK_NUMBER:
+		return RWB_COLOR_SYN_NUMBER;
+	case RUST_TOK_LINE_COMMENT: case RUST_TOK_BLOCK_COMMENT: case RUST_TOK_DOC_COMMENT:
+		return RWB_COLOR_SYN_COMMENT;
+	case RUST_TOK_LIFETIME:
+		return RWB_COLOR_SYN_LIFETIME;
+	case RUST_TOK_IDENT:
+		if (next_sig && next_sig->kind == RUST_TOK_PUNCT && line[next_sig->start] == '!')
+			return RWB_COLOR_SYN_MACRO;
+		if (isupper((unsigned char)line[tk->start]))
+			return RWB_COLOR_SYN_TYPE;
+		return RWB_COLOR_DEFAULT;
+	default:
+		return RWB_COLOR_DEFAULT;
+	}
+}
+
+/* One source line, highlighted, tabs as spaces; lx carries multi-line state. */
+static void draw_code_line(WINDOW *win, int y, int x, int maxw, const char *line, size_t len,
+			   struct rustlex *lx, bool in_item)
+{
+	struct rust_token toks[256];
+	int n = 0;
+	struct rust_token tk;
+
+	rustlex_init_line(lx, line, len);
+	while (rustlex_next(lx, &tk))
+		if (n < 256)
+			toks[n++] = tk;
+	for (int i = 0; i < n && x < maxw; i++) {
+		const struct rust_token *next = NULL;
+		for (int j = i + 1; j < n; j++)
+			if (toks[j].kind != RUST_TOK_WHITESPACE) {
+				next = &toks[j];
+				break;
+			}
+		enum rwb_color role = token_role(line, &toks[i], next);
+		attr_t attr = theme_attr(role);
+		if (!in_item && role == RWB_COLOR_DEFAULT)
+			attr = theme_attr(RWB_COLOR_DIM);
+		/* tabs become four spaces; everything else goes through draw_textn */
+		const char *p = line + toks[i].start, *e = p + toks[i].len;
+		while (p < e && x < maxw) {
+			const char *tab = memchr(p, '\t', (size_t)(e - p));
+			const char *stop = tab ? tab : e;
+			x += draw_textn(win, y, x, maxw - x, p, (size_t)(stop - p), attr);
+			if (tab) {
+				x += draw_text(win, y, x, maxw - x, "    ", attr);
+				p = tab + 1;
+			} else {
+				p = e;
+			}
+		}
+	}
+}
+
+static char *read_source(const char *repo, const char *file, size_t *len)
+{
+	char *path = xasprintf("%s/%s", repo, file);
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	free(path);
+	*len = 0;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+		if (n >= 0 && n < (16 << 20)) {
+			rewind(f);
+			buf = xmalloc((size_t)n + 1);
+			*len = fread(buf, 1, (size_t)n, f);
+			buf[*len] = '\0';
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int cols)
+{
+	struct audit_item *it = sel_item(t);
+	char buf[512];
+	int y = y0, end = y0 + rows;
+	size_t len;
+	char *src;
+
+	if (!it || rows <= 0)
+		return;
+	snprintf(buf, sizeof(buf), "%s  %s %s%s%s  in %s  lines %d-%d", it->id, unsafe_kind_name(it->kind),
+		 it->module && *it->module ? it->module : "", it->module && *it->module ? "::" : "",
+		 it->function && *it->function ? it->function : (it->name ? it->name : ""),
+		 it->file, it->line, it->line_end);
+	draw_text(win, y, 1, cols - 2, buf, theme_attr(RWB_COLOR_PANE_TITLE));
+	y++;
+	if (y < end) {
+		int x = 1;
+		snprintf(buf, sizeof(buf), "%s (%d of %d sound)", audit_status_name(it->status), it->sound,
+			 t->list.required);
+		x += draw_text(win, y, x, cols - 2, buf, theme_attr(status_role(it)));
+		if (!it->documented)
+			x += draw_text(win, y, x, cols - 1 - x, "  no SAFETY comment",
+				       theme_attr(RWB_COLOR_AUDIT_BAD));
+		if (it->clippy_flags)
+			draw_text(win, y, x, cols - 1 - x, "  (clippy would flag it)", theme_attr(RWB_COLOR_DIM));
+		y++;
+	}
+	/* each reviewer's latest verdict on the current code */
+	for (int i = 0; i < it->nverdicts && y < end; i++) {
+		const struct audit_verdict *v = &it->verdicts[i];
+		bool latest = v->current;
+		for (int j = i + 1; j < it->nverdicts && latest; j++)
+			if (it->verdicts[j].current && strcmp(it->verdicts[j].reviewer, v->reviewer) == 0)
+				latest = false;
+		if (!latest)
+			continue;
+		enum rwb_color role = strcmp(v->verdict, "sound") == 0 ? RWB_COLOR_AUDIT_OK :
+			strcmp(v->verdict, "unsound") == 0 ? RWB_COLOR_AUDIT_BAD : RWB_COLOR_AUDIT_PENDING;
+		int x = 3 + draw_text(win, y, 3, cols - 4, v->reviewer, theme_attr(RWB_COLOR_HELP_KEY));
+		x += draw_text(win, y, x, cols - 1 - x, ": ", theme_attr(RWB_COLOR_DIM));
+		x += draw_text(win, y, x, cols - 1 - x, v->verdict, theme_attr(role));
+		if (v->note && *v->note) {
+			x += draw_text(win, y, x, cols - 1 - x, "  ", theme_attr(RWB_COLOR_DIM));
+			draw_text(win, y, x, cols - 1 - x, v->note, theme_attr(RWB_COLOR_HELP_TEXT));
+		}
+		y++;
+	}
+	if (y >= end)
+		return;
+	/* the code: SAFETY argument and item with context, from the file */
+	src = read_source(app_repo(t->app), it->file, &len);
+	if (!src) {
+		draw_text(win, y, 1, cols - 2, "(the file cannot be read)", theme_attr(RWB_COLOR_DIM));
+		return;
+	}
+	int first = (it->safety_line > 0 && it->safety_line < it->line ? it->safety_line : it->line) - 2;
+	int last = it->line_end + 2;
+	if (first < 1)
+		first = 1;
+	first += t->detail_top;
+	struct rustlex lx;
+	const char *p = src, *e = src + len;
+	int ln = 1;
+	rustlex_init(&lx, NULL, 0);
+	/* lex from the top of the file so block comments and strings carry over */
+	while (p < e && y < end && ln <= last) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *le = nl ? nl : e;
+		if (ln >= first) {
+			bool in_item = ln >= it->line && ln <= it->line_end;
+			bool in_safety = it->safety_line > 0 && ln >= it->safety_line && ln <= it->safety_line_end;
+			snprintf(buf, sizeof(buf), "%5d ", ln);
+			draw_text(win, y, 0, cols, buf, theme_attr(RWB_COLOR_LINE_NUMBER));
+			draw_text(win, y, 6, 2, in_item ? "|" : in_safety ? ":" : " ",
+				  theme_attr(in_item ? RWB_COLOR_SYN_UNSAFE : RWB_COLOR_AUDIT_OK));
+			draw_code_line(win, y, 8, cols - 1, p, (size_t)(le - p), &lx, in_item || in_safety);
+			y++;
+		} else {
+			struct rust_token tk;
+			rustlex_init_line(&lx, p, (size_t)(le - p));
+			while (rustlex_next(&lx, &tk))
+				;
+		}
+		ln++;
+		p = nl ? nl + 1 : e;
+	}
+	free(src);
+}
 
 static void audit_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 {
-	(void)state;
-	(void)focused;
-	if (rows > 0)
-		draw_text(win, 0, 1, cols - 1, "unsafe items and their reviews (/unsafe-audit, /audit-review)", theme_attr(RWB_COLOR_DIM));
+	struct audit_tab *t = state;
+	char buf[512];
+	int total = 0, documented = 0, reviewed = 0;
+
+	if (!t || rows <= 0 || cols <= 4)
+		return;
+	if (!t->scanned)
+		scan(t);
+	for (size_t i = 0; i < t->list.n; i++) {
+		total++;
+		documented += t->list.items[i].documented;
+		reviewed += t->list.items[i].status == AUDIT_APPROVED;
+	}
+	snprintf(buf, sizeof(buf), "%d unsafe, %d documented, %d reviewed   filter: %s",
+		 total, documented, reviewed, filter_names[t->filter]);
+	int x = 1 + draw_text(win, 0, 1, cols - 2, buf, theme_attr(RWB_COLOR_STATUS_ACCENT));
+	if (*t->message)
+		draw_text(win, 0, x + 2, cols - x - 3, t->message,
+			  theme_attr(t->msg_bad ? RWB_COLOR_RESULT_ERROR : RWB_COLOR_RESULT_OK));
+	if (rows < 2)
+		return;
+
+	int bottom = rows - 1;      /* the key / prompt line */
+	/* the list gets two fifths (or what it needs), the detail the rest */
+	int list_h = (bottom - 1) * 2 / 5;
+	if (list_h > t->nrows)
+		list_h = t->nrows;
+	if (list_h < 1)
+		list_h = 1;
+	if (t->nrows == 0) {
+		draw_text(win, 1, 1, cols - 2, total ? "no item matches this filter (a: show all)" :
+			  "no unsafe code found in this repository (R rescans)", theme_attr(RWB_COLOR_DIM));
+	} else {
+		if (t->sel >= 0 && t->sel < t->top)
+			t->top = t->sel > 0 && t->rows[t->sel - 1].item < 0 ? t->sel - 1 : t->sel;
+		if (t->sel >= t->top + list_h)
+			t->top = t->sel - list_h + 1;
+		if (t->top < 0)
+			t->top = 0;
+		for (int r = 0; r < list_h && t->top + r < t->nrows; r++)
+			draw_list_row(t, win, 1 + r, cols, t->top + r, focused);
+	}
+	if (1 + list_h < bottom) {
+		for (int c = 0; c < cols; c++)
+			mvwaddch(win, 1 + list_h, c, ACS_HLINE | theme_attr(RWB_COLOR_PANE_BORDER));
+		draw_detail(t, win, 2 + list_h, bottom - 2 - list_h, cols);
+	}
+	if (t->prompting) {
+		snprintf(buf, sizeof(buf), "note for %s (Enter records, Esc cancels): ", t->verdict);
+		int px = draw_text(win, bottom, 1, cols - 2, buf, theme_attr(RWB_COLOR_PROMPT));
+		draw_textn(win, bottom, 1 + px, cols - 2 - px, t->note, t->note_len, theme_attr(RWB_COLOR_DEFAULT));
+	} else {
+		draw_text(win, bottom, 1, cols - 2,
+			  "s sound  x unsound  w needs-work  a/u/r/m filter  j/k move  J/K scroll  R rescan",
+			  theme_attr(RWB_COLOR_HELP_TEXT));
+	}
+}
+
+/* ---- keys -------------------------------------------------------------------- */
+
+static void move_sel(struct audit_tab *t, int dir)
+{
+	for (int r = t->sel + dir; r >= 0 && r < t->nrows; r += dir)
+		if (t->rows[r].item >= 0) {
+			t->sel = r;
+			t->detail_top = 0;
+			return;
+		}
+}
+
+static void record(struct audit_tab *t)
+{
+	struct audit_item *it = sel_item(t);
+	char err[512], id[11];
+	int rc;
+
+	t->prompting = false;
+	if (!it)
+		return;
+	snprintf(id, sizeof(id), "%s", it->id);
+	t->note[t->note_len] = '\0';
+	rc = audit_review(app_store(t->app), app_repo(t->app), id, t->verdict, t->me, t->note,
+			  err, sizeof(err));
+	if (rc) {
+		snprintf(t->message, sizeof(t->message), "%s", err);
+		t->msg_bad = true;
+	} else {
+		snprintf(t->message, sizeof(t->message), "%s: %s recorded by %s", id, t->verdict, t->me);
+		t->msg_bad = false;
+		load(t);
+		app_store_touched(t->app);
+	}
+}
+
+static int prompt_key(struct audit_tab *t, const struct key *k)
+{
+	if (key_is_code(k, KEY_ENTER) || key_is(k, '\r') || key_is(k, '\n')) {
+		record(t);
+	} else if (key_is(k, 27) || (k->alt && !k->is_code)) {
+		t->prompting = false;
+		snprintf(t->message, sizeof(t->message), "verdict cancelled");
+		t->msg_bad = false;
+	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
+		while (t->note_len > 0) {
+			unsigned char c = (unsigned char)t->note[--t->note_len];
+			if ((c & 0xc0) != 0x80)
+				break;
+		}
+	} else if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
+		char mb[MB_LEN_MAX];
+		mbstate_t ms;
+		memset(&ms, 0, sizeof(ms));
+		size_t n = wcrtomb(mb, (wchar_t)k->ch, &ms);
+		if (n != (size_t)-1 && t->note_len + n < sizeof(t->note) - 1) {
+			memcpy(t->note + t->note_len, mb, n);
+			t->note_len += n;
+		}
+	}
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int audit_key(void *state, const struct key *k)
+{
+	struct audit_tab *t = state;
+
+	if (!t)
+		return PANE_IGNORED;
+	if (t->prompting)
+		return prompt_key(t, k);
+	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
+		move_sel(t, 1);
+	} else if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
+		move_sel(t, -1);
+	} else if (key_is_code(k, KEY_NPAGE)) {
+		for (int i = 0; i < 10; i++)
+			move_sel(t, 1);
+	} else if (key_is_code(k, KEY_PPAGE)) {
+		for (int i = 0; i < 10; i++)
+			move_sel(t, -1);
+	} else if (key_is(k, 'J')) {
+		t->detail_top++;
+	} else if (key_is(k, 'K')) {
+		if (t->detail_top > -20)
+			t->detail_top--;
+	} else if (key_is(k, 'a') || key_is(k, 'u') || key_is(k, 'r') || key_is(k, 'm')) {
+		struct audit_item *it = sel_item(t);
+		char keep[11] = "";
+		if (it)
+			snprintf(keep, sizeof(keep), "%s", it->id);
+		t->filter = key_is(k, 'a') ? F_ALL : key_is(k, 'u') ? F_UNDOC :
+			key_is(k, 'r') ? F_UNREVIEWED : F_MINE;
+		build_rows(t, *keep ? keep : NULL);
+		t->top = 0;
+	} else if (key_is(k, 's') || key_is(k, 'x') || key_is(k, 'w')) {
+		if (!sel_item(t)) {
+			snprintf(t->message, sizeof(t->message), "no item selected");
+			t->msg_bad = true;
+		} else {
+			t->verdict = key_is(k, 's') ? "sound" : key_is(k, 'x') ? "unsound" : "needs-work";
+			t->prompting = true;
+			t->note_len = 0;
+			*t->message = '\0';
+		}
+	} else if (key_is(k, 'R')) {
+		scan(t);
+		snprintf(t->message, sizeof(t->message), "rescanned: %zu items", t->list.n);
+		t->msg_bad = false;
+		app_store_touched(t->app);
+	} else {
+		return PANE_IGNORED;
+	}
+	return PANE_HANDLED | PANE_REDRAW;
 }
 
 const struct browser_tab_ops tab_audit_ops = {
 	.name = "Audit",
+	.create = audit_create,
+	.destroy = audit_destroy,
 	.draw = audit_draw,
+	.key = audit_key,
+	.reload = audit_reload,
 };

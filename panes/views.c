@@ -1,6 +1,7 @@
 /*
  * views.c - which overlay a command result opens ("view": NAME).
  */
+#include "git.h"
 #include "overlay.h"
 
 #include <string.h>
@@ -12,6 +13,7 @@ static const struct {
 	{ "file", view_file_open },
 	{ "diagnostics", view_diagnostics_open },
 	{ "flame", view_flame_open },
+	{ "git-diff", view_git_diff_open },
 	{ "grep", view_grep_open },
 };
 

@@ -105,7 +105,7 @@ static void test_titles_at_sizes(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		struct screen *s = start(sizes[i][0], sizes[i][1], NULL, NULL);
 		expect_titles(s);
-		assert_true(screen_contains(s, "F1 help"));
+		assert_true(screen_wait_for(s, "F1 help", 3000));
 		if (sizes[i][0] == 250) {
 			/* three columns: terminal, git and browser titles on the top row */
 			char *row0 = screen_row(s, 0);

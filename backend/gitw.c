@@ -1,0 +1,1281 @@
+/*
+ * gitw.c - the libgit2 wrapper (see gitw.h for the design).
+ *
+ * Every libgit2 handle a function takes is released at its one `out:`
+ * label. libgit2's own messages (git_error_last) are folded into the one
+ * line callers show. Never runs the git binary, never prints.
+ */
+#define _GNU_SOURCE /* memmem */
+#include "gitw.h"
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <git2.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct gitw {
+	git_repository *repo;    /* owned */
+};
+
+static void init_once(void)
+{
+	static int done;
+	if (!done) {
+		git_libgit2_init();
+		/* git itself does not re-hash every object it reads; libgit2
+		 * does by default, which costs a third of a large diff */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		done = 1;
+	}
+}
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* libgit2's last message, one line. */
+static const char *lg_msg(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int gitw_open(struct gitw **out, const char *path, char *err, size_t errlen)
+{
+	git_repository *repo = NULL;
+	int rc;
+
+	*out = NULL;
+	init_once();
+	rc = git_repository_open_ext(&repo, path, 0, NULL);
+	if (rc == GIT_ENOTFOUND)
+		return fail(err, errlen, RWB_ENOTREPO, "%s is not in a git repository", path);
+	if (rc < 0)
+		return fail(err, errlen, RWB_ENOTREPO, "cannot open the repository at %s: %s", path, lg_msg());
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->repo = repo;
+	return 0;
+}
+
+void gitw_free(struct gitw *g)
+{
+	if (!g)
+		return;
+	git_repository_free(g->repo);
+	free(g);
+}
+
+const char *gitw_workdir(const struct gitw *g) { return git_repository_workdir(g->repo); }
+const char *gitw_gitdir(const struct gitw *g) { return git_repository_path(g->repo); }
+
+static uint64_t mtime_of(const char *dir, const char *name)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", dir, name);
+	if (stat(path, &st) != 0)
+		return 0;
+	return (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec + (uint64_t)st.st_size;
+}
+
+uint64_t gitw_stamp(const struct gitw *g)
+{
+	const char *gd = gitw_gitdir(g);
+	return mtime_of(gd, "index") * 3 + mtime_of(gd, "HEAD") * 5 + mtime_of(gd, "refs/heads") * 7 +
+	       mtime_of(gd, "packed-refs") * 11 + mtime_of(gd, "MERGE_HEAD") * 13;
+}
+
+/* ---- status ---- */
+
+const char *gitw_group_name(enum gitw_group grp)
+{
+	static const char *const names[] = { "staged", "unstaged", "untracked", "conflicted" };
+	return (unsigned)grp < GITW_NGROUPS ? names[grp] : "?";
+}
+
+static void status_add(struct gitw_status *s, enum gitw_group grp, const char *path, const char *old,
+		       const char *st, bool submodule)
+{
+	struct gitw_entry *e;
+
+	s->list[grp] = xrealloc(s->list[grp], (size_t)(s->n[grp] + 1) * sizeof(*e));
+	e = &s->list[grp][s->n[grp]++];
+	e->path = xstrdup(path);
+	e->old_path = old && strcmp(old, path) != 0 ? xstrdup(old) : NULL;
+	snprintf(e->status, sizeof(e->status), "%s", st);
+	e->submodule = submodule;
+}
+
+static const char *index_letter(unsigned f)
+{
+	if (f & GIT_STATUS_INDEX_NEW) return "A";
+	if (f & GIT_STATUS_INDEX_DELETED) return "D";
+	if (f & GIT_STATUS_INDEX_RENAMED) return "R";
+	if (f & GIT_STATUS_INDEX_TYPECHANGE) return "T";
+	if (f & GIT_STATUS_INDEX_MODIFIED) return "M";
+	return NULL;
+}
+
+static const char *wt_letter(unsigned f)
+{
+	if (f & GIT_STATUS_WT_DELETED) return "D";
+	if (f & GIT_STATUS_WT_RENAMED) return "R";
+	if (f & GIT_STATUS_WT_TYPECHANGE) return "T";
+	if (f & GIT_STATUS_WT_MODIFIED) return "M";
+	return NULL;
+}
+
+/* git's two-letter code for an unmerged path (porcelain "u XY"). */
+static void conflict_code(char out[3], git_index *idx, const char *path)
+{
+	const git_index_entry *anc = NULL, *ours = NULL, *theirs = NULL;
+
+	snprintf(out, 3, "UU");
+	if (git_index_conflict_get(&anc, &ours, &theirs, idx, path) != 0)
+		return;
+	if (anc && ours && theirs) snprintf(out, 3, "UU");
+	else if (!anc && ours && theirs) snprintf(out, 3, "AA");
+	else if (anc && ours) snprintf(out, 3, "UD");
+	else if (anc && theirs) snprintf(out, 3, "DU");
+	else if (ours) snprintf(out, 3, "AU");
+	else if (theirs) snprintf(out, 3, "UA");
+	else snprintf(out, 3, "DD");
+}
+
+static void status_branch(struct gitw_status *s, git_repository *repo)
+{
+	git_reference *head = NULL, *up = NULL;
+	int rc = git_repository_head(&head, repo);
+
+	if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
+		git_reference *sym = NULL;
+		s->unborn = true;
+		if (git_reference_lookup(&sym, repo, "HEAD") == 0 && git_reference_symbolic_target(sym)) {
+			const char *t = git_reference_symbolic_target(sym);
+			s->branch = xstrdup(strncmp(t, "refs/heads/", 11) == 0 ? t + 11 : t);
+		}
+		git_reference_free(sym);
+		if (!s->branch)
+			s->branch = xstrdup("(unknown)");
+		return;
+	}
+	if (rc < 0) {
+		s->branch = xstrdup("(unknown)");
+		return;
+	}
+	if (git_reference_target(head)) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), git_reference_target(head));
+		s->head = xstrdup(hex);
+	}
+	if (git_repository_head_detached(repo) == 1) {
+		s->detached = true;
+		s->branch = xstrdup("(detached)");
+	} else {
+		s->branch = xstrdup(git_reference_shorthand(head));
+		if (git_branch_upstream(&up, head) == 0) {
+			size_t a = 0, b = 0;
+			s->upstream = xstrdup(git_reference_shorthand(up));
+			if (git_reference_target(up) &&
+			    git_graph_ahead_behind(&a, &b, repo, git_reference_target(head),
+						   git_reference_target(up)) == 0) {
+				s->ahead = (int)a;
+				s->behind = (int)b;
+			}
+		}
+	}
+	git_reference_free(up);
+	git_reference_free(head);
+}
+
+int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	git_index *idx = NULL;
+	struct gitw_status *s = xcalloc(1, sizeof(*s));
+	int rc = 0;
+
+	*out = NULL;
+	status_branch(s, g->repo);
+	if (git_repository_is_bare(g->repo)) {
+		s->bare = true;
+		goto out;
+	}
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
+		     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+	if (git_status_list_new(&list, g->repo, &opts) < 0 || git_repository_index(&idx, g->repo) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read the status: %s", lg_msg());
+		goto out;
+	}
+	for (size_t i = 0, n = git_status_list_entrycount(list); i < n; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *hi = e->head_to_index, *iw = e->index_to_workdir;
+		const char *path = iw ? iw->new_file.path : hi ? hi->new_file.path : NULL;
+		const char *l;
+		bool sub;
+
+		if (!path)
+			continue;
+		if (e->status & GIT_STATUS_CONFLICTED) {
+			char code[3];
+			conflict_code(code, idx, path);
+			status_add(s, GITW_CONFLICTED, path, NULL, code, false);
+			continue;
+		}
+		if (e->status & GIT_STATUS_WT_NEW && !(e->status & ~(unsigned)GIT_STATUS_WT_NEW & 0x1f)) {
+			status_add(s, GITW_UNTRACKED, iw->new_file.path, NULL, "?", false);
+			continue;
+		}
+		if ((l = index_letter(e->status)) != NULL && hi) {
+			sub = hi->new_file.mode == GIT_FILEMODE_COMMIT || hi->old_file.mode == GIT_FILEMODE_COMMIT;
+			status_add(s, GITW_STAGED, hi->new_file.path, hi->old_file.path, l, sub);
+		}
+		if ((l = wt_letter(e->status)) != NULL && iw) {
+			sub = iw->new_file.mode == GIT_FILEMODE_COMMIT || iw->old_file.mode == GIT_FILEMODE_COMMIT;
+			status_add(s, GITW_UNSTAGED, iw->new_file.path, iw->old_file.path, l, sub);
+		}
+	}
+out:
+	git_index_free(idx);
+	git_status_list_free(list);
+	if (rc) {
+		gitw_status_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void gitw_status_free(struct gitw_status *s)
+{
+	if (!s)
+		return;
+	for (int grp = 0; grp < GITW_NGROUPS; grp++) {
+		for (int i = 0; i < s->n[grp]; i++) {
+			free(s->list[grp][i].path);
+			free(s->list[grp][i].old_path);
+		}
+		free(s->list[grp]);
+	}
+	free(s->branch);
+	free(s->head);
+	free(s->upstream);
+	free(s);
+}
+
+/* ---- diffs ---- */
+
+static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 64;
+	while (*cap < need)
+		*cap *= 2;
+	return xrealloc(arr, *cap * elem);
+}
+
+/* Letters, digits, '_' and any non-ASCII byte (so spans never split a
+ * UTF-8 sequence). */
+static bool is_word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* `unsafe` as a word, or a SAFETY comment. */
+static bool mentions_unsafe(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	if (memmem(s, n, "SAFETY", 6))
+		return true;
+	while ((p = memmem(p, (size_t)(end - p), "unsafe", 6)) != NULL) {
+		if ((p == s || !is_word_char(p[-1])) && (p + 6 == end || !is_word_char(p[6])))
+			return true;
+		p += 6;
+	}
+	return false;
+}
+
+struct build {
+	struct gitw_diff *d;
+	bool rust;               /* the current file is Rust: look for unsafe */
+	int next_new;            /* the new-side number the next line would have */
+};
+
+static int cb_file(const git_diff_delta *delta, float progress, void *payload)
+{
+	struct build *b = payload;
+	struct gitw_diff *d = b->d;
+	struct gitw_file *f;
+	static const char letters[] = { [GIT_DELTA_ADDED] = 'A', [GIT_DELTA_DELETED] = 'D',
+		[GIT_DELTA_MODIFIED] = 'M', [GIT_DELTA_RENAMED] = 'R', [GIT_DELTA_COPIED] = 'C',
+		[GIT_DELTA_TYPECHANGE] = 'T', [GIT_DELTA_UNTRACKED] = '?', [GIT_DELTA_UNMODIFIED] = ' ',
+		[GIT_DELTA_CONFLICTED] = 'U' };
+
+	(void)progress;
+	d->files = grow(d->files, &d->cap_files, d->nfiles + 1, sizeof(*f));
+	f = &d->files[d->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->old_path = xstrdup(delta->old_file.path);
+	f->new_path = xstrdup(delta->new_file.path);
+	f->status = (size_t)delta->status < sizeof(letters) && letters[delta->status] ? letters[delta->status] : '?';
+	if (d->kind == GITW_DIFF_UNTRACKED)
+		f->status = 'A';
+	f->binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
+	f->old_mode = delta->old_file.mode;
+	f->new_mode = delta->new_file.mode;
+	f->similarity = delta->similarity;
+	f->first_hunk = d->nhunks;
+	{
+		size_t n = strlen(f->new_path);
+		b->rust = n > 3 && strcmp(f->new_path + n - 3, ".rs") == 0;
+	}
+	return 0;
+}
+
+static int cb_binary(const git_diff_delta *delta, const git_diff_binary *binary, void *payload)
+{
+	struct build *b = payload;
+	(void)delta;
+	(void)binary;
+	if (b->d->nfiles)
+		b->d->files[b->d->nfiles - 1].binary = true;
+	return 0;
+}
+
+static int cb_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk, void *payload)
+{
+	struct build *b = payload;
+	struct gitw_diff *d = b->d;
+	struct gitw_hunk *h;
+	size_t n = hunk->header_len;
+
+	(void)delta;
+	while (n && (hunk->header[n - 1] == '\n' || hunk->header[n - 1] == '\r'))
+		n--;
+	d->hunks = grow(d->hunks, &d->cap_hunks, d->nhunks + 1, sizeof(*h));
+	h = &d->hunks[d->nhunks++];
+	memset(h, 0, sizeof(*h));
+	h->header = xstrndup(hunk->header, n);
+	h->old_start = hunk->old_start;
+	h->old_lines = hunk->old_lines;
+	h->new_start = hunk->new_start;
+	h->new_lines = hunk->new_lines;
+	h->first_line = d->nlines;
+	d->files[d->nfiles - 1].nhunks++;
+	b->next_new = hunk->new_start > 0 ? hunk->new_start : 1;
+	if (hunk->new_lines == 0)
+		b->next_new = hunk->new_start + 1;
+	return 0;
+}
+
+static int cb_line(const git_diff_delta *delta, const git_diff_hunk *hunk, const git_diff_line *line,
+		   void *payload)
+{
+	struct build *b = payload;
+	struct gitw_diff *d = b->d;
+	struct gitw_hunk *h;
+	struct gitw_line *l;
+	size_t len = line->content_len;
+
+	(void)delta;
+	(void)hunk;
+	if (!d->nhunks)
+		return 0;
+	h = &d->hunks[d->nhunks - 1];
+	if (line->origin == GIT_DIFF_LINE_CONTEXT_EOFNL || line->origin == GIT_DIFF_LINE_ADD_EOFNL ||
+	    line->origin == GIT_DIFF_LINE_DEL_EOFNL) {
+		if (h->nlines)
+			d->lines[h->first_line + h->nlines - 1].no_eol = true;
+		return 0;
+	}
+	if (line->origin != '+' && line->origin != '-' && line->origin != ' ')
+		return 0;
+	while (len && line->content[len - 1] == '\n')
+		len--;
+	d->text = grow(d->text, &d->text_cap, d->text_len + len + 1, 1);
+	memcpy(d->text + d->text_len, line->content, len);
+	d->text[d->text_len + len] = '\0';
+	d->lines = grow(d->lines, &d->cap_lines, d->nlines + 1, sizeof(*l));
+	l = &d->lines[d->nlines++];
+	l->off = (uint32_t)d->text_len;
+	l->len = (uint32_t)len;
+	d->text_len += len + 1;
+	l->origin = line->origin;
+	l->old_no = line->old_lineno;
+	l->new_no = line->new_lineno;
+	l->anchor = line->origin == '-' ? b->next_new : line->new_lineno;
+	if (line->origin != '-')
+		b->next_new = line->new_lineno + 1;
+	l->pair = -1;
+	l->no_eol = false;
+	h->nlines++;
+	if (line->origin == '+') {
+		h->adds++;
+		d->files[d->nfiles - 1].adds++;
+	} else if (line->origin == '-') {
+		h->dels++;
+		d->files[d->nfiles - 1].dels++;
+	}
+	if (b->rust && mentions_unsafe(line->content, len))
+		h->flags |= line->origin == ' ' ? GITW_HUNK_UNSAFE_NEAR : GITW_HUNK_UNSAFE_CHANGED;
+	return 0;
+}
+
+/* Pairs each run of '-' lines with the '+' run after it (for word emphasis). */
+static void pair_lines(struct gitw_diff *d)
+{
+	for (size_t hi = 0; hi < d->nhunks; hi++) {
+		struct gitw_hunk *h = &d->hunks[hi];
+		size_t i = h->first_line, end = h->first_line + h->nlines;
+		if (h->flags & GITW_HUNK_UNSAFE_CHANGED)
+			h->flags &= ~(unsigned)GITW_HUNK_UNSAFE_NEAR;
+		while (i < end) {
+			size_t ds = i, as, ae;
+			while (i < end && d->lines[i].origin == '-')
+				i++;
+			as = i;
+			while (i < end && d->lines[i].origin == '+')
+				i++;
+			ae = i;
+			for (size_t k = 0; ds + k < as && as + k < ae; k++) {
+				d->lines[ds + k].pair = (int32_t)(as + k);
+				d->lines[as + k].pair = (int32_t)(ds + k);
+			}
+			if (i == ds)
+				i++;
+		}
+	}
+}
+
+static int resolve_tree(git_tree **out, git_repository *repo, const char *spec, char *err, size_t errlen)
+{
+	git_object *obj = NULL;
+	int rc;
+
+	*out = NULL;
+	if (git_revparse_single(&obj, repo, spec) < 0)
+		return fail(err, errlen, RWB_EINPUT, "unknown revision '%s': give a commit, branch or tag", spec);
+	rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
+	git_object_free(obj);
+	if (rc < 0)
+		return fail(err, errlen, RWB_EINPUT, "'%s' does not name a commit or tree", spec);
+	return 0;
+}
+
+/* HEAD's tree, or NULL (and 0) when HEAD is unborn. */
+static int head_tree(git_tree **out, git_repository *repo)
+{
+	git_object *obj = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = git_revparse_single(&obj, repo, "HEAD^{tree}");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return 0;
+	if (rc < 0)
+		return rc;
+	*out = (git_tree *)obj;
+	return 0;
+}
+
+int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, const char *rev,
+	      const char *path, char *err, size_t errlen)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_diff *diff = NULL;
+	git_tree *a = NULL, *b = NULL;
+	git_object *obj = NULL;
+	git_commit *commit = NULL, *parent = NULL;
+	char *pathv[1];
+	struct build bld = { 0 };
+	int rc = 0;
+
+	*out = NULL;
+	if (path && *path) {
+		pathv[0] = (char *)path;
+		opts.pathspec.strings = pathv;
+		opts.pathspec.count = 1;
+	}
+	if (git_repository_is_bare(g->repo) && (kind == GITW_DIFF_UNSTAGED || kind == GITW_DIFF_STAGED ||
+						kind == GITW_DIFF_UNTRACKED))
+		return fail(err, errlen, RWB_EINPUT,
+			    "the repository is bare: there is no work tree or index to diff; give a revision");
+	switch (kind) {
+	case GITW_DIFF_UNTRACKED:
+		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_SHOW_UNTRACKED_CONTENT |
+			      GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+		/* fall through */
+	case GITW_DIFF_UNSTAGED:
+		rc = git_diff_index_to_workdir(&diff, g->repo, NULL, &opts);
+		break;
+	case GITW_DIFF_STAGED:
+		if ((rc = head_tree(&a, g->repo)) < 0)
+			break;
+		rc = git_diff_tree_to_index(&diff, g->repo, a, NULL, &opts);
+		break;
+	case GITW_DIFF_COMMIT:
+		if (git_revparse_single(&obj, g->repo, rev) < 0 ||
+		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+			rc = fail(err, errlen, RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev);
+			goto out;
+		}
+		if (git_commit_parentcount(commit) > 0 && git_commit_parent(&parent, commit, 0) == 0 &&
+		    git_commit_tree(&a, parent) < 0)
+			break;
+		rc = git_commit_tree(&b, commit);
+		if (rc == 0)
+			rc = git_diff_tree_to_tree(&diff, g->repo, a, b, &opts);
+		break;
+	case GITW_DIFF_RANGE: {
+		const char *dots = rev ? strstr(rev, "..") : NULL;
+		char *left;
+		if (!dots || strstr(dots + 2, "..")) {
+			rc = fail(err, errlen, RWB_EINPUT, "bad range '%s': use REV..REV", rev ? rev : "");
+			goto out;
+		}
+		left = xstrndup(rev, (size_t)(dots - rev));
+		rc = resolve_tree(&a, g->repo, *left ? left : "HEAD", err, errlen);
+		free(left);
+		if (rc == 0)
+			rc = resolve_tree(&b, g->repo, dots[2] ? dots + 2 : "HEAD", err, errlen);
+		if (rc)
+			goto out;
+		rc = git_diff_tree_to_tree(&diff, g->repo, a, b, &opts);
+		break;
+	}
+	}
+	if (rc < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot compute the diff: %s", lg_msg());
+		goto out;
+	}
+	if (kind != GITW_DIFF_UNSTAGED && kind != GITW_DIFF_UNTRACKED) {
+		fopts.flags = GIT_DIFF_FIND_RENAMES;
+		git_diff_find_similar(diff, &fopts);
+	}
+	bld.d = xcalloc(1, sizeof(*bld.d));
+	bld.d->kind = kind;
+	if (git_diff_foreach(diff, cb_file, cb_binary, cb_hunk, cb_line, &bld) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read the diff: %s", lg_msg());
+		gitw_diff_free(bld.d);
+		goto out;
+	}
+	pair_lines(bld.d);
+	*out = bld.d;
+out:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return rc;
+}
+
+void gitw_diff_free(struct gitw_diff *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nfiles; i++) {
+		free(d->files[i].old_path);
+		free(d->files[i].new_path);
+	}
+	for (size_t i = 0; i < d->nhunks; i++)
+		free(d->hunks[i].header);
+	free(d->files);
+	free(d->hunks);
+	free(d->lines);
+	free(d->text);
+	free(d);
+}
+
+/* ---- word emphasis ---- */
+
+#define WD_MAX_TOK 256
+
+static int tokenize(uint32_t *starts, const char *s, size_t n)
+{
+	int k = 0;
+	size_t i = 0;
+
+	while (i < n && k < WD_MAX_TOK) {
+		starts[k++] = (uint32_t)i;
+		if (is_word_char(s[i]))
+			while (i < n && is_word_char(s[i]))
+				i++;
+		else if (s[i] == ' ' || s[i] == '\t')
+			while (i < n && (s[i] == ' ' || s[i] == '\t'))
+				i++;
+		else
+			i++;
+	}
+	if (i < n)
+		return -1;
+	starts[k] = (uint32_t)n;
+	return k;
+}
+
+static bool tok_eq(const char *a, const uint32_t *as, int i, const char *b, const uint32_t *bs, int j)
+{
+	uint32_t la = as[i + 1] - as[i], lb = bs[j + 1] - bs[j];
+	return la == lb && memcmp(a + as[i], b + bs[j], la) == 0;
+}
+
+static void add_span(struct gitw_span *sp, int *n, int max, uint32_t s, uint32_t e)
+{
+	if (s >= e)
+		return;
+	if (*n > 0 && sp[*n - 1].end == s) {
+		sp[*n - 1].end = e;
+		return;
+	}
+	if (*n < max) {
+		sp[*n].start = s;
+		sp[*n].end = e;
+		(*n)++;
+	} else if (max > 0) {
+		sp[max - 1].end = e;
+	}
+}
+
+void gitw_word_diff(struct gitw_span *aspans, int *na, struct gitw_span *bspans, int *nb, int max,
+		    const char *a, size_t alen, const char *b, size_t blen)
+{
+	static uint32_t as[WD_MAX_TOK + 1], bs[WD_MAX_TOK + 1];
+	static uint16_t lcs[WD_MAX_TOK + 1][WD_MAX_TOK + 1];
+	int ka, kb, i, j;
+
+	*na = *nb = 0;
+	ka = tokenize(as, a, alen);
+	kb = tokenize(bs, b, blen);
+	if (ka < 0 || kb < 0) {
+		/* too long for the token table: common prefix and suffix bytes */
+		size_t p = 0, s = 0;
+		while (p < alen && p < blen && a[p] == b[p])
+			p++;
+		while (s < alen - p && s < blen - p && a[alen - 1 - s] == b[blen - 1 - s])
+			s++;
+		add_span(aspans, na, max, (uint32_t)p, (uint32_t)(alen - s));
+		add_span(bspans, nb, max, (uint32_t)p, (uint32_t)(blen - s));
+		return;
+	}
+	for (i = ka; i >= 0; i--)
+		for (j = kb; j >= 0; j--) {
+			if (i == ka || j == kb)
+				lcs[i][j] = 0;
+			else if (tok_eq(a, as, i, b, bs, j))
+				lcs[i][j] = (uint16_t)(lcs[i + 1][j + 1] + 1);
+			else
+				lcs[i][j] = lcs[i + 1][j] > lcs[i][j + 1] ? lcs[i + 1][j] : lcs[i][j + 1];
+		}
+	i = j = 0;
+	while (i < ka || j < kb) {
+		if (i < ka && j < kb && tok_eq(a, as, i, b, bs, j)) {
+			i++;
+			j++;
+		} else if (j >= kb || (i < ka && lcs[i + 1][j] >= lcs[i][j + 1])) {
+			add_span(aspans, na, max, as[i], as[i + 1]);
+			i++;
+		} else {
+			add_span(bspans, nb, max, bs[j], bs[j + 1]);
+			j++;
+		}
+	}
+}
+
+/* ---- staging ---- */
+
+int gitw_parse_range(int *lo, int *hi, const char *s)
+{
+	char *end;
+	long a, b;
+
+	if (!isdigit((unsigned char)s[0]))
+		return RWB_EUSAGE;
+	a = strtol(s, &end, 10);
+	b = a;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return RWB_EUSAGE;
+		b = strtol(end + 1, &end, 10);
+	}
+	if (*end || a < 1 || b < a || b > 100000000)
+		return RWB_EUSAGE;
+	*lo = (int)a;
+	*hi = (int)b;
+	return 0;
+}
+
+static void quote_path(struct strbuf *sb, const char *prefix, const char *path)
+{
+	strbuf_adds(sb, prefix);
+	strbuf_adds(sb, path);
+}
+
+/*
+ * Builds a patch with the picked lines of the diff of one file. reverse
+ * swaps the sides first (unstaging). Unpicked '-' lines become context
+ * (they stay), unpicked '+' lines are left out. Returns the number of
+ * changed lines in the patch.
+ */
+static int build_patch(struct strbuf *sb, const struct gitw_diff *d, const struct gitw_pick *pick,
+		       bool reverse)
+{
+	const struct gitw_file *f = &d->files[0];
+	int changes = 0, delta = 0;
+
+	strbuf_addf(sb, "diff --git a/%s b/%s\n", f->old_path, f->new_path);
+	quote_path(sb, "--- a/", reverse ? f->new_path : f->old_path);
+	quote_path(sb, "\n+++ b/", reverse ? f->old_path : f->new_path);
+	strbuf_addc(sb, '\n');
+	for (size_t hi = 0; hi < f->nhunks; hi++) {
+		const struct gitw_hunk *h = &d->hunks[f->first_hunk + hi];
+		struct strbuf body = STRBUF_INIT;
+		int old_n = 0, new_n = 0, hunk_changes = 0, old_start;
+
+		if (pick->hunk && (int)hi + 1 != pick->hunk)
+			continue;
+		for (size_t li = 0; li < h->nlines; li++) {
+			const struct gitw_line *l = &d->lines[h->first_line + li];
+			char origin = l->origin;
+			bool picked = true;
+			if (pick->lo) {
+				picked = l->anchor >= pick->lo && l->anchor <= pick->hi;
+			}
+			if (reverse)
+				origin = origin == '+' ? '-' : origin == '-' ? '+' : ' ';
+			if (origin != ' ' && !picked) {
+				if (origin == '+')
+					continue;
+				origin = ' ';
+			}
+			strbuf_addc(&body, origin);
+			strbuf_add(&body, d->text + l->off, l->len);
+			strbuf_addc(&body, '\n');
+			if (l->no_eol)
+				strbuf_adds(&body, "\\ No newline at end of file\n");
+			if (origin != '+')
+				old_n++;
+			if (origin != '-')
+				new_n++;
+			if (origin != ' ')
+				hunk_changes++;
+		}
+		if (hunk_changes) {
+			int new_start;
+			old_start = reverse ? h->new_start : h->old_start;
+			new_start = old_start + delta + (old_n == 0) - (new_n == 0);
+			strbuf_addf(sb, "@@ -%d,%d +%d,%d @@\n", old_start, old_n, new_start, new_n);
+			strbuf_add(sb, body.buf, body.len);
+			delta += new_n - old_n;
+			changes += hunk_changes;
+		}
+		strbuf_free(&body);
+	}
+	return changes;
+}
+
+static int apply_patch(git_repository *repo, const struct strbuf *patch, git_apply_location_t where,
+		       char *err, size_t errlen)
+{
+	git_diff *diff = NULL;
+	int rc = 0;
+
+	if (git_diff_from_buffer(&diff, patch->buf, patch->len) < 0) {
+		rc = fail(err, errlen, RWB_EINTERNAL, "cannot read the patch rwb built: %s", lg_msg());
+		goto out;
+	}
+	if (git_apply(repo, diff, where, NULL) < 0)
+		rc = fail(err, errlen, RWB_EIO, "the patch does not apply: %s", lg_msg());
+out:
+	git_diff_free(diff);
+	return rc;
+}
+
+static int check_pick(const struct gitw_diff *d, const char *path, const struct gitw_pick *pick,
+		      const char *which, char *err, size_t errlen)
+{
+	if (d->nfiles == 0)
+		return fail(err, errlen, RWB_EINPUT, "%s has no %s changes", path, which);
+	if (d->nfiles > 1 || strcmp(d->files[0].new_path, path) != 0)
+		return fail(err, errlen, RWB_EINPUT, "%s names more than one file: give one file's path", path);
+	if (d->files[0].binary)
+		return fail(err, errlen, RWB_EINPUT, "%s is binary: stage or unstage the whole file", path);
+	if (pick->hunk && (size_t)pick->hunk > d->files[0].nhunks)
+		return fail(err, errlen, RWB_EINPUT, "%s has %zu %s hunk%s; hunks count from 1", path,
+			    d->files[0].nhunks, which, d->files[0].nhunks == 1 ? "" : "s");
+	return 0;
+}
+
+static int partial(struct gitw *g, const char *path, const struct gitw_pick *pick, bool unstage,
+		   git_apply_location_t where, char *err, size_t errlen)
+{
+	struct gitw_diff *d = NULL;
+	struct strbuf patch = STRBUF_INIT;
+	const char *which = unstage ? "staged" : "unstaged";
+	int rc;
+
+	rc = gitw_diff(&d, g, unstage ? GITW_DIFF_STAGED : GITW_DIFF_UNSTAGED, NULL, path, err, errlen);
+	if (rc)
+		goto out;
+	if ((rc = check_pick(d, path, pick, which, err, errlen)) != 0)
+		goto out;
+	if (build_patch(&patch, d, pick, unstage) == 0) {
+		rc = fail(err, errlen, RWB_EINPUT, "no %s changes of %s in lines %d-%d", which, path, pick->lo,
+			  pick->hi);
+		goto out;
+	}
+	rc = apply_patch(g->repo, &patch, where, err, errlen);
+out:
+	strbuf_free(&patch);
+	gitw_diff_free(d);
+	return rc;
+}
+
+static int bare_check(struct gitw *g, char *err, size_t errlen)
+{
+	if (git_repository_is_bare(g->repo))
+		return fail(err, errlen, RWB_EINPUT, "the repository is bare: it has no work tree to stage from");
+	return 0;
+}
+
+int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen)
+{
+	git_index *idx = NULL;
+	char full[4096];
+	struct stat st;
+	unsigned flags = 0;
+	int rc;
+
+	if ((rc = bare_check(g, err, errlen)) != 0)
+		return rc;
+	if (pick && (pick->hunk || pick->lo)) {
+		if (git_status_file(&flags, g->repo, path) == 0 && (flags & GIT_STATUS_WT_NEW))
+			return fail(err, errlen, RWB_EINPUT, "%s is untracked: stage the whole file first", path);
+		return partial(g, path, pick, false, GIT_APPLY_LOCATION_INDEX, err, errlen);
+	}
+	if (git_repository_index(&idx, g->repo) < 0)
+		return fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());
+	snprintf(full, sizeof(full), "%s%s", gitw_workdir(g), path);
+	if (lstat(full, &st) == 0)
+		rc = git_index_add_bypath(idx, path);
+	else if (git_index_get_bypath(idx, path, 0) || git_index_get_bypath(idx, path, 1) ||
+		 git_index_get_bypath(idx, path, 2))
+		rc = git_index_remove_bypath(idx, path);
+	else
+		rc = GIT_ENOTFOUND;
+	if (rc == GIT_ENOTFOUND)
+		rc = fail(err, errlen, RWB_ENOTFOUND, "%s is neither in the work tree nor in the index", path);
+	else if (rc < 0 || git_index_write(idx) < 0)
+		rc = fail(err, errlen, RWB_EIO, "cannot stage %s: %s", path, lg_msg());
+	git_index_free(idx);
+	return rc;
+}
+
+int gitw_unstage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen)
+{
+	git_object *head = NULL;
+	char *pathv[1] = { (char *)path };
+	git_strarray ps = { pathv, 1 };
+	int rc;
+
+	if ((rc = bare_check(g, err, errlen)) != 0)
+		return rc;
+	if (pick && (pick->hunk || pick->lo))
+		return partial(g, path, pick, true, GIT_APPLY_LOCATION_INDEX, err, errlen);
+	rc = git_revparse_single(&head, g->repo, "HEAD");
+	if (rc < 0 && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
+		return fail(err, errlen, RWB_EIO, "cannot read HEAD: %s", lg_msg());
+	if (git_reset_default(g->repo, head, &ps) < 0)
+		rc = fail(err, errlen, RWB_EIO, "cannot unstage %s: %s", path, lg_msg());
+	else
+		rc = 0;
+	git_object_free(head);
+	return rc;
+}
+
+int gitw_discard_hunk(struct gitw *g, const char *path, int hunk, char *err, size_t errlen)
+{
+	struct gitw_diff *d = NULL;
+	struct strbuf patch = STRBUF_INIT;
+	struct gitw_pick pick = { .hunk = hunk };
+	int rc;
+
+	if ((rc = bare_check(g, err, errlen)) != 0)
+		return rc;
+	if ((rc = gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, path, err, errlen)) != 0)
+		goto out;
+	if ((rc = check_pick(d, path, &pick, "unstaged", err, errlen)) != 0)
+		goto out;
+	build_patch(&patch, d, &pick, true);
+	rc = apply_patch(g->repo, &patch, GIT_APPLY_LOCATION_WORKDIR, err, errlen);
+out:
+	strbuf_free(&patch);
+	gitw_diff_free(d);
+	return rc;
+}
+
+/* ---- commits ---- */
+
+static int collect_merge_head(const git_oid *oid, void *payload)
+{
+	git_oid *parents = payload;
+	for (int i = 1; i < 16; i++)
+		if (git_oid_is_zero(&parents[i])) {
+			git_oid_cpy(&parents[i], oid);
+			return 0;
+		}
+	return 0;
+}
+
+int gitw_commit(char *oid_out, struct gitw *g, const char *message, bool amend, char *err, size_t errlen)
+{
+	git_signature *sig = NULL;
+	git_index *idx = NULL;
+	git_tree *tree = NULL;
+	git_commit *head = NULL;
+	git_buf msg = { 0 };
+	git_oid tree_oid, new_oid, parent_oids[16];
+	const git_commit *parents[16];
+	int nparents = 0, rc = 0;
+
+	memset(parent_oids, 0, sizeof(parent_oids));
+	if ((rc = bare_check(g, err, errlen)) != 0)
+		return rc;
+	if ((message || !amend) &&
+	    (git_message_prettify(&msg, message ? message : "", 1, '#') < 0 || msg.size == 0)) {
+		rc = fail(err, errlen, RWB_EINPUT, "the commit message is empty: give one with -m MSG");
+		goto out;
+	}
+	rc = git_signature_default(&sig, g->repo);
+	if (rc == GIT_ENOTFOUND) {
+		rc = fail(err, errlen, RWB_EENV,
+			  "no git identity: set user.name and user.email (git config --global user.name 'Your Name'; "
+			  "git config --global user.email you@example.com)");
+		goto out;
+	}
+	if (rc < 0) {
+		rc = fail(err, errlen, RWB_EENV, "cannot read the git identity: %s", lg_msg());
+		goto out;
+	}
+	if (git_repository_index(&idx, g->repo) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());
+		goto out;
+	}
+	if (git_index_has_conflicts(idx)) {
+		rc = fail(err, errlen, RWB_EINPUT, "there are unresolved conflicts: resolve and stage them first");
+		goto out;
+	}
+	if (git_index_write_tree(&tree_oid, idx) < 0 || git_tree_lookup(&tree, g->repo, &tree_oid) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot write the index as a tree: %s", lg_msg());
+		goto out;
+	}
+	rc = git_revparse_single((git_object **)&head, g->repo, "HEAD^{commit}");
+	if (rc < 0 && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read HEAD: %s", lg_msg());
+		goto out;
+	}
+	rc = 0;
+	if (amend) {
+		if (!head) {
+			rc = fail(err, errlen, RWB_EINPUT, "there is no commit to amend yet");
+			goto out;
+		}
+		if (git_commit_amend(&new_oid, head, "HEAD", NULL, sig, NULL, message ? msg.ptr : NULL, tree) < 0) {
+			rc = fail(err, errlen, RWB_EIO, "cannot amend: %s", lg_msg());
+			goto out;
+		}
+	} else {
+		bool merging = git_repository_state(g->repo) == GIT_REPOSITORY_STATE_MERGE;
+		if (!merging && ((head && git_oid_equal(git_commit_tree_id(head), &tree_oid)) ||
+				 (!head && git_index_entrycount(idx) == 0))) {
+			rc = fail(err, errlen, RWB_EINPUT,
+				  "nothing to commit: the index equals HEAD (stage changes first, or use --amend)");
+			goto out;
+		}
+		if (head)
+			git_oid_cpy(&parent_oids[0], git_commit_id(head));
+		if (merging)
+			git_repository_mergehead_foreach(g->repo, collect_merge_head, parent_oids);
+		for (int i = 0; i < 16 && !git_oid_is_zero(&parent_oids[i]); i++) {
+			git_commit *c = NULL;
+			if (i == 0 && head) {
+				parents[nparents++] = head;
+				continue;
+			}
+			if (git_commit_lookup(&c, g->repo, &parent_oids[i]) == 0)
+				parents[nparents++] = c;
+		}
+		if (!head)
+			nparents = 0;
+		rc = git_commit_create(&new_oid, g->repo, "HEAD", sig, sig, NULL, msg.ptr, tree, (size_t)nparents,
+				       parents);
+		for (int i = 1; i < nparents; i++)
+			git_commit_free((git_commit *)parents[i]);
+		if (rc < 0) {
+			rc = fail(err, errlen, RWB_EIO, "cannot commit: %s", lg_msg());
+			goto out;
+		}
+		if (merging)
+			git_repository_state_cleanup(g->repo);
+	}
+	git_oid_tostr(oid_out, GIT_OID_HEXSZ + 1, &new_oid);
+out:
+	git_buf_dispose(&msg);
+	git_commit_free(head);
+	git_tree_free(tree);
+	git_index_free(idx);
+	git_signature_free(sig);
+	return rc;
+}
+
+/* ---- log ---- */
+
+static bool touches(git_repository *repo, git_commit *c, const char *path)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_commit *parent = NULL;
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	char *pathv[1] = { (char *)path };
+	bool hit = false;
+
+	opts.pathspec.strings = pathv;
+	opts.pathspec.count = 1;
+	if (git_commit_parentcount(c) > 0 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&a, parent) < 0))
+		goto out;
+	if (git_commit_tree(&b, c) < 0 || git_diff_tree_to_tree(&diff, repo, a, b, &opts) < 0)
+		goto out;
+	hit = git_diff_num_deltas(diff) > 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	git_commit_free(parent);
+	return hit;
+}
+
+int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path, char *err, size_t errlen)
+{
+	git_revwalk *walk = NULL;
+	struct gitw_log *log = xcalloc(1, sizeof(*log));
+	git_oid oid;
+	int cap = 0, rc;
+
+	*out = NULL;
+	if (git_revwalk_new(&walk, g->repo) < 0) {
+		gitw_log_free(log);
+		return fail(err, errlen, RWB_EIO, "cannot walk the history: %s", lg_msg());
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	rc = git_revwalk_push_head(walk);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
+		git_revwalk_free(walk);
+		*out = log; /* no commits yet: an empty log */
+		return 0;
+	}
+	while (rc == 0 && (max <= 0 || log->n < max) && git_revwalk_next(&oid, walk) == 0) {
+		git_commit *c = NULL;
+		const git_signature *a;
+		struct gitw_commit_info *ci;
+		const char *sum;
+
+		if (git_commit_lookup(&c, g->repo, &oid) < 0)
+			continue;
+		if (path && *path && !touches(g->repo, c, path)) {
+			git_commit_free(c);
+			continue;
+		}
+		if (log->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			log->commits = xrealloc(log->commits, (size_t)cap * sizeof(*ci));
+		}
+		ci = &log->commits[log->n++];
+		git_oid_tostr(ci->oid, sizeof(ci->oid), &oid);
+		a = git_commit_author(c);
+		ci->time = a->when.time;
+		ci->tz_minutes = a->when.offset;
+		ci->author = xstrdup(a->name ? a->name : "");
+		ci->email = xstrdup(a->email ? a->email : "");
+		sum = git_commit_summary(c);
+		ci->summary = xstrdup(sum ? sum : "");
+		git_commit_free(c);
+	}
+	git_revwalk_free(walk);
+	*out = log;
+	return 0;
+}
+
+void gitw_log_free(struct gitw_log *log)
+{
+	if (!log)
+		return;
+	for (int i = 0; i < log->n; i++) {
+		free(log->commits[i].author);
+		free(log->commits[i].email);
+		free(log->commits[i].summary);
+	}
+	free(log->commits);
+	free(log);
+}
+
+/* ---- push ---- */
+
+struct push_state {
+	int attempts;            /* credential callback calls (to stop retry loops) */
+	char rejected[512];      /* a ref the remote refused, with its reason */
+};
+
+/*
+ * libgit2 1.5 has no credential-helper support: it offers the ssh agent
+ * (git_credential_ssh_key_from_agent), the platform's default credentials
+ * (NTLM/Negotiate), and user/password given in the URL.
+ */
+static int push_credentials(git_credential **out, const char *url, const char *user_from_url,
+			    unsigned int allowed, void *payload)
+{
+	struct push_state *ps = payload;
+
+	(void)url;
+	if (++ps->attempts > 3)
+		return GIT_EAUTH;
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out, user_from_url ? user_from_url : "git");
+	if (allowed & GIT_CREDENTIAL_DEFAULT)
+		return git_credential_default_new(out);
+	if (allowed & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, user_from_url ? user_from_url : "git");
+	return GIT_PASSTHROUGH;
+}
+
+static int push_update(const char *refname, const char *status, void *payload)
+{
+	struct push_state *ps = payload;
+	if (status && !ps->rejected[0])
+		snprintf(ps->rejected, sizeof(ps->rejected), "%s: %s", refname, status);
+	return 0;
+}
+
+int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char *remote,
+	      const char *branch, char *err, size_t errlen)
+{
+	git_push_options opts = GIT_PUSH_OPTIONS_INIT;
+	git_remote *rem = NULL;
+	git_reference *head = NULL;
+	git_buf upname = { 0 };
+	struct push_state ps = { 0 };
+	git_config *cfg = NULL;
+	git_remote_create_options ropts = GIT_REMOTE_CREATE_OPTIONS_INIT;
+	const char *url = NULL;
+	char refspec[1024], key[700], *name = NULL, *rname = NULL;
+	char *specs[1] = { refspec };
+	git_strarray arr = { specs, 1 };
+	int rc = 0;
+
+	if (!branch) {
+		if (git_repository_head(&head, g->repo) < 0 || !git_reference_is_branch(head)) {
+			rc = fail(err, errlen, RWB_EINPUT, "HEAD is not on a branch (detached or no commits): name a branch to push");
+			goto out;
+		}
+		name = xstrdup(git_reference_shorthand(head));
+	} else {
+		name = xstrdup(branch);
+	}
+	if (remote) {
+		rname = xstrdup(remote);
+	} else {
+		char ref[600];
+		snprintf(ref, sizeof(ref), "refs/heads/%s", name);
+		rname = xstrdup(git_branch_upstream_remote(&upname, g->repo, ref) == 0 ? upname.ptr : "origin");
+	}
+	/*
+	 * The remote's URL straight from the config and an anonymous remote:
+	 * git_remote_lookup in libgit2 1.5 leaks pcre2 match data (its config
+	 * regex iteration), and so does the url.*.insteadOf lookup of every
+	 * remote it creates, so that is skipped: a remote URL is used as
+	 * written. The tracking ref is updated below, as git does.
+	 */
+	if (git_repository_config_snapshot(&cfg, g->repo) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read the git config: %s", lg_msg());
+		goto out;
+	}
+	snprintf(key, sizeof(key), "remote.%s.pushurl", rname);
+	if (git_config_get_string(&url, cfg, key) < 0) {
+		snprintf(key, sizeof(key), "remote.%s.url", rname);
+		if (git_config_get_string(&url, cfg, key) < 0) {
+			rc = fail(err, errlen, RWB_EINPUT, "no remote named '%s' (add one with git remote add)", rname);
+			goto out;
+		}
+	}
+	ropts.repository = g->repo;
+	ropts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(&rem, url, &ropts) < 0) {
+		rc = fail(err, errlen, RWB_EINPUT, "bad URL for remote '%s': %s", rname, lg_msg());
+		goto out;
+	}
+	snprintf(refspec, sizeof(refspec), "refs/heads/%s:refs/heads/%s", name, name);
+	{
+		git_reference *r = NULL;
+		char ref[600];
+		snprintf(ref, sizeof(ref), "refs/heads/%s", name);
+		if (git_reference_lookup(&r, g->repo, ref) < 0) {
+			rc = fail(err, errlen, RWB_EINPUT, "no local branch named '%s'", name);
+			goto out;
+		}
+		git_reference_free(r);
+	}
+	opts.callbacks.credentials = push_credentials;
+	opts.callbacks.push_update_reference = push_update;
+	opts.callbacks.payload = &ps;
+	if (git_remote_push(rem, &arr, &opts) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "push to %s failed: %s", rname, lg_msg());
+		goto out;
+	}
+	if (ps.rejected[0]) {
+		rc = fail(err, errlen, RWB_EFAILED, "the remote %s refused %s (pull and merge first?)", rname,
+			  ps.rejected);
+		goto out;
+	}
+	{
+		/* refs/remotes/REMOTE/BRANCH now names what the remote has */
+		git_reference *local = NULL, *track = NULL;
+		char ref[600], tref[700];
+		snprintf(ref, sizeof(ref), "refs/heads/%s", name);
+		snprintf(tref, sizeof(tref), "refs/remotes/%s/%s", rname, name);
+		if (git_reference_lookup(&local, g->repo, ref) == 0 && git_reference_target(local))
+			git_reference_create(&track, g->repo, tref, git_reference_target(local), 1, "rwb push");
+		git_reference_free(track);
+		git_reference_free(local);
+	}
+	snprintf(summary_out, summary_len, "%s -> %s (%s)", name, rname, url);
+out:
+	free(name);
+	free(rname);
+	git_buf_dispose(&upname);
+	git_reference_free(head);
+	git_remote_free(rem);
+	git_config_free(cfg);
+	return rc;
+}
