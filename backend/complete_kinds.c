@@ -4,13 +4,14 @@
  * Git refs come from libgit2 (local branches, tags, remote-tracking
  * branches by their short names, and remote names for /git-push),
  * benchmark names from the folders criterion leaves under
- * target/criterion/. Memory keys and unsafe item ids come from the
- * memory and audit tables once those modules keep them; until then the
- * provider offers nothing for those kinds rather than guessing.
+ * target/criterion/, unsafe item ids from the audit ledger in the store.
+ * Memory keys come from the memory table once that module keeps it; until
+ * then the provider offers nothing for them rather than guessing.
  *
  * Never: write to the repository or the store, or run a program.
  */
 #include "complete_kinds.h"
+#include "audit.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -94,6 +95,11 @@ static void benches(const char *repo_path, const char *prefix, struct completion
 	free(dir);
 }
 
+static void add_id(void *data, const char *id)
+{
+	complete_add(data, id);
+}
+
 void complete_kinds_provide(void *data, enum complete_kind kind, const char *prefix,
 			    struct completion *out)
 {
@@ -109,8 +115,11 @@ void complete_kinds_provide(void *data, enum complete_kind kind, const char *pre
 	case COMPLETE_BENCH:
 		benches(repo, prefix, out);
 		break;
+	case COMPLETE_UNSAFE_ID:
+		if (env && env->store)
+			audit_complete_ids(env->store, repo ? repo : ".", prefix, add_id, out);
+		break;
 	case COMPLETE_MEMKEY:    /* the memory store is not on this branch yet */
-	case COMPLETE_UNSAFE_ID: /* the audit ledger keeps no ids in the store yet */
 	default:
 		break;
 	}

@@ -1,8 +1,9 @@
 /*
  * test_files_complete.c - Tab candidates from the repository: branches,
  * tags, remote-tracking branches and remote names from a real git
- * repository, benchmark names from target/criterion, and nothing (rather
- * than a guess) for kinds whose tables are not kept yet.
+ * repository, benchmark names from target/criterion, unsafe item ids from
+ * the audit ledger, and nothing (rather than a guess) for memory keys,
+ * whose table is not kept yet.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "complete_kinds.h"
+#include "store.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -65,7 +68,7 @@ static void test_kinds(void **state)
 	check(&env, COMPLETE_BENCH, "parse_", "parse_big parse_small");
 	check(&env, COMPLETE_BENCH, "", "parse_big parse_small");
 	check(&env, COMPLETE_MEMKEY, "", "");
-	check(&env, COMPLETE_UNSAFE_ID, "", "");
+	check(&env, COMPLETE_UNSAFE_ID, "", ""); /* no store: nothing */
 	/* not a repository: no refs, no crash */
 	env.repo = "/nonexistent/rwb";
 	check(&env, COMPLETE_GITREF, "", "");
@@ -74,10 +77,54 @@ static void test_kinds(void **state)
 	free(dir);
 }
 
+/* Unsafe item ids come from the audit ledger in the store. */
+static void test_unsafe_ids(void **state)
+{
+	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), *src = xasprintf("%s/src/lib.rs", dir);
+	char msg[300], err[300], *want;
+	struct store *s = NULL;
+	struct audit_list l = { 0 };
+	struct complete_kinds_env env;
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	tu_write(src, "pub fn a(p: *const u8) -> u8 {\n    // SAFETY: the caller passes a valid pointer\n"
+		      "    unsafe { *p }\n}\n\npub unsafe fn b() {}\n");
+	assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
+	env.store = s;
+	env.repo = dir;
+	check(&env, COMPLETE_UNSAFE_ID, "", "");
+	assert_int_equal(audit_scan(&l, s, dir, NULL, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 2);
+	for (size_t i = 0; i < l.n; i++) {
+		if (i)
+			strbuf_addc(&sb, ' ');
+		strbuf_adds(&sb, l.items[i].id);
+	}
+	/* the candidates are the scanned ids (sorted), and a prefix narrows them */
+	want = strcmp(l.items[0].id, l.items[1].id) < 0 ? xasprintf("%s %s", l.items[0].id, l.items[1].id)
+							 : xasprintf("%s %s", l.items[1].id, l.items[0].id);
+	check(&env, COMPLETE_UNSAFE_ID, "", want);
+	{
+		char prefix[11];
+		snprintf(prefix, sizeof(prefix), "%s", l.items[0].id);
+		check(&env, COMPLETE_UNSAFE_ID, prefix, l.items[0].id);
+	}
+	check(&env, COMPLETE_UNSAFE_ID, "zz", "");
+	free(want);
+	strbuf_free(&sb);
+	audit_list_release(&l);
+	store_free(s);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
+	free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_unsafe_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
