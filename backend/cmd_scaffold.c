@@ -487,6 +487,16 @@ static bool in_path(const char *prog)
 	return found;
 }
 
+static bool crate_name_ok(const char *name)
+{
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return false;
+	return true;
+}
+
 static int run_init(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *name = cmd_arg(args, "name"), *type = cmd_arg(args, "type");
@@ -496,11 +506,11 @@ static int run_init(struct cmd_ctx *ctx, const struct cmd_args *args)
 	bool exists = stat(dir, &st) == 0, init;
 	int rc = RWB_OK, status;
 
-	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
-		goto bad_name;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-			goto bad_name;
+	if (!crate_name_ok(name)) {
+		rc = cmd_fail(ctx, RWB_EUSAGE, "--name '%s' is not a crate name: use letters, digits, '_' and '-', "
+			      "starting with a letter", name);
+		goto out;
+	}
 	if (exists && !S_ISDIR(st.st_mode)) {
 		rc = cmd_fail(ctx, RWB_EEXIST, "%s exists and is not a folder: give another --path", dir);
 		goto out;
@@ -562,10 +572,6 @@ static int run_init(struct cmd_ctx *ctx, const struct cmd_args *args)
 		free(real);
 	}
 	strbuf_addf(&ctx->out, "created %s project %s in %s\n", type, name, dir);
-	goto out;
-bad_name:
-	rc = cmd_fail(ctx, RWB_EUSAGE, "--name '%s' is not a crate name: use letters, digits, '_' and '-', "
-		      "starting with a letter", name);
 out:
 	free(dir);
 	free(cargo);

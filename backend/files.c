@@ -214,6 +214,42 @@ struct files_ignore {
 	int n, cap;
 };
 
+/* Adds the rule of one line p[0..n) (newline and trailing blanks removed). */
+static void ignore_add_line(struct files_ignore *ig, const char *p, size_t n)
+{
+	struct ignore_rule r = { 0 };
+
+	if (n == 0 || *p == '#' || memchr(p, '\0', n))
+		return;
+	if (*p == '!') {
+		r.negate = true;
+		p++;
+		n--;
+	} else if (*p == '\\' && n > 1 && (p[1] == '!' || p[1] == '#')) {
+		p++;
+		n--;
+	}
+	if (n && p[n - 1] == '/') {
+		r.dir_only = true;
+		n--;
+	}
+	if (n && *p == '/') {
+		r.anchored = true;
+		p++;
+		n--;
+	}
+	if (n == 0)
+		return;
+	r.pat = xstrndup(p, n);
+	if (strchr(r.pat, '/'))
+		r.anchored = true;
+	if (ig->n == ig->cap) {
+		ig->cap = ig->cap ? 2 * ig->cap : 8;
+		ig->rules = xrealloc(ig->rules, (size_t)ig->cap * sizeof(*ig->rules));
+	}
+	ig->rules[ig->n++] = r;
+}
+
 struct files_ignore *files_ignore_parse(const char *base, const char *text, size_t len)
 {
 	struct files_ignore *ig = xcalloc(1, sizeof(*ig));
@@ -224,47 +260,13 @@ struct files_ignore *files_ignore_parse(const char *base, const char *text, size
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		size_t n;
-		struct ignore_rule r = { 0 };
-		char *pat;
 
 		if (le > p && le[-1] == '\r')
 			le--;
 		/* trailing spaces go unless escaped */
 		while (le > p && le[-1] == ' ' && !(le - 1 > p && le[-2] == '\\'))
 			le--;
-		n = (size_t)(le - p);
-		if (n == 0 || *p == '#' || memchr(p, '\0', n))
-			goto next;
-		if (*p == '!') {
-			r.negate = true;
-			p++;
-			n--;
-		} else if (*p == '\\' && n > 1 && (p[1] == '!' || p[1] == '#')) {
-			p++;
-			n--;
-		}
-		if (n && p[n - 1] == '/') {
-			r.dir_only = true;
-			n--;
-		}
-		if (n && *p == '/') {
-			r.anchored = true;
-			p++;
-			n--;
-		}
-		if (n == 0)
-			goto next;
-		pat = xstrndup(p, n);
-		if (strchr(pat, '/'))
-			r.anchored = true;
-		r.pat = pat;
-		if (ig->n == ig->cap) {
-			ig->cap = ig->cap ? 2 * ig->cap : 8;
-			ig->rules = xrealloc(ig->rules, (size_t)ig->cap * sizeof(*ig->rules));
-		}
-		ig->rules[ig->n++] = r;
-next:
+		ignore_add_line(ig, p, (size_t)(le - p));
 		p = nl ? nl + 1 : end;
 	}
 	return ig;
