@@ -1,7 +1,863 @@
 /*
- * cmd_analysis.c - profiling, connascence, focus tracking and the task board.
+ * cmd_analysis.c - profiling, connascence, focus tracking and the task board:
+ * the slash commands and the MCP tools over board.c, perffold.c,
+ * connascence.c and focus.c.
+ *
+ * /rust-profiling is the one job here: it may build a cargo target with
+ * debug info, runs `perf record` (the event and call-graph mode chosen for
+ * the machine and the binary), pipes `perf script` straight into the folder
+ * and writes the folded stacks and an SVG next to the perf data. Programs
+ * run from argv with fork/exec, never through a shell.
  */
+#define _GNU_SOURCE
 #include "commands.h"
+#include "board.h"
+#include "connascence.h"
+#include "error.h"
+#include "focus.h"
+#include "mcp.h"
+#include "perffold.h"
+#include "store.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ processes */
+
+struct proc_io {
+	/* stdout goes to on_out (NULL: discarded) */
+	int (*on_out)(void *data, const char *buf, size_t n);
+	void *out_data;
+	struct strbuf *err;   /* stderr captured here when non-NULL */
+	FILE *stream;         /* else stderr is copied here (NULL: dropped) */
+	long timeout_ms;      /* > 0: SIGINT after this long */
+	bool interrupted;     /* out: the timeout fired */
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+	bool found = false;
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	copy = xstrdup(path ? path : "/usr/bin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", dir, prog);
+		found = access(p, X_OK) == 0;
+		free(p);
+	}
+	free(copy);
+	return found;
+}
+
+/*
+ * Runs argv in cwd with env (NAME=VALUE, NULL-terminated, or NULL) added;
+ * *status is the exit status (128 + signal when killed). RWB_ENOTOOL when
+ * the program cannot be started.
+ */
+static int proc_run(int *status, const char *cwd, char *const argv[], char *const env[], struct proc_io *io)
+{
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2] = { -1, -1 };
+	pid_t pid;
+	int wst = 0, exec_errno = 0;
+	int64_t deadline = io->timeout_ms > 0 ? now_ms() + io->timeout_ms : 0;
+	char buf[65536];
+	int rc = RWB_OK;
+
+	*status = -1;
+	if (pipe(outp) || pipe(errp) || pipe2(execp, O_CLOEXEC)) {
+		rc = RWB_EIO;
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		rc = RWB_EIO;
+		goto out;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			dup2(fd, 0);
+		dup2(outp[1], 1);
+		dup2(errp[1], 2);
+		close(outp[0]);
+		close(errp[0]);
+		close(execp[0]);
+		if (cwd && chdir(cwd) != 0) {
+			int e = errno;
+			if (write(execp[1], &e, sizeof(e)) < 0)
+				_exit(127);
+			_exit(127);
+		}
+		for (int i = 0; env && env[i]; i++)
+			putenv(env[i]);
+		execvp(argv[0], argv);
+		{
+			int e = errno;
+			if (write(execp[1], &e, sizeof(e)) < 0)
+				_exit(127);
+		}
+		_exit(127);
+	}
+	close(outp[1]);
+	close(errp[1]);
+	close(execp[1]);
+	outp[1] = errp[1] = execp[1] = -1;
+	if (read(execp[0], &exec_errno, sizeof(exec_errno)) == (ssize_t)sizeof(exec_errno)) {
+		waitpid(pid, &wst, 0);
+		rc = RWB_ENOTOOL;
+		goto out;
+	}
+	while (outp[0] >= 0 || errp[0] >= 0) {
+		struct pollfd pfd[2] = { { outp[0], POLLIN, 0 }, { errp[0], POLLIN, 0 } };
+		int wait_ms = -1;
+		if (deadline) {
+			int64_t left = deadline - now_ms();
+			if (left <= 0 && !io->interrupted) {
+				kill(pid, SIGINT);
+				io->interrupted = true;
+			}
+			wait_ms = io->interrupted ? -1 : (int)(left > 0 ? left : 0);
+		}
+		if (poll(pfd, 2, wait_ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(pfd[i].fd, buf, sizeof(buf));
+			if (n <= 0) {
+				close(pfd[i].fd);
+				if (i == 0)
+					outp[0] = -1;
+				else
+					errp[0] = -1;
+				continue;
+			}
+			if (i == 0 && io->on_out) {
+				if (io->on_out(io->out_data, buf, (size_t)n) != RWB_OK && rc == RWB_OK)
+					rc = RWB_EINPUT;
+			} else if (i == 1 && io->err) {
+				strbuf_add(io->err, buf, (size_t)n);
+			} else if (i == 1 && io->stream) {
+				fwrite(buf, 1, (size_t)n, io->stream);
+				fflush(io->stream);
+			}
+		}
+	}
+	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+		;
+	*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (outp[i] >= 0)
+			close(outp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (execp[i] >= 0)
+			close(execp[i]);
+	}
+	return rc;
+}
+
+static int strbuf_sink(void *data, const char *buf, size_t n)
+{
+	strbuf_add(data, buf, n);
+	return RWB_OK;
+}
+
+static int fold_sink(void *data, const char *buf, size_t n)
+{
+	return perffold_feed(data, buf, n);
+}
+
+/* The last non-empty line of text (into out, size n). */
+static void last_line(char *out, size_t n, const char *text)
+{
+	const char *end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > text && start[-1] != '\n')
+		start--;
+	snprintf(out, n, "%.*s", (int)(end - start), start);
+}
+
+/* ------------------------------------------------------------ profiling */
+
+/*
+ * Whether an ELF binary was built with frame pointers: its `main` (which
+ * rustc generates with the crate's own codegen options, unlike the
+ * precompiled std) begins with the frame-pointer prologue (endbr64?
+ * push %rbp; mov %rsp,%rbp); without a `main`, most of its Rust functions
+ * must. Unknown formats: false, so the caller falls back to DWARF
+ * unwinding, which always works.
+ */
+static bool elf_has_frame_pointers(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	Elf64_Ehdr eh;
+	Elf64_Shdr *sh = NULL;
+	char *strtab = NULL;
+	int checked = 0, with_fp = 0, main_fp = -1;
+
+	if (!fp)
+		return false;
+	if (fread(&eh, sizeof(eh), 1, fp) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
+	    eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_shnum > 4096)
+		goto out;
+	sh = xcalloc(eh.e_shnum, sizeof(*sh));
+	if (fseek(fp, (long)eh.e_shoff, SEEK_SET) != 0 || fread(sh, sizeof(*sh), eh.e_shnum, fp) != eh.e_shnum)
+		goto out;
+	for (int i = 0; i < eh.e_shnum && main_fp < 0; i++) {
+		Elf64_Shdr *str;
+		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh.e_shnum || sh[i].sh_entsize != sizeof(Elf64_Sym))
+			continue;
+		str = &sh[sh[i].sh_link];
+		if (str->sh_size > 256u << 20)
+			continue;
+		free(strtab);
+		strtab = xmalloc(str->sh_size + 1);
+		strtab[str->sh_size] = '\0';
+		if (fseek(fp, (long)str->sh_offset, SEEK_SET) != 0 || fread(strtab, 1, str->sh_size, fp) != str->sh_size)
+			goto out;
+		for (uint64_t k = 0; k < sh[i].sh_size / sizeof(Elf64_Sym) && main_fp < 0; k++) {
+			Elf64_Sym sym;
+			Elf64_Shdr *sec;
+			unsigned char code[8];
+			const char *name;
+			size_t skip = 0;
+			if (fseek(fp, (long)(sh[i].sh_offset + k * sizeof(sym)), SEEK_SET) != 0 ||
+			    fread(&sym, sizeof(sym), 1, fp) != 1)
+				goto out;
+			if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_size < 16 ||
+			    sym.st_shndx == 0 || sym.st_shndx >= eh.e_shnum || sym.st_name >= str->sh_size)
+				continue;
+			name = strtab + sym.st_name;
+			if (strcmp(name, "main") != 0 && strncmp(name, "_ZN", 3) != 0 && strncmp(name, "_R", 2) != 0)
+				continue;
+			sec = &sh[sym.st_shndx];
+			if (sec->sh_type != SHT_PROGBITS || sym.st_value < sec->sh_addr ||
+			    sym.st_value + 8 > sec->sh_addr + sec->sh_size)
+				continue;
+			if (fseek(fp, (long)(sec->sh_offset + (sym.st_value - sec->sh_addr)), SEEK_SET) != 0 ||
+			    fread(code, 1, 8, fp) != 8)
+				continue;
+			if (code[0] == 0xf3 && code[1] == 0x0f && code[2] == 0x1e && code[3] == 0xfa)
+				skip = 4;
+			{
+				bool has = code[skip] == 0x55 && skip + 3 < 8 && code[skip + 1] == 0x48 &&
+					   code[skip + 2] == 0x89 && code[skip + 3] == 0xe5;
+				if (strcmp(name, "main") == 0) {
+					main_fp = has;
+					continue;
+				}
+				checked++;
+				with_fp += has;
+			}
+		}
+	}
+out:
+	free(sh);
+	free(strtab);
+	fclose(fp);
+	if (main_fp >= 0)
+		return main_fp == 1;
+	return checked >= 4 && with_fp * 10 >= checked * 8;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The crate folder a path names: a folder with Cargo.toml, a Cargo.toml, or
+ * a program under CRATE/target/(release|debug)/; NULL when none. */
+static char *crate_of(const char *path)
+{
+	char *p = xstrdup(path), *manifest, *t;
+
+	manifest = xasprintf("%s/Cargo.toml", p);
+	if (is_dir(p) && is_file(manifest)) {
+		free(manifest);
+		return p;
+	}
+	free(manifest);
+	t = strrchr(p, '/');
+	if (t && strcmp(t + 1, "Cargo.toml") == 0 && is_file(p)) {
+		*t = '\0';
+		return p;
+	}
+	if (!t && strcmp(p, "Cargo.toml") == 0 && is_file(p)) {
+		free(p);
+		return xstrdup(".");
+	}
+	t = strstr(p, "/target/release/");
+	if (!t)
+		t = strstr(p, "/target/debug/");
+	if (t) {
+		*t = '\0';
+		manifest = xasprintf("%s/Cargo.toml", p);
+		if (is_file(manifest)) {
+			free(manifest);
+			return p;
+		}
+		free(manifest);
+	}
+	free(p);
+	return NULL;
+}
+
+struct cargo_artifacts {
+	char **exes;          /* owned: executables of bin targets */
+	int n;
+};
+
+/* Collects "executable" of bin compiler-artifact messages. */
+static void cargo_collect(struct cargo_artifacts *a, const char *json_lines)
+{
+	const char *p = json_lines;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		cJSON *m = cJSON_ParseWithLength(p, len);
+		const cJSON *reason = cJSON_GetObjectItem(m, "reason");
+		const cJSON *exe = cJSON_GetObjectItem(m, "executable");
+		const cJSON *kind = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "target"), "kind");
+		bool bin = false;
+		const cJSON *k;
+		cJSON_ArrayForEach(k, kind)
+			bin = bin || (cJSON_IsString(k) && strcmp(k->valuestring, "bin") == 0);
+		if (cJSON_IsString(reason) && strcmp(reason->valuestring, "compiler-artifact") == 0 &&
+		    cJSON_IsString(exe) && bin) {
+			a->exes = xrealloc(a->exes, (size_t)(a->n + 1) * sizeof(*a->exes));
+			a->exes[a->n++] = xstrdup(exe->valuestring);
+		}
+		cJSON_Delete(m);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static const char perf_install_hint[] =
+	"perf is not installed: install it with `apt-get install linux-perf` (Debian) or "
+	"`apt-get install linux-tools-$(uname -r)` (Ubuntu)";
+
+/* Checks perf and its permission; one clear line in ctx on failure. */
+static int profiling_preflight(struct cmd_ctx *ctx)
+{
+	FILE *fp;
+	int paranoid = 2;
+
+	if (!in_path("perf"))
+		return cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
+	fp = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+	if (fp) {
+		if (fscanf(fp, "%d", &paranoid) != 1)
+			paranoid = 2;
+		fclose(fp);
+	}
+	if (geteuid() != 0 && paranoid > 2)
+		return cmd_fail(ctx, RWB_EPERM,
+				"perf may not record here: /proc/sys/kernel/perf_event_paranoid is %d; allow it with "
+				"`sudo sysctl kernel.perf_event_paranoid=2` (1 to include kernel frames) or run as root",
+				paranoid);
+	return RWB_OK;
+}
+
+/* cpu-clock when the machine has no hardware counters (virtual machines). */
+static const char *profiling_event(void)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct proc_io io = { .err = &err };
+	int status;
+	const char *ev = "cycles";
+	char *const argv[] = { "perf", "stat", "-x,", "-e", "instructions", "true", NULL };
+
+	if (proc_run(&status, NULL, argv, NULL, &io) != RWB_OK || status != 0 ||
+	    strstr(strbuf_str(&err), "not supported") || strstr(strbuf_str(&err), "not counted"))
+		ev = "cpu-clock";
+	strbuf_free(&err);
+	return ev;
+}
+
+static int profiling_build(struct cmd_ctx *ctx, const char *crate, const char *want_exe, char **exe)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct proc_io io = { .on_out = strbuf_sink, .out_data = &out, .stream = ctx->stream };
+	struct cargo_artifacts arts = { 0 };
+	char *const argv[] = { "cargo", "build", "--release", "--message-format=json-render-diagnostics", NULL };
+	char *const env[] = { "CARGO_PROFILE_RELEASE_DEBUG=true", NULL };
+	int status, rc;
+
+	*exe = NULL;
+	if (!in_path("cargo"))
+		return cmd_fail(ctx, RWB_ENOTOOL, "cargo is not installed: %s is a cargo crate and must be built "
+				"(install rustup or `apt-get install cargo`)", crate);
+	if (ctx->stream)
+		fprintf(ctx->stream, "rwb: building %s with debug info (CARGO_PROFILE_RELEASE_DEBUG=true cargo build --release)\n",
+			crate);
+	rc = proc_run(&status, crate, argv, env, &io);
+	if (rc != RWB_OK) {
+		rc = cmd_fail(ctx, rc, "cannot run cargo in %s", crate);
+		goto out;
+	}
+	if (status != 0) {
+		ctx->negative = true;
+		rc = cmd_fail(ctx, RWB_EFAILED, "cargo build --release failed in %s (exit %d): fix the build first",
+			      crate, status);
+		goto out;
+	}
+	cargo_collect(&arts, strbuf_str(&out));
+	if (want_exe) {
+		*exe = xstrdup(want_exe);
+		if (!is_file(*exe)) {
+			rc = cmd_fail(ctx, RWB_ENOTFOUND, "cargo built %s but %s is not one of its programs", crate, want_exe);
+			free(*exe);
+			*exe = NULL;
+		}
+	} else if (arts.n == 1) {
+		*exe = xstrdup(arts.exes[0]);
+	} else if (arts.n == 0) {
+		rc = cmd_fail(ctx, RWB_EINPUT, "%s has no binary target to profile: --binary must name a program", crate);
+	} else {
+		struct strbuf names = STRBUF_INIT;
+		for (int i = 0; i < arts.n; i++)
+			strbuf_addf(&names, "%s%s", i ? ", " : "", arts.exes[i]);
+		rc = cmd_fail(ctx, RWB_EINPUT, "%s has %d binaries: name one with --binary (%s)", crate, arts.n,
+			      strbuf_str(&names));
+		strbuf_free(&names);
+	}
+out:
+	for (int i = 0; i < arts.n; i++)
+		free(arts.exes[i]);
+	free(arts.exes);
+	strbuf_free(&out);
+	return rc;
+}
+
+static char *abs_path(const char *repo, const char *p)
+{
+	char *joined, real[PATH_MAX];
+
+	if (p[0] == '/' || access(p, F_OK) == 0 || !repo)
+		joined = xstrdup(p);
+	else
+		joined = xasprintf("%s/%s", repo, p);
+	if (realpath(joined, real)) {
+		free(joined);
+		return xstrdup(real);
+	}
+	return joined;
+}
+
+enum profile_source {
+	PROFILE_PROGRAM,   /* a program (or cargo target) to record */
+	PROFILE_PERFDATA,  /* a perf.data recorded before */
+	PROFILE_SCRIPT,    /* `perf script` text saved before */
+};
+
+/* What --binary names, from the file's first bytes. */
+static enum profile_source profile_source_of(const char *path)
+{
+	unsigned char head[4096];
+	size_t n = 0;
+	FILE *fp;
+
+	if (!is_file(path) || !(fp = fopen(path, "rb")))
+		return PROFILE_PROGRAM;
+	n = fread(head, 1, sizeof(head), fp);
+	fclose(fp);
+	if (n >= 8 && memcmp(head, "PERFILE2", 8) == 0)
+		return PROFILE_PERFDATA;
+	if ((n >= 4 && memcmp(head, "\x7f" "ELF", 4) == 0) || access(path, X_OK) == 0 || n == 0 ||
+	    memchr(head, '\0', n))
+		return PROFILE_PROGRAM;
+	return PROFILE_SCRIPT;
+}
+
+/* Records exe with perf into data; the event and call-graph mode used. */
+static int profiling_record(struct cmd_ctx *ctx, const struct cmd_args *args, const char *exe, const char *data,
+			    const char **event, bool *fp)
+{
+	long duration = cmd_arg_int(args, "duration", 0);
+	struct strbuf err = STRBUF_INIT;
+	char **argv;
+	int argc = 0, status, rc;
+	struct proc_io io = { .err = &err, .timeout_ms = duration * 1000 };
+
+	*event = profiling_event();
+	*fp = elf_has_frame_pointers(exe);
+	argv = xcalloc((size_t)args->nrest + 16, sizeof(*argv));
+	argv[argc++] = "perf";
+	argv[argc++] = "record";
+	argv[argc++] = "-q";
+	argv[argc++] = "-o";
+	argv[argc++] = (char *)data;
+	argv[argc++] = "-e";
+	argv[argc++] = (char *)*event;
+	argv[argc++] = "-F";
+	argv[argc++] = "999";
+	argv[argc++] = "--call-graph";
+	argv[argc++] = *fp ? "fp" : "dwarf";
+	argv[argc++] = "--";
+	argv[argc++] = (char *)exe;
+	for (int i = 0; i < args->nrest; i++)
+		argv[argc++] = args->rest[i];
+	if (ctx->stream)
+		fprintf(ctx->stream, "rwb: perf record -e %s --call-graph %s -- %s%s\n", *event, *fp ? "fp" : "dwarf",
+			exe, duration ? " (stopping after --duration)" : "");
+	rc = proc_run(&status, NULL, argv, NULL, &io);
+	if (rc != RWB_OK) {
+		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
+	} else if (status != 0 && !io.interrupted && !is_file(data)) {
+		char line[512];
+		last_line(line, sizeof(line), strbuf_str(&err));
+		if (strstr(strbuf_str(&err), "paranoid") || strstr(strbuf_str(&err), "ermission"))
+			rc = cmd_fail(ctx, RWB_EPERM, "perf may not record here (%s): lower "
+				      "/proc/sys/kernel/perf_event_paranoid (`sudo sysctl kernel.perf_event_paranoid=1`) "
+				      "or run as root", line);
+		else
+			rc = cmd_fail(ctx, RWB_EFAILED, "perf record failed (exit %d): %s", status, line);
+	}
+	free(argv);
+	strbuf_free(&err);
+	return rc;
+}
+
+/* Pipes `perf script` of data into the folder. */
+static int profiling_script(struct cmd_ctx *ctx, struct perffold *f, const char *data)
+{
+	char *const argv[] = { "perf", "script", "-i", (char *)data, "--no-demangle", "--no-inline", NULL };
+	struct strbuf err = STRBUF_INIT;
+	struct proc_io io = { .on_out = fold_sink, .out_data = f, .err = &err };
+	int status, rc = proc_run(&status, NULL, argv, NULL, &io);
+
+	if (rc == RWB_ENOTOOL) {
+		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
+	} else if (rc != RWB_OK) {
+		rc = cmd_fail(ctx, rc, "cannot read perf's samples: %s", perffold_error(f));
+	} else if (status != 0) {
+		char line[512];
+		last_line(line, sizeof(line), strbuf_str(&err));
+		rc = cmd_fail(ctx, RWB_EFAILED, "perf script failed on %s (exit %d): %s", data, status, line);
+	} else {
+		perffold_finish(f);
+	}
+	strbuf_free(&err);
+	return rc;
+}
+
+/* The answer: folded file, SVG, top functions (JSON, text, metrics). */
+static int profiling_answer(struct cmd_ctx *ctx, struct perffold *f, const char *tool, const char *what,
+			    const char *dir, const char *base, const char *data, const char *event, const char *cg)
+{
+	char *folded = xasprintf("%s/%s.folded", dir, base), *svg = xasprintf("%s/%s.svg", dir, base);
+	struct perffold_func *fns = NULL;
+	size_t nfns = 0, ntop;
+	cJSON *res, *top;
+	int rc = RWB_OK;
+
+	if (perffold_samples(f) == 0) {
+		ctx->negative = true;
+		rc = cmd_fail(ctx, RWB_EFAILED, "there are no samples of %s: it ran too briefly; give it more work "
+			      "or a longer --duration", what);
+		goto out;
+	}
+	if (perffold_write_folded(f, folded) != RWB_OK || perffold_write_svg(f, svg, base) != RWB_OK) {
+		rc = cmd_fail(ctx, RWB_EIO, "cannot write %s or %s", folded, svg);
+		goto out;
+	}
+	perffold_functions(f, &fns, &nfns);
+	ntop = nfns < 20 ? nfns : 20;
+	res = cJSON_CreateObject();
+	top = cJSON_CreateArray();
+	cJSON_AddNumberToObject(res, "samples", (double)perffold_samples(f));
+	strbuf_addf(&ctx->out, "%" PRIu64 " samples of %s (%s, call graph %s)\n  %7s %7s  %s\n",
+		    perffold_samples(f), what, event, cg, "self%", "total%", "function");
+	if (ctx->store && store_write_begin(ctx->store) == RWB_OK) {
+		for (size_t i = 0; i < ntop && i < 10; i++) {
+			board_metric_add(ctx->store, "profile_self_pct", fns[i].name, fns[i].self_pct);
+			board_metric_add(ctx->store, "profile_total_pct", fns[i].name, fns[i].total_pct);
+		}
+		board_metric_add(ctx->store, "profile_samples", base, (double)perffold_samples(f));
+		store_write_commit(ctx->store);
+	}
+	for (size_t i = 0; i < ntop; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "function", fns[i].name);
+		cJSON_AddNumberToObject(o, "self_pct", (double)(int64_t)(fns[i].self_pct * 100 + 0.5) / 100);
+		cJSON_AddNumberToObject(o, "total_pct", (double)(int64_t)(fns[i].total_pct * 100 + 0.5) / 100);
+		cJSON_AddNumberToObject(o, "self", (double)fns[i].self);
+		cJSON_AddNumberToObject(o, "total", (double)fns[i].total);
+		cJSON_AddItemToArray(top, o);
+		if (i < 15)
+			strbuf_addf(&ctx->out, "  %6.2f%% %6.2f%%  %s\n", fns[i].self_pct, fns[i].total_pct, fns[i].name);
+	}
+	strbuf_addf(&ctx->out, "folded: %s\nflame graph: %s\n", folded, svg);
+	cJSON_AddItemToObject(res, "top", top);
+	cJSON_AddStringToObject(res, "svg", svg);
+	cJSON_AddStringToObject(res, "folded", folded);
+	cJSON_AddStringToObject(res, "data", data);
+	cJSON_AddStringToObject(res, "binary", what);
+	cJSON_AddStringToObject(res, "event", event);
+	cJSON_AddStringToObject(res, "call_graph", cg);
+	cJSON_AddStringToObject(res, "tool", tool);
+	cJSON_AddStringToObject(res, "view", "flame");
+	ctx->result = res;
+out:
+	perffold_functions_free(fns, nfns);
+	free(folded);
+	free(svg);
+	return rc;
+}
+
+/* dir/rwb-profile next to path, created; base: path's file name. */
+static int profile_dir(struct cmd_ctx *ctx, const char *path, char **dir, char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	*base = xstrdup(slash ? slash + 1 : path);
+	*dir = slash ? xasprintf("%.*s/rwb-profile", (int)(slash - path), path) : xstrdup("rwb-profile");
+	if (mkdir(*dir, 0755) != 0 && errno != EEXIST)
+		return cmd_fail(ctx, RWB_EIO, "cannot create %s: %s", *dir, strerror(errno));
+	return RWB_OK;
+}
+
+static int run_profiling(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *tool = cmd_arg(args, "tool");
+	char *path = abs_path(ctx->repo, cmd_arg(args, "binary"));
+	enum profile_source src = profile_source_of(path);
+	char *crate = NULL, *exe = NULL, *dir = NULL, *base = NULL, *data = NULL;
+	const char *event = "recorded", *cg = "recorded";
+	bool fp = false;
+	struct perffold *f = NULL;
+	int rc;
+
+	perffold_new(&f);
+	if (src == PROFILE_SCRIPT) {
+		/* a saved `perf script` text: no perf needed */
+		if ((rc = perffold_read_script(f, path)) != RWB_OK) {
+			rc = cmd_fail(ctx, rc, "%s", perffold_error(f));
+			goto out;
+		}
+		if (perffold_samples(f) == 0) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "%s has no samples: --binary takes a program, a cargo crate, "
+				      "a perf.data or `perf script` output", cmd_arg(args, "binary"));
+			goto out;
+		}
+		if ((rc = profile_dir(ctx, path, &dir, &base)) == RWB_OK)
+			rc = profiling_answer(ctx, f, tool, path, dir, base, path, event, cg);
+		goto out;
+	}
+	if ((rc = profiling_preflight(ctx)) != RWB_OK)
+		goto out;
+	if (src == PROFILE_PERFDATA) {
+		if ((rc = profiling_script(ctx, f, path)) == RWB_OK && (rc = profile_dir(ctx, path, &dir, &base)) == RWB_OK)
+			rc = profiling_answer(ctx, f, tool, path, dir, base, path, event, cg);
+		goto out;
+	}
+	crate = crate_of(path);
+	if (crate) {
+		bool names_program = strstr(path, "/target/") && is_file(path) && access(path, X_OK) == 0;
+		if ((rc = profiling_build(ctx, crate, names_program ? path : NULL, &exe)) != RWB_OK)
+			goto out;
+	} else {
+		if (!is_file(path) || access(path, X_OK) != 0) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "--binary %s is neither an executable file nor a cargo crate "
+				      "(a folder with Cargo.toml), a perf.data or `perf script` output",
+				      cmd_arg(args, "binary"));
+			goto out;
+		}
+		exe = xstrdup(path);
+	}
+	if ((rc = profile_dir(ctx, exe, &dir, &base)) != RWB_OK)
+		goto out;
+	data = xasprintf("%s/%s.perf.data", dir, base);
+	if ((rc = profiling_record(ctx, args, exe, data, &event, &fp)) != RWB_OK)
+		goto out;
+	cg = fp ? "fp" : "dwarf";
+	if ((rc = profiling_script(ctx, f, data)) != RWB_OK)
+		goto out;
+	rc = profiling_answer(ctx, f, tool, exe, dir, base, data, event, cg);
+out:
+	perffold_free(f);
+	free(path);
+	free(crate);
+	free(exe);
+	free(dir);
+	free(base);
+	free(data);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- board */
+
+static cJSON *task_json(int64_t id, const char *agent, const char *task, const char *status)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddStringToObject(o, "agent", agent);
+	cJSON_AddStringToObject(o, "task", task);
+	cJSON_AddStringToObject(o, "status", status);
+	return o;
+}
+
+static int run_delegate(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *agent = cmd_arg(args, "agent"), *task = cmd_arg(args, "task");
+	int64_t id;
+	int rc;
+
+	if (!*agent || !*task)
+		return cmd_fail(ctx, RWB_EUSAGE, "--agent and --task must not be empty");
+	if (strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
+		return cmd_fail(ctx, RWB_EINPUT, "--agent and --task take at most %d bytes each", BOARD_MAX_TEXT);
+	if ((rc = board_task_add(ctx->store, &id, agent, task)) != RWB_OK)
+		return cmd_fail(ctx, rc, "cannot add the task: %s", ctx->store->errmsg);
+	ctx->result = task_json(id, agent, task, "open");
+	strbuf_addf(&ctx->out, "task %lld for %s: %s (open)\n", (long long)id, agent, task);
+	return RWB_OK;
+}
+
+static int run_escalate(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *level = cmd_arg(args, "level"), *msg = cmd_arg(args, "message");
+	int64_t id;
+	int rc;
+
+	if (!*msg)
+		return cmd_fail(ctx, RWB_EUSAGE, "--message must not be empty");
+	if (strlen(msg) > BOARD_MAX_TEXT)
+		return cmd_fail(ctx, RWB_EINPUT, "--message takes at most %d bytes", BOARD_MAX_TEXT);
+	if ((rc = board_notice_post(ctx->store, &id, level, msg)) != RWB_OK)
+		return cmd_fail(ctx, rc, "cannot post the notice: %s", ctx->store->errmsg);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ctx->result, "id", (double)id);
+	cJSON_AddStringToObject(ctx->result, "level", level);
+	cJSON_AddStringToObject(ctx->result, "message", msg);
+	strbuf_addf(&ctx->out, "notice %lld (%s) posted to every rwb on this store\n", (long long)id, level);
+	return RWB_OK;
+}
+
+/* ---------------------------------------------------------- connascence */
+
+static char *repo_file(const char *repo, const char *file)
+{
+	if (file[0] == '/' || access(file, F_OK) == 0 || !repo)
+		return xstrdup(file);
+	return xasprintf("%s/%s", repo, file);
+}
+
+static int run_connascence(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	char err[512], *path = repo_file(ctx->repo, cmd_arg(args, "file"));
+	struct conn_report *r = NULL;
+	int rc = connascence_analyze_file(&r, path, err, sizeof(err));
+
+	if (rc != RWB_OK) {
+		rc = cmd_fail(ctx, rc, "%s", err);
+		goto out;
+	}
+	if (ctx->store)
+		board_metric_add(ctx->store, "connascence_score", path, r->score);
+	strbuf_addf(&ctx->out, "%s: score %d, %zu finding%s\n", path, r->score, r->n, r->n == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n; i++)
+		strbuf_addf(&ctx->out, "  %5d  %-10s %s\n", r->findings[i].line, r->findings[i].kind,
+			    r->findings[i].message);
+	ctx->result = connascence_json(r);
+out:
+	connascence_report_free(r);
+	free(path);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- focus */
+
+static int run_focus_start(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	char err[512];
+	int64_t id;
+	int rc = focus_start(ctx->store, &id, ctx->repo, args->pos, args->npos, err, sizeof(err));
+	cJSON *focus;
+
+	if (rc != RWB_OK)
+		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? ctx->store->errmsg : err);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ctx->result, "baseline", (double)id);
+	focus = cJSON_AddArrayToObject(ctx->result, "focus");
+	for (int i = 0; i < args->npos; i++)
+		cJSON_AddItemToArray(focus, cJSON_CreateString(args->pos[i]));
+	strbuf_addf(&ctx->out, "focus %lld started on %s; /focus-check shows how far the change spreads\n",
+		    (long long)id, args->npos ? "the given paths" : "the whole repository");
+	return RWB_OK;
+}
+
+static int run_focus_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	char err[512];
+	struct focus_report *r = NULL;
+	int rc = focus_check(ctx->store, &r, ctx->repo, err, sizeof(err));
+
+	(void)args;
+	if (rc != RWB_OK)
+		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? ctx->store->errmsg : err);
+	strbuf_addf(&ctx->out, "%zu files, %d hunks, +%d -%d lines, %d outside the focus, %d new unsafe\n",
+		    r->nfiles, r->hunks, r->added, r->removed, r->outside, r->new_unsafe);
+	for (size_t i = 0; i < r->nfiles; i++)
+		strbuf_addf(&ctx->out, "  %-8s %s  (%d hunks, +%d -%d)%s%s\n", r->files[i].change, r->files[i].path,
+			    r->files[i].hunks, r->files[i].added, r->files[i].removed,
+			    r->files[i].outside ? "  outside the focus" : "",
+			    r->files[i].new_unsafe ? "  new unsafe" : "");
+	for (int i = 0; i < r->nwarnings; i++)
+		strbuf_addf(&ctx->out, "warning: %s\n", r->warnings[i]);
+	ctx->result = focus_report_json(r);
+	focus_report_free(r);
+	return RWB_OK;
+}
+
+/* ---------------------------------------------------------------- table */
 
 static const struct cmd_flag profiling_flags[] = {
 	{ .name = "tool", .type = FLAG_ENUM, .values = "perf|flamegraph", .help = "the profiler",
@@ -34,24 +890,174 @@ static const struct cmd_flag escalate_flags[] = {
 const struct cmd_def commands_analysis[] = {
 	{ .name = "rust-profiling", .group = "Cargo and toolchain",
 	  .summary = "perf record with call graphs, folded stacks, flame graph and SVG",
-	  .flags = profiling_flags, .passthrough = true, .traits = CMD_JOB },
+	  .flags = profiling_flags, .passthrough = true, .traits = CMD_JOB, .run = run_profiling },
 	{ .name = "connascence", .group = "Review, tracking and coordination",
 	  .summary = "coupling report: position, meaning, value, long parameter lists, god types",
-	  .flags = connascence_flags },
+	  .flags = connascence_flags, .run = run_connascence },
 	{ .name = "focus-start", .group = "Review, tracking and coordination",
 	  .summary = "record a baseline of the work tree for the focus paths",
-	  .positional = "PATH...", .max_pos = -1, .pos_complete = COMPLETE_PATH },
+	  .positional = "PATH...", .max_pos = -1, .pos_complete = COMPLETE_PATH, .run = run_focus_start },
 	{ .name = "focus-check", .group = "Review, tracking and coordination",
-	  .summary = "how far the change has spread since /focus-start" },
+	  .summary = "how far the change has spread since /focus-start", .run = run_focus_check },
 	{ .name = "agent-delegate", .group = "Review, tracking and coordination",
-	  .summary = "a task on the shared board, assigned to NAME", .flags = delegate_flags },
+	  .summary = "a task on the shared board, assigned to NAME", .flags = delegate_flags,
+	  .run = run_delegate },
 	{ .name = "agent-escalate", .group = "Review, tracking and coordination",
-	  .summary = "a notice shown in every rwb sharing the store", .flags = escalate_flags },
+	  .summary = "a notice shown in every rwb sharing the store", .flags = escalate_flags,
+	  .run = run_escalate },
 	{ .name = NULL }
 };
 
-#include "mcp.h"
+/* ------------------------------------------------------------ MCP tools */
+
+static const char *arg_str(const cJSON *args, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+static int tool_analyze_file(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+{
+	const char *file = arg_str(args, "file");
+	char msg[512], *path;
+	struct conn_report *r = NULL;
+	int rc;
+
+	if (!file) {
+		*err = xstrdup("analyze_file needs \"file\": the path of a Rust source file");
+		return RWB_EINPUT;
+	}
+	path = repo_file(repo, file);
+	rc = connascence_analyze_file(&r, path, msg, sizeof(msg));
+	if (rc == RWB_OK) {
+		board_metric_add(s, "connascence_score", path, r->score);
+		*result = connascence_json(r);
+	} else {
+		*err = xstrdup(msg);
+	}
+	connascence_report_free(r);
+	free(path);
+	return rc;
+}
+
+static int tool_start_tracking(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+{
+	const cJSON *paths = cJSON_GetObjectItemCaseSensitive(args, "paths"), *p;
+	char **v = NULL, msg[512];
+	int n = 0, rc;
+	int64_t id;
+
+	if (paths && !cJSON_IsArray(paths)) {
+		*err = xstrdup("start_tracking: \"paths\" must be an array of paths relative to the repository");
+		return RWB_EINPUT;
+	}
+	cJSON_ArrayForEach(p, paths) {
+		if (!cJSON_IsString(p)) {
+			free(v);
+			*err = xstrdup("start_tracking: every entry of \"paths\" must be a string");
+			return RWB_EINPUT;
+		}
+		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
+		v[n++] = p->valuestring;
+	}
+	rc = focus_start(s, &id, repo, v, n, msg, sizeof(msg));
+	free(v);
+	if (rc != RWB_OK) {
+		*err = xstrdup(rc == RWB_ESTORE ? s->errmsg : msg);
+		return rc;
+	}
+	*result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(*result, "baseline", (double)id);
+	cJSON_AddItemToObject(*result, "focus", paths ? cJSON_Duplicate(paths, 1) : cJSON_CreateArray());
+	return RWB_OK;
+}
+
+static int tool_analyze_changes(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+{
+	struct focus_report *r = NULL;
+	char msg[512];
+	int rc = focus_check(s, &r, repo, msg, sizeof(msg));
+
+	(void)args;
+	if (rc != RWB_OK) {
+		*err = xstrdup(rc == RWB_ESTORE ? s->errmsg : msg);
+		return rc;
+	}
+	*result = focus_report_json(r);
+	focus_report_free(r);
+	return RWB_OK;
+}
+
+static int tool_delegate(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+{
+	const char *agent = arg_str(args, "agent"), *task = arg_str(args, "task");
+	int64_t id;
+	int rc;
+
+	(void)repo;
+	if (!agent || !task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT) {
+		*err = xstrdup("delegate needs \"agent\" and \"task\" (non-empty strings of at most 4000 bytes)");
+		return RWB_EINPUT;
+	}
+	if ((rc = board_task_add(s, &id, agent, task)) != RWB_OK) {
+		*err = xstrdup(s->errmsg);
+		return rc;
+	}
+	*result = task_json(id, agent, task, "open");
+	return RWB_OK;
+}
+
+static int tool_escalate(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+{
+	const char *level = arg_str(args, "level"), *msg = arg_str(args, "message");
+	int64_t id;
+	int rc;
+
+	(void)repo;
+	if (!board_level_valid(level) || !msg || strlen(msg) > BOARD_MAX_TEXT) {
+		*err = xstrdup("escalate needs \"level\" (info, warning or critical) and a \"message\" of 1 to 4000 bytes");
+		return RWB_EINPUT;
+	}
+	if ((rc = board_notice_post(s, &id, level, msg)) != RWB_OK) {
+		*err = xstrdup(s->errmsg);
+		return rc;
+	}
+	*result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(*result, "id", (double)id);
+	cJSON_AddStringToObject(*result, "level", level);
+	return RWB_OK;
+}
 
 const struct mcp_tool mcp_tools_analysis[] = {
+	{ .name = "analyze_file",
+	  .description = "Connascence (coupling) report of one Rust file: positional parameters, magic numbers, "
+			 "repeated literals, long parameter lists, god types; each finding with its line and a fix.",
+	  .input_schema = "{\"type\":\"object\",\"properties\":{\"file\":{\"type\":\"string\","
+			  "\"description\":\"path of the .rs file, relative to the repository\"}},"
+			  "\"required\":[\"file\"]}",
+	  .call = tool_analyze_file },
+	{ .name = "start_tracking",
+	  .description = "Start a focus: remember the work tree now so analyze_changes can report how far a "
+			 "change spreads (optionally limited to the given paths).",
+	  .input_schema = "{\"type\":\"object\",\"properties\":{\"paths\":{\"type\":\"array\","
+			  "\"items\":{\"type\":\"string\"},\"description\":\"the focus paths\"}}}",
+	  .call = tool_start_tracking },
+	{ .name = "analyze_changes",
+	  .description = "Files, hunks and lines changed since start_tracking, paths outside the focus, new "
+			 "unsafe, and warnings when thresholds are passed.",
+	  .input_schema = "{\"type\":\"object\",\"properties\":{}}",
+	  .call = tool_analyze_changes },
+	{ .name = "delegate",
+	  .description = "Put a task for an agent or person on the shared task board.",
+	  .input_schema = "{\"type\":\"object\",\"properties\":{\"agent\":{\"type\":\"string\"},"
+			  "\"task\":{\"type\":\"string\"}},\"required\":[\"agent\",\"task\"]}",
+	  .call = tool_delegate },
+	{ .name = "escalate",
+	  .description = "Post a notice every rwb on this store shows at once; critical ones stay until "
+			 "someone acknowledges them.",
+	  .input_schema = "{\"type\":\"object\",\"properties\":{\"level\":{\"type\":\"string\","
+			  "\"enum\":[\"info\",\"warning\",\"critical\"]},\"message\":{\"type\":\"string\"}},"
+			  "\"required\":[\"level\",\"message\"]}",
+	  .call = tool_escalate },
 	{ .name = NULL }
 };

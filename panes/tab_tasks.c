@@ -1,21 +1,415 @@
 /*
- * tab_tasks.c - the Tasks tab of the browser pane.
+ * tab_tasks.c - the Tasks tab: the shared task board and its notices.
  *
- * Until its issue lands the tab says what it will hold.
+ * The browser calls .reload whenever the store's data_version moves (any
+ * rwb on the store wrote; checked about every 300 ms), and the tab then
+ * re-reads the tasks and raises every notice newer than the last one it
+ * saw through app_notice(), so a notice posted by one rwb shows in every
+ * other within a second. Critical notices stay listed at the top of the tab
+ * (and in the status bar) until someone acknowledges them with `A`; the
+ * acknowledgement is recorded in the store, so every rwb lets go of it.
+ *
+ * Keys: j/k or arrows select, d doing, D done, f failed, o back to open,
+ * A acknowledge the oldest open critical notice, a add a task ("AGENT:
+ * TEXT" typed in a field at the bottom). Text from the store is drawn only
+ * through draw_text().
  */
+#define _POSIX_C_SOURCE 200809L
+#include "app.h"
+#include "board.h"
 #include "browser.h"
 #include "draw.h"
+#include "store.h"
 #include "theme.h"
+#include "xalloc.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#define TASKS_RECENT_NOTICES 5
+
+struct tasks_tab {
+	struct app *app;                 /* borrowed */
+	struct board_task *tasks;        /* owned */
+	size_t ntasks;
+	struct board_notice *recent;     /* owned: newest first */
+	size_t nrecent;
+	struct board_notice *critical;   /* owned: open critical notices, oldest first */
+	size_t ncritical;
+	int sel, top;                    /* selected task, first task row shown */
+	int64_t last_seen;               /* newest notice already raised */
+	bool loaded;                     /* last_seen is set */
+	char status[256];                /* the answer to the last key, or "" */
+	bool adding;                     /* typing a new task in the field */
+	char field[512];                 /* the new task: "AGENT: TEXT" (UTF-8) */
+	size_t field_len;
+	int rows;                        /* body rows at the last draw (for the cursor) */
+};
+
+#define TASKS_FIELD_PROMPT "new task (AGENT: TEXT): "
+
+static enum notice_level level_of(const char *level)
+{
+	if (strcmp(level, "critical") == 0)
+		return NOTICE_CRITICAL;
+	if (strcmp(level, "warning") == 0)
+		return NOTICE_WARNING;
+	return NOTICE_INFO;
+}
+
+static enum rwb_color role_of(const char *level)
+{
+	switch (level_of(level)) {
+	case NOTICE_CRITICAL: return RWB_COLOR_NOTICE_CRITICAL;
+	case NOTICE_WARNING: return RWB_COLOR_NOTICE_WARNING;
+	default: return RWB_COLOR_NOTICE_INFO;
+	}
+}
+
+static enum rwb_color status_role(const char *status)
+{
+	if (strcmp(status, "doing") == 0)
+		return RWB_COLOR_AUDIT_PENDING;
+	if (strcmp(status, "done") == 0)
+		return RWB_COLOR_AUDIT_OK;
+	if (strcmp(status, "failed") == 0)
+		return RWB_COLOR_AUDIT_BAD;
+	return RWB_COLOR_DEFAULT;
+}
+
+static void load_critical(struct tasks_tab *t, struct store *s)
+{
+	board_notices_free(t->critical, t->ncritical);
+	t->critical = NULL;
+	t->ncritical = 0;
+	board_notices_open_critical(s, &t->critical, &t->ncritical);
+}
+
+static void tasks_reload(void *state)
+{
+	struct tasks_tab *t = state;
+	struct store *s = app_store(t->app);
+	struct board_notice *fresh = NULL;
+	size_t nfresh = 0;
+
+	if (!s)
+		return;
+	board_tasks_free(t->tasks, t->ntasks);
+	t->tasks = NULL;
+	t->ntasks = 0;
+	board_tasks(s, &t->tasks, &t->ntasks);
+	if (t->sel >= (int)t->ntasks)
+		t->sel = t->ntasks ? (int)t->ntasks - 1 : 0;
+	board_notices_free(t->recent, t->nrecent);
+	t->recent = NULL;
+	t->nrecent = 0;
+	board_notices_recent(s, TASKS_RECENT_NOTICES, &t->recent, &t->nrecent);
+	load_critical(t, s);
+	if (!t->loaded) {
+		/* at start-up only the open critical notices are raised again */
+		board_notice_last_id(s, &t->last_seen);
+		t->loaded = true;
+		if (t->ncritical) {
+			const struct board_notice *c = &t->critical[t->ncritical - 1];
+			app_notice(t->app, NOTICE_CRITICAL, "critical: %s (Tasks tab: A acknowledges)", c->message);
+		}
+		return;
+	}
+	if (board_notices(s, t->last_seen, 0, &fresh, &nfresh) != 0)
+		return;
+	/* a burst raises only its newest few; the tab lists the rest */
+	for (size_t i = nfresh > 20 ? nfresh - 20 : 0; i < nfresh; i++) {
+		const struct board_notice *v = &fresh[i];
+		if (v->acked)
+			continue;
+		if (level_of(v->level) == NOTICE_CRITICAL)
+			app_notice(t->app, NOTICE_CRITICAL, "critical: %s (Tasks tab: A acknowledges)", v->message);
+		else
+			app_notice(t->app, level_of(v->level), "%s: %s", v->level, v->message);
+	}
+	if (nfresh)
+		t->last_seen = fresh[nfresh - 1].id;
+	/* a later info or warning must not bury an open critical notice */
+	if (nfresh && t->ncritical && level_of(fresh[nfresh - 1].level) != NOTICE_CRITICAL) {
+		const struct board_notice *c = &t->critical[t->ncritical - 1];
+		app_notice(t->app, NOTICE_CRITICAL, "critical: %s (Tasks tab: A acknowledges)", c->message);
+	}
+	board_notices_free(fresh, nfresh);
+}
+
+static void *tasks_create(struct app *a)
+{
+	struct tasks_tab *t = xcalloc(1, sizeof(*t));
+
+	t->app = a;
+	return t;
+}
+
+static void tasks_destroy(void *state)
+{
+	struct tasks_tab *t = state;
+
+	if (!t)
+		return;
+	board_tasks_free(t->tasks, t->ntasks);
+	board_notices_free(t->recent, t->nrecent);
+	board_notices_free(t->critical, t->ncritical);
+	free(t);
+}
 
 static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 {
-	(void)state;
-	(void)focused;
-	if (rows > 0)
-		draw_text(win, 0, 1, cols - 1, "the shared task board (/agent-delegate, /agent-escalate)", theme_attr(RWB_COLOR_DIM));
+	struct tasks_tab *t = state;
+	int y = 0, list_rows, notice_rows;
+	char line[64];
+
+	if (rows <= 0 || cols <= 2)
+		return;
+	/* open critical notices first: they stay until acknowledged */
+	for (size_t i = 0; i < t->ncritical && y < rows - 1 && y < 3; i++, y++) {
+		snprintf(line, sizeof(line), "CRITICAL #%lld ", (long long)t->critical[i].id);
+		draw_fill(win, y, 0, cols, theme_attr(RWB_COLOR_NOTICE_CRITICAL));
+		int x = draw_text(win, y, 1, cols - 1, line, theme_attr(RWB_COLOR_NOTICE_CRITICAL) | A_BOLD);
+		draw_text(win, y, 1 + x, cols - 1 - x, t->critical[i].message, theme_attr(RWB_COLOR_NOTICE_CRITICAL));
+	}
+	notice_rows = rows - y >= 10 ? (int)(t->nrecent < TASKS_RECENT_NOTICES ? t->nrecent : TASKS_RECENT_NOTICES) + 1 : 0;
+	if (t->nrecent == 0)
+		notice_rows = 0;
+	list_rows = rows - y - notice_rows - 2;  /* header and key line */
+	if (list_rows < 1)
+		list_rows = 1;
+	draw_text(win, y, 1, cols - 1, "status  #id  agent         task", theme_attr(RWB_COLOR_PANE_TITLE));
+	y++;
+	if (t->ntasks == 0) {
+		draw_text(win, y, 1, cols - 1, "no tasks yet: /agent-delegate --agent NAME --task TEXT",
+			  theme_attr(RWB_COLOR_DIM));
+	}
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->sel >= t->top + list_rows)
+		t->top = t->sel - list_rows + 1;
+	for (int i = t->top; i < (int)t->ntasks && i < t->top + list_rows && y < rows; i++, y++) {
+		const struct board_task *k = &t->tasks[i];
+		bool selected = i == t->sel;
+		attr_t base = selected ? theme_attr(focused ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM)
+				       : theme_attr(RWB_COLOR_DEFAULT);
+		int x = 1;
+		if (selected)
+			draw_fill(win, y, 0, cols, base);
+		x += draw_text(win, y, x, cols - x, k->status, selected ? base : theme_attr(status_role(k->status)));
+		x = 9;
+		if (x < cols) {
+			snprintf(line, sizeof(line), "%-4lld ", (long long)k->id);
+			x += draw_text(win, y, x, cols - x, line, selected ? base : theme_attr(RWB_COLOR_LINE_NUMBER));
+		}
+		if (x < cols) {
+			int w = draw_text(win, y, x, cols - x < 13 ? cols - x : 13, k->agent, base);
+			x += w < 14 ? 14 : w + 1;
+		}
+		if (x < cols)
+			draw_text(win, y, x, cols - x, k->task, base);
+	}
+	if (notice_rows && y < rows) {
+		y = rows - 1 - notice_rows;
+		draw_text(win, y++, 1, cols - 1, "recent notices", theme_attr(RWB_COLOR_PANE_TITLE));
+		for (size_t i = 0; i < t->nrecent && y < rows - 1; i++, y++) {
+			const struct board_notice *v = &t->recent[i];
+			int x = 1;
+			snprintf(line, sizeof(line), "%-8s ", v->level);
+			x += draw_text(win, y, x, cols - x, line, theme_attr(role_of(v->level)));
+			x += draw_text(win, y, x, cols - x, v->message, theme_attr(RWB_COLOR_DEFAULT));
+			if (v->acked && x + 2 < cols)
+				draw_text(win, y, x + 1, cols - x - 1, "(acknowledged)", theme_attr(RWB_COLOR_DIM));
+		}
+	}
+	t->rows = rows;
+	if (t->adding) {
+		int x = 1;
+		draw_fill(win, rows - 1, 0, cols, theme_attr(RWB_COLOR_PROMPT));
+		x += draw_text(win, rows - 1, x, cols - x, TASKS_FIELD_PROMPT, theme_attr(RWB_COLOR_PROMPT_HINT));
+		draw_text(win, rows - 1, x, cols - x, t->field, theme_attr(RWB_COLOR_PROMPT));
+	} else if (rows > 1) {
+		if (t->status[0])
+			draw_text(win, rows - 1, 1, cols - 1, t->status, theme_attr(RWB_COLOR_NOTICE_WARNING));
+		else
+			draw_text(win, rows - 1, 1, cols - 1,
+				  "a add  d doing  D done  f failed  o reopen  A acknowledge critical",
+				  theme_attr(RWB_COLOR_HELP_TEXT));
+	}
+}
+
+static void move_selected(struct tasks_tab *t, const char *status)
+{
+	struct store *s = app_store(t->app);
+	int rc;
+
+	if (!t->ntasks) {
+		snprintf(t->status, sizeof(t->status), "no task selected");
+		return;
+	}
+	rc = board_task_move(s, t->tasks[t->sel].id, status, t->status, sizeof(t->status));
+	if (rc == 0) {
+		snprintf(t->status, sizeof(t->status), "task %lld is %s", (long long)t->tasks[t->sel].id, status);
+		app_store_touched(t->app);
+	} else if (!t->status[0]) {
+		snprintf(t->status, sizeof(t->status), "cannot move the task: %.180s", s->errmsg);
+	}
+}
+
+static void acknowledge(struct tasks_tab *t)
+{
+	struct store *s = app_store(t->app);
+	const char *who = getenv("USER");
+	char whobuf[64];
+	int64_t id;
+
+	if (!t->ncritical) {
+		snprintf(t->status, sizeof(t->status), "no critical notice is waiting");
+		return;
+	}
+	id = t->critical[0].id;
+	if (!who || !*who) {
+		snprintf(whobuf, sizeof(whobuf), "rwb-%ld", (long)getpid());
+		who = whobuf;
+	}
+	if (board_notice_ack(s, id, who) == 0) {
+		snprintf(t->status, sizeof(t->status), "critical notice %lld acknowledged by %s", (long long)id, who);
+		app_notice(t->app, NOTICE_INFO, "critical notice %lld acknowledged", (long long)id);
+		app_store_touched(t->app);
+	} else {
+		snprintf(t->status, sizeof(t->status), "cannot record the acknowledgement: %.180s", s->errmsg);
+	}
+}
+
+static void add_from_field(struct tasks_tab *t)
+{
+	char *colon = strchr(t->field, ':'), *agent, *task;
+	int64_t id;
+
+	if (!colon) {
+		snprintf(t->status, sizeof(t->status), "write AGENT: TEXT, for example  bob: profile the parser");
+		return;
+	}
+	*colon = '\0';
+	agent = t->field;
+	task = colon + 1;
+	while (*agent == ' ')
+		agent++;
+	while (*task == ' ')
+		task++;
+	for (char *e = agent + strlen(agent); e > agent && e[-1] == ' ';)
+		*--e = '\0';
+	if (!*agent || !*task) {
+		snprintf(t->status, sizeof(t->status), "both the agent and the task must be given: AGENT: TEXT");
+		return;
+	}
+	if (board_task_add(app_store(t->app), &id, agent, task) == 0) {
+		snprintf(t->status, sizeof(t->status), "task %lld added for %.100s", (long long)id, agent);
+		app_store_touched(t->app);
+	} else {
+		snprintf(t->status, sizeof(t->status), "cannot add the task: %.180s", app_store(t->app)->errmsg);
+	}
+}
+
+static int field_key(struct tasks_tab *t, const struct key *k)
+{
+	if (key_is(k, 27)) {
+		t->adding = false;
+	} else if (key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) {
+		t->adding = false;
+		add_from_field(t);
+		tasks_reload(t);
+	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
+		/* drop one UTF-8 character */
+		while (t->field_len > 0 && ((unsigned char)t->field[--t->field_len] & 0xc0) == 0x80)
+			;
+		t->field[t->field_len] = '\0';
+	} else if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
+		char mb[MB_LEN_MAX];
+		mbstate_t ps = { 0 };
+		size_t n = wcrtomb(mb, (wchar_t)k->ch, &ps);
+		if (n != (size_t)-1 && t->field_len + n < sizeof(t->field)) {
+			memcpy(t->field + t->field_len, mb, n);
+			t->field_len += n;
+			t->field[t->field_len] = '\0';
+		}
+	}
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static bool tasks_cursor(void *state, int *y, int *x)
+{
+	struct tasks_tab *t = state;
+
+	if (!t->adding || t->rows < 1)
+		return false;
+	*y = t->rows - 1;
+	*x = 1 + (int)strlen(TASKS_FIELD_PROMPT) + (int)mbstowcs(NULL, t->field, 0);
+	return true;
+}
+
+static int tasks_key(void *state, const struct key *k)
+{
+	struct tasks_tab *t = state;
+
+	if (t->adding)
+		return field_key(t, k);
+	t->status[0] = '\0';
+	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
+		if (t->sel + 1 < (int)t->ntasks)
+			t->sel++;
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
+		if (t->sel > 0)
+			t->sel--;
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (key_is(k, 'g') || key_is_code(k, KEY_HOME)) {
+		t->sel = 0;
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
+		t->sel = t->ntasks ? (int)t->ntasks - 1 : 0;
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (key_is(k, 'd'))
+		move_selected(t, "doing");
+	else if (key_is(k, 'D'))
+		move_selected(t, "done");
+	else if (key_is(k, 'f'))
+		move_selected(t, "failed");
+	else if (key_is(k, 'o'))
+		move_selected(t, "open");
+	else if (key_is(k, 'A'))
+		acknowledge(t);
+	else if (key_is(k, 'a')) {
+		t->adding = true;
+		t->field[0] = '\0';
+		t->field_len = 0;
+	} else
+		return PANE_IGNORED;
+	{
+		/* the list is re-sorted: keep the same task selected */
+		int64_t id = t->ntasks ? t->tasks[t->sel].id : 0;
+		tasks_reload(t);
+		for (size_t i = 0; i < t->ntasks; i++)
+			if (t->tasks[i].id == id)
+				t->sel = (int)i;
+	}
+	return PANE_HANDLED | PANE_REDRAW;
 }
 
 const struct browser_tab_ops tab_tasks_ops = {
 	.name = "Tasks",
+	.create = tasks_create,
+	.destroy = tasks_destroy,
 	.draw = tasks_draw,
+	.key = tasks_key,
+	.reload = tasks_reload,
+	.cursor = tasks_cursor,
 };

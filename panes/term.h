@@ -1,7 +1,7 @@
 /*
  * term.h - the terminal pane: the user's shell and every job, each in its
  * own pseudo-terminal rendered through libvterm's State layer into a grid
- * rwb owns (see panes/term.c and tui/vtgrid.c).
+ * rwb owns (see panes/term.c and backend/vtgrid.c; keys in docs/terminal.md).
  *
  * The job API is how the rest of rwb runs programs the user should watch
  * (cargo, perf, $EDITOR, and slash commands marked CMD_JOB, which run as

@@ -111,7 +111,7 @@ static void crash_handler(int signo)
 {
 	/* async-signal-safe: leave the alternate screen, show the cursor,
 	 * reset attributes, and put the tty modes back */
-	static const char reset[] = "\033[0m\033[?25h\033[?1049l\033[?1l\033>\r\n";
+	static const char reset[] = "\033[0m\033[?25h\033[?2004l\033[?1049l\033[?1l\033>\r\n";
 	(void)!write(STDOUT_FILENO, reset, sizeof(reset) - 1);
 	if (have_termios)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
@@ -182,7 +182,7 @@ void app_store_touched(struct app *a)
 {
 	for (int i = 0; i < APP_PANE_COUNT; i++) {
 		struct pane *p = a->panes[i];
-		if (p && p->ops->store_changed) {
+		if (p && p->ops->store_changed && !(a->quitting && i == APP_PANE_TERMINAL)) {
 			p->ops->store_changed(p);
 			p->damaged = true;
 		}
@@ -348,6 +348,12 @@ static void build_help(struct app *a)
 		"  Enter run   Tab complete   Up/Down history   Ctrl-R search history\n"
 		"  Ctrl-A/E start/end   Ctrl-W/U/K delete word/to start/to end   Alt-B/F word\n"
 		"  PgUp/PgDn scroll the results\n"
+		"\n"
+		"Terminal pane\n"
+		"  F7 / Shift-PgUp  scroll mode: arrows PgUp/PgDn g/G, / n N search, [ ] marks,\n"
+		"                   v select, y copy (OSC 52), w write to a file, 1-9 tab, Esc live\n"
+		"  Alt-PgUp/PgDn    previous / next tab;  Enter restarts an ended shell;\n"
+		"                   x closes a finished job's tab\n"
 		"\n"
 		"Git pane\n"
 		"  s stage, u unstage the selected file, hunk or line; c commit\n"
@@ -1000,13 +1006,20 @@ int app_main(const struct app_options *opts, struct store *store)
 	loop_run(a->loop);
 
 	app_close_overlay(a);
-	for (int i = APP_PANE_COUNT - 1; i >= 0; i--) {
-		struct pane *p = a->panes[i];
+	/* the terminal first: ending its jobs reports to the command pane and
+	 * refreshes the others, which must still be there */
+	static const enum app_pane free_order[] = {
+		APP_PANE_TERMINAL, APP_PANE_GIT, APP_PANE_BROWSER, APP_PANE_COMMAND,
+	};
+	for (size_t i = 0; i < sizeof(free_order) / sizeof(free_order[0]); i++) {
+		struct pane *p = a->panes[free_order[i]];
 		if (p->body) delwin(p->body);
 		if (p->frame) delwin(p->frame);
 		p->body = p->frame = NULL;
+		p->visible = false;
 		if (p->ops->free)
 			p->ops->free(p);
+		a->panes[free_order[i]] = NULL;
 		free(p);
 	}
 	if (a->status)

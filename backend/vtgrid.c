@@ -1,0 +1,1070 @@
+/*
+ * vtgrid.c - the terminal grid behind the terminal pane (see vtgrid.h).
+ *
+ * Design: libvterm's State layer calls us for every glyph, cursor move,
+ * scroll, move, erase and pen change. A screen buffer is a ring of row
+ * pointers (struct vtbuf); logical row r is rows[(top + r) % nrows]. A
+ * full-screen scroll up rotates `top` and hands the leaving row to the
+ * scrollback ring, which gives back its oldest row for reuse once full, so
+ * a flood of output allocates nothing. Scroll regions shuffle pointers
+ * inside the region. Combining characters are interned into a small
+ * cluster table (ids in the cell), bounded in size: past it the marks are
+ * dropped and the base character kept.
+ *
+ * Never: index a row without clamping to its own width (scrollback rows keep
+ * the width they were written with), or let a wide character's second
+ * column survive without its first.
+ */
+#include "vtgrid.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <vterm.h>
+
+#define CLUSTER_MAX 4096
+#define CLUSTER_HASH 8192          /* power of two, > CLUSTER_MAX */
+#define TITLE_MAX 256
+#define CSI_SEPS_MAX 15         /* libvterm 0.1.4 keeps 16 CSI arguments */
+
+struct vtbuf {
+	struct vtrow **rows;       /* owned: nrows row pointers, each owned */
+	int top;                   /* ring start: logical row 0 */
+};
+
+struct vtgrid {
+	VTerm *vt;                 /* owned */
+	VTermState *state;         /* owned by vt */
+	int rows, cols;            /* screen size, both >= 1 */
+	struct vtbuf buf[2];       /* main and alternate screen */
+	int cur;                   /* index into buf: 1 while the alt screen is on */
+	/* scrollback ring (main screen only) */
+	struct vtrow **sb;         /* owned: sb_max slots, sb_count used */
+	int sb_max, sb_count, sb_head;  /* sb_head: slot of the oldest line */
+	uint64_t pushed;           /* lines that ever entered the scrollback */
+	/* damage */
+	uint8_t *damage;           /* owned: one byte per screen row */
+	bool any_damage;           /* something changed since vtgrid_clear_damage() */
+	/* pen and cursor */
+	struct vtcell pen;         /* ch unused; fg carries the attributes */
+	int crow, ccol;            /* cursor, as libvterm last reported it */
+	bool cursor_visible;       /* DECTCEM */
+	/* clusters: base + combining code points, interned */
+	uint32_t (*clusters)[VTGRID_MAX_COMBINE];  /* owned: nclusters entries */
+	int nclusters;             /* entries used, at most CLUSTER_MAX */
+	int32_t *cluster_hash;     /* owned: CLUSTER_HASH slots, -1 empty */
+	/* misc */
+	char title[TITLE_MAX];     /* OSC 0/2, NUL-terminated */
+	unsigned events;           /* VTGRID_EV_* not yet taken */
+	/* REP (CSI n b) is done here: libvterm 0.1.4 loops forever on it when
+	 * the last glyph had width 0 (or there was none) */
+	uint32_t last_chars[VTGRID_MAX_COMBINE + 1];  /* the last glyph put, 0-terminated */
+	int last_width;            /* its width; 0 = nothing to repeat */
+	int esc;                   /* scanner: 0 ground, 1 after ESC, 2 in CSI */
+	char csi[256];             /* the CSI sequence held back so far */
+	size_t ncsi;               /* bytes in csi (sizeof(csi): overlong) */
+	char pre[8];               /* intermediates between ESC and '[' */
+	size_t npre;               /* bytes in pre */
+	uint64_t *marks;           /* owned: ascending absolute lines */
+	int nmarks, marks_cap;     /* marks used / allocated */
+	vtgrid_output_cb out;      /* where answers and key encodings go, may be NULL */
+	void *out_data;            /* borrowed: out's argument */
+};
+
+/* ---- rows ---- */
+
+static uint32_t blank_bg(const struct vtgrid *g)
+{
+	return g->pen.bg;
+}
+
+static void row_clear(struct vtrow *r, int from, int to, uint32_t bg)
+{
+	for (int i = from; i < to && i < r->cols; i++)
+		r->cells[i] = (struct vtcell){ 0, 0, bg };
+}
+
+static struct vtrow *row_new(int cols, uint32_t bg)
+{
+	struct vtrow *r = xmalloc(sizeof(*r) + (size_t)cols * sizeof(struct vtcell));
+
+	r->cols = cols;
+	row_clear(r, 0, cols, bg);
+	return r;
+}
+
+/* Makes r (possibly NULL) a row of cols cells, keeping what fits. */
+static struct vtrow *row_fit(struct vtrow *r, int cols, uint32_t bg)
+{
+	int old;
+
+	if (!r)
+		return row_new(cols, bg);
+	if (r->cols == cols)
+		return r;
+	old = r->cols;
+	if (cols < old && cols > 0 && r->cells[cols].ch == VTCELL_CONT)
+		r->cells[cols - 1].ch = 0;  /* a wide character cut in half */
+	r = xrealloc(r, sizeof(*r) + (size_t)cols * sizeof(struct vtcell));
+	r->cols = cols;
+	if (cols > old)
+		row_clear(r, old, cols, 0);
+	return r;
+}
+
+/* Ring index of logical row r (0 <= r < rows); no division on the hot path. */
+static inline int ring_index(const struct vtgrid *g, int bi, int r)
+{
+	int i = g->buf[bi].top + r;
+	return i >= g->rows ? i - g->rows : i;
+}
+
+static struct vtrow *row_at(const struct vtgrid *g, int bi, int r)
+{
+	return g->buf[bi].rows[ring_index(g, bi, r)];
+}
+
+static struct vtrow **slot_at(struct vtgrid *g, int bi, int r)
+{
+	return &g->buf[bi].rows[ring_index(g, bi, r)];
+}
+
+static void damage(struct vtgrid *g, int from, int to)
+{
+	if (from < 0)
+		from = 0;
+	if (to > g->rows)
+		to = g->rows;
+	if (from < to) {
+		memset(g->damage + from, 1, (size_t)(to - from));
+		g->any_damage = true;
+	}
+}
+
+/* Hands a row to the scrollback; returns a row the caller may reuse (the
+ * evicted oldest one), or NULL. */
+static struct vtrow *sb_push(struct vtgrid *g, struct vtrow *r)
+{
+	struct vtrow *old = NULL;
+
+	if (g->sb_max == 0)
+		return r;
+	if (g->sb_count == g->sb_max) {
+		old = g->sb[g->sb_head];
+		g->sb[g->sb_head] = r;
+		g->sb_head = (g->sb_head + 1) % g->sb_max;
+	} else {
+		g->sb[(g->sb_head + g->sb_count) % g->sb_max] = r;
+		g->sb_count++;
+	}
+	g->pushed++;
+	return old;
+}
+
+/* Takes the newest scrollback line back (resize growing); NULL if none. */
+static struct vtrow *sb_pop(struct vtgrid *g)
+{
+	struct vtrow *r;
+
+	if (g->sb_count == 0)
+		return NULL;
+	g->sb_count--;
+	r = g->sb[(g->sb_head + g->sb_count) % g->sb_max];
+	g->pushed--;
+	return r;
+}
+
+/* ---- clusters ---- */
+
+static uint32_t cluster_hash_of(const uint32_t *c)
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < VTGRID_MAX_COMBINE && c[i]; i++)
+		h = (h ^ c[i]) * 16777619u;
+	return h;
+}
+
+/* The cell word for chars (base + combining); interned. */
+static uint32_t cluster_intern(struct vtgrid *g, const uint32_t *chars)
+{
+	uint32_t key[VTGRID_MAX_COMBINE] = { 0 };
+	uint32_t h;
+
+	for (int i = 0; i < VTGRID_MAX_COMBINE && chars[i]; i++)
+		key[i] = chars[i];
+	if (!g->cluster_hash) {
+		g->cluster_hash = xmalloc(CLUSTER_HASH * sizeof(*g->cluster_hash));
+		memset(g->cluster_hash, 0xff, CLUSTER_HASH * sizeof(*g->cluster_hash));
+		g->clusters = xmalloc(CLUSTER_MAX * sizeof(*g->clusters));
+	}
+	h = cluster_hash_of(key) & (CLUSTER_HASH - 1);
+	for (;;) {
+		int32_t id = g->cluster_hash[h];
+		if (id < 0)
+			break;
+		if (memcmp(g->clusters[id], key, sizeof(key)) == 0)
+			return VTCELL_CLUSTER | (uint32_t)id;
+		h = (h + 1) & (CLUSTER_HASH - 1);
+	}
+	if (g->nclusters == CLUSTER_MAX)
+		return key[0];     /* table full: the base character alone */
+	memcpy(g->clusters[g->nclusters], key, sizeof(key));
+	g->cluster_hash[h] = g->nclusters;
+	return VTCELL_CLUSTER | (uint32_t)g->nclusters++;
+}
+
+int vtgrid_cell_chars(const struct vtgrid *g, const struct vtcell *c,
+		      uint32_t out[VTGRID_MAX_COMBINE + 1])
+{
+	int n = 0;
+
+	if (c->ch == VTCELL_CONT || c->ch == 0) {
+		out[0] = 0;
+		return 0;
+	}
+	if (c->ch & VTCELL_CLUSTER) {
+		uint32_t id = c->ch & 0xffffffu;
+		if ((int)id < g->nclusters)
+			for (; n < VTGRID_MAX_COMBINE && g->clusters[id][n]; n++)
+				out[n] = g->clusters[id][n];
+	} else {
+		out[n++] = c->ch;
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* ---- libvterm State callbacks ---- */
+
+/* Before a glyph of width w lands at col: no half wide characters remain. */
+static void clear_overlap(struct vtrow *r, int col, int w)
+{
+	if (r->cells[col].ch == VTCELL_CONT && col > 0)
+		r->cells[col - 1].ch = 0;
+	int end = col + w;
+	if (end < r->cols && r->cells[end].ch == VTCELL_CONT)
+		r->cells[end].ch = 0;
+}
+
+static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
+{
+	struct vtgrid *g = user;
+	struct vtrow *r;
+	uint32_t ch;
+	int w = info->width < 1 ? 1 : info->width > 2 ? 2 : info->width;
+
+	g->last_width = info->width;
+	g->last_chars[0] = 0;
+	if (info->width < 1)
+		return 1;  /* zero-width on its own: nothing to show */
+	if (pos.row < 0 || pos.row >= g->rows || pos.col < 0 || pos.col >= g->cols)
+		return 1;
+	r = row_at(g, g->cur, pos.row);
+	if (pos.col + w > r->cols)
+		w = 1;
+	ch = info->chars[0];
+	if (ch && info->chars[1])
+		ch = cluster_intern(g, info->chars);
+	else if (ch >= VTCELL_CONT)
+		ch = 0xfffd;
+	clear_overlap(r, pos.col, w);
+	r->cells[pos.col] = (struct vtcell){ ch, g->pen.fg, g->pen.bg };
+	if (w == 2)
+		r->cells[pos.col + 1] = (struct vtcell){ VTCELL_CONT, g->pen.fg, g->pen.bg };
+	g->damage[pos.row] = 1;
+	g->any_damage = true;
+	for (int i = 0; i <= VTGRID_MAX_COMBINE; i++) {
+		g->last_chars[i] = i < VTGRID_MAX_COMBINE ? info->chars[i] : 0;
+		if (!g->last_chars[i])
+			break;
+	}
+	return 1;
+}
+
+static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
+{
+	struct vtgrid *g = user;
+
+	(void)oldpos;
+	g->crow = pos.row;
+	g->ccol = pos.col;
+	g->cursor_visible = visible;
+	g->any_damage = true;
+	return 1;
+}
+
+static int cb_erase(VTermRect rect, int selective, void *user)
+{
+	struct vtgrid *g = user;
+
+	(void)selective;
+	for (int y = rect.start_row; y < rect.end_row && y < g->rows; y++) {
+		if (y < 0)
+			continue;
+		struct vtrow *r = row_at(g, g->cur, y);
+		int from = rect.start_col < 0 ? 0 : rect.start_col;
+		int to = rect.end_col > r->cols ? r->cols : rect.end_col;
+		if (from >= to)
+			continue;
+		if (from > 0 && r->cells[from].ch == VTCELL_CONT)
+			r->cells[from - 1].ch = 0;
+		if (to < r->cols && r->cells[to].ch == VTCELL_CONT)
+			r->cells[to].ch = 0;
+		row_clear(r, from, to, blank_bg(g));
+	}
+	damage(g, rect.start_row, rect.end_row);
+	return 1;
+}
+
+static int cb_moverect(VTermRect dest, VTermRect src, void *user)
+{
+	struct vtgrid *g = user;
+	int nrows = src.end_row - src.start_row, ncols = src.end_col - src.start_col;
+	bool up = dest.start_row <= src.start_row;
+
+	if (ncols <= 0 || nrows <= 0)
+		return 1;
+	for (int i = 0; i < nrows; i++) {
+		int k = up ? i : nrows - 1 - i;
+		int sy = src.start_row + k, dy = dest.start_row + k;
+		if (sy < 0 || sy >= g->rows || dy < 0 || dy >= g->rows)
+			continue;
+		struct vtrow *s = row_at(g, g->cur, sy), *d = row_at(g, g->cur, dy);
+		if (src.start_col < 0 || dest.start_col < 0 || src.start_col + ncols > s->cols ||
+		    dest.start_col + ncols > d->cols)
+			continue;
+		memmove(&d->cells[dest.start_col], &s->cells[src.start_col],
+			(size_t)ncols * sizeof(struct vtcell));
+		/* no orphaned halves at the edges of the moved block */
+		if (d->cells[dest.start_col].ch == VTCELL_CONT)
+			d->cells[dest.start_col].ch = 0;
+		int e = dest.start_col + ncols;
+		if (e < d->cols && d->cells[e].ch == VTCELL_CONT)
+			d->cells[e].ch = 0;
+	}
+	damage(g, dest.start_row, dest.end_row);
+	return 1;
+}
+
+static int cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
+{
+	struct vtgrid *g = user;
+	int n = downward > 0 ? downward : -downward;
+	int height = rect.end_row - rect.start_row;
+
+	if (rightward != 0 || rect.start_col != 0 || rect.end_col != g->cols ||
+	    rect.start_row < 0 || rect.end_row > g->rows || height <= 0)
+		return 0;  /* libvterm falls back to moverect + erase */
+	if (n > height)
+		n = height;
+	bool whole = rect.start_row == 0 && rect.end_row == g->rows;
+	for (int k = 0; k < n; k++) {
+		struct vtrow *r;
+		if (downward > 0) {
+			r = row_at(g, g->cur, rect.start_row);
+			if (rect.start_row == 0 && g->cur == 0)
+				r = sb_push(g, r);
+			if (whole) {
+				/* rotation: the old top slot becomes the bottom row */
+				if (++g->buf[g->cur].top == g->rows)
+					g->buf[g->cur].top = 0;
+			} else {
+				for (int y = rect.start_row; y < rect.end_row - 1; y++)
+					*slot_at(g, g->cur, y) = row_at(g, g->cur, y + 1);
+			}
+			r = row_fit(r, g->cols, 0);
+			row_clear(r, 0, r->cols, blank_bg(g));
+			*slot_at(g, g->cur, rect.end_row - 1) = r;
+		} else {
+			r = row_at(g, g->cur, rect.end_row - 1);
+			if (whole) {
+				g->buf[g->cur].top = (g->buf[g->cur].top + g->rows - 1) % g->rows;
+			} else {
+				for (int y = rect.end_row - 1; y > rect.start_row; y--)
+					*slot_at(g, g->cur, y) = row_at(g, g->cur, y - 1);
+			}
+			row_clear(r, 0, r->cols, blank_bg(g));
+			*slot_at(g, g->cur, rect.start_row) = r;
+		}
+	}
+	damage(g, rect.start_row, rect.end_row);
+	return 1;
+}
+
+static int cb_initpen(void *user)
+{
+	struct vtgrid *g = user;
+
+	g->pen = (struct vtcell){ 0, 0, 0 };
+	return 1;
+}
+
+static uint32_t color_word(const VTermColor *c, bool is_fg)
+{
+	if (is_fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c))
+		return VTCOLOR_MAKE(VTCOLOR_DEFAULT, 0);
+	if (VTERM_COLOR_IS_INDEXED(c))
+		return VTCOLOR_MAKE(VTCOLOR_INDEX, c->indexed.idx);
+	return VTCOLOR_MAKE(VTCOLOR_RGB, ((uint32_t)c->rgb.red << 16) |
+			    ((uint32_t)c->rgb.green << 8) | c->rgb.blue);
+}
+
+static void pen_bit(struct vtgrid *g, uint32_t bit, bool on)
+{
+	g->pen.fg = on ? g->pen.fg | bit : g->pen.fg & ~bit;
+}
+
+static int cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
+{
+	struct vtgrid *g = user;
+
+	switch (attr) {
+	case VTERM_ATTR_BOLD: pen_bit(g, VTATTR_BOLD, val->boolean); break;
+	case VTERM_ATTR_UNDERLINE: pen_bit(g, VTATTR_UNDERLINE, val->number != 0); break;
+	case VTERM_ATTR_ITALIC: pen_bit(g, VTATTR_ITALIC, val->boolean); break;
+	case VTERM_ATTR_BLINK: pen_bit(g, VTATTR_BLINK, val->boolean); break;
+	case VTERM_ATTR_REVERSE: pen_bit(g, VTATTR_REVERSE, val->boolean); break;
+	case VTERM_ATTR_STRIKE: pen_bit(g, VTATTR_STRIKE, val->boolean); break;
+	case VTERM_ATTR_FOREGROUND:
+		g->pen.fg = (g->pen.fg & VTATTR_MASK) | color_word(&val->color, true);
+		break;
+	case VTERM_ATTR_BACKGROUND:
+		g->pen.bg = color_word(&val->color, false);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static void switch_screen(struct vtgrid *g, int to)
+{
+	if (g->cur == to)
+		return;
+	g->cur = to;
+	g->events |= VTGRID_EV_ALTSCREEN;
+	damage(g, 0, g->rows);
+}
+
+static int cb_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct vtgrid *g = user;
+
+	switch (prop) {
+	case VTERM_PROP_TITLE: {
+#if VTERM_VERSION_MINOR >= 2
+		/* 0.2 and later hand the title over in fragments */
+		size_t have = val->string.initial ? 0 : strlen(g->title);
+		size_t n = val->string.len;
+		if (have + n >= sizeof(g->title))
+			n = sizeof(g->title) - 1 - have;
+		memcpy(g->title + have, val->string.str, n);
+		g->title[have + n] = '\0';
+#else
+		snprintf(g->title, sizeof(g->title), "%s", val->string ? val->string : "");
+#endif
+		g->events |= VTGRID_EV_TITLE;
+		break;
+	}
+	case VTERM_PROP_ALTSCREEN:
+		switch_screen(g, val->boolean ? 1 : 0);
+		break;
+	case VTERM_PROP_CURSORVISIBLE:
+		g->cursor_visible = val->boolean;
+		g->any_damage = true;
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static int cb_bell(void *user)
+{
+	struct vtgrid *g = user;
+
+	g->events |= VTGRID_EV_BELL;
+	return 1;
+}
+
+/* Resizes one buffer; for the active main screen, rows that no longer fit
+ * above the cursor go to the scrollback and rows come back from it when
+ * the screen grows. Returns how far the cursor's row moved. */
+static int resize_buf(struct vtgrid *g, int bi, int rows, int cols, bool with_sb)
+{
+	struct vtrow **lin = xcalloc((size_t)(rows + g->rows), sizeof(*lin));
+	int n = g->rows, delta = 0, first = 0;
+
+	for (int y = 0; y < g->rows; y++)
+		lin[y] = row_at(g, bi, y);
+	if (rows < n) {
+		/* drop blank rows below the cursor first, then push from the top */
+		int excess = n - rows;
+		int below = n - 1 - (bi == g->cur ? g->crow : 0);
+		int drop = excess < below ? excess : below;
+		for (int i = 0; i < drop; i++)
+			free(lin[--n]);
+		excess -= drop;
+		for (int i = 0; i < excess; i++) {
+			struct vtrow *r = lin[i];
+			if (with_sb)
+				r = sb_push(g, r);
+			free(r);
+		}
+		first = excess;
+		delta = -excess;
+	} else if (rows > n) {
+		int extra = rows - n, pulled = 0;
+		if (with_sb) {
+			struct vtrow *r;
+			while (pulled < extra && (r = sb_pop(g)) != NULL) {
+				memmove(lin + 1, lin, (size_t)(n + pulled) * sizeof(*lin));
+				lin[0] = r;
+				pulled++;
+			}
+		}
+		for (int i = n + pulled; i < rows; i++)
+			lin[i] = NULL;
+		n += pulled;
+		delta = pulled;
+	}
+	struct vtrow **rowsv = xcalloc((size_t)rows, sizeof(*rowsv));
+	for (int y = 0; y < rows; y++)
+		rowsv[y] = row_fit(lin[y + first], cols, 0);
+	free(lin);
+	free(g->buf[bi].rows);
+	g->buf[bi].rows = rowsv;
+	g->buf[bi].top = 0;
+	return delta;
+}
+
+static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
+{
+	struct vtgrid *g = user;
+	int d_main = resize_buf(g, 0, rows, cols, g->cur == 0);
+	int d_alt = resize_buf(g, 1, rows, cols, false);
+
+	if (delta)
+		delta->row += g->cur == 0 ? d_main : d_alt;
+	g->rows = rows;
+	g->cols = cols;
+	free(g->damage);
+	g->damage = xcalloc((size_t)rows, 1);
+	damage(g, 0, rows);
+	return 1;
+}
+
+static int cb_osc_fallback(const char *command, size_t len, void *user)
+{
+	struct vtgrid *g = user;
+
+	/* OSC 133;A: the shell's prompt starts here (a mark) */
+	if (len >= 5 && memcmp(command, "133;A", 5) == 0) {
+		vtgrid_mark_here(g);
+		return 1;
+	}
+	return 0;
+}
+
+static const VTermStateCallbacks state_cbs = {
+	.putglyph = cb_putglyph,
+	.movecursor = cb_movecursor,
+	.scrollrect = cb_scrollrect,
+	.moverect = cb_moverect,
+	.erase = cb_erase,
+	.initpen = cb_initpen,
+	.setpenattr = cb_setpenattr,
+	.settermprop = cb_settermprop,
+	.bell = cb_bell,
+	.resize = cb_resize,
+};
+
+static const VTermParserCallbacks fallback_cbs = {
+	.osc = cb_osc_fallback,
+};
+
+static void vt_output(const char *s, size_t len, void *user)
+{
+	struct vtgrid *g = user;
+
+	if (g->out)
+		g->out(g->out_data, s, len);
+}
+
+/* ---- public ---- */
+
+struct vtgrid *vtgrid_new(int rows, int cols, int scrollback, vtgrid_output_cb out, void *data)
+{
+	struct vtgrid *g = xcalloc(1, sizeof(*g));
+
+	rows = rows < 1 ? 1 : rows;
+	cols = cols < 1 ? 1 : cols;
+	g->rows = rows;
+	g->cols = cols;
+	g->out = out;
+	g->out_data = data;
+	g->cursor_visible = true;
+	for (int b = 0; b < 2; b++) {
+		g->buf[b].rows = xcalloc((size_t)rows, sizeof(struct vtrow *));
+		for (int y = 0; y < rows; y++)
+			g->buf[b].rows[y] = row_new(cols, 0);
+	}
+	g->damage = xcalloc((size_t)rows, 1);
+	vtgrid_set_scrollback(g, scrollback);
+	g->vt = vterm_new(rows, cols);
+	if (!g->vt)
+		fatal("libvterm: cannot create a terminal");
+	vterm_set_utf8(g->vt, 1);
+	vterm_output_set_callback(g->vt, vt_output, g);
+	g->state = vterm_obtain_state(g->vt);
+	vterm_state_set_callbacks(g->state, &state_cbs, g);
+	vterm_state_set_unrecognised_fallbacks(g->state, &fallback_cbs, g);
+	vterm_state_set_bold_highbright(g->state, 0);
+	vterm_state_reset(g->state, 1);
+	damage(g, 0, rows);
+	return g;
+}
+
+void vtgrid_free(struct vtgrid *g)
+{
+	if (!g)
+		return;
+	vterm_free(g->vt);
+	for (int b = 0; b < 2; b++) {
+		for (int y = 0; y < g->rows; y++)
+			free(g->buf[b].rows[y]);
+		free(g->buf[b].rows);
+	}
+	for (int i = 0; i < g->sb_count; i++)
+		free(g->sb[(g->sb_head + i) % g->sb_max]);
+	free(g->sb);
+	free(g->damage);
+	free(g->clusters);
+	free(g->cluster_hash);
+	free(g->marks);
+	free(g);
+}
+
+static size_t utf8_put(char *out, uint32_t c);
+
+/* CSI Pn b: repeat the last glyph, up to the end of the line. */
+static void do_rep(struct vtgrid *g, const char *params, size_t n)
+{
+	char mb[4 * (VTGRID_MAX_COMBINE + 1)];
+	size_t len = 0;
+	long count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (params[i] < '0' || params[i] > '9')
+			return;  /* sub-parameters, several parameters: not a plain REP */
+		if (count < 100000)
+			count = count * 10 + (params[i] - '0');
+	}
+	if (count < 1)
+		count = 1;
+	if (g->last_width < 1 || !g->last_chars[0])
+		return;
+	long room = (g->cols - g->ccol) / g->last_width;
+	if (count > room)
+		count = room;
+	for (int i = 0; i < VTGRID_MAX_COMBINE && g->last_chars[i]; i++)
+		len += utf8_put(mb + len, g->last_chars[i]);
+	for (long i = 0; i < count; i++)
+		vterm_input_write(g->vt, mb, len);
+}
+
+/* Hands the held-back CSI sequence (with its final byte) to libvterm. */
+static void csi_flush(struct vtgrid *g, unsigned char final)
+{
+	char seq[sizeof(g->pre) + sizeof(g->csi) + 3];
+	size_t n = 0;
+
+	seq[n++] = 0x1b;
+	memcpy(seq + n, g->pre, g->npre);
+	n += g->npre;
+	seq[n++] = '[';
+	memcpy(seq + n, g->csi, g->ncsi);
+	n += g->ncsi;
+	seq[n++] = (char)final;
+	vterm_input_write(g->vt, seq, n);
+}
+
+void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
+{
+	size_t i = 0, start = 0;
+
+	/* Everything goes to libvterm unchanged, except that CSI sequences are
+	 * held back until their final byte so REP (CSI n b) can be done by
+	 * do_rep(). An ESC or a CSI may continue in the next chunk. */
+	while (i < n) {
+		unsigned char c = (unsigned char)buf[i];
+		if (g->esc == 0) {
+			const char *e = memchr(buf + i, 0x1b, n - i);
+			if (!e) {
+				i = n;
+				break;
+			}
+			i = (size_t)(e - buf);
+			if (i > start)
+				vterm_input_write(g->vt, buf + start, i - start);
+			start = ++i;          /* the ESC is held back */
+			g->esc = 1;
+			g->npre = 0;
+		} else if (g->esc == 1) {
+			if (c == '[') {
+				g->esc = 2;
+				g->ncsi = 0;
+				start = ++i;
+			} else if (c >= 0x20 && c <= 0x2f && g->npre < sizeof(g->pre)) {
+				g->pre[g->npre++] = (char)c;  /* an intermediate */
+				start = ++i;
+			} else if (c == 0x18 || c == 0x1a) {
+				g->esc = 0;       /* CAN, SUB: cancelled */
+				start = ++i;
+			} else if (c >= 0x7f) {
+				start = ++i;      /* ignored inside an escape, as libvterm does */
+			} else if (c < 0x20 && c != 0x1b) {
+				vterm_input_write(g->vt, (const char *)&c, 1);  /* C0 acts in place */
+				start = ++i;
+			} else {
+				char seq[sizeof(g->pre) + 1];
+				seq[0] = 0x1b;
+				memcpy(seq + 1, g->pre, g->npre);
+				vterm_input_write(g->vt, seq, g->npre + 1);
+				g->esc = 0;       /* c is read again in the ground state */
+				start = i;
+			}
+		} else {
+			i++;
+			start = i;
+			if (c >= 0x40 && c <= 0x7e) {
+				/* overlong sequences, and ones with more arguments than
+				 * libvterm 0.1.4's parser survives, are dropped */
+				int seps = 0;
+				for (size_t k = 0; k < g->ncsi && k < sizeof(g->csi); k++)
+					seps += g->csi[k] == ';' || g->csi[k] == ':';
+				bool drop = g->ncsi >= sizeof(g->csi) || seps >= CSI_SEPS_MAX ||
+					    (c == 'b' && g->npre > 0);
+				if (!drop && c == 'b')
+					do_rep(g, g->csi, g->ncsi);
+				else if (!drop)
+					csi_flush(g, c);
+				g->esc = 0;
+			} else if (c == 0x1b) {
+				g->esc = 1;       /* a new escape cancels this one */
+				g->npre = 0;
+			} else if (c == 0x18 || c == 0x1a) {
+				g->esc = 0;       /* CAN, SUB: cancelled */
+			} else if (c < 0x20) {
+				vterm_input_write(g->vt, (const char *)&c, 1);  /* C0 acts in place */
+			} else if (g->ncsi < sizeof(g->csi)) {
+				g->csi[g->ncsi++] = (char)c;
+			} else {
+				g->ncsi = sizeof(g->csi);  /* keeps counting as overlong */
+			}
+		}
+	}
+	if (g->esc == 0 && start < n)
+		vterm_input_write(g->vt, buf + start, n - start);
+}
+
+void vtgrid_soft_reset(struct vtgrid *g)
+{
+	g->esc = 0;
+	if (g->cur == 1)
+		vtgrid_feed(g, "\033[?1049l", 8);
+	vterm_state_reset(g->state, 0);
+}
+
+void vtgrid_resize(struct vtgrid *g, int rows, int cols)
+{
+	rows = rows < 1 ? 1 : rows;
+	cols = cols < 1 ? 1 : cols;
+	if (rows == g->rows && cols == g->cols)
+		return;
+	vterm_set_size(g->vt, rows, cols);
+}
+
+void vtgrid_size(const struct vtgrid *g, int *rows, int *cols)
+{
+	*rows = g->rows;
+	*cols = g->cols;
+}
+
+void vtgrid_set_scrollback(struct vtgrid *g, int lines)
+{
+	struct vtrow **sb;
+	int keep;
+
+	if (lines < 0)
+		lines = 0;
+	if (lines > VTGRID_SCROLLBACK_MAX)
+		lines = VTGRID_SCROLLBACK_MAX;
+	keep = g->sb_count < lines ? g->sb_count : lines;
+	sb = lines ? xcalloc((size_t)lines, sizeof(*sb)) : NULL;
+	for (int i = 0; i < g->sb_count; i++) {
+		struct vtrow *r = g->sb[(g->sb_head + i) % g->sb_max];
+		if (i < g->sb_count - keep)
+			free(r);
+		else
+			sb[i - (g->sb_count - keep)] = r;
+	}
+	free(g->sb);
+	g->sb = sb;
+	g->sb_max = lines;
+	g->sb_count = keep;
+	g->sb_head = 0;
+}
+
+const struct vtrow *vtgrid_line(const struct vtgrid *g, int line)
+{
+	if (line >= 0)
+		return line < g->rows ? row_at(g, g->cur, line) : NULL;
+	if (-line > g->sb_count)
+		return NULL;
+	return g->sb[(g->sb_head + g->sb_count + line) % g->sb_max];
+}
+
+int vtgrid_scrollback_count(const struct vtgrid *g)
+{
+	return g->sb_count;
+}
+
+uint64_t vtgrid_lines_pushed(const struct vtgrid *g)
+{
+	return g->pushed;
+}
+
+static size_t utf8_put(char *out, uint32_t c)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	if (c > 0x10ffff)
+		return utf8_put(out, 0xfffd);
+	out[0] = (char)(0xf0 | (c >> 18));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+void vtgrid_line_text(const struct vtgrid *g, int line, struct strbuf *out, int **cols)
+{
+	const struct vtrow *r = vtgrid_line(g, line);
+	size_t start = out->len, keep = out->len;
+	int *cv = NULL;
+	size_t cap = 0;
+
+	if (cols)
+		*cols = NULL;
+	if (!r)
+		return;
+	for (int x = 0; x < r->cols; x++) {
+		uint32_t chars[VTGRID_MAX_COMBINE + 1];
+		char mb[4 * (VTGRID_MAX_COMBINE + 1)];
+		size_t n = 0;
+		if (r->cells[x].ch == VTCELL_CONT)
+			continue;
+		int k = vtgrid_cell_chars(g, &r->cells[x], chars);
+		if (k == 0)
+			mb[n++] = ' ';
+		for (int i = 0; i < k; i++)
+			n += utf8_put(mb + n, chars[i]);
+		strbuf_add(out, mb, n);
+		if (cols) {
+			size_t need = out->len - start;
+			if (need > cap) {
+				cap = need * 2 + 16;
+				cv = xrealloc(cv, cap * sizeof(*cv));
+			}
+			for (size_t i = need - n; i < need; i++)
+				cv[i] = x;
+		}
+		if (k)
+			keep = out->len;
+	}
+	out->len = keep;
+	if (out->buf)
+		out->buf[keep] = '\0';
+	if (cols)
+		*cols = cv;
+	else
+		free(cv);
+}
+
+void vtgrid_cursor(const struct vtgrid *g, int *row, int *col, bool *visible)
+{
+	*row = g->crow < g->rows ? g->crow : g->rows - 1;
+	*col = g->ccol < g->cols ? g->ccol : g->cols - 1;
+	*visible = g->cursor_visible;
+}
+
+bool vtgrid_altscreen(const struct vtgrid *g)
+{
+	return g->cur == 1;
+}
+
+const char *vtgrid_title(const struct vtgrid *g)
+{
+	return g->title;
+}
+
+unsigned vtgrid_take_events(struct vtgrid *g)
+{
+	unsigned e = g->events;
+	g->events = 0;
+	return e;
+}
+
+bool vtgrid_damaged(const struct vtgrid *g)
+{
+	return g->any_damage;
+}
+
+bool vtgrid_row_damaged(const struct vtgrid *g, int row)
+{
+	return row >= 0 && row < g->rows && g->damage[row];
+}
+
+void vtgrid_damage_all(struct vtgrid *g)
+{
+	damage(g, 0, g->rows);
+}
+
+void vtgrid_clear_damage(struct vtgrid *g)
+{
+	memset(g->damage, 0, (size_t)g->rows);
+	g->any_damage = false;
+}
+
+void vtgrid_key_char(struct vtgrid *g, uint32_t c, int mod)
+{
+	vterm_keyboard_unichar(g->vt, c, (VTermModifier)mod);
+}
+
+void vtgrid_key(struct vtgrid *g, VTermKey key, int mod)
+{
+	vterm_keyboard_key(g->vt, key, (VTermModifier)mod);
+}
+
+void vtgrid_paste(struct vtgrid *g, const char *text, size_t n)
+{
+	vterm_keyboard_start_paste(g->vt);
+	if (g->out && n)
+		g->out(g->out_data, text, n);
+	vterm_keyboard_end_paste(g->vt);
+}
+
+void vtgrid_mark_here(struct vtgrid *g)
+{
+	uint64_t abs = g->pushed + (uint64_t)g->crow;
+	uint64_t oldest = g->pushed - (uint64_t)g->sb_count;
+	int keep = 0;
+
+	if (g->nmarks && g->marks[g->nmarks - 1] >= abs) {
+		/* the screen was cleared or moved back: marks below go */
+		while (g->nmarks && g->marks[g->nmarks - 1] >= abs)
+			g->nmarks--;
+	}
+	while (keep < g->nmarks && g->marks[keep] < oldest)
+		keep++;
+	if (keep) {
+		memmove(g->marks, g->marks + keep, (size_t)(g->nmarks - keep) * sizeof(*g->marks));
+		g->nmarks -= keep;
+	}
+	if (g->nmarks == g->marks_cap) {
+		g->marks_cap = g->marks_cap ? g->marks_cap * 2 : 16;
+		g->marks = xrealloc(g->marks, (size_t)g->marks_cap * sizeof(*g->marks));
+	}
+	g->marks[g->nmarks++] = abs;
+}
+
+bool vtgrid_mark_find(const struct vtgrid *g, uint64_t from, int dir, uint64_t *found)
+{
+	uint64_t oldest = g->pushed - (uint64_t)g->sb_count;
+
+	if (dir < 0) {
+		for (int i = g->nmarks - 1; i >= 0; i--)
+			if (g->marks[i] < from && g->marks[i] >= oldest) {
+				*found = g->marks[i];
+				return true;
+			}
+	} else {
+		for (int i = 0; i < g->nmarks; i++)
+			if (g->marks[i] > from && g->marks[i] >= oldest) {
+				*found = g->marks[i];
+				return true;
+			}
+	}
+	return false;
+}
+
+bool vtgrid_line_of(const struct vtgrid *g, uint64_t abs, int *line)
+{
+	int64_t l = (int64_t)abs - (int64_t)g->pushed;
+
+	if (l < -(int64_t)g->sb_count || l >= g->rows)
+		return false;
+	*line = (int)l;
+	return true;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static const char *find_ci(const char *hay, size_t hn, const char *needle, size_t nn, size_t from)
+{
+	for (size_t i = from; i + nn <= hn; i++) {
+		size_t k = 0;
+		while (k < nn && lower((unsigned char)hay[i + k]) == lower((unsigned char)needle[k]))
+			k++;
+		if (k == nn)
+			return hay + i;
+	}
+	return NULL;
+}
+
+bool vtgrid_search(const struct vtgrid *g, const char *needle, uint64_t from, int dir,
+		   uint64_t *line, int *col, int *width)
+{
+	size_t nn = strlen(needle);
+	struct strbuf sb = STRBUF_INIT;
+	int l, first = -g->sb_count;
+	bool found = false;
+
+	if (!nn)
+		return false;
+	if (!vtgrid_line_of(g, from, &l))
+		l = dir < 0 ? g->rows - 1 : first;
+	for (; l >= first && l < g->rows && !found; l += dir < 0 ? -1 : 1) {
+		int *cols = NULL;
+		strbuf_reset(&sb);
+		vtgrid_line_text(g, l, &sb, &cols);
+		const char *hit = find_ci(sb.buf ? sb.buf : "", sb.len, needle, nn, 0);
+		if (hit) {
+			size_t off = (size_t)(hit - sb.buf);
+			*line = (uint64_t)((int64_t)g->pushed + l);
+			*col = cols[off];
+			*width = cols[off + nn - 1] - cols[off] + 1;
+			found = true;
+		}
+		free(cols);
+	}
+	strbuf_free(&sb);
+	return found;
+}
