@@ -197,6 +197,7 @@ static void test_file_edit_job(void **state)
 	}
 	expect(s, "EDITING +2 ");
 	expect(s, "notes.txt");
+	screen_send(s, K_F3);    /* the terminal pane has the keyboard */
 	screen_send(s, K_ENTER); /* the editor reads a key and exits */
 	expect(s, "edited ");
 	text = tu_read(path, NULL);
