@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "error.h"
 #include "mcp.h"
+#include "memory.h"
 #include "registry.h"
 #include "repoinfo.h"
 #include "store.h"
@@ -144,6 +145,9 @@ int main(int argc, char **argv)
 			free(repo);
 			return rwb_exit_status(status);
 		}
+		/* the starter library, once, into an empty store (idempotent; a
+		 * missing data file is not an error) */
+		memory_seed_starter(store);
 		if (mcp) {
 			status = mcp_serve(store, repo, stdin, stdout);
 		} else {

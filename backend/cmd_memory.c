@@ -1,9 +1,295 @@
 /*
- * cmd_memory.c - the memory (pattern store) commands (see memory.c).
+ * cmd_memory.c - the memory (pattern store) commands: thin wrappers that
+ * turn flags into memory.h calls and answers into cli.md's JSON shapes.
+ *
+ * Never: write a partial export file (it goes to F.tmp and is renamed) or
+ * change the store when a flag or file is bad.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "commands.h"
+#include "error.h"
+#include "memory.h"
+#include "store.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define LAYERS "short_term|mid_term|long_term"
+
+static int fail_err(struct cmd_ctx *ctx, int rc, char *err, const char *fallback)
+{
+	rc = cmd_fail(ctx, rc, "%s", err ? err : fallback);
+	free(err);
+	return rc;
+}
+
+/* Reads a file of at most MEMORY_MAX_VALUE bytes. */
+static int read_value_file(struct cmd_ctx *ctx, const char *path, char **out, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	size_t n;
+
+	*out = NULL;
+	if (!f)
+		return cmd_fail(ctx, RWB_EINPUT, "cannot read %s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return cmd_fail(ctx, RWB_EINPUT, "%s is a folder; give a file", path);
+	}
+	*out = xmalloc(max + 2);
+	n = fread(*out, 1, max + 1, f);
+	fclose(f);
+	if (n > max) {
+		free(*out);
+		*out = NULL;
+		return cmd_fail(ctx, RWB_EINPUT, "%s is larger than %zu bytes (the most accepted)", path, max);
+	}
+	(*out)[n] = 0;
+	if (strlen(*out) != n) {
+		free(*out);
+		*out = NULL;
+		return cmd_fail(ctx, RWB_EINPUT, "%s contains NUL bytes; only text can be stored", path);
+	}
+	*len = n;
+	return RWB_OK;
+}
+
+static int run_store(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *value = cmd_arg(a, "value"), *file = cmd_arg(a, "file");
+	char *content = NULL, *err = NULL, when[40];
+	struct memory_entry e;
+	size_t len = 0;
+	int rc;
+
+	if ((value && file) || (!value && !file))
+		return cmd_fail(ctx, RWB_EUSAGE, "give exactly one of --value TEXT or --file F");
+	if (file) {
+		rc = read_value_file(ctx, file, &content, MEMORY_MAX_VALUE, &len);
+		if (rc)
+			return rc;
+		value = content;
+	}
+	struct memory_input in = {
+		.key = cmd_arg(a, "key"), .value = value, .layer = cmd_arg(a, "layer"),
+		.category = cmd_arg(a, "category"), .project = cmd_arg(a, "project"),
+		.intent = cmd_arg(a, "intent"), .tags = cmd_arg(a, "tags"),
+		.agent = getenv("RWB_AGENT"),
+		.expires_in_ms = cmd_arg_duration(a, "expires-in", 0) * 1000,
+	};
+	rc = memory_store(ctx->store, &e, &in, &err);
+	free(content);
+	if (rc)
+		return fail_err(ctx, rc, err, ctx->store->errmsg);
+	memory_iso_time(when, sizeof(when), e.created_at);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->result, "key", e.key);
+	cJSON_AddNumberToObject(ctx->result, "version", e.version);
+	cJSON_AddStringToObject(ctx->result, "layer", e.layer);
+	cJSON_AddStringToObject(ctx->result, "created_at", when);
+	strbuf_addf(&ctx->out, "stored %s (version %d, %s)\n", e.key, e.version, e.layer);
+	memory_entry_release(&e);
+	return RWB_OK;
+}
+
+static int run_retrieve(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct memory_list l;
+	cJSON *arr;
+	int rc = memory_retrieve(ctx->store, &l, cmd_arg(a, "key"), true);
+
+	if (rc)
+		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+	ctx->result = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(ctx->result, "entries");
+	for (int i = 0; i < l.n; i++) {
+		cJSON_AddItemToArray(arr, memory_entry_json(&l.v[i]));
+		strbuf_addf(&ctx->out, "== %s (v%d, %s)\n%s\n", l.v[i].key, l.v[i].version, l.v[i].layer,
+			    l.v[i].value);
+	}
+	if (l.n == 0)
+		strbuf_addf(&ctx->out, "no entry matches %s\n", cmd_arg(a, "key"));
+	memory_list_release(&l);
+	return RWB_OK;
+}
+
+static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *mode = cmd_arg(a, "mode");
+	struct memory_query q = {
+		.text = cmd_arg(a, "query"), .limit = (int)cmd_arg_int(a, "limit", 10),
+		.project = cmd_arg(a, "project"), .layer = cmd_arg(a, "layer"),
+		.mode = !mode || !strcmp(mode, "hybrid") ? MEMORY_HYBRID :
+			!strcmp(mode, "fulltext") ? MEMORY_FULLTEXT : MEMORY_VECTOR,
+	};
+	struct memory_results r;
+	struct timespec t0, t1;
+	char *err = NULL;
+	cJSON *arr;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = memory_search(ctx->store, &r, &q, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc)
+		return fail_err(ctx, rc, err, ctx->store->errmsg);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->result, "mode", mode ? mode : "hybrid");
+	/* the search alone, without starting the process and opening the store */
+	cJSON_AddNumberToObject(ctx->result, "took_ms",
+				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	arr = cJSON_AddArrayToObject(ctx->result, "results");
+	for (int i = 0; i < r.n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "key", r.v[i].e.key);
+		cJSON_AddNumberToObject(o, "score", r.v[i].score);
+		cJSON_AddStringToObject(o, "snippet", r.v[i].snippet);
+		cJSON_AddStringToObject(o, "layer", r.v[i].e.layer);
+		cJSON_AddStringToObject(o, "category", r.v[i].e.category);
+		cJSON_AddStringToObject(o, "project", r.v[i].e.project);
+		cJSON_AddNumberToObject(o, "version", r.v[i].e.version);
+		if (r.v[i].fts_rank)
+			cJSON_AddNumberToObject(o, "fulltext_rank", r.v[i].fts_rank);
+		if (r.v[i].vec_rank)
+			cJSON_AddNumberToObject(o, "vector_rank", r.v[i].vec_rank);
+		cJSON_AddItemToArray(arr, o);
+		strbuf_addf(&ctx->out, "%2d. %-50s %.4f  %s\n", i + 1, r.v[i].e.key, r.v[i].score, r.v[i].snippet);
+	}
+	if (r.n == 0)
+		strbuf_adds(&ctx->out, "no results\n");
+	memory_results_release(&r);
+	return RWB_OK;
+}
+
+static int run_delete(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *key = cmd_arg(a, "key");
+	int n = 0, rc = memory_delete_matching(ctx->store, &n, key);
+
+	if (rc == RWB_ENOTFOUND)
+		return cmd_fail(ctx, rc, "no entry %s \"%s\" (see /memory-retrieve --key '**')",
+				strchr(key, '*') ? "matches" : "has the key", key);
+	if (rc)
+		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->result, "key", key);
+	cJSON_AddBoolToObject(ctx->result, "deleted", true);
+	cJSON_AddNumberToObject(ctx->result, "count", n);
+	strbuf_addf(&ctx->out, "deleted %d %s matching %s (kept in history until /memory-purge)\n", n,
+		    n == 1 ? "entry" : "entries", key);
+	return RWB_OK;
+}
+
+static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *file = cmd_arg(a, "file");
+	char *text = NULL, *tmp;
+	int n = 0, rc = memory_export(ctx->store, &text, &n, cmd_arg(a, "key"));
+	FILE *f;
+
+	if (rc)
+		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+	tmp = xasprintf("%s.tmp", file);
+	f = fopen(tmp, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, file) != 0) {
+		rc = cmd_fail(ctx, RWB_EIO, "cannot write %s: %s", file, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	free(text);
+	if (rc)
+		return rc;
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ctx->result, "exported", n);
+	cJSON_AddStringToObject(ctx->result, "file", file);
+	strbuf_addf(&ctx->out, "exported %d entries to %s\n", n, file);
+	return RWB_OK;
+}
+
+static int run_import(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *file = cmd_arg(a, "file");
+	char *text = NULL, *err = NULL;
+	size_t len = 0;
+	int n = 0, rc = read_value_file(ctx, file, &text, (size_t)1 << 31, &len);
+
+	if (rc)
+		return rc;
+	rc = memory_import(ctx->store, &n, text, len, &err);
+	free(text);
+	if (rc) {
+		char *msg = err ? xasprintf("%s: %s", file, err) : NULL;
+		free(err);
+		return fail_err(ctx, rc, msg, ctx->store->errmsg);
+	}
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ctx->result, "imported", n);
+	strbuf_addf(&ctx->out, "imported %d entries from %s\n", n, file);
+	return RWB_OK;
+}
+
+static int run_purge(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	int n = 0, rc = memory_purge(ctx->store, &n, cmd_arg_bool(a, "all"));
+
+	if (rc)
+		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ctx->result, "purged", n);
+	strbuf_addf(&ctx->out, "purged %d entries\n", n);
+	return RWB_OK;
+}
+
+static int run_history(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct memory_list l;
+	cJSON *arr;
+	const char *key = cmd_arg(a, "key");
+	int rc = memory_history(ctx->store, &l, key);
+
+	if (rc == RWB_ENOTFOUND)
+		return cmd_fail(ctx, rc, "no entry has the key \"%s\"", key);
+	if (rc)
+		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->result, "key", key);
+	arr = cJSON_AddArrayToObject(ctx->result, "versions");
+	for (int i = 0; i < l.n; i++) {
+		char when[40];
+		cJSON_AddItemToArray(arr, memory_entry_json(&l.v[i]));
+		memory_iso_time(when, sizeof(when), l.v[i].updated_at);
+		strbuf_addf(&ctx->out, "v%-3d %s %s%s\n", l.v[i].version, when, l.v[i].layer,
+			    l.v[i].deleted ? " (deleted)" : "");
+	}
+	memory_list_release(&l);
+	return RWB_OK;
+}
+
+static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct memory_entry e;
+	char *err = NULL;
+	int rc = memory_restore(ctx->store, &e, cmd_arg(a, "key"), (int)cmd_arg_int(a, "version", 0), &err);
+
+	if (rc)
+		return fail_err(ctx, rc, err, ctx->store->errmsg);
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->result, "key", e.key);
+	cJSON_AddNumberToObject(ctx->result, "version", e.version);
+	cJSON_AddNumberToObject(ctx->result, "restored_from", cmd_arg_int(a, "version", 0));
+	strbuf_addf(&ctx->out, "restored %s version %ld as version %d\n", e.key, cmd_arg_int(a, "version", 0),
+		    e.version);
+	memory_entry_release(&e);
+	free(err);
+	return RWB_OK;
+}
 
 static const struct cmd_flag store_flags[] = {
 	{ .name = "key", .type = FLAG_STRING, .metavar = "K", .help = "NAMESPACE/PROJECT/DATA-TYPE",
@@ -26,7 +312,7 @@ static const struct cmd_flag key_flags[] = {
 };
 
 static const struct cmd_flag delete_flags[] = {
-	{ .name = "key", .type = FLAG_STRING, .metavar = "K", .help = "the key to delete",
+	{ .name = "key", .type = FLAG_STRING, .metavar = "K", .help = "the key (or glob: * one segment, ** any) to delete",
 	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_MEMKEY },
 	F_END
 };
@@ -60,20 +346,38 @@ static const struct cmd_flag purge_flags[] = {
 	F_END
 };
 
+static const struct cmd_flag history_flags[] = {
+	{ .name = "key", .type = FLAG_STRING, .metavar = "K", .help = "the entry",
+	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_MEMKEY },
+	F_END
+};
+
+static const struct cmd_flag restore_flags[] = {
+	{ .name = "key", .type = FLAG_STRING, .metavar = "K", .help = "the entry",
+	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_MEMKEY },
+	{ .name = "version", .type = FLAG_INT, .metavar = "N", .help = "the version to bring back",
+	  .min = 1, .max = 1000000000, .flags = FLAGF_REQUIRED },
+	F_END
+};
+
 const struct cmd_def commands_memory[] = {
 	{ .name = "memory-store", .group = "Memory",
-	  .summary = "insert or update an entry (same key = new version, old kept)", .flags = store_flags },
+	  .summary = "insert or update an entry (same key = new version, old kept)", .flags = store_flags, .run = run_store },
 	{ .name = "memory-retrieve", .group = "Memory",
-	  .summary = "entries whose key matches (* one segment, ** any)", .flags = key_flags },
+	  .summary = "entries whose key matches (* one segment, ** any)", .flags = key_flags, .run = run_retrieve },
 	{ .name = "memory-search", .group = "Memory",
-	  .summary = "ranked search: hybrid, full text (FTS5) or vector", .flags = search_flags },
+	  .summary = "ranked search: hybrid, full text (FTS5) or vector", .flags = search_flags, .run = run_search },
 	{ .name = "memory-delete", .group = "Memory",
-	  .summary = "delete an entry (kept in history until purged)", .flags = delete_flags },
+	  .summary = "delete an entry (kept in history until purged)", .flags = delete_flags, .run = run_delete },
 	{ .name = "memory-export", .group = "Memory", .summary = "write entries to a JSON file",
-	  .flags = export_flags },
+	  .flags = export_flags, .run = run_export },
 	{ .name = "memory-import", .group = "Memory",
-	  .summary = "read entries from a JSON file (all or nothing)", .flags = import_flags },
+	  .summary = "read entries from a JSON file (all or nothing)", .flags = import_flags, .run = run_import },
 	{ .name = "memory-purge", .group = "Memory",
-	  .summary = "remove deleted and expired entries for good", .flags = purge_flags },
+	  .summary = "remove deleted and expired entries for good", .flags = purge_flags, .run = run_purge },
+	{ .name = "memory-history", .group = "Memory",
+	  .summary = "every version of an entry, newest first", .flags = history_flags, .run = run_history },
+	{ .name = "memory-restore", .group = "Memory",
+	  .summary = "store an earlier version again as the newest", .flags = restore_flags, .run = run_restore },
 	{ .name = NULL }
 };

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <git2.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,6 @@ static void libgit2_init_once(void)
 int repoinfo_resolve(char **out, const char *arg, char *err, size_t errlen)
 {
 	char cwd[PATH_MAX], *abs;
-	git_buf root = { 0 };
 	struct stat st;
 
 	*out = NULL;
@@ -48,18 +48,25 @@ int repoinfo_resolve(char **out, const char *arg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read the current folder: %s", strerror(errno));
 		return RWB_EENV;
 	}
-	libgit2_init_once();
-	if (git_repository_discover(&root, cwd, 0, NULL) == 0) {
-		git_repository *repo = NULL;
-		if (git_repository_open(&repo, root.ptr) == 0) {
-			const char *wd = git_repository_workdir(repo);
-			if (wd) {
-				size_t len = strlen(wd);
-				*out = xstrndup(wd, len > 1 && wd[len - 1] == '/' ? len - 1 : len);
+	/* walk up to the folder holding .git (a folder, or a file for worktrees
+	 * and submodules) — without starting libgit2, whose start-up (TLS
+	 * certificates) would cost every command a few milliseconds */
+	{
+		char *dir = xstrdup(cwd);
+		for (;;) {
+			char *probe = xasprintf("%s/.git", dir[0] ? dir : "");
+			bool found = stat(probe, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+			free(probe);
+			if (found) {
+				*out = xstrdup(dir[0] ? dir : "/");
+				break;
 			}
-			git_repository_free(repo);
+			char *slash = strrchr(dir, '/');
+			if (!slash || !dir[0])
+				break;
+			*slash = '\0';
 		}
-		git_buf_dispose(&root);
+		free(dir);
 	}
 	if (!*out)
 		*out = xstrdup(cwd);

@@ -21,6 +21,7 @@
 #include "command.h"
 #include "draw.h"
 #include "error.h"
+#include "focus.h"
 #include "git.h"
 #include "layout.h"
 #include "loop.h"
@@ -71,6 +72,7 @@ struct app {
 	/* status bar state */
 	char branch[128];
 	char job_status[128];
+	char focus_text[160];              /* the active focus ("" when none) */
 	char notice[512];
 	enum notice_level notice_level;
 	int64_t notice_until;              /* 0: stays until replaced */
@@ -178,8 +180,20 @@ void app_set_job_status(struct app *a, const char *text)
 	a->status_dirty = true;
 }
 
+static void refresh_focus(struct app *a)
+{
+	char *f = focus_status(a->store, a->opts->repo);
+
+	if (strcmp(f ? f : "", a->focus_text) != 0) {
+		snprintf(a->focus_text, sizeof(a->focus_text), "%s", f ? f : "");
+		a->status_dirty = true;
+	}
+	free(f);
+}
+
 void app_store_touched(struct app *a)
 {
+	refresh_focus(a);
 	for (int i = 0; i < APP_PANE_COUNT; i++) {
 		struct pane *p = a->panes[i];
 		if (p && p->ops->store_changed && !(a->quitting && i == APP_PANE_TERMINAL)) {
@@ -299,6 +313,10 @@ static void draw_status(struct app *a)
 	}
 	if (a->job_status[0]) {
 		snprintf(buf, sizeof(buf), "│ %s ", a->job_status);
+		x += draw_text(w, 0, x, cols - x, buf, acc);
+	}
+	if (a->focus_text[0]) {
+		snprintf(buf, sizeof(buf), "│ %s ", a->focus_text);
 		x += draw_text(w, 0, x, cols - x, buf, acc);
 	}
 	if (a->notice[0]) {
@@ -997,6 +1015,7 @@ int app_main(const struct app_options *opts, struct store *store)
 	if (notice[0])
 		app_notice(a, NOTICE_WARNING, "%s", notice);
 	poll_branch(a->loop, a);
+	refresh_focus(a);
 	loop_add_timer(a->loop, STORE_POLL_MS, poll_store, a);
 	loop_add_timer(a->loop, 2000, poll_branch, a);
 	loop_set_idle(a->loop, idle, a);

@@ -395,8 +395,9 @@ static void test_keys_reach_program(void **state)
 
 	/* what the outer terminal sends for Ctrl-Up, F8, Alt-x, Home, Shift-Tab,
 	 * Ctrl-Right and Delete reaches the program encoded the xterm way */
-	run(s, "stty -icanon min 1; cat -v");
-	screen_pump(s, 300);
+	run(s, "stty -icanon min 1 -echo; echo ready-$((1+1)); cat -v");
+	wait_or_dump(s, "ready-2", 5000);
+	screen_pump(s, 100);
 	screen_send(s, "\033[1;5A" "\033[19~" "\033x" "\033OH" "\033[Z" "\033[1;5C" "\033[3~" "!\r");
 	wait_or_dump(s, "^[[1;5A^[[19~^[x^[[H^[[Z^[[1;5C^[[3~!", 3000);
 	screen_send(s, "\x03");
@@ -412,15 +413,17 @@ static void test_bracketed_paste(void **state)
 	struct screen *s = start_term(120, 40, NULL);
 
 	/* the program asks for bracketed paste: a paste reaches it marked */
-	run(s, "printf '\\033[?2004h'; cat -v");
-	screen_pump(s, 300);
+	run(s, "printf '\\033[?2004h'; echo ready-$((2+2)); cat -v");
+	wait_or_dump(s, "ready-4", 5000);
+	screen_pump(s, 100);
 	screen_send(s, "\033[200~pasted-text\033[201~\r");
 	wait_or_dump(s, "^[[200~pasted-text^[[201~", 3000);
 	screen_send(s, "\x03");
 	screen_pump(s, 500);                    /* ^C flushes typed-ahead input */
 	/* without the mode the text arrives plain, markers stripped */
-	run(s, "printf '\\033[?2004l'; cat -v");
-	screen_pump(s, 300);
+	run(s, "printf '\\033[?2004l'; echo ready-$((3+3)); cat -v");
+	wait_or_dump(s, "ready-6", 5000);
+	screen_pump(s, 100);
 	screen_send(s, "\033[200~plain-paste\033[201~\r");
 	wait_or_dump(s, "plain-paste", 3000);
 	screen_pump(s, 200);

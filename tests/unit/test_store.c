@@ -153,7 +153,7 @@ static void test_refuses_foreign_and_corrupt(void **state)
 	store_free(s);
 	/* smash the schema page (page 1 after the 100-byte header) */
 	cmd = xasprintf("sqlite3 '%s' 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null && "
-			"printf '%%011900d' 7 | dd of='%s' bs=1 seek=120 conv=notrunc 2>/dev/null",
+			"printf '%%011900d' 7 | dd of='%s' bs=1 seek=100 conv=notrunc 2>/dev/null",
 			corrupt, corrupt);
 	assert_int_equal(tu_sh(NULL, cmd), 0);
 	free(cmd);

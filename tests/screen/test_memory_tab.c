@@ -1,0 +1,239 @@
+/*
+ * test_memory_tab.c - the Memory tab in a real pseudo-terminal: open the
+ * browser (F5), type a query with a typo, see the right entry at the top
+ * of the results as the keys arrive, open it, see its history, restore an
+ * older version, delete and undo, filters, an entry whose text carries
+ * escape sequences (shown, never obeyed), an entry an agent stores through
+ * `rwb mcp` appearing at once, and a resize.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+struct fixture {
+	char *tmp;               /* temporary folder (also the repo) */
+	char *db;                /* tmp/rwb.db */
+	char *home;              /* HOME=... for the child */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+
+	f->tmp = tu_tmpdir();
+	f->db = xasprintf("%s/rwb.db", f->tmp);
+	f->home = xasprintf("HOME=%s", f->tmp);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	tu_rmtree(f->tmp);
+	free(f->tmp);
+	free(f->db);
+	free(f->home);
+	free(f);
+	return 0;
+}
+
+static void rwb(struct fixture *f, const char *key, const char *value, const char *layer)
+{
+	char *const argv[] = { RWB_BINARY, "--db", f->db, "/memory-store", "--key", (char *)key,
+			       "--value", (char *)value, "--layer", (char *)layer, "--category", "notes", NULL };
+	assert_int_equal(tu_run(f->tmp, argv, NULL, NULL, NULL), 0);
+}
+
+static void populate(struct fixture *f)
+{
+	rwb(f, "zoo/sched/quokka-v", "The quokka scheduler, first draft: round robin.", "long_term");
+	rwb(f, "zoo/sched/quokka-v",
+	    "The quokka scheduler balances tasks:\n```rust\nfn pick(q: &mut Vec<Task>) -> Option<Task> { q.pop() }\n```\n",
+	    "long_term");
+	rwb(f, "zoo/other/wombat", "A wombat cache that mentions the scheduler once.", "mid_term");
+	rwb(f, "zoo/other/echidna", "Echidna notes: nothing about that here.", "short_term");
+	rwb(f, "evil/p/escape", "before \033]0;pwned\007\033[2J after", "mid_term");
+}
+
+static struct screen *start(struct fixture *f, int cols, int rows)
+{
+	char *const argv[] = { RWB_BINARY, "--db", f->db, "--repo", f->tmp, NULL };
+	char *const env[] = { f->home, NULL };
+	struct screen *s = screen_start(argv, cols, rows, env);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void expect(struct screen *s, const char *text)
+{
+	if (!screen_wait_for(s, text, 5000)) {
+		screen_dump(s);
+		fail_msg("'%s' never appeared", text);
+	}
+}
+
+static void quit(struct screen *s)
+{
+	screen_send(s, K_CTRL_Q);
+	screen_wait_exit(s, 5000);
+	screen_free(s);
+}
+
+static int row_of(struct screen *s, const char *text)
+{
+	int r = -1, c;
+
+	if (!screen_find(s, text, &r, &c))
+		return -1;
+	return r;
+}
+
+static void test_search_open_history(void **state)
+{
+	struct fixture *f = *state;
+	struct screen *s;
+	int top, other;
+
+	populate(f);
+	s = start(f, 120, 40);
+	screen_send(s, K_F5);
+	screen_send(s, K_F6); /* zoom the browser */
+	expect(s, "zoo/sched/quokka-v");
+	expect(s, "4 entries");
+	/* the tree has namespaces and projects with counts */
+	expect(s, "(all)");
+	assert_true(screen_contains(s, "sched"));
+
+	screen_send(s, "/");
+	/* type the query one key at a time: results follow each key */
+	const char *q = "quokka schedlr";
+	for (const char *p = q; *p; p++) {
+		char k[2] = { *p, 0 };
+		screen_send(s, k);
+		screen_pump(s, 30);
+	}
+	expect(s, "/ quokka schedlr");
+	expect(s, "results");
+	top = row_of(s, "zoo/sched/quokka-v");
+	other = row_of(s, "zoo/other/wombat");
+	if (top < 0 || (other >= 0 && other < top)) {
+		screen_dump(s);
+		fail_msg("quokka entry not first (rows %d vs %d)", top, other);
+	}
+	/* leave the field, open the entry */
+	screen_send(s, K_ENTER);
+	screen_send(s, K_ENTER);
+	expect(s, "j/k scroll");
+	expect(s, "fn pick(q: &mut Vec<Task>)");
+	expect(s, "long_term  v2");
+	{
+		/* the code is highlighted as Rust: the keyword fn is drawn unlike the name pick */
+		struct screen_cell_info kw, name;
+		int r, c;
+		assert_true(screen_find(s, "fn pick(", &r, &c));
+		screen_cell(s, r, c, &kw);
+		screen_cell(s, r, c + 3, &name);
+		assert_true(kw.fg_index != name.fg_index || kw.bold != name.bold || kw.fg_r != name.fg_r ||
+			    kw.fg_g != name.fg_g || kw.fg_b != name.fg_b || kw.fg_default != name.fg_default);
+	}
+	/* its history: two versions, the newest current */
+	screen_send(s, "h");
+	expect(s, "Enter/r restore");
+	expect(s, "v2");
+	assert_true(screen_contains(s, "current"));
+	expect(s, "v1");
+	/* restore v1: it becomes v3 */
+	screen_send(s, "j");
+	expect(s, "first draft");
+	screen_send(s, "r");
+	expect(s, "restored zoo/sched/quokka-v v1 as v3");
+	expect(s, "v3");
+	screen_send(s, "q");
+	expect(s, "long_term  v3");
+	quit(s);
+	{
+		char *const argv[] = { RWB_BINARY, "--db", f->db, "--json", "/memory-retrieve", "--key",
+				       "zoo/sched/quokka-v", NULL };
+		char *out = NULL;
+		assert_int_equal(tu_run(f->tmp, argv, NULL, &out, NULL), 0);
+		assert_non_null(strstr(out, "first draft"));
+		assert_non_null(strstr(out, "\"version\":3"));
+		free(out);
+	}
+}
+
+static void test_delete_undo_filters_resize(void **state)
+{
+	struct fixture *f = *state;
+	struct screen *s;
+
+	populate(f);
+	s = start(f, 120, 40);
+	screen_send(s, K_F5);
+	screen_send(s, K_F6);
+	expect(s, "4 entries");
+	/* the escape sequences in a value are shown, not obeyed */
+	expect(s, "evil/p/escape");
+	screen_send(s, "g");
+	expect(s, "before ");
+	expect(s, " after");
+	assert_true(screen_contains(s, "^[]0;pwned^G^[[2J"));
+	assert_true(screen_contains(s, "zoo/sched/quokka-v"));
+	/* layer filter: L cycles all -> short_term */
+	screen_send(s, "L");
+	expect(s, "layer:short_term");
+	expect(s, "1 entries");
+	assert_true(screen_contains(s, "zoo/other/echidna"));
+	assert_false(screen_contains(s, "zoo/other/wombat"));
+	screen_send(s, "LLL");
+	expect(s, "layer:all");
+	expect(s, "4 entries");
+	/* delete the selected (first) entry, then undo */
+	screen_send(s, "g");
+	screen_send(s, "d");
+	expect(s, "deleted evil/p/escape; u undoes");
+	expect(s, "3 entries");
+	screen_send(s, "u");
+	expect(s, "brought back evil/p/escape");
+	expect(s, "4 entries");
+	/* what another process (an agent over MCP, another rwb) stores shows up at once */
+	{
+		char *script = xasprintf("printf '%%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+					 "\"params\":{\"name\":\"memory_store\",\"arguments\":{\"key\":\"agents/p/from-agent\","
+					 "\"text\":\"stored by an agent\"}}}' | '%s' --db '%s' mcp > /dev/null",
+					 RWB_BINARY, f->db);
+		assert_int_equal(tu_sh(f->tmp, script), 0);
+		free(script);
+	}
+	expect(s, "agents/p/from-agent");
+	expect(s, "5 entries");
+	/* resize: still drawn, without the tree when narrow */
+	screen_resize(s, 80, 24);
+	screen_pump(s, 300);
+	expect(s, "5 entries");
+	assert_false(screen_contains(s, "(all)"));
+	screen_resize(s, 120, 40);
+	expect(s, "(all)");
+	quit(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_search_open_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_undo_filters_resize, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
