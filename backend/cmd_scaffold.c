@@ -180,7 +180,7 @@ static int run_template(struct cmd_ctx *ctx, const struct cmd_args *args, const 
 			      crate_root(ctx));
 		goto out;
 	}
-	rc = scaffold_template_get(&tpl, name, &err);
+	rc = scaffold_template_get(&tpl, ctx->store, name, &err);
 	if (rc) {
 		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
 		goto out;

@@ -9,6 +9,8 @@
 #include "scaffold.h"
 #include "cargotoml.h"
 #include "error.h"
+#include "memory.h"
+#include "store.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -28,6 +30,7 @@
 #endif
 
 #define DIFF_CONTEXT 3
+#define TEMPLATES_FLAG "scaffold.templates_imported"
 #define DIFF_MAX_CELLS (4u * 1024 * 1024)
 
 static char *read_file(const char *path)
@@ -47,14 +50,12 @@ static char *read_file(const char *path)
 
 /* ---- templates ---- */
 
-int scaffold_template_get(cJSON **out, const char *name, struct strbuf *err)
+/* The built-in templates file (data/templates.json); NULL when missing. */
+static char *builtin_text(char **path_out)
 {
 	const char *dirs[3] = { getenv("RWB_DATA_DIR"), RWB_DATA_DIR, RWB_INSTALL_DATA_DIR };
-	char *text = NULL, *key = xasprintf("rwb/templates/%s", name), *path = NULL;
-	cJSON *doc = NULL, *e;
-	int rc = RWB_ENOTFOUND;
+	char *text = NULL, *path = NULL;
 
-	*out = NULL;
 	for (int i = 0; i < 3 && !text; i++) {
 		if (!dirs[i] || !*dirs[i])
 			continue;
@@ -62,6 +63,30 @@ int scaffold_template_get(cJSON **out, const char *name, struct strbuf *err)
 		path = xasprintf("%s/templates.json", dirs[i]);
 		text = read_file(path);
 	}
+	*path_out = path;
+	return text;
+}
+
+static int parse_template(cJSON **out, const char *key, const char *value, const char *where,
+			  struct strbuf *err)
+{
+	*out = cJSON_Parse(value);
+	if (!*out || !cJSON_IsArray(cJSON_GetObjectItem(*out, "files"))) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		strbuf_addf(err, "template %s in %s is not template JSON (an object with \"files\")", key, where);
+		return RWB_EINPUT;
+	}
+	return RWB_OK;
+}
+
+/* From the built-in file. */
+static int template_from_file(cJSON **out, const char *key, struct strbuf *err)
+{
+	char *path = NULL, *text = builtin_text(&path);
+	cJSON *doc = NULL, *e;
+	int rc = RWB_ENOTFOUND;
+
 	if (!text) {
 		strbuf_adds(err, "cannot find the built-in templates (data/templates.json): set RWB_DATA_DIR");
 		rc = RWB_EENV;
@@ -76,15 +101,7 @@ int scaffold_template_get(cJSON **out, const char *name, struct strbuf *err)
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, "entries")) {
 		const cJSON *k = cJSON_GetObjectItem(e, "key"), *v = cJSON_GetObjectItem(e, "value");
 		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0 && cJSON_IsString(v)) {
-			*out = cJSON_Parse(v->valuestring);
-			if (!*out || !cJSON_IsArray(cJSON_GetObjectItem(*out, "files"))) {
-				cJSON_Delete(*out);
-				*out = NULL;
-				strbuf_addf(err, "template %s is not valid template JSON", key);
-				rc = RWB_EINPUT;
-			} else {
-				rc = RWB_OK;
-			}
+			rc = parse_template(out, key, v->valuestring, path, err);
 			goto out;
 		}
 	}
@@ -92,8 +109,59 @@ int scaffold_template_get(cJSON **out, const char *name, struct strbuf *err)
 out:
 	cJSON_Delete(doc);
 	free(text);
-	free(key);
 	free(path);
+	return rc;
+}
+
+/* From the memory store: RWB_ENOTFOUND when it holds no such entry. */
+static int template_from_store(cJSON **out, struct store *s, const char *key, struct strbuf *err)
+{
+	struct memory_list l = { 0 };
+	int rc = memory_retrieve(s, &l, key, false);
+
+	if (rc == RWB_OK && l.n > 0)
+		rc = parse_template(out, key, l.v[0].value, "the memory store (fix it with /memory-store)", err);
+	else if (rc == RWB_OK || rc == RWB_ENOTFOUND)
+		rc = RWB_ENOTFOUND;
+	memory_list_release(&l);
+	return rc;
+}
+
+/* Imports the built-in templates into the store once. */
+static void import_builtins(struct store *s)
+{
+	char *flag = NULL, *path = NULL, *text, *err = NULL;
+	int count;
+
+	if (store_setting_get(s, TEMPLATES_FLAG, &flag) == RWB_OK && flag) {
+		free(flag);
+		return;
+	}
+	text = builtin_text(&path);
+	if (text && memory_import(s, &count, text, strlen(text), &err) == RWB_OK)
+		store_setting_set(s, TEMPLATES_FLAG, "1");
+	free(err);
+	free(text);
+	free(path);
+}
+
+int scaffold_template_get(cJSON **out, struct store *s, const char *name, struct strbuf *err)
+{
+	char *key = xasprintf("rwb/templates/%s", name);
+	int rc = RWB_ENOTFOUND;
+
+	*out = NULL;
+	if (s) {
+		rc = template_from_store(out, s, key, err);
+		if (rc == RWB_ENOTFOUND) {
+			import_builtins(s);
+			rc = template_from_store(out, s, key, err);
+		}
+	}
+	/* no store, or the user deleted the entry: the built-in one */
+	if (rc == RWB_ENOTFOUND)
+		rc = template_from_file(out, key, err);
+	free(key);
 	return rc;
 }
 

@@ -8,9 +8,10 @@
  * Cargo.toml, an optional "module" to declare in src/lib.rs, and "notes".
  * Text uses {{name}}, {{#flag}}..{{/flag}} (kept when flag is true or a
  * non-empty string other than "false") and {{^flag}}..{{/flag}}.
- * Until the memory store is on main, templates come straight from the
- * built-in data/templates.json (the memory export format) behind
- * scaffold_template_get().
+ * The built-in set ships as data/templates.json in the memory export
+ * format and is imported into the store the first time a template is
+ * needed (settings flag scaffold.templates_imported), so users change
+ * templates with /memory-store like any other pattern.
  *
  * A plan is every file a command will create or edit, with old and new
  * text; scaffold_plan_preview() renders the unified diff and
@@ -25,8 +26,13 @@
 
 #include "strbuf.h"
 
-/* The template named "COMMAND/VARIANT" (a deep copy the caller frees). */
-int scaffold_template_get(cJSON **out, const char *name, struct strbuf *err);
+struct store;
+
+/* The template named "COMMAND/VARIANT" (the caller frees it): the memory
+ * entry rwb/templates/NAME, the built-in set being imported into the store
+ * on first use; without a store, or when the user deleted the entry, the
+ * built-in one. */
+int scaffold_template_get(cJSON **out, struct store *s, const char *name, struct strbuf *err);
 
 /* Renders text with params (an object of strings); RWB_EINPUT with a
  * message when a name is not a declared parameter. */

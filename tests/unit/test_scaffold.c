@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "memory.h"
 #include "scaffold.h"
+#include "store.h"
 #include "testutil.h"
 #include "xalloc.h"
 
@@ -149,7 +151,7 @@ static void test_builtin_templates(void **state)
 							   "\"header\":\"h.h\",\"lib\":\"h\",\"sys\":\"\",\"wrappers\":\"\","
 							   "\"module\":\"ffi\",\"target\":\"thumbv7m-none-eabi\"}");
 		const cJSON *d, *f;
-		if (scaffold_template_get(&tpl, names[i], &err) != RWB_OK)
+		if (scaffold_template_get(&tpl, NULL, names[i], &err) != RWB_OK)
 			fail_msg("%s: %s", names[i], strbuf_str(&err));
 		cJSON_ArrayForEach(d, cJSON_GetObjectItem(tpl, "params"))
 			if (!cJSON_GetObjectItem(params, d->string))
@@ -169,9 +171,62 @@ static void test_builtin_templates(void **state)
 	{
 		struct strbuf err = STRBUF_INIT;
 		cJSON *tpl = NULL;
-		assert_int_equal(scaffold_template_get(&tpl, "no/such", &err), RWB_ENOTFOUND);
+		assert_int_equal(scaffold_template_get(&tpl, NULL, "no/such", &err), RWB_ENOTFOUND);
 		strbuf_free(&err);
 	}
+}
+
+/* With a store, templates are memory entries: imported on first use, and a
+ * user's change to an entry is what the next command uses. */
+static void test_templates_in_memory(void **state)
+{
+	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), msg[300], *flag = NULL, *errs = NULL;
+	struct store *s = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct memory_list l = { 0 };
+	struct memory_entry e = { 0 };
+	struct memory_input in = { .key = "rwb/templates/error-handling/std", .layer = "long_term",
+				   .category = "template",
+				   .value = "{\"params\":{},\"files\":[{\"path\":\"src/mine.rs\",\"text\":\"// mine\\n\"}]}" };
+	cJSON *tpl = NULL;
+	(void)state;
+	setenv("RWB_DATA_DIR", RWB_TEST_SOURCE_DIR "/data", 1);
+	assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_OK);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(tpl, "files"), 0), "path")),
+			    "src/error.rs");
+	cJSON_Delete(tpl);
+	/* all built-in templates are now long-term entries of category template */
+	assert_int_equal(memory_retrieve(s, &l, "rwb/templates/**", false), 0);
+	assert_int_equal(l.n, 15);
+	assert_string_equal(l.v[0].category, "template");
+	assert_string_equal(l.v[0].layer, "long_term");
+	memory_list_release(&l);
+	assert_int_equal(store_setting_get(s, "scaffold.templates_imported", &flag), 0);
+	free(flag);
+	/* the user changes one */
+	assert_int_equal(memory_store(s, &e, &in, &errs), 0);
+	memory_entry_release(&e);
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_OK);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(tpl, "files"), 0), "path")),
+			    "src/mine.rs");
+	cJSON_Delete(tpl);
+	/* a broken entry is one clear error, not a crash */
+	in.value = "not json";
+	assert_int_equal(memory_store(s, &e, &in, &errs), 0);
+	memory_entry_release(&e);
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_EINPUT);
+	assert_non_null(strstr(strbuf_str(&err), "/memory-store"));
+	/* deleted: the built-in one again (not re-imported over the user's other changes) */
+	assert_int_equal(memory_delete(s, "rwb/templates/error-handling/std"), 0);
+	strbuf_reset(&err);
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_OK);
+	cJSON_Delete(tpl);
+	strbuf_free(&err);
+	store_free(s);
+	tu_rmtree(dir);
+	free(dir);
+	free(db);
 }
 
 int main(void)
@@ -181,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_builtin_templates),
+		cmocka_unit_test(test_templates_in_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
