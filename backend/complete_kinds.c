@@ -4,14 +4,14 @@
  * Git refs come from libgit2 (local branches, tags, remote-tracking
  * branches by their short names, and remote names for /git-push),
  * benchmark names from the folders criterion leaves under
- * target/criterion/, unsafe item ids from the audit ledger in the store.
- * Memory keys come from the memory table once that module keeps it; until
- * then the provider offers nothing for them rather than guessing.
+ * target/criterion/, unsafe item ids from the audit ledger and memory keys
+ * from the memory store.
  *
  * Never: write to the repository or the store, or run a program.
  */
 #include "complete_kinds.h"
 #include "audit.h"
+#include "memory.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -95,6 +95,18 @@ static void benches(const char *repo_path, const char *prefix, struct completion
 	free(dir);
 }
 
+#define MEMKEY_MAX 5000   /* keys looked at for one Tab */
+
+static void memkeys(struct store *s, const char *prefix, struct completion *out)
+{
+	struct memory_list l = { 0 };
+
+	if (memory_retrieve_max(s, &l, "**", false, MEMKEY_MAX) == 0)
+		for (int i = 0; i < l.n; i++)
+			add_if(out, prefix, l.v[i].key);
+	memory_list_release(&l);
+}
+
 static void add_id(void *data, const char *id)
 {
 	complete_add(data, id);
@@ -119,7 +131,10 @@ void complete_kinds_provide(void *data, enum complete_kind kind, const char *pre
 		if (env && env->store)
 			audit_complete_ids(env->store, repo ? repo : ".", prefix, add_id, out);
 		break;
-	case COMPLETE_MEMKEY:    /* the memory store is not on this branch yet */
+	case COMPLETE_MEMKEY:
+		if (env && env->store)
+			memkeys(env->store, prefix, out);
+		break;
 	default:
 		break;
 	}

@@ -2,8 +2,7 @@
  * test_files_complete.c - Tab candidates from the repository: branches,
  * tags, remote-tracking branches and remote names from a real git
  * repository, benchmark names from target/criterion, unsafe item ids from
- * the audit ledger, and nothing (rather than a guess) for memory keys,
- * whose table is not kept yet.
+ * the audit ledger and memory keys from the memory store.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 
 #include "audit.h"
 #include "complete_kinds.h"
+#include "memory.h"
 #include "store.h"
 #include "testutil.h"
 #include "xalloc.h"
@@ -67,8 +67,8 @@ static void test_kinds(void **state)
 	check(&env, COMPLETE_GITREF, "zzz", "");
 	check(&env, COMPLETE_BENCH, "parse_", "parse_big parse_small");
 	check(&env, COMPLETE_BENCH, "", "parse_big parse_small");
-	check(&env, COMPLETE_MEMKEY, "", "");
-	check(&env, COMPLETE_UNSAFE_ID, "", ""); /* no store: nothing */
+	check(&env, COMPLETE_MEMKEY, "", "");    /* no store: nothing */
+	check(&env, COMPLETE_UNSAFE_ID, "", "");
 	/* not a repository: no refs, no crash */
 	env.repo = "/nonexistent/rwb";
 	check(&env, COMPLETE_GITREF, "", "");
@@ -111,6 +111,20 @@ static void test_unsafe_ids(void **state)
 	}
 	check(&env, COMPLETE_UNSAFE_ID, "zz", "");
 	free(want);
+	/* memory keys from the memory store */
+	{
+		struct memory_entry e = { 0 };
+		char *errs = NULL;
+		const char *keys[] = { "team/app/async-patterns", "team/app/errors", "other/x/y" };
+		for (int i = 0; i < 3; i++) {
+			struct memory_input in = { .key = keys[i], .value = "v" };
+			assert_int_equal(memory_store(s, &e, &in, &errs), 0);
+			memory_entry_release(&e);
+		}
+		check(&env, COMPLETE_MEMKEY, "team/app/", "team/app/async-patterns team/app/errors");
+		check(&env, COMPLETE_MEMKEY, "o", "other/x/y");
+		check(&env, COMPLETE_MEMKEY, "nope", "");
+	}
 	strbuf_free(&sb);
 	audit_list_release(&l);
 	store_free(s);
