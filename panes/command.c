@@ -224,7 +224,7 @@ static void job_exited(void *data, int status, const struct rusage *ru, long dur
 			strbuf_addf(&text, "%s", cJSON_GetObjectItem(err, "message")->valuestring);
 		else if (json)
 			summarize_json(&text, json);
-		if (json && code == 0 && !app_quitting(j->app))
+		if (json && (code == 0 || code == 1) && !app_quitting(j->app))
 			views_open(j->app, json);
 		cJSON_Delete(json);
 		strbuf_free(&raw);

@@ -121,6 +121,9 @@ static void tab_reload(void *state)
 			 len ? "   " : "", ok ? "passed" : "FAILED");
 	if (t->sel >= t->n)
 		t->sel = t->n ? t->n - 1 : 0;
+	/* the status bar carries the same summary, whichever pane is shown */
+	app_set_result_status(t->app, t->status,
+			      strstr(t->status, "FAILED") ? NOTICE_WARNING : NOTICE_INFO);
 }
 
 static void *tab_create(struct app *a)

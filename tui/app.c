@@ -72,6 +72,8 @@ struct app {
 	/* status bar state */
 	char branch[128];
 	char job_status[128];
+	char result_text[160];             /* last build/test result ("" when none) */
+	enum notice_level result_level;
 	char focus_text[160];              /* the active focus ("" when none) */
 	char notice[512];
 	enum notice_level notice_level;
@@ -172,6 +174,15 @@ void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
 	if (level != NOTICE_INFO && a->panes[APP_PANE_COMMAND])
 		pane_command_add_result(a->panes[APP_PANE_COMMAND], NULL, a->notice,
 					level == NOTICE_CRITICAL ? RESULT_ERROR : RESULT_WARNING);
+}
+
+void app_set_result_status(struct app *a, const char *text, enum notice_level level)
+{
+	if (strcmp(a->result_text, text ? text : "") == 0 && a->result_level == level)
+		return;
+	snprintf(a->result_text, sizeof(a->result_text), "%s", text ? text : "");
+	a->result_level = level;
+	a->status_dirty = true;
 }
 
 void app_set_job_status(struct app *a, const char *text)
@@ -314,6 +325,11 @@ static void draw_status(struct app *a)
 	if (a->job_status[0]) {
 		snprintf(buf, sizeof(buf), "│ %s ", a->job_status);
 		x += draw_text(w, 0, x, cols - x, buf, acc);
+	}
+	if (a->result_text[0]) {
+		snprintf(buf, sizeof(buf), "│ %s ", a->result_text);
+		x += draw_text(w, 0, x, cols - x, buf,
+			       a->result_level == NOTICE_INFO ? base : theme_attr(RWB_COLOR_NOTICE_WARNING));
 	}
 	if (a->focus_text[0]) {
 		snprintf(buf, sizeof(buf), "│ %s ", a->focus_text);

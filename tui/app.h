@@ -53,6 +53,9 @@ void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
 void app_run_command(struct app *a, const char *line);
 /* What the status bar says about a running job ("" when none). */
 void app_set_job_status(struct app *a, const char *text);
+/* The last build/test result, shown in the status bar until replaced
+ * ("" clears it); level WARNING draws it as a failure. */
+void app_set_result_status(struct app *a, const char *text, enum notice_level level);
 /* Something changed in the store (this process wrote): panes refresh. */
 void app_store_touched(struct app *a);
 /* Ask the user y/n in the status line; cb gets true for yes. */
