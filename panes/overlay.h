@@ -42,5 +42,6 @@ bool views_open(struct app *a, const cJSON *result);
 bool view_file_open(struct app *a, const cJSON *result);        /* panes/viewer.c */
 bool view_diagnostics_open(struct app *a, const cJSON *result); /* panes/diag.c */
 bool view_flame_open(struct app *a, const cJSON *result);       /* panes/flame.c */
+bool view_grep_open(struct app *a, const cJSON *result);        /* panes/viewer.c */
 
 #endif

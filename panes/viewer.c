@@ -1,11 +1,749 @@
 /*
- * viewer.c - the file view (arrives with its issue; until then it opens nothing).
+ * viewer.c - the read-only file view and the grep results list.
+ *
+ * The file is mapped, never read whole, so a 1 GB log opens at once. Lines
+ * are found through a sparse index built as far as the view has needed:
+ * the start of every 64th line, extended with memchr() when a key asks for
+ * a line (or a search hit) further on. Binary files (a NUL in the first
+ * 8 KiB) are shown as a hex dump, 16 bytes a row. Rust sources are
+ * highlighted with rustlex, whose per-line state is warmed up over the 200
+ * lines above the screen. Every byte reaches the terminal through
+ * draw_textn(), so escape sequences in a file are shown, never sent.
+ *
+ * Keys: j/k or arrows, PgDn/PgUp/space/b, g/G (or Home/End) first/last
+ * line, :N Enter goes to line N, / TEXT Enter searches forward, n/N next
+ * and previous hit, q/Esc closes (back to the grep list it came from).
+ *
+ * The grep list ("view":"grep") shows file:line:text rows; Enter opens
+ * the viewer at the row's line, and closing the viewer comes back to it.
  */
+#define _GNU_SOURCE
 #include "overlay.h"
+#include "app.h"
+#include "draw.h"
+#include "files.h"
+#include "rustlex.h"
+#include "sanitize.h"
+#include "theme.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MARK_EVERY 64          /* a mark for every 64th line start */
+#define HEX_WIDTH 16           /* bytes per row of a binary file */
+#define WARM_LINES 200         /* lines lexed above the screen for highlighting */
+#define LINE_DRAW_MAX 8192     /* bytes of one line considered for drawing */
+#define INDEX_STEP (8u << 20)  /* bytes indexed per step while searching */
+
+enum viewer_mode { MODE_NORMAL, MODE_SEARCH, MODE_GOTO };
+
+struct grepview;
+
+struct viewer {
+	struct app *app;        /* borrowed */
+	char *path;             /* owned: absolute path */
+	const char *map;        /* owned mapping of size bytes, NULL when empty */
+	size_t size;
+	bool binary;            /* hex dump rows instead of lines */
+	bool rust;              /* highlight with rustlex */
+	size_t *marks;          /* owned: marks[k] = offset of line k*MARK_EVERY+1 */
+	size_t nmarks, capmarks;
+	size_t scanned;         /* bytes indexed so far */
+	long lines;             /* line starts known so far */
+	bool complete;          /* the whole file is indexed: lines is the total */
+	long top, cur;          /* first line shown; the current line (1-based) */
+	int rows;               /* text rows at the last draw */
+	enum viewer_mode mode;
+	char input[256];        /* what is typed after / or : */
+	size_t input_len;
+	char *query;            /* owned: the last search, or NULL */
+	char status[200];       /* message for the bottom line */
+	char border[96];
+	struct grepview *back;  /* owned while set: the list to return to */
+};
+
+static const struct overlay_ops viewer_ops;
+static const struct overlay_ops grep_ops;
+static void grepview_free(void *state);
+
+/* ---- the line index ---- */
+
+static void add_mark(struct viewer *v, size_t off)
+{
+	if (v->nmarks == v->capmarks) {
+		v->capmarks = v->capmarks ? 2 * v->capmarks : 1024;
+		v->marks = xrealloc(v->marks, v->capmarks * sizeof(*v->marks));
+	}
+	v->marks[v->nmarks++] = off;
+}
+
+/* Indexes until `want` lines are known, `upto` bytes are scanned, or EOF. */
+static void index_to(struct viewer *v, long want, size_t upto)
+{
+	if (v->binary) {
+		v->lines = v->size ? (long)((v->size + HEX_WIDTH - 1) / HEX_WIDTH) : 1;
+		v->complete = true;
+		v->scanned = v->size;
+		return;
+	}
+	while (!v->complete && (v->lines < want || v->scanned < upto)) {
+		const char *nl = memchr(v->map + v->scanned, '\n', v->size - v->scanned);
+		if (!nl) {
+			v->scanned = v->size;
+			v->complete = true;
+			break;
+		}
+		v->scanned = (size_t)(nl - v->map) + 1;
+		if (v->scanned >= v->size) {
+			v->complete = true;
+			break;
+		}
+		v->lines++;
+		if ((v->lines - 1) % MARK_EVERY == 0)
+			add_mark(v, v->scanned);
+	}
+}
+
+/* Byte range of line n (1-based, must be known). */
+static void line_range(struct viewer *v, long n, size_t *start, size_t *end)
+{
+	size_t off;
+	long k;
+
+	if (v->binary) {
+		*start = (size_t)(n - 1) * HEX_WIDTH;
+		*end = *start + HEX_WIDTH > v->size ? v->size : *start + HEX_WIDTH;
+		return;
+	}
+	if (!v->size) {
+		*start = *end = 0;
+		return;
+	}
+	k = (n - 1) / MARK_EVERY;
+	off = v->marks[k];
+	for (long i = k * MARK_EVERY + 1; i < n; i++) {
+		const char *nl = memchr(v->map + off, '\n', v->size - off);
+		off = nl ? (size_t)(nl - v->map) + 1 : v->size;
+	}
+	*start = off;
+	{
+		const char *nl = memchr(v->map + off, '\n', v->size - off);
+		*end = nl ? (size_t)(nl - v->map) : v->size;
+	}
+}
+
+/* The line holding byte off. */
+static long line_of(struct viewer *v, size_t off)
+{
+	size_t lo = 0, hi;
+	long line;
+
+	if (v->binary)
+		return (long)(off / HEX_WIDTH) + 1;
+	index_to(v, 0, off + 1);
+	hi = v->nmarks;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (v->marks[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	line = (long)lo * MARK_EVERY + 1;
+	for (const char *p = v->map + v->marks[lo]; (p = memchr(p, '\n', (size_t)(v->map + off - p)));
+	     p++)
+		line++;
+	return line;
+}
+
+static void clamp(struct viewer *v)
+{
+	index_to(v, v->cur + v->rows, 0);
+	if (v->cur > v->lines)
+		v->cur = v->lines;
+	if (v->cur < 1)
+		v->cur = 1;
+	if (v->top > v->cur)
+		v->top = v->cur;
+	if (v->rows > 0 && v->cur >= v->top + v->rows)
+		v->top = v->cur - v->rows + 1;
+	if (v->top < 1)
+		v->top = 1;
+}
+
+/* Moves to line n and shows it a third of the way down. */
+static void go_line(struct viewer *v, long n)
+{
+	index_to(v, n, 0);
+	v->cur = n;
+	v->top = n - (v->rows > 3 ? v->rows / 3 : 0);
+	clamp(v);
+}
+
+/* ---- opening ---- */
+
+static int viewer_new(struct viewer **out, struct app *a, const char *path, long line, char *msg, size_t msglen)
+{
+	struct viewer *v;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t n;
+
+	*out = NULL;
+	if (fd < 0) {
+		snprintf(msg, msglen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(msg, msglen, "%s is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	v = xcalloc(1, sizeof(*v));
+	v->app = a;
+	v->path = xstrdup(path);
+	v->size = (size_t)st.st_size;
+	if (v->size) {
+		void *m = mmap(NULL, v->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED) {
+			snprintf(msg, msglen, "cannot map %s: %s", path, strerror(errno));
+			close(fd);
+			free(v->path);
+			free(v);
+			return -1;
+		}
+		v->map = m;
+		madvise(m, v->size, MADV_SEQUENTIAL);
+	}
+	close(fd);
+	v->binary = v->size && files_looks_binary(v->map, v->size);
+	n = strlen(path);
+	v->rust = !v->binary && n > 3 && strcmp(path + n - 3, ".rs") == 0;
+	add_mark(v, 0);
+	v->lines = 1;
+	v->complete = v->size == 0;
+	v->rows = 20;
+	go_line(v, line > 0 ? line : 1);
+	if (line > v->lines)
+		snprintf(v->status, sizeof(v->status), "the file has %ld lines", v->lines);
+	*out = v;
+	return 0;
+}
+
+static void viewer_free(void *state)
+{
+	struct viewer *v = state;
+
+	if (!v)
+		return;
+	if (v->map)
+		munmap((void *)v->map, v->size);
+	grepview_free(v->back);
+	free(v->marks);
+	free(v->query);
+	free(v->path);
+	free(v);
+}
+
+/* ---- drawing ---- */
+
+static attr_t token_attr(const struct rust_token *t, const char *line, size_t len)
+{
+	switch (t->kind) {
+	case RUST_TOK_KEYWORD:
+		return theme_attr(t->len == 6 && memcmp(line + t->start, "unsafe", 6) == 0 ? RWB_COLOR_SYN_UNSAFE
+											: RWB_COLOR_SYN_KEYWORD);
+	case RUST_TOK_IDENT:
+		if (t->start + t->len < len && line[t->start + t->len] == '!')
+			return theme_attr(RWB_COLOR_SYN_MACRO);
+		if (line[t->start] >= 'A' && line[t->start] <= 'Z')
+			return theme_attr(RWB_COLOR_SYN_TYPE);
+		return theme_attr(RWB_COLOR_DEFAULT);
+	case RUST_TOK_LIFETIME:
+		return theme_attr(RWB_COLOR_SYN_LIFETIME);
+	case RUST_TOK_CHAR:
+	case RUST_TOK_STRING:
+	case RUST_TOK_RAW_STRING:
+		return theme_attr(RWB_COLOR_SYN_STRING);
+	case RUST_TOK_NUMBER:
+		return theme_attr(RWB_COLOR_SYN_NUMBER);
+	case RUST_TOK_LINE_COMMENT:
+	case RUST_TOK_BLOCK_COMMENT:
+	case RUST_TOK_DOC_COMMENT:
+		return theme_attr(RWB_COLOR_SYN_COMMENT);
+	default:
+		return theme_attr(RWB_COLOR_DEFAULT);
+	}
+}
+
+/* Draws bytes with per-byte attributes, expanding tabs; returns the column after. */
+static int draw_attr_run(WINDOW *w, int y, int x, int maxx, const char *s, size_t n, const attr_t *attrs, int x0)
+{
+	size_t i = 0;
+
+	while (i < n && x < maxx) {
+		size_t j = i;
+		if (s[i] == '\t') {
+			int to = x0 + ((x - x0) / 8 + 1) * 8;
+			if (to > maxx)
+				to = maxx;
+			draw_fill(w, y, x, to - x, attrs[i]);
+			x = to;
+			i++;
+			continue;
+		}
+		while (j < n && s[j] != '\t' && attrs[j] == attrs[i])
+			j++;
+		x += draw_textn(w, y, x, maxx - x, s + i, j - i, attrs[i]);
+		i = j;
+	}
+	return x;
+}
+
+static void draw_hex_row(struct viewer *v, WINDOW *w, int y, int x, int maxx, long row)
+{
+	size_t start, end;
+	char buf[HEX_WIDTH * 4 + 32];
+	int n = 0;
+
+	line_range(v, row, &start, &end);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%08zx  ", start);
+	for (size_t i = start; i < start + HEX_WIDTH; i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, i < end ? "%02x " : "   ",
+			      i < end ? (unsigned char)v->map[i] : 0);
+	buf[n++] = ' ';
+	for (size_t i = start; i < end; i++) {
+		unsigned char c = (unsigned char)v->map[i];
+		buf[n++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
+	}
+	buf[n] = '\0';
+	draw_text(w, y, x, maxx - x, buf, theme_attr(RWB_COLOR_DEFAULT));
+}
+
+static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct viewer *v = state;
+	int text_rows = rows > 1 ? rows - 1 : rows, gutter;
+	long last, first_lex;
+	struct rustlex lx;
+	attr_t *attrs = xmalloc(LINE_DRAW_MAX * sizeof(*attrs));
+	char num[64];
+
+	v->rows = text_rows;
+	clamp(v);
+	index_to(v, v->top + text_rows, 0);
+	last = v->top + text_rows - 1;
+	if (last > v->lines)
+		last = v->lines;
+	snprintf(num, sizeof(num), "%ld", last > 9999 ? last : 9999);
+	gutter = (int)strlen(num) + 1;
+	if (v->binary)
+		gutter = 0;
+	first_lex = v->rust ? (v->top > WARM_LINES ? v->top - WARM_LINES : 1) : v->top;
+	rustlex_init(&lx, NULL, 0);
+	for (long ln = first_lex; ln <= last; ln++) {
+		int y = (int)(ln - v->top);
+		size_t start, end, n;
+		const char *s;
+
+		line_range(v, ln, &start, &end);
+		s = v->map ? v->map + start : "";
+		n = end - start;
+		if (n > LINE_DRAW_MAX)
+			n = LINE_DRAW_MAX;
+		for (size_t i = 0; i < n; i++)
+			attrs[i] = theme_attr(RWB_COLOR_DEFAULT);
+		if (v->rust) {
+			struct rust_token t;
+			rustlex_init_line(&lx, s, n);
+			while (rustlex_next(&lx, &t)) {
+				attr_t at = token_attr(&t, s, n);
+				for (size_t i = t.start; i < t.start + t.len && i < n; i++)
+					attrs[i] = at;
+			}
+		}
+		if (ln < v->top)
+			continue;
+		if (v->binary) {
+			draw_hex_row(v, w, y, 0, cols, ln);
+			continue;
+		}
+		if (v->query && *v->query) {
+			size_t ql = strlen(v->query);
+			for (const char *m = s; (m = memmem(m, n - (size_t)(m - s), v->query, ql)); m += ql)
+				for (size_t i = (size_t)(m - s); i < (size_t)(m - s) + ql && i < n; i++)
+					attrs[i] = theme_attr(RWB_COLOR_MATCH);
+		}
+		snprintf(num, sizeof(num), "%*ld ", gutter > 24 ? 23 : gutter - 1, ln);
+		draw_text(w, y, 0, cols, num, theme_attr(ln == v->cur ? RWB_COLOR_SELECTION : RWB_COLOR_LINE_NUMBER));
+		if (n && s[n - 1] == '\r')
+			n--;
+		draw_attr_run(w, y, gutter, cols, s, n, attrs, gutter);
+	}
+	free(attrs);
+	/* the bottom line: the prompt, a message, or the keys */
+	if (rows > 1) {
+		char line[300];
+		draw_fill(w, rows - 1, 0, cols, theme_attr(RWB_COLOR_STATUS_BAR));
+		if (v->mode != MODE_NORMAL)
+			snprintf(line, sizeof(line), "%c%.*s", v->mode == MODE_SEARCH ? '/' : ':', (int)v->input_len, v->input);
+		else if (v->status[0])
+			snprintf(line, sizeof(line), "%s", v->status);
+		else
+			snprintf(line, sizeof(line), "j/k scroll  / search  n/N next/prev  :N or g/G go to line  q close");
+		draw_text(w, rows - 1, 0, cols, line, theme_attr(RWB_COLOR_STATUS_BAR));
+	}
+}
+
+static const char *viewer_border(void *state)
+{
+	struct viewer *v = state;
+
+	if (v->binary)
+		snprintf(v->border, sizeof(v->border), " binary, %zu bytes (hex) ", v->size);
+	else
+		snprintf(v->border, sizeof(v->border), " line %ld/%ld%s ", v->cur, v->lines, v->complete ? "" : "+");
+	return v->border;
+}
+
+static bool viewer_cursor(void *state, int *y, int *x)
+{
+	struct viewer *v = state;
+
+	if (v->mode == MODE_NORMAL)
+		return false;
+	*y = v->rows;
+	*x = 1 + (int)sanitize_width(v->input, v->input_len);
+	return true;
+}
+
+/* ---- search ---- */
+
+static void search(struct viewer *v, bool forward)
+{
+	size_t ql, start, end, from;
+	const char *hit = NULL;
+	bool wrapped = false;
+
+	if (!v->query || !*v->query) {
+		snprintf(v->status, sizeof(v->status), "no search yet: type / and the text");
+		return;
+	}
+	if (!v->size) {
+		snprintf(v->status, sizeof(v->status), "not found: %s", v->query);
+		return;
+	}
+	ql = strlen(v->query);
+	line_range(v, v->cur, &start, &end);
+	if (forward) {
+		from = end < v->size ? end + 1 : v->size;
+		hit = memmem(v->map + from, v->size - from, v->query, ql);
+		if (!hit) {
+			hit = memmem(v->map, from, v->query, ql);
+			wrapped = true;
+		}
+	} else {
+		/* the last hit before the current line, else the last in the file */
+		for (int pass = 0; pass < 2 && !hit; pass++) {
+			size_t limit = pass == 0 ? start : v->size;
+			for (const char *m = v->map; (m = memmem(m, limit - (size_t)(m - v->map), v->query, ql)); m++)
+				hit = m;
+			wrapped = pass == 1;
+		}
+	}
+	if (!hit) {
+		char *q = sanitize_dup(v->query, 0);
+		snprintf(v->status, sizeof(v->status), "not found: %s", q);
+		free(q);
+		return;
+	}
+	go_line(v, line_of(v, (size_t)(hit - v->map)));
+	snprintf(v->status, sizeof(v->status), "%s", wrapped ? "search wrapped around" : "");
+}
+
+/* ---- keys ---- */
+
+static int back_to_list(struct viewer *v);
+
+static int viewer_key(void *state, const struct key *k)
+{
+	struct viewer *v = state;
+	int page = v->rows > 1 ? v->rows - 1 : 1;
+
+	if (v->mode != MODE_NORMAL) {
+		if (!k->is_code && (k->ch == '\r' || k->ch == '\n')) {
+			enum viewer_mode m = v->mode;
+			v->input[v->input_len] = '\0';
+			v->mode = MODE_NORMAL;
+			if (m == MODE_SEARCH) {
+				if (v->input_len) {
+					free(v->query);
+					v->query = xstrdup(v->input);
+				}
+				search(v, true);
+			} else {
+				char *end;
+				long n = strtol(v->input, &end, 10);
+				if (!v->input_len || *end || n < 1)
+					snprintf(v->status, sizeof(v->status), "not a line number: type :N with N from 1");
+				else
+					go_line(v, n);
+			}
+			return PANE_HANDLED | PANE_REDRAW;
+		}
+		if (!k->is_code && k->ch == 27) {
+			v->mode = MODE_NORMAL;
+			return PANE_HANDLED | PANE_REDRAW;
+		}
+		if (key_is_code(k, KEY_BACKSPACE) || (!k->is_code && (k->ch == 127 || k->ch == 8))) {
+			while (v->input_len && (v->input[v->input_len - 1] & 0xC0) == 0x80)
+				v->input_len--;
+			if (v->input_len)
+				v->input_len--;
+			else
+				v->mode = MODE_NORMAL;
+			return PANE_HANDLED | PANE_REDRAW;
+		}
+		if (!k->is_code && !k->alt && k->ch >= 32 && k->ch != 127) {
+			char mb[8];
+			int n = wctomb(mb, (wchar_t)k->ch);
+			if (n > 0 && v->input_len + (size_t)n < sizeof(v->input) - 1) {
+				memcpy(v->input + v->input_len, mb, (size_t)n);
+				v->input_len += (size_t)n;
+			}
+		}
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	v->status[0] = '\0';
+	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN) || key_is(k, '\r')) {
+		v->cur++;
+	} else if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
+		v->cur--;
+	} else if (key_is_code(k, KEY_NPAGE) || key_is(k, ' ') || key_is(k, KEY_CTRL('f'))) {
+		v->cur += page;
+		v->top += page;
+	} else if (key_is_code(k, KEY_PPAGE) || key_is(k, 'b') || key_is(k, KEY_CTRL('b'))) {
+		v->cur -= page;
+		v->top -= page;
+	} else if (key_is(k, 'g') || key_is_code(k, KEY_HOME)) {
+		go_line(v, 1);
+	} else if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
+		index_to(v, LONG_MAX, 0);
+		go_line(v, v->lines);
+	} else if (key_is(k, '/')) {
+		v->mode = MODE_SEARCH;
+		v->input_len = 0;
+	} else if (key_is(k, ':')) {
+		v->mode = MODE_GOTO;
+		v->input_len = 0;
+	} else if (key_is(k, 'n')) {
+		search(v, true);
+	} else if (key_is(k, 'N')) {
+		search(v, false);
+	} else if ((key_is(k, 'q') || key_is(k, 27)) && v->back) {
+		return back_to_list(v);
+	} else {
+		return PANE_IGNORED;
+	}
+	if (v->top < 1)
+		v->top = 1;
+	clamp(v);
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static const struct overlay_ops viewer_ops = {
+	.name = "file",
+	.draw = viewer_draw,
+	.key = viewer_key,
+	.border_right = viewer_border,
+	.cursor = viewer_cursor,
+	.free = viewer_free,
+};
+
+static char *title_of(const char *path)
+{
+	return sanitize_dup(path, 0);
+}
 
 bool view_file_open(struct app *a, const cJSON *result)
 {
-	(void)a;
-	(void)result;
-	return false;
+	const cJSON *path = cJSON_GetObjectItem(result, "path"), *line = cJSON_GetObjectItem(result, "line");
+	struct viewer *v;
+	char msg[300], *title;
+
+	if (!cJSON_IsString(path))
+		return false;
+	if (viewer_new(&v, a, path->valuestring, cJSON_IsNumber(line) ? (long)line->valuedouble : 1, msg,
+		       sizeof(msg)) != 0) {
+		app_notice(a, NOTICE_WARNING, "%s", msg);
+		return false;
+	}
+	title = title_of(path->valuestring);
+	app_open_overlay(a, &viewer_ops, v, title);
+	free(title);
+	return true;
+}
+
+/* ---- the grep results list ---- */
+
+struct grepview {
+	struct app *app;        /* borrowed */
+	cJSON *matches;         /* owned copy of the result's "matches" */
+	char *root;             /* owned: what the files are relative to */
+	int n, sel, top, rows;
+	bool handed_off;        /* a viewer owns this list while it is open */
+	char status[320];
+	char border[64];
+};
+
+static void grepview_free(void *state)
+{
+	struct grepview *g = state;
+
+	if (!g || g->handed_off)
+		return;
+	cJSON_Delete(g->matches);
+	free(g->root);
+	free(g);
+}
+
+static void grep_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct grepview *g = state;
+	int text_rows = rows > 1 ? rows - 1 : rows;
+
+	g->rows = text_rows;
+	if (g->sel < g->top)
+		g->top = g->sel;
+	if (g->sel >= g->top + text_rows)
+		g->top = g->sel - text_rows + 1;
+	for (int y = 0; y < text_rows && g->top + y < g->n; y++) {
+		const cJSON *m = cJSON_GetArrayItem(g->matches, g->top + y);
+		const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(m, "file"));
+		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(m, "text"));
+		bool sel = g->top + y == g->sel;
+		char num[32];
+		int x = 0;
+
+		if (sel)
+			draw_fill(w, y, 0, cols, theme_attr(RWB_COLOR_SELECTION));
+		x += draw_text(w, y, x, cols - x, file ? file : "?",
+			       theme_attr(sel ? RWB_COLOR_SELECTION : RWB_COLOR_DIFF_HEADER));
+		snprintf(num, sizeof(num), ":%d: ", cJSON_GetObjectItem(m, "line") ? cJSON_GetObjectItem(m, "line")->valueint : 0);
+		x += draw_text(w, y, x, cols - x, num, theme_attr(sel ? RWB_COLOR_SELECTION : RWB_COLOR_LINE_NUMBER));
+		if (text) {
+			const char *t = text + strspn(text, " \t");
+			draw_text(w, y, x, cols - x, t, theme_attr(sel ? RWB_COLOR_SELECTION : RWB_COLOR_DEFAULT));
+		}
+	}
+	if (rows > 1) {
+		draw_fill(w, rows - 1, 0, cols, theme_attr(RWB_COLOR_STATUS_BAR));
+		draw_text(w, rows - 1, 0, cols,
+			  g->status[0] ? g->status : "j/k move  Enter open at the line  g/G first/last  q close",
+			  theme_attr(RWB_COLOR_STATUS_BAR));
+	}
+}
+
+static const char *grep_border(void *state)
+{
+	struct grepview *g = state;
+
+	snprintf(g->border, sizeof(g->border), " %d/%d ", g->n ? g->sel + 1 : 0, g->n);
+	return g->border;
+}
+
+static int grep_key(void *state, const struct key *k)
+{
+	struct grepview *g = state;
+	int page = g->rows > 1 ? g->rows - 1 : 1;
+
+	g->status[0] = '\0';
+	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN))
+		g->sel++;
+	else if (key_is(k, 'k') || key_is_code(k, KEY_UP))
+		g->sel--;
+	else if (key_is_code(k, KEY_NPAGE) || key_is(k, ' '))
+		g->sel += page;
+	else if (key_is_code(k, KEY_PPAGE) || key_is(k, 'b'))
+		g->sel -= page;
+	else if (key_is(k, 'g') || key_is_code(k, KEY_HOME))
+		g->sel = 0;
+	else if (key_is(k, 'G') || key_is_code(k, KEY_END))
+		g->sel = g->n - 1;
+	else if (key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER)) {
+		const cJSON *m = cJSON_GetArrayItem(g->matches, g->sel);
+		const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(m, "file"));
+		const cJSON *line = cJSON_GetObjectItem(m, "line");
+		struct viewer *v;
+		char msg[300], *path, *title;
+
+		if (!file)
+			return PANE_HANDLED;
+		path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", g->root, file);
+		if (viewer_new(&v, g->app, path, cJSON_IsNumber(line) ? (long)line->valuedouble : 1, msg,
+			       sizeof(msg)) != 0) {
+			snprintf(g->status, sizeof(g->status), "%s", msg);
+			free(path);
+			return PANE_HANDLED | PANE_REDRAW;
+		}
+		v->back = g;
+		g->handed_off = true;
+		title = title_of(path);
+		/* replaces this view: g survives because it is handed off */
+		app_open_overlay(g->app, &viewer_ops, v, title);
+		free(title);
+		free(path);
+		return PANE_HANDLED;
+	} else {
+		return PANE_IGNORED;
+	}
+	if (g->sel >= g->n)
+		g->sel = g->n - 1;
+	if (g->sel < 0)
+		g->sel = 0;
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static const struct overlay_ops grep_ops = {
+	.name = "grep",
+	.draw = grep_draw,
+	.key = grep_key,
+	.border_right = grep_border,
+	.free = grepview_free,
+};
+
+static int back_to_list(struct viewer *v)
+{
+	struct grepview *g = v->back;
+
+	v->back = NULL;
+	g->handed_off = false;
+	/* replaces (and frees) the viewer: return without touching v */
+	app_open_overlay(g->app, &grep_ops, g, "grep results");
+	return PANE_HANDLED;
+}
+
+bool view_grep_open(struct app *a, const cJSON *result)
+{
+	const cJSON *m = cJSON_GetObjectItem(result, "matches");
+	const cJSON *root = cJSON_GetObjectItem(result, "root");
+	struct grepview *g;
+
+	if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) == 0)
+		return false;
+	g = xcalloc(1, sizeof(*g));
+	g->app = a;
+	g->matches = cJSON_Duplicate(m, 1);
+	g->n = cJSON_GetArraySize(m);
+	g->root = xstrdup(cJSON_IsString(root) ? root->valuestring : app_repo(a));
+	app_open_overlay(a, &grep_ops, g, "grep results");
+	return true;
 }

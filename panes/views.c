@@ -14,6 +14,7 @@ static const struct {
 	{ "diagnostics", view_diagnostics_open },
 	{ "flame", view_flame_open },
 	{ "git-diff", view_git_diff_open },
+	{ "grep", view_grep_open },
 };
 
 bool views_open(struct app *a, const cJSON *result)
