@@ -367,8 +367,11 @@ static void iso_date(char *buf, size_t n, int64_t t, int tz_minutes)
 {
 	time_t local = (time_t)(t + (int64_t)tz_minutes * 60);
 	struct tm tm;
+	/* git keeps offsets within +-99:59; clamp so the text always fits */
 	int off = tz_minutes < 0 ? -tz_minutes : tz_minutes;
 
+	if (off > 99 * 60 + 59)
+		off = 99 * 60 + 59;
 	gmtime_r(&local, &tm);
 	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tz_minutes < 0 ? '-' : '+', off / 60, off % 60);
@@ -394,7 +397,7 @@ static int run_log(struct cmd_ctx *ctx, const struct cmd_args *args)
 	for (int i = 0; i < log->n; i++) {
 		const struct gitw_commit_info *c = &log->commits[i];
 		cJSON *o = cJSON_CreateObject();
-		char date[40];
+		char date[96];
 		iso_date(date, sizeof(date), c->time, c->tz_minutes);
 		cJSON_AddStringToObject(o, "hash", c->oid);
 		cJSON_AddStringToObject(o, "date", date);
