@@ -9,6 +9,7 @@
 #include "cmdline.h"
 #include "error.h"
 #include "registry.h"
+#include "sanitize.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -37,12 +38,26 @@ static void write_result_file(const char *path, const cJSON *result)
 	cJSON_free(text);
 }
 
+/* Human text leaves sanitized: whatever a file, a diff, a commit message or a
+ * memory value held, no control sequence reaches the user's terminal. */
+static void put_human(FILE *f, const char *text, size_t len)
+{
+	struct strbuf clean = STRBUF_INIT;
+
+	sanitize_text(&clean, text, len, SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+	fwrite(clean.buf ? clean.buf : "", 1, clean.len, f);
+	strbuf_free(&clean);
+}
+
 static void emit(const struct cli_options *o, struct cmd_ctx *ctx, int status)
 {
 	if (status != 0 && ctx->error) {
 		cmd_error_json(ctx);
-		if (!o->json)
-			fprintf(stderr, "rwb: %s\n", ctx->error);
+		if (!o->json) {
+			fputs("rwb: ", stderr);
+			put_human(stderr, ctx->error, strlen(ctx->error));
+			fputc('\n', stderr);
+		}
 	}
 	if (o->json) {
 		char *text;
@@ -53,9 +68,9 @@ static void emit(const struct cli_options *o, struct cmd_ctx *ctx, int status)
 		fputc('\n', stdout);
 		cJSON_free(text);
 		if (ctx->out.len && status == 0)
-			fputs(strbuf_str(&ctx->out), stderr);
+			put_human(stderr, ctx->out.buf, ctx->out.len);
 	} else if (ctx->out.len) {
-		fputs(strbuf_str(&ctx->out), stdout);
+		put_human(stdout, ctx->out.buf, ctx->out.len);
 	} else if (status == 0 && ctx->result) {
 		char *text = cJSON_Print(ctx->result);
 		puts(text);
