@@ -25,7 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STORE_BUSY_TIMEOUT_MS 5000
+/* How long one statement waits for another process's write lock. SQLite's
+ * busy handler is not fair: under heavy contention (8 writers on 2 cores
+ * under a sanitizer) a writer can wait several seconds, so the budget is
+ * generous; autocommit writes also retry (store_step_write). */
+#define STORE_BUSY_TIMEOUT_MS 15000
 
 int64_t store_now_ms(void)
 {
@@ -157,6 +161,18 @@ int store_error(struct store *s, int sqlite_rc)
 		return RWB_ENOMEM;
 	default:
 		return RWB_ESTORE;
+	}
+}
+
+int store_step_write(struct store *s, sqlite3_stmt *st)
+{
+	for (int attempt = 0; ; attempt++) {
+		int rc = sqlite3_step(st);
+		if ((rc & 0xff) != SQLITE_BUSY || attempt >= 20 || !sqlite3_get_autocommit(s->db))
+			return rc;
+		sqlite3_reset(st);
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
 	}
 }
 
@@ -488,7 +504,7 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = store_step_write(s, st);
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	sqlite3_finalize(st);
 	return rc;
@@ -504,7 +520,7 @@ int store_history_add(struct store *s, const char *line, int exit_status)
 	sqlite3_bind_text(st, 1, line, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, store_now_ms());
 	sqlite3_bind_int(st, 3, exit_status);
-	rc = sqlite3_step(st);
+	rc = store_step_write(s, st);
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	sqlite3_finalize(st);
 	return rc;
@@ -565,7 +581,7 @@ int store_job_begin(struct store *s, int64_t *id, const char *name,
 	sqlite3_bind_text(st, 2, args_json ? args_json : "[]", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, repo ? repo : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, store_now_ms());
-	rc = sqlite3_step(st);
+	rc = store_step_write(s, st);
 	if (rc == SQLITE_DONE) {
 		*id = sqlite3_last_insert_rowid(s->db);
 		rc = RWB_OK;
@@ -592,7 +608,7 @@ int store_job_end(struct store *s, int64_t id, int exit_status,
 		sqlite3_bind_int64(st, 4, peak_rss_kb);
 	if (cpu_ms >= 0)
 		sqlite3_bind_int64(st, 5, cpu_ms);
-	rc = sqlite3_step(st);
+	rc = store_step_write(s, st);
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	sqlite3_finalize(st);
 	return rc;

@@ -63,6 +63,9 @@ void store_free(struct store *s);
 int store_exec(struct store *s, const char *sql);
 /* Prepares one statement; RWB_ESTORE with s->errmsg on error. */
 int store_prepare(struct store *s, sqlite3_stmt **stmt, const char *sql);
+/* sqlite3_step for a write outside a transaction, retried while another
+ * process holds the write lock. */
+int store_step_write(struct store *s, sqlite3_stmt *st);
 /* BEGIN IMMEDIATE, retrying while another process holds the write lock. */
 int store_write_begin(struct store *s);
 int store_write_commit(struct store *s);
