@@ -843,8 +843,12 @@ static int v0_path(struct v0 *v, bool in_value)
 				break;
 			if ((rc = v0_path(v, false)) != RWB_OK)
 				break;
-			v->out->len = saved_len;
-			v->out->buf[saved_len] = '\0';
+			/* drop what the impl's path printed (nothing was
+			 * allocated when it printed nothing) */
+			if (v->out->buf) {
+				v->out->len = saved_len;
+				v->out->buf[saved_len] = '\0';
+			}
 		}
 		strbuf_addc(v->out, '<');
 		if ((rc = v0_type(v)) != RWB_OK)
