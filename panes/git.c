@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -829,7 +830,8 @@ static void editor_done(void *data, int status, const struct rusage *ru, long du
 		g->mcur = g->msg.len;
 		set_note(g, false, "message from $EDITOR: Ctrl-S commits");
 	} else {
-		set_note(g, true, "$EDITOR exited with status %d; message unchanged", status);
+		set_note(g, true, "$EDITOR exited with status %d; message unchanged",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
 	app_focus(g->base.app, APP_PANE_GIT);
 	pane_damage(&g->base);

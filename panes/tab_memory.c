@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -671,7 +672,8 @@ static void edit_done(void *data, int status, const struct rusage *ru, long dura
 		text = strbuf_detach(&sb);
 	}
 	if (!text || status != 0) {
-		app_notice(t->a, NOTICE_WARNING, "the editor ended with status %d; %s unchanged", status, t->edit_key);
+		app_notice(t->a, NOTICE_WARNING, "the editor ended with status %d; %s unchanged",
+			   WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), t->edit_key);
 	} else if (strcmp(text, t->edit_original) == 0) {
 		app_notice(t->a, NOTICE_INFO, "%s unchanged", t->edit_key);
 	} else if (strlen(text) != len) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "screen.h"
 #include "testutil.h"
@@ -228,11 +229,82 @@ static void test_delete_undo_filters_resize(void **state)
 	quit(s);
 }
 
+static void write_script(const char *path, const char *body)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(body, fp);
+	fclose(fp);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* e opens the entry in $EDITOR as a job of the terminal pane; what the
+ * editor saves becomes the next version, a failed editor changes nothing */
+static void test_edit_in_editor(void **state)
+{
+	struct fixture *f = *state;
+	char *ed = xasprintf("%s/ed.sh", f->tmp), *bad = xasprintf("%s/bad.sh", f->tmp);
+	char *editor = xasprintf("EDITOR=%s", ed);
+	struct screen *s;
+
+	write_script(ed, "#!/bin/sh\nprintf 'edited in the editor\\n' >> \"$1\"\n");
+	write_script(bad, "#!/bin/sh\necho broken >> \"$1\"\nexit 4\n");
+	rwb(f, "zoo/edit/me", "The text before the edit.", "mid_term");
+	{
+		char *const argv[] = { RWB_BINARY, "--db", f->db, "--repo", f->tmp, NULL };
+		char *const env[] = { f->home, editor, "VISUAL=", NULL };
+		s = screen_start(argv, 120, 40, env);
+		assert_non_null(s);
+	}
+	screen_send(s, K_F5);
+	expect(s, "zoo/edit/me");
+	screen_send(s, "e");
+	expect(s, "saved zoo/edit/me as v2");
+	quit(s);
+	{
+		char *const argv[] = { RWB_BINARY, "--db", f->db, "--json", "/memory-retrieve", "--key",
+				       "zoo/edit/me", NULL };
+		char *out = NULL;
+		assert_int_equal(tu_run(f->tmp, argv, NULL, &out, NULL), 0);
+		assert_non_null(strstr(out, "The text before the edit.edited in the editor\\n"));
+		assert_non_null(strstr(out, "\"version\":2"));
+		free(out);
+	}
+	/* an editor that fails: the entry stays at v2 */
+	free(editor);
+	editor = xasprintf("EDITOR=%s", bad);
+	{
+		char *const argv[] = { RWB_BINARY, "--db", f->db, "--repo", f->tmp, NULL };
+		char *const env[] = { f->home, editor, "VISUAL=", NULL };
+		s = screen_start(argv, 120, 40, env);
+		assert_non_null(s);
+	}
+	screen_send(s, K_F5);
+	expect(s, "zoo/edit/me");
+	screen_send(s, "e");
+	expect(s, "the editor ended with status 4; zoo/edit/me unchanged");
+	quit(s);
+	{
+		char *const argv[] = { RWB_BINARY, "--db", f->db, "--json", "/memory-retrieve", "--key",
+				       "zoo/edit/me", NULL };
+		char *out = NULL;
+		assert_int_equal(tu_run(f->tmp, argv, NULL, &out, NULL), 0);
+		assert_null(strstr(out, "broken"));
+		assert_non_null(strstr(out, "\"version\":2"));
+		free(out);
+	}
+	free(editor);
+	free(ed);
+	free(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_search_open_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_undo_filters_resize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_in_editor, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
