@@ -306,28 +306,8 @@ static void git_highlight(uint8_t *role, const char *s, size_t n, uint8_t base)
 	rustlex_init(&lx, NULL, 0);
 	rustlex_init_line(&lx, s, n);
 	while (rustlex_next(&lx, &t)) {
-		uint8_t r = base;
-		switch (t.kind) {
-		case RUST_TOK_KEYWORD:
-			r = t.len == 6 && memcmp(s + t.start, "unsafe", 6) == 0 ? RWB_COLOR_SYN_UNSAFE : RWB_COLOR_SYN_KEYWORD;
-			break;
-		case RUST_TOK_LIFETIME: r = RWB_COLOR_SYN_LIFETIME; break;
-		case RUST_TOK_CHAR:
-		case RUST_TOK_STRING:
-		case RUST_TOK_RAW_STRING: r = RWB_COLOR_SYN_STRING; break;
-		case RUST_TOK_NUMBER: r = RWB_COLOR_SYN_NUMBER; break;
-		case RUST_TOK_LINE_COMMENT:
-		case RUST_TOK_BLOCK_COMMENT:
-		case RUST_TOK_DOC_COMMENT: r = RWB_COLOR_SYN_COMMENT; break;
-		case RUST_TOK_IDENT:
-			if (t.start + t.len < n && s[t.start + t.len] == '!')
-				r = RWB_COLOR_SYN_MACRO;
-			else if (isupper((unsigned char)s[t.start]))
-				r = RWB_COLOR_SYN_TYPE;
-			break;
-		default:
-			break;
-		}
+		enum rwb_color c = draw_rust_role(&t, s, n);
+		uint8_t r = c == RWB_COLOR_DEFAULT ? base : (uint8_t)c;
 		if (r != base && t.start < n)
 			memset(role + t.start, r, (t.start + t.len <= n ? t.len : n - t.start));
 	}
