@@ -7,17 +7,22 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "gitw.h"
+#include "gitscan.h"
 #include "error.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 #include <git2.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct gitw {
 	git_repository *repo;    /* owned */
@@ -206,27 +211,12 @@ static void status_branch(struct gitw_status *s, git_repository *repo)
 	git_reference_free(head);
 }
 
-int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+/* One status list into the groups. index_side / wt_side: which halves of
+ * each entry to take (the fast path reads the halves from two lists).
+ * Conflicts come with the work-tree half. */
+static void status_collect(struct gitw_status *s, git_status_list *list, git_index *idx, bool index_side,
+			   bool wt_side)
 {
-	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-	git_status_list *list = NULL;
-	git_index *idx = NULL;
-	struct gitw_status *s = xcalloc(1, sizeof(*s));
-	int rc = 0;
-
-	*out = NULL;
-	status_branch(s, g->repo);
-	if (git_repository_is_bare(g->repo)) {
-		s->bare = true;
-		goto out;
-	}
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
-		     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
-	if (git_status_list_new(&list, g->repo, &opts) < 0 || git_repository_index(&idx, g->repo) < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot read the status: %s", lg_msg());
-		goto out;
-	}
 	for (size_t i = 0, n = git_status_list_entrycount(list); i < n; i++) {
 		const git_status_entry *e = git_status_byindex(list, i);
 		const git_diff_delta *hi = e->head_to_index, *iw = e->index_to_workdir;
@@ -238,32 +228,244 @@ int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errl
 			continue;
 		if (e->status & GIT_STATUS_CONFLICTED) {
 			char code[3];
-			conflict_code(code, idx, path);
-			status_add(s, GITW_CONFLICTED, path, NULL, code, false);
+			if (wt_side) {
+				conflict_code(code, idx, path);
+				status_add(s, GITW_CONFLICTED, path, NULL, code, false);
+			}
 			continue;
 		}
-		if (e->status & GIT_STATUS_WT_NEW && !(e->status & ~(unsigned)GIT_STATUS_WT_NEW & 0x1f)) {
-			status_add(s, GITW_UNTRACKED, iw->new_file.path, NULL, "?", false);
-			continue;
-		}
-		if ((l = index_letter(e->status)) != NULL && hi) {
+		if (index_side && (l = index_letter(e->status)) != NULL && hi) {
 			sub = hi->new_file.mode == GIT_FILEMODE_COMMIT || hi->old_file.mode == GIT_FILEMODE_COMMIT;
 			status_add(s, GITW_STAGED, hi->new_file.path, hi->old_file.path, l, sub);
 		}
-		if ((l = wt_letter(e->status)) != NULL && iw) {
+		if (!wt_side || !iw)
+			continue;
+		if (e->status & GIT_STATUS_WT_NEW) {
+			/* also after `git rm --cached`: staged D and untracked, as git says */
+			status_add(s, GITW_UNTRACKED, iw->new_file.path, NULL, "?", false);
+		} else if ((l = wt_letter(e->status)) != NULL) {
 			sub = iw->new_file.mode == GIT_FILEMODE_COMMIT || iw->old_file.mode == GIT_FILEMODE_COMMIT;
 			status_add(s, GITW_UNSTAGED, iw->new_file.path, iw->old_file.path, l, sub);
 		}
 	}
+}
+
+static const unsigned status_flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
+				     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+
+/* libgit2's own walk of everything: the reference the fast path must equal. */
+static int status_walk_all(struct gitw_status *s, struct gitw *g, git_index *idx, char *err, size_t errlen)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = status_flags;
+	if (git_status_list_new(&list, g->repo, &opts) < 0)
+		return fail(err, errlen, RWB_EIO, "cannot read the status: %s", lg_msg());
+	status_collect(s, list, idx, true, true);
+	git_status_list_free(list);
+	return 0;
+}
+
+/* Past this many doubtful paths one full libgit2 walk is cheaper. */
+#define GITW_SCAN_LIMIT 2000
+
+static int scan_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+/* The index file, read by gitscan (NULL when it is missing or unusual). */
+static struct gitscan_index *read_index_file(struct gitw *g, int64_t *mtime_s)
+{
+	struct gitscan_index *ix = NULL;
+	char *path = xasprintf("%sindex", gitw_gitdir(g));
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	free(path);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || st.st_size < 32) {
+		close(fd);
+		return NULL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return NULL;
+	if (gitscan_index_read(&ix, map, (size_t)st.st_size) != 0)
+		ix = NULL;
+	munmap(map, (size_t)st.st_size);
+	*mtime_s = (int64_t)st.st_mtim.tv_sec;
+	return ix;
+}
+
+/* Nothing staged, proved without a diff: the index's cached root tree
+ * equals HEAD's tree. */
+static bool index_is_head(struct gitw *g, const struct gitscan_index *ix)
+{
+	git_object *tree = NULL;
+	bool same = false;
+
+	if (ix->plain && ix->has_tree && git_revparse_single(&tree, g->repo, "HEAD^{tree}") == 0)
+		same = memcmp(git_object_id(tree)->id, ix->tree, 20) == 0;
+	git_object_free(tree);
+	return same;
+}
+
+/*
+ * A doubtful path the fast path can judge without libgit2's index, with
+ * libgit2's own rules: a tracked regular file of the same mode whose size
+ * differs is modified (no content read: libgit2 does not read it either);
+ * a tracked file that is gone is deleted; an untracked plain file or
+ * symlink is untracked unless ignored. Everything else (folders,
+ * submodules, type changes, same-size changes) returns false: libgit2.
+ */
+static bool judge_path(struct gitw_status *s, struct gitw *g, const struct gitscan_index *ix, const char *path)
+{
+	const struct gitscan_entry *e = gitscan_index_find(ix, path);
+	char *full = xasprintf("%s%s", gitw_workdir(g), path);
+	struct stat st;
+	bool judged = false;
+	int ignored = 0;
+
+	if (lstat(full, &st) != 0) {
+		if (errno == ENOENT && e && !e->suspect) {
+			status_add(s, GITW_UNSTAGED, path, NULL, "D", false);
+			judged = true;
+		}
+	} else if (e) {
+		uint32_t mode = S_ISREG(st.st_mode) ? ((st.st_mode & S_IXUSR) ? 0100755 : 0100644) : 0;
+		if (!e->suspect && mode && mode == e->mode && e->size > 0 && (uint32_t)st.st_size != e->size) {
+			status_add(s, GITW_UNSTAGED, path, NULL, "M", false);
+			judged = true;
+		}
+	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && !gitscan_index_has_dir(ix, path) &&
+		   git_ignore_path_is_ignored(&ignored, g->repo, path) == 0) {
+		if (!ignored)
+			status_add(s, GITW_UNTRACKED, path, NULL, "?", false);
+		judged = true;
+	}
+	free(full);
+	return judged;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct gitw_entry *)a)->path, ((const struct gitw_entry *)b)->path);
+}
+
+/*
+ * The fast path (see gitw.h): gitscan reads the index file itself and
+ * stats the work tree on several threads, while this thread proves that
+ * nothing is staged (or asks libgit2 for the staged half). Doubtful paths
+ * are judged here when the rule is plain (judge_path), else by libgit2,
+ * which then loads its own index. Returns false to fall back to the full
+ * walk (nothing added to s then).
+ */
+static bool status_fast(struct gitw_status *s, struct gitw *g)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *staged = NULL, *wt = NULL;
+	git_index *idx = NULL;
+	struct gitscan_index *ix;
+	struct gitscan *scan = NULL;
+	struct gitw_status *mine = xcalloc(1, sizeof(*mine));
+	char **paths = NULL, **rest = NULL;
+	size_t npaths = 0, nrest = 0;
+	int64_t mtime_s = 0;
+	bool too_many = false, done = false;
+	int rc = 0;
+
+	if ((ix = read_index_file(g, &mtime_s)) == NULL)
+		goto out;
+	if (gitscan_start(&scan, gitw_workdir(g), ix->entries, ix->n, mtime_s, scan_threads(), GITW_SCAN_LIMIT) != 0)
+		goto out;
+	if (!index_is_head(g, ix)) {
+		opts.show = GIT_STATUS_SHOW_INDEX_ONLY;
+		opts.flags = status_flags;
+		rc = git_status_list_new(&staged, g->repo, &opts);
+	}
+	if (gitscan_finish(&paths, &npaths, &too_many, scan) != 0 || too_many || rc < 0)
+		goto out; /* the full walk is cheaper, or reports the problem */
+	rest = xcalloc(npaths ? npaths : 1, sizeof(*rest));
+	for (size_t i = 0; i < npaths; i++)
+		if (!judge_path(mine, g, ix, paths[i]))
+			rest[nrest++] = paths[i];
+	if (nrest) {
+		opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+		opts.flags = status_flags | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+		opts.pathspec.strings = rest;
+		opts.pathspec.count = nrest;
+		if (git_status_list_new(&wt, g->repo, &opts) < 0 || git_repository_index(&idx, g->repo) < 0)
+			goto out;
+		status_collect(mine, wt, idx, false, true);
+	}
+	if (staged)
+		status_collect(mine, staged, idx, true, false);
+	for (int grp = 0; grp < GITW_NGROUPS; grp++) {
+		if (grp != GITW_STAGED && mine->n[grp] > 1)
+			qsort(mine->list[grp], (size_t)mine->n[grp], sizeof(struct gitw_entry), entry_cmp);
+		s->list[grp] = mine->list[grp];
+		s->n[grp] = mine->n[grp];
+		mine->list[grp] = NULL;
+		mine->n[grp] = 0;
+	}
+	done = true;
+out:
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	free(rest);
+	gitw_status_free(mine);
+	git_index_free(idx);
+	git_status_list_free(wt);
+	git_status_list_free(staged);
+	gitscan_index_free(ix);
+	return done;
+}
+
+static int status_run(struct gitw_status **out, struct gitw *g, bool exact, char *err, size_t errlen)
+{
+	git_index *idx = NULL;
+	struct gitw_status *s = xcalloc(1, sizeof(*s));
+	int rc = 0;
+
+	*out = NULL;
+	status_branch(s, g->repo);
+	if (git_repository_is_bare(g->repo)) {
+		s->bare = true;
+		goto out;
+	}
+	if (!exact && status_fast(s, g))
+		goto out;
+	if (git_repository_index(&idx, g->repo) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());
+		goto out;
+	}
+	rc = status_walk_all(s, g, idx, err, errlen);
 out:
 	git_index_free(idx);
-	git_status_list_free(list);
 	if (rc) {
 		gitw_status_free(s);
 		return rc;
 	}
 	*out = s;
 	return 0;
+}
+
+int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+{
+	return status_run(out, g, false, err, errlen);
+}
+
+int gitw_status_exact(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+{
+	return status_run(out, g, true, err, errlen);
 }
 
 void gitw_status_free(struct gitw_status *s)
