@@ -441,7 +441,7 @@ static int status_run(struct gitw_status **out, struct gitw *g, bool exact, char
 		s->bare = true;
 		goto out;
 	}
-	if (!exact && status_fast(s, g))
+	if (!exact && (s->scanned = status_fast(s, g)))
 		goto out;
 	if (git_repository_index(&idx, g->repo) < 0) {
 		rc = fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());

@@ -51,6 +51,7 @@ struct gitw_status {
 	char *upstream;          /* owned; "origin/main" or NULL */
 	int ahead, behind;       /* against upstream (0 without one) */
 	bool detached, unborn, bare;
+	bool scanned;            /* the fast path answered (else libgit2's full walk) */
 	struct gitw_entry *list[GITW_NGROUPS]; /* owned arrays, sorted by path */
 	int n[GITW_NGROUPS];
 };
