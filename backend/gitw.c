@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE /* st_mtim, O_CLOEXEC */
 #include "gitw.h"
+#include "gitcred.h"
 #include "gitscan.h"
 #include "error.h"
 #include "strbuf.h"
@@ -1348,12 +1349,16 @@ void gitw_log_free(struct gitw_log *log)
 struct push_state {
 	int attempts;            /* credential callback calls (to stop retry loops) */
 	char rejected[512];      /* a ref the remote refused, with its reason */
+	struct gitcred *cred;    /* owned: the helpers for the URL (NULL: local remote) */
+	bool cred_given;         /* a helper's credential was handed to libgit2 */
+	bool cred_refused;       /* ... and the remote asked again: it was refused */
 };
 
 /*
- * libgit2 1.5 has no credential-helper support: it offers the ssh agent
- * (git_credential_ssh_key_from_agent), the platform's default credentials
- * (NTLM/Negotiate), and user/password given in the URL.
+ * ssh: the agent. https: git's credential helpers (gitcred.h), then the
+ * platform's default credentials (NTLM/Negotiate). libgit2 calls back
+ * again when the remote refused what it got: then the helpers are told to
+ * erase it (as git does) and the push stops after 3 tries.
  */
 static int push_credentials(git_credential **out, const char *url, const char *user_from_url,
 			    unsigned int allowed, void *payload)
@@ -1361,10 +1366,19 @@ static int push_credentials(git_credential **out, const char *url, const char *u
 	struct push_state *ps = payload;
 
 	(void)url;
-	if (++ps->attempts > 3)
+	if (ps->cred_given && !ps->cred_refused) {
+		ps->cred_refused = true;
+		gitcred_reject(ps->cred);
+	}
+	if (++ps->attempts > 3 || ps->cred_refused)
 		return GIT_EAUTH;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
 		return git_credential_ssh_key_from_agent(out, user_from_url ? user_from_url : "git");
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && ps->cred && gitcred_fill(ps->cred) == 0 &&
+	    git_credential_userpass_plaintext_new(out, ps->cred->username, ps->cred->password) == 0) {
+		ps->cred_given = true;
+		return 0;
+	}
 	if (allowed & GIT_CREDENTIAL_DEFAULT)
 		return git_credential_default_new(out);
 	if (allowed & GIT_CREDENTIAL_USERNAME)
@@ -1391,7 +1405,7 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	git_config *cfg = NULL;
 	git_remote_create_options ropts = GIT_REMOTE_CREATE_OPTIONS_INIT;
 	const char *url = NULL;
-	char refspec[1024], key[700], *name = NULL, *rname = NULL;
+	char refspec[1024], key[700], *name = NULL, *rname = NULL, *push_url = NULL;
 	char *specs[1] = { refspec };
 	git_strarray arr = { specs, 1 };
 	int rc = 0;
@@ -1416,21 +1430,29 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	 * The remote's URL straight from the config and an anonymous remote:
 	 * git_remote_lookup in libgit2 1.5 leaks pcre2 match data (its config
 	 * regex iteration), and so does the url.*.insteadOf lookup of every
-	 * remote it creates, so that is skipped: a remote URL is used as
-	 * written. The tracking ref is updated below, as git does.
+	 * remote it creates. rwb applies insteadOf / pushInsteadOf itself
+	 * (gitcred_rewrite_url, git's rules: an explicit pushurl gets only
+	 * insteadOf; a url used for pushing tries pushInsteadOf first). The
+	 * tracking ref is updated below, as git does.
 	 */
 	if (git_repository_config_snapshot(&cfg, g->repo) < 0) {
 		rc = fail(err, errlen, RWB_EIO, "cannot read the git config: %s", lg_msg());
 		goto out;
 	}
 	snprintf(key, sizeof(key), "remote.%s.pushurl", rname);
-	if (git_config_get_string(&url, cfg, key) < 0) {
+	if (git_config_get_string(&url, cfg, key) == 0) {
+		push_url = gitcred_rewrite_url(cfg, url, false);
+	} else {
 		snprintf(key, sizeof(key), "remote.%s.url", rname);
 		if (git_config_get_string(&url, cfg, key) < 0) {
 			rc = fail(err, errlen, RWB_EINPUT, "no remote named '%s' (add one with git remote add)", rname);
 			goto out;
 		}
+		push_url = gitcred_rewrite_url(cfg, url, true);
 	}
+	url = push_url;
+	if (gitcred_new(&ps.cred, cfg, url) != 0)
+		ps.cred = NULL; /* a local path or file:// URL: no credential */
 	ropts.repository = g->repo;
 	ropts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if (git_remote_create_with_opts(&rem, url, &ropts) < 0) {
@@ -1452,9 +1474,14 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	opts.callbacks.push_update_reference = push_update;
 	opts.callbacks.payload = &ps;
 	if (git_remote_push(rem, &arr, &opts) < 0) {
+		if (ps.cred_given && !ps.cred_refused && git_error_last() &&
+		    git_error_last()->klass == GIT_ERROR_HTTP && strstr(lg_msg(), "auth"))
+			gitcred_reject(ps.cred);
 		rc = fail(err, errlen, RWB_EIO, "push to %s failed: %s", rname, lg_msg());
 		goto out;
 	}
+	if (ps.cred_given && !ps.cred_refused)
+		gitcred_approve(ps.cred); /* it was accepted: let the helpers keep it */
 	if (ps.rejected[0]) {
 		rc = fail(err, errlen, RWB_EFAILED, "the remote %s refused %s (pull and merge first?)", rname,
 			  ps.rejected);
@@ -1471,8 +1498,19 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 		git_reference_free(track);
 		git_reference_free(local);
 	}
-	snprintf(summary_out, summary_len, "%s -> %s (%s)", name, rname, url);
+	{
+		/* the URL without "user:secret@", as git shows it */
+		const char *sep = strstr(url, "://"), *at = sep ? strchr(sep + 3, '@') : NULL;
+		const char *slash = sep ? strchr(sep + 3, '/') : NULL;
+		if (at && (!slash || at < slash))
+			snprintf(summary_out, summary_len, "%s -> %s (%.*s%s)", name, rname, (int)(sep + 3 - url), url,
+				 at + 1);
+		else
+			snprintf(summary_out, summary_len, "%s -> %s (%s)", name, rname, url);
+	}
 out:
+	gitcred_free(ps.cred);
+	free(push_url);
 	free(name);
 	free(rname);
 	git_buf_dispose(&upname);
