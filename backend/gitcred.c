@@ -353,12 +353,13 @@ static void request(struct strbuf *sb, const struct gitcred *c, bool with_passwo
 	strbuf_addc(sb, '\n');
 }
 
-/* Reads the answer's key=value lines; true when it said quit. */
-static bool read_answer(struct gitcred *c, char *text)
+bool gitcred_parse_answer(struct gitcred *c, const char *answer, size_t len)
 {
 	bool quit = false;
-	char *save = NULL;
+	char *save = NULL, *text = xmalloc(len + 1);
 
+	memcpy(text, answer, len);
+	text[len] = 0;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(line, '=');
 		size_t n = strlen(line);
@@ -378,6 +379,8 @@ static bool read_answer(struct gitcred *c, char *text)
 			quit = git_config_parse_bool(&b, eq + 1) == 0 && b;
 		}
 	}
+	memset(text, 0, len);
+	free(text);
 	return quit;
 }
 
@@ -433,7 +436,7 @@ static int run_argv(struct gitcred *c, char **argv, const char *action)
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (get && ans.len && read_answer(c, ans.buf))
+	if (get && ans.len && gitcred_parse_answer(c, ans.buf, ans.len))
 		rc = 1;
 out:
 	for (int i = 0; i < 2; i++) {

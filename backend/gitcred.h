@@ -77,6 +77,10 @@ void gitcred_reject(struct gitcred *c);
  * answer into c (get). Exposed for the tests. */
 int gitcred_run_helper(struct gitcred *c, const char *helper, const char *action);
 
+/* A helper's answer: username=, password=, quit= lines (others and lines
+ * without '=' are skipped; a NUL ends a value). Returns quit. */
+bool gitcred_parse_answer(struct gitcred *c, const char *answer, size_t len);
+
 /*
  * url after git's url.<base>.insteadOf rewriting (the longest matching
  * prefix wins). push: the URL is a remote's url used for pushing with no

@@ -1,7 +1,7 @@
 /*
  * fuzz_gitcred.c - the credential code's parsers of config text: a remote
  * URL into protocol/host/path/user, a helper value into an argv, and a
- * helper's answer (key=value lines) through a helper that prints it.
+ * helper's answer (key=value lines, program output).
  * Whatever the bytes, argv is NULL-terminated with the action last (or
  * refused), and URL parts are non-empty when accepted.
  */
@@ -33,6 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gitcred_argv_free(argv);
 	} else if (argv) {
 		abort();
+	}
+	{
+		struct gitcred c;
+		memset(&c, 0, sizeof(c));
+		gitcred_parse_answer(&c, (const char *)data, size);
+		free(c.username);
+		free(c.password);
 	}
 	free(text);
 	return 0;
