@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -472,6 +473,7 @@ int gitscan_start(struct gitscan **out, const char *workdir, const struct gitsca
 		  int64_t index_mtime_s, int threads, size_t limit)
 {
 	struct gitscan *s;
+	sigset_t all, old;
 	int fd;
 
 	*out = NULL;
@@ -490,8 +492,12 @@ int gitscan_start(struct gitscan **out, const char *workdir, const struct gitsca
 	for (int i = 0; i < s->nworkers; i++)
 		s->w[i].s = s;
 	push_item(s, 0, n, 0);
+	/* workers take no signals: the caller's loop turns them into events */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (int i = 0; i < s->nworkers; i++)
 		s->w[i].started = pthread_create(&s->w[i].tid, NULL, worker_main, &s->w[i]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	*out = s;
 	return 0;
 }
