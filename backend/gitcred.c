@@ -358,7 +358,8 @@ bool gitcred_parse_answer(struct gitcred *c, const char *answer, size_t len)
 	bool quit = false;
 	char *save = NULL, *text = xmalloc(len + 1);
 
-	memcpy(text, answer, len);
+	if (len)
+		memcpy(text, answer, len);
 	text[len] = 0;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(line, '=');

@@ -349,7 +349,7 @@ static bool scan_dir(struct worker *w, const struct item *it)
 {
 	struct gitscan *s = w->s;
 	const struct gitscan_entry *e = s->e;
-	const char *prefix = e[it->lo].path;
+	const char *prefix = it->plen ? e[it->lo].path : "";
 	struct dent *ents = NULL;
 	char *names = NULL;
 	size_t nents = 0, cap = 0, nlen_all = 0, cap_names = 0, i;
@@ -533,7 +533,8 @@ int gitscan_finish(char ***paths, size_t *npaths, bool *too_many, struct gitscan
 	} else if (n) {
 		all = xmalloc(n * sizeof(*all));
 		for (int i = 0; i < s->nworkers; i++) {
-			memcpy(all + k, s->w[i].paths, s->w[i].n * sizeof(*all));
+			if (s->w[i].n)
+				memcpy(all + k, s->w[i].paths, s->w[i].n * sizeof(*all));
 			k += s->w[i].n;
 			s->w[i].n = 0;
 		}

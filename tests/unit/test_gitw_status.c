@@ -189,6 +189,15 @@ static void test_index_versions_and_racy(void **state)
 	check_all(f->repo, "racy", true);
 }
 
+static void test_empty_index(void **state)
+{
+	struct fx *f = *state;
+
+	/* every file untracked again: an index with no entries */
+	assert_int_equal(tu_sh(f->repo, "git rm -rq --cached ."), 0);
+	check_all(f->repo, "empty index", true);
+}
+
 /* git's "stat clean" rule, field by field, and the racy-git second. */
 static void test_stat_clean(void **state)
 {
@@ -323,6 +332,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_many_doubtful, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_reader, setup, teardown),
 		cmocka_unit_test(test_stat_clean),
+		cmocka_unit_test_setup_teardown(test_empty_index, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
