@@ -173,6 +173,8 @@ int gitcred_helper_argv(char ***out, const char *helper, const char *action)
 		return RWB_EINPUT;
 	if (*p == '!') {
 		/* a shell snippet by git's definition: sh -c "SNIPPET ACTION" */
+		if (!p[1 + strspn(p + 1, " \t")])
+			return RWB_EINPUT;
 		argv_push(&argv, &n, xstrdup("/bin/sh"));
 		argv_push(&argv, &n, xstrdup("-c"));
 		argv_push(&argv, &n, xasprintf("%s %s", p + 1, action));
@@ -211,9 +213,12 @@ int gitcred_helper_argv(char ***out, const char *helper, const char *action)
 			}
 		}
 		if (in_word) {
-			if (n == 0 && word.buf[0] != '/') { /* a name: git credential-NAME */
+			const char *w = strbuf_str(&word);
+			if (n == 0 && !*w)
+				goto bad; /* an empty program name */
+			if (n == 0 && w[0] != '/') { /* a name: git credential-NAME */
 				argv_push(&argv, &n, xstrdup("git"));
-				argv_push(&argv, &n, xasprintf("credential-%s", word.buf));
+				argv_push(&argv, &n, xasprintf("credential-%s", w));
 			} else {
 				argv_push(&argv, &n, xstrdup(strbuf_str(&word)));
 			}

@@ -28,8 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = 0;
 		while (argv[n])
 			n++;
-		if (n < 2 || strcmp(argv[n - 1], "get") != 0)
+		size_t len = n ? strlen(argv[n - 1]) : 0;
+		if (text[strspn(text, " \t")] == '!') { /* "!snippet": sh -c "snippet get" */
+			if (n != 3 || len < 4 || strcmp(argv[n - 1] + len - 4, " get") != 0)
+				abort();
+		} else if (n < 2 || strcmp(argv[n - 1], "get") != 0) {
 			abort();
+		}
 		gitcred_argv_free(argv);
 	} else if (argv) {
 		abort();

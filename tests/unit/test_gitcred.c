@@ -151,6 +151,8 @@ static void test_helper_argv(void **state)
 	gitcred_argv_free(argv);
 	assert_int_equal(gitcred_helper_argv(&argv, "", "get"), RWB_EINPUT);
 	assert_int_equal(gitcred_helper_argv(&argv, "   ", "get"), RWB_EINPUT);
+	assert_int_equal(gitcred_helper_argv(&argv, "! ", "get"), RWB_EINPUT);
+	assert_int_equal(gitcred_helper_argv(&argv, "\"\" x", "get"), RWB_EINPUT); /* found by fuzz_gitcred */
 	assert_int_equal(gitcred_helper_argv(&argv, "store 'open", "get"), RWB_EINPUT);
 	assert_int_equal(gitcred_helper_argv(&argv, "store \"open", "get"), RWB_EINPUT);
 	assert_int_equal(gitcred_helper_argv(&argv, "store \\", "get"), RWB_EINPUT);
