@@ -27,6 +27,7 @@
 
 struct gitw {
 	git_repository *repo;    /* owned */
+	git_repository *bare;    /* owned, lazily: the same .git opened bare (see tree_repo) */
 };
 
 static void init_once(void)
@@ -84,6 +85,7 @@ void gitw_free(struct gitw *g)
 {
 	if (!g)
 		return;
+	git_repository_free(g->bare);
 	git_repository_free(g->repo);
 	free(g);
 }
@@ -703,6 +705,24 @@ static int head_tree(git_tree **out, git_repository *repo)
 	return 0;
 }
 
+/*
+ * The handle for diffs between two trees (a commit, a range): the same
+ * .git opened as a bare repository. libgit2 resolves every diffed path
+ * against the work tree for its .gitattributes lookup (a realpath() per
+ * file: 6 readlink calls for src/m00/f.rs, 18% of a 2,000-file commit
+ * diff); a bare handle reads attributes from $GIT_DIR/info/attributes and
+ * the index instead, which is what they say unless .gitattributes has
+ * unstaged edits. Falls back to the normal handle.
+ */
+static git_repository *tree_repo(struct gitw *g)
+{
+	if (!g->bare && git_repository_workdir(g->repo) &&
+	    git_repository_open_ext(&g->bare, git_repository_path(g->repo),
+				    GIT_REPOSITORY_OPEN_BARE | GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		g->bare = NULL;
+	return g->bare ? g->bare : g->repo;
+}
+
 int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, const char *rev,
 	      const char *path, char *err, size_t errlen)
 {
@@ -714,6 +734,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 	git_commit *commit = NULL, *parent = NULL;
 	char *pathv[1];
 	struct build bld = { 0 };
+	git_repository *trees = kind == GITW_DIFF_COMMIT || kind == GITW_DIFF_RANGE ? tree_repo(g) : g->repo;
 	int rc = 0;
 
 	*out = NULL;
@@ -740,7 +761,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 		rc = git_diff_tree_to_index(&diff, g->repo, a, NULL, &opts);
 		break;
 	case GITW_DIFF_COMMIT:
-		if (git_revparse_single(&obj, g->repo, rev) < 0 ||
+		if (git_revparse_single(&obj, trees, rev) < 0 ||
 		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
 			rc = fail(err, errlen, RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev);
 			goto out;
@@ -750,7 +771,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 			break;
 		rc = git_commit_tree(&b, commit);
 		if (rc == 0)
-			rc = git_diff_tree_to_tree(&diff, g->repo, a, b, &opts);
+			rc = git_diff_tree_to_tree(&diff, trees, a, b, &opts);
 		break;
 	case GITW_DIFF_RANGE: {
 		const char *dots = rev ? strstr(rev, "..") : NULL;
@@ -760,13 +781,13 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 			goto out;
 		}
 		left = xstrndup(rev, (size_t)(dots - rev));
-		rc = resolve_tree(&a, g->repo, *left ? left : "HEAD", err, errlen);
+		rc = resolve_tree(&a, trees, *left ? left : "HEAD", err, errlen);
 		free(left);
 		if (rc == 0)
-			rc = resolve_tree(&b, g->repo, dots[2] ? dots + 2 : "HEAD", err, errlen);
+			rc = resolve_tree(&b, trees, dots[2] ? dots + 2 : "HEAD", err, errlen);
 		if (rc)
 			goto out;
-		rc = git_diff_tree_to_tree(&diff, g->repo, a, b, &opts);
+		rc = git_diff_tree_to_tree(&diff, trees, a, b, &opts);
 		break;
 	}
 	}
