@@ -307,6 +307,19 @@ static struct gitscan_index *read_index_file(struct gitw *g, int64_t *mtime_s)
 	return ix;
 }
 
+/* core.ignorecase: names on disk match index paths without regard to
+ * case, which the scan's byte comparisons do not do: libgit2 then. */
+static bool ignores_case(struct gitw *g)
+{
+	git_config *cfg = NULL;
+	int on = 0;
+
+	if (git_repository_config_snapshot(&cfg, g->repo) == 0 && git_config_get_bool(&on, cfg, "core.ignorecase") < 0)
+		on = 0;
+	git_config_free(cfg);
+	return on != 0;
+}
+
 /* Nothing staged, proved without a diff: the index's cached root tree
  * equals HEAD's tree. */
 static bool index_is_head(struct gitw *g, const struct gitscan_index *ix)
@@ -375,7 +388,7 @@ static bool status_fast(struct gitw_status *s, struct gitw *g)
 	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *staged = NULL, *wt = NULL;
 	git_index *idx = NULL;
-	struct gitscan_index *ix;
+	struct gitscan_index *ix = NULL;
 	struct gitscan *scan = NULL;
 	struct gitw_status *mine = xcalloc(1, sizeof(*mine));
 	char **paths = NULL, **rest = NULL;
@@ -384,7 +397,7 @@ static bool status_fast(struct gitw_status *s, struct gitw *g)
 	bool too_many = false, done = false;
 	int rc = 0;
 
-	if ((ix = read_index_file(g, &mtime_s)) == NULL)
+	if (ignores_case(g) || (ix = read_index_file(g, &mtime_s)) == NULL)
 		goto out;
 	if (gitscan_start(&scan, gitw_workdir(g), ix->entries, ix->n, mtime_s, scan_threads(), GITW_SCAN_LIMIT) != 0)
 		goto out;
