@@ -113,7 +113,7 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	struct store *store = NULL;
 	int status, rc;
-	int64_t job_id = 0, started;
+	int64_t job_id = 0, started, changes;
 
 	cmd_ctx_init(&ctx);
 	ctx.json = o->json;
@@ -158,20 +158,26 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	}
 	ctx.store = store;
 	started = store_now_ms();
+	changes = store ? store_total_changes(store) : 0;
 	status = cmd_execute(&ctx, &args);
 	emit(o, &ctx, status);
-	if (store) {
-		/* recorded after the answer is out, in one transaction for the
-		 * commands that end quickly */
+	/* Recorded, after the answer is out: jobs (their row shows them
+	 * running, their durations feed the metrics) and the commands that
+	 * changed the store. A query that changed nothing writes nothing: the
+	 * shell keeps its own history, and a read-only run then costs no
+	 * write transaction and no checkpoint at close. A job the TUI started
+	 * (--result-file) leaves the history line to the TUI's prompt. */
+	if (store && (job_id || store_total_changes(store) != changes)) {
 		struct rusage ru;
-		char *line = joined_line(argc, argv);
+		char *line = o->result_file ? NULL : joined_line(argc, argv);
 		getrusage(RUSAGE_CHILDREN, &ru);
 		int64_t rss = ru.ru_maxrss;
 		int64_t cpu = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
 			      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 		if (job_id) {
 			store_job_end(store, job_id, status, rss, cpu);
-			store_history_add(store, line, status);
+			if (line)
+				store_history_add(store, line, status);
 		} else {
 			char *aj = args_json(argc, argv);
 			struct store_job_done done = {

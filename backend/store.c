@@ -592,6 +592,11 @@ int store_job_begin(struct store *s, int64_t *id, const char *name,
 	return rc;
 }
 
+int64_t store_total_changes(struct store *s)
+{
+	return sqlite3_total_changes64(s->db);
+}
+
 int store_job_record(struct store *s, const struct store_job_done *job)
 {
 	sqlite3_stmt *st = NULL;

@@ -110,6 +110,8 @@ struct store_job_done {
 	const char *line;        /* history line, NULL for none */
 };
 int store_job_record(struct store *s, const struct store_job_done *job);
+/* Rows this connection has inserted, updated or deleted so far. */
+int64_t store_total_changes(struct store *s);
 
 /* Milliseconds since the epoch (the store's time unit). */
 int64_t store_now_ms(void);

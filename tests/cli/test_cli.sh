@@ -93,12 +93,19 @@ done
 if diff -q "$tmp/commands.md" "$src/docs/commands.md" >/dev/null; then pass=$((pass + 1)); else
 	echo "FAIL: docs/commands.md is out of date: run 'make docs'"; fail=$((fail + 1)); fi
 
-# history and jobs are recorded for every command run
-n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM jobs")
-[ "$n" -gt 0 ]; check jobs-recorded 0 $?
+# what a command run from the shell records: a command that changed the
+# store gets its jobs row and its history line; a query that changed
+# nothing writes nothing (the shell keeps its own history)
 "$rwb" --db "$tmp/a.db" /theme high-contrast >/dev/null
 n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM history WHERE line = '/theme high-contrast'")
-[ "$n" -gt 0 ]; check history-recorded 0 $?
+check history-recorded 1 "$n"
+n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM jobs WHERE name = 'theme' AND exit_status = 0 AND ended_at >= started_at")
+[ "$n" -gt 0 ]; check jobs-recorded 0 $?
+before=$(sqlite3 "$tmp/a.db" "SELECT (SELECT count(*) FROM jobs) || ' ' || (SELECT count(*) FROM history)")
+"$rwb" --db "$tmp/a.db" /help >/dev/null
+"$rwb" --db "$tmp/a.db" /memory-search --query nothing >/dev/null 2>&1
+after=$(sqlite3 "$tmp/a.db" "SELECT (SELECT count(*) FROM jobs) || ' ' || (SELECT count(*) FROM history)")
+check queries-write-nothing "$before" "$after"
 
 # libgit2 is loaded only by the commands that use git (backend/gitdl.c)
 libs=$(cd "$src" && LD_DEBUG=files "$rwb" --db "$tmp/a.db" /theme mono 2>&1 >/dev/null)
