@@ -17,6 +17,8 @@
 #include "rustlex.h"
 #include "schema.h"
 #include "store.h"
+#include "strbuf.h"
+#include "unsafe_scan.h"
 #include "xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -498,30 +500,40 @@ static void walk_dir(struct walk *w, const char *rel)
 	free(names);
 }
 
-static char *read_file(const char *path, size_t *len)
+/*
+ * Reads the file at path into *buf (grown as needed, reused from file to
+ * file: no allocation per file); *len its size. false when it cannot be
+ * read or is bigger than AUDIT_MAX_FILE.
+ */
+static bool read_into(const char *path, char **buf, size_t *cap, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
 	struct stat sb;
+	bool ok = false;
 
 	*len = 0;
 	if (fd < 0)
-		return NULL;
+		return false;
 	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 && (size_t)sb.st_size <= AUDIT_MAX_FILE) {
 		size_t want = (size_t)sb.st_size;
-		buf = xmalloc(want + 1);
+		if (want + 1 > *cap) {
+			*cap = want + 1 > 2 * *cap ? want + 1 : 2 * *cap;
+			free(*buf);
+			*buf = xmalloc(*cap);
+		}
 		while (*len < want) {
-			ssize_t n = read(fd, buf + *len, want - *len);
+			ssize_t n = read(fd, *buf + *len, want - *len);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
 				break;
 			*len += (size_t)n;
 		}
-		buf[*len] = '\0';
+		(*buf)[*len] = '\0';
+		ok = true;
 	}
 	close(fd);
-	return buf;
+	return ok;
 }
 
 /* The item id: 10 hex digits of a hash of file, fingerprint and rank. */
@@ -830,22 +842,28 @@ struct scan_job {
 static void *scan_worker(void *arg)
 {
 	struct scan_job *j = arg;
+	struct unsafe_scanner *scanner = unsafe_scan_new();
+	struct strbuf path = STRBUF_INIT;
+	char *src = NULL;
+	size_t cap = 0, len;
 
 	for (size_t f = j->tid; f < j->n; f += j->nthreads) {
-		char *abs = xasprintf("%s/%s", j->repo, j->files[f]);
-		size_t len;
-		char *src = read_file(abs, &len);
-		free(abs);
-		if (!src)
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", j->repo, j->files[f]);
+		if (!read_into(path.buf, &src, &cap, &len))
 			continue;
-		unsafe_scan_source(&j->out[f], src, len, j->files[f]);
+		unsafe_scan_file(scanner, &j->out[f], src, len, j->files[f]);
+		if (!j->out[f].n)
+			continue;
 		j->codes[f] = xcalloc(j->out[f].n + 1, sizeof(char *));
 		for (size_t i = 0; i < j->out[f].n; i++) {
 			const struct unsafe_item *it = &j->out[f].items[i];
 			j->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
 		}
-		free(src);
 	}
+	free(src);
+	strbuf_free(&path);
+	unsafe_scan_free(scanner);
 	return NULL;
 }
 
