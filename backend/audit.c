@@ -29,6 +29,7 @@
 #include <git2.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,9 +621,11 @@ struct scanned {
 /* A stored row, to skip writing items that did not change. */
 struct prev {
 	char id[11];
+	char fingerprint[17];
+	enum unsafe_kind kind;
 	bool gone, seen;
 	int line, line_end, documented, clippy, safety_line, safety_line_end;
-	char *file, *module, *function, *name, *safety, *code;  /* owned */
+	char *file, *module, *function, *name, *safety, *code;  /* owned (NULL once moved) */
 };
 
 static int cmp_prev(const void *a, const void *b)
@@ -656,8 +659,8 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	*out = NULL;
 	*n = 0;
 	rc = store_prepare(s, &st, "SELECT id, gone, line, line_end, documented, clippy_flags, safety_line,"
-			   " safety_line_end, file, module, function, name, safety, code FROM audit_items"
-			   " WHERE repo = ?");
+			   " safety_line_end, file, module, function, name, safety, code, kind, fingerprint"
+			   " FROM audit_items WHERE repo = ?");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
@@ -682,6 +685,10 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		p->name = col_dup(st, 11);
 		p->safety = col_dup(st, 12);
 		p->code = col_dup(st, 13);
+		int k = unsafe_kind_parse((const char *)sqlite3_column_text(st, 14));
+		p->kind = k < 0 ? UNSAFE_BLOCK : (enum unsafe_kind)k;
+		snprintf(p->fingerprint, sizeof(p->fingerprint), "%s",
+			 (const char *)sqlite3_column_text(st, 15));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -722,19 +729,14 @@ static bool in_scope(const char *file, const char *scope, bool scope_is_file)
  * not seen become gone. One write transaction, only when needed.
  */
 static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t n,
-		  const char *scope, bool scope_is_file)
+		  struct prev *prev, size_t nprev, const char *scope, bool scope_is_file)
 {
 	sqlite3_stmt *up = NULL, *gone = NULL;
-	struct prev *prev = NULL;
-	size_t nprev = 0;
 	bool *write = NULL;
 	size_t nwrite = 0, ngone = 0;
 	int64_t now = store_now_ms();
-	int rc;
+	int rc = RWB_OK;
 
-	rc = load_prev(s, repo, &prev, &nprev);
-	if (rc)
-		goto done;
 	write = xcalloc(n + 1, sizeof(*write));
 	for (size_t i = 0; i < n; i++) {
 		struct prev key, *hit;
@@ -824,41 +826,139 @@ out:
 		rc = store_write_commit(s);
 done:
 	free(write);
-	free_prev(prev, nprev);
 	return rc;
 }
 
-/* Reading and lexing files is the scan's work: a few threads share it.
- * Each fills only its own slots (file f goes to thread f % n). */
-struct scan_job {
+/* Orders items as the store's answer does: by file, line, id. */
+static int cmp_item_place(const void *a, const void *b)
+{
+	const struct audit_item *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* By id, then by position in the list (the later of two equal ids is
+ * the one the store kept). */
+static int cmp_item_id_order(const void *a, const void *b)
+{
+	const struct audit_item *x = *(struct audit_item *const *)a;
+	const struct audit_item *y = *(struct audit_item *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+/*
+ * The repository's current items as the store now holds them, without
+ * reading them back: the scanned items as recorded, plus the stored ones
+ * outside the scanned part. Strings move out of sc and prev.
+ */
+static void current_items(struct audit_list *all, struct scanned *sc, size_t n, struct prev *prev,
+			  size_t nprev, const char *scope, bool scope_is_file)
+{
+	struct audit_item **idx;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct audit_item *it = list_add(all);
+		struct unsafe_item *u = sc[i].it;
+		memcpy(it->id, sc[i].id, sizeof(it->id));
+		memcpy(it->fingerprint, sc[i].fp, sizeof(it->fingerprint));
+		it->file = xstrdup(sc[i].file);
+		it->kind = u->kind;
+		it->line = u->line;
+		it->line_end = u->line_end;
+		it->module = u->module;
+		it->function = u->function;
+		it->name = u->name;
+		it->documented = u->documented;
+		it->clippy_flags = u->clippy_flags;
+		it->safety = u->safety;
+		it->safety_line = u->safety_line;
+		it->safety_line_end = u->safety_line_end;
+		it->code = sc[i].code;
+		u->module = u->function = u->name = u->safety = NULL;
+		sc[i].code = NULL;
+	}
+	for (size_t k = 0; k < nprev; k++) {
+		struct prev *p = &prev[k];
+		if (p->gone || p->seen || in_scope(p->file, scope, scope_is_file))
+			continue;
+		struct audit_item *it = list_add(all);
+		memcpy(it->id, p->id, sizeof(it->id));
+		memcpy(it->fingerprint, p->fingerprint, sizeof(it->fingerprint));
+		it->kind = p->kind;
+		it->line = p->line;
+		it->line_end = p->line_end;
+		it->documented = p->documented;
+		it->clippy_flags = p->clippy;
+		it->safety_line = p->safety_line;
+		it->safety_line_end = p->safety_line_end;
+		it->file = p->file;
+		it->module = p->module;
+		it->function = p->function;
+		it->name = p->name;
+		it->safety = p->safety;
+		it->code = p->code;
+		p->file = p->module = p->function = p->name = p->safety = p->code = NULL;
+	}
+	/* one row per id, as in the store (equal ids: a hash collision) */
+	idx = xmalloc((all->n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < all->n; i++)
+		idx[i] = &all->items[i];
+	qsort(idx, all->n, sizeof(*idx), cmp_item_id_order);
+	for (size_t i = 0; i + 1 < all->n; i++)
+		if (strcmp(idx[i]->id, idx[i + 1]->id) == 0)
+			idx[i]->gone = true;   /* marks the one to drop */
+	free(idx);
+	for (size_t i = 0; i < all->n; i++) {
+		if (all->items[i].gone)
+			item_release(&all->items[i]);
+		else
+			all->items[kept++] = all->items[i];
+	}
+	all->n = kept;
+	if (all->n)
+		qsort(all->items, all->n, sizeof(*all->items), cmp_item_place);
+}
+
+/* Reading and lexing files is the scan's work: a few threads share it,
+ * each taking the next file not yet taken. Each fills only the slots of
+ * the files it took, so the result does not depend on who took what. */
+struct scan_pool {
 	const char *repo;
 	char **files;               /* borrowed: relative paths */
 	size_t n;
 	struct unsafe_file *out;    /* borrowed: one per file */
 	char ***codes;              /* borrowed: per file, each item's code */
-	size_t tid, nthreads;
+	atomic_size_t next;         /* the next file to take */
 };
 
 static void *scan_worker(void *arg)
 {
-	struct scan_job *j = arg;
+	struct scan_pool *p = arg;
 	struct unsafe_scanner *scanner = unsafe_scan_new();
 	struct strbuf path = STRBUF_INIT;
 	char *src = NULL;
-	size_t cap = 0, len;
+	size_t cap = 0, len, f;
 
-	for (size_t f = j->tid; f < j->n; f += j->nthreads) {
+	while ((f = atomic_fetch_add(&p->next, 1)) < p->n) {
 		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", j->repo, j->files[f]);
+		strbuf_addf(&path, "%s/%s", p->repo, p->files[f]);
 		if (!read_into(path.buf, &src, &cap, &len))
 			continue;
-		unsafe_scan_file(scanner, &j->out[f], src, len, j->files[f]);
-		if (!j->out[f].n)
+		unsafe_scan_file(scanner, &p->out[f], src, len, p->files[f]);
+		if (!p->out[f].n)
 			continue;
-		j->codes[f] = xcalloc(j->out[f].n + 1, sizeof(char *));
-		for (size_t i = 0; i < j->out[f].n; i++) {
-			const struct unsafe_item *it = &j->out[f].items[i];
-			j->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
+		p->codes[f] = xcalloc(p->out[f].n + 1, sizeof(char *));
+		for (size_t i = 0; i < p->out[f].n; i++) {
+			const struct unsafe_item *it = &p->out[f].items[i];
+			p->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
 		}
 	}
 	free(src);
@@ -867,31 +967,34 @@ static void *scan_worker(void *arg)
 	return NULL;
 }
 
-static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
+/*
+ * Scans the files with the helper threads, while this thread first reads
+ * the stored rows (*prev, for upsert; the store is used by this thread
+ * only) and then joins the scan.
+ */
+static int scan_files(struct prev **prev, size_t *nprev, struct store *s, const char *repo,
+		      char **files, size_t n, struct unsafe_file *out, char ***codes)
 {
-	struct scan_job jobs[AUDIT_MAX_THREADS];
+	struct scan_pool pool = { repo, files, n, out, codes, 0 };
 	pthread_t th[AUDIT_MAX_THREADS];
 	bool started[AUDIT_MAX_THREADS] = { false };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = cpus < 1 ? 1 : cpus > AUDIT_MAX_THREADS ? AUDIT_MAX_THREADS : (size_t)cpus;
 	struct rustlex lx;
+	int rc;
 
 	if (n < 64)
 		nt = 1;
+	atomic_init(&pool.next, 0);
 	rustlex_init(&lx, NULL, 0);   /* the lexer's tables, before any thread */
-	for (size_t t = 0; t < nt; t++) {
-		jobs[t] = (struct scan_job){ repo, files, n, out, codes, t, nt };
-		if (t > 0)
-			started[t] = pthread_create(&th[t], NULL, scan_worker, &jobs[t]) == 0;
-	}
-	/* this thread does its own share, and the share of any that did not start */
-	scan_worker(&jobs[0]);
-	for (size_t t = 1; t < nt; t++) {
+	for (size_t t = 1; t < nt; t++)
+		started[t] = pthread_create(&th[t], NULL, scan_worker, &pool) == 0;
+	rc = load_prev(s, repo, prev, nprev);
+	scan_worker(&pool);
+	for (size_t t = 1; t < nt; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
-		else
-			scan_worker(&jobs[t]);
-	}
+	return rc;
 }
 
 int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
@@ -900,11 +1003,13 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	struct walk w = { .root = repo };
 	struct unsafe_file *files = NULL;
 	struct scanned *sc = NULL;
-	size_t nsc = 0, capsc = 0;
+	struct prev *prev = NULL;
+	struct audit_list all = { 0 };
+	size_t nsc = 0, capsc = 0, nprev = 0;
 	char ***codes = NULL;
 	char *scope = NULL;
 	bool scope_is_file;
-	int rc;
+	int rc, t, d, r;
 
 	memset(out, 0, sizeof(*out));
 	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
@@ -921,7 +1026,11 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	}
 	files = xcalloc(w.n + 1, sizeof(*files));
 	codes = xcalloc(w.n + 1, sizeof(*codes));
-	scan_files(repo, w.files, w.n, files, codes);
+	rc = scan_files(&prev, &nprev, s, repo, w.files, w.n, files, codes);
+	if (rc) {
+		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		goto out;
+	}
 	for (size_t f = 0; f < w.n; f++) {
 		for (size_t i = 0; i < files[f].n; i++) {
 			struct unsafe_item *it = &files[f].items[i];
@@ -942,44 +1051,43 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		free(codes[f]);
 		codes[f] = NULL;
 	}
-	rc = upsert(s, repo, sc, nsc, scope, scope_is_file);
+	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
 	if (rc) {
 		seterr(err, errlen, "cannot record the audit: %s", s->errmsg);
 		goto out;
 	}
 	/* the answer: the current items of the scanned part, with status */
-	{
-		struct audit_list all;
-		rc = audit_load(&all, s, repo, false);
-		if (rc) {
-			seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
-			goto out;
-		}
-		out->required = all.required;
-		/* the counts for the metrics, written only when they changed */
-		int t, d, r;
-		count_list(&all, &t, &d, &r);
-		if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
-			write_counts(s, repo, t, d, r);
-			store_write_commit(s);
-		}
-		for (size_t i = 0; i < all.n; i++) {
-			struct audit_item *it = &all.items[i];
-			bool in = !*scope || (scope_is_file ? strcmp(it->file, scope) == 0 :
-				(strncmp(it->file, scope, strlen(scope)) == 0 && it->file[strlen(scope)] == '/'));
-			if (in) {
-				*list_add(out) = *it;
-			} else {
-				item_release(it);
-			}
-		}
-		free(all.items);
+	current_items(&all, sc, nsc, prev, nprev, scope, scope_is_file);
+	rc = attach_verdicts(&all, s, repo);
+	if (rc) {
+		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		goto out;
 	}
+	out->required = all.required;
+	/* the counts for the metrics, written only when they changed */
+	count_list(&all, &t, &d, &r);
+	if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
+		write_counts(s, repo, t, d, r);
+		store_write_commit(s);
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		struct audit_item *it = &all.items[i];
+		if (in_scope(it->file, scope, scope_is_file))
+			*list_add(out) = *it;
+		else
+			item_release(it);
+	}
+	all.n = 0;
 out:
+	audit_list_release(&all);
+	free_prev(prev, nprev);
 	for (size_t i = 0; i < nsc; i++)
 		free(sc[i].code);
 	free(sc);
 	for (size_t f = 0; f < w.n; f++) {
+		for (size_t i = 0; codes[f] && i < files[f].n; i++)
+			free(codes[f][i]);   /* not moved: the scan failed */
+		free(codes[f]);
 		unsafe_file_release(&files[f]);
 		free(w.files[f]);
 	}
