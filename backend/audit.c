@@ -414,6 +414,7 @@ int audit_counts(struct store *s, const char *repo, int *total, int *documented,
 struct walk {
 	const char *root;          /* absolute repo path */
 	git_repository *git;       /* NULL when repo is not a git work tree */
+	bool git_started;          /* git_libgit2_init() was called */
 	char **files;              /* owned: relative paths */
 	size_t n, cap;
 };
@@ -967,13 +968,8 @@ static void *scan_worker(void *arg)
 	return NULL;
 }
 
-/*
- * Scans the files with the helper threads, while this thread first reads
- * the stored rows (*prev, for upsert; the store is used by this thread
- * only) and then joins the scan.
- */
-static int scan_files(struct prev **prev, size_t *nprev, struct store *s, const char *repo,
-		      char **files, size_t n, struct unsafe_file *out, char ***codes)
+/* Scans the files with the helper threads and this one. */
+static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
 {
 	struct scan_pool pool = { repo, files, n, out, codes, 0 };
 	pthread_t th[AUDIT_MAX_THREADS];
@@ -981,7 +977,6 @@ static int scan_files(struct prev **prev, size_t *nprev, struct store *s, const 
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = cpus < 1 ? 1 : cpus > AUDIT_MAX_THREADS ? AUDIT_MAX_THREADS : (size_t)cpus;
 	struct rustlex lx;
-	int rc;
 
 	if (n < 64)
 		nt = 1;
@@ -989,12 +984,43 @@ static int scan_files(struct prev **prev, size_t *nprev, struct store *s, const 
 	rustlex_init(&lx, NULL, 0);   /* the lexer's tables, before any thread */
 	for (size_t t = 1; t < nt; t++)
 		started[t] = pthread_create(&th[t], NULL, scan_worker, &pool) == 0;
-	rc = load_prev(s, repo, prev, nprev);
 	scan_worker(&pool);
 	for (size_t t = 1; t < nt; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
-	return rc;
+}
+
+/* The walk of the scanned part (a helper thread's job while this one
+ * reads the stored rows). */
+struct walk_job {
+	struct walk *w;
+	const char *scope;
+	bool scope_is_file;
+};
+
+static void *walk_worker(void *arg)
+{
+	struct walk_job *j = arg;
+	struct walk *w = j->w;
+	char *dotgit = xasprintf("%s/.git", w->root);
+	struct stat sb;
+
+	/* .gitignore rules hold only in a git work tree (and starting
+	 * libgit2 costs more than a small scan: not for plain folders) */
+	if (lstat(dotgit, &sb) == 0) {
+		git_libgit2_init();
+		w->git_started = true;
+		if (git_repository_open_ext(&w->git, w->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
+			w->git = NULL;
+	}
+	free(dotgit);
+	if (j->scope_is_file) {
+		w->files = xmalloc(sizeof(*w->files));
+		w->files[w->n++] = xstrdup(j->scope);
+	} else {
+		walk_dir(w, j->scope);
+	}
+	return NULL;
 }
 
 int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
@@ -1015,22 +1041,24 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
 	if (rc)
 		return rc;
-	git_libgit2_init();
-	if (git_repository_open_ext(&w.git, repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-		w.git = NULL;
-	if (scope_is_file) {
-		w.files = xmalloc(sizeof(*w.files));
-		w.files[w.n++] = xstrdup(scope);
-	} else {
-		walk_dir(&w, scope);
+	/* the walk and reading the stored rows at the same time */
+	{
+		struct walk_job job = { &w, scope, scope_is_file };
+		pthread_t th;
+		bool started = pthread_create(&th, NULL, walk_worker, &job) == 0;
+		if (!started)
+			walk_worker(&job);
+		rc = load_prev(s, repo, &prev, &nprev);
+		if (started)
+			pthread_join(th, NULL);
 	}
 	files = xcalloc(w.n + 1, sizeof(*files));
 	codes = xcalloc(w.n + 1, sizeof(*codes));
-	rc = scan_files(&prev, &nprev, s, repo, w.files, w.n, files, codes);
 	if (rc) {
 		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
 		goto out;
 	}
+	scan_files(repo, w.files, w.n, files, codes);
 	for (size_t f = 0; f < w.n; f++) {
 		for (size_t i = 0; i < files[f].n; i++) {
 			struct unsafe_item *it = &files[f].items[i];
@@ -1096,7 +1124,8 @@ out:
 	free(w.files);
 	free(scope);
 	git_repository_free(w.git);
-	git_libgit2_shutdown();
+	if (w.git_started)
+		git_libgit2_shutdown();
 	return rc;
 }
 

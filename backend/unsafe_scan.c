@@ -1161,13 +1161,16 @@ static bool lex_file(struct scan *s)
 	struct rustlex lx;
 	size_t got;
 	bool any_unsafe = false;
+	/* locals, not s->: the stores into the token buffer could alias them */
+	struct tok *tv = s->t;
+	int nt = 0, cap = s->capt;
 
 	rustlex_init(&lx, s->src, s->len);
 	do {
 		got = rustlex_run(&lx, batch, SCAN_BATCH, SCAN_SKIP);
-		if (s->nt + SCAN_BATCH > s->capt) {
-			s->capt = s->capt ? s->capt * 2 : 4096;
-			s->t = xrealloc(s->t, (size_t)s->capt * sizeof(*s->t));
+		if (nt + SCAN_BATCH > cap) {
+			cap = cap ? cap * 2 : 4096;
+			tv = xrealloc(tv, (size_t)cap * sizeof(*tv));
 		}
 		for (size_t k = 0; k < got; k++) {
 			const struct rust_token *t = &batch[k];
@@ -1185,9 +1188,12 @@ static bool lex_file(struct scan *s)
 			if (t->kind == RUST_TOK_KEYWORD && t->len == 6 &&
 			    memcmp(s->src + t->start, "unsafe", 6) == 0)
 				any_unsafe = true;
-			s->t[s->nt++] = tk;
+			tv[nt++] = tk;
 		}
 	} while (got == SCAN_BATCH);
+	s->t = tv;
+	s->nt = nt;
+	s->capt = cap;
 	return any_unsafe;
 }
 
