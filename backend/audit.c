@@ -8,6 +8,14 @@
  * A scan writes in one IMMEDIATE transaction and only touches rows that
  * changed, so a TUI on the same store reloads when something did.
  *
+ * A scan's steps, for speed on whole registries: a helper thread walks the
+ * tree while this one reads the stored rows; then every thread (one per
+ * core, at most AUDIT_MAX_THREADS) takes the next file, reads it into its
+ * own reused buffer and lexes it completely; the rows are compared and
+ * written; the answer is built from the scanned items (plus stored ones
+ * outside the scanned part) instead of being read back. Results go into
+ * per-file slots, so they do not depend on which thread took which file.
+ *
  * Never: delete a verdict, write half an import, or walk into target/,
  * .git or a folder .gitignore excludes.
  */

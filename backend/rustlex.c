@@ -9,8 +9,18 @@
  * nest; "///" and slash-star-star open doc comments, four slashes or three
  * stars do not.
  *
- * Speed matters (the unsafe scan lexes whole registries): classification is
- * one table lookup per byte and keywords are checked by length first.
+ * Speed matters (the unsafe scan lexes whole registries, 17 million tokens
+ * in 67 MB, most of them one byte of punctuation or a single space):
+ * - classification is one table lookup per byte; punctuation, whitespace
+ *   and plain identifiers (90% of tokens) are finished inline, the rest
+ *   (comments, literals, numbers, literal prefixes) goes to lex_other;
+ * - indentation is skipped eight spaces per step, identifier characters
+ *   are classified eight per step without a branch per byte, and string
+ *   and block comment bodies skip the bytes that can end nothing;
+ * - a keyword is looked up only for identifiers of 2 to 8 bytes that
+ *   start with a keyword's first letter, as one 64-bit compare;
+ * - rustlex_run lexes many tokens per call and stores only the kinds the
+ *   caller keeps (the scanner drops whitespace and comments).
  * It never reads past len and never fails; bytes that start no token come
  * back as RUST_TOK_ERROR, one at a time.
  */
