@@ -56,12 +56,19 @@ static const char *const keywords[] = {
 	"while", "yield", NULL,
 };
 
-/* keywords bucketed by (first letter, length): at most a few to compare */
+/* keywords as words (their bytes as one number, see word_of) in an open
+ * addressing table: a lookup is a multiply and, for most identifiers, one
+ * load that finds an empty slot. No identifier holds a NUL byte, so equal
+ * words are equal texts. */
 #define KW_MAXLEN 8
-static unsigned char kw_first[256];   /* bucket + 1 of a keyword's first byte, 0: none */
-static unsigned char kw_bucket[26 + 1][KW_MAXLEN + 1][4];  /* indexes + 1, 0 ends */
-static uint64_t kw_word[64];   /* each keyword's bytes as one number */
-static uint64_t kw_mask[KW_MAXLEN + 1];  /* the low n bytes of a word */
+#define KW_SLOTS 512
+static uint64_t kw_table[KW_SLOTS];        /* 0: empty */
+static uint64_t kw_mask[KW_MAXLEN + 1];    /* the low n bytes of a word */
+
+static inline unsigned kw_slot(uint64_t word)
+{
+	return (unsigned)((word * 0x9e3779b97f4a7c15ULL) >> 55);   /* 9 bits */
+}
 
 /* text[0..n) (n <= 8) as one number, for comparing without memcmp */
 static inline uint64_t word_of(const char *text, size_t n)
@@ -100,17 +107,13 @@ static void cls_init(void)
 		if (c == '*' || c == '/' || c == '\n')
 			v |= C_BLKX;
 		cls[c] = v;
-		kw_first[c] = c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 1) : c == 'S' ? 27 : 0;
 	}
 	for (int i = 0; keywords[i]; i++) {
-		const char *k = keywords[i];
-		int b = k[0] == 'S' ? 26 : k[0] - 'a';
-		size_t n = strlen(k);
-		unsigned char *slot = kw_bucket[b][n];
-		while (*slot)
-			slot++;
-		*slot = (unsigned char)(i + 1);
-		kw_word[i] = word_of(k, n);
+		uint64_t w = word_of(keywords[i], strlen(keywords[i]));
+		unsigned h = kw_slot(w);
+		while (kw_table[h])
+			h = (h + 1) % KW_SLOTS;
+		kw_table[h] = w;
 	}
 	for (int n = 0; n <= KW_MAXLEN; n++)
 		kw_mask[n] = n == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
@@ -139,26 +142,21 @@ void rustlex_init_line(struct rustlex *lx, const char *line, size_t len)
 	lx->pos = 0;
 }
 
-/* Whether text[0..n) is a keyword; word is its bytes as word_of() gives them
- * (the caller may have loaded them faster). */
-static inline bool kw_lookup(const char *text, size_t n, uint64_t word)
+/* Whether the word of an identifier of 2 to 8 bytes is a keyword's. */
+static inline bool kw_lookup(uint64_t word)
 {
-	unsigned b = kw_first[(unsigned char)text[0]];
-
-	if (!b || n < 2 || n > KW_MAXLEN)
-		return false;
-	for (const unsigned char *slot = kw_bucket[b - 1][n]; *slot; slot++)
-		if (kw_word[*slot - 1] == word)
+	for (unsigned h = kw_slot(word); kw_table[h]; h = (h + 1) % KW_SLOTS)
+		if (kw_table[h] == word)
 			return true;
 	return false;
 }
 
 bool rustlex_is_keyword(const char *text, size_t n)
 {
-	if (n < 2 || n > KW_MAXLEN)
-		return false;
+	if (n < 2 || n > KW_MAXLEN || memchr(text, '\0', n))
+		return false;   /* (a NUL would make "as\0" the word of "as") */
 	cls_init();
-	return kw_lookup(text, n, word_of(text, n));
+	return kw_lookup(word_of(text, n));
 }
 
 /* Counts newlines in src[from, to) into lx->line. */
@@ -380,20 +378,36 @@ static void lex_number(struct rustlex *lx)
 	lx->pos = i;
 }
 
-/* The end of the identifier characters from i: eight bytes at a time
- * without a branch per byte (identifiers are short; a mispredicted loop
- * exit costs more than the lookups). */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Per byte of x (each below 0x80): the high bit set where the byte >= c. */
+static inline uint64_t bytes_ge(uint64_t x, unsigned c)
+{
+	return (x + ONES * (0x80 - c)) & HIGHS;
+}
+
+/* The end of the identifier characters from i: eight bytes per step,
+ * classified with word arithmetic (no branch or table load per byte:
+ * identifiers are short, and a mispredicted loop exit costs more). */
 static inline size_t ident_end(const char *s, size_t i, size_t n)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	while (n - i >= 8) {
-		const unsigned char *p = (const unsigned char *)s + i;
-		unsigned stop = 0;
-		for (int k = 0; k < 8; k++)
-			stop |= (unsigned)!(cls[p[k]] & C_IDC) << k;
-		if (stop)
-			return i + (size_t)__builtin_ctz(stop);
+		uint64_t x, x7, lower, t, idc;
+		memcpy(&x, s + i, 8);
+		x7 = x & ~HIGHS;
+		lower = x7 | ONES * 0x20;   /* A-Z to a-z (nothing else lands there) */
+		t = x7 ^ ONES * '_';
+		idc = (x & HIGHS) |                                          /* non-ASCII */
+			(bytes_ge(lower, 'a') & ~bytes_ge(lower, 'z' + 1)) |  /* letters */
+			(bytes_ge(x7, '0') & ~bytes_ge(x7, '9' + 1)) |        /* digits */
+			(~((t + ONES * 0x7f) | t) & HIGHS);                    /* _ */
+		if (idc != HIGHS)
+			return i + ((size_t)__builtin_ctzll(~idc & HIGHS) >> 3);
 		i += 8;
 	}
+#endif
 	while (i < n && IS(s[i], C_IDC))
 		i++;
 	return i;
@@ -434,7 +448,7 @@ static inline void lex_ident(struct rustlex *lx, struct rust_token *tok)
 	lx->pos = i;
 	len = i - st;
 	tok->kind = RUST_TOK_IDENT;
-	if (!kw_first[(unsigned char)s[st]] || len < 2 || len > KW_MAXLEN)
+	if (len < 2 || len > KW_MAXLEN)
 		return;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	if (n - st >= 8) {
@@ -446,7 +460,7 @@ static inline void lex_ident(struct rustlex *lx, struct rust_token *tok)
 #else
 	w = word_of(s + st, len);
 #endif
-	if (kw_lookup(s + st, len, w))
+	if (kw_lookup(w))
 		tok->kind = RUST_TOK_KEYWORD;
 }
 

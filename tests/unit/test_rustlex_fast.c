@@ -203,6 +203,10 @@ static void test_keywords_both_ways(void **state)
 		assert_int_equal(t.kind, RUST_TOK_IDENT);
 		assert_false(rustlex_is_keyword(misses[i], strlen(misses[i])));
 	}
+	/* a NUL byte is never part of a keyword */
+	assert_false(rustlex_is_keyword("as\0", 3));
+	assert_false(rustlex_is_keyword("fn\0\0\0", 5));
+	assert_false(rustlex_is_keyword("", 0));
 }
 
 /* Long bodies: the plain-run skipping in block comments and strings must
