@@ -511,13 +511,13 @@ static void walk_dir(struct walk *w, const char *rel)
 }
 
 /*
- * Reads the file at path into *buf (grown as needed, reused from file to
- * file: no allocation per file); *len its size. false when it cannot be
- * read or is bigger than AUDIT_MAX_FILE.
+ * Reads the file at path (relative to the folder dirfd) into *buf (grown
+ * as needed, reused from file to file: no allocation per file); *len its
+ * size. false when it cannot be read or is bigger than AUDIT_MAX_FILE.
  */
-static bool read_into(const char *path, char **buf, size_t *cap, size_t *len)
+static bool read_into(int dirfd, const char *path, char **buf, size_t *cap, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	bool ok = false;
 
@@ -940,7 +940,7 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
  * each taking the next file not yet taken. Each fills only the slots of
  * the files it took, so the result does not depend on who took what. */
 struct scan_pool {
-	const char *repo;
+	int rootfd;                 /* the repository folder (paths are relative to it) */
 	char **files;               /* borrowed: relative paths */
 	size_t n;
 	struct unsafe_file *out;    /* borrowed: one per file */
@@ -952,14 +952,11 @@ static void *scan_worker(void *arg)
 {
 	struct scan_pool *p = arg;
 	struct unsafe_scanner *scanner = unsafe_scan_new();
-	struct strbuf path = STRBUF_INIT;
 	char *src = NULL;
 	size_t cap = 0, len, f;
 
 	while ((f = atomic_fetch_add(&p->next, 1)) < p->n) {
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", p->repo, p->files[f]);
-		if (!read_into(path.buf, &src, &cap, &len))
+		if (!read_into(p->rootfd, p->files[f], &src, &cap, &len))
 			continue;
 		unsafe_scan_file(scanner, &p->out[f], src, len, p->files[f]);
 		if (!p->out[f].n)
@@ -971,7 +968,6 @@ static void *scan_worker(void *arg)
 		}
 	}
 	free(src);
-	strbuf_free(&path);
 	unsafe_scan_free(scanner);
 	return NULL;
 }
@@ -979,7 +975,7 @@ static void *scan_worker(void *arg)
 /* Scans the files with the helper threads and this one. */
 static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
 {
-	struct scan_pool pool = { repo, files, n, out, codes, 0 };
+	struct scan_pool pool = { -1, files, n, out, codes, 0 };
 	pthread_t th[AUDIT_MAX_THREADS];
 	bool started[AUDIT_MAX_THREADS] = { false };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -989,6 +985,9 @@ static void scan_files(const char *repo, char **files, size_t n, struct unsafe_f
 	if (n < 64)
 		nt = 1;
 	atomic_init(&pool.next, 0);
+	pool.rootfd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pool.rootfd < 0)
+		return;   /* no file can be read: nothing found */
 	rustlex_init(&lx, NULL, 0);   /* the lexer's tables, before any thread */
 	for (size_t t = 1; t < nt; t++)
 		started[t] = pthread_create(&th[t], NULL, scan_worker, &pool) == 0;
@@ -996,6 +995,7 @@ static void scan_files(const char *repo, char **files, size_t n, struct unsafe_f
 	for (size_t t = 1; t < nt; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
+	close(pool.rootfd);
 }
 
 /* The walk of the scanned part (a helper thread's job while this one
