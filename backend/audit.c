@@ -449,65 +449,125 @@ static bool ignored(struct walk *w, const char *rel, bool is_dir)
 	return ign == 1;
 }
 
-static void walk_dir(struct walk *w, const char *rel)
+/* The entries of folder rel (no hidden ones), sorted by name, each with
+ * its d_type in front of its name; *n how many. */
+static char **list_dir(struct walk *w, const char *rel, size_t *n)
 {
 	char *abs = *rel ? xasprintf("%s/%s", w->root, rel) : xstrdup(w->root);
 	DIR *d = opendir(abs);
 	struct dirent *e;
 	char **names = NULL;
-	size_t nn = 0, cn = 0;
+	size_t cn = 0;
 
+	*n = 0;
 	free(abs);
 	if (!d)
-		return;
+		return NULL;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;  /* ., .., .git and hidden folders */
-		if (nn == cn) {
+		if (*n == cn) {
 			cn = cn ? cn * 2 : 32;
 			names = xrealloc(names, cn * sizeof(*names));
 		}
 		/* keep the entry's type in front of its name */
-		names[nn] = xmalloc(strlen(e->d_name) + 2);
-		names[nn][0] = (char)(e->d_type ? e->d_type : DT_UNKNOWN);
-		strcpy(names[nn] + 1, e->d_name);
-		nn++;
+		names[*n] = xmalloc(strlen(e->d_name) + 2);
+		names[*n][0] = (char)(e->d_type ? e->d_type : DT_UNKNOWN);
+		strcpy(names[*n] + 1, e->d_name);
+		(*n)++;
 	}
 	closedir(d);
-	if (nn)
-		qsort(names, nn, sizeof(*names), cmp_name);
-	for (size_t i = 0; i < nn; i++) {
-		/* names carry their d_type in the first byte */
-		unsigned char type = (unsigned char)names[i][0];
-		const char *name = names[i] + 1;
-		char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-		struct stat sb;
-		if (type == DT_UNKNOWN || type == DT_LNK) {
-			char *a = xasprintf("%s/%s", w->root, r);
-			type = lstat(a, &sb) != 0 ? DT_UNKNOWN : S_ISDIR(sb.st_mode) ? DT_DIR :
-				S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
-			free(a);
-		}
-		{
-			if (type == DT_DIR) {
-				if (strcmp(name, "target") != 0 && !ignored(w, r, true))
-					walk_dir(w, r);
-			} else if (type == DT_REG) {
-				size_t l = strlen(name);
-				if (l > 3 && strcmp(name + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
-					if (w->n == w->cap) {
-						w->cap = w->cap ? w->cap * 2 : 256;
-						w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
-					}
-					w->files[w->n++] = r;
-					r = NULL;
-				}
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_name);
+	return names;
+}
+
+static void walk_dir(struct walk *w, const char *rel);
+
+/* One entry of folder rel (as list_dir gives it): a folder is walked, a
+ * Rust file is added. */
+static void walk_entry(struct walk *w, const char *rel, const char *entry)
+{
+	/* names carry their d_type in the first byte */
+	unsigned char type = (unsigned char)entry[0];
+	const char *name = entry + 1;
+	char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+	struct stat sb;
+
+	if (type == DT_UNKNOWN || type == DT_LNK) {
+		char *a = xasprintf("%s/%s", w->root, r);
+		type = lstat(a, &sb) != 0 ? DT_UNKNOWN : S_ISDIR(sb.st_mode) ? DT_DIR :
+			S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
+		free(a);
+	}
+	if (type == DT_DIR) {
+		if (strcmp(name, "target") != 0 && !ignored(w, r, true))
+			walk_dir(w, r);
+	} else if (type == DT_REG) {
+		size_t l = strlen(name);
+		if (l > 3 && strcmp(name + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
+			if (w->n == w->cap) {
+				w->cap = w->cap ? w->cap * 2 : 256;
+				w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
 			}
+			w->files[w->n++] = r;
+			r = NULL;
 		}
-		free(r);
+	}
+	free(r);
+}
+
+static void walk_dir(struct walk *w, const char *rel)
+{
+	size_t nn;
+	char **names = list_dir(w, rel, &nn);
+
+	for (size_t i = 0; i < nn; i++) {
+		walk_entry(w, rel, names[i]);
 		free(names[i]);
 	}
 	free(names);
+}
+
+/* A walk split by the scope folder's entries, for threads to share: part
+ * k is entry k's files, so joining the parts in order gives walk_dir's
+ * list. Only without .gitignore rules (libgit2's repository object is not
+ * for two threads). */
+struct walk_pool {
+	const char *scope;
+	char **tops;                /* owned: list_dir of the scope */
+	size_t ntops;
+	struct walk *parts;         /* owned: one per top entry */
+	atomic_size_t next;
+};
+
+static void *walk_part_worker(void *arg)
+{
+	struct walk_pool *p = arg;
+	size_t k;
+
+	while ((k = atomic_fetch_add(&p->next, 1)) < p->ntops)
+		walk_entry(&p->parts[k], p->scope, p->tops[k]);
+	return NULL;
+}
+
+/* The parts joined into w, in order; the pool released. */
+static void walk_pool_join(struct walk *w, struct walk_pool *p)
+{
+	for (size_t k = 0; k < p->ntops; k++) {
+		struct walk *part = &p->parts[k];
+		if (w->n + part->n > w->cap) {
+			w->cap = w->n + part->n + 256;
+			w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
+		}
+		if (part->n)
+			memcpy(w->files + w->n, part->files, part->n * sizeof(*part->files));
+		w->n += part->n;
+		free(part->files);
+		free(p->tops[k]);
+	}
+	free(p->parts);
+	free(p->tops);
 }
 
 /*
@@ -1006,22 +1066,30 @@ struct walk_job {
 	bool scope_is_file;
 };
 
+/* Whether repo is the top of a git work tree (has .git): only there do
+ * .gitignore rules hold (and starting libgit2 costs more than a small
+ * scan: not for plain folders). */
+static bool in_git_tree(const char *repo)
+{
+	char *dotgit = xasprintf("%s/.git", repo);
+	struct stat sb;
+	bool yes = lstat(dotgit, &sb) == 0;
+
+	free(dotgit);
+	return yes;
+}
+
 static void *walk_worker(void *arg)
 {
 	struct walk_job *j = arg;
 	struct walk *w = j->w;
-	char *dotgit = xasprintf("%s/.git", w->root);
-	struct stat sb;
 
-	/* .gitignore rules hold only in a git work tree (and starting
-	 * libgit2 costs more than a small scan: not for plain folders) */
-	if (lstat(dotgit, &sb) == 0) {
+	if (in_git_tree(w->root)) {
 		git_libgit2_init();
 		w->git_started = true;
 		if (git_repository_open_ext(&w->git, w->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
 			w->git = NULL;
 	}
-	free(dotgit);
 	if (j->scope_is_file) {
 		w->files = xmalloc(sizeof(*w->files));
 		w->files[w->n++] = xstrdup(j->scope);
@@ -1050,7 +1118,23 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	if (rc)
 		return rc;
 	/* the walk and reading the stored rows at the same time */
-	{
+	if (!scope_is_file && !in_git_tree(repo)) {
+		/* a helper thread walks; this one reads the rows, then helps */
+		struct walk_pool pool = { .scope = scope };
+		pthread_t th;
+		bool started;
+		pool.tops = list_dir(&w, scope, &pool.ntops);
+		pool.parts = xcalloc(pool.ntops + 1, sizeof(*pool.parts));
+		for (size_t k = 0; k < pool.ntops; k++)
+			pool.parts[k].root = repo;
+		atomic_init(&pool.next, 0);
+		started = pthread_create(&th, NULL, walk_part_worker, &pool) == 0;
+		rc = load_prev(s, repo, &prev, &nprev);
+		walk_part_worker(&pool);
+		if (started)
+			pthread_join(th, NULL);
+		walk_pool_join(&w, &pool);
+	} else {
 		struct walk_job job = { &w, scope, scope_is_file };
 		pthread_t th;
 		bool started = pthread_create(&th, NULL, walk_worker, &job) == 0;
