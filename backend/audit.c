@@ -931,8 +931,12 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
 			  size_t nprev, const char *scope, bool scope_is_file)
 {
 	struct audit_item **idx;
-	size_t kept = 0;
+	size_t kept = 0, extra = 0;
 
+	for (size_t k = 0; k < nprev; k++)
+		extra += !prev[k].gone && !prev[k].seen && !in_scope(prev[k].file, scope, scope_is_file);
+	all->cap = n + extra + 1;   /* one allocation */
+	all->items = xrealloc(all->items, all->cap * sizeof(*all->items));
 	for (size_t i = 0; i < n; i++) {
 		struct audit_item *it = list_add(all);
 		struct unsafe_item *u = sc[i].it;
@@ -1190,12 +1194,20 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		write_counts(s, repo, t, d, r);
 		store_write_commit(s);
 	}
-	for (size_t i = 0; i < all.n; i++) {
-		struct audit_item *it = &all.items[i];
-		if (in_scope(it->file, scope, scope_is_file))
-			*list_add(out) = *it;
-		else
-			item_release(it);
+	/* the scanned part's items move to out (no copy when that is all) */
+	if (!*scope) {
+		out->items = all.items;
+		out->n = all.n;
+		out->cap = all.cap;
+		all.items = NULL;
+	} else {
+		for (size_t i = 0; i < all.n; i++) {
+			struct audit_item *it = &all.items[i];
+			if (in_scope(it->file, scope, scope_is_file))
+				*list_add(out) = *it;
+			else
+				item_release(it);
+		}
 	}
 	all.n = 0;
 out:
