@@ -678,6 +678,23 @@ size_t rustlex_run(struct rustlex *lx, struct rust_token *toks, size_t max, unsi
 		got += !(skip & (1u << toks[0].kind));
 	}
 	/* a construct left open can only have run to the end of the input */
+	if (skip & (1u << RUST_TOK_WHITESPACE)) {
+		const char *s = lx->src;
+		size_t n = lx->len;
+		while (got < max && lx->pos < n) {
+			size_t i = lx->pos;
+			if (IS(s[i], C_WS)) {
+				/* whitespace the caller does not keep: just passed over */
+				int line = lx->line + (s[i] == '\n');
+				lx->pos = space_end(s, i + 1, n, &line);
+				lx->line = line;
+				continue;
+			}
+			lex_fresh(lx, &toks[got]);
+			got += !(skip & (1u << toks[got].kind));
+		}
+		return got;
+	}
 	while (got < max && lx->pos < lx->len) {
 		lex_fresh(lx, &toks[got]);
 		got += !(skip & (1u << toks[got].kind));
