@@ -113,7 +113,7 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	struct store *store = NULL;
 	int status, rc;
-	int64_t job_id = 0;
+	int64_t job_id = 0, started;
 
 	cmd_ctx_init(&ctx);
 	ctx.json = o->json;
@@ -149,23 +149,41 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 			cmd_ctx_release(&ctx);
 			return status;
 		}
-		char *aj = args_json(argc, argv);
-		store_job_begin(store, &job_id, args.def->name, aj, o->repo);
-		free(aj);
+		if (args.def->traits & CMD_JOB) {
+			/* a job may run for minutes: its row shows it running */
+			char *aj = args_json(argc, argv);
+			store_job_begin(store, &job_id, args.def->name, aj, o->repo);
+			free(aj);
+		}
 	}
 	ctx.store = store;
+	started = store_now_ms();
 	status = cmd_execute(&ctx, &args);
+	emit(o, &ctx, status);
 	if (store) {
+		/* recorded after the answer is out, in one transaction for the
+		 * commands that end quickly */
 		struct rusage ru;
 		char *line = joined_line(argc, argv);
 		getrusage(RUSAGE_CHILDREN, &ru);
-		store_job_end(store, job_id, status, ru.ru_maxrss,
-			      (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
-			      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
-		store_history_add(store, line, status);
+		int64_t rss = ru.ru_maxrss;
+		int64_t cpu = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+			      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+		if (job_id) {
+			store_job_end(store, job_id, status, rss, cpu);
+			store_history_add(store, line, status);
+		} else {
+			char *aj = args_json(argc, argv);
+			struct store_job_done done = {
+				.name = args.def->name, .args_json = aj, .repo = o->repo,
+				.started_ms = started, .exit_status = status,
+				.peak_rss_kb = rss, .cpu_ms = cpu, .line = line,
+			};
+			store_job_record(store, &done);
+			free(aj);
+		}
 		free(line);
 	}
-	emit(o, &ctx, status);
 	cmd_args_release(&args);
 	cmd_ctx_release(&ctx);
 	store_free(store);

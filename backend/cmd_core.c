@@ -79,7 +79,12 @@ static void command_text(struct strbuf *out, const struct cmd_def *d, bool long_
 			strbuf_addf(&left, " %s", f->values);
 		else if (f->type != FLAG_BOOL)
 			strbuf_addf(&left, " %s", f->metavar ? f->metavar : "VALUE");
-		strbuf_addf(out, "    %-32s %s%s\n", strbuf_str(&left), f->help ? f->help : "",
+		/* a flag too long for the column gets its help on the next line */
+		if (left.len > 32)
+			strbuf_addf(out, "    %s\n    %-32s", strbuf_str(&left), "");
+		else
+			strbuf_addf(out, "    %-32s", strbuf_str(&left));
+		strbuf_addf(out, " %s%s\n", f->help ? f->help : "",
 			    (f->flags & FLAGF_REQUIRED) ? " (required)" : "");
 		strbuf_free(&left);
 	}

@@ -5,22 +5,29 @@
  * label. libgit2's own messages (git_error_last) are folded into the one
  * line callers show. Never runs the git binary, never prints.
  */
-#define _GNU_SOURCE /* memmem */
+#define _GNU_SOURCE /* st_mtim, O_CLOEXEC */
 #include "gitw.h"
+#include "gitcred.h"
+#include "gitscan.h"
 #include "error.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 #include <git2.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct gitw {
 	git_repository *repo;    /* owned */
+	git_repository *bare;    /* owned, lazily: the same .git opened bare (see tree_repo) */
 };
 
 static void init_once(void)
@@ -78,6 +85,7 @@ void gitw_free(struct gitw *g)
 {
 	if (!g)
 		return;
+	git_repository_free(g->bare);
 	git_repository_free(g->repo);
 	free(g);
 }
@@ -206,27 +214,12 @@ static void status_branch(struct gitw_status *s, git_repository *repo)
 	git_reference_free(head);
 }
 
-int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+/* One status list into the groups. index_side / wt_side: which halves of
+ * each entry to take (the fast path reads the halves from two lists).
+ * Conflicts come with the work-tree half. */
+static void status_collect(struct gitw_status *s, git_status_list *list, git_index *idx, bool index_side,
+			   bool wt_side)
 {
-	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-	git_status_list *list = NULL;
-	git_index *idx = NULL;
-	struct gitw_status *s = xcalloc(1, sizeof(*s));
-	int rc = 0;
-
-	*out = NULL;
-	status_branch(s, g->repo);
-	if (git_repository_is_bare(g->repo)) {
-		s->bare = true;
-		goto out;
-	}
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
-		     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
-	if (git_status_list_new(&list, g->repo, &opts) < 0 || git_repository_index(&idx, g->repo) < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot read the status: %s", lg_msg());
-		goto out;
-	}
 	for (size_t i = 0, n = git_status_list_entrycount(list); i < n; i++) {
 		const git_status_entry *e = git_status_byindex(list, i);
 		const git_diff_delta *hi = e->head_to_index, *iw = e->index_to_workdir;
@@ -238,32 +231,257 @@ int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errl
 			continue;
 		if (e->status & GIT_STATUS_CONFLICTED) {
 			char code[3];
-			conflict_code(code, idx, path);
-			status_add(s, GITW_CONFLICTED, path, NULL, code, false);
+			if (wt_side) {
+				conflict_code(code, idx, path);
+				status_add(s, GITW_CONFLICTED, path, NULL, code, false);
+			}
 			continue;
 		}
-		if (e->status & GIT_STATUS_WT_NEW && !(e->status & ~(unsigned)GIT_STATUS_WT_NEW & 0x1f)) {
-			status_add(s, GITW_UNTRACKED, iw->new_file.path, NULL, "?", false);
-			continue;
-		}
-		if ((l = index_letter(e->status)) != NULL && hi) {
+		if (index_side && (l = index_letter(e->status)) != NULL && hi) {
 			sub = hi->new_file.mode == GIT_FILEMODE_COMMIT || hi->old_file.mode == GIT_FILEMODE_COMMIT;
 			status_add(s, GITW_STAGED, hi->new_file.path, hi->old_file.path, l, sub);
 		}
-		if ((l = wt_letter(e->status)) != NULL && iw) {
+		if (!wt_side || !iw)
+			continue;
+		if (e->status & GIT_STATUS_WT_NEW) {
+			/* also after `git rm --cached`: staged D and untracked, as git says */
+			status_add(s, GITW_UNTRACKED, iw->new_file.path, NULL, "?", false);
+		} else if ((l = wt_letter(e->status)) != NULL) {
 			sub = iw->new_file.mode == GIT_FILEMODE_COMMIT || iw->old_file.mode == GIT_FILEMODE_COMMIT;
 			status_add(s, GITW_UNSTAGED, iw->new_file.path, iw->old_file.path, l, sub);
 		}
 	}
+}
+
+static const unsigned status_flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX |
+				     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+
+/* libgit2's own walk of everything: the reference the fast path must equal. */
+static int status_walk_all(struct gitw_status *s, struct gitw *g, git_index *idx, char *err, size_t errlen)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = status_flags;
+	if (git_status_list_new(&list, g->repo, &opts) < 0)
+		return fail(err, errlen, RWB_EIO, "cannot read the status: %s", lg_msg());
+	status_collect(s, list, idx, true, true);
+	git_status_list_free(list);
+	return 0;
+}
+
+/* Past this many doubtful paths one full libgit2 walk is cheaper. */
+#define GITW_SCAN_LIMIT 2000
+
+static int scan_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+/* The index file, read by gitscan (NULL when it is missing or unusual). */
+static struct gitscan_index *read_index_file(struct gitw *g, int64_t *mtime_s)
+{
+	struct gitscan_index *ix = NULL;
+	char *path = xasprintf("%sindex", gitw_gitdir(g));
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	free(path);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || st.st_size < 32) {
+		close(fd);
+		return NULL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return NULL;
+	if (gitscan_index_read(&ix, map, (size_t)st.st_size) != 0)
+		ix = NULL;
+	munmap(map, (size_t)st.st_size);
+	*mtime_s = (int64_t)st.st_mtim.tv_sec;
+	return ix;
+}
+
+/* core.ignorecase: names on disk match index paths without regard to
+ * case, which the scan's byte comparisons do not do: libgit2 then. */
+static bool ignores_case(struct gitw *g)
+{
+	git_config *cfg = NULL;
+	int on = 0;
+
+	if (git_repository_config_snapshot(&cfg, g->repo) == 0 && git_config_get_bool(&on, cfg, "core.ignorecase") < 0)
+		on = 0;
+	git_config_free(cfg);
+	return on != 0;
+}
+
+/* Nothing staged, proved without a diff: the index's cached root tree
+ * equals HEAD's tree. */
+static bool index_is_head(struct gitw *g, const struct gitscan_index *ix)
+{
+	git_object *tree = NULL;
+	bool same = false;
+
+	if (ix->plain && ix->has_tree && git_revparse_single(&tree, g->repo, "HEAD^{tree}") == 0)
+		same = memcmp(git_object_id(tree)->id, ix->tree, 20) == 0;
+	git_object_free(tree);
+	return same;
+}
+
+/*
+ * A doubtful path the fast path can judge without libgit2's index, with
+ * libgit2's own rules: a tracked regular file of the same mode whose size
+ * differs is modified (no content read: libgit2 does not read it either);
+ * a tracked file that is gone is deleted; an untracked plain file or
+ * symlink is untracked unless ignored. Everything else (folders,
+ * submodules, type changes, same-size changes) returns false: libgit2.
+ */
+static bool judge_path(struct gitw_status *s, struct gitw *g, const struct gitscan_index *ix, const char *path)
+{
+	const struct gitscan_entry *e = gitscan_index_find(ix, path);
+	char *full = xasprintf("%s%s", gitw_workdir(g), path);
+	struct stat st;
+	bool judged = false;
+	int ignored = 0;
+
+	if (lstat(full, &st) != 0) {
+		if (errno == ENOENT && e && !e->suspect) {
+			status_add(s, GITW_UNSTAGED, path, NULL, "D", false);
+			judged = true;
+		}
+	} else if (e) {
+		uint32_t mode = S_ISREG(st.st_mode) ? ((st.st_mode & S_IXUSR) ? 0100755 : 0100644) : 0;
+		if (!e->suspect && mode && mode == e->mode && e->size > 0 && (uint32_t)st.st_size != e->size) {
+			status_add(s, GITW_UNSTAGED, path, NULL, "M", false);
+			judged = true;
+		}
+	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && !gitscan_index_has_dir(ix, path) &&
+		   git_ignore_path_is_ignored(&ignored, g->repo, path) == 0) {
+		if (!ignored)
+			status_add(s, GITW_UNTRACKED, path, NULL, "?", false);
+		judged = true;
+	}
+	free(full);
+	return judged;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct gitw_entry *)a)->path, ((const struct gitw_entry *)b)->path);
+}
+
+/*
+ * The fast path (see gitw.h): gitscan reads the index file itself and
+ * stats the work tree on several threads, while this thread proves that
+ * nothing is staged (or asks libgit2 for the staged half). Doubtful paths
+ * are judged here when the rule is plain (judge_path), else by libgit2,
+ * which then loads its own index. Returns false to fall back to the full
+ * walk (nothing added to s then).
+ */
+static bool status_fast(struct gitw_status *s, struct gitw *g)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *staged = NULL, *wt = NULL;
+	git_index *idx = NULL;
+	struct gitscan_index *ix = NULL;
+	struct gitscan *scan = NULL;
+	struct gitw_status *mine = xcalloc(1, sizeof(*mine));
+	char **paths = NULL, **rest = NULL;
+	size_t npaths = 0, nrest = 0;
+	int64_t mtime_s = 0;
+	bool too_many = false, done = false;
+	int rc = 0;
+
+	if (ignores_case(g) || (ix = read_index_file(g, &mtime_s)) == NULL)
+		goto out;
+	if (gitscan_start(&scan, gitw_workdir(g), ix->entries, ix->n, mtime_s, scan_threads(), GITW_SCAN_LIMIT) != 0)
+		goto out;
+	if (!index_is_head(g, ix)) {
+		opts.show = GIT_STATUS_SHOW_INDEX_ONLY;
+		opts.flags = status_flags;
+		rc = git_status_list_new(&staged, g->repo, &opts);
+	}
+	if (gitscan_finish(&paths, &npaths, &too_many, scan) != 0 || too_many || rc < 0)
+		goto out; /* the full walk is cheaper, or reports the problem */
+	rest = xcalloc(npaths ? npaths : 1, sizeof(*rest));
+	for (size_t i = 0; i < npaths; i++)
+		if (!judge_path(mine, g, ix, paths[i]))
+			rest[nrest++] = paths[i];
+	if (nrest) {
+		opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+		opts.flags = status_flags | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+		opts.pathspec.strings = rest;
+		opts.pathspec.count = nrest;
+		if (git_status_list_new(&wt, g->repo, &opts) < 0 || git_repository_index(&idx, g->repo) < 0)
+			goto out;
+		status_collect(mine, wt, idx, false, true);
+	}
+	if (staged)
+		status_collect(mine, staged, idx, true, false);
+	for (int grp = 0; grp < GITW_NGROUPS; grp++) {
+		if (grp != GITW_STAGED && mine->n[grp] > 1)
+			qsort(mine->list[grp], (size_t)mine->n[grp], sizeof(struct gitw_entry), entry_cmp);
+		s->list[grp] = mine->list[grp];
+		s->n[grp] = mine->n[grp];
+		mine->list[grp] = NULL;
+		mine->n[grp] = 0;
+	}
+	done = true;
+out:
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	free(rest);
+	gitw_status_free(mine);
+	git_index_free(idx);
+	git_status_list_free(wt);
+	git_status_list_free(staged);
+	gitscan_index_free(ix);
+	return done;
+}
+
+static int status_run(struct gitw_status **out, struct gitw *g, bool exact, char *err, size_t errlen)
+{
+	git_index *idx = NULL;
+	struct gitw_status *s = xcalloc(1, sizeof(*s));
+	int rc = 0;
+
+	*out = NULL;
+	status_branch(s, g->repo);
+	if (git_repository_is_bare(g->repo)) {
+		s->bare = true;
+		goto out;
+	}
+	if (!exact && (s->scanned = status_fast(s, g)))
+		goto out;
+	if (git_repository_index(&idx, g->repo) < 0) {
+		rc = fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());
+		goto out;
+	}
+	rc = status_walk_all(s, g, idx, err, errlen);
 out:
 	git_index_free(idx);
-	git_status_list_free(list);
 	if (rc) {
 		gitw_status_free(s);
 		return rc;
 	}
 	*out = s;
 	return 0;
+}
+
+int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+{
+	return status_run(out, g, false, err, errlen);
+}
+
+int gitw_status_exact(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+{
+	return status_run(out, g, true, err, errlen);
 }
 
 void gitw_status_free(struct gitw_status *s)
@@ -302,17 +520,17 @@ static bool is_word_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
-/* `unsafe` as a word, or a SAFETY comment. */
+/* `unsafe` as a word, or a SAFETY comment. One pass over the bytes: this
+ * runs on every line of a diff, and memmem's set-up per short line cost
+ * 6% of a 200k-line diff. */
 static bool mentions_unsafe(const char *s, size_t n)
 {
-	const char *p = s, *end = s + n;
-
-	if (memmem(s, n, "SAFETY", 6))
-		return true;
-	while ((p = memmem(p, (size_t)(end - p), "unsafe", 6)) != NULL) {
-		if ((p == s || !is_word_char(p[-1])) && (p + 6 == end || !is_word_char(p[6])))
+	for (size_t i = 0; i + 6 <= n; i++) {
+		if (s[i] == 'S' && memcmp(s + i, "SAFETY", 6) == 0)
 			return true;
-		p += 6;
+		if (s[i] == 'u' && memcmp(s + i, "unsafe", 6) == 0 && (i == 0 || !is_word_char(s[i - 1])) &&
+		    (i + 6 == n || !is_word_char(s[i + 6])))
+			return true;
 	}
 	return false;
 }
@@ -500,6 +718,24 @@ static int head_tree(git_tree **out, git_repository *repo)
 	return 0;
 }
 
+/*
+ * The handle for diffs between two trees (a commit, a range): the same
+ * .git opened as a bare repository. libgit2 resolves every diffed path
+ * against the work tree for its .gitattributes lookup (a realpath() per
+ * file: 6 readlink calls for src/m00/f.rs, 18% of a 2,000-file commit
+ * diff); a bare handle reads attributes from $GIT_DIR/info/attributes and
+ * the index instead, which is what they say unless .gitattributes has
+ * unstaged edits. Falls back to the normal handle.
+ */
+static git_repository *tree_repo(struct gitw *g)
+{
+	if (!g->bare && git_repository_workdir(g->repo) &&
+	    git_repository_open_ext(&g->bare, git_repository_path(g->repo),
+				    GIT_REPOSITORY_OPEN_BARE | GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		g->bare = NULL;
+	return g->bare ? g->bare : g->repo;
+}
+
 int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, const char *rev,
 	      const char *path, char *err, size_t errlen)
 {
@@ -511,6 +747,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 	git_commit *commit = NULL, *parent = NULL;
 	char *pathv[1];
 	struct build bld = { 0 };
+	git_repository *trees = kind == GITW_DIFF_COMMIT || kind == GITW_DIFF_RANGE ? tree_repo(g) : g->repo;
 	int rc = 0;
 
 	*out = NULL;
@@ -537,7 +774,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 		rc = git_diff_tree_to_index(&diff, g->repo, a, NULL, &opts);
 		break;
 	case GITW_DIFF_COMMIT:
-		if (git_revparse_single(&obj, g->repo, rev) < 0 ||
+		if (git_revparse_single(&obj, trees, rev) < 0 ||
 		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
 			rc = fail(err, errlen, RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev);
 			goto out;
@@ -547,7 +784,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 			break;
 		rc = git_commit_tree(&b, commit);
 		if (rc == 0)
-			rc = git_diff_tree_to_tree(&diff, g->repo, a, b, &opts);
+			rc = git_diff_tree_to_tree(&diff, trees, a, b, &opts);
 		break;
 	case GITW_DIFF_RANGE: {
 		const char *dots = rev ? strstr(rev, "..") : NULL;
@@ -557,13 +794,13 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 			goto out;
 		}
 		left = xstrndup(rev, (size_t)(dots - rev));
-		rc = resolve_tree(&a, g->repo, *left ? left : "HEAD", err, errlen);
+		rc = resolve_tree(&a, trees, *left ? left : "HEAD", err, errlen);
 		free(left);
 		if (rc == 0)
-			rc = resolve_tree(&b, g->repo, dots[2] ? dots + 2 : "HEAD", err, errlen);
+			rc = resolve_tree(&b, trees, dots[2] ? dots + 2 : "HEAD", err, errlen);
 		if (rc)
 			goto out;
-		rc = git_diff_tree_to_tree(&diff, g->repo, a, b, &opts);
+		rc = git_diff_tree_to_tree(&diff, trees, a, b, &opts);
 		break;
 	}
 	}
@@ -1146,12 +1383,16 @@ void gitw_log_free(struct gitw_log *log)
 struct push_state {
 	int attempts;            /* credential callback calls (to stop retry loops) */
 	char rejected[512];      /* a ref the remote refused, with its reason */
+	struct gitcred *cred;    /* owned: the helpers for the URL (NULL: local remote) */
+	bool cred_given;         /* a helper's credential was handed to libgit2 */
+	bool cred_refused;       /* ... and the remote asked again: it was refused */
 };
 
 /*
- * libgit2 1.5 has no credential-helper support: it offers the ssh agent
- * (git_credential_ssh_key_from_agent), the platform's default credentials
- * (NTLM/Negotiate), and user/password given in the URL.
+ * ssh: the agent. https: git's credential helpers (gitcred.h), then the
+ * platform's default credentials (NTLM/Negotiate). libgit2 calls back
+ * again when the remote refused what it got: then the helpers are told to
+ * erase it (as git does) and the push stops after 3 tries.
  */
 static int push_credentials(git_credential **out, const char *url, const char *user_from_url,
 			    unsigned int allowed, void *payload)
@@ -1159,10 +1400,19 @@ static int push_credentials(git_credential **out, const char *url, const char *u
 	struct push_state *ps = payload;
 
 	(void)url;
-	if (++ps->attempts > 3)
+	if (ps->cred_given && !ps->cred_refused) {
+		ps->cred_refused = true;
+		gitcred_reject(ps->cred);
+	}
+	if (++ps->attempts > 3 || ps->cred_refused)
 		return GIT_EAUTH;
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
 		return git_credential_ssh_key_from_agent(out, user_from_url ? user_from_url : "git");
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && ps->cred && gitcred_fill(ps->cred) == 0 &&
+	    git_credential_userpass_plaintext_new(out, ps->cred->username, ps->cred->password) == 0) {
+		ps->cred_given = true;
+		return 0;
+	}
 	if (allowed & GIT_CREDENTIAL_DEFAULT)
 		return git_credential_default_new(out);
 	if (allowed & GIT_CREDENTIAL_USERNAME)
@@ -1189,7 +1439,7 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	git_config *cfg = NULL;
 	git_remote_create_options ropts = GIT_REMOTE_CREATE_OPTIONS_INIT;
 	const char *url = NULL;
-	char refspec[1024], key[700], *name = NULL, *rname = NULL;
+	char refspec[1024], key[700], *name = NULL, *rname = NULL, *push_url = NULL;
 	char *specs[1] = { refspec };
 	git_strarray arr = { specs, 1 };
 	int rc = 0;
@@ -1214,21 +1464,29 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	 * The remote's URL straight from the config and an anonymous remote:
 	 * git_remote_lookup in libgit2 1.5 leaks pcre2 match data (its config
 	 * regex iteration), and so does the url.*.insteadOf lookup of every
-	 * remote it creates, so that is skipped: a remote URL is used as
-	 * written. The tracking ref is updated below, as git does.
+	 * remote it creates. rwb applies insteadOf / pushInsteadOf itself
+	 * (gitcred_rewrite_url, git's rules: an explicit pushurl gets only
+	 * insteadOf; a url used for pushing tries pushInsteadOf first). The
+	 * tracking ref is updated below, as git does.
 	 */
 	if (git_repository_config_snapshot(&cfg, g->repo) < 0) {
 		rc = fail(err, errlen, RWB_EIO, "cannot read the git config: %s", lg_msg());
 		goto out;
 	}
 	snprintf(key, sizeof(key), "remote.%s.pushurl", rname);
-	if (git_config_get_string(&url, cfg, key) < 0) {
+	if (git_config_get_string(&url, cfg, key) == 0) {
+		push_url = gitcred_rewrite_url(cfg, url, false);
+	} else {
 		snprintf(key, sizeof(key), "remote.%s.url", rname);
 		if (git_config_get_string(&url, cfg, key) < 0) {
 			rc = fail(err, errlen, RWB_EINPUT, "no remote named '%s' (add one with git remote add)", rname);
 			goto out;
 		}
+		push_url = gitcred_rewrite_url(cfg, url, true);
 	}
+	url = push_url;
+	if (gitcred_new(&ps.cred, cfg, url) != 0)
+		ps.cred = NULL; /* a local path or file:// URL: no credential */
 	ropts.repository = g->repo;
 	ropts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if (git_remote_create_with_opts(&rem, url, &ropts) < 0) {
@@ -1250,9 +1508,14 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	opts.callbacks.push_update_reference = push_update;
 	opts.callbacks.payload = &ps;
 	if (git_remote_push(rem, &arr, &opts) < 0) {
+		if (ps.cred_given && !ps.cred_refused && git_error_last() &&
+		    git_error_last()->klass == GIT_ERROR_HTTP && strstr(lg_msg(), "auth"))
+			gitcred_reject(ps.cred);
 		rc = fail(err, errlen, RWB_EIO, "push to %s failed: %s", rname, lg_msg());
 		goto out;
 	}
+	if (ps.cred_given && !ps.cred_refused)
+		gitcred_approve(ps.cred); /* it was accepted: let the helpers keep it */
 	if (ps.rejected[0]) {
 		rc = fail(err, errlen, RWB_EFAILED, "the remote %s refused %s (pull and merge first?)", rname,
 			  ps.rejected);
@@ -1269,8 +1532,19 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 		git_reference_free(track);
 		git_reference_free(local);
 	}
-	snprintf(summary_out, summary_len, "%s -> %s (%s)", name, rname, url);
+	{
+		/* the URL without "user:secret@", as git shows it */
+		const char *sep = strstr(url, "://"), *at = sep ? strchr(sep + 3, '@') : NULL;
+		const char *slash = sep ? strchr(sep + 3, '/') : NULL;
+		if (at && (!slash || at < slash))
+			snprintf(summary_out, summary_len, "%s -> %s (%.*s%s)", name, rname, (int)(sep + 3 - url), url,
+				 at + 1);
+		else
+			snprintf(summary_out, summary_len, "%s -> %s (%s)", name, rname, url);
+	}
 out:
+	gitcred_free(ps.cred);
+	free(push_url);
 	free(name);
 	free(rname);
 	git_buf_dispose(&upname);

@@ -51,11 +51,20 @@ struct gitw_status {
 	char *upstream;          /* owned; "origin/main" or NULL */
 	int ahead, behind;       /* against upstream (0 without one) */
 	bool detached, unborn, bare;
+	bool scanned;            /* the fast path answered (else libgit2's full walk) */
 	struct gitw_entry *list[GITW_NGROUPS]; /* owned arrays, sorted by path */
 	int n[GITW_NGROUPS];
 };
 
+/*
+ * The status as `git status` sees it. The work tree is scanned with plain
+ * stat calls on several threads (gitscan.h) while libgit2 computes the
+ * staged half; libgit2 then judges only the paths the scan could not prove
+ * clean. gitw_status_exact is libgit2's own full walk, the reference the
+ * fast path must always equal (the tests compare them).
+ */
 int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen);
+int gitw_status_exact(struct gitw_status **out, struct gitw *g, char *err, size_t errlen);
 void gitw_status_free(struct gitw_status *s);
 /* The JSON group names: "staged", "unstaged", "untracked", "conflicted". */
 const char *gitw_group_name(enum gitw_group grp);

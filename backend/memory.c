@@ -779,6 +779,30 @@ static int writer_sync_embedder(struct memory_writer *w, char **err)
 	return rc;
 }
 
+/* Starts a write of entries: the transaction, the writer, expired entries
+ * purged and the embedder's vectors in step. On failure nothing is left
+ * open (rolled back, writer freed). */
+static int writer_open(struct memory_writer *w, struct store *s, char **err)
+{
+	int rc = store_write_begin(s);
+
+	if (rc)
+		return rc;
+	rc = writer_init(w, s);
+	if (rc) {
+		store_write_rollback(s);
+		return rc;
+	}
+	rc = purge_expired(s, memory_now(), NULL);
+	if (!rc)
+		rc = writer_sync_embedder(w, err);
+	if (rc) {
+		writer_free(w);
+		store_write_rollback(s);
+	}
+	return rc;
+}
+
 int memory_store(struct store *s, struct memory_entry *out, const struct memory_input *in, char **err)
 {
 	struct memory_writer w;
@@ -789,19 +813,10 @@ int memory_store(struct store *s, struct memory_entry *out, const struct memory_
 	*err = NULL;
 	if (out)
 		memset(out, 0, sizeof(*out));
-	rc = store_write_begin(s);
+	rc = writer_open(&w, s, err);
 	if (rc)
 		return rc;
-	rc = writer_init(&w, s);
-	if (rc) {
-		store_write_rollback(s);
-		return rc;
-	}
-	rc = purge_expired(s, memory_now(), NULL);
-	if (!rc)
-		rc = writer_sync_embedder(&w, err);
-	if (!rc)
-		rc = writer_put(&w, out, &p, &scratch, err);
+	rc = writer_put(&w, out, &p, &scratch, err);
 	writer_free(&w);
 	strbuf_free(&scratch);
 	if (rc) {
@@ -2359,17 +2374,9 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 		goto out;
 	/* a big import wants a bigger page cache than the 2 MB default */
 	store_exec(s, "PRAGMA cache_size = -65536");
-	rc = store_write_begin(s);
+	rc = writer_open(&w, s, err);
 	if (rc)
 		goto out;
-	rc = writer_init(&w, s);
-	if (rc) {
-		store_write_rollback(s);
-		goto out;
-	}
-	rc = purge_expired(s, memory_now(), NULL);
-	if (!rc)
-		rc = writer_sync_embedder(&w, err);
 	w.defer_fts = true;
 	for (int i = 0; !rc && i < n; i++) {
 		struct put p = {

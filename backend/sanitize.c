@@ -87,9 +87,13 @@ void sanitize_text(struct strbuf *out, const char *text, size_t len, unsigned fl
 			continue;
 		}
 		if (c < 0x80) {
-			strbuf_addc(out, (char)c);
-			col++;
-			i++;
+			/* a run of printable ASCII goes over in one copy */
+			size_t j = i + 1;
+			while (j < len && (unsigned char)text[j] >= 0x20 && (unsigned char)text[j] < 0x7f)
+				j++;
+			strbuf_add(out, text + i, j - i);
+			col += j - i;
+			i = j;
 			continue;
 		}
 		n = sanitize_utf8_decode(text + i, len - i, &cp);

@@ -592,6 +592,51 @@ int store_job_begin(struct store *s, int64_t *id, const char *name,
 	return rc;
 }
 
+int store_job_record(struct store *s, const struct store_job_done *job)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t now = store_now_ms();
+	int step, rc = store_write_begin(s);
+
+	if (rc)
+		return rc;
+	rc = store_prepare(s, &st, "INSERT INTO jobs(name, args, repo, started_at, ended_at, exit_status, "
+			   "duration_ms, peak_rss_kb, cpu_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?5 - ?4, ?7, ?8)");
+	if (rc)
+		goto out;
+	sqlite3_bind_text(st, 1, job->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, job->args_json ? job->args_json : "[]", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, job->repo ? job->repo : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, job->started_ms);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int(st, 6, job->exit_status);
+	if (job->peak_rss_kb >= 0)
+		sqlite3_bind_int64(st, 7, job->peak_rss_kb);
+	if (job->cpu_ms >= 0)
+		sqlite3_bind_int64(st, 8, job->cpu_ms);
+	step = sqlite3_step(st);
+	rc = step == SQLITE_DONE ? RWB_OK : store_error(s, step);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc || !job->line)
+		goto out;
+	rc = store_prepare(s, &st, "INSERT INTO history(line, ts, exit_status) VALUES(?1, ?2, ?3)");
+	if (rc)
+		goto out;
+	sqlite3_bind_text(st, 1, job->line, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, job->exit_status);
+	step = sqlite3_step(st);
+	rc = step == SQLITE_DONE ? RWB_OK : store_error(s, step);
+	sqlite3_finalize(st);
+out:
+	if (rc)
+		store_write_rollback(s);
+	else
+		rc = store_write_commit(s);
+	return rc;
+}
+
 int store_job_end(struct store *s, int64_t id, int exit_status,
 		  int64_t peak_rss_kb, int64_t cpu_ms)
 {

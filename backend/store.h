@@ -95,6 +95,21 @@ int store_job_begin(struct store *s, int64_t *id, const char *name,
 		    const char *args_json, const char *repo);
 int store_job_end(struct store *s, int64_t id, int exit_status,
 		  int64_t peak_rss_kb, int64_t cpu_ms);
+/* A finished command in one write transaction: its job row (started at
+ * started_ms, ended now) and, when line is not NULL, its history line. For
+ * the commands that end quickly, where a row showing them running would
+ * never be seen: one transaction instead of three. */
+struct store_job_done {
+	const char *name;        /* command name, no slash */
+	const char *args_json;   /* the argument vector as a JSON array, may be NULL */
+	const char *repo;        /* repository it ran in, may be NULL */
+	int64_t started_ms;      /* store_now_ms() when it started */
+	int exit_status;         /* its exit status */
+	int64_t peak_rss_kb;     /* children's peak RSS, -1 unknown */
+	int64_t cpu_ms;          /* children's CPU time, -1 unknown */
+	const char *line;        /* history line, NULL for none */
+};
+int store_job_record(struct store *s, const struct store_job_done *job);
 
 /* Milliseconds since the epoch (the store's time unit). */
 int64_t store_now_ms(void);

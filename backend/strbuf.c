@@ -20,6 +20,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 		cap *= 2;
 	sb->buf = xrealloc(sb->buf, cap);
 	sb->cap = cap;
+	sb->buf[sb->len] = '\0';  /* a fresh buffer reads as "" before anything is added */
 }
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t n)

@@ -65,6 +65,7 @@ struct vtgrid {
 	size_t ncsi;               /* bytes in csi (sizeof(csi): overlong) */
 	char pre[8];               /* intermediates between ESC and '[' */
 	size_t npre;               /* bytes in pre */
+	bool pre_over;             /* more intermediates came than pre holds */
 	uint64_t *marks;           /* owned: ascending absolute lines */
 	int nmarks, marks_cap;     /* marks used / allocated */
 	vtgrid_output_cb out;      /* where answers and key encodings go, may be NULL */
@@ -710,13 +711,20 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 			start = ++i;          /* the ESC is held back */
 			g->esc = 1;
 			g->npre = 0;
+			g->pre_over = false;
 		} else if (g->esc == 1) {
 			if (c == '[') {
 				g->esc = 2;
 				g->ncsi = 0;
 				start = ++i;
-			} else if (c >= 0x20 && c <= 0x2f && g->npre < sizeof(g->pre)) {
-				g->pre[g->npre++] = (char)c;  /* an intermediate */
+			} else if (c >= 0x20 && c <= 0x2f) {
+				/* an intermediate; libvterm keeps more than pre holds and
+				 * still enters a CSI on '[', so an overlong run is noted
+				 * and the whole sequence dropped at its final byte */
+				if (g->npre < sizeof(g->pre))
+					g->pre[g->npre++] = (char)c;
+				else
+					g->pre_over = true;
 				start = ++i;
 			} else if (c == 0x18 || c == 0x1a) {
 				g->esc = 0;       /* CAN, SUB: cancelled */
@@ -725,6 +733,9 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 				start = ++i;      /* ignored inside an escape, as libvterm does */
 			} else if (c < 0x20 && c != 0x1b) {
 				vterm_input_write(g->vt, (const char *)&c, 1);  /* C0 acts in place */
+				start = ++i;
+			} else if (g->pre_over) {
+				g->esc = 0;       /* an overlong escape: dropped, final byte too */
 				start = ++i;
 			} else {
 				char seq[sizeof(g->pre) + 1];
@@ -744,7 +755,7 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 				for (size_t k = 0; k < g->ncsi && k < sizeof(g->csi); k++)
 					seps += g->csi[k] == ';' || g->csi[k] == ':';
 				bool drop = g->ncsi >= sizeof(g->csi) || seps >= CSI_SEPS_MAX ||
-					    (c == 'b' && g->npre > 0);
+					    g->pre_over || (c == 'b' && g->npre > 0);
 				if (!drop && c == 'b')
 					do_rep(g, g->csi, g->ncsi);
 				else if (!drop)
@@ -753,6 +764,7 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 			} else if (c == 0x1b) {
 				g->esc = 1;       /* a new escape cancels this one */
 				g->npre = 0;
+				g->pre_over = false;
 			} else if (c == 0x18 || c == 0x1a) {
 				g->esc = 0;       /* CAN, SUB: cancelled */
 			} else if (c < 0x20) {

@@ -104,10 +104,20 @@ cd "$S"
 git_status=$(best_ms git status)
 git_porc=$(best_ms git status --porcelain=v2)
 rwb_status=$(best_ms "$RWB" /git-status)
-echo "status of a $(git ls-files | wc -l)-file work tree (best of $RUNS wall-clock runs; ms)"
+# the same with the store (every command line run is recorded in it, with
+# fsyncs) on a RAM disk: the difference is the recording's cost
+SHM=$(mktemp -d /dev/shm/rwb-bench.XXXXXX 2>/dev/null || true)
+[ -n "$SHM" ] && rwb_status_shm=$(RWB_DB=$SHM/rwb.db best_ms "$RWB" /git-status)
+echo "status of a $(git ls-files | wc -l)-file work tree (best of $RUNS wall-clock runs; ms; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '  %-46s %7s %7s\n' "" "wall" "cpu"
 row "git status" "$git_status"
 row "git status --porcelain=v2" "$git_porc"
 row "rwb /git-status" "$rwb_status"
+[ -n "$SHM" ] && row "rwb /git-status, store in /dev/shm" "$rwb_status_shm"
 echo "  ratios rwb / git status: wall $(ratio "$(wall "$rwb_status")" "$(wall "$git_status")")," \
 	"cpu $(ratio "${rwb_status#* }" "${git_status#* }")"
+if [ -n "$SHM" ]; then
+	echo "  store in /dev/shm:       wall $(ratio "$(wall "$rwb_status_shm")" "$(wall "$git_status")")," \
+		"cpu $(ratio "${rwb_status_shm#* }" "${git_status#* }")"
+	rm -rf "$SHM"
+fi

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -305,28 +306,8 @@ static void git_highlight(uint8_t *role, const char *s, size_t n, uint8_t base)
 	rustlex_init(&lx, NULL, 0);
 	rustlex_init_line(&lx, s, n);
 	while (rustlex_next(&lx, &t)) {
-		uint8_t r = base;
-		switch (t.kind) {
-		case RUST_TOK_KEYWORD:
-			r = t.len == 6 && memcmp(s + t.start, "unsafe", 6) == 0 ? RWB_COLOR_SYN_UNSAFE : RWB_COLOR_SYN_KEYWORD;
-			break;
-		case RUST_TOK_LIFETIME: r = RWB_COLOR_SYN_LIFETIME; break;
-		case RUST_TOK_CHAR:
-		case RUST_TOK_STRING:
-		case RUST_TOK_RAW_STRING: r = RWB_COLOR_SYN_STRING; break;
-		case RUST_TOK_NUMBER: r = RWB_COLOR_SYN_NUMBER; break;
-		case RUST_TOK_LINE_COMMENT:
-		case RUST_TOK_BLOCK_COMMENT:
-		case RUST_TOK_DOC_COMMENT: r = RWB_COLOR_SYN_COMMENT; break;
-		case RUST_TOK_IDENT:
-			if (t.start + t.len < n && s[t.start + t.len] == '!')
-				r = RWB_COLOR_SYN_MACRO;
-			else if (isupper((unsigned char)s[t.start]))
-				r = RWB_COLOR_SYN_TYPE;
-			break;
-		default:
-			break;
-		}
+		enum rwb_color c = draw_rust_role(&t, s, n);
+		uint8_t r = c == RWB_COLOR_DEFAULT ? base : (uint8_t)c;
 		if (r != base && t.start < n)
 			memset(role + t.start, r, (t.start + t.len <= n ? t.len : n - t.start));
 	}
@@ -829,7 +810,8 @@ static void editor_done(void *data, int status, const struct rusage *ru, long du
 		g->mcur = g->msg.len;
 		set_note(g, false, "message from $EDITOR: Ctrl-S commits");
 	} else {
-		set_note(g, true, "$EDITOR exited with status %d; message unchanged", status);
+		set_note(g, true, "$EDITOR exited with status %d; message unchanged",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
 	app_focus(g->base.app, APP_PANE_GIT);
 	pane_damage(&g->base);

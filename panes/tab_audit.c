@@ -231,32 +231,6 @@ static void draw_list_row(struct audit_tab *t, WINDOW *win, int y, int cols, int
 	draw_text(win, y, x, cols - x, buf, is_sel ? base : theme_attr(RWB_COLOR_DIM));
 }
 
-static enum rwb_color token_role(const char *line, const struct rust_token *tk, const struct rust_token *next_sig)
-{
-	switch (tk->kind) {
-	case RUST_TOK_KEYWORD:
-		if (tk->len == 6 && memcmp(line + tk->start, "unsafe", 6) == 0)
-			return RWB_COLOR_SYN_UNSAFE;
-		return RWB_COLOR_SYN_KEYWORD;
-	case RUST_TOK_STRING: case RUST_TOK_RAW_STRING: case RUST_TOK_CHAR:
-		return RWB_COLOR_SYN_STRING;
-	case RUST_TOK_NUMBER:
-		return RWB_COLOR_SYN_NUMBER;
-	case RUST_TOK_LINE_COMMENT: case RUST_TOK_BLOCK_COMMENT: case RUST_TOK_DOC_COMMENT:
-		return RWB_COLOR_SYN_COMMENT;
-	case RUST_TOK_LIFETIME:
-		return RWB_COLOR_SYN_LIFETIME;
-	case RUST_TOK_IDENT:
-		if (next_sig && next_sig->kind == RUST_TOK_PUNCT && line[next_sig->start] == '!')
-			return RWB_COLOR_SYN_MACRO;
-		if (isupper((unsigned char)line[tk->start]))
-			return RWB_COLOR_SYN_TYPE;
-		return RWB_COLOR_DEFAULT;
-	default:
-		return RWB_COLOR_DEFAULT;
-	}
-}
-
 /* One source line, highlighted, tabs as spaces; lx carries multi-line state. */
 static void draw_code_line(WINDOW *win, int y, int x, int maxw, const char *line, size_t len,
 			   struct rustlex *lx, bool in_item)
@@ -270,13 +244,7 @@ static void draw_code_line(WINDOW *win, int y, int x, int maxw, const char *line
 		if (n < 256)
 			toks[n++] = tk;
 	for (int i = 0; i < n && x < maxw; i++) {
-		const struct rust_token *next = NULL;
-		for (int j = i + 1; j < n; j++)
-			if (toks[j].kind != RUST_TOK_WHITESPACE) {
-				next = &toks[j];
-				break;
-			}
-		enum rwb_color role = token_role(line, &toks[i], next);
+		enum rwb_color role = draw_rust_role(&toks[i], line, len);
 		attr_t attr = theme_attr(role);
 		if (!in_item && role == RWB_COLOR_DEFAULT)
 			attr = theme_attr(RWB_COLOR_DIM);

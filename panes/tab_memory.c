@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -203,32 +204,6 @@ static char *entry_code(const char *value)
 	return strbuf_detach(&sb);
 }
 
-static attr_t token_attr(const struct rust_token *tok, const char *src)
-{
-	switch (tok->kind) {
-	case RUST_TOK_KEYWORD:
-		return tok->len == 6 && memcmp(src + tok->start, "unsafe", 6) == 0 ?
-		       theme_attr(RWB_COLOR_SYN_UNSAFE) : theme_attr(RWB_COLOR_SYN_KEYWORD);
-	case RUST_TOK_IDENT:
-		return src[tok->start] >= 'A' && src[tok->start] <= 'Z' ? theme_attr(RWB_COLOR_SYN_TYPE) :
-		       theme_attr(RWB_COLOR_DEFAULT);
-	case RUST_TOK_LIFETIME:
-		return theme_attr(RWB_COLOR_SYN_LIFETIME);
-	case RUST_TOK_CHAR:
-	case RUST_TOK_STRING:
-	case RUST_TOK_RAW_STRING:
-		return theme_attr(RWB_COLOR_SYN_STRING);
-	case RUST_TOK_NUMBER:
-		return theme_attr(RWB_COLOR_SYN_NUMBER);
-	case RUST_TOK_LINE_COMMENT:
-	case RUST_TOK_BLOCK_COMMENT:
-	case RUST_TOK_DOC_COMMENT:
-		return theme_attr(RWB_COLOR_SYN_COMMENT);
-	default:
-		return theme_attr(RWB_COLOR_DEFAULT);
-	}
-}
-
 /* Draws one line of code with Rust highlighting (plain without a lexer). */
 static void draw_code_line(WINDOW *w, int y, int x, int width, const char *line, size_t len,
 			   struct rustlex *lx)
@@ -238,10 +213,7 @@ static void draw_code_line(WINDOW *w, int y, int x, int width, const char *line,
 
 	rustlex_init_line(lx, line, len);
 	while (col < width && rustlex_next(lx, &tok) && tok.kind != RUST_TOK_EOF) {
-		attr_t at = token_attr(&tok, line);
-		/* a macro call: ident followed by '!' */
-		if (tok.kind == RUST_TOK_IDENT && tok.start + tok.len < len && line[tok.start + tok.len] == '!')
-			at = theme_attr(RWB_COLOR_SYN_MACRO);
+		attr_t at = theme_attr(draw_rust_role(&tok, line, len));
 		col += draw_textn(w, y, x + col, width - col, line + tok.start, tok.len, at);
 	}
 }
@@ -671,7 +643,8 @@ static void edit_done(void *data, int status, const struct rusage *ru, long dura
 		text = strbuf_detach(&sb);
 	}
 	if (!text || status != 0) {
-		app_notice(t->a, NOTICE_WARNING, "the editor ended with status %d; %s unchanged", status, t->edit_key);
+		app_notice(t->a, NOTICE_WARNING, "the editor ended with status %d; %s unchanged",
+			   WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), t->edit_key);
 	} else if (strcmp(text, t->edit_original) == 0) {
 		app_notice(t->a, NOTICE_INFO, "%s unchanged", t->edit_key);
 	} else if (strlen(text) != len) {

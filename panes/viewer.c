@@ -255,35 +255,6 @@ static void viewer_free(void *state)
 
 /* ---- drawing ---- */
 
-static attr_t token_attr(const struct rust_token *t, const char *line, size_t len)
-{
-	switch (t->kind) {
-	case RUST_TOK_KEYWORD:
-		return theme_attr(t->len == 6 && memcmp(line + t->start, "unsafe", 6) == 0 ? RWB_COLOR_SYN_UNSAFE
-											: RWB_COLOR_SYN_KEYWORD);
-	case RUST_TOK_IDENT:
-		if (t->start + t->len < len && line[t->start + t->len] == '!')
-			return theme_attr(RWB_COLOR_SYN_MACRO);
-		if (line[t->start] >= 'A' && line[t->start] <= 'Z')
-			return theme_attr(RWB_COLOR_SYN_TYPE);
-		return theme_attr(RWB_COLOR_DEFAULT);
-	case RUST_TOK_LIFETIME:
-		return theme_attr(RWB_COLOR_SYN_LIFETIME);
-	case RUST_TOK_CHAR:
-	case RUST_TOK_STRING:
-	case RUST_TOK_RAW_STRING:
-		return theme_attr(RWB_COLOR_SYN_STRING);
-	case RUST_TOK_NUMBER:
-		return theme_attr(RWB_COLOR_SYN_NUMBER);
-	case RUST_TOK_LINE_COMMENT:
-	case RUST_TOK_BLOCK_COMMENT:
-	case RUST_TOK_DOC_COMMENT:
-		return theme_attr(RWB_COLOR_SYN_COMMENT);
-	default:
-		return theme_attr(RWB_COLOR_DEFAULT);
-	}
-}
-
 /* Draws bytes with per-byte attributes, expanding tabs; returns the column after. */
 static int draw_attr_run(WINDOW *w, int y, int x, int maxx, const char *s, size_t n, const attr_t *attrs, int x0)
 {
@@ -365,7 +336,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 			struct rust_token t;
 			rustlex_init_line(&lx, s, n);
 			while (rustlex_next(&lx, &t)) {
-				attr_t at = token_attr(&t, s, n);
+				attr_t at = theme_attr(draw_rust_role(&t, s, n));
 				for (size_t i = t.start; i < t.start + t.len && i < n; i++)
 					attrs[i] = at;
 			}

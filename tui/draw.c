@@ -158,3 +158,34 @@ void draw_frame(WINDOW *w, const char *title, const char *right, int focused)
 		}
 	}
 }
+
+enum rwb_color draw_rust_role(const struct rust_token *t, const char *line, size_t len)
+{
+	size_t end = t->start + t->len;
+
+	switch (t->kind) {
+	case RUST_TOK_KEYWORD:
+		return t->len == 6 && memcmp(line + t->start, "unsafe", 6) == 0 ? RWB_COLOR_SYN_UNSAFE
+										 : RWB_COLOR_SYN_KEYWORD;
+	case RUST_TOK_IDENT:
+		if (end < len && line[end] == '!' && (end + 1 >= len || line[end + 1] != '='))
+			return RWB_COLOR_SYN_MACRO;
+		if (t->start < len && line[t->start] >= 'A' && line[t->start] <= 'Z')
+			return RWB_COLOR_SYN_TYPE;
+		return RWB_COLOR_DEFAULT;
+	case RUST_TOK_LIFETIME:
+		return RWB_COLOR_SYN_LIFETIME;
+	case RUST_TOK_CHAR:
+	case RUST_TOK_STRING:
+	case RUST_TOK_RAW_STRING:
+		return RWB_COLOR_SYN_STRING;
+	case RUST_TOK_NUMBER:
+		return RWB_COLOR_SYN_NUMBER;
+	case RUST_TOK_LINE_COMMENT:
+	case RUST_TOK_BLOCK_COMMENT:
+	case RUST_TOK_DOC_COMMENT:
+		return RWB_COLOR_SYN_COMMENT;
+	default:
+		return RWB_COLOR_DEFAULT;
+	}
+}

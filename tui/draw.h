@@ -10,6 +10,7 @@
 
 #include <curses.h>
 #include <stddef.h>
+#include "rustlex.h"
 #include "themefile.h"
 
 /* Draws UTF-8 text at (y, x) using at most maxw columns; returns columns
@@ -24,5 +25,11 @@ void draw_clear(WINDOW *w);
 /* A box around the window with title (and optional right-hand text) in the
  * top border; focused panes use the *_FOCUS roles and a heavier marker. */
 void draw_frame(WINDOW *w, const char *title, const char *right, int focused);
+/* The syntax role of a Rust token in line (len bytes): keywords, `unsafe`
+ * on its own, types (capitalised names), macro calls (a name directly
+ * followed by `!`, not `!=`), lifetimes, strings and chars, numbers,
+ * comments; RWB_COLOR_DEFAULT for the rest. Every pane that shows Rust
+ * colours it through this one function. */
+enum rwb_color draw_rust_role(const struct rust_token *t, const char *line, size_t len);
 
 #endif

@@ -100,5 +100,11 @@ n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM jobs")
 n=$(sqlite3 "$tmp/a.db" "SELECT count(*) FROM history WHERE line = '/theme high-contrast'")
 [ "$n" -gt 0 ]; check history-recorded 0 $?
 
+# libgit2 is loaded only by the commands that use git (backend/gitdl.c)
+libs=$(cd "$src" && LD_DEBUG=files "$rwb" --db "$tmp/a.db" /theme mono 2>&1 >/dev/null)
+case "$libs" in *libgit2*) echo "FAIL: /theme loaded libgit2"; fail=$((fail + 1)) ;; *) pass=$((pass + 1)) ;; esac
+libs=$(cd "$src" && LD_DEBUG=files "$rwb" --db "$tmp/a.db" /git-log -n 1 2>&1 >/dev/null)
+contains git-loads-libgit2 "$libs" "libgit2"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

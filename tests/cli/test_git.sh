@@ -151,6 +151,19 @@ check "diff: binary file named, not dumped" test $? -eq 0
 check "diff: mode change" test $? -eq 0
 "$RWB" --repo "$T/r" /git-diff nosuchrev >/dev/null 2>&1
 same "diff: unknown revision exit 2" 2 $?
+# commit and range diffs read .gitattributes through a bare handle: still honoured
+newrepo "$T/attr"
+(cd "$T/attr" && echo 'data.txt binary' > .gitattributes && echo one > data.txt && echo one > plain.txt &&
+	git add . && git commit -qm one && echo two > data.txt && echo two > plain.txt && git commit -qam two)
+same "diff: range honours .gitattributes (binary)" "$(git -C "$T/attr" diff HEAD~1..HEAD | normdiff)" \
+	"$("$RWB" --repo "$T/attr" /git-diff HEAD~1..HEAD)"
+same "diff: commit honours .gitattributes (binary)" "$(git -C "$T/attr" show --format= HEAD | normdiff)" \
+	"$("$RWB" --repo "$T/attr" /git-diff HEAD)"
+# ... and work from a linked worktree, whose HEAD is its own
+git -C "$T/attr" worktree add -q -b side "$T/attr-wt" HEAD~1 2>/dev/null
+(cd "$T/attr-wt" && echo three > plain.txt && git commit -qam three)
+same "diff: commit in a linked worktree" "$(git -C "$T/attr-wt" show --format= HEAD | normdiff)" \
+	"$("$RWB" --repo "$T/attr-wt" /git-diff HEAD)"
 
 # ---- hunk and line staging against git add -p ----
 mkrepo_pair() { # two identical repos a and b with a two-hunk change in f.txt

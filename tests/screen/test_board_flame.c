@@ -18,9 +18,11 @@
 
 #include "screen.h"
 #include "testutil.h"
+#include "world.h"
 #include "xalloc.h"
 
-static char *dir, *db, *home, *prog;
+static struct tu_world *w;
+static char *prog;           /* w->dir/prog/hot, the profiled program */
 
 static const char hot_rs[] =
 	"use std::hint::black_box;\n"
@@ -40,14 +42,12 @@ static const char hot_rs[] =
 
 static int setup(void **state)
 {
+	char *cmd;
+
 	(void)state;
-	dir = tu_tmpdir();
-	db = xasprintf("%s/store/rwb.db", dir);
-	home = xasprintf("%s/home", dir);
-	prog = xasprintf("%s/prog/hot", dir);
-	char *cmd = xasprintf("mkdir -p %s/repo %s %s/store %s/prog && cd %s/repo && git init -q -b main . && "
-			      "echo hi > a.txt && git add a.txt && "
-			      "git -c user.name=t -c user.email=t@t commit -qm init", dir, home, dir, dir, dir);
+	w = tu_world_new();
+	prog = xasprintf("%s/prog/hot", w->dir);
+	cmd = xasprintf("mkdir -p '%s/prog'", w->dir);
 	assert_int_equal(tu_sh(NULL, cmd), 0);
 	free(cmd);
 	return 0;
@@ -56,40 +56,32 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	free(db);
-	free(home);
+	tu_world_free(w);
 	free(prog);
 	return 0;
 }
 
 static void test_flame_view(void **state)
 {
-	char *src = xasprintf("%s/prog/hot.rs", dir), *repo = xasprintf("%s/repo", dir), *cmd, *line;
-	char *argv[] = { RWB_BINARY, "--db", db, "--repo", repo, NULL };
-	static char home_env[4096], shell_env[] = "RWB_SHELL=/bin/sh", path_env[8192];
-	char *env[] = { home_env, shell_env, path_env, NULL };
+	char *src = xasprintf("%s/prog/hot.rs", w->dir), *cmd, *line;
+	static char path_env[8192];
+	char *env[] = { path_env, NULL };
 	struct screen *s;
 	int row, col;
 
 	(void)state;
 	tu_write(src, hot_rs);
 	cmd = xasprintf("command -v perf >/dev/null && perf record -q -e cpu-clock -o %s/probe.data true "
-			">/dev/null 2>&1 && rustc -O -g -o %s %s", dir, prog, src);
+			">/dev/null 2>&1 && rustc -O -g -o %s %s", w->dir, prog, src);
 	if (tu_sh(NULL, cmd) != 0) {
 		fprintf(stderr, "SKIP: perf cannot record here or rustc is missing\n");
 		free(cmd);
 		free(src);
-		free(repo);
 		skip();
 	}
 	free(cmd);
-	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 	snprintf(path_env, sizeof(path_env), "PATH=%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
-	s = screen_start(argv, 140, 40, env);
-	assert_non_null(s);
-	assert_true(screen_wait_for(s, "Tasks", 5000));
+	s = tu_world_start(w, w->repo, 140, 40, env, "Tasks");
 	line = xasprintf("/rust-profiling --tool flamegraph --binary %s" K_ENTER, prog);
 	screen_send(s, line);
 	free(line);
@@ -106,7 +98,6 @@ static void test_flame_view(void **state)
 			screen_wait_exit(s, 3000);
 			screen_free(s);
 			free(src);
-			free(repo);
 			skip();
 		}
 		screen_dump(s);
@@ -145,11 +136,8 @@ static void test_flame_view(void **state)
 
 	screen_send(s, K_ESC);
 	assert_true(screen_wait_gone(s, "Flame graph", 2000));
-	screen_send(s, K_CTRL_Q);
-	screen_wait_exit(s, 3000);
-	screen_free(s);
+	screen_quit(s);
 	free(src);
-	free(repo);
 }
 
 int main(void)

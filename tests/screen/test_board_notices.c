@@ -17,51 +17,30 @@
 
 #include "screen.h"
 #include "testutil.h"
+#include "world.h"
 #include "xalloc.h"
 
-static char *dir, *db, *home;
+static struct tu_world *w;
 
 static int setup(void **state)
 {
 	(void)state;
-	dir = tu_tmpdir();
-	db = xasprintf("%s/store/rwb.db", dir);
-	home = xasprintf("%s/home", dir);
-	char *cmd = xasprintf("mkdir -p %s/repo %s %s/store && cd %s/repo && git init -q -b main . && "
-			      "echo hi > a.txt && git add a.txt && "
-			      "git -c user.name=t -c user.email=t@t commit -qm init", dir, home, dir, dir);
-	assert_int_equal(tu_sh(NULL, cmd), 0);
-	free(cmd);
+	w = tu_world_new();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	free(db);
-	free(home);
+	tu_world_free(w);
 	return 0;
 }
 
 static struct screen *start(void)
 {
-	char *repo = xasprintf("%s/repo", dir);
-	char *argv[] = { RWB_BINARY, "--db", db, "--repo", repo, NULL };
-	static char home_env[4096], shell_env[] = "RWB_SHELL=/bin/sh", user_env[] = "USER=tester";
-	char *env[] = { home_env, shell_env, user_env, NULL };
-	struct screen *s;
+	char *env[] = { "USER=tester", NULL };
 
-	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
-	s = screen_start(argv, 140, 40, env);
-	free(repo);
-	assert_non_null(s);
-	if (!screen_wait_for(s, "Tasks", 5000)) {
-		screen_dump(s);
-		fail_msg("rwb did not start");
-	}
-	return s;
+	return tu_world_start(w, w->repo, 140, 40, env, "Tasks");
 }
 
 static long ms_since(const struct timespec *t0)
@@ -152,7 +131,7 @@ static void test_notice_reaches_other_instance(void **state)
 	{
 		char *q = xasprintf("test \"$(sqlite3 %s \"select status from board_tasks where id = 1\")\" = done && "
 				    "test \"$(sqlite3 %s \"select who from board_acks where notice_id = 2\")\" = tester",
-				    db, db);
+				    w->db, w->db);
 		assert_int_equal(tu_sh(NULL, q), 0);
 		free(q);
 	}

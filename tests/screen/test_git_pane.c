@@ -16,6 +16,7 @@
 
 #include "screen.h"
 #include "testutil.h"
+#include "world.h"
 #include "xalloc.h"
 
 struct fixture {
@@ -84,17 +85,12 @@ static char *git(const char *dir, const char *a1, const char *a2)
 
 static void expect(struct screen *s, const char *text)
 {
-	if (!screen_wait_for(s, text, 5000)) {
-		screen_dump(s);
-		fail_msg("'%s' never appeared", text);
-	}
+	screen_expect(s, text);
 }
 
 static void quit(struct screen *s)
 {
-	screen_send(s, K_CTRL_Q);
-	screen_wait_exit(s, 5000);
-	screen_free(s);
+	screen_quit(s);
 }
 
 static void test_stage_hunk(void **state)
@@ -302,6 +298,8 @@ static void test_not_a_repo_and_resize(void **state)
 	screen_send(s, K_F1);
 	expect(s, "focus the git pane");
 	screen_send(s, K_ESC);
+	/* Esc then Ctrl-Q at once reads as Alt-Ctrl-Q: let the help close first */
+	assert_true(screen_wait_gone(s, "focus the git pane", 3000));
 	quit(s);
 
 	make_repo(f, NULL);

@@ -13,48 +13,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "screen.h"
 #include "testutil.h"
+#include "world.h"
 #include "xalloc.h"
-
-struct fixture {
-	char *tmp;               /* temporary folder (also the repo) */
-	char *db;                /* tmp/rwb.db */
-	char *home;              /* HOME=... for the child */
-};
 
 static int setup(void **state)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-
-	f->tmp = tu_tmpdir();
-	f->db = xasprintf("%s/rwb.db", f->tmp);
-	f->home = xasprintf("HOME=%s", f->tmp);
-	*state = f;
+	*state = tu_world_new();
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	tu_rmtree(f->tmp);
-	free(f->tmp);
-	free(f->db);
-	free(f->home);
-	free(f);
+	tu_world_free(*state);
 	return 0;
 }
 
-static void rwb(struct fixture *f, const char *key, const char *value, const char *layer)
+static void rwb(struct tu_world *f, const char *key, const char *value, const char *layer)
 {
 	char *const argv[] = { RWB_BINARY, "--db", f->db, "/memory-store", "--key", (char *)key,
 			       "--value", (char *)value, "--layer", (char *)layer, "--category", "notes", NULL };
-	assert_int_equal(tu_run(f->tmp, argv, NULL, NULL, NULL), 0);
+	assert_int_equal(tu_run(f->dir, argv, NULL, NULL, NULL), 0);
 }
 
-static void populate(struct fixture *f)
+static void populate(struct tu_world *f)
 {
 	rwb(f, "zoo/sched/quokka-v", "The quokka scheduler, first draft: round robin.", "long_term");
 	rwb(f, "zoo/sched/quokka-v",
@@ -65,29 +50,29 @@ static void populate(struct fixture *f)
 	rwb(f, "evil/p/escape", "before \033]0;pwned\007\033[2J after", "mid_term");
 }
 
-static struct screen *start(struct fixture *f, int cols, int rows)
+static struct screen *start(struct tu_world *f, int cols, int rows)
 {
-	char *const argv[] = { RWB_BINARY, "--db", f->db, "--repo", f->tmp, NULL };
-	char *const env[] = { f->home, NULL };
-	struct screen *s = screen_start(argv, cols, rows, env);
-
-	assert_non_null(s);
-	return s;
+	return tu_world_start(f, f->dir, cols, rows, NULL, NULL);
 }
 
 static void expect(struct screen *s, const char *text)
 {
-	if (!screen_wait_for(s, text, 5000)) {
-		screen_dump(s);
-		fail_msg("'%s' never appeared", text);
-	}
+	screen_expect(s, text);
 }
 
 static void quit(struct screen *s)
 {
-	screen_send(s, K_CTRL_Q);
-	screen_wait_exit(s, 5000);
-	screen_free(s);
+	screen_quit(s);
+}
+
+/* The entry at key as /memory-retrieve --json prints it (allocated). */
+static char *retrieve(struct tu_world *f, const char *key)
+{
+	char *const argv[] = { RWB_BINARY, "--db", f->db, "--json", "/memory-retrieve", "--key", (char *)key, NULL };
+	char *out = NULL;
+
+	assert_int_equal(tu_run(f->dir, argv, NULL, &out, NULL), 0);
+	return out;
 }
 
 static int row_of(struct screen *s, const char *text)
@@ -101,7 +86,7 @@ static int row_of(struct screen *s, const char *text)
 
 static void test_search_open_history(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_world *f = *state;
 	struct screen *s;
 	int top, other;
 
@@ -163,10 +148,7 @@ static void test_search_open_history(void **state)
 	expect(s, "long_term  v3");
 	quit(s);
 	{
-		char *const argv[] = { RWB_BINARY, "--db", f->db, "--json", "/memory-retrieve", "--key",
-				       "zoo/sched/quokka-v", NULL };
-		char *out = NULL;
-		assert_int_equal(tu_run(f->tmp, argv, NULL, &out, NULL), 0);
+		char *out = retrieve(f, "zoo/sched/quokka-v");
 		assert_non_null(strstr(out, "first draft"));
 		assert_non_null(strstr(out, "\"version\":3"));
 		free(out);
@@ -175,7 +157,7 @@ static void test_search_open_history(void **state)
 
 static void test_delete_undo_filters_resize(void **state)
 {
-	struct fixture *f = *state;
+	struct tu_world *f = *state;
 	struct screen *s;
 
 	populate(f);
@@ -213,7 +195,7 @@ static void test_delete_undo_filters_resize(void **state)
 					 "\"params\":{\"name\":\"memory_store\",\"arguments\":{\"key\":\"agents/p/from-agent\","
 					 "\"text\":\"stored by an agent\"}}}' | '%s' --db '%s' mcp > /dev/null",
 					 RWB_BINARY, f->db);
-		assert_int_equal(tu_sh(f->tmp, script), 0);
+		assert_int_equal(tu_sh(f->dir, script), 0);
 		free(script);
 	}
 	expect(s, "agents/p/from-agent");
@@ -228,11 +210,66 @@ static void test_delete_undo_filters_resize(void **state)
 	quit(s);
 }
 
+static void write_script(const char *path, const char *body)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(body, fp);
+	fclose(fp);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* Opens the Memory tab with EDITOR=editor and presses e on its entry. */
+static struct screen *edit_with(struct tu_world *f, const char *editor)
+{
+	char *env_editor = xasprintf("EDITOR=%s", editor);
+	char *env[] = { env_editor, "VISUAL=", NULL };
+	struct screen *s = tu_world_start(f, f->dir, 120, 40, env, NULL);
+
+	free(env_editor);
+	screen_send(s, K_F5);
+	expect(s, "zoo/edit/me");
+	screen_send(s, "e");
+	return s;
+}
+
+/* e opens the entry in $EDITOR as a job of the terminal pane; what the
+ * editor saves becomes the next version, a failed editor changes nothing */
+static void test_edit_in_editor(void **state)
+{
+	struct tu_world *f = *state;
+	char *ed = xasprintf("%s/ed.sh", f->dir), *bad = xasprintf("%s/bad.sh", f->dir), *out;
+	struct screen *s;
+
+	write_script(ed, "#!/bin/sh\nprintf 'edited in the editor\\n' >> \"$1\"\n");
+	write_script(bad, "#!/bin/sh\necho broken >> \"$1\"\nexit 4\n");
+	rwb(f, "zoo/edit/me", "The text before the edit.", "mid_term");
+	s = edit_with(f, ed);
+	expect(s, "saved zoo/edit/me as v2");
+	quit(s);
+	out = retrieve(f, "zoo/edit/me");
+	assert_non_null(strstr(out, "The text before the edit.edited in the editor\\n"));
+	assert_non_null(strstr(out, "\"version\":2"));
+	free(out);
+	/* an editor that fails: the entry stays at v2 */
+	s = edit_with(f, bad);
+	expect(s, "the editor ended with status 4; zoo/edit/me unchanged");
+	quit(s);
+	out = retrieve(f, "zoo/edit/me");
+	assert_null(strstr(out, "broken"));
+	assert_non_null(strstr(out, "\"version\":2"));
+	free(out);
+	free(ed);
+	free(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_search_open_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_undo_filters_resize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_in_editor, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,38 +15,28 @@
 
 #include "screen.h"
 #include "testutil.h"
+#include "world.h"
 #include "xalloc.h"
 
-static char *dir, *db;
+static struct tu_world *w;
 
 static int setup(void **state)
 {
 	(void)state;
-	dir = tu_tmpdir();
-	db = xasprintf("%s/rwb.db", dir);
+	w = tu_world_new();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	free(db);
+	tu_world_free(w);
 	return 0;
 }
 
 static struct screen *start(int cols, int rows)
 {
-	char *argv[] = { RWB_BINARY, "--db", db, "--repo", dir, NULL };
-	char shell[] = "RWB_SHELL=/bin/sh";
-	char *env[] = { shell, NULL };
-	struct screen *s = screen_start(argv, cols, rows, env);
-	if (!screen_wait_for(s, "Command", 5000)) {
-		screen_dump(s);
-		fail_msg("rwb did not start");
-	}
-	return s;
+	return tu_world_start(w, w->dir, cols, rows, NULL, "Command");
 }
 
 static void signal_restores(int signo, int want_status)

@@ -15,62 +15,40 @@
 
 #include "screen.h"
 #include "testutil.h"
+#include "world.h"
 #include "xalloc.h"
 
-static char *dir, *db, *home;
+static struct tu_world *w;
 
 static int setup(void **state)
 {
 	(void)state;
-	dir = tu_tmpdir();
-	db = xasprintf("%s/store/rwb.db", dir);
-	home = xasprintf("%s/home", dir);
-	char *cmd = xasprintf("mkdir -p %s/repo %s && cd %s/repo && git init -q -b main . && "
-			      "echo hi > a.txt && git add a.txt && "
-			      "git -c user.name=t -c user.email=t@t commit -qm init", dir, home, dir);
-	assert_int_equal(tu_sh(NULL, cmd), 0);
-	free(cmd);
+	w = tu_world_new();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	free(db);
-	free(home);
+	tu_world_free(w);
 	return 0;
 }
 
 static struct screen *start(int cols, int rows, const char *extra_arg, char *const *extra_env)
 {
-	char *repo = xasprintf("%s/repo", dir);
-	char *argv[10];
-	int n = 0;
+	char *argv[] = { RWB_BINARY, "--db", w->db, "--repo", w->repo, "--theme", (char *)extra_arg, NULL };
 	char *env[12];
 	int e = 0;
-	static char home_env[4096], shell_env[] = "RWB_SHELL=/bin/sh";
+	char shell_env[] = "RWB_SHELL=/bin/sh";
 
-	argv[n++] = RWB_BINARY;
-	argv[n++] = "--db";
-	argv[n++] = db;
-	argv[n++] = "--repo";
-	argv[n++] = repo;
-	if (extra_arg) {
-		argv[n++] = "--theme";
-		argv[n++] = (char *)extra_arg;
-	}
-	argv[n] = NULL;
-	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
-	env[e++] = home_env;
+	if (!extra_arg)
+		argv[5] = NULL;
+	env[e++] = w->home_env;
 	env[e++] = shell_env;
 	for (int i = 0; extra_env && extra_env[i]; i++)
 		env[e++] = extra_env[i];
 	env[e] = NULL;
-	struct screen *s = screen_start(argv, cols, rows, env);
-	free(repo); /* the child has its own copy after exec; the parent's is not needed */
-	return s;
+	return screen_start(argv, cols, rows, env);
 }
 
 static void expect_titles(struct screen *s)
@@ -227,7 +205,7 @@ static void test_themes(void **state)
 	screen_free(s);
 
 	/* a broken theme file: file and line named, default used */
-	char *tdir = xasprintf("%s/themes", dir), *tfile = xasprintf("%s/themes/broken.theme", dir);
+	char *tdir = xasprintf("%s/themes", w->dir), *tfile = xasprintf("%s/themes/broken.theme", w->dir);
 	tu_write(tfile, "# broken\ndiff-add = green\npane-border = chartreuse\n");
 	char *envv = xasprintf("RWB_THEME_DIR=%s", tdir);
 	char *env[] = { envv, NULL };
@@ -275,9 +253,9 @@ static void test_themes(void **state)
 			"tmux -L %s -f /dev/null new-session -d -x 100 -y 30 "
 			"\"TERM=xterm-direct RWB_SHELL=/bin/sh %s --theme default --db %s --repo %s\" && sleep 1.5 && "
 			"tmux -L %s capture-pane -e -p > %s/direct.txt; tmux -L %s kill-server",
-			sock, RWB_BINARY, db, dir, sock, dir, sock);
+			sock, RWB_BINARY, w->db, w->dir, sock, w->dir, sock);
 		assert_int_equal(tu_sh(NULL, cmd), 0);
-		char *path = xasprintf("%s/direct.txt", dir);
+		char *path = xasprintf("%s/direct.txt", w->dir);
 		char *cap = tu_read(path, NULL);
 		assert_non_null(cap);
 		if (!strstr(cap, "48;2;0;255;255"))
@@ -294,7 +272,7 @@ static void test_themes(void **state)
 	quit_cleanly(s);
 	screen_free(s);
 	char *out = NULL;
-	char *cmd = xasprintf("sqlite3 '%s' \"SELECT value FROM settings WHERE key='theme'\"", db);
+	char *cmd = xasprintf("sqlite3 '%s' \"SELECT value FROM settings WHERE key='theme'\"", w->db);
 	char *const argv[] = { "sh", "-c", cmd, NULL };
 	assert_int_equal(tu_run(NULL, argv, NULL, &out, NULL), 0);
 	assert_string_equal(out, "light\n");
@@ -307,12 +285,11 @@ static void test_themes(void **state)
 static void test_script_mode(void **state)
 {
 	(void)state;
-	char *script = xasprintf("%s/keys.txt", dir), *saved = xasprintf("%s/screen.txt", dir);
+	char *script = xasprintf("%s/keys.txt", w->dir), *saved = xasprintf("%s/screen.txt", w->dir);
 	char *content = xasprintf("# open help, save, quit\n<F1>\n:wait-for Keys everywhere\n"
 				  ":save-screen %s\n<Esc>\n:quit\n", saved);
 	tu_write(script, content);
-	char *repo = xasprintf("%s/repo", dir);
-	char *argv[] = { RWB_BINARY, "--db", db, "--repo", repo, "--script", script, NULL };
+	char *argv[] = { RWB_BINARY, "--db", w->db, "--repo", w->repo, "--script", script, NULL };
 	struct screen *s = screen_start(argv, 100, 30, NULL);
 	assert_int_equal(screen_wait_exit(s, 10000), 0);
 	screen_free(s);
@@ -327,7 +304,6 @@ static void test_script_mode(void **state)
 	assert_int_equal(tu_run(NULL, argv, NULL, NULL, &err), 2);
 	assert_non_null(strstr(err, "keys.txt:2: unknown key <Nope>"));
 	free(err);
-	free(repo);
 	free(script);
 	free(saved);
 	free(content);

@@ -20,35 +20,24 @@
 #include "screen.h"
 #include "testutil.h"
 #include "themefile.h"
+#include "world.h"
 #include "xalloc.h"
 
 #define PROMPT "rwb-sh$ "
 
-static char *dir, *db, *home, *repo;
+static struct tu_world *w;
 
 static int setup(void **state)
 {
 	(void)state;
-	dir = tu_tmpdir();
-	db = xasprintf("%s/store/rwb.db", dir);
-	home = xasprintf("%s/home", dir);
-	repo = xasprintf("%s/repo", dir);
-	char *cmd = xasprintf("mkdir -p %s %s && cd %s && git init -q -b main . && "
-			      "echo hi > a.txt && git add a.txt && "
-			      "git -c user.name=t -c user.email=t@t commit -qm init", repo, home, repo);
-	assert_int_equal(tu_sh(NULL, cmd), 0);
-	free(cmd);
+	w = tu_world_new();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	free(db);
-	free(home);
-	free(repo);
+	tu_world_free(w);
 	return 0;
 }
 
@@ -62,14 +51,12 @@ static int64_t now_ms(void)
 /* rwb at cols x rows with the terminal pane focused and the shell ready. */
 static struct screen *start_term_env(int cols, int rows, const char *term, char *extra)
 {
-	static char home_env[4096], term_env[64];
-	char *argv[] = { RWB_BINARY, "--db", db, "--repo", repo, NULL };
-	char *env[] = { home_env, "RWB_SHELL=/bin/sh", "PS1=" PROMPT, "ENV=", term_env, extra, NULL };
+	static char term_env[64];
+	char *env[] = { "PS1=" PROMPT, "ENV=", term_env, extra, NULL };
+	struct screen *s;
 
-	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 	snprintf(term_env, sizeof(term_env), "TERM=%s", term ? term : "xterm-256color");
-	struct screen *s = screen_start(argv, cols, rows, env);
-	assert_true(screen_wait_for(s, "Terminal", 5000));
+	s = tu_world_start(w, w->repo, cols, rows, env, "Terminal");
 	screen_send(s, K_F3);
 	if (!screen_wait_for(s, PROMPT, 5000)) {
 		screen_dump(s);
@@ -83,16 +70,6 @@ static struct screen *start_term(int cols, int rows, const char *term)
 	return start_term_env(cols, rows, term, NULL);
 }
 
-static void quit(struct screen *s)
-{
-	screen_send(s, K_CTRL_Q);
-	int st = screen_wait_exit(s, 5000);
-	if (st != 0) {
-		screen_dump(s);
-		fail_msg("rwb exited with %d", st);
-	}
-	screen_free(s);
-}
 
 static void run(struct screen *s, const char *line)
 {
@@ -149,7 +126,7 @@ static void test_colours_and_wide(void **state)
 	k2 += 1;
 	assert_int_equal(row, r2 + 1);
 	assert_int_equal(k1 + 2, k2);
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_truecolor(void **state)
@@ -171,7 +148,7 @@ static void test_truecolor(void **state)
 	assert_int_equal(ci.bg_r, 200);
 	assert_int_equal(ci.bg_g, 20);
 	assert_int_equal(ci.bg_b, 100);
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_eight_colours(void **state)
@@ -191,7 +168,7 @@ static void test_eight_colours(void **state)
 	assert_true(ci.bold);
 	screen_cell(s, row, col + 7, &ci);
 	assert_true(ci.fg_index == 1 || ci.fg_index == 9);
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_colour_pairs_recycled(void **state)
@@ -228,7 +205,7 @@ static void test_colour_pairs_recycled(void **state)
 		if (ci.fg_r != i / 256 || ci.fg_g != i % 256 || ci.fg_b != 7)
 			fail_msg("X %d at %d,%d: %d,%d,%d", i, r, c, ci.fg_r, ci.fg_g, ci.fg_b);
 	}
-	quit(s);
+	screen_quit(s);
 }
 
 static void expect_size(struct screen *s, int cols, int rows, bool zoom, const char *tag)
@@ -261,7 +238,7 @@ static void test_size_resize_zoom(void **state)
 	screen_pump(s, 300);
 	run(s, "T=back");
 	expect_size(s, 150, 50, false, "back");
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_altscreen_restores(void **state)
@@ -270,7 +247,7 @@ static void test_altscreen_restores(void **state)
 	struct screen *s = start_term(120, 40, NULL);
 	char *cmd;
 
-	cmd = xasprintf("cd %s && echo before-less-marker; seq 1 500 | sed 's/^/less-line-/' > less.txt", dir);
+	cmd = xasprintf("cd %s && echo before-less-marker; seq 1 500 | sed 's/^/less-line-/' > less.txt", w->dir);
 	run(s, cmd);
 	free(cmd);
 	wait_or_dump(s, "before-less-marker", 5000);
@@ -292,7 +269,7 @@ static void test_altscreen_restores(void **state)
 	assert_true(screen_wait_gone(s, "less-line-500", 3000)); /* the frame may still be arriving */
 	run(s, "rm less.txt; echo after-less");
 	wait_or_dump(s, "after-less", 5000);
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_scrollback_search(void **state)
@@ -318,7 +295,7 @@ static void test_scrollback_search(void **state)
 	wait_or_dump(s, "done-42", 3000);
 	assert_false(screen_contains(s, "row-1000"));
 	assert_false(screen_contains(s, "-- scroll"));
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_scrollback_setting(void **state)
@@ -334,19 +311,19 @@ static void test_scrollback_setting(void **state)
 	screen_send(s, "/kept-400\r");
 	assert_true(screen_wait_gone(s, "/kept-400", 3000));
 	wait_or_dump(s, "kept-400", 3000);
-	quit(s);
+	screen_quit(s);
 
 	/* a bad value is named, and the default is kept */
 	s = start_term_env(120, 40, NULL, "RWB_SCROLLBACK=lots");
 	wait_or_dump(s, "RWB_SCROLLBACK='lots' is not a number of lines", 3000);
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_selection_to_file(void **state)
 {
 	(void)state;
 	struct screen *s = start_term(120, 40, NULL);
-	char *path = xasprintf("%s/rwb-selection.txt", repo);
+	char *path = xasprintf("%s/rwb-selection.txt", w->repo);
 
 	run(s, "seq 1 300 | sed 's/^/sel-/'");
 	wait_or_dump(s, "sel-300", 5000);
@@ -369,7 +346,7 @@ static void test_selection_to_file(void **state)
 	free(path);
 	screen_send(s, K_ESC);
 	assert_true(screen_wait_gone(s, "-- scroll", 3000));
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_title_and_bell(void **state)
@@ -385,7 +362,7 @@ static void test_title_and_bell(void **state)
 	assert_int_equal(row, 0);
 	run(s, "printf 'ring\\007\\n'");
 	wait_or_dump(s, "bell in terminal tab 1", 3000);
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_keys_reach_program(void **state)
@@ -404,7 +381,7 @@ static void test_keys_reach_program(void **state)
 	screen_pump(s, 300);
 	run(s, "stty sane; echo keys-$((2+3))");
 	wait_or_dump(s, "keys-5", 3000);
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_bracketed_paste(void **state)
@@ -433,21 +410,21 @@ static void test_bracketed_paste(void **state)
 	assert_null(strstr(text, "[200~plain"));
 	free(text);
 	screen_send(s, "\x03");
-	quit(s);
+	screen_quit(s);
 }
 
 static void test_quit_stops_programs(void **state)
 {
 	(void)state;
 	struct screen *s = start_term(120, 40, NULL);
-	char *pidfile = xasprintf("%s/sleep.pid", dir), *cmd;
+	char *pidfile = xasprintf("%s/sleep.pid", w->dir), *cmd;
 
 	/* a foreground job of the shell is still running when rwb quits */
 	cmd = xasprintf("sh -c 'echo $$ > %s; exec sleep 300'", pidfile);
 	run(s, cmd);
 	free(cmd);
 	screen_pump(s, 500);
-	quit(s);
+	screen_quit(s);
 	size_t len;
 	char *pid = tu_read(pidfile, &len);
 	assert_non_null(pid);
@@ -475,7 +452,7 @@ static void test_shell_exit_and_restart(void **state)
 	run(s, "echo again-$((40+2))");
 	wait_or_dump(s, "again-42", 5000);
 	assert_true(screen_contains(s, "first-session-21"));  /* the old output stays */
-	quit(s);
+	screen_quit(s);
 }
 
 static int count_jobs(const char *where)
@@ -485,7 +462,7 @@ static int count_jobs(const char *where)
 	int n = -1;
 	char *sql = xasprintf("SELECT count(*) FROM jobs WHERE %s", where);
 
-	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_open(w->db, &h), SQLITE_OK);
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -506,7 +483,7 @@ static void test_job_recorded(void **state)
 	run(s, "/cargo-build");
 	screen_pump(s, 1000);
 	if (screen_contains(s, "not implemented yet")) {
-		quit(s);
+		screen_quit(s);
 		skip();  /* the cargo commands land with their own issue */
 	}
 	wait_or_dump(s, "2:cargo-build", 5000);
@@ -526,7 +503,7 @@ static void test_job_recorded(void **state)
 	screen_send(s, "x");
 	assert_true(screen_wait_gone(s, "2:cargo-build", 3000));
 	wait_or_dump(s, "[1:sh]", 3000);
-	quit(s);
+	screen_quit(s);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -560,7 +537,7 @@ static void test_flood_keeps_keys(void **state)
 	screen_send(s, "\x03");                  /* Ctrl-C stops the flood */
 	run(s, "echo stopped-$((1+1))");
 	wait_or_dump(s, "stopped-2", 10000);
-	quit(s);
+	screen_quit(s);
 }
 
 int main(void)

@@ -16,17 +16,19 @@
 
 #include "screen.h"
 #include "testutil.h"
+#include "world.h"
 #include "xalloc.h"
 
-static char *dir, *db;
+static struct tu_world *w;
+static char *dir;            /* w->dir: the files viewed, and the repository */
 
 static int setup(void **state)
 {
 	char *path, *big;
 	size_t off = 0;
 	(void)state;
-	dir = tu_tmpdir();
-	db = xasprintf("%s/rwb.db", dir);
+	w = tu_world_new();
+	dir = w->dir;
 	/* a Rust file of 300 lines with a needle at line 250 and an escape at 5 */
 	big = xmalloc(300 * 64);
 	for (int i = 1; i <= 300; i++) {
@@ -59,31 +61,18 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	free(db);
+	tu_world_free(w);
 	return 0;
 }
 
 static struct screen *start(int cols, int rows)
 {
-	char *argv[] = { RWB_BINARY, "--db", db, "--repo", dir, NULL };
-	char shell[] = "RWB_SHELL=/bin/sh";
-	char *env[] = { shell, NULL };
-	struct screen *s = screen_start(argv, cols, rows, env);
-	if (!screen_wait_for(s, "Command", 5000)) {
-		screen_dump(s);
-		fail_msg("rwb did not start");
-	}
-	return s;
+	return tu_world_start(w, dir, cols, rows, NULL, "Command");
 }
 
 static void expect(struct screen *s, const char *text)
 {
-	if (!screen_wait_for(s, text, 5000)) {
-		screen_dump(s);
-		fail_msg("never saw '%s'", text);
-	}
+	screen_expect(s, text);
 }
 
 static void test_read_search_goto(void **state)

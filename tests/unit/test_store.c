@@ -103,6 +103,28 @@ static void test_settings_history_jobs(void **state)
 	assert_int_equal(sqlite3_column_int(q, 1), 1234);
 	assert_int_equal(sqlite3_column_int(q, 2), 1);
 	sqlite3_finalize(q);
+	/* a finished quick command: job row and history line together */
+	struct store_job_done done = {
+		.name = "memory-search", .args_json = "[\"--query\",\"x\"]", .repo = NULL,
+		.started_ms = store_now_ms() - 40, .exit_status = 2, .peak_rss_kb = -1,
+		.cpu_ms = 7, .line = "/memory-search --query x",
+	};
+	assert_int_equal(store_job_record(s, &done), RWB_OK);
+	assert_int_equal(store_prepare(t, &q, "SELECT j.exit_status, j.duration_ms >= 40, j.peak_rss_kb IS NULL, "
+				       "j.cpu_ms, j.repo, h.line, h.exit_status, h.ts = j.ended_at "
+				       "FROM jobs j, history h WHERE j.name = 'memory-search' "
+				       "AND h.id = (SELECT max(id) FROM history)"), 0);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 2);
+	assert_int_equal(sqlite3_column_int(q, 1), 1);
+	assert_int_equal(sqlite3_column_int(q, 2), 1);
+	assert_int_equal(sqlite3_column_int(q, 3), 7);
+	assert_string_equal((const char *)sqlite3_column_text(q, 4), "");
+	assert_string_equal((const char *)sqlite3_column_text(q, 5), "/memory-search --query x");
+	assert_int_equal(sqlite3_column_int(q, 6), 2);
+	assert_int_equal(sqlite3_column_int(q, 7), 1);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
 	store_free(t);
 	store_free(s);
 	free(path);

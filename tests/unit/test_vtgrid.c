@@ -368,6 +368,17 @@ static void test_rep_and_split_sequences(void **state)
 	const char *t3[] = { "G", "GGG", "" };
 	expect_screen(g, t3);
 	vtgrid_free(g);
+
+	/* more intermediates than rwb holds before '[' still make a CSI for
+	 * libvterm; a REP there with nothing to repeat once hung it (found by
+	 * the long fuzz run), so the whole overlong sequence is dropped */
+	g = vtgrid_new(3, 10, 10, NULL, NULL);
+	FEED(g, "\033$$$$$$$$$$$$$$$$$$$$[2147483647b");
+	FEED(g, "\033$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$[9999b");
+	FEED(g, "\033((((((((((((((((B" "ok");
+	const char *t4[] = { "ok", "", "" };
+	expect_screen(g, t4);
+	vtgrid_free(g);
 }
 
 int main(void)
