@@ -534,11 +534,11 @@ static void walk_dir(struct walk *w, const char *rel)
  * list. Only without .gitignore rules (libgit2's repository object is not
  * for two threads). */
 struct walk_pool {
-	const char *scope;
+	const char *scope;          /* borrowed: the folder walked ("" = all) */
 	char **tops;                /* owned: list_dir of the scope */
 	size_t ntops;
 	struct walk *parts;         /* owned: one per top entry */
-	atomic_size_t next;
+	atomic_size_t next;         /* the next top entry to take */
 };
 
 static void *walk_part_worker(void *arg)
@@ -1065,8 +1065,8 @@ static void scan_files(const char *repo, char **files, size_t n, struct unsafe_f
 /* The walk of the scanned part (a helper thread's job while this one
  * reads the stored rows). */
 struct walk_job {
-	struct walk *w;
-	const char *scope;
+	struct walk *w;             /* borrowed: filled by the job */
+	const char *scope;          /* borrowed: folder or file to walk */
 	bool scope_is_file;
 };
 

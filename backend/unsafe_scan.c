@@ -1126,9 +1126,9 @@ static char *module_of(const char *relpath, bool *root, bool *test_file)
 
 struct unsafe_scanner {
 	struct tok *t;            /* owned: token buffer, reused from file to file */
-	int capt;
+	int capt;                 /* its capacity, in tokens */
 	struct tok *docs;         /* owned: outer doc comment buffer, reused */
-	int capd;
+	int capd;                 /* its capacity */
 };
 
 struct unsafe_scanner *unsafe_scan_new(void)
