@@ -8,6 +8,14 @@
  * A scan writes in one IMMEDIATE transaction and only touches rows that
  * changed, so a TUI on the same store reloads when something did.
  *
+ * A scan's steps, for speed on whole registries: a helper thread walks the
+ * tree while this one reads the stored rows; then every thread (one per
+ * core, at most AUDIT_MAX_THREADS) takes the next file, reads it into its
+ * own reused buffer and lexes it completely; the rows are compared and
+ * written; the answer is built from the scanned items (plus stored ones
+ * outside the scanned part) instead of being read back. Results go into
+ * per-file slots, so they do not depend on which thread took which file.
+ *
  * Never: delete a verdict, write half an import, or walk into target/,
  * .git or a folder .gitignore excludes.
  */
@@ -17,6 +25,8 @@
 #include "rustlex.h"
 #include "schema.h"
 #include "store.h"
+#include "strbuf.h"
+#include "unsafe_scan.h"
 #include "xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -27,6 +37,7 @@
 #include <git2.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -411,6 +422,7 @@ int audit_counts(struct store *s, const char *repo, int *total, int *documented,
 struct walk {
 	const char *root;          /* absolute repo path */
 	git_repository *git;       /* NULL when repo is not a git work tree */
+	bool git_started;          /* git_libgit2_init() was called */
 	char **files;              /* owned: relative paths */
 	size_t n, cap;
 };
@@ -437,91 +449,161 @@ static bool ignored(struct walk *w, const char *rel, bool is_dir)
 	return ign == 1;
 }
 
-static void walk_dir(struct walk *w, const char *rel)
+/* The entries of folder rel (no hidden ones), sorted by name, each with
+ * its d_type in front of its name; *n how many. */
+static char **list_dir(struct walk *w, const char *rel, size_t *n)
 {
 	char *abs = *rel ? xasprintf("%s/%s", w->root, rel) : xstrdup(w->root);
 	DIR *d = opendir(abs);
 	struct dirent *e;
 	char **names = NULL;
-	size_t nn = 0, cn = 0;
+	size_t cn = 0;
 
+	*n = 0;
 	free(abs);
 	if (!d)
-		return;
+		return NULL;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;  /* ., .., .git and hidden folders */
-		if (nn == cn) {
+		if (*n == cn) {
 			cn = cn ? cn * 2 : 32;
 			names = xrealloc(names, cn * sizeof(*names));
 		}
 		/* keep the entry's type in front of its name */
-		names[nn] = xmalloc(strlen(e->d_name) + 2);
-		names[nn][0] = (char)(e->d_type ? e->d_type : DT_UNKNOWN);
-		strcpy(names[nn] + 1, e->d_name);
-		nn++;
+		names[*n] = xmalloc(strlen(e->d_name) + 2);
+		names[*n][0] = (char)(e->d_type ? e->d_type : DT_UNKNOWN);
+		strcpy(names[*n] + 1, e->d_name);
+		(*n)++;
 	}
 	closedir(d);
-	if (nn)
-		qsort(names, nn, sizeof(*names), cmp_name);
-	for (size_t i = 0; i < nn; i++) {
-		/* names carry their d_type in the first byte */
-		unsigned char type = (unsigned char)names[i][0];
-		const char *name = names[i] + 1;
-		char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-		struct stat sb;
-		if (type == DT_UNKNOWN || type == DT_LNK) {
-			char *a = xasprintf("%s/%s", w->root, r);
-			type = lstat(a, &sb) != 0 ? DT_UNKNOWN : S_ISDIR(sb.st_mode) ? DT_DIR :
-				S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
-			free(a);
-		}
-		{
-			if (type == DT_DIR) {
-				if (strcmp(name, "target") != 0 && !ignored(w, r, true))
-					walk_dir(w, r);
-			} else if (type == DT_REG) {
-				size_t l = strlen(name);
-				if (l > 3 && strcmp(name + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
-					if (w->n == w->cap) {
-						w->cap = w->cap ? w->cap * 2 : 256;
-						w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
-					}
-					w->files[w->n++] = r;
-					r = NULL;
-				}
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_name);
+	return names;
+}
+
+static void walk_dir(struct walk *w, const char *rel);
+
+/* One entry of folder rel (as list_dir gives it): a folder is walked, a
+ * Rust file is added. */
+static void walk_entry(struct walk *w, const char *rel, const char *entry)
+{
+	/* names carry their d_type in the first byte */
+	unsigned char type = (unsigned char)entry[0];
+	const char *name = entry + 1;
+	char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+	struct stat sb;
+
+	if (type == DT_UNKNOWN || type == DT_LNK) {
+		char *a = xasprintf("%s/%s", w->root, r);
+		type = lstat(a, &sb) != 0 ? DT_UNKNOWN : S_ISDIR(sb.st_mode) ? DT_DIR :
+			S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
+		free(a);
+	}
+	if (type == DT_DIR) {
+		if (strcmp(name, "target") != 0 && !ignored(w, r, true))
+			walk_dir(w, r);
+	} else if (type == DT_REG) {
+		size_t l = strlen(name);
+		if (l > 3 && strcmp(name + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
+			if (w->n == w->cap) {
+				w->cap = w->cap ? w->cap * 2 : 256;
+				w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
 			}
+			w->files[w->n++] = r;
+			r = NULL;
 		}
-		free(r);
+	}
+	free(r);
+}
+
+static void walk_dir(struct walk *w, const char *rel)
+{
+	size_t nn;
+	char **names = list_dir(w, rel, &nn);
+
+	for (size_t i = 0; i < nn; i++) {
+		walk_entry(w, rel, names[i]);
 		free(names[i]);
 	}
 	free(names);
 }
 
-static char *read_file(const char *path, size_t *len)
+/* A walk split by the scope folder's entries, for threads to share: part
+ * k is entry k's files, so joining the parts in order gives walk_dir's
+ * list. Only without .gitignore rules (libgit2's repository object is not
+ * for two threads). */
+struct walk_pool {
+	const char *scope;          /* borrowed: the folder walked ("" = all) */
+	char **tops;                /* owned: list_dir of the scope */
+	size_t ntops;
+	struct walk *parts;         /* owned: one per top entry */
+	atomic_size_t next;         /* the next top entry to take */
+};
+
+static void *walk_part_worker(void *arg)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
+	struct walk_pool *p = arg;
+	size_t k;
+
+	while ((k = atomic_fetch_add(&p->next, 1)) < p->ntops)
+		walk_entry(&p->parts[k], p->scope, p->tops[k]);
+	return NULL;
+}
+
+/* The parts joined into w, in order; the pool released. */
+static void walk_pool_join(struct walk *w, struct walk_pool *p)
+{
+	for (size_t k = 0; k < p->ntops; k++) {
+		struct walk *part = &p->parts[k];
+		if (w->n + part->n > w->cap) {
+			w->cap = w->n + part->n + 256;
+			w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
+		}
+		if (part->n)
+			memcpy(w->files + w->n, part->files, part->n * sizeof(*part->files));
+		w->n += part->n;
+		free(part->files);
+		free(p->tops[k]);
+	}
+	free(p->parts);
+	free(p->tops);
+}
+
+/*
+ * Reads the file at path (relative to the folder dirfd) into *buf (grown
+ * as needed, reused from file to file: no allocation per file); *len its
+ * size. false when it cannot be read or is bigger than AUDIT_MAX_FILE.
+ */
+static bool read_into(int dirfd, const char *path, char **buf, size_t *cap, size_t *len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
+	bool ok = false;
 
 	*len = 0;
 	if (fd < 0)
-		return NULL;
+		return false;
 	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 && (size_t)sb.st_size <= AUDIT_MAX_FILE) {
 		size_t want = (size_t)sb.st_size;
-		buf = xmalloc(want + 1);
+		if (want + 1 > *cap) {
+			*cap = want + 1 > 2 * *cap ? want + 1 : 2 * *cap;
+			free(*buf);
+			*buf = xmalloc(*cap);
+		}
 		while (*len < want) {
-			ssize_t n = read(fd, buf + *len, want - *len);
+			ssize_t n = read(fd, *buf + *len, want - *len);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
 				break;
 			*len += (size_t)n;
 		}
-		buf[*len] = '\0';
+		(*buf)[*len] = '\0';
+		ok = true;
 	}
 	close(fd);
-	return buf;
+	return ok;
 }
 
 /* The item id: 10 hex digits of a hash of file, fingerprint and rank. */
@@ -608,9 +690,11 @@ struct scanned {
 /* A stored row, to skip writing items that did not change. */
 struct prev {
 	char id[11];
+	char fingerprint[17];
+	enum unsafe_kind kind;
 	bool gone, seen;
 	int line, line_end, documented, clippy, safety_line, safety_line_end;
-	char *file, *module, *function, *name, *safety, *code;  /* owned */
+	char *file, *module, *function, *name, *safety, *code;  /* owned (NULL once moved) */
 };
 
 static int cmp_prev(const void *a, const void *b)
@@ -644,8 +728,8 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	*out = NULL;
 	*n = 0;
 	rc = store_prepare(s, &st, "SELECT id, gone, line, line_end, documented, clippy_flags, safety_line,"
-			   " safety_line_end, file, module, function, name, safety, code FROM audit_items"
-			   " WHERE repo = ?");
+			   " safety_line_end, file, module, function, name, safety, code, kind, fingerprint"
+			   " FROM audit_items WHERE repo = ?");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
@@ -670,6 +754,10 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		p->name = col_dup(st, 11);
 		p->safety = col_dup(st, 12);
 		p->code = col_dup(st, 13);
+		int k = unsafe_kind_parse((const char *)sqlite3_column_text(st, 14));
+		p->kind = k < 0 ? UNSAFE_BLOCK : (enum unsafe_kind)k;
+		snprintf(p->fingerprint, sizeof(p->fingerprint), "%s",
+			 (const char *)sqlite3_column_text(st, 15));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -710,19 +798,14 @@ static bool in_scope(const char *file, const char *scope, bool scope_is_file)
  * not seen become gone. One write transaction, only when needed.
  */
 static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t n,
-		  const char *scope, bool scope_is_file)
+		  struct prev *prev, size_t nprev, const char *scope, bool scope_is_file)
 {
 	sqlite3_stmt *up = NULL, *gone = NULL;
-	struct prev *prev = NULL;
-	size_t nprev = 0;
 	bool *write = NULL;
 	size_t nwrite = 0, ngone = 0;
 	int64_t now = store_now_ms();
-	int rc;
+	int rc = RWB_OK;
 
-	rc = load_prev(s, repo, &prev, &nprev);
-	if (rc)
-		goto done;
 	write = xcalloc(n + 1, sizeof(*write));
 	for (size_t i = 0; i < n; i++) {
 		struct prev key, *hit;
@@ -812,46 +895,151 @@ out:
 		rc = store_write_commit(s);
 done:
 	free(write);
-	free_prev(prev, nprev);
 	return rc;
 }
 
-/* Reading and lexing files is the scan's work: a few threads share it.
- * Each fills only its own slots (file f goes to thread f % n). */
-struct scan_job {
-	const char *repo;
+/* Orders items as the store's answer does: by file, line, id. */
+static int cmp_item_place(const void *a, const void *b)
+{
+	const struct audit_item *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* By id, then by position in the list (the later of two equal ids is
+ * the one the store kept). */
+static int cmp_item_id_order(const void *a, const void *b)
+{
+	const struct audit_item *x = *(struct audit_item *const *)a;
+	const struct audit_item *y = *(struct audit_item *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+/*
+ * The repository's current items as the store now holds them, without
+ * reading them back: the scanned items as recorded, plus the stored ones
+ * outside the scanned part. Strings move out of sc and prev.
+ */
+static void current_items(struct audit_list *all, struct scanned *sc, size_t n, struct prev *prev,
+			  size_t nprev, const char *scope, bool scope_is_file)
+{
+	struct audit_item **idx;
+	size_t kept = 0, extra = 0;
+
+	for (size_t k = 0; k < nprev; k++)
+		extra += !prev[k].gone && !prev[k].seen && !in_scope(prev[k].file, scope, scope_is_file);
+	all->cap = n + extra + 1;   /* one allocation */
+	all->items = xrealloc(all->items, all->cap * sizeof(*all->items));
+	for (size_t i = 0; i < n; i++) {
+		struct audit_item *it = list_add(all);
+		struct unsafe_item *u = sc[i].it;
+		memcpy(it->id, sc[i].id, sizeof(it->id));
+		memcpy(it->fingerprint, sc[i].fp, sizeof(it->fingerprint));
+		it->file = xstrdup(sc[i].file);
+		it->kind = u->kind;
+		it->line = u->line;
+		it->line_end = u->line_end;
+		it->module = u->module;
+		it->function = u->function;
+		it->name = u->name;
+		it->documented = u->documented;
+		it->clippy_flags = u->clippy_flags;
+		it->safety = u->safety;
+		it->safety_line = u->safety_line;
+		it->safety_line_end = u->safety_line_end;
+		it->code = sc[i].code;
+		u->module = u->function = u->name = u->safety = NULL;
+		sc[i].code = NULL;
+	}
+	for (size_t k = 0; k < nprev; k++) {
+		struct prev *p = &prev[k];
+		if (p->gone || p->seen || in_scope(p->file, scope, scope_is_file))
+			continue;
+		struct audit_item *it = list_add(all);
+		memcpy(it->id, p->id, sizeof(it->id));
+		memcpy(it->fingerprint, p->fingerprint, sizeof(it->fingerprint));
+		it->kind = p->kind;
+		it->line = p->line;
+		it->line_end = p->line_end;
+		it->documented = p->documented;
+		it->clippy_flags = p->clippy;
+		it->safety_line = p->safety_line;
+		it->safety_line_end = p->safety_line_end;
+		it->file = p->file;
+		it->module = p->module;
+		it->function = p->function;
+		it->name = p->name;
+		it->safety = p->safety;
+		it->code = p->code;
+		p->file = p->module = p->function = p->name = p->safety = p->code = NULL;
+	}
+	/* one row per id, as in the store (equal ids: a hash collision) */
+	idx = xmalloc((all->n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < all->n; i++)
+		idx[i] = &all->items[i];
+	qsort(idx, all->n, sizeof(*idx), cmp_item_id_order);
+	for (size_t i = 0; i + 1 < all->n; i++)
+		if (strcmp(idx[i]->id, idx[i + 1]->id) == 0)
+			idx[i]->gone = true;   /* marks the one to drop */
+	free(idx);
+	for (size_t i = 0; i < all->n; i++) {
+		if (all->items[i].gone)
+			item_release(&all->items[i]);
+		else
+			all->items[kept++] = all->items[i];
+	}
+	all->n = kept;
+	if (all->n)
+		qsort(all->items, all->n, sizeof(*all->items), cmp_item_place);
+}
+
+/* Reading and lexing files is the scan's work: a few threads share it,
+ * each taking the next file not yet taken. Each fills only the slots of
+ * the files it took, so the result does not depend on who took what. */
+struct scan_pool {
+	int rootfd;                 /* the repository folder (paths are relative to it) */
 	char **files;               /* borrowed: relative paths */
 	size_t n;
 	struct unsafe_file *out;    /* borrowed: one per file */
 	char ***codes;              /* borrowed: per file, each item's code */
-	size_t tid, nthreads;
+	atomic_size_t next;         /* the next file to take */
 };
 
 static void *scan_worker(void *arg)
 {
-	struct scan_job *j = arg;
+	struct scan_pool *p = arg;
+	struct unsafe_scanner *scanner = unsafe_scan_new();
+	char *src = NULL;
+	size_t cap = 0, len, f;
 
-	for (size_t f = j->tid; f < j->n; f += j->nthreads) {
-		char *abs = xasprintf("%s/%s", j->repo, j->files[f]);
-		size_t len;
-		char *src = read_file(abs, &len);
-		free(abs);
-		if (!src)
+	while ((f = atomic_fetch_add(&p->next, 1)) < p->n) {
+		if (!read_into(p->rootfd, p->files[f], &src, &cap, &len))
 			continue;
-		unsafe_scan_source(&j->out[f], src, len, j->files[f]);
-		j->codes[f] = xcalloc(j->out[f].n + 1, sizeof(char *));
-		for (size_t i = 0; i < j->out[f].n; i++) {
-			const struct unsafe_item *it = &j->out[f].items[i];
-			j->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
+		unsafe_scan_file(scanner, &p->out[f], src, len, p->files[f]);
+		if (!p->out[f].n)
+			continue;
+		p->codes[f] = xcalloc(p->out[f].n + 1, sizeof(char *));
+		for (size_t i = 0; i < p->out[f].n; i++) {
+			const struct unsafe_item *it = &p->out[f].items[i];
+			p->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
 		}
-		free(src);
 	}
+	free(src);
+	unsafe_scan_free(scanner);
 	return NULL;
 }
 
+/* Scans the files with the helper threads and this one. */
 static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
 {
-	struct scan_job jobs[AUDIT_MAX_THREADS];
+	struct scan_pool pool = { -1, files, n, out, codes, 0 };
 	pthread_t th[AUDIT_MAX_THREADS];
 	bool started[AUDIT_MAX_THREADS] = { false };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -860,20 +1048,59 @@ static void scan_files(const char *repo, char **files, size_t n, struct unsafe_f
 
 	if (n < 64)
 		nt = 1;
+	atomic_init(&pool.next, 0);
+	pool.rootfd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pool.rootfd < 0)
+		return;   /* no file can be read: nothing found */
 	rustlex_init(&lx, NULL, 0);   /* the lexer's tables, before any thread */
-	for (size_t t = 0; t < nt; t++) {
-		jobs[t] = (struct scan_job){ repo, files, n, out, codes, t, nt };
-		if (t > 0)
-			started[t] = pthread_create(&th[t], NULL, scan_worker, &jobs[t]) == 0;
-	}
-	/* this thread does its own share, and the share of any that did not start */
-	scan_worker(&jobs[0]);
-	for (size_t t = 1; t < nt; t++) {
+	for (size_t t = 1; t < nt; t++)
+		started[t] = pthread_create(&th[t], NULL, scan_worker, &pool) == 0;
+	scan_worker(&pool);
+	for (size_t t = 1; t < nt; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
-		else
-			scan_worker(&jobs[t]);
+	close(pool.rootfd);
+}
+
+/* The walk of the scanned part (a helper thread's job while this one
+ * reads the stored rows). */
+struct walk_job {
+	struct walk *w;             /* borrowed: filled by the job */
+	const char *scope;          /* borrowed: folder or file to walk */
+	bool scope_is_file;
+};
+
+/* Whether repo is the top of a git work tree (has .git): only there do
+ * .gitignore rules hold (and starting libgit2 costs more than a small
+ * scan: not for plain folders). */
+static bool in_git_tree(const char *repo)
+{
+	char *dotgit = xasprintf("%s/.git", repo);
+	struct stat sb;
+	bool yes = lstat(dotgit, &sb) == 0;
+
+	free(dotgit);
+	return yes;
+}
+
+static void *walk_worker(void *arg)
+{
+	struct walk_job *j = arg;
+	struct walk *w = j->w;
+
+	if (in_git_tree(w->root)) {
+		git_libgit2_init();
+		w->git_started = true;
+		if (git_repository_open_ext(&w->git, w->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
+			w->git = NULL;
 	}
+	if (j->scope_is_file) {
+		w->files = xmalloc(sizeof(*w->files));
+		w->files[w->n++] = xstrdup(j->scope);
+	} else {
+		walk_dir(w, j->scope);
+	}
+	return NULL;
 }
 
 int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
@@ -882,27 +1109,51 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	struct walk w = { .root = repo };
 	struct unsafe_file *files = NULL;
 	struct scanned *sc = NULL;
-	size_t nsc = 0, capsc = 0;
+	struct prev *prev = NULL;
+	struct audit_list all = { 0 };
+	size_t nsc = 0, capsc = 0, nprev = 0;
 	char ***codes = NULL;
 	char *scope = NULL;
 	bool scope_is_file;
-	int rc;
+	int rc, t, d, r;
 
 	memset(out, 0, sizeof(*out));
 	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
 	if (rc)
 		return rc;
-	git_libgit2_init();
-	if (git_repository_open_ext(&w.git, repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-		w.git = NULL;
-	if (scope_is_file) {
-		w.files = xmalloc(sizeof(*w.files));
-		w.files[w.n++] = xstrdup(scope);
+	/* the walk and reading the stored rows at the same time */
+	if (!scope_is_file && !in_git_tree(repo)) {
+		/* a helper thread walks; this one reads the rows, then helps */
+		struct walk_pool pool = { .scope = scope };
+		pthread_t th;
+		bool started;
+		pool.tops = list_dir(&w, scope, &pool.ntops);
+		pool.parts = xcalloc(pool.ntops + 1, sizeof(*pool.parts));
+		for (size_t k = 0; k < pool.ntops; k++)
+			pool.parts[k].root = repo;
+		atomic_init(&pool.next, 0);
+		started = pthread_create(&th, NULL, walk_part_worker, &pool) == 0;
+		rc = load_prev(s, repo, &prev, &nprev);
+		walk_part_worker(&pool);
+		if (started)
+			pthread_join(th, NULL);
+		walk_pool_join(&w, &pool);
 	} else {
-		walk_dir(&w, scope);
+		struct walk_job job = { &w, scope, scope_is_file };
+		pthread_t th;
+		bool started = pthread_create(&th, NULL, walk_worker, &job) == 0;
+		if (!started)
+			walk_worker(&job);
+		rc = load_prev(s, repo, &prev, &nprev);
+		if (started)
+			pthread_join(th, NULL);
 	}
 	files = xcalloc(w.n + 1, sizeof(*files));
 	codes = xcalloc(w.n + 1, sizeof(*codes));
+	if (rc) {
+		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		goto out;
+	}
 	scan_files(repo, w.files, w.n, files, codes);
 	for (size_t f = 0; f < w.n; f++) {
 		for (size_t i = 0; i < files[f].n; i++) {
@@ -924,44 +1175,51 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		free(codes[f]);
 		codes[f] = NULL;
 	}
-	rc = upsert(s, repo, sc, nsc, scope, scope_is_file);
+	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
 	if (rc) {
 		seterr(err, errlen, "cannot record the audit: %s", s->errmsg);
 		goto out;
 	}
 	/* the answer: the current items of the scanned part, with status */
-	{
-		struct audit_list all;
-		rc = audit_load(&all, s, repo, false);
-		if (rc) {
-			seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
-			goto out;
-		}
-		out->required = all.required;
-		/* the counts for the metrics, written only when they changed */
-		int t, d, r;
-		count_list(&all, &t, &d, &r);
-		if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
-			write_counts(s, repo, t, d, r);
-			store_write_commit(s);
-		}
+	current_items(&all, sc, nsc, prev, nprev, scope, scope_is_file);
+	rc = attach_verdicts(&all, s, repo);
+	if (rc) {
+		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		goto out;
+	}
+	out->required = all.required;
+	/* the counts for the metrics, written only when they changed */
+	count_list(&all, &t, &d, &r);
+	if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
+		write_counts(s, repo, t, d, r);
+		store_write_commit(s);
+	}
+	/* the scanned part's items move to out (no copy when that is all) */
+	if (!*scope) {
+		out->items = all.items;
+		out->n = all.n;
+		out->cap = all.cap;
+		all.items = NULL;
+	} else {
 		for (size_t i = 0; i < all.n; i++) {
 			struct audit_item *it = &all.items[i];
-			bool in = !*scope || (scope_is_file ? strcmp(it->file, scope) == 0 :
-				(strncmp(it->file, scope, strlen(scope)) == 0 && it->file[strlen(scope)] == '/'));
-			if (in) {
+			if (in_scope(it->file, scope, scope_is_file))
 				*list_add(out) = *it;
-			} else {
+			else
 				item_release(it);
-			}
 		}
-		free(all.items);
 	}
+	all.n = 0;
 out:
+	audit_list_release(&all);
+	free_prev(prev, nprev);
 	for (size_t i = 0; i < nsc; i++)
 		free(sc[i].code);
 	free(sc);
 	for (size_t f = 0; f < w.n; f++) {
+		for (size_t i = 0; codes[f] && i < files[f].n; i++)
+			free(codes[f][i]);   /* not moved: the scan failed */
+		free(codes[f]);
 		unsafe_file_release(&files[f]);
 		free(w.files[f]);
 	}
@@ -970,7 +1228,8 @@ out:
 	free(w.files);
 	free(scope);
 	git_repository_free(w.git);
-	git_libgit2_shutdown();
+	if (w.git_started)
+		git_libgit2_shutdown();
 	return rc;
 }
 

@@ -9,8 +9,18 @@
  * nest; "///" and slash-star-star open doc comments, four slashes or three
  * stars do not.
  *
- * Speed matters (the unsafe scan lexes whole registries): classification is
- * one table lookup per byte and keywords are checked by length first.
+ * Speed matters (the unsafe scan lexes whole registries, 17 million tokens
+ * in 67 MB, most of them one byte of punctuation or a single space):
+ * - classification is one table lookup per byte; punctuation, whitespace
+ *   and plain identifiers (90% of tokens) are finished inline, the rest
+ *   (comments, literals, numbers, literal prefixes) goes to lex_other;
+ * - indentation is skipped eight spaces per step, identifier characters
+ *   are classified eight per step without a branch per byte, and string
+ *   and block comment bodies skip the bytes that can end nothing;
+ * - a keyword is looked up only for identifiers of 2 to 8 bytes that
+ *   start with a keyword's first letter, as one 64-bit compare;
+ * - rustlex_run lexes many tokens per call and stores only the kinds the
+ *   caller keeps (the scanner drops whitespace and comments).
  * It never reads past len and never fails; bytes that start no token come
  * back as RUST_TOK_ERROR, one at a time.
  */
@@ -20,15 +30,20 @@
 #include <string.h>
 
 enum {
-	C_WS = 1,      /* whitespace */
-	C_IDS = 2,     /* may start an identifier (ASCII letter, _, any non-ASCII byte) */
-	C_IDC = 4,     /* may continue an identifier */
-	C_DIG = 8,     /* 0-9 */
-	C_PUN = 16,    /* punctuation that is a token of its own */
-	C_HEX = 32,    /* hex digit or _ */
+	C_WS = 1,       /* whitespace */
+	C_IDS = 2,      /* may start an identifier (ASCII letter, _, any non-ASCII byte) */
+	C_IDC = 4,      /* may continue an identifier */
+	C_DIG = 8,      /* 0-9 */
+	C_PUN = 16,     /* punctuation that is a token of its own */
+	C_HEX = 32,     /* hex digit or _ */
+	C_PUN1 = 64,    /* punctuation that can start nothing longer (all but '/') */
+	C_LITP = 128,   /* r, b, c: may start a literal prefix (r" b' br" c" cr#) */
+	C_PFX = 256,    /* may follow a literal prefix letter: " # ' r */
+	C_STRX = 512,   /* ends a plain run inside a string: " \ newline */
+	C_BLKX = 1024,  /* ends a plain run inside a block comment: * / newline */
 };
 
-static unsigned char cls[256];
+static uint16_t cls[256];
 static int cls_ready;
 
 static const char *const keywords[] = {
@@ -41,10 +56,19 @@ static const char *const keywords[] = {
 	"while", "yield", NULL,
 };
 
-/* keywords bucketed by (first letter, length): at most a few to compare */
+/* keywords as words (their bytes as one number, see word_of) in an open
+ * addressing table: a lookup is a multiply and, for most identifiers, one
+ * load that finds an empty slot. No identifier holds a NUL byte, so equal
+ * words are equal texts. */
 #define KW_MAXLEN 8
-static unsigned char kw_bucket[26 + 1][KW_MAXLEN + 1][4];  /* indexes + 1, 0 ends */
-static uint64_t kw_word[64];   /* each keyword's bytes as one number */
+#define KW_SLOTS 512
+static uint64_t kw_table[KW_SLOTS];        /* 0: empty */
+static uint64_t kw_mask[KW_MAXLEN + 1];    /* the low n bytes of a word */
+
+static inline unsigned kw_slot(uint64_t word)
+{
+	return (unsigned)((word * 0x9e3779b97f4a7c15ULL) >> 55);   /* 9 bits */
+}
 
 /* text[0..n) (n <= 8) as one number, for comparing without memcmp */
 static inline uint64_t word_of(const char *text, size_t n)
@@ -63,7 +87,7 @@ static void cls_init(void)
 	if (cls_ready)
 		return;
 	for (int c = 0; c < 256; c++) {
-		unsigned char v = 0;
+		uint16_t v = 0;
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
 			v |= C_WS;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80)
@@ -73,19 +97,26 @@ static void cls_init(void)
 		if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '_')
 			v |= C_HEX;
 		if (c && strchr(punct, c))
-			v |= C_PUN;
+			v |= c == '/' ? C_PUN : C_PUN | C_PUN1;
+		if (c == 'r' || c == 'b' || c == 'c')
+			v |= C_LITP;
+		if (c == '"' || c == '#' || c == '\'' || c == 'r')
+			v |= C_PFX;
+		if (c == '"' || c == '\\' || c == '\n')
+			v |= C_STRX;
+		if (c == '*' || c == '/' || c == '\n')
+			v |= C_BLKX;
 		cls[c] = v;
 	}
 	for (int i = 0; keywords[i]; i++) {
-		const char *k = keywords[i];
-		int b = k[0] == 'S' ? 26 : k[0] - 'a';
-		size_t n = strlen(k);
-		unsigned char *slot = kw_bucket[b][n];
-		while (*slot)
-			slot++;
-		*slot = (unsigned char)(i + 1);
-		kw_word[i] = word_of(k, n);
+		uint64_t w = word_of(keywords[i], strlen(keywords[i]));
+		unsigned h = kw_slot(w);
+		while (kw_table[h])
+			h = (h + 1) % KW_SLOTS;
+		kw_table[h] = w;
 	}
+	for (int n = 0; n <= KW_MAXLEN; n++)
+		kw_mask[n] = n == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
 	cls_ready = 1;
 }
 
@@ -111,22 +142,21 @@ void rustlex_init_line(struct rustlex *lx, const char *line, size_t len)
 	lx->pos = 0;
 }
 
-bool rustlex_is_keyword(const char *text, size_t n)
+/* Whether the word of an identifier of 2 to 8 bytes is a keyword's. */
+static inline bool kw_lookup(uint64_t word)
 {
-	int b;
-
-	if (n < 2 || n > KW_MAXLEN || (!(text[0] >= 'a' && text[0] <= 'z') && text[0] != 'S'))
-		return false;
-	cls_init();
-	b = text[0] == 'S' ? 26 : text[0] - 'a';
-	const unsigned char *slot = kw_bucket[b][n];
-	if (!*slot)
-		return false;
-	uint64_t w = word_of(text, n);
-	for (; *slot; slot++)
-		if (kw_word[*slot - 1] == w)
+	for (unsigned h = kw_slot(word); kw_table[h]; h = (h + 1) % KW_SLOTS)
+		if (kw_table[h] == word)
 			return true;
 	return false;
+}
+
+bool rustlex_is_keyword(const char *text, size_t n)
+{
+	if (n < 2 || n > KW_MAXLEN || memchr(text, '\0', n))
+		return false;   /* (a NUL would make "as\0" the word of "as") */
+	cls_init();
+	return kw_lookup(word_of(text, n));
 }
 
 /* Counts newlines in src[from, to) into lx->line. */
@@ -140,27 +170,35 @@ static void count_lines(struct rustlex *lx, size_t from, size_t to)
 	}
 }
 
-/* Block comment body from pos (after the opening, depth already counted). */
+/* Block comment body from pos (after the opening, depth already counted):
+ * runs of bytes that cannot open, close or end a line are skipped whole. */
 static void lex_block_body(struct rustlex *lx, struct rust_token *tok)
 {
 	const char *s = lx->src;
 	size_t i = lx->pos, n = lx->len;
+	int depth = lx->comment_depth, line = lx->line;
 
-	while (i < n && lx->comment_depth > 0) {
+	while (i < n) {
+		while (i < n && !IS(s[i], C_BLKX))
+			i++;
+		if (i >= n)
+			break;
 		char c = s[i];
 		if (c == '*' && i + 1 < n && s[i + 1] == '/') {
-			lx->comment_depth--;
 			i += 2;
+			if (--depth == 0)
+				break;
 		} else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-			lx->comment_depth++;
+			depth++;
 			i += 2;
 		} else {
-			if (c == '\n')
-				lx->line++;
+			line += c == '\n';
 			i++;
 		}
 	}
-	if (lx->comment_depth > 0)
+	lx->comment_depth = depth;
+	lx->line = line;
+	if (depth > 0)
 		tok->unterminated = true;
 	lx->pos = i;
 }
@@ -170,26 +208,32 @@ static void lex_string_body(struct rustlex *lx, struct rust_token *tok)
 {
 	const char *s = lx->src;
 	size_t i = lx->pos, n = lx->len;
+	int line = lx->line;
+	bool open = true;
 
-	lx->in_string = true;
 	while (i < n) {
+		while (i < n && !IS(s[i], C_STRX))
+			i++;
+		if (i >= n)
+			break;
 		char c = s[i];
 		if (c == '"') {
-			lx->in_string = false;
+			open = false;
 			i++;
 			break;
 		}
 		if (c == '\\') {
 			if (i + 1 < n && s[i + 1] == '\n')
-				lx->line++;
+				line++;
 			i += i + 1 < n ? 2 : 1;
 			continue;
 		}
-		if (c == '\n')
-			lx->line++;
+		line++;   /* a newline */
 		i++;
 	}
-	if (lx->in_string)
+	lx->in_string = open;
+	lx->line = line;
+	if (open)
 		tok->unterminated = true;
 	lx->pos = i;
 }
@@ -334,74 +378,103 @@ static void lex_number(struct rustlex *lx)
 	lx->pos = i;
 }
 
-static void lex_ident(struct rustlex *lx, struct rust_token *tok)
-{
-	const char *s = lx->src;
-	size_t i = lx->pos, n = lx->len;
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
 
-	while (i < n && IS(s[i], C_IDC))
-		i++;
-	lx->pos = i;
-	tok->kind = rustlex_is_keyword(s + tok->start, i - tok->start) ?
-		RUST_TOK_KEYWORD : RUST_TOK_IDENT;
+/* Per byte of x (each below 0x80): the high bit set where the byte >= c. */
+static inline uint64_t bytes_ge(uint64_t x, unsigned c)
+{
+	return (x + ONES * (0x80 - c)) & HIGHS;
 }
 
-bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
+/* The end of the identifier characters from i: eight bytes per step,
+ * classified with word arithmetic (no branch or table load per byte:
+ * identifiers are short, and a mispredicted loop exit costs more). */
+static inline size_t ident_end(const char *s, size_t i, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (n - i >= 8) {
+		uint64_t x, x7, lower, t, idc;
+		memcpy(&x, s + i, 8);
+		x7 = x & ~HIGHS;
+		lower = x7 | ONES * 0x20;   /* A-Z to a-z (nothing else lands there) */
+		t = x7 ^ ONES * '_';
+		idc = (x & HIGHS) |                                          /* non-ASCII */
+			(bytes_ge(lower, 'a') & ~bytes_ge(lower, 'z' + 1)) |  /* letters */
+			(bytes_ge(x7, '0') & ~bytes_ge(x7, '9' + 1)) |        /* digits */
+			(~((t + ONES * 0x7f) | t) & HIGHS);                    /* _ */
+		if (idc != HIGHS)
+			return i + ((size_t)__builtin_ctzll(~idc & HIGHS) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < n && IS(s[i], C_IDC))
+		i++;
+	return i;
+}
+
+/* The end of the whitespace run from i (s[i - 1] was whitespace); *line
+ * counts its newlines. Runs of spaces (indentation) go eight at a time. */
+static inline size_t space_end(const char *s, size_t i, size_t n, int *line)
+{
+	for (;;) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (n - i >= 8) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			x ^= 0x2020202020202020ULL;
+			if (!x) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(x) >> 3;
+		}
+#endif
+		if (i >= n || !IS(s[i], C_WS))
+			return i;
+		*line += s[i] == '\n';
+		i++;
+	}
+}
+
+/* An identifier or keyword from pos; tok->start is its first byte. */
+static inline void lex_ident(struct rustlex *lx, struct rust_token *tok)
+{
+	const char *s = lx->src;
+	size_t i = lx->pos, n = lx->len, st = tok->start, len;
+	uint64_t w;
+
+	i = ident_end(s, i, n);
+	lx->pos = i;
+	len = i - st;
+	tok->kind = RUST_TOK_IDENT;
+	if (len < 2 || len > KW_MAXLEN)
+		return;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n - st >= 8) {
+		memcpy(&w, s + st, 8);   /* one load instead of len shifts */
+		w &= kw_mask[len];
+	} else {
+		w = word_of(s + st, len);
+	}
+#else
+	w = word_of(s + st, len);
+#endif
+	if (kw_lookup(w))
+		tok->kind = RUST_TOK_KEYWORD;
+}
+
+/* The rest of a token whose first byte is not whitespace, a plain
+ * identifier start or plain punctuation: comments, literals, numbers,
+ * literal prefixes, '/' and bytes that start nothing. */
+static void lex_other(struct rustlex *lx, struct rust_token *tok)
 {
 	const char *s = lx->src;
 	size_t n = lx->len, i = lx->pos;
-
-	tok->start = i;
-	tok->line = lx->line;
-	tok->unterminated = false;
-	tok->inner_doc = false;
-	if (i >= n) {
-		tok->kind = RUST_TOK_EOF;
-		tok->end_line = lx->line;
-		return false;
-	}
-	/* state a previous line left behind */
-	if (lx->comment_depth > 0) {
-		tok->kind = lx->comment_is_doc ? RUST_TOK_DOC_COMMENT : RUST_TOK_BLOCK_COMMENT;
-		lex_block_body(lx, tok);
-		goto out;
-	}
-	if (lx->raw_hashes >= 0) {
-		tok->kind = RUST_TOK_RAW_STRING;
-		lex_raw_body(lx, tok);
-		goto out;
-	}
-	if (lx->in_string) {
-		tok->kind = RUST_TOK_STRING;
-		lex_string_body(lx, tok);
-		goto out;
-	}
-
 	unsigned char c = (unsigned char)s[i];
-
-	if (IS(c, C_WS)) {
-		while (i < n && IS(s[i], C_WS)) {
-			if (s[i] == '\n')
-				lx->line++;
-			i++;
-		}
-		tok->kind = RUST_TOK_WHITESPACE;
-		lx->pos = i;
-		goto out;
-	}
-	/* the common cases first: a plain identifier or one punctuation mark */
-	if (IS(c, C_IDS) && c != 'r' && c != 'b' && c != 'c') {
-		lx->pos = i;
-		lex_ident(lx, tok);
-		goto out;
-	}
-	if (IS(c, C_PUN) && c != '/') {
-		tok->kind = RUST_TOK_PUNCT;
-		lx->pos = i + 1;
-		goto out;
-	}
 	char c1 = i + 1 < n ? s[i + 1] : 0;
 	char c2 = i + 2 < n ? s[i + 2] : 0;
+
 	if (c == '/' && c1 == '/') {
 		const char *nl = memchr(s + i, '\n', n - i);
 		size_t end = nl ? (size_t)(nl - s) : n;
@@ -412,7 +485,7 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 			tok->kind = RUST_TOK_LINE_COMMENT;
 		}
 		lx->pos = end;
-		goto out;
+		return;
 	}
 	if (c == '/' && c1 == '*') {
 		char c3 = i + 3 < n ? s[i + 3] : 0;
@@ -423,13 +496,13 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 		lx->comment_depth = 1;
 		lx->pos = i + 2;
 		lex_block_body(lx, tok);
-		goto out;
+		return;
 	}
 	if (c == '"') {
 		tok->kind = RUST_TOK_STRING;
 		lx->pos = i + 1;
 		lex_string_body(lx, tok);
-		goto out;
+		return;
 	}
 	if (c == '\'') {
 		/* lifetime or char (rustc_lexer's rule) */
@@ -444,7 +517,7 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 			tok->kind = RUST_TOK_CHAR;
 			lx->pos = i + 1;
 			lex_char_body(lx, tok);
-			goto out;
+			return;
 		}
 		i += 1;
 		if (c1 == 'r' && c2 == '#' && i + 2 < n && IS(s[i + 2], C_IDS))
@@ -458,53 +531,173 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 			tok->kind = RUST_TOK_LIFETIME;
 		}
 		lx->pos = i;
-		goto out;
+		return;
 	}
 	if (IS(c, C_DIG)) {
 		tok->kind = RUST_TOK_NUMBER;
 		lex_number(lx);
-		goto out;
+		return;
 	}
 	if (IS(c, C_IDS)) {
 		/* literal prefixes: r" r#" r#ident b" b' br" c" cr" */
 		if (c == 'r' && (c1 == '"' || c1 == '#')) {
 			if (try_raw(lx, i + 1, tok))
-				goto out;
+				return;
 			if (c1 == '#' && i + 2 < n && IS(c2, C_IDS)) {
 				lx->pos = i + 2;
 				lex_ident(lx, tok);
 				tok->kind = RUST_TOK_IDENT;  /* r#match is an identifier */
-				goto out;
+				return;
 			}
 		} else if (c == 'b' || c == 'c') {
 			if (c1 == '"') {
 				tok->kind = RUST_TOK_STRING;
 				lx->pos = i + 2;
 				lex_string_body(lx, tok);
-				goto out;
+				return;
 			}
 			if (c == 'b' && c1 == '\'') {
 				tok->kind = RUST_TOK_CHAR;
 				lx->pos = i + 2;
 				lex_char_body(lx, tok);
-				goto out;
+				return;
 			}
 			if (c1 == 'r' && (c2 == '"' || c2 == '#') && try_raw(lx, i + 2, tok))
-				goto out;
+				return;
 		}
 		lx->pos = i;
 		lex_ident(lx, tok);
-		goto out;
+		return;
 	}
 	tok->kind = IS(c, C_PUN) ? RUST_TOK_PUNCT : RUST_TOK_ERROR;
 	lx->pos = i + 1;
-out:
+}
+
+/* A token continuing what a previous line left open. */
+static void lex_carried(struct rustlex *lx, struct rust_token *tok)
+{
+	if (lx->comment_depth > 0) {
+		tok->kind = lx->comment_is_doc ? RUST_TOK_DOC_COMMENT : RUST_TOK_BLOCK_COMMENT;
+		lex_block_body(lx, tok);
+	} else if (lx->raw_hashes >= 0) {
+		tok->kind = RUST_TOK_RAW_STRING;
+		lex_raw_body(lx, tok);
+	} else {
+		tok->kind = RUST_TOK_STRING;
+		lex_string_body(lx, tok);
+	}
+}
+
+static inline bool carried(const struct rustlex *lx)
+{
+	return lx->comment_depth > 0 || lx->raw_hashes >= 0 || lx->in_string;
+}
+
+/* Fills in what every token has once its end is known. */
+static inline void finish(struct rustlex *lx, struct rust_token *tok)
+{
 	tok->len = lx->pos - tok->start;
-	tok->end_line = lx->line;
-	/* a token that ends in a newline (whitespace) ends on the line before */
-	if (tok->kind == RUST_TOK_WHITESPACE && tok->len && s[lx->pos - 1] == '\n')
-		tok->end_line = lx->line - 1;
-	if (tok->end_line < tok->line)
+	tok->end_line = lx->line > tok->line ? lx->line : tok->line;
+}
+
+/*
+ * The token at lx->pos (< lx->len) when nothing is carried over. The three
+ * common starts (punctuation, whitespace, plain identifiers: 90% of the
+ * tokens in real code) are finished here; the rest goes to lex_other.
+ */
+static inline void lex_fresh(struct rustlex *lx, struct rust_token *tok)
+{
+	const char *s = lx->src;
+	size_t n = lx->len, i = lx->pos;
+	unsigned char c = (unsigned char)s[i];
+	unsigned k = cls[c];
+
+	tok->start = i;
+	tok->line = lx->line;
+	tok->unterminated = false;
+	tok->inner_doc = false;
+	if (k & C_PUN1) {
+		tok->kind = RUST_TOK_PUNCT;
+		tok->len = 1;
 		tok->end_line = tok->line;
+		lx->pos = i + 1;
+		return;
+	}
+	if (k & C_WS) {
+		int line = lx->line + (c == '\n');
+		size_t j = space_end(s, i + 1, n, &line);
+		tok->kind = RUST_TOK_WHITESPACE;
+		tok->len = j - i;
+		lx->pos = j;
+		lx->line = line;
+		/* whitespace that ends in a newline ends on the line before */
+		line -= s[j - 1] == '\n';
+		tok->end_line = line > tok->line ? line : tok->line;
+		return;
+	}
+	if ((k & C_IDS) && !((k & C_LITP) && i + 1 < n && IS(s[i + 1], C_PFX))) {
+		lex_ident(lx, tok);
+		tok->len = lx->pos - i;
+		tok->end_line = tok->line;
+		return;
+	}
+	lex_other(lx, tok);
+	finish(lx, tok);
+}
+
+bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
+{
+	if (lx->pos >= lx->len) {
+		tok->kind = RUST_TOK_EOF;
+		tok->start = lx->pos;
+		tok->len = 0;
+		tok->line = tok->end_line = lx->line;
+		tok->unterminated = false;
+		tok->inner_doc = false;
+		return false;
+	}
+	if (carried(lx)) {
+		tok->start = lx->pos;
+		tok->line = lx->line;
+		tok->unterminated = false;
+		tok->inner_doc = false;
+		lex_carried(lx, tok);
+		finish(lx, tok);
+		return true;
+	}
+	lex_fresh(lx, tok);
 	return true;
+}
+
+size_t rustlex_run(struct rustlex *lx, struct rust_token *toks, size_t max, unsigned skip)
+{
+	size_t got = 0;
+
+	if (max && lx->pos < lx->len && carried(lx)) {
+		rustlex_next(lx, &toks[0]);
+		got += !(skip & (1u << toks[0].kind));
+	}
+	/* a construct left open can only have run to the end of the input */
+	if (skip & (1u << RUST_TOK_WHITESPACE)) {
+		const char *s = lx->src;
+		size_t n = lx->len;
+		while (got < max && lx->pos < n) {
+			size_t i = lx->pos;
+			if (IS(s[i], C_WS)) {
+				/* whitespace the caller does not keep: just passed over */
+				int line = lx->line + (s[i] == '\n');
+				lx->pos = space_end(s, i + 1, n, &line);
+				lx->line = line;
+				continue;
+			}
+			lex_fresh(lx, &toks[got]);
+			got += !(skip & (1u << toks[got].kind));
+		}
+		return got;
+	}
+	while (got < max && lx->pos < lx->len) {
+		lex_fresh(lx, &toks[got]);
+		got += !(skip & (1u << toks[got].kind));
+	}
+	return got;
 }

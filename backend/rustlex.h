@@ -65,6 +65,15 @@ void rustlex_init(struct rustlex *lx, const char *src, size_t len);
 void rustlex_init_line(struct rustlex *lx, const char *line, size_t len);
 /* The next token; false (and kind EOF) at the end. */
 bool rustlex_next(struct rustlex *lx, struct rust_token *tok);
+/*
+ * The next tokens in one call, for lexing whole files fast: lexes on from
+ * where lx stands and stores the tokens whose kind is not in skip (a mask
+ * of 1u << RUST_TOK_...) into toks[0..max). Skipped tokens are lexed all
+ * the same (lines count, constructs close); they are just not stored.
+ * Returns how many were stored: fewer than max only at the end of input.
+ * The tokens are exactly those rustlex_next() gives.
+ */
+size_t rustlex_run(struct rustlex *lx, struct rust_token *toks, size_t max, unsigned skip);
 /* Whether text[0..n) is a Rust keyword. */
 bool rustlex_is_keyword(const char *text, size_t n);
 

@@ -1124,12 +1124,84 @@ static char *module_of(const char *relpath, bool *root, bool *test_file)
 	return strbuf_detach(&sb);
 }
 
-void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, const char *relpath)
+struct unsafe_scanner {
+	struct tok *t;            /* owned: token buffer, reused from file to file */
+	int capt;                 /* its capacity, in tokens */
+	struct tok *docs;         /* owned: outer doc comment buffer, reused */
+	int capd;                 /* its capacity */
+};
+
+struct unsafe_scanner *unsafe_scan_new(void)
+{
+	return xcalloc(1, sizeof(struct unsafe_scanner));
+}
+
+void unsafe_scan_free(struct unsafe_scanner *sc)
+{
+	if (!sc)
+		return;
+	free(sc->t);
+	free(sc->docs);
+	free(sc);
+}
+
+/* Tokens the walk never looks at: lexed, not kept. */
+#define SCAN_SKIP ((1u << RUST_TOK_WHITESPACE) | (1u << RUST_TOK_LINE_COMMENT) | \
+		   (1u << RUST_TOK_BLOCK_COMMENT))
+#define SCAN_BATCH 256
+
+/*
+ * The whole file lexed once into s->t (code tokens) and s->docs (outer doc
+ * comments). Returns whether an `unsafe` keyword (in code, not in a
+ * comment or string) is among them.
+ */
+static bool lex_file(struct scan *s)
+{
+	struct rust_token batch[SCAN_BATCH];
+	struct rustlex lx;
+	size_t got;
+	bool any_unsafe = false;
+	/* locals, not s->: the stores into the token buffer could alias them */
+	struct tok *tv = s->t;
+	int nt = 0, cap = s->capt;
+
+	rustlex_init(&lx, s->src, s->len);
+	do {
+		got = rustlex_run(&lx, batch, SCAN_BATCH, SCAN_SKIP);
+		if (nt + SCAN_BATCH > cap) {
+			cap = cap ? cap * 2 : 4096;
+			tv = xrealloc(tv, (size_t)cap * sizeof(*tv));
+		}
+		for (size_t k = 0; k < got; k++) {
+			const struct rust_token *t = &batch[k];
+			struct tok tk = { t->kind, (unsigned)t->start, (unsigned)t->len, t->line, t->end_line };
+			if (t->kind == RUST_TOK_DOC_COMMENT) {
+				if (t->inner_doc)
+					continue;
+				if (s->nd == s->capd) {
+					s->capd = s->capd ? s->capd * 2 : 64;
+					s->docs = xrealloc(s->docs, (size_t)s->capd * sizeof(*s->docs));
+				}
+				s->docs[s->nd++] = tk;
+				continue;
+			}
+			if (t->kind == RUST_TOK_KEYWORD && t->len == 6 &&
+			    memcmp(s->src + t->start, "unsafe", 6) == 0)
+				any_unsafe = true;
+			tv[nt++] = tk;
+		}
+	} while (got == SCAN_BATCH);
+	s->t = tv;
+	s->nt = nt;
+	s->capt = cap;
+	return any_unsafe;
+}
+
+void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const char *src,
+		      size_t len, const char *relpath)
 {
 	struct scan s;
-	struct rustlex lx;
-	struct rust_token t;
-	bool any_unsafe = false;
+	bool any_unsafe;
 
 	memset(&s, 0, sizeof(s));
 	s.src = src;
@@ -1137,50 +1209,33 @@ void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, co
 	s.out = out;
 	s.pend.depth = -1;
 	s.pend.item = -1;
-	s.file_module = module_of(relpath ? relpath : "", &s.crate_root, &s.test_file);
-	/* a full lex first; the tokens are only kept when there is an
-	 * `unsafe` keyword (in code, not in a comment or string) */
-	rustlex_init(&lx, src, len);
-	while (rustlex_next(&lx, &t))
-		if (t.kind == RUST_TOK_KEYWORD && t.len == 6 && memcmp(src + t.start, "unsafe", 6) == 0) {
-			any_unsafe = true;
-			break;
-		}
-	if (!any_unsafe) {
-		free(s.file_module);
+	s.t = sc->t;
+	s.capt = sc->capt;
+	s.docs = sc->docs;
+	s.capd = sc->capd;
+	/* a full lex of every file; the structure is walked only when there
+	 * is an `unsafe` keyword */
+	any_unsafe = lex_file(&s);
+	sc->t = s.t;
+	sc->capt = s.capt;
+	sc->docs = s.docs;
+	sc->capd = s.capd;
+	if (!any_unsafe)
 		return;
-	}
-	s.capt = (int)(len / 8) + 64;
-	s.t = xmalloc((size_t)s.capt * sizeof(*s.t));
-	rustlex_init(&lx, src, len);
-	while (rustlex_next(&lx, &t)) {
-		if (t.kind == RUST_TOK_WHITESPACE || t.kind == RUST_TOK_LINE_COMMENT ||
-		    t.kind == RUST_TOK_BLOCK_COMMENT)
-			continue;
-		struct tok tk = { t.kind, (unsigned)t.start, (unsigned)t.len, t.line, t.end_line };
-		if (t.kind == RUST_TOK_DOC_COMMENT) {
-			if (t.inner_doc)
-				continue;
-			if (s.nd == s.capd) {
-				s.capd = s.capd ? s.capd * 2 : 64;
-				s.docs = xrealloc(s.docs, (size_t)s.capd * sizeof(*s.docs));
-			}
-			s.docs[s.nd++] = tk;
-			continue;
-		}
-		if (s.nt == s.capt) {
-			s.capt *= 2;
-			s.t = xrealloc(s.t, (size_t)s.capt * sizeof(*s.t));
-		}
-		s.t[s.nt++] = tk;
-	}
+	s.file_module = module_of(relpath ? relpath : "", &s.crate_root, &s.test_file);
 	build_lines(&s);
 	walk(&s);
-	free(s.t);
-	free(s.docs);
 	free(s.line_start);
 	free(s.st);
 	free(s.file_module);
+}
+
+void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, const char *relpath)
+{
+	struct unsafe_scanner *sc = unsafe_scan_new();
+
+	unsafe_scan_file(sc, out, src, len, relpath);
+	unsafe_scan_free(sc);
 }
 
 void unsafe_file_release(struct unsafe_file *f)

@@ -71,6 +71,17 @@ struct unsafe_file {
  * Appends to out (zero it first); never fails.
  */
 void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, const char *relpath);
+
+/*
+ * The same for many files: a scanner keeps its token buffers from one file
+ * to the next (no allocation per file for files without unsafe). One
+ * scanner per thread.
+ */
+struct unsafe_scanner;
+struct unsafe_scanner *unsafe_scan_new(void);
+void unsafe_scan_free(struct unsafe_scanner *sc);
+void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const char *src,
+		      size_t len, const char *relpath);
 void unsafe_file_release(struct unsafe_file *f);
 
 /* "block", "fn", "impl", "trait", "extern". */

@@ -1,13 +1,51 @@
 /*
  * fuzz_rustlex.c - the Rust lexer, whole-input and line by line: tokens
  * must tile the input exactly, never read past it, and line numbers must
- * never go backwards.
+ * never go backwards. rustlex_run (batches, a skip mask) must give exactly
+ * the tokens rustlex_next gives; the batch size and mask come from the
+ * input's first bytes.
  */
 #include "rustlex.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+static bool same(const struct rust_token *a, const struct rust_token *b)
+{
+	return a->kind == b->kind && a->start == b->start && a->len == b->len &&
+		a->line == b->line && a->end_line == b->end_line &&
+		a->unterminated == b->unterminated && a->inner_doc == b->inner_doc;
+}
+
+/* rustlex_run against rustlex_next on the whole input. */
+static void check_run(const char *src, size_t size, size_t batch, unsigned skip)
+{
+	struct rustlex a, b;
+	struct rust_token want, got[16];
+	size_t n;
+
+	rustlex_init(&a, src, size);
+	rustlex_init(&b, src, size);
+	do {
+		n = rustlex_run(&b, got, batch, skip);
+		if (n > batch)
+			abort();
+		for (size_t k = 0; k < n; k++) {
+			do {
+				if (!rustlex_next(&a, &want))
+					abort();
+			} while (skip & (1u << want.kind));
+			if (!same(&want, &got[k]))
+				abort();
+		}
+	} while (n == batch);
+	while (rustlex_next(&a, &want))
+		if (!(skip & (1u << want.kind)))
+			abort();
+	if (a.line != b.line || b.pos != size)
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,6 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (covered != size)
 		abort();
+	if (size >= 2)
+		check_run(src, size, 1 + data[0] % 16, (unsigned)data[1] * 0x41u);
+	check_run(src, size, 16, 0);
 
 	rustlex_init(&lx, NULL, 0);
 	for (size_t i = 0; i < size;) {

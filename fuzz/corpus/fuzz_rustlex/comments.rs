@@ -1,0 +1,4 @@
+/* a /* nested */ c */ unsafe { f() }
+/// doc
+//! inner
+fn main() {}

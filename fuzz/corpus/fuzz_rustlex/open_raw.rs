@@ -1,0 +1,1 @@
+let s = r###"ends inside a raw string"## "#

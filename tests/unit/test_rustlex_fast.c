@@ -1,0 +1,324 @@
+/*
+ * test_rustlex_fast.c - the lexer's fast paths: rustlex_run() gives exactly
+ * the tokens rustlex_next() gives (any batch size, any skip mask), runs of
+ * spaces and identifier characters that cross the eight-byte steps and the
+ * end of input, keywords found with the one-load comparison and without it,
+ * long comment and string bodies, and files that end inside a construct.
+ * Every source is copied into a buffer of exactly its size, so a read past
+ * the end shows under AddressSanitizer.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rustlex.h"
+#include "strbuf.h"
+
+#define MASK(k) (1u << (k))
+
+static char *exact_copy(const char *src, size_t len)
+{
+	char *p = malloc(len ? len : 1);
+	assert_non_null(p);
+	memcpy(p, src, len);
+	return p;
+}
+
+static bool same_token(const struct rust_token *a, const struct rust_token *b)
+{
+	return a->kind == b->kind && a->start == b->start && a->len == b->len &&
+		a->line == b->line && a->end_line == b->end_line &&
+		a->unterminated == b->unterminated && a->inner_doc == b->inner_doc;
+}
+
+/* rustlex_run in batches of `batch` with `skip` against rustlex_next. */
+static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
+{
+	char *buf = exact_copy(src, len);
+	struct rustlex a, b;
+	struct rust_token want, *got = calloc(batch, sizeof(*got));
+	size_t n;
+
+	assert_non_null(got);
+	rustlex_init(&a, buf, len);
+	rustlex_init(&b, buf, len);
+	do {
+		n = rustlex_run(&b, got, batch, skip);
+		assert_true(n <= batch);
+		for (size_t k = 0; k < n; k++) {
+			do
+				assert_true(rustlex_next(&a, &want));
+			while (skip & MASK(want.kind));
+			if (!same_token(&want, &got[k]))
+				fprintf(stderr, "at %zu: kind %d/%d len %zu/%zu (batch %zu, skip %x)\n",
+					want.start, want.kind, got[k].kind, want.len, got[k].len, batch, skip);
+			assert_true(same_token(&want, &got[k]));
+		}
+	} while (n == batch);
+	/* nothing stored is left in the reference either */
+	while (rustlex_next(&a, &want))
+		assert_true(skip & MASK(want.kind));
+	assert_int_equal(a.line, b.line);
+	assert_int_equal(b.pos, len);
+	free(got);
+	free(buf);
+}
+
+static const char *const sources[] = {
+	"fn main() { let x = 1; }\n",
+	"/* a /* nested */ comment */ unsafe { f() }\n/// doc\n//! inner\n",
+	"let s = r##\"a \"# b\"##; let b = br#\"x\"#; let c = c\"y\"; let d = b'\\'';\n",
+	"fn f<'a>(x: &'a str) -> char { 'x' } let e = '\\u{1F600}'; let l = 'ab';\n",
+	"r#match r#unsafe unsafe_ unsafe1 Unsafe unsafe\n\t\r\n  Self self",
+	"let v = 0x1F_u32 + 1.5e-3f64 + 1..2 + 1.foo();\n",
+	"\"unterminated string\n with lines",
+	"/* unterminated /* nested\n comment */",
+	"r###\"ends inside a raw string\"## \"#",
+	"'", "/", "\"\\", "b'", "br#", "r#", "'\xc3\xa9'", "'\xc3\xa9", "\xff\xfe unsafe",
+	"", " ", "\n", "x",
+};
+
+static void test_run_matches_next(void **state)
+{
+	static const size_t batches[] = { 1, 2, 3, 7, 256 };
+	static const unsigned skips[] = {
+		0,
+		MASK(RUST_TOK_WHITESPACE) | MASK(RUST_TOK_LINE_COMMENT) | MASK(RUST_TOK_BLOCK_COMMENT),
+		~MASK(RUST_TOK_KEYWORD),
+		~0u,
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		for (size_t b = 0; b < sizeof(batches) / sizeof(batches[0]); b++)
+			for (size_t k = 0; k < sizeof(skips) / sizeof(skips[0]); k++)
+				check_run(sources[i], strlen(sources[i]), batches[b], skips[k]);
+}
+
+/* The first token of src (copied to an exact buffer). */
+static struct rust_token first_token(const char *src, size_t len)
+{
+	char *buf = exact_copy(src, len);
+	struct rustlex lx;
+	struct rust_token t;
+
+	rustlex_init(&lx, buf, len);
+	assert_true(rustlex_next(&lx, &t));
+	free(buf);
+	return t;
+}
+
+/* Whitespace runs of every length up to 40 (the eight-byte steps and their
+ * remainders), ended by code, by a tab or newline, or by the end of input. */
+static void test_whitespace_runs(void **state)
+{
+	static const char *const tails[] = { "x", "\t\tx", "\n  x", "\r\n", "" };
+	char src[128];
+
+	(void)state;
+	for (size_t n = 1; n <= 40; n++) {
+		for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+			memset(src, ' ', n);
+			strcpy(src + n, tails[t]);
+			size_t len = strlen(src), want = 0;
+			int nl = 0;
+			while (want < len && strchr(" \t\r\n", src[want])) {
+				nl += src[want] == '\n';
+				want++;
+			}
+			struct rust_token tok = first_token(src, len);
+			assert_int_equal(tok.kind, RUST_TOK_WHITESPACE);
+			assert_int_equal(tok.len, want);
+			assert_int_equal(tok.line, 1);
+			/* a run that ends in a newline ends on the line before */
+			int end = 1 + nl - (src[want - 1] == '\n');
+			assert_int_equal(tok.end_line, end < 1 ? 1 : end);
+			check_run(src, len, 3, 0);
+		}
+	}
+}
+
+/* Identifiers of every length up to 40, at the end of input and followed
+ * by punctuation; non-ASCII bytes continue them. */
+static void test_identifier_runs(void **state)
+{
+	char src[128];
+
+	(void)state;
+	for (size_t n = 1; n <= 40; n++) {
+		for (int tail = 0; tail < 3; tail++) {
+			for (size_t i = 0; i < n; i++)
+				src[i] = "abcdefgh_1\xc3\xa9"[i % 12];
+			src[0] = 'z';
+			src[n] = '\0';
+			if (tail == 1)
+				strcat(src, "(x)");
+			else if (tail == 2)
+				strcat(src, " ");
+			struct rust_token tok = first_token(src, strlen(src));
+			assert_int_equal(tok.kind, RUST_TOK_IDENT);
+			assert_int_equal(tok.len, n);
+			check_run(src, strlen(src), 2, 0);
+		}
+	}
+}
+
+/* Every keyword, mid-input (found with one eight-byte load) and as the last
+ * bytes of the input (found byte by byte); near misses are identifiers. */
+static void test_keywords_both_ways(void **state)
+{
+	static const char *const kws[] = {
+		"as", "async", "await", "abstract", "become", "box", "break", "const",
+		"continue", "crate", "do", "dyn", "else", "enum", "extern", "false",
+		"final", "fn", "for", "if", "impl", "in", "let", "loop", "macro",
+		"match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+		"return", "self", "Self", "static", "struct", "super", "trait", "true",
+		"try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where",
+		"while", "yield",
+	};
+	static const char *const misses[] = {
+		"unsafe_", "unsaf", "Unsafe", "unsafe1", "SELF", "selfish", "a", "_", "usafe",
+		"continues", "abstrac", "z",
+	};
+	char src[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+		struct rust_token t = first_token(kws[i], strlen(kws[i]));
+		assert_int_equal(t.kind, RUST_TOK_KEYWORD);
+		snprintf(src, sizeof(src), "%s(1, 2, 3)", kws[i]);
+		t = first_token(src, strlen(src));
+		assert_int_equal(t.kind, RUST_TOK_KEYWORD);
+		assert_int_equal(t.len, strlen(kws[i]));
+		assert_true(rustlex_is_keyword(kws[i], strlen(kws[i])));
+	}
+	for (size_t i = 0; i < sizeof(misses) / sizeof(misses[0]); i++) {
+		struct rust_token t = first_token(misses[i], strlen(misses[i]));
+		assert_int_equal(t.kind, RUST_TOK_IDENT);
+		snprintf(src, sizeof(src), "%s = 12345678;", misses[i]);
+		t = first_token(src, strlen(src));
+		assert_int_equal(t.kind, RUST_TOK_IDENT);
+		assert_false(rustlex_is_keyword(misses[i], strlen(misses[i])));
+	}
+	/* a NUL byte is never part of a keyword */
+	assert_false(rustlex_is_keyword("as\0", 3));
+	assert_false(rustlex_is_keyword("fn\0\0\0", 5));
+	assert_false(rustlex_is_keyword("", 0));
+}
+
+/* Long bodies: the plain-run skipping in block comments and strings must
+ * still see every newline, nesting level and escape. */
+static void test_long_bodies(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct rust_token t;
+
+	(void)state;
+	/* a 60 KB comment, nested three deep, 1000 lines */
+	strbuf_adds(&sb, "/* a /* b /* c ");
+	for (int i = 0; i < 1000; i++)
+		strbuf_adds(&sb, "text * with / stars and slashes /not/ opening *not* closing\n");
+	strbuf_adds(&sb, "*/ */ */unsafe");
+	t = first_token(sb.buf, sb.len);
+	assert_int_equal(t.kind, RUST_TOK_BLOCK_COMMENT);
+	assert_false(t.unterminated);
+	assert_int_equal(t.len, sb.len - 6);
+	assert_int_equal(t.end_line, 1001);
+	check_run(sb.buf, sb.len, 1, 0);
+
+	/* the same without the last close: unterminated, to the end */
+	sb.len -= 8;
+	t = first_token(sb.buf, sb.len);
+	assert_true(t.unterminated);
+	assert_int_equal(t.len, sb.len);
+	check_run(sb.buf, sb.len, 2, 0);
+
+	/* a long string with escaped quotes, escaped newlines and plain ones */
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "\"");
+	for (int i = 0; i < 2000; i++)
+		strbuf_adds(&sb, i % 3 == 0 ? "say \\\"unsafe\\\" \\\\ " : i % 3 == 1 ? "line\\\n" : "plain\n");
+	strbuf_adds(&sb, "\" unsafe");
+	t = first_token(sb.buf, sb.len);
+	assert_int_equal(t.kind, RUST_TOK_STRING);
+	assert_false(t.unterminated);
+	assert_int_equal(t.len, sb.len - 7);
+	assert_int_equal(t.end_line, 1 + 2 * 666 + 1);
+	check_run(sb.buf, sb.len, 7, 0);
+	/* cut right after a backslash: unterminated, no read past the end */
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "\"abc\\");
+	t = first_token(sb.buf, sb.len);
+	assert_true(t.unterminated);
+	assert_int_equal(t.len, sb.len);
+	strbuf_free(&sb);
+}
+
+/* A file that ends inside a raw string, a nested comment or a string: the
+ * token runs to the end, flagged, and a line-by-line lexer continues it. */
+static void test_ends_inside(void **state)
+{
+	static const struct { const char *src; enum rust_tok kind; } cases[] = {
+		{ "let x = r##\"never closed \"# nor \"#", RUST_TOK_RAW_STRING },
+		{ "let x = br#\"bytes\n", RUST_TOK_RAW_STRING },
+		{ "let x = /* a /* b */", RUST_TOK_BLOCK_COMMENT },
+		{ "let x = \"text\\\"", RUST_TOK_STRING },
+		{ "let x = b\"", RUST_TOK_STRING },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *src = cases[i].src;
+		size_t len = strlen(src);
+		char *buf = exact_copy(src, len);
+		struct rustlex lx;
+		struct rust_token toks[16];
+		size_t n;
+
+		rustlex_init(&lx, buf, len);
+		n = rustlex_run(&lx, toks, 16, MASK(RUST_TOK_WHITESPACE));
+		assert_true(n >= 1 && n < 16);
+		assert_int_equal(toks[n - 1].kind, cases[i].kind);
+		assert_true(toks[n - 1].unterminated);
+		assert_int_equal(toks[n - 1].start + toks[n - 1].len, len);
+		/* nothing more */
+		assert_int_equal(rustlex_run(&lx, toks, 16, 0), 0);
+		free(buf);
+		check_run(src, len, 1, 0);
+	}
+
+	/* line by line: the raw string continues on the next line and ends there */
+	struct rustlex lx;
+	struct rust_token t;
+	rustlex_init(&lx, NULL, 0);
+	rustlex_init_line(&lx, "let x = r#\"one", 14);
+	while (rustlex_next(&lx, &t))
+		;
+	assert_int_equal(lx.raw_hashes, 1);
+	rustlex_init_line(&lx, "two\"# unsafe", 12);
+	{
+		struct rust_token got[4];
+		size_t n = rustlex_run(&lx, got, 4, MASK(RUST_TOK_WHITESPACE));
+		assert_int_equal(n, 2);
+		assert_int_equal(got[0].kind, RUST_TOK_RAW_STRING);
+		assert_int_equal(got[0].len, 5);
+		assert_false(got[0].unterminated);
+		assert_int_equal(got[1].kind, RUST_TOK_KEYWORD);
+		assert_int_equal(got[1].line, 2);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_matches_next),
+		cmocka_unit_test(test_whitespace_runs),
+		cmocka_unit_test(test_identifier_runs),
+		cmocka_unit_test(test_keywords_both_ways),
+		cmocka_unit_test(test_long_bodies),
+		cmocka_unit_test(test_ends_inside),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
