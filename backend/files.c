@@ -435,7 +435,8 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel)
 		names[nnames++] = xasprintf("%c%s", de->d_type ? (char)de->d_type : (char)255, de->d_name);
 	}
 	closedir(dir);
-	qsort(names, nnames, sizeof(*names), cmp_names);
+	if (nnames)  /* an empty folder: no array to sort */
+		qsort(names, nnames, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < nnames && rc == 0; i++) {
 		unsigned char type = (unsigned char)names[i][0];
 		const char *name = names[i] + 1;
