@@ -120,6 +120,7 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	ctx.repo = o->repo;
 	ctx.argv0 = o->argv0;
 	ctx.yes = o->yes;
+	ctx.text_only = !o->json && !o->result_file;
 	ctx.stream = stderr;
 	rc = cmdline_parse(&args, argc, argv, &err);
 	if (rc) {

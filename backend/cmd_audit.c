@@ -292,9 +292,11 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc)
 		return cmd_fail(ctx, rc, "%s", err);
 	ctx->result = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(ctx->result, "items");
+	/* the items as JSON only for a reader of JSON: 10,000 items cost 25 ms */
+	cJSON *items = ctx->text_only ? NULL : cJSON_AddArrayToObject(ctx->result, "items");
 	for (size_t i = 0; i < l.n; i++) {
-		cJSON_AddItemToArray(items, item_json(&l.items[i], cmd_arg_bool(a, "code")));
+		if (items)
+			cJSON_AddItemToArray(items, item_json(&l.items[i], cmd_arg_bool(a, "code")));
 		item_line(&ctx->out, &l.items[i], l.required);
 	}
 	summary(ctx->result, &ctx->out, &l);

@@ -108,6 +108,9 @@ struct cmd_ctx {
 	bool json;                   /* --json: the answer is ctx->result */
 	bool tui;                    /* running inside the TUI (inline command) */
 	bool yes;                    /* --yes given: confirmation-needing writes may go ahead */
+	bool text_only;              /* only the human answer is read (no --json, no result
+				      * file, not the TUI): a command may skip building a
+				      * large ctx->result, keeping its summary fields */
 	FILE *stream;                /* where a job's live output goes (stderr on the CLI) */
 	struct strbuf out;           /* owned: the human answer */
 	cJSON *result;               /* owned: the JSON answer, or NULL */
