@@ -11,6 +11,8 @@
  */
 #define _GNU_SOURCE /* memrchr, pipe2, SOCK_CLOEXEC */
 #include "gitcred.h"
+
+#include "cmdline.h"
 #include "error.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -164,7 +166,9 @@ int gitcred_helper_argv(char ***out, const char *helper, const char *action)
 	char **argv = NULL;
 	size_t n = 0;
 	const char *p = helper;
-	struct strbuf word = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char **words = NULL;
+	int nw = 0;
 
 	*out = NULL;
 	while (*p == ' ' || *p == '\t')
@@ -181,60 +185,26 @@ int gitcred_helper_argv(char ***out, const char *helper, const char *action)
 		*out = argv;
 		return 0;
 	}
-	while (*p) {
-		bool in_word = false;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		while (*p && *p != ' ' && *p != '\t') {
-			in_word = true;
-			if (*p == '\'') {
-				const char *end = strchr(p + 1, '\'');
-				if (!end)
-					goto bad;
-				strbuf_add(&word, p + 1, (size_t)(end - p - 1));
-				p = end + 1;
-			} else if (*p == '"') {
-				p++;
-				while (*p && *p != '"') {
-					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
-						p++;
-					strbuf_addc(&word, *p++);
-				}
-				if (*p != '"')
-					goto bad;
-				p++;
-			} else if (*p == '\\') {
-				if (!p[1])
-					goto bad;
-				strbuf_addc(&word, p[1]);
-				p += 2;
-			} else {
-				strbuf_addc(&word, *p++);
-			}
-		}
-		if (in_word) {
-			const char *w = strbuf_str(&word);
-			if (n == 0 && !*w)
-				goto bad; /* an empty program name */
-			if (n == 0 && w[0] != '/') { /* a name: git credential-NAME */
-				argv_push(&argv, &n, xstrdup("git"));
-				argv_push(&argv, &n, xasprintf("credential-%s", w));
-			} else {
-				argv_push(&argv, &n, xstrdup(strbuf_str(&word)));
-			}
-			strbuf_reset(&word);
-		}
+	/* words split as rwb's prompt splits them (quotes, backslashes) */
+	if (cmdline_split(p, &words, &nw, &err) != RWB_OK || nw == 0 || !words[0][0]) {
+		strbuf_free(&err);
+		if (words)
+			cmdline_free_argv(words, nw);
+		return RWB_EINPUT;   /* an unbalanced quote, or an empty program name */
 	}
-	if (!n)
-		goto bad;
+	strbuf_free(&err);
+	if (words[0][0] != '/') {  /* a name: git credential-NAME */
+		argv_push(&argv, &n, xstrdup("git"));
+		argv_push(&argv, &n, xasprintf("credential-%s", words[0]));
+	} else {
+		argv_push(&argv, &n, xstrdup(words[0]));
+	}
+	for (int i = 1; i < nw; i++)
+		argv_push(&argv, &n, xstrdup(words[i]));
 	argv_push(&argv, &n, xstrdup(action));
-	strbuf_free(&word);
+	cmdline_free_argv(words, nw);
 	*out = argv;
 	return 0;
-bad:
-	strbuf_free(&word);
-	gitcred_argv_free(argv);
-	return RWB_EINPUT;
 }
 
 /* ---- config ---- */
