@@ -15,7 +15,8 @@
  * The list of functions is generated into gitdl_syms.h by
  * scripts/gen-gitdl.py; a new libgit2 call fails to link until it is rerun.
  * git_libgit2_opts() is variadic and is forwarded by hand for the options
- * whose argument types are known.
+ * whose argument types are known. X_free(NULL) and a shutdown without an
+ * init do nothing without loading libgit2 (cleanup paths call them).
  *
  * If libgit2 cannot be loaded (a broken install: the package is a
  * dependency), rwb prints one line and exits with status 3.
@@ -25,6 +26,8 @@
 #include <dlfcn.h>
 #include <git2.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,24 +40,31 @@
 enum gitdl_index {
 #define GITDL_FN(ret, name, params, args) GITDL_##name,
 #define GITDL_VOID(name, params, args) GITDL_##name,
+#define GITDL_FREE(name, params, args) GITDL_##name,
 #include "gitdl_syms.h"
 #undef GITDL_FN
 #undef GITDL_VOID
+#undef GITDL_FREE
 	GITDL_git_libgit2_opts,
+	GITDL_git_libgit2_shutdown,
 	GITDL_COUNT
 };
 
 static const char *const gitdl_names[GITDL_COUNT] = {
 #define GITDL_FN(ret, name, params, args) #name,
 #define GITDL_VOID(name, params, args) #name,
+#define GITDL_FREE(name, params, args) #name,
 #include "gitdl_syms.h"
 #undef GITDL_FN
 #undef GITDL_VOID
+#undef GITDL_FREE
 	"git_libgit2_opts",
+	"git_libgit2_shutdown",
 };
 
 static void *gitdl_fns[GITDL_COUNT];       /* filled once by gitdl_load() */
 static pthread_once_t gitdl_once = PTHREAD_ONCE_INIT;
+static atomic_bool gitdl_loaded;           /* gitdl_load() has run */
 
 static void gitdl_die(const char *what)
 {
@@ -75,6 +85,7 @@ static void gitdl_load(void)
 		if (!gitdl_fns[i])
 			gitdl_die(gitdl_names[i]);
 	}
+	atomic_store(&gitdl_loaded, true);
 }
 
 static void *gitdl_fn(enum gitdl_index i)
@@ -87,9 +98,22 @@ static void *gitdl_fn(enum gitdl_index i)
 	ret name params { return ((__typeof__(&name))gitdl_fn(GITDL_##name)) args; }
 #define GITDL_VOID(name, params, args) \
 	void name params { ((__typeof__(&name))gitdl_fn(GITDL_##name)) args; }
+/* X_free(NULL) is a no-op in libgit2: it loads nothing here either */
+#define GITDL_FREE(name, params, args) \
+	void name params { if (args) ((__typeof__(&name))gitdl_fn(GITDL_##name)) args; }
 #include "gitdl_syms.h"
 #undef GITDL_FN
 #undef GITDL_VOID
+#undef GITDL_FREE
+
+/* Shutting down a libgit2 that was never loaded (never initialised) has
+ * nothing to undo. */
+int git_libgit2_shutdown(void)
+{
+	if (!atomic_load(&gitdl_loaded))
+		return 0;
+	return ((__typeof__(&git_libgit2_shutdown))gitdl_fn(GITDL_git_libgit2_shutdown))();
+}
 
 int git_libgit2_opts(int option, ...)
 {

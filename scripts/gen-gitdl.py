@@ -67,6 +67,9 @@ def arg_name(param):
     return re.findall(r"[A-Za-z_]\w*", param)[-1]
 
 
+# not generated: gitdl.c forwards these itself
+HAND_WRITTEN = {"git_libgit2_shutdown"}
+
 lines = []
 for name in sorted(used & decls.keys()):
     d = decls[name]
@@ -77,6 +80,9 @@ for name in sorted(used & decls.keys()):
     params = d[i + len(name):].strip()
     assert params.startswith("(") and params.endswith(")"), (name, params)
     inner = params[1:-1].strip()
+    if name in HAND_WRITTEN:
+        lines.append(f"/* {name} is written by hand in gitdl.c */")
+        continue
     if inner in ("", "void"):
         params, args = "(void)", "()"
     elif "..." in inner:
@@ -86,7 +92,10 @@ for name in sorted(used & decls.keys()):
         plist = split_params(inner)
         params = "(" + ", ".join(plist) + ")"
         args = "(" + ", ".join(arg_name(p) for p in plist) + ")"
-    if ret == "void":
+    if ret == "void" and name.endswith("_free") and args.count(",") == 0 and "*" in params:
+        # libgit2's X_free(NULL) does nothing: done without loading libgit2
+        lines.append(f"GITDL_FREE({name}, {params}, {args})")
+    elif ret == "void":
         lines.append(f"GITDL_VOID({name}, {params}, {args})")
     else:
         lines.append(f"GITDL_FN({ret}, {name}, {params}, {args})")
