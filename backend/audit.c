@@ -1227,7 +1227,8 @@ out:
 	free(codes);
 	free(w.files);
 	free(scope);
-	git_repository_free(w.git);
+	if (w.git)   /* (a call, even with NULL, would load libgit2: 3 ms) */
+		git_repository_free(w.git);
 	if (w.git_started)
 		git_libgit2_shutdown();
 	return rc;
