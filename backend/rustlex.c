@@ -172,7 +172,7 @@ static void count_lines(struct rustlex *lx, size_t from, size_t to)
 
 /* Block comment body from pos (after the opening, depth already counted):
  * runs of bytes that cannot open, close or end a line are skipped whole. */
-static void lex_block_body(struct rustlex *lx, struct rust_token *tok)
+static void lex_block_body(struct rustlex *lx, struct rust_span *tok)
 {
 	const char *s = lx->src;
 	size_t i = lx->pos, n = lx->len;
@@ -204,7 +204,7 @@ static void lex_block_body(struct rustlex *lx, struct rust_token *tok)
 }
 
 /* Normal (escaped) string body from pos (after the opening quote). */
-static void lex_string_body(struct rustlex *lx, struct rust_token *tok)
+static void lex_string_body(struct rustlex *lx, struct rust_span *tok)
 {
 	const char *s = lx->src;
 	size_t i = lx->pos, n = lx->len;
@@ -239,7 +239,7 @@ static void lex_string_body(struct rustlex *lx, struct rust_token *tok)
 }
 
 /* Raw string body from pos (after the opening quote), lx->raw_hashes set. */
-static void lex_raw_body(struct rustlex *lx, struct rust_token *tok)
+static void lex_raw_body(struct rustlex *lx, struct rust_span *tok)
 {
 	const char *s = lx->src;
 	size_t i = lx->pos, n = lx->len;
@@ -284,7 +284,7 @@ static size_t utf8_len(unsigned char c)
 /* A quoted char body from pos (after the opening quote), as rustc_lexer's
  * single_quoted_string: ends at a quote; stops (unterminated) at '/' or at a
  * newline not followed by a quote. */
-static void lex_char_body(struct rustlex *lx, struct rust_token *tok)
+static void lex_char_body(struct rustlex *lx, struct rust_span *tok)
 {
 	const char *s = lx->src;
 	size_t i = lx->pos, n = lx->len;
@@ -320,7 +320,7 @@ static void lex_char_body(struct rustlex *lx, struct rust_token *tok)
 
 /* Raw string prefix at pos: r, br or cr already consumed up to `at`, which
  * points at '#' or '"'. Returns true when a raw string starts there. */
-static bool try_raw(struct rustlex *lx, size_t at, struct rust_token *tok)
+static bool try_raw(struct rustlex *lx, size_t at, struct rust_span *tok)
 {
 	const char *s = lx->src;
 	size_t n = lx->len, i = at, h = 0;
@@ -437,11 +437,11 @@ static inline size_t space_end(const char *s, size_t i, size_t n, int *line)
 	}
 }
 
-/* An identifier or keyword from pos; tok->start is its first byte. */
-static inline void lex_ident(struct rustlex *lx, struct rust_token *tok)
+/* An identifier or keyword from pos; st is its first byte. */
+static inline void lex_ident(struct rustlex *lx, struct rust_span *tok, size_t st)
 {
 	const char *s = lx->src;
-	size_t i = lx->pos, n = lx->len, st = tok->start, len;
+	size_t i = lx->pos, n = lx->len, len;
 	uint64_t w;
 
 	i = ident_end(s, i, n);
@@ -467,7 +467,7 @@ static inline void lex_ident(struct rustlex *lx, struct rust_token *tok)
 /* The rest of a token whose first byte is not whitespace, a plain
  * identifier start or plain punctuation: comments, literals, numbers,
  * literal prefixes, '/' and bytes that start nothing. */
-static void lex_other(struct rustlex *lx, struct rust_token *tok)
+static void lex_other(struct rustlex *lx, struct rust_span *tok)
 {
 	const char *s = lx->src;
 	size_t n = lx->len, i = lx->pos;
@@ -545,7 +545,7 @@ static void lex_other(struct rustlex *lx, struct rust_token *tok)
 				return;
 			if (c1 == '#' && i + 2 < n && IS(c2, C_IDS)) {
 				lx->pos = i + 2;
-				lex_ident(lx, tok);
+				lex_ident(lx, tok, i);
 				tok->kind = RUST_TOK_IDENT;  /* r#match is an identifier */
 				return;
 			}
@@ -566,7 +566,7 @@ static void lex_other(struct rustlex *lx, struct rust_token *tok)
 				return;
 		}
 		lx->pos = i;
-		lex_ident(lx, tok);
+		lex_ident(lx, tok, i);
 		return;
 	}
 	tok->kind = IS(c, C_PUN) ? RUST_TOK_PUNCT : RUST_TOK_ERROR;
@@ -574,7 +574,7 @@ static void lex_other(struct rustlex *lx, struct rust_token *tok)
 }
 
 /* A token continuing what a previous line left open. */
-static void lex_carried(struct rustlex *lx, struct rust_token *tok)
+static void lex_carried(struct rustlex *lx, struct rust_span *tok)
 {
 	if (lx->comment_depth > 0) {
 		tok->kind = lx->comment_is_doc ? RUST_TOK_DOC_COMMENT : RUST_TOK_BLOCK_COMMENT;
@@ -593,10 +593,10 @@ static inline bool carried(const struct rustlex *lx)
 	return lx->comment_depth > 0 || lx->raw_hashes >= 0 || lx->in_string;
 }
 
-/* Fills in what every token has once its end is known. */
-static inline void finish(struct rustlex *lx, struct rust_token *tok)
+/* Fills in what every token has once its end is known (it started at st). */
+static inline void finish(struct rustlex *lx, struct rust_span *tok, size_t st)
 {
-	tok->len = lx->pos - tok->start;
+	tok->len = (uint32_t)(lx->pos - st);
 	tok->end_line = lx->line > tok->line ? lx->line : tok->line;
 }
 
@@ -605,14 +605,14 @@ static inline void finish(struct rustlex *lx, struct rust_token *tok)
  * common starts (punctuation, whitespace, plain identifiers: 90% of the
  * tokens in real code) are finished here; the rest goes to lex_other.
  */
-static inline void lex_fresh(struct rustlex *lx, struct rust_token *tok)
+static inline void lex_fresh(struct rustlex *lx, struct rust_span *tok)
 {
 	const char *s = lx->src;
 	size_t n = lx->len, i = lx->pos;
 	unsigned char c = (unsigned char)s[i];
 	unsigned k = cls[c];
 
-	tok->start = i;
+	tok->start = (uint32_t)i;
 	tok->line = lx->line;
 	tok->unterminated = false;
 	tok->inner_doc = false;
@@ -627,7 +627,7 @@ static inline void lex_fresh(struct rustlex *lx, struct rust_token *tok)
 		int line = lx->line + (c == '\n');
 		size_t j = space_end(s, i + 1, n, &line);
 		tok->kind = RUST_TOK_WHITESPACE;
-		tok->len = j - i;
+		tok->len = (uint32_t)(j - i);
 		lx->pos = j;
 		lx->line = line;
 		/* whitespace that ends in a newline ends on the line before */
@@ -636,20 +636,23 @@ static inline void lex_fresh(struct rustlex *lx, struct rust_token *tok)
 		return;
 	}
 	if ((k & C_IDS) && !((k & C_LITP) && i + 1 < n && IS(s[i + 1], C_PFX))) {
-		lex_ident(lx, tok);
-		tok->len = lx->pos - i;
+		lex_ident(lx, tok, i);
+		tok->len = (uint32_t)(lx->pos - i);
 		tok->end_line = tok->line;
 		return;
 	}
 	lex_other(lx, tok);
-	finish(lx, tok);
+	finish(lx, tok, i);
 }
 
 bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 {
-	if (lx->pos >= lx->len) {
+	struct rust_span sp;
+	size_t from = lx->pos;
+
+	if (from >= lx->len) {
 		tok->kind = RUST_TOK_EOF;
-		tok->start = lx->pos;
+		tok->start = from;
 		tok->len = 0;
 		tok->line = tok->end_line = lx->line;
 		tok->unterminated = false;
@@ -657,24 +660,37 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok)
 		return false;
 	}
 	if (carried(lx)) {
-		tok->start = lx->pos;
-		tok->line = lx->line;
-		tok->unterminated = false;
-		tok->inner_doc = false;
-		lex_carried(lx, tok);
-		finish(lx, tok);
-		return true;
+		sp.line = lx->line;
+		sp.unterminated = false;
+		sp.inner_doc = false;
+		lex_carried(lx, &sp);
+		finish(lx, &sp, from);
+	} else {
+		lex_fresh(lx, &sp);
 	}
-	lex_fresh(lx, tok);
+	/* offsets from the positions: exact for any size */
+	tok->kind = (enum rust_tok)sp.kind;
+	tok->start = from;
+	tok->len = lx->pos - from;
+	tok->line = sp.line;
+	tok->end_line = sp.end_line;
+	tok->unterminated = sp.unterminated;
+	tok->inner_doc = sp.inner_doc;
 	return true;
 }
 
-size_t rustlex_run(struct rustlex *lx, struct rust_token *toks, size_t max, unsigned skip)
+size_t rustlex_run(struct rustlex *lx, struct rust_span *toks, size_t max, unsigned skip)
 {
 	size_t got = 0;
 
 	if (max && lx->pos < lx->len && carried(lx)) {
-		rustlex_next(lx, &toks[0]);
+		size_t from = lx->pos;
+		toks[0].start = (uint32_t)from;
+		toks[0].line = lx->line;
+		toks[0].unterminated = false;
+		toks[0].inner_doc = false;
+		lex_carried(lx, &toks[0]);
+		finish(lx, &toks[0], from);
 		got += !(skip & (1u << toks[0].kind));
 	}
 	/* a construct left open can only have run to the end of the input */

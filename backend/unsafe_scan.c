@@ -23,12 +23,7 @@ enum scope_kind {
 	SC_MACRO, SC_BLOCK, SC_PAREN,   /* ( or [ */
 };
 
-struct tok {
-	enum rust_tok kind;
-	unsigned start, len;
-	int line, end_line;
-};
-
+/* Tokens are kept as rustlex_run stores them (struct rust_span). */
 struct scope {
 	enum scope_kind kind;
 	int open;                 /* token index of the opening bracket (-1 for the file) */
@@ -59,9 +54,9 @@ struct pending {
 struct scan {
 	const char *src;
 	size_t len;
-	struct tok *t;            /* owned */
+	struct rust_span *t;            /* owned */
 	int nt, capt;
-	struct tok *docs;         /* owned: outer doc comments, in order */
+	struct rust_span *docs;         /* owned: outer doc comments, in order */
 	int nd, capd;
 	size_t *line_start;       /* owned: byte offset of each line (index 1-based) */
 	int nlines;
@@ -919,7 +914,7 @@ static void walk(struct scan *s)
 	s->st[0].open_line = s->crate_root ? 1 : 0;
 	pend_clear(s);
 	for (int i = 0; i < s->nt; i++) {
-		struct tok *t = &s->t[i];
+		struct rust_span *t = &s->t[i];
 		struct scope *sc = brace_scope(s);
 		bool at_level = s->st[s->depth - 1].kind != SC_PAREN;
 		char c = t->kind == RUST_TOK_PUNCT ? s->src[t->start] : 0;
@@ -1125,9 +1120,9 @@ static char *module_of(const char *relpath, bool *root, bool *test_file)
 }
 
 struct unsafe_scanner {
-	struct tok *t;            /* owned: token buffer, reused from file to file */
+	struct rust_span *t;            /* owned: token buffer, reused from file to file */
 	int capt;                 /* its capacity, in tokens */
-	struct tok *docs;         /* owned: outer doc comment buffer, reused */
+	struct rust_span *docs;         /* owned: outer doc comment buffer, reused */
 	int capd;                 /* its capacity */
 };
 
@@ -1148,48 +1143,54 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
 /* Tokens the walk never looks at: lexed, not kept. */
 #define SCAN_SKIP ((1u << RUST_TOK_WHITESPACE) | (1u << RUST_TOK_LINE_COMMENT) | \
 		   (1u << RUST_TOK_BLOCK_COMMENT))
-#define SCAN_BATCH 256
+#define SCAN_BATCH 512
+
+static inline bool is_unsafe_kw(const char *src, const struct rust_span *t)
+{
+	return t->kind == RUST_TOK_KEYWORD && t->len == 6 && memcmp(src + t->start, "unsafe", 6) == 0;
+}
 
 /*
  * The whole file lexed once into s->t (code tokens) and s->docs (outer doc
- * comments). Returns whether an `unsafe` keyword (in code, not in a
- * comment or string) is among them.
+ * comments). rustlex_run stores straight into s->t; the rare doc comments
+ * are moved out of a batch afterwards. Returns whether an `unsafe` keyword
+ * (in code, not in a comment or string) is among the tokens.
  */
 static bool lex_file(struct scan *s)
 {
-	struct rust_token batch[SCAN_BATCH];
 	struct rustlex lx;
 	size_t got;
 	bool any_unsafe = false;
 	/* locals, not s->: the stores into the token buffer could alias them */
-	struct tok *tv = s->t;
+	struct rust_span *tv = s->t;
+	const char *src = s->src;
 	int nt = 0, cap = s->capt;
 
-	rustlex_init(&lx, s->src, s->len);
+	rustlex_init(&lx, src, s->len);
 	do {
-		got = rustlex_run(&lx, batch, SCAN_BATCH, SCAN_SKIP);
+		int k, end, w;
 		if (nt + SCAN_BATCH > cap) {
 			cap = cap ? cap * 2 : 4096;
 			tv = xrealloc(tv, (size_t)cap * sizeof(*tv));
 		}
-		for (size_t k = 0; k < got; k++) {
-			const struct rust_token *t = &batch[k];
-			struct tok tk = { t->kind, (unsigned)t->start, (unsigned)t->len, t->line, t->end_line };
-			if (t->kind == RUST_TOK_DOC_COMMENT) {
-				if (t->inner_doc)
-					continue;
+		got = rustlex_run(&lx, tv + nt, SCAN_BATCH, SCAN_SKIP);
+		end = nt + (int)got;
+		for (k = nt; k < end && tv[k].kind != RUST_TOK_DOC_COMMENT; k++)
+			any_unsafe |= is_unsafe_kw(src, &tv[k]);
+		/* from the first doc comment on, the batch closes up behind them */
+		for (w = k; k < end; k++) {
+			if (tv[k].kind != RUST_TOK_DOC_COMMENT) {
+				any_unsafe |= is_unsafe_kw(src, &tv[k]);
+				tv[w++] = tv[k];
+			} else if (!tv[k].inner_doc) {
 				if (s->nd == s->capd) {
 					s->capd = s->capd ? s->capd * 2 : 64;
 					s->docs = xrealloc(s->docs, (size_t)s->capd * sizeof(*s->docs));
 				}
-				s->docs[s->nd++] = tk;
-				continue;
+				s->docs[s->nd++] = tv[k];
 			}
-			if (t->kind == RUST_TOK_KEYWORD && t->len == 6 &&
-			    memcmp(s->src + t->start, "unsafe", 6) == 0)
-				any_unsafe = true;
-			tv[nt++] = tk;
 		}
+		nt = w;
 	} while (got == SCAN_BATCH);
 	s->t = tv;
 	s->nt = nt;

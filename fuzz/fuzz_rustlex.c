@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool same(const struct rust_token *a, const struct rust_token *b)
+static bool same(const struct rust_token *a, const struct rust_span *b)
 {
-	return a->kind == b->kind && a->start == b->start && a->len == b->len &&
+	return a->kind == (enum rust_tok)b->kind && a->start == b->start && a->len == b->len &&
 		a->line == b->line && a->end_line == b->end_line &&
 		a->unterminated == b->unterminated && a->inner_doc == b->inner_doc;
 }
@@ -22,7 +22,8 @@ static bool same(const struct rust_token *a, const struct rust_token *b)
 static void check_run(const char *src, size_t size, size_t batch, unsigned skip)
 {
 	struct rustlex a, b;
-	struct rust_token want, got[16];
+	struct rust_token want;
+	struct rust_span got[16];
 	size_t n;
 
 	rustlex_init(&a, src, size);
