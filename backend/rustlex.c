@@ -67,6 +67,7 @@ static const char *const keywords[] = {
 #define KW_EMPTY 1
 static uint64_t kw_table[KW_SLOTS];
 static uint64_t kw_mask[KW_MAXLEN + 1];    /* the low n bytes of a word (0: none) */
+static uint64_t kw_unsafe;                 /* the word of "unsafe" */
 
 static inline unsigned kw_slot(uint64_t word)
 {
@@ -117,6 +118,7 @@ static void cls_init(void)
 		uint64_t w = word_of(keywords[i], strlen(keywords[i]));
 		kw_table[kw_slot(w)] = w;   /* a slot of its own (see above) */
 	}
+	kw_unsafe = word_of("unsafe", 6);
 	for (int n = 0; n <= KW_MAXLEN; n++)
 		kw_mask[n] = n == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
 	cls_ready = 1;
@@ -439,16 +441,13 @@ static inline size_t space_end(const char *s, size_t i, size_t n, int *line)
 
 _Static_assert(RUST_TOK_KEYWORD == RUST_TOK_IDENT + 1, "lex_ident adds the keyword test to IDENT");
 
-/* An identifier or keyword from pos; st is its first byte. */
-static inline void lex_ident(struct rustlex *lx, struct rust_span *tok, size_t st)
+/* The word of the identifier s[st, end) for kw_lookup (0 when longer
+ * than any keyword). */
+static inline uint64_t ident_word(const char *s, size_t st, size_t end, size_t n)
 {
-	const char *s = lx->src;
-	size_t i = lx->pos, n = lx->len, len;
+	size_t len = end - st;
 	uint64_t w;
 
-	i = ident_end(s, i, n);
-	lx->pos = i;
-	len = i - st;
 	/* no branch on the length or the answer: both are hard to predict */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	if (n - st >= 8) {
@@ -460,7 +459,18 @@ static inline void lex_ident(struct rustlex *lx, struct rust_span *tok, size_t s
 #else
 	w = len <= KW_MAXLEN ? word_of(s + st, len) : 0;
 #endif
-	tok->kind = RUST_TOK_IDENT + kw_lookup(w);   /* KEYWORD follows IDENT */
+	return w;
+}
+
+/* An identifier or keyword from pos; st is its first byte. */
+static inline void lex_ident(struct rustlex *lx, struct rust_span *tok, size_t st)
+{
+	size_t i = ident_end(lx->src, lx->pos, lx->len);
+	uint64_t w = ident_word(lx->src, st, i, lx->len);
+
+	lx->pos = i;
+	lx->unsafe_seen |= w == kw_unsafe;
+	tok->kind = (unsigned char)(RUST_TOK_IDENT + kw_lookup(w));   /* KEYWORD follows IDENT */
 }
 
 /* The rest of a token whose first byte is not whitespace, a plain
@@ -694,20 +704,53 @@ size_t rustlex_run(struct rustlex *lx, struct rust_span *toks, size_t max, unsig
 	}
 	/* a construct left open can only have run to the end of the input */
 	if (skip & (1u << RUST_TOK_WHITESPACE)) {
+		/* lex_fresh's fast paths again, with the position and line in
+		 * locals: the token stores cannot make the compiler reload them */
 		const char *s = lx->src;
-		size_t n = lx->len;
-		while (got < max && lx->pos < n) {
-			size_t i = lx->pos;
-			if (IS(s[i], C_WS)) {
+		size_t n = lx->len, i = lx->pos;
+		int line = lx->line;
+		bool unsafe_seen = false;
+		while (got < max && i < n) {
+			unsigned char c = (unsigned char)s[i];
+			unsigned k = cls[c], kind;
+			struct rust_span *t = &toks[got];
+			if (k & C_WS) {
 				/* whitespace the caller does not keep: just passed over */
-				int line = lx->line + (s[i] == '\n');
-				lx->pos = space_end(s, i + 1, n, &line);
-				lx->line = line;
+				line += c == '\n';
+				i = space_end(s, i + 1, n, &line);
 				continue;
 			}
-			lex_fresh(lx, &toks[got]);
-			got += !(skip & (1u << toks[got].kind));
+			t->start = (uint32_t)i;
+			t->line = line;
+			t->end_line = line;
+			t->unterminated = false;
+			t->inner_doc = false;
+			if (k & C_PUN1) {
+				kind = RUST_TOK_PUNCT;
+				t->len = 1;
+				i++;
+			} else if ((k & C_IDS) && !((k & C_LITP) && i + 1 < n && IS(s[i + 1], C_PFX))) {
+				size_t e = ident_end(s, i + 1, n);
+				uint64_t w = ident_word(s, i, e, n);
+				unsafe_seen |= w == kw_unsafe;
+				kind = RUST_TOK_IDENT + kw_lookup(w);   /* KEYWORD follows IDENT */
+				t->len = (uint32_t)(e - i);
+				i = e;
+			} else {
+				lx->pos = i;
+				lx->line = line;
+				lex_other(lx, t);
+				finish(lx, t, i);
+				kind = t->kind;
+				i = lx->pos;
+				line = lx->line;
+			}
+			t->kind = (unsigned char)kind;
+			got += !(skip & (1u << kind));
 		}
+		lx->pos = i;
+		lx->line = line;
+		lx->unsafe_seen |= unsafe_seen;
 		return got;
 	}
 	while (got < max && lx->pos < lx->len) {

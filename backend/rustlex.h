@@ -67,6 +67,8 @@ struct rustlex {
 	bool comment_is_doc;
 	int raw_hashes;
 	bool in_string;          /* inside a normal string literal */
+	bool unsafe_seen;        /* an `unsafe` keyword was lexed (the unsafe scan's
+				  * test, with no pass over the tokens) */
 };
 
 void rustlex_init(struct rustlex *lx, const char *src, size_t len);

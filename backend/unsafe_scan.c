@@ -1145,57 +1145,49 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
 		   (1u << RUST_TOK_BLOCK_COMMENT))
 #define SCAN_BATCH 512
 
-static inline bool is_unsafe_kw(const char *src, const struct rust_span *t)
-{
-	return t->kind == RUST_TOK_KEYWORD && t->len == 6 && memcmp(src + t->start, "unsafe", 6) == 0;
-}
-
 /*
  * The whole file lexed once into s->t (code tokens) and s->docs (outer doc
- * comments). rustlex_run stores straight into s->t; the rare doc comments
- * are moved out of a batch afterwards. Returns whether an `unsafe` keyword
- * (in code, not in a comment or string) is among the tokens.
+ * comments). rustlex_run stores straight into s->t and says whether an
+ * `unsafe` keyword (in code, not in a comment or string) was among the
+ * tokens; only then, the doc comments move out of s->t. Returns that.
  */
 static bool lex_file(struct scan *s)
 {
 	struct rustlex lx;
 	size_t got;
-	bool any_unsafe = false;
 	/* locals, not s->: the stores into the token buffer could alias them */
 	struct rust_span *tv = s->t;
-	const char *src = s->src;
-	int nt = 0, cap = s->capt;
+	int nt = 0, cap = s->capt, w;
 
-	rustlex_init(&lx, src, s->len);
+	rustlex_init(&lx, s->src, s->len);
 	do {
-		int k, end, w;
 		if (nt + SCAN_BATCH > cap) {
 			cap = cap ? cap * 2 : 4096;
 			tv = xrealloc(tv, (size_t)cap * sizeof(*tv));
 		}
 		got = rustlex_run(&lx, tv + nt, SCAN_BATCH, SCAN_SKIP);
-		end = nt + (int)got;
-		for (k = nt; k < end && tv[k].kind != RUST_TOK_DOC_COMMENT; k++)
-			any_unsafe |= is_unsafe_kw(src, &tv[k]);
-		/* from the first doc comment on, the batch closes up behind them */
-		for (w = k; k < end; k++) {
-			if (tv[k].kind != RUST_TOK_DOC_COMMENT) {
-				any_unsafe |= is_unsafe_kw(src, &tv[k]);
-				tv[w++] = tv[k];
-			} else if (!tv[k].inner_doc) {
-				if (s->nd == s->capd) {
-					s->capd = s->capd ? s->capd * 2 : 64;
-					s->docs = xrealloc(s->docs, (size_t)s->capd * sizeof(*s->docs));
-				}
-				s->docs[s->nd++] = tv[k];
-			}
-		}
-		nt = w;
+		nt += (int)got;
 	} while (got == SCAN_BATCH);
 	s->t = tv;
-	s->nt = nt;
 	s->capt = cap;
-	return any_unsafe;
+	s->nt = 0;
+	if (!lx.unsafe_seen)
+		return false;   /* the tokens are not needed */
+	/* outer doc comments to s->docs, inner ones dropped, the rest close up */
+	w = 0;
+	for (int k = 0; k < nt; k++) {
+		if (tv[k].kind != RUST_TOK_DOC_COMMENT) {
+			tv[w++] = tv[k];
+		} else if (!tv[k].inner_doc) {
+			if (s->nd == s->capd) {
+				s->capd = s->capd ? s->capd * 2 : 64;
+				s->docs = xrealloc(s->docs, (size_t)s->capd * sizeof(*s->docs));
+			}
+			s->docs[s->nd++] = tv[k];
+		}
+	}
+	s->nt = w;
+	return true;
 }
 
 void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const char *src,

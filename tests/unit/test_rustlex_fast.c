@@ -45,6 +45,7 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 	struct rust_token want;
 	struct rust_span *got = calloc(batch, sizeof(*got));
 	size_t n;
+	bool saw_unsafe = false;   /* a KEYWORD token `unsafe` in the reference */
 
 	assert_non_null(got);
 	rustlex_init(&a, buf, len);
@@ -53,9 +54,11 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 		n = rustlex_run(&b, got, batch, skip);
 		assert_true(n <= batch);
 		for (size_t k = 0; k < n; k++) {
-			do
+			do {
 				assert_true(rustlex_next(&a, &want));
-			while (skip & MASK(want.kind));
+				saw_unsafe |= want.kind == RUST_TOK_KEYWORD && want.len == 6 &&
+					memcmp(buf + want.start, "unsafe", 6) == 0;
+			} while (skip & MASK(want.kind));
 			if (!same_token(&want, &got[k]))
 				fprintf(stderr, "at %zu: kind %d/%d len %zu/%u (batch %zu, skip %x)\n",
 					want.start, want.kind, got[k].kind, want.len, got[k].len, batch, skip);
@@ -63,8 +66,14 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 		}
 	} while (n == batch);
 	/* nothing stored is left in the reference either */
-	while (rustlex_next(&a, &want))
+	while (rustlex_next(&a, &want)) {
 		assert_true(skip & MASK(want.kind));
+		saw_unsafe |= want.kind == RUST_TOK_KEYWORD && want.len == 6 &&
+			memcmp(buf + want.start, "unsafe", 6) == 0;
+	}
+	/* both ways say the same about `unsafe`, and it is the truth */
+	assert_int_equal(a.unsafe_seen, saw_unsafe);
+	assert_int_equal(b.unsafe_seen, saw_unsafe);
 	assert_int_equal(a.line, b.line);
 	assert_int_equal(b.pos, len);
 	free(got);
@@ -212,6 +221,46 @@ static void test_keywords_both_ways(void **state)
 	assert_false(rustlex_is_keyword("", 0));
 }
 
+/* unsafe_seen: set by an `unsafe` keyword in code only, whichever path
+ * lexes it (the fast loop, a literal-prefix letter, the last bytes). */
+static void test_unsafe_seen(void **state)
+{
+	static const struct {
+		const char *src;
+		bool seen;
+	} cases[] = {
+		{ "unsafe { f() }", true },
+		{ "fn f() { let x = 1; unsafe { g(x) } }", true },
+		{ "x.unsafe", true },
+		{ "pub unsafe", true },
+		{ "// unsafe { }\nfn f() {}", false },
+		{ "/* unsafe /* nested unsafe */ unsafe */ fn g() {}", false },
+		{ "/// # Safety\n/// unsafe\nfn h() {}", false },
+		{ "let s = \"unsafe\"; let b = b\"unsafe\";", false },
+		{ "let r = r#\"unsafe\"#; let c = c\"unsafe\";", false },
+		{ "let r#unsafe = 1; 'unsafe: loop {}", false },
+		{ "unsafe_fn(); unsafely(); Unsafe; unsaf", false },
+		{ "let x = 'u'; /* a */ unsafe", true },
+		{ "", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].src);
+		char *buf = exact_copy(cases[i].src, len);
+		struct rustlex lx;
+		struct rust_span toks[8];
+		rustlex_init(&lx, buf, len);
+		while (rustlex_run(&lx, toks, 8, MASK(RUST_TOK_WHITESPACE)) == 8)
+			;
+		if (lx.unsafe_seen != cases[i].seen)
+			fprintf(stderr, "case %zu: %s\n", i, cases[i].src);
+		assert_int_equal(lx.unsafe_seen, cases[i].seen);
+		free(buf);
+		check_run(cases[i].src, len, 3, 0);   /* the same by rustlex_next */
+	}
+}
+
 /* Long bodies: the plain-run skipping in block comments and strings must
  * still see every newline, nesting level and escape. */
 static void test_long_bodies(void **state)
@@ -320,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_whitespace_runs),
 		cmocka_unit_test(test_identifier_runs),
 		cmocka_unit_test(test_keywords_both_ways),
+		cmocka_unit_test(test_unsafe_seen),
 		cmocka_unit_test(test_long_bodies),
 		cmocka_unit_test(test_ends_inside),
 	};
