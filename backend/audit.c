@@ -685,6 +685,8 @@ struct scanned {
 	char *file;               /* borrowed from the walk */
 	struct unsafe_item *it;   /* borrowed from files[] */
 	char *code;               /* owned */
+	struct prev *hit;         /* borrowed: the stored row with this id, or NULL */
+	bool write;               /* new or changed: upsert writes it */
 };
 
 /* A stored row, to skip writing items that did not change. */
@@ -801,22 +803,15 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 		  struct prev *prev, size_t nprev, const char *scope, bool scope_is_file)
 {
 	sqlite3_stmt *up = NULL, *gone = NULL;
-	bool *write = NULL;
 	size_t nwrite = 0, ngone = 0;
 	int64_t now = store_now_ms();
 	int rc = RWB_OK;
 
-	write = xcalloc(n + 1, sizeof(*write));
+	/* (the scan threads looked each item up: see scan_worker) */
 	for (size_t i = 0; i < n; i++) {
-		struct prev key, *hit;
-		memcpy(key.id, sc[i].id, sizeof(key.id));
-		hit = nprev ? bsearch(&key, prev, nprev, sizeof(*prev), cmp_prev) : NULL;
-		if (hit)
-			hit->seen = true;
-		if (!hit || !unchanged(hit, &sc[i])) {
-			write[i] = true;
-			nwrite++;
-		}
+		if (sc[i].hit)
+			sc[i].hit->seen = true;
+		nwrite += sc[i].write;
 	}
 	for (size_t k = 0; k < nprev; k++)
 		ngone += !prev[k].gone && !prev[k].seen && in_scope(prev[k].file, scope, scope_is_file);
@@ -842,7 +837,7 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct unsafe_item *it = sc[i].it;
-		if (!write[i])
+		if (!sc[i].write)
 			continue;
 		sqlite3_reset(up);
 		sqlite3_bind_text(up, 1, repo, -1, SQLITE_STATIC);
@@ -894,7 +889,6 @@ out:
 	else
 		rc = store_write_commit(s);
 done:
-	free(write);
 	return rc;
 }
 
@@ -1008,9 +1002,36 @@ struct scan_pool {
 	char **files;               /* borrowed: relative paths */
 	size_t n;
 	struct unsafe_file *out;    /* borrowed: one per file */
-	char ***codes;              /* borrowed: per file, each item's code */
+	struct scanned **found;     /* borrowed: per file, its items as recorded */
+	struct prev *prev;          /* borrowed: the stored rows, by id (read only here) */
+	size_t nprev;
 	atomic_size_t next;         /* the next file to take */
 };
+
+/* File f's items as audit_scan records them: ids, fingerprints, code, and
+ * whether the stored row (looked up here, in parallel) has to change. */
+static struct scanned *found_items(struct scan_pool *p, size_t f, const char *src)
+{
+	const struct unsafe_file *uf = &p->out[f];
+	struct scanned *fs = xcalloc(uf->n + 1, sizeof(*fs));
+
+	for (size_t i = 0; i < uf->n; i++) {
+		struct unsafe_item *it = &uf->items[i];
+		struct prev key;
+		int rank = 0;
+		unsafe_fingerprint_hex(fs[i].fp, it->fingerprint);
+		for (size_t j = 0; j < i; j++)
+			rank += uf->items[j].fingerprint == it->fingerprint;
+		make_id(fs[i].id, p->files[f], fs[i].fp, rank);
+		fs[i].file = p->files[f];
+		fs[i].it = it;
+		fs[i].code = xstrndup(src + it->start, it->end - it->start);
+		memcpy(key.id, fs[i].id, sizeof(key.id));
+		fs[i].hit = p->nprev ? bsearch(&key, p->prev, p->nprev, sizeof(*p->prev), cmp_prev) : NULL;
+		fs[i].write = !fs[i].hit || !unchanged(fs[i].hit, &fs[i]);
+	}
+	return fs;
+}
 
 static void *scan_worker(void *arg)
 {
@@ -1023,13 +1044,8 @@ static void *scan_worker(void *arg)
 		if (!read_into(p->rootfd, p->files[f], &src, &cap, &len))
 			continue;
 		unsafe_scan_file(scanner, &p->out[f], src, len, p->files[f]);
-		if (!p->out[f].n)
-			continue;
-		p->codes[f] = xcalloc(p->out[f].n + 1, sizeof(char *));
-		for (size_t i = 0; i < p->out[f].n; i++) {
-			const struct unsafe_item *it = &p->out[f].items[i];
-			p->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
-		}
+		if (p->out[f].n)
+			p->found[f] = found_items(p, f, src);
 	}
 	free(src);
 	unsafe_scan_free(scanner);
@@ -1037,9 +1053,10 @@ static void *scan_worker(void *arg)
 }
 
 /* Scans the files with the helper threads and this one. */
-static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
+static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out,
+		       struct scanned **found, struct prev *prev, size_t nprev)
 {
-	struct scan_pool pool = { -1, files, n, out, codes, 0 };
+	struct scan_pool pool = { -1, files, n, out, found, prev, nprev, 0 };
 	pthread_t th[AUDIT_MAX_THREADS];
 	bool started[AUDIT_MAX_THREADS] = { false };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1112,7 +1129,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	struct prev *prev = NULL;
 	struct audit_list all = { 0 };
 	size_t nsc = 0, capsc = 0, nprev = 0;
-	char ***codes = NULL;
+	struct scanned **found = NULL;
 	char *scope = NULL;
 	bool scope_is_file;
 	int rc, t, d, r;
@@ -1149,31 +1166,25 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 			pthread_join(th, NULL);
 	}
 	files = xcalloc(w.n + 1, sizeof(*files));
-	codes = xcalloc(w.n + 1, sizeof(*codes));
+	found = xcalloc(w.n + 1, sizeof(*found));
 	if (rc) {
 		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
 		goto out;
 	}
-	scan_files(repo, w.files, w.n, files, codes);
+	scan_files(repo, w.files, w.n, files, found, prev, nprev);
 	for (size_t f = 0; f < w.n; f++) {
-		for (size_t i = 0; i < files[f].n; i++) {
-			struct unsafe_item *it = &files[f].items[i];
-			int rank = 0;
-			if (nsc == capsc) {
-				capsc = capsc ? capsc * 2 : 256;
-				sc = xrealloc(sc, capsc * sizeof(*sc));
-			}
-			unsafe_fingerprint_hex(sc[nsc].fp, it->fingerprint);
-			for (size_t j = 0; j < i; j++)
-				rank += files[f].items[j].fingerprint == it->fingerprint;
-			make_id(sc[nsc].id, w.files[f], sc[nsc].fp, rank);
-			sc[nsc].file = w.files[f];
-			sc[nsc].it = it;
-			sc[nsc].code = codes[f][i];   /* moves */
-			nsc++;
+		if (!found[f])
+			continue;
+		if (nsc + files[f].n > capsc) {
+			capsc = capsc ? 2 * capsc : 256;
+			if (capsc < nsc + files[f].n)
+				capsc = nsc + files[f].n;
+			sc = xrealloc(sc, capsc * sizeof(*sc));
 		}
-		free(codes[f]);
-		codes[f] = NULL;
+		memcpy(sc + nsc, found[f], files[f].n * sizeof(*sc));   /* the code moves */
+		nsc += files[f].n;
+		free(found[f]);
+		found[f] = NULL;
 	}
 	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
 	if (rc) {
@@ -1217,14 +1228,14 @@ out:
 		free(sc[i].code);
 	free(sc);
 	for (size_t f = 0; f < w.n; f++) {
-		for (size_t i = 0; codes[f] && i < files[f].n; i++)
-			free(codes[f][i]);   /* not moved: the scan failed */
-		free(codes[f]);
+		for (size_t i = 0; found[f] && i < files[f].n; i++)
+			free(found[f][i].code);   /* not moved: the scan failed */
+		free(found[f]);
 		unsafe_file_release(&files[f]);
 		free(w.files[f]);
 	}
 	free(files);
-	free(codes);
+	free(found);
 	free(w.files);
 	free(scope);
 	if (w.git)   /* (a call, even with NULL, would load libgit2: 3 ms) */
