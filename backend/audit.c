@@ -102,7 +102,28 @@ const char *audit_status_name(enum audit_status st)
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? xstrdup((const char *)t) : NULL;
+	size_t n;
+	char *d;
+
+	if (!t)
+		return NULL;
+	n = (size_t)sqlite3_column_bytes(st, i);   /* (after _text: its length) */
+	d = xmalloc(n + 1);
+	memcpy(d, t, n + 1);
+	return d;
+}
+
+/* Column i's text into buf (size bytes), cut to fit; "" for NULL. */
+static void col_copy(char *buf, size_t size, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(buf, t, n);
+	buf[n] = '\0';
 }
 
 /* ---- items in memory ------------------------------------------------------ */
@@ -742,7 +763,7 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		}
 		struct prev *p = &(*out)[(*n)++];
 		memset(p, 0, sizeof(*p));
-		snprintf(p->id, sizeof(p->id), "%s", (const char *)sqlite3_column_text(st, 0));
+		col_copy(p->id, sizeof(p->id), st, 0);
 		p->gone = sqlite3_column_int(st, 1);
 		p->line = sqlite3_column_int(st, 2);
 		p->line_end = sqlite3_column_int(st, 3);
@@ -758,8 +779,7 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		p->code = col_dup(st, 13);
 		int k = unsafe_kind_parse((const char *)sqlite3_column_text(st, 14));
 		p->kind = k < 0 ? UNSAFE_BLOCK : (enum unsafe_kind)k;
-		snprintf(p->fingerprint, sizeof(p->fingerprint), "%s",
-			 (const char *)sqlite3_column_text(st, 15));
+		col_copy(p->fingerprint, sizeof(p->fingerprint), st, 15);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
