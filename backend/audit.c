@@ -280,10 +280,7 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 	rc = audit_required(s, repo, &l->required);
 	if (rc)
 		return rc;
-	idx = xmalloc((l->n + 1) * sizeof(*idx));
-	for (size_t i = 0; i < l->n; i++)
-		idx[i] = &l->items[i];
-	qsort(idx, l->n, sizeof(*idx), cmp_item_ptr_id);
+	idx = NULL;   /* sorted by id when the first verdict comes (often none does) */
 	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at FROM audit_verdicts"
 			   " WHERE repo = ? ORDER BY item, at, seq");
 	if (rc)
@@ -291,6 +288,12 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct audit_item key, *kp = &key, **hit;
+		if (!idx) {
+			idx = xmalloc((l->n + 1) * sizeof(*idx));
+			for (size_t i = 0; i < l->n; i++)
+				idx[i] = &l->items[i];
+			qsort(idx, l->n, sizeof(*idx), cmp_item_ptr_id);
+		}
 		snprintf(key.id, sizeof(key.id), "%s", (const char *)sqlite3_column_text(st, 0));
 		hit = bsearch(&kp, idx, l->n, sizeof(*idx), cmp_item_ptr_id);
 		if (!hit)
@@ -925,15 +928,38 @@ static int cmp_item_place(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* An item's id as two numbers that order as the text does (big-endian
+ * bytes, zero after its end), and its position in the list: sorting these
+ * compares no strings. */
+struct id_key {
+	uint64_t hi, lo;          /* bytes 0-7 and 8-10 of the id */
+	size_t idx;               /* the item's index in the list */
+};
+
+static struct id_key id_key_of(const char *id, size_t idx)
+{
+	unsigned char b[16] = { 0 };
+	struct id_key k = { 0, 0, idx };
+
+	memcpy(b, id, strnlen(id, 11));
+	for (int i = 0; i < 8; i++) {
+		k.hi = k.hi << 8 | b[i];
+		k.lo = k.lo << 8 | b[8 + i];
+	}
+	return k;
+}
+
 /* By id, then by position in the list (the later of two equal ids is
  * the one the store kept). */
-static int cmp_item_id_order(const void *a, const void *b)
+static int cmp_id_key(const void *a, const void *b)
 {
-	const struct audit_item *x = *(struct audit_item *const *)a;
-	const struct audit_item *y = *(struct audit_item *const *)b;
-	int c = strcmp(x->id, y->id);
+	const struct id_key *x = a, *y = b;
 
-	return c ? c : x < y ? -1 : x > y;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /*
@@ -944,7 +970,7 @@ static int cmp_item_id_order(const void *a, const void *b)
 static void current_items(struct audit_list *all, struct scanned *sc, size_t n, struct prev *prev,
 			  size_t nprev, const char *scope, bool scope_is_file)
 {
-	struct audit_item **idx;
+	struct id_key *keys;
 	size_t kept = 0, extra = 0;
 
 	for (size_t k = 0; k < nprev; k++)
@@ -995,14 +1021,14 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
 		p->file = p->module = p->function = p->name = p->safety = p->code = NULL;
 	}
 	/* one row per id, as in the store (equal ids: a hash collision) */
-	idx = xmalloc((all->n + 1) * sizeof(*idx));
+	keys = xmalloc((all->n + 1) * sizeof(*keys));
 	for (size_t i = 0; i < all->n; i++)
-		idx[i] = &all->items[i];
-	qsort(idx, all->n, sizeof(*idx), cmp_item_id_order);
+		keys[i] = id_key_of(all->items[i].id, i);
+	qsort(keys, all->n, sizeof(*keys), cmp_id_key);
 	for (size_t i = 0; i + 1 < all->n; i++)
-		if (strcmp(idx[i]->id, idx[i + 1]->id) == 0)
-			idx[i]->gone = true;   /* marks the one to drop */
-	free(idx);
+		if (keys[i].hi == keys[i + 1].hi && keys[i].lo == keys[i + 1].lo)
+			all->items[keys[i].idx].gone = true;   /* marks the one to drop */
+	free(keys);
 	for (size_t i = 0; i < all->n; i++) {
 		if (all->items[i].gone)
 			item_release(&all->items[i]);
