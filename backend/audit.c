@@ -720,7 +720,8 @@ struct prev {
 	enum unsafe_kind kind;
 	bool gone, seen;
 	int line, line_end, documented, clippy, safety_line, safety_line_end;
-	char *file, *module, *function, *name, *safety, *code;  /* owned (NULL once moved) */
+	char *file, *module, *function, *name, *safety, *code;  /* in block (safety may be NULL) */
+	char *block;              /* owned: the row's strings, one allocation */
 };
 
 static int cmp_prev(const void *a, const void *b)
@@ -743,6 +744,31 @@ static bool unchanged(const struct prev *p, const struct scanned *sc)
 		same_str(p->file, sc->file) && same_str(p->module, it->module) &&
 		same_str(p->function, it->function) && same_str(p->name, it->name) &&
 		same_str(p->safety, it->safety) && same_str(p->code, sc->code);
+}
+
+/* The row's text columns 8 to 13 (file, module, function, name, safety,
+ * code) into one allocation: 10,000 rows cost one malloc and one free
+ * each, not six. */
+static void prev_strings(struct prev *p, sqlite3_stmt *st)
+{
+	char **dst[6] = { &p->file, &p->module, &p->function, &p->name, &p->safety, &p->code };
+	const unsigned char *t[6];
+	size_t len[6], total = 0;
+	char *q;
+
+	for (int c = 0; c < 6; c++) {
+		t[c] = sqlite3_column_text(st, 8 + c);
+		len[c] = t[c] ? (size_t)sqlite3_column_bytes(st, 8 + c) : 0;
+		total += len[c] + 1;
+	}
+	q = p->block = xmalloc(total);
+	for (int c = 0; c < 6; c++) {
+		*dst[c] = t[c] ? q : NULL;
+		if (t[c])
+			memcpy(q, t[c], len[c]);
+		q[len[c]] = '\0';
+		q += len[c] + 1;
+	}
 }
 
 static int load_prev(struct store *s, const char *repo, struct prev **out, size_t *n)
@@ -774,12 +800,7 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		p->clippy = sqlite3_column_int(st, 5);
 		p->safety_line = sqlite3_column_int(st, 6);
 		p->safety_line_end = sqlite3_column_int(st, 7);
-		p->file = col_dup(st, 8);
-		p->module = col_dup(st, 9);
-		p->function = col_dup(st, 10);
-		p->name = col_dup(st, 11);
-		p->safety = col_dup(st, 12);
-		p->code = col_dup(st, 13);
+		prev_strings(p, st);
 		int k = unsafe_kind_parse((const char *)sqlite3_column_text(st, 14));
 		p->kind = k < 0 ? UNSAFE_BLOCK : (enum unsafe_kind)k;
 		col_copy(p->fingerprint, sizeof(p->fingerprint), st, 15);
@@ -792,16 +813,15 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	return RWB_OK;
 }
 
+static char *dup_or_null(const char *t)
+{
+	return t ? xstrdup(t) : NULL;
+}
+
 static void free_prev(struct prev *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(p[i].file);
-		free(p[i].module);
-		free(p[i].function);
-		free(p[i].name);
-		free(p[i].safety);
-		free(p[i].code);
-	}
+	for (size_t i = 0; i < n; i++)
+		free(p[i].block);
 	free(p);
 }
 
@@ -965,7 +985,7 @@ static int cmp_id_key(const void *a, const void *b)
 /*
  * The repository's current items as the store now holds them, without
  * reading them back: the scanned items as recorded, plus the stored ones
- * outside the scanned part. Strings move out of sc and prev.
+ * outside the scanned part. Strings move out of sc; prev's are copied.
  */
 static void current_items(struct audit_list *all, struct scanned *sc, size_t n, struct prev *prev,
 			  size_t nprev, const char *scope, bool scope_is_file)
@@ -1012,13 +1032,12 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
 		it->clippy_flags = p->clippy;
 		it->safety_line = p->safety_line;
 		it->safety_line_end = p->safety_line_end;
-		it->file = p->file;
-		it->module = p->module;
-		it->function = p->function;
-		it->name = p->name;
-		it->safety = p->safety;
-		it->code = p->code;
-		p->file = p->module = p->function = p->name = p->safety = p->code = NULL;
+		it->file = dup_or_null(p->file);   /* (the row's strings are one block) */
+		it->module = dup_or_null(p->module);
+		it->function = dup_or_null(p->function);
+		it->name = dup_or_null(p->name);
+		it->safety = dup_or_null(p->safety);
+		it->code = dup_or_null(p->code);
 	}
 	/* one row per id, as in the store (equal ids: a hash collision) */
 	keys = xmalloc((all->n + 1) * sizeof(*keys));
