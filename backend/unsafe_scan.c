@@ -14,6 +14,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1159,6 +1160,15 @@ static bool lex_file(struct scan *s)
 	struct rust_span *tv = s->t;
 	int nt = 0, cap = s->capt, w;
 
+	/* room for a token per four bytes up front: growing in the middle of a
+	 * file copies the tokens so far (and touches fresh pages twice) */
+	if ((size_t)cap < s->len / 4 + SCAN_BATCH && s->len / 4 < (size_t)INT_MAX / 2) {
+		cap = (int)(s->len / 4) + SCAN_BATCH;
+		if (cap < 2 * s->capt)
+			cap = 2 * s->capt;
+		free(tv);
+		tv = xmalloc((size_t)cap * sizeof(*tv));
+	}
 	rustlex_init(&lx, s->src, s->len);
 	do {
 		if (nt + SCAN_BATCH > cap) {
