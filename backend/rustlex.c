@@ -19,8 +19,17 @@
  *   and block comment bodies skip the bytes that can end nothing;
  * - a keyword is looked up as one 64-bit compare in a table without
  *   collisions, with no branch;
- * - rustlex_run lexes many tokens per call and stores only the kinds the
- *   caller keeps (the scanner drops whitespace and comments).
+ * - rustlex_run lexes many tokens per call, with the position and line
+ *   in locals, and stores only the kinds the caller keeps (the scanner
+ *   drops whitespace and comments) in the compact 20-byte form, straight
+ *   into the caller's buffer; it notes an `unsafe` keyword on the way
+ *   (unsafe_seen), so the scanner never passes over the tokens of a file
+ *   without one.
+ * Tried and not kept (measured on the registry): SSE2 for whitespace runs,
+ * before every token or only for runs that start with whitespace (the
+ * position then waits on a load, compare, movemask and bit scan per token:
+ * 8% to 30% slower than the branches, which predict the common one-space
+ * runs); a 16-bit kind in struct rust_span instead of a byte (no effect).
  * It never reads past len and never fails; bytes that start no token come
  * back as RUST_TOK_ERROR, one at a time.
  */

@@ -55,9 +55,9 @@ struct pending {
 struct scan {
 	const char *src;
 	size_t len;
-	struct rust_span *t;            /* owned */
+	struct rust_span *t;      /* owned */
 	int nt, capt;
-	struct rust_span *docs;         /* owned: outer doc comments, in order */
+	struct rust_span *docs;   /* owned: outer doc comments, in order */
 	int nd, capd;
 	size_t *line_start;       /* owned: byte offset of each line (index 1-based) */
 	int nlines;
@@ -1121,9 +1121,9 @@ static char *module_of(const char *relpath, bool *root, bool *test_file)
 }
 
 struct unsafe_scanner {
-	struct rust_span *t;            /* owned: token buffer, reused from file to file */
+	struct rust_span *t;      /* owned: token buffer, reused from file to file */
 	int capt;                 /* its capacity, in tokens */
-	struct rust_span *docs;         /* owned: outer doc comment buffer, reused */
+	struct rust_span *docs;   /* owned: outer doc comment buffer, reused */
 	int capd;                 /* its capacity */
 };
 
