@@ -102,7 +102,28 @@ const char *audit_status_name(enum audit_status st)
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? xstrdup((const char *)t) : NULL;
+	size_t n;
+	char *d;
+
+	if (!t)
+		return NULL;
+	n = (size_t)sqlite3_column_bytes(st, i);   /* (after _text: its length) */
+	d = xmalloc(n + 1);
+	memcpy(d, t, n + 1);
+	return d;
+}
+
+/* Column i's text into buf (size bytes), cut to fit; "" for NULL. */
+static void col_copy(char *buf, size_t size, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(buf, t, n);
+	buf[n] = '\0';
 }
 
 /* ---- items in memory ------------------------------------------------------ */
@@ -259,10 +280,7 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 	rc = audit_required(s, repo, &l->required);
 	if (rc)
 		return rc;
-	idx = xmalloc((l->n + 1) * sizeof(*idx));
-	for (size_t i = 0; i < l->n; i++)
-		idx[i] = &l->items[i];
-	qsort(idx, l->n, sizeof(*idx), cmp_item_ptr_id);
+	idx = NULL;   /* sorted by id when the first verdict comes (often none does) */
 	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at FROM audit_verdicts"
 			   " WHERE repo = ? ORDER BY item, at, seq");
 	if (rc)
@@ -270,6 +288,12 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct audit_item key, *kp = &key, **hit;
+		if (!idx) {
+			idx = xmalloc((l->n + 1) * sizeof(*idx));
+			for (size_t i = 0; i < l->n; i++)
+				idx[i] = &l->items[i];
+			qsort(idx, l->n, sizeof(*idx), cmp_item_ptr_id);
+		}
 		snprintf(key.id, sizeof(key.id), "%s", (const char *)sqlite3_column_text(st, 0));
 		hit = bsearch(&kp, idx, l->n, sizeof(*idx), cmp_item_ptr_id);
 		if (!hit)
@@ -685,6 +709,8 @@ struct scanned {
 	char *file;               /* borrowed from the walk */
 	struct unsafe_item *it;   /* borrowed from files[] */
 	char *code;               /* owned */
+	struct prev *hit;         /* borrowed: the stored row with this id, or NULL */
+	bool write;               /* new or changed: upsert writes it */
 };
 
 /* A stored row, to skip writing items that did not change. */
@@ -694,7 +720,8 @@ struct prev {
 	enum unsafe_kind kind;
 	bool gone, seen;
 	int line, line_end, documented, clippy, safety_line, safety_line_end;
-	char *file, *module, *function, *name, *safety, *code;  /* owned (NULL once moved) */
+	char *file, *module, *function, *name, *safety, *code;  /* in block (safety may be NULL) */
+	char *block;              /* owned: the row's strings, one allocation */
 };
 
 static int cmp_prev(const void *a, const void *b)
@@ -719,6 +746,31 @@ static bool unchanged(const struct prev *p, const struct scanned *sc)
 		same_str(p->safety, it->safety) && same_str(p->code, sc->code);
 }
 
+/* The row's text columns 8 to 13 (file, module, function, name, safety,
+ * code) into one allocation: 10,000 rows cost one malloc and one free
+ * each, not six. */
+static void prev_strings(struct prev *p, sqlite3_stmt *st)
+{
+	char **dst[6] = { &p->file, &p->module, &p->function, &p->name, &p->safety, &p->code };
+	const unsigned char *t[6];
+	size_t len[6], total = 0;
+	char *q;
+
+	for (int c = 0; c < 6; c++) {
+		t[c] = sqlite3_column_text(st, 8 + c);
+		len[c] = t[c] ? (size_t)sqlite3_column_bytes(st, 8 + c) : 0;
+		total += len[c] + 1;
+	}
+	q = p->block = xmalloc(total);
+	for (int c = 0; c < 6; c++) {
+		*dst[c] = t[c] ? q : NULL;
+		if (t[c])
+			memcpy(q, t[c], len[c]);
+		q[len[c]] = '\0';
+		q += len[c] + 1;
+	}
+}
+
 static int load_prev(struct store *s, const char *repo, struct prev **out, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
@@ -740,7 +792,7 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		}
 		struct prev *p = &(*out)[(*n)++];
 		memset(p, 0, sizeof(*p));
-		snprintf(p->id, sizeof(p->id), "%s", (const char *)sqlite3_column_text(st, 0));
+		col_copy(p->id, sizeof(p->id), st, 0);
 		p->gone = sqlite3_column_int(st, 1);
 		p->line = sqlite3_column_int(st, 2);
 		p->line_end = sqlite3_column_int(st, 3);
@@ -748,16 +800,10 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		p->clippy = sqlite3_column_int(st, 5);
 		p->safety_line = sqlite3_column_int(st, 6);
 		p->safety_line_end = sqlite3_column_int(st, 7);
-		p->file = col_dup(st, 8);
-		p->module = col_dup(st, 9);
-		p->function = col_dup(st, 10);
-		p->name = col_dup(st, 11);
-		p->safety = col_dup(st, 12);
-		p->code = col_dup(st, 13);
+		prev_strings(p, st);
 		int k = unsafe_kind_parse((const char *)sqlite3_column_text(st, 14));
 		p->kind = k < 0 ? UNSAFE_BLOCK : (enum unsafe_kind)k;
-		snprintf(p->fingerprint, sizeof(p->fingerprint), "%s",
-			 (const char *)sqlite3_column_text(st, 15));
+		col_copy(p->fingerprint, sizeof(p->fingerprint), st, 15);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -767,16 +813,15 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	return RWB_OK;
 }
 
+static char *dup_or_null(const char *t)
+{
+	return t ? xstrdup(t) : NULL;
+}
+
 static void free_prev(struct prev *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(p[i].file);
-		free(p[i].module);
-		free(p[i].function);
-		free(p[i].name);
-		free(p[i].safety);
-		free(p[i].code);
-	}
+	for (size_t i = 0; i < n; i++)
+		free(p[i].block);
 	free(p);
 }
 
@@ -801,22 +846,15 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 		  struct prev *prev, size_t nprev, const char *scope, bool scope_is_file)
 {
 	sqlite3_stmt *up = NULL, *gone = NULL;
-	bool *write = NULL;
 	size_t nwrite = 0, ngone = 0;
 	int64_t now = store_now_ms();
 	int rc = RWB_OK;
 
-	write = xcalloc(n + 1, sizeof(*write));
+	/* (the scan threads looked each item up: see scan_worker) */
 	for (size_t i = 0; i < n; i++) {
-		struct prev key, *hit;
-		memcpy(key.id, sc[i].id, sizeof(key.id));
-		hit = nprev ? bsearch(&key, prev, nprev, sizeof(*prev), cmp_prev) : NULL;
-		if (hit)
-			hit->seen = true;
-		if (!hit || !unchanged(hit, &sc[i])) {
-			write[i] = true;
-			nwrite++;
-		}
+		if (sc[i].hit)
+			sc[i].hit->seen = true;
+		nwrite += sc[i].write;
 	}
 	for (size_t k = 0; k < nprev; k++)
 		ngone += !prev[k].gone && !prev[k].seen && in_scope(prev[k].file, scope, scope_is_file);
@@ -842,7 +880,7 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct unsafe_item *it = sc[i].it;
-		if (!write[i])
+		if (!sc[i].write)
 			continue;
 		sqlite3_reset(up);
 		sqlite3_bind_text(up, 1, repo, -1, SQLITE_STATIC);
@@ -894,7 +932,6 @@ out:
 	else
 		rc = store_write_commit(s);
 done:
-	free(write);
 	return rc;
 }
 
@@ -911,26 +948,49 @@ static int cmp_item_place(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* An item's id as two numbers that order as the text does (big-endian
+ * bytes, zero after its end), and its position in the list: sorting these
+ * compares no strings. */
+struct id_key {
+	uint64_t hi, lo;          /* bytes 0-7 and 8-10 of the id */
+	size_t idx;               /* the item's index in the list */
+};
+
+static struct id_key id_key_of(const char *id, size_t idx)
+{
+	unsigned char b[16] = { 0 };
+	struct id_key k = { 0, 0, idx };
+
+	memcpy(b, id, strnlen(id, 11));
+	for (int i = 0; i < 8; i++) {
+		k.hi = k.hi << 8 | b[i];
+		k.lo = k.lo << 8 | b[8 + i];
+	}
+	return k;
+}
+
 /* By id, then by position in the list (the later of two equal ids is
  * the one the store kept). */
-static int cmp_item_id_order(const void *a, const void *b)
+static int cmp_id_key(const void *a, const void *b)
 {
-	const struct audit_item *x = *(struct audit_item *const *)a;
-	const struct audit_item *y = *(struct audit_item *const *)b;
-	int c = strcmp(x->id, y->id);
+	const struct id_key *x = a, *y = b;
 
-	return c ? c : x < y ? -1 : x > y;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /*
  * The repository's current items as the store now holds them, without
  * reading them back: the scanned items as recorded, plus the stored ones
- * outside the scanned part. Strings move out of sc and prev.
+ * outside the scanned part. Strings move out of sc; prev's are copied.
  */
 static void current_items(struct audit_list *all, struct scanned *sc, size_t n, struct prev *prev,
 			  size_t nprev, const char *scope, bool scope_is_file)
 {
-	struct audit_item **idx;
+	struct id_key *keys;
 	size_t kept = 0, extra = 0;
 
 	for (size_t k = 0; k < nprev; k++)
@@ -972,23 +1032,22 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
 		it->clippy_flags = p->clippy;
 		it->safety_line = p->safety_line;
 		it->safety_line_end = p->safety_line_end;
-		it->file = p->file;
-		it->module = p->module;
-		it->function = p->function;
-		it->name = p->name;
-		it->safety = p->safety;
-		it->code = p->code;
-		p->file = p->module = p->function = p->name = p->safety = p->code = NULL;
+		it->file = dup_or_null(p->file);   /* (the row's strings are one block) */
+		it->module = dup_or_null(p->module);
+		it->function = dup_or_null(p->function);
+		it->name = dup_or_null(p->name);
+		it->safety = dup_or_null(p->safety);
+		it->code = dup_or_null(p->code);
 	}
 	/* one row per id, as in the store (equal ids: a hash collision) */
-	idx = xmalloc((all->n + 1) * sizeof(*idx));
+	keys = xmalloc((all->n + 1) * sizeof(*keys));
 	for (size_t i = 0; i < all->n; i++)
-		idx[i] = &all->items[i];
-	qsort(idx, all->n, sizeof(*idx), cmp_item_id_order);
+		keys[i] = id_key_of(all->items[i].id, i);
+	qsort(keys, all->n, sizeof(*keys), cmp_id_key);
 	for (size_t i = 0; i + 1 < all->n; i++)
-		if (strcmp(idx[i]->id, idx[i + 1]->id) == 0)
-			idx[i]->gone = true;   /* marks the one to drop */
-	free(idx);
+		if (keys[i].hi == keys[i + 1].hi && keys[i].lo == keys[i + 1].lo)
+			all->items[keys[i].idx].gone = true;   /* marks the one to drop */
+	free(keys);
 	for (size_t i = 0; i < all->n; i++) {
 		if (all->items[i].gone)
 			item_release(&all->items[i]);
@@ -1008,9 +1067,36 @@ struct scan_pool {
 	char **files;               /* borrowed: relative paths */
 	size_t n;
 	struct unsafe_file *out;    /* borrowed: one per file */
-	char ***codes;              /* borrowed: per file, each item's code */
+	struct scanned **found;     /* borrowed: per file, its items as recorded */
+	struct prev *prev;          /* borrowed: the stored rows, by id (read only here) */
+	size_t nprev;
 	atomic_size_t next;         /* the next file to take */
 };
+
+/* File f's items as audit_scan records them: ids, fingerprints, code, and
+ * whether the stored row (looked up here, in parallel) has to change. */
+static struct scanned *found_items(struct scan_pool *p, size_t f, const char *src)
+{
+	const struct unsafe_file *uf = &p->out[f];
+	struct scanned *fs = xcalloc(uf->n + 1, sizeof(*fs));
+
+	for (size_t i = 0; i < uf->n; i++) {
+		struct unsafe_item *it = &uf->items[i];
+		struct prev key;
+		int rank = 0;
+		unsafe_fingerprint_hex(fs[i].fp, it->fingerprint);
+		for (size_t j = 0; j < i; j++)
+			rank += uf->items[j].fingerprint == it->fingerprint;
+		make_id(fs[i].id, p->files[f], fs[i].fp, rank);
+		fs[i].file = p->files[f];
+		fs[i].it = it;
+		fs[i].code = xstrndup(src + it->start, it->end - it->start);
+		memcpy(key.id, fs[i].id, sizeof(key.id));
+		fs[i].hit = p->nprev ? bsearch(&key, p->prev, p->nprev, sizeof(*p->prev), cmp_prev) : NULL;
+		fs[i].write = !fs[i].hit || !unchanged(fs[i].hit, &fs[i]);
+	}
+	return fs;
+}
 
 static void *scan_worker(void *arg)
 {
@@ -1023,13 +1109,8 @@ static void *scan_worker(void *arg)
 		if (!read_into(p->rootfd, p->files[f], &src, &cap, &len))
 			continue;
 		unsafe_scan_file(scanner, &p->out[f], src, len, p->files[f]);
-		if (!p->out[f].n)
-			continue;
-		p->codes[f] = xcalloc(p->out[f].n + 1, sizeof(char *));
-		for (size_t i = 0; i < p->out[f].n; i++) {
-			const struct unsafe_item *it = &p->out[f].items[i];
-			p->codes[f][i] = xstrndup(src + it->start, it->end - it->start);
-		}
+		if (p->out[f].n)
+			p->found[f] = found_items(p, f, src);
 	}
 	free(src);
 	unsafe_scan_free(scanner);
@@ -1037,9 +1118,10 @@ static void *scan_worker(void *arg)
 }
 
 /* Scans the files with the helper threads and this one. */
-static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out, char ***codes)
+static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out,
+		       struct scanned **found, struct prev *prev, size_t nprev)
 {
-	struct scan_pool pool = { -1, files, n, out, codes, 0 };
+	struct scan_pool pool = { -1, files, n, out, found, prev, nprev, 0 };
 	pthread_t th[AUDIT_MAX_THREADS];
 	bool started[AUDIT_MAX_THREADS] = { false };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1112,7 +1194,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	struct prev *prev = NULL;
 	struct audit_list all = { 0 };
 	size_t nsc = 0, capsc = 0, nprev = 0;
-	char ***codes = NULL;
+	struct scanned **found = NULL;
 	char *scope = NULL;
 	bool scope_is_file;
 	int rc, t, d, r;
@@ -1149,31 +1231,25 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 			pthread_join(th, NULL);
 	}
 	files = xcalloc(w.n + 1, sizeof(*files));
-	codes = xcalloc(w.n + 1, sizeof(*codes));
+	found = xcalloc(w.n + 1, sizeof(*found));
 	if (rc) {
 		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
 		goto out;
 	}
-	scan_files(repo, w.files, w.n, files, codes);
+	scan_files(repo, w.files, w.n, files, found, prev, nprev);
 	for (size_t f = 0; f < w.n; f++) {
-		for (size_t i = 0; i < files[f].n; i++) {
-			struct unsafe_item *it = &files[f].items[i];
-			int rank = 0;
-			if (nsc == capsc) {
-				capsc = capsc ? capsc * 2 : 256;
-				sc = xrealloc(sc, capsc * sizeof(*sc));
-			}
-			unsafe_fingerprint_hex(sc[nsc].fp, it->fingerprint);
-			for (size_t j = 0; j < i; j++)
-				rank += files[f].items[j].fingerprint == it->fingerprint;
-			make_id(sc[nsc].id, w.files[f], sc[nsc].fp, rank);
-			sc[nsc].file = w.files[f];
-			sc[nsc].it = it;
-			sc[nsc].code = codes[f][i];   /* moves */
-			nsc++;
+		if (!found[f])
+			continue;
+		if (nsc + files[f].n > capsc) {
+			capsc = capsc ? 2 * capsc : 256;
+			if (capsc < nsc + files[f].n)
+				capsc = nsc + files[f].n;
+			sc = xrealloc(sc, capsc * sizeof(*sc));
 		}
-		free(codes[f]);
-		codes[f] = NULL;
+		memcpy(sc + nsc, found[f], files[f].n * sizeof(*sc));   /* the code moves */
+		nsc += files[f].n;
+		free(found[f]);
+		found[f] = NULL;
 	}
 	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
 	if (rc) {
@@ -1217,17 +1293,18 @@ out:
 		free(sc[i].code);
 	free(sc);
 	for (size_t f = 0; f < w.n; f++) {
-		for (size_t i = 0; codes[f] && i < files[f].n; i++)
-			free(codes[f][i]);   /* not moved: the scan failed */
-		free(codes[f]);
+		for (size_t i = 0; found[f] && i < files[f].n; i++)
+			free(found[f][i].code);   /* not moved: the scan failed */
+		free(found[f]);
 		unsafe_file_release(&files[f]);
 		free(w.files[f]);
 	}
 	free(files);
-	free(codes);
+	free(found);
 	free(w.files);
 	free(scope);
-	git_repository_free(w.git);
+	if (w.git)   /* (a call, even with NULL, would load libgit2: 3 ms) */
+		git_repository_free(w.git);
 	if (w.git_started)
 		git_libgit2_shutdown();
 	return rc;

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum rust_tok {
 	RUST_TOK_EOF,
@@ -44,6 +45,18 @@ struct rust_token {
 	bool inner_doc;          /* DOC_COMMENT: //! or inner block doc */
 };
 
+/* A token as rustlex_run stores it: the same facts in 20 bytes, for keeping
+ * every token of whole files (offsets in 32 bits: sources under 4 GiB). */
+struct rust_span {
+	uint32_t start;          /* byte offset in the source */
+	uint32_t len;            /* bytes */
+	int line;                /* 1-based line of the first byte */
+	int end_line;            /* line of the last byte */
+	unsigned char kind;      /* enum rust_tok */
+	bool unterminated;       /* string/comment ran to the end of input */
+	bool inner_doc;          /* DOC_COMMENT: //! or inner block doc */
+};
+
 struct rustlex {
 	const char *src;         /* borrowed */
 	size_t len, pos;
@@ -54,6 +67,8 @@ struct rustlex {
 	bool comment_is_doc;
 	int raw_hashes;
 	bool in_string;          /* inside a normal string literal */
+	bool unsafe_seen;        /* an `unsafe` keyword was lexed (the unsafe scan's
+				  * test, with no pass over the tokens) */
 };
 
 void rustlex_init(struct rustlex *lx, const char *src, size_t len);
@@ -68,12 +83,14 @@ bool rustlex_next(struct rustlex *lx, struct rust_token *tok);
 /*
  * The next tokens in one call, for lexing whole files fast: lexes on from
  * where lx stands and stores the tokens whose kind is not in skip (a mask
- * of 1u << RUST_TOK_...) into toks[0..max). Skipped tokens are lexed all
- * the same (lines count, constructs close); they are just not stored.
- * Returns how many were stored: fewer than max only at the end of input.
- * The tokens are exactly those rustlex_next() gives.
+ * of 1u << RUST_TOK_...) into toks[0..max), in the compact form (the
+ * caller keeps them as they are: no copy per token). Skipped tokens are
+ * lexed all the same (lines count, constructs close); they are just not
+ * stored. Returns how many were stored: fewer than max only at the end of
+ * input. The tokens are exactly those rustlex_next() gives (for a source
+ * under 4 GiB).
  */
-size_t rustlex_run(struct rustlex *lx, struct rust_token *toks, size_t max, unsigned skip);
+size_t rustlex_run(struct rustlex *lx, struct rust_span *toks, size_t max, unsigned skip);
 /* Whether text[0..n) is a Rust keyword. */
 bool rustlex_is_keyword(const char *text, size_t n);
 

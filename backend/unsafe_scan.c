@@ -14,6 +14,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,12 +24,7 @@ enum scope_kind {
 	SC_MACRO, SC_BLOCK, SC_PAREN,   /* ( or [ */
 };
 
-struct tok {
-	enum rust_tok kind;
-	unsigned start, len;
-	int line, end_line;
-};
-
+/* Tokens are kept as rustlex_run stores them (struct rust_span). */
 struct scope {
 	enum scope_kind kind;
 	int open;                 /* token index of the opening bracket (-1 for the file) */
@@ -59,9 +55,9 @@ struct pending {
 struct scan {
 	const char *src;
 	size_t len;
-	struct tok *t;            /* owned */
+	struct rust_span *t;      /* owned */
 	int nt, capt;
-	struct tok *docs;         /* owned: outer doc comments, in order */
+	struct rust_span *docs;   /* owned: outer doc comments, in order */
 	int nd, capd;
 	size_t *line_start;       /* owned: byte offset of each line (index 1-based) */
 	int nlines;
@@ -919,7 +915,7 @@ static void walk(struct scan *s)
 	s->st[0].open_line = s->crate_root ? 1 : 0;
 	pend_clear(s);
 	for (int i = 0; i < s->nt; i++) {
-		struct tok *t = &s->t[i];
+		struct rust_span *t = &s->t[i];
 		struct scope *sc = brace_scope(s);
 		bool at_level = s->st[s->depth - 1].kind != SC_PAREN;
 		char c = t->kind == RUST_TOK_PUNCT ? s->src[t->start] : 0;
@@ -1125,9 +1121,9 @@ static char *module_of(const char *relpath, bool *root, bool *test_file)
 }
 
 struct unsafe_scanner {
-	struct tok *t;            /* owned: token buffer, reused from file to file */
+	struct rust_span *t;      /* owned: token buffer, reused from file to file */
 	int capt;                 /* its capacity, in tokens */
-	struct tok *docs;         /* owned: outer doc comment buffer, reused */
+	struct rust_span *docs;   /* owned: outer doc comment buffer, reused */
 	int capd;                 /* its capacity */
 };
 
@@ -1148,53 +1144,60 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
 /* Tokens the walk never looks at: lexed, not kept. */
 #define SCAN_SKIP ((1u << RUST_TOK_WHITESPACE) | (1u << RUST_TOK_LINE_COMMENT) | \
 		   (1u << RUST_TOK_BLOCK_COMMENT))
-#define SCAN_BATCH 256
+#define SCAN_BATCH 512
 
 /*
  * The whole file lexed once into s->t (code tokens) and s->docs (outer doc
- * comments). Returns whether an `unsafe` keyword (in code, not in a
- * comment or string) is among them.
+ * comments). rustlex_run stores straight into s->t and says whether an
+ * `unsafe` keyword (in code, not in a comment or string) was among the
+ * tokens; only then, the doc comments move out of s->t. Returns that.
  */
 static bool lex_file(struct scan *s)
 {
-	struct rust_token batch[SCAN_BATCH];
 	struct rustlex lx;
 	size_t got;
-	bool any_unsafe = false;
 	/* locals, not s->: the stores into the token buffer could alias them */
-	struct tok *tv = s->t;
-	int nt = 0, cap = s->capt;
+	struct rust_span *tv = s->t;
+	int nt = 0, cap = s->capt, w;
 
+	/* room for a token per four bytes up front: growing in the middle of a
+	 * file copies the tokens so far (and touches fresh pages twice) */
+	if ((size_t)cap < s->len / 4 + SCAN_BATCH && s->len / 4 < (size_t)INT_MAX / 2) {
+		cap = (int)(s->len / 4) + SCAN_BATCH;
+		if (cap < 2 * s->capt)
+			cap = 2 * s->capt;
+		free(tv);
+		tv = xmalloc((size_t)cap * sizeof(*tv));
+	}
 	rustlex_init(&lx, s->src, s->len);
 	do {
-		got = rustlex_run(&lx, batch, SCAN_BATCH, SCAN_SKIP);
 		if (nt + SCAN_BATCH > cap) {
 			cap = cap ? cap * 2 : 4096;
 			tv = xrealloc(tv, (size_t)cap * sizeof(*tv));
 		}
-		for (size_t k = 0; k < got; k++) {
-			const struct rust_token *t = &batch[k];
-			struct tok tk = { t->kind, (unsigned)t->start, (unsigned)t->len, t->line, t->end_line };
-			if (t->kind == RUST_TOK_DOC_COMMENT) {
-				if (t->inner_doc)
-					continue;
-				if (s->nd == s->capd) {
-					s->capd = s->capd ? s->capd * 2 : 64;
-					s->docs = xrealloc(s->docs, (size_t)s->capd * sizeof(*s->docs));
-				}
-				s->docs[s->nd++] = tk;
-				continue;
-			}
-			if (t->kind == RUST_TOK_KEYWORD && t->len == 6 &&
-			    memcmp(s->src + t->start, "unsafe", 6) == 0)
-				any_unsafe = true;
-			tv[nt++] = tk;
-		}
+		got = rustlex_run(&lx, tv + nt, SCAN_BATCH, SCAN_SKIP);
+		nt += (int)got;
 	} while (got == SCAN_BATCH);
 	s->t = tv;
-	s->nt = nt;
 	s->capt = cap;
-	return any_unsafe;
+	s->nt = 0;
+	if (!lx.unsafe_seen)
+		return false;   /* the tokens are not needed */
+	/* outer doc comments to s->docs, inner ones dropped, the rest close up */
+	w = 0;
+	for (int k = 0; k < nt; k++) {
+		if (tv[k].kind != RUST_TOK_DOC_COMMENT) {
+			tv[w++] = tv[k];
+		} else if (!tv[k].inner_doc) {
+			if (s->nd == s->capd) {
+				s->capd = s->capd ? s->capd * 2 : 64;
+				s->docs = xrealloc(s->docs, (size_t)s->capd * sizeof(*s->docs));
+			}
+			s->docs[s->nd++] = tv[k];
+		}
+	}
+	s->nt = w;
+	return true;
 }
 
 void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const char *src,

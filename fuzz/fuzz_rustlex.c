@@ -2,8 +2,9 @@
  * fuzz_rustlex.c - the Rust lexer, whole-input and line by line: tokens
  * must tile the input exactly, never read past it, and line numbers must
  * never go backwards. rustlex_run (batches, a skip mask) must give exactly
- * the tokens rustlex_next gives; the batch size and mask come from the
- * input's first bytes.
+ * the tokens rustlex_next gives (and the same unsafe_seen, true exactly
+ * when an `unsafe` keyword token came); the batch size and mask come from
+ * the input's first bytes.
  */
 #include "rustlex.h"
 
@@ -11,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool same(const struct rust_token *a, const struct rust_token *b)
+static bool same(const struct rust_token *a, const struct rust_span *b)
 {
-	return a->kind == b->kind && a->start == b->start && a->len == b->len &&
+	return a->kind == (enum rust_tok)b->kind && a->start == b->start && a->len == b->len &&
 		a->line == b->line && a->end_line == b->end_line &&
 		a->unterminated == b->unterminated && a->inner_doc == b->inner_doc;
 }
@@ -22,7 +23,8 @@ static bool same(const struct rust_token *a, const struct rust_token *b)
 static void check_run(const char *src, size_t size, size_t batch, unsigned skip)
 {
 	struct rustlex a, b;
-	struct rust_token want, got[16];
+	struct rust_token want;
+	struct rust_span got[16];
 	size_t n;
 
 	rustlex_init(&a, src, size);
@@ -43,7 +45,7 @@ static void check_run(const char *src, size_t size, size_t batch, unsigned skip)
 	while (rustlex_next(&a, &want))
 		if (!(skip & (1u << want.kind)))
 			abort();
-	if (a.line != b.line || b.pos != size)
+	if (a.line != b.line || b.pos != size || a.unsafe_seen != b.unsafe_seen)
 		abort();
 }
 
@@ -54,15 +56,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rust_token t;
 	size_t covered = 0;
 	int line = 1;
+	bool saw_unsafe = false;
 
 	rustlex_init(&lx, src, size);
 	while (rustlex_next(&lx, &t)) {
 		if (t.start != covered || t.len == 0 || t.line < line || t.end_line < t.line)
 			abort();
+		saw_unsafe |= t.kind == RUST_TOK_KEYWORD && t.len == 6 &&
+			memcmp(src + t.start, "unsafe", 6) == 0;
 		covered += t.len;
 		line = t.line;
 	}
-	if (covered != size)
+	/* unsafe_seen: exactly when an `unsafe` keyword token came */
+	if (covered != size || lx.unsafe_seen != saw_unsafe)
 		abort();
 	if (size >= 2)
 		check_run(src, size, 1 + data[0] % 16, (unsigned)data[1] * 0x41u);

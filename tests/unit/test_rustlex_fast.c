@@ -1,6 +1,7 @@
 /*
  * test_rustlex_fast.c - the lexer's fast paths: rustlex_run() gives exactly
- * the tokens rustlex_next() gives (any batch size, any skip mask), runs of
+ * the tokens rustlex_next() gives (any batch size, any skip mask; its
+ * compact tokens hold the same facts), runs of
  * spaces and identifier characters that cross the eight-byte steps and the
  * end of input, keywords found with the one-load comparison and without it,
  * long comment and string bodies, and files that end inside a construct.
@@ -28,9 +29,10 @@ static char *exact_copy(const char *src, size_t len)
 	return p;
 }
 
-static bool same_token(const struct rust_token *a, const struct rust_token *b)
+/* rustlex_next's token a against rustlex_run's compact b */
+static bool same_token(const struct rust_token *a, const struct rust_span *b)
 {
-	return a->kind == b->kind && a->start == b->start && a->len == b->len &&
+	return a->kind == (enum rust_tok)b->kind && a->start == b->start && a->len == b->len &&
 		a->line == b->line && a->end_line == b->end_line &&
 		a->unterminated == b->unterminated && a->inner_doc == b->inner_doc;
 }
@@ -40,8 +42,10 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 {
 	char *buf = exact_copy(src, len);
 	struct rustlex a, b;
-	struct rust_token want, *got = calloc(batch, sizeof(*got));
+	struct rust_token want;
+	struct rust_span *got = calloc(batch, sizeof(*got));
 	size_t n;
+	bool saw_unsafe = false;   /* a KEYWORD token `unsafe` in the reference */
 
 	assert_non_null(got);
 	rustlex_init(&a, buf, len);
@@ -50,18 +54,26 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 		n = rustlex_run(&b, got, batch, skip);
 		assert_true(n <= batch);
 		for (size_t k = 0; k < n; k++) {
-			do
+			do {
 				assert_true(rustlex_next(&a, &want));
-			while (skip & MASK(want.kind));
+				saw_unsafe |= want.kind == RUST_TOK_KEYWORD && want.len == 6 &&
+					memcmp(buf + want.start, "unsafe", 6) == 0;
+			} while (skip & MASK(want.kind));
 			if (!same_token(&want, &got[k]))
-				fprintf(stderr, "at %zu: kind %d/%d len %zu/%zu (batch %zu, skip %x)\n",
+				fprintf(stderr, "at %zu: kind %d/%d len %zu/%u (batch %zu, skip %x)\n",
 					want.start, want.kind, got[k].kind, want.len, got[k].len, batch, skip);
 			assert_true(same_token(&want, &got[k]));
 		}
 	} while (n == batch);
 	/* nothing stored is left in the reference either */
-	while (rustlex_next(&a, &want))
+	while (rustlex_next(&a, &want)) {
 		assert_true(skip & MASK(want.kind));
+		saw_unsafe |= want.kind == RUST_TOK_KEYWORD && want.len == 6 &&
+			memcmp(buf + want.start, "unsafe", 6) == 0;
+	}
+	/* both ways say the same about `unsafe`, and it is the truth */
+	assert_int_equal(a.unsafe_seen, saw_unsafe);
+	assert_int_equal(b.unsafe_seen, saw_unsafe);
 	assert_int_equal(a.line, b.line);
 	assert_int_equal(b.pos, len);
 	free(got);
@@ -209,6 +221,46 @@ static void test_keywords_both_ways(void **state)
 	assert_false(rustlex_is_keyword("", 0));
 }
 
+/* unsafe_seen: set by an `unsafe` keyword in code only, whichever path
+ * lexes it (the fast loop, a literal-prefix letter, the last bytes). */
+static void test_unsafe_seen(void **state)
+{
+	static const struct {
+		const char *src;
+		bool seen;
+	} cases[] = {
+		{ "unsafe { f() }", true },
+		{ "fn f() { let x = 1; unsafe { g(x) } }", true },
+		{ "x.unsafe", true },
+		{ "pub unsafe", true },
+		{ "// unsafe { }\nfn f() {}", false },
+		{ "/* unsafe /* nested unsafe */ unsafe */ fn g() {}", false },
+		{ "/// # Safety\n/// unsafe\nfn h() {}", false },
+		{ "let s = \"unsafe\"; let b = b\"unsafe\";", false },
+		{ "let r = r#\"unsafe\"#; let c = c\"unsafe\";", false },
+		{ "let r#unsafe = 1; 'unsafe: loop {}", false },
+		{ "unsafe_fn(); unsafely(); Unsafe; unsaf", false },
+		{ "let x = 'u'; /* a */ unsafe", true },
+		{ "", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].src);
+		char *buf = exact_copy(cases[i].src, len);
+		struct rustlex lx;
+		struct rust_span toks[8];
+		rustlex_init(&lx, buf, len);
+		while (rustlex_run(&lx, toks, 8, MASK(RUST_TOK_WHITESPACE)) == 8)
+			;
+		if (lx.unsafe_seen != cases[i].seen)
+			fprintf(stderr, "case %zu: %s\n", i, cases[i].src);
+		assert_int_equal(lx.unsafe_seen, cases[i].seen);
+		free(buf);
+		check_run(cases[i].src, len, 3, 0);   /* the same by rustlex_next */
+	}
+}
+
 /* Long bodies: the plain-run skipping in block comments and strings must
  * still see every newline, nesting level and escape. */
 static void test_long_bodies(void **state)
@@ -274,7 +326,7 @@ static void test_ends_inside(void **state)
 		size_t len = strlen(src);
 		char *buf = exact_copy(src, len);
 		struct rustlex lx;
-		struct rust_token toks[16];
+		struct rust_span toks[16];
 		size_t n;
 
 		rustlex_init(&lx, buf, len);
@@ -299,7 +351,7 @@ static void test_ends_inside(void **state)
 	assert_int_equal(lx.raw_hashes, 1);
 	rustlex_init_line(&lx, "two\"# unsafe", 12);
 	{
-		struct rust_token got[4];
+		struct rust_span got[4];
 		size_t n = rustlex_run(&lx, got, 4, MASK(RUST_TOK_WHITESPACE));
 		assert_int_equal(n, 2);
 		assert_int_equal(got[0].kind, RUST_TOK_RAW_STRING);
@@ -317,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_whitespace_runs),
 		cmocka_unit_test(test_identifier_runs),
 		cmocka_unit_test(test_keywords_both_ways),
+		cmocka_unit_test(test_unsafe_seen),
 		cmocka_unit_test(test_long_bodies),
 		cmocka_unit_test(test_ends_inside),
 	};
