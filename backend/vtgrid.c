@@ -729,6 +729,14 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 			} else if (c == 0x18 || c == 0x1a) {
 				g->esc = 0;       /* CAN, SUB: cancelled */
 				start = ++i;
+			} else if (c == 0x1b) {
+				/* ESC ESC: the first is cancelled, the second starts
+				 * anew. Passing the first on alone left libvterm in
+				 * its escape state while this scanner was not, so a
+				 * later "[...b" reached libvterm's endless REP. */
+				g->npre = 0;
+				g->pre_over = false;
+				start = ++i;
 			} else if (c >= 0x7f) {
 				start = ++i;      /* ignored inside an escape, as libvterm does */
 			} else if (c < 0x20 && c != 0x1b) {

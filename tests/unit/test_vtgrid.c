@@ -379,6 +379,19 @@ static void test_rep_and_split_sequences(void **state)
 	const char *t4[] = { "ok", "", "" };
 	expect_screen(g, t4);
 	vtgrid_free(g);
+
+	/* ESC ESC [ b: the first ESC is cancelled, not handed to libvterm
+	 * alone (which left libvterm in an escape while rwb was not, and a
+	 * later "[b" hung it; found by a fuzz run) */
+	g = vtgrid_new(3, 10, 10, NULL, NULL);
+	{
+		static const char hang[] = "\x0e\r\xcc\x81\033\000\033[b\x81\r\xcc[b";
+		vtgrid_feed(g, hang, sizeof(hang) - 1);
+	}
+	FEED(g, "\x0f\033\033[2J\033[1;1Hab\033\033\033[2;1Hcd");
+	const char *t5[] = { "ab", "cd", "" };
+	expect_screen(g, t5);
+	vtgrid_free(g);
 }
 
 int main(void)
