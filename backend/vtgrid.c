@@ -746,12 +746,18 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 				g->esc = 0;       /* an overlong escape: dropped, final byte too */
 				start = ++i;
 			} else {
-				char seq[sizeof(g->pre) + 1];
+				/* the whole escape, final byte included, in one write:
+				 * libvterm 0.1.4 misreads a string terminator split
+				 * across writes (ESC at the end of one, '\' at the
+				 * start of the next: a read past the buffer, found by
+				 * a fuzz run) */
+				char seq[sizeof(g->pre) + 2];
 				seq[0] = 0x1b;
 				memcpy(seq + 1, g->pre, g->npre);
-				vterm_input_write(g->vt, seq, g->npre + 1);
-				g->esc = 0;       /* c is read again in the ground state */
-				start = i;
+				seq[g->npre + 1] = (char)c;
+				vterm_input_write(g->vt, seq, g->npre + 2);
+				g->esc = 0;
+				start = ++i;
 			}
 		} else {
 			i++;

@@ -392,6 +392,26 @@ static void test_rep_and_split_sequences(void **state)
 	const char *t5[] = { "ab", "cd", "" };
 	expect_screen(g, t5);
 	vtgrid_free(g);
+
+	/* a string terminator reaches libvterm whole (ESC and '\\' in one
+	 * write): libvterm 0.1.4 read past the buffer when they came apart
+	 * (found by a fuzz run; the ASan build of this test catches it),
+	 * even when the program's output splits them */
+	g = vtgrid_new(3, 10, 10, NULL, NULL);
+	{
+		static const char osc[] = "\033]\033\\";
+		char *heap = malloc(sizeof(osc) - 1);
+		memcpy(heap, osc, sizeof(osc) - 1);
+		vtgrid_feed(g, heap, sizeof(osc) - 1);
+		free(heap);
+	}
+	/* the terminator split across two feeds still ends the string: the
+	 * text after it is drawn, not swallowed */
+	FEED(g, "\033]0;split title\033");
+	FEED(g, "\\after");
+	const char *t6[] = { "after", "", "" };
+	expect_screen(g, t6);
+	vtgrid_free(g);
 }
 
 int main(void)
