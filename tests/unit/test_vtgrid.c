@@ -412,6 +412,25 @@ static void test_rep_and_split_sequences(void **state)
 	const char *t6[] = { "after", "", "" };
 	expect_screen(g, t6);
 	vtgrid_free(g);
+
+	/* a resize puts the scroll region back to the whole screen and keeps
+	 * the cursor: libvterm 0.1.4 kept a region that no longer fit (rows
+	 * 4-6 on a 2-row screen) and moved memory by a negative size (found
+	 * by a fuzz run; the ASan build of this test catches it) */
+	g = vtgrid_new(6, 11, 2, NULL, NULL);
+	FEED(g, "\033[?1049h\033[4;6r\033[6;3H");
+	vtgrid_resize(g, 2, 5);
+	{
+		int r, c;
+		bool vis;
+		vtgrid_cursor(g, &r, &c, &vis);
+		assert_int_equal(r, 1);
+		assert_int_equal(c, 2);
+	}
+	FEED(g, "\xc2\xc2xyz\n\n\xc2\xc2");
+	vtgrid_resize(g, 1, 3);
+	FEED(g, "\xc2\xc2\r\n\033[Mab\033[L");
+	vtgrid_free(g);
 }
 
 int main(void)
