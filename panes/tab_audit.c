@@ -235,21 +235,20 @@ static void draw_list_row(struct audit_tab *t, WINDOW *win, int y, int cols, int
 static void draw_code_line(WINDOW *win, int y, int x, int maxw, const char *line, size_t len,
 			   struct rustlex *lx, bool in_item)
 {
-	struct rust_token toks[256];
-	int n = 0;
 	struct rust_token tk;
 
 	rustlex_init_line(lx, line, len);
-	while (rustlex_next(lx, &tk))
-		if (n < 256)
-			toks[n++] = tk;
-	for (int i = 0; i < n && x < maxw; i++) {
-		enum rwb_color role = draw_rust_role(&toks[i], line, len);
+	/* the whole line is lexed (lx carries comments and strings to the
+	 * next line) even past the right edge */
+	while (rustlex_next(lx, &tk)) {
+		if (x >= maxw)
+			continue;
+		enum rwb_color role = draw_rust_role(&tk, line, len);
 		attr_t attr = theme_attr(role);
 		if (!in_item && role == RWB_COLOR_DEFAULT)
 			attr = theme_attr(RWB_COLOR_DIM);
 		/* tabs become four spaces; everything else goes through draw_textn */
-		const char *p = line + toks[i].start, *e = p + toks[i].len;
+		const char *p = line + tk.start, *e = p + tk.len;
 		while (p < e && x < maxw) {
 			const char *tab = memchr(p, '\t', (size_t)(e - p));
 			const char *stop = tab ? tab : e;
