@@ -510,7 +510,8 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 	return rc;
 }
 
-int store_history_add(struct store *s, const char *line, int exit_status)
+/* One history row at time ts (alone, or inside the caller's transaction). */
+static int history_insert(struct store *s, const char *line, int64_t ts, int exit_status)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = store_prepare(s, &st, "INSERT INTO history(line, ts, exit_status) VALUES(?1, ?2, ?3)");
@@ -518,12 +519,17 @@ int store_history_add(struct store *s, const char *line, int exit_status)
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, line, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, store_now_ms());
+	sqlite3_bind_int64(st, 2, ts);
 	sqlite3_bind_int(st, 3, exit_status);
 	rc = store_step_write(s, st);
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int store_history_add(struct store *s, const char *line, int exit_status)
+{
+	return history_insert(s, line, store_now_ms(), exit_status);
 }
 
 int store_history_each(struct store *s, int limit,
@@ -622,18 +628,8 @@ int store_job_record(struct store *s, const struct store_job_done *job)
 	step = sqlite3_step(st);
 	rc = step == SQLITE_DONE ? RWB_OK : store_error(s, step);
 	sqlite3_finalize(st);
-	st = NULL;
-	if (rc || !job->line)
-		goto out;
-	rc = store_prepare(s, &st, "INSERT INTO history(line, ts, exit_status) VALUES(?1, ?2, ?3)");
-	if (rc)
-		goto out;
-	sqlite3_bind_text(st, 1, job->line, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int(st, 3, job->exit_status);
-	step = sqlite3_step(st);
-	rc = step == SQLITE_DONE ? RWB_OK : store_error(s, step);
-	sqlite3_finalize(st);
+	if (!rc && job->line)
+		rc = history_insert(s, job->line, now, job->exit_status);
 out:
 	if (rc)
 		store_write_rollback(s);
