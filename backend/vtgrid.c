@@ -809,15 +809,14 @@ void vtgrid_resize(struct vtgrid *g, int rows, int cols)
 	if (rows == g->rows && cols == g->cols)
 		return;
 	vterm_set_size(g->vt, rows, cols);
-	if (!g->esc) {
-		/* The scroll region goes back to the whole screen, as tmux and
-		 * xterm do on a resize: libvterm 0.1.4 keeps a region that no
-		 * longer fits and then moves memory by a negative size (found
-		 * by a fuzz run). DECSTBM homes the cursor: it is put back. */
-		char seq[48];
-		int n = snprintf(seq, sizeof(seq), "\033[r\033[%d;%dH", g->crow + 1, g->ccol + 1);
-		vterm_input_write(g->vt, seq, (size_t)n);
-	}
+	/* The scroll region goes back to the whole screen, as tmux and xterm
+	 * do on a resize: libvterm 0.1.4 keeps a region that no longer fits
+	 * and then moves memory by a negative size (found by a fuzz run).
+	 * DECSTBM homes the cursor: it is put back. Safe mid-escape too: an
+	 * escape rwb holds back has not reached libvterm yet. */
+	char seq[48];
+	int n = snprintf(seq, sizeof(seq), "\033[r\033[%d;%dH", g->crow + 1, g->ccol + 1);
+	vterm_input_write(g->vt, seq, (size_t)n);
 }
 
 void vtgrid_size(const struct vtgrid *g, int *rows, int *cols)
