@@ -17,6 +17,7 @@
 #include "focus.h"
 #include "mcp.h"
 #include "perffold.h"
+#include "proc.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -37,156 +38,6 @@
 #include <unistd.h>
 
 /* ------------------------------------------------------------ processes */
-
-struct proc_io {
-	/* stdout goes to on_out (NULL: discarded) */
-	int (*on_out)(void *data, const char *buf, size_t n);
-	void *out_data;
-	struct strbuf *err;   /* stderr captured here when non-NULL */
-	FILE *stream;         /* else stderr is copied here (NULL: dropped) */
-	long timeout_ms;      /* > 0: SIGINT after this long */
-	bool interrupted;     /* out: the timeout fired */
-};
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL;
-	bool found = false;
-
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
-	copy = xstrdup(path ? path : "/usr/bin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", dir, prog);
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	free(copy);
-	return found;
-}
-
-/*
- * Runs argv in cwd with env (NAME=VALUE, NULL-terminated, or NULL) added;
- * *status is the exit status (128 + signal when killed). RWB_ENOTOOL when
- * the program cannot be started.
- */
-static int proc_run(int *status, const char *cwd, char *const argv[], char *const env[], struct proc_io *io)
-{
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2] = { -1, -1 };
-	pid_t pid;
-	int wst = 0, exec_errno = 0;
-	int64_t deadline = io->timeout_ms > 0 ? now_ms() + io->timeout_ms : 0;
-	char buf[65536];
-	int rc = RWB_OK;
-
-	*status = -1;
-	if (pipe(outp) || pipe(errp) || pipe2(execp, O_CLOEXEC)) {
-		rc = RWB_EIO;
-		goto out;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		rc = RWB_EIO;
-		goto out;
-	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0)
-			dup2(fd, 0);
-		dup2(outp[1], 1);
-		dup2(errp[1], 2);
-		close(outp[0]);
-		close(errp[0]);
-		close(execp[0]);
-		if (cwd && chdir(cwd) != 0) {
-			int e = errno;
-			if (write(execp[1], &e, sizeof(e)) < 0)
-				_exit(127);
-			_exit(127);
-		}
-		for (int i = 0; env && env[i]; i++)
-			putenv(env[i]);
-		execvp(argv[0], argv);
-		{
-			int e = errno;
-			if (write(execp[1], &e, sizeof(e)) < 0)
-				_exit(127);
-		}
-		_exit(127);
-	}
-	close(outp[1]);
-	close(errp[1]);
-	close(execp[1]);
-	outp[1] = errp[1] = execp[1] = -1;
-	if (read(execp[0], &exec_errno, sizeof(exec_errno)) == (ssize_t)sizeof(exec_errno)) {
-		waitpid(pid, &wst, 0);
-		rc = RWB_ENOTOOL;
-		goto out;
-	}
-	while (outp[0] >= 0 || errp[0] >= 0) {
-		struct pollfd pfd[2] = { { outp[0], POLLIN, 0 }, { errp[0], POLLIN, 0 } };
-		int wait_ms = -1;
-		if (deadline) {
-			int64_t left = deadline - now_ms();
-			if (left <= 0 && !io->interrupted) {
-				kill(pid, SIGINT);
-				io->interrupted = true;
-			}
-			wait_ms = io->interrupted ? -1 : (int)(left > 0 ? left : 0);
-		}
-		if (poll(pfd, 2, wait_ms) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			ssize_t n;
-			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(pfd[i].fd, buf, sizeof(buf));
-			if (n <= 0) {
-				close(pfd[i].fd);
-				if (i == 0)
-					outp[0] = -1;
-				else
-					errp[0] = -1;
-				continue;
-			}
-			if (i == 0 && io->on_out) {
-				if (io->on_out(io->out_data, buf, (size_t)n) != RWB_OK && rc == RWB_OK)
-					rc = RWB_EINPUT;
-			} else if (i == 1 && io->err) {
-				strbuf_add(io->err, buf, (size_t)n);
-			} else if (i == 1 && io->stream) {
-				fwrite(buf, 1, (size_t)n, io->stream);
-				fflush(io->stream);
-			}
-		}
-	}
-	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
-		;
-	*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
-out:
-	for (int i = 0; i < 2; i++) {
-		if (outp[i] >= 0)
-			close(outp[i]);
-		if (errp[i] >= 0)
-			close(errp[i]);
-		if (execp[i] >= 0)
-			close(execp[i]);
-	}
-	return rc;
-}
 
 static int strbuf_sink(void *data, const char *buf, size_t n)
 {
@@ -388,7 +239,7 @@ static int profiling_preflight(struct cmd_ctx *ctx)
 	FILE *fp;
 	int paranoid = 2;
 
-	if (!in_path("perf"))
+	if (!proc_in_path("perf"))
 		return cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
 	fp = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
 	if (fp) {
@@ -408,12 +259,12 @@ static int profiling_preflight(struct cmd_ctx *ctx)
 static const char *profiling_event(void)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct proc_io io = { .err = &err };
-	int status;
+	struct proc_opts o = { .err = &err };
+	struct proc_result res;
 	const char *ev = "cycles";
 	char *const argv[] = { "perf", "stat", "-x,", "-e", "instructions", "true", NULL };
 
-	if (proc_run(&status, NULL, argv, NULL, &io) != RWB_OK || status != 0 ||
+	if (proc_run(&res, argv, &o) != RWB_OK || res.status != 0 ||
 	    strstr(strbuf_str(&err), "not supported") || strstr(strbuf_str(&err), "not counted"))
 		ev = "cpu-clock";
 	strbuf_free(&err);
@@ -423,24 +274,27 @@ static const char *profiling_event(void)
 static int profiling_build(struct cmd_ctx *ctx, const char *crate, const char *want_exe, char **exe)
 {
 	struct strbuf out = STRBUF_INIT;
-	struct proc_io io = { .on_out = strbuf_sink, .out_data = &out, .stream = ctx->stream };
-	struct cargo_artifacts arts = { 0 };
 	char *const argv[] = { "cargo", "build", "--release", "--message-format=json-render-diagnostics", NULL };
 	char *const env[] = { "CARGO_PROFILE_RELEASE_DEBUG=true", NULL };
+	struct proc_opts o = { .cwd = crate, .env = env, .on_out = strbuf_sink, .out_data = &out,
+			       .stream = ctx->stream, .forward_sigint = true };
+	struct proc_result res;
+	struct cargo_artifacts arts = { 0 };
 	int status, rc;
 
 	*exe = NULL;
-	if (!in_path("cargo"))
+	if (!proc_in_path("cargo"))
 		return cmd_fail(ctx, RWB_ENOTOOL, "cargo is not installed: %s is a cargo crate and must be built "
 				"(install rustup or `apt-get install cargo`)", crate);
 	if (ctx->stream)
 		fprintf(ctx->stream, "rwb: building %s with debug info (CARGO_PROFILE_RELEASE_DEBUG=true cargo build --release)\n",
 			crate);
-	rc = proc_run(&status, crate, argv, env, &io);
+	rc = proc_run(&res, argv, &o);
 	if (rc != RWB_OK) {
-		rc = cmd_fail(ctx, rc, "cannot run cargo in %s", crate);
+		rc = cmd_fail(ctx, rc, "%s", res.errmsg);
 		goto out;
 	}
+	status = res.status;
 	if (status != 0) {
 		ctx->negative = true;
 		rc = cmd_fail(ctx, RWB_EFAILED, "cargo build --release failed in %s (exit %d): fix the build first",
@@ -523,7 +377,9 @@ static int profiling_record(struct cmd_ctx *ctx, const struct cmd_args *args, co
 	struct strbuf err = STRBUF_INIT;
 	char **argv;
 	int argc = 0, status, rc;
-	struct proc_io io = { .err = &err, .timeout_ms = duration * 1000 };
+	struct proc_opts o = { .err = &err, .timeout_ms = duration * 1000, .kill_grace_ms = 60000,
+			       .forward_sigint = true };
+	struct proc_result res;
 
 	*event = profiling_event();
 	*fp = elf_has_frame_pointers(exe);
@@ -546,10 +402,11 @@ static int profiling_record(struct cmd_ctx *ctx, const struct cmd_args *args, co
 	if (ctx->stream)
 		fprintf(ctx->stream, "rwb: perf record -e %s --call-graph %s -- %s%s\n", *event, *fp ? "fp" : "dwarf",
 			exe, duration ? " (stopping after --duration)" : "");
-	rc = proc_run(&status, NULL, argv, NULL, &io);
+	rc = proc_run(&res, argv, &o);
+	status = res.status;
 	if (rc != RWB_OK) {
 		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
-	} else if (status != 0 && !io.interrupted && !is_file(data)) {
+	} else if (status != 0 && !res.timed_out && !is_file(data)) {
 		char line[512];
 		last_line(line, sizeof(line), strbuf_str(&err));
 		if (strstr(strbuf_str(&err), "paranoid") || strstr(strbuf_str(&err), "ermission"))
@@ -569,8 +426,13 @@ static int profiling_script(struct cmd_ctx *ctx, struct perffold *f, const char 
 {
 	char *const argv[] = { "perf", "script", "-i", (char *)data, "--no-demangle", "--no-inline", NULL };
 	struct strbuf err = STRBUF_INIT;
-	struct proc_io io = { .on_out = fold_sink, .out_data = f, .err = &err };
-	int status, rc = proc_run(&status, NULL, argv, NULL, &io);
+	struct proc_opts o = { .on_out = fold_sink, .out_data = f, .err = &err };
+	struct proc_result res;
+	int status, rc = proc_run(&res, argv, &o);
+
+	status = res.status;
+	if (rc == RWB_OK && res.sink_rc)
+		rc = RWB_EINPUT;
 
 	if (rc == RWB_ENOTOOL) {
 		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
