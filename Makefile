@@ -6,6 +6,8 @@ ASAN_BUILD ?= build-asan
 ASAN_CTEST_FLAGS ?= -LE cargo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+# warnings are errors in every build made through this Makefile (CI, make test)
+WERROR ?= -DRWB_WERROR=ON
 RWB_DEMO ?= build/demo-crate
 # screen tests drive real programs on a shared machine: a test that fails is
 # run once more before it counts as failed (its first failure stays in the log)
@@ -13,31 +15,33 @@ CTEST_FLAGS ?= --repeat until-pass:2
 
 .PHONY: all deps configure run test asan asan-test fuzz install clean bench docs
 
-all: deps configure
+# make builds and never installs packages; make deps installs them (apt-get as
+# root, otherwise the exact sudo line), and the README's two commands call it
+all: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 deps:
 	@sh scripts/install-deps.sh
 
 configure:
-	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR) $(CMAKE_FLAGS)
 
-run: all
+run: deps all
 	@sh scripts/demo-repo.sh $(RWB_DEMO)
 	./$(BUILD)/rwb --repo $(RWB_DEMO)
 
-test: all
+test: deps all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
-asan: deps
-	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRWB_SANITIZE=ON -DCMAKE_C_COMPILER=clang
+asan:
+	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRWB_SANITIZE=ON $(WERROR) -DCMAKE_C_COMPILER=clang
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 asan-test: asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS) $(ASAN_CTEST_FLAGS)
 
-fuzz: deps
-	@test -f build-fuzz/CMakeCache.txt || cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DRWB_FUZZ=ON -DCMAKE_C_COMPILER=clang
+fuzz:
+	@test -f build-fuzz/CMakeCache.txt || cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DRWB_FUZZ=ON $(WERROR) -DCMAKE_C_COMPILER=clang
 	cmake --build build-fuzz -j $(JOBS) --target fuzzers
 	sh scripts/run-fuzzers.sh build-fuzz $${FUZZ_SECONDS:-10}
 

@@ -1,53 +1,25 @@
 /*
- * cargo.c - the cargo child process: pipes, process group, SIGINT, wait4.
+ * cargo.c - cargo as a child process, through the process runner (proc.c).
  *
- * Design: fork + execvp with a close-on-exec status pipe, so a missing
- * cargo is told apart from a cargo that failed. The parent polls both
- * pipes, splits stdout into lines for cargomsg and copies stderr through;
- * a self-pipe turns SIGINT into an event that is forwarded to the child's
- * process group. The previous SIGINT disposition is restored afterwards.
+ * Design: proc_run starts cargo in a process group of its own and forwards
+ * a SIGINT to it; this file splits cargo's stdout into lines for cargomsg,
+ * lets the runner copy stderr through to the stream, strips stderr's
+ * colours so cargo's "Running" lines reach cargomsg too, and keeps the
+ * stderr tail that cargo_classify_failure() reads.
  */
 #define _GNU_SOURCE
 #include "cargo.h"
 #include "error.h"
+#include "proc.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define STDERR_TAIL (8u << 10)
-
-extern char **environ;
-
-static int sigint_pipe[2] = { -1, -1 };
-
-static void on_sigint(int sig)
-{
-	int saved = errno;
-	(void)sig;
-	if (sigint_pipe[1] >= 0 && write(sigint_pipe[1], "i", 1) < 0) {
-		/* nothing to do: a full pipe already holds an event */
-	}
-	errno = saved;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void cargo_outcome_release(struct cargo_outcome *o)
 {
@@ -57,50 +29,7 @@ void cargo_outcome_release(struct cargo_outcome *o)
 
 bool cargo_have_program(const char *program)
 {
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL;
-	bool found = false;
-
-	if (strchr(program, '/'))
-		return access(program, X_OK) == 0;
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	copy = xstrdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		char *full = xasprintf("%s/%s", *dir ? dir : ".", program);
-		struct stat st;
-		found = stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0;
-		free(full);
-	}
-	free(copy);
-	return found;
-}
-
-static char **build_env(const char *const *extra)
-{
-	size_t n = 0, k = 0;
-	char **env;
-
-	while (environ[n])
-		n++;
-	for (size_t i = 0; extra && extra[i]; i++)
-		k++;
-	env = xcalloc(n + k + 1, sizeof(*env));
-	n = 0;
-	for (size_t i = 0; environ[i]; i++) {
-		bool overridden = false;
-		const char *eq = strchr(environ[i], '=');
-		size_t nl = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-		for (size_t j = 0; extra && extra[j]; j++)
-			if (strncmp(extra[j], environ[i], nl) == 0 && extra[j][nl] == '=')
-				overridden = true;
-		if (!overridden)
-			env[n++] = environ[i];
-	}
-	for (size_t j = 0; extra && extra[j]; j++)
-		env[n++] = (char *)extra[j];
-	env[n] = NULL;
-	return env;
+	return proc_in_path(program);
 }
 
 static void flush_lines(struct strbuf *acc, struct cargomsg *msg, FILE *stream, bool final)
@@ -168,32 +97,62 @@ static void add_plain(struct strbuf *acc, const char *buf, size_t n)
 	}
 }
 
+/* What the runner's sinks share while cargo runs. */
+struct cargo_feed {
+	struct cargomsg *msg;
+	const struct cargo_run_opts *o;
+	struct strbuf acc;           /* stdout not yet split into lines */
+	struct strbuf eacc;          /* stderr without colours, not yet split */
+	struct strbuf tail;          /* the last STDERR_TAIL..2*STDERR_TAIL bytes of stderr */
+};
+
+static int feed_stdout(void *data, const char *buf, size_t n)
+{
+	struct cargo_feed *f = data;
+
+	if (f->o->raw_stdout && f->o->raw_stdout->len < (8u << 20))
+		strbuf_add(f->o->raw_stdout, buf, n);
+	strbuf_add(&f->acc, buf, n);
+	flush_lines(&f->acc, f->msg, f->o->stream, false);
+	return 0;
+}
+
+/* stderr is copied to the stream by the runner; here it feeds cargomsg
+ * (its "Running" lines queue test binary names, cargomsg.h) and the tail */
+static int feed_stderr(void *data, const char *buf, size_t n)
+{
+	struct cargo_feed *f = data;
+
+	add_plain(&f->eacc, buf, n);
+	strbuf_add(&f->tail, buf, n);
+	if (f->tail.len > 2 * STDERR_TAIL) {
+		memmove(f->tail.buf, f->tail.buf + f->tail.len - STDERR_TAIL, STDERR_TAIL);
+		f->tail.len = STDERR_TAIL;
+		f->tail.buf[f->tail.len] = '\0';
+	}
+	stderr_lines(&f->eacc, f->msg, false);
+	return 0;
+}
+
 int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct cargo_run_opts *o,
 	      char *errbuf, size_t n)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, statp[2] = { -1, -1 };
-	struct sigaction sa, old_sa;
-	struct strbuf acc = STRBUF_INIT, eacc = STRBUF_INIT, tail = STRBUF_INIT;
-	char **argv = NULL, **env = NULL;
+	struct cargo_feed f = { .msg = msg, .o = o, .acc = STRBUF_INIT, .eacc = STRBUF_INIT,
+				.tail = STRBUF_INIT };
+	struct proc_opts po = { .cwd = o->repo, .env = (char *const *)o->env, .on_out = feed_stdout,
+				.out_data = &f, .on_err = feed_stderr, .err_data = &f, .stream = o->stream,
+				.forward_sigint = true };
+	struct proc_result res;
+	char **argv = NULL;
 	size_t nargs = 0;
-	pid_t pid;
-	int rc = RWB_OK, wstatus = 0, child_errno = 0;
-	int64_t t0;
-	struct rusage ru;
-	bool open_out = true, open_err = true;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	errbuf[0] = '\0';
-	if (!cargo_have_program("cargo")) {
+	if (!proc_in_path("cargo")) {
 		snprintf(errbuf, n, "cargo is not installed or not on PATH (install it with rustup or "
 			 "Debian's cargo package)");
 		return RWB_ENOTOOL;
-	}
-	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(statp, O_CLOEXEC) ||
-	    pipe2(sigint_pipe, O_CLOEXEC | O_NONBLOCK)) {
-		snprintf(errbuf, n, "cannot create pipes for cargo: %s", strerror(errno));
-		rc = RWB_EIO;
-		goto out;
 	}
 	while (o->args[nargs])
 		nargs++;
@@ -201,151 +160,28 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 	argv[0] = "cargo";
 	for (size_t i = 0; i < nargs; i++)
 		argv[i + 1] = (char *)o->args[i];
-	env = build_env(o->env);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_sa);
-	t0 = now_ms();
-	pid = fork();
-	if (pid < 0) {
-		sigaction(SIGINT, &old_sa, NULL);
-		snprintf(errbuf, n, "cannot start cargo: %s", strerror(errno));
-		rc = RWB_EIO;
-		goto out;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-		int e;
-		signal(SIGINT, SIG_DFL);
-		setpgid(0, 0);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(outp[1], 1);
-		dup2(errp[1], 2);
-		if (o->repo && chdir(o->repo) != 0) {
-			e = errno;
-			if (write(statp[1], &e, sizeof(e)) < 0)
-				_exit(126);
-			_exit(126);
-		}
-		execvpe("cargo", argv, env);
-		e = errno;
-		if (write(statp[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	close(outp[1]);
-	close(errp[1]);
-	close(statp[1]);
-	outp[1] = errp[1] = statp[1] = -1;
-	if (read(statp[0], &child_errno, sizeof(child_errno)) != (ssize_t)sizeof(child_errno))
-		child_errno = 0;
-
-	while (open_out || open_err) {
-		struct pollfd fds[3] = {
-			{ .fd = open_out ? outp[0] : -1, .events = POLLIN },
-			{ .fd = open_err ? errp[0] : -1, .events = POLLIN },
-			{ .fd = sigint_pipe[0], .events = POLLIN },
-		};
-		char buf[65536];
-		ssize_t r;
-
-		if (poll(fds, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (fds[2].revents & POLLIN) {
-			while (read(sigint_pipe[0], buf, sizeof(buf)) > 0)
-				;
-			out->cancelled = true;
-			kill(-pid, SIGINT);
-		}
-		/* stderr first: cargo's "Running" lines queue test binary names (cargomsg.h) */
-		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			r = read(errp[0], buf, sizeof(buf));
-			if (r > 0) {
-				if (o->stream) {
-					fwrite(buf, 1, (size_t)r, o->stream);
-					fflush(o->stream);
-				}
-				add_plain(&eacc, buf, (size_t)r);
-				strbuf_add(&tail, buf, (size_t)r);
-				if (tail.len > 2 * STDERR_TAIL) {
-					memmove(tail.buf, tail.buf + tail.len - STDERR_TAIL, STDERR_TAIL);
-					tail.len = STDERR_TAIL;
-					tail.buf[tail.len] = '\0';
-				}
-				stderr_lines(&eacc, msg, false);
-			} else if (r == 0 || errno != EINTR) {
-				open_err = false;
-			}
-		}
-		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			r = read(outp[0], buf, sizeof(buf));
-			if (r > 0) {
-				if (o->raw_stdout && o->raw_stdout->len < (8u << 20))
-					strbuf_add(o->raw_stdout, buf, (size_t)r);
-				strbuf_add(&acc, buf, (size_t)r);
-				flush_lines(&acc, msg, o->stream, false);
-			} else if (r == 0 || errno != EINTR) {
-				open_out = false;
-			}
-		}
-	}
-	flush_lines(&acc, msg, o->stream, true);
-	stderr_lines(&eacc, msg, true);
-	while (wait4(pid, &wstatus, 0, &ru) < 0) {
-		if (errno != EINTR) {
-			memset(&ru, 0, sizeof(ru));
-			break;
-		}
-		char ev;
-		if (read(sigint_pipe[0], &ev, 1) > 0) {
-			out->cancelled = true;
-			kill(-pid, SIGINT);
-		}
-	}
-	sigaction(SIGINT, &old_sa, NULL);
-	out->duration_ms = now_ms() - t0;
-	out->exit_status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	out->peak_rss_kb = ru.ru_maxrss;
-	out->cpu_ms = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
-		      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
-	out->stderr_tail = strbuf_detach(&tail);
+	rc = proc_run(&res, argv, &po);
+	flush_lines(&f.acc, msg, o->stream, true);
+	stderr_lines(&f.eacc, msg, true);
+	out->exit_status = res.status;
+	out->duration_ms = res.duration_ms;
+	out->peak_rss_kb = res.peak_rss_kb;
+	out->cpu_ms = res.cpu_ms;
+	out->cancelled = res.interrupted;
+	out->stderr_tail = strbuf_detach(&f.tail);
 	if (!out->stderr_tail)
 		out->stderr_tail = xstrdup("");
-	if (child_errno) {
-		if (child_errno == ENOENT)
-			snprintf(errbuf, n, "cargo is not installed or not on PATH");
-		else
-			snprintf(errbuf, n, "cannot run cargo in %s: %s", o->repo ? o->repo : ".",
-				 strerror(child_errno));
-		rc = child_errno == ENOENT ? RWB_ENOTOOL : RWB_EENV;
+	if (rc != RWB_OK) {
+		snprintf(errbuf, n, "%s", res.errmsg);
+		if (rc == RWB_ENOTOOL && o->repo && access(o->repo, X_OK) != 0)
+			rc = RWB_EENV;
 	} else if (out->cancelled) {
 		snprintf(errbuf, n, "cancelled (SIGINT sent to cargo)");
 		rc = RWB_ECANCEL;
 	}
-out:
-	for (int i = 0; i < 2; i++) {
-		if (outp[i] >= 0)
-			close(outp[i]);
-		if (errp[i] >= 0)
-			close(errp[i]);
-		if (statp[i] >= 0)
-			close(statp[i]);
-		if (sigint_pipe[i] >= 0)
-			close(sigint_pipe[i]);
-		sigint_pipe[i] = -1;
-	}
-	strbuf_free(&acc);
-	strbuf_free(&eacc);
-	strbuf_free(&tail);
+	strbuf_free(&f.acc);
+	strbuf_free(&f.eacc);
 	free(argv);
-	free(env);
 	return rc;
 }
 
@@ -401,49 +237,9 @@ int cargo_classify_failure(const char *text, char *errbuf, size_t n)
 
 char *cargo_explain(const char *code)
 {
-	int p[2];
-	pid_t pid;
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	ssize_t r;
-	int status = 0;
+	char *const argv[] = { "rustc", "--explain", (char *)code, NULL };
 
 	if (!code || code[0] != 'E' || strlen(code) != 5 || strspn(code + 1, "0123456789") != 4)
 		return NULL;
-	if (pipe2(p, O_CLOEXEC))
-		return NULL;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-		dup2(p[1], 1);
-		if (devnull >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 2);
-		}
-		execlp("rustc", "rustc", "--explain", code, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	while ((r = read(p[0], buf, sizeof(buf))) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (sb.len < (1u << 20))
-			strbuf_add(&sb, buf, (size_t)r);
-	}
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !sb.len) {
-		strbuf_free(&sb);
-		return NULL;
-	}
-	return strbuf_detach(&sb);
+	return proc_output(argv, NULL, 1u << 20);
 }

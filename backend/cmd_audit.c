@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "commands.h"
 #include "error.h"
+#include "proc.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -132,50 +133,16 @@ static int scope_arg(struct cmd_ctx *ctx, const struct cmd_args *a, const char *
 
 /* Runs argv in dir; its output (stdout and stderr) goes to stream and,
  * up to a limit, into *captured. Returns the exit status, -1 when it could
- * not start (127 from exec means the program is missing). */
+ * not start. */
 static int run_tool(const char *dir, char *const argv[], FILE *stream, struct strbuf *captured)
 {
-	int pfd[2], status = -1;
-	pid_t pid;
+	struct proc_opts o = { .cwd = dir, .out = captured, .out_stream = stream, .merge_stderr = true,
+			       .max_capture = 8u << 20, .forward_sigint = true };
+	struct proc_result res;
 
-	if (pipe2(pfd, O_CLOEXEC) != 0)
+	if (proc_run(&res, argv, &o) != RWB_OK)
 		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		if (chdir(dir) != 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	for (;;) {
-		char buf[4096];
-		ssize_t n = read(pfd[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (stream)
-			fwrite(buf, 1, (size_t)n, stream);
-		if (captured && captured->len < (8u << 20))
-			strbuf_add(captured, buf, (size_t)n);
-	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return res.status;
 }
 
 static const char *const soundness_lints[] = {
@@ -226,8 +193,8 @@ static void check_soundness(struct cmd_ctx *ctx, cJSON *result)
 		for (const char *p = strbuf_str(&cap); (p = strstr(p, ": error: ")); p++)
 			errors++;
 		strbuf_free(&cap);
-		cJSON_AddBoolToObject(cl, "ran", rc != 127 && rc >= 0);
-		if (rc == 127 || rc < 0) {
+		cJSON_AddBoolToObject(cl, "ran", rc >= 0);
+		if (rc < 0) {
 			cJSON_AddStringToObject(cl, "reason", "cargo clippy is not installed");
 			strbuf_adds(&ctx->out, "soundness: cargo clippy is not installed, did not run\n");
 		} else {

@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "error.h"
 #include "files.h"
+#include "proc.h"
 #include "sanitize.h"
 #include "xalloc.h"
 
@@ -174,7 +175,8 @@ static int run_file_edit(struct cmd_ctx *ctx, const struct cmd_args *args)
 	char *abs = NULL, **ed = NULL, **argv = NULL, *plus = NULL;
 	int edc = 0, n = 0, rc, status;
 	long line = cmd_arg_int(args, "line", 0);
-	pid_t pid;
+	struct proc_opts popts = { 0 };
+	struct proc_result res;
 
 	rc = resolve(ctx, &abs, &st, args->pos[0], false);
 	if (rc)
@@ -191,35 +193,20 @@ static int run_file_edit(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	argv[n++] = abs;
 	argv[n] = NULL;
-	if (ctx->stream)
-		fflush(ctx->stream);
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		rc = cmd_fail(ctx, RWB_EENV, "cannot start %s: %s", argv[0], strerror(errno));
+	/* the editor shares the terminal; with --json stdout holds only the answer */
+	popts.inherit_stdio = true;
+	popts.stdout_to_stderr = ctx->json;
+	if (proc_run(&res, argv, &popts) != RWB_OK) {
+		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s: set EDITOR to an installed editor", res.errmsg);
 		goto out;
 	}
-	if (pid == 0) {
-		if (ctx->json)
-			dup2(STDERR_FILENO, STDOUT_FILENO); /* stdout holds only the JSON answer */
-		execvp(argv[0], argv);
-		fprintf(stderr, "rwb: cannot run editor %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		rc = cmd_fail(ctx, RWB_ENOTOOL, "editor %s could not be run: set EDITOR to an installed editor",
-			      argv[0]);
-		goto out;
-	}
+	status = res.status;
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "path", abs);
 	cJSON_AddStringToObject(ctx->result, "editor", argv[0]);
-	cJSON_AddNumberToObject(ctx->result, "exit_status",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	cJSON_AddNumberToObject(ctx->result, "exit_status", status);
 	strbuf_addf(&ctx->out, "edited %s with %s\n", abs, argv[0]);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (status != 0)
 		ctx->negative = true;
 out:
 	free(plus);

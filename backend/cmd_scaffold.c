@@ -15,6 +15,7 @@
 #include "cargotoml.h"
 #include "cheader.h"
 #include "error.h"
+#include "proc.h"
 #include "scaffold.h"
 #include "store.h"
 #include "xalloc.h"
@@ -415,77 +416,26 @@ static int run_macro(struct cmd_ctx *ctx, const struct cmd_args *args)
 /* Runs argv (no shell) with stdout going to stderr (stdout may hold JSON);
  * captures stdout instead when out is not NULL. With quiet, stderr is not
  * the terminal's either (the TUI owns the screen): it goes to out too with
- * merge_stderr, else to /dev/null. Returns the exit status, or -1 when it could not start. */
+ * merge_stderr, else nowhere. Returns the exit status, or -1 when it could not start. */
 static int run_program(char *const argv[], const char *cwd, char **out, bool quiet, bool merge_stderr)
 {
-	int pfd[2] = { -1, -1 }, status = -1;
 	struct strbuf sb = STRBUF_INIT;
-	pid_t pid;
+	struct proc_opts o = { .cwd = cwd };
+	struct proc_result res;
+	int rc;
 
-	if (out && pipe(pfd) != 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (out) {
-			dup2(pfd[1], STDOUT_FILENO);
-			if (quiet && merge_stderr) {
-				dup2(pfd[1], STDERR_FILENO);
-			} else if (quiet) {
-				int null = open("/dev/null", O_WRONLY);
-				if (null >= 0) {
-					dup2(null, STDERR_FILENO);
-					close(null);
-				}
-			}
-			close(pfd[0]);
-			close(pfd[1]);
-		} else if (quiet) {
-			int null = open("/dev/null", O_WRONLY);
-			if (null >= 0) {
-				dup2(null, STDOUT_FILENO);
-				dup2(null, STDERR_FILENO);
-				close(null);
-			}
-		} else {
-			dup2(STDERR_FILENO, STDOUT_FILENO);
-		}
-		if (cwd && chdir(cwd) != 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
 	if (out) {
-		char buf[4096];
-		ssize_t n;
-		close(pfd[1]);
-		while ((n = read(pfd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-			if (n > 0)
-				strbuf_add(&sb, buf, (size_t)n);
-		close(pfd[0]);
+		o.out = &sb;
+		o.merge_stderr = quiet && merge_stderr;
+	} else if (!quiet) {
+		o.out_stream = stderr;
+	}
+	if (!quiet)
+		o.stream = stderr;
+	rc = proc_run(&res, argv, &o);
+	if (out)
 		*out = strbuf_detach(&sb);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *dup = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
-	bool found = false;
-
-	for (char *d = strtok_r(dup, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		char *f = xasprintf("%s/%s", d, prog);
-		found = access(f, X_OK) == 0;
-		free(f);
-	}
-	free(dup);
-	return found;
+	return rc == RWB_OK ? res.status : -1;
 }
 
 static bool crate_name_ok(const char *name)
@@ -543,7 +493,7 @@ static int run_init(struct cmd_ctx *ctx, const struct cmd_args *args)
 				 "--quiet", dir, NULL };
 		char *said = NULL;
 		status = run_program(argv, NULL, ctx->tui ? &said : NULL, ctx->tui, true);
-		if (said && status != 0 && status != 127) {
+		if (said && status > 0) {
 			/* cargo's first line says why (the TUI cannot show its stderr) */
 			said[strcspn(said, "\n")] = '\0';
 			rc = cmd_fail(ctx, RWB_EFAILED, "cargo %s failed: %s", init ? "init" : "new", said);
@@ -552,7 +502,7 @@ static int run_init(struct cmd_ctx *ctx, const struct cmd_args *args)
 		}
 		free(said);
 	}
-	if (status == 127 || status < 0) {
+	if (status < 0) {
 		rc = cmd_fail(ctx, RWB_ENOTOOL, "cargo is not installed or not in PATH: install Rust (rustup or "
 			      "apt-get install cargo)");
 		goto out;
@@ -762,7 +712,7 @@ static int run_ffi(struct cmd_ctx *ctx, const struct cmd_args *args)
 			      "C prototypes of scalar and pointer types)", header);
 		goto out;
 	}
-	have_bindgen = want_bindgen && in_path("bindgen");
+	have_bindgen = want_bindgen && proc_in_path("bindgen");
 	if (have_bindgen) {
 		char *argv[] = { "bindgen", "--no-layout-tests", "--size_t-is-usize", hpath, NULL };
 		if (run_program(argv, NULL, &sys_text, ctx->tui, false) != 0 || !sys_text || !*sys_text) {

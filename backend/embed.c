@@ -9,6 +9,7 @@
 #include "embed.h"
 #include "cmdline.h"
 #include "error.h"
+#include "proc.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -306,121 +307,34 @@ void embed_free(struct embedder *e)
 	free(e);
 }
 
-static int64_t embed_clock_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Runs argv with text on stdin; collects stdout into *out. */
 static int embed_run(struct strbuf *out, char **argv, const char *text, size_t len, char **err)
 {
-	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, status = 0, rc = RWB_OK;
-	size_t written = 0;
-	int64_t deadline = embed_clock_ms() + EMBED_CMD_TIMEOUT_MS;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
-	pid_t pid;
+	struct proc_opts o = { .input = text, .input_len = len, .out = out,
+			       .max_capture = EMBED_CMD_MAX_OUTPUT, .kill_on_overflow = true,
+			       .timeout_ms = EMBED_CMD_TIMEOUT_MS, .kill_grace_ms = 1 };
+	struct proc_result res;
 
-	/* a program that exits without reading all of stdin must not kill us */
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &old_pipe);
-
-	if (pipe(in_pipe) || pipe(out_pipe)) {
-		*err = xasprintf("RWB_EMBED_CMD: cannot make a pipe: %s", strerror(errno));
-		rc = RWB_EENV;
-		goto out;
+	if (!text)
+		o.input = "";
+	if (proc_run(&res, argv, &o) != RWB_OK) {
+		*err = xasprintf("RWB_EMBED_CMD: %s", res.errmsg);
+		return RWB_EENV;
 	}
-	pid = fork();
-	if (pid < 0) {
-		*err = xasprintf("RWB_EMBED_CMD: cannot start %s: %s", argv[0], strerror(errno));
-		rc = RWB_EENV;
-		goto out;
+	if (res.timed_out) {
+		*err = xasprintf("RWB_EMBED_CMD: %s gave no answer within %d s", argv[0],
+				 EMBED_CMD_TIMEOUT_MS / 1000);
+		return RWB_EENV;
 	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		dup2(in_pipe[0], 0);
-		dup2(out_pipe[1], 1);
-		if (devnull >= 0)
-			dup2(devnull, 2);
-		close(in_pipe[1]);
-		close(out_pipe[0]);
-		execvp(argv[0], argv);
-		_exit(127);
+	if (res.truncated) {
+		*err = xasprintf("RWB_EMBED_CMD: %s printed more than %d bytes", argv[0], EMBED_CMD_MAX_OUTPUT);
+		return RWB_EINPUT;
 	}
-	close(in_pipe[0]);
-	close(out_pipe[1]);
-	in_pipe[0] = out_pipe[1] = -1;
-	fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
-	if (len == 0) {
-		close(in_pipe[1]);
-		in_pipe[1] = -1;
+	if (res.status != 0) {
+		*err = xasprintf("RWB_EMBED_CMD: %s failed (status %d)", argv[0], res.status);
+		return RWB_EENV;
 	}
-	for (;;) {
-		struct pollfd p[2];
-		int np = 0, left = (int)(deadline - embed_clock_ms());
-		char buf[4096];
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			*err = xasprintf("RWB_EMBED_CMD: %s gave no answer within %d s", argv[0],
-					 EMBED_CMD_TIMEOUT_MS / 1000);
-			rc = RWB_EENV;
-			break;
-		}
-		p[np++] = (struct pollfd){ .fd = out_pipe[0], .events = POLLIN };
-		if (in_pipe[1] >= 0)
-			p[np++] = (struct pollfd){ .fd = in_pipe[1], .events = POLLOUT };
-		if (poll(p, np, left) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (np > 1 && (p[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t w = write(in_pipe[1], text + written, len - written);
-			if (w > 0)
-				written += (size_t)w;
-			if (w < 0 && errno != EAGAIN && errno != EINTR)
-				written = len;
-			if (written >= len) {
-				close(in_pipe[1]);
-				in_pipe[1] = -1;
-			}
-		}
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r = read(out_pipe[0], buf, sizeof(buf));
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			if (out->len + (size_t)r > EMBED_CMD_MAX_OUTPUT) {
-				kill(pid, SIGKILL);
-				*err = xasprintf("RWB_EMBED_CMD: %s printed more than %d bytes", argv[0],
-						 EMBED_CMD_MAX_OUTPUT);
-				rc = RWB_EINPUT;
-				break;
-			}
-			strbuf_add(out, buf, (size_t)r);
-		}
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc == RWB_OK && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			*err = xasprintf("RWB_EMBED_CMD: cannot run %s", argv[0]);
-		else
-			*err = xasprintf("RWB_EMBED_CMD: %s failed (status %d)", argv[0],
-					 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		rc = RWB_EENV;
-	}
-out:
-	for (int i = 0; i < 2; i++) {
-		if (in_pipe[i] >= 0)
-			close(in_pipe[i]);
-		if (out_pipe[i] >= 0)
-			close(out_pipe[i]);
-	}
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	return rc;
+	return RWB_OK;
 }
 
 static int embed_external(float **out, struct embedder *e, const char *text, size_t len, char **err)

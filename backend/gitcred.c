@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* memrchr, pipe2, SOCK_CLOEXEC */
 #include "gitcred.h"
+#include "proc.h"
 
 #include "cmdline.h"
 #include "error.h"
@@ -365,62 +366,17 @@ static int run_argv(struct gitcred *c, char **argv, const char *action)
 {
 	struct strbuf req = STRBUF_INIT, ans = STRBUF_INIT;
 	bool get = strcmp(action, "get") == 0;
-	int sv[2] = { -1, -1 }, outp[2] = { -1, -1 }, rc = 0, status;
-	pid_t pid;
+	struct proc_opts o = { .out = &ans, .max_capture = GITCRED_MAX_ANSWER };
+	struct proc_result res;
+	int rc = 0;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || pipe2(outp, O_CLOEXEC) != 0) {
-		rc = RWB_EIO;
-		goto out;
-	}
-	pid = fork();
-	if (pid < 0) {
-		rc = RWB_EIO;
-		goto out;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		dup2(sv[1], 0);
-		dup2(outp[1], 1);
-		if (devnull >= 0)
-			dup2(devnull, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(sv[1]);
-	sv[1] = -1;
-	close(outp[1]);
-	outp[1] = -1;
 	request(&req, c, !get);
-	for (size_t off = 0; off < req.len;) {
-		ssize_t w = send(sv[0], req.buf + off, req.len - off, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break; /* the helper does not read: its answer still counts */
-		off += (size_t)w;
-	}
-	shutdown(sv[0], SHUT_WR);
-	for (;;) {
-		char buf[4096];
-		ssize_t r = read(outp[0], buf, sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (ans.len < GITCRED_MAX_ANSWER)
-			strbuf_add(&ans, buf, (size_t)r);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (get && ans.len && gitcred_parse_answer(c, ans.buf, ans.len))
+	o.input = req.buf ? req.buf : "";
+	o.input_len = req.len;
+	if (proc_run(&res, argv, &o) == RWB_EIO)
+		rc = RWB_EIO;
+	else if (get && ans.len && gitcred_parse_answer(c, ans.buf, ans.len))
 		rc = 1;
-out:
-	for (int i = 0; i < 2; i++) {
-		if (sv[i] >= 0)
-			close(sv[i]);
-		if (outp[i] >= 0)
-			close(outp[i]);
-	}
 	if (req.buf)
 		memset(req.buf, 0, req.len); /* it may hold the password */
 	if (ans.buf)

@@ -81,13 +81,19 @@ static void child_exec(char *const argv[], const struct proc_opts *o, int in_fd,
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	if (o->inherit_stdio) {
+		if (o->stdout_to_stderr)
+			dup2(2, 1);
+		goto run;
+	}
 	setpgid(0, 0);
 	if (in_fd < 0)
 		in_fd = open("/dev/null", O_RDONLY);
 	if (in_fd >= 0)
 		dup2(in_fd, 0);
 	dup2(out_fd, 1);
-	dup2(err_fd, 2);
+	dup2(o->merge_stderr ? out_fd : err_fd, 2);
+run:
 	if (o->cwd && chdir(o->cwd) != 0) {
 		e = errno;
 		if (write(stat_fd, &e, sizeof(e)) < 0)
@@ -141,17 +147,81 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static void fill_usage(struct proc_result *res, int wst, const struct rusage *ru, int64_t t0)
+{
+	res->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+	res->duration_ms = (long)(now_ms() - t0);
+	res->cpu_ms = ru->ru_utime.tv_sec * 1000 + ru->ru_utime.tv_usec / 1000 +
+		      ru->ru_stime.tv_sec * 1000 + ru->ru_stime.tv_usec / 1000;
+	res->peak_rss_kb = ru->ru_maxrss;
+}
+
+static void cannot_run(struct proc_result *res, const char *prog, const struct proc_opts *o, int e)
+{
+	snprintf(res->errmsg, sizeof(res->errmsg), "cannot run %s: %s%s%s%s", prog, strerror(e),
+		 o->cwd ? " (in " : "", o->cwd ? o->cwd : "", o->cwd ? ")" : "");
+}
+
+/* inherit_stdio: the child shares the terminal; only the status pipe. */
+static int run_interactive(struct proc_result *res, char *const argv[], const struct proc_opts *o)
+{
+	int statp[2], child_errno = 0, wst = 0;
+	struct sigaction ign, old_int, old_quit;
+	struct rusage ru;
+	int64_t t0;
+	pid_t pid;
+
+	if (pipe2(statp, O_CLOEXEC)) {
+		snprintf(res->errmsg, sizeof(res->errmsg), "cannot create a pipe: %s", strerror(errno));
+		return RWB_EIO;
+	}
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	fflush(NULL);
+	t0 = now_ms();
+	pid = fork();
+	if (pid == 0)
+		child_exec(argv, o, -1, 1, 2, statp[1]);
+	close(statp[1]);
+	if (pid < 0) {
+		snprintf(res->errmsg, sizeof(res->errmsg), "cannot fork: %s", strerror(errno));
+		close(statp[0]);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		return RWB_EIO;
+	}
+	if (read(statp[0], &child_errno, sizeof(child_errno)) != (ssize_t)sizeof(child_errno))
+		child_errno = 0;
+	close(statp[0]);
+	memset(&ru, 0, sizeof(ru));
+	while (wait4(pid, &wst, 0, &ru) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (child_errno) {
+		cannot_run(res, o->shell ? "sh" : argv[0], o, child_errno);
+		return RWB_ENOTOOL;
+	}
+	fill_usage(res, wst, &ru, t0);
+	return RWB_OK;
+}
+
 int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts *opts)
 {
 	static const struct proc_opts none;
 	const struct proc_opts *o = opts ? opts : &none;
 	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, statp[2] = { -1, -1 };
 	struct stream_state st[2];
-	struct sigaction sa, old_sa;
+	struct sigaction sa, old_sa, old_pipe;
+	bool pipe_saved = false;
 	struct rusage ru;
 	size_t max = o->max_capture ? o->max_capture : DEFAULT_CAPTURE, in_off = 0;
 	int64_t t0, deadline = 0, kill_at = 0;
 	int wst = 0, child_errno = 0, rc = RWB_OK;
+	bool overflow_killed = false;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -160,6 +230,8 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 		snprintf(res->errmsg, sizeof(res->errmsg), "no program to run");
 		return RWB_ENOTOOL;
 	}
+	if (o->inherit_stdio)
+		return run_interactive(res, argv, o);
 	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(statp, O_CLOEXEC) ||
 	    (o->input && pipe2(inp, O_CLOEXEC))) {
 		snprintf(res->errmsg, sizeof(res->errmsg), "cannot create pipes: %s", strerror(errno));
@@ -194,19 +266,21 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 	if (read(statp[0], &child_errno, sizeof(child_errno)) == (ssize_t)sizeof(child_errno)) {
 		while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
 			;
-		snprintf(res->errmsg, sizeof(res->errmsg), "cannot run %s: %s%s%s",
-			 o->shell ? "sh" : argv[0], strerror(child_errno),
-			 o->cwd ? " (in " : "", o->cwd ? o->cwd : "");
-		if (o->cwd)
-			strncat(res->errmsg, ")", sizeof(res->errmsg) - strlen(res->errmsg) - 1);
+		cannot_run(res, o->shell ? "sh" : argv[0], o, child_errno);
 		rc = RWB_ENOTOOL;
 		goto restore;
 	}
 	if (inp[1] >= 0) {
+		/* a child that exits without reading all its input must not kill rwb */
+		struct sigaction ign;
+		memset(&ign, 0, sizeof(ign));
+		ign.sa_handler = SIG_IGN;
+		sigemptyset(&ign.sa_mask);
+		sigaction(SIGPIPE, &ign, &old_pipe);
+		pipe_saved = true;
 		fcntl(inp[1], F_SETFL, O_NONBLOCK);
-		signal(SIGPIPE, SIG_IGN);
 	}
-	st[0] = (struct stream_state){ outp[0], o->on_out ? NULL : o->out, o->on_out, o->out_data, NULL };
+	st[0] = (struct stream_state){ outp[0], o->out, o->on_out, o->out_data, o->out_stream };
 	st[1] = (struct stream_state){ errp[0], o->err, o->on_err, o->err_data, o->stream };
 	if (o->timeout_ms > 0)
 		deadline = t0 + o->timeout_ms;
@@ -252,26 +326,30 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 			if ((w < 0 && errno != EAGAIN && errno != EINTR) || in_off >= o->input_len)
 				close_fd(&inp[1]);
 		}
-		for (int i = 0; i < 2; i++) {
+		/* stderr first: what a program says on stderr before its output
+		 * (cargo's "Running BINARY") must reach a sink before that output */
+		for (int i = 1; i >= 0; i--) {
 			ssize_t n;
 			if (st[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			n = read(st[i].fd, buf, sizeof(buf));
-			if (n > 0)
+			if (n > 0) {
 				take(res, &st[i], buf, (size_t)n, max);
-			else if (n == 0 || errno != EINTR)
+				if (res->truncated && o->kill_on_overflow && !overflow_killed) {
+					kill(-pid, SIGKILL);
+					overflow_killed = true;
+				}
+			} else if (n == 0 || errno != EINTR)
 				close_fd(&st[i].fd);
 		}
 	}
 	close_fd(&inp[1]);
+	if (pipe_saved)
+		sigaction(SIGPIPE, &old_pipe, NULL);
 	memset(&ru, 0, sizeof(ru));
 	while (wait4(pid, &wst, 0, &ru) < 0 && errno == EINTR)
 		;
-	res->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
-	res->duration_ms = (long)(now_ms() - t0);
-	res->cpu_ms = ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
-		      ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000;
-	res->peak_rss_kb = ru.ru_maxrss;
+	fill_usage(res, wst, &ru, t0);
 restore:
 	if (o->forward_sigint) {
 		sigaction(SIGINT, &old_sa, NULL);

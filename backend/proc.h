@@ -38,15 +38,22 @@ struct proc_opts {
 	size_t input_len;             /* bytes of input */
 	proc_sink_fn on_out;          /* stdout chunks, or NULL */
 	void *out_data;               /* passed to on_out */
-	struct strbuf *out;           /* stdout captured here when on_out is NULL */
+	struct strbuf *out;           /* stdout captured here, or NULL */
+	FILE *out_stream;             /* stdout copied here as it comes, or NULL */
+	bool merge_stderr;            /* stderr goes where stdout goes (one pipe, in order) */
 	proc_sink_fn on_err;          /* stderr chunks, or NULL (also captured/streamed) */
 	void *err_data;               /* passed to on_err */
 	struct strbuf *err;           /* stderr captured here, or NULL */
 	FILE *stream;                 /* stderr copied here as it comes, or NULL */
 	size_t max_capture;           /* bound for out and err captures; 0: 16 MiB */
+	bool kill_on_overflow;        /* a capture past max_capture kills the group at once */
 	long timeout_ms;              /* > 0: SIGINT to the group after this long */
 	long kill_grace_ms;           /* after the timeout's SIGINT, SIGKILL this much later; 0: 5 s */
 	bool shell;                   /* argv[0] is a command line for "sh -c" */
+	bool inherit_stdio;           /* the child shares rwb's terminal (an editor): stdin,
+				       * stdout, stderr and the process group; nothing is
+				       * captured and rwb ignores SIGINT while it waits */
+	bool stdout_to_stderr;        /* with inherit_stdio: the child's stdout is rwb's stderr */
 	bool forward_sigint;          /* a SIGINT to rwb while it waits goes to the child's group */
 };
 

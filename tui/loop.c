@@ -10,6 +10,7 @@
  * Never: do work in a signal handler beyond write(2) to the pipe.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* pipe2 */
 #include "loop.h"
 #include "xalloc.h"
 
@@ -177,12 +178,8 @@ int loop_add_signal(struct loop *l, int signo, loop_signal_cb cb, void *data)
 	if (l->nsignals == LOOP_MAX_SIGNALS)
 		return -1;
 	if (l->sigpipe[0] < 0) {
-		if (pipe(l->sigpipe) != 0)
+		if (pipe2(l->sigpipe, O_CLOEXEC | O_NONBLOCK) != 0)
 			return -1;
-		for (int i = 0; i < 2; i++) {
-			fcntl(l->sigpipe[i], F_SETFL, fcntl(l->sigpipe[i], F_GETFL) | O_NONBLOCK);
-			fcntl(l->sigpipe[i], F_SETFD, FD_CLOEXEC);
-		}
 		signal_write_fd = l->sigpipe[1];
 		loop_add_fd(l, l->sigpipe[0], POLLIN, signal_readable, NULL);
 	}

@@ -256,7 +256,10 @@ static void test_build_job_in_terminal_pane(void **state)
 		screen_dump(s);
 	assert_true(screen_contains(s, "mismatched types"));
 	/* the job's answer opens the diagnostics list on its own */
-	if (!screen_wait_for(s, "error[E0308] mismatched types", 60000))
+	/* (the job's own summary prints the same words in the terminal pane a
+	 * moment before the overlay opens: wait for the overlay's title) */
+	if (!screen_wait_for(s, "error[E0308] mismatched types", 60000) ||
+	    !screen_wait_for(s, "Diagnostics", 10000))
 		screen_dump(s);
 	assert_true(screen_contains(s, "Diagnostics"));
 	screen_send(s, K_ESC);
