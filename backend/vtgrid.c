@@ -287,8 +287,10 @@ static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	struct vtgrid *g = user;
 
 	(void)oldpos;
-	g->crow = pos.row;
-	g->ccol = pos.col;
+	/* clamped: libvterm 0.1.4 can report a cursor off the screen (a
+	 * cursor saved before a resize and restored after it) */
+	g->crow = pos.row < 0 ? 0 : pos.row >= g->rows ? g->rows - 1 : pos.row;
+	g->ccol = pos.col < 0 ? 0 : pos.col >= g->cols ? g->cols - 1 : pos.col;
 	g->cursor_visible = visible;
 	g->any_damage = true;
 	return 1;
@@ -495,13 +497,20 @@ static int resize_buf(struct vtgrid *g, int bi, int rows, int cols, bool with_sb
 {
 	struct vtrow **lin = xcalloc((size_t)(rows + g->rows), sizeof(*lin));
 	int n = g->rows, delta = 0, first = 0;
+	/* clamped again here: a cursor row below the screen made `below`
+	 * negative and read past lin (found by a fuzz run) */
+	int crow = bi == g->cur ? g->crow : 0;
 
+	if (crow < 0)
+		crow = 0;
+	if (crow > n - 1)
+		crow = n - 1;
 	for (int y = 0; y < g->rows; y++)
 		lin[y] = row_at(g, bi, y);
 	if (rows < n) {
 		/* drop blank rows below the cursor first, then push from the top */
 		int excess = n - rows;
-		int below = n - 1 - (bi == g->cur ? g->crow : 0);
+		int below = n - 1 - crow;
 		int drop = excess < below ? excess : below;
 		for (int i = 0; i < drop; i++)
 			free(lin[--n]);
@@ -674,6 +683,27 @@ static void do_rep(struct vtgrid *g, const char *params, size_t n)
 		vterm_input_write(g->vt, mb, len);
 }
 
+/* libvterm 0.1.4 does not clamp a saved cursor (DECSC, CSI s, mode 1048
+ * and 1049) when the screen shrinks, and restoring it puts its cursor
+ * below or right of the screen, where libvterm indexes its own line
+ * table past its end. After every escape the cursor is put back on the
+ * screen (CUP clamps). */
+static void cursor_onscreen(struct vtgrid *g)
+{
+	VTermPos pos;
+
+	vterm_state_get_cursorpos(g->state, &pos);
+	if (pos.row < g->rows && pos.col < g->cols && pos.row >= 0 && pos.col >= 0)
+		return;
+	char seq[32];
+	int row = pos.row < 0 ? 0 : pos.row >= g->rows ? g->rows - 1 : pos.row;
+	int col = pos.col < 0 ? 0 : pos.col >= g->cols ? g->cols - 1 : pos.col;
+	/* the region goes back to the whole screen (as on a resize), so that
+	 * CUP is absolute in origin mode too */
+	int n = snprintf(seq, sizeof(seq), "\033[r\033[%d;%dH", row + 1, col + 1);
+	vterm_input_write(g->vt, seq, (size_t)n);
+}
+
 /* Hands the held-back CSI sequence (with its final byte) to libvterm. */
 static void csi_flush(struct vtgrid *g, unsigned char final)
 {
@@ -688,6 +718,7 @@ static void csi_flush(struct vtgrid *g, unsigned char final)
 	n += g->ncsi;
 	seq[n++] = (char)final;
 	vterm_input_write(g->vt, seq, n);
+	cursor_onscreen(g);
 }
 
 void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
@@ -756,6 +787,7 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 				memcpy(seq + 1, g->pre, g->npre);
 				seq[g->npre + 1] = (char)c;
 				vterm_input_write(g->vt, seq, g->npre + 2);
+				cursor_onscreen(g);
 				g->esc = 0;
 				start = ++i;
 			}
@@ -809,6 +841,11 @@ void vtgrid_resize(struct vtgrid *g, int rows, int cols)
 	if (rows == g->rows && cols == g->cols)
 		return;
 	vterm_set_size(g->vt, rows, cols);
+	/* where libvterm put its cursor on the new screen */
+	VTermPos pos;
+	vterm_state_get_cursorpos(g->state, &pos);
+	g->crow = pos.row < 0 ? 0 : pos.row >= rows ? rows - 1 : pos.row;
+	g->ccol = pos.col < 0 ? 0 : pos.col >= cols ? cols - 1 : pos.col;
 	/* The scroll region goes back to the whole screen, as tmux and xterm
 	 * do on a resize: libvterm 0.1.4 keeps a region that no longer fits
 	 * and then moves memory by a negative size (found by a fuzz run).

@@ -433,6 +433,46 @@ static void test_rep_and_split_sequences(void **state)
 	vtgrid_free(g);
 }
 
+/* A cursor saved before the screen shrank and restored after it: libvterm
+ * 0.1.4 does not clamp the saved cursor, so it reported row 5 on a 2-row
+ * screen, and the next resize went by that row and read past its row list
+ * (found by a fuzz run after ESC[?1049h; the ASan build of this test
+ * catches it). */
+static void test_resize_restored_cursor(void **state)
+{
+	(void)state;
+	int r, c;
+	bool vis;
+	/* DECSC / DECRC */
+	struct vtgrid *g = vtgrid_new(6, 10, 2, NULL, NULL);
+
+	FEED(g, "\033[6;3H\0337");
+	vtgrid_resize(g, 2, 10);
+	FEED(g, "\0338");
+	vtgrid_cursor(g, &r, &c, &vis);
+	assert_int_equal(r, 1);
+	assert_int_equal(c, 2);
+	vtgrid_resize(g, 1, 10);
+	FEED(g, "x");
+	const char *t1[] = { "  x" };
+	expect_screen(g, t1);
+	vtgrid_free(g);
+
+	/* the alternate screen saves the cursor on the way in and restores it
+	 * on the way out */
+	g = vtgrid_new(6, 10, 2, NULL, NULL);
+	FEED(g, "\033[6;4H\033[?1049h");
+	vtgrid_resize(g, 2, 3);
+	FEED(g, "\033[?1049l");
+	vtgrid_resize(g, 1, 3);
+	vtgrid_cursor(g, &r, &c, &vis);
+	assert_int_equal(r, 0);
+	assert_int_equal(c, 2);
+	FEED(g, "\033[?1049h\0338y");
+	vtgrid_resize(g, 3, 2);
+	vtgrid_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_marks),
 		cmocka_unit_test(test_keyboard_and_replies),
 		cmocka_unit_test(test_rep_and_split_sequences),
+		cmocka_unit_test(test_resize_restored_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
