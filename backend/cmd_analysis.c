@@ -220,9 +220,10 @@ static void last_line(char *out, size_t n, const char *text)
  * precompiled std) begins with the frame-pointer prologue (endbr64?
  * push %rbp; mov %rsp,%rbp); without a `main`, most of its Rust functions
  * must. Unknown formats: false, so the caller falls back to DWARF
- * unwinding, which always works.
+ * unwinding, which always works. Not static: fuzz/fuzz_elf.c drives it.
  */
-static bool elf_has_frame_pointers(const char *path)
+bool elf_has_frame_pointers(const char *path);
+bool elf_has_frame_pointers(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
 	Elf64_Ehdr eh;
