@@ -825,6 +825,8 @@ static void term_draw(struct pane *p)
 	}
 	if (t->view > vtgrid_scrollback_count(t->g))
 		t->view = vtgrid_scrollback_count(t->g);
+	if (t->view < 0)
+		t->view = 0;  /* a reflow can take lines back from the scrollback */
 	t->seen_pushed = pushed;
 	vtgrid_size(t->g, &grows, &gcols);
 	bool all = tp->full_redraw || t->view > 0 || t->scroll_mode;
