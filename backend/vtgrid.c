@@ -1133,8 +1133,10 @@ static void do_rep(struct vtgrid *g, const char *params, size_t n)
 /* libvterm 0.1.4 does not clamp a saved cursor (DECSC, CSI s, mode 1048
  * and 1049) when the screen shrinks, and restoring it puts its cursor
  * below or right of the screen, where libvterm indexes its own line
- * table past its end. After every escape the cursor is put back on the
- * screen (CUP clamps). */
+ * table past its end. It also moves the cursor left by one for a C1
+ * control written as UTF-8 (U+0080..U+009F: a glyph of width -1), to
+ * column -1 at the margin (found by a fuzz run). After every write the
+ * cursor is put back on the screen (CUP clamps). */
 static void cursor_onscreen(struct vtgrid *g)
 {
 	VTermPos pos;
@@ -1184,8 +1186,10 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 				break;
 			}
 			i = (size_t)(e - buf);
-			if (i > start)
+			if (i > start) {
 				vterm_input_write(g->vt, buf + start, i - start);
+				cursor_onscreen(g);
+			}
 			start = ++i;          /* the ESC is held back */
 			g->esc = 1;
 			g->npre = 0;
@@ -1271,6 +1275,7 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 	}
 	if (g->esc == 0 && start < n)
 		vterm_input_write(g->vt, buf + start, n - start);
+	cursor_onscreen(g);
 }
 
 void vtgrid_soft_reset(struct vtgrid *g)

@@ -754,6 +754,28 @@ static void test_resize_property(void **state)
 	}
 }
 
+/* A C1 control written as UTF-8 (U+0081) is a glyph of width -1 to
+ * libvterm 0.1.4: it moved the cursor left, to column -1 at the margin
+ * (found by a fuzz run of the invariant check). The cursor is back on the
+ * screen after the write and the next character lands at column 0 (text
+ * after the C1 control in the same write is still libvterm's to lose). */
+static void test_c1_in_utf8_keeps_cursor(void **state)
+{
+	(void)state;
+	struct vtgrid *g = vtgrid_new(3, 10, 10, NULL, NULL);
+
+	FEED(g, "\033[2H\xc2\x81");
+	expect_ok(g);
+	FEED(g, "\xc2\x81\xc2\x9f");
+	expect_ok(g);
+	FEED(g, "x");
+	expect_ok(g);
+	const char *t[] = { "", "x", "" };
+	expect_screen(g, t);
+	expect_cursor(g, 1, 1);
+	vtgrid_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -771,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_reflow),
 		cmocka_unit_test(test_scrollback_roundtrip),
 		cmocka_unit_test(test_resize_property),
+		cmocka_unit_test(test_c1_in_utf8_keeps_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
