@@ -11,6 +11,15 @@
  * cluster table (ids in the cell), bounded in size: past it the marks are
  * dropped and the base character kept.
  *
+ * Scrollback lines are packed (struct sbline): a header, the colour runs
+ * and the cells' code points, one byte each when all are below 0x100, four
+ * otherwise; trailing default blanks are not stored. A 200-column line of
+ * 80 characters in 6 colours takes 8 + 60 + 80 bytes instead of 2,404.
+ * Soft wraps are tracked from libvterm's glyph positions (libvterm 0.1.4
+ * has no continuation flag): a glyph reaching the last columns arms
+ * wrap_pending, and the next glyph landing at column 0 of the next row,
+ * with no cursor report in between, marks the row above as wrapped.
+ *
  * Never: index a row without clamping to its own width (scrollback rows keep
  * the width they were written with), or let a wide character's second
  * column survive without its first.
@@ -27,6 +36,26 @@
 #define TITLE_MAX 256
 #define CSI_SEPS_MAX 15         /* libvterm 0.1.4 keeps 16 CSI arguments */
 
+/* A scrollback line, packed: hdr, then nruns runs of RUN_BYTES (u16 first
+ * column, u32 fg, u32 bg: the colours from that column on), then ncells
+ * code point words of 1 (SB_WIDE clear) or 4 bytes. Cells from ncells to
+ * cols are blank in default colours. */
+#define SB_WIDE 1u                 /* 4-byte cells */
+#define SB_WRAPPED 2u              /* the line goes on in the next one */
+#define RUN_BYTES 10
+struct sbline {
+	uint16_t cols, ncells, nruns;
+	uint8_t flags;
+	uint8_t pad;
+	unsigned char data[];
+};
+
+struct sbcache {                   /* unpacked scrollback lines vtgrid_line() hands out */
+	struct vtrow *row[2];
+	int cap[2];
+	int next;
+};
+
 struct vtbuf {
 	struct vtrow **rows;       /* owned: nrows row pointers, each owned */
 	int top;                   /* ring start: logical row 0 */
@@ -39,7 +68,9 @@ struct vtgrid {
 	struct vtbuf buf[2];       /* main and alternate screen */
 	int cur;                   /* index into buf: 1 while the alt screen is on */
 	/* scrollback ring (main screen only) */
-	struct vtrow **sb;         /* owned: sb_max slots, sb_count used */
+	struct sbline **sb;        /* owned: sb_max slots, sb_count used */
+	size_t sb_bytes;           /* sum of the packed lines' sizes */
+	struct sbcache *cache;     /* owned */
 	int sb_max, sb_count, sb_head;  /* sb_head: slot of the oldest line */
 	uint64_t pushed;           /* lines that ever entered the scrollback */
 	/* damage */
@@ -49,6 +80,10 @@ struct vtgrid {
 	struct vtcell pen;         /* ch unused; fg carries the attributes */
 	int crow, ccol;            /* cursor, as libvterm last reported it */
 	bool cursor_visible;       /* DECTCEM */
+	/* soft wraps: the last glyph reached the right margin on wrap_row */
+	bool wrap_pending;
+	int wrap_row;              /* -1: the newest scrollback line */
+	int resize_row, resize_col;  /* where a resize puts the cursor */
 	/* clusters: base + combining code points, interned */
 	uint32_t (*clusters)[VTGRID_MAX_COMBINE];  /* owned: nclusters entries */
 	int nclusters;             /* entries used, at most CLUSTER_MAX */
@@ -90,6 +125,7 @@ static struct vtrow *row_new(int cols, uint32_t bg)
 	struct vtrow *r = xmalloc(sizeof(*r) + (size_t)cols * sizeof(struct vtcell));
 
 	r->cols = cols;
+	r->wrapped = false;
 	row_clear(r, 0, cols, bg);
 	return r;
 }
@@ -142,36 +178,125 @@ static void damage(struct vtgrid *g, int from, int to)
 	}
 }
 
-/* Hands a row to the scrollback; returns a row the caller may reuse (the
- * evicted oldest one), or NULL. */
+/* ---- packed scrollback lines ---- */
+
+static size_t sbline_size(const struct sbline *l)
+{
+	return sizeof(*l) + (size_t)l->nruns * RUN_BYTES +
+	       (size_t)l->ncells * (l->flags & SB_WIDE ? 4 : 1);
+}
+
+/* Packs cells[0, n) of a row `cols` wide into a line, reusing `reuse`'s
+ * memory (may be NULL). */
+static struct sbline *sb_pack(struct sbline *reuse, const struct vtcell *cells, int n,
+			      int cols, bool wrapped)
+{
+	int nruns = 0;
+	bool wide = false;
+
+	while (n > 0 && cells[n - 1].ch == 0 && cells[n - 1].fg == 0 && cells[n - 1].bg == 0)
+		n--;
+	for (int x = 0; x < n; x++) {
+		if (cells[x].ch > 0xff)
+			wide = true;
+		if (x == 0 || cells[x].fg != cells[x - 1].fg || cells[x].bg != cells[x - 1].bg)
+			nruns++;
+	}
+	if (nruns == 1 && cells[0].fg == 0 && cells[0].bg == 0)
+		nruns = 0;        /* one run in the default colours: none */
+	size_t size = sizeof(struct sbline) + (size_t)nruns * RUN_BYTES + (size_t)n * (wide ? 4 : 1);
+	struct sbline *l = xrealloc(reuse, size);
+	l->cols = (uint16_t)cols;
+	l->ncells = (uint16_t)n;
+	l->nruns = (uint16_t)nruns;
+	l->flags = (uint8_t)((wide ? SB_WIDE : 0) | (wrapped ? SB_WRAPPED : 0));
+	l->pad = 0;
+	unsigned char *p = l->data;
+	for (int x = 0; x < n && nruns; x++) {
+		if (x == 0 || cells[x].fg != cells[x - 1].fg || cells[x].bg != cells[x - 1].bg) {
+			uint16_t at = (uint16_t)x;
+			memcpy(p, &at, 2);
+			memcpy(p + 2, &cells[x].fg, 4);
+			memcpy(p + 6, &cells[x].bg, 4);
+			p += RUN_BYTES;
+		}
+	}
+	if (wide) {
+		for (int x = 0; x < n; x++, p += 4)
+			memcpy(p, &cells[x].ch, 4);
+	} else {
+		for (int x = 0; x < n; x++)
+			*p++ = (unsigned char)cells[x].ch;
+	}
+	return l;
+}
+
+/* Unpacks l into r, which has room for l->cols cells. */
+static void sb_unpack(const struct sbline *l, struct vtrow *r)
+{
+	const unsigned char *runs = l->data;
+	const unsigned char *p = l->data + (size_t)l->nruns * RUN_BYTES;
+	int n = l->ncells, run = 0, next = l->nruns ? 0 : n + 1;
+	uint32_t fg = 0, bg = 0;
+
+	r->cols = l->cols;
+	r->wrapped = (l->flags & SB_WRAPPED) != 0;
+	for (int x = 0; x < n; x++) {
+		while (x == next) {
+			const unsigned char *q = runs + (size_t)run * RUN_BYTES;
+			memcpy(&fg, q + 2, 4);
+			memcpy(&bg, q + 6, 4);
+			if (++run < l->nruns) {
+				uint16_t at;
+				memcpy(&at, runs + (size_t)run * RUN_BYTES, 2);
+				next = at;
+			} else {
+				next = n + 1;
+			}
+		}
+		uint32_t ch;
+		if (l->flags & SB_WIDE) {
+			memcpy(&ch, p, 4);
+			p += 4;
+		} else {
+			ch = *p++;
+		}
+		r->cells[x] = (struct vtcell){ ch, fg, bg };
+	}
+	for (int x = n; x < l->cols; x++)
+		r->cells[x] = (struct vtcell){ 0, 0, 0 };
+}
+
+/* A row buffer with room for cols cells, grown as needed. */
+static struct vtrow *row_room(struct vtrow **r, int *cap, int cols)
+{
+	if (!*r || *cap < cols) {
+		*cap = cols < 16 ? 16 : cols;
+		*r = xrealloc(*r, sizeof(struct vtrow) + (size_t)*cap * sizeof(struct vtcell));
+	}
+	return *r;
+}
+
+/* Hands a row to the scrollback (packed) and gives it back for reuse.
+ * When the scrollback is full, the oldest line's memory is reused. */
 static struct vtrow *sb_push(struct vtgrid *g, struct vtrow *r)
 {
-	struct vtrow *old = NULL;
+	struct sbline **slot;
 
 	if (g->sb_max == 0)
 		return r;
 	if (g->sb_count == g->sb_max) {
-		old = g->sb[g->sb_head];
-		g->sb[g->sb_head] = r;
+		slot = &g->sb[g->sb_head];
 		g->sb_head = (g->sb_head + 1) % g->sb_max;
+		g->sb_bytes -= sbline_size(*slot);
 	} else {
-		g->sb[(g->sb_head + g->sb_count) % g->sb_max] = r;
+		slot = &g->sb[(g->sb_head + g->sb_count) % g->sb_max];
+		*slot = NULL;
 		g->sb_count++;
 	}
+	*slot = sb_pack(*slot, r->cells, r->cols, r->cols, r->wrapped);
+	g->sb_bytes += sbline_size(*slot);
 	g->pushed++;
-	return old;
-}
-
-/* Takes the newest scrollback line back (resize growing); NULL if none. */
-static struct vtrow *sb_pop(struct vtgrid *g)
-{
-	struct vtrow *r;
-
-	if (g->sb_count == 0)
-		return NULL;
-	g->sb_count--;
-	r = g->sb[(g->sb_head + g->sb_count) % g->sb_max];
-	g->pushed--;
 	return r;
 }
 
@@ -247,6 +372,15 @@ static void clear_overlap(struct vtrow *r, int col, int w)
 		r->cells[end].ch = 0;
 }
 
+/* Row `row` (-1: the newest scrollback line) goes on in the next one. */
+static void mark_wrapped(struct vtgrid *g, int row)
+{
+	if (row >= 0 && row < g->rows)
+		row_at(g, g->cur, row)->wrapped = true;
+	else if (row == -1 && g->cur == 0 && g->sb_count > 0)
+		g->sb[(g->sb_head + g->sb_count - 1) % g->sb_max]->flags |= SB_WRAPPED;
+}
+
 static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
 	struct vtgrid *g = user;
@@ -261,6 +395,8 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	if (pos.row < 0 || pos.row >= g->rows || pos.col < 0 || pos.col >= g->cols)
 		return 1;
 	r = row_at(g, g->cur, pos.row);
+	if (pos.col == 0 && g->wrap_pending && pos.row == g->wrap_row + 1)
+		mark_wrapped(g, g->wrap_row);
 	if (pos.col + w > r->cols)
 		w = 1;
 	ch = info->chars[0];
@@ -274,6 +410,10 @@ static int cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		r->cells[pos.col + 1] = (struct vtcell){ VTCELL_CONT, g->pen.fg, g->pen.bg };
 	g->damage[pos.row] = 1;
 	g->any_damage = true;
+	/* at the right margin (or one short of it, where a wide character
+	 * would not fit): the next glyph at column 0 below is a soft wrap */
+	g->wrap_pending = pos.col + w >= r->cols - 1;
+	g->wrap_row = pos.row;
 	for (int i = 0; i <= VTGRID_MAX_COMBINE; i++) {
 		g->last_chars[i] = i < VTGRID_MAX_COMBINE ? info->chars[i] : 0;
 		if (!g->last_chars[i])
@@ -287,10 +427,16 @@ static int cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	struct vtgrid *g = user;
 
 	(void)oldpos;
-	g->crow = pos.row;
-	g->ccol = pos.col;
+	/* clamped: libvterm 0.1.4 can report a cursor off the screen (a
+	 * cursor saved before a resize and restored after it) */
+	g->crow = pos.row < 0 ? 0 : pos.row >= g->rows ? g->rows - 1 : pos.row;
+	g->ccol = pos.col < 0 ? 0 : pos.col >= g->cols ? g->cols - 1 : pos.col;
 	g->cursor_visible = visible;
 	g->any_damage = true;
+	/* libvterm reports the cursor after a run of text (at the margin, the
+	 * wrap still pending); any other move ends the run */
+	if (g->crow != g->wrap_row || g->ccol != g->cols - 1)
+		g->wrap_pending = false;
 	return 1;
 }
 
@@ -312,6 +458,8 @@ static int cb_erase(VTermRect rect, int selective, void *user)
 		if (to < r->cols && r->cells[to].ch == VTCELL_CONT)
 			r->cells[to].ch = 0;
 		row_clear(r, from, to, blank_bg(g));
+		if (to == r->cols)
+			r->wrapped = false;  /* it no longer reaches the margin */
 	}
 	damage(g, rect.start_row, rect.end_row);
 	return 1;
@@ -375,6 +523,7 @@ static int cb_scrollrect(VTermRect rect, int downward, int rightward, void *user
 			}
 			r = row_fit(r, g->cols, 0);
 			row_clear(r, 0, r->cols, blank_bg(g));
+			r->wrapped = false;
 			*slot_at(g, g->cur, rect.end_row - 1) = r;
 		} else {
 			r = row_at(g, g->cur, rect.end_row - 1);
@@ -385,8 +534,20 @@ static int cb_scrollrect(VTermRect rect, int downward, int rightward, void *user
 					*slot_at(g, g->cur, y) = row_at(g, g->cur, y - 1);
 			}
 			row_clear(r, 0, r->cols, blank_bg(g));
+			r->wrapped = false;
 			*slot_at(g, g->cur, rect.start_row) = r;
 		}
+	}
+	/* a pending wrap's row moves with the scroll */
+	if (g->wrap_pending && g->wrap_row >= rect.start_row && g->wrap_row < rect.end_row) {
+		if (downward < 0)
+			g->wrap_pending = false;
+		else if (g->wrap_row - n >= rect.start_row)
+			g->wrap_row -= n;
+		else if (g->wrap_row - n == -1 && rect.start_row == 0 && g->cur == 0 && g->sb_max > 0)
+			g->wrap_row = -1;  /* into the scrollback */
+		else
+			g->wrap_pending = false;
 	}
 	damage(g, rect.start_row, rect.end_row);
 	return 1;
@@ -488,67 +649,358 @@ static int cb_bell(void *user)
 	return 1;
 }
 
-/* Resizes one buffer; for the active main screen, rows that no longer fit
- * above the cursor go to the scrollback and rows come back from it when
- * the screen grows. Returns how far the cursor's row moved. */
-static int resize_buf(struct vtgrid *g, int bi, int rows, int cols, bool with_sb)
+/* Resizes the alternate screen: cut or padded, rows that no longer fit
+ * above the cursor dropped. Returns how far the cursor's row moved. */
+static int resize_alt(struct vtgrid *g, int rows, int cols)
 {
 	struct vtrow **lin = xcalloc((size_t)(rows + g->rows), sizeof(*lin));
 	int n = g->rows, delta = 0, first = 0;
+	/* clamped: a cursor row below the screen made `below` negative and
+	 * read past lin (found by a fuzz run) */
+	int crow = g->cur == 1 ? g->crow : 0;
 
+	if (crow < 0)
+		crow = 0;
+	if (crow > n - 1)
+		crow = n - 1;
 	for (int y = 0; y < g->rows; y++)
-		lin[y] = row_at(g, bi, y);
+		lin[y] = row_at(g, 1, y);
 	if (rows < n) {
-		/* drop blank rows below the cursor first, then push from the top */
+		/* drop rows below the cursor first, then from the top */
 		int excess = n - rows;
-		int below = n - 1 - (bi == g->cur ? g->crow : 0);
+		int below = n - 1 - crow;
 		int drop = excess < below ? excess : below;
 		for (int i = 0; i < drop; i++)
 			free(lin[--n]);
 		excess -= drop;
-		for (int i = 0; i < excess; i++) {
-			struct vtrow *r = lin[i];
-			if (with_sb)
-				r = sb_push(g, r);
-			free(r);
-		}
+		for (int i = 0; i < excess; i++)
+			free(lin[i]);
 		first = excess;
 		delta = -excess;
-	} else if (rows > n) {
-		int extra = rows - n, pulled = 0;
-		if (with_sb) {
-			struct vtrow *r;
-			while (pulled < extra && (r = sb_pop(g)) != NULL) {
-				memmove(lin + 1, lin, (size_t)(n + pulled) * sizeof(*lin));
-				lin[0] = r;
-				pulled++;
-			}
-		}
-		for (int i = n + pulled; i < rows; i++)
-			lin[i] = NULL;
-		n += pulled;
-		delta = pulled;
 	}
 	struct vtrow **rowsv = xcalloc((size_t)rows, sizeof(*rowsv));
 	for (int y = 0; y < rows; y++)
-		rowsv[y] = row_fit(lin[y + first], cols, 0);
+		rowsv[y] = row_fit(y + first < n ? lin[y + first] : NULL, cols, 0);
 	free(lin);
-	free(g->buf[bi].rows);
-	g->buf[bi].rows = rowsv;
-	g->buf[bi].top = 0;
+	free(g->buf[1].rows);
+	g->buf[1].rows = rowsv;
+	g->buf[1].top = 0;
 	return delta;
+}
+
+/* ---- reflow ---- */
+
+struct lineset { struct sbline **v; int n, cap; };
+
+static void lineset_add(struct lineset *s, struct sbline *l)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->v = xrealloc(s->v, (size_t)s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = l;
+}
+
+struct rewrap {
+	struct lineset out;        /* the new lines, packed */
+	struct vtcell *cells;      /* the logical line being cut */
+	int n, cap;
+	struct vtcell *row;        /* the new row being filled: cols cells */
+	int x;                     /* cells in row */
+	int cols;
+};
+
+static void rewrap_push_cell(struct rewrap *w, struct vtcell c)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 512;
+		w->cells = xrealloc(w->cells, (size_t)w->cap * sizeof(*w->cells));
+	}
+	w->cells[w->n++] = c;
+}
+
+static void rewrap_flush(struct rewrap *w, bool wrapped)
+{
+	lineset_add(&w->out, sb_pack(NULL, w->row, w->x, w->cols, wrapped));
+	w->x = 0;
+}
+
+static bool row_blank(const struct vtrow *r)
+{
+	if (r->wrapped)
+		return false;
+	for (int x = 0; x < r->cols; x++)
+		if (r->cells[x].ch || r->cells[x].fg || r->cells[x].bg)
+			return false;
+	return true;
+}
+
+/* Cells a line's last row contributes: up to its last non-default one. */
+static int row_used(const struct vtrow *r)
+{
+	int n = r->cols;
+	while (n > 0 && r->cells[n - 1].ch == 0 && r->cells[n - 1].fg == 0 && r->cells[n - 1].bg == 0)
+		n--;
+	return n;
+}
+
+/*
+ * Reflows the main screen and the scrollback to cols columns and a screen
+ * of rows rows. Soft-wrapped rows are joined into logical lines and cut
+ * again; blank rows below the cursor go first when the screen shrinks, the
+ * scrollback fills in when it grows, and the cursor keeps its screen row
+ * where it can. *crow, *ccol get the main screen's new cursor.
+ */
+static void reflow_main(struct vtgrid *g, int rows, int cols, int *crow, int *ccol)
+{
+	int sbn = g->sb_count, T = sbn + g->rows;
+	int oc, occ;
+	struct vtrow *scratch = NULL;
+	int scratch_cap = 0;
+	struct rewrap w = { .cols = cols };
+	int *map = xmalloc((size_t)T * sizeof(*map));  /* old row -> new row */
+	int cn = -1, ccn = 0;
+
+	w.row = xmalloc((size_t)cols * sizeof(*w.row));
+	if (g->cur == 0) {
+		oc = g->crow < 0 ? 0 : g->crow >= g->rows ? g->rows - 1 : g->crow;
+		occ = g->ccol < 0 ? 0 : g->ccol >= g->cols ? g->cols - 1 : g->ccol;
+	} else {
+		/* the main screen's cursor is saved inside libvterm: its last
+		 * row with text stands in */
+		oc = 0;
+		occ = 0;
+		for (int y = g->rows - 1; y > 0; y--)
+			if (!row_blank(row_at(g, 0, y))) {
+				oc = y;
+				break;
+			}
+	}
+	int ci = sbn + oc, lc = ci;
+	for (int y = g->rows - 1; y > oc; y--)
+		if (!row_blank(row_at(g, 0, y))) {
+			lc = sbn + y;
+			break;
+		}
+
+#define OLD_SB(i) (g->sb[(g->sb_head + (i)) % g->sb_max])
+	for (int i = 0; i <= lc;) {
+		int j = i;
+		bool same = true;   /* all in the scrollback and already cols wide */
+		while (true) {
+			bool wr;
+			if (j < sbn) {
+				wr = (OLD_SB(j)->flags & SB_WRAPPED) != 0;
+				same = same && OLD_SB(j)->cols == cols;
+			} else {
+				wr = row_at(g, 0, j - sbn)->wrapped;
+				same = false;
+			}
+			if (!wr || j == lc)
+				break;
+			j++;
+		}
+		if (same && j != lc) {
+			/* cut at this width already: moved as they are */
+			for (int k = i; k <= j; k++) {
+				map[k] = w.out.n;
+				lineset_add(&w.out, OLD_SB(k));
+				OLD_SB(k) = NULL;
+			}
+			i = j + 1;
+			continue;
+		}
+		/* gather the logical line */
+		int cursor_off = -1;
+		w.n = 0;
+		for (int k = i; k <= j; k++) {
+			const struct vtrow *r;
+			if (k < sbn) {
+				const struct sbline *l = OLD_SB(k);
+				r = row_room(&scratch, &scratch_cap, l->cols);
+				sb_unpack(l, scratch);
+			} else {
+				r = row_at(g, 0, k - sbn);
+			}
+			int take = k == j ? row_used(r) : r->cols;
+			/* a wide character that did not fit left a blank at the
+			 * margin of the row above: not part of the text */
+			if (k > i && w.n > 0 && r->cols > 1 && r->cells[1].ch == VTCELL_CONT &&
+			    w.cells[w.n - 1].ch == 0 && w.cells[w.n - 1].fg == 0 &&
+			    w.cells[w.n - 1].bg == 0)
+				w.n--;
+			map[k] = w.n;  /* an offset for now */
+			if (k == ci)
+				cursor_off = w.n + occ;
+			for (int x = 0; x < take; x++)
+				rewrap_push_cell(&w, r->cells[x]);
+		}
+		while (cursor_off > w.n)
+			rewrap_push_cell(&w, (struct vtcell){ 0, 0, 0 });
+		/* cut it at the new width */
+		int *off_row = NULL;          /* new row of each offset in map */
+		int noff = j - i + 1;
+		off_row = xmalloc((size_t)noff * sizeof(*off_row));
+		for (int k = 0; k < noff; k++)
+			off_row[k] = -1;
+		int kk = 0;                   /* the next old row to place */
+		for (int q = 0; q < w.n; q++) {
+			struct vtcell c = w.cells[q];
+			bool lead = q + 1 < w.n && w.cells[q + 1].ch == VTCELL_CONT && c.ch != VTCELL_CONT;
+			if (c.ch == VTCELL_CONT)
+				c.ch = 0;             /* a second half without its first */
+			if (lead && cols < 2) {
+				c.ch = 0;             /* no room for a wide character */
+				lead = false;
+			}
+			int need = lead ? 2 : 1;
+			if (w.x + need > cols) {
+				while (w.x < cols)
+					w.row[w.x++] = (struct vtcell){ 0, 0, 0 };
+				rewrap_flush(&w, true);
+			}
+			for (; kk < noff && map[i + kk] <= q; kk++)
+				off_row[kk] = w.out.n;
+			if (q == cursor_off) {
+				cn = w.out.n;
+				ccn = w.x;
+			}
+			w.row[w.x++] = c;
+			if (lead) {
+				w.row[w.x++] = w.cells[q + 1];
+				if (q + 1 == cursor_off) {
+					cn = w.out.n;
+					ccn = w.x - 1;
+				}
+				q++;
+			}
+		}
+		if (cursor_off == w.n) {
+			cn = w.out.n;
+			ccn = w.x < cols ? w.x : cols - 1;
+		}
+		rewrap_flush(&w, false);
+		for (int k = 0; k < noff; k++)
+			map[i + k] = off_row[k] >= 0 ? off_row[k] : w.out.n - 1;
+		free(off_row);
+		i = j + 1;
+	}
+	for (int k = lc + 1; k < T; k++)
+		map[k] = w.out.n - 1;
+	if (cn < 0) {   /* no cursor line seen: the last line */
+		cn = w.out.n - 1;
+		ccn = 0;
+	}
+
+	/* the window: the cursor keeps its screen row where it can, but
+	 * rows from the screen go to the scrollback only when they do not
+	 * fit below it (blank rows below the cursor are used first) */
+	int M = w.out.n, top = cn - oc;
+	int from_screen = map[sbn];    /* new rows made of old scrollback lines */
+	int fit = M - rows > from_screen ? M - rows : from_screen;
+	if (top > fit)
+		top = fit;
+	if (top < 0)
+		top = 0;
+	if (rows > g->rows) {
+		top -= rows - g->rows;
+		if (top < 0)
+			top = 0;
+	}
+	if (top < M - rows)
+		top = M - rows;
+	if (top > cn)
+		top = cn;
+	if (top < 0)
+		top = 0;
+
+	/* the old lines and rows go */
+	for (int k = 0; k < sbn; k++)
+		free(OLD_SB(k));
+#undef OLD_SB
+	for (int y = 0; y < g->rows; y++)
+		free(g->buf[0].rows[y]);
+	free(g->buf[0].rows);
+
+	/* the screen */
+	g->buf[0].rows = xcalloc((size_t)rows, sizeof(struct vtrow *));
+	g->buf[0].top = 0;
+	for (int y = 0; y < rows; y++) {
+		struct vtrow *r = row_new(cols, 0);
+		if (top + y < M)
+			sb_unpack(w.out.v[top + y], r);
+		g->buf[0].rows[y] = r;
+	}
+	for (int k = top; k < M; k++)
+		free(w.out.v[k]);
+
+	/* the scrollback: the newest sb_max of the lines above the screen */
+	uint64_t base = g->pushed - (uint64_t)sbn;
+	int drop = top > g->sb_max ? top - g->sb_max : 0;
+	for (int k = 0; k < drop; k++)
+		free(w.out.v[k]);
+	g->sb_bytes = 0;
+	for (int k = drop; k < top; k++) {
+		g->sb[k - drop] = w.out.v[k];
+		g->sb_bytes += sbline_size(w.out.v[k]);
+	}
+	g->sb_count = top - drop;
+	g->sb_head = 0;
+	g->pushed = base + (uint64_t)top;
+
+	/* marks follow their lines */
+	int keep = 0;
+	for (int m = 0; m < g->nmarks; m++) {
+		int64_t i = (int64_t)(g->marks[m] - base);
+		uint64_t abs = g->marks[m];
+		if (g->marks[m] >= base && i < T)
+			abs = base + (uint64_t)map[i];
+		if (keep && g->marks[keep - 1] >= abs)
+			continue;
+		g->marks[keep++] = abs;
+	}
+	g->nmarks = keep;
+
+	*crow = cn - top;
+	*ccol = ccn;
+	free(map);
+	free(scratch);
+	free(w.cells);
+	free(w.row);
+	free(w.out.v);
 }
 
 static int cb_resize(int rows, int cols, VTermPos *delta, void *user)
 {
 	struct vtgrid *g = user;
-	int d_main = resize_buf(g, 0, rows, cols, g->cur == 0);
-	int d_alt = resize_buf(g, 1, rows, cols, false);
+	VTermPos pos;
+	int mrow, mcol;
 
-	if (delta)
-		delta->row += g->cur == 0 ? d_main : d_alt;
+	vterm_state_get_cursorpos(g->state, &pos);
+	reflow_main(g, rows, cols, &mrow, &mcol);
+	int d_alt = resize_alt(g, rows, cols);
+	if (g->cur == 0) {
+		g->resize_row = mrow;
+		g->resize_col = mcol;
+	} else {
+		g->resize_row = pos.row + d_alt;
+		g->resize_col = pos.col;
+	}
+	if (g->resize_row < 0)
+		g->resize_row = 0;
+	if (g->resize_row >= rows)
+		g->resize_row = rows - 1;
+	if (g->resize_col < 0)
+		g->resize_col = 0;
+	if (g->resize_col >= cols)
+		g->resize_col = cols - 1;
+	if (delta) {
+		delta->row = g->resize_row - pos.row;
+		delta->col = g->resize_col - pos.col;
+	}
 	g->rows = rows;
 	g->cols = cols;
+	g->wrap_pending = false;
 	free(g->damage);
 	g->damage = xcalloc((size_t)rows, 1);
 	damage(g, 0, rows);
@@ -598,8 +1050,8 @@ struct vtgrid *vtgrid_new(int rows, int cols, int scrollback, vtgrid_output_cb o
 {
 	struct vtgrid *g = xcalloc(1, sizeof(*g));
 
-	rows = rows < 1 ? 1 : rows;
-	cols = cols < 1 ? 1 : cols;
+	rows = rows < 1 ? 1 : rows > VTGRID_SIZE_MAX ? VTGRID_SIZE_MAX : rows;
+	cols = cols < 1 ? 1 : cols > VTGRID_SIZE_MAX ? VTGRID_SIZE_MAX : cols;
 	g->rows = rows;
 	g->cols = cols;
 	g->out = out;
@@ -611,6 +1063,7 @@ struct vtgrid *vtgrid_new(int rows, int cols, int scrollback, vtgrid_output_cb o
 			g->buf[b].rows[y] = row_new(cols, 0);
 	}
 	g->damage = xcalloc((size_t)rows, 1);
+	g->cache = xcalloc(1, sizeof(*g->cache));
 	vtgrid_set_scrollback(g, scrollback);
 	g->vt = vterm_new(rows, cols);
 	if (!g->vt)
@@ -639,6 +1092,9 @@ void vtgrid_free(struct vtgrid *g)
 	for (int i = 0; i < g->sb_count; i++)
 		free(g->sb[(g->sb_head + i) % g->sb_max]);
 	free(g->sb);
+	free(g->cache->row[0]);
+	free(g->cache->row[1]);
+	free(g->cache);
 	free(g->damage);
 	free(g->clusters);
 	free(g->cluster_hash);
@@ -674,6 +1130,29 @@ static void do_rep(struct vtgrid *g, const char *params, size_t n)
 		vterm_input_write(g->vt, mb, len);
 }
 
+/* libvterm 0.1.4 does not clamp a saved cursor (DECSC, CSI s, mode 1048
+ * and 1049) when the screen shrinks, and restoring it puts its cursor
+ * below or right of the screen, where libvterm indexes its own line
+ * table past its end. It also moves the cursor left by one for a C1
+ * control written as UTF-8 (U+0080..U+009F: a glyph of width -1), to
+ * column -1 at the margin (found by a fuzz run). After every write the
+ * cursor is put back on the screen (CUP clamps). */
+static void cursor_onscreen(struct vtgrid *g)
+{
+	VTermPos pos;
+
+	vterm_state_get_cursorpos(g->state, &pos);
+	if (pos.row < g->rows && pos.col < g->cols && pos.row >= 0 && pos.col >= 0)
+		return;
+	char seq[32];
+	int row = pos.row < 0 ? 0 : pos.row >= g->rows ? g->rows - 1 : pos.row;
+	int col = pos.col < 0 ? 0 : pos.col >= g->cols ? g->cols - 1 : pos.col;
+	/* the region goes back to the whole screen (as on a resize), so that
+	 * CUP is absolute in origin mode too */
+	int n = snprintf(seq, sizeof(seq), "\033[r\033[%d;%dH", row + 1, col + 1);
+	vterm_input_write(g->vt, seq, (size_t)n);
+}
+
 /* Hands the held-back CSI sequence (with its final byte) to libvterm. */
 static void csi_flush(struct vtgrid *g, unsigned char final)
 {
@@ -688,6 +1167,7 @@ static void csi_flush(struct vtgrid *g, unsigned char final)
 	n += g->ncsi;
 	seq[n++] = (char)final;
 	vterm_input_write(g->vt, seq, n);
+	cursor_onscreen(g);
 }
 
 void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
@@ -706,8 +1186,10 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 				break;
 			}
 			i = (size_t)(e - buf);
-			if (i > start)
+			if (i > start) {
 				vterm_input_write(g->vt, buf + start, i - start);
+				cursor_onscreen(g);
+			}
 			start = ++i;          /* the ESC is held back */
 			g->esc = 1;
 			g->npre = 0;
@@ -756,6 +1238,7 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 				memcpy(seq + 1, g->pre, g->npre);
 				seq[g->npre + 1] = (char)c;
 				vterm_input_write(g->vt, seq, g->npre + 2);
+				cursor_onscreen(g);
 				g->esc = 0;
 				start = ++i;
 			}
@@ -792,6 +1275,7 @@ void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n)
 	}
 	if (g->esc == 0 && start < n)
 		vterm_input_write(g->vt, buf + start, n - start);
+	cursor_onscreen(g);
 }
 
 void vtgrid_soft_reset(struct vtgrid *g)
@@ -804,11 +1288,15 @@ void vtgrid_soft_reset(struct vtgrid *g)
 
 void vtgrid_resize(struct vtgrid *g, int rows, int cols)
 {
-	rows = rows < 1 ? 1 : rows;
-	cols = cols < 1 ? 1 : cols;
+	rows = rows < 1 ? 1 : rows > VTGRID_SIZE_MAX ? VTGRID_SIZE_MAX : rows;
+	cols = cols < 1 ? 1 : cols > VTGRID_SIZE_MAX ? VTGRID_SIZE_MAX : cols;
 	if (rows == g->rows && cols == g->cols)
 		return;
 	vterm_set_size(g->vt, rows, cols);
+	/* where the resize put the cursor (libvterm moves its own without a
+	 * movecursor callback) */
+	g->crow = g->resize_row;
+	g->ccol = g->resize_col;
 	/* The scroll region goes back to the whole screen, as tmux and xterm
 	 * do on a resize: libvterm 0.1.4 keeps a region that no longer fits
 	 * and then moves memory by a negative size (found by a fuzz run).
@@ -827,7 +1315,7 @@ void vtgrid_size(const struct vtgrid *g, int *rows, int *cols)
 
 void vtgrid_set_scrollback(struct vtgrid *g, int lines)
 {
-	struct vtrow **sb;
+	struct sbline **sb;
 	int keep;
 
 	if (lines < 0)
@@ -837,10 +1325,11 @@ void vtgrid_set_scrollback(struct vtgrid *g, int lines)
 	keep = g->sb_count < lines ? g->sb_count : lines;
 	sb = lines ? xcalloc((size_t)lines, sizeof(*sb)) : NULL;
 	for (int i = 0; i < g->sb_count; i++) {
-		struct vtrow *r = g->sb[(g->sb_head + i) % g->sb_max];
-		if (i < g->sb_count - keep)
+		struct sbline *r = g->sb[(g->sb_head + i) % g->sb_max];
+		if (i < g->sb_count - keep) {
+			g->sb_bytes -= sbline_size(r);
 			free(r);
-		else
+		} else
 			sb[i - (g->sb_count - keep)] = r;
 	}
 	free(g->sb);
@@ -856,7 +1345,18 @@ const struct vtrow *vtgrid_line(const struct vtgrid *g, int line)
 		return line < g->rows ? row_at(g, g->cur, line) : NULL;
 	if (-line > g->sb_count)
 		return NULL;
-	return g->sb[(g->sb_head + g->sb_count + line) % g->sb_max];
+	const struct sbline *l = g->sb[(g->sb_head + g->sb_count + line) % g->sb_max];
+	struct sbcache *c = g->cache;
+	int k = c->next;
+	c->next ^= 1;
+	struct vtrow *r = row_room(&c->row[k], &c->cap[k], l->cols);
+	sb_unpack(l, r);
+	return r;
+}
+
+size_t vtgrid_scrollback_bytes(const struct vtgrid *g)
+{
+	return g->sb_bytes;
 }
 
 int vtgrid_scrollback_count(const struct vtgrid *g)
@@ -937,6 +1437,45 @@ void vtgrid_line_text(const struct vtgrid *g, int line, struct strbuf *out, int 
 		*cols = cv;
 	else
 		free(cv);
+}
+
+const char *vtgrid_check(const struct vtgrid *g)
+{
+	VTermPos pos;
+	size_t bytes = 0;
+
+	if (g->rows < 1 || g->cols < 1 || g->rows > VTGRID_SIZE_MAX || g->cols > VTGRID_SIZE_MAX)
+		return "size out of range";
+	for (int b = 0; b < 2; b++)
+		for (int y = 0; y < g->rows; y++) {
+			const struct vtrow *r = row_at(g, b, y);
+			if (r->cols != g->cols)
+				return b ? "an alternate screen row is not the screen's width" :
+					   "a screen row is not the screen's width";
+			if (r->cells[0].ch == VTCELL_CONT)
+				return "a wide character's second half starts a row";
+		}
+	if (g->crow < 0 || g->crow >= g->rows || g->ccol < 0 || g->ccol >= g->cols)
+		return "the cursor is off the screen";
+	vterm_state_get_cursorpos(g->state, &pos);
+	if (pos.row < 0 || pos.row >= g->rows || pos.col < 0 || pos.col >= g->cols)
+		return "libvterm's cursor is off the screen";
+	if (g->sb_count < 0 || g->sb_count > g->sb_max)
+		return "the scrollback is over its limit";
+	if (g->pushed < (uint64_t)g->sb_count)
+		return "fewer lines pushed than kept";
+	for (int i = 0; i < g->sb_count; i++) {
+		const struct sbline *l = g->sb[(g->sb_head + i) % g->sb_max];
+		if (l->ncells > l->cols)
+			return "a scrollback line holds more cells than its width";
+		bytes += sbline_size(l);
+	}
+	if (bytes != g->sb_bytes)
+		return "the scrollback's byte count is wrong";
+	for (int m = 1; m < g->nmarks; m++)
+		if (g->marks[m] <= g->marks[m - 1])
+			return "marks out of order";
+	return NULL;
 }
 
 void vtgrid_cursor(const struct vtgrid *g, int *row, int *col, bool *visible)

@@ -13,11 +13,19 @@
  * Cells are 12 bytes: a code point (or a cluster id for base + combining
  * characters, or VTCELL_CONT for the second column of a wide character,
  * which belongs to the first), and packed fg/bg colours with the attributes
- * in the fg word. No curses here: the terminal pane draws the cells, tests
- * and the fuzzer read them.
+ * in the fg word. Screen rows hold such cells; a row leaving the screen is
+ * stored packed (one byte per cell when every cell is Latin-1, four
+ * otherwise, trailing blanks dropped, colours as runs), and vtgrid_line()
+ * unpacks it again. No curses here: the terminal pane draws the cells,
+ * tests and the fuzzer read them.
  *
- * Never: trust the byte stream (any bytes are fed safely), or allocate per
- * scrolled line once the scrollback is full.
+ * A resize reflows the main screen and the scrollback: lines the program
+ * wrote past the right margin (soft wraps, not CR LF) are joined and cut
+ * again at the new width, as tmux does. The alternate screen is cut or
+ * padded.
+ *
+ * Never: trust the byte stream (any bytes are fed safely), or allocate
+ * more than the packed line per scrolled line once the scrollback is full.
  */
 #ifndef RWB_VTGRID_H
 #define RWB_VTGRID_H
@@ -32,6 +40,7 @@
 #define VTGRID_SCROLLBACK_DEFAULT 10000
 #define VTGRID_SCROLLBACK_MAX 1000000
 #define VTGRID_MAX_COMBINE 6               /* base + combining code points per cell */
+#define VTGRID_SIZE_MAX 10000              /* rows and columns are clamped to this */
 
 /* Cell code point word */
 #define VTCELL_CONT 0x7fffffffu            /* second column of a wide character */
@@ -68,6 +77,7 @@ struct vtcell {
 
 struct vtrow {
 	int cols;                 /* number of cells (the width when it was written) */
+	bool wrapped;             /* the line goes on in the next row (a soft wrap) */
 	struct vtcell cells[];    /* cols cells */
 };
 
@@ -85,7 +95,9 @@ void vtgrid_free(struct vtgrid *g);
 void vtgrid_soft_reset(struct vtgrid *g);
 /* Feeds program output. */
 void vtgrid_feed(struct vtgrid *g, const char *buf, size_t n);
-/* New screen size (rows, cols >= 1); scrollback fills in when it grows. */
+/* New screen size (rows, cols >= 1, clamped to VTGRID_SIZE_MAX); soft
+ * wrapped lines of the main screen and scrollback are reflowed to the new
+ * width; scrollback fills in when the screen grows. */
 void vtgrid_resize(struct vtgrid *g, int rows, int cols);
 void vtgrid_size(const struct vtgrid *g, int *rows, int *cols);
 /* Changes how many scrollback lines are kept (the oldest go first). */
@@ -93,9 +105,13 @@ void vtgrid_set_scrollback(struct vtgrid *g, int lines);
 
 /* Line `line` of the main (or alternate, when active) screen for 0 <= line
  * < rows, of the scrollback for -scrollback_count <= line < 0 (-1 is the
- * newest); NULL outside. */
+ * newest); NULL outside. A scrollback line is unpacked into a buffer the
+ * grid owns: it stays valid until the second vtgrid_line() call after this
+ * one, or any change to the grid. */
 const struct vtrow *vtgrid_line(const struct vtgrid *g, int line);
 int vtgrid_scrollback_count(const struct vtgrid *g);
+/* Bytes the scrollback's packed lines take (their allocations' sizes). */
+size_t vtgrid_scrollback_bytes(const struct vtgrid *g);
 /* Total lines that ever went into the scrollback: line L is absolute line
  * vtgrid_lines_pushed() + L; marks and searches use absolute lines. */
 uint64_t vtgrid_lines_pushed(const struct vtgrid *g);
@@ -107,6 +123,12 @@ int vtgrid_cell_chars(const struct vtgrid *g, const struct vtcell *c,
 /* Appends the line's text as UTF-8 (blank cells as spaces, trailing blanks
  * trimmed); cols (may be NULL) gets one column per appended byte. */
 void vtgrid_line_text(const struct vtgrid *g, int line, struct strbuf *out, int **cols);
+
+/* Checks the grid's invariants (every row as wide as the screen, the
+ * cursor and libvterm's on the screen, the scrollback within its limit and
+ * its byte count right, no wide character's second half alone); NULL
+ * when they hold, else what broke. For tests and the fuzzer. */
+const char *vtgrid_check(const struct vtgrid *g);
 
 /* Cursor on the screen. */
 void vtgrid_cursor(const struct vtgrid *g, int *row, int *col, bool *visible);

@@ -1,12 +1,14 @@
 /*
  * fuzz_vtgrid.c - the terminal pane's input path: any bytes a program
  * writes, fed through libvterm's State layer into the grid, with resizes,
- * soft resets, scrollback changes, searches and reads mixed in.
+ * soft resets, scrollback changes, searches and reads mixed in; the grid's
+ * invariants (vtgrid_check) are checked after every resize.
  */
 #include "strbuf.h"
 #include "vtgrid.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,16 @@ static void sink(void *data, const char *buf, size_t n)
 	size_t *total = data;
 	(void)buf;
 	*total += n;
+}
+
+/* The grid's invariants hold after every resize and at the end. */
+static void check(const struct vtgrid *g)
+{
+	const char *why = vtgrid_check(g);
+	if (why) {
+		fprintf(stderr, "fuzz_vtgrid: %s\n", why);
+		abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,12 +55,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vtgrid_resize(g, 1 + data[1] % 50, 1 + data[2] % 120);
 			data += 3;
 			size -= 3;
+			check(g);
 			continue;
 		}
 		vtgrid_feed(g, (const char *)data, n);
 		data += n;
 		size -= n;
 	}
+	check(g);
 	vtgrid_size(g, &rows, &cols);
 	for (int l = -vtgrid_scrollback_count(g); l < rows; l++) {
 		struct strbuf sb = STRBUF_INIT;

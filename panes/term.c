@@ -64,6 +64,7 @@
 #define DRAIN_MAX (4u << 20)    /* read after the process ended */
 #define FEED_SLICE 8192         /* bytes fed between clock checks */
 #define MAX_TABS 32
+#define FINISHED_TABS_DEFAULT 8 /* finished job tabs kept (RWB_FINISHED_TABS) */
 #define PAIR_CACHE_MAX 4096
 #define PAIR_HASH 8192
 #define SEARCH_MAX 256
@@ -541,6 +542,48 @@ static void tab_select(struct term_pane *tp, int i)
 	pane_damage(&tp->base);
 }
 
+/* Finished job tabs kept: RWB_FINISHED_TABS (0 to MAX_TABS - 1), else
+ * the default; *bad is set when the variable is there but not such a
+ * number. */
+static int finished_tabs_max(bool *bad)
+{
+	const char *v = getenv("RWB_FINISHED_TABS");
+	char *end;
+	long n;
+
+	*bad = false;
+	if (!v || !*v)
+		return FINISHED_TABS_DEFAULT;
+	n = strtol(v, &end, 10);
+	if (*end || n < 0 || n > MAX_TABS - 1) {
+		*bad = true;
+		return FINISHED_TABS_DEFAULT;
+	}
+	return (int)n;
+}
+
+static void tab_close(struct term_pane *tp, int i);
+
+/* Closes the finished job tabs that ended first until `keep` are left (the
+ * tab on screen stays); their answers are in the store already. */
+static void prune_finished(struct term_pane *tp, int keep)
+{
+	for (;;) {
+		int n = 0, oldest = -1;
+		for (int i = 1; i < tp->ntabs; i++) {
+			const struct term_tab *t = tp->tabs[i];
+			if (t->is_shell || !t->finished)
+				continue;
+			n++;
+			if (i != tp->active && (oldest < 0 || t->ended_ms < tp->tabs[oldest]->ended_ms))
+				oldest = i;
+		}
+		if (n <= keep || oldest < 0)
+			return;
+		tab_close(tp, oldest);
+	}
+}
+
 static void tab_close(struct term_pane *tp, int i)
 {
 	struct term_tab *t = tp->tabs[i];
@@ -782,6 +825,8 @@ static void term_draw(struct pane *p)
 	}
 	if (t->view > vtgrid_scrollback_count(t->g))
 		t->view = vtgrid_scrollback_count(t->g);
+	if (t->view < 0)
+		t->view = 0;  /* a reflow can take lines back from the scrollback */
 	t->seen_pushed = pushed;
 	vtgrid_size(t->g, &grows, &gcols);
 	bool all = tp->full_redraw || t->view > 0 || t->scroll_mode;
@@ -1491,6 +1536,11 @@ struct pane *pane_term_new(struct app *a)
 		app_notice(a, NOTICE_WARNING, "RWB_SCROLLBACK='%.40s' is not a number of lines (0 to %d): "
 			   "the terminal pane keeps %d", getenv("RWB_SCROLLBACK"), VTGRID_SCROLLBACK_MAX,
 			   VTGRID_SCROLLBACK_DEFAULT);
+	finished_tabs_max(&bad);
+	if (bad)
+		app_notice(a, NOTICE_WARNING, "RWB_FINISHED_TABS='%.40s' is not a number of tabs (0 to %d): "
+			   "the terminal pane keeps %d finished job tabs", getenv("RWB_FINISHED_TABS"),
+			   MAX_TABS - 1, FINISHED_TABS_DEFAULT);
 	if (loop_add_signal(app_loop(a), SIGCHLD, on_sigchld, tp) == 0)
 		tp->sigchld_added = true;
 	return &tp->base;
@@ -1518,6 +1568,10 @@ int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_
 	*job_id = 0;
 	if (!o->argv || !o->argv[0])
 		return RWB_EUSAGE;
+	{
+		bool bad;
+		prune_finished(tp, finished_tabs_max(&bad));
+	}
 	if (tp->ntabs == MAX_TABS) {
 		/* make room: the oldest finished job tab goes */
 		for (int i = 1; i < tp->ntabs; i++)

@@ -506,6 +506,47 @@ static void test_job_recorded(void **state)
 	screen_quit(s);
 }
 
+/* RWB_FINISHED_TABS bounds the finished job tabs: with 1, the third job
+ * closes the first job's tab (the oldest finished), and every job's
+ * answer is still in the store. */
+static void test_finished_tabs_bounded(void **state)
+{
+	(void)state;
+	/* wide enough for four tab labels on the pane's border */
+	struct screen *s = start_term_env(240, 40, NULL, "RWB_FINISHED_TABS=1");
+	int before = count_jobs("name = 'cargo-build'");  /* the store is the group's */
+
+	for (int i = 1; i <= 3; i++) {
+		screen_send(s, K_F2);
+		screen_pump(s, 200);
+		run(s, "/cargo-build");
+		screen_pump(s, 500);
+		if (screen_contains(s, "not implemented yet")) {
+			screen_quit(s);
+			skip();
+		}
+		int64_t until = now_ms() + 60000;
+		while (count_jobs("name = 'cargo-build' AND ended_at IS NOT NULL") < before + i &&
+		       now_ms() < until)
+			screen_pump(s, 200);
+		assert_int_equal(count_jobs("name = 'cargo-build' AND ended_at IS NOT NULL"), before + i);
+		screen_pump(s, 300);
+	}
+	screen_send(s, K_F3);
+	wait_or_dump(s, "3:cargo-build", 3000);
+	if (screen_contains(s, "4:cargo-build")) {
+		screen_dump(s);
+		fail_msg("four tabs: the oldest finished job tab was not closed");
+	}
+	assert_int_equal(count_jobs("name = 'cargo-build'"), before + 3);
+	screen_quit(s);
+
+	/* a bad value is named, and the default is kept */
+	s = start_term_env(120, 40, NULL, "RWB_FINISHED_TABS=all");
+	wait_or_dump(s, "RWB_FINISHED_TABS='all' is not a number of tabs", 3000);
+	screen_quit(s);
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
@@ -558,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_quit_stops_programs),
 		cmocka_unit_test(test_shell_exit_and_restart),
 		cmocka_unit_test(test_job_recorded),
+		cmocka_unit_test(test_finished_tabs_bounded),
 		cmocka_unit_test(test_flood_keeps_keys),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
