@@ -23,6 +23,14 @@
 
 #include "strbuf.h"
 
+/* One machine-applicable replacement from a suggestion's span. */
+struct cargo_fix {
+	char *file;                  /* owned: as cargo names it */
+	long byte_start, byte_end;   /* the replaced bytes [start, end) of the file */
+	int line_start, column_start, line_end, column_end; /* 1-based, for showing */
+	char *replacement;           /* owned: suggested_replacement */
+};
+
 struct cargo_diag {
 	char *level;                 /* owned: "error", "warning", "note", "help", ... */
 	char *code;                  /* owned: "E0382", "clippy::needless_return", or NULL */
@@ -32,6 +40,9 @@ struct cargo_diag {
 	char *rendered;              /* owned: rustc's rendered text (with ANSI), or NULL */
 	struct cargo_diag *children; /* owned array of nchildren (notes, help); no grandchildren */
 	int nchildren;
+	struct cargo_fix *fixes;     /* owned: machine-applicable replacements of this diagnostic
+	                                and its children (what `cargo fix` would apply) */
+	int nfixes;
 };
 
 struct cargo_test_bin {
@@ -45,6 +56,9 @@ struct cargo_test_case {
 	char *binary;                /* owned copy of the binary's name, or NULL */
 	char *status;                /* owned: "ok", "failed", "ignored" */
 	char *output;                /* owned: captured stdout of a failure, or NULL */
+	char *file;                  /* owned: the panic's file ("src/lib.rs"), or NULL */
+	int line, column;            /* the panic's position, 0 when unknown */
+	char *message;               /* owned: the panic message's first line, or NULL */
 };
 
 struct cargo_bench {
@@ -84,6 +98,19 @@ void cargomsg_release(struct cargomsg *m);
  * diagnostics, libtest's lines) is appended to human when non-NULL.
  */
 void cargomsg_feed_line(struct cargomsg *m, const char *line, size_t len, struct strbuf *human);
+
+/*
+ * Finds the panic in a failed test's output ("thread 'x' panicked at
+ * src/lib.rs:22:9:\nmessage", or before Rust 1.73 "panicked at 'message',
+ * src/lib.rs:22:9"): *file (allocated), *line, *column and *message (the
+ * message's first line, allocated). false, with everything NULL/0, when
+ * there is none.
+ */
+bool cargomsg_panic_location(const char *output, char **file, int *line, int *column,
+			     char **message);
+
+/* text without its ANSI escape sequences (rustc's rendered colours); allocated. */
+char *cargomsg_strip_ansi(const char *text);
 
 /* Counts of top-level diagnostics of a level ("error", "warning"). */
 int cargomsg_count(const struct cargomsg *m, const char *level);

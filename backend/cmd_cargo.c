@@ -144,6 +144,28 @@ static cJSON *diag_json(const struct cargo_diag *d, bool children)
 		cJSON_AddNullToObject(o, "file");
 	cJSON_AddNumberToObject(o, "line", d->line);
 	cJSON_AddNumberToObject(o, "column", d->column);
+	if (children && d->rendered) {
+		/* what rustc printed: spans with labels, notes, help and suggestions */
+		char *plain = cargomsg_strip_ansi(d->rendered);
+		cJSON_AddStringToObject(o, "rendered", plain);
+		free(plain);
+	}
+	if (children && d->nfixes) {
+		cJSON *arr = cJSON_AddArrayToObject(o, "fixes");
+		for (int i = 0; i < d->nfixes; i++) {
+			const struct cargo_fix *f = &d->fixes[i];
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "file", f->file);
+			cJSON_AddNumberToObject(x, "byte_start", (double)f->byte_start);
+			cJSON_AddNumberToObject(x, "byte_end", (double)f->byte_end);
+			cJSON_AddNumberToObject(x, "line_start", f->line_start);
+			cJSON_AddNumberToObject(x, "column_start", f->column_start);
+			cJSON_AddNumberToObject(x, "line_end", f->line_end);
+			cJSON_AddNumberToObject(x, "column_end", f->column_end);
+			cJSON_AddStringToObject(x, "replacement", f->replacement);
+			cJSON_AddItemToArray(arr, x);
+		}
+	}
 	if (children && d->nchildren) {
 		cJSON *arr = cJSON_AddArrayToObject(o, "children");
 		for (int i = 0; i < d->nchildren; i++)
@@ -336,6 +358,26 @@ static bool json_tests_rejected(const struct job *j)
 		strstr(j->oc.stderr_tail, "unstable-options") || strstr(j->oc.stderr_tail, "-Z"));
 }
 
+/* The "failures:" section of `cargo test`: each failed test's output, then the names. */
+static void print_failures(FILE *f, const struct cargomsg *m)
+{
+	fputs("\nfailures:\n", f);
+	for (size_t i = 0; i < m->ncases; i++) {
+		const struct cargo_test_case *c = &m->cases[i];
+		if (strcmp(c->status, "failed") != 0)
+			continue;
+		fprintf(f, "\n---- %s stdout ----\n%s", c->name, c->output ? c->output : "");
+		if (c->output && *c->output && c->output[strlen(c->output) - 1] != '\n')
+			fputc('\n', f);
+	}
+	fputs("\nfailures:\n", f);
+	for (size_t i = 0; i < m->ncases; i++)
+		if (strcmp(m->cases[i].status, "failed") == 0)
+			fprintf(f, "    %s\n", m->cases[i].name);
+	fputc('\n', f);
+	fflush(f);
+}
+
 static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	static const char *const bootstrap[] = { "RUSTC_BOOTSTRAP=1", NULL };
@@ -404,8 +446,19 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 			cJSON_AddStringToObject(f, "binary", c->binary);
 		if (c->output)
 			cJSON_AddStringToObject(f, "output", c->output);
+		if (c->file) {
+			cJSON_AddStringToObject(f, "file", c->file);
+			cJSON_AddNumberToObject(f, "line", c->line);
+			cJSON_AddNumberToObject(f, "column", c->column);
+		}
+		if (c->message)
+			cJSON_AddStringToObject(f, "message", c->message);
 		cJSON_AddItemToArray(fails, f);
 	}
+	/* libtest's JSON events carry each failure's output, but nothing printed
+	 * it: print it as `cargo test` does, so the terminal shows why */
+	if (j.msg.test_json && ctx->stream && failed)
+		print_failures(ctx->stream, &j.msg);
 	bins = cJSON_AddArrayToObject(ctx->result, "binaries");
 	for (size_t i = 0; i < j.msg.nbins; i++) {
 		cJSON *b = cJSON_CreateObject();
@@ -415,15 +468,27 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 		cJSON_AddNumberToObject(b, "ignored", j.msg.bins[i].ignored);
 		cJSON_AddItemToArray(bins, b);
 	}
-	if (errors) {
+	if (errors)
 		add_diagnostics(ctx->result, &j.msg);
+	/* the list of errors, or of failed tests (Enter: the panic's line) */
+	if (errors || cJSON_GetArraySize(fails) > 0) {
 		cJSON_AddStringToObject(ctx->result, "view", "diagnostics");
+		if (!errors)
+			cJSON_AddStringToObject(ctx->result, "title", "Failed tests");
 	}
 	strbuf_addf(&ctx->out, "tests %s: %d passed, %d failed, %d ignored (%.1f s)\n",
 		    ok ? "passed" : "failed", passed, failed, ignored, j.oc.duration_ms / 1000.0);
-	for (size_t i = 0; i < j.msg.ncases; i++)
-		if (strcmp(j.msg.cases[i].status, "failed") == 0)
-			strbuf_addf(&ctx->out, "  FAILED %s\n", j.msg.cases[i].name);
+	for (size_t i = 0; i < j.msg.ncases; i++) {
+		const struct cargo_test_case *c = &j.msg.cases[i];
+		if (strcmp(c->status, "failed") != 0)
+			continue;
+		strbuf_addf(&ctx->out, "  FAILED %s", c->name);
+		if (c->file)
+			strbuf_addf(&ctx->out, " at %s:%d:%d", c->file, c->line, c->column);
+		if (c->message)
+			strbuf_addf(&ctx->out, ": %s", c->message);
+		strbuf_addc(&ctx->out, '\n');
+	}
 	if (errors)
 		human_diags(&ctx->out, &j.msg, 20);
 	if (cmd_arg_bool(args, "coverage"))
