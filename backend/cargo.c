@@ -408,7 +408,11 @@ char *cargo_explain(const char *code)
 	ssize_t r;
 	int status = 0;
 
-	if (!code || code[0] != 'E' || strlen(code) != 5 || strspn(code + 1, "0123456789") != 4)
+	/* a clippy lint ("clippy::needless_return") is explained by clippy itself */
+	const char *lint = code && strncmp(code, "clippy::", 8) == 0 ? code + 8 : NULL;
+
+	if (lint ? !*lint || strspn(lint, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(lint)
+		 : !code || code[0] != 'E' || strlen(code) != 5 || strspn(code + 1, "0123456789") != 4)
 		return NULL;
 	if (pipe2(p, O_CLOEXEC))
 		return NULL;
@@ -425,7 +429,10 @@ char *cargo_explain(const char *code)
 			dup2(devnull, 0);
 			dup2(devnull, 2);
 		}
-		execlp("rustc", "rustc", "--explain", code, (char *)NULL);
+		if (lint)
+			execlp("cargo", "cargo", "clippy", "--explain", lint, (char *)NULL);
+		else
+			execlp("rustc", "rustc", "--explain", code, (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
