@@ -341,6 +341,7 @@ static void on_json(struct cargomsg *m, const char *text, struct strbuf *human)
 		on_compiler_message(m, root, human);
 	} else if (strcmp(reason, "compiler-artifact") == 0) {
 		m->artifacts++;
+		m->fresh_artifacts += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "fresh"));
 	} else if (strcmp(reason, "build-finished") == 0) {
 		m->build_finished = true;
 		m->build_success = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "success"));
@@ -382,6 +383,64 @@ static void capture_finish(struct cargomsg *m)
 	free(m->capture_name);
 	m->capture_name = NULL;
 	strbuf_reset(&m->capture);
+}
+
+/* A libtest number: "1,234" or "4.80" (commas group thousands); -1 when none. */
+static double libtest_number(const char **pp)
+{
+	const char *p = *pp;
+	char buf[64];
+	size_t n = 0;
+	char *end;
+	double v;
+
+	while (*p == ' ')
+		p++;
+	while (((*p >= '0' && *p <= '9') || *p == ',' || *p == '.') && n + 1 < sizeof(buf)) {
+		if (*p != ',')
+			buf[n++] = *p;
+		p++;
+	}
+	buf[n] = '\0';
+	if (!n)
+		return -1;
+	v = strtod(buf, &end);
+	if (*end || !(v >= 0) || v > 1e18)
+		return -1;
+	*pp = p;
+	return v;
+}
+
+/*
+ * libtest's #[bench] line: "test NAME ... bench:   1,234 ns/iter (+/- 56)".
+ * libtest reports the median of its samples and their spread (max - min);
+ * the spread stands in for the standard deviation (a wider band, so the
+ * regression test is the stricter about noise), and the mean is the median.
+ */
+static void libtest_bench(struct cargomsg *m, const char *line)
+{
+	const char *at = strstr(line, " ... bench: "), *p;
+	struct cargo_bench b = { 0 };
+	double v, dev = 0;
+
+	if (!at || at == line + 5)
+		return;
+	p = at + 12;
+	v = libtest_number(&p);
+	if (v < 0 || strncmp(p, " ns/iter", 8) != 0)
+		return;
+	p += 8;
+	if (strncmp(p, " (+/- ", 6) == 0) {
+		p += 6;
+		dev = libtest_number(&p);
+		if (dev < 0)
+			dev = 0;
+	}
+	b.id = xstrndup(line + 5, (size_t)(at - (line + 5)));
+	b.mean_ns = b.median_ns = v;
+	b.std_dev_ns = dev;
+	m->benches = grow(m->benches, &m->cap_benches, m->nbenches, sizeof(*m->benches));
+	m->benches[m->nbenches++] = b;
 }
 
 static void on_text(struct cargomsg *m, const char *line)
@@ -430,6 +489,10 @@ static void on_text(struct cargomsg *m, const char *line)
 			strbuf_adds(&m->capture, line);
 			strbuf_addc(&m->capture, '\n');
 		}
+		return;
+	}
+	if (starts(line, "test ") && strstr(line, " ... bench: ")) {
+		libtest_bench(m, line);
 		return;
 	}
 	if (starts(line, "test ") && !m->test_json) {
@@ -718,6 +781,12 @@ static bool in_list(const char *code, const char *const *list)
 		if (strcmp(code, *list) == 0)
 			return true;
 	return false;
+}
+
+bool cargomsg_noop_build(const struct cargomsg *m)
+{
+	return m->build_finished && m->build_success && m->artifacts > 0 &&
+	       m->fresh_artifacts == m->artifacts;
 }
 
 bool cargomsg_is_borrow_code(const char *code)

@@ -9,7 +9,9 @@
  * line, whatever it is, and accumulates one struct cargomsg: diagnostics
  * (deduplicated: cargo repeats a lib's warnings for its test target), test
  * counts per binary, failures, artifacts and whether the build finished.
- * criterion 0.3's results are read from target/criterion/.../new/ files.
+ * criterion 0.3's results are read from target/criterion/.../new/ files;
+ * libtest's own #[bench] lines ("test x ... bench: 1,234 ns/iter (+/- 56)")
+ * become benchmarks as they are fed.
  *
  * Never: crash or abort on a malformed line (it is counted and skipped), or
  * trust a number or a string from the input to be in range or present.
@@ -62,7 +64,8 @@ struct cargo_test_case {
 };
 
 struct cargo_bench {
-	char *id;                    /* owned: criterion's full id ("fib 20", "group/fn") */
+	char *id;                    /* owned: criterion's full id ("fib 20", "group/fn"), or
+	                                libtest's bench function path ("bench_sum") */
 	double mean_ns, median_ns, std_dev_ns; /* point estimates in nanoseconds */
 };
 
@@ -76,6 +79,7 @@ struct cargomsg {
 	struct cargo_bench *benches; /* owned */
 	size_t nbenches, cap_benches;
 	int artifacts;               /* compiler-artifact messages seen */
+	int fresh_artifacts;         /* of those, "fresh": up to date, nothing compiled */
 	bool build_finished;         /* a build-finished message came */
 	bool build_success;          /* its "success" */
 	bool test_json;              /* libtest JSON events were seen */
@@ -125,6 +129,9 @@ void cargomsg_test_totals(const struct cargomsg *m, int *passed, int *failed, in
 int cargomsg_read_criterion(struct cargomsg *m, const char *target_dir, time_t since);
 /* Parses one estimates.json text into *b (id untouched); RWB_EINPUT when unusable. */
 int cargomsg_parse_estimates(struct cargo_bench *b, const char *json);
+
+/* A build that compiled nothing: it succeeded and every artifact was fresh. */
+bool cargomsg_noop_build(const struct cargomsg *m);
 
 /* Whether code is a borrow-checker (move/borrow) or a lifetime error code. */
 bool cargomsg_is_borrow_code(const char *code);
