@@ -212,7 +212,7 @@ static void test_metrics_tab_and_diagnostics(void **state)
 	assert_true(screen_wait_for(s, "errors in src/lib.rs", 3000));
 	screen_send(s, "n");
 	screen_send(s, "e");
-	assert_true(screen_wait_for(s, "unused_variables has no rustc --explain text", 3000));
+	assert_true(screen_wait_for(s, "a rustc lint: the unfolded text (Space) says what it checks", 3000));
 	screen_send(s, "p");
 
 	/* Enter jumps to the error's line: the file viewer when it is there, else
