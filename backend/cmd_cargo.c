@@ -1297,7 +1297,8 @@ const struct cmd_def commands_cargo[] = {
 	  .flags = clippy_flags, .passthrough = true, .traits = CMD_JOB,
 	  .run = cmd_cargo_clippy },
 	{ .name = "rust-benchmark", .group = "Cargo and toolchain",
-	  .summary = "cargo bench (criterion); records mean/median/std-dev, flags regressions",
+	  .summary = "cargo bench (criterion, or libtest #[bench] on nightly); records "
+		     "mean/median/std-dev, flags regressions",
 	  .flags = bench_flags, .traits = CMD_JOB,
 	  .run = cmd_rust_benchmark },
 	{ .name = "cargo-publish", .group = "Cargo and toolchain",
