@@ -11,11 +11,13 @@
 #include "registry.h"
 #include "repoinfo.h"
 #include "store.h"
+#include "xalloc.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 	"usage:\n"
@@ -48,6 +50,33 @@ static void print_help(void)
 		printf("  /%-20s %s\n", (*d)->name, (*d)->summary);
 }
 
+/*
+ * This binary's own path, for the jobs the TUI starts (`rwb --result-file F
+ * /cmd`) in the repository's folder and for the terminal pane's PATH: argv[0]
+ * is relative when started as ./build/rwb, and a bare name when found on PATH,
+ * so neither works from another folder. Linux's /proc/self/exe names the file
+ * itself; where it cannot be read, argv[0] made absolute against the starting
+ * folder when it has a slash, else argv[0] as given (a PATH lookup then works).
+ */
+static char *self_path(const char *argv0)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n > 0 && (size_t)n < sizeof(buf) - 1) {
+		buf[n] = '\0';
+		/* a binary replaced while running reads "PATH (deleted)" */
+		if (access(buf, X_OK) == 0)
+			return xstrdup(buf);
+	}
+	if (strchr(argv0, '/')) {
+		char *abs = realpath(argv0, NULL);
+		if (abs)
+			return abs;
+	}
+	return xstrdup(argv0);
+}
+
 static int bad_usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "rwb: %s%s%s\nTry 'rwb --help'.\n", msg, arg ? " " : "", arg ? arg : "");
@@ -58,7 +87,7 @@ int main(int argc, char **argv)
 {
 	struct cli_options co = { 0 };
 	const char *db = NULL, *repo_arg = NULL, *theme = NULL, *script = NULL;
-	char *repo = NULL, err[512];
+	char *repo = NULL, *self = NULL, err[512];
 	bool mcp = false;
 	int i, status;
 
@@ -121,7 +150,8 @@ int main(int argc, char **argv)
 	}
 	co.db_path = db;
 	co.repo = repo;
-	co.argv0 = argv[0];
+	self = self_path(argv[0]);
+	co.argv0 = self;
 
 	if (i < argc && !mcp) {
 		status = cli_run(&co, argc - i, argv + i);
@@ -132,6 +162,7 @@ int main(int argc, char **argv)
 
 		if (mcp && i + 1 < argc) {
 			free(repo);
+			free(self);
 			return bad_usage("mcp takes no arguments; unexpected", argv[i + 1]);
 		}
 		status = store_resolve_path(&path, &is_explicit, db);
@@ -143,6 +174,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "rwb: %s\n", err);
 			free(path);
 			free(repo);
+			free(self);
 			return rwb_exit_status(status);
 		}
 		/* the starter library, once, into an empty store (idempotent; a
@@ -153,7 +185,7 @@ int main(int argc, char **argv)
 		} else {
 			struct app_options ao = {
 				.db_path = path, .repo = repo, .theme = theme, .script = script,
-				.argv0 = argv[0],
+				.argv0 = self,
 			};
 			status = app_main(&ao, store);
 		}
@@ -161,5 +193,6 @@ int main(int argc, char **argv)
 		free(path);
 	}
 	free(repo);
+	free(self);
 	return status;
 }

@@ -239,7 +239,15 @@ char *cargo_explain(const char *code)
 {
 	char *const argv[] = { "rustc", "--explain", (char *)code, NULL };
 
-	if (!code || code[0] != 'E' || strlen(code) != 5 || strspn(code + 1, "0123456789") != 4)
+	/* a clippy lint ("clippy::needless_return") is explained by clippy itself */
+	const char *lint = code && strncmp(code, "clippy::", 8) == 0 ? code + 8 : NULL;
+
+	if (lint ? !*lint || strspn(lint, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(lint)
+		 : !code || code[0] != 'E' || strlen(code) != 5 || strspn(code + 1, "0123456789") != 4)
 		return NULL;
+	if (lint) {
+		char *const clippy[] = { "cargo", "clippy", "--explain", (char *)lint, NULL };
+		return proc_output(clippy, NULL, 1u << 20);
+	}
 	return proc_output(argv, NULL, 1u << 20);
 }

@@ -61,7 +61,8 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
  */
 int cargo_classify_failure(const char *stderr_text, char *errbuf, size_t n);
 
-/* The `rustc --explain CODE` text (allocated) or NULL when rustc has none. */
+/* The `rustc --explain CODE` text, or for "clippy::LINT" the `cargo clippy
+ * --explain LINT` text (allocated); NULL when there is none. */
 char *cargo_explain(const char *code);
 
 /* Whether program is found on PATH. */

@@ -39,6 +39,11 @@ static void diag_release(struct cargo_diag *d)
 	for (int i = 0; i < d->nchildren; i++)
 		diag_release(&d->children[i]);
 	free(d->children);
+	for (int i = 0; i < d->nfixes; i++) {
+		free(d->fixes[i].file);
+		free(d->fixes[i].replacement);
+	}
+	free(d->fixes);
 }
 
 void cargomsg_release(struct cargomsg *m)
@@ -54,6 +59,8 @@ void cargomsg_release(struct cargomsg *m)
 		free(m->cases[i].binary);
 		free(m->cases[i].status);
 		free(m->cases[i].output);
+		free(m->cases[i].file);
+		free(m->cases[i].message);
 	}
 	free(m->cases);
 	for (size_t i = 0; i < m->nbenches; i++)
@@ -94,6 +101,42 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+static long jlong(const cJSON *obj, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e12)
+		return -1;
+	return (long)v->valuedouble;
+}
+
+/* The machine-applicable replacements among a message's spans, into top. */
+static void collect_fixes(struct cargo_diag *top, const cJSON *spans)
+{
+	const cJSON *span;
+
+	if (!cJSON_IsArray(spans))
+		return;
+	cJSON_ArrayForEach(span, spans) {
+		const char *app = jstr(span, "suggestion_applicability");
+		const char *repl = jstr(span, "suggested_replacement");
+		long bs = jlong(span, "byte_start"), be = jlong(span, "byte_end");
+		struct cargo_fix *f;
+		if (!repl || !app || strcmp(app, "MachineApplicable") != 0 || !jstr(span, "file_name") ||
+		    bs < 0 || be < bs || top->nfixes >= MAX_CHILDREN)
+			continue;
+		top->fixes = xrealloc(top->fixes, (size_t)(top->nfixes + 1) * sizeof(*top->fixes));
+		f = &top->fixes[top->nfixes++];
+		f->file = xstrdup(jstr(span, "file_name"));
+		f->byte_start = bs;
+		f->byte_end = be;
+		f->line_start = jint(span, "line_start");
+		f->column_start = jint(span, "column_start");
+		f->line_end = jint(span, "line_end");
+		f->column_end = jint(span, "column_end");
+		f->replacement = xstrdup(repl);
+	}
+}
+
 /* Fills d from a rustc diagnostic object; depth 0 keeps children. */
 static void diag_from_json(struct cargo_diag *d, const cJSON *msg, int depth)
 {
@@ -127,6 +170,8 @@ static void diag_from_json(struct cargo_diag *d, const cJSON *msg, int depth)
 		d->line = jint(primary, "line_start");
 		d->column = jint(primary, "column_start");
 	}
+	if (depth == 0)
+		collect_fixes(d, spans);
 	if (depth == 0 && cJSON_IsArray(children)) {
 		int n = cJSON_GetArraySize(children);
 		const cJSON *c;
@@ -137,8 +182,10 @@ static void diag_from_json(struct cargo_diag *d, const cJSON *msg, int depth)
 		cJSON_ArrayForEach(c, children) {
 			if (d->nchildren >= n)
 				break;
-			if (cJSON_IsObject(c))
+			if (cJSON_IsObject(c)) {
 				diag_from_json(&d->children[d->nchildren++], c, depth + 1);
+				collect_fixes(d, cJSON_GetObjectItemCaseSensitive(c, "spans"));
+			}
 		}
 	}
 }
@@ -231,6 +278,12 @@ static struct cargo_test_case *case_add(struct cargomsg *m, const char *name, si
 	return c;
 }
 
+static void case_set_output(struct cargo_test_case *c, const char *output)
+{
+	c->output = xstrdup(output);
+	cargomsg_panic_location(output, &c->file, &c->line, &c->column, &c->message);
+}
+
 static void on_libtest_event(struct cargomsg *m, const cJSON *root, struct strbuf *human)
 {
 	const char *type = jstr(root, "type"), *event = jstr(root, "event");
@@ -264,7 +317,7 @@ static void on_libtest_event(struct cargomsg *m, const cJSON *root, struct strbu
 	    strcmp(event, "ignored") == 0) {
 		struct cargo_test_case *c = case_add(m, name, strlen(name), event);
 		if (jstr(root, "stdout"))
-			c->output = xstrdup(jstr(root, "stdout"));
+			case_set_output(c, jstr(root, "stdout"));
 		if (human)
 			strbuf_addf(human, "test %s ... %s\n", name,
 				    strcmp(event, "failed") == 0 ? "FAILED" : event);
@@ -288,6 +341,7 @@ static void on_json(struct cargomsg *m, const char *text, struct strbuf *human)
 		on_compiler_message(m, root, human);
 	} else if (strcmp(reason, "compiler-artifact") == 0) {
 		m->artifacts++;
+		m->fresh_artifacts += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "fresh"));
 	} else if (strcmp(reason, "build-finished") == 0) {
 		m->build_finished = true;
 		m->build_success = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "success"));
@@ -322,13 +376,71 @@ static void capture_finish(struct cargomsg *m)
 		return;
 	for (size_t i = m->ncases; i-- > 0;) {
 		if (strcmp(m->cases[i].name, m->capture_name) == 0 && !m->cases[i].output) {
-			m->cases[i].output = xstrdup(strbuf_str(&m->capture));
+			case_set_output(&m->cases[i], strbuf_str(&m->capture));
 			break;
 		}
 	}
 	free(m->capture_name);
 	m->capture_name = NULL;
 	strbuf_reset(&m->capture);
+}
+
+/* A libtest number: "1,234" or "4.80" (commas group thousands); -1 when none. */
+static double libtest_number(const char **pp)
+{
+	const char *p = *pp;
+	char buf[64];
+	size_t n = 0;
+	char *end;
+	double v;
+
+	while (*p == ' ')
+		p++;
+	while (((*p >= '0' && *p <= '9') || *p == ',' || *p == '.') && n + 1 < sizeof(buf)) {
+		if (*p != ',')
+			buf[n++] = *p;
+		p++;
+	}
+	buf[n] = '\0';
+	if (!n)
+		return -1;
+	v = strtod(buf, &end);
+	if (*end || !(v >= 0) || v > 1e18)
+		return -1;
+	*pp = p;
+	return v;
+}
+
+/*
+ * libtest's #[bench] line: "test NAME ... bench:   1,234 ns/iter (+/- 56)".
+ * libtest reports the median of its samples and their spread (max - min);
+ * the spread stands in for the standard deviation (a wider band, so the
+ * regression test is the stricter about noise), and the mean is the median.
+ */
+static void libtest_bench(struct cargomsg *m, const char *line)
+{
+	const char *at = strstr(line, " ... bench: "), *p;
+	struct cargo_bench b = { 0 };
+	double v, dev = 0;
+
+	if (!at || at == line + 5)
+		return;
+	p = at + 12;
+	v = libtest_number(&p);
+	if (v < 0 || strncmp(p, " ns/iter", 8) != 0)
+		return;
+	p += 8;
+	if (strncmp(p, " (+/- ", 6) == 0) {
+		p += 6;
+		dev = libtest_number(&p);
+		if (dev < 0)
+			dev = 0;
+	}
+	b.id = xstrndup(line + 5, (size_t)(at - (line + 5)));
+	b.mean_ns = b.median_ns = v;
+	b.std_dev_ns = dev;
+	m->benches = grow(m->benches, &m->cap_benches, m->nbenches, sizeof(*m->benches));
+	m->benches[m->nbenches++] = b;
 }
 
 static void on_text(struct cargomsg *m, const char *line)
@@ -379,6 +491,10 @@ static void on_text(struct cargomsg *m, const char *line)
 		}
 		return;
 	}
+	if (starts(line, "test ") && strstr(line, " ... bench: ")) {
+		libtest_bench(m, line);
+		return;
+	}
 	if (starts(line, "test ") && !m->test_json) {
 		static const struct { const char *suffix, *status; } ends[] = {
 			{ " ... ok", "ok" }, { " ... FAILED", "failed" }, { " ... ignored", "ignored" },
@@ -423,6 +539,101 @@ void cargomsg_feed_line(struct cargomsg *m, const char *line, size_t len, struct
 		strbuf_addc(human, '\n');
 	}
 	free(text);
+}
+
+static bool all_digits(const char *p, size_t n)
+{
+	if (!n || n > 9)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
+/* "PATH:LINE:COL" at p, up to a space, a newline or len (a trailing ':' is
+ * dropped); true and the parts when it is one. */
+static bool parse_location(const char *p, size_t len, char **file, int *line, int *column)
+{
+	size_t end = 0, c1, c2;
+
+	while (end < len && p[end] != ' ' && p[end] != '\n')
+		end++;
+	if (end && p[end - 1] == ':')
+		end--;
+	for (c2 = end; c2 > 0 && p[c2 - 1] != ':'; c2--)
+		;
+	if (c2 < 2 || !all_digits(p + c2, end - c2))
+		return false;
+	c2--; /* at the ':' */
+	for (c1 = c2; c1 > 0 && p[c1 - 1] != ':'; c1--)
+		;
+	if (c1 < 2 || !all_digits(p + c1, c2 - c1))
+		return false;
+	c1--;
+	*line = atoi(p + c1 + 1);
+	*column = atoi(p + c2 + 1);
+	*file = xstrndup(p, c1);
+	return true;
+}
+
+bool cargomsg_panic_location(const char *output, char **file, int *line, int *column,
+			     char **message)
+{
+	const char *at = output ? strstr(output, "panicked at ") : NULL;
+	const char *eol;
+
+	*file = *message = NULL;
+	*line = *column = 0;
+	if (!at)
+		return false;
+	at += 12;
+	eol = strchr(at, '\n');
+	if (!eol)
+		eol = at + strlen(at);
+	if (*at == '\'') {
+		/* before 1.73: panicked at 'MESSAGE', FILE:LINE:COL */
+		const char *sep = NULL;
+		for (const char *q = at + 1; q + 2 < eol; q++)
+			if (q[0] == '\'' && q[1] == ',' && q[2] == ' ')
+				sep = q;
+		if (!sep || !parse_location(sep + 3, (size_t)(eol - sep - 3), file, line, column))
+			return false;
+		*message = xstrndup(at + 1, (size_t)(sep - at - 1));
+		return true;
+	}
+	if (!parse_location(at, (size_t)(eol - at), file, line, column))
+		return false;
+	if (*eol == '\n') {
+		const char *m = eol + 1, *mend = strchr(m, '\n');
+		size_t len = mend ? (size_t)(mend - m) : strlen(m);
+		if (len)
+			*message = xstrndup(m, len);
+	}
+	return true;
+}
+
+char *cargomsg_strip_ansi(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text ? text : "";
+
+	while (*p) {
+		if (p[0] == '\033' && p[1] == '[') {
+			p += 2;
+			while (*p && !(*p >= 0x40 && *p <= 0x7e))
+				p++;
+			if (*p)
+				p++;
+		} else if (p[0] == '\033' && p[1]) {
+			p += 2;
+		} else if (p[0] == '\033') {
+			p++;
+		} else {
+			strbuf_addc(&sb, *p++);
+		}
+	}
+	return strbuf_detach(&sb);
 }
 
 int cargomsg_count(const struct cargomsg *m, const char *level)
@@ -570,6 +781,12 @@ static bool in_list(const char *code, const char *const *list)
 		if (strcmp(code, *list) == 0)
 			return true;
 	return false;
+}
+
+bool cargomsg_noop_build(const struct cargomsg *m)
+{
+	return m->build_finished && m->build_success && m->artifacts > 0 &&
+	       m->fresh_artifacts == m->artifacts;
 }
 
 bool cargomsg_is_borrow_code(const char *code)

@@ -9,7 +9,9 @@
  * line, whatever it is, and accumulates one struct cargomsg: diagnostics
  * (deduplicated: cargo repeats a lib's warnings for its test target), test
  * counts per binary, failures, artifacts and whether the build finished.
- * criterion 0.3's results are read from target/criterion/.../new/ files.
+ * criterion 0.3's results are read from target/criterion/.../new/ files;
+ * libtest's own #[bench] lines ("test x ... bench: 1,234 ns/iter (+/- 56)")
+ * become benchmarks as they are fed.
  *
  * Never: crash or abort on a malformed line (it is counted and skipped), or
  * trust a number or a string from the input to be in range or present.
@@ -23,6 +25,14 @@
 
 #include "strbuf.h"
 
+/* One machine-applicable replacement from a suggestion's span. */
+struct cargo_fix {
+	char *file;                  /* owned: as cargo names it */
+	long byte_start, byte_end;   /* the replaced bytes [start, end) of the file */
+	int line_start, column_start, line_end, column_end; /* 1-based, for showing */
+	char *replacement;           /* owned: suggested_replacement */
+};
+
 struct cargo_diag {
 	char *level;                 /* owned: "error", "warning", "note", "help", ... */
 	char *code;                  /* owned: "E0382", "clippy::needless_return", or NULL */
@@ -32,6 +42,9 @@ struct cargo_diag {
 	char *rendered;              /* owned: rustc's rendered text (with ANSI), or NULL */
 	struct cargo_diag *children; /* owned array of nchildren (notes, help); no grandchildren */
 	int nchildren;
+	struct cargo_fix *fixes;     /* owned: machine-applicable replacements of this diagnostic
+	                                and its children (what `cargo fix` would apply) */
+	int nfixes;
 };
 
 struct cargo_test_bin {
@@ -45,10 +58,14 @@ struct cargo_test_case {
 	char *binary;                /* owned copy of the binary's name, or NULL */
 	char *status;                /* owned: "ok", "failed", "ignored" */
 	char *output;                /* owned: captured stdout of a failure, or NULL */
+	char *file;                  /* owned: the panic's file ("src/lib.rs"), or NULL */
+	int line, column;            /* the panic's position, 0 when unknown */
+	char *message;               /* owned: the panic message's first line, or NULL */
 };
 
 struct cargo_bench {
-	char *id;                    /* owned: criterion's full id ("fib 20", "group/fn") */
+	char *id;                    /* owned: criterion's full id ("fib 20", "group/fn"), or
+	                                libtest's bench function path ("bench_sum") */
 	double mean_ns, median_ns, std_dev_ns; /* point estimates in nanoseconds */
 };
 
@@ -62,6 +79,7 @@ struct cargomsg {
 	struct cargo_bench *benches; /* owned */
 	size_t nbenches, cap_benches;
 	int artifacts;               /* compiler-artifact messages seen */
+	int fresh_artifacts;         /* of those, "fresh": up to date, nothing compiled */
 	bool build_finished;         /* a build-finished message came */
 	bool build_success;          /* its "success" */
 	bool test_json;              /* libtest JSON events were seen */
@@ -85,6 +103,19 @@ void cargomsg_release(struct cargomsg *m);
  */
 void cargomsg_feed_line(struct cargomsg *m, const char *line, size_t len, struct strbuf *human);
 
+/*
+ * Finds the panic in a failed test's output ("thread 'x' panicked at
+ * src/lib.rs:22:9:\nmessage", or before Rust 1.73 "panicked at 'message',
+ * src/lib.rs:22:9"): *file (allocated), *line, *column and *message (the
+ * message's first line, allocated). false, with everything NULL/0, when
+ * there is none.
+ */
+bool cargomsg_panic_location(const char *output, char **file, int *line, int *column,
+			     char **message);
+
+/* text without its ANSI escape sequences (rustc's rendered colours); allocated. */
+char *cargomsg_strip_ansi(const char *text);
+
 /* Counts of top-level diagnostics of a level ("error", "warning"). */
 int cargomsg_count(const struct cargomsg *m, const char *level);
 /* Totals over the test binaries. */
@@ -98,6 +129,9 @@ void cargomsg_test_totals(const struct cargomsg *m, int *passed, int *failed, in
 int cargomsg_read_criterion(struct cargomsg *m, const char *target_dir, time_t since);
 /* Parses one estimates.json text into *b (id untouched); RWB_EINPUT when unusable. */
 int cargomsg_parse_estimates(struct cargo_bench *b, const char *json);
+
+/* A build that compiled nothing: it succeeded and every artifact was fresh. */
+bool cargomsg_noop_build(const struct cargomsg *m);
 
 /* Whether code is a borrow-checker (move/borrow) or a lifetime error code. */
 bool cargomsg_is_borrow_code(const char *code);

@@ -18,6 +18,27 @@
 #include <string.h>
 #include <sys/resource.h>
 
+/* The human answer beside the JSON one (F.txt): the TUI's results area shows
+ * it, as a shell would have. Written first, so F's arrival means both exist. */
+static void write_result_text(const char *path, const struct strbuf *human)
+{
+	char *txt, *tmp;
+	FILE *f;
+
+	if (!human->len)
+		return;
+	txt = xasprintf("%s.txt", path);
+	tmp = xasprintf("%s.tmp", txt);
+	f = fopen(tmp, "w");
+	if (f) {
+		fwrite(human->buf, 1, human->len, f);
+		if (fclose(f) == 0)
+			rename(tmp, txt);
+	}
+	free(tmp);
+	free(txt);
+}
+
 static void write_result_file(const char *path, const cJSON *result)
 {
 	char *text, *tmp;
@@ -76,6 +97,8 @@ static void emit(const struct cli_options *o, struct cmd_ctx *ctx, int status)
 		puts(text);
 		cJSON_free(text);
 	}
+	if (o->result_file)
+		write_result_text(o->result_file, &ctx->out);
 	write_result_file(o->result_file, ctx->result);
 	fflush(stdout);
 }

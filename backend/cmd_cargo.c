@@ -144,6 +144,28 @@ static cJSON *diag_json(const struct cargo_diag *d, bool children)
 		cJSON_AddNullToObject(o, "file");
 	cJSON_AddNumberToObject(o, "line", d->line);
 	cJSON_AddNumberToObject(o, "column", d->column);
+	if (children && d->rendered) {
+		/* what rustc printed: spans with labels, notes, help and suggestions */
+		char *plain = cargomsg_strip_ansi(d->rendered);
+		cJSON_AddStringToObject(o, "rendered", plain);
+		free(plain);
+	}
+	if (children && d->nfixes) {
+		cJSON *arr = cJSON_AddArrayToObject(o, "fixes");
+		for (int i = 0; i < d->nfixes; i++) {
+			const struct cargo_fix *f = &d->fixes[i];
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "file", f->file);
+			cJSON_AddNumberToObject(x, "byte_start", (double)f->byte_start);
+			cJSON_AddNumberToObject(x, "byte_end", (double)f->byte_end);
+			cJSON_AddNumberToObject(x, "line_start", f->line_start);
+			cJSON_AddNumberToObject(x, "column_start", f->column_start);
+			cJSON_AddNumberToObject(x, "line_end", f->line_end);
+			cJSON_AddNumberToObject(x, "column_end", f->column_end);
+			cJSON_AddStringToObject(x, "replacement", f->replacement);
+			cJSON_AddItemToArray(arr, x);
+		}
+	}
 	if (children && d->nchildren) {
 		cJSON *arr = cJSON_AddArrayToObject(o, "children");
 		for (int i = 0; i < d->nchildren; i++)
@@ -336,6 +358,26 @@ static bool json_tests_rejected(const struct job *j)
 		strstr(j->oc.stderr_tail, "unstable-options") || strstr(j->oc.stderr_tail, "-Z"));
 }
 
+/* The "failures:" section of `cargo test`: each failed test's output, then the names. */
+static void print_failures(FILE *f, const struct cargomsg *m)
+{
+	fputs("\nfailures:\n", f);
+	for (size_t i = 0; i < m->ncases; i++) {
+		const struct cargo_test_case *c = &m->cases[i];
+		if (strcmp(c->status, "failed") != 0)
+			continue;
+		fprintf(f, "\n---- %s stdout ----\n%s", c->name, c->output ? c->output : "");
+		if (c->output && *c->output && c->output[strlen(c->output) - 1] != '\n')
+			fputc('\n', f);
+	}
+	fputs("\nfailures:\n", f);
+	for (size_t i = 0; i < m->ncases; i++)
+		if (strcmp(m->cases[i].status, "failed") == 0)
+			fprintf(f, "    %s\n", m->cases[i].name);
+	fputc('\n', f);
+	fflush(f);
+}
+
 static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	static const char *const bootstrap[] = { "RUSTC_BOOTSTRAP=1", NULL };
@@ -404,8 +446,19 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 			cJSON_AddStringToObject(f, "binary", c->binary);
 		if (c->output)
 			cJSON_AddStringToObject(f, "output", c->output);
+		if (c->file) {
+			cJSON_AddStringToObject(f, "file", c->file);
+			cJSON_AddNumberToObject(f, "line", c->line);
+			cJSON_AddNumberToObject(f, "column", c->column);
+		}
+		if (c->message)
+			cJSON_AddStringToObject(f, "message", c->message);
 		cJSON_AddItemToArray(fails, f);
 	}
+	/* libtest's JSON events carry each failure's output, but nothing printed
+	 * it: print it as `cargo test` does, so the terminal shows why */
+	if (j.msg.test_json && ctx->stream && failed)
+		print_failures(ctx->stream, &j.msg);
 	bins = cJSON_AddArrayToObject(ctx->result, "binaries");
 	for (size_t i = 0; i < j.msg.nbins; i++) {
 		cJSON *b = cJSON_CreateObject();
@@ -415,15 +468,27 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 		cJSON_AddNumberToObject(b, "ignored", j.msg.bins[i].ignored);
 		cJSON_AddItemToArray(bins, b);
 	}
-	if (errors) {
+	if (errors)
 		add_diagnostics(ctx->result, &j.msg);
+	/* the list of errors, or of failed tests (Enter: the panic's line) */
+	if (errors || cJSON_GetArraySize(fails) > 0) {
 		cJSON_AddStringToObject(ctx->result, "view", "diagnostics");
+		if (!errors)
+			cJSON_AddStringToObject(ctx->result, "title", "Failed tests");
 	}
 	strbuf_addf(&ctx->out, "tests %s: %d passed, %d failed, %d ignored (%.1f s)\n",
 		    ok ? "passed" : "failed", passed, failed, ignored, j.oc.duration_ms / 1000.0);
-	for (size_t i = 0; i < j.msg.ncases; i++)
-		if (strcmp(j.msg.cases[i].status, "failed") == 0)
-			strbuf_addf(&ctx->out, "  FAILED %s\n", j.msg.cases[i].name);
+	for (size_t i = 0; i < j.msg.ncases; i++) {
+		const struct cargo_test_case *c = &j.msg.cases[i];
+		if (strcmp(c->status, "failed") != 0)
+			continue;
+		strbuf_addf(&ctx->out, "  FAILED %s", c->name);
+		if (c->file)
+			strbuf_addf(&ctx->out, " at %s:%d:%d", c->file, c->line, c->column);
+		if (c->message)
+			strbuf_addf(&ctx->out, ": %s", c->message);
+		strbuf_addc(&ctx->out, '\n');
+	}
 	if (errors)
 		human_diags(&ctx->out, &j.msg, 20);
 	if (cmd_arg_bool(args, "coverage"))
@@ -504,43 +569,146 @@ static char *target_dir(const char *repo)
 	return xasprintf("%s/target", repo);
 }
 
+/* The first 64 KiB of a file (allocated), or NULL. */
+static char *read_head(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = xmalloc(65537);
+	n = fread(buf, 1, 65536, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Whether one of the crate's sources opens with a #![feature(...)] (a
+ * libtest #[bench] needs #![feature(test)]): such a crate builds on nightly only. */
+static bool needs_nightly(const char *repo)
+{
+	static const char *const files[] = { "src/lib.rs", "src/main.rs", NULL };
+	char *dir = xasprintf("%s/benches", repo);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+
+	for (const char *const *f = files; *f && !found; f++) {
+		char *path = xasprintf("%s/%s", repo, *f), *text = read_head(path);
+		found = text && strstr(text, "#![feature(");
+		free(text);
+		free(path);
+	}
+	while (d && !found && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *path, *text;
+		if (n < 4 || strcmp(e->d_name + n - 3, ".rs") != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		text = read_head(path);
+		found = text && strstr(text, "#![feature(");
+		free(text);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return found;
+}
+
+/* Why cargo bench could not run: its first error, else its last "error" line. */
+static void bench_failure_reason(char *out, size_t len, const struct job *j)
+{
+	const char *tail = j->oc.stderr_tail ? j->oc.stderr_tail : "", *best = NULL;
+
+	for (size_t i = 0; i < j->msg.ndiags; i++) {
+		if (strcmp(j->msg.diags[i].level, "error") == 0) {
+			const struct cargo_diag *d = &j->msg.diags[i];
+			snprintf(out, len, "%s%s%s%s%s%s", d->code ? d->code : "", d->code ? ": " : "",
+				 d->message, d->file ? " (" : "", d->file ? d->file : "", d->file ? ")" : "");
+			return;
+		}
+	}
+	for (const char *p = tail; (p = strstr(p, "error")); p++)
+		if (p == tail || p[-1] == '\n')
+			best = p;
+	if (best)
+		snprintf(out, len, "%.*s", (int)strcspn(best, "\n"), best);
+	else
+		snprintf(out, len, "cargo bench exited with status %d", j->oc.exit_status);
+}
+
+static int bench_id_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cargo_bench *)a)->id, ((const struct cargo_bench *)b)->id);
+}
+
 static int cmd_rust_benchmark(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct argvb a = { 0 };
 	struct job j = { 0 };
 	struct metrics_bench_change *ch = NULL;
-	char warm[32], meas[32], *tdir = NULL;
+	char warm[32], meas[32], *tdir = NULL, reason[600];
 	cJSON *arr;
 	int rc, regressions = 0;
 	time_t since;
+	/* libtest's #[bench] needs #![feature(test)]: rustup's nightly runs it */
+	bool nightly = needs_nightly(ctx->repo);
 
+	if (nightly)
+		argv_add(&a, "+nightly");
 	cargo_base(&a, ctx, "bench", true);
 	argv_add(&a, "--bench");
 	argv_add(&a, "*");
 	argv_add(&a, "--");
 	if (cmd_arg(args, "function"))
 		argv_add(&a, cmd_arg(args, "function"));
-	if (cmd_arg(args, "warmup")) {
+	if (nightly && (cmd_arg(args, "warmup") || cmd_arg(args, "measurement")) && ctx->stream)
+		fprintf(ctx->stream, "rwb: --warmup and --measurement are criterion's; libtest's "
+			"#[bench] chooses its own times\n");
+	if (nightly) {
+		/* libtest's harness does not take criterion's flags */
+	} else if (cmd_arg(args, "warmup")) {
 		snprintf(warm, sizeof(warm), "%g", cmd_arg_number(args, "warmup", 3));
 		argv_add(&a, "--warm-up-time");
 		argv_add(&a, warm);
 	}
-	if (cmd_arg(args, "measurement")) {
+	if (!nightly && cmd_arg(args, "measurement")) {
 		snprintf(meas, sizeof(meas), "%g", cmd_arg_number(args, "measurement", 5));
 		argv_add(&a, "--measurement-time");
 		argv_add(&a, meas);
 	}
 	since = time(NULL) - 1;
 	rc = job_run(ctx, &j, "rust-benchmark", a.v, NULL);
+	if (rc == RWB_OK && j.oc.exit_status != 0) {
+		/* a benchmark that cannot run is the environment's answer (exit 3),
+		 * not a regression (exit 1) */
+		bench_failure_reason(reason, sizeof(reason), &j);
+		if (nightly && (strstr(reason, "toolchain") || strstr(reason, "+nightly")))
+			rc = cmd_fail(ctx, RWB_ENOTOOL, "the crate uses #![feature] and needs a nightly "
+				      "toolchain (rustup toolchain install nightly): %s", reason);
+		else
+			rc = cmd_fail(ctx, RWB_EENV, "the benchmarks could not run: %s", reason);
+	}
 	if (rc)
 		goto out;
 	tdir = target_dir(ctx->repo);
 	cargomsg_read_criterion(&j.msg, tdir, since);
+	if (j.msg.nbenches > 1)
+		qsort(j.msg.benches, j.msg.nbenches, sizeof(*j.msg.benches), bench_id_cmp);
 	if (ctx->store && j.run_id && j.msg.nbenches)
 		metrics_record_benches(ctx->store, &ch, j.project, j.run_id, &j.msg);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddBoolToObject(ctx->result, "success", j.oc.exit_status == 0);
 	arr = cJSON_AddArrayToObject(ctx->result, "benchmarks");
+	for (size_t i = 0; i < j.msg.nbenches; i++)
+		regressions += ch && ch[i].regression;
+	/* the summary line first: the results area folds to it */
+	strbuf_addf(&ctx->out, "benchmarks (%s): %zu measured, %d regressed (%.1f s)\n",
+		    nightly ? "libtest, nightly" : "criterion", j.msg.nbenches, regressions,
+		    j.oc.duration_ms / 1000.0);
 	for (size_t i = 0; i < j.msg.nbenches; i++) {
 		const struct cargo_bench *b = &j.msg.benches[i];
 		cJSON *o = cJSON_CreateObject();
@@ -554,7 +722,6 @@ static int cmd_rust_benchmark(struct cmd_ctx *ctx, const struct cmd_args *args)
 		else
 			cJSON_AddNullToObject(o, "change_pct");
 		cJSON_AddBoolToObject(o, "regression", ch && ch[i].regression);
-		regressions += ch && ch[i].regression;
 		cJSON_AddItemToArray(arr, o);
 		strbuf_addf(&ctx->out, "  %-30s mean %.1f ns  median %.1f ns  sd %.1f ns", b->id,
 			    b->mean_ns, b->median_ns, b->std_dev_ns);
@@ -564,13 +731,15 @@ static int cmd_rust_benchmark(struct cmd_ctx *ctx, const struct cmd_args *args)
 		strbuf_addc(&ctx->out, '\n');
 	}
 	cJSON_AddNumberToObject(ctx->result, "regressions", regressions);
+	cJSON_AddStringToObject(ctx->result, "harness", nightly ? "libtest" : "criterion");
 	cJSON_AddNumberToObject(ctx->result, "duration_ms", (double)j.oc.duration_ms);
 	if (j.oc.exit_status != 0) {
 		add_diagnostics(ctx->result, &j.msg);
 		strbuf_adds(&ctx->out, "cargo bench failed\n");
 		ctx->negative = true;
 	} else if (!j.msg.nbenches) {
-		strbuf_addf(&ctx->out, "no criterion results under %s/criterion (is criterion a "
+		strbuf_addf(&ctx->out, nightly ? "no #[bench] results in libtest's output\n" :
+			    "no criterion results under %s/criterion (is criterion a "
 			    "dev-dependency with harness = false?)\n", tdir);
 	} else if (regressions) {
 		strbuf_addf(&ctx->out, "%d benchmark%s regressed\n", regressions,
@@ -1128,7 +1297,8 @@ const struct cmd_def commands_cargo[] = {
 	  .flags = clippy_flags, .passthrough = true, .traits = CMD_JOB,
 	  .run = cmd_cargo_clippy },
 	{ .name = "rust-benchmark", .group = "Cargo and toolchain",
-	  .summary = "cargo bench (criterion); records mean/median/std-dev, flags regressions",
+	  .summary = "cargo bench (criterion, or libtest #[bench] on nightly); records "
+		     "mean/median/std-dev, flags regressions",
 	  .flags = bench_flags, .traits = CMD_JOB,
 	  .run = cmd_rust_benchmark },
 	{ .name = "cargo-publish", .group = "Cargo and toolchain",

@@ -225,6 +225,49 @@ static int insert_diags(struct store *s, int64_t run_id, const struct cargomsg *
 	return rc;
 }
 
+static bool counts_has(const struct counts *c, const char *key)
+{
+	for (size_t i = 0; i < c->len; i++)
+		if (strcmp(c->keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* A 0 sample for each key of series name whose latest sample is above 0 and
+ * that this run did not count. Only clippy reports clippy's lints, so other
+ * commands leave "clippy::" keys alone. */
+static int zero_gone_codes(struct store *s, const char *project, const char *name,
+			   const struct counts *now, bool clippy, int64_t run_id, int64_t ts)
+{
+	sqlite3_stmt *st = NULL;
+	char **gone = NULL;
+	size_t n = 0;
+	int rc = store_prepare(s, &st,
+			       "SELECT key FROM metric_samples m WHERE project = ?1 AND name = ?2"
+			       " AND value > 0 AND id = (SELECT MAX(id) FROM metric_samples"
+			       " WHERE project = ?1 AND name = ?2 AND key = m.key)");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		if (!key || counts_has(now, key) || (!clippy && strncmp(key, "clippy::", 8) == 0))
+			continue;
+		gone = xrealloc(gone, (n + 1) * sizeof(*gone));
+		gone[n++] = xstrdup(key);
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n; i++) {
+		if (!rc)
+			rc = sample(s, project, name, gone[i], 0, run_id, ts);
+		free(gone[i]);
+	}
+	free(gone);
+	return rc;
+}
+
 int metrics_record_run(struct store *s, int64_t *run_id, const struct metrics_run *r,
 		       const struct cargomsg *m)
 {
@@ -262,6 +305,9 @@ int metrics_record_run(struct store *s, int64_t *run_id, const struct metrics_ru
 		rc = previous_places(s, &pb, &pl, p, c, *run_id);
 #define S(name, key, v) do { if (!rc) rc = sample(s, p, name, key, (double)(v), *run_id, ts); } while (0)
 	S("duration_ms", c, r->duration_ms);
+	/* compile_time_avg/_p95 leave out builds that compiled nothing */
+	if (m->build_finished)
+		S("noop_build", c, cargomsg_noop_build(m) ? 1 : 0);
 	S("success", c, r->success ? 1 : 0);
 	S("peak_rss_kb", c, r->peak_rss_kb);
 	S("cpu_ms", c, r->cpu_ms);
@@ -272,6 +318,16 @@ int metrics_record_run(struct store *s, int64_t *run_id, const struct metrics_ru
 			S("warnings_by_code", warn.keys[i], warn.n[i]);
 		for (size_t i = 0; i < err.len; i++)
 			S("errors_by_code", err.keys[i], err.n[i]);
+		/* a code the last samples still count, gone from a build that ran to
+		 * its end: fixed, so its series drops to 0 */
+		if (m->build_finished) {
+			if (!rc)
+				rc = zero_gone_codes(s, p, "warnings_by_code", &warn,
+						     strcmp(c, "cargo-clippy") == 0, *run_id, ts);
+			if (!rc)
+				rc = zero_gone_codes(s, p, "errors_by_code", &err,
+						     strcmp(c, "cargo-clippy") == 0, *run_id, ts);
+		}
 		S("borrow_checker_errors", "", borrow);
 		S("lifetime_errors", "", life);
 		S("borrow_checker_errors_resolved", "", resolved(&pb, m, true));
@@ -459,68 +515,96 @@ static bool wanted(const char *name, const char *id)
 	return strncmp(id, name, n) == 0 && (id[n] == '\0' || id[n] == '/');
 }
 
-/* build_success_rate, compile_time_avg, compile_time_p95 as running values. */
+/*
+ * build_success_rate (every /cargo-build), compile_time_avg and
+ * compile_time_p95 (the builds that compiled something: a build whose
+ * artifacts were all fresh, as a watch build after a save that changed
+ * nothing, is left out) and compile_time_noop_avg (those no-op builds, kept
+ * apart), as running values. Runs recorded before the no-op mark existed
+ * count as compiles.
+ */
 static void derive_builds(struct metric_series **v, int *n, int *cap, struct store *s,
 			  const char *project, const char *name, int64_t since, int max_points)
 {
 	sqlite3_stmt *st = NULL;
-	double *dur = NULL, *rate = NULL, *avg = NULL, *p95 = NULL, *tmp = NULL;
-	int64_t *ts = NULL;
-	int count = 0, cap_rows = 0, ok = 0;
-	double sum = 0;
+	double *dur = NULL, *rate = NULL, *avg = NULL, *p95 = NULL, *tmp = NULL, *noop = NULL;
+	int64_t *ts = NULL, *cts = NULL, *nts = NULL;
+	int count = 0, ccount = 0, ncount = 0, cap_rows = 0, ok = 0;
+	double sum = 0, nsum = 0;
 
 	if (store_prepare(s, &st,
-			  "SELECT duration_ms, success, started_at + duration_ms FROM cargo_runs"
-			  " WHERE project = ? AND command = 'cargo-build' AND started_at >= ?"
-			  " ORDER BY id"))
+			  "SELECT r.duration_ms, r.success, r.started_at + r.duration_ms, m.value"
+			  " FROM cargo_runs r LEFT JOIN metric_samples m ON m.project = r.project"
+			  " AND m.name = 'noop_build' AND m.key = 'cargo-build' AND m.run_id = r.id"
+			  " WHERE r.project = ? AND r.command = 'cargo-build' AND r.started_at >= ?"
+			  " ORDER BY r.id"))
 		return;
 	sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, since);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		double d = sqlite3_column_double(st, 0);
+		bool is_noop = sqlite3_column_type(st, 3) != SQLITE_NULL && sqlite3_column_double(st, 3) > 0;
 		if (count == cap_rows) {
 			cap_rows = cap_rows ? cap_rows * 2 : 16;
 			dur = xrealloc(dur, (size_t)cap_rows * sizeof(*dur));
 			rate = xrealloc(rate, (size_t)cap_rows * sizeof(*rate));
 			avg = xrealloc(avg, (size_t)cap_rows * sizeof(*avg));
 			p95 = xrealloc(p95, (size_t)cap_rows * sizeof(*p95));
+			noop = xrealloc(noop, (size_t)cap_rows * sizeof(*noop));
 			tmp = xrealloc(tmp, (size_t)cap_rows * sizeof(*tmp));
 			ts = xrealloc(ts, (size_t)cap_rows * sizeof(*ts));
+			cts = xrealloc(cts, (size_t)cap_rows * sizeof(*cts));
+			nts = xrealloc(nts, (size_t)cap_rows * sizeof(*nts));
 		}
-		dur[count] = sqlite3_column_double(st, 0);
 		ok += sqlite3_column_int(st, 1) != 0;
 		ts[count] = sqlite3_column_int64(st, 2);
-		sum += dur[count];
 		count++;
 		rate[count - 1] = (double)ok / count;
-		avg[count - 1] = sum / count;
-		memcpy(tmp, dur, (size_t)count * sizeof(*tmp));
-		p95[count - 1] = metrics_p95(tmp, count);
+		if (is_noop) {
+			nsum += d;
+			nts[ncount] = ts[count - 1];
+			ncount++;
+			noop[ncount - 1] = nsum / ncount;
+			continue;
+		}
+		dur[ccount] = d;
+		cts[ccount] = ts[count - 1];
+		sum += d;
+		ccount++;
+		avg[ccount - 1] = sum / ccount;
+		memcpy(tmp, dur, (size_t)ccount * sizeof(*tmp));
+		p95[ccount - 1] = metrics_p95(tmp, ccount);
 	}
 	sqlite3_finalize(st);
-	if (count) {
-		struct metric_series *m;
-		if (wanted(name, "build_success_rate")) {
-			m = series_push(v, n, cap, "build_success_rate");
-			m->derived = true;
-			series_finish(m, rate, ts, count, max_points);
-		}
-		if (wanted(name, "compile_time_avg")) {
-			m = series_push(v, n, cap, "compile_time_avg");
-			m->derived = true;
-			series_finish(m, avg, ts, count, max_points);
-		}
-		if (wanted(name, "compile_time_p95")) {
-			m = series_push(v, n, cap, "compile_time_p95");
-			m->derived = true;
-			series_finish(m, p95, ts, count, max_points);
-		}
+	if (count && wanted(name, "build_success_rate")) {
+		struct metric_series *m = series_push(v, n, cap, "build_success_rate");
+		m->derived = true;
+		series_finish(m, rate, ts, count, max_points);
+	}
+	if (ccount && wanted(name, "compile_time_avg")) {
+		struct metric_series *m = series_push(v, n, cap, "compile_time_avg");
+		m->derived = true;
+		series_finish(m, avg, cts, ccount, max_points);
+	}
+	if (ccount && wanted(name, "compile_time_p95")) {
+		struct metric_series *m = series_push(v, n, cap, "compile_time_p95");
+		m->derived = true;
+		series_finish(m, p95, cts, ccount, max_points);
+	}
+	if (ncount && wanted(name, "compile_time_noop_avg")) {
+		struct metric_series *m = series_push(v, n, cap, "compile_time_noop_avg");
+		m->derived = true;
+		series_finish(m, noop, nts, ncount, max_points);
 	}
 	free(dur);
 	free(rate);
 	free(avg);
 	free(p95);
+	free(noop);
 	free(tmp);
 	free(ts);
+	free(cts);
+	free(nts);
 }
 
 static void metrics_series_release(struct metric_series *m)

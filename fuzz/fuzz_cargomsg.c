@@ -1,7 +1,9 @@
 /*
  * fuzz_cargomsg.c - the cargo message reader: any bytes, split into lines
- * as cargo_run() splits them, plus criterion's estimates.json parser on
- * the whole input. Nothing may crash, leak or read out of bounds.
+ * as cargo_run() splits them (libtest's bench lines and failure captures
+ * included), plus criterion's estimates.json parser, the panic-location
+ * reader and the ANSI stripper on the whole input. Nothing may crash, leak
+ * or read out of bounds.
  */
 #include "cargomsg.h"
 
@@ -28,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += n + (nl ? 1 : 0);
 	}
 	cargomsg_count(&m, "error");
+	cargomsg_noop_build(&m);
 	cargomsg_test_totals(&m, &passed, &failed, &ignored);
 	for (size_t i = 0; i < m.ndiags; i++)
 		cargomsg_is_borrow_code(m.diags[i].code);
@@ -35,6 +38,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strbuf_free(&human);
 	whole = xstrndup((const char *)data, size);
 	cargomsg_parse_estimates(&b, whole);
+	{
+		char *file = NULL, *msg = NULL, *plain;
+		int line, col;
+		cargomsg_panic_location(whole, &file, &line, &col, &msg);
+		free(file);
+		free(msg);
+		plain = cargomsg_strip_ansi(whole);
+		free(plain);
+	}
 	free(whole);
 	return 0;
 }

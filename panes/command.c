@@ -3,9 +3,14 @@
  *
  * Commands marked CMD_JOB run as `rwb --result-file F /cmd ...` jobs in the
  * terminal pane (so the user watches cargo's own output there) and their
- * JSON answer lands here when they exit; every other command runs inline
- * through the registry and answers at once. History lives in the store:
- * every rwb on the store shares it, across restarts.
+ * answer lands here when they exit; every other command runs inline
+ * through the registry and answers at once. A result is human text: its
+ * first line is the one-line summary a folded result shows (`build failed:
+ * 1 error, 2 warnings (0.2 s)`), the rest the detail (the job's F.txt, or
+ * the command's text answer; a JSON-only answer is flattened to `key: value`
+ * lines). The JSON answer is kept beside it for Alt-C (copy, OSC 52) and
+ * the views. History lives in the store: every rwb on the store shares it,
+ * across restarts.
  *
  * Never: run a command line through a shell (argv only).
  */
@@ -38,7 +43,8 @@
 
 struct result {
 	char *command;          /* owned; NULL for a notice */
-	char *text;             /* owned; sanitized when drawn */
+	char *text;             /* owned: summary line, then the detail; sanitized when drawn */
+	char *json;             /* owned: the JSON answer (compact), or NULL */
 	enum result_kind kind;
 	bool collapsed;
 	int job_id;             /* RESULT_RUNNING: the terminal job */
@@ -83,6 +89,7 @@ static struct result *result_push(struct command_pane *c)
 		r = result_at(c, 0);
 		free(r->command);
 		free(r->text);
+		free(r->json);
 		c->first = (c->first + 1) % MAX_RESULTS;
 		c->count--;
 	}
@@ -184,11 +191,101 @@ struct job_ctx {
 	int seq;
 };
 
+/* One scalar as text ("yes", "12", "text"); false for arrays and objects. */
+static bool scalar_text(struct strbuf *out, const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		strbuf_adds(out, v->valuestring);
+	else if (cJSON_IsBool(v))
+		strbuf_adds(out, cJSON_IsTrue(v) ? "yes" : "no");
+	else if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
+		strbuf_addf(out, "%lld", (long long)v->valuedouble);
+	else if (cJSON_IsNumber(v))
+		strbuf_addf(out, "%.4g", v->valuedouble);
+	else if (cJSON_IsNull(v))
+		strbuf_adds(out, "-");
+	else
+		return false;
+	return true;
+}
+
+/*
+ * A JSON answer that came without text, as lines a person reads: a first
+ * line of up to four scalar fields, then one line per field (arrays as
+ * their length and first items, objects as their scalar fields).
+ */
 static void summarize_json(struct strbuf *out, const cJSON *j)
 {
-	char *text = cJSON_Print(j);
-	strbuf_adds(out, text);
-	cJSON_free(text);
+	const cJSON *v;
+	int shown = 0;
+
+	if (!cJSON_IsObject(j)) {
+		if (!scalar_text(out, j))
+			strbuf_adds(out, "done");
+		return;
+	}
+	cJSON_ArrayForEach(v, j) {
+		if (shown == 4 || cJSON_IsArray(v) || cJSON_IsObject(v))
+			continue;
+		strbuf_addf(out, "%s%s: ", shown ? ", " : "", v->string);
+		scalar_text(out, v);
+		shown++;
+	}
+	if (!shown)
+		strbuf_adds(out, "done");
+	cJSON_ArrayForEach(v, j) {
+		const cJSON *e;
+		int n = 0;
+		if (cJSON_IsArray(v)) {
+			strbuf_addf(out, "\n%s: %d", v->string, cJSON_GetArraySize(v));
+			cJSON_ArrayForEach(e, v) {
+				const cJSON *f;
+				int k = 0;
+				if (n++ == 20) {
+					strbuf_adds(out, "\n  ...");
+					break;
+				}
+				strbuf_adds(out, "\n  ");
+				if (scalar_text(out, e))
+					continue;
+				cJSON_ArrayForEach(f, e) {
+					if (cJSON_IsArray(f) || cJSON_IsObject(f) || k == 6)
+						continue;
+					strbuf_addf(out, "%s%s: ", k++ ? ", " : "", f->string);
+					scalar_text(out, f);
+				}
+			}
+		} else if (cJSON_IsObject(v)) {
+			strbuf_addf(out, "\n%s:", v->string);
+			cJSON_ArrayForEach(e, v) {
+				if (n++ == 20) {
+					strbuf_adds(out, " ...");
+					break;
+				}
+				strbuf_addf(out, " %s=", e->string);
+				if (!scalar_text(out, e))
+					strbuf_adds(out, "{...}");
+			}
+		} else if (shown-- <= 0) {
+			strbuf_addf(out, "\n%s: ", v->string);
+			scalar_text(out, v);
+		}
+	}
+}
+
+static char *read_file_limited(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf raw = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < MAX_RESULT_BYTES)
+		strbuf_add(&raw, buf, n);
+	fclose(f);
+	return strbuf_detach(&raw);
 }
 
 static struct result *find_running(struct command_pane *c, int seq)
@@ -206,33 +303,39 @@ static void job_exited(void *data, int status, const struct rusage *ru, long dur
 	struct job_ctx *j = data;
 	struct command_pane *c = cp_of(j->pane);
 	struct strbuf text = STRBUF_INIT;
-	FILE *f = fopen(j->result_path, "r");
+	char *txt_path = xasprintf("%s.txt", j->result_path);
+	char *raw = read_file_limited(j->result_path), *human = read_file_limited(txt_path);
+	char *compact = NULL;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	struct result *r;
 
 	(void)ru;
-	if (f) {
-		struct strbuf raw = STRBUF_INIT;
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < MAX_RESULT_BYTES)
-			strbuf_add(&raw, buf, n);
-		fclose(f);
-		cJSON *json = cJSON_Parse(strbuf_str(&raw));
+	if (raw) {
+		cJSON *json = cJSON_Parse(raw);
 		cJSON *err = json ? cJSON_GetObjectItem(json, "error") : NULL;
 		if (err && cJSON_IsString(cJSON_GetObjectItem(err, "message")))
 			strbuf_addf(&text, "%s", cJSON_GetObjectItem(err, "message")->valuestring);
+		else if (human && *human)
+			strbuf_adds(&text, human);
 		else if (json)
 			summarize_json(&text, json);
+		if (json) {
+			char *t = cJSON_PrintUnformatted(json);
+			compact = xstrdup(t);
+			cJSON_free(t);
+		}
 		if (json && (code == 0 || code == 1) && !app_quitting(j->app))
 			views_open(j->app, json);
 		cJSON_Delete(json);
-		strbuf_free(&raw);
 	}
 	unlink(j->result_path);
+	unlink(txt_path);
+	while (text.len && text.buf[text.len - 1] == '\n')
+		text.buf[--text.len] = '\0';
 	if (!text.len)
 		strbuf_addf(&text, "exited with status %d", code);
-	strbuf_addf(&text, "\n(%.1f s, exit %d; output in the terminal pane)", duration_ms / 1000.0, code);
+	strbuf_addf(&text, "\n(%.1f s, exit %d; output in the terminal pane: F3%s)", duration_ms / 1000.0,
+		    code, compact ? "; Alt-C copies the JSON answer" : "");
 	r = find_running(c, j->seq);
 	if (r) {
 		free(r->text);
@@ -241,8 +344,14 @@ static void job_exited(void *data, int status, const struct rusage *ru, long dur
 	} else {
 		pane_command_add_result(j->pane, j->line, strbuf_str(&text),
 					code == 0 ? RESULT_OK : RESULT_ERROR);
+		r = result_at(c, c->count - 1);
 	}
+	free(r->json);
+	r->json = compact;
 	strbuf_free(&text);
+	free(raw);
+	free(human);
+	free(txt_path);
 	app_set_job_status(j->app, "");
 	app_store_touched(j->app);
 	j->pane->damaged = true;
@@ -365,6 +474,11 @@ static void run_inline(struct command_pane *c, const char *line, const struct cm
 		pane_command_add_result(&c->base, line, strbuf_str(&text),
 					status == 0 ? RESULT_OK : RESULT_WARNING);
 		strbuf_free(&text);
+		if (ctx.result) {
+			char *t = cJSON_PrintUnformatted(ctx.result);
+			result_at(c, c->count - 1)->json = xstrdup(t);
+			cJSON_free(t);
+		}
 	}
 	/* a write that needs confirmation: the command answered with a preview */
 	if (status == 0 && !yes && (args->def->traits & CMD_CONFIRM) && ctx.result &&
@@ -680,6 +794,42 @@ static int search_key(struct command_pane *c, const struct key *k)
 	return PANE_HANDLED | PANE_REDRAW;
 }
 
+/* Alt-C: the selected result's JSON answer to the clipboard (OSC 52, as the
+ * terminal pane's y does). */
+static void copy_json(struct command_pane *c)
+{
+	struct result *r = c->count ? result_at(c, c->count - 1 - c->selected) : NULL;
+	struct strbuf seq = STRBUF_INIT;
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t len;
+	ssize_t w;
+
+	if (!r || !r->json) {
+		app_notice(c->base.app, NOTICE_INFO, "this result has no JSON answer to copy");
+		return;
+	}
+	len = strlen(r->json);
+	strbuf_adds(&seq, "\033]52;c;");
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned char)r->json[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned char)r->json[i + 1] << 8;
+		if (i + 2 < len)
+			v |= (unsigned char)r->json[i + 2];
+		strbuf_addc(&seq, b64[(v >> 18) & 63]);
+		strbuf_addc(&seq, b64[(v >> 12) & 63]);
+		strbuf_addc(&seq, i + 1 < len ? b64[(v >> 6) & 63] : '=');
+		strbuf_addc(&seq, i + 2 < len ? b64[v & 63] : '=');
+	}
+	strbuf_adds(&seq, "\a");
+	w = write(STDOUT_FILENO, seq.buf, seq.len);
+	app_notice(c->base.app, NOTICE_INFO, w == (ssize_t)seq.len ?
+		   "copied the JSON answer of %s to the clipboard (OSC 52, %zu bytes)" :
+		   "could not write the clipboard sequence for %s (%zu bytes)",
+		   r->command ? r->command : "the notice", len);
+	strbuf_free(&seq);
+}
+
 static int command_key(struct pane *p, const struct key *k)
 {
 	struct command_pane *c = cp_of(p);
@@ -702,6 +852,7 @@ static int command_key(struct pane *p, const struct key *k)
 			break;
 		}
 		case 127: case 8: lineedit_kill_word_back(e); break;
+		case 'c': copy_json(c); break;
 		default: return PANE_IGNORED;
 		}
 		return PANE_HANDLED | PANE_REDRAW;
@@ -811,6 +962,7 @@ static void command_free(struct pane *p)
 	for (int i = 0; i < c->count; i++) {
 		free(result_at(c, i)->command);
 		free(result_at(c, i)->text);
+		free(result_at(c, i)->json);
 	}
 	for (int i = 0; i < c->nhist; i++)
 		free(c->hist[i]);

@@ -1,30 +1,44 @@
 /*
- * diag.c - the diagnostics view: a build's errors and warnings as a list.
+ * diag.c - the diagnostics view: a build's errors and warnings, or a test
+ * run's failed tests, as a list.
  *
  * Opened by a command result with "view":"diagnostics" (its "diagnostics"
- * array, files relative to the repo) or by the Metrics tab for the last
- * build (read back from the store, so it works after the job exited).
- * Errors come first, then warnings, each group sorted by file and line with
- * a heading per file. Enter opens the file viewer at the line ("view":
- * "file"), or $EDITOR +LINE FILE as a terminal-pane job when the viewer is
- * not available; n/p step through; e shows `rustc --explain CODE`.
+ * array and/or its "failures" array, files relative to the repo) or by the
+ * Metrics tab for the last build (read back from the store, so it works
+ * after the job exited). Errors come first, then failed tests, then
+ * warnings, each group sorted by file and line with a heading per file.
  *
- * Never: draw a message or an explanation except through draw_text(), or
- * run anything through a shell.
+ * Keys: Space (or Right/Left) unfolds an item into what rustc rendered
+ * (spans with labels, notes, help and suggestions) or a failed test's
+ * output; Enter opens the file viewer at the line, marked, with the message
+ * on its status line, and q/Esc there comes back to this list (the viewer
+ * gets this result as its "back"); o opens $VISUAL/$EDITOR at
+ * FILE:LINE:COL in the terminal pane; n/p step; e shows `rustc --explain
+ * CODE` or `cargo clippy --explain LINT`; a shows the diff of the item's
+ * machine-applicable suggestion and y writes it.
+ *
+ * Never: draw a message or an explanation except through draw_text(), run
+ * anything through a shell, or write a file the user has not seen the diff
+ * of (a file that changed since the diff was shown is not written).
  */
 #define _GNU_SOURCE
 #include "overlay.h"
 #include "app.h"
 #include "cargo.h"
+#include "cargomsg.h"
 #include "draw.h"
 #include "error.h"
 #include "term.h"
 #include "theme.h"
 #include "xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct diag_item {
 	char *level;                 /* owned: "error", "warning" */
@@ -32,6 +46,12 @@ struct diag_item {
 	char *message;               /* owned */
 	char *file;                  /* owned or NULL: as cargo named it (repo-relative) */
 	int line, column;
+	char *rendered;              /* owned: rustc's rendered text without colours, or a
+	                                failed test's output; NULL when there is none */
+	cJSON *fixes;                /* owned: machine-applicable replacements, or NULL */
+	bool failure;                /* a failed test, not a diagnostic */
+	bool unfolded;               /* rendered is drawn under the item */
+	int index;                   /* position in the result's array (kept across sorting) */
 };
 
 struct diag_view {
@@ -42,18 +62,25 @@ struct diag_view {
 	int top;                     /* first drawn row of the list (rows include headings) */
 	int errors, warnings;
 	char right[64];              /* border text */
-	char *explain;               /* owned: the explanation shown, or NULL (the list) */
-	char *explain_code;          /* owned: its code */
+	int failures;
+	char *explain;               /* owned: the explanation or fix diff shown, or NULL (the list) */
+	char *explain_code;          /* owned: its title ("rustc --explain E0308") */
 	int explain_top;             /* first line of the explanation drawn */
+	char *fix_path;              /* owned while a fix's diff is shown: the file it writes */
+	struct strbuf fix_old, fix_new; /* that file as read, and as the fix makes it */
+	cJSON *source;               /* owned: the result that opened the view, the viewer's way back */
+	char *title;                 /* owned: the overlay's title */
 };
 
 static int level_rank(const char *level)
 {
 	if (strcmp(level, "error") == 0)
 		return 0;
-	if (strcmp(level, "warning") == 0)
+	if (strcmp(level, "failed") == 0)
 		return 1;
-	return 2;
+	if (strcmp(level, "warning") == 0)
+		return 2;
+	return 3;
 }
 
 static int item_cmp(const void *pa, const void *pb)
@@ -92,10 +119,17 @@ static void view_free(void *state)
 		free(v->items[i].code);
 		free(v->items[i].message);
 		free(v->items[i].file);
+		free(v->items[i].rendered);
+		cJSON_Delete(v->items[i].fixes);
 	}
 	free(v->items);
 	free(v->explain);
 	free(v->explain_code);
+	free(v->fix_path);
+	strbuf_free(&v->fix_old);
+	strbuf_free(&v->fix_new);
+	cJSON_Delete(v->source);
+	free(v->title);
 	free(v);
 }
 
@@ -111,38 +145,68 @@ static bool is_heading(const struct diag_view *v, int i)
 	       strcmp(a->file ? a->file : "", b->file ? b->file : "") != 0;
 }
 
-/* Row number of item i in the drawn list. */
+static int count_lines(const char *t)
+{
+	int n = 0;
+
+	if (!t || !*t)
+		return 0;
+	for (; *t; t++)
+		if (*t == '\n' && t[1])
+			n++;
+	return n + 1;
+}
+
+/* Rows item i takes: its heading, its line, its unfolded text. */
+static int item_rows(const struct diag_view *v, int i)
+{
+	const struct diag_item *d = &v->items[i];
+
+	return (is_heading(v, i) ? 2 : 1) + (d->unfolded ? count_lines(d->rendered) : 0);
+}
+
+/* Row number of item i's own line in the drawn list. */
 static int row_of(const struct diag_view *v, int i)
 {
 	int row = 0;
 
-	for (int k = 0; k <= i; k++)
-		row += is_heading(v, k) ? 2 : 1;
-	return row - 1;
+	for (int k = 0; k < i; k++)
+		row += item_rows(v, k);
+	return row + (is_heading(v, i) ? 1 : 0);
+}
+
+static const char *label_of(const struct diag_item *d)
+{
+	if (d->failure)
+		return "FAILED";
+	return strcmp(d->level, "error") == 0 ? "error" : d->level;
 }
 
 static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 {
 	int row = 0, sel_row = v->n ? row_of(v, v->sel) : 0;
 	int list_rows = rows > 3 ? rows - 2 : rows;
+	int sel_end = v->n ? sel_row + (v->items[v->sel].unfolded ? count_lines(v->items[v->sel].rendered) : 0) : 0;
 
 	if (!v->n) {
 		draw_text(win, 0, 1, cols - 1, "no errors or warnings", theme_attr(RWB_COLOR_RESULT_OK));
 		return;
 	}
-	if (sel_row < v->top)
+	/* the selected item, and as much of its unfolded text as fits, in view */
+	if (sel_end >= v->top + list_rows)
+		v->top = sel_end - list_rows + 1;
+	if (sel_row < v->top || sel_row >= v->top + list_rows)
 		v->top = sel_row > 0 && is_heading(v, v->sel) ? sel_row - 1 : sel_row;
-	if (sel_row >= v->top + list_rows)
-		v->top = sel_row - list_rows + 1;
 	for (int i = 0; i < v->n; i++) {
 		const struct diag_item *d = &v->items[i];
-		bool err = level_rank(d->level) == 0;
+		int rank = level_rank(d->level);
 		char head[64];
 		int x;
 		if (is_heading(v, i)) {
 			int y = row - v->top;
 			if (y >= 0 && y < list_rows) {
-				snprintf(head, sizeof(head), "%s in ", err ? "errors" : d->level);
+				snprintf(head, sizeof(head), "%s in ", rank == 0 ? "errors" : rank == 1 ?
+					 "failed tests" : rank == 2 ? "warnings" : d->level);
 				x = draw_text(win, y, 1, cols - 1, head, theme_attr(RWB_COLOR_DIM));
 				draw_text(win, y, 1 + x, cols - 1 - x, d->file ? d->file : "(no file)",
 					  theme_attr(RWB_COLOR_DIFF_HEADER));
@@ -155,12 +219,14 @@ static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 			char pos[48];
 			if (i == v->sel)
 				draw_fill(win, y, 0, cols, a);
+			x = draw_text(win, y, 0, cols, d->rendered ? (d->unfolded ? "▾" : "▸") : " ",
+				      i == v->sel ? a : theme_attr(RWB_COLOR_DIM));
 			snprintf(pos, sizeof(pos), "%5d:%-3d ", d->line, d->column);
 			x = 2;
 			x += draw_text(win, y, x, cols - x, pos,
 				       i == v->sel ? a : theme_attr(RWB_COLOR_LINE_NUMBER));
-			x += draw_text(win, y, x, cols - x, err ? "error" : d->level,
-				       i == v->sel ? a : theme_attr(err ? RWB_COLOR_NOTICE_CRITICAL
+			x += draw_text(win, y, x, cols - x, label_of(d),
+				       i == v->sel ? a : theme_attr(rank <= 1 ? RWB_COLOR_NOTICE_CRITICAL
 									: RWB_COLOR_NOTICE_WARNING));
 			if (d->code) {
 				x += draw_text(win, y, x, cols - x, "[", a);
@@ -168,13 +234,30 @@ static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 				x += draw_text(win, y, x, cols - x, "]", a);
 			}
 			x += draw_text(win, y, x, cols - x, " ", a);
-			draw_text(win, y, x, cols - x, d->message, a);
+			x += draw_text(win, y, x, cols - x, d->message, a);
+			if (d->fixes)
+				draw_text(win, y, x, cols - x, "  [a: fix]",
+					  i == v->sel ? a : theme_attr(RWB_COLOR_DIFF_ADD));
 		}
 		row++;
+		if (d->unfolded && d->rendered) {
+			const char *p = d->rendered;
+			while (*p) {
+				const char *nl = strchr(p, '\n');
+				size_t len = nl ? (size_t)(nl - p) : strlen(p);
+				y = row - v->top;
+				if (y >= 0 && y < list_rows)
+					draw_textn(win, y, 4, cols - 4, p, len, theme_attr(RWB_COLOR_HELP_TEXT));
+				row++;
+				if (!nl || !nl[1])
+					break;
+				p = nl + 1;
+			}
+		}
 	}
 	if (rows > 3)
 		draw_text(win, rows - 1, 1, cols - 1,
-			  "Enter open at line   n/p next/previous   e explain code   Esc close",
+			  "Enter view  o $EDITOR  Space unfold  n/p next/prev  e explain  a apply fix  Esc close",
 			  theme_attr(RWB_COLOR_PROMPT_HINT));
 }
 
@@ -182,19 +265,20 @@ static void draw_explain(struct diag_view *v, WINDOW *win, int rows, int cols)
 {
 	const char *p = v->explain;
 	int line = 0, y = 0;
-	char title[64];
-
-	snprintf(title, sizeof(title), "rustc --explain %s", v->explain_code);
-	draw_text(win, y++, 1, cols - 1, title, theme_attr(RWB_COLOR_HELP_KEY));
+	draw_text(win, y++, 1, cols - 1, v->explain_code, theme_attr(RWB_COLOR_HELP_KEY));
 	while (*p && y < rows - 1) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		enum rwb_color role = RWB_COLOR_HELP_TEXT;
+		if (v->fix_path)
+			role = *p == '+' ? RWB_COLOR_DIFF_ADD : *p == '-' ? RWB_COLOR_DIFF_DEL :
+			       *p == '@' ? RWB_COLOR_DIFF_HUNK : RWB_COLOR_DEFAULT;
 		if (line++ >= v->explain_top)
-			draw_textn(win, y++, 1, cols - 1, p, len, theme_attr(RWB_COLOR_HELP_TEXT));
+			draw_textn(win, y++, 1, cols - 1, p, len, theme_attr(role));
 		p = nl ? nl + 1 : p + len;
 	}
-	draw_text(win, rows - 1, 1, cols - 1, "j/k scroll   Esc/q back to the list",
-		  theme_attr(RWB_COLOR_PROMPT_HINT));
+	draw_text(win, rows - 1, 1, cols - 1, v->fix_path ? "y apply this change   Esc/q back to the list"
+			  : "j/k scroll   Esc/q back to the list", theme_attr(RWB_COLOR_PROMPT_HINT));
 }
 
 static void view_draw(void *state, WINDOW *win, int rows, int cols)
@@ -209,24 +293,115 @@ static void view_draw(void *state, WINDOW *win, int rows, int cols)
 		draw_list(v, win, rows, cols);
 }
 
-/* Opens the selected diagnostic's file: the viewer, else $EDITOR in a job. */
+static char *item_path(struct diag_view *v, const char *file)
+{
+	return file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", app_repo(v->app), file);
+}
+
+/* The editor's arguments to open path at line:col, by the editor's name:
+ * vi and friends take +call cursor(), nano +L,C, emacs/micro/kak +L:C,
+ * helix FILE:L:C, VS Code -g FILE:L:C; any other +LINE FILE. */
+static void editor_args(char **argv, int *n, const char *editor, const char *path, int line, int col,
+			char **alloc)
+{
+	const char *base = strrchr(editor, '/') ? strrchr(editor, '/') + 1 : editor;
+
+	if (line < 1)
+		line = 1;
+	if (col < 1)
+		col = 1;
+	if (!strcmp(base, "vi") || !strcmp(base, "vim") || !strcmp(base, "nvim") || !strcmp(base, "view")) {
+		*alloc = xasprintf("+call cursor(%d, %d)", line, col);
+	} else if (!strcmp(base, "nano")) {
+		*alloc = xasprintf("+%d,%d", line, col);
+	} else if (!strcmp(base, "emacs") || !strcmp(base, "emacsclient") || !strcmp(base, "micro") ||
+		   !strcmp(base, "kak")) {
+		*alloc = xasprintf("+%d:%d", line, col);
+	} else if (!strcmp(base, "hx") || !strcmp(base, "helix")) {
+		*alloc = xasprintf("%s:%d:%d", path, line, col);
+		argv[(*n)++] = *alloc;
+		return;
+	} else if (!strcmp(base, "code") || !strcmp(base, "codium")) {
+		*alloc = xasprintf("%s:%d:%d", path, line, col);
+		argv[(*n)++] = "-g";
+		argv[(*n)++] = *alloc;
+		return;
+	} else {
+		*alloc = xasprintf("+%d", line);
+	}
+	argv[(*n)++] = *alloc;
+	argv[(*n)++] = (char *)path;
+}
+
+/* o: $VISUAL/$EDITOR (split at spaces, never a shell) at FILE:LINE:COL in the terminal pane. */
+static void open_editor(struct diag_view *v, const struct diag_item *d)
+{
+	const char *env = getenv("VISUAL") && *getenv("VISUAL") ? getenv("VISUAL")
+			  : getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
+	char *words = xstrdup(env), *save = NULL, *alloc = NULL, *path;
+	char *argv[16];
+	int n = 0, rc, job;
+	struct term_job_opts o = { 0 };
+
+	if (!d->file) {
+		app_notice(v->app, NOTICE_WARNING, "this item has no file");
+		free(words);
+		return;
+	}
+	path = item_path(v, d->file);
+	for (char *w = strtok_r(words, " \t", &save); w && n < 12; w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	if (!n)
+		argv[n++] = "vi";
+	editor_args(argv, &n, argv[0], path, d->line, d->column, &alloc);
+	argv[n] = NULL;
+	o.argv = argv;
+	o.cwd = app_repo(v->app);
+	o.title = "editor";
+	o.focus = true;
+	rc = pane_term_job_start(app_pane(v->app, APP_PANE_TERMINAL), &o, &job);
+	if (rc)
+		app_notice(v->app, NOTICE_WARNING, "cannot start %s for %s:%d:%d: %s", argv[0], d->file,
+			   d->line, d->column, rwb_strerror(rc));
+	free(alloc);
+	free(path);
+	free(words);
+	if (!rc)
+		app_close_overlay(v->app);
+}
+
+/* Enter: the viewer at the line, marked, with the message; it comes back here. */
 static void open_selected(struct diag_view *v)
 {
 	const struct diag_item *d = &v->items[v->sel];
-	const char *repo = app_repo(v->app);
-	char *path, *line_arg;
-	cJSON *req;
-	int rc, job;
+	char *path, *msg;
+	cJSON *req, *back;
 
 	if (!d->file) {
 		app_notice(v->app, NOTICE_WARNING, "this diagnostic has no file");
 		return;
 	}
-	path = d->file[0] == '/' ? xstrdup(d->file) : xasprintf("%s/%s", repo, d->file);
+	path = item_path(v, d->file);
+	msg = d->code ? xasprintf("%s[%s]: %s", label_of(d), d->code, d->message)
+		      : xasprintf("%s: %s", label_of(d), d->message);
 	req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "view", "file");
 	cJSON_AddStringToObject(req, "path", path);
 	cJSON_AddNumberToObject(req, "line", d->line);
+	cJSON_AddNumberToObject(req, "column", d->column);
+	cJSON_AddStringToObject(req, "message", msg);
+	cJSON_AddStringToObject(req, "level", d->level);
+	if (v->source) {
+		back = cJSON_Duplicate(v->source, 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(back, "view");
+		cJSON_AddStringToObject(back, "view", "diagnostics");
+		cJSON_DeleteItemFromObjectCaseSensitive(back, "selected");
+		cJSON_AddNumberToObject(back, "selected", d->index);
+		if (v->title && !cJSON_GetObjectItemCaseSensitive(back, "title"))
+			cJSON_AddStringToObject(back, "title", v->title);
+		cJSON_AddItemToObject(req, "back", back);
+	}
+	free(msg);
 	if (views_open(v->app, req)) {
 		/* the viewer replaced this overlay (and freed v): nothing more to do */
 		cJSON_Delete(req);
@@ -234,29 +409,208 @@ static void open_selected(struct diag_view *v)
 		return;
 	}
 	cJSON_Delete(req);
-	{
-		const char *editor = getenv("VISUAL") && *getenv("VISUAL") ? getenv("VISUAL")
-					: getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
-		char *argv[4];
-		struct term_job_opts o = { 0 };
-		line_arg = xasprintf("+%d", d->line > 0 ? d->line : 1);
-		argv[0] = (char *)editor;
-		argv[1] = line_arg;
-		argv[2] = path;
-		argv[3] = NULL;
-		o.argv = argv;
-		o.cwd = repo;
-		o.title = "editor";
-		o.focus = true;
-		rc = pane_term_job_start(app_pane(v->app, APP_PANE_TERMINAL), &o, &job);
-		if (rc)
-			app_notice(v->app, NOTICE_WARNING, "cannot start %s %s %s: %s", editor, line_arg,
-				   d->file, rwb_strerror(rc));
-		else
-			app_close_overlay(v->app);
-		free(line_arg);
-	}
 	free(path);
+	open_editor(v, d);
+}
+
+/* ---- a: a machine-applicable suggestion ---- */
+
+static int fix_cmp(const void *pa, const void *pb)
+{
+	const cJSON *a = *(const cJSON *const *)pa, *b = *(const cJSON *const *)pb;
+	double x = cJSON_GetNumberValue(cJSON_GetObjectItem(a, "byte_start"));
+	double y = cJSON_GetNumberValue(cJSON_GetObjectItem(b, "byte_start"));
+
+	return x < y ? -1 : x > y;
+}
+
+static bool read_whole(struct strbuf *sb, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[8192];
+	ssize_t r;
+
+	strbuf_reset(sb);
+	if (fd < 0)
+		return false;
+	while ((r = read(fd, buf, sizeof(buf))) > 0 && sb->len < (64u << 20))
+		strbuf_add(sb, buf, (size_t)r);
+	close(fd);
+	return r == 0;
+}
+
+/* Lines [from, to) of text (0-based) with a prefix each, into out. */
+static void diff_lines(struct strbuf *out, const char *text, size_t len, int from, int to, char mark)
+{
+	int line = 0;
+	size_t i = 0;
+
+	while (i < len && line < to) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		if (line >= from) {
+			strbuf_addc(out, mark);
+			strbuf_add(out, text + i, end - i);
+			strbuf_addc(out, '\n');
+		}
+		line++;
+		i = end + 1;
+	}
+}
+
+static int line_count(const char *text, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			n++;
+	return len && text[len - 1] != '\n' ? n + 1 : n;
+}
+
+/* The line (0-based) that byte off is on. */
+static int line_at(const char *text, size_t off)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < off; i++)
+		if (text[i] == '\n')
+			n++;
+	return n;
+}
+
+/* Builds the fix's new text and its diff; false (with a notice) when it cannot apply. */
+static bool fix_prepare(struct diag_view *v, const struct diag_item *d)
+{
+	int n = cJSON_GetArraySize(d->fixes), first, last_old, last_new, ctx_from;
+	const cJSON **f = xcalloc((size_t)n, sizeof(*f));
+	const char *file = NULL;
+	size_t pos = 0;
+	struct strbuf diff = STRBUF_INIT;
+	bool ok = false;
+
+	for (int i = 0; i < n; i++) {
+		f[i] = cJSON_GetArrayItem(d->fixes, i);
+		const char *fi = cJSON_GetStringValue(cJSON_GetObjectItem(f[i], "file"));
+		if (!fi || (file && strcmp(fi, file) != 0)) {
+			app_notice(v->app, NOTICE_WARNING, "this suggestion changes more than one file; "
+				   "use cargo fix");
+			goto out;
+		}
+		file = fi;
+	}
+	qsort(f, (size_t)n, sizeof(*f), fix_cmp);
+	free(v->fix_path);
+	v->fix_path = item_path(v, file);
+	if (!read_whole(&v->fix_old, v->fix_path)) {
+		app_notice(v->app, NOTICE_WARNING, "cannot read %s: %s", file, strerror(errno));
+		goto out;
+	}
+	strbuf_reset(&v->fix_new);
+	for (int i = 0; i < n; i++) {
+		double bs = cJSON_GetNumberValue(cJSON_GetObjectItem(f[i], "byte_start"));
+		double be = cJSON_GetNumberValue(cJSON_GetObjectItem(f[i], "byte_end"));
+		const char *repl = cJSON_GetStringValue(cJSON_GetObjectItem(f[i], "replacement"));
+		if (!(bs >= 0) || !(be >= bs) || be > (double)v->fix_old.len || !repl) {
+			app_notice(v->app, NOTICE_WARNING, "the suggestion no longer fits %s "
+				   "(it changed since the build); build again", file);
+			goto out;
+		}
+		if ((size_t)bs < pos) {
+			/* the same replacement twice (a lib and its test target) is one */
+			if (i && (size_t)bs == (size_t)cJSON_GetNumberValue(cJSON_GetObjectItem(f[i - 1], "byte_start")))
+				continue;
+			app_notice(v->app, NOTICE_WARNING, "the suggestion's parts overlap; use cargo fix");
+			goto out;
+		}
+		strbuf_add(&v->fix_new, v->fix_old.buf + pos, (size_t)bs - pos);
+		strbuf_adds(&v->fix_new, repl);
+		pos = (size_t)be;
+	}
+	strbuf_add(&v->fix_new, v->fix_old.buf + pos, v->fix_old.len - pos);
+	/* the changed lines: between the common head and the common tail */
+	{
+		size_t ol = v->fix_old.len, nl = v->fix_new.len, head = 0, tail = 0;
+		while (head < ol && head < nl && v->fix_old.buf[head] == v->fix_new.buf[head])
+			head++;
+		while (tail < ol - head && tail < nl - head &&
+		       v->fix_old.buf[ol - 1 - tail] == v->fix_new.buf[nl - 1 - tail])
+			tail++;
+		first = line_at(v->fix_old.buf, head);
+		last_old = ol - tail > head ? line_at(v->fix_old.buf, ol - tail - 1) : first - 1;
+		last_new = nl - tail > head ? line_at(v->fix_new.buf, nl - tail - 1) : first - 1;
+		/* a change that ends in a newline is one line shorter than its span */
+		if (last_old < first && last_new < first) {
+			app_notice(v->app, NOTICE_INFO, "the suggestion changes nothing in %s", file);
+			goto out;
+		}
+	}
+	ctx_from = first > 2 ? first - 2 : 0;
+	strbuf_addf(&diff, "--- a/%s\n+++ b/%s\n@@ -%d,%d +%d,%d @@\n", file, file, ctx_from + 1,
+		    last_old + 3 - ctx_from, ctx_from + 1, last_new + 3 - ctx_from);
+	diff_lines(&diff, v->fix_old.buf, v->fix_old.len, ctx_from, first, ' ');
+	diff_lines(&diff, v->fix_old.buf, v->fix_old.len, first, last_old + 1, '-');
+	diff_lines(&diff, v->fix_new.buf, v->fix_new.len, first, last_new + 1, '+');
+	diff_lines(&diff, v->fix_old.buf, v->fix_old.len, last_old + 1,
+		   last_old + 3 < line_count(v->fix_old.buf, v->fix_old.len) ? last_old + 3 :
+		   line_count(v->fix_old.buf, v->fix_old.len), ' ');
+	free(v->explain);
+	free(v->explain_code);
+	v->explain = strbuf_detach(&diff);
+	v->explain_code = xasprintf("suggested change to %s (machine-applicable)", file);
+	v->explain_top = 0;
+	ok = true;
+out:
+	if (!ok) {
+		free(v->fix_path);
+		v->fix_path = NULL;
+	}
+	strbuf_free(&diff);
+	free(f);
+	return ok;
+}
+
+/* y on the diff: writes the new text, if the file is still what the diff was made from. */
+static void fix_apply(struct diag_view *v)
+{
+	struct strbuf now = STRBUF_INIT;
+	struct stat st;
+	char *tmp = xasprintf("%s.rwb-fix", v->fix_path);
+	int fd;
+	bool done = false;
+
+	if (!read_whole(&now, v->fix_path) || now.len != v->fix_old.len ||
+	    memcmp(now.buf ? now.buf : "", v->fix_old.buf ? v->fix_old.buf : "", now.len) != 0) {
+		app_notice(v->app, NOTICE_WARNING, "%s changed since the diff was shown; not written",
+			   v->fix_path);
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  stat(v->fix_path, &st) == 0 ? st.st_mode & 07777 : 0644);
+	if (fd >= 0) {
+		done = write(fd, v->fix_new.buf ? v->fix_new.buf : "", v->fix_new.len) == (ssize_t)v->fix_new.len;
+		done = close(fd) == 0 && done && rename(tmp, v->fix_path) == 0;
+	}
+	if (!done) {
+		unlink(tmp);
+		app_notice(v->app, NOTICE_WARNING, "cannot write %s: %s", v->fix_path, strerror(errno));
+		goto out;
+	}
+	cJSON_Delete(v->items[v->sel].fixes);
+	v->items[v->sel].fixes = NULL;
+	app_notice(v->app, NOTICE_INFO, "applied the suggestion to %s (build again to refresh the list)",
+		   v->fix_path);
+out:
+	strbuf_free(&now);
+	free(tmp);
+}
+
+static void explain_close(struct diag_view *v)
+{
+	free(v->explain);
+	free(v->explain_code);
+	free(v->fix_path);
+	v->explain = v->explain_code = v->fix_path = NULL;
 }
 
 static int view_key(void *state, const struct key *k)
@@ -265,9 +619,12 @@ static int view_key(void *state, const struct key *k)
 
 	if (v->explain) {
 		if (key_is(k, 'q') || key_is(k, 27)) {
-			free(v->explain);
-			free(v->explain_code);
-			v->explain = v->explain_code = NULL;
+			explain_close(v);
+			return PANE_HANDLED | PANE_REDRAW;
+		}
+		if (key_is(k, 'y') && v->fix_path) {
+			fix_apply(v);
+			explain_close(v);
 			return PANE_HANDLED | PANE_REDRAW;
 		}
 		if (key_is(k, 'j') || key_is_code(k, KEY_DOWN) || key_is(k, ' ') ||
@@ -303,17 +660,42 @@ static int view_key(void *state, const struct key *k)
 		v->sel = v->n - 1;
 		return PANE_HANDLED | PANE_REDRAW;
 	}
+	if (key_is(k, ' ') || key_is_code(k, KEY_RIGHT) || key_is_code(k, KEY_LEFT)) {
+		struct diag_item *d = &v->items[v->sel];
+		if (!d->rendered)
+			app_notice(v->app, NOTICE_INFO, "this item has no rendered text");
+		else
+			d->unfolded = key_is_code(k, KEY_RIGHT) ? true : key_is_code(k, KEY_LEFT) ? false
+								      : !d->unfolded;
+		return PANE_HANDLED | PANE_REDRAW;
+	}
 	if (key_is(k, 'e')) {
 		const char *code = v->items[v->sel].code;
+		bool clippy = code && strncmp(code, "clippy::", 8) == 0;
 		char *text = code ? cargo_explain(code) : NULL;
 		if (!text) {
-			app_notice(v->app, NOTICE_INFO, "%s has no rustc --explain text",
-				   code ? code : "this diagnostic");
+			app_notice(v->app, NOTICE_INFO, "%s", !code ? "this item has no code to explain" :
+				   clippy ? "cargo clippy --explain knows no such lint (is clippy installed?)" :
+				   code[0] == 'E' ? "rustc --explain has no text for this code" :
+				   "a rustc lint: the unfolded text (Space) says what it checks");
 			return PANE_HANDLED | PANE_REDRAW;
 		}
+		explain_close(v);
 		v->explain = text;
-		v->explain_code = xstrdup(code);
+		v->explain_code = clippy ? xasprintf("cargo clippy --explain %s", code + 8)
+					 : xasprintf("rustc --explain %s", code);
 		v->explain_top = 0;
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (key_is(k, 'a')) {
+		if (!v->items[v->sel].fixes)
+			app_notice(v->app, NOTICE_INFO, "this item has no machine-applicable suggestion");
+		else
+			fix_prepare(v, &v->items[v->sel]);
+		return PANE_HANDLED | PANE_REDRAW;
+	}
+	if (key_is(k, 'o')) {
+		open_editor(v, &v->items[v->sel]);
 		return PANE_HANDLED | PANE_REDRAW;
 	}
 	if (key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) {
@@ -337,41 +719,77 @@ static const struct overlay_ops diag_ops = {
 	.free = view_free,
 };
 
+static void add_item(struct diag_view *v, const cJSON *d, bool failure, int index)
+{
+	struct diag_item *it = &v->items[v->n++];
+	const cJSON *fixes = cJSON_GetObjectItemCaseSensitive(d, "fixes");
+	const char *rendered = failure ? jstr(d, "output") : jstr(d, "rendered");
+
+	it->index = index;
+	it->failure = failure;
+	it->level = xstrdup(failure ? "failed" : jstr(d, "level"));
+	it->code = !failure && jstr(d, "code") ? xstrdup(jstr(d, "code")) : NULL;
+	if (failure)
+		it->message = jstr(d, "message") ? xasprintf("%s: %s", jstr(d, "name") ? jstr(d, "name") : "?",
+							      jstr(d, "message"))
+						 : xstrdup(jstr(d, "name") ? jstr(d, "name") : "?");
+	else
+		it->message = xstrdup(jstr(d, "message") ? jstr(d, "message") : "");
+	it->file = jstr(d, "file") ? xstrdup(jstr(d, "file")) : NULL;
+	it->line = jint(d, "line");
+	it->column = jint(d, "column");
+	/* the store keeps rustc's colours; they are drawn as text, so drop them */
+	it->rendered = rendered && *rendered ? cargomsg_strip_ansi(rendered) : NULL;
+	if (cJSON_IsArray(fixes) && cJSON_GetArraySize(fixes) > 0)
+		it->fixes = cJSON_Duplicate(fixes, 1);
+	switch (level_rank(it->level)) {
+	case 0: v->errors++; break;
+	case 1: v->failures++; break;
+	case 2: v->warnings++; break;
+	default: break;
+	}
+}
+
 bool view_diagnostics_open(struct app *a, const cJSON *result)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(result, "diagnostics"), *d;
+	const cJSON *fails = cJSON_GetObjectItemCaseSensitive(result, "failures");
+	const cJSON *selected = cJSON_GetObjectItemCaseSensitive(result, "selected");
 	const char *title = jstr(result, "title");
 	struct diag_view *v;
-	int cap;
+	int cap = 0, index = 0;
 
-	if (!cJSON_IsArray(arr)) {
+	if (!cJSON_IsArray(arr) && !cJSON_IsArray(fails)) {
 		app_notice(a, NOTICE_WARNING, "no diagnostics to show");
 		return false;
 	}
 	v = xcalloc(1, sizeof(*v));
 	v->app = a;
-	cap = cJSON_GetArraySize(arr);
+	cap = cJSON_GetArraySize(arr) + cJSON_GetArraySize(fails);
 	v->items = xcalloc((size_t)(cap > 0 ? cap : 1), sizeof(*v->items));
 	cJSON_ArrayForEach(d, arr) {
-		struct diag_item *it;
-		const char *level = jstr(d, "level");
-		if (!cJSON_IsObject(d) || !level || v->n >= cap)
-			continue;
-		it = &v->items[v->n++];
-		it->level = xstrdup(level);
-		it->code = jstr(d, "code") ? xstrdup(jstr(d, "code")) : NULL;
-		it->message = xstrdup(jstr(d, "message") ? jstr(d, "message") : "");
-		it->file = jstr(d, "file") ? xstrdup(jstr(d, "file")) : NULL;
-		it->line = jint(d, "line");
-		it->column = jint(d, "column");
-		if (level_rank(level) == 0)
-			v->errors++;
-		else if (level_rank(level) == 1)
-			v->warnings++;
+		if (cJSON_IsObject(d) && jstr(d, "level") && v->n < cap)
+			add_item(v, d, false, index);
+		index++;
+	}
+	cJSON_ArrayForEach(d, fails) {
+		if (cJSON_IsObject(d) && v->n < cap)
+			add_item(v, d, true, index);
+		index++;
 	}
 	qsort(v->items, (size_t)v->n, sizeof(*v->items), item_cmp);
-	snprintf(v->right, sizeof(v->right), "%d error%s, %d warning%s", v->errors,
-		 v->errors == 1 ? "" : "s", v->warnings, v->warnings == 1 ? "" : "s");
-	app_open_overlay(a, &diag_ops, v, title ? title : "Diagnostics");
+	if (cJSON_IsNumber(selected))
+		for (int i = 0; i < v->n; i++)
+			if (v->items[i].index == selected->valueint)
+				v->sel = i;
+	if (v->failures && !v->errors && !v->warnings)
+		snprintf(v->right, sizeof(v->right), "%d failed test%s", v->failures,
+			 v->failures == 1 ? "" : "s");
+	else
+		snprintf(v->right, sizeof(v->right), "%d error%s, %d warning%s", v->errors,
+			 v->errors == 1 ? "" : "s", v->warnings, v->warnings == 1 ? "" : "s");
+	v->source = cJSON_Duplicate(result, 1);
+	v->title = xstrdup(title ? title : "Diagnostics");
+	app_open_overlay(a, &diag_ops, v, v->title);
 	return true;
 }

@@ -292,11 +292,25 @@ static void shell_start(struct term_tab *t)
 	char *argv[] = { (char *)sh, NULL };
 	const char *base = strrchr(sh, '/');
 
+	struct app *a = t->tp->base.app;
+	const char *self = app_argv0(a), *slash = strrchr(self, '/');
+	const char *path = getenv("PATH");
+	/* `rwb /cmd` typed in the shell acts on this rwb's store, with this binary */
+	char *env[3] = { NULL, NULL, NULL };
+	int ne = 0;
+
+	if (app_db_path(a))
+		env[ne++] = xasprintf("RWB_DB=%s", app_db_path(a));
+	if (slash && slash > self)
+		env[ne++] = xasprintf("PATH=%.*s%s%s", (int)(slash - self), self,
+				      path && *path ? ":" : "", path ? path : "");
 	snprintf(t->name, sizeof(t->name), "%s", base ? base + 1 : sh);
-	if (tab_spawn(t, argv, app_repo(t->tp->base.app), NULL) != RWB_OK) {
+	if (tab_spawn(t, argv, app_repo(a), env) != RWB_OK) {
 		feed_local(t, "\033[31mcannot start a shell (forkpty failed)\033[0m\r\n");
 		t->finished = true;
 	}
+	for (int i = 0; i < ne; i++)
+		free(env[i]);
 }
 
 /* The process ended and its output is drained: report once. */

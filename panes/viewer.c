@@ -12,7 +12,9 @@
  *
  * Keys: j/k or arrows, PgDn/PgUp/space/b, g/G (or Home/End) first/last
  * line, :N Enter goes to line N, / TEXT Enter searches forward, n/N next
- * and previous hit, q/Esc closes (back to the grep list it came from).
+ * and previous hit, q/Esc closes (back to the grep list or the diagnostics
+ * list it came from). Opened from the diagnostics list, the diagnostic's
+ * line is marked in the gutter (>) and its message stays on the bottom line.
  *
  * The grep list ("view":"grep") shows file:line:text rows; Enter opens
  * the viewer at the row's line, and closing the viewer comes back to it.
@@ -68,6 +70,11 @@ struct viewer {
 	char status[200];       /* message for the bottom line */
 	char border[96];
 	struct grepview *back;  /* owned while set: the list to return to */
+	cJSON *back_view;       /* owned: the result that reopens the list it came from, or NULL */
+	long mark_line;         /* the diagnostic's line (marked), 0 when none */
+	int mark_column;
+	char *mark_msg;         /* owned: its message, or NULL */
+	bool mark_error;        /* an error or failure (else a warning) */
 };
 
 static const struct overlay_ops viewer_ops;
@@ -247,6 +254,8 @@ static void viewer_free(void *state)
 	if (v->map)
 		munmap((void *)v->map, v->size);
 	grepview_free(v->back);
+	cJSON_Delete(v->back_view);
+	free(v->mark_msg);
 	free(v->marks);
 	free(v->query);
 	free(v->path);
@@ -353,8 +362,11 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 				for (size_t i = (size_t)(m - s); i < (size_t)(m - s) + ql && i < n; i++)
 					attrs[i] = theme_attr(RWB_COLOR_MATCH);
 		}
-		snprintf(num, sizeof(num), "%*ld ", gutter > 24 ? 23 : gutter - 1, ln);
-		draw_text(w, y, 0, cols, num, theme_attr(ln == v->cur ? RWB_COLOR_SELECTION : RWB_COLOR_LINE_NUMBER));
+		snprintf(num, sizeof(num), "%*ld%c", gutter > 24 ? 23 : gutter - 1, ln, ln == v->mark_line ? '>' : ' ');
+		draw_text(w, y, 0, cols, num, theme_attr(ln == v->cur ? RWB_COLOR_SELECTION :
+							 ln == v->mark_line ? (v->mark_error ? RWB_COLOR_NOTICE_CRITICAL
+										: RWB_COLOR_NOTICE_WARNING) :
+							 RWB_COLOR_LINE_NUMBER));
 		if (n && s[n - 1] == '\r')
 			n--;
 		draw_attr_run(w, y, gutter, cols, s, n, attrs, gutter);
@@ -368,6 +380,9 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 			snprintf(line, sizeof(line), "%c%.*s", v->mode == MODE_SEARCH ? '/' : ':', (int)v->input_len, v->input);
 		else if (v->status[0])
 			snprintf(line, sizeof(line), "%s", v->status);
+		else if (v->mark_msg)
+			snprintf(line, sizeof(line), "> %ld:%d %s   (q back to the list)", v->mark_line,
+				 v->mark_column, v->mark_msg);
 		else
 			snprintf(line, sizeof(line), "j/k scroll  / search  n/N next/prev  :N or g/G go to line  q close");
 		draw_text(w, rows - 1, 0, cols, line, theme_attr(RWB_COLOR_STATUS_BAR));
@@ -521,6 +536,15 @@ static int viewer_key(void *state, const struct key *k)
 		search(v, false);
 	} else if ((key_is(k, 'q') || key_is(k, 27)) && v->back) {
 		return back_to_list(v);
+	} else if ((key_is(k, 'q') || key_is(k, 27)) && v->back_view) {
+		cJSON *back = v->back_view;
+		struct app *a = v->app;
+		v->back_view = NULL;
+		/* replaces (and frees) the viewer: v is not touched after this */
+		if (!views_open(a, back))
+			app_close_overlay(a);
+		cJSON_Delete(back);
+		return PANE_HANDLED;
 	} else {
 		return PANE_IGNORED;
 	}
@@ -556,6 +580,21 @@ bool view_file_open(struct app *a, const cJSON *result)
 		       sizeof(msg)) != 0) {
 		app_notice(a, NOTICE_WARNING, "%s", msg);
 		return false;
+	}
+	{
+		const cJSON *mark = cJSON_GetObjectItem(result, "message");
+		const cJSON *col = cJSON_GetObjectItem(result, "column");
+		const cJSON *back = cJSON_GetObjectItem(result, "back");
+		const char *level = cJSON_GetStringValue(cJSON_GetObjectItem(result, "level"));
+		if (cJSON_IsString(mark)) {
+			v->mark_line = cJSON_IsNumber(line) && line->valuedouble >= 1 ? (long)line->valuedouble : 1;
+			v->mark_column = cJSON_IsNumber(col) && col->valuedouble >= 0 && col->valuedouble < 1e9
+					 ? (int)col->valuedouble : 0;
+			v->mark_msg = xstrdup(mark->valuestring);
+			v->mark_error = !level || strcmp(level, "warning") != 0;
+		}
+		if (cJSON_IsObject(back))
+			v->back_view = cJSON_Duplicate(back, 1);
 	}
 	title = title_of(path->valuestring);
 	app_open_overlay(a, &viewer_ops, v, title);

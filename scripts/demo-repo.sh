@@ -9,6 +9,9 @@ dest=${1:-build/demo-crate}
 mkdir -p "$dest"
 cp -R "$src"/. "$dest"/
 cd "$dest"
+# build output and the lock file cargo writes on the first build (resolved
+# against the local offline registry) are not the user's change
+printf 'target/\nCargo.lock\n' > .gitignore
 git init -q -b main .
 git add -A
 git -c user.name="rwb demo" -c user.email="demo@rwb.invalid" commit -qm "demo crate: ring buffer, tokenizer, checksum"

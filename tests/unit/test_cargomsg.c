@@ -1,7 +1,8 @@
 /*
  * test_cargomsg.c - the cargo message reader on output recorded from real
  * cargo 1.95 runs (tests/fixtures/cargo/recorded), on libtest's plain and
- * JSON formats, on criterion's estimates, and on broken input.
+ * JSON formats, on criterion's estimates, and on broken input; a failed
+ * test's panic location, libtest's #[bench] lines, fixes, no-op builds.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cargo.h"
 #include "cargomsg.h"
 #include "error.h"
 #include "testutil.h"
@@ -294,6 +296,138 @@ static void test_criterion_tree(void **state)
 	free(meta);
 }
 
+static void test_panic_location(void **state)
+{
+	char *file, *msg;
+	int line, col;
+
+	(void)state;
+	/* Rust 1.73 on: the location ends the line, the message follows */
+	assert_true(cargomsg_panic_location("about to compare\n\nthread 'tests::wrong_sum' (23301) panicked at "
+					    "src/lib.rs:22:9:\nassertion `left == right` failed: two and two\n"
+					    "  left: 4\n right: 5\n", &file, &line, &col, &msg));
+	assert_string_equal(file, "src/lib.rs");
+	assert_int_equal(line, 22);
+	assert_int_equal(col, 9);
+	assert_string_equal(msg, "assertion `left == right` failed: two and two");
+	free(file);
+	free(msg);
+	/* before 1.73: the message first, quoted */
+	assert_true(cargomsg_panic_location("thread 'x' panicked at 'it's broken', tests/it.rs:5:13\n",
+					    &file, &line, &col, &msg));
+	assert_string_equal(file, "tests/it.rs");
+	assert_int_equal(line, 5);
+	assert_int_equal(col, 13);
+	assert_string_equal(msg, "it's broken");
+	free(file);
+	free(msg);
+	/* no panic, or no location */
+	assert_false(cargomsg_panic_location("just output\n", &file, &line, &col, &msg));
+	assert_null(file);
+	assert_false(cargomsg_panic_location("panicked at nowhere:x:1\n", &file, &line, &col, &msg));
+	assert_false(cargomsg_panic_location("panicked at :1:2\n", &file, &line, &col, &msg));
+	assert_false(cargomsg_panic_location(NULL, &file, &line, &col, &msg));
+}
+
+static void test_failure_keeps_location(void **state)
+{
+	struct cargomsg m;
+	char *text = fixture("test-json.stdout"), *human;
+	bool seen = false;
+
+	(void)state;
+	cargomsg_init(&m);
+	human = feed_all(&m, text);
+	for (size_t k = 0; k < m.ncases; k++) {
+		if (strcmp(m.cases[k].status, "failed") != 0)
+			continue;
+		assert_string_equal(m.cases[k].file, "src/lib.rs");
+		assert_int_equal(m.cases[k].line, 22);
+		assert_non_null(strstr(m.cases[k].message, "two and two"));
+		seen = true;
+	}
+	assert_true(seen);
+	free(human);
+	free(text);
+	cargomsg_release(&m);
+}
+
+static void test_libtest_bench_lines(void **state)
+{
+	struct cargomsg m;
+	char *human = NULL;
+	static const char lines[] =
+		"running 3 tests\n"
+		"test bench_sum_large ... bench:       1,234 ns/iter (+/- 56)\n"
+		"test group::bench_small ... bench:           4.80 ns/iter (+/- 5.52)\n"
+		"test not_a_bench ... bench: fast\n"
+		"test result: ok. 0 passed; 0 failed; 0 ignored; 3 measured; 0 filtered out\n";
+
+	(void)state;
+	cargomsg_init(&m);
+	human = feed_all(&m, lines);
+	assert_int_equal(m.nbenches, 2);
+	assert_string_equal(m.benches[0].id, "bench_sum_large");
+	assert_true(m.benches[0].median_ns == 1234 && m.benches[0].mean_ns == 1234);
+	assert_true(m.benches[0].std_dev_ns == 56);
+	assert_string_equal(m.benches[1].id, "group::bench_small");
+	assert_true(m.benches[1].median_ns > 4.79 && m.benches[1].median_ns < 4.81);
+	free(human);
+	cargomsg_release(&m);
+}
+
+static void test_fixes_rendered_and_noop(void **state)
+{
+	struct cargomsg m;
+	char *text = fixture("build-diag.stdout"), *human, *plain;
+	int fixes = 0;
+
+	(void)state;
+	cargomsg_init(&m);
+	human = feed_all(&m, text);
+	for (size_t i = 0; i < m.ndiags; i++)
+		fixes += m.diags[i].nfixes;
+	assert_true(fixes > 0);
+	assert_false(cargomsg_noop_build(&m)); /* it failed */
+	plain = cargomsg_strip_ansi("\033[1m\033[91merror[E0308]\033[0m: x\n");
+	assert_string_equal(plain, "error[E0308]: x\n");
+	free(plain);
+	free(human);
+	free(text);
+	cargomsg_release(&m);
+	/* every artifact fresh and a successful build: nothing was compiled */
+	cargomsg_init(&m);
+	human = feed_all(&m, "{\"reason\":\"compiler-artifact\",\"fresh\":true}\n"
+			     "{\"reason\":\"build-finished\",\"success\":true}\n");
+	assert_true(cargomsg_noop_build(&m));
+	free(human);
+	cargomsg_release(&m);
+	cargomsg_init(&m);
+	human = feed_all(&m, "{\"reason\":\"compiler-artifact\",\"fresh\":true}\n"
+			     "{\"reason\":\"compiler-artifact\",\"fresh\":false}\n"
+			     "{\"reason\":\"build-finished\",\"success\":true}\n");
+	assert_false(cargomsg_noop_build(&m));
+	free(human);
+	cargomsg_release(&m);
+}
+
+static void test_explain_clippy_lint(void **state)
+{
+	char *text;
+
+	(void)state;
+	if (!cargo_have_program("cargo-clippy")) {
+		puts("clippy is not installed: its --explain is not tried");
+		return;
+	}
+	text = cargo_explain("clippy::needless_return");
+	assert_non_null(text);
+	assert_non_null(strstr(text, "return"));
+	free(text);
+	assert_null(cargo_explain("clippy::no_such_lint_here"));
+	assert_null(cargo_explain("clippy::bad name"));
+}
+
 static void test_code_classes(void **state)
 {
 	(void)state;
@@ -318,6 +452,11 @@ int main(void)
 		cmocka_unit_test(test_duplicates_and_summaries_dropped),
 		cmocka_unit_test(test_criterion_tree),
 		cmocka_unit_test(test_code_classes),
+		cmocka_unit_test(test_panic_location),
+		cmocka_unit_test(test_failure_keeps_location),
+		cmocka_unit_test(test_libtest_bench_lines),
+		cmocka_unit_test(test_fixes_rendered_and_noop),
+		cmocka_unit_test(test_explain_clippy_lint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
