@@ -939,3 +939,65 @@ void coverage_patch_add(struct coverage_patch *p, const struct coverage_file *f,
 	else if (s == COVERAGE_MISSED)
 		p->missed++;
 }
+
+/* ---- the unsafe audit ------------------------------------------------------------------ */
+
+bool coverage_have_run(struct store *s, const char *repo)
+{
+	char *project = metrics_project(repo);
+	sqlite3_stmt *st = NULL;
+	bool have = false;
+
+	if (s && store_prepare(s, &st, "SELECT 1 FROM coverage_runs WHERE project = ?") == RWB_OK) {
+		sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
+		have = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	free(project);
+	return have;
+}
+
+enum coverage_state coverage_item_tested(struct coverage_cache *c, struct store *s, const char *repo,
+					 const char *file, bool code, int line, int line_end)
+{
+	char *path;
+
+	if (!c->checked) {
+		c->has_run = coverage_have_run(s, repo);
+		c->checked = true;
+	}
+	if (!c->has_run)
+		return COVERAGE_NONE;
+	path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", repo, file);
+	if (!c->path || strcmp(c->path, path) != 0) {
+		coverage_file_release(&c->f);
+		free(c->path);
+		c->path = path;
+		coverage_file_load(&c->f, s, path);
+	} else {
+		free(path);
+	}
+	if (!c->f.found)
+		return code ? COVERAGE_MISSED : COVERAGE_NONE;
+	return coverage_range(&c->f, line, line_end);
+}
+
+void coverage_item_json(cJSON *o, struct coverage_cache *c, struct store *s, const char *repo,
+			const char *file, bool code, int line, int line_end)
+{
+	enum coverage_state st = coverage_item_tested(c, s, repo, file, code, line, line_end);
+
+	if (st == COVERAGE_NONE)
+		cJSON_AddNullToObject(o, "tested");
+	else
+		cJSON_AddBoolToObject(o, "tested", st == COVERAGE_HIT);
+}
+
+void coverage_cache_release(struct coverage_cache *c)
+{
+	if (!c)
+		return;
+	coverage_file_release(&c->f);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}

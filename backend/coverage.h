@@ -130,6 +130,29 @@ char coverage_marker(const struct coverage_file *f, int line);
  */
 enum coverage_state coverage_range(const struct coverage_file *f, int line, int line_end);
 
+/*
+ * For the unsafe audit: whether the last coverage run of repo executed
+ * lines [line, line_end] of file (relative to repo). A cache keeps the
+ * last file loaded (audit items come sorted by file). COVERAGE_NONE when
+ * repo has no coverage run, or the lines hold no code (unsafe impl,
+ * trait); COVERAGE_MISSED also for a block or fn (code: true) in a file
+ * no test binary compiled.
+ */
+struct coverage_cache {
+	char *path;                  /* owned: the file loaded, or NULL */
+	struct coverage_file f;      /* its lines */
+	bool checked;                /* has_run is known */
+	bool has_run;                /* repo has a coverage run */
+};
+enum coverage_state coverage_item_tested(struct coverage_cache *c, struct store *s, const char *repo,
+					 const char *file, bool code, int line, int line_end);
+/* Adds "tested": true|false|null to an audit item's JSON object. */
+void coverage_item_json(cJSON *o, struct coverage_cache *c, struct store *s, const char *repo,
+			const char *file, bool code, int line, int line_end);
+/* Whether repo has a stored coverage run. */
+bool coverage_have_run(struct store *s, const char *repo);
+void coverage_cache_release(struct coverage_cache *c);
+
 /* Executed and instrumented counts over a set of lines (patch coverage). */
 struct coverage_patch {
 	int executed, missed;
