@@ -871,6 +871,7 @@ int coverage_file_load(struct coverage_file *f, struct store *s, const char *pat
 {
 	char *real = path ? realpath(path, NULL) : NULL;
 	sqlite3_stmt *st = NULL;
+	struct stat sb;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -889,6 +890,12 @@ int coverage_file_load(struct coverage_file *f, struct store *s, const char *pat
 		apply_ranges(f, (const char *)sqlite3_column_text(st, 0), COVERAGE_HIT);
 		apply_ranges(f, (const char *)sqlite3_column_text(st, 1), COVERAGE_MISSED);
 		f->ts = sqlite3_column_int64(st, 2);
+	}
+	/* edited since the run: its line numbers may no longer be the run's */
+	if (f->found && stat(real, &sb) == 0 &&
+	    (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000 > f->ts) {
+		f->found = false;
+		f->stale = true;
 	}
 	sqlite3_finalize(st);
 out_ok:
@@ -909,6 +916,18 @@ enum coverage_state coverage_line(const struct coverage_file *f, int line)
 	if (!f || !f->found || line < 1 || line > f->nlines)
 		return COVERAGE_NONE;
 	return (enum coverage_state)f->state[line];
+}
+
+void coverage_status(char *buf, size_t n, const struct coverage_file *f)
+{
+	int hit = 0, missed = 0;
+
+	for (int l = 1; f->found && l <= f->nlines; l++) {
+		hit += f->state[l] == COVERAGE_HIT;
+		missed += f->state[l] == COVERAGE_MISSED;
+	}
+	snprintf(buf, n, "coverage: %d of %d lines executed by the tests; ! marks the %d not executed",
+		 hit, hit + missed, missed);
 }
 
 char coverage_marker(const struct coverage_file *f, int line)

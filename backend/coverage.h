@@ -108,7 +108,9 @@ enum coverage_state {
 struct coverage_file {
 	signed char *state;          /* owned: state[line] for 1..nlines, enum coverage_state */
 	int nlines;
-	bool found;                  /* the last coverage run of its repository measured it */
+	bool found;                  /* the last coverage run of its repository measured it,
+	                                and the file was not changed since */
+	bool stale;                  /* measured, but changed since: not used */
 	int64_t ts;                  /* when that run was */
 };
 
@@ -121,6 +123,8 @@ int coverage_file_load(struct coverage_file *f, struct store *s, const char *pat
 void coverage_file_release(struct coverage_file *f);
 /* The state of one line (COVERAGE_NONE out of range or when not found). */
 enum coverage_state coverage_line(const struct coverage_file *f, int line);
+/* "coverage: N of M lines executed; ! marks the N not executed" for a status line. */
+void coverage_status(char *buf, size_t n, const struct coverage_file *f);
 /* The marker column for a line: '!' missed, ' ' otherwise. */
 char coverage_marker(const struct coverage_file *f, int line);
 /*
