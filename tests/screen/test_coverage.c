@@ -22,6 +22,7 @@
 
 struct fx {
 	char *dir, *crate, *db, *home;
+	double first, last;      /* line coverage of the first and the last run, as printed */
 };
 
 static int coverage_run(struct fx *f)
@@ -33,6 +34,10 @@ static int coverage_run(struct fx *f)
 
 	if (st != 0)
 		fprintf(stderr, "rust-test --coverage: %d\n%s\n%s\n", st, out ? out : "", err ? err : "");
+	else if (out && strstr(out, "): lines "))
+		f->last = atof(strstr(out, "): lines ") + 9);
+	if (f->first == 0)
+		f->first = f->last;
 	free(out);
 	free(err);
 	return st;
@@ -180,6 +185,19 @@ static void test_audit_tab_and_metrics(void **state)
 	screen_send(s, K_F6);
 	screen_send(s, "2");
 	expect(s, "test_coverage");
+	{
+		/* two runs, the second's figure lower (a function no test runs was added) */
+		int row, col;
+		char *line, want[32];
+		assert_true(f->last < f->first);
+		snprintf(want, sizeof(want), "%.1f%% ↓", f->last);
+		assert_true(screen_find(s, "test_coverage", &row, &col));
+		line = screen_row(s, row);
+		if (!strstr(line, want))
+			screen_dump(s);
+		assert_non_null(strstr(line, want));
+		free(line);
+	}
 	screen_quit(s);
 }
 
