@@ -871,36 +871,51 @@ int coverage_file_load(struct coverage_file *f, struct store *s, const char *pat
 {
 	char *real = path ? realpath(path, NULL) : NULL;
 	sqlite3_stmt *st = NULL;
+	int64_t run = 0;
+	size_t plen = 0;
 	struct stat sb;
-	int rc;
+	int rc = RWB_OK;
 
 	memset(f, 0, sizeof(*f));
 	if (!real || !s)
-		goto out_ok;
-	rc = store_prepare(s, &st, "SELECT f.executed, f.missed, r.ts FROM coverage_files f"
-			   " JOIN coverage_runs r ON r.id = f.run_id"
-			   " WHERE r.project || '/' || f.file = ? ORDER BY r.ts DESC LIMIT 1");
-	if (rc) {
-		free(real);
-		return rc;
-	}
+		goto out;
+	/* the run of the innermost measured repository holding the file, then its row by key */
+	rc = store_prepare(s, &st, "SELECT id, length(project), ts FROM coverage_runs"
+			   " WHERE substr(?1, 1, length(project) + 1) = project || '/'"
+			   " ORDER BY length(project) DESC LIMIT 1");
+	if (rc)
+		goto out;
 	sqlite3_bind_text(st, 1, real, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		run = sqlite3_column_int64(st, 0);
+		plen = (size_t)sqlite3_column_int64(st, 1);
+		f->ts = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!run || plen + 1 >= strlen(real))
+		goto out;
+	rc = store_prepare(s, &st, "SELECT executed, missed FROM coverage_files"
+			   " WHERE run_id = ? AND file = ?");
+	if (rc)
+		goto out;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, real + plen + 1, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		f->found = true;
 		apply_ranges(f, (const char *)sqlite3_column_text(st, 0), COVERAGE_HIT);
 		apply_ranges(f, (const char *)sqlite3_column_text(st, 1), COVERAGE_MISSED);
-		f->ts = sqlite3_column_int64(st, 2);
 	}
+	sqlite3_finalize(st);
 	/* edited since the run: its line numbers may no longer be the run's */
 	if (f->found && stat(real, &sb) == 0 &&
 	    (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000 > f->ts) {
 		f->found = false;
 		f->stale = true;
 	}
-	sqlite3_finalize(st);
-out_ok:
+out:
 	free(real);
-	return RWB_OK;
+	return rc;
 }
 
 void coverage_file_release(struct coverage_file *f)
@@ -967,7 +982,10 @@ bool coverage_have_run(struct store *s, const char *repo)
 	sqlite3_stmt *st = NULL;
 	bool have = false;
 
-	if (s && store_prepare(s, &st, "SELECT 1 FROM coverage_runs WHERE project = ?") == RWB_OK) {
+	/* the repository itself, a crate inside it, or a repository inside a measured crate */
+	if (s && store_prepare(s, &st, "SELECT 1 FROM coverage_runs WHERE project = ?1"
+			       " OR substr(project, 1, length(?1) + 1) = ?1 || '/'"
+			       " OR substr(?1, 1, length(project) + 1) = project || '/'") == RWB_OK) {
 		sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
 		have = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);

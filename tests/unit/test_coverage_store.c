@@ -196,11 +196,41 @@ static void test_store_and_lookup(void **state)
 	free(path);
 }
 
+/* A crate in a folder of the repository: the audit (run at the repository's
+ * root) finds the crate's run; the innermost measured folder wins. */
+static void test_crate_inside_repository(void **state)
+{
+	struct fx *f = *state;
+	struct coverage_report r;
+	struct coverage_cache cc = { 0 };
+	char *sub = xasprintf("%s/crate", f->root), *file = xasprintf("%s/crate/src/x.rs", f->dir);
+	char *dir = xasprintf("%s/crate/src", f->dir);
+	int64_t later = (int64_t)time(NULL) * 1000 + 60000;
+
+	assert_int_equal(tu_sh(f->dir, "mkdir -p crate/src"), 0);
+	tu_write(file, "fn x() {}\n");
+	one_file(&r, "src/x.rs", "10");
+	assert_int_equal(coverage_store_save(f->s, sub, &r, later), RWB_OK);
+	coverage_report_release(&r);
+	/* the repository's own run knows nothing of crate/src/x.rs */
+	one_file(&r, "src/lib.rs", "1");
+	assert_int_equal(coverage_store_save(f->s, f->root, &r, later), RWB_OK);
+	coverage_report_release(&r);
+	assert_true(coverage_have_run(f->s, dir) || coverage_have_run(f->s, f->dir));
+	assert_int_equal(coverage_item_tested(&cc, f->s, f->dir, "crate/src/x.rs", true, 1, 1), COVERAGE_HIT);
+	assert_int_equal(coverage_item_tested(&cc, f->s, f->dir, "crate/src/x.rs", true, 2, 2), COVERAGE_MISSED);
+	coverage_cache_release(&cc);
+	free(sub);
+	free(file);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_store_and_lookup),
+		cmocka_unit_test(test_crate_inside_repository),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
