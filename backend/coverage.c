@@ -371,9 +371,10 @@ int coverage_begin(struct coverage_run **out, const char *repo, char *err, size_
 	find_tools(r);
 	r->rustc_llvm = rustc_llvm_major(r->repo);
 	if (r->ntools == 0) {
+		int v = r->rustc_llvm >= 19 || r->rustc_llvm == 0 ? 19 : r->rustc_llvm;
 		snprintf(err, n, "coverage needs llvm-profdata and llvm-cov of LLVM %d or newer: "
-			 "apt-get install llvm-19 (or rustup component add llvm-tools)",
-			 r->rustc_llvm >= 19 || r->rustc_llvm == 0 ? 19 : r->rustc_llvm);
+			 "apt-get install llvm-%d%s", v, v,
+			 proc_in_path("rustup") ? " (or rustup component add llvm-tools)" : "");
 		coverage_run_free(r);
 		return RWB_ENOTOOL;
 	}
@@ -556,6 +557,9 @@ static void first_line(char *dst, size_t n, const struct strbuf *sb)
 		s = e + 1;
 		e = s + strcspn(s, "\n");
 	}
+	for (const char *pre = "warning: "; pre; pre = strcmp(pre, "error: ") ? "error: " : NULL)
+		if ((size_t)(e - s) > strlen(pre) && strncmp(s, pre, strlen(pre)) == 0)
+			s += strlen(pre);
 	snprintf(dst, n, "%.*s", (int)(e - s), s);
 }
 
