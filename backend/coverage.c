@@ -65,9 +65,16 @@ static const char *under_root(const char *path, const char *root)
 
 	while (n > 1 && root[n - 1] == '/')
 		n--;
-	if (strncmp(path, root, n) != 0 || path[n] != '/' || !path[n + 1])
+	if (strncmp(path, root, n) != 0 || path[n] != '/')
 		return NULL;
-	return path + n + 1;
+	path += n;
+	while (*path == '/')
+		path++;
+	/* a name that climbs out of the root is not the crate's */
+	if (!*path || strcmp(path, "..") == 0 || strncmp(path, "../", 3) == 0 ||
+	    strstr(path, "/../") || (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
+		return NULL;
+	return path;
 }
 
 static struct coverage_count count_of(const cJSON *summary, const char *kind)
@@ -120,8 +127,7 @@ int coverage_parse_summary(struct coverage_report *r, const char *json, const ch
 			if (!cJSON_IsString(name) || !cJSON_IsObject(sum))
 				continue;
 			rel = under_root(name->valuestring, root);
-			if (!rel || strstr(rel, "/../") || strncmp(rel, "../", 3) == 0 ||
-			    report_find(r, rel))
+			if (!rel || report_find(r, rel))
 				continue;
 			if (r->n == r->cap) {
 				r->cap = r->cap ? r->cap * 2 : 16;

@@ -100,6 +100,22 @@ static void test_parse(void **state)
 	assert_int_equal(r.files[0].hits[5], COVERAGE_HIT);
 	assert_null(r.files[1].hits);
 	coverage_report_release(&r);
+	/* names that climb out of the root are not the crate's; a doubled slash is
+	 * the same file (found by fuzz_coverage: "/r//src/lib.rs" kept "/src/lib.rs") */
+	{
+		char *odd = xasprintf("{\"data\":[{\"files\":["
+				      "{\"filename\":\"%s//src/a.rs\",\"summary\":{}},"
+				      "{\"filename\":\"%s/../etc/x.rs\",\"summary\":{}},"
+				      "{\"filename\":\"%s/src/../../y.rs\",\"summary\":{}},"
+				      "{\"filename\":\"%s/src/..\",\"summary\":{}},"
+				      "{\"filename\":\"%sx/src/z.rs\",\"summary\":{}}]}]}",
+				      f->root, f->root, f->root, f->root, f->root);
+		assert_int_equal(coverage_parse_summary(&r, odd, f->root), RWB_OK);
+		assert_int_equal(r.n, 1);
+		assert_string_equal(r.files[0].file, "src/a.rs");
+		coverage_report_release(&r);
+		free(odd);
+	}
 	/* not an export */
 	assert_int_equal(coverage_parse_summary(&r, "{\"type\":1}", f->root), RWB_EINPUT);
 	assert_int_equal(coverage_parse_summary(&r, "not json", f->root), RWB_EINPUT);
