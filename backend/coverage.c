@@ -191,16 +191,18 @@ int coverage_parse_lcov(struct coverage_report *r, const char *text, size_t len,
 				hits = 0;
 				while (s < le && *s >= '0' && *s <= '9')
 					hits = hits < 1000000 ? hits * 10 + (*s++ - '0') : (s++, hits);
-				if (line > cur->nlines) {
-					int old = cur->nlines;
-					long cap = line + 1;
+				if (line >= cur->cap) {
+					/* doubling: llvm-cov lists a file's lines one by one */
+					long cap = cur->cap ? 2L * cur->cap : 64;
+					if (cap <= line)
+						cap = line + 1;
 					cur->hits = xrealloc(cur->hits, (size_t)cap * sizeof(*cur->hits));
-					for (long i = old + 1; i < cap; i++)
+					for (long i = cur->cap; i < cap; i++)
 						cur->hits[i] = COVERAGE_NONE;
-					if (old == 0)
-						cur->hits[0] = COVERAGE_NONE;
-					cur->nlines = (int)line;
+					cur->cap = (int)cap;
 				}
+				if (line > cur->nlines)
+					cur->nlines = (int)line;
 				if (cur->hits[line] != COVERAGE_HIT)
 					cur->hits[line] = hits > 0 ? COVERAGE_HIT : COVERAGE_MISSED;
 			}
@@ -861,13 +863,16 @@ static void apply_ranges(struct coverage_file *f, const char *text, int state)
 			if (!parse_num(&p, end, MAX_LINES, &b) || b < a)
 				break;
 		}
-		if (b > f->nlines) {
-			f->state = xrealloc(f->state, (size_t)b + 1);
-			memset(f->state + f->nlines + 1, COVERAGE_NONE, (size_t)(b - f->nlines));
-			if (f->nlines == 0)
-				f->state[0] = COVERAGE_NONE;
-			f->nlines = (int)b;
+		if (b >= f->cap) {
+			long cap = f->cap ? 2L * f->cap : 64;
+			if (cap <= b)
+				cap = b + 1;
+			f->state = xrealloc(f->state, (size_t)cap);
+			memset(f->state + f->cap, COVERAGE_NONE, (size_t)(cap - f->cap));
+			f->cap = (int)cap;
 		}
+		if (b > f->nlines)
+			f->nlines = (int)b;
 		for (long l = a; l >= 1 && l <= b; l++)
 			f->state[l] = (signed char)state;
 		if (p < end && *p == ',')

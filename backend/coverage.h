@@ -42,6 +42,7 @@ struct coverage_filerep {
 	int *hits;                   /* owned: hits[line] for 1..nlines: -1 not instrumented,
 	                                0 not executed, 1 executed (from the lcov export) */
 	int nlines;                  /* the largest line with an entry */
+	int cap;                     /* entries allocated in hits (> nlines when any) */
 };
 
 /* What llvm-cov said about the repository's own files. */
@@ -107,7 +108,8 @@ enum coverage_state {
 /* The stored lines of one file, for drawing. */
 struct coverage_file {
 	signed char *state;          /* owned: state[line] for 1..nlines, enum coverage_state */
-	int nlines;
+	int nlines;                  /* the largest line with a state */
+	int cap;                     /* entries allocated in state */
 	bool found;                  /* the last coverage run of its repository measured it,
 	                                and the file was not changed since */
 	bool stale;                  /* measured, but changed since: not used */

@@ -136,6 +136,7 @@ static void one_file(struct coverage_report *r, const char *file, const char *hi
 	fr = &r->files[0];
 	fr->file = xstrdup(file);
 	fr->nlines = n;
+	fr->cap = n + 1;
 	fr->hits = xcalloc((size_t)n + 1, sizeof(int));
 	fr->hits[0] = COVERAGE_NONE;
 	for (int i = 0; i < n; i++)
