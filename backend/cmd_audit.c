@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "audit.h"
 #include "commands.h"
+#include "coverage.h"
 #include "error.h"
 #include "proc.h"
 #include "store.h"
@@ -234,6 +235,12 @@ static void check_soundness(struct cmd_ctx *ctx, cJSON *result)
 	}
 }
 
+/* A block or fn: code a test can run (coverage.c's "tested"). */
+static bool has_code(const struct audit_item *it)
+{
+	return it->kind == UNSAFE_BLOCK || it->kind == UNSAFE_FN;
+}
+
 /* ---- commands -------------------------------------------------------------------- */
 
 static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -261,11 +268,17 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	ctx->result = cJSON_CreateObject();
 	/* the items as JSON only for a reader of JSON: 10,000 items cost 25 ms */
 	cJSON *items = ctx->text_only ? NULL : cJSON_AddArrayToObject(ctx->result, "items");
+	struct coverage_cache cc = { 0 };
 	for (size_t i = 0; i < l.n; i++) {
-		if (items)
-			cJSON_AddItemToArray(items, item_json(&l.items[i], cmd_arg_bool(a, "code")));
+		if (items) {
+			cJSON *o = item_json(&l.items[i], cmd_arg_bool(a, "code"));
+			cJSON_AddItemToArray(items, o);
+			coverage_item_json(o, &cc, ctx->store, ctx->repo, l.items[i].file,
+					   has_code(&l.items[i]), l.items[i].line, l.items[i].line_end);
+		}
 		item_line(&ctx->out, &l.items[i], l.required);
 	}
+	coverage_cache_release(&cc);
 	summary(ctx->result, &ctx->out, &l);
 	audit_list_release(&l);
 	if (cmd_arg_bool(a, "check-soundness"))
@@ -324,9 +337,14 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct audit_list l;
+	struct coverage_cache cc = { 0 };
+	bool need_tested = cmd_arg_bool(a, "require-tested");
 	char err[512];
-	int rc, open = 0;
+	int rc, open = 0, untested = 0;
 
+	if (need_tested && !coverage_have_run(ctx->store, ctx->repo))
+		return cmd_fail(ctx, RWB_EENV, "--require-tested: no coverage run of this repository "
+				"yet (run /rust-test --coverage first)");
 	rc = audit_scan(&l, ctx->store, ctx->repo, a->npos ? a->pos[0] : NULL, err, sizeof(err));
 	if (rc)
 		return cmd_fail(ctx, rc, "%s", err);
@@ -337,6 +355,11 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 		bool ok = it->documented && it->status == AUDIT_APPROVED;
 		char where[160];
 		cJSON *o = item_json(it, false);
+		coverage_item_json(o, &cc, ctx->store, ctx->repo, it->file, has_code(it), it->line,
+				   it->line_end);
+		bool not_run = need_tested && cJSON_IsFalse(cJSON_GetObjectItem(o, "tested"));
+		ok = ok && !not_run;
+		untested += not_run;
 		cJSON_AddBoolToObject(o, "ok", ok);
 		cJSON_AddItemToArray(items, o);
 		open += !ok;
@@ -349,14 +372,23 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 			strbuf_addf(&ctx->out, " (%d/%d sound)", it->sound, l.required);
 		else if (it->documented)
 			strbuf_addf(&ctx->out, "approved");
+		if (not_run)
+			strbuf_adds(&ctx->out, ", no test executes it");
 		strbuf_addf(&ctx->out, " [%s]\n", it->id);
 	}
+	coverage_cache_release(&cc);
 	summary(ctx->result, &ctx->out, &l);
+	if (need_tested) {
+		cJSON_AddNumberToObject(ctx->result, "untested", untested);
+		strbuf_addf(&ctx->out, "%d unsafe item%s no test executes\n", untested,
+			    untested == 1 ? "" : "s");
+	}
 	cJSON_AddNumberToObject(ctx->result, "open", open);
 	cJSON_AddBoolToObject(ctx->result, "ok", open == 0);
 	if (open) {
-		strbuf_addf(&ctx->out, "audit-check: %d item%s undocumented or not approved\n", open,
-			    open == 1 ? "" : "s");
+		strbuf_addf(&ctx->out, "audit-check: %d item%s undocumented%s\n", open,
+			    open == 1 ? "" : "s", need_tested ? ", not approved or not tested"
+							       : " or not approved");
 		ctx->negative = true;
 	}
 	audit_list_release(&l);
@@ -473,6 +505,11 @@ static const struct cmd_flag audit_flags[] = {
 	F_END
 };
 
+static const struct cmd_flag check_flags[] = {
+	F_BOOL("require-tested", "also fail on an unsafe block or fn the last /rust-test --coverage did not execute"),
+	F_END
+};
+
 static const struct cmd_flag review_flags[] = {
 	{ .name = "id", .type = FLAG_STRING, .metavar = "ID", .help = "the unsafe item",
 	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_UNSAFE_ID },
@@ -504,7 +541,7 @@ const struct cmd_def commands_audit[] = {
 	  .run = run_audit_review },
 	{ .name = "audit-check", .group = "Review, tracking and coordination",
 	  .summary = "exit 1 while any unsafe item is undocumented or lacks its sign-offs",
-	  .positional = "PATH", .max_pos = 1, .pos_complete = COMPLETE_PATH, .run = run_audit_check },
+	  .flags = check_flags, .positional = "PATH", .max_pos = 1, .pos_complete = COMPLETE_PATH, .run = run_audit_check },
 	{ .name = "audit-export", .group = "Review, tracking and coordination",
 	  .summary = "the audit ledger as a deterministic, mergeable file", .flags = export_flags,
 	  .run = run_audit_export },

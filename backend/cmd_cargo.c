@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "cargo.h"
 #include "cargomsg.h"
+#include "coverage.h"
 #include "error.h"
 #include "metrics.h"
 #include "store.h"
@@ -252,104 +253,6 @@ out:
 	return rc;
 }
 
-/* "coverage": what cargo-llvm-cov or cargo-tarpaulin measured, or why not. */
-static void coverage(struct cmd_ctx *ctx, struct job *j, cJSON *result)
-{
-	cJSON *cov = cJSON_AddObjectToObject(result, "coverage");
-	char *dir = NULL, *file = NULL, *text = NULL;
-	const char *tool = NULL;
-	struct argvb a = { 0 };
-	struct job cj = { 0 };
-	double pct = -1;
-
-	if (cargo_have_program("cargo-llvm-cov"))
-		tool = "cargo-llvm-cov";
-	else if (cargo_have_program("cargo-tarpaulin"))
-		tool = "cargo-tarpaulin";
-	if (!tool) {
-		cJSON_AddBoolToObject(cov, "available", false);
-		cJSON_AddStringToObject(cov, "reason",
-					"neither cargo-llvm-cov nor cargo-tarpaulin is installed "
-					"(cargo install cargo-llvm-cov, with rustup's llvm-tools component)");
-		strbuf_adds(&ctx->out, "coverage unavailable: neither cargo-llvm-cov nor "
-			    "cargo-tarpaulin is installed\n");
-		return;
-	}
-	dir = xasprintf("%s/rwb-cov-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(dir)) {
-		cJSON_AddBoolToObject(cov, "available", false);
-		cJSON_AddStringToObject(cov, "reason", "cannot create a temporary folder");
-		goto out;
-	}
-	if (strcmp(tool, "cargo-llvm-cov") == 0) {
-		file = xasprintf("%s/cov.json", dir);
-		argv_add(&a, "llvm-cov");
-		argv_add(&a, "--no-fail-fast");
-		argv_add(&a, "--json");
-		argv_add(&a, "--summary-only");
-		argv_add(&a, "--output-path");
-		argv_add(&a, file);
-	} else {
-		file = xasprintf("%s/tarpaulin-report.json", dir);
-		argv_add(&a, "tarpaulin");
-		argv_add(&a, "--out");
-		argv_add(&a, "Json");
-		argv_add(&a, "--output-dir");
-		argv_add(&a, dir);
-	}
-	cj.project = xstrdup(j->project);
-	if (job_run(ctx, &cj, "test-coverage", a.v, NULL) == RWB_OK) {
-		FILE *f = fopen(file, "r");
-		struct strbuf sb = STRBUF_INIT;
-		char buf[4096];
-		size_t n;
-		if (f) {
-			while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (64u << 20))
-				strbuf_add(&sb, buf, n);
-			fclose(f);
-		}
-		text = strbuf_detach(&sb);
-		if (text) {
-			cJSON *root = cJSON_Parse(text);
-			const cJSON *v = NULL;
-			if (strcmp(tool, "cargo-llvm-cov") == 0) {
-				const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "data"), 0);
-				v = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(d, "totals"),
-									    "lines"), "percent");
-			} else {
-				v = cJSON_GetObjectItem(root, "coverage");
-			}
-			if (cJSON_IsNumber(v))
-				pct = v->valuedouble;
-			cJSON_Delete(root);
-		}
-	} else {
-		free(ctx->error);
-		ctx->error = NULL;
-		ctx->error_code = 0;
-	}
-	cJSON_AddStringToObject(cov, "tool", tool);
-	cJSON_AddBoolToObject(cov, "available", pct >= 0);
-	if (pct >= 0) {
-		cJSON_AddNumberToObject(cov, "lines_pct", pct);
-		strbuf_addf(&ctx->out, "coverage (%s): %.1f%% of lines\n", tool, pct);
-		if (ctx->store)
-			metrics_add_sample(ctx->store, j->project, "test_coverage", "", pct, store_now_ms());
-	} else {
-		cJSON_AddStringToObject(cov, "reason", "the coverage tool ran but gave no total");
-	}
-out:
-	job_release(&cj);
-	free(a.v);
-	if (file)
-		unlink(file);
-	if (dir)
-		rmdir(dir);
-	free(file);
-	free(dir);
-	free(text);
-}
-
 /* libtest rejected "-Z unstable-options" (a toolchain without RUSTC_BOOTSTRAP support). */
 static bool json_tests_rejected(const struct job *j)
 {
@@ -387,7 +290,12 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 	bool ok, doc = cmd_arg_bool(args, "doc");
 	cJSON *fails, *bins;
 	int nbase;
+	struct coverage_run *cov = NULL;
+	char err[512];
 
+	/* --coverage: the same run, instrumented, in a target directory of its own */
+	if (cmd_arg_bool(args, "coverage") && (rc = coverage_begin(&cov, ctx->repo, err, sizeof(err))))
+		return cmd_fail(ctx, rc, "%s", err);
 	cargo_base(&a, ctx, "test", true);
 	argv_add(&a, "--no-fail-fast");
 	if (cmd_arg_bool(args, "lib"))
@@ -406,7 +314,7 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 		argv_add(&a, "unstable-options");
 		argv_add(&a, "--format");
 		argv_add(&a, "json");
-		rc = job_run(ctx, &j, "rust-test", a.v, bootstrap);
+		rc = job_run(ctx, &j, "rust-test", a.v, coverage_env(cov, bootstrap));
 		if (rc == RWB_OK && json_tests_rejected(&j)) {
 			if (ctx->stream)
 				fprintf(ctx->stream, "rwb: libtest's JSON output is unavailable here; "
@@ -417,10 +325,10 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 			a.v[a.n] = NULL;
 			if (args->npos)
 				argv_add(&a, args->pos[0]);
-			rc = job_run(ctx, &j, "rust-test", a.v, NULL);
+			rc = job_run(ctx, &j, "rust-test", a.v, coverage_env(cov, NULL));
 		}
 	} else {
-		rc = job_run(ctx, &j, "rust-test", a.v, NULL);
+		rc = job_run(ctx, &j, "rust-test", a.v, coverage_env(cov, NULL));
 	}
 	if (rc)
 		goto out;
@@ -491,10 +399,11 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	if (errors)
 		human_diags(&ctx->out, &j.msg, 20);
-	if (cmd_arg_bool(args, "coverage"))
-		coverage(ctx, &j, ctx->result);
+	if (cov)
+		rc = coverage_finish(cov, ctx, j.project, j.raw.buf);
 	ctx->negative = !ok;
 out:
+	coverage_run_free(cov);
 	job_release(&j);
 	free(a.v);
 	return rc;
@@ -1235,7 +1144,7 @@ static const struct cmd_flag test_flags[] = {
 	F_BOOL("lib", "test only the library"),
 	F_BOOL("bins", "test only the binaries"),
 	F_BOOL("doc", "run only the doc tests"),
-	F_BOOL("coverage", "measure coverage with cargo-llvm-cov or cargo-tarpaulin"),
+	F_BOOL("coverage", "measure line, region and function coverage (-C instrument-coverage, llvm-cov)"),
 	F_END
 };
 

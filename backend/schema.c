@@ -30,5 +30,6 @@ const struct store_module *const store_modules[] = {
 	&schema_audit,
 	&schema_metrics,
 	&schema_board,
+	&schema_coverage,
 	NULL,
 };

@@ -11,5 +11,6 @@ extern const struct store_module schema_memory;  /* memory.c: entries, versions,
 extern const struct store_module schema_audit;   /* audit.c: unsafe items, verdicts */
 extern const struct store_module schema_metrics; /* metrics.c: samples, diagnostics */
 extern const struct store_module schema_board;   /* board.c: tasks, notices, focus */
+extern const struct store_module schema_coverage; /* coverage.c: the last coverage run's lines */
 
 #endif

@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "git.h"
 #include "app.h"
+#include "coverage.h"
 #include "draw.h"
 #include "error.h"
 #include "gitw.h"
@@ -77,6 +78,9 @@ struct git_pane {
 	bool discard_pending;    /* a discard confirmation is open */
 	int discard_hunk;
 	char *discard_path;      /* owned */
+	struct coverage_file *cov; /* owned: per diff file, the last coverage run's lines */
+	size_t ncov;
+	struct coverage_patch patch; /* added lines executed / not executed by the tests */
 
 	/* log */
 	struct gitw_log *log;    /* owned */
@@ -216,6 +220,37 @@ static void build_rows(struct git_pane *g)
 		g->dtop = g->cur;
 }
 
+/* The coverage of the diff's added lines (work tree and index diffs: the
+ * lines the last /rust-test --coverage measured). */
+static void load_coverage(struct git_pane *g)
+{
+	const struct gitw_diff *d = g->diff;
+	bool worktree = d && (g->diff_kind == GITW_DIFF_UNSTAGED || g->diff_kind == GITW_DIFF_STAGED ||
+			      g->diff_kind == GITW_DIFF_UNTRACKED);
+
+	for (size_t i = 0; i < g->ncov; i++)
+		coverage_file_release(&g->cov[i]);
+	free(g->cov);
+	g->cov = NULL;
+	g->ncov = 0;
+	memset(&g->patch, 0, sizeof(g->patch));
+	if (!worktree || !d->nfiles || !gitw_workdir(g->repo))
+		return;
+	g->cov = xcalloc(d->nfiles, sizeof(*g->cov));
+	g->ncov = d->nfiles;
+	for (size_t fi = 0; fi < d->nfiles; fi++) {
+		const struct gitw_file *f = &d->files[fi];
+		char *path = xasprintf("%s/%s", gitw_workdir(g->repo), f->new_path);
+		coverage_file_load(&g->cov[fi], app_store(g->base.app), path);
+		free(path);
+		for (size_t hi = f->first_hunk; hi < f->first_hunk + f->nhunks; hi++)
+			for (size_t li = d->hunks[hi].first_line;
+			     li < d->hunks[hi].first_line + d->hunks[hi].nlines; li++)
+				if (d->lines[li].origin == '+')
+					coverage_patch_add(&g->patch, &g->cov[fi], d->lines[li].new_no);
+	}
+}
+
 /* (Re)reads the diff the pane shows; keeps the cursor row where it can. */
 static int load_diff(struct git_pane *g)
 {
@@ -231,6 +266,7 @@ static int load_diff(struct git_pane *g)
 	gitw_diff_free(g->diff);
 	g->diff = d;
 	g->diff_stamp = file_stamp(g, g->diff_path);
+	load_coverage(g);
 	build_rows(g);
 	pane_damage(&g->base);
 	return 0;
@@ -354,6 +390,8 @@ static void draw_line_row(struct git_pane *g, WINDOW *w, int y, int cols, const 
 	else
 		snprintf(nums, sizeof(nums), "      ");
 	x += draw_text(w, y, x, cols - x, nums, theme_attr(RWB_COLOR_LINE_NUMBER));
+	if (l->origin == '+' && r->file < g->ncov && coverage_marker(&g->cov[r->file], l->new_no) != ' ')
+		draw_text(w, y, x - 1, cols - x + 1, "!", theme_attr(RWB_COLOR_DIFF_DEL)); /* no test ran it */
 	x += draw_text(w, y, x, cols - x, o, theme_attr(hl ? RWB_COLOR_SELECTION : base));
 	if (l->origin == ' ' && is_rust(d->files[r->file].new_path))
 		git_highlight(role, text, n, base);
@@ -591,6 +629,11 @@ static const char *git_border_right(struct pane *p)
 		snprintf(g->header, sizeof(g->header), "%s%s %zu/%zu", g->visual ? "VISUAL " : "",
 			 g->diff_kind == GITW_DIFF_STAGED ? "staged" : g->diff_kind == GITW_DIFF_UNSTAGED ? "unstaged"
 			 : g->diff_kind == GITW_DIFF_UNTRACKED ? "untracked" : "commit", g->nrows ? g->cur + 1 : 0, g->nrows);
+		if (g->patch.executed + g->patch.missed > 0) /* patch coverage */
+			snprintf(g->header + strlen(g->header), sizeof(g->header) - strlen(g->header),
+				 " · patch coverage %.0f%% (%d/%d)", 100.0 * g->patch.executed /
+				 (g->patch.executed + g->patch.missed), g->patch.executed,
+				 g->patch.executed + g->patch.missed);
 		return g->header;
 	}
 	if (s->upstream)
@@ -1151,6 +1194,8 @@ static void git_free(struct pane *p)
 		loop_del_timer(app_loop(p->app), g->timer);
 	gitw_status_free(g->st);
 	gitw_diff_free(g->diff);
+	g->diff = NULL;
+	load_coverage(g);
 	gitw_log_free(g->log);
 	free(g->rows);
 	free(g->diff_path);

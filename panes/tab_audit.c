@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "app.h"
 #include "browser.h"
+#include "coverage.h"
 #include "draw.h"
 #include "rustlex.h"
 #include "store.h"
@@ -54,6 +55,7 @@ struct audit_tab {
 	enum filter filter;
 	char *me;                 /* owned: this reviewer's name */
 	bool scanned;             /* scanned the repository once */
+	signed char *tested;      /* owned: per item, enum coverage_state of the last coverage run */
 	char message[600];        /* the last outcome, shown in the header */
 	bool msg_bad;
 	/* the note prompt */
@@ -123,6 +125,21 @@ static void build_rows(struct audit_tab *t, const char *keep_id)
 			}
 }
 
+/* Whether the last /rust-test --coverage executed each item (coverage.c). */
+static void load_tested(struct audit_tab *t)
+{
+	struct coverage_cache cc = { 0 };
+
+	free(t->tested);
+	t->tested = xcalloc(t->list.n + 1, 1);
+	for (size_t i = 0; i < t->list.n; i++) {
+		const struct audit_item *it = &t->list.items[i];
+		t->tested[i] = (signed char)coverage_item_tested(&cc, app_store(t->app), app_repo(t->app),
+			it->file, it->kind == UNSAFE_BLOCK || it->kind == UNSAFE_FN, it->line, it->line_end);
+	}
+	coverage_cache_release(&cc);
+}
+
 static void load(struct audit_tab *t)
 {
 	struct audit_item *cur = sel_item(t);
@@ -138,6 +155,7 @@ static void load(struct audit_tab *t)
 	t->sel = -1;
 	if (!s || audit_load(&t->list, s, app_repo(t->app), false) != 0)
 		memset(&t->list, 0, sizeof(t->list));
+	load_tested(t);
 	build_rows(t, *keep ? keep : NULL);
 }
 
@@ -178,6 +196,7 @@ static void audit_destroy(void *state)
 	audit_list_release(&t->list);
 	free(t->rows);
 	free(t->me);
+	free(t->tested);
 	free(t);
 }
 
@@ -227,6 +246,10 @@ static void draw_list_row(struct audit_tab *t, WINDOW *win, int y, int cols, int
 		       is_sel ? base : theme_attr(it->documented ? RWB_COLOR_AUDIT_OK : RWB_COLOR_AUDIT_BAD));
 	snprintf(buf, sizeof(buf), "%s %d/%d", audit_status_name(it->status), it->sound, t->list.required);
 	x += draw_text(win, y, x, cols - x, buf, is_sel ? base : theme_attr(status_role(it)));
+	if (t->tested && t->tested[row->item] != COVERAGE_NONE)
+		x += draw_text(win, y, x, cols - x, t->tested[row->item] == COVERAGE_HIT ? "  tested" :
+			       "  UNTESTED", is_sel ? base : theme_attr(t->tested[row->item] == COVERAGE_HIT ?
+			       RWB_COLOR_AUDIT_OK : RWB_COLOR_AUDIT_BAD));
 	snprintf(buf, sizeof(buf), "  %s", it->id);
 	draw_text(win, y, x, cols - x, buf, is_sel ? base : theme_attr(RWB_COLOR_DIM));
 }
@@ -309,6 +332,9 @@ static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int 
 		x += draw_text(win, y, x, cols - 2, buf, theme_attr(status_role(it)));
 		if (!it->documented)
 			x += draw_text(win, y, x, cols - 1 - x, "  no SAFETY comment",
+				       theme_attr(RWB_COLOR_AUDIT_BAD));
+		if (t->tested && t->tested[it - t->list.items] == COVERAGE_MISSED)
+			x += draw_text(win, y, x, cols - 1 - x, "  no test executes it",
 				       theme_attr(RWB_COLOR_AUDIT_BAD));
 		if (it->clippy_flags)
 			draw_text(win, y, x, cols - 1 - x, "  (clippy would flag it)", theme_attr(RWB_COLOR_DIM));

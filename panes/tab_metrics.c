@@ -50,6 +50,8 @@ static void fmt_value(char *buf, size_t n, const struct metric_series *m)
 	else if (strstr(m->id, "_ns"))
 		snprintf(buf, n, x >= 1e6 ? "%.2f ms" : x >= 1e3 ? "%.2f us" : "%.1f ns",
 			 x >= 1e6 ? x / 1e6 : x >= 1e3 ? x / 1e3 : x);
+	else if (strcmp(m->id, "test_coverage") == 0)  /* lines, % */
+		snprintf(buf, n, "%.1f%%", x);
 	else if (strstr(m->id, "pct"))
 		snprintf(buf, n, "%+.1f%%", x);
 	else if (strncmp(m->id, "compile_time", 12) == 0 || strncmp(m->id, "duration_ms", 11) == 0 ||

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include "overlay.h"
 #include "app.h"
+#include "coverage.h"
 #include "draw.h"
 #include "files.h"
 #include "rustlex.h"
@@ -75,6 +76,7 @@ struct viewer {
 	int mark_column;
 	char *mark_msg;         /* owned: its message, or NULL */
 	bool mark_error;        /* an error or failure (else a warning) */
+	struct coverage_file cov; /* owned: the last coverage run's lines, for the marker column */
 };
 
 static const struct overlay_ops viewer_ops;
@@ -238,9 +240,12 @@ static int viewer_new(struct viewer **out, struct app *a, const char *path, long
 	v->lines = 1;
 	v->complete = v->size == 0;
 	v->rows = 20;
+	coverage_file_load(&v->cov, app_store(a), path);
 	go_line(v, line > 0 ? line : 1);
 	if (line > v->lines)
 		snprintf(v->status, sizeof(v->status), "the file has %ld lines", v->lines);
+	else if (v->cov.found)
+		coverage_status(v->status, sizeof(v->status), &v->cov);
 	*out = v;
 	return 0;
 }
@@ -259,6 +264,7 @@ static void viewer_free(void *state)
 	free(v->marks);
 	free(v->query);
 	free(v->path);
+	coverage_file_release(&v->cov);
 	free(v);
 }
 
@@ -324,7 +330,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 	if (last > v->lines)
 		last = v->lines;
 	snprintf(num, sizeof(num), "%ld", last > 9999 ? last : 9999);
-	gutter = (int)strlen(num) + 1;
+	gutter = (int)strlen(num) + 1 + (v->cov.found ? 1 : 0);  /* the coverage marker column */
 	if (v->binary)
 		gutter = 0;
 	first_lex = v->rust ? (v->top > WARM_LINES ? v->top - WARM_LINES : 1) : v->top;
@@ -362,11 +368,14 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 				for (size_t i = (size_t)(m - s); i < (size_t)(m - s) + ql && i < n; i++)
 					attrs[i] = theme_attr(RWB_COLOR_MATCH);
 		}
-		snprintf(num, sizeof(num), "%*ld%c", gutter > 24 ? 23 : gutter - 1, ln, ln == v->mark_line ? '>' : ' ');
+		snprintf(num, sizeof(num), "%*ld%c", gutter > 24 ? 23 : gutter - 1 - v->cov.found, ln,
+			 ln == v->mark_line ? '>' : ' ');
 		draw_text(w, y, 0, cols, num, theme_attr(ln == v->cur ? RWB_COLOR_SELECTION :
 							 ln == v->mark_line ? (v->mark_error ? RWB_COLOR_NOTICE_CRITICAL
 										: RWB_COLOR_NOTICE_WARNING) :
 							 RWB_COLOR_LINE_NUMBER));
+		if (v->cov.found && coverage_marker(&v->cov, (int)ln) != ' ')
+			draw_text(w, y, gutter - 1, cols, "!", theme_attr(RWB_COLOR_DIFF_DEL));
 		if (n && s[n - 1] == '\r')
 			n--;
 		draw_attr_run(w, y, gutter, cols, s, n, attrs, gutter);

@@ -108,12 +108,7 @@ plain=$(RWB_TEST_PLAIN=1 "$RWB" --repo "$TMP/testy" --json /rust-test 2>/dev/nul
 check "plain format: same totals" "$(jq -r '"\(.passed) \(.failed) \(.ignored) \(.per_test_events)"' <<<"$plain")" "$want false"
 out=$("$RWB" --repo "$TMP/testy" --json /rust-test adds 2>/dev/null)
 check "a filter selects tests" "$(jq -r '"\(.passed) \(.failed) \(.success)"' <<<"$out")" "3 0 true"
-cov=$("$RWB" --repo "$TMP/testy" --json /rust-test --coverage adds 2>/dev/null | jq -c .coverage)
-if command -v cargo-llvm-cov >/dev/null || command -v cargo-tarpaulin >/dev/null; then
-	check "coverage measured" "$(jq .available <<<"$cov")" true
-else
-	check "coverage says why not" "$(jq -r '.reason | test("cargo-llvm-cov")' <<<"$cov")" true
-fi
+# /rust-test --coverage: test_coverage.sh
 check "test metrics per binary" \
 	"$("$RWB" --repo "$TMP/testy" --json /metrics test_failed | jq '.metrics."test_failed/unittests src/lib.rs".samples >= 1')" true
 
