@@ -368,14 +368,15 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 				for (size_t i = (size_t)(m - s); i < (size_t)(m - s) + ql && i < n; i++)
 					attrs[i] = theme_attr(RWB_COLOR_MATCH);
 		}
-		snprintf(num, sizeof(num), "%*ld%c", gutter > 24 ? 23 : gutter - 1 - v->cov.found, ln,
-			 ln == v->mark_line ? '>' : ' ');
+		/* digits, the coverage column when there is one, the diagnostic's mark */
+		snprintf(num, sizeof(num), "%*ld%s%c", gutter > 24 ? 23 : gutter - 1 - v->cov.found, ln,
+			 v->cov.found ? " " : "", ln == v->mark_line ? '>' : ' ');
 		draw_text(w, y, 0, cols, num, theme_attr(ln == v->cur ? RWB_COLOR_SELECTION :
 							 ln == v->mark_line ? (v->mark_error ? RWB_COLOR_NOTICE_CRITICAL
 										: RWB_COLOR_NOTICE_WARNING) :
 							 RWB_COLOR_LINE_NUMBER));
 		if (v->cov.found && coverage_marker(&v->cov, (int)ln) != ' ')
-			draw_text(w, y, gutter - 1, cols, "!", theme_attr(RWB_COLOR_DIFF_DEL));
+			draw_text(w, y, gutter - 2, cols, "!", theme_attr(RWB_COLOR_DIFF_DEL));
 		if (n && s[n - 1] == '\r')
 			n--;
 		draw_attr_run(w, y, gutter, cols, s, n, attrs, gutter);
