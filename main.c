@@ -99,6 +99,11 @@ int main(int argc, char **argv)
 			if (len == 7 && !strncmp(a, "--theme", 7)) { theme = v; continue; }
 			if (len == 8 && !strncmp(a, "--script", 8)) { script = v; continue; }
 			return bad_usage("unknown option", a);
+		} else if (a[0] != '-' && registry_nearest(a)) {
+			/* "cargo-build" or "erust-benchmark": the command meant */
+			fprintf(stderr, "rwb: commands start with '/': did you mean /%s?\n",
+				registry_find(a) ? registry_find(a)->name : registry_nearest(a));
+			return 2;
 		} else
 			return bad_usage(a[0] == '-' ? "unknown option" :
 					 "commands start with '/'; unexpected", a);
