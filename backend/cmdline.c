@@ -391,7 +391,7 @@ static int check_value(const struct cmd_def *def, const struct cmd_flag *f, cons
 	case FLAG_DURATION: {
 		long long ms = cmd_parse_duration_ms(v);
 		if (ms < 0) {
-			strbuf_addf(err, "/%s: --%s takes a time such as 500ms, 3s, 2m, 1h, 7d, 2w or a "
+			strbuf_addf(err, "/%s: --%s takes a duration such as 500ms, 3s, 2m, 1h, 7d, 2w or a "
 				    "number of seconds, not '%s'", def->name, f->name, v);
 			return RWB_EUSAGE;
 		}
