@@ -28,7 +28,7 @@ static const char usage_text[] =
 	"  --db PATH        the store (default: $RWB_DB, else $XDG_DATA_HOME/rwb/rwb.db)\n"
 	"  --repo DIR       where cargo and git act (default: the enclosing git work tree)\n"
 	"  --theme NAME     default, light, high-contrast, mono, or themes/NAME.theme\n"
-	"  --json           print one JSON document on stdout\n"
+	"  --json           print one JSON document on stdout (stderr: warnings and errors only)\n"
 	"  --yes            let commands that write files go ahead without asking\n"
 	"  --script FILE    read keys and :commands from FILE instead of the keyboard\n"
 	"                   (also RWB_SCRIPT); :save-screen FILE, :wait MS, :quit\n"
@@ -43,7 +43,9 @@ static const char usage_text[] =
 static void print_help(void)
 {
 	fputs(usage_text, stdout);
-	fputs("commands (rwb /help COMMAND for flags):\n", stdout);
+	fputs("flags: --flag, --flag true|false or --flag=V for yes/no; times as 500ms, 3s, 2m, 1h;\n"
+	      "       the cargo commands also take cargo's own flags, +TOOLCHAIN and -- ARGS\n\n", stdout);
+	fputs("commands (rwb /COMMAND --help or rwb /help COMMAND for flags):\n", stdout);
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
 		printf("  /%-20s %s\n", (*d)->name, (*d)->summary);
 }
