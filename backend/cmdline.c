@@ -291,6 +291,15 @@ bool cmd_parse_bool(const char *s, bool *value)
 	return false;
 }
 
+/* A yes/no flag: FLAG_BOOL, or an enum of just true|false (the scaffolders'
+ * --gats true|false); both follow the boolean rule. */
+static bool flag_is_bool(const struct cmd_flag *f)
+{
+	return f->type == FLAG_BOOL ||
+	       (f->type == FLAG_ENUM && f->values &&
+		(strcmp(f->values, "true|false") == 0 || strcmp(f->values, "false|true") == 0));
+}
+
 static const struct cmd_flag *flag_find(const struct cmd_def *def, const char *name, size_t len)
 {
 	for (const struct cmd_flag *f = def->flags; f && f->name; f++)
@@ -341,7 +350,7 @@ static int check_value(const struct cmd_def *def, const struct cmd_flag *f, cons
 {
 	char *end;
 
-	switch (f->type) {
+	switch (flag_is_bool(f) ? FLAG_BOOL : f->type) {
 	case FLAG_BOOL: {
 		bool b;
 		if (!cmd_parse_bool(v, &b)) {
@@ -418,7 +427,7 @@ static void add_value(struct cmd_args *a, const struct cmd_flag *f, const char *
 	bool b;
 
 	/* a boolean is kept as "true" or "false", whichever way it was written */
-	if (f->type == FLAG_BOOL && cmd_parse_bool(v, &b))
+	if (flag_is_bool(f) && cmd_parse_bool(v, &b))
 		v = b ? "true" : "false";
 	a->values = xrealloc(a->values, (size_t)(a->nvalues + 1) * sizeof(*a->values));
 	a->values[a->nvalues].flag = f;
@@ -638,7 +647,7 @@ int cmdline_parse(struct cmd_args *a, int argc, char *const *argv, struct strbuf
 			continue;
 		}
 		if (!value) {
-			if (f->type == FLAG_BOOL) {
+			if (flag_is_bool(f)) {
 				/* --flag true|false as the next word; any other word is left alone */
 				if (i + 1 < argc && cmd_parse_bool(argv[i + 1], &b))
 					value = argv[++i];

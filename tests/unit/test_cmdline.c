@@ -233,6 +233,13 @@ static void test_booleans(void **state)
 		assert_int_equal(a.ncargo, 0);
 		cmd_args_release(&a);
 	}
+	/* an enum of just true|false is a yes/no flag too */
+	parse_ok("/trait-design --name S --gats", &a);
+	assert_string_equal(cmd_arg(&a, "gats"), "true");
+	cmd_args_release(&a);
+	parse_ok("/channel-pattern --type mpsc --bounded NO --capacity 10", &a);
+	assert_string_equal(cmd_arg(&a, "bounded"), "false");
+	cmd_args_release(&a);
 	parse_ok("/cargo-publish --dry-run --verify --allow-dirty false", &a);
 	assert_string_equal(cmd_arg(&a, "allow-dirty"), "false");
 	assert_true(cmd_arg_bool(&a, "verify"));
