@@ -864,7 +864,7 @@ static const struct cmd_flag profiling_flags[] = {
 	  .flags = FLAGF_REQUIRED },
 	{ .name = "binary", .type = FLAG_PATH, .metavar = "PATH", .help = "program or cargo target",
 	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_PATH },
-	F_DUR_RANGE("duration", "TIME", 0, 3600, "stop recording after TIME (60s, 1m, 500ms, ...)"),
+	F_DUR_RANGE("duration", "TIME", 1, 3600000, "stop recording after TIME (60s, 1m, 500ms, ...)"),
 	F_END
 };
 

@@ -1545,8 +1545,8 @@ static const struct cmd_flag clippy_flags[] = {
 static const struct cmd_flag bench_flags[] = {
 	{ .name = "function", .type = FLAG_STRING, .metavar = "F", .help = "only benchmarks matching F",
 	  .complete = COMPLETE_BENCH },
-	F_DUR_RANGE("warmup", "TIME", 0, 3600, "criterion warm-up time (3s, 500ms, ...)"),
-	F_DUR_RANGE("measurement", "TIME", 0, 3600, "criterion measurement time (10s, 1m, ...)"),
+	F_DUR_RANGE("warmup", "TIME", 0, 3600000, "criterion warm-up time (3s, 500ms, ...)"),
+	F_DUR_RANGE("measurement", "TIME", 1, 3600000, "criterion measurement time (10s, 1m, ...)"),
 	F_END
 };
 

@@ -404,9 +404,11 @@ static int check_value(const struct cmd_def *def, const struct cmd_flag *f, cons
 				    "number of seconds, not '%s'", def->name, f->name, v);
 			return RWB_EUSAGE;
 		}
-		if (f->min < f->max && (ms < (long long)f->min * 1000 || ms > (long long)f->max * 1000)) {
-			strbuf_addf(err, "/%s: --%s must be from %lds to %lds, not %s", def->name, f->name,
-				    f->min, f->max, v);
+		if (f->min < f->max && (ms < f->min || ms > f->max)) {
+			/* the range is in milliseconds, shown in whole seconds where it can be */
+			strbuf_addf(err, "/%s: --%s must be from %ld%s to %ld%s, not %s", def->name, f->name,
+				    f->min % 1000 ? f->min : f->min / 1000, f->min % 1000 ? "ms" : "s",
+				    f->max % 1000 ? f->max : f->max / 1000, f->max % 1000 ? "ms" : "s", v);
 			return RWB_EUSAGE;
 		}
 		return RWB_OK;

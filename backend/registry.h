@@ -33,7 +33,7 @@ enum flag_type {
 	FLAG_ENUM,      /* one of values ("a|b|c") */
 	FLAG_PATH,      /* a file or folder path (completion offers paths) */
 	FLAG_DURATION,  /* 500ms, 90s, 15m, 24h, 7d, 2w, or a plain number of seconds
-			 * (decimals allowed); min/max in seconds when min < max */
+			 * (decimals allowed); min/max in milliseconds when min < max */
 	FLAG_NUMBER,    /* a decimal number within [min, max] when min < max */
 };
 
@@ -58,7 +58,8 @@ struct cmd_flag {
 	const char *metavar;       /* shown in usage: "TRIPLE"; NULL for FLAG_BOOL */
 	const char *help;          /* one line */
 	const char *values;        /* FLAG_ENUM: "a|b|c" */
-	long min, max;             /* FLAG_INT / FLAG_NUMBER range when min < max */
+	long min, max;             /* FLAG_INT / FLAG_NUMBER range when min < max
+				    * (FLAG_DURATION: in milliseconds) */
 	unsigned flags;            /* FLAGF_* */
 	enum complete_kind complete;
 };
@@ -186,5 +187,6 @@ void cmd_error_json(struct cmd_ctx *ctx);
 #define F_ENUM(n, vals, h)    { .name = (n), .type = FLAG_ENUM, .values = (vals), .help = (h) }
 #define F_INT(n, mv, lo, hi, h) { .name = (n), .type = FLAG_INT, .metavar = (mv), .min = (lo), .max = (hi), .help = (h) }
 #define F_DUR(n, mv, h)       { .name = (n), .type = FLAG_DURATION, .metavar = (mv), .help = (h) }
+/* lo and hi in milliseconds */
 #define F_DUR_RANGE(n, mv, lo, hi, h) { .name = (n), .type = FLAG_DURATION, .metavar = (mv), .min = (lo), .max = (hi), .help = (h) }
 #define F_END                 { .name = NULL }

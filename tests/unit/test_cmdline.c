@@ -134,6 +134,7 @@ static void test_parse_errors(void **state)
 	/* rwb's own flags keep their types and checks beside cargo's */
 	expect_error("/rust-benchmark --warmup soon", "500ms, 3s");
 	expect_error("/rust-benchmark --warmup 2h", "from 0s to 3600s");
+	expect_error("/rust-profiling --tool perf --binary x --duration 0", "from 1ms to 3600s");
 	expect_error("/ownership-check --explain-moves true", "missing --file");
 	expect_error("/cargo-publish --dry-run=perhaps", "true or false");
 	/* a command that runs no cargo refuses what it does not know */
