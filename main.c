@@ -30,7 +30,7 @@ static const char usage_text[] =
 	"  --db PATH        the store (default: $RWB_DB, else $XDG_DATA_HOME/rwb/rwb.db)\n"
 	"  --repo DIR       where cargo and git act (default: the enclosing git work tree)\n"
 	"  --theme NAME     default, light, high-contrast, mono, or themes/NAME.theme\n"
-	"  --json           print one JSON document on stdout\n"
+	"  --json           print one JSON document on stdout (stderr: warnings and errors only)\n"
 	"  --yes            let commands that write files go ahead without asking\n"
 	"  --script FILE    read keys and :commands from FILE instead of the keyboard\n"
 	"                   (also RWB_SCRIPT); :save-screen FILE, :wait MS, :quit\n"
@@ -45,7 +45,9 @@ static const char usage_text[] =
 static void print_help(void)
 {
 	fputs(usage_text, stdout);
-	fputs("commands (rwb /help COMMAND for flags):\n", stdout);
+	fputs("flags: --flag, --flag true|false or --flag=V for yes/no; times as 500ms, 3s, 2m, 1h;\n"
+	      "       the cargo commands also take cargo's own flags, +TOOLCHAIN and -- ARGS\n\n", stdout);
+	fputs("commands (rwb /COMMAND --help or rwb /help COMMAND for flags):\n", stdout);
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
 		printf("  /%-20s %s\n", (*d)->name, (*d)->summary);
 }
@@ -128,6 +130,11 @@ int main(int argc, char **argv)
 			if (len == 7 && !strncmp(a, "--theme", 7)) { theme = v; continue; }
 			if (len == 8 && !strncmp(a, "--script", 8)) { script = v; continue; }
 			return bad_usage("unknown option", a);
+		} else if (a[0] != '-' && registry_nearest(a)) {
+			/* "cargo-build" or "erust-benchmark": the command meant */
+			fprintf(stderr, "rwb: commands start with '/': did you mean /%s?\n",
+				registry_find(a) ? registry_find(a)->name : registry_nearest(a));
+			return 2;
 		} else
 			return bad_usage(a[0] == '-' ? "unknown option" :
 					 "commands start with '/'; unexpected", a);

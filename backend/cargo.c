@@ -197,6 +197,24 @@ static char *line_at(const char *p)
 	return s ? s : xstrdup("");
 }
 
+bool cargo_is_usage_error(const char *text)
+{
+	static const char *const usage[] = {
+		"\nUsage: cargo ", "error: unexpected argument", "error: invalid value",
+		"error: a value is required for", "can't mix --doc", "takes one argument",
+		"did not match any packages", "does not contain this feature",
+		"none of the selected packages contains", "error: could not parse",
+		"error: the argument '", "no bin target named", "no test target named",
+		"no example target named", "no bench target named", "no test target matches pattern",
+		"no bench target matches pattern", "cannot specify two kinds of `message-format`",
+		"error: unrecognized subcommand", "error: no such command", NULL,
+	};
+	for (int i = 0; usage[i]; i++)
+		if (strstr(text, usage[i]))
+			return true;
+	return false;
+}
+
 int cargo_classify_failure(const char *text, char *errbuf, size_t n)
 {
 	struct strbuf plain = STRBUF_INIT;
@@ -208,7 +226,19 @@ int cargo_classify_failure(const char *text, char *errbuf, size_t n)
 	t = strbuf_str(&plain);
 	e = strstr(t, "error: ");
 	line = e ? line_at(e + 7) : xstrdup("");
-	if (strstr(t, "could not find `Cargo.toml`")) {
+	if (cargo_is_usage_error(t)) {
+		/* cargo judged its own flags: its error line (and its tip), exit 2 */
+		const char *tip = strstr(t, "tip: ");
+		char *tl = tip ? line_at(tip) : NULL;
+		snprintf(errbuf, n, "cargo: %s%s%s", line, tl ? " (" : "", tl ? tl : "");
+		if (tl && strlen(errbuf) + 2 < n)
+			strcat(errbuf, ")");
+		free(tl);
+		rc = RWB_EUSAGE;
+	} else if (strstr(t, "error: toolchain '") && strstr(t, "is not installed")) {
+		snprintf(errbuf, n, "%s (rustup toolchain list shows those installed)", line);
+		rc = RWB_EENV;
+	} else if (strstr(t, "could not find `Cargo.toml`")) {
 		snprintf(errbuf, n, "not a Rust crate: %s (use --repo DIR to point at a folder with a "
 			 "Cargo.toml)", line);
 		rc = RWB_EENV;
@@ -223,6 +253,12 @@ int cargo_classify_failure(const char *text, char *errbuf, size_t n)
 		char *where = loc ? line_at(loc + 4) : xstrdup("Cargo.toml");
 		snprintf(errbuf, n, "Cargo.toml is malformed (%s): %s", where, line);
 		free(where);
+		rc = RWB_EENV;
+	} else if (strstr(t, "is replaced with non-remote-registry source") ||
+		   strstr(t, "config.json not found in registry") ||
+		   strstr(t, "failed to update registry") || strstr(t, "no token found")) {
+		snprintf(errbuf, n, "the registry cannot be reached from here (offline or source "
+			 "replaced): %s", line);
 		rc = RWB_EENV;
 	} else if (strstr(t, "no matching package") || strstr(t, "failed to select a version") ||
 		   strstr(t, "failed to get `") || strstr(t, "attempting to make an HTTP request") ||

@@ -54,12 +54,18 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 	      char *errbuf, size_t n);
 
 /*
- * After a failed run: when cargo's stderr says the problem is the set-up
- * (no Cargo.toml, a malformed one, an ambiguous package, an offline
- * dependency that is missing), writes one line to errbuf and returns
- * RWB_EENV; otherwise 0.
+ * After a failed run: when cargo's stderr says it refused its arguments,
+ * writes cargo's error line to errbuf and returns RWB_EUSAGE; when it says
+ * the problem is the set-up (no Cargo.toml, a malformed one, an ambiguous
+ * package, an offline dependency that is missing), writes one line and
+ * returns RWB_EENV; otherwise 0.
  */
 int cargo_classify_failure(const char *stderr_text, char *errbuf, size_t n);
+
+/* Whether cargo's stderr says it refused its arguments (an unknown flag, a
+ * bad value, --doc mixed with other selectors, an unknown package, feature
+ * or target): classify_failure then gives RWB_EUSAGE and cargo's own line. */
+bool cargo_is_usage_error(const char *stderr_text);
 
 /* The `rustc --explain CODE` text, or for "clippy::LINT" the `cargo clippy
  * --explain LINT` text (allocated); NULL when there is none. */

@@ -1,8 +1,9 @@
 /*
  * cli.c - the command-line front end of the registry.
  *
- * Never: print anything but the one JSON document on stdout with --json
- * (human text and live job output go to stderr then).
+ * Never: print anything but the one JSON document on stdout with --json,
+ * nor anything but warnings and errors on stderr then (no human answer, no
+ * live job output: a script reads the JSON, a person runs without --json).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
@@ -88,8 +89,6 @@ static void emit(const struct cli_options *o, struct cmd_ctx *ctx, int status)
 		fputs(text, stdout);
 		fputc('\n', stdout);
 		cJSON_free(text);
-		if (ctx->out.len && status == 0)
-			put_human(stderr, ctx->out.buf, ctx->out.len);
 	} else if (ctx->out.len) {
 		put_human(stdout, ctx->out.buf, ctx->out.len);
 	} else if (status == 0 && ctx->result) {
@@ -144,13 +143,23 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	ctx.argv0 = o->argv0;
 	ctx.yes = o->yes;
 	ctx.text_only = !o->json && !o->result_file;
-	ctx.stream = stderr;
+	/* --json: stderr keeps warnings and errors only, so no live job output */
+	ctx.stream = o->json ? NULL : stderr;
 	rc = cmdline_parse(&args, argc, argv, &err);
 	if (rc) {
 		cmd_fail(&ctx, rc, "%s", strbuf_str(&err));
 		strbuf_free(&err);
 		status = rwb_exit_status(rc);
 		emit(o, &ctx, status);
+		cmd_ctx_release(&ctx);
+		return status;
+	}
+	if (args.help) {
+		/* CMD --help: the command's help, no store, nothing recorded */
+		strbuf_free(&err);
+		status = cmd_execute(&ctx, &args);
+		emit(o, &ctx, status);
+		cmd_args_release(&args);
 		cmd_ctx_release(&ctx);
 		return status;
 	}

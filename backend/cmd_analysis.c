@@ -291,11 +291,11 @@ static enum profile_source profile_source_of(const char *path)
 static int profiling_record(struct cmd_ctx *ctx, const struct cmd_args *args, const char *exe, const char *data,
 			    const char **event, bool *fp)
 {
-	long duration = cmd_arg_int(args, "duration", 0);
+	long long duration = cmd_arg_duration_ms(args, "duration", 0);
 	struct strbuf err = STRBUF_INIT;
 	char **argv;
 	int argc = 0, status, rc;
-	struct proc_opts o = { .err = &err, .timeout_ms = duration * 1000, .kill_grace_ms = 60000,
+	struct proc_opts o = { .err = &err, .timeout_ms = duration, .kill_grace_ms = 60000,
 			       .forward_sigint = true };
 	struct proc_result res;
 
@@ -644,7 +644,7 @@ static const struct cmd_flag profiling_flags[] = {
 	  .flags = FLAGF_REQUIRED },
 	{ .name = "binary", .type = FLAG_PATH, .metavar = "PATH", .help = "program or cargo target",
 	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_PATH },
-	F_INT("duration", "SECS", 1, 3600, "stop recording after SECS"),
+	F_DUR_RANGE("duration", "TIME", 1, 3600000, "stop recording after TIME (60s, 1m, 500ms, ...)"),
 	F_END
 };
 

@@ -154,7 +154,7 @@ static const char *const soundness_lints[] = {
 	"clippy::borrow_as_ptr", "clippy::mem_forget", "unsafe_op_in_unsafe_fn", NULL,
 };
 
-static void check_soundness(struct cmd_ctx *ctx, cJSON *result)
+static void check_soundness(struct cmd_ctx *ctx, cJSON *result, const struct cmd_args *a)
 {
 	cJSON *snd = cJSON_AddObjectToObject(result, "soundness");
 	cJSON *cl = cJSON_AddObjectToObject(snd, "clippy");
@@ -176,19 +176,28 @@ static void check_soundness(struct cmd_ctx *ctx, cJSON *result)
 
 	/* cargo clippy with the unsafe lints as warnings */
 	{
-		const char *argv[64];
+		/* cargo's own flags and +TOOLCHAIN (cmdline.h) go to clippy, -- ARGS after the lints */
+		const char **argv = xcalloc((size_t)(a->ncargo + a->nrest) + 64, sizeof(*argv));
 		int n = 0, rc, warnings = 0, errors = 0;
 		struct strbuf cap = STRBUF_INIT;
 		argv[n++] = "cargo";
+		if (a->toolchain)
+			argv[n++] = a->toolchain;
 		argv[n++] = "clippy";
 		argv[n++] = "--message-format=short";
+		for (int i = 0; i < a->ncargo; i++)
+			if (strncmp(a->cargo[i], "--message-format", 16) != 0)
+				argv[n++] = a->cargo[i];
 		argv[n++] = "--";
 		for (int i = 0; soundness_lints[i]; i++) {
 			argv[n++] = "-W";
 			argv[n++] = soundness_lints[i];
 		}
+		for (int i = 0; i < a->nrest; i++)
+			argv[n++] = a->rest[i];
 		argv[n] = NULL;
 		rc = run_tool(ctx->repo, (char *const *)argv, stream, &cap);
+		free(argv);
 		for (const char *p = strbuf_str(&cap); (p = strstr(p, ": warning: ")); p++)
 			warnings++;
 		for (const char *p = strbuf_str(&cap); (p = strstr(p, ": error: ")); p++)
@@ -254,6 +263,10 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	rc = scope_arg(ctx, a, &only);
 	if (rc)
 		return rc;
+	if ((a->ncargo || a->toolchain || a->has_rest) && !cmd_arg_bool(a, "check-soundness"))
+		return cmd_fail(ctx, RWB_EUSAGE, "/unsafe-audit: cargo's flags (%s) go to the clippy run of "
+				"--check-soundness; give --check-soundness or leave them out",
+				a->toolchain ? a->toolchain : a->ncargo ? a->cargo[0] : "--");
 	if (ctx->tui && cmd_arg_bool(a, "check-soundness"))
 		return cmd_fail(ctx, RWB_EUSAGE, "--check-soundness builds the crate with clippy and miri; "
 				"run `rwb /unsafe-audit --check-soundness` in the terminal pane (F3)");
@@ -282,7 +295,7 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	summary(ctx->result, &ctx->out, &l);
 	audit_list_release(&l);
 	if (cmd_arg_bool(a, "check-soundness"))
-		check_soundness(ctx, ctx->result);
+		check_soundness(ctx, ctx->result, a);
 	return RWB_OK;
 }
 
@@ -535,7 +548,7 @@ const struct cmd_def commands_audit[] = {
 	{ .name = "unsafe-audit", .group = "Cargo and toolchain",
 	  .summary = "every unsafe block, fn, impl, trait and extern block with its SAFETY state",
 	  .flags = audit_flags, .positional = "PATH", .max_pos = 1, .pos_complete = COMPLETE_PATH,
-	  .run = run_unsafe_audit },
+	  .cargo = "clippy", .run = run_unsafe_audit },
 	{ .name = "audit-review", .group = "Review, tracking and coordination",
 	  .summary = "record one reviewer's verdict on one unsafe item", .flags = review_flags,
 	  .run = run_audit_review },

@@ -17,6 +17,7 @@
 #include "cargo.h"
 #include "cargomsg.h"
 #include "coverage.h"
+#include "cmdline.h"
 #include "error.h"
 #include "metrics.h"
 #include "store.h"
@@ -70,16 +71,204 @@ static bool want_color(const struct cmd_ctx *ctx)
 	return ctx->stream && isatty(fileno(ctx->stream)) && !(nc && *nc);
 }
 
-/* Adds the subcommand and message/colour options every job uses. */
-static void cargo_base(struct argvb *a, const struct cmd_ctx *ctx, const char *sub, bool json)
+/*
+ * The user's words for cargo (args->cargo, cmdline.h) hold flag: "--name",
+ * "--name=V", or for a short flag "-p", "-pV".
+ */
+static const char *user_flag(const struct cmd_args *args, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	for (int i = 0; args && i < args->ncargo; i++) {
+		const char *w = args->cargo[i];
+		if (strncmp(w, flag, n) != 0)
+			continue;
+		if (w[n] == '\0')
+			return w + n;
+		if (w[n] == '=' && flag[1] == '-')
+			return w + n + 1;
+		if (flag[1] != '-')
+			return w + n;
+	}
+	return NULL;
+}
+
+static bool user_gave(const struct cmd_args *args, const char *flag)
+{
+	return user_flag(args, flag) != NULL;
+}
+
+/* The user's --message-format, when it is not a JSON one (rwb then asks for JSON). */
+static bool user_format_plain(const struct cmd_args *args)
+{
+	const char *v = user_flag(args, "--message-format");
+	return v && !strstr(v, "json");
+}
+
+/*
+ * Adds +TOOLCHAIN, the subcommand and the message/colour options every job
+ * uses, unless the user gave them: a --message-format of the user's that is
+ * JSON is kept as it is; "short" becomes json-diagnostic-short.
+ */
+static void cargo_base(struct argvb *a, const struct cmd_ctx *ctx, const struct cmd_args *args,
+		       const char *sub, bool json)
 {
 	bool color = want_color(ctx);
+	const char *fmt = user_flag(args, "--message-format");
 
+	if (args && args->toolchain)
+		argv_add(a, args->toolchain);
 	argv_add(a, sub);
-	if (json)
-		argv_add(a, color ? "--message-format=json-diagnostic-rendered-ansi"
-				  : "--message-format=json");
-	argv_add(a, color ? "--color=always" : "--color=never");
+	if (json && (!fmt || !strstr(fmt, "json"))) {
+		if (fmt && strstr(fmt, "short"))
+			argv_add(a, "--message-format=json-diagnostic-short");
+		else
+			argv_add(a, color ? "--message-format=json-diagnostic-rendered-ansi"
+					  : "--message-format=json");
+	}
+	if (!user_gave(args, "--color"))
+		argv_add(a, color ? "--color=always" : "--color=never");
+}
+
+/* Adds flag unless the user gave it among cargo's words. */
+static void add_unless_given(struct argvb *a, const struct cmd_args *args, const char *flag)
+{
+	if (!user_gave(args, flag))
+		argv_add(a, flag);
+}
+
+/* Adds the user's cargo words for which keep() is true (all when keep is
+ * NULL), leaving out a plain --message-format that cargo_base replaced. */
+static void cargo_user(struct argvb *a, const struct cmd_args *args, bool json,
+		       bool (*keep)(const char *word))
+{
+	bool plain = json && user_format_plain(args);
+
+	for (int i = 0; args && i < args->ncargo; i++) {
+		const char *w = args->cargo[i];
+		if (plain && strncmp(w, "--message-format", 16) == 0)
+			continue;
+		if (keep && !keep(w))
+			continue;
+		argv_add(a, w);
+	}
+}
+
+/* "--" and the user's words after it, then the tool arguments rwb adds. */
+static void cargo_rest(struct argvb *a, const struct cmd_args *args, const char *const *extra)
+{
+	if (!(args && args->has_rest) && !(extra && extra[0]))
+		return;
+	argv_add(a, "--");
+	for (int i = 0; args && i < args->nrest; i++)
+		argv_add(a, args->rest[i]);
+	for (int i = 0; extra && extra[i]; i++)
+		argv_add(a, extra[i]);
+}
+
+/* Whether the user's words after "--" hold word. */
+static bool rest_has(const struct cmd_args *args, const char *word)
+{
+	for (int i = 0; args && i < args->nrest; i++)
+		if (strcmp(args->rest[i], word) == 0)
+			return true;
+	return false;
+}
+
+/* Runs `cargo metadata --no-deps` in the repo; the parsed document or NULL. */
+static cJSON *cargo_metadata(const struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *argv[8];
+	int n = 0;
+	struct cargomsg msg;
+	struct cargo_outcome oc;
+	struct strbuf raw = STRBUF_INIT;
+	struct cargo_run_opts o = { .repo = ctx->repo, .args = argv, .raw_stdout = &raw };
+	const char *mp = user_flag(args, "--manifest-path");
+	char *mpw = mp ? xasprintf("--manifest-path=%s", mp) : NULL;
+	char err[256];
+	cJSON *doc = NULL;
+
+	if (args && args->toolchain)
+		argv[n++] = args->toolchain;
+	argv[n++] = "metadata";
+	argv[n++] = "--no-deps";
+	argv[n++] = "--format-version=1";
+	if (mpw)
+		argv[n++] = mpw;
+	argv[n] = NULL;
+	cargomsg_init(&msg);
+	if (cargo_run(&oc, &msg, &o, err, sizeof(err)) == RWB_OK && oc.exit_status == 0)
+		doc = cJSON_Parse(strbuf_str(&raw));
+	cargo_outcome_release(&oc);
+	cargomsg_release(&msg);
+	strbuf_free(&raw);
+	free(mpw);
+	return doc;
+}
+
+/* The package name of a -p SPEC ("name", "name@1.0", "name:1.0"), allocated. */
+static char *spec_name(const char *spec)
+{
+	const char *hash = strrchr(spec, '#');
+	size_t n;
+
+	if (hash && strchr(hash, '@'))
+		spec = hash + 1;
+	n = strcspn(spec, "@:");
+	return xstrndup(spec, n);
+}
+
+/* The folder of a manifest path (allocated), real when it exists. */
+static char *manifest_dir(const char *repo, const char *path)
+{
+	char *full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", repo, path);
+	char *slash, *real;
+
+	slash = strrchr(full, '/');
+	if (slash && strcmp(slash + 1, "Cargo.toml") == 0)
+		*slash = '\0';
+	real = realpath(full, NULL);
+	if (real) {
+		free(full);
+		return real;
+	}
+	return full;
+}
+
+/*
+ * Where a run's metrics go: the package's folder when the user's flags
+ * pick one package (-p NAME, --manifest-path), else the repository.
+ */
+static char *job_project(const struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *pkg = user_flag(args, "--package");
+	const char *mp = user_flag(args, "--manifest-path");
+	int npkg = 0;
+	char *name, *dir = NULL;
+	cJSON *doc, *p;
+
+	if (!pkg)
+		pkg = user_flag(args, "-p");
+	for (int i = 0; args && i < args->ncargo; i++)
+		if (strncmp(args->cargo[i], "--package", 9) == 0 ||
+		    (strncmp(args->cargo[i], "-p", 2) == 0 && args->cargo[i][2]))
+			npkg++;
+	if (!pkg || !*pkg || npkg != 1 || user_gave(args, "--workspace") || user_gave(args, "--all"))
+		return mp && *mp ? manifest_dir(ctx->repo, mp) : metrics_project(ctx->repo);
+	if (!(doc = cargo_metadata(ctx, args)))
+		return metrics_project(ctx->repo);
+	name = spec_name(pkg);
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "packages")) {
+		const cJSON *n = cJSON_GetObjectItem(p, "name"), *m = cJSON_GetObjectItem(p, "manifest_path");
+		if (cJSON_IsString(n) && cJSON_IsString(m) && strcmp(n->valuestring, name) == 0) {
+			dir = manifest_dir(ctx->repo, m->valuestring);
+			break;
+		}
+	}
+	free(name);
+	cJSON_Delete(doc);
+	return dir ? dir : metrics_project(ctx->repo);
 }
 
 static void job_release(struct job *j)
@@ -212,19 +401,22 @@ static int cmd_cargo_build(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc, errors, warnings;
 	bool ok;
 
-	cargo_base(&a, ctx, "build", true);
+	cargo_base(&a, ctx, args, "build", true);
 	if (cmd_arg_bool(args, "release"))
 		argv_add(&a, "--release");
-	if (cmd_arg(args, "target")) {
+	for (int i = 0; cmd_arg_nth(args, "target", i); i++) {
 		argv_add(&a, "--target");
-		argv_add(&a, cmd_arg(args, "target"));
+		argv_add(&a, cmd_arg_nth(args, "target", i));
 	}
-	if (cmd_arg(args, "features")) {
+	for (int i = 0; cmd_arg_nth(args, "features", i); i++) {
 		argv_add(&a, "--features");
-		argv_add(&a, cmd_arg(args, "features"));
+		argv_add(&a, cmd_arg_nth(args, "features", i));
 	}
 	if (cmd_arg_bool(args, "all-targets"))
 		argv_add(&a, "--all-targets");
+	cargo_user(&a, args, true, NULL);
+	cargo_rest(&a, args, NULL);
+	j.project = job_project(ctx, args);
 	rc = job_run(ctx, &j, "cargo-build", a.v, NULL);
 	if (rc)
 		goto out;
@@ -281,70 +473,134 @@ static void print_failures(FILE *f, const struct cargomsg *m)
 	fflush(f);
 }
 
-static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
+/* Target selectors, which cargo refuses to mix with --doc. */
+static bool is_selector(const char *w)
+{
+	static const char *const sel[] = { "--lib", "--bins", "--bin", "--tests", "--test", "--examples",
+					   "--example", "--benches", "--bench", "--all-targets", NULL };
+	for (int i = 0; sel[i]; i++) {
+		size_t n = strlen(sel[i]);
+		if (strncmp(w, sel[i], n) == 0 && (w[n] == '\0' || w[n] == '='))
+			return true;
+	}
+	return false;
+}
+
+static bool not_doc(const char *w)
+{
+	return strcmp(w, "--doc") != 0;
+}
+
+static bool for_doc_run(const char *w)
+{
+	return !is_selector(w) && not_doc(w);
+}
+
+/* What cargo metadata says of the tested packages: whether one has a
+ * library (doc tests), and "--test=NAME" for each tests/ target (allocated). */
+struct test_targets {
+	bool known;                  /* cargo metadata answered */
+	bool has_lib;
+	char **tests;                /* owned "--test=NAME" words */
+	int ntests;
+};
+
+static void test_targets_read(struct test_targets *t, const struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	cJSON *doc = cargo_metadata(ctx, args), *p, *tg;
+	const char *pkg = user_flag(args, "--package");
+	char *want = NULL, *root = realpath(ctx->repo, NULL);
+	int matched = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (!doc) {
+		free(root);
+		return;
+	}
+	t->known = true;
+	if (!pkg)
+		pkg = user_flag(args, "-p");
+	want = pkg && *pkg ? spec_name(pkg) : NULL;
+	/* the package asked for; else the one at the repo root; else every member */
+	for (int pass = 0; pass < 2 && !matched; pass++) {
+		cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "packages")) {
+			const cJSON *n = cJSON_GetObjectItem(p, "name"), *m = cJSON_GetObjectItem(p, "manifest_path");
+			char *dir = cJSON_IsString(m) ? manifest_dir(ctx->repo, m->valuestring) : NULL;
+			bool take = pass == 1 || (want ? cJSON_IsString(n) && strcmp(n->valuestring, want) == 0
+					     : dir && root && strcmp(dir, root) == 0);
+			free(dir);
+			if (!take)
+				continue;
+			matched++;
+			cJSON_ArrayForEach(tg, cJSON_GetObjectItem(p, "targets")) {
+				const cJSON *k, *name = cJSON_GetObjectItem(tg, "name");
+				cJSON_ArrayForEach(k, cJSON_GetObjectItem(tg, "kind")) {
+					if (!cJSON_IsString(k) || !cJSON_IsString(name))
+						continue;
+					if (strcmp(k->valuestring, "lib") == 0 || strcmp(k->valuestring, "rlib") == 0 ||
+					    strcmp(k->valuestring, "proc-macro") == 0)
+						t->has_lib = true;
+					if (strcmp(k->valuestring, "test") == 0) {
+						t->tests = xrealloc(t->tests, (size_t)(t->ntests + 1) * sizeof(*t->tests));
+						t->tests[t->ntests++] = xasprintf("--test=%s", name->valuestring);
+					}
+				}
+			}
+		}
+		if (want)
+			break;
+	}
+	free(want);
+	free(root);
+	cJSON_Delete(doc);
+}
+
+static void test_targets_release(struct test_targets *t)
+{
+	for (int i = 0; i < t->ntests; i++)
+		free(t->tests[i]);
+	free(t->tests);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * One `cargo test` run of the words in a (before "--"): per-test JSON events
+ * from libtest when json_events (falling back to the plain format where
+ * libtest refuses them), else the plain format.
+ */
+static int test_run(struct cmd_ctx *ctx, struct job *j, struct argvb *a, const struct cmd_args *args,
+		    bool json_events, struct coverage_run *cov)
 {
 	static const char *const bootstrap[] = { "RUSTC_BOOTSTRAP=1", NULL };
-	struct argvb a = { 0 };
-	struct job j = { 0 };
-	int rc, passed, failed, ignored, errors;
-	bool ok, doc = cmd_arg_bool(args, "doc");
-	cJSON *fails, *bins;
-	int nbase;
-	struct coverage_run *cov = NULL;
-	char err[512];
+	static const char *const json_args[] = { "-Z", "unstable-options", "--format", "json", NULL };
+	int nbase = a->n, rc;
 
-	/* --coverage: the same run, instrumented, in a target directory of its own */
-	if (cmd_arg_bool(args, "coverage") && (rc = coverage_begin(&cov, ctx->repo, err, sizeof(err))))
-		return cmd_fail(ctx, rc, "%s", err);
-	cargo_base(&a, ctx, "test", true);
-	argv_add(&a, "--no-fail-fast");
-	if (cmd_arg_bool(args, "lib"))
-		argv_add(&a, "--lib");
-	if (cmd_arg_bool(args, "bins"))
-		argv_add(&a, "--bins");
-	if (doc)
-		argv_add(&a, "--doc");
-	nbase = a.n;
-	if (args->npos)
-		argv_add(&a, args->pos[0]);
-	/* per-test JSON events from libtest; doc tests (rustdoc) keep the plain format */
-	if (!doc && !getenv("RWB_TEST_PLAIN")) {
-		argv_add(&a, "--");
-		argv_add(&a, "-Z");
-		argv_add(&a, "unstable-options");
-		argv_add(&a, "--format");
-		argv_add(&a, "json");
-		rc = job_run(ctx, &j, "rust-test", a.v, coverage_env(cov, bootstrap));
-		if (rc == RWB_OK && json_tests_rejected(&j)) {
+	if (json_events && !getenv("RWB_TEST_PLAIN") && !rest_has(args, "--format")) {
+		cargo_rest(a, args, json_args);
+		rc = job_run(ctx, j, "rust-test", a->v, coverage_env(cov, bootstrap));
+		if (rc == RWB_OK && json_tests_rejected(j)) {
+			char *project = xstrdup(j->project);
 			if (ctx->stream)
 				fprintf(ctx->stream, "rwb: libtest's JSON output is unavailable here; "
 					"running the tests with the plain format\n");
-			job_release(&j);
-			memset(&j, 0, sizeof(j));
-			a.n = nbase;
-			a.v[a.n] = NULL;
-			if (args->npos)
-				argv_add(&a, args->pos[0]);
-			rc = job_run(ctx, &j, "rust-test", a.v, coverage_env(cov, NULL));
+			job_release(j);
+			memset(j, 0, sizeof(*j));
+			j->project = project;
+			a->n = nbase;
+			a->v[a->n] = NULL;
+			cargo_rest(a, args, NULL);
+			rc = job_run(ctx, j, "rust-test", a->v, coverage_env(cov, NULL));
 		}
-	} else {
-		rc = job_run(ctx, &j, "rust-test", a.v, coverage_env(cov, NULL));
+		return rc;
 	}
-	if (rc)
-		goto out;
-	cargomsg_test_totals(&j.msg, &passed, &failed, &ignored);
-	errors = cargomsg_count(&j.msg, "error");
-	ok = j.oc.exit_status == 0 && failed == 0;
-	ctx->result = cJSON_CreateObject();
-	cJSON_AddBoolToObject(ctx->result, "success", ok);
-	cJSON_AddNumberToObject(ctx->result, "passed", passed);
-	cJSON_AddNumberToObject(ctx->result, "failed", failed);
-	cJSON_AddNumberToObject(ctx->result, "ignored", ignored);
-	cJSON_AddNumberToObject(ctx->result, "duration_ms", (double)j.oc.duration_ms);
-	cJSON_AddBoolToObject(ctx->result, "per_test_events", j.msg.test_json);
-	fails = cJSON_AddArrayToObject(ctx->result, "failures");
-	for (size_t i = 0; i < j.msg.ncases; i++) {
-		const struct cargo_test_case *c = &j.msg.cases[i];
+	cargo_rest(a, args, NULL);
+	return job_run(ctx, j, "rust-test", a->v, coverage_env(cov, NULL));
+}
+
+static void test_cases_json(cJSON *fails, cJSON *bins, struct strbuf *names, const struct cargomsg *m)
+{
+	for (size_t i = 0; i < m->ncases; i++) {
+		const struct cargo_test_case *c = &m->cases[i];
 		cJSON *f;
 		if (strcmp(c->status, "failed") != 0)
 			continue;
@@ -362,50 +618,172 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (c->message)
 			cJSON_AddStringToObject(f, "message", c->message);
 		cJSON_AddItemToArray(fails, f);
+		strbuf_addf(names, "  FAILED %s", c->name);
+		if (c->file)
+			strbuf_addf(names, " at %s:%d:%d", c->file, c->line, c->column);
+		if (c->message)
+			strbuf_addf(names, ": %s", c->message);
+		strbuf_addc(names, '\n');
 	}
-	/* libtest's JSON events carry each failure's output, but nothing printed
-	 * it: print it as `cargo test` does, so the terminal shows why */
-	if (j.msg.test_json && ctx->stream && failed)
-		print_failures(ctx->stream, &j.msg);
-	bins = cJSON_AddArrayToObject(ctx->result, "binaries");
-	for (size_t i = 0; i < j.msg.nbins; i++) {
+	for (size_t i = 0; i < m->nbins; i++) {
 		cJSON *b = cJSON_CreateObject();
-		cJSON_AddStringToObject(b, "name", j.msg.bins[i].name);
-		cJSON_AddNumberToObject(b, "passed", j.msg.bins[i].passed);
-		cJSON_AddNumberToObject(b, "failed", j.msg.bins[i].failed);
-		cJSON_AddNumberToObject(b, "ignored", j.msg.bins[i].ignored);
+		cJSON_AddStringToObject(b, "name", m->bins[i].name);
+		cJSON_AddNumberToObject(b, "passed", m->bins[i].passed);
+		cJSON_AddNumberToObject(b, "failed", m->bins[i].failed);
+		cJSON_AddNumberToObject(b, "ignored", m->bins[i].ignored);
 		cJSON_AddItemToArray(bins, b);
 	}
-	if (errors)
-		add_diagnostics(ctx->result, &j.msg);
+}
+
+/*
+ * cargo test with rwb's selectors (--lib, --bins, --integration: the tests/
+ * targets, --doc) and cargo's own flags. cargo refuses --doc beside other
+ * target selectors, so the doc tests then run as a second cargo run and the
+ * counts are merged.
+ */
+static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	struct argvb a = { 0 }, d = { 0 };
+	struct job j = { 0 }, dj = { 0 };
+	struct test_targets tt = { 0 };
+	struct strbuf failed_names = STRBUF_INIT;
+	bool lib = cmd_arg_bool(args, "lib"), bins = cmd_arg_bool(args, "bins");
+	bool integ = cmd_arg_bool(args, "integration");
+	bool doc = cmd_arg_bool(args, "doc") || user_gave(args, "--doc");
+	bool user_sel = false, split, run_main = true, run_doc = false, ok = true;
+	int rc = RWB_OK, passed = 0, failed = 0, ignored = 0, errors = 0;
+	int dpassed = 0, dfailed = 0, dignored = 0;
+	int64_t duration = 0;
+	cJSON *fails, *binsj;
+	struct coverage_run *cov = NULL;
+	char err[512], *project;
+
+	/* --coverage: the same runs, instrumented, in a target directory of its own */
+	if (cmd_arg_bool(args, "coverage") && (rc = coverage_begin(&cov, ctx->repo, err, sizeof(err))))
+		return cmd_fail(ctx, rc, "%s", err);
+	project = job_project(ctx, args);
+
+	j.project = xstrdup(project);
+	dj.project = xstrdup(project);
+	for (int i = 0; i < args->ncargo; i++)
+		user_sel |= is_selector(args->cargo[i]);
+	split = doc && (lib || bins || integ || user_sel);
+	if (integ || split)
+		test_targets_read(&tt, ctx, args);
+	if (integ && tt.known && tt.ntests == 0 && !lib && !bins && !user_sel)
+		run_main = false; /* --integration alone, and there is no tests/ target */
+	run_doc = split && (!tt.known || tt.has_lib);
+
+	if (run_main) {
+		cargo_base(&a, ctx, args, "test", true);
+		add_unless_given(&a, args, "--no-fail-fast");
+		if (lib)
+			argv_add(&a, "--lib");
+		if (bins)
+			argv_add(&a, "--bins");
+		if (integ && tt.known) {
+			for (int i = 0; i < tt.ntests; i++)
+				argv_add(&a, tt.tests[i]);
+		} else if (integ) {
+			argv_add(&a, "--test");
+			argv_add(&a, "*");
+		}
+		if (doc && !split && !user_gave(args, "--doc"))
+			argv_add(&a, "--doc");
+		cargo_user(&a, args, true, split ? not_doc : NULL);
+		if (args->npos)
+			argv_add(&a, args->pos[0]);
+		/* doc tests alone keep rustdoc's plain format */
+		rc = test_run(ctx, &j, &a, args, !(doc && !split), cov);
+		if (rc)
+			goto out;
+		cargomsg_test_totals(&j.msg, &passed, &failed, &ignored);
+		errors += cargomsg_count(&j.msg, "error");
+		duration += j.oc.duration_ms;
+		ok = j.oc.exit_status == 0 && failed == 0;
+	}
+	if (run_doc) {
+		cargo_base(&d, ctx, args, "test", true);
+		add_unless_given(&d, args, "--no-fail-fast");
+		argv_add(&d, "--doc");
+		cargo_user(&d, args, true, for_doc_run);
+		if (args->npos)
+			argv_add(&d, args->pos[0]);
+		rc = test_run(ctx, &dj, &d, args, false, cov);
+		if (rc)
+			goto out;
+		cargomsg_test_totals(&dj.msg, &dpassed, &dfailed, &dignored);
+		errors += cargomsg_count(&dj.msg, "error");
+		duration += dj.oc.duration_ms;
+		ok = ok && dj.oc.exit_status == 0 && dfailed == 0;
+		passed += dpassed;
+		failed += dfailed;
+		ignored += dignored;
+	}
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddBoolToObject(ctx->result, "success", ok);
+	cJSON_AddNumberToObject(ctx->result, "passed", passed);
+	cJSON_AddNumberToObject(ctx->result, "failed", failed);
+	cJSON_AddNumberToObject(ctx->result, "ignored", ignored);
+	cJSON_AddNumberToObject(ctx->result, "duration_ms", (double)duration);
+	cJSON_AddBoolToObject(ctx->result, "per_test_events", run_main && j.msg.test_json);
+	if (run_doc) {
+		cJSON *dt = cJSON_AddObjectToObject(ctx->result, "doc_tests");
+		cJSON_AddNumberToObject(dt, "passed", dpassed);
+		cJSON_AddNumberToObject(dt, "failed", dfailed);
+		cJSON_AddNumberToObject(dt, "ignored", dignored);
+	}
+	fails = cJSON_AddArrayToObject(ctx->result, "failures");
+	binsj = cJSON_AddArrayToObject(ctx->result, "binaries");
+	test_cases_json(fails, binsj, &failed_names, &j.msg);
+	if (run_doc)
+		test_cases_json(fails, binsj, &failed_names, &dj.msg);
+	/* libtest's JSON events carry each failure's output, but nothing printed
+	 * it: print it as `cargo test` does, so the terminal shows why */
+	if (run_main && j.msg.test_json && ctx->stream && failed)
+		print_failures(ctx->stream, &j.msg);
+	if (errors) {
+		cJSON *arr = cJSON_AddArrayToObject(ctx->result, "diagnostics");
+		for (int k = 0; k < 2; k++) {
+			const struct cargomsg *m = k ? &dj.msg : &j.msg;
+			if ((k == 0 && !run_main) || (k == 1 && !run_doc))
+				continue;
+			for (size_t i = 0; i < m->ndiags; i++)
+				if (diag_counts(&m->diags[i]))
+					cJSON_AddItemToArray(arr, diag_json(&m->diags[i], true));
+		}
+	}
 	/* the list of errors, or of failed tests (Enter: the panic's line) */
 	if (errors || cJSON_GetArraySize(fails) > 0) {
 		cJSON_AddStringToObject(ctx->result, "view", "diagnostics");
 		if (!errors)
 			cJSON_AddStringToObject(ctx->result, "title", "Failed tests");
 	}
-	strbuf_addf(&ctx->out, "tests %s: %d passed, %d failed, %d ignored (%.1f s)\n",
-		    ok ? "passed" : "failed", passed, failed, ignored, j.oc.duration_ms / 1000.0);
-	for (size_t i = 0; i < j.msg.ncases; i++) {
-		const struct cargo_test_case *c = &j.msg.cases[i];
-		if (strcmp(c->status, "failed") != 0)
-			continue;
-		strbuf_addf(&ctx->out, "  FAILED %s", c->name);
-		if (c->file)
-			strbuf_addf(&ctx->out, " at %s:%d:%d", c->file, c->line, c->column);
-		if (c->message)
-			strbuf_addf(&ctx->out, ": %s", c->message);
-		strbuf_addc(&ctx->out, '\n');
-	}
-	if (errors)
+	strbuf_addf(&ctx->out, "tests %s: %d passed, %d failed, %d ignored", ok ? "passed" : "failed",
+		    passed, failed, ignored);
+	if (run_doc)
+		strbuf_addf(&ctx->out, " (doc tests: %d passed, %d failed)", dpassed, dfailed);
+	strbuf_addf(&ctx->out, " (%.1f s)\n", duration / 1000.0);
+	if (!run_main && !run_doc)
+		strbuf_adds(&ctx->out, "no integration tests: the package has no tests/ target\n");
+	strbuf_add(&ctx->out, failed_names.buf ? failed_names.buf : "", failed_names.len);
+	if (errors) {
 		human_diags(&ctx->out, &j.msg, 20);
+		if (run_doc)
+			human_diags(&ctx->out, &dj.msg, 20);
+	}
 	if (cov)
 		rc = coverage_finish(cov, ctx, j.project, j.raw.buf);
 	ctx->negative = !ok;
 out:
 	coverage_run_free(cov);
+	free(project);
+	test_targets_release(&tt);
+	strbuf_free(&failed_names);
 	job_release(&j);
+	job_release(&dj);
 	free(a.v);
+	free(d.v);
 	return rc;
 }
 
@@ -423,17 +801,15 @@ static int cmd_cargo_clippy(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (!have_clippy())
 		return cmd_fail(ctx, RWB_ENOTOOL, "clippy is not installed (rustup component add clippy)");
-	cargo_base(&a, ctx, "clippy", true);
+	cargo_base(&a, ctx, args, "clippy", true);
 	if (cmd_arg_bool(args, "fix")) {
 		argv_add(&a, "--fix");
-		argv_add(&a, "--allow-dirty");
-		argv_add(&a, "--allow-staged");
+		add_unless_given(&a, args, "--allow-dirty");
+		add_unless_given(&a, args, "--allow-staged");
 	}
-	if (args->has_rest) {
-		argv_add(&a, "--");
-		for (int i = 0; i < args->nrest; i++)
-			argv_add(&a, args->rest[i]);
-	}
+	cargo_user(&a, args, true, NULL);
+	cargo_rest(&a, args, NULL);
+	j.project = job_project(ctx, args);
 	rc = job_run(ctx, &j, "cargo-clippy", a.v, NULL);
 	if (rc)
 		goto out;
@@ -566,11 +942,20 @@ static int cmd_rust_benchmark(struct cmd_ctx *ctx, const struct cmd_args *args)
 	/* libtest's #[bench] needs #![feature(test)]: rustup's nightly runs it */
 	bool nightly = needs_nightly(ctx->repo);
 
-	if (nightly)
+	if (nightly && !args->toolchain)
 		argv_add(&a, "+nightly");
-	cargo_base(&a, ctx, "bench", true);
-	argv_add(&a, "--bench");
-	argv_add(&a, "*");
+	cargo_base(&a, ctx, args, "bench", true);
+	{
+		bool user_sel = false;
+		for (int i = 0; i < args->ncargo; i++)
+			user_sel |= is_selector(args->cargo[i]);
+		if (!user_sel) {
+			/* the bench targets only: libtest's unit-test harness takes no criterion flags */
+			argv_add(&a, "--bench");
+			argv_add(&a, "*");
+		}
+	}
+	cargo_user(&a, args, true, NULL);
 	argv_add(&a, "--");
 	if (cmd_arg(args, "function"))
 		argv_add(&a, cmd_arg(args, "function"));
@@ -580,15 +965,18 @@ static int cmd_rust_benchmark(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (nightly) {
 		/* libtest's harness does not take criterion's flags */
 	} else if (cmd_arg(args, "warmup")) {
-		snprintf(warm, sizeof(warm), "%g", cmd_arg_number(args, "warmup", 3));
+		snprintf(warm, sizeof(warm), "%g", (double)cmd_arg_duration_ms(args, "warmup", 3000) / 1000.0);
 		argv_add(&a, "--warm-up-time");
 		argv_add(&a, warm);
 	}
 	if (!nightly && cmd_arg(args, "measurement")) {
-		snprintf(meas, sizeof(meas), "%g", cmd_arg_number(args, "measurement", 5));
+		snprintf(meas, sizeof(meas), "%g", (double)cmd_arg_duration_ms(args, "measurement", 5000) / 1000.0);
 		argv_add(&a, "--measurement-time");
 		argv_add(&a, meas);
 	}
+	for (int i = 0; i < args->nrest; i++)
+		argv_add(&a, args->rest[i]);
+	j.project = job_project(ctx, args);
 	since = time(NULL) - 1;
 	rc = job_run(ctx, &j, "rust-benchmark", a.v, NULL);
 	if (rc == RWB_OK && j.oc.exit_status != 0) {
@@ -671,15 +1059,24 @@ static int cmd_cargo_publish(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON *files;
 	int rc;
 
+	/* --allow-dirty is rwb's default here (nothing is uploaded); --allow-dirty false drops it */
+	bool dirty = !cmd_arg(args, "allow-dirty") || cmd_arg_bool(args, "allow-dirty");
+	bool verify = !cmd_arg(args, "verify") || cmd_arg_bool(args, "verify");
+
 	if (dry) {
-		cargo_base(&a, ctx, "publish", false);
+		cargo_base(&a, ctx, args, "publish", false);
 		argv_add(&a, "--dry-run");
-		argv_add(&a, "--allow-dirty");
 	} else {
-		cargo_base(&a, ctx, "package", false);
-		argv_add(&a, "--list");
-		argv_add(&a, "--allow-dirty");
+		cargo_base(&a, ctx, args, "package", false);
+		add_unless_given(&a, args, "--list");
 	}
+	if (dirty)
+		add_unless_given(&a, args, "--allow-dirty");
+	if (!verify)
+		add_unless_given(&a, args, "--no-verify");
+	cargo_user(&a, args, false, NULL);
+	cargo_rest(&a, args, NULL);
+	j.project = job_project(ctx, args);
 	rc = job_run(ctx, &j, "cargo-publish", a.v, NULL);
 	if (rc)
 		goto out;
@@ -787,7 +1184,38 @@ struct filter {
 	const char *function;        /* --function, or NULL */
 	bool use_clippy;             /* run clippy (lifetime lints) instead of check */
 	bool explain_in_text;        /* print the whole explanation in the human answer */
+	const struct cmd_args *args; /* borrowed: cargo's own flags, +TOOLCHAIN, -- ARGS */
 };
+
+/* The first .rs file under dir (depth-first, sorted) that defines `fn name`:
+ * its real path (allocated), or NULL. */
+static char *find_function_file(const char *dir, const char *name, int depth)
+{
+	struct dirent **list = NULL;
+	char *found = NULL;
+	int n;
+
+	if (depth > 12 || (n = scandir(dir, &list, NULL, alphasort)) < 0)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		const char *e = list[i]->d_name;
+		size_t len = strlen(e);
+		char *sub;
+		struct stat st;
+		int first, last;
+		if (!found && e[0] != '.' && strcmp(e, "target") != 0) {
+			sub = xasprintf("%s/%s", dir, e);
+			if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+				found = find_function_file(sub, name, depth + 1);
+			else if (len > 3 && strcmp(e + len - 3, ".rs") == 0 && function_range(sub, name, &first, &last))
+				found = realpath(sub, NULL);
+			free(sub);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return found;
+}
 
 static bool is_borrow(const char *code)
 {
@@ -820,8 +1248,16 @@ static int filtered_check(struct cmd_ctx *ctx, const struct filter *flt)
 		}
 	}
 	if (flt->function) {
+		/* no --file: the crate's file that defines the function */
+		static const char *const dirs[] = { "src", "tests", "examples", "benches", NULL };
+		for (int i = 0; !want && dirs[i]; i++) {
+			char *d = xasprintf("%s/%s", ctx->repo, dirs[i]);
+			want = find_function_file(d, flt->function, 0);
+			free(d);
+		}
 		if (!want) {
-			rc = cmd_fail(ctx, RWB_EUSAGE, "--function needs --file (the file that defines it)");
+			rc = cmd_fail(ctx, RWB_EINPUT, "no function named %s in the crate's .rs files (give "
+				      "--file F when it is elsewhere)", flt->function);
 			goto out;
 		}
 		if (!function_range(want, flt->function, &first, &last)) {
@@ -831,15 +1267,17 @@ static int filtered_check(struct cmd_ctx *ctx, const struct filter *flt)
 		}
 	}
 	if (flt->use_clippy) {
-		cargo_base(&a, ctx, "clippy", true);
-		argv_add(&a, "--");
-		argv_add(&a, "-W");
-		argv_add(&a, "clippy::needless_lifetimes");
-		argv_add(&a, "-W");
-		argv_add(&a, "clippy::extra_unused_lifetimes");
+		static const char *const lints[] = { "-W", "clippy::needless_lifetimes", "-W",
+						     "clippy::extra_unused_lifetimes", NULL };
+		cargo_base(&a, ctx, flt->args, "clippy", true);
+		cargo_user(&a, flt->args, true, NULL);
+		cargo_rest(&a, flt->args, lints);
 	} else {
-		cargo_base(&a, ctx, "check", true);
+		cargo_base(&a, ctx, flt->args, "check", true);
+		cargo_user(&a, flt->args, true, NULL);
+		cargo_rest(&a, flt->args, NULL);
 	}
+	j.project = job_project(ctx, flt->args);
 	rc = job_run(ctx, &j, flt->command, a.v, NULL);
 	if (rc)
 		goto out;
@@ -891,7 +1329,7 @@ static int cmd_ownership_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct filter f = { .command = "ownership-check", .code_ok = is_borrow,
 			    .file = cmd_arg(args, "file"),
-			    .explain_in_text = cmd_arg_bool(args, "explain-moves") };
+			    .explain_in_text = cmd_arg_bool(args, "explain-moves"), .args = args };
 	return filtered_check(ctx, &f);
 }
 
@@ -899,7 +1337,7 @@ static int cmd_lifetime_analysis(struct cmd_ctx *ctx, const struct cmd_args *arg
 {
 	struct filter f = { .command = "lifetime-analysis", .code_ok = is_lifetime,
 			    .file = cmd_arg(args, "file"), .function = cmd_arg(args, "function"),
-			    .use_clippy = have_clippy() };
+			    .use_clippy = have_clippy(), .args = args };
 	(void)cmd_arg_bool(args, "suggest-elision"); /* clippy's lints are always asked for */
 	return filtered_check(ctx, &f);
 }
@@ -1052,7 +1490,31 @@ static int cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_fail(ctx, RWB_EUSAGE, "unknown watch target '%s' (accepted: build, test, clippy)",
 				what);
 	run = def->run;
-	sub.def = def;
+	{
+		/* the watched command's line: cargo's flags, +TOOLCHAIN and -- ARGS
+		 * given to /watch, parsed against that command's own flags */
+		struct argvb w = { 0 };
+		struct strbuf err = STRBUF_INIT;
+		char *name = xasprintf("/%s", def->name);
+		argv_add(&w, name);
+		if (args->toolchain)
+			argv_add(&w, args->toolchain);
+		for (int i = 0; i < args->ncargo; i++)
+			argv_add(&w, args->cargo[i]);
+		if (args->has_rest) {
+			argv_add(&w, "--");
+			for (int i = 0; i < args->nrest; i++)
+				argv_add(&w, args->rest[i]);
+		}
+		rc = cmdline_parse(&sub, w.n, (char *const *)w.v, &err);
+		if (rc)
+			cmd_fail(ctx, rc, "/watch %s: %s", what, strbuf_str(&err));
+		strbuf_free(&err);
+		free(name);
+		free(w.v);
+		if (rc)
+			return rc;
+	}
 	src = xasprintf("%s/src", ctx->repo);
 	if (stat(src, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		rc = cmd_fail(ctx, RWB_EENV, "not a Rust crate: %s has no src/ folder to watch", ctx->repo);
@@ -1129,13 +1591,16 @@ out:
 	if (fd >= 0)
 		close(fd);
 	free(src);
+	cmd_args_release(&sub);
 	return rc;
 }
 
 static const struct cmd_flag build_flags[] = {
-	F_BOOL("release", "build with the release profile"),
-	F_STR("target", "TRIPLE", "build for the target triple"),
-	F_STR("features", "F", "comma-separated features to enable"),
+	{ .name = "release", .short_name = 'r', .type = FLAG_BOOL, .help = "build with the release profile" },
+	{ .name = "target", .type = FLAG_STRING, .metavar = "TRIPLE", .help = "build for the target triple",
+	  .flags = FLAGF_REPEAT },
+	{ .name = "features", .short_name = 'F', .type = FLAG_STRING, .metavar = "F",
+	  .help = "comma-separated features to enable", .flags = FLAGF_REPEAT },
 	F_BOOL("all-targets", "build every target (tests, benches, examples)"),
 	F_END
 };
@@ -1143,7 +1608,8 @@ static const struct cmd_flag build_flags[] = {
 static const struct cmd_flag test_flags[] = {
 	F_BOOL("lib", "test only the library"),
 	F_BOOL("bins", "test only the binaries"),
-	F_BOOL("doc", "run only the doc tests"),
+	F_BOOL("integration", "the integration tests (the tests/ targets)"),
+	F_BOOL("doc", "the doc tests (a second cargo run beside other selectors; counts merged)"),
 	F_BOOL("coverage", "measure line, region and function coverage (-C instrument-coverage, llvm-cov)"),
 	F_END
 };
@@ -1156,15 +1622,16 @@ static const struct cmd_flag clippy_flags[] = {
 static const struct cmd_flag bench_flags[] = {
 	{ .name = "function", .type = FLAG_STRING, .metavar = "F", .help = "only benchmarks matching F",
 	  .complete = COMPLETE_BENCH },
-	{ .name = "warmup", .type = FLAG_NUMBER, .metavar = "SECS", .min = 0, .max = 3600,
-	  .help = "criterion warm-up time" },
-	{ .name = "measurement", .type = FLAG_NUMBER, .metavar = "SECS", .min = 0, .max = 3600,
-	  .help = "criterion measurement time" },
+	F_DUR_RANGE("warmup", "TIME", 0, 3600000, "criterion warm-up time (3s, 500ms, ...)"),
+	F_DUR_RANGE("measurement", "TIME", 1, 3600000, "criterion measurement time (10s, 1m, ...)"),
 	F_END
 };
 
 static const struct cmd_flag publish_flags[] = {
-	F_BOOL("dry-run", "only show what would ship (the default: rwb never uploads)"),
+	{ .name = "dry-run", .short_name = 'n', .type = FLAG_BOOL,
+	  .help = "cargo publish --dry-run (without it: cargo package --list); rwb never uploads" },
+	F_BOOL("verify", "build the packaged crate (cargo's default); --verify false passes --no-verify"),
+	F_BOOL("allow-dirty", "package uncommitted changes (rwb's default); --allow-dirty false does not"),
 	F_END
 };
 
@@ -1177,7 +1644,7 @@ static const struct cmd_flag ownership_flags[] = {
 
 static const struct cmd_flag lifetime_flags[] = {
 	F_PATH("file", "F", "only diagnostics in this file"),
-	F_STR("function", "NAME", "only diagnostics inside this function"),
+	F_STR("function", "NAME", "only diagnostics inside this function (found in the crate without --file)"),
 	F_BOOL("suggest-elision", "add clippy's needless_lifetimes suggestions"),
 	F_END
 };
@@ -1195,32 +1662,32 @@ static const struct cmd_flag watch_flags[] = {
 const struct cmd_def commands_cargo[] = {
 	{ .name = "cargo-build", .group = "Cargo and toolchain",
 	  .summary = "build; diagnostics from cargo's JSON; records duration, warnings, errors, RSS",
-	  .flags = build_flags, .traits = CMD_JOB,
+	  .flags = build_flags, .cargo = "build", .traits = CMD_JOB,
 	  .run = cmd_cargo_build },
 	{ .name = "rust-test", .group = "Cargo and toolchain",
 	  .summary = "cargo test --no-fail-fast; records passed/failed/ignored per binary",
-	  .flags = test_flags, .positional = "FILTER", .max_pos = 1, .traits = CMD_JOB,
+	  .flags = test_flags, .positional = "FILTER", .max_pos = 1, .cargo = "test", .traits = CMD_JOB,
 	  .run = cmd_rust_test },
 	{ .name = "cargo-clippy", .group = "Cargo and toolchain",
 	  .summary = "clippy with JSON messages; warnings counted by lint",
-	  .flags = clippy_flags, .passthrough = true, .traits = CMD_JOB,
+	  .flags = clippy_flags, .cargo = "clippy", .traits = CMD_JOB,
 	  .run = cmd_cargo_clippy },
 	{ .name = "rust-benchmark", .group = "Cargo and toolchain",
 	  .summary = "cargo bench (criterion, or libtest #[bench] on nightly); records "
 		     "mean/median/std-dev, flags regressions",
-	  .flags = bench_flags, .traits = CMD_JOB,
+	  .flags = bench_flags, .cargo = "bench", .traits = CMD_JOB,
 	  .run = cmd_rust_benchmark },
 	{ .name = "cargo-publish", .group = "Cargo and toolchain",
 	  .summary = "cargo publish --dry-run / cargo package --list: what would ship",
-	  .flags = publish_flags, .traits = CMD_JOB,
+	  .flags = publish_flags, .cargo = "publish", .traits = CMD_JOB,
 	  .run = cmd_cargo_publish },
 	{ .name = "ownership-check", .group = "Cargo and toolchain",
 	  .summary = "move and borrow diagnostics in a file, with rustc --explain text",
-	  .flags = ownership_flags, .traits = CMD_JOB,
+	  .flags = ownership_flags, .cargo = "check", .traits = CMD_JOB,
 	  .run = cmd_ownership_check },
 	{ .name = "lifetime-analysis", .group = "Cargo and toolchain",
 	  .summary = "lifetime diagnostics plus clippy's needless/unused lifetime lints",
-	  .flags = lifetime_flags, .traits = CMD_JOB,
+	  .flags = lifetime_flags, .cargo = "clippy", .traits = CMD_JOB,
 	  .run = cmd_lifetime_analysis },
 	{ .name = "metrics", .group = "Review, tracking and coordination",
 	  .summary = "the metrics kept in the store, with trends",
@@ -1228,7 +1695,7 @@ const struct cmd_def commands_cargo[] = {
 	  .run = cmd_metrics },
 	{ .name = "watch", .group = "Cargo and toolchain",
 	  .summary = "re-run build, test or clippy when files under src/ change",
-	  .flags = watch_flags, .positional = "build|test|clippy", .max_pos = 1, .traits = CMD_JOB,
+	  .flags = watch_flags, .positional = "build|test|clippy", .max_pos = 1, .cargo = "build", .traits = CMD_JOB,
 	  .run = cmd_watch },
 	{ .name = NULL }
 };

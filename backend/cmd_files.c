@@ -35,7 +35,9 @@ static const struct cmd_flag line_flags[] = {
 };
 
 static const struct cmd_flag grep_flags[] = {
-	F_STR("type", "rs", "only files of this type (rs, toml, md, c, ...)"),
+	{ .name = "type", .short_name = 't', .type = FLAG_STRING, .metavar = "TYPE", .flags = FLAGF_REPEAT,
+	  .help = "only files of this type: rs, toml, md, c, h, py, js, ts, json, yaml, txt, ... "
+		  "(-type rs and -t rs too; several allowed)" },
 	F_INT("max", "N", 1, 10000000, "stop after N matches (default 100000)"),
 	F_END
 };
@@ -258,14 +260,20 @@ static int run_glob(struct cmd_ctx *ctx, const struct cmd_args *args)
 static int run_grep(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct strbuf err = STRBUF_INIT;
+	const char **types = xcalloc((size_t)args->nvalues + 1, sizeof(*types));
 	struct files_grep_opts o = {
 		.regex = args->pos[0],
-		.type = cmd_arg(args, "type"),
+		.types = types,
 		.max_matches = (size_t)cmd_arg_int(args, "max", 0),
 	};
 	cJSON *res = NULL, *m;
 	size_t n = 0;
-	int rc = files_grep(&res, &n, ctx->repo ? ctx->repo : ".", &o, &err);
+	int rc;
+
+	for (int i = 0; cmd_arg_nth(args, "type", i); i++)
+		types[i] = cmd_arg_nth(args, "type", i);
+	rc = files_grep(&res, &n, ctx->repo ? ctx->repo : ".", &o, &err);
+	free(types);
 
 	if (rc) {
 		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));

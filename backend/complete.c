@@ -6,9 +6,13 @@
  * under the cursor decides the kind: the first word is a command name, a
  * word starting with "--" a flag name, the word after a flag that takes a
  * value that flag's values, anything else the command's positional kind.
+ * A command that runs cargo (def->cargo) also offers that cargo
+ * subcommand's own flags; after "--" the words are the tool's, and nothing
+ * is offered.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "complete.h"
+#include "cmdline.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -210,6 +214,9 @@ void complete_line(struct completion *out, const char *line, size_t cursor,
 	def = registry_find(ws.w[0]);
 	if (!def)
 		goto done;
+	for (int i = 1; i < ws.n - 1; i++)
+		if (strcmp(ws.w[i], "--") == 0 && (def->passthrough || def->cargo))
+			goto done;
 	if (strncmp(word, "--", 2) == 0) {
 		const char *eq = strchr(word, '=');
 		if (!eq) {
@@ -219,6 +226,16 @@ void complete_line(struct completion *out, const char *line, size_t cursor,
 					complete_add(out, item);
 					free(item);
 				}
+			}
+			/* a command that runs cargo takes that subcommand's own flags too */
+			for (const struct cargo_flag *cf = def->cargo ? cmdline_cargo_flags() : NULL;
+			     cf && (cf->name || cf->short_name); cf++) {
+				if (!cf->name || !cmdline_cargo_flag_in(cf, def->cargo) ||
+				    strncmp(cf->name, word + 2, strlen(word + 2)) != 0)
+					continue;
+				char *item = xasprintf("--%s", cf->name);
+				complete_add(out, item);
+				free(item);
 			}
 			goto done;
 		}

@@ -555,27 +555,39 @@ int files_glob(cJSON **out, const char *root, const char *pattern, struct strbuf
 
 static const struct {
 	const char *name;
+	const char *alias;      /* ripgrep's name, or NULL */
 	const char *exts[6];
 } grep_types[] = {
-	{ "rs", { ".rs" } },
-	{ "toml", { ".toml" } },
-	{ "md", { ".md", ".markdown" } },
-	{ "c", { ".c", ".h" } },
-	{ "cpp", { ".cpp", ".cc", ".cxx", ".hpp", ".hh", ".h" } },
-	{ "py", { ".py" } },
-	{ "js", { ".js", ".mjs", ".cjs" } },
-	{ "ts", { ".ts", ".tsx" } },
-	{ "json", { ".json" } },
-	{ "yaml", { ".yaml", ".yml" } },
-	{ "sh", { ".sh", ".bash" } },
-	{ "txt", { ".txt" } },
-	{ "go", { ".go" } },
-	{ "html", { ".html", ".htm" } },
+	{ "rs", "rust", { ".rs" } },
+	{ "toml", NULL, { ".toml" } },
+	{ "md", "markdown", { ".md", ".markdown" } },
+	{ "c", NULL, { ".c", ".h" } },
+	{ "h", NULL, { ".h" } },
+	{ "cpp", NULL, { ".cpp", ".cc", ".cxx", ".hpp", ".hh", ".h" } },
+	{ "py", "python", { ".py" } },
+	{ "js", NULL, { ".js", ".mjs", ".cjs" } },
+	{ "ts", "typescript", { ".ts", ".tsx" } },
+	{ "json", NULL, { ".json" } },
+	{ "yaml", "yml", { ".yaml", ".yml" } },
+	{ "sh", NULL, { ".sh", ".bash" } },
+	{ "txt", NULL, { ".txt" } },
+	{ "go", NULL, { ".go" } },
+	{ "html", NULL, { ".html", ".htm" } },
 };
 
 const char *files_grep_types(void)
 {
-	return "rs|toml|md|c|cpp|py|js|ts|json|yaml|sh|txt|go|html";
+	return "rs|toml|md|c|h|cpp|py|js|ts|json|yaml|sh|txt|go|html";
+}
+
+/* The bit of a type name in grep_types, 0 when unknown. */
+static unsigned grep_type_bit(const char *name)
+{
+	for (size_t i = 0; i < sizeof(grep_types) / sizeof(grep_types[0]); i++)
+		if (strcmp(grep_types[i].name, name) == 0 ||
+		    (grep_types[i].alias && strcmp(grep_types[i].alias, name) == 0))
+			return 1u << i;
+	return 0;
 }
 
 bool files_looks_binary(const char *buf, size_t len)
@@ -587,7 +599,7 @@ struct grep_state {
 	regex_t re;
 	char *lit;              /* owned: a literal every match contains, or NULL */
 	size_t litlen;
-	int type;               /* index in grep_types, -1 = all */
+	unsigned types;         /* bits of grep_types, 0 = all */
 	cJSON *arr;             /* the matches, or NULL when only counting */
 	size_t n, max, files;
 	bool truncated;
@@ -663,16 +675,20 @@ static char *required_literal(const char *re)
 	return best;
 }
 
-static bool type_matches(int type, const char *rel)
+static bool type_matches(unsigned types, const char *rel)
 {
 	size_t n = strlen(rel);
 
-	if (type < 0)
+	if (!types)
 		return true;
-	for (int i = 0; i < 6 && grep_types[type].exts[i]; i++) {
-		size_t e = strlen(grep_types[type].exts[i]);
-		if (n > e && strcmp(rel + n - e, grep_types[type].exts[i]) == 0)
-			return true;
+	for (size_t t = 0; t < sizeof(grep_types) / sizeof(grep_types[0]); t++) {
+		if (!(types & (1u << t)))
+			continue;
+		for (int i = 0; i < 6 && grep_types[t].exts[i]; i++) {
+			size_t e = strlen(grep_types[t].exts[i]);
+			if (n > e && strcmp(rel + n - e, grep_types[t].exts[i]) == 0)
+				return true;
+		}
 	}
 	return false;
 }
@@ -792,7 +808,7 @@ static void grep_file(struct grep_state *g, const char *rel, const char *abs)
 struct grep_job {
 	char **rel, **abs;        /* owned: the files the walk kept, in order */
 	size_t nfiles, cap;
-	int type;                 /* --type filter applied while walking */
+	unsigned types;           /* --type filter applied while walking */
 	pthread_mutex_t lock;
 	size_t next;              /* under lock: the next file to hand out */
 	size_t total;             /* under lock: matches found so far */
@@ -811,7 +827,7 @@ static int grep_collect(void *data, const char *rel, const char *abs, const stru
 	struct grep_job *j = data;
 
 	(void)st;
-	if (!type_matches(j->type, rel))
+	if (!type_matches(j->types, rel))
 		return 0;
 	if (j->nfiles == j->cap) {
 		j->cap = j->cap ? 2 * j->cap : 256;
@@ -826,7 +842,7 @@ static int grep_collect(void *data, const char *rel, const char *abs, const stru
 static void *grep_worker(void *arg)
 {
 	struct grep_job *j = arg;
-	struct grep_state g = { .lit = j->proto->lit, .litlen = j->proto->litlen, .type = -1, .max = j->max };
+	struct grep_state g = { .lit = j->proto->lit, .litlen = j->proto->litlen, .max = j->max };
 
 	/* glibc serializes regexec() on one compiled regex: each worker has its own */
 	if (regcomp(&g.re, j->regex, REG_EXTENDED | REG_NEWLINE) != 0)
@@ -867,7 +883,7 @@ static int grep_threads(size_t nfiles)
 int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct files_grep_opts *o,
 	       struct strbuf *err)
 {
-	struct grep_state g = { .type = -1 };
+	struct grep_state g = { 0 };
 	struct stat st;
 	cJSON *res = NULL;
 	int rc;
@@ -875,14 +891,16 @@ int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct fil
 	*out = NULL;
 	if (nmatches)
 		*nmatches = 0;
-	if (o->type) {
-		for (size_t i = 0; i < sizeof(grep_types) / sizeof(grep_types[0]); i++)
-			if (strcmp(grep_types[i].name, o->type) == 0)
-				g.type = (int)i;
-		if (g.type < 0) {
-			strbuf_addf(err, "unknown --type '%s': use one of %s", o->type, files_grep_types());
+	for (int i = -1; i < 0 || (o->types && o->types[i]); i++) {
+		const char *name = i < 0 ? o->type : o->types[i];
+		unsigned bit;
+		if (!name)
+			continue;
+		if (!(bit = grep_type_bit(name))) {
+			strbuf_addf(err, "unknown --type '%s': use one of %s", name, files_grep_types());
 			return RWB_EUSAGE;
 		}
+		g.types |= bit;
 	}
 	if (!*o->regex) {
 		strbuf_adds(err, "empty regex: give a POSIX extended regular expression");
@@ -907,7 +925,7 @@ int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct fil
 	if (!o->count_only)
 		g.arr = cJSON_AddArrayToObject(res, "matches");
 	{
-		struct grep_job j = { .type = g.type, .max = g.max, .proto = &g, .regex = o->regex,
+		struct grep_job j = { .types = g.types, .max = g.max, .proto = &g, .regex = o->regex,
 				      .count_only = o->count_only };
 		int nthreads;
 		pthread_t tids[8];

@@ -54,6 +54,8 @@ int files_glob(cJSON **out, const char *root, const char *pattern, struct strbuf
 struct files_grep_opts {
 	const char *regex;      /* POSIX extended regex */
 	const char *type;       /* "rs", "toml" ... or NULL for every file */
+	const char *const *types; /* more types, NULL-terminated, or NULL: a file of
+				   * any of type and types is searched */
 	size_t max_matches;     /* stop after this many (0 = 100000) */
 	bool count_only;        /* do not build the JSON list (benchmarks) */
 };
@@ -63,7 +65,8 @@ struct files_grep_opts {
 int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct files_grep_opts *o,
 	       struct strbuf *err);
 
-/* The extensions a --type accepts ("rs|toml|..."), for messages. */
+/* The names a --type accepts ("rs|toml|..."), for messages; ripgrep's
+ * longer names (rust, markdown, python, ...) are accepted too. */
 const char *files_grep_types(void);
 
 /* Whether the first bytes of a file look binary (a NUL in them). */

@@ -141,32 +141,51 @@ double cmd_arg_number(const struct cmd_args *a, const char *name, double dflt)
 	return v ? strtod(v, NULL) : dflt;
 }
 
-long cmd_parse_duration(const char *s)
+long long cmd_parse_duration_ms(const char *s)
 {
-	char *end;
-	long n, mult = 1;
+	static const struct { const char *unit; long long ms; } units[] = {
+		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000LL },
+		{ "d", 86400000LL }, { "w", 7 * 86400000LL },
+	};
+	const char *p = s;
+	long long whole = 0, frac_num = 0, frac_den = 1;
+	bool digits = false;
 
-	if (!s || !*s || *s == '-' || *s == '+')
+	if (!s || !*s)
 		return -1;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno || end == s)
-		return -1;
-	if (*end) {
-		if (end[1])
+	for (; *p >= '0' && *p <= '9'; p++, digits = true) {
+		if (whole > LLONG_MAX / 10 - 10)
 			return -1;
-		switch (*end) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
-		case 'w': mult = 7 * 86400; break;
-		default: return -1;
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, digits = true) {
+			if (frac_den < 1000000000LL) {
+				frac_num = frac_num * 10 + (*p - '0');
+				frac_den *= 10;
+			}
 		}
 	}
-	if (n > LONG_MAX / mult)
+	if (!digits)
 		return -1;
-	return n * mult;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].unit) != 0)
+			continue;
+		if (whole > LLONG_MAX / units[i].ms - 1)
+			return -1;
+		/* a part millisecond rounds up: "0.0001s" is not "no time" */
+		return whole * units[i].ms + (frac_num * units[i].ms + frac_den - 1) / frac_den;
+	}
+	return -1;
+}
+
+long cmd_parse_duration(const char *s)
+{
+	long long ms = cmd_parse_duration_ms(s);
+
+	if (ms < 0 || ms / 1000 >= LONG_MAX)
+		return -1;
+	return (long)((ms + 999) / 1000);
 }
 
 long cmd_arg_duration(const struct cmd_args *a, const char *name, long dflt)
@@ -175,9 +194,17 @@ long cmd_arg_duration(const struct cmd_args *a, const char *name, long dflt)
 	return v ? cmd_parse_duration(v) : dflt;
 }
 
+long long cmd_arg_duration_ms(const struct cmd_args *a, const char *name, long long dflt)
+{
+	const char *v = cmd_arg(a, name);
+	return v ? cmd_parse_duration_ms(v) : dflt;
+}
+
 void cmd_usage(struct strbuf *sb, const struct cmd_def *def)
 {
 	strbuf_addf(sb, "/%s", def->name);
+	if (def->cargo)
+		strbuf_adds(sb, " [+TOOLCHAIN]");
 	for (const struct cmd_flag *f = def->flags; f && f->name; f++) {
 		bool req = f->flags & FLAGF_REQUIRED;
 		strbuf_adds(sb, req ? " " : " [");
@@ -193,8 +220,32 @@ void cmd_usage(struct strbuf *sb, const struct cmd_def *def)
 	}
 	if (def->positional)
 		strbuf_addf(sb, def->min_pos > 0 ? " %s" : " [%s]", def->positional);
-	if (def->passthrough)
+	if (def->cargo)
+		strbuf_addf(sb, " [cargo %s's own flags...]", def->cargo);
+	if (def->passthrough || def->cargo)
 		strbuf_adds(sb, " [-- ARGS...]");
+}
+
+/* /help NAME's answer for def into ctx (text and JSON). */
+static int help_of(struct cmd_ctx *ctx, const struct cmd_def *def)
+{
+	const struct cmd_def *help = registry_find("help");
+	char *pos[2] = { (char *)def->name, NULL };
+	struct cmd_args a = { .def = help, .pos = pos, .npos = 1 };
+
+	if (!help || !help->run)
+		return cmd_fail(ctx, RWB_ENOTIMPL, "/help is not available");
+	return help->run(ctx, &a);
+}
+
+void cmd_help_text(struct strbuf *sb, const struct cmd_def *def)
+{
+	struct cmd_ctx ctx;
+
+	cmd_ctx_init(&ctx);
+	if (help_of(&ctx, def) == RWB_OK)
+		strbuf_add(sb, ctx.out.buf ? ctx.out.buf : "", ctx.out.len);
+	cmd_ctx_release(&ctx);
 }
 
 void cmd_error_json(struct cmd_ctx *ctx)
@@ -213,6 +264,10 @@ int cmd_execute(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const struct cmd_def *def = args->def;
 	int rc;
 
+	if (args->help) {
+		rc = help_of(ctx, def);
+		return rc ? rwb_exit_status(rc) : 0;
+	}
 	if (!def->run) {
 		cmd_fail(ctx, RWB_ENOTIMPL, "/%s is not implemented yet", def->name);
 		return rwb_exit_status(RWB_ENOTIMPL);

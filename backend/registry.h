@@ -27,12 +27,13 @@
 struct store;
 
 enum flag_type {
-	FLAG_BOOL,      /* --name, or --name=true|false */
+	FLAG_BOOL,      /* --name, --name true|false (yes/no, on/off, 1/0) or --name=VALUE */
 	FLAG_STRING,    /* any text */
 	FLAG_INT,       /* a whole number within [min, max] when min < max */
 	FLAG_ENUM,      /* one of values ("a|b|c") */
 	FLAG_PATH,      /* a file or folder path (completion offers paths) */
-	FLAG_DURATION,  /* 90s, 15m, 24h, 7d, 2w (or a plain number of seconds) */
+	FLAG_DURATION,  /* 500ms, 90s, 15m, 24h, 7d, 2w, or a plain number of seconds
+			 * (decimals allowed); min/max in milliseconds when min < max */
 	FLAG_NUMBER,    /* a decimal number within [min, max] when min < max */
 };
 
@@ -57,7 +58,8 @@ struct cmd_flag {
 	const char *metavar;       /* shown in usage: "TRIPLE"; NULL for FLAG_BOOL */
 	const char *help;          /* one line */
 	const char *values;        /* FLAG_ENUM: "a|b|c" */
-	long min, max;             /* FLAG_INT / FLAG_NUMBER range when min < max */
+	long min, max;             /* FLAG_INT / FLAG_NUMBER range when min < max
+				    * (FLAG_DURATION: in milliseconds) */
 	unsigned flags;            /* FLAGF_* */
 	enum complete_kind complete;
 };
@@ -79,6 +81,9 @@ struct cmd_def {
 	const char *positional;      /* usage text of positionals ("PATH"), or NULL */
 	int min_pos, max_pos;        /* positional count; max_pos -1 = any */
 	bool passthrough;            /* accepts "-- ARGS..." */
+	const char *cargo;           /* the cargo subcommand it runs ("build", "test", ...)
+				      * whose own flags, +TOOLCHAIN and "-- ARGS" pass
+				      * through (cmdline.h), or NULL */
 	unsigned traits;             /* CMD_* */
 	enum complete_kind pos_complete; /* completion for positionals */
 	cmd_run_fn run;              /* NULL: registered, not implemented yet */
@@ -98,6 +103,11 @@ struct cmd_args {
 	char **rest;                 /* owned words after "--" */
 	int nrest;
 	bool has_rest;               /* "--" was given */
+	char **cargo;                /* owned: words for cargo (def->cargo set), in order;
+				      * a value is joined to its flag ("--bin=x", "-pfoo") */
+	int ncargo;
+	char *toolchain;             /* owned: "+stable" as the first word, or NULL */
+	bool help;                   /* --help / -h was given: print the command's help */
 };
 
 /* What a command run sees and fills in. */
@@ -137,16 +147,26 @@ const char *cmd_arg(const struct cmd_args *a, const char *name);
 bool cmd_arg_bool(const struct cmd_args *a, const char *name);
 long cmd_arg_int(const struct cmd_args *a, const char *name, long dflt);
 double cmd_arg_number(const struct cmd_args *a, const char *name, double dflt);
-/* Seconds for a FLAG_DURATION value, or dflt when absent. */
+/* Seconds for a FLAG_DURATION value (a part second rounds up), or dflt when absent. */
 long cmd_arg_duration(const struct cmd_args *a, const char *name, long dflt);
+/* Milliseconds for a FLAG_DURATION value, or dflt when absent. */
+long long cmd_arg_duration_ms(const struct cmd_args *a, const char *name, long long dflt);
 /* The i-th value of a repeated flag, or NULL past the end. */
 const char *cmd_arg_nth(const struct cmd_args *a, const char *name, int i);
 
-/* Parses a duration ("90s", "15m", "24h", "7d", "2w", "300"); -1 when invalid. */
+/* Parses a duration ("500ms", "90s", "1.5m", "24h", "7d", "2w", "300" seconds)
+ * into seconds (a part second rounds up); -1 when invalid. */
 long cmd_parse_duration(const char *s);
+/* The same in milliseconds; -1 when invalid. */
+long long cmd_parse_duration_ms(const char *s);
+/* Whether s is a boolean word (true/false, yes/no, on/off, 1/0, any case);
+ * *value gets its meaning. */
+bool cmd_parse_bool(const char *s, bool *value);
 
 /* Usage line "/name [--flag X] ..." into sb. */
 void cmd_usage(struct strbuf *sb, const struct cmd_def *def);
+/* The command's whole help (usage, summary, flags), as /help NAME prints it. */
+void cmd_help_text(struct strbuf *sb, const struct cmd_def *def);
 
 /*
  * Runs a parsed command: checks it is implemented, runs it, and turns the
@@ -167,4 +187,6 @@ void cmd_error_json(struct cmd_ctx *ctx);
 #define F_ENUM(n, vals, h)    { .name = (n), .type = FLAG_ENUM, .values = (vals), .help = (h) }
 #define F_INT(n, mv, lo, hi, h) { .name = (n), .type = FLAG_INT, .metavar = (mv), .min = (lo), .max = (hi), .help = (h) }
 #define F_DUR(n, mv, h)       { .name = (n), .type = FLAG_DURATION, .metavar = (mv), .help = (h) }
+/* lo and hi in milliseconds */
+#define F_DUR_RANGE(n, mv, lo, hi, h) { .name = (n), .type = FLAG_DURATION, .metavar = (mv), .min = (lo), .max = (hi), .help = (h) }
 #define F_END                 { .name = NULL }

@@ -529,7 +529,8 @@ void pane_command_run(struct pane *p, const char *line)
 		char *msg = xasprintf("/%s is not implemented yet", args.def->name);
 		pane_command_add_result(p, line, msg, RESULT_ERROR);
 		free(msg);
-	} else if (args.def->traits & CMD_JOB) {
+	} else if ((args.def->traits & CMD_JOB) && !args.help) {
+		/* CMD --help answers inline, even for a job command */
 		run_job(c, line, argc, argv);
 	} else {
 		run_inline(c, line, &args, false);

@@ -39,11 +39,13 @@ done
 crate diag diag
 out=$("$RWB" --repo "$TMP/diag" --json /cargo-build 2>"$TMP/diag.err")
 check "failed build exits 1" "$?" 1
+check "--json: stderr holds no streamed output" "$(wc -c <"$TMP/diag.err")" 0
 check "warnings" "$(jq .warnings <<<"$out")" 1
 check "errors" "$(jq .errors <<<"$out")" 1
 check "success" "$(jq .success <<<"$out")" false
 check "the warning's place" "$(jq -r '.diagnostics[] | select(.level=="warning") | "\(.code) \(.file):\(.line):\(.column)"' <<<"$out")" \
 	"unused_imports src/main.rs:1:5"
+"$RWB" --repo "$TMP/diag" /cargo-build >/dev/null 2>"$TMP/diag.err"
 grep -q "mismatched types" "$TMP/diag.err" && ok || bad "cargo's rendered output is streamed to stderr"
 # what cargo itself printed, read independently with jq
 (cd "$TMP/diag" && cargo build --message-format=json 2>/dev/null) >"$TMP/diag.json"
@@ -180,7 +182,8 @@ check "nothing uploaded" "$(jq .uploaded <<<"$out")" false
 
 # --- watch: re-run on a save under src/, not for unrelated files -----------------
 crate clippy w
-"$RWB" --repo "$TMP/w" --json /watch build >"$TMP/watch.json" 2>"$TMP/watch.err" &
+# the answer as JSON in a result file; the progress lines on stderr (--json would keep them off)
+"$RWB" --repo "$TMP/w" --result-file "$TMP/watch.json" /watch build >/dev/null 2>"$TMP/watch.err" &
 wpid=$!
 wait_for() { # wait_for COUNT: until the watch has finished COUNT runs
 	for _ in $(seq 1 300); do

@@ -92,8 +92,11 @@ fn main() {
     println!("{}", t);
 }
 RS
-out=$("$rwb" --db "$db" --json /rust-profiling --tool flamegraph --binary "$crate" -- 6 2>"$tmp/err")
+# the JSON answer in a result file: stderr keeps the progress lines (--json keeps them off)
+"$rwb" --db "$db" --result-file "$tmp/prof.json" /rust-profiling --tool flamegraph --binary "$crate" -- 6 \
+	>/dev/null 2>"$tmp/err"
 status=$?
+out=$(cat "$tmp/prof.json")
 check profile-status 0 $status
 if [ $status != 0 ]; then cat "$tmp/err"; echo "$out"; fi
 top=$(jget "$out" 'd["top"][0]["function"]')

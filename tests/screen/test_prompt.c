@@ -129,6 +129,25 @@ static void test_error_in_results(void **state)
 	screen_free(s);
 }
 
+/* CMD --help at the prompt: the command's help in the results, nothing runs
+ * (a job command too: no job in the terminal pane) */
+static void test_command_help(void **state)
+{
+	struct screen *s = start();
+	(void)state;
+	screen_send(s, "/audit-review --help" K_ENTER);
+	expect(s, "record one reviewer's verdict");
+	expect(s, "--reviewer NAME");
+	screen_send(s, "/cargo-clippy --all-targets --help" K_ENTER);
+	expect(s, "cargo clippy's own flags");
+	expect(s, "apply clippy's suggested fixes");
+	if (screen_contains(s, "running /cargo-clippy")) {
+		screen_dump(s);
+		fail_msg("--help started a job");
+	}
+	screen_free(s);
+}
+
 static void test_scaffold_asks_then_writes(void **state)
 {
 	char *cargo = xasprintf("%s/Cargo.toml", dir), *err = xasprintf("%s/src/error.rs", dir);
@@ -213,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_tab_completes),
 		cmocka_unit_test(test_history_across_restart),
 		cmocka_unit_test(test_error_in_results),
+		cmocka_unit_test(test_command_help),
 		cmocka_unit_test(test_scaffold_asks_then_writes),
 		cmocka_unit_test(test_file_read_search),
 		cmocka_unit_test(test_file_edit_job),

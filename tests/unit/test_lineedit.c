@@ -117,6 +117,28 @@ static void test_complete(void **state)
 	assert_int_equal(c.n, 6);
 	complete_release(&c);
 
+	/* a command that runs cargo offers that subcommand's own flags */
+	complete_line(&c, "/cargo-clippy --all-", 20, &env);
+	assert_true(has(&c, "--all-targets") && has(&c, "--all-features"));
+	complete_release(&c);
+	complete_line(&c, "/cargo-publish --", 17, &env);
+	assert_true(has(&c, "--dry-run") && has(&c, "--verify") && has(&c, "--no-verify") &&
+		    has(&c, "--allow-dirty") && has(&c, "--manifest-path"));
+	assert_false(has(&c, "--all-targets")); /* cargo publish has none */
+	complete_release(&c);
+	complete_line(&c, "/rust-test --wor", 16, &env);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.items[0], "--workspace");
+	complete_release(&c);
+	/* after --, the words are the tool's */
+	complete_line(&c, "/cargo-clippy -- --all", 22, &env);
+	assert_int_equal(c.n, 0);
+	complete_release(&c);
+	/* no cargo flags for a command that runs no cargo */
+	complete_line(&c, "/grep-search x --all", 20, &env);
+	assert_int_equal(c.n, 0);
+	complete_release(&c);
+
 	p = xasprintf("%s/src/main.rs", dir);
 	tu_write(p, "fn main() {}\n");
 	free(p);
