@@ -71,7 +71,8 @@ struct app {
 	struct strbuf help_text;           /* owned: lines of the overlay */
 	/* status bar state */
 	char branch[128];
-	char job_status[128];
+	char **jobs;                       /* owned: names of the running jobs, in start order */
+	int njobs, capjobs;
 	char result_text[160];             /* last build/test result ("" when none) */
 	enum notice_level result_level;
 	char focus_text[160];              /* the active focus ("" when none) */
@@ -185,10 +186,32 @@ void app_set_result_status(struct app *a, const char *text, enum notice_level le
 	a->status_dirty = true;
 }
 
-void app_set_job_status(struct app *a, const char *text)
+void app_job_started(struct app *a, const char *name)
 {
-	snprintf(a->job_status, sizeof(a->job_status), "%s", text ? text : "");
+	if (a->njobs == a->capjobs) {
+		a->capjobs = a->capjobs ? 2 * a->capjobs : 4;
+		a->jobs = xrealloc(a->jobs, (size_t)a->capjobs * sizeof(*a->jobs));
+	}
+	a->jobs[a->njobs++] = xstrdup(name ? name : "job");
 	a->status_dirty = true;
+}
+
+void app_job_ended(struct app *a, const char *name)
+{
+	/* the newest job of that name (equal names are equal to the count) */
+	for (int i = a->njobs - 1; i >= 0; i--)
+		if (strcmp(a->jobs[i], name ? name : "job") == 0) {
+			free(a->jobs[i]);
+			memmove(a->jobs + i, a->jobs + i + 1, (size_t)(a->njobs - i - 1) * sizeof(*a->jobs));
+			a->njobs--;
+			break;
+		}
+	a->status_dirty = true;
+}
+
+int app_jobs_shown(const struct app *a)
+{
+	return a->njobs;
 }
 
 static void refresh_focus(struct app *a)
@@ -222,6 +245,11 @@ void app_confirm(struct app *a, const char *question,
 	a->confirm_data = data;
 	a->confirm_quit = false;
 	a->status_dirty = true;
+}
+
+enum app_pane app_focused(const struct app *a)
+{
+	return (enum app_pane)a->focus;
 }
 
 void app_focus(struct app *a, enum app_pane which)
@@ -322,9 +350,17 @@ static void draw_status(struct app *a)
 		snprintf(buf, sizeof(buf), "│ ⎇ %s ", a->branch);
 		x += draw_text(w, 0, x, cols - x, buf, base);
 	}
-	if (a->job_status[0]) {
-		snprintf(buf, sizeof(buf), "│ %s ", a->job_status);
+	if (a->njobs == 1) {
+		snprintf(buf, sizeof(buf), "│ running %.200s ", a->jobs[0]);
 		x += draw_text(w, 0, x, cols - x, buf, acc);
+	} else if (a->njobs > 1) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "│ %d jobs:", a->njobs);
+		for (int i = 0; i < a->njobs && sb.len < 200; i++)
+			strbuf_addf(&sb, " %s", a->jobs[i]);
+		strbuf_adds(&sb, " ");
+		x += draw_text(w, 0, x, cols - x, strbuf_str(&sb), acc);
+		strbuf_free(&sb);
 	}
 	if (a->result_text[0]) {
 		snprintf(buf, sizeof(buf), "│ %s ", a->result_text);
@@ -1065,6 +1101,9 @@ int app_main(const struct app_options *opts, struct store *store)
 	loop_free(a->loop);
 	script_free(a->script);
 	strbuf_free(&a->help_text);
+	for (int i = 0; i < a->njobs; i++)
+		free(a->jobs[i]);
+	free(a->jobs);
 	the_app = NULL;
 	int status = a->exit_status;
 	free(a);
