@@ -1328,9 +1328,14 @@ static void scan_decls(struct scan *s, const char *file_module)
 			for (j = i + 2; j < s->nt && !tis(s, j, ";"); j++) {
 				if (tkind(s, j, RUST_TOK_IDENT) && !tis(s, j - 1, "as"))
 					add_reexport(out, ttext(s, j));
-				else if (tis(s, j, "*") && tis(s, j - 1, "::") && tkind(s, j - 2, RUST_TOK_IDENT))
-					add_reexport(out, xasprintf("%.*s::*", (int)s->t[j - 2].len,
-								    s->src + s->t[j - 2].start));
+				else if (tis(s, j, "*")) {
+					/* `a::*`: the path separator is one token or two */
+					int m = tis(s, j - 1, "::") ? j - 2 :
+						tis(s, j - 1, ":") && tis(s, j - 2, ":") ? j - 3 : -1;
+					if (m >= 0 && tkind(s, m, RUST_TOK_IDENT))
+						add_reexport(out, xasprintf("%.*s::*", (int)s->t[m].len,
+									    s->src + s->t[m].start));
+				}
 			}
 			i = j;
 		}
@@ -1497,12 +1502,19 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 			}
 			if (!hidden)
 				continue;
+			/* exported by name, by its module's glob, or (a method) by
+			 * its impl's or trait's type */
+			const char *sep = strstr(it->function, "::");
 			char *name = xasprintf("%.*s|%s", (int)pl, relpaths[f], it->name);
 			char *glob = xasprintf("%.*s|%s::*", (int)pl, relpaths[f], last);
-			if (!reach_find(re, nr, name) && !reach_find(re, nr, glob))
+			char *owner = sep ? xasprintf("%.*s|%.*s", (int)pl, relpaths[f],
+						      (int)(sep - it->function), it->function) : NULL;
+			if (!reach_find(re, nr, name) && !reach_find(re, nr, glob) &&
+			    !(owner && reach_find(re, nr, owner)))
 				it->clippy_flags = false;
 			free(name);
 			free(glob);
+			free(owner);
 		}
 	}
 out:

@@ -165,7 +165,7 @@ static void *audit_create(struct app *a)
 
 	t->app = a;
 	t->sel = -1;
-	t->me = audit_reviewer(getenv("RWB_REVIEWER"), app_repo(a));
+	t->me = xstrdup(app_me(a));   /* the one identity rule (app.h) */
 	return t;
 }
 

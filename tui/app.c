@@ -16,6 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
+#include "audit.h"
 #include "browser.h"
 #include "cmdline.h"
 #include "command.h"
@@ -71,6 +72,7 @@ struct app {
 	struct strbuf help_text;           /* owned: lines of the overlay */
 	/* status bar state */
 	char branch[128];
+	char *me;                          /* owned: app_me(), read once */
 	char **jobs;                       /* owned: names of the running jobs, in start order */
 	int njobs, capjobs;
 	char result_text[160];             /* last build/test result ("" when none) */
@@ -175,6 +177,24 @@ void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
 	if (level != NOTICE_INFO && a->panes[APP_PANE_COMMAND])
 		pane_command_add_result(a->panes[APP_PANE_COMMAND], NULL, a->notice,
 					level == NOTICE_CRITICAL ? RESULT_ERROR : RESULT_WARNING);
+}
+
+bool app_notice_withdraw(struct app *a, const char *text)
+{
+	if (a->notice_level != NOTICE_CRITICAL || !a->notice[0] || strcmp(a->notice, text) != 0)
+		return false;
+	a->notice[0] = '\0';
+	a->notice_level = NOTICE_INFO;
+	a->notice_until = 0;
+	a->status_dirty = true;
+	return true;
+}
+
+const char *app_me(struct app *a)
+{
+	if (!a->me)
+		a->me = audit_reviewer(getenv("RWB_REVIEWER"), a->opts->repo);
+	return a->me;
 }
 
 void app_set_result_status(struct app *a, const char *text, enum notice_level level)
@@ -1104,6 +1124,7 @@ int app_main(const struct app_options *opts, struct store *store)
 	for (int i = 0; i < a->njobs; i++)
 		free(a->jobs[i]);
 	free(a->jobs);
+	free(a->me);
 	the_app = NULL;
 	int status = a->exit_status;
 	free(a);

@@ -51,6 +51,14 @@ enum app_pane app_focused(const struct app *a);
 /* A message in the status bar (and the results area for warnings). */
 void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Takes a critical notice off the status bar (it was acknowledged,
+ * here or by another rwb on the store): only when the notice shown is
+ * critical and its text is text. */
+bool app_notice_withdraw(struct app *a, const char *text);
+/* Who "I" am, for every record rwb writes in my name (audit verdicts,
+ * acknowledgements): $RWB_REVIEWER, else git's user.name for the
+ * repository, else $USER, else "unknown" (audit_reviewer). */
+const char *app_me(struct app *a);
 /* Runs a slash command line as if typed at the prompt. */
 void app_run_command(struct app *a, const char *line);
 /* The status bar's running-job indicator counts jobs: each started job
