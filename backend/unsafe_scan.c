@@ -1323,6 +1323,32 @@ static void scan_decls(struct scan *s, const char *file_module)
 			}
 			out->mods[out->nmods].path = strbuf_detach(&sb);
 			out->mods[out->nmods++].is_pub = tis(s, i - 1, "pub");
+		} else if (tis(s, i, "impl")) {
+			/* `impl Trait for Type`: rustc counts a trait implemented
+			 * for a type as reachable (bumpalo's private `Alloc`) */
+			int j, angle = 0;
+			for (j = i + 1; j < s->nt && j < i + 256 && !tis(s, j, "{") && !tis(s, j, ";"); j++)
+				if (tis(s, j, "for") && angle == 0)
+					break;
+				else if (tis(s, j, "<"))
+					angle++;
+				else if (tis(s, j, ">") && !tis(s, j - 1, "-"))
+					angle -= angle > 0;
+			if (tis(s, j, "for")) {
+				int m = j - 1;
+				if (tis(s, m, ">")) {   /* Trait<T>: back over the generics */
+					int d = 0;
+					for (; m > i; m--) {
+						if (tis(s, m, ">"))
+							d++;
+						else if (tis(s, m, "<") && --d == 0)
+							break;
+					}
+					m--;
+				}
+				if (m > i && tkind(s, m, RUST_TOK_IDENT))
+					add_reexport(out, ttext(s, m));
+			}
 		} else if (tis(s, i, "pub") && tis(s, i + 1, "use")) {
 			int j;
 			for (j = i + 2; j < s->nt && !tis(s, j, ";"); j++) {

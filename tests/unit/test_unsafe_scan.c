@@ -582,29 +582,35 @@ static void test_safety_inside_block(void **state)
 /*
  * missing_safety_doc and reachability, as clippy 1.95 reported this crate:
  * public.rs:1, public.rs:3 and reexp.rs:1; nothing in the private module,
- * in public::hidden, or reexp::not_re.
+ * in public::hidden, or reexp::not_re. Added: a glob re-export
+ * (`pub use crate::m::*`) and a method of a re-exported type are reached
+ * (measured on lock_api and arrayvec).
  */
 static void test_reach(void **state)
 {
-	static const char *const paths[] = { "src/lib.rs", "src/private.rs", "src/public.rs", "src/reexp.rs" };
+	static const char *const paths[] = { "src/lib.rs", "src/private.rs", "src/public.rs", "src/reexp.rs",
+					     "src/globbed.rs", "src/typed.rs" };
 	static const char *const srcs[] = {
-		"mod private;\npub mod public;\npub(crate) mod reexp;\npub use reexp::re_fn;\n",
+		"mod private;\npub mod public;\npub(crate) mod reexp;\npub use reexp::re_fn;\n"
+		"mod globbed;\npub use crate::globbed::*;\nmod typed;\npub use typed::T;\n",
 		"pub unsafe fn priv_fn() {}\npub mod inner { pub unsafe fn priv_inner() {} }\n",
 		"pub unsafe fn pub_fn() {}\nmod hidden { pub unsafe fn hidden_fn() {} }\n"
 		"pub mod shown { pub unsafe fn shown_fn() {} }\n",
 		"pub unsafe fn re_fn() {}\npub unsafe fn not_re() {}\n",
+		"pub unsafe fn g() {}\n",
+		"pub struct T;\nimpl T {\n    pub unsafe fn m(&self) {}\n}\npub struct U;\nimpl U {\n    pub unsafe fn n(&self) {}\n}\n",
 	};
 	static const int want[][3] = { { 1, 1, 0 }, { 1, 2, 0 }, { 2, 1, 1 }, { 2, 2, 0 }, { 2, 3, 1 },
-				       { 3, 1, 1 }, { 3, 2, 0 } };
-	struct unsafe_file f[4];
+				       { 3, 1, 1 }, { 3, 2, 0 }, { 4, 1, 1 }, { 5, 3, 1 }, { 5, 7, 0 } };
+	struct unsafe_file f[6];
 	size_t k = 0;
 	(void)state;
 	memset(f, 0, sizeof(f));
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		unsafe_scan_source(&f[i], srcs[i], strlen(srcs[i]), paths[i]);
-	assert_int_equal(f[0].nmods, 3);
-	unsafe_reach(f, paths, 4);
-	for (int i = 1; i < 4; i++)
+	assert_int_equal(f[0].nmods, 5);
+	unsafe_reach(f, paths, 6);
+	for (int i = 1; i < 6; i++)
 		for (size_t j = 0; j < f[i].n; j++, k++) {
 			assert_int_equal(want[k][0], i);
 			assert_int_equal(f[i].items[j].line, want[k][1]);
@@ -612,8 +618,8 @@ static void test_reach(void **state)
 				fprintf(stderr, "%s:%d: clippy %d\n", paths[i], want[k][1], f[i].items[j].clippy_flags);
 			assert_int_equal(f[i].items[j].clippy_flags, want[k][2]);
 		}
-	assert_int_equal(k, 7);
-	for (int i = 0; i < 4; i++)
+	assert_int_equal(k, 10);
+	for (int i = 0; i < 6; i++)
 		unsafe_file_release(&f[i]);
 }
 
