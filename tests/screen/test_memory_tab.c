@@ -132,8 +132,8 @@ static void test_search_open_history(void **state)
 		assert_true(kw.fg_index != name.fg_index || kw.bold != name.bold || kw.fg_r != name.fg_r ||
 			    kw.fg_g != name.fg_g || kw.fg_b != name.fg_b || kw.fg_default != name.fg_default);
 	}
-	/* its history: two versions, the newest current */
-	screen_send(s, "h");
+	/* its history (H: h goes back): two versions, the newest current */
+	screen_send(s, "H");
 	expect(s, "Enter/r restore");
 	expect(s, "v2");
 	assert_true(screen_contains(s, "current"));
@@ -146,6 +146,20 @@ static void test_search_open_history(void **state)
 	expect(s, "v3");
 	screen_send(s, "q");
 	expect(s, "long_term  v3");
+	/* a stray d in the entry view asks first; n keeps the entry */
+	screen_send(s, "d");
+	expect(s, "Delete memory entry zoo/sched/quokka-v?");
+	screen_send(s, "n");
+	expect(s, "kept zoo/sched/quokka-v");
+	/* h leads back to the list, as q does */
+	screen_send(s, "h");
+	expect(s, "Enter open");
+	assert_false(screen_contains(s, "Enter/r restore"));
+	/* the tab-switch keys work from an open entry */
+	screen_send(s, K_ENTER);
+	expect(s, "q/h back");
+	screen_send(s, "2");
+	expect(s, "[Metrics]");
 	quit(s);
 	{
 		char *out = retrieve(f, "zoo/sched/quokka-v");
@@ -184,6 +198,8 @@ static void test_delete_undo_filters_resize(void **state)
 	/* delete the selected (first) entry, then undo */
 	screen_send(s, "g");
 	screen_send(s, "d");
+	expect(s, "Delete memory entry evil/p/escape?");
+	screen_send(s, "y");
 	expect(s, "deleted evil/p/escape; u undoes");
 	expect(s, "3 entries");
 	screen_send(s, "u");
