@@ -529,14 +529,15 @@ void app_damage_overlay(struct app *a)
 	a->ov_dirty = true;
 }
 
-/* The overlay's rectangle: the screen above the status bar, inset by one
- * column where there is room. */
+/* The overlay's rectangle: the whole screen above the status bar. It
+ * covers all of it: an inset let the panes' frames show at its edges
+ * (`┌╔ Diagnostics`). */
 static void overlay_rect(struct app *a, int *y, int *x, int *h, int *w)
 {
 	*y = 0;
-	*x = a->cols >= 40 ? 1 : 0;
+	*x = 0;
 	*h = a->rows > 1 ? a->rows - 1 : a->rows;
-	*w = a->cols - 2 * *x;
+	*w = a->cols;
 }
 
 static void draw_overlay(struct app *a)

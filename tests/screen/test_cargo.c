@@ -258,6 +258,9 @@ static void test_build_job_in_terminal_pane(void **state)
 	/* the job's answer opens the diagnostics list on its own */
 	if (!screen_wait_for(s, "error[E0308] mismatched types", 60000))
 		screen_dump(s);
+	/* (the job's own text output lists the diagnostic too, before it exits) */
+	if (!screen_wait_for(s, "Diagnostics", 10000))
+		screen_dump(s);
 	assert_true(screen_contains(s, "Diagnostics"));
 	screen_send(s, K_ESC);
 	screen_pump(s, 300);

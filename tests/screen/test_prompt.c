@@ -173,6 +173,18 @@ static void test_file_read_search(void **state)
 	(void)state;
 	screen_send(s, "/file-read notes.txt" K_ENTER);
 	expect(s, "line 1/4");
+	/* the viewer covers the area it takes: no pane frame at its edges */
+	{
+		char *top = screen_row(s, 0), *mid = screen_row(s, 10);
+		if (strncmp(top, "╔", strlen("╔")) != 0)
+			screen_dump(s);
+		assert_int_equal(strncmp(top, "╔", strlen("╔")), 0);
+		assert_int_equal(strncmp(mid, "║", strlen("║")), 0);
+		assert_non_null(strstr(mid, "║"));
+		assert_int_equal(strcmp(mid + strlen(mid) - strlen("║"), "║"), 0);
+		free(top);
+		free(mid);
+	}
 	screen_send(s, "/marker" K_ENTER);
 	expect(s, "line 3/4");
 	screen_send(s, "q");
