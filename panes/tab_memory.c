@@ -366,36 +366,43 @@ static void draw_list(struct memory_tab *t, WINDOW *w, int y0, int x, int rows, 
 		mw = (int)strlen(meta);
 		if (sel)
 			draw_fill(w, y, x, width, at);
-		draw_text(w, y, x + 1, width - mw - 2, r->e->key, at);
+		draw_text_mid(w, y, x + 1, width - mw - 2, r->e->key, at);
 		draw_text(w, y, x + width - mw, mw, meta, sel ? at : theme_attr(RWB_COLOR_DIM));
 		if (per == 2 && r->snippet)
 			draw_snippet(w, y + 1, x + 3, width - 4, r->snippet, theme_attr(RWB_COLOR_DIM));
 	}
 }
 
-static void draw_entry_head(WINDOW *w, int y, int x, int width, const struct memory_entry *e)
+/* The entry's heading: its whole key (over up to three lines: the list
+ * shortens it), then layer, version, category, project, tags. Returns the
+ * lines used. */
+static int draw_entry_head(WINDOW *w, int y, int x, int width, const struct memory_entry *e)
 {
 	char c[40], u[40], buf[256];
+	int k;
 
 	memory_iso_time(c, sizeof(c), e->created_at);
 	memory_iso_time(u, sizeof(u), e->updated_at);
-	draw_text(w, y, x, width, e->key, theme_attr(RWB_COLOR_PANE_TITLE_FOCUS));
+	k = draw_text_wrap(w, y, x, width, 3, e->key, theme_attr(RWB_COLOR_PANE_TITLE_FOCUS));
 	snprintf(buf, sizeof(buf), "%s  v%d  %s%s%s%s  updated %.16s", e->layer, e->version,
 		 *e->category ? "category " : "", e->category, *e->project ? "  project " : "", e->project, u);
-	draw_text(w, y + 1, x, width, buf, theme_attr(RWB_COLOR_DIM));
+	draw_text(w, y + k, x, width, buf, theme_attr(RWB_COLOR_DIM));
 	if (*e->tags || *e->intent) {
 		snprintf(buf, sizeof(buf), "%s%s%s%s", *e->tags ? "tags " : "", e->tags,
 			 *e->intent ? "  intent " : "", e->intent);
-		draw_text(w, y + 2, x, width, buf, theme_attr(RWB_COLOR_DIM));
+		draw_text(w, y + k + 1, x, width, buf, theme_attr(RWB_COLOR_DIM));
 	}
+	return k + 2;
 }
 
 static void draw_preview(WINDOW *w, int y0, int x, int rows, int width, const struct memory_entry *e, int scroll)
 {
-	if (!e || rows < 4 || width < 8)
+	int head;
+
+	if (!e || rows < 6 || width < 8)
 		return;
-	draw_entry_head(w, y0, x, width, e);
-	draw_value(w, y0 + 4, x, rows - 4, width, e->value, scroll);
+	head = draw_entry_head(w, y0, x, width, e) + 1;
+	draw_value(w, y0 + head, x, rows - head, width, e->value, scroll);
 }
 
 static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focused)

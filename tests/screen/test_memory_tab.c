@@ -169,6 +169,26 @@ static void test_search_open_history(void **state)
 	}
 }
 
+/* A key too long for the list is shortened in the middle (its first and
+ * last parts), and the preview's heading has the whole of it. */
+static void test_long_key_middle(void **state)
+{
+	struct tu_world *f = *state;
+	static const char *key = "aardvark/a-quite-long-namespace-segment-here/scheduling/the-very-long-entry-name";
+	struct screen *s;
+
+	rwb(f, key, "Aardvark notes.", "long_term");
+	s = start(f, 120, 40);
+	screen_send(s, K_F5);
+	screen_send(s, K_F6);
+	expect(s, "…/the-very-long-entry-name");
+	assert_false(screen_contains(s, "aardvark/a-quite-long-namespace-segment-here/schedulin "));
+	/* the preview's heading has the whole key, over two lines at this width */
+	expect(s, "aardvark/a-quite-long-namespace-segment-here/sch");
+	expect(s, "eduling/the-very-long-entry-name");
+	quit(s);
+}
+
 static void test_delete_undo_filters_resize(void **state)
 {
 	struct tu_world *f = *state;
@@ -284,6 +304,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_search_open_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_key_middle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_undo_filters_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_in_editor, setup, teardown),
 	};
