@@ -446,13 +446,10 @@ static void build_help(struct app *a)
 		"                   x closes a finished job's tab\n"
 		"\n"
 		"Git pane\n"
-		"  s stage, u unstage the selected file, hunk or line (the cursor stays on\n"
-		"  the file); c commit; l log, Enter on a commit: its header and diff\n"
+		"  s/u stage/unstage file, hunk or line (cursor stays on the file); c commit; l log\n"
 		"\n"
 		"Browser pane\n"
-		"  [ and ] (or Left/Right, 1-4) switch tabs: Memory, Metrics, Audit, Tasks\n"
-		"  Memory: Enter opens, q/h back, H history, e edit, d delete (asks), u undo\n"
-		"  Audit: s/x/w verdict (then on to the next item to review), a/u/r/m filter\n"
+		"  [ ] Left/Right 1-4 switch tabs. Memory: q/h back, H history, d asks. Audit: s/x/w\n"
 		"\n"
 		"Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
