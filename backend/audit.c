@@ -1144,6 +1144,87 @@ static void scan_files(const char *repo, char **files, size_t n, struct unsafe_f
 	close(pool.rootfd);
 }
 
+/*
+ * clippy's reachability for missing_safety_doc (unsafe_reach). A scoped
+ * scan has not read the files that declare its modules: their `mod` and
+ * `pub use` lines are read here (lib.rs, main.rs, and a.rs or a/mod.rs for
+ * each module above). Then each item's "stored row changes" is decided
+ * again, as clippy_flags may have changed.
+ */
+static void reach_pass(const char *repo, char **files, size_t n, struct unsafe_file *out,
+		       struct scanned **found, bool scoped)
+{
+	char **paths = xmalloc((n + 1) * sizeof(*paths));
+	struct unsafe_file *all = out;
+	size_t na = n, capa = n;
+
+	memcpy(paths, files, n * sizeof(*paths));
+	if (scoped) {
+		int rootfd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char *src = NULL;
+		size_t cap = 0, len;
+		all = xcalloc(n + 1, sizeof(*all));
+		memcpy(all, out, n * sizeof(*all));
+		for (size_t f = 0; f < n && rootfd >= 0; f++) {
+			const char *srcdir = NULL, *rel = files[f];
+			if (!found[f])
+				continue;
+			for (const char *q = rel; (q = strstr(q, "src/")); q += 4)
+				if (q == rel || q[-1] == '/')
+					srcdir = q + 4;
+			if (!srcdir)
+				continue;
+			/* the parents: lib.rs and main.rs, then each folder's a.rs and a/mod.rs */
+			for (const char *e = srcdir;; e++) {
+				char *cand[2] = { NULL, NULL };
+				if (e == srcdir) {
+					cand[0] = xasprintf("%.*slib.rs", (int)(srcdir - rel), rel);
+					cand[1] = xasprintf("%.*smain.rs", (int)(srcdir - rel), rel);
+				} else if (*e == '/') {
+					cand[0] = xasprintf("%.*s.rs", (int)(e - rel), rel);
+					cand[1] = xasprintf("%.*s/mod.rs", (int)(e - rel), rel);
+				}
+				for (int c = 0; c < 2; c++) {
+					bool have = !cand[c];
+					for (size_t k = 0; k < na && !have; k++)
+						have = strcmp(paths[k], cand[c]) == 0;
+					if (!have && read_into(rootfd, cand[c], &src, &cap, &len)) {
+						if (na == capa) {
+							capa = 2 * capa + 4;
+							all = xrealloc(all, capa * sizeof(*all));
+							paths = xrealloc(paths, capa * sizeof(*paths));
+						}
+						memset(&all[na], 0, sizeof(*all));
+						unsafe_scan_decls(&all[na], src, len, cand[c]);
+						paths[na++] = cand[c];
+						cand[c] = NULL;
+					}
+					free(cand[c]);
+				}
+				if (!*e)
+					break;
+			}
+		}
+		free(src);
+		if (rootfd >= 0)
+			close(rootfd);
+	}
+	unsafe_reach(all, (const char *const *)paths, na);
+	for (size_t f = 0; f < n; f++)
+		for (size_t i = 0; found[f] && i < out[f].n; i++) {
+			struct scanned *sc = &found[f][i];
+			sc->write = !sc->hit || !unchanged(sc->hit, sc);
+		}
+	if (all != out) {
+		for (size_t k = n; k < na; k++) {
+			unsafe_file_release(&all[k]);
+			free(paths[k]);
+		}
+		free(all);
+	}
+	free(paths);
+}
+
 /* The walk of the scanned part (a helper thread's job while this one
  * reads the stored rows). */
 struct walk_job {
@@ -1237,6 +1318,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		goto out;
 	}
 	scan_files(repo, w.files, w.n, files, found, prev, nprev);
+	reach_pass(repo, w.files, w.n, files, found, *scope != '\0');
 	for (size_t f = 0; f < w.n; f++) {
 		if (!found[f])
 			continue;

@@ -309,7 +309,7 @@ const struct cmd_def commands_files[] = {
 	  .pos_complete = COMPLETE_PATH, .run = run_file_read },
 	{ .name = "file-edit", .group = "Files", .summary = "$EDITOR in the terminal pane",
 	  .flags = line_flags, .positional = "PATH", .min_pos = 1, .max_pos = 1,
-	  .pos_complete = COMPLETE_PATH, .traits = CMD_JOB, .run = run_file_edit },
+	  .pos_complete = COMPLETE_PATH, .traits = CMD_JOB | CMD_KEYS, .run = run_file_edit },
 	{ .name = "glob-search", .group = "Files", .summary = "**/*.rs style matching, honours .gitignore",
 	  .positional = "PATTERN", .min_pos = 1, .max_pos = 1, .run = run_glob },
 	{ .name = "grep-search", .group = "Files", .summary = "regex search; results open at file:line",

@@ -208,38 +208,70 @@ static const char *kind_name(enum gitw_diff_kind k)
 	case GITW_DIFF_COMMIT: return "commit";
 	case GITW_DIFF_RANGE: return "range";
 	case GITW_DIFF_UNTRACKED: return "untracked";
+	case GITW_DIFF_REV: return "rev";
+	case GITW_DIFF_REV_STAGED: return "rev-staged";
 	}
 	return "?";
 }
 
-static int run_diff(struct cmd_ctx *ctx, const struct cmd_args *args)
+/*
+ * /git-diff and /git-show: what git means by them. `git diff REV` is REV
+ * against the work tree (--staged: against the index), `A..B` two trees,
+ * `REV^!` and `git show REV` the commit's own change (REV^ -> REV).
+ */
+static int diff_common(struct cmd_ctx *ctx, const struct cmd_args *args, bool show)
 {
 	struct gitw *g = NULL;
 	struct gitw_diff *d = NULL;
+	const char *name = show ? "/git-show" : "/git-diff";
 	const char *rev = args->npos ? args->pos[0] : NULL;
 	const char *path = args->nrest ? args->rest[0] : NULL;
+	bool staged = !show && cmd_arg_bool(args, "staged");
 	enum gitw_diff_kind kind = GITW_DIFF_UNSTAGED;
+	char *own = NULL, *header = NULL;
 	char err[600];
 	int rc;
 
 	if (args->nrest > 1)
-		return cmd_fail(ctx, RWB_EUSAGE, "/git-diff takes one PATH after --, got %d", args->nrest);
-	if (rev && cmd_arg_bool(args, "staged"))
-		return cmd_fail(ctx, RWB_EUSAGE, "/git-diff: give --staged or a revision, not both");
+		return cmd_fail(ctx, RWB_EUSAGE, "%s takes one PATH after --, got %d", name, args->nrest);
 	if (rev && !*rev)
-		return cmd_fail(ctx, RWB_EUSAGE, "/git-diff: the revision is empty; give REV or REV..REV");
-	if (rev)
-		kind = strstr(rev, "..") ? GITW_DIFF_RANGE : GITW_DIFF_COMMIT;
-	else if (cmd_arg_bool(args, "staged"))
+		return cmd_fail(ctx, RWB_EUSAGE, "%s: the revision is empty; give %s", name,
+				show ? "REV" : "REV, REV^! or REV..REV");
+	if (show && !rev)
+		rev = "HEAD";
+	if (rev) {
+		size_t n = strlen(rev);
+		if (n > 2 && strcmp(rev + n - 2, "^!") == 0) {
+			rev = own = xstrndup(rev, n - 2);
+			kind = GITW_DIFF_COMMIT;
+		} else if (show) {
+			kind = GITW_DIFF_COMMIT;
+		} else if (strstr(rev, "..")) {
+			kind = GITW_DIFF_RANGE;
+		} else {
+			kind = staged ? GITW_DIFF_REV_STAGED : GITW_DIFF_REV;
+		}
+		if (staged && kind != GITW_DIFF_REV_STAGED) {
+			free(own);
+			return cmd_fail(ctx, RWB_EUSAGE, "/git-diff: --staged takes one revision, not a range or REV^!");
+		}
+	} else if (staged) {
 		kind = GITW_DIFF_STAGED;
-	if ((rc = open_repo(&g, ctx)) != 0)
+	}
+	if ((rc = open_repo(&g, ctx)) != 0) {
+		free(own);
 		return rc;
+	}
 	if ((rc = gitw_diff(&d, g, kind, rev, path, err, sizeof(err))) != 0) {
 		cmd_fail(ctx, rc, "%s", err);
 		goto out;
 	}
+	if (show && gitw_commit_header(&header, g, rev, err, sizeof(err)) != 0)
+		header = NULL;
 	ctx->result = cJSON_CreateObject();
-	cJSON_AddStringToObject(ctx->result, "view", "git-diff");
+	cJSON_AddStringToObject(ctx->result, "view", "git-diff");   /* the git pane's diff view, for both */
+	if (header)
+		cJSON_AddStringToObject(ctx->result, "header", header);
 	cJSON_AddStringToObject(ctx->result, "kind", kind_name(kind));
 	if (rev)
 		cJSON_AddStringToObject(ctx->result, "rev", rev);
@@ -251,15 +283,30 @@ static int run_diff(struct cmd_ctx *ctx, const struct cmd_args *args)
 		cJSON_AddItemToObject(ctx->result, "files", diff_json(d));
 	if (ctx->tui && d->nlines > 2000) /* the prompt's results area is no place for it */
 		strbuf_addf(&ctx->out, "diff of %zu files, %zu lines: the git pane (F4) shows it%s\n", d->nfiles,
-			    d->nlines, rev ? " (l, then Enter on the commit)" : " (D)");
-	else if (!ctx->json)
+			    d->nlines, kind == GITW_DIFF_COMMIT ? " (l, then Enter on the commit)" : " (D)");
+	else if (!ctx->json) {
+		if (show && header)
+			strbuf_addf(&ctx->out, "%s\n\n", header);
 		diff_text(&ctx->out, d);
+	}
 	if (!ctx->json && d->nfiles == 0)
 		strbuf_adds(&ctx->out, "(no changes)\n");
 out:
 	gitw_diff_free(d);
 	gitw_free(g);
+	free(own);
+	free(header);
 	return rc;
+}
+
+static int run_diff(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return diff_common(ctx, args, false);
+}
+
+static int run_show(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return diff_common(ctx, args, true);
 }
 
 static int run_stage_common(struct cmd_ctx *ctx, const struct cmd_args *args, bool unstage)
@@ -414,7 +461,7 @@ out:
 }
 
 static const struct cmd_flag diff_flags[] = {
-	F_BOOL("staged", "show the staged change instead of the unstaged one"),
+	F_BOOL("staged", "the index instead of the work tree (git diff --cached)"),
 	F_END
 };
 
@@ -441,10 +488,15 @@ const struct cmd_def commands_git[] = {
 	{ .name = "git-status", .group = "Git",
 	  .summary = "branch, ahead/behind, staged, unstaged, untracked and conflicted files" ,
 	  .run = run_status },
-	{ .name = "git-diff", .group = "Git", .summary = "diff of the work tree, the index, or commits",
+	{ .name = "git-diff", .group = "Git",
+	  .summary = "as git diff: unstaged, --staged, REV against the work tree, A..B, REV^!",
 	  .flags = diff_flags, .positional = "REV[..REV]", .max_pos = 1, .passthrough = true,
 	  .pos_complete = COMPLETE_GITREF ,
 	  .run = run_diff },
+	{ .name = "git-show", .group = "Git", .summary = "a commit's own change (REV^ to REV), as git show",
+	  .positional = "[REV]", .max_pos = 1, .passthrough = true,
+	  .pos_complete = COMPLETE_GITREF ,
+	  .run = run_show },
 	{ .name = "git-stage", .group = "Git", .summary = "stage a file, a hunk or a range of lines",
 	  .flags = stage_flags, .positional = "PATH", .min_pos = 1, .max_pos = 1,
 	  .pos_complete = COMPLETE_PATH ,

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct gitw {
@@ -757,7 +758,8 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 		opts.pathspec.count = 1;
 	}
 	if (git_repository_is_bare(g->repo) && (kind == GITW_DIFF_UNSTAGED || kind == GITW_DIFF_STAGED ||
-						kind == GITW_DIFF_UNTRACKED))
+						kind == GITW_DIFF_UNTRACKED || kind == GITW_DIFF_REV ||
+						kind == GITW_DIFF_REV_STAGED))
 		return fail(err, errlen, RWB_EINPUT,
 			    "the repository is bare: there is no work tree or index to diff; give a revision");
 	switch (kind) {
@@ -772,6 +774,15 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 		if ((rc = head_tree(&a, g->repo)) < 0)
 			break;
 		rc = git_diff_tree_to_index(&diff, g->repo, a, NULL, &opts);
+		break;
+	case GITW_DIFF_REV:
+	case GITW_DIFF_REV_STAGED:
+		if ((rc = resolve_tree(&a, g->repo, rev ? rev : "HEAD", err, errlen)) != 0)
+			goto out;
+		if (kind == GITW_DIFF_REV)
+			rc = git_diff_tree_to_workdir_with_index(&diff, g->repo, a, &opts);
+		else
+			rc = git_diff_tree_to_index(&diff, g->repo, a, NULL, &opts);
 		break;
 	case GITW_DIFF_COMMIT:
 		if (git_revparse_single(&obj, trees, rev) < 0 ||
@@ -1312,6 +1323,65 @@ out:
 	git_tree_free(b);
 	git_commit_free(parent);
 	return hit;
+}
+
+int gitw_commit_header(char **out, struct gitw *g, const char *rev, char *err, size_t errlen)
+{
+	git_object *obj = NULL;
+	git_commit *c = NULL;
+	const git_signature *a;
+	struct strbuf sb = STRBUF_INIT;
+	char oid[GIT_OID_HEXSZ + 1], date[64];
+	const char *msg;
+	struct tm tm;
+	time_t t;
+	int off;
+
+	*out = NULL;
+	if (git_revparse_single(&obj, g->repo, rev ? rev : "HEAD") < 0 ||
+	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
+		return fail(err, errlen, RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev ? rev : "HEAD");
+	}
+	git_object_free(obj);
+	git_oid_tostr(oid, sizeof(oid), git_commit_id(c));
+	a = git_commit_author(c);
+	off = a->when.offset;
+	t = (time_t)a->when.time + (time_t)off * 60;
+	gmtime_r(&t, &tm);
+	{
+		char wd[8], mon[8], hms[16];
+		strftime(wd, sizeof(wd), "%a", &tm);
+		strftime(mon, sizeof(mon), "%b", &tm);
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		snprintf(date, sizeof(date), "%s %s %d %s %d", wd, mon, tm.tm_mday, hms, tm.tm_year + 1900);
+	}
+	strbuf_addf(&sb, "commit %s\n", oid);
+	if (git_commit_parentcount(c) > 1) {
+		strbuf_adds(&sb, "Merge:");
+		for (unsigned i = 0; i < git_commit_parentcount(c); i++) {
+			char p[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(p, 8, git_commit_parent_id(c, i));
+			strbuf_addf(&sb, " %s", p);
+		}
+		strbuf_addc(&sb, '\n');
+	}
+	strbuf_addf(&sb, "Author: %s <%s>\n", a->name ? a->name : "", a->email ? a->email : "");
+	strbuf_addf(&sb, "Date:   %s %c%02d%02d\n\n", date, off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+	msg = git_commit_message(c);
+	for (const char *p = msg ? msg : ""; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		strbuf_adds(&sb, "    ");
+		strbuf_add(&sb, p, n);
+		strbuf_addc(&sb, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+	while (sb.len && sb.buf[sb.len - 1] == '\n')
+		sb.buf[--sb.len] = '\0';
+	git_commit_free(c);
+	*out = strbuf_detach(&sb);
+	return 0;
 }
 
 int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path, char *err, size_t errlen)

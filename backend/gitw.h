@@ -77,6 +77,8 @@ enum gitw_diff_kind {
 	GITW_DIFF_COMMIT,        /* REV^ -> REV (git show REV) */
 	GITW_DIFF_RANGE,         /* A -> B for "A..B" (git diff A..B) */
 	GITW_DIFF_UNTRACKED,     /* an untracked file shown as all added */
+	GITW_DIFF_REV,           /* REV -> work tree (git diff REV) */
+	GITW_DIFF_REV_STAGED,    /* REV -> index (git diff --cached REV) */
 };
 
 struct gitw_line {
@@ -117,7 +119,7 @@ struct gitw_diff {
 	enum gitw_diff_kind kind;
 };
 
-/* rev: for COMMIT one revision, for RANGE "A..B"; path: NULL or a pathspec. */
+/* rev: for COMMIT, REV and REV_STAGED one revision, for RANGE "A..B"; path: NULL or a pathspec. */
 int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, const char *rev,
 	      const char *path, char *err, size_t errlen);
 void gitw_diff_free(struct gitw_diff *d);
@@ -168,6 +170,12 @@ struct gitw_log {
 	struct gitw_commit_info *commits; /* owned, newest first */
 	int n;
 };
+
+/* The header git show prints above a commit's diff: "commit OID",
+ * "Author: NAME <EMAIL>", "Date:   ...", a blank line and the message
+ * indented by four spaces, lines separated by '\n'. *out is owned by the
+ * caller. */
+int gitw_commit_header(char **out, struct gitw *g, const char *rev, char *err, size_t errlen);
 
 /* max: at most this many (<= 0: all); path: only commits touching it. */
 int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path, char *err, size_t errlen);

@@ -72,6 +72,8 @@ typedef int (*cmd_run_fn)(struct cmd_ctx *ctx, const struct cmd_args *args);
 #define CMD_JOB        0x1  /* runs a program: in the TUI as a job in the terminal pane */
 #define CMD_NO_STORE   0x2  /* needs no store (help) */
 #define CMD_CONFIRM    0x4  /* writes files: preview first, --yes on the command line */
+#define CMD_KEYS       0x8  /* CMD_JOB reading the keyboard (an editor): the TUI focuses the
+			     * terminal pane while it runs and gives the focus back after */
 
 struct cmd_def {
 	const char *name;            /* "cargo-build" (no slash); NULL ends an array */

@@ -588,6 +588,61 @@ static int item_first(const struct scan *s, int i, const struct scope *sc, bool 
 	return i;
 }
 
+/*
+ * clippy 1.95 also takes a SAFETY comment as the block's first content:
+ * the first comment after the block's `{` (nothing but whitespace before
+ * it, on its line or the lines below) must say SAFETY:. A run of `//`
+ * lines counts only when its first line says it (measured: `// note` then
+ * `// SAFETY:` is reported). open is the `{` token.
+ */
+static bool safety_inside(const struct scan *s, int open, char **text, int *from, int *to)
+{
+	size_t a, b;
+	struct rustlex lx;
+	struct rust_token t;
+
+	if (open < 0 || open >= s->nt)
+		return false;
+	a = (size_t)s->t[open].start + 1;
+	b = open + 1 < s->nt ? s->t[open + 1].start : s->len;
+	if (b <= a)
+		return false;
+	rustlex_init(&lx, s->src + a, b - a);
+	while (rustlex_next(&lx, &t) && t.kind == RUST_TOK_WHITESPACE)
+		;
+	if (t.kind != RUST_TOK_LINE_COMMENT && t.kind != RUST_TOK_BLOCK_COMMENT &&
+	    t.kind != RUST_TOK_DOC_COMMENT)
+		return false;
+	if (t.unterminated || !has_safety_word(s->src + a + t.start, t.len))
+		return false;
+	struct strbuf sb = STRBUF_INIT;
+	size_t cstart = a + t.start, cend = cstart + t.len;
+	int first = s->t[open].line, l;
+	for (l = first; l < s->nlines && s->line_start[l + 1] <= cstart; l++)
+		;
+	*from = l;
+	if (t.kind == RUST_TOK_LINE_COMMENT) {
+		/* the argument goes on over the // lines right below */
+		int last = l;
+		while (last + 1 <= s->nlines) {
+			size_t n;
+			const char *p = line_trimmed(s, last + 1, &n);
+			if (p >= s->src + b || !(n >= 2 && p[0] == '/' && p[1] == '/'))
+				break;
+			last++;
+			cend = s->line_start[last + 1];
+		}
+		*to = last;
+	} else {
+		*to = l;
+		while (*to < s->nlines && s->line_start[*to + 1] < cend)
+			(*to)++;
+	}
+	strip_comment(&sb, s->src + cstart, cend - cstart);
+	*text = strbuf_detach(&sb);
+	return true;
+}
+
 /* The documentation tests for a finished-at-start item. */
 static void document_block(struct scan *s, int idx, int u)
 {
@@ -645,6 +700,8 @@ static void document_block(struct scan *s, int idx, int u)
 		if (!ok && first >= 0 && first < core)
 			ok = safety_above(s, bound, s->t[first].line, &text, &from, &to);
 	}
+	if (!ok)
+		ok = safety_inside(s, u + 1, &text, &from, &to);
 	it->documented = ok;
 	it->safety = text;
 	it->safety_line = ok ? from : 0;
@@ -1158,7 +1215,7 @@ static bool lex_file(struct scan *s)
 	size_t got;
 	/* locals, not s->: the stores into the token buffer could alias them */
 	struct rust_span *tv = s->t;
-	int nt = 0, cap = s->capt, w;
+	int nt = 0, cap = s->capt;
 
 	/* room for a token per four bytes up front: growing in the middle of a
 	 * file copies the tokens so far (and touches fresh pages twice) */
@@ -1180,11 +1237,17 @@ static bool lex_file(struct scan *s)
 	} while (got == SCAN_BATCH);
 	s->t = tv;
 	s->capt = cap;
-	s->nt = 0;
-	if (!lx.unsafe_seen)
-		return false;   /* the tokens are not needed */
-	/* outer doc comments to s->docs, inner ones dropped, the rest close up */
-	w = 0;
+	s->nt = nt;      /* every token, doc comments too: the declaration pass reads them */
+	return lx.unsafe_seen;
+}
+
+/* Outer doc comments to s->docs, inner ones dropped, the rest close up. */
+static void move_docs(struct scan *s)
+{
+	struct rust_span *tv = s->t;
+	int nt = s->nt, w = 0;
+
+
 	for (int k = 0; k < nt; k++) {
 		if (tv[k].kind != RUST_TOK_DOC_COMMENT) {
 			tv[w++] = tv[k];
@@ -1197,7 +1260,116 @@ static bool lex_file(struct scan *s)
 		}
 	}
 	s->nt = w;
-	return true;
+}
+
+static void add_reexport(struct unsafe_file *out, char *name)
+{
+	if (out->nre == out->capre) {
+		out->capre = out->capre ? 2 * out->capre : 8;
+		out->reexports = xrealloc(out->reexports, out->capre * sizeof(*out->reexports));
+	}
+	out->reexports[out->nre++] = name;
+}
+
+/*
+ * The declaration pass over all of s->t (doc comments included): `mod x;`
+ * with the inline `mod a { .. }` around it, and the names in `pub use`.
+ */
+static void scan_decls(struct scan *s, const char *file_module)
+{
+	struct unsafe_file *out = s->out;
+	int depth = 0, nin = 0, capin = 0;
+	struct inl { int depth; char *name; } *in = NULL;   /* open inline mods */
+	char *pending = NULL;
+
+	for (int i = 0; i < s->nt; i++) {
+		if (s->t[i].kind == RUST_TOK_DOC_COMMENT)
+			continue;
+		if (tis(s, i, "{")) {
+			depth++;
+			if (pending) {
+				if (nin == capin) {
+					capin = capin ? 2 * capin : 8;
+					in = xrealloc(in, (size_t)capin * sizeof(*in));
+				}
+				in[nin].depth = depth;
+				in[nin++].name = pending;
+				pending = NULL;
+			}
+		} else if (tis(s, i, "}")) {
+			if (nin && in[nin - 1].depth == depth)
+				free(in[--nin].name);
+			depth -= depth > 0;
+		} else if (tis(s, i, "mod") && tkind(s, i + 1, RUST_TOK_IDENT) &&
+			   (tis(s, i + 2, ";") || tis(s, i + 2, "{"))) {
+			if (tis(s, i + 2, "{")) {
+				free(pending);
+				pending = ttext(s, i + 1);
+				continue;
+			}
+			struct strbuf sb = STRBUF_INIT;
+			strbuf_adds(&sb, file_module);
+			for (int k = 0; k < nin; k++) {
+				if (sb.len)
+					strbuf_adds(&sb, "::");
+				strbuf_adds(&sb, in[k].name);
+			}
+			if (sb.len)
+				strbuf_adds(&sb, "::");
+			strbuf_add(&sb, s->src + s->t[i + 1].start, s->t[i + 1].len);
+			if (out->nmods == out->capmods) {
+				out->capmods = out->capmods ? 2 * out->capmods : 8;
+				out->mods = xrealloc(out->mods, out->capmods * sizeof(*out->mods));
+			}
+			out->mods[out->nmods].path = strbuf_detach(&sb);
+			out->mods[out->nmods++].is_pub = tis(s, i - 1, "pub");
+		} else if (tis(s, i, "impl")) {
+			/* `impl Trait for Type`: rustc counts a trait implemented
+			 * for a type as reachable (bumpalo's private `Alloc`) */
+			int j, angle = 0;
+			for (j = i + 1; j < s->nt && j < i + 256 && !tis(s, j, "{") && !tis(s, j, ";"); j++)
+				if (tis(s, j, "for") && angle == 0)
+					break;
+				else if (tis(s, j, "<"))
+					angle++;
+				else if (tis(s, j, ">") && !tis(s, j - 1, "-"))
+					angle -= angle > 0;
+			if (tis(s, j, "for")) {
+				int m = j - 1;
+				if (tis(s, m, ">")) {   /* Trait<T>: back over the generics */
+					int d = 0;
+					for (; m > i; m--) {
+						if (tis(s, m, ">"))
+							d++;
+						else if (tis(s, m, "<") && --d == 0)
+							break;
+					}
+					m--;
+				}
+				if (m > i && tkind(s, m, RUST_TOK_IDENT))
+					add_reexport(out, ttext(s, m));
+			}
+		} else if (tis(s, i, "pub") && tis(s, i + 1, "use")) {
+			int j;
+			for (j = i + 2; j < s->nt && !tis(s, j, ";"); j++) {
+				if (tkind(s, j, RUST_TOK_IDENT) && !tis(s, j - 1, "as"))
+					add_reexport(out, ttext(s, j));
+				else if (tis(s, j, "*")) {
+					/* `a::*`: the path separator is one token or two */
+					int m = tis(s, j - 1, "::") ? j - 2 :
+						tis(s, j - 1, ":") && tis(s, j - 2, ":") ? j - 3 : -1;
+					if (m >= 0 && tkind(s, m, RUST_TOK_IDENT))
+						add_reexport(out, xasprintf("%.*s::*", (int)s->t[m].len,
+									    s->src + s->t[m].start));
+				}
+			}
+			i = j;
+		}
+	}
+	free(pending);
+	while (nin)
+		free(in[--nin].name);
+	free(in);
 }
 
 void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const char *src,
@@ -1219,13 +1391,18 @@ void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const 
 	/* a full lex of every file; the structure is walked only when there
 	 * is an `unsafe` keyword */
 	any_unsafe = lex_file(&s);
+	s.file_module = module_of(relpath ? relpath : "", &s.crate_root, &s.test_file);
+	scan_decls(&s, s.file_module);
+	if (any_unsafe)
+		move_docs(&s);
 	sc->t = s.t;
 	sc->capt = s.capt;
 	sc->docs = s.docs;
 	sc->capd = s.capd;
-	if (!any_unsafe)
+	if (!any_unsafe) {
+		free(s.file_module);
 		return;
-	s.file_module = module_of(relpath ? relpath : "", &s.crate_root, &s.test_file);
+	}
 	build_lines(&s);
 	walk(&s);
 	free(s.line_start);
@@ -1241,10 +1418,150 @@ void unsafe_scan_source(struct unsafe_file *out, const char *src, size_t len, co
 	unsafe_scan_free(sc);
 }
 
+void unsafe_scan_decls(struct unsafe_file *out, const char *src, size_t len, const char *relpath)
+{
+	struct scan s;
+
+	memset(&s, 0, sizeof(s));
+	s.src = src;
+	s.len = len;
+	s.out = out;
+	lex_file(&s);
+	s.file_module = module_of(relpath ? relpath : "", &s.crate_root, &s.test_file);
+	scan_decls(&s, s.file_module);
+	free(s.file_module);
+	free(s.t);
+}
+
+/* The crate a relpath belongs to: the length of its text up to "src/"
+ * (0 for a file outside src/). */
+static size_t crate_prefix(const char *relpath)
+{
+	const char *src = NULL;
+
+	for (const char *q = relpath; (q = strstr(q, "src/")); q += 4)
+		if (q == relpath || q[-1] == '/')
+			src = q + 4;
+	return src ? (size_t)(src - relpath) : 0;
+}
+
+struct reach_key {
+	char *key;                /* owned: crate prefix, '|', module path or name */
+	bool is_pub;              /* mods: some declaration is pub */
+};
+
+static int cmp_reach_key(const void *a, const void *b)
+{
+	return strcmp(((const struct reach_key *)a)->key, ((const struct reach_key *)b)->key);
+}
+
+static struct reach_key *reach_find(struct reach_key *v, size_t n, const char *key)
+{
+	struct reach_key k = { (char *)key, false };
+	return n ? bsearch(&k, v, n, sizeof(*v), cmp_reach_key) : NULL;
+}
+
+void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n)
+{
+	struct reach_key *mods = NULL, *re = NULL;
+	size_t nm = 0, capm = 0, nr = 0, capr = 0, w;
+	bool any = false;
+
+	for (size_t f = 0; f < n; f++) {
+		size_t pl = crate_prefix(relpaths[f]);
+		for (size_t m = 0; m < out[f].nmods; m++) {
+			if (nm == capm) {
+				capm = capm ? 2 * capm : 64;
+				mods = xrealloc(mods, capm * sizeof(*mods));
+			}
+			mods[nm].key = xasprintf("%.*s|%s", (int)pl, relpaths[f], out[f].mods[m].path);
+			mods[nm++].is_pub = out[f].mods[m].is_pub;
+			any = any || !out[f].mods[m].is_pub;
+		}
+		for (size_t r = 0; r < out[f].nre; r++) {
+			if (nr == capr) {
+				capr = capr ? 2 * capr : 64;
+				re = xrealloc(re, capr * sizeof(*re));
+			}
+			re[nr].key = xasprintf("%.*s|%s", (int)pl, relpaths[f], out[f].reexports[r]);
+			re[nr++].is_pub = true;
+		}
+	}
+	if (!any)
+		goto out;   /* every declared module is pub */
+	/* one entry per module: pub when any of its declarations is */
+	qsort(mods, nm, sizeof(*mods), cmp_reach_key);
+	w = 0;
+	for (size_t i = 0; i < nm; i++) {
+		if (w && strcmp(mods[w - 1].key, mods[i].key) == 0) {
+			mods[w - 1].is_pub = mods[w - 1].is_pub || mods[i].is_pub;
+			free(mods[i].key);
+		} else {
+			mods[w++] = mods[i];
+		}
+	}
+	nm = w;
+	if (nr)
+		qsort(re, nr, sizeof(*re), cmp_reach_key);
+	for (size_t f = 0; f < n; f++) {
+		size_t pl = crate_prefix(relpaths[f]);
+		for (size_t i = 0; i < out[f].n; i++) {
+			struct unsafe_item *it = &out[f].items[i];
+			bool hidden = false;
+			const char *last = it->module;
+			if (!it->clippy_flags || (it->kind != UNSAFE_FN && it->kind != UNSAFE_TRAIT) ||
+			    !*it->module)
+				continue;
+			/* each prefix of the module path: a::b, then a::b::c, ... */
+			for (const char *p = it->module;; p += 2) {
+				const char *e = strstr(p, "::");
+				size_t plen = e ? (size_t)(e - it->module) : strlen(it->module);
+				char *key = xasprintf("%.*s|%.*s", (int)pl, relpaths[f], (int)plen, it->module);
+				struct reach_key *k = reach_find(mods, nm, key);
+				free(key);
+				if (k && !k->is_pub)
+					hidden = true;
+				last = p;
+				if (!e)
+					break;
+				p = e;
+			}
+			if (!hidden)
+				continue;
+			/* exported by name, by its module's glob, or (a method) by
+			 * its impl's or trait's type */
+			const char *sep = strstr(it->function, "::");
+			char *name = xasprintf("%.*s|%s", (int)pl, relpaths[f], it->name);
+			char *glob = xasprintf("%.*s|%s::*", (int)pl, relpaths[f], last);
+			char *owner = sep ? xasprintf("%.*s|%.*s", (int)pl, relpaths[f],
+						      (int)(sep - it->function), it->function) : NULL;
+			if (!reach_find(re, nr, name) && !reach_find(re, nr, glob) &&
+			    !(owner && reach_find(re, nr, owner)))
+				it->clippy_flags = false;
+			free(name);
+			free(glob);
+			free(owner);
+		}
+	}
+out:
+	for (size_t i = 0; i < nm; i++)
+		free(mods[i].key);
+	for (size_t i = 0; i < nr; i++)
+		free(re[i].key);
+	free(mods);
+	free(re);
+}
+
 void unsafe_file_release(struct unsafe_file *f)
 {
 	if (!f)
 		return;
+	for (size_t i = 0; i < f->nmods; i++)
+		free(f->mods[i].path);
+	free(f->mods);
+	for (size_t i = 0; i < f->nre; i++)
+		free(f->reexports[i]);
+	free(f->reexports);
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->items[i].module);
 		free(f->items[i].function);

@@ -59,9 +59,19 @@ struct unsafe_item {
 	uint64_t fingerprint;        /* see above */
 };
 
+/* A file module's declaration, `mod name;` (for unsafe_reach). */
+struct unsafe_mod {
+	char *path;                  /* owned: the declared module's path, "a::b" */
+	bool is_pub;                 /* `pub mod` (pub(crate) and private are not) */
+};
+
 struct unsafe_file {
 	struct unsafe_item *items;   /* owned, in source order */
 	size_t n, cap;
+	struct unsafe_mod *mods;     /* owned: the file's `mod name;` declarations */
+	size_t nmods, capmods;
+	char **reexports;            /* owned: names a `pub use` exports ("mod::*" for a glob) */
+	size_t nre, capre;
 };
 
 /*
@@ -83,6 +93,19 @@ void unsafe_scan_free(struct unsafe_scanner *sc);
 void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const char *src,
 		      size_t len, const char *relpath);
 void unsafe_file_release(struct unsafe_file *f);
+
+/*
+ * clippy's missing_safety_doc only reports items other crates can reach.
+ * After scanning a crate's files (out[i] from relpaths[i]), clears
+ * clippy_flags on the unsafe fns and traits in a file module that every
+ * `mod` declaration seen makes private (`mod x;` or `pub(crate) mod x;`),
+ * unless a `pub use` names the item or globs its module. A module whose
+ * declaration was not scanned counts as reachable.
+ */
+void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n);
+/* Only the `mod` declarations and `pub use` names of a file (for a file
+ * the scan did not cover: a scoped scan's parent modules). */
+void unsafe_scan_decls(struct unsafe_file *out, const char *src, size_t len, const char *relpath);
 
 /* "block", "fn", "impl", "trait", "extern". */
 const char *unsafe_kind_name(enum unsafe_kind k);

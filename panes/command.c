@@ -188,7 +188,10 @@ struct job_ctx {
 	struct pane *pane;
 	char *line;          /* owned */
 	char *result_path;   /* owned */
+	char *name;          /* owned: "/watch", as the status bar counts it */
 	int seq;
+	bool keys;           /* CMD_KEYS: the terminal pane has the keyboard while it runs */
+	enum app_pane back;  /* ... and this pane gets it back */
 };
 
 /* One scalar as text ("yes", "12", "text"); false for arrays and objects. */
@@ -352,15 +355,19 @@ static void job_exited(void *data, int status, const struct rusage *ru, long dur
 	free(raw);
 	free(human);
 	free(txt_path);
-	app_set_job_status(j->app, "");
+	app_job_ended(j->app, j->name);
+	/* leaving the editor gives the keyboard back (unless the user moved it) */
+	if (j->keys && !app_quitting(j->app) && app_focused(j->app) == APP_PANE_TERMINAL)
+		app_focus(j->app, j->back);
 	app_store_touched(j->app);
 	j->pane->damaged = true;
 	free(j->line);
+	free(j->name);
 	free(j->result_path);
 	free(j);
 }
 
-static void run_job(struct command_pane *c, const char *line, int argc, char **argv)
+static void run_job(struct command_pane *c, const char *line, int argc, char **argv, bool keys)
 {
 	struct app *a = c->base.app;
 	struct job_ctx *j = xcalloc(1, sizeof(*j));
@@ -407,10 +414,13 @@ static void run_job(struct command_pane *c, const char *line, int argc, char **a
 	r->text = xstrdup("running in the terminal pane (F3 to watch)");
 	r->kind = RESULT_RUNNING;
 	r->job_id = j->seq;
-	{
-		char status[128];
-		snprintf(status, sizeof(status), "running %s", argv[0]);
-		app_set_job_status(a, status);
+	j->name = xstrdup(argv[0]);
+	app_job_started(a, j->name);
+	if (keys) {
+		/* focus follows the job that needs keys */
+		j->keys = true;
+		j->back = app_focused(a);
+		app_focus(a, APP_PANE_TERMINAL);
 	}
 }
 
@@ -531,7 +541,7 @@ void pane_command_run(struct pane *p, const char *line)
 		free(msg);
 	} else if ((args.def->traits & CMD_JOB) && !args.help) {
 		/* CMD --help answers inline, even for a job command */
-		run_job(c, line, argc, argv);
+		run_job(c, line, argc, argv, (args.def->traits & CMD_KEYS) != 0);
 	} else {
 		run_inline(c, line, &args, false);
 	}

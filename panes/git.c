@@ -42,13 +42,13 @@
 
 enum git_mode { MODE_STATUS, MODE_DIFF, MODE_LOG, MODE_COMMIT };
 
-enum drow_type { DROW_FILE, DROW_NOTE, DROW_HUNK, DROW_LINE };
+enum drow_type { DROW_FILE, DROW_NOTE, DROW_HUNK, DROW_LINE, DROW_META };
 
 struct drow {
 	uint8_t type;            /* enum drow_type */
 	uint32_t file;           /* index in diff->files */
 	uint32_t hunk;           /* index in diff->hunks (HUNK, LINE) */
-	uint32_t line;           /* index in diff->lines (LINE) */
+	uint32_t line;           /* index in diff->lines (LINE), in git_pane.meta (META) */
 };
 
 struct git_pane {
@@ -67,7 +67,9 @@ struct git_pane {
 	struct gitw_diff *diff;  /* owned */
 	enum gitw_diff_kind diff_kind;
 	char *diff_path;         /* owned; NULL: the whole change */
-	char *diff_rev;          /* owned; COMMIT/RANGE */
+	char *diff_rev;          /* owned; COMMIT/RANGE/REV */
+	char **meta;             /* owned: a commit's header lines (hash, author, date, message) */
+	size_t nmeta;
 	struct drow *rows;       /* owned display rows */
 	size_t nrows;
 	size_t cur, dtop;        /* cursor row and first row shown */
@@ -197,10 +199,12 @@ static void read_status(struct git_pane *g)
 static void build_rows(struct git_pane *g)
 {
 	const struct gitw_diff *d = g->diff;
-	size_t n = 0, cap = d->nfiles * 2 + d->nhunks + d->nlines + 1;
+	size_t n = 0, cap = g->nmeta + d->nfiles * 2 + d->nhunks + d->nlines + 1;
 
 	free(g->rows);
 	g->rows = xmalloc(cap * sizeof(*g->rows));
+	for (size_t mi = 0; mi < g->nmeta; mi++)
+		g->rows[n++] = (struct drow){ DROW_META, 0, 0, (uint32_t)mi };
 	for (size_t fi = 0; fi < d->nfiles; fi++) {
 		const struct gitw_file *f = &d->files[fi];
 		g->rows[n++] = (struct drow){ DROW_FILE, (uint32_t)fi, 0, 0 };
@@ -251,6 +255,15 @@ static void load_coverage(struct git_pane *g)
 	}
 }
 
+static void free_meta(struct git_pane *g)
+{
+	for (size_t i = 0; i < g->nmeta; i++)
+		free(g->meta[i]);
+	free(g->meta);
+	g->meta = NULL;
+	g->nmeta = 0;
+}
+
 /* (Re)reads the diff the pane shows; keeps the cursor row where it can. */
 static int load_diff(struct git_pane *g)
 {
@@ -267,6 +280,23 @@ static int load_diff(struct git_pane *g)
 	g->diff = d;
 	g->diff_stamp = file_stamp(g, g->diff_path);
 	load_coverage(g);
+	free_meta(g);
+	if (g->diff_kind == GITW_DIFF_COMMIT) {
+		/* the commit's header above its diff, as git show, tig and lazygit */
+		char *text = NULL;
+		if (gitw_commit_header(&text, g->repo, g->diff_rev, err, sizeof(err)) == 0) {
+			size_t cap = 8;
+			g->meta = xmalloc(cap * sizeof(*g->meta));
+			for (char *p = text, *nl; p; p = nl ? nl + 1 : NULL) {
+				nl = strchr(p, '\n');
+				if (g->nmeta + 1 >= cap)
+					g->meta = xrealloc(g->meta, (cap *= 2) * sizeof(*g->meta));
+				g->meta[g->nmeta++] = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+			}
+			g->meta[g->nmeta++] = xstrdup("");   /* a blank row before the diff */
+			free(text);
+		}
+	}
 	build_rows(g);
 	pane_damage(&g->base);
 	return 0;
@@ -442,10 +472,19 @@ static void draw_diff(struct git_pane *g, WINDOW *w, int rows, int cols)
 	for (int y = 0; y < rows && g->dtop + (size_t)y < g->nrows; y++) {
 		size_t ri = g->dtop + (size_t)y;
 		const struct drow *r = &g->rows[ri];
-		const struct gitw_file *f = &d->files[r->file];
+		const struct gitw_file *f = r->type == DROW_META ? NULL : &d->files[r->file];
 		bool sel = ri == g->cur || (ri >= vlo && ri <= vhi);
 
 		switch (r->type) {
+		case DROW_META: {
+			const char *m = g->meta[r->line];
+			enum rwb_color role = strncmp(m, "commit ", 7) == 0 ? RWB_COLOR_DIFF_HUNK
+				: strncmp(m, "    ", 4) == 0 ? RWB_COLOR_DEFAULT : RWB_COLOR_DIM;
+			if (sel)
+				draw_fill(w, y, 0, cols, theme_attr(RWB_COLOR_SELECTION));
+			draw_text(w, y, 0, cols, m, theme_attr(sel ? RWB_COLOR_SELECTION : role));
+			break;
+		}
 		case DROW_FILE:
 			if (f->status == 'R' || f->status == 'C')
 				snprintf(buf, sizeof(buf), "%c %s -> %s  +%d -%d", f->status, f->old_path, f->new_path, f->adds, f->dels);
@@ -628,7 +667,10 @@ static const char *git_border_right(struct pane *p)
 	if (g->mode == MODE_DIFF && g->diff) {
 		snprintf(g->header, sizeof(g->header), "%s%s %zu/%zu", g->visual ? "VISUAL " : "",
 			 g->diff_kind == GITW_DIFF_STAGED ? "staged" : g->diff_kind == GITW_DIFF_UNSTAGED ? "unstaged"
-			 : g->diff_kind == GITW_DIFF_UNTRACKED ? "untracked" : "commit", g->nrows ? g->cur + 1 : 0, g->nrows);
+			 : g->diff_kind == GITW_DIFF_UNTRACKED ? "untracked"
+			 : g->diff_kind == GITW_DIFF_REV ? "against work tree"
+			 : g->diff_kind == GITW_DIFF_REV_STAGED ? "against index"
+			 : g->diff_kind == GITW_DIFF_RANGE ? "range" : "commit", g->nrows ? g->cur + 1 : 0, g->nrows);
 		if (g->patch.executed + g->patch.missed > 0) /* patch coverage */
 			snprintf(g->header + strlen(g->header), sizeof(g->header) - strlen(g->header),
 				 " · patch coverage %.0f%% (%d/%d)", 100.0 * g->patch.executed /
@@ -665,6 +707,55 @@ static bool git_cursor(struct pane *p, int *y, int *x)
 
 /* ---- actions ---- */
 
+/*
+ * The cursor stays on the file it was on (a staged file moves to another
+ * group, and the rows below shift): path in group prefer, else in any
+ * group; where it is gone the row number stays.
+ */
+static void select_path(struct git_pane *g, const char *path, int prefer)
+{
+	const struct gitw_status *s = g->st;
+	int flat = 0, any = -1;
+
+	if (!s)
+		return;
+	for (int grp = 0; grp < GITW_NGROUPS; grp++)
+		for (int i = 0; i < s->n[grp]; i++, flat++)
+			if (strcmp(s->list[grp][i].path, path) == 0) {
+				if (grp == prefer || (prefer == GITW_UNSTAGED && grp == GITW_UNTRACKED)) {
+					g->sel = flat;
+					return;
+				}
+				if (any < 0)
+					any = flat;
+			}
+	if (any >= 0)
+		g->sel = any;
+}
+
+/* In a diff: the cursor on file path's hunk number hunk (from 1; the last
+ * one when fewer remain), else its file row; else where it was. */
+static void select_hunk(struct git_pane *g, const char *path, int hunk)
+{
+	const struct gitw_diff *d = g->diff;
+
+	if (!d)
+		return;
+	for (size_t i = 0; i < g->nrows; i++) {
+		const struct drow *r = &g->rows[i];
+		if (r->type != DROW_FILE || strcmp(d->files[r->file].new_path, path) != 0)
+			continue;
+		g->cur = i;
+		for (size_t j = i + 1; j < g->nrows && g->rows[j].type != DROW_FILE; j++)
+			if (g->rows[j].type == DROW_HUNK) {
+				g->cur = j;
+				if (--hunk <= 0)
+					break;
+			}
+		return;
+	}
+}
+
 static void stage_entry(struct git_pane *g, bool unstage)
 {
 	const struct gitw_entry *e;
@@ -684,7 +775,10 @@ static void stage_entry(struct git_pane *g, bool unstage)
 		set_note(g, true, "%s", err);
 	else
 		set_note(g, false, "%s %s", unstage ? "unstaged" : "staged", e->path);
+	char *path = xstrdup(e->path);
 	refresh_all(g);
+	select_path(g, path, unstage ? GITW_UNSTAGED : GITW_STAGED);
+	free(path);
 }
 
 /* The hunk number (from 1) of global hunk index hi within its file. */
@@ -704,8 +798,9 @@ static void stage_in_diff(struct git_pane *g, bool unstage)
 
 	if (!d || !g->nrows)
 		return;
-	if (g->diff_kind == GITW_DIFF_COMMIT || g->diff_kind == GITW_DIFF_RANGE) {
-		set_note(g, true, "this is a commit's diff: stage from the status list or a work-tree diff");
+	if (g->diff_kind == GITW_DIFF_COMMIT || g->diff_kind == GITW_DIFF_RANGE ||
+	    g->diff_kind == GITW_DIFF_REV || g->diff_kind == GITW_DIFF_REV_STAGED) {
+		set_note(g, true, "this diff is against a commit: stage from the status list or a work-tree diff");
 		return;
 	}
 	if (unstage != (g->diff_kind == GITW_DIFF_STAGED)) {
@@ -757,7 +852,11 @@ static void stage_in_diff(struct git_pane *g, bool unstage)
 	if (g->diff_kind == GITW_DIFF_UNTRACKED && !rc) {
 		g->diff_kind = GITW_DIFF_UNSTAGED;
 	}
+	char *keep = xstrdup(path);
+	int hunk = r->type == DROW_HUNK || r->type == DROW_LINE ? hunk_number(d, r->file, r->hunk) : 1;
 	refresh_all(g);
+	select_hunk(g, keep, hunk);
+	free(keep);
 }
 
 static void discard_answer(struct app *a, bool yes, void *data)
@@ -1200,6 +1299,7 @@ static void git_free(struct pane *p)
 	free(g->rows);
 	free(g->diff_path);
 	free(g->diff_rev);
+	free_meta(g);
 	free(g->discard_path);
 	free(g->edit_file);
 	strbuf_free(&g->msg);
@@ -1243,6 +1343,10 @@ bool pane_git_show_diff(struct pane *p, const char *kind, const char *rev, const
 		k = GITW_DIFF_COMMIT;
 	else if (kind && strcmp(kind, "range") == 0)
 		k = GITW_DIFF_RANGE;
+	else if (kind && strcmp(kind, "rev") == 0)
+		k = GITW_DIFF_REV;
+	else if (kind && strcmp(kind, "rev-staged") == 0)
+		k = GITW_DIFF_REV_STAGED;
 	open_diff(g, k, rev, path, MODE_STATUS);
 	return g->mode == MODE_DIFF;
 }

@@ -11,9 +11,14 @@
  * open a one-line note prompt; Enter records the verdict in the store.
  *
  * The list comes from the store (audit_load); the tab scans the repository
- * once when first shown and on `R`. When another rwb on the same store
- * records a verdict the browser calls .reload (data_version), so the pair
- * reviewer's sign-off appears here within the store poll interval.
+ * once when first shown and on `R`, and rescans a file a save touched (a
+ * one-second timer compares the listed files' mtimes, as /watch notices
+ * saves). When another rwb on the same store records a verdict the
+ * browser calls .reload (data_version), so the pair reviewer's sign-off
+ * appears here within the store poll interval. A verdict moves the cursor
+ * to the next item still to review. An item whose code changed has a new
+ * id (the fingerprint changed); the verdicts on its previous version (a
+ * gone item of the same file, kind and fn) are shown under it.
  * Never: draw file text except through draw_text*(), or block on anything
  * but a scan of the repository.
  */
@@ -23,6 +28,7 @@
 #include "browser.h"
 #include "coverage.h"
 #include "draw.h"
+#include "loop.h"
 #include "rustlex.h"
 #include "store.h"
 #include "theme.h"
@@ -33,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <wchar.h>
 
 enum filter { F_ALL, F_UNDOC, F_UNREVIEWED, F_MINE, F_COUNT };
@@ -44,9 +51,18 @@ struct row {
 	int total, documented, reviewed;  /* file headers: counts under the filter */
 };
 
+struct watched {
+	char *file;               /* owned: relative to the repository */
+	int64_t stamp;            /* mtime (ns) + size when last scanned, -1 unknown */
+};
+
 struct audit_tab {
 	struct app *app;          /* borrowed */
 	struct audit_list list;   /* owned: current items */
+	struct audit_list gone;   /* owned: items no longer in the code that have verdicts */
+	struct watched *files;    /* owned: the listed files, for the save check */
+	int nfiles;
+	int64_t timer;            /* the save check's timer id, 0 none */
 	struct row *rows;         /* owned: the visible rows */
 	int nrows;
 	int sel;                  /* selected row (an item row) or -1 */
@@ -140,23 +156,121 @@ static void load_tested(struct audit_tab *t)
 	coverage_cache_release(&cc);
 }
 
+static int64_t file_stamp(struct audit_tab *t, const char *file)
+{
+	char *path = xasprintf("%s/%s", app_repo(t->app), file);
+	struct stat st;
+	int64_t v = -1;
+
+	if (stat(path, &st) == 0)
+		v = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec + (int64_t)st.st_size;
+	free(path);
+	return v;
+}
+
+/* The files of the list, each with its stamp (kept for files known before). */
+static void watch_files(struct audit_tab *t)
+{
+	struct watched *old = t->files;
+	int nold = t->nfiles, k = 0;
+
+	t->files = xcalloc(t->list.n + 1, sizeof(*t->files));
+	t->nfiles = 0;
+	for (size_t i = 0; i < t->list.n; i++) {
+		const char *f = t->list.items[i].file;
+		if (t->nfiles && strcmp(t->files[t->nfiles - 1].file, f) == 0)
+			continue;
+		struct watched *w = &t->files[t->nfiles++];
+		w->file = xstrdup(f);
+		w->stamp = -1;
+		for (int j = 0; j < nold && w->stamp < 0; j++, k = (k + 1) % nold)
+			if (old[k].file && strcmp(old[k].file, f) == 0)
+				w->stamp = old[k].stamp;
+		if (w->stamp < 0)
+			w->stamp = file_stamp(t, f);
+	}
+	for (int j = 0; j < nold; j++)
+		free(old[j].file);
+	free(old);
+}
+
+static void list_push(struct audit_list *l, const struct audit_item *it)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	l->items[l->n++] = *it;
+}
+
 static void load(struct audit_tab *t)
 {
 	struct audit_item *cur = sel_item(t);
 	char keep[11] = "";
 	struct store *s = app_store(t->app);
+	struct audit_list all, drop = { 0 };
 
 	if (cur)
 		snprintf(keep, sizeof(keep), "%s", cur->id);
 	audit_list_release(&t->list);
+	audit_list_release(&t->gone);
 	free(t->rows);
 	t->rows = NULL;
 	t->nrows = 0;
 	t->sel = -1;
-	if (!s || audit_load(&t->list, s, app_repo(t->app), false) != 0)
-		memset(&t->list, 0, sizeof(t->list));
+	/* current items to the list; gone ones with verdicts kept aside
+	 * (the previous version of an item whose code changed) */
+	if (!s || audit_load(&all, s, app_repo(t->app), true) != 0)
+		memset(&all, 0, sizeof(all));
+	t->list.required = t->gone.required = all.required;
+	for (size_t i = 0; i < all.n; i++)
+		list_push(!all.items[i].gone ? &t->list : all.items[i].nverdicts ? &t->gone : &drop,
+			  &all.items[i]);
+	free(all.items);
+	audit_list_release(&drop);
 	load_tested(t);
 	build_rows(t, *keep ? keep : NULL);
+	watch_files(t);
+}
+
+/*
+ * The save check: a listed file whose mtime or size moved is scanned
+ * again (only that file), as /watch notices a save. Callbacks never draw:
+ * the store write makes every tab reload and the pane redraw.
+ */
+static int save_timer(struct loop *l, void *data)
+{
+	struct audit_tab *t = data;
+	struct store *s = app_store(t->app);
+	int rescanned = 0;
+	char last[256] = "";
+
+	(void)l;
+	if (!t->scanned || !s || t->prompting)
+		return 1000;
+	for (int i = 0; i < t->nfiles; i++) {
+		int64_t now = file_stamp(t, t->files[i].file);
+		struct audit_list out;
+		char err[512];
+		if (now == t->files[i].stamp)
+			continue;
+		t->files[i].stamp = now;
+		if (now < 0)
+			continue;   /* deleted: R rescans the repository */
+		if (audit_scan(&out, s, app_repo(t->app), t->files[i].file, err, sizeof(err)) == 0) {
+			audit_list_release(&out);
+			rescanned++;
+			snprintf(last, sizeof(last), "%s", t->files[i].file);
+		}
+	}
+	if (rescanned) {
+		snprintf(t->message, sizeof(t->message), "saved: rescanned %s%s", last,
+			 rescanned > 1 ? " and others" : "");
+		t->msg_bad = false;
+		load(t);
+		app_store_touched(t->app);
+	}
+	return 1000;
 }
 
 static void scan(struct audit_tab *t)
@@ -183,7 +297,9 @@ static void *audit_create(struct app *a)
 
 	t->app = a;
 	t->sel = -1;
-	t->me = audit_reviewer(getenv("RWB_REVIEWER"), app_repo(a));
+	t->me = xstrdup(app_me(a));   /* the one identity rule (app.h) */
+	if (app_loop(a))
+		t->timer = loop_add_timer(app_loop(a), 1000, save_timer, t);
 	return t;
 }
 
@@ -193,7 +309,13 @@ static void audit_destroy(void *state)
 
 	if (!t)
 		return;
+	if (t->timer)
+		loop_del_timer(app_loop(t->app), t->timer);
 	audit_list_release(&t->list);
+	audit_list_release(&t->gone);
+	for (int i = 0; i < t->nfiles; i++)
+		free(t->files[i].file);
+	free(t->files);
 	free(t->rows);
 	free(t->me);
 	free(t->tested);
@@ -309,6 +431,34 @@ static char *read_source(const char *repo, const char *file, size_t *len)
 	return buf;
 }
 
+/*
+ * The previous version of an item whose code changed: a gone item of the
+ * same file, kind and enclosing fn with verdicts, the nearest in lines
+ * (the newest verdict breaks ties). NULL when it has current verdicts.
+ */
+static const struct audit_item *previous_version(const struct audit_tab *t, const struct audit_item *it)
+{
+	const struct audit_item *best = NULL;
+	int bestd = INT_MAX;
+
+	for (int i = 0; i < it->nverdicts; i++)
+		if (it->verdicts[i].current)
+			return NULL;
+	for (size_t i = 0; i < t->gone.n; i++) {
+		const struct audit_item *g = &t->gone.items[i];
+		if (g->kind != it->kind || strcmp(g->file, it->file) != 0 ||
+		    strcmp(g->function ? g->function : "", it->function ? it->function : "") != 0)
+			continue;
+		int d = abs(g->line - it->line);
+		if (d < bestd || (d == bestd && best && g->verdicts[g->nverdicts - 1].at >
+					       best->verdicts[best->nverdicts - 1].at)) {
+			best = g;
+			bestd = d;
+		}
+	}
+	return best;
+}
+
 static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int cols)
 {
 	struct audit_item *it = sel_item(t);
@@ -354,6 +504,26 @@ static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int 
 		int x = 3 + draw_text(win, y, 3, cols - 4, v->reviewer, theme_attr(RWB_COLOR_HELP_KEY));
 		x += draw_text(win, y, x, cols - 1 - x, ": ", theme_attr(RWB_COLOR_DIM));
 		x += draw_text(win, y, x, cols - 1 - x, v->verdict, theme_attr(role));
+		if (v->note && *v->note) {
+			x += draw_text(win, y, x, cols - 1 - x, "  ", theme_attr(RWB_COLOR_DIM));
+			draw_text(win, y, x, cols - 1 - x, v->note, theme_attr(RWB_COLOR_HELP_TEXT));
+		}
+		y++;
+	}
+	/* code changed: the verdicts on its previous version */
+	const struct audit_item *prev = previous_version(t, it);
+	for (int i = 0; prev && i < prev->nverdicts && y < end; i++) {
+		const struct audit_verdict *v = &prev->verdicts[i];
+		bool latest = true;
+		for (int j = i + 1; j < prev->nverdicts && latest; j++)
+			if (strcmp(prev->verdicts[j].reviewer, v->reviewer) == 0)
+				latest = false;
+		if (!latest)
+			continue;
+		int x = 3 + draw_text(win, y, 3, cols - 4, "before the code changed, ", theme_attr(RWB_COLOR_DIM));
+		x += draw_text(win, y, x, cols - 1 - x, v->reviewer, theme_attr(RWB_COLOR_HELP_KEY));
+		x += draw_text(win, y, x, cols - 1 - x, ": ", theme_attr(RWB_COLOR_DIM));
+		x += draw_text(win, y, x, cols - 1 - x, v->verdict, theme_attr(RWB_COLOR_DIM));
 		if (v->note && *v->note) {
 			x += draw_text(win, y, x, cols - 1 - x, "  ", theme_attr(RWB_COLOR_DIM));
 			draw_text(win, y, x, cols - 1 - x, v->note, theme_attr(RWB_COLOR_HELP_TEXT));
@@ -447,8 +617,14 @@ static void audit_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 			draw_list_row(t, win, 1 + r, cols, t->top + r, focused);
 	}
 	if (1 + list_h < bottom) {
+		/* U+2500 as text, as the frames draw it: the narrow ACS_HLINE
+		 * came out as `qqqq` in tmux with TERM=xterm-256color */
+		char *line = xmalloc((size_t)cols * 3 + 1);
 		for (int c = 0; c < cols; c++)
-			mvwaddch(win, 1 + list_h, c, ACS_HLINE | theme_attr(RWB_COLOR_PANE_BORDER));
+			memcpy(line + 3 * c, "\xe2\x94\x80", 3);
+		line[3 * cols] = '\0';
+		draw_text(win, 1 + list_h, 0, cols, line, theme_attr(RWB_COLOR_PANE_BORDER));
+		free(line);
 		draw_detail(t, win, 2 + list_h, bottom - 2 - list_h, cols);
 	}
 	if (t->prompting) {
@@ -474,6 +650,23 @@ static void move_sel(struct audit_tab *t, int dir)
 		}
 }
 
+/* After a verdict: the next item (below, then from the top) still to
+ * review, i.e. not approved or rejected and without my verdict on its
+ * current code; the cursor stays when none is left. */
+static void next_to_review(struct audit_tab *t)
+{
+	for (int k = 1; k <= t->nrows; k++) {
+		int r = (t->sel + k) % t->nrows;
+		if (r < 0 || t->rows[r].item < 0)
+			continue;
+		if (mine_to_review(t, &t->list.items[t->rows[r].item])) {
+			t->sel = r;
+			t->detail_top = 0;
+			return;
+		}
+	}
+}
+
 static void record(struct audit_tab *t)
 {
 	struct audit_item *it = sel_item(t);
@@ -494,6 +687,7 @@ static void record(struct audit_tab *t)
 		snprintf(t->message, sizeof(t->message), "%s: %s recorded by %s", id, t->verdict, t->me);
 		t->msg_bad = false;
 		load(t);
+		next_to_review(t);
 		app_store_touched(t->app);
 	}
 }

@@ -76,6 +76,7 @@ struct memory_tab {
 	char *open_key;                /* owned: the entry shown in ENTRY/HISTORY */
 	int scroll;                    /* preview scroll in lines */
 	char *undo_key;                /* owned: the last deleted key */
+	char *delete_key;              /* owned: the key a delete confirmation asks about */
 	char *edit_file;               /* owned: the temp file of a running edit */
 	char *edit_key;                /* owned */
 	char *edit_original;           /* owned: the value before the edit */
@@ -365,36 +366,43 @@ static void draw_list(struct memory_tab *t, WINDOW *w, int y0, int x, int rows, 
 		mw = (int)strlen(meta);
 		if (sel)
 			draw_fill(w, y, x, width, at);
-		draw_text(w, y, x + 1, width - mw - 2, r->e->key, at);
+		draw_text_mid(w, y, x + 1, width - mw - 2, r->e->key, at);
 		draw_text(w, y, x + width - mw, mw, meta, sel ? at : theme_attr(RWB_COLOR_DIM));
 		if (per == 2 && r->snippet)
 			draw_snippet(w, y + 1, x + 3, width - 4, r->snippet, theme_attr(RWB_COLOR_DIM));
 	}
 }
 
-static void draw_entry_head(WINDOW *w, int y, int x, int width, const struct memory_entry *e)
+/* The entry's heading: its whole key (over up to three lines: the list
+ * shortens it), then layer, version, category, project, tags. Returns the
+ * lines used. */
+static int draw_entry_head(WINDOW *w, int y, int x, int width, const struct memory_entry *e)
 {
 	char c[40], u[40], buf[256];
+	int k;
 
 	memory_iso_time(c, sizeof(c), e->created_at);
 	memory_iso_time(u, sizeof(u), e->updated_at);
-	draw_text(w, y, x, width, e->key, theme_attr(RWB_COLOR_PANE_TITLE_FOCUS));
+	k = draw_text_wrap(w, y, x, width, 3, e->key, theme_attr(RWB_COLOR_PANE_TITLE_FOCUS));
 	snprintf(buf, sizeof(buf), "%s  v%d  %s%s%s%s  updated %.16s", e->layer, e->version,
 		 *e->category ? "category " : "", e->category, *e->project ? "  project " : "", e->project, u);
-	draw_text(w, y + 1, x, width, buf, theme_attr(RWB_COLOR_DIM));
+	draw_text(w, y + k, x, width, buf, theme_attr(RWB_COLOR_DIM));
 	if (*e->tags || *e->intent) {
 		snprintf(buf, sizeof(buf), "%s%s%s%s", *e->tags ? "tags " : "", e->tags,
 			 *e->intent ? "  intent " : "", e->intent);
-		draw_text(w, y + 2, x, width, buf, theme_attr(RWB_COLOR_DIM));
+		draw_text(w, y + k + 1, x, width, buf, theme_attr(RWB_COLOR_DIM));
 	}
+	return k + 2;
 }
 
 static void draw_preview(WINDOW *w, int y0, int x, int rows, int width, const struct memory_entry *e, int scroll)
 {
-	if (!e || rows < 4 || width < 8)
+	int head;
+
+	if (!e || rows < 6 || width < 8)
 		return;
-	draw_entry_head(w, y0, x, width, e);
-	draw_value(w, y0 + 4, x, rows - 4, width, e->value, scroll);
+	head = draw_entry_head(w, y0, x, width, e) + 1;
+	draw_value(w, y0 + head, x, rows - head, width, e->value, scroll);
 }
 
 static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
@@ -419,7 +427,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 		} else {
 			draw_preview(win, 2, 1, body, cols - 2, e, t->scroll);
 		}
-		draw_text(win, rows - 1, 0, cols, "j/k scroll  h history  e edit  y copy code  w write code  d delete  q back",
+		draw_text(win, rows - 1, 0, cols, "j/k scroll  H history  e edit  y copy code  w write code  d delete  q/h back",
 			  theme_attr(RWB_COLOR_HELP_TEXT));
 		return;
 	}
@@ -445,7 +453,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 		}
 		if (t->hist_sel < t->history.n)
 			draw_preview(win, 1, lw + 2, body, cols - lw - 3, &t->history.v[t->hist_sel], t->scroll);
-		draw_text(win, rows - 1, 0, cols, "j/k version  Enter/r restore  J/K scroll  q back",
+		draw_text(win, rows - 1, 0, cols, "j/k version  Enter/r restore  J/K scroll  q/h back",
 			  theme_attr(RWB_COLOR_HELP_TEXT));
 		return;
 	}
@@ -460,7 +468,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 			draw_preview(win, 1, x + lw + 2, body, cols - x - lw - 3, r->e, t->scroll);
 	}
 	draw_text(win, rows - 1, 0, cols,
-		  "/ search  Enter open  h history  e edit  d delete  u undo  y copy  L/C/P filter  t tree",
+		  "/ search  Enter open  H history  e edit  d delete  u undo  y copy  L/C/P filter  t tree",
 		  theme_attr(RWB_COLOR_HELP_TEXT));
 }
 
@@ -558,14 +566,20 @@ static void yank_file(struct memory_tab *t)
 	free(name);
 }
 
-static void delete_selected(struct memory_tab *t)
+static void delete_answer(struct app *a, bool yes, void *data)
 {
-	struct memory_entry *e = open_entry(t);
-	char *key;
+	struct memory_tab *t = data;
+	char *key = t->delete_key;
 
-	if (!e || t->view == VIEW_HISTORY)
+	(void)a;
+	t->delete_key = NULL;
+	if (!key)
 		return;
-	key = xstrdup(e->key);
+	if (!yes) {
+		app_notice(t->a, NOTICE_INFO, "kept %s", key);
+		free(key);
+		return;
+	}
 	if (memory_delete(app_store(t->a), key) == 0) {
 		free(t->undo_key);
 		t->undo_key = key;
@@ -577,6 +591,19 @@ static void delete_selected(struct memory_tab *t)
 		app_notice(t->a, NOTICE_WARNING, "could not delete %s", key);
 		free(key);
 	}
+}
+
+/* d asks first (y deletes, anything else keeps it; u undoes a delete). */
+static void delete_selected(struct memory_tab *t)
+{
+	struct memory_entry *e = open_entry(t);
+	char q[600];
+
+	if (!e || t->view == VIEW_HISTORY || t->delete_key)
+		return;
+	t->delete_key = xstrdup(e->key);
+	snprintf(q, sizeof(q), "Delete memory entry %.400s? (u undoes it)", e->key);
+	app_confirm(t->a, q, delete_answer, t);
 }
 
 static void undo_delete(struct memory_tab *t)
@@ -821,6 +848,15 @@ static int move_sel(int sel, int n, int delta)
 	return sel;
 }
 
+/* The keys the browser and the app switch tabs and panes with: an open
+ * entry or history passes them on (a stray letter is swallowed). */
+static bool tab_switch_key(const struct key *k)
+{
+	return key_is(k, '\t') || key_is_code(k, KEY_BTAB) || key_is(k, '[') || key_is(k, ']') ||
+		key_is_code(k, KEY_LEFT) || key_is_code(k, KEY_RIGHT) ||
+		(!k->is_code && !k->alt && k->ch >= '1' && k->ch <= '9');
+}
+
 static int memory_key(void *state, const struct key *k)
 {
 	struct memory_tab *t = state;
@@ -856,7 +892,7 @@ static int memory_key(void *state, const struct key *k)
 		return PANE_HANDLED | PANE_REDRAW;
 	}
 	if (t->view == VIEW_HISTORY) {
-		if (back) {
+		if (back || key_is(k, 'h')) {
 			t->view = t->open_key ? VIEW_ENTRY : VIEW_LIST;
 			t->scroll = 0;
 		} else if (down || up) {
@@ -869,11 +905,14 @@ static int memory_key(void *state, const struct key *k)
 		} else if (key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER) || key_is(k, 'r')) {
 			restore_selected(t);
 		} else {
-			return key_is(k, '\t') || key_is_code(k, KEY_BTAB) ? PANE_IGNORED : PANE_HANDLED;
+			return tab_switch_key(k) ? PANE_IGNORED : PANE_HANDLED;
 		}
 		return PANE_HANDLED | PANE_REDRAW;
 	}
-	if (key_is(k, 'h') || key_is(k, 'H')) {
+	/* h goes back from an open entry (as q), H opens the history */
+	if (t->view == VIEW_ENTRY && key_is(k, 'h'))
+		back = true;
+	else if (key_is(k, 'H')) {
 		struct memory_entry *e = open_entry(t);
 		if (!e)
 			return PANE_HANDLED;
@@ -901,7 +940,7 @@ static int memory_key(void *state, const struct key *k)
 		} else if (key_is_code(k, KEY_PPAGE)) {
 			t->scroll = t->scroll > 10 ? t->scroll - 10 : 0;
 		} else {
-			return key_is(k, '\t') || key_is_code(k, KEY_BTAB) ? PANE_IGNORED : PANE_HANDLED;
+			return tab_switch_key(k) ? PANE_IGNORED : PANE_HANDLED;
 		}
 		return PANE_HANDLED | PANE_REDRAW;
 	}
@@ -1022,6 +1061,7 @@ static void memory_destroy(void *state)
 	free(t->search_error);
 	free(t->open_key);
 	free(t->undo_key);
+	free(t->delete_key);
 	if (t->edit_file)
 		unlink(t->edit_file);
 	free(t->edit_file);

@@ -16,6 +16,7 @@
 #include "overlay.h"
 #include "app.h"
 #include "draw.h"
+#include "sanitize.h"
 #include "error.h"
 #include "metrics.h"
 #include "store.h"
@@ -185,7 +186,7 @@ static void tab_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 		char val[48], spark[MAX_POINTS * 4 + 1];
 		if (sel)
 			draw_fill(win, y, 0, cols, base);
-		draw_text(win, y, 1, name_w - 1, m->id, base);
+		draw_text_mid(win, y, 1, name_w - 1, m->id, base);
 		fmt_value(val, sizeof(val), m);
 		x = name_w + 12 - (int)strlen(val);
 		x = x < name_w ? name_w : x;
@@ -202,9 +203,19 @@ static void tab_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 				  sel ? base : theme_attr(m->regression ? RWB_COLOR_AUDIT_BAD : RWB_COLOR_CHART));
 		}
 	}
-	if (rows - y0 > 3)
-		draw_text(win, rows - 1, 1, cols - 1, "Enter chart  d diagnostics of the last build  r reload  ! regression",
-			  theme_attr(RWB_COLOR_PROMPT_HINT));
+	if (rows - y0 > 3) {
+		const char *id = t->sel >= 0 && t->sel < t->n ? t->v[t->sel].id : "";
+		if ((int)sanitize_width(id, strlen(id)) > name_w - 1) {
+			/* the selected name was shortened: the whole of it here */
+			int x = 1 + draw_text(win, rows - 1, 1, cols - 1, id, theme_attr(RWB_COLOR_PANE_TITLE));
+			draw_text(win, rows - 1, x, cols - x, "  Enter chart  d diagnostics",
+				  theme_attr(RWB_COLOR_PROMPT_HINT));
+		} else {
+			draw_text(win, rows - 1, 1, cols - 1,
+				  "Enter chart  d diagnostics of the last build  r reload  ! regression",
+				  theme_attr(RWB_COLOR_PROMPT_HINT));
+		}
+	}
 }
 
 /* ---- the chart overlay ---- */

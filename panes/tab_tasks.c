@@ -51,6 +51,8 @@ struct tasks_tab {
 };
 
 #define TASKS_FIELD_PROMPT "new task (AGENT: TEXT): "
+/* A critical notice in the status bar (load_critical finds it by this text). */
+#define CRITICAL_FMT "critical: %s (Tasks tab: A acknowledges)"
 
 static enum notice_level level_of(const char *level)
 {
@@ -81,12 +83,31 @@ static enum rwb_color status_role(const char *status)
 	return RWB_COLOR_DEFAULT;
 }
 
+/*
+ * The open critical notices again. One acknowledged (here or by another
+ * rwb on the store) leaves the status bar at this poll: its notice is
+ * withdrawn, and the newest one still open, if any, takes its place.
+ */
 static void load_critical(struct tasks_tab *t, struct store *s)
 {
-	board_notices_free(t->critical, t->ncritical);
+	struct board_notice *old = t->critical;
+	size_t nold = t->ncritical;
+
 	t->critical = NULL;
 	t->ncritical = 0;
 	board_notices_open_critical(s, &t->critical, &t->ncritical);
+	for (size_t i = 0; i < nold; i++) {
+		bool open = false;
+		char text[512];   /* the status bar's notice length */
+		for (size_t k = 0; k < t->ncritical && !open; k++)
+			open = t->critical[k].id == old[i].id;
+		if (open)
+			continue;
+		snprintf(text, sizeof(text), CRITICAL_FMT, old[i].message);
+		if (app_notice_withdraw(t->app, text) && t->ncritical)
+			app_notice(t->app, NOTICE_CRITICAL, CRITICAL_FMT, t->critical[t->ncritical - 1].message);
+	}
+	board_notices_free(old, nold);
 }
 
 static void tasks_reload(void *state)
@@ -115,7 +136,7 @@ static void tasks_reload(void *state)
 		t->loaded = true;
 		if (t->ncritical) {
 			const struct board_notice *c = &t->critical[t->ncritical - 1];
-			app_notice(t->app, NOTICE_CRITICAL, "critical: %s (Tasks tab: A acknowledges)", c->message);
+			app_notice(t->app, NOTICE_CRITICAL, CRITICAL_FMT, c->message);
 		}
 		return;
 	}
@@ -127,7 +148,7 @@ static void tasks_reload(void *state)
 		if (v->acked)
 			continue;
 		if (level_of(v->level) == NOTICE_CRITICAL)
-			app_notice(t->app, NOTICE_CRITICAL, "critical: %s (Tasks tab: A acknowledges)", v->message);
+			app_notice(t->app, NOTICE_CRITICAL, CRITICAL_FMT, v->message);
 		else
 			app_notice(t->app, level_of(v->level), "%s: %s", v->level, v->message);
 	}
@@ -136,7 +157,7 @@ static void tasks_reload(void *state)
 	/* a later info or warning must not bury an open critical notice */
 	if (nfresh && t->ncritical && level_of(fresh[nfresh - 1].level) != NOTICE_CRITICAL) {
 		const struct board_notice *c = &t->critical[t->ncritical - 1];
-		app_notice(t->app, NOTICE_CRITICAL, "critical: %s (Tasks tab: A acknowledges)", c->message);
+		app_notice(t->app, NOTICE_CRITICAL, CRITICAL_FMT, c->message);
 	}
 	board_notices_free(fresh, nfresh);
 }
@@ -263,8 +284,7 @@ static void move_selected(struct tasks_tab *t, const char *status)
 static void acknowledge(struct tasks_tab *t)
 {
 	struct store *s = app_store(t->app);
-	const char *who = getenv("USER");
-	char whobuf[64];
+	const char *who = app_me(t->app);   /* the identity audit verdicts record */
 	int64_t id;
 
 	if (!t->ncritical) {
@@ -272,10 +292,6 @@ static void acknowledge(struct tasks_tab *t)
 		return;
 	}
 	id = t->critical[0].id;
-	if (!who || !*who) {
-		snprintf(whobuf, sizeof(whobuf), "rwb-%ld", (long)getpid());
-		who = whobuf;
-	}
 	if (board_notice_ack(s, id, who) == 0) {
 		snprintf(t->status, sizeof(t->status), "critical notice %lld acknowledged by %s", (long long)id, who);
 		app_notice(t->app, NOTICE_INFO, "critical notice %lld acknowledged", (long long)id);

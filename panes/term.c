@@ -103,6 +103,7 @@ struct term_tab {
 	bool selecting;              /* lines sel_anchor..cur_line are selected */
 	uint64_t sel_anchor;         /* absolute line where the selection began */
 	char search[SEARCH_MAX];     /* last search */
+	char search_note[SEARCH_MAX + 48]; /* "no match for 'x' above", shown in the scroll line; "" none */
 	bool have_match;             /* match_* hold the last search hit */
 	uint64_t match_line;         /* absolute line of the hit */
 	int match_col, match_width;  /* columns of the hit */
@@ -804,6 +805,13 @@ static void draw_prompt(struct term_pane *tp, struct term_tab *t)
 	if (tp->prompt != PROMPT_NONE) {
 		snprintf(buf, sizeof(buf), "%s%s", tp->prompt == PROMPT_SEARCH ? "/" : "write to: ",
 			 tp->prompt_buf);
+	} else if (t->search_note[0]) {
+		int x;
+		snprintf(buf, sizeof(buf), "-- scroll %d/%d --  ", t->view, vtgrid_scrollback_count(t->g));
+		draw_fill(w, rows - 1, 0, cols, theme_attr(RWB_COLOR_PROMPT));
+		x = draw_text(w, rows - 1, 0, cols, buf, theme_attr(RWB_COLOR_PROMPT_HINT));
+		draw_text(w, rows - 1, x, cols - x, t->search_note, theme_attr(RWB_COLOR_RESULT_ERROR));
+		return;
 	} else {
 		snprintf(buf, sizeof(buf), "-- scroll %d/%d --  arrows PgUp/PgDn g/G  / n N search  "
 			 "[ ] marks  v select  y copy  w write  1-9 tab  Esc live",
@@ -1045,10 +1053,12 @@ static void do_search(struct term_pane *tp, struct term_tab *t, int dir)
 		t->match_col = col;
 		t->match_width = width;
 		t->cur_line = at;
+		t->search_note[0] = '\0';
 		scroll_clamp(t, tp->rows);
 	} else {
-		app_notice(tp->base.app, NOTICE_INFO, "'%s' not found %s", t->search,
-			   dir < 0 ? "above" : "below");
+		/* said where the eyes are: in the scroll line, until the next key */
+		snprintf(t->search_note, sizeof(t->search_note), "no match for '%s' %s", t->search,
+			 dir < 0 ? "above" : "below");
 	}
 }
 
@@ -1168,6 +1178,7 @@ static int scroll_key(struct term_pane *tp, struct term_tab *t, const struct key
 
 	if (tp->prompt != PROMPT_NONE)
 		return prompt_key(tp, t, k);
+	t->search_note[0] = '\0';   /* a key after "no match" takes the note away */
 	if (k->is_code) {
 		switch ((int)k->ch) {
 		case KEY_UP: scroll_move(tp, t, -1); break;

@@ -16,6 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
+#include "audit.h"
 #include "browser.h"
 #include "cmdline.h"
 #include "command.h"
@@ -71,7 +72,9 @@ struct app {
 	struct strbuf help_text;           /* owned: lines of the overlay */
 	/* status bar state */
 	char branch[128];
-	char job_status[128];
+	char *me;                          /* owned: app_me(), read once */
+	char **jobs;                       /* owned: names of the running jobs, in start order */
+	int njobs, capjobs;
 	char result_text[160];             /* last build/test result ("" when none) */
 	enum notice_level result_level;
 	char focus_text[160];              /* the active focus ("" when none) */
@@ -176,6 +179,24 @@ void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
 					level == NOTICE_CRITICAL ? RESULT_ERROR : RESULT_WARNING);
 }
 
+bool app_notice_withdraw(struct app *a, const char *text)
+{
+	if (a->notice_level != NOTICE_CRITICAL || !a->notice[0] || strcmp(a->notice, text) != 0)
+		return false;
+	a->notice[0] = '\0';
+	a->notice_level = NOTICE_INFO;
+	a->notice_until = 0;
+	a->status_dirty = true;
+	return true;
+}
+
+const char *app_me(struct app *a)
+{
+	if (!a->me)
+		a->me = audit_reviewer(getenv("RWB_REVIEWER"), a->opts->repo);
+	return a->me;
+}
+
 void app_set_result_status(struct app *a, const char *text, enum notice_level level)
 {
 	if (strcmp(a->result_text, text ? text : "") == 0 && a->result_level == level)
@@ -185,10 +206,32 @@ void app_set_result_status(struct app *a, const char *text, enum notice_level le
 	a->status_dirty = true;
 }
 
-void app_set_job_status(struct app *a, const char *text)
+void app_job_started(struct app *a, const char *name)
 {
-	snprintf(a->job_status, sizeof(a->job_status), "%s", text ? text : "");
+	if (a->njobs == a->capjobs) {
+		a->capjobs = a->capjobs ? 2 * a->capjobs : 4;
+		a->jobs = xrealloc(a->jobs, (size_t)a->capjobs * sizeof(*a->jobs));
+	}
+	a->jobs[a->njobs++] = xstrdup(name ? name : "job");
 	a->status_dirty = true;
+}
+
+void app_job_ended(struct app *a, const char *name)
+{
+	/* the newest job of that name (equal names are equal to the count) */
+	for (int i = a->njobs - 1; i >= 0; i--)
+		if (strcmp(a->jobs[i], name ? name : "job") == 0) {
+			free(a->jobs[i]);
+			memmove(a->jobs + i, a->jobs + i + 1, (size_t)(a->njobs - i - 1) * sizeof(*a->jobs));
+			a->njobs--;
+			break;
+		}
+	a->status_dirty = true;
+}
+
+int app_jobs_shown(const struct app *a)
+{
+	return a->njobs;
 }
 
 static void refresh_focus(struct app *a)
@@ -222,6 +265,11 @@ void app_confirm(struct app *a, const char *question,
 	a->confirm_data = data;
 	a->confirm_quit = false;
 	a->status_dirty = true;
+}
+
+enum app_pane app_focused(const struct app *a)
+{
+	return (enum app_pane)a->focus;
 }
 
 void app_focus(struct app *a, enum app_pane which)
@@ -322,9 +370,17 @@ static void draw_status(struct app *a)
 		snprintf(buf, sizeof(buf), "│ ⎇ %s ", a->branch);
 		x += draw_text(w, 0, x, cols - x, buf, base);
 	}
-	if (a->job_status[0]) {
-		snprintf(buf, sizeof(buf), "│ %s ", a->job_status);
+	if (a->njobs == 1) {
+		snprintf(buf, sizeof(buf), "│ running %.200s ", a->jobs[0]);
 		x += draw_text(w, 0, x, cols - x, buf, acc);
+	} else if (a->njobs > 1) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "│ %d jobs:", a->njobs);
+		for (int i = 0; i < a->njobs && sb.len < 200; i++)
+			strbuf_addf(&sb, " %s", a->jobs[i]);
+		strbuf_adds(&sb, " ");
+		x += draw_text(w, 0, x, cols - x, strbuf_str(&sb), acc);
+		strbuf_free(&sb);
 	}
 	if (a->result_text[0]) {
 		snprintf(buf, sizeof(buf), "│ %s ", a->result_text);
@@ -391,10 +447,10 @@ static void build_help(struct app *a)
 		"                   x closes a finished job's tab\n"
 		"\n"
 		"Git pane\n"
-		"  s stage, u unstage the selected file, hunk or line; c commit\n"
+		"  s/u stage/unstage file, hunk or line (cursor stays on the file); c commit; l log\n"
 		"\n"
 		"Browser pane\n"
-		"  [ and ] (or Left/Right) switch tabs: Memory, Metrics, Audit, Tasks\n"
+		"  [ ] Left/Right 1-4 switch tabs. Memory: q/h back, H history, d asks. Audit: s/x/w\n"
 		"\n"
 		"Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
@@ -471,14 +527,15 @@ void app_damage_overlay(struct app *a)
 	a->ov_dirty = true;
 }
 
-/* The overlay's rectangle: the screen above the status bar, inset by one
- * column where there is room. */
+/* The overlay's rectangle: the whole screen above the status bar. It
+ * covers all of it: an inset let the panes' frames show at its edges
+ * (`┌╔ Diagnostics`). */
 static void overlay_rect(struct app *a, int *y, int *x, int *h, int *w)
 {
 	*y = 0;
-	*x = a->cols >= 40 ? 1 : 0;
+	*x = 0;
 	*h = a->rows > 1 ? a->rows - 1 : a->rows;
-	*w = a->cols - 2 * *x;
+	*w = a->cols;
 }
 
 static void draw_overlay(struct app *a)
@@ -1066,6 +1123,10 @@ int app_main(const struct app_options *opts, struct store *store)
 	loop_free(a->loop);
 	script_free(a->script);
 	strbuf_free(&a->help_text);
+	for (int i = 0; i < a->njobs; i++)
+		free(a->jobs[i]);
+	free(a->jobs);
+	free(a->me);
 	the_app = NULL;
 	int status = a->exit_status;
 	free(a);

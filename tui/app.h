@@ -46,13 +46,28 @@ const char *app_argv0(struct app *a);
 const char *app_db_path(struct app *a);
 struct pane *app_pane(struct app *a, enum app_pane which);
 void app_focus(struct app *a, enum app_pane which);
+/* The pane that has the keyboard. */
+enum app_pane app_focused(const struct app *a);
 /* A message in the status bar (and the results area for warnings). */
 void app_notice(struct app *a, enum notice_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Takes a critical notice off the status bar (it was acknowledged,
+ * here or by another rwb on the store): only when the notice shown is
+ * critical and its text is text. */
+bool app_notice_withdraw(struct app *a, const char *text);
+/* Who "I" am, for every record rwb writes in my name (audit verdicts,
+ * acknowledgements): $RWB_REVIEWER, else git's user.name for the
+ * repository, else $USER, else "unknown" (audit_reviewer). */
+const char *app_me(struct app *a);
 /* Runs a slash command line as if typed at the prompt. */
 void app_run_command(struct app *a, const char *line);
-/* What the status bar says about a running job ("" when none). */
-void app_set_job_status(struct app *a, const char *text);
+/* The status bar's running-job indicator counts jobs: each started job
+ * (name: "/watch") is shown until its own end, whatever ends first
+ * ("running /watch", "2 jobs: /watch /file-edit"). */
+void app_job_started(struct app *a, const char *name);
+void app_job_ended(struct app *a, const char *name);
+/* How many jobs the indicator counts. */
+int app_jobs_shown(const struct app *a);
 /* The last build/test result, shown in the status bar until replaced
  * ("" clears it); level WARNING draws it as a failure. */
 void app_set_result_status(struct app *a, const char *text, enum notice_level level);

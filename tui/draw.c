@@ -108,6 +108,84 @@ int draw_text(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr)
 	return draw_textn(w, y, x, maxw, text, strlen(text), attr);
 }
 
+/* Bytes of text[0..len) that fill at most cols columns, from the start
+ * (from_end false) or the end; whole characters only. */
+static size_t fit_bytes(const char *text, size_t len, int cols, bool from_end)
+{
+	size_t n = 0;
+	int used = 0;
+
+	while (n < len) {
+		size_t a = from_end ? len - n - 1 : n, clen = 1;
+		if (from_end) {
+			while (a > 0 && ((unsigned char)text[a] & 0xc0) == 0x80)
+				a--;
+			clen = len - n - a;
+		} else {
+			while (a + clen < len && ((unsigned char)text[a + clen] & 0xc0) == 0x80)
+				clen++;
+		}
+		int cw = (int)sanitize_width(text + a, clen);
+		if (used + cw > cols)
+			break;
+		used += cw;
+		n += clen;
+	}
+	return n;
+}
+
+int draw_text_mid(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr)
+{
+	size_t len = strlen(text);
+	const char *slash1, *slash2;
+	struct strbuf sb = STRBUF_INIT;
+	int used;
+
+	if (maxw < 5 || (int)sanitize_width(text, len) <= maxw)
+		return draw_text(w, y, x, maxw, text, attr);
+	slash1 = strchr(text, '/');
+	slash2 = strrchr(text, '/');
+	if (slash1 && slash2 > slash1 &&
+	    (int)(sanitize_width(text, (size_t)(slash1 - text)) + 3 +
+		  sanitize_width(slash2 + 1, strlen(slash2 + 1))) <= maxw) {
+		/* a path: its first part and its last, "rwb-starter/…/bounded-channels" */
+		strbuf_add(&sb, text, (size_t)(slash1 - text));
+		strbuf_adds(&sb, "/…/");
+		strbuf_adds(&sb, slash2 + 1);
+	} else if (slash2 && (int)sanitize_width(slash2 + 1, strlen(slash2 + 1)) + 2 <= maxw) {
+		/* no room for the first part: the last, the most specific */
+		strbuf_adds(&sb, "…/");
+		strbuf_adds(&sb, slash2 + 1);
+	} else {
+		int tail = (maxw - 1) / 3, head = maxw - 1 - tail;
+		size_t hb = fit_bytes(text, len, head, false), tb = fit_bytes(text, len, tail, true);
+		strbuf_add(&sb, text, hb);
+		strbuf_adds(&sb, "…");
+		strbuf_add(&sb, text + len - tb, tb);
+	}
+	used = draw_text(w, y, x, maxw, strbuf_str(&sb), attr);
+	strbuf_free(&sb);
+	return used;
+}
+
+int draw_text_wrap(WINDOW *w, int y, int x, int maxw, int maxrows, const char *text, attr_t attr)
+{
+	size_t len = strlen(text), at = 0;
+	int rows = 0;
+
+	if (maxw < 1)
+		return 0;
+	while (rows < maxrows && (at < len || rows == 0)) {
+		size_t n = fit_bytes(text + at, len - at, maxw, false);
+		if (n == 0 && at < len)
+			n = 1;   /* a character wider than the line: skip it rather than loop */
+		draw_textn(w, y + rows, x, maxw, text + at, n, attr);
+		at += n;
+		rows++;
+	}
+	return rows;
+}
+
 void draw_fill(WINDOW *w, int y, int x, int n, attr_t attr)
 {
 	int maxy, maxx;

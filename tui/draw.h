@@ -16,6 +16,14 @@
 /* Draws UTF-8 text at (y, x) using at most maxw columns; returns columns
  * used. Control characters appear as ^X / \xNN in the ESCAPED role. */
 int draw_text(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr);
+/* draw_text, but a name too long for maxw is shortened in the middle
+ * with "…": a path keeps its first and last parts
+ * ("rwb-starter/…/bounded-channels"), other names their start and end
+ * ("clippy_warnings/clippy::…map_clone"). Show the whole name elsewhere. */
+int draw_text_mid(WINDOW *w, int y, int x, int maxw, const char *text, attr_t attr);
+/* draw_text over up to maxrows lines of maxw columns (a long name shown
+ * whole); returns the lines used (at least 1). */
+int draw_text_wrap(WINDOW *w, int y, int x, int maxw, int maxrows, const char *text, attr_t attr);
 /* The same for a byte range. */
 int draw_textn(WINDOW *w, int y, int x, int maxw, const char *text, size_t len, attr_t attr);
 /* Fills n columns from (y, x) with spaces in attr. */

@@ -143,7 +143,15 @@ same "diff: unstaged equals git diff" "$(git -C "$T/r" diff | normdiff)" "$("$RW
 same "diff: staged equals git diff --cached" "$(git -C "$T/r" diff --cached | normdiff)" "$("$RWB" --repo "$T/r" /git-diff --staged)"
 check "diff: staged diff is not empty" test -n "$(git -C "$T/r" diff --cached)"
 same "diff: path filter" "$(git -C "$T/r" diff -- mod.txt | normdiff)" "$("$RWB" --repo "$T/r" /git-diff -- mod.txt)"
-same "diff: commit" "$(git -C "$T/r" show --format= HEAD~1 | normdiff)" "$("$RWB" --repo "$T/r" /git-diff HEAD~1)"
+# /git-diff REV is git diff REV (REV against the work tree); a commit's own change is /git-show or REV^!
+same "diff: REV against the work tree" "$(git -C "$T/r" diff HEAD~1 | normdiff)" "$("$RWB" --repo "$T/r" /git-diff HEAD~1)"
+check "diff: REV differs from the commit's change" test "$(git -C "$T/r" diff HEAD~1)" != "$(git -C "$T/r" show --format= HEAD~1)"
+same "diff: --staged REV against the index" "$(git -C "$T/r" diff --cached HEAD~1 | normdiff)" "$("$RWB" --repo "$T/r" /git-diff --staged HEAD~1)"
+same "diff: REV^! is the commit's change" "$(git -C "$T/r" show --format= HEAD~1 | normdiff)" "$("$RWB" --repo "$T/r" /git-diff 'HEAD~1^!')"
+same "show: header and change as git show" "$(git -C "$T/r" show HEAD~1 | normdiff)" "$("$RWB" --repo "$T/r" /git-show HEAD~1)"
+same "show: --json kind commit" "commit" "$("$RWB" --repo "$T/r" --json /git-show HEAD~1 | jq -r .kind)"
+"$RWB" --repo "$T/r" /git-diff --staged HEAD~2..HEAD >/dev/null 2>&1
+same "diff: --staged with a range is bad usage" 2 $?
 same "diff: range" "$(git -C "$T/r" diff HEAD~2..HEAD | normdiff)" "$("$RWB" --repo "$T/r" /git-diff HEAD~2..HEAD)"
 "$RWB" --repo "$T/r" --json /git-diff | jq -e '[.files[] | select(.path == "bin.dat")][0].binary == true' >/dev/null
 check "diff: binary file named, not dumped" test $? -eq 0
@@ -158,12 +166,12 @@ newrepo "$T/attr"
 same "diff: range honours .gitattributes (binary)" "$(git -C "$T/attr" diff HEAD~1..HEAD | normdiff)" \
 	"$("$RWB" --repo "$T/attr" /git-diff HEAD~1..HEAD)"
 same "diff: commit honours .gitattributes (binary)" "$(git -C "$T/attr" show --format= HEAD | normdiff)" \
-	"$("$RWB" --repo "$T/attr" /git-diff HEAD)"
+	"$("$RWB" --repo "$T/attr" /git-diff 'HEAD^!')"
 # ... and work from a linked worktree, whose HEAD is its own
 git -C "$T/attr" worktree add -q -b side "$T/attr-wt" HEAD~1 2>/dev/null
 (cd "$T/attr-wt" && echo three > plain.txt && git commit -qam three)
 same "diff: commit in a linked worktree" "$(git -C "$T/attr-wt" show --format= HEAD | normdiff)" \
-	"$("$RWB" --repo "$T/attr-wt" /git-diff HEAD)"
+	"$("$RWB" --repo "$T/attr-wt" /git-diff 'HEAD^!')"
 
 # ---- hunk and line staging against git add -p ----
 mkrepo_pair() { # two identical repos a and b with a two-hunk change in f.txt

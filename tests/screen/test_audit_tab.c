@@ -104,7 +104,12 @@ static void test_audit_tab(void **state)
 	screen_send(s, K_ENTER);
 	if (!screen_wait_for(s, "partial 1/2", 3000))
 		screen_dump(s);
-	assert_true(screen_contains(s, "alice: sound  bounds checked by caller"));
+	/* the verdict moved the cursor on to the item still to review (the
+	 * first, from the top); back to the second to read the verdict */
+	assert_true(screen_wait_for(s, "unreviewed 0/2 (clippy", 3000) ||
+		    screen_contains(s, "unreviewed (0 of 2 sound)"));
+	screen_send(s, "j");
+	assert_true(screen_wait_for(s, "alice: sound  bounds checked by caller", 3000));
 
 	/* the pair reviewer signs off from another process */
 	{
@@ -147,10 +152,112 @@ static void test_audit_tab(void **state)
 	free(path);
 }
 
+static const char *three_rs =
+	"pub struct Buf(*const u8);\n"
+	"pub fn one(b: &Buf) -> u8 {\n"
+	"    unsafe { *b.0 }\n"
+	"}\n"
+	"pub fn two(b: &Buf) -> u8 {\n"
+	"    unsafe { *b.0.add(1) }\n"
+	"}\n"
+	"pub fn three(b: &Buf) -> u8 {\n"
+	"    unsafe { *b.0.add(2) }\n"
+	"}\n";
+
+/* The row the detail's header (id, kind, fn) is on names fn. */
+static bool detail_is(struct screen *s, const char *fn)
+{
+	char want[64];
+	snprintf(want, sizeof(want), "block %s  in src/lib.rs", fn);
+	return screen_contains(s, want);
+}
+
+/*
+ * A verdict moves on to the next item to review; a save rescans the file
+ * it touched (no R); an item whose code changed shows the verdicts on its
+ * previous version. And the divider between list and detail is drawn
+ * with U+2500, as the frames are, not the narrow ACS_HLINE (which tmux
+ * showed as `qqqq`). (This harness's ncursesw turns ACS_HLINE into U+2500
+ * as well, so that check alone does not fail on the old code.)
+ */
+static void test_audit_flow(void **state)
+{
+	char *dir = tu_tmpdir();
+	char *repo = xasprintf("%s/crate", dir);
+	char *db = xasprintf("%s/rwb.db", dir);
+	char *path = xasprintf("%s/src/lib.rs", repo);
+	char *env[] = { "RWB_REVIEWER=alice", NULL };
+	char *const argv[] = { RWB_BINARY, "--db", db, "--repo", repo, NULL };
+	struct screen *s;
+	int row, col;
+	(void)state;
+
+	tu_write(path, three_rs);
+	s = screen_start(argv, 120, 40, env);
+	assert_true(screen_wait_for(s, "Browser", 5000));
+	screen_send(s, K_F5);
+	screen_pump(s, 200);
+	screen_send(s, "3");
+	screen_pump(s, 200);
+	screen_send(s, K_F6);
+	assert_true(screen_wait_for(s, "3 items, 0 documented", 5000));
+	assert_true(screen_wait_for(s, "unsafe { *b.0 }", 3000));
+	assert_true(detail_is(s, "one"));
+
+	/* the divider: a row of U+2500 across the pane */
+	assert_true(screen_find(s, "──────────────────────────────────────────", &row, &col));
+	{
+		char *line = screen_row(s, row);
+		assert_null(strstr(line, "qqqq"));
+		assert_null(strstr(line, "--"));
+		free(line);
+	}
+
+	/* a verdict on `one` moves on to `two` */
+	screen_send(s, "s");
+	assert_true(screen_wait_for(s, "note for sound", 3000));
+	screen_send(s, "reads one byte" K_ENTER);
+	assert_true(screen_wait_for(s, "sound recorded by alice", 3000));
+	if (!detail_is(s, "two"))
+		screen_dump(s);
+	assert_true(detail_is(s, "two"));
+
+	/* a save that changes `one`: rescanned without R, and the new code
+	 * shows what was said about the old */
+	tu_write(path, "pub struct Buf(*const u8);\n"
+		       "pub fn one(b: &Buf) -> u8 {\n"
+		       "    unsafe { *b.0 | 1 }\n"
+		       "}\n"
+		       "pub fn two(b: &Buf) -> u8 {\n"
+		       "    unsafe { *b.0.add(1) }\n"
+		       "}\n"
+		       "pub fn three(b: &Buf) -> u8 {\n"
+		       "    unsafe { *b.0.add(2) }\n"
+		       "}\n");
+	if (!screen_wait_for(s, "saved: rescanned src/lib.rs", 4000))
+		screen_dump(s);
+	assert_true(screen_contains(s, "saved: rescanned src/lib.rs"));
+	screen_send(s, "k");
+	assert_true(screen_wait_for(s, "unsafe { *b.0 | 1 }", 3000));
+	if (!screen_wait_for(s, "before the code changed, alice: sound  reads one byte", 3000))
+		screen_dump(s);
+	assert_true(screen_contains(s, "before the code changed, alice: sound  reads one byte"));
+
+	screen_send(s, K_CTRL_Q);
+	screen_wait_exit(s, 5000);
+	screen_free(s);
+	tu_rmtree(dir);
+	free(dir);
+	free(repo);
+	free(db);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_audit_tab),
+		cmocka_unit_test(test_audit_flow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,9 @@ static int teardown(void **state)
 
 static struct screen *start(void)
 {
-	char *env[] = { "USER=tester", NULL };
+	/* the acknowledgement records who "I" am as audit verdicts do:
+	 * $RWB_REVIEWER first (not $USER, not rwb-PID) */
+	char *env[] = { "USER=tester", "RWB_REVIEWER=alice", NULL };
 
 	return tu_world_start(w, w->repo, 140, 40, env, "Tasks");
 }
@@ -48,6 +50,15 @@ static long ms_since(const struct timespec *t0)
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Whether the status bar (the last row) shows text. */
+static bool status_has(struct screen *s, const char *text)
+{
+	char *row = screen_row(s, 39);
+	bool yes = row && strstr(row, text);
+	free(row);
+	return yes;
 }
 
 static void test_notice_reaches_other_instance(void **state)
@@ -85,11 +96,25 @@ static void test_notice_reaches_other_instance(void **state)
 	screen_send(b, K_F5);
 	screen_send(b, "4");
 	assert_true(screen_wait_for(b, "CRITICAL #2", 2000));
+	assert_true(status_has(b, "critical: stop merging"));
 	screen_send(a, "A");
-	assert_true(screen_wait_for(a, "acknowledged by tester", 2000));
+	assert_true(screen_wait_for(a, "acknowledged by alice", 2000));
 	assert_true(screen_wait_gone(a, "CRITICAL #2", 2000));
 	assert_true(screen_wait_gone(b, "CRITICAL #2", 2000));
 	assert_true(screen_wait_for(b, "(acknowledged)", 2000));
+	/* ... and so do both status bars (B's within its store poll) */
+	assert_false(status_has(a, "critical: stop merging"));
+	{
+		bool gone = false;
+		for (int i = 0; i < 20 && !gone; i++) {
+			gone = !status_has(b, "critical: stop merging");
+			if (!gone)
+				screen_pump(b, 100);
+		}
+		if (!gone)
+			screen_dump(b);
+		assert_true(gone);
+	}
 
 	/* a task delegated in B appears on A's board and moves there */
 	screen_send(b, K_F2);
@@ -130,7 +155,7 @@ static void test_notice_reaches_other_instance(void **state)
 	screen_free(b);
 	{
 		char *q = xasprintf("test \"$(sqlite3 %s \"select status from board_tasks where id = 1\")\" = done && "
-				    "test \"$(sqlite3 %s \"select who from board_acks where notice_id = 2\")\" = tester",
+				    "test \"$(sqlite3 %s \"select who from board_acks where notice_id = 2\")\" = alice",
 				    w->db, w->db);
 		assert_int_equal(tu_sh(NULL, q), 0);
 		free(q);

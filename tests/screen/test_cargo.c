@@ -260,6 +260,9 @@ static void test_build_job_in_terminal_pane(void **state)
 	if (!screen_wait_for(s, "errors in src/lib.rs", 60000))
 		screen_dump(s);
 	assert_true(screen_contains(s, "error[E0308] mismatched types"));
+	/* (the job's own text output lists the diagnostic too, before it exits) */
+	if (!screen_wait_for(s, "Diagnostics", 10000))
+		screen_dump(s);
 	assert_true(screen_contains(s, "Diagnostics"));
 	screen_send(s, K_ESC);
 	screen_pump(s, 300);

@@ -214,9 +214,52 @@ static void test_commit_and_log(void **state)
 	expect(s, "base");
 	screen_send(s, K_ENTER);
 	expect(s, "M f.txt  +2 -2");
+	/* the commit's header above its diff, as git show prints it */
+	{
+		char *hash = git(f->repo, "rev-parse", "HEAD"), *line;
+		hash[strcspn(hash, "\n")] = '\0';
+		line = xasprintf("commit %s", hash);
+		expect(s, line);
+		expect(s, "Author: Screen Tester <st@example.com>");
+		expect(s, "Date:   ");
+		expect(s, "    Screen commit");
+		int hr, hc, dr, dc;
+		assert_true(screen_find(s, line, &hr, &hc));
+		assert_true(screen_find(s, "M f.txt  +2 -2", &dr, &dc));
+		assert_true(hr < dr);
+		free(line);
+		free(hash);
+	}
 	screen_send(s, "G");
 	expect(s, "+thirty");
-	expect(s, "commit 17/17");
+	expect(s, "commit 23/23");
+	quit(s);
+}
+
+/* After s or u in the status list the cursor stays on the file (which
+ * moved to the other group), not on the row number. */
+static void test_stage_keeps_file(void **state)
+{
+	struct fixture *f = *state;
+	struct screen *s;
+
+	make_repo(f, "&& seq 1 5 > a.txt && seq 1 5 > c.txt && git add a.txt c.txt && git commit -qm ac && "
+		  "echo x >> a.txt && echo y >> c.txt");
+	s = start(f, f->repo);
+	screen_send(s, K_F4);
+	expect(s, "Unstaged (3)");
+	screen_send(s, "j");          /* c.txt, the second unstaged file (a, c, f) */
+	screen_send(s, "s");
+	expect(s, "staged c.txt");
+	expect(s, "Staged (1)");
+	/* the cursor followed c.txt to Staged: u unstages it (on the row
+	 * number it would be on a.txt, which is not staged) */
+	screen_send(s, "u");
+	expect(s, "unstaged c.txt");
+	screen_wait_gone(s, "Staged (1)", 3000);
+	/* and back in Unstaged, s stages c.txt again, not f.txt */
+	screen_send(s, "s");
+	expect(s, "staged c.txt");
 	quit(s);
 }
 
@@ -322,6 +365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stage_lines_visual, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard_hunk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_and_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stage_keeps_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escapes_visible, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rust_diff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_repo_and_resize, setup, teardown),

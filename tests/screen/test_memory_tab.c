@@ -132,8 +132,8 @@ static void test_search_open_history(void **state)
 		assert_true(kw.fg_index != name.fg_index || kw.bold != name.bold || kw.fg_r != name.fg_r ||
 			    kw.fg_g != name.fg_g || kw.fg_b != name.fg_b || kw.fg_default != name.fg_default);
 	}
-	/* its history: two versions, the newest current */
-	screen_send(s, "h");
+	/* its history (H: h goes back): two versions, the newest current */
+	screen_send(s, "H");
 	expect(s, "Enter/r restore");
 	expect(s, "v2");
 	assert_true(screen_contains(s, "current"));
@@ -146,6 +146,20 @@ static void test_search_open_history(void **state)
 	expect(s, "v3");
 	screen_send(s, "q");
 	expect(s, "long_term  v3");
+	/* a stray d in the entry view asks first; n keeps the entry */
+	screen_send(s, "d");
+	expect(s, "Delete memory entry zoo/sched/quokka-v?");
+	screen_send(s, "n");
+	expect(s, "kept zoo/sched/quokka-v");
+	/* h leads back to the list, as q does */
+	screen_send(s, "h");
+	expect(s, "Enter open");
+	assert_false(screen_contains(s, "Enter/r restore"));
+	/* the tab-switch keys work from an open entry */
+	screen_send(s, K_ENTER);
+	expect(s, "q/h back");
+	screen_send(s, "2");
+	expect(s, "[Metrics]");
 	quit(s);
 	{
 		char *out = retrieve(f, "zoo/sched/quokka-v");
@@ -153,6 +167,26 @@ static void test_search_open_history(void **state)
 		assert_non_null(strstr(out, "\"version\":3"));
 		free(out);
 	}
+}
+
+/* A key too long for the list is shortened in the middle (its first and
+ * last parts), and the preview's heading has the whole of it. */
+static void test_long_key_middle(void **state)
+{
+	struct tu_world *f = *state;
+	static const char *key = "aardvark/a-quite-long-namespace-segment-here/scheduling/the-very-long-entry-name";
+	struct screen *s;
+
+	rwb(f, key, "Aardvark notes.", "long_term");
+	s = start(f, 120, 40);
+	screen_send(s, K_F5);
+	screen_send(s, K_F6);
+	expect(s, "…/the-very-long-entry-name");
+	assert_false(screen_contains(s, "aardvark/a-quite-long-namespace-segment-here/schedulin "));
+	/* the preview's heading has the whole key, over two lines at this width */
+	expect(s, "aardvark/a-quite-long-namespace-segment-here/sch");
+	expect(s, "eduling/the-very-long-entry-name");
+	quit(s);
 }
 
 static void test_delete_undo_filters_resize(void **state)
@@ -184,6 +218,8 @@ static void test_delete_undo_filters_resize(void **state)
 	/* delete the selected (first) entry, then undo */
 	screen_send(s, "g");
 	screen_send(s, "d");
+	expect(s, "Delete memory entry evil/p/escape?");
+	screen_send(s, "y");
 	expect(s, "deleted evil/p/escape; u undoes");
 	expect(s, "3 entries");
 	screen_send(s, "u");
@@ -268,6 +304,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_search_open_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_key_middle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_undo_filters_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_in_editor, setup, teardown),
 	};

@@ -192,6 +192,18 @@ static void test_file_read_search(void **state)
 	(void)state;
 	screen_send(s, "/file-read notes.txt" K_ENTER);
 	expect(s, "line 1/4");
+	/* the viewer covers the area it takes: no pane frame at its edges */
+	{
+		char *top = screen_row(s, 0), *mid = screen_row(s, 10);
+		if (strncmp(top, "╔", strlen("╔")) != 0)
+			screen_dump(s);
+		assert_int_equal(strncmp(top, "╔", strlen("╔")), 0);
+		assert_int_equal(strncmp(mid, "║", strlen("║")), 0);
+		assert_non_null(strstr(mid, "║"));
+		assert_int_equal(strcmp(mid + strlen(mid) - strlen("║"), "║"), 0);
+		free(top);
+		free(mid);
+	}
 	screen_send(s, "/marker" K_ENTER);
 	expect(s, "line 3/4");
 	screen_send(s, "q");
@@ -226,10 +238,44 @@ static void test_file_edit_job(void **state)
 	screen_free(s);
 }
 
+/* Focus follows the job that needs keys: /file-edit puts the keyboard on
+ * the terminal pane (no F3) and leaving the editor gives it back. The
+ * status bar counts the running jobs: one editor ending leaves the other
+ * shown. */
+static void test_file_edit_focus_and_job_count(void **state)
+{
+	char *path = xasprintf("%s/focus.md", dir);
+	struct screen *s;
+	(void)state;
+	tu_write(path, "one\ntwo\nthree\n");
+	s = start();
+	expect(s, "╔ Command");
+	screen_send(s, "/file-edit focus.md --line 1" K_ENTER);
+	expect(s, "EDITING +1 ");
+	expect(s, "╔ Terminal");
+	expect(s, "running /file-edit");
+	/* a second editor from the prompt: two jobs counted */
+	screen_send(s, K_F2);
+	expect(s, "╔ Command");
+	screen_send(s, "/file-edit focus.md --line 3" K_ENTER);
+	expect(s, "EDITING +3 ");
+	expect(s, "2 jobs: /file-edit /file-edit");
+	expect(s, "╔ Terminal");
+	/* the second editor ends (its tab is shown): one job still runs, and
+	 * the keyboard is back on the prompt */
+	screen_send(s, K_ENTER);
+	expect(s, "running /file-edit");
+	expect(s, "╔ Command");
+	assert_false(screen_contains(s, "2 jobs"));
+	screen_free(s);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tab_completes),
+		cmocka_unit_test(test_file_edit_focus_and_job_count),
 		cmocka_unit_test(test_history_across_restart),
 		cmocka_unit_test(test_error_in_results),
 		cmocka_unit_test(test_command_help),

@@ -291,6 +291,11 @@ static void test_scrollback_search(void **state)
 	assert_false(screen_contains(s, "done-42"));
 	screen_cell(s, row, col, &ci);          /* the match is highlighted */
 	assert_true(ci.bold);
+	/* a search with no match says so, in the scroll line */
+	screen_send(s, "/no-such-row\r");
+	wait_or_dump(s, "no match for 'no-such-row' above", 3000);
+	screen_send(s, "k");                    /* the next key takes the note away */
+	wait_or_dump(s, "/ n N search", 3000);
 	screen_send(s, K_ESC);
 	wait_or_dump(s, "done-42", 3000);
 	assert_false(screen_contains(s, "row-1000"));
@@ -307,7 +312,7 @@ static void test_scrollback_setting(void **state)
 	run(s, "seq 1 500 | sed 's/^/kept-/'");
 	wait_or_dump(s, "kept-500", 5000);
 	screen_send(s, "\033[18~/kept-10\r");
-	wait_or_dump(s, "'kept-10' not found above", 3000);
+	wait_or_dump(s, "no match for 'kept-10' above", 3000);
 	screen_send(s, "/kept-400\r");
 	assert_true(screen_wait_gone(s, "/kept-400", 3000));
 	wait_or_dump(s, "kept-400", 3000);

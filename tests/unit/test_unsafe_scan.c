@@ -305,7 +305,7 @@ static void check(const char *src, const char *rel, const struct want *w, size_t
 		if (it->documented && it->kind != UNSAFE_FN && it->kind != UNSAFE_TRAIT) {
 			assert_non_null(it->safety);
 			assert_non_null(strcasestr(it->safety, "SAFETY"));
-			assert_true(it->safety_line >= 1 && it->safety_line <= it->line);
+			assert_true(it->safety_line >= 1 && it->safety_line <= it->line_end);
 		}
 	}
 	unsafe_file_release(&f);
@@ -534,6 +534,95 @@ static void test_fingerprint(void **state)
 	strbuf_free(&moved);
 }
 
+/*
+ * A SAFETY comment as the block's first content, as clippy 1.95 takes it
+ * (this source compiled with clippy 1.95: it reported lines 9 and 20).
+ */
+static const char *inner_src =
+	"pub fn a(p: *const u8) -> u8 {\n"             /* 1 */
+	"    unsafe {\n"                               /* 2: first line inside */
+	"        // SAFETY: first line inside\n"
+	"        *p\n"
+	"    }\n"
+	"}\n"
+	"pub fn b(p: *const u8) -> u8 { unsafe { // SAFETY: on the brace's line\n"   /* 7 */
+	"    *p } }\n"
+	"pub fn c(p: *const u8) -> u8 { unsafe {\n"     /* 9: code first: reported */
+	"    let x = 1;\n"
+	"    // SAFETY: second line inside\n"
+	"    *p + x } }\n"
+	"pub fn d(p: *const u8) -> u8 { unsafe {\n"     /* 13: block comment */
+	"    /* SAFETY: block comment */\n"
+	"    *p } }\n"
+	"pub fn e(p: *const u8) -> u8 { unsafe {\n"     /* 16: blank line first */
+	"\n"
+	"    // SAFETY: after a blank line\n"
+	"    *p } }\n"
+	"pub fn f(p: *const u8) -> u8 { unsafe {\n"     /* 20: a note first: reported */
+	"    // a note\n"
+	"    // SAFETY: second in the run\n"
+	"    *p } }\n"
+	"pub fn g(p: *const u8) -> u8 { unsafe { /* SAFETY: inline */ *p } }\n";   /* 24 */
+
+static void test_safety_inside_block(void **state)
+{
+	static const struct want w[] = {
+		{ 2, "block", 1, 0 }, { 7, "block", 1, 0 }, { 9, "block", 0, 1 }, { 13, "block", 1, 0 },
+		{ 16, "block", 1, 0 }, { 20, "block", 0, 1 }, { 24, "block", 1, 0 },
+	};
+	struct unsafe_file f = { 0 };
+	(void)state;
+	check(inner_src, "src/lib.rs", w, sizeof(w) / sizeof(w[0]));
+	unsafe_scan_source(&f, inner_src, strlen(inner_src), "src/lib.rs");
+	assert_int_equal(f.items[0].safety_line, 3);
+	assert_string_equal(f.items[0].safety, "SAFETY: first line inside");
+	unsafe_file_release(&f);
+}
+
+/*
+ * missing_safety_doc and reachability, as clippy 1.95 reported this crate:
+ * public.rs:1, public.rs:3 and reexp.rs:1; nothing in the private module,
+ * in public::hidden, or reexp::not_re. Added: a glob re-export
+ * (`pub use crate::m::*`) and a method of a re-exported type are reached
+ * (measured on lock_api and arrayvec).
+ */
+static void test_reach(void **state)
+{
+	static const char *const paths[] = { "src/lib.rs", "src/private.rs", "src/public.rs", "src/reexp.rs",
+					     "src/globbed.rs", "src/typed.rs" };
+	static const char *const srcs[] = {
+		"mod private;\npub mod public;\npub(crate) mod reexp;\npub use reexp::re_fn;\n"
+		"mod globbed;\npub use crate::globbed::*;\nmod typed;\npub use typed::T;\n",
+		"pub unsafe fn priv_fn() {}\npub mod inner { pub unsafe fn priv_inner() {} }\n",
+		"pub unsafe fn pub_fn() {}\nmod hidden { pub unsafe fn hidden_fn() {} }\n"
+		"pub mod shown { pub unsafe fn shown_fn() {} }\n",
+		"pub unsafe fn re_fn() {}\npub unsafe fn not_re() {}\n",
+		"pub unsafe fn g() {}\n",
+		"pub struct T;\nimpl T {\n    pub unsafe fn m(&self) {}\n}\npub struct U;\nimpl U {\n    pub unsafe fn n(&self) {}\n}\n",
+	};
+	static const int want[][3] = { { 1, 1, 0 }, { 1, 2, 0 }, { 2, 1, 1 }, { 2, 2, 0 }, { 2, 3, 1 },
+				       { 3, 1, 1 }, { 3, 2, 0 }, { 4, 1, 1 }, { 5, 3, 1 }, { 5, 7, 0 } };
+	struct unsafe_file f[6];
+	size_t k = 0;
+	(void)state;
+	memset(f, 0, sizeof(f));
+	for (int i = 0; i < 6; i++)
+		unsafe_scan_source(&f[i], srcs[i], strlen(srcs[i]), paths[i]);
+	assert_int_equal(f[0].nmods, 5);
+	unsafe_reach(f, paths, 6);
+	for (int i = 1; i < 6; i++)
+		for (size_t j = 0; j < f[i].n; j++, k++) {
+			assert_int_equal(want[k][0], i);
+			assert_int_equal(f[i].items[j].line, want[k][1]);
+			if (f[i].items[j].clippy_flags != want[k][2])
+				fprintf(stderr, "%s:%d: clippy %d\n", paths[i], want[k][1], f[i].items[j].clippy_flags);
+			assert_int_equal(f[i].items[j].clippy_flags, want[k][2]);
+		}
+	assert_int_equal(k, 10);
+	for (int i = 0; i < 6; i++)
+		unsafe_file_release(&f[i]);
+}
+
 static void test_bad_input(void **state)
 {
 	const char *bad[] = {
@@ -561,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_multiline_block_and_let),
 		cmocka_unit_test(test_module_paths),
 		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_safety_inside_block),
+		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
