@@ -693,7 +693,7 @@ char *audit_agent_name(const char *flag)
 }
 
 /* Attaches every verdict of the repo to its item and computes status. */
-static int attach_verdicts(struct audit_list *l, struct store *s, const char *repo)
+static int attach_verdicts(struct audit_list *l, struct store *s, const char *repo, bool verify)
 {
 	sqlite3_stmt *st = NULL;
 	struct audit_item **idx;
@@ -742,14 +742,26 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 		}
 	}
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
-	list_status(l);
+	if (verify)
+		list_status(l);
 out:
 	sqlite3_finalize(st);
 	free(idx);
 	return rc;
 }
 
+static int load_list(struct audit_list *out, struct store *s, const char *repo, bool include_gone,
+		     bool verify);
+
 int audit_load(struct audit_list *out, struct store *s, const char *repo, bool include_gone)
+{
+	return load_list(out, s, repo, include_gone, true);
+}
+
+/* audit_load; without verify, no signature is checked and no status is
+ * computed (the ledger's export only copies rows). */
+static int load_list(struct audit_list *out, struct store *s, const char *repo, bool include_gone,
+		     bool verify)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -792,7 +804,7 @@ int audit_load(struct audit_list *out, struct store *s, const char *repo, bool i
 		audit_list_release(out);
 		return rc;
 	}
-	rc = attach_verdicts(out, s, repo);
+	rc = attach_verdicts(out, s, repo, verify);
 	if (rc)
 		audit_list_release(out);
 	return rc;
@@ -1691,7 +1703,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	}
 	/* the answer: the current items of the scanned part, with status */
 	current_items(&all, sc, nsc, prev, nprev, scope, scope_is_file);
-	rc = attach_verdicts(&all, s, repo);
+	rc = attach_verdicts(&all, s, repo, true);
 	if (rc) {
 		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
 		goto out;
@@ -1964,7 +1976,7 @@ int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nit
 	rc = audit_repo_id(s, repo, &repo_id);
 	if (rc)
 		return rc;
-	rc = audit_load(&l, s, repo, true);
+	rc = load_list(&l, s, repo, true, false);
 	if (rc) {
 		free(repo_id);
 		return rc;

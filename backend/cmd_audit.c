@@ -438,7 +438,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Why an item fails the gate, in a few words ("" when it passes). */
-static void check_reasons(struct strbuf *sb, const struct audit_item *it, int required, bool require_sigs)
+static void check_reasons(struct strbuf *sb, const struct audit_item *it, int required)
 {
 	int unsigned_n = 0, untrusted = 0;
 
@@ -454,7 +454,7 @@ static void check_reasons(struct strbuf *sb, const struct audit_item *it, int re
 			unsigned_n += v->sig == AUDIT_SIG_NONE;
 			untrusted += v->sig == AUDIT_SIG_UNTRUSTED;
 		}
-		if (unsigned_n && (require_sigs || unsigned_n))
+		if (unsigned_n)
 			strbuf_addf(sb, ", %d unsigned verdict%s not counted", unsigned_n, unsigned_n == 1 ? "" : "s");
 		if (untrusted)
 			strbuf_addf(sb, ", %d verdict%s by keys not in the allowed signers", untrusted,
@@ -512,7 +512,7 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 		cJSON *o = item_json(it, false);
 		cJSON_AddBoolToObject(o, "ok", ok);
 		open += !ok;
-		check_reasons(&why, it, l.required, l.require_signatures);
+		check_reasons(&why, it, l.required);
 		if (!ok)
 			cJSON_AddStringToObject(o, "why", strbuf_str(&why));
 		strbuf_addf(&ctx->out, "%-4s %s:%d %s %s: %s [%s]\n", ok ? "ok" : "FAIL", it->file, it->line,
@@ -621,8 +621,7 @@ static char *hook_text(const char *name, const char *self)
 		    "\techo \"rwb audit gate: rwb is not installed here; git --no-verify skips the gate\" >&2\n"
 		    "\texit 1\n}\n");
 	if (push) {
-		strbuf_adds(&sb, "z=0000000000000000000000000000000000000000\n"
-			    "printf '%s\\n' \"$input\" | while read -r lref lsha rref rsha; do\n"
+		strbuf_adds(&sb, "printf '%s\\n' \"$input\" | while read -r lref lsha rref rsha; do\n"
 			    "\t[ -n \"$lsha\" ] || continue\n"
 			    "\tcase $lsha in *[!0]*) ;; *) continue ;; esac\n"
 			    "\tif ! out=$(\"$rwb\" /audit-check --rev \"$lsha\" 2>&1); then\n"

@@ -201,12 +201,13 @@ int sshsig_parse(const char *armored, char **key, unsigned char **blob, size_t *
 		return RWB_EINPUT;
 	}
 	b = strstr(armored, begin);
+	if (b)
+		b += sizeof(begin) - 1;   /* (the end marker may not share its dashes) */
 	e = b ? strstr(b, end) : NULL;
 	if (!b || !e) {
 		setwhy(why, whylen, "not an armored SSH signature");
 		return RWB_EINPUT;
 	}
-	b += sizeof(begin) - 1;
 	raw = sshsig_unb64(b, (size_t)(e - b), &rawlen);
 	if (!raw) {
 		setwhy(why, whylen, "the signature is not base64");

@@ -156,6 +156,10 @@ static void test_sign_verify(void **state)
 	assert_int_equal(sshsig_verify(&c, &a, gs, "x", 1), RWB_OK);
 	assert_int_equal(c.state, SSHSIG_FORGED);
 	assert_non_null(strstr(c.why, "not for rwb verdicts"));
+	/* the end marker sharing the begin marker's dashes (found by fuzz_sshsig) */
+	assert_int_equal(sshsig_verify(&c, &a, "-----B-----BEGIN SSH SIGNATURE-----END SSH SIGNATURE-----\n",
+				       "x", 1), RWB_OK);
+	assert_int_equal(c.state, SSHSIG_FORGED);
 	/* garbage is forged, not a crash */
 	assert_int_equal(sshsig_verify(&c, &a, "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n",
 				       "x", 1), RWB_OK);
