@@ -563,6 +563,56 @@ static const char *literal_key(const char *spec)
 	return NULL;
 }
 
+/*
+ * Whether the key file holds an OpenSSH private key under a passphrase
+ * that the running ssh-agent cannot stand in for: ssh-keygen would then
+ * ask on the terminal (a TUI would hang until the timeout). The public
+ * half of the "openssh-key-v1" format is readable without the passphrase,
+ * so it is compared with the agent's keys.
+ */
+static bool locked_without_agent(const char *path)
+{
+	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	FILE *f = fopen(path, "rb");
+	char buf[16384], *b64 = NULL, *agent = NULL;
+	size_t n, rawlen, cl, kl, pl, tl;
+	unsigned char *raw = NULL;
+	const unsigned char *cipher, *pub, *tmp;
+	uint32_t nkeys;
+	bool locked = false;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strncmp(buf, begin, sizeof(begin) - 1) != 0)
+		return false;   /* another format: ssh-keygen decides */
+	char *e = strstr(buf, "-----END");
+	if (!e)
+		return false;
+	raw = sshsig_unb64(buf + sizeof(begin) - 1, (size_t)(e - buf) - (sizeof(begin) - 1), &rawlen);
+	if (!raw || rawlen < 15 || memcmp(raw, "openssh-key-v1", 15) != 0)
+		goto out;
+	struct rd r = { raw + 15, raw + rawlen };
+	if (!rd_str(&r, &cipher, &cl) || (cl == 4 && memcmp(cipher, "none", 4) == 0) ||
+	    !rd_str(&r, &tmp, &kl) || !rd_str(&r, &tmp, &tl) || !rd_u32(&r, &nkeys) || !rd_str(&r, &pub, &pl))
+		goto out;
+	locked = true;
+	if (getenv("SSH_AUTH_SOCK") && *getenv("SSH_AUTH_SOCK")) {
+		const char *argv[] = { "ssh-add", "-L", NULL };
+		b64 = sshsig_b64(pub, pl);
+		agent = proc_output((char *const *)argv, NULL, 1 << 20);
+		if (agent && strstr(agent, b64))
+			locked = false;
+	}
+out:
+	free(raw);
+	free(b64);
+	free(agent);
+	return locked;
+}
+
 int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, size_t len,
 		char *why, size_t whylen)
 {
@@ -596,11 +646,17 @@ int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, s
 	} else {
 		keyfile = xstrdup(keyspec);
 	}
+	if (!lit && locked_without_agent(keyfile)) {
+		setwhy(why, whylen, "%s has a passphrase and the ssh-agent does not hold it: "
+		       "`ssh-add %s` first (rwb never asks for passphrases)", keyspec, keyspec);
+		rc = RWB_EENV;
+		goto out;
+	}
 	{
 		const char *argv[] = { "ssh-keygen", "-Y", "sign", "-n", SSHSIG_NAMESPACE, "-f", keyfile,
 				       lit ? "-U" : NULL, NULL };
 		struct proc_opts o = { .input = text, .input_len = len, .out = &out, .err = &err,
-				       .timeout_ms = 120000, .max_capture = 1u << 20 };
+				       .timeout_ms = 30000, .max_capture = 1u << 20 };
 		rc = proc_run(&res, (char *const *)argv, &o);
 	}
 	if (rc == RWB_ENOTOOL) {

@@ -99,6 +99,17 @@ check '[ "$(echo "$out" | json "d[\"recorded\"][\"signature\"]")" = untrusted ]'
 check '[ "$(echo "$out" | json "d[\"status\"]")" = partial ]' "an unlisted key does not count"
 check 'echo "$out" | grep -q "not in the allowed signers"' "why: not in the allowed signers"
 
+# a key under a passphrase signs through the agent that holds it, and is
+# refused at once (exit 3, never a prompt) when no agent does
+ssh-keygen -q -t ed25519 -N 'secret words' -C dora -f "$TMP/dora"
+r /audit-review --id "$ID2" --verdict sound --reviewer dora --key "$TMP/dora" 2> "$TMP/err.txt" > /dev/null; rc=$?
+check '[ $rc = 3 ] && grep -q "has a passphrase" "$TMP/err.txt"' "a locked key without an agent: exit 3 and why (got $rc)"
+printf '#!/bin/sh\necho "secret words"\n' > "$TMP/askpass"
+chmod +x "$TMP/askpass"
+SSH_AUTH_SOCK=$AGENT_SOCK SSH_ASKPASS=$TMP/askpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 ssh-add -q "$TMP/dora" < /dev/null 2> /dev/null
+out=$(SSH_AUTH_SOCK=$AGENT_SOCK r --json /audit-review --id "$ID2" --verdict sound --reviewer dora --key "$TMP/dora")
+check '[ "$(echo "$out" | json "d[\"recorded\"][\"signature\"]")" = untrusted ]' "a locked key held by the agent signs (dora is not listed: untrusted)"
+
 # 6. agents: named as the agent, signed with the agent's key, counted only when listed
 out=$(RWB_AGENT=bot RWB_AGENT_KEY=$TMP/bot SSH_AUTH_SOCK=$AGENT_SOCK r --json /audit-review --id "$ID2" --verdict sound)
 check '[ "$(echo "$out" | json "d[\"reviewer\"]")" = agent:bot ]' "an agent's verdict is named as the agent"

@@ -171,6 +171,19 @@ static void test_sign_verify(void **state)
 			 RWB_EENV);
 	assert_null(sig2);
 	assert_non_null(strstr(why, "could not sign"));
+	/* a key under a passphrase, no agent: refused at once, never a prompt */
+	cmd = xasprintf("ssh-keygen -q -t ed25519 -N 'secret words' -f %s/locked", dir);
+	assert_int_equal(tu_sh(dir, cmd), 0);
+	free(cmd);
+	char *lk = xasprintf("%s/locked", dir);
+	char *saved = getenv("SSH_AUTH_SOCK") ? xstrdup(getenv("SSH_AUTH_SOCK")) : NULL;
+	unsetenv("SSH_AUTH_SOCK");
+	assert_int_equal(sshsig_sign(&sig2, &key2, lk, text, strlen(text), why, sizeof(why)), RWB_EENV);
+	assert_non_null(strstr(why, "has a passphrase"));
+	if (saved)
+		setenv("SSH_AUTH_SOCK", saved, 1);
+	free(saved);
+	free(lk);
 	free(gp);
 	free(gs);
 	free(allowed);
