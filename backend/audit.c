@@ -1863,6 +1863,15 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 		}
 		text = audit_signed_text(repo_id, id, fp, verdict, reviewer, at, note);
 		rc = sshsig_sign(&sig, &key, keyspec, text, strlen(text), err, errlen);
+		if (!rc) {
+			/* verified now, outside the write lock: the status computed
+			 * inside it finds the answer in sshsig's cache */
+			struct sshsig_allowed al;
+			struct sshsig_check c;
+			audit_allowed_load(&al, repo);
+			(void)sshsig_verify(&c, &al, sig, text, strlen(text));
+			sshsig_allowed_release(&al);
+		}
 		free(text);
 		free(repo_id);
 		if (rc)

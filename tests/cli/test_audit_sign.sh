@@ -78,6 +78,16 @@ check '[ "$(echo "$out" | json "d[\"status\"]")" = approved ]' "two signed sound
 r /audit-check src/lib.rs > "$TMP/c.txt"
 check 'grep -q "^ok .*\[$ID1\]" "$TMP/c.txt"' "audit-check: the signed item is ok"
 
+# git's gpg.ssh.allowedSignersFile is honoured beside .rwb/allowed_signers
+ssh-keygen -q -t ed25519 -N '' -C erin -f "$TMP/erin"
+echo "erin@example.com $(cut -d' ' -f1,2 "$TMP/erin.pub")" > "$TMP/git_allowed"
+git config gpg.ssh.allowedSignersFile "$TMP/git_allowed"
+out=$(r --json /audit-review --id "$ID1" --verdict sound --reviewer erin --key "$TMP/erin")
+check '[ "$(echo "$out" | json "d[\"recorded\"][\"principal\"]")" = erin@example.com ]' "a signer from gpg.ssh.allowedSignersFile"
+git config --unset gpg.ssh.allowedSignersFile
+out=$(r --json /unsafe-audit)
+check '[ "$(echo "$out" | json "[v[\"signature\"] for v in d[\"items\"][0][\"reviewers\"] if v[\"reviewer\"]==\"erin\"][0]")" = untrusted ]' "without it, erin is untrusted"
+
 # 2. one key under two names approves nothing more
 r /audit-review --id "$ID2" --verdict sound --reviewer alice --key "$TMP/alice" > /dev/null
 out=$(r --json /audit-review --id "$ID2" --verdict sound --reviewer "alice-again" --key "$TMP/alice")
