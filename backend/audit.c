@@ -533,15 +533,63 @@ static void verify_verdict(struct audit_list *l, const char *item, struct audit_
 		set_why(v, "%s", c.why);
 }
 
+/* Signed verdicts to verify, shared by a few threads: each ssh-keygen run
+ * costs a fork and an exec, and they do not depend on each other. */
+struct verify_pool {
+	struct audit_list *l;        /* borrowed; l->signers loaded before the threads */
+	struct audit_item **items;   /* owned: the item of each job */
+	struct audit_verdict **vs;   /* owned: the verdict of each job */
+	size_t n;
+	atomic_size_t next;          /* the next job to take */
+};
+
+static void *verify_worker(void *arg)
+{
+	struct verify_pool *p = arg;
+	size_t k;
+
+	while ((k = atomic_fetch_add(&p->next, 1)) < p->n)
+		verify_verdict(p->l, p->items[k]->id, p->vs[k]);
+	return NULL;
+}
+
 /* Verifies every signed verdict of l and recomputes every status. */
 static void list_status(struct audit_list *l)
 {
+	struct verify_pool pool = { .l = l };
+	size_t cap = 0;
+	pthread_t th[AUDIT_MAX_THREADS];
+	bool started[AUDIT_MAX_THREADS] = { false };
+
 	for (size_t i = 0; i < l->n; i++) {
 		struct audit_item *it = &l->items[i];
-		for (int k = 0; k < it->nverdicts; k++)
-			if (it->verdicts[k].signature)
-				verify_verdict(l, it->id, &it->verdicts[k]);
+		for (int k = 0; k < it->nverdicts; k++) {
+			if (!it->verdicts[k].signature)
+				continue;
+			if (pool.n == cap) {
+				cap = cap ? 2 * cap : 64;
+				pool.items = xrealloc(pool.items, cap * sizeof(*pool.items));
+				pool.vs = xrealloc(pool.vs, cap * sizeof(*pool.vs));
+			}
+			pool.items[pool.n] = it;
+			pool.vs[pool.n++] = &it->verdicts[k];
+		}
 	}
+	if (pool.n && !l->signers) {
+		l->signers = xcalloc(1, sizeof(*l->signers));
+		audit_allowed_load(l->signers, l->root ? l->root : ".");
+	}
+	atomic_init(&pool.next, 0);
+	/* ssh-keygen mostly waits on exec and I/O: more runs than cores */
+	size_t nt = pool.n < 4 ? 1 : AUDIT_MAX_THREADS;
+	for (size_t t = 1; t < nt; t++)
+		started[t] = pthread_create(&th[t], NULL, verify_worker, &pool) == 0;
+	verify_worker(&pool);
+	for (size_t t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	free(pool.items);
+	free(pool.vs);
 	l->forged = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		item_status(&l->items[i], l->required, l->require_signatures);
