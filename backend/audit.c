@@ -3,8 +3,16 @@
  * and counts (see audit.h).
  *
  * Tables: audit_items (one row per item id ever seen in a repository, gone
- * ones kept), audit_verdicts (append-only), audit_config (reviewers needed
- * per repository) and audit_counts (the last counts, for the metrics).
+ * ones kept), audit_verdicts (append-only; signature and signer_key are ""
+ * when unsigned), audit_config (reviewers needed per repository),
+ * audit_policy (require_signatures and the repository identity verdicts
+ * are signed for) and audit_counts (the last counts, for the metrics).
+ *
+ * Signatures are made and checked by ssh-keygen (sshsig.c): signing before
+ * the write lock is taken, verifying when a list is loaded (every signed
+ * verdict, on a few threads; answers cached per process). The ledger's
+ * verdicts can be counted without importing them (audit_merge_ledger), so
+ * /audit-check on a fresh clone needs nothing but the repository.
  * A scan writes in one IMMEDIATE transaction and only touches rows that
  * changed, so a TUI on the same store reloads when something did.
  *
@@ -16,8 +24,9 @@
  * outside the scanned part) instead of being read back. Results go into
  * per-file slots, so they do not depend on which thread took which file.
  *
- * Never: delete a verdict, write half an import, or walk into target/,
- * .git or a folder .gitignore excludes.
+ * Never: delete a verdict, write half an import, count a signed verdict
+ * that does not verify for a listed principal, or walk into target/, .git
+ * or a folder .gitignore excludes.
  */
 #define _GNU_SOURCE
 #include "audit.h"

@@ -7,10 +7,14 @@
  * and changes when the code or its SAFETY argument changes: the old id
  * then stays in the store as `gone`, with every verdict it had.
  *
- * Verdicts are never deleted or rewritten. An item's status looks at each
- * reviewer's latest verdict for the item's current fingerprint:
+ * Verdicts are never deleted or rewritten. A verdict may carry an SSH
+ * signature (sshsig.h) over audit_signed_text(); the repository's allowed
+ * signers say whose signatures count. An item's status looks at the
+ * verdicts that count for its current fingerprint (item_status() in
+ * audit.c, the one rule: newest first, signatures as the repository
+ * requires, one per reviewer name, principal and key):
  * rejected (someone says unsound) > needs-work > approved (at least the
- * required number of distinct reviewers say sound) > partial > unreviewed.
+ * required number say sound) > partial > unreviewed.
  *
  * The ledger (audit_export) is deterministic: sorted entries, one per
  * line, no timestamps of its own, so two reviewers' exports merge in git.
