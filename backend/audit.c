@@ -3,8 +3,16 @@
  * and counts (see audit.h).
  *
  * Tables: audit_items (one row per item id ever seen in a repository, gone
- * ones kept), audit_verdicts (append-only), audit_config (reviewers needed
- * per repository) and audit_counts (the last counts, for the metrics).
+ * ones kept), audit_verdicts (append-only; signature and signer_key are ""
+ * when unsigned), audit_config (reviewers needed per repository),
+ * audit_policy (require_signatures and the repository identity verdicts
+ * are signed for) and audit_counts (the last counts, for the metrics).
+ *
+ * Signatures are made and checked by ssh-keygen (sshsig.c): signing before
+ * the write lock is taken, verifying when a list is loaded (every signed
+ * verdict, on a few threads; answers cached per process). The ledger's
+ * verdicts can be counted without importing them (audit_merge_ledger), so
+ * /audit-check on a fresh clone needs nothing but the repository.
  * A scan writes in one IMMEDIATE transaction and only touches rows that
  * changed, so a TUI on the same store reloads when something did.
  *
@@ -16,14 +24,17 @@
  * outside the scanned part) instead of being read back. Results go into
  * per-file slots, so they do not depend on which thread took which file.
  *
- * Never: delete a verdict, write half an import, or walk into target/,
- * .git or a folder .gitignore excludes.
+ * Never: delete a verdict, write half an import, count a signed verdict
+ * that does not verify for a listed principal, or walk into target/, .git
+ * or a folder .gitignore excludes.
  */
 #define _GNU_SOURCE
 #include "audit.h"
 #include "error.h"
 #include "rustlex.h"
+#include "proc.h"
 #include "schema.h"
+#include "sshsig.h"
 #include "store.h"
 #include "strbuf.h"
 #include "unsafe_scan.h"
@@ -34,6 +45,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <git2.h>
 #include <limits.h>
 #include <pthread.h>
@@ -66,6 +78,24 @@ static const struct store_migration audit_migrations[] = {
 	  " required_reviewers INTEGER NOT NULL CHECK(required_reviewers BETWEEN 1 AND 20));"
 	  "CREATE TABLE audit_counts(repo TEXT PRIMARY KEY, total INTEGER NOT NULL,"
 	  " documented INTEGER NOT NULL, reviewed INTEGER NOT NULL, at INTEGER NOT NULL);" },
+	/* signed verdicts: the signature is part of a verdict's identity (a
+	 * signed copy of an unsigned verdict is another verdict), so the table
+	 * is rebuilt with it in the UNIQUE key; audit_policy holds whether
+	 * signatures are required and the identity verdicts are signed for */
+	{ 2,
+	  "CREATE TABLE audit_verdicts_v2(seq INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL,"
+	  " item TEXT NOT NULL, fingerprint TEXT NOT NULL, reviewer TEXT NOT NULL,"
+	  " verdict TEXT NOT NULL CHECK(verdict IN ('sound','unsound','needs-work')),"
+	  " note TEXT NOT NULL DEFAULT '', at INTEGER NOT NULL,"
+	  " signature TEXT NOT NULL DEFAULT '', signer_key TEXT NOT NULL DEFAULT '',"
+	  " UNIQUE(repo, item, fingerprint, reviewer, at, verdict, note, signature));"
+	  "INSERT INTO audit_verdicts_v2(seq, repo, item, fingerprint, reviewer, verdict, note, at)"
+	  " SELECT seq, repo, item, fingerprint, reviewer, verdict, note, at FROM audit_verdicts;"
+	  "DROP TABLE audit_verdicts;"
+	  "ALTER TABLE audit_verdicts_v2 RENAME TO audit_verdicts;"
+	  "CREATE INDEX audit_verdicts_item ON audit_verdicts(repo, item, at);"
+	  "CREATE TABLE audit_policy(repo TEXT PRIMARY KEY,"
+	  " require_signatures INTEGER NOT NULL DEFAULT 0, repo_id TEXT);" },
 };
 
 const struct store_module schema_audit = {
@@ -138,6 +168,18 @@ static struct audit_item *list_add(struct audit_list *l)
 	return &l->items[l->n++];
 }
 
+static void verdict_release(struct audit_verdict *v)
+{
+	free(v->reviewer);
+	free(v->verdict);
+	free(v->note);
+	free(v->signature);
+	free(v->key);
+	free(v->principal);
+	free(v->key_fp);
+	free(v->why);
+}
+
 static void item_release(struct audit_item *it)
 {
 	free(it->file);
@@ -146,11 +188,8 @@ static void item_release(struct audit_item *it)
 	free(it->name);
 	free(it->safety);
 	free(it->code);
-	for (int i = 0; i < it->nverdicts; i++) {
-		free(it->verdicts[i].reviewer);
-		free(it->verdicts[i].verdict);
-		free(it->verdicts[i].note);
-	}
+	for (int i = 0; i < it->nverdicts; i++)
+		verdict_release(&it->verdicts[i]);
 	free(it->verdicts);
 }
 
@@ -161,6 +200,10 @@ void audit_list_release(struct audit_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		item_release(&l->items[i]);
 	free(l->items);
+	free(l->repo_id);
+	free(l->root);
+	sshsig_allowed_release(l->signers);
+	free(l->signers);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -236,26 +279,113 @@ static int cmp_item_ptr_id(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-static void item_status(struct audit_item *it, int required)
+const char *audit_sig_name(enum audit_sig sg)
 {
-	/* each reviewer's latest verdict for the current fingerprint
-	 * (verdicts are oldest first) */
-	it->sound = it->unsound = it->needs_work = 0;
+	switch (sg) {
+	case AUDIT_SIG_GOOD: return "signed";
+	case AUDIT_SIG_UNTRUSTED: return "untrusted";
+	case AUDIT_SIG_FORGED: return "forged";
+	default: return "unsigned";
+	}
+}
+
+bool audit_is_agent(const char *reviewer)
+{
+	return reviewer && strncmp(reviewer, "agent:", 6) == 0;
+}
+
+static void set_why(struct audit_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_why(struct audit_verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[400];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(v->why);
+	v->why = xstrdup(buf);
+}
+
+/* Whether v may count at all: its signature as the repository asks. */
+static bool eligible(const struct audit_verdict *v, bool require)
+{
+	if (v->sig == AUDIT_SIG_GOOD)
+		return true;
+	return v->sig == AUDIT_SIG_NONE && !require && !audit_is_agent(v->reviewer);
+}
+
+/*
+ * The one counting rule. Verdicts for the current fingerprint are taken
+ * newest first; one counts when its signature is as the repository asks
+ * (eligible) and neither its reviewer name, nor its principal, nor its key
+ * was already taken by a newer counted verdict: each reviewer's latest
+ * verdict counts once, and one key (or one person of the allowed signers)
+ * counts once whatever names it signs under. `latest` marks each reviewer
+ * name's newest verdict (what the lists show). Verdicts that are not
+ * counted get a why.
+ */
+static void item_status(struct audit_item *it, int required, bool require)
+{
+	const char **names = xcalloc((size_t)it->nverdicts * 2 + 1, sizeof(*names));
+	const char **keys = xcalloc((size_t)it->nverdicts + 1, sizeof(*keys));
+	int nn = 0, nk = 0;
+
+	it->sound = it->unsound = it->needs_work = it->signed_sound = it->forged = 0;
 	for (int i = 0; i < it->nverdicts; i++) {
 		struct audit_verdict *v = &it->verdicts[i];
-		bool latest = v->current;
-		for (int j = i + 1; j < it->nverdicts && latest; j++)
+		v->counted = false;
+		v->latest = v->current;
+		for (int j = i + 1; j < it->nverdicts && v->latest; j++)
 			if (it->verdicts[j].current && strcmp(it->verdicts[j].reviewer, v->reviewer) == 0)
-				latest = false;
-		if (!latest)
-			continue;
-		if (strcmp(v->verdict, "sound") == 0)
-			it->sound++;
-		else if (strcmp(v->verdict, "unsound") == 0)
-			it->unsound++;
-		else
-			it->needs_work++;
+				v->latest = false;
+		it->forged += v->sig == AUDIT_SIG_FORGED;
 	}
+	for (int i = it->nverdicts - 1; i >= 0; i--) {
+		struct audit_verdict *v = &it->verdicts[i];
+		bool taken = false;
+		if (!v->current)
+			continue;
+		if (!eligible(v, require)) {
+			if (v->sig == AUDIT_SIG_NONE)
+				set_why(v, audit_is_agent(v->reviewer) ?
+					"unsigned: an agent's verdict counts only when signed by a listed key" :
+					"unsigned: this repository requires signatures");
+			continue;
+		}
+		for (int k = 0; k < nk && !taken && v->key && v->sig == AUDIT_SIG_GOOD; k++)
+			if (strcmp(keys[k], v->key) == 0) {
+				taken = true;
+				set_why(v, "same key (%s) as a newer counted verdict: one key counts once",
+					v->key_fp ? v->key_fp : "?");
+			}
+		for (int k = 0; k < nn && !taken; k++)
+			if (strcmp(names[k], v->reviewer) == 0 || (v->principal && strcmp(names[k], v->principal) == 0)) {
+				taken = true;
+				if (v->latest)
+					set_why(v, "%s has a newer counted verdict", names[k]);
+			}
+		if (taken)
+			continue;
+		names[nn++] = v->reviewer;
+		if (v->principal)
+			names[nn++] = v->principal;
+		if (v->sig == AUDIT_SIG_GOOD && v->key)
+			keys[nk++] = v->key;
+		v->counted = true;
+		free(v->why);
+		v->why = NULL;
+		if (strcmp(v->verdict, "sound") == 0) {
+			it->sound++;
+			it->signed_sound += v->sig == AUDIT_SIG_GOOD;
+		} else if (strcmp(v->verdict, "unsound") == 0) {
+			it->unsound++;
+		} else {
+			it->needs_work++;
+		}
+	}
+	free(names);
+	free(keys);
 	if (it->gone)
 		it->status = AUDIT_GONE;
 	else if (it->unsound)
@@ -270,8 +400,357 @@ static void item_status(struct audit_item *it, int required)
 		it->status = AUDIT_UNREVIEWED;
 }
 
+/* ---- signatures --------------------------------------------------------------- */
+
+static void add_escaped(struct strbuf *sb, const char *name, const char *v)
+{
+	strbuf_adds(sb, name);
+	strbuf_adds(sb, ": ");
+	for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
+		if (*p == '\\')
+			strbuf_adds(sb, "\\\\");
+		else if (*p == '\n')
+			strbuf_adds(sb, "\\n");
+		else if (*p == '\r')
+			strbuf_adds(sb, "\\r");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else
+			strbuf_add(sb, (const char *)p, 1);
+	}
+	strbuf_adds(sb, "\n");
+}
+
+char *audit_signed_text(const char *repo_id, const char *item, const char *fingerprint,
+			const char *verdict, const char *reviewer, int64_t at, const char *note)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char num[32];
+
+	strbuf_adds(&sb, "rwb-audit verdict v1\n");
+	add_escaped(&sb, "repository", repo_id);
+	add_escaped(&sb, "item", item);
+	add_escaped(&sb, "fingerprint", fingerprint);
+	add_escaped(&sb, "verdict", verdict);
+	add_escaped(&sb, "reviewer", reviewer);
+	snprintf(num, sizeof(num), "%lld", (long long)at);
+	add_escaped(&sb, "at", num);
+	add_escaped(&sb, "note", note);
+	return strbuf_detach(&sb);
+}
+
+static char *read_small_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	char *buf;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || (size_t)sb.st_size > max) {
+		fclose(f);
+		return NULL;
+	}
+	buf = xmalloc((size_t)sb.st_size + 1);
+	*len = fread(buf, 1, (size_t)sb.st_size, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+void audit_allowed_load(struct sshsig_allowed *out, const char *repo)
+{
+	struct strbuf all = STRBUF_INIT;
+	char *path = xasprintf("%s/.rwb/allowed_signers", repo), *text, *cfg;
+	size_t len;
+
+	text = read_small_file(path, 1u << 20, &len);
+	free(path);
+	if (text) {
+		strbuf_add(&all, text, len);
+		if (len && text[len - 1] != '\n')
+			strbuf_adds(&all, "\n");
+		free(text);
+	}
+	{
+		const char *argv[] = { "git", "config", "--get", "gpg.ssh.allowedSignersFile", NULL };
+		cfg = proc_output((char *const *)argv, repo, 64 << 10);
+	}
+	if (cfg) {
+		cfg[strcspn(cfg, "\r\n")] = '\0';
+		path = cfg[0] == '/' ? xstrdup(cfg) :
+			cfg[0] == '~' && cfg[1] == '/' && getenv("HOME") ? xasprintf("%s/%s", getenv("HOME"), cfg + 2) :
+			xasprintf("%s/%s", repo, cfg);
+		text = read_small_file(path, 1u << 20, &len);
+		if (text) {
+			strbuf_add(&all, text, len);
+			free(text);
+		}
+		free(path);
+		free(cfg);
+	}
+	sshsig_allowed_parse(out, strbuf_str(&all), all.len);
+	strbuf_free(&all);
+}
+
+/* Verifies v's signature (if any) for item in l: v->sig, principal, why. */
+static void verify_verdict(struct audit_list *l, const char *item, struct audit_verdict *v)
+{
+	struct sshsig_check c;
+	char *text;
+
+	free(v->principal);
+	free(v->key_fp);
+	free(v->why);
+	v->principal = v->key_fp = v->why = NULL;
+	if (!v->signature || !*v->signature) {
+		v->sig = AUDIT_SIG_NONE;
+		return;
+	}
+	if (!l->signers) {
+		l->signers = xcalloc(1, sizeof(*l->signers));
+		audit_allowed_load(l->signers, l->root ? l->root : ".");
+	}
+	text = audit_signed_text(l->repo_id ? l->repo_id : "", item, v->fingerprint, v->verdict,
+				 v->reviewer, v->at, v->note);
+	if (sshsig_verify(&c, l->signers, v->signature, text, strlen(text)) != RWB_OK) {
+		v->sig = AUDIT_SIG_UNTRUSTED;
+		set_why(v, "not verified: ssh-keygen cannot run (install openssh-client)");
+		free(text);
+		return;
+	}
+	free(text);
+	v->sig = c.state == SSHSIG_GOOD ? AUDIT_SIG_GOOD : c.state == SSHSIG_UNTRUSTED ?
+		AUDIT_SIG_UNTRUSTED : AUDIT_SIG_FORGED;
+	if (*c.fingerprint)
+		v->key_fp = xstrdup(c.fingerprint);
+	if (v->key && *v->key && *c.key && strcmp(v->key, c.key) != 0) {
+		v->sig = AUDIT_SIG_FORGED;
+		set_why(v, "forged: the recorded key is not the key that made the signature");
+		return;
+	}
+	if (!v->key || !*v->key) {
+		free(v->key);
+		v->key = *c.key ? xstrdup(c.key) : NULL;
+	}
+	if (v->sig == AUDIT_SIG_GOOD)
+		v->principal = xstrdup(c.principal);
+	else if (v->sig == AUDIT_SIG_FORGED)
+		set_why(v, "forged: %s", c.why);
+	else
+		set_why(v, "%s", c.why);
+}
+
+/* Signed verdicts to verify, shared by a few threads: each ssh-keygen run
+ * costs a fork and an exec, and they do not depend on each other. */
+struct verify_pool {
+	struct audit_list *l;        /* borrowed; l->signers loaded before the threads */
+	struct audit_item **items;   /* owned: the item of each job */
+	struct audit_verdict **vs;   /* owned: the verdict of each job */
+	size_t n;
+	atomic_size_t next;          /* the next job to take */
+};
+
+static void *verify_worker(void *arg)
+{
+	struct verify_pool *p = arg;
+	size_t k;
+
+	while ((k = atomic_fetch_add(&p->next, 1)) < p->n)
+		verify_verdict(p->l, p->items[k]->id, p->vs[k]);
+	return NULL;
+}
+
+/* Verifies every signed verdict of l and recomputes every status. */
+static void list_status(struct audit_list *l)
+{
+	struct verify_pool pool = { .l = l };
+	size_t cap = 0;
+	pthread_t th[AUDIT_MAX_THREADS];
+	bool started[AUDIT_MAX_THREADS] = { false };
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct audit_item *it = &l->items[i];
+		for (int k = 0; k < it->nverdicts; k++) {
+			if (!it->verdicts[k].signature)
+				continue;
+			if (pool.n == cap) {
+				cap = cap ? 2 * cap : 64;
+				pool.items = xrealloc(pool.items, cap * sizeof(*pool.items));
+				pool.vs = xrealloc(pool.vs, cap * sizeof(*pool.vs));
+			}
+			pool.items[pool.n] = it;
+			pool.vs[pool.n++] = &it->verdicts[k];
+		}
+	}
+	if (pool.n && !l->signers) {
+		l->signers = xcalloc(1, sizeof(*l->signers));
+		audit_allowed_load(l->signers, l->root ? l->root : ".");
+	}
+	atomic_init(&pool.next, 0);
+	/* ssh-keygen mostly waits on exec and I/O: more runs than cores */
+	size_t nt = pool.n < 4 ? 1 : AUDIT_MAX_THREADS;
+	for (size_t t = 1; t < nt; t++)
+		started[t] = pthread_create(&th[t], NULL, verify_worker, &pool) == 0;
+	verify_worker(&pool);
+	for (size_t t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	free(pool.items);
+	free(pool.vs);
+	l->forged = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		item_status(&l->items[i], l->required, l->require_signatures);
+		l->forged += l->items[i].forged;
+	}
+}
+
+/* The repository's policy row: require_signatures and repo_id. */
+static int load_policy(struct store *s, const char *repo, bool *require, char **repo_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*require = false;
+	if (repo_id)
+		*repo_id = NULL;
+	rc = store_prepare(s, &st, "SELECT require_signatures, repo_id FROM audit_policy WHERE repo = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*require = sqlite3_column_int(st, 0) != 0;
+		if (repo_id)
+			*repo_id = col_dup(st, 1);
+	}
+	sqlite3_finalize(st);
+	return RWB_OK;
+}
+
+/* Writes the policy row's column (inside a write transaction or alone). */
+static int store_policy(struct store *s, const char *repo, const char *col, int ival, const char *sval)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = xasprintf("INSERT INTO audit_policy(repo, %s) VALUES(?, ?)"
+			      " ON CONFLICT(repo) DO UPDATE SET %s = excluded.%s", col, col, col);
+	int rc = store_prepare(s, &st, sql);
+
+	free(sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	if (sval)
+		sqlite3_bind_text(st, 2, sval, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int(st, 2, ival);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_error(s, sqlite3_errcode(s->db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int audit_set_require_signatures(struct store *s, const char *repo, bool on)
+{
+	int rc = store_write_begin(s);
+
+	if (rc)
+		return rc;
+	rc = store_policy(s, repo, "require_signatures", on ? 1 : 0, NULL);
+	if (rc) {
+		store_write_rollback(s);
+		return rc;
+	}
+	return store_write_commit(s);
+}
+
+/* The "repository" of the ledger in repo, or NULL. */
+static char *ledger_repo_id(const char *repo)
+{
+	char *path = xasprintf("%s/%s", repo, AUDIT_LEDGER_PATH), *text, *id = NULL;
+	size_t len;
+	cJSON *root;
+
+	text = read_small_file(path, AUDIT_MAX_LEDGER, &len);
+	free(path);
+	if (!text)
+		return NULL;
+	root = cJSON_ParseWithLength(text, len);
+	free(text);
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "repository");
+	if (cJSON_IsString(r) && r->valuestring && *r->valuestring && strlen(r->valuestring) <= 200)
+		id = xstrdup(r->valuestring);
+	cJSON_Delete(root);
+	return id;
+}
+
+int audit_repo_id(struct store *s, const char *repo, char **id)
+{
+	bool req;
+	char *v = NULL;
+	int rc = load_policy(s, repo, &req, &v);
+
+	*id = NULL;
+	if (rc)
+		return rc;
+	if (v && *v) {
+		*id = v;
+		return RWB_OK;
+	}
+	free(v);
+	v = ledger_repo_id(repo);
+	if (!v) {
+		const char *argv[] = { "git", "rev-list", "--max-parents=0", "HEAD", NULL };
+		char *roots = proc_output((char *const *)argv, repo, 1 << 20);
+		for (char *p = roots, *nl; p && *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl = '\0';
+			if (*p && (!v || strcmp(p, v) < 0)) {
+				free(v);
+				v = xasprintf("%s", p);
+			}
+			if (!nl)
+				break;
+		}
+		free(roots);
+		if (v) {
+			char *g = xasprintf("git:%s", v);
+			free(v);
+			v = g;
+		}
+	}
+	if (!v) {
+		const char *base = strrchr(repo, '/');
+		v = xasprintf("dir:%s", base && base[1] ? base + 1 : repo);
+	}
+	rc = store_write_begin(s);
+	if (!rc) {
+		rc = store_policy(s, repo, "repo_id", 0, v);
+		if (rc)
+			store_write_rollback(s);
+		else
+			rc = store_write_commit(s);
+	}
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*id = v;
+	return RWB_OK;
+}
+
+char *audit_agent_name(const char *flag)
+{
+	const char *a = flag && *flag ? flag : getenv("RWB_AGENT");
+
+	if (!a || !*a)
+		return NULL;
+	return audit_is_agent(a) ? xstrdup(a) : xasprintf("agent:%s", a);
+}
+
 /* Attaches every verdict of the repo to its item and computes status. */
-static int attach_verdicts(struct audit_list *l, struct store *s, const char *repo)
+static int attach_verdicts(struct audit_list *l, struct store *s, const char *repo, bool verify)
 {
 	sqlite3_stmt *st = NULL;
 	struct audit_item **idx;
@@ -280,9 +759,15 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 	rc = audit_required(s, repo, &l->required);
 	if (rc)
 		return rc;
+	free(l->repo_id);
+	rc = load_policy(s, repo, &l->require_signatures, &l->repo_id);
+	if (rc)
+		return rc;
+	free(l->root);
+	l->root = xstrdup(repo);
 	idx = NULL;   /* sorted by id when the first verdict comes (often none does) */
-	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at FROM audit_verdicts"
-			   " WHERE repo = ? ORDER BY item, at, seq");
+	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at, signature,"
+			   " signer_key FROM audit_verdicts WHERE repo = ? ORDER BY item, at, seq");
 	if (rc)
 		goto out;
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
@@ -301,22 +786,39 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 		struct audit_item *it = *hit;
 		it->verdicts = xrealloc(it->verdicts, (size_t)(it->nverdicts + 1) * sizeof(*it->verdicts));
 		struct audit_verdict *v = &it->verdicts[it->nverdicts++];
+		memset(v, 0, sizeof(*v));
 		v->reviewer = col_dup(st, 2);
 		v->verdict = col_dup(st, 3);
 		v->note = col_dup(st, 4);
 		v->at = sqlite3_column_int64(st, 5);
-		v->current = strcmp((const char *)sqlite3_column_text(st, 1), it->fingerprint) == 0;
+		col_copy(v->fingerprint, sizeof(v->fingerprint), st, 1);
+		v->current = strcmp(v->fingerprint, it->fingerprint) == 0;
+		if (sqlite3_column_bytes(st, 6) > 0) {
+			v->signature = col_dup(st, 6);
+			v->key = sqlite3_column_bytes(st, 7) > 0 ? col_dup(st, 7) : NULL;
+		}
 	}
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
-	for (size_t i = 0; i < l->n; i++)
-		item_status(&l->items[i], l->required);
+	if (verify)
+		list_status(l);
 out:
 	sqlite3_finalize(st);
 	free(idx);
 	return rc;
 }
 
+static int load_list(struct audit_list *out, struct store *s, const char *repo, bool include_gone,
+		     bool verify);
+
 int audit_load(struct audit_list *out, struct store *s, const char *repo, bool include_gone)
+{
+	return load_list(out, s, repo, include_gone, true);
+}
+
+/* audit_load; without verify, no signature is checked and no status is
+ * computed (the ledger's export only copies rows). */
+static int load_list(struct audit_list *out, struct store *s, const char *repo, bool include_gone,
+		     bool verify)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -359,7 +861,7 @@ int audit_load(struct audit_list *out, struct store *s, const char *repo, bool i
 		audit_list_release(out);
 		return rc;
 	}
-	rc = attach_verdicts(out, s, repo);
+	rc = attach_verdicts(out, s, repo, verify);
 	if (rc)
 		audit_list_release(out);
 	return rc;
@@ -1340,7 +1842,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	}
 	/* the answer: the current items of the scanned part, with status */
 	current_items(&all, sc, nsc, prev, nprev, scope, scope_is_file);
-	rc = attach_verdicts(&all, s, repo);
+	rc = attach_verdicts(&all, s, repo, true);
 	if (rc) {
 		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
 		goto out;
@@ -1412,13 +1914,54 @@ static bool valid_verdict(const char *v)
 		     strcmp(v, "needs-work") == 0);
 }
 
+/* The item's current fingerprint and whether it is gone, and the time a
+ * new verdict of reviewer gets (after any of theirs, even within one ms). */
+static int review_state(struct store *s, const char *repo, const char *id, const char *reviewer,
+			char fp[17], int *gone, int64_t *at)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*fp = '\0';
+	*gone = 0;
+	rc = store_prepare(s, &st, "SELECT fingerprint, gone FROM audit_items WHERE repo = ? AND id = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		col_copy(fp, 17, st, 0);
+		*gone = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	rc = store_prepare(s, &st, "SELECT MAX(at) FROM audit_verdicts WHERE repo = ? AND item = ? AND reviewer = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, reviewer, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(st, 0) >= *at)
+		*at = sqlite3_column_int64(st, 0) + 1;
+	sqlite3_finalize(st);
+	return RWB_OK;
+}
+
 int audit_review(struct store *s, const char *repo, const char *id, const char *verdict,
 		 const char *reviewer, const char *note, char *err, size_t errlen)
 {
+	return audit_review_signed(s, repo, id, verdict, reviewer, note, NULL, err, errlen);
+}
+
+int audit_review_signed(struct store *s, const char *repo, const char *id, const char *verdict,
+			const char *reviewer, const char *note, const char *keyspec,
+			char *err, size_t errlen)
+{
 	sqlite3_stmt *st = NULL;
-	char fp[17] = "";
-	int gone = 0, rc;
-	int64_t at = store_now_ms();
+	char fp[17] = "", fp2[17];
+	char *sig = NULL, *key = NULL, *repo_id = NULL;
+	int gone = 0, gone2, rc;
+	int64_t at = store_now_ms(), at2;
 
 	if (!valid_verdict(verdict)) {
 		seterr(err, errlen, "verdict \"%s\" is not one of sound, unsound, needs-work", verdict ? verdict : "");
@@ -1435,47 +1978,61 @@ int audit_review(struct store *s, const char *repo, const char *id, const char *
 		seterr(err, errlen, "note is longer than %d bytes", AUDIT_MAX_NOTE);
 		return RWB_EINPUT;
 	}
-	rc = store_write_begin(s);
+	rc = review_state(s, repo, id, reviewer, fp, &gone, &at);
 	if (rc) {
 		seterr(err, errlen, "%s", s->errmsg);
 		return rc;
 	}
-	rc = store_prepare(s, &st, "SELECT fingerprint, gone FROM audit_items WHERE repo = ? AND id = ?");
-	if (rc)
-		goto fail;
-	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(fp, sizeof(fp), "%s", (const char *)sqlite3_column_text(st, 0));
-		gone = sqlite3_column_int(st, 1);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (!*fp) {
 		seterr(err, errlen, "no unsafe item %s in %s (run /unsafe-audit to list them)", id, repo);
-		rc = RWB_ENOTFOUND;
-		goto fail;
+		return RWB_ENOTFOUND;
 	}
 	if (gone) {
 		seterr(err, errlen, "unsafe item %s is gone: its code or SAFETY comment changed; "
 		       "review the item that replaced it (/unsafe-audit)", id);
-		rc = RWB_EINPUT;
-		goto fail;
+		return RWB_EINPUT;
 	}
-	/* one reviewer's verdicts stay in order even within one millisecond */
-	rc = store_prepare(s, &st, "SELECT MAX(at) FROM audit_verdicts WHERE repo = ? AND item = ? AND reviewer = ?");
+	if (keyspec) {
+		/* signed before the write lock is taken: an agent may ask for a touch */
+		char *text;
+		rc = audit_repo_id(s, repo, &repo_id);
+		if (rc) {
+			seterr(err, errlen, "%s", s->errmsg);
+			return rc;
+		}
+		text = audit_signed_text(repo_id, id, fp, verdict, reviewer, at, note);
+		rc = sshsig_sign(&sig, &key, keyspec, text, strlen(text), err, errlen);
+		if (!rc) {
+			/* verified now, outside the write lock: the status computed
+			 * inside it finds the answer in sshsig's cache */
+			struct sshsig_allowed al;
+			struct sshsig_check c;
+			audit_allowed_load(&al, repo);
+			(void)sshsig_verify(&c, &al, sig, text, strlen(text));
+			sshsig_allowed_release(&al);
+		}
+		free(text);
+		free(repo_id);
+		if (rc)
+			return rc;
+	}
+	rc = store_write_begin(s);
+	if (rc) {
+		seterr(err, errlen, "%s", s->errmsg);
+		goto done;
+	}
+	/* what was signed must still be so */
+	at2 = at;
+	rc = review_state(s, repo, id, reviewer, fp2, &gone2, &at2);
 	if (rc)
 		goto fail;
-	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, reviewer, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
-	    sqlite3_column_int64(st, 0) >= at)
-		at = sqlite3_column_int64(st, 0) + 1;
-	sqlite3_finalize(st);
-	st = NULL;
-	rc = store_prepare(s, &st, "INSERT INTO audit_verdicts(repo, item, fingerprint, reviewer, verdict, note, at)"
-			   " VALUES(?, ?, ?, ?, ?, ?, ?)");
+	if (strcmp(fp, fp2) != 0 || gone2 || at2 != at) {
+		seterr(err, errlen, "unsafe item %s changed while the verdict was being signed; give it again", id);
+		rc = RWB_EBUSY;
+		goto fail;
+	}
+	rc = store_prepare(s, &st, "INSERT INTO audit_verdicts(repo, item, fingerprint, reviewer, verdict, note, at,"
+			   " signature, signer_key) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (rc)
 		goto fail;
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
@@ -1485,21 +2042,27 @@ int audit_review(struct store *s, const char *repo, const char *id, const char *
 	sqlite3_bind_text(st, 5, verdict, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, at);
+	sqlite3_bind_text(st, 8, sig ? sig : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, key ? key : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = store_error(s, sqlite3_errcode(s->db));
 		goto fail;
 	}
 	sqlite3_finalize(st);
+	st = NULL;
 	record_counts(s, repo);
 	rc = store_write_commit(s);
 	if (rc)
 		seterr(err, errlen, "%s", s->errmsg);
-	return rc;
+	goto done;
 fail:
 	sqlite3_finalize(st);
-	if (rc != RWB_ENOTFOUND && rc != RWB_EINPUT)
+	if (rc != RWB_EBUSY)
 		seterr(err, errlen, "%s", s->errmsg);
 	store_write_rollback(s);
+done:
+	free(sig);
+	free(key);
 	return rc;
 }
 
@@ -1556,10 +2119,26 @@ int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nit
 	struct strbuf sb = STRBUF_INIT;
 	bool first;
 
-	rc = audit_load(&l, s, repo, true);
+	char *repo_id = NULL;
+
+	rc = audit_repo_id(s, repo, &repo_id);
 	if (rc)
 		return rc;
-	strbuf_addf(&sb, "{\n  \"version\": 1,\n  \"required_reviewers\": %d,\n  \"items\": [\n", l.required);
+	rc = load_list(&l, s, repo, true, false);
+	if (rc) {
+		free(repo_id);
+		return rc;
+	}
+	{
+		cJSON *id = cJSON_CreateString(repo_id);
+		char *t = cJSON_PrintUnformatted(id);
+		strbuf_addf(&sb, "{\n  \"version\": 1,\n  \"repository\": %s,\n  \"required_reviewers\": %d,\n"
+			    "  \"require_signatures\": %s,\n  \"items\": [\n", t, l.required,
+			    l.require_signatures ? "true" : "false");
+		cJSON_free(t);
+		cJSON_Delete(id);
+		free(repo_id);
+	}
 	/* items: current ones and gone ones with verdicts, by file then id */
 	size_t *order = xmalloc((l.n + 1) * sizeof(*order));
 	size_t no = 0;
@@ -1599,8 +2178,9 @@ int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nit
 	free(order);
 	strbuf_adds(&sb, "  ],\n  \"verdicts\": [\n");
 	/* verdicts: by id, time, reviewer; every one, with its own fingerprint */
-	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at FROM audit_verdicts"
-			   " WHERE repo = ? ORDER BY item, at, reviewer, verdict, note, fingerprint");
+	rc = store_prepare(s, &st, "SELECT item, fingerprint, reviewer, verdict, note, at, signature, signer_key"
+			   " FROM audit_verdicts WHERE repo = ?"
+			   " ORDER BY item, at, reviewer, verdict, note, fingerprint, signature");
 	if (rc)
 		goto out;
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
@@ -1615,6 +2195,10 @@ int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nit
 			cJSON_AddStringToObject(o, "verdict", (const char *)sqlite3_column_text(st, 3));
 			cJSON_AddNumberToObject(o, "at", (double)sqlite3_column_int64(st, 5));
 			cJSON_AddStringToObject(o, "note", (const char *)sqlite3_column_text(st, 4));
+			if (sqlite3_column_bytes(st, 6) > 0) {
+				cJSON_AddStringToObject(o, "key", (const char *)sqlite3_column_text(st, 7));
+				cJSON_AddStringToObject(o, "signature", (const char *)sqlite3_column_text(st, 6));
+			}
 			if (pending)
 				add_line(&sb, pending, false);
 			pending = o;
@@ -1697,26 +2281,41 @@ static bool id_known(struct store *s, const char *repo, const char *id)
 	return found;
 }
 
-int audit_import(struct store *s, const char *repo, const char *text, size_t len,
-		 int *nitems, int *nverdicts, char *err, size_t errlen)
-{
-	cJSON *root = NULL;
-	const cJSON *items, *verdicts, *ver, *req, *e;
-	sqlite3_stmt *ins_item = NULL, *ins_v = NULL;
-	char where[64];
-	bool bad = false;
-	int rc = RWB_EINPUT, i;
-	int64_t now = store_now_ms();
+/* A ledger read and validated (every field of every entry). */
+struct ledger {
+	cJSON *root;                 /* owned */
+	const cJSON *items, *verdicts;
+	const cJSON *req;            /* required_reviewers, or NULL */
+	int require_sigs;            /* -1 absent, 0, 1 */
+	const char *repo_id;         /* "repository", or NULL */
+};
 
-	*nitems = *nverdicts = 0;
+static const char *vstr(const cJSON *e, const char *name)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, name);
+
+	return cJSON_IsString(m) ? m->valuestring : NULL;
+}
+
+/* Reads text into lg; s (may be NULL) knows the ids not in the ledger. */
+static int ledger_read(struct ledger *lg, struct store *s, const char *repo, const char *text, size_t len,
+		       char *err, size_t errlen)
+{
+	const cJSON *ver, *e, *rs, *rid;
+	char where[64];
+	bool bad = false, any_sig = false;
+	int i;
+
+	memset(lg, 0, sizeof(*lg));
+	lg->require_sigs = -1;
 	if (len > AUDIT_MAX_LEDGER) {
 		seterr(err, errlen, "the ledger is larger than %u MB", AUDIT_MAX_LEDGER >> 20);
 		return RWB_EINPUT;
 	}
-	root = cJSON_ParseWithLength(text, len);
-	if (!root || !cJSON_IsObject(root)) {
+	lg->root = cJSON_ParseWithLength(text, len);
+	if (!lg->root || !cJSON_IsObject(lg->root)) {
 		/* the error pointer points into text, which need not end in NUL */
-		const char *at = root ? NULL : cJSON_GetErrorPtr();
+		const char *at = lg->root ? NULL : cJSON_GetErrorPtr();
 		char near[24] = "";
 		if (at && at >= text && at < text + len) {
 			size_t k = 0;
@@ -1728,84 +2327,98 @@ int audit_import(struct store *s, const char *repo, const char *text, size_t len
 			seterr(err, errlen, "not a JSON object (error near \"%s\")", near);
 		else
 			seterr(err, errlen, "not a JSON object");
-		goto out;
+		goto bad;
 	}
-	ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+	ver = cJSON_GetObjectItemCaseSensitive(lg->root, "version");
 	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
 		seterr(err, errlen, "version: must be 1 (this rwb reads ledger version 1)");
-		goto out;
+		goto bad;
 	}
-	req = cJSON_GetObjectItemCaseSensitive(root, "required_reviewers");
-	if (req && (!cJSON_IsNumber(req) || req->valuedouble != (int)req->valuedouble ||
-		    req->valueint < 1 || req->valueint > 20)) {
+	lg->req = cJSON_GetObjectItemCaseSensitive(lg->root, "required_reviewers");
+	if (lg->req && (!cJSON_IsNumber(lg->req) || lg->req->valuedouble != (int)lg->req->valuedouble ||
+			lg->req->valueint < 1 || lg->req->valueint > 20)) {
 		seterr(err, errlen, "required_reviewers: must be a whole number from 1 to 20");
-		goto out;
+		goto bad;
 	}
-	items = cJSON_GetObjectItemCaseSensitive(root, "items");
-	verdicts = cJSON_GetObjectItemCaseSensitive(root, "verdicts");
-	if (!cJSON_IsArray(items)) {
+	rs = cJSON_GetObjectItemCaseSensitive(lg->root, "require_signatures");
+	if (rs && !cJSON_IsBool(rs)) {
+		seterr(err, errlen, "require_signatures: must be true or false");
+		goto bad;
+	}
+	if (rs)
+		lg->require_sigs = cJSON_IsTrue(rs) ? 1 : 0;
+	rid = cJSON_GetObjectItemCaseSensitive(lg->root, "repository");
+	if (rid) {
+		if (!cJSON_IsString(rid) || !rid->valuestring || !valid_name(rid->valuestring, 200)) {
+			seterr(err, errlen, "repository: must be 1 to 200 characters without control characters");
+			goto bad;
+		}
+		lg->repo_id = rid->valuestring;
+	}
+	lg->items = cJSON_GetObjectItemCaseSensitive(lg->root, "items");
+	lg->verdicts = cJSON_GetObjectItemCaseSensitive(lg->root, "verdicts");
+	if (!cJSON_IsArray(lg->items)) {
 		seterr(err, errlen, "items: missing or not an array");
-		goto out;
+		goto bad;
 	}
-	if (!cJSON_IsArray(verdicts)) {
+	if (!cJSON_IsArray(lg->verdicts)) {
 		seterr(err, errlen, "verdicts: missing or not an array");
-		goto out;
+		goto bad;
 	}
-	/* validate everything first */
 	i = 0;
-	cJSON_ArrayForEach(e, items) {
+	cJSON_ArrayForEach(e, lg->items) {
 		const char *id, *file, *kind, *fp;
 		snprintf(where, sizeof(where), "items[%d]", i++);
 		if (!cJSON_IsObject(e)) {
 			seterr(err, errlen, "%s: must be an object", where);
-			goto out;
+			goto bad;
 		}
 		id = member_str(e, "id", true, where, err, errlen, &bad);
 		if (bad)
-			goto out;
+			goto bad;
 		file = member_str(e, "file", true, where, err, errlen, &bad);
 		if (bad)
-			goto out;
+			goto bad;
 		kind = member_str(e, "kind", true, where, err, errlen, &bad);
 		if (bad)
-			goto out;
+			goto bad;
 		fp = member_str(e, "fingerprint", true, where, err, errlen, &bad);
 		if (bad)
-			goto out;
+			goto bad;
 		member_str(e, "item", false, where, err, errlen, &bad);
 		if (bad)
-			goto out;
+			goto bad;
 		if (!is_hex(id, 10)) {
 			seterr(err, errlen, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
-			goto out;
+			goto bad;
 		}
 		if (!safe_relpath(file)) {
 			seterr(err, errlen, "%s.file: \"%.80s\" is not a path inside the repository", where, file);
-			goto out;
+			goto bad;
 		}
 		if (unsafe_kind_parse(kind) < 0) {
 			seterr(err, errlen, "%s.kind: \"%.20s\" is not one of block, fn, impl, trait, extern", where, kind);
-			goto out;
+			goto bad;
 		}
 		if (!is_hex(fp, 16)) {
 			seterr(err, errlen, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
-			goto out;
+			goto bad;
 		}
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(e, "gone");
 		if (g && !cJSON_IsBool(g)) {
 			seterr(err, errlen, "%s.gone: must be true or false", where);
-			goto out;
+			goto bad;
 		}
 	}
 	i = 0;
-	cJSON_ArrayForEach(e, verdicts) {
-		const char *id, *fp = NULL, *rv = NULL, *vd = NULL, *note = NULL;
+	cJSON_ArrayForEach(e, lg->verdicts) {
+		const char *id, *fp = NULL, *rv = NULL, *vd = NULL, *note = NULL, *sig = NULL, *key = NULL;
 		const cJSON *at;
 		bool in_ledger = false;
 		snprintf(where, sizeof(where), "verdicts[%d]", i++);
 		if (!cJSON_IsObject(e)) {
 			seterr(err, errlen, "%s: must be an object", where);
-			goto out;
+			goto bad;
 		}
 		id = member_str(e, "id", true, where, err, errlen, &bad);
 		if (!bad)
@@ -1816,45 +2429,144 @@ int audit_import(struct store *s, const char *repo, const char *text, size_t len
 			vd = member_str(e, "verdict", true, where, err, errlen, &bad);
 		if (!bad)
 			note = member_str(e, "note", false, where, err, errlen, &bad);
+		if (!bad)
+			sig = member_str(e, "signature", false, where, err, errlen, &bad);
+		if (!bad)
+			key = member_str(e, "key", false, where, err, errlen, &bad);
 		if (bad)
-			goto out;
-		(void)note;
+			goto bad;
 		if (!is_hex(id, 10)) {
 			seterr(err, errlen, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
-			goto out;
+			goto bad;
 		}
 		if (!is_hex(fp, 16)) {
 			seterr(err, errlen, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
-			goto out;
+			goto bad;
 		}
 		if (!valid_name(rv, AUDIT_MAX_REVIEWER)) {
 			seterr(err, errlen, "%s.reviewer: must be 1 to %d characters without control characters",
 			       where, AUDIT_MAX_REVIEWER);
-			goto out;
+			goto bad;
 		}
 		if (!valid_verdict(vd)) {
 			seterr(err, errlen, "%s.verdict: \"%.20s\" is not one of sound, unsound, needs-work", where, vd);
-			goto out;
+			goto bad;
 		}
 		if (note && strlen(note) > AUDIT_MAX_NOTE) {
 			seterr(err, errlen, "%s.note: longer than %d bytes", where, AUDIT_MAX_NOTE);
-			goto out;
+			goto bad;
 		}
+		if (sig && (!*sig || strlen(sig) > SSHSIG_MAX_TEXT || !strstr(sig, "-----BEGIN SSH SIGNATURE-----"))) {
+			seterr(err, errlen, "%s.signature: not an armored SSH signature", where);
+			goto bad;
+		}
+		if (key && (!sig || strlen(key) > 16384 || !valid_name(key, 16384))) {
+			seterr(err, errlen, "%s.key: must be a public key line, and only with a signature", where);
+			goto bad;
+		}
+		any_sig |= sig != NULL;
 		at = cJSON_GetObjectItemCaseSensitive(e, "at");
 		if (!cJSON_IsNumber(at) || at->valuedouble < 1 || at->valuedouble > 9.0e15 ||
 		    at->valuedouble != (double)(int64_t)at->valuedouble) {
 			seterr(err, errlen, "%s.at: must be a time in milliseconds since 1970", where);
-			goto out;
+			goto bad;
 		}
 		const cJSON *x;
-		cJSON_ArrayForEach(x, items) {
+		cJSON_ArrayForEach(x, lg->items) {
 			const cJSON *xid = cJSON_GetObjectItemCaseSensitive(x, "id");
 			if (strcmp(xid->valuestring, id) == 0)
 				in_ledger = true;
 		}
-		if (!in_ledger && !id_known(s, repo, id)) {
+		if (s && !in_ledger && !id_known(s, repo, id)) {
 			seterr(err, errlen, "%s.id: %s is neither in the ledger's items nor in the store", where, id);
+			goto bad;
+		}
+	}
+	if (any_sig && !lg->repo_id) {
+		seterr(err, errlen, "repository: missing (signed verdicts name the repository they were signed for)");
+		goto bad;
+	}
+	return RWB_OK;
+bad:
+	cJSON_Delete(lg->root);
+	lg->root = NULL;
+	return RWB_EINPUT;
+}
+
+static int64_t vat(const cJSON *e)
+{
+	return (int64_t)cJSON_GetObjectItemCaseSensitive(e, "at")->valuedouble;
+}
+
+int audit_import(struct store *s, const char *repo, const char *text, size_t len,
+		 int *nitems, int *nverdicts, char *err, size_t errlen)
+{
+	int nforged;
+
+	return audit_import_checked(s, repo, text, len, nitems, nverdicts, &nforged, NULL, 0, err, errlen);
+}
+
+int audit_import_checked(struct store *s, const char *repo, const char *text, size_t len,
+			 int *nitems, int *nverdicts, int *nforged, char *forged_msg, size_t fmlen,
+			 char *err, size_t errlen)
+{
+	struct ledger lg;
+	const cJSON *e;
+	sqlite3_stmt *ins_item = NULL, *ins_v = NULL;
+	struct sshsig_allowed allowed = { 0 };
+	bool have_allowed = false, store_req;
+	char *store_id = NULL;
+	bool *forged = NULL;
+	int rc, i, nv;
+	int64_t now = store_now_ms();
+
+	*nitems = *nverdicts = *nforged = 0;
+	if (forged_msg && fmlen)
+		*forged_msg = '\0';
+	rc = ledger_read(&lg, s, repo, text, len, err, errlen);
+	if (rc)
+		return rc;
+	/* the identity verdicts are signed for: the store's, else the ledger's */
+	rc = load_policy(s, repo, &store_req, &store_id);
+	if (rc) {
+		seterr(err, errlen, "%s", s->errmsg);
+		goto out;
+	}
+	if (store_id && lg.repo_id && strcmp(store_id, lg.repo_id) != 0) {
+		seterr(err, errlen, "repository: the ledger is for \"%.80s\", this repository's verdicts are "
+		       "signed for \"%.80s\"", lg.repo_id, store_id);
+		rc = RWB_EINPUT;
+		goto out;
+	}
+	/* every signature is verified first: forged verdicts are left out */
+	nv = cJSON_GetArraySize(lg.verdicts);
+	forged = xcalloc((size_t)nv + 1, sizeof(*forged));
+	i = 0;
+	cJSON_ArrayForEach(e, lg.verdicts) {
+		const char *sig = vstr(e, "signature"), *key = vstr(e, "key"), *note = vstr(e, "note");
+		struct sshsig_check c;
+		char *t;
+		int k = i++;
+		if (!sig)
+			continue;
+		if (!have_allowed) {
+			audit_allowed_load(&allowed, repo);
+			have_allowed = true;
+		}
+		t = audit_signed_text(lg.repo_id, vstr(e, "id"), vstr(e, "fingerprint"), vstr(e, "verdict"),
+				      vstr(e, "reviewer"), vat(e), note ? note : "");
+		rc = sshsig_verify(&c, &allowed, sig, t, strlen(t));
+		free(t);
+		if (rc) {
+			seterr(err, errlen, "cannot verify signatures: ssh-keygen cannot run (install openssh-client)");
 			goto out;
+		}
+		if (c.state == SSHSIG_FORGED || (key && *c.key && strcmp(key, c.key) != 0)) {
+			forged[k] = true;
+			if (!(*nforged)++ && forged_msg)
+				snprintf(forged_msg, fmlen, "verdicts[%d] (item %s, reviewer %s): forged: %s", k,
+					 vstr(e, "id"), vstr(e, "reviewer"), c.state == SSHSIG_FORGED ? c.why :
+					 "the recorded key is not the key that made the signature");
 		}
 	}
 	/* then write it all in one transaction */
@@ -1868,19 +2580,19 @@ int audit_import(struct store *s, const char *repo, const char *text, size_t len
 		" last_seen, gone, gone_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
 	if (!rc)
 		rc = store_prepare(s, &ins_v,
-			"INSERT OR IGNORE INTO audit_verdicts(repo, item, fingerprint, reviewer, verdict, note, at)"
-			" VALUES(?, ?, ?, ?, ?, ?, ?)");
+			"INSERT OR IGNORE INTO audit_verdicts(repo, item, fingerprint, reviewer, verdict, note, at,"
+			" signature, signer_key) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (rc)
 		goto fail;
-	cJSON_ArrayForEach(e, items) {
+	cJSON_ArrayForEach(e, lg.items) {
 		const cJSON *it = cJSON_GetObjectItemCaseSensitive(e, "item");
 		sqlite3_reset(ins_item);
 		sqlite3_bind_text(ins_item, 1, repo, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_item, 2, cJSON_GetObjectItemCaseSensitive(e, "id")->valuestring, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_item, 3, cJSON_GetObjectItemCaseSensitive(e, "file")->valuestring, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_item, 4, cJSON_GetObjectItemCaseSensitive(e, "kind")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 2, vstr(e, "id"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 3, vstr(e, "file"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 4, vstr(e, "kind"), -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_item, 5, it ? it->valuestring : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_item, 6, cJSON_GetObjectItemCaseSensitive(e, "fingerprint")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_item, 6, vstr(e, "fingerprint"), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins_item, 7, now);
 		sqlite3_bind_int64(ins_item, 8, now);
 		sqlite3_bind_int64(ins_item, 9, now);
@@ -1890,16 +2602,21 @@ int audit_import(struct store *s, const char *repo, const char *text, size_t len
 		}
 		*nitems += sqlite3_changes(s->db);
 	}
-	cJSON_ArrayForEach(e, verdicts) {
-		const char *note = member_str(e, "note", false, "", NULL, 0, &bad);
+	i = 0;
+	cJSON_ArrayForEach(e, lg.verdicts) {
+		const char *note = vstr(e, "note"), *sig = vstr(e, "signature"), *key = vstr(e, "key");
+		if (forged[i++])
+			continue;
 		sqlite3_reset(ins_v);
 		sqlite3_bind_text(ins_v, 1, repo, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_v, 2, cJSON_GetObjectItemCaseSensitive(e, "id")->valuestring, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_v, 3, cJSON_GetObjectItemCaseSensitive(e, "fingerprint")->valuestring, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_v, 4, cJSON_GetObjectItemCaseSensitive(e, "reviewer")->valuestring, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_v, 5, cJSON_GetObjectItemCaseSensitive(e, "verdict")->valuestring, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 2, vstr(e, "id"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 3, vstr(e, "fingerprint"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 4, vstr(e, "reviewer"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 5, vstr(e, "verdict"), -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_v, 6, note ? note : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins_v, 7, (int64_t)cJSON_GetObjectItemCaseSensitive(e, "at")->valuedouble);
+		sqlite3_bind_int64(ins_v, 7, vat(e));
+		sqlite3_bind_text(ins_v, 8, sig ? sig : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_v, 9, key ? key : "", -1, SQLITE_STATIC);
 		if (sqlite3_step(ins_v) != SQLITE_DONE) {
 			rc = store_error(s, sqlite3_errcode(s->db));
 			goto fail;
@@ -1909,20 +2626,24 @@ int audit_import(struct store *s, const char *repo, const char *text, size_t len
 	sqlite3_finalize(ins_item);
 	sqlite3_finalize(ins_v);
 	ins_item = ins_v = NULL;
-	if (req) {
+	if (lg.req) {
 		sqlite3_stmt *st = NULL;
 		rc = store_prepare(s, &st, "INSERT INTO audit_config(repo, required_reviewers) VALUES(?, ?)"
 				   " ON CONFLICT(repo) DO UPDATE SET required_reviewers = excluded.required_reviewers");
 		if (rc)
 			goto fail;
 		sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, req->valueint);
+		sqlite3_bind_int(st, 2, lg.req->valueint);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = store_error(s, sqlite3_errcode(s->db));
 		sqlite3_finalize(st);
 		if (rc)
 			goto fail;
 	}
+	if (lg.require_sigs >= 0 && (rc = store_policy(s, repo, "require_signatures", lg.require_sigs, NULL)))
+		goto fail;
+	if (!store_id && lg.repo_id && (rc = store_policy(s, repo, "repo_id", 0, lg.repo_id)))
+		goto fail;
 	record_counts(s, repo);
 	rc = store_write_commit(s);
 	if (rc)
@@ -1935,7 +2656,253 @@ fail:
 	store_write_rollback(s);
 	*nitems = *nverdicts = 0;
 out:
-	cJSON_Delete(root);
+	free(forged);
+	free(store_id);
+	sshsig_allowed_release(&allowed);
+	cJSON_Delete(lg.root);
+	return rc;
+}
+
+static int cmp_verdict_at(const void *a, const void *b)
+{
+	const struct audit_verdict *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+int audit_merge_ledger(struct audit_list *l, const char *text, size_t len, char *err, size_t errlen)
+{
+	struct ledger lg;
+	const cJSON *e;
+	struct audit_item **idx;
+	int rc = ledger_read(&lg, NULL, l->root ? l->root : ".", text, len, err, errlen);
+
+	if (rc)
+		return rc;
+	if (lg.repo_id) {
+		if (l->repo_id && strcmp(l->repo_id, lg.repo_id) != 0) {
+			seterr(err, errlen, "repository: the ledger is for \"%.80s\", this repository's verdicts are "
+			       "signed for \"%.80s\"", lg.repo_id, l->repo_id);
+			cJSON_Delete(lg.root);
+			return RWB_EINPUT;
+		}
+		if (!l->repo_id)
+			l->repo_id = xstrdup(lg.repo_id);
+	}
+	if (lg.require_sigs == 1)
+		l->require_signatures = true;
+	if (lg.req && lg.req->valueint > l->required)
+		l->required = lg.req->valueint;
+	idx = xmalloc((l->n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < l->n; i++)
+		idx[i] = &l->items[i];
+	qsort(idx, l->n, sizeof(*idx), cmp_item_ptr_id);
+	cJSON_ArrayForEach(e, lg.verdicts) {
+		struct audit_item key, *kp = &key, **hit, *it;
+		const char *note = vstr(e, "note"), *sig = vstr(e, "signature"), *k = vstr(e, "key");
+		bool dup = false;
+		snprintf(key.id, sizeof(key.id), "%s", vstr(e, "id"));
+		hit = l->n ? bsearch(&kp, idx, l->n, sizeof(*idx), cmp_item_ptr_id) : NULL;
+		if (!hit)
+			continue;
+		it = *hit;
+		if (!note)
+			note = "";
+		for (int j = 0; j < it->nverdicts && !dup; j++) {
+			struct audit_verdict *v = &it->verdicts[j];
+			dup = v->at == vat(e) && strcmp(v->fingerprint, vstr(e, "fingerprint")) == 0 &&
+				strcmp(v->reviewer, vstr(e, "reviewer")) == 0 &&
+				strcmp(v->verdict, vstr(e, "verdict")) == 0 && strcmp(v->note, note) == 0 &&
+				strcmp(v->signature ? v->signature : "", sig ? sig : "") == 0;
+		}
+		if (dup)
+			continue;
+		it->verdicts = xrealloc(it->verdicts, (size_t)(it->nverdicts + 1) * sizeof(*it->verdicts));
+		struct audit_verdict *v = &it->verdicts[it->nverdicts++];
+		memset(v, 0, sizeof(*v));
+		v->reviewer = xstrdup(vstr(e, "reviewer"));
+		v->verdict = xstrdup(vstr(e, "verdict"));
+		v->note = xstrdup(note);
+		v->at = vat(e);
+		snprintf(v->fingerprint, sizeof(v->fingerprint), "%s", vstr(e, "fingerprint"));
+		v->current = strcmp(v->fingerprint, it->fingerprint) == 0;
+		v->signature = sig ? xstrdup(sig) : NULL;
+		v->key = k ? xstrdup(k) : NULL;
+		v->from_ledger = true;
+		/* oldest first, as the store gives them (qsort is not stable:
+		 * move it back by hand) */
+		for (int j = it->nverdicts - 1; j > 0 && cmp_verdict_at(&it->verdicts[j - 1], &it->verdicts[j]) > 0; j--) {
+			struct audit_verdict t = it->verdicts[j];
+			it->verdicts[j] = it->verdicts[j - 1];
+			it->verdicts[j - 1] = t;
+		}
+	}
+	free(idx);
+	cJSON_Delete(lg.root);
+	list_status(l);
+	return RWB_OK;
+}
+
+/* ---- checking a tree that is not the work tree (the index, a commit) ---------- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* Runs git with argv in repo (env added, input on stdin); RWB_OK when it exits 0. */
+static int run_git(const char *repo, const char *const argv[], char *const *env, const char *input,
+		   size_t input_len, struct strbuf *out, char *err, size_t errlen)
+{
+	struct proc_result res;
+	struct strbuf e = STRBUF_INIT;
+	struct proc_opts o = { .cwd = repo, .env = env, .input = input, .input_len = input_len,
+			       .out = out, .err = &e, .timeout_ms = 120000 };
+	int rc = proc_run(&res, (char *const *)argv, &o);
+
+	if (rc == RWB_ENOTOOL) {
+		seterr(err, errlen, "git cannot run: %s", res.errmsg);
+	} else if (!rc && res.status != 0) {
+		const char *m = strbuf_str(&e);
+		seterr(err, errlen, "git %s failed: %.*s", argv[1], (int)strcspn(m, "\n"), m);
+		rc = RWB_ENOTREPO;
+	}
+	strbuf_free(&e);
+	return rc;
+}
+
+int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, const char *rev,
+		    char *err, size_t errlen)
+{
+	const char *t = getenv("TMPDIR");
+	char *top = xasprintf("%s/rwb-check.XXXXXX", t && *t ? t : "/tmp");
+	char *tree = NULL, *dbpath = NULL, *idxenv = NULL, *text = NULL;
+	char *env[2] = { NULL, NULL };
+	struct strbuf paths = STRBUF_INIT, sb = STRBUF_INIT;
+	struct store *tmp = NULL;
+	int rc, ni, nv;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	if (!mkdtemp(top)) {
+		seterr(err, errlen, "cannot create a temporary folder: %s", strerror(errno));
+		free(top);
+		return RWB_EIO;
+	}
+	tree = xasprintf("%s/tree", top);
+	dbpath = xasprintf("%s/store.db", top);
+	mkdir(tree, 0700);
+	if (rev) {
+		/* the commit's tree through an index of our own */
+		idxenv = xasprintf("GIT_INDEX_FILE=%s/index", top);
+		env[0] = idxenv;
+		const char *rt[] = { "git", "read-tree", rev, NULL };
+		rc = run_git(repo, rt, env, NULL, 0, NULL, err, errlen);
+		if (rc)
+			goto out;
+	}
+	{
+		const char *ls[] = { "git", "ls-files", "-z", "--", "*.rs", ".rwb/audits.json",
+				     ".rwb/allowed_signers", NULL };
+		rc = run_git(repo, ls, env, NULL, 0, &paths, err, errlen);
+		if (rc)
+			goto out;
+	}
+	if (paths.len) {
+		char *prefix = xasprintf("--prefix=%s/", tree);
+		const char *co[] = { "git", "checkout-index", "-z", "--stdin", prefix, NULL };
+		rc = run_git(repo, co, env, paths.buf, paths.len, NULL, err, errlen);
+		free(prefix);
+		if (rc)
+			goto out;
+	}
+	/* git's own allowed-signers file counts as it does in the work tree */
+	{
+		const char *argv[] = { "git", "config", "--get", "gpg.ssh.allowedSignersFile", NULL };
+		char *cfg = proc_output((char *const *)argv, repo, 64 << 10);
+		if (cfg) {
+			cfg[strcspn(cfg, "\r\n")] = '\0';
+			char *path = cfg[0] == '/' ? xstrdup(cfg) :
+				cfg[0] == '~' && cfg[1] == '/' && getenv("HOME") ?
+				xasprintf("%s/%s", getenv("HOME"), cfg + 2) : xasprintf("%s/%s", repo, cfg);
+			char *extra = read_small_file(path, 1u << 20, &len);
+			if (extra) {
+				char *dir = xasprintf("%s/.rwb", tree), *f = xasprintf("%s/.rwb/allowed_signers", tree);
+				FILE *fp;
+				mkdir(dir, 0700);
+				if ((fp = fopen(f, "a"))) {
+					fputs("\n", fp);
+					fwrite(extra, 1, len, fp);
+					fclose(fp);
+				}
+				free(dir);
+				free(f);
+				free(extra);
+			}
+			free(path);
+			free(cfg);
+		}
+	}
+	rc = store_open(&tmp, dbpath, true, err, errlen);
+	if (rc)
+		goto out;
+	rc = audit_scan(out, tmp, tree, NULL, err, errlen);
+	if (rc)
+		goto out;
+	/* the policy and the verdicts of this store for the repository ... */
+	rc = audit_required(s, repo, &out->required);
+	if (!rc) {
+		bool req;
+		rc = load_policy(s, repo, &req, NULL);
+		out->require_signatures = req;
+	}
+	if (!rc)
+		rc = audit_export(&sb, s, repo, &ni, &nv);
+	if (rc) {
+		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		goto out;
+	}
+	rc = audit_merge_ledger(out, sb.buf, sb.len, err, errlen);
+	if (rc)
+		goto out;
+	/* ... and the ledger being committed */
+	{
+		char *lp = xasprintf("%s/%s", tree, AUDIT_LEDGER_PATH);
+		text = read_small_file(lp, AUDIT_MAX_LEDGER, &len);
+		free(lp);
+	}
+	if (text) {
+		char e2[400];
+		rc = audit_merge_ledger(out, text, len, e2, sizeof(e2));
+		if (rc)
+			seterr(err, errlen, "%s: %s", AUDIT_LEDGER_PATH, e2);
+	}
+out:
+	if (rc)
+		audit_list_release(out);
+	else {
+		/* the items name the repository's files, not the copy */
+		free(out->root);
+		out->root = xstrdup(repo);
+		sshsig_allowed_release(out->signers);
+		free(out->signers);
+		out->signers = NULL;   /* (already verified against the copy's signers) */
+	}
+	store_free(tmp);
+	nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(top);
+	free(tree);
+	free(dbpath);
+	free(idxenv);
+	free(text);
+	strbuf_free(&paths);
+	strbuf_free(&sb);
 	return rc;
 }
 

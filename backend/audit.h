@@ -7,10 +7,14 @@
  * and changes when the code or its SAFETY argument changes: the old id
  * then stays in the store as `gone`, with every verdict it had.
  *
- * Verdicts are never deleted or rewritten. An item's status looks at each
- * reviewer's latest verdict for the item's current fingerprint:
+ * Verdicts are never deleted or rewritten. A verdict may carry an SSH
+ * signature (sshsig.h) over audit_signed_text(); the repository's allowed
+ * signers say whose signatures count. An item's status looks at the
+ * verdicts that count for its current fingerprint (item_status() in
+ * audit.c, the one rule: newest first, signatures as the repository
+ * requires, one per reviewer name, principal and key):
  * rejected (someone says unsound) > needs-work > approved (at least the
- * required number of distinct reviewers say sound) > partial > unreviewed.
+ * required number say sound) > partial > unreviewed.
  *
  * The ledger (audit_export) is deterministic: sorted entries, one per
  * line, no timestamps of its own, so two reviewers' exports merge in git.
@@ -27,6 +31,7 @@
 #include "unsafe_scan.h"
 
 struct store;
+struct sshsig_allowed;
 
 #define AUDIT_DEFAULT_REQUIRED 2
 #define AUDIT_LEDGER_PATH ".rwb/audits.json"
@@ -40,12 +45,30 @@ enum audit_status {
 	AUDIT_GONE,
 };
 
+/* What the signature of a verdict proves (see docs/audit.md, trust model). */
+enum audit_sig {
+	AUDIT_SIG_NONE,              /* unsigned */
+	AUDIT_SIG_GOOD,              /* verifies for a principal of the allowed signers */
+	AUDIT_SIG_UNTRUSTED,         /* a real signature by a key nobody listed */
+	AUDIT_SIG_FORGED,            /* does not verify for what the verdict says */
+};
+
 struct audit_verdict {
-	char *reviewer;              /* owned */
+	char *reviewer;              /* owned; "agent:NAME" for an agent's verdict */
 	char *verdict;               /* owned: sound | unsound | needs-work */
 	char *note;                  /* owned, may be "" */
 	int64_t at;                  /* ms since the epoch */
+	char fingerprint[17];        /* the code's fingerprint the verdict was given for */
 	bool current;                /* given for the item's current fingerprint */
+	char *signature;             /* owned: the armored SSHSIG, or NULL (unsigned) */
+	char *key;                   /* owned: the signer's public key "type base64", or NULL */
+	enum audit_sig sig;          /* what verifying the signature found */
+	char *principal;             /* owned: AUDIT_SIG_GOOD: the allowed signer, else NULL */
+	char *key_fp;                /* owned: the key's "SHA256:..." when known, else NULL */
+	char *why;                   /* owned: why it does not count (forged, unsigned...), or NULL */
+	bool latest;                 /* this reviewer's latest verdict on the current code */
+	bool counted;                /* counts towards the item's status */
+	bool from_ledger;            /* read from the ledger file, not the store */
 };
 
 struct audit_item {
@@ -60,7 +83,11 @@ struct audit_item {
 	int safety_line, safety_line_end;
 	char *code;                  /* owned: the covered source text */
 	enum audit_status status;
-	int sound, unsound, needs_work;  /* distinct reviewers, latest verdict, current fingerprint */
+	int sound, unsound, needs_work;  /* counted verdicts (audit.c's one rule: latest per
+					  * reviewer, signatures as the repository requires,
+					  * one per key and per principal) */
+	int signed_sound;            /* counted sound verdicts with a good signature */
+	int forged;                  /* verdicts (any fingerprint) whose signature is forged */
 	struct audit_verdict *verdicts;  /* owned: every verdict, oldest first */
 	int nverdicts;
 };
@@ -69,6 +96,11 @@ struct audit_list {
 	struct audit_item *items;    /* owned: by file, then line */
 	size_t n, cap;
 	int required;                /* reviewers needed for approval */
+	bool require_signatures;     /* only verdicts signed by allowed signers count */
+	char *repo_id;               /* owned: the repository identity verdicts are signed for, or NULL */
+	char *root;                  /* owned: the folder the allowed signers are read from */
+	struct sshsig_allowed *signers;  /* owned: loaded when the first signed verdict is seen */
+	int forged;                  /* forged verdicts over all items */
 };
 
 /*
@@ -81,6 +113,16 @@ struct audit_list {
  */
 int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
 	       char *err, size_t errlen);
+/*
+ * The same for a tree that is not the work tree: the index (rev NULL) or
+ * the commit rev. Its Rust files, .rwb/audits.json and
+ * .rwb/allowed_signers are checked out into a temporary folder and scanned
+ * into a temporary store; the verdicts come from s (for repo) and from
+ * that ledger, the policy from both (the stricter). Nothing of s changes
+ * but the repository identity, stored on first use. For git hooks.
+ */
+int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, const char *rev,
+		    char *err, size_t errlen);
 /* The stored items (gone ones too when include_gone) with their status. */
 int audit_load(struct audit_list *out, struct store *s, const char *repo, bool include_gone);
 void audit_list_release(struct audit_list *l);
@@ -95,6 +137,57 @@ struct audit_item *audit_list_find(struct audit_list *l, const char *id);
 int audit_review(struct store *s, const char *repo, const char *id, const char *verdict,
 		 const char *reviewer, const char *note, char *err, size_t errlen);
 
+/*
+ * As audit_review, and signed with keyspec (a key file, or git's
+ * "key::TYPE BASE64" literal with the key in the ssh-agent) when not NULL:
+ * the signature covers audit_signed_text(). RWB_EENV when signing fails
+ * (nothing is recorded then), RWB_ENOTOOL without ssh-keygen.
+ */
+int audit_review_signed(struct store *s, const char *repo, const char *id, const char *verdict,
+			const char *reviewer, const char *note, const char *keyspec,
+			char *err, size_t errlen);
+
+/*
+ * The exact text a verdict's signature covers (malloc'd): eight lines, each
+ * "name: value\n", in this order:
+ *   rwb-audit verdict v1 / repository / item / fingerprint / verdict /
+ *   reviewer / at / note
+ * (the first line is the literal "rwb-audit verdict v1"). Values are escaped:
+ * backslash as "\\", LF as "\n", CR as "\r", other bytes below 0x20 and
+ * 0x7f as "\xHH"; every other byte (UTF-8 too) as it is. at is decimal ms.
+ */
+char *audit_signed_text(const char *repo_id, const char *item, const char *fingerprint,
+			const char *verdict, const char *reviewer, int64_t at, const char *note);
+
+/* The repository identity signatures are made for (malloc'd): the stored
+ * one, else the ledger's "repository", else the smallest root commit of
+ * HEAD, else "dir:" and the folder's name; stored on first use. */
+int audit_repo_id(struct store *s, const char *repo, char **id);
+
+/* Whether only signed verdicts count here (stored per repository, carried
+ * in the ledger as "require_signatures"). */
+int audit_set_require_signatures(struct store *s, const char *repo, bool on);
+
+/* The allowed signers for repo: .rwb/allowed_signers and git's
+ * gpg.ssh.allowedSignersFile, one after the other. */
+void audit_allowed_load(struct sshsig_allowed *out, const char *repo);
+
+/*
+ * Adds the verdicts of a ledger text (validated as audit_import does) to
+ * the items of l, in memory, and recomputes their status: how /audit-check
+ * counts the repository's ledger without importing it. The ledger's
+ * repository identity must match l's; its require_signatures and
+ * required_reviewers make l stricter, never laxer.
+ */
+int audit_merge_ledger(struct audit_list *l, const char *text, size_t len, char *err, size_t errlen);
+
+/* "agent:NAME" for an agent's verdict (name from the flag, else
+ * $RWB_AGENT), or NULL when this is not an agent. */
+char *audit_agent_name(const char *flag);
+bool audit_is_agent(const char *reviewer);
+
+const char *audit_sig_name(enum audit_sig s);
+
 /* Reviewers needed: the repository's own value, else the setting
  * audit.required_reviewers, else AUDIT_DEFAULT_REQUIRED. */
 int audit_required(struct store *s, const char *repo, int *n);
@@ -105,9 +198,14 @@ char *audit_reviewer(const char *explicit_name, const char *repo);
 
 /* The ledger text for repo (see above). */
 int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nitems, int *nverdicts);
-/* Reads a ledger: all or nothing. err names the entry and field. */
+/* Reads a ledger: all or nothing. err names the entry and field. Signed
+ * verdicts are verified first: forged ones are left out, counted in
+ * *nforged and the first named in forged_msg. */
 int audit_import(struct store *s, const char *repo, const char *text, size_t len,
 		 int *nitems, int *nverdicts, char *err, size_t errlen);
+int audit_import_checked(struct store *s, const char *repo, const char *text, size_t len,
+			 int *nitems, int *nverdicts, int *nforged, char *forged_msg, size_t fmlen,
+			 char *err, size_t errlen);
 
 /*
  * The counts the metrics show (unsafe_blocks, unsafe_blocks_documented,

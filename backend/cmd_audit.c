@@ -15,6 +15,7 @@
 #include "coverage.h"
 #include "error.h"
 #include "proc.h"
+#include "sshsig.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -29,7 +30,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static int write_atomic(const char *path, const char *text, size_t len, char *err, size_t errlen);
+
 /* ---- shaping items ---------------------------------------------------------- */
+
+static cJSON *verdict_json(const struct audit_verdict *v)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(r, "reviewer", v->reviewer);
+	cJSON_AddStringToObject(r, "verdict", v->verdict);
+	cJSON_AddStringToObject(r, "note", v->note ? v->note : "");
+	cJSON_AddNumberToObject(r, "at", (double)v->at);
+	cJSON_AddStringToObject(r, "signature", audit_sig_name(v->sig));
+	if (v->principal)
+		cJSON_AddStringToObject(r, "principal", v->principal);
+	if (v->key_fp)
+		cJSON_AddStringToObject(r, "key_fingerprint", v->key_fp);
+	if (audit_is_agent(v->reviewer))
+		cJSON_AddBoolToObject(r, "agent", 1);
+	cJSON_AddBoolToObject(r, "counted", v->counted);
+	if (v->why)
+		cJSON_AddStringToObject(r, "why", v->why);
+	return r;
+}
 
 static cJSON *item_json(const struct audit_item *it, bool full)
 {
@@ -53,22 +77,15 @@ static cJSON *item_json(const struct audit_item *it, bool full)
 		cJSON_AddNumberToObject(o, "safety_line", it->safety_line);
 	}
 	cJSON_AddNumberToObject(o, "sound", it->sound);
+	cJSON_AddNumberToObject(o, "signed_sound", it->signed_sound);
+	if (it->forged)
+		cJSON_AddNumberToObject(o, "forged", it->forged);
 	rv = cJSON_AddArrayToObject(o, "reviewers");
-	/* each reviewer's latest verdict on the current code */
+	/* each reviewer's latest verdict on the current code (audit.c decides) */
 	for (int i = 0; i < it->nverdicts; i++) {
 		const struct audit_verdict *v = &it->verdicts[i];
-		bool latest = v->current;
-		for (int j = i + 1; j < it->nverdicts && latest; j++)
-			if (it->verdicts[j].current && strcmp(it->verdicts[j].reviewer, v->reviewer) == 0)
-				latest = false;
-		if (!latest)
-			continue;
-		cJSON *r = cJSON_CreateObject();
-		cJSON_AddStringToObject(r, "reviewer", v->reviewer);
-		cJSON_AddStringToObject(r, "verdict", v->verdict);
-		cJSON_AddStringToObject(r, "note", v->note ? v->note : "");
-		cJSON_AddNumberToObject(r, "at", (double)v->at);
-		cJSON_AddItemToArray(rv, r);
+		if (v->latest)
+			cJSON_AddItemToArray(rv, verdict_json(v));
 	}
 	if (full && it->code)
 		cJSON_AddStringToObject(o, "code", it->code);
@@ -275,6 +292,11 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (rc)
 			return cmd_fail(ctx, rc, "cannot store the reviewer count: %s", ctx->store->errmsg);
 	}
+	if (cmd_arg(a, "require-signatures")) {
+		rc = audit_set_require_signatures(ctx->store, ctx->repo, cmd_arg_bool(a, "require-signatures"));
+		if (rc)
+			return cmd_fail(ctx, rc, "cannot store the signature policy: %s", ctx->store->errmsg);
+	}
 	rc = audit_scan(&l, ctx->store, ctx->repo, only, err, sizeof(err));
 	if (rc)
 		return cmd_fail(ctx, rc, "%s", err);
@@ -299,23 +321,47 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return RWB_OK;
 }
 
+/* The key a verdict is signed with: --key, else (an agent) $RWB_AGENT_KEY,
+ * else (a person) git's user.signingKey or the ssh-agent's first key. */
+static char *review_key(const struct cmd_args *a, const char *repo, bool agent)
+{
+	const char *k = cmd_arg(a, "key");
+
+	if (cmd_arg_bool(a, "unsigned"))
+		return NULL;
+	if (k && *k)
+		return xstrdup(k);
+	if (agent) {
+		k = getenv("RWB_AGENT_KEY");
+		return k && *k ? xstrdup(k) : NULL;   /* never the person's key */
+	}
+	return sshsig_default_key(repo);
+}
+
 static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct audit_list l;
 	struct audit_item *it;
 	char err[512];
-	char *reviewer;
+	char *reviewer, *agent, *key;
 	const char *id = cmd_arg(a, "id");
 	int rc;
 
+	if (cmd_arg(a, "agent") && cmd_arg(a, "reviewer"))
+		return cmd_fail(ctx, RWB_EUSAGE, "give --reviewer or --agent, not both");
+	if (cmd_arg_bool(a, "unsigned") && cmd_arg(a, "key"))
+		return cmd_fail(ctx, RWB_EUSAGE, "give --key or --unsigned, not both");
 	/* the item must be current: rescan so its fingerprint is today's */
 	rc = audit_scan(&l, ctx->store, ctx->repo, NULL, err, sizeof(err));
 	if (rc)
 		return cmd_fail(ctx, rc, "%s", err);
 	audit_list_release(&l);
-	reviewer = audit_reviewer(cmd_arg(a, "reviewer"), ctx->repo);
-	rc = audit_review(ctx->store, ctx->repo, id, cmd_arg(a, "verdict"), reviewer,
-			  cmd_arg(a, "note"), err, sizeof(err));
+	agent = audit_agent_name(cmd_arg(a, "agent"));
+	reviewer = agent ? agent : audit_reviewer(cmd_arg(a, "reviewer"), ctx->repo);
+	key = review_key(a, ctx->repo, agent != NULL);
+	rc = audit_review_signed(ctx->store, ctx->repo, id, cmd_arg(a, "verdict"), reviewer,
+				 cmd_arg(a, "note"), key, err, sizeof(err));
+	free(key);
 	if (rc) {
 		free(reviewer);
 		return cmd_fail(ctx, rc, "%s", err);
@@ -332,19 +378,82 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cJSON_AddStringToObject(ctx->result, "reviewer", reviewer);
 	cJSON_AddStringToObject(ctx->result, "verdict", cmd_arg(a, "verdict"));
 	if (it) {
+		/* the verdict just given: the newest of this reviewer */
+		const struct audit_verdict *mine = NULL;
+		for (int i = 0; i < it->nverdicts; i++)
+			if (strcmp(it->verdicts[i].reviewer, reviewer) == 0)
+				mine = &it->verdicts[i];
 		cJSON *o = item_json(it, false);
 		cJSON_AddItemToObject(ctx->result, "reviewers",
 				      cJSON_DetachItemFromObject(o, "reviewers"));
 		cJSON_AddNumberToObject(ctx->result, "sound", it->sound);
 		cJSON_AddNumberToObject(ctx->result, "required_reviewers", l.required);
+		cJSON_AddBoolToObject(ctx->result, "require_signatures", l.require_signatures);
+		if (mine)
+			cJSON_AddItemToObject(ctx->result, "recorded", verdict_json(mine));
 		cJSON_Delete(o);
-		strbuf_addf(&ctx->out, "%s: %s by %s; the item is now %s (%d of %d sound)\n", id,
-			    cmd_arg(a, "verdict"), reviewer, audit_status_name(it->status), it->sound,
-			    l.required);
+		strbuf_addf(&ctx->out, "%s: %s by %s", id, cmd_arg(a, "verdict"), reviewer);
+		if (mine && mine->sig == AUDIT_SIG_GOOD)
+			strbuf_addf(&ctx->out, ", signed as %s (%s)", mine->principal, mine->key_fp ? mine->key_fp : "");
+		else if (mine && mine->signature)
+			strbuf_addf(&ctx->out, ", signed but %s: %s", audit_sig_name(mine->sig), mine->why ? mine->why : "");
+		else
+			strbuf_addf(&ctx->out, ", unsigned%s", mine && mine->why ? " (it does not count here)" : "");
+		strbuf_addf(&ctx->out, "; the item is now %s (%d of %d sound)\n", audit_status_name(it->status),
+			    it->sound, l.required);
 	}
 	free(reviewer);
 	audit_list_release(&l);
 	return RWB_OK;
+}
+
+/* Reads a whole file (at most 64 MB) or NULL with errno set. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	char *buf;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (64 << 20)) {
+		fclose(f);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf = xmalloc((size_t)sb.st_size + 1);
+	*len = fread(buf, 1, (size_t)sb.st_size, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Why an item fails the gate, in a few words ("" when it passes). */
+static void check_reasons(struct strbuf *sb, const struct audit_item *it, int required)
+{
+	int unsigned_n = 0, untrusted = 0;
+
+	if (!it->documented)
+		strbuf_adds(sb, "undocumented");
+	if (it->status != AUDIT_APPROVED) {
+		strbuf_addf(sb, "%s%s (%d/%d sound)", sb->len ? ", " : "", audit_status_name(it->status),
+			    it->sound, required);
+		for (int i = 0; i < it->nverdicts; i++) {
+			const struct audit_verdict *v = &it->verdicts[i];
+			if (!v->latest || v->counted)
+				continue;
+			unsigned_n += v->sig == AUDIT_SIG_NONE;
+			untrusted += v->sig == AUDIT_SIG_UNTRUSTED;
+		}
+		if (unsigned_n)
+			strbuf_addf(sb, ", %d unsigned verdict%s not counted", unsigned_n, unsigned_n == 1 ? "" : "s");
+		if (untrusted)
+			strbuf_addf(sb, ", %d verdict%s by keys not in the allowed signers", untrusted,
+				    untrusted == 1 ? "" : "s");
+	}
+	if (it->forged)
+		strbuf_addf(sb, "%s%d forged verdict%s", sb->len ? ", " : "", it->forged, it->forged == 1 ? "" : "s");
 }
 
 static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -353,20 +462,50 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct coverage_cache cc = { 0 };
 	bool need_tested = cmd_arg_bool(a, "require-tested");
 	char err[512];
-	int rc, open = 0, untested = 0;
+	int rc, open = 0, untested = 0, forged = 0;
+	const char *rev = cmd_arg(a, "rev"), *ledger = cmd_arg(a, "ledger");
+	bool staged = cmd_arg_bool(a, "staged");
+	char *lpath, *text;
+	size_t len;
 
+	if (staged && rev)
+		return cmd_fail(ctx, RWB_EUSAGE, "give --staged or --rev, not both");
+	if ((staged || rev) && a->npos)
+		return cmd_fail(ctx, RWB_EUSAGE, "PATH cannot go with --staged or --rev (they check the whole tree)");
 	if (need_tested && !coverage_have_run(ctx->store, ctx->repo))
 		return cmd_fail(ctx, RWB_EENV, "--require-tested: no coverage run of this repository "
 				"yet (run /rust-test --coverage first)");
-	rc = audit_scan(&l, ctx->store, ctx->repo, a->npos ? a->pos[0] : NULL, err, sizeof(err));
+	if (staged || rev)
+		rc = audit_scan_tree(&l, ctx->store, ctx->repo, rev, err, sizeof(err));
+	else
+		rc = audit_scan(&l, ctx->store, ctx->repo, a->npos ? a->pos[0] : NULL, err, sizeof(err));
 	if (rc)
 		return cmd_fail(ctx, rc, "%s", err);
 	ctx->result = cJSON_CreateObject();
+	/* the repository's ledger counts too: what CI and a fresh clone have */
+	if (!staged && !rev) {
+		lpath = ledger ? xstrdup(ledger) : xasprintf("%s/%s", ctx->repo, AUDIT_LEDGER_PATH);
+		text = slurp(lpath, &len);
+		if (!text && ledger) {
+			rc = cmd_fail(ctx, RWB_EUSAGE, "cannot read %s: %s", lpath, strerror(errno));
+			free(lpath);
+			audit_list_release(&l);
+			return rc;
+		}
+		if (text && audit_merge_ledger(&l, text, len, err, sizeof(err)) != RWB_OK) {
+			strbuf_addf(&ctx->out, "FAIL ledger %s: %s\n", lpath, err);
+			cJSON_AddStringToObject(ctx->result, "ledger_error", err);
+			open++;
+		}
+		free(text);
+		free(lpath);
+	}
 	cJSON *items = cJSON_AddArrayToObject(ctx->result, "items");
 	for (size_t i = 0; i < l.n; i++) {
 		struct audit_item *it = &l.items[i];
-		bool ok = it->documented && it->status == AUDIT_APPROVED;
+		bool ok = it->documented && it->status == AUDIT_APPROVED && !it->forged;
 		char where[160];
+		struct strbuf why = STRBUF_INIT;
 		cJSON *o = item_json(it, false);
 		coverage_item_json(o, &cc, ctx->store, ctx->repo, it->file, has_code(it), it->line,
 				   it->line_end);
@@ -374,20 +513,29 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 		ok = ok && !not_run;
 		untested += not_run;
 		cJSON_AddBoolToObject(o, "ok", ok);
-		cJSON_AddItemToArray(items, o);
 		open += !ok;
-		strbuf_addf(&ctx->out, "%-4s %s:%d %s %s: %s%s%s", ok ? "ok" : "FAIL", it->file, it->line,
+		check_reasons(&why, it, l.required);
+		if (!ok)
+			cJSON_AddStringToObject(o, "why", strbuf_str(&why));
+		strbuf_addf(&ctx->out, "%-4s %s:%d %s %s: %s%s [%s]\n", ok ? "ok" : "FAIL", it->file, it->line,
 			    unsafe_kind_name(it->kind), where_of(it, where, sizeof(where)),
-			    it->documented ? "" : "undocumented",
-			    it->documented || it->status == AUDIT_APPROVED ? "" : ", ",
-			    it->status == AUDIT_APPROVED ? "" : audit_status_name(it->status));
-		if (it->status != AUDIT_APPROVED)
-			strbuf_addf(&ctx->out, " (%d/%d sound)", it->sound, l.required);
-		else if (it->documented)
-			strbuf_addf(&ctx->out, "approved");
-		if (not_run)
-			strbuf_adds(&ctx->out, ", no test executes it");
-		strbuf_addf(&ctx->out, " [%s]\n", it->id);
+			    ok ? "approved" : strbuf_str(&why),
+			    !not_run ? "" : why.len ? ", no test executes it" : "no test executes it", it->id);
+		strbuf_free(&why);
+		/* every forged verdict, named: who, what, when and why */
+		cJSON *fj = it->forged ? cJSON_AddArrayToObject(o, "forged_verdicts") : NULL;
+		for (int k = 0; k < it->nverdicts; k++) {
+			const struct audit_verdict *v = &it->verdicts[k];
+			if (v->sig != AUDIT_SIG_FORGED)
+				continue;
+			forged++;
+			strbuf_addf(&ctx->out, "FORGED %s: the %s verdict of %s (at %lld%s) on item %s: %s\n",
+				    it->file, v->verdict, v->reviewer, (long long)v->at,
+				    v->from_ledger ? ", from the ledger" : ", in the store", it->id,
+				    v->why ? v->why : "forged");
+			cJSON_AddItemToArray(fj, verdict_json(v));
+		}
+		cJSON_AddItemToArray(items, o);
 	}
 	coverage_cache_release(&cc);
 	summary(ctx->result, &ctx->out, &l);
@@ -397,15 +545,191 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 			    untested == 1 ? "" : "s");
 	}
 	cJSON_AddNumberToObject(ctx->result, "open", open);
+	cJSON_AddNumberToObject(ctx->result, "forged", forged);
+	cJSON_AddBoolToObject(ctx->result, "require_signatures", l.require_signatures);
 	cJSON_AddBoolToObject(ctx->result, "ok", open == 0);
 	if (open) {
-		strbuf_addf(&ctx->out, "audit-check: %d item%s undocumented%s\n", open,
-			    open == 1 ? "" : "s", need_tested ? ", not approved or not tested"
-							       : " or not approved");
+		strbuf_addf(&ctx->out, "audit-check: %d item%s undocumented, not approved%s or with forged verdicts%s\n",
+			    open, open == 1 ? "" : "s", need_tested ? ", not tested" : "",
+			    staged ? " in the staged tree" : rev ? " in that commit" : "");
 		ctx->negative = true;
 	}
 	audit_list_release(&l);
 	return RWB_OK;
+}
+
+/* ---- the git hooks ------------------------------------------------------------------- */
+
+#define HOOK_MARK "# rwb audit gate"
+#define HOOK_CHAINED_SUFFIX ".rwb-chained"
+
+/* The hooks folder of repo (core.hooksPath and worktrees honoured). */
+static char *hooks_dir(const char *repo)
+{
+	const char *argv[] = { "git", "rev-parse", "--path-format=absolute", "--git-path", "hooks", NULL };
+	char *d = proc_output((char *const *)argv, repo, 4096);
+
+	if (d)
+		d[strcspn(d, "\r\n")] = '\0';
+	return d;
+}
+
+static bool is_ours(const char *path)
+{
+	size_t len;
+	char *t = slurp(path, &len);
+	bool ours = t && strstr(t, HOOK_MARK) != NULL;
+
+	free(t);
+	return ours;
+}
+
+/* The absolute path of this rwb, or NULL. */
+static char *self_path(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+/* Single quotes for sh. */
+static void sh_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_adds(sb, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_adds(sb, "'\\''");
+		else
+			strbuf_add(sb, s, 1);
+	}
+	strbuf_adds(sb, "'");
+}
+
+static char *hook_text(const char *name, const char *self)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool push = strcmp(name, "pre-push") == 0;
+
+	strbuf_addf(&sb, "#!/bin/sh\n" HOOK_MARK " (%s), written by `rwb /audit-hook install`.\n"
+		    "# `rwb /audit-hook remove` takes it out and puts back the hook it chained to.\n"
+		    "# Skip it once with `git %s --no-verify`.\n", name, push ? "push" : "commit");
+	strbuf_adds(&sb, "hookdir=$(dirname \"$0\")\n");
+	if (push)
+		strbuf_adds(&sb, "input=$(cat)\n");
+	strbuf_addf(&sb, "if [ -x \"$hookdir/%s" HOOK_CHAINED_SUFFIX "\" ]; then\n", name);
+	if (push)
+		strbuf_addf(&sb, "\tprintf '%%s\\n' \"$input\" | \"$hookdir/%s" HOOK_CHAINED_SUFFIX "\" \"$@\" || exit $?\n", name);
+	else
+		strbuf_addf(&sb, "\t\"$hookdir/%s" HOOK_CHAINED_SUFFIX "\" \"$@\" || exit $?\n", name);
+	strbuf_adds(&sb, "fi\nrwb=");
+	sh_quote(&sb, self ? self : "rwb");
+	strbuf_adds(&sb, "\n[ -x \"$rwb\" ] || rwb=$(command -v rwb) || {\n"
+		    "\techo \"rwb audit gate: rwb is not installed here; git --no-verify skips the gate\" >&2\n"
+		    "\texit 1\n}\n");
+	if (push) {
+		strbuf_adds(&sb, "printf '%s\\n' \"$input\" | while read -r lref lsha rref rsha; do\n"
+			    "\t[ -n \"$lsha\" ] || continue\n"
+			    "\tcase $lsha in *[!0]*) ;; *) continue ;; esac\n"
+			    "\tif ! out=$(\"$rwb\" /audit-check --rev \"$lsha\" 2>&1); then\n"
+			    "\t\tprintf '%s\\n' \"$out\" | grep -E '^(FAIL|FORGED)' >&2\n"
+			    "\t\techo \"rwb audit gate: push of $lref refused: unsafe code not documented or not signed off "
+			    "(rwb /audit-check --rev $lsha; git push --no-verify skips this)\" >&2\n"
+			    "\t\texit 1\n\tfi\ndone || exit 1\n"
+			    "exit 0\n");
+	} else {
+		strbuf_adds(&sb, "if ! out=$(\"$rwb\" /audit-check --staged 2>&1); then\n"
+			    "\tprintf '%s\\n' \"$out\" | grep -E '^(FAIL|FORGED)' >&2 ||\n"
+			    "\t\tprintf '%s\\n' \"$out\" >&2\n"
+			    "\techo \"rwb audit gate: commit refused: unsafe code not documented or not signed off "
+			    "(rwb /audit-check --staged; git commit --no-verify skips this)\" >&2\n"
+			    "\texit 1\nfi\nexit 0\n");
+	}
+	return strbuf_detach(&sb);
+}
+
+static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *action = a->pos[0];
+	const char *const names[] = { "pre-commit", "pre-push", NULL };
+	char *dir = hooks_dir(ctx->repo), *self = NULL;
+	int rc = RWB_OK;
+	char err[512];
+
+	if (strcmp(action, "install") != 0 && strcmp(action, "remove") != 0) {
+		free(dir);
+		return cmd_fail(ctx, RWB_EUSAGE, "\"%s\": give install or remove", action);
+	}
+	if (!dir)
+		return cmd_fail(ctx, RWB_ENOTREPO, "%s is not a git repository (no hooks folder)", ctx->repo);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		rc = cmd_fail(ctx, RWB_EIO, "cannot create %s: %s", dir, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	ctx->result = cJSON_CreateObject();
+	cJSON *hooks = cJSON_AddArrayToObject(ctx->result, "hooks");
+	if (strcmp(action, "install") == 0)
+		self = self_path();
+	for (int i = 0; names[i] && !rc; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		char *chained = xasprintf("%s%s", path, HOOK_CHAINED_SUFFIX);
+		struct stat sb;
+		bool exists = lstat(path, &sb) == 0;
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "hook", path);
+		if (strcmp(action, "install") == 0) {
+			bool chain = exists && !is_ours(path);
+			if (chain && lstat(chained, &sb) == 0) {
+				rc = cmd_fail(ctx, RWB_EEXIST, "%s and %s both exist: move one away first", path, chained);
+			} else if (chain && rename(path, chained) != 0) {
+				rc = cmd_fail(ctx, RWB_EIO, "cannot move %s aside: %s", path, strerror(errno));
+			} else {
+				char *text = hook_text(names[i], self);
+				rc = write_atomic(path, text, strlen(text), err, sizeof(err));
+				free(text);
+				if (rc)
+					rc = cmd_fail(ctx, rc, "%s", err);
+				else if (chmod(path, 0755) != 0)
+					rc = cmd_fail(ctx, RWB_EIO, "cannot make %s executable: %s", path, strerror(errno));
+			}
+			if (!rc) {
+				bool has_chain = lstat(chained, &sb) == 0;
+				cJSON_AddStringToObject(h, "state", "installed");
+				if (has_chain)
+					cJSON_AddStringToObject(h, "chained", chained);
+				strbuf_addf(&ctx->out, "installed %s%s%s\n", path, has_chain ? ", calling the previous hook " : "",
+					    has_chain ? chained : "");
+			}
+		} else {
+			if (!exists) {
+				cJSON_AddStringToObject(h, "state", "absent");
+				strbuf_addf(&ctx->out, "%s: no hook\n", path);
+			} else if (!is_ours(path)) {
+				cJSON_AddStringToObject(h, "state", "not rwb's, left alone");
+				strbuf_addf(&ctx->out, "%s is not rwb's hook: left alone\n", path);
+			} else if (unlink(path) != 0) {
+				rc = cmd_fail(ctx, RWB_EIO, "cannot remove %s: %s", path, strerror(errno));
+			} else if (lstat(chained, &sb) == 0 && rename(chained, path) != 0) {
+				rc = cmd_fail(ctx, RWB_EIO, "cannot put %s back: %s", chained, strerror(errno));
+			} else {
+				bool restored = lstat(path, &sb) == 0;
+				cJSON_AddStringToObject(h, "state", restored ? "restored" : "removed");
+				strbuf_addf(&ctx->out, "%s %s\n", restored ? "restored the previous" : "removed", path);
+			}
+		}
+		cJSON_AddItemToArray(hooks, h);
+		free(path);
+		free(chained);
+	}
+	if (!rc && self)
+		cJSON_AddStringToObject(ctx->result, "rwb", self);
+	free(self);
+	free(dir);
+	return rc;
 }
 
 /* Writes text to path atomically (temporary file, then rename). */
@@ -485,7 +809,8 @@ static int run_audit_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 	FILE *f;
 	char *buf;
 	size_t len;
-	int rc, ni, nv;
+	int rc, ni, nv, nf;
+	char fmsg[600];
 
 	f = fopen(path, "rb");
 	if (!f)
@@ -498,7 +823,8 @@ static int run_audit_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 	len = fread(buf, 1, (size_t)sb.st_size, f);
 	buf[len] = '\0';
 	fclose(f);
-	rc = audit_import(ctx->store, ctx->repo, buf, len, &ni, &nv, err, sizeof(err));
+	rc = audit_import_checked(ctx->store, ctx->repo, buf, len, &ni, &nv, &nf, fmsg, sizeof(fmsg),
+				  err, sizeof(err));
 	free(buf);
 	if (rc)
 		return cmd_fail(ctx, rc, "%s: %s; nothing was imported", path, err);
@@ -506,7 +832,13 @@ static int run_audit_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cJSON_AddStringToObject(ctx->result, "file", path);
 	cJSON_AddNumberToObject(ctx->result, "items_added", ni);
 	cJSON_AddNumberToObject(ctx->result, "verdicts_added", nv);
+	cJSON_AddNumberToObject(ctx->result, "forged", nf);
 	strbuf_addf(&ctx->out, "imported %s: %d new items, %d new verdicts\n", path, ni, nv);
+	if (nf) {
+		cJSON_AddStringToObject(ctx->result, "first_forged", fmsg);
+		strbuf_addf(&ctx->out, "FORGED %s\n%d forged verdict%s left out\n", fmsg, nf, nf == 1 ? "" : "s");
+		ctx->negative = true;
+	}
 	return RWB_OK;
 }
 
@@ -515,11 +847,7 @@ static const struct cmd_flag audit_flags[] = {
 	F_BOOL("check-soundness", "add clippy's unsafe lints and cargo miri test when available"),
 	F_INT("required-reviewers", "N", 1, 20, "how many distinct sound verdicts approve an item here (stored per repository)"),
 	F_BOOL("code", "include each item's code in the JSON answer"),
-	F_END
-};
-
-static const struct cmd_flag check_flags[] = {
-	F_BOOL("require-tested", "also fail on an unsafe block or fn the last /rust-test --coverage did not execute"),
+	F_BOOL("require-signatures", "only verdicts signed by a key of .rwb/allowed_signers count here (stored per repository; =false turns it off)"),
 	F_END
 };
 
@@ -530,6 +858,17 @@ static const struct cmd_flag review_flags[] = {
 	  .help = "the reviewer's verdict", .flags = FLAGF_REQUIRED },
 	F_STR("note", "TEXT", "why"),
 	F_STR("reviewer", "NAME", "who (default: git user.name, else $USER)"),
+	F_STR("agent", "NAME", "an agent's verdict, named agent:NAME (default: $RWB_AGENT when set)"),
+	F_STR("key", "KEY", "sign with this SSH key: a key file or key::TYPE BASE64 (default: git user.signingKey, else the ssh-agent's first key; an agent's: $RWB_AGENT_KEY)"),
+	F_BOOL("unsigned", "record the verdict without a signature"),
+	F_END
+};
+
+static const struct cmd_flag check_flags[] = {
+	F_BOOL("staged", "check what is staged for the next commit (the index), not the work tree"),
+	F_STR("rev", "REV", "check the tree of this commit"),
+	F_PATH("ledger", "F", "the ledger to count and verify (default .rwb/audits.json in the repo)"),
+	F_BOOL("require-tested", "also fail on an unsafe block or fn the last /rust-test --coverage did not execute"),
 	F_END
 };
 
@@ -553,8 +892,12 @@ const struct cmd_def commands_audit[] = {
 	  .summary = "record one reviewer's verdict on one unsafe item", .flags = review_flags,
 	  .run = run_audit_review },
 	{ .name = "audit-check", .group = "Review, tracking and coordination",
-	  .summary = "exit 1 while any unsafe item is undocumented or lacks its sign-offs",
-	  .flags = check_flags, .positional = "PATH", .max_pos = 1, .pos_complete = COMPLETE_PATH, .run = run_audit_check },
+	  .summary = "exit 1 while any unsafe item is undocumented, lacks its sign-offs or has a forged one",
+	  .flags = check_flags, .positional = "PATH", .max_pos = 1, .pos_complete = COMPLETE_PATH,
+	  .run = run_audit_check },
+	{ .name = "audit-hook", .group = "Review, tracking and coordination",
+	  .summary = "install or remove the git pre-commit and pre-push hooks that run /audit-check",
+	  .positional = "install|remove", .min_pos = 1, .max_pos = 1, .run = run_audit_hook },
 	{ .name = "audit-export", .group = "Review, tracking and coordination",
 	  .summary = "the audit ledger as a deterministic, mergeable file", .flags = export_flags,
 	  .run = run_audit_export },

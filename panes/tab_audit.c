@@ -4,8 +4,12 @@
  *
  * The top half lists the items grouped by file (each file with its counts
  * total / documented / reviewed), filtered by all, undocumented,
- * unreviewed or "mine to review" (not approved and no verdict of mine on
- * the current code). The bottom half shows the selected item: status and
+ * unreviewed, "mine to review" (not approved and no verdict of mine on
+ * the current code) or "approved by signatures" (enough counted sound
+ * verdicts with good signatures). Each verdict shows whether it is signed
+ * (and by which principal of the allowed signers), unsigned, untrusted or
+ * forged, and why it does not count when it does not; verdicts given here
+ * are signed with the reviewer's key when there is one (sshsig.h). The bottom half shows the selected item: status and
  * reviewers, its SAFETY argument, and the code with a few lines of context,
  * highlighted with rustlex through the theme's SYN_* roles. Verdict keys
  * open a one-line note prompt; Enter records the verdict in the store.
@@ -20,7 +24,8 @@
  * id (the fingerprint changed); the verdicts on its previous version (a
  * gone item of the same file, kind and fn) are shown under it.
  * Never: draw file text except through draw_text*(), or block on anything
- * but a scan of the repository.
+ * but a scan of the repository and ssh-keygen (signing a verdict; checking
+ * each signature once per process: sshsig.c caches the answers).
  */
 #define _GNU_SOURCE
 #include "audit.h"
@@ -30,6 +35,7 @@
 #include "draw.h"
 #include "loop.h"
 #include "rustlex.h"
+#include "sshsig.h"
 #include "store.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -42,8 +48,9 @@
 #include <sys/stat.h>
 #include <wchar.h>
 
-enum filter { F_ALL, F_UNDOC, F_UNREVIEWED, F_MINE, F_COUNT };
-static const char *const filter_names[] = { "all", "undocumented", "unreviewed", "mine to review" };
+enum filter { F_ALL, F_UNDOC, F_UNREVIEWED, F_MINE, F_SIGNED, F_COUNT };
+static const char *const filter_names[] = { "all", "undocumented", "unreviewed", "mine to review",
+					    "approved by signatures" };
 
 struct row {
 	int item;                 /* index in list, or -1 for a file header */
@@ -69,7 +76,9 @@ struct audit_tab {
 	int top;                  /* first list row shown */
 	int detail_top;           /* scroll of the detail view */
 	enum filter filter;
-	char *me;                 /* owned: this reviewer's name */
+	char *me;                 /* owned: this reviewer's name ("agent:NAME" for an agent) */
+	char *key;                /* owned: the key verdicts are signed with, or NULL */
+	bool key_known;           /* key was looked up (on the first verdict) */
 	bool scanned;             /* scanned the repository once */
 	signed char *tested;      /* owned: per item, enum coverage_state of the last coverage run */
 	char message[600];        /* the last outcome, shown in the header */
@@ -104,6 +113,7 @@ static bool passes(struct audit_tab *t, const struct audit_item *it)
 	case F_UNDOC: return !it->documented;
 	case F_UNREVIEWED: return it->status != AUDIT_APPROVED;
 	case F_MINE: return mine_to_review(t, it);
+	case F_SIGNED: return it->status == AUDIT_APPROVED && it->signed_sound >= t->list.required;
 	default: return true;
 	}
 }
@@ -297,7 +307,10 @@ static void *audit_create(struct app *a)
 
 	t->app = a;
 	t->sel = -1;
-	t->me = xstrdup(app_me(a));   /* the one identity rule (app.h) */
+	/* an agent signs as agent:NAME; a person is the one identity rule (app.h) */
+	t->me = audit_agent_name(NULL);
+	if (!t->me)
+		t->me = xstrdup(app_me(a));
 	if (app_loop(a))
 		t->timer = loop_add_timer(app_loop(a), 1000, save_timer, t);
 	return t;
@@ -319,6 +332,7 @@ static void audit_destroy(void *state)
 	free(t->rows);
 	free(t->me);
 	free(t->tested);
+	free(t->key);
 	free(t);
 }
 
@@ -372,8 +386,26 @@ static void draw_list_row(struct audit_tab *t, WINDOW *win, int y, int cols, int
 		x += draw_text(win, y, x, cols - x, t->tested[row->item] == COVERAGE_HIT ? "  tested" :
 			       "  UNTESTED", is_sel ? base : theme_attr(t->tested[row->item] == COVERAGE_HIT ?
 			       RWB_COLOR_AUDIT_OK : RWB_COLOR_AUDIT_BAD));
+	if (it->forged)
+		x += draw_text(win, y, x, cols - x, " FORGED", is_sel ? base : theme_attr(RWB_COLOR_AUDIT_BAD));
+	else if (it->status == AUDIT_APPROVED && it->signed_sound >= t->list.required)
+		x += draw_text(win, y, x, cols - x, " signed", is_sel ? base : theme_attr(RWB_COLOR_AUDIT_OK));
 	snprintf(buf, sizeof(buf), "  %s", it->id);
 	draw_text(win, y, x, cols - x, buf, is_sel ? base : theme_attr(RWB_COLOR_DIM));
+}
+
+/* A verdict's signature state: "[signed alice@x]", "[unsigned]", ... */
+static int draw_sig(WINDOW *win, int y, int x, int maxw, const struct audit_verdict *v)
+{
+	char buf[300];
+	enum rwb_color role = v->sig == AUDIT_SIG_GOOD ? RWB_COLOR_AUDIT_OK :
+		v->sig == AUDIT_SIG_FORGED ? RWB_COLOR_AUDIT_BAD : RWB_COLOR_DIM;
+
+	if (v->sig == AUDIT_SIG_GOOD)
+		snprintf(buf, sizeof(buf), "  [signed %s]", v->principal ? v->principal : "");
+	else
+		snprintf(buf, sizeof(buf), "  [%s]", v->sig == AUDIT_SIG_FORGED ? "FORGED" : audit_sig_name(v->sig));
+	return draw_text(win, y, x, maxw - x, buf, theme_attr(role));
 }
 
 /* One source line, highlighted, tabs as spaces; lx carries multi-line state. */
@@ -477,8 +509,9 @@ static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int 
 	y++;
 	if (y < end) {
 		int x = 1;
-		snprintf(buf, sizeof(buf), "%s (%d of %d sound)", audit_status_name(it->status), it->sound,
-			 t->list.required);
+		snprintf(buf, sizeof(buf), "%s (%d of %d sound, %d signed%s)", audit_status_name(it->status),
+			 it->sound, t->list.required, it->signed_sound,
+			 t->list.require_signatures ? "; signatures required" : "");
 		x += draw_text(win, y, x, cols - 2, buf, theme_attr(status_role(it)));
 		if (!it->documented)
 			x += draw_text(win, y, x, cols - 1 - x, "  no SAFETY comment",
@@ -490,14 +523,11 @@ static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int 
 			draw_text(win, y, x, cols - 1 - x, "  (clippy would flag it)", theme_attr(RWB_COLOR_DIM));
 		y++;
 	}
-	/* each reviewer's latest verdict on the current code */
+	/* each reviewer's latest verdict on the current code (audit.c marks
+	 * them), with its signature, and every forged verdict */
 	for (int i = 0; i < it->nverdicts && y < end; i++) {
 		const struct audit_verdict *v = &it->verdicts[i];
-		bool latest = v->current;
-		for (int j = i + 1; j < it->nverdicts && latest; j++)
-			if (it->verdicts[j].current && strcmp(it->verdicts[j].reviewer, v->reviewer) == 0)
-				latest = false;
-		if (!latest)
+		if (!v->latest && v->sig != AUDIT_SIG_FORGED)
 			continue;
 		enum rwb_color role = strcmp(v->verdict, "sound") == 0 ? RWB_COLOR_AUDIT_OK :
 			strcmp(v->verdict, "unsound") == 0 ? RWB_COLOR_AUDIT_BAD : RWB_COLOR_AUDIT_PENDING;
@@ -506,8 +536,12 @@ static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int 
 		x += draw_text(win, y, x, cols - 1 - x, v->verdict, theme_attr(role));
 		if (v->note && *v->note) {
 			x += draw_text(win, y, x, cols - 1 - x, "  ", theme_attr(RWB_COLOR_DIM));
-			draw_text(win, y, x, cols - 1 - x, v->note, theme_attr(RWB_COLOR_HELP_TEXT));
+			x += draw_text(win, y, x, cols - 1 - x, v->note, theme_attr(RWB_COLOR_HELP_TEXT));
 		}
+		x += draw_sig(win, y, x, cols - 1, v);
+		if (!v->counted && v->why)
+			draw_text(win, y, x + 1, cols - 2 - x, v->why,
+				  theme_attr(v->sig == AUDIT_SIG_FORGED ? RWB_COLOR_AUDIT_BAD : RWB_COLOR_DIM));
 		y++;
 	}
 	/* code changed: the verdicts on its previous version */
@@ -633,7 +667,7 @@ static void audit_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		draw_textn(win, bottom, 1 + px, cols - 2 - px, t->note, t->note_len, theme_attr(RWB_COLOR_DEFAULT));
 	} else {
 		draw_text(win, bottom, 1, cols - 2,
-			  "s sound  x unsound  w needs-work  a/u/r/m filter  j/k move  J/K scroll  R rescan",
+			  "s sound  x unsound  w needs-work  a/u/r/m/v filter  j/k move  J/K scroll  R rescan",
 			  theme_attr(RWB_COLOR_HELP_TEXT));
 	}
 }
@@ -678,13 +712,21 @@ static void record(struct audit_tab *t)
 		return;
 	snprintf(id, sizeof(id), "%s", it->id);
 	t->note[t->note_len] = '\0';
-	rc = audit_review(app_store(t->app), app_repo(t->app), id, t->verdict, t->me, t->note,
-			  err, sizeof(err));
+	if (!t->key_known) {
+		/* an agent signs with its own key only, a person with git's
+		 * user.signingKey or the ssh-agent's first key */
+		const char *k = getenv("RWB_AGENT_KEY");
+		t->key = audit_is_agent(t->me) ? (k && *k ? xstrdup(k) : NULL) : sshsig_default_key(app_repo(t->app));
+		t->key_known = true;
+	}
+	rc = audit_review_signed(app_store(t->app), app_repo(t->app), id, t->verdict, t->me, t->note,
+				 t->key, err, sizeof(err));
 	if (rc) {
 		snprintf(t->message, sizeof(t->message), "%s", err);
 		t->msg_bad = true;
 	} else {
-		snprintf(t->message, sizeof(t->message), "%s: %s recorded by %s", id, t->verdict, t->me);
+		snprintf(t->message, sizeof(t->message), "%s: %s recorded by %s%s", id, t->verdict, t->me,
+			 t->key ? ", signed" : ", unsigned");
 		t->msg_bad = false;
 		load(t);
 		next_to_review(t);
@@ -742,13 +784,13 @@ static int audit_key(void *state, const struct key *k)
 	} else if (key_is(k, 'K')) {
 		if (t->detail_top > -20)
 			t->detail_top--;
-	} else if (key_is(k, 'a') || key_is(k, 'u') || key_is(k, 'r') || key_is(k, 'm')) {
+	} else if (key_is(k, 'a') || key_is(k, 'u') || key_is(k, 'r') || key_is(k, 'm') || key_is(k, 'v')) {
 		struct audit_item *it = sel_item(t);
 		char keep[11] = "";
 		if (it)
 			snprintf(keep, sizeof(keep), "%s", it->id);
 		t->filter = key_is(k, 'a') ? F_ALL : key_is(k, 'u') ? F_UNDOC :
-			key_is(k, 'r') ? F_UNREVIEWED : F_MINE;
+			key_is(k, 'r') ? F_UNREVIEWED : key_is(k, 'v') ? F_SIGNED : F_MINE;
 		build_rows(t, *keep ? keep : NULL);
 		t->top = 0;
 	} else if (key_is(k, 's') || key_is(k, 'x') || key_is(k, 'w')) {

@@ -107,8 +107,9 @@ check '[ $rc = 0 ]' "the fresh store has every verdict (audit-check 0, got $rc)"
 sed 's/"sound"/"fine"/' .rwb/audits.json > "$TMP/broken.json"
 RWB_DB=$TMP/empty.db "$RWB" --repo "$REPO" /audit-import --file "$TMP/broken.json" 2> "$TMP/err.txt"; rc=$?
 check '[ $rc = 2 ] && [ "$(wc -l < "$TMP/err.txt")" = 1 ] && grep -q "verdicts\[0\].verdict" "$TMP/err.txt"' "a broken ledger: exit 2, one line naming the entry (got $rc)"
-RWB_DB=$TMP/empty.db "$RWB" --repo "$REPO" /audit-check > /dev/null; rc=$?
-check '[ $rc = 1 ]' "nothing was imported from the broken ledger"
+# (/audit-check would count the repository's own ledger: ask the store)
+out=$(RWB_DB=$TMP/empty.db "$RWB" --repo "$REPO" --json /unsafe-audit)
+check '[ "$(echo "$out" | json "d[\"summary\"][\"reviewed\"]")" = 0 ]' "nothing was imported from the broken ledger"
 
 # the reviewer count per repository
 out=$("$RWB" --repo "$REPO" --json /unsafe-audit --required-reviewers 3)
