@@ -4,7 +4,7 @@
 # cargo build --all-targets and cargo clippy --all-targets -- -D warnings on
 # the result; /embedded-rust in an empty folder sets up the project (exit 3
 # with the rustup line when the target is not installed, the host tests
-# still pass). Boolean flags are written bare (--gats) here; `--gats true`
+# still pass); then /metrics names all 24 metrics of the brief. Boolean flags are written bare (--gats) here; `--gats true`
 # is the flag parser's business (tested with it).
 #
 # Usage: bash test_seed_scaffold.sh /path/to/rwb /path/to/source
@@ -64,6 +64,35 @@ done
 out=$(cargo build --offline --all-targets 2>&1) && ok || { bad "cargo build --all-targets"; echo "$out" | tail -30; }
 out=$(cargo clippy --offline --all-targets -- -D warnings 2>&1) && ok ||
 	{ bad "cargo clippy -D warnings"; echo "$out" | grep -A8 '^warning\|^error' | head -40; }
+
+# the brief's 24 metrics after a build, a test, clippy, an audit and a delegation:
+# each measured, or "unavailable: REASON", never missing
+for l in "/cargo-build" "/rust-test" "/cargo-clippy" "/unsafe-audit" \
+	"/agent-delegate --agent performance-testing-agent --task 'Benchmark async runtime performance'"; do
+	eval "set -- $l"
+	rwb "$@" >"$T/out" 2>&1
+	st=$?
+	[ $st -le 1 ] && ok || { bad "$l: exit $st"; tail -5 "$T/out"; }
+done
+met=$(rwb --json /metrics 2>/dev/null)
+for m in tasks_completed tasks_failed compile_time_avg compile_time_p95 build_success_rate clippy_warnings \
+	unsafe_blocks unsafe_blocks_documented test_coverage benchmark_variance throughput latency_p50 latency_p99 \
+	memory_usage_peak allocations_per_sec cpu_utilization soundness_proofs lifetime_errors_resolved \
+	borrow_checker_errors data_race_prevention_score zero_cost_abstractions simd_usage lto_enabled codegen_units; do
+	echo "$met" | jq -e --arg m "$m" '.metrics | to_entries | any(.key == $m or (.key | startswith($m + "/")))' \
+		>/dev/null && ok || bad "/metrics does not name $m"
+done
+# measured here (not unavailable): what the runs above and the crate give
+for m in tasks_completed build_success_rate compile_time_avg compile_time_p95 clippy_warnings unsafe_blocks \
+	unsafe_blocks_documented soundness_proofs borrow_checker_errors lifetime_errors_resolved memory_usage_peak \
+	cpu_utilization lto_enabled codegen_units data_race_prevention_score zero_cost_abstractions simd_usage; do
+	echo "$met" | jq -e --arg m "$m" '.metrics[$m].value | type == "number"' >/dev/null && ok ||
+		bad "$m not measured: $(echo "$met" | jq -c --arg m "$m" '.metrics[$m]')"
+done
+[ "$(echo "$met" | jq '.metrics.unsafe_blocks.value > 0')" = true ] && ok || bad "unsafe_blocks is 0 after the audit"
+[ "$(echo "$met" | jq '.metrics.codegen_units.value')" = 1 ] && ok || bad "codegen_units is not the profile's 1"
+[ "$(echo "$met" | jq '.metrics.lto_enabled.value')" = 1 ] && ok || bad "lto = thin is not lto_enabled"
+rwb /metrics 2>/dev/null | grep -q '^allocations_per_sec  *unavailable: ' && ok || bad "no unavailable line in /metrics"
 
 # /embedded-rust in a folder without Cargo.toml: the project, then the module
 mkdir "$T/fw" && cd "$T/fw" || exit 1
