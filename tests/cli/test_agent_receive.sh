@@ -43,5 +43,16 @@ out=$(rwb /agent-receive --task "" 2>&1)
 [ $? -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && ok || bad "empty --task: $out"
 out=$(rwb /agent-receive stray 2>&1)
 [ $? -eq 2 ] && ok || bad "positional: $out"
+# over MCP: the tool receive claims, then answers "task": null
+out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+	'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"receive","arguments":{"agent":"webassembly-specialist"}}}' \
+	'{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"receive","arguments":{"agent":"webassembly-specialist"}}}' \
+	'{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"receive","arguments":{"agent":"mcp-agent","task":"Port the parser"}}}' |
+	timeout 20 "$RWB" --db "$T/rwb.db" mcp 2>/dev/null)
+echo "$out" | jq -e 'select(.id == 2) | .result.structuredContent.task == "Compile Rust frontend to WASM with wasm-pack"' >/dev/null &&
+	echo "$out" | jq -e 'select(.id == 3) | .result.structuredContent.task == null' >/dev/null &&
+	echo "$out" | jq -e 'select(.id == 4) | .result.structuredContent.origin == "received"' >/dev/null && ok ||
+	bad "MCP receive: $out"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
