@@ -49,9 +49,9 @@ out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"pr
 	'{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"receive","arguments":{"agent":"webassembly-specialist"}}}' \
 	'{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"receive","arguments":{"agent":"mcp-agent","task":"Port the parser"}}}' |
 	timeout 20 "$RWB" --db "$T/rwb.db" mcp 2>/dev/null)
-echo "$out" | jq -e 'select(.id == 2) | .result.structuredContent.task == "Compile Rust frontend to WASM with wasm-pack"' >/dev/null &&
-	echo "$out" | jq -e 'select(.id == 3) | .result.structuredContent.task == null' >/dev/null &&
-	echo "$out" | jq -e 'select(.id == 4) | .result.structuredContent.origin == "received"' >/dev/null && ok ||
+echo "$out" | jq -s -e '.[] | select(.id == 2) | .result.structuredContent.task == "Compile Rust frontend to WASM with wasm-pack"' >/dev/null &&
+	echo "$out" | jq -s -e '.[] | select(.id == 3) | .result.structuredContent.task == null' >/dev/null &&
+	echo "$out" | jq -s -e '.[] | select(.id == 4) | .result.structuredContent.origin == "received"' >/dev/null && ok ||
 	bad "MCP receive: $out"
 
 echo "$pass passed, $fail failed"
