@@ -57,9 +57,13 @@ static const struct store_migration board_migrations[] = {
 	  " present INTEGER NOT NULL,"
 	  " content BLOB,"
 	  " PRIMARY KEY (baseline_id, path));" },
+	/* where a task came from: put on the board for someone (/agent-delegate)
+	 * or received by the agent working on it (/agent-receive --task) */
+	{ 2, "ALTER TABLE board_tasks ADD COLUMN origin TEXT NOT NULL DEFAULT 'delegated'"
+	     " CHECK (origin IN ('delegated','received'));" },
 };
 
-const struct store_module schema_board = { "board", board_migrations, 1 };
+const struct store_module schema_board = { "board", board_migrations, 2 };
 
 static char *col_text(sqlite3_stmt *st, int i)
 {
@@ -67,7 +71,8 @@ static char *col_text(sqlite3_stmt *st, int i)
 	return xstrdup(t ? (const char *)t : "");
 }
 
-int board_task_add(struct store *s, int64_t *id, const char *agent, const char *task)
+static int task_insert(struct store *s, int64_t *id, const char *agent, const char *task, const char *status,
+		       const char *origin)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t now = store_now_ms();
@@ -75,19 +80,88 @@ int board_task_add(struct store *s, int64_t *id, const char *agent, const char *
 
 	if (!agent || !*agent || !task || !*task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
 		return RWB_EINPUT;
-	if ((rc = store_prepare(s, &st, "INSERT INTO board_tasks (agent, task, status, created_at, updated_at)"
-					" VALUES (?, ?, 'open', ?, ?)")) != RWB_OK)
+	if ((rc = store_prepare(s, &st, "INSERT INTO board_tasks (agent, task, status, origin, created_at, updated_at)"
+					" VALUES (?, ?, ?, ?, ?, ?)")) != RWB_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, agent, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, task, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = store_error(s, sqlite3_errcode(s->db));
 	else
 		*id = sqlite3_last_insert_rowid(s->db);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int board_task_add(struct store *s, int64_t *id, const char *agent, const char *task)
+{
+	return task_insert(s, id, agent, task, "open", "delegated");
+}
+
+int board_task_receive(struct store *s, int64_t *id, const char *agent, const char *task)
+{
+	return task_insert(s, id, agent, task, "doing", "received");
+}
+
+int board_task_claim(struct store *s, struct board_task *out, const char *agent)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!agent || !*agent)
+		return RWB_EINPUT;
+	if ((rc = store_write_begin(s)) != RWB_OK)
+		return rc;
+	if ((rc = store_prepare(s, &st, "SELECT id, agent, task, created_at, origin FROM board_tasks"
+					" WHERE agent = ? AND status = 'open' ORDER BY id LIMIT 1")) != RWB_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, agent, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = RWB_ENOTFOUND;
+		goto out;
+	}
+	out->id = sqlite3_column_int64(st, 0);
+	out->agent = col_text(st, 1);
+	out->task = col_text(st, 2);
+	out->created_at = sqlite3_column_int64(st, 3);
+	out->origin = col_text(st, 4);
+	out->status = xstrdup("doing");
+	out->updated_at = store_now_ms();
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = store_prepare(s, &st, "UPDATE board_tasks SET status = 'doing', updated_at = ? WHERE id = ?")) != RWB_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, out->updated_at);
+	sqlite3_bind_int64(st, 2, out->id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_error(s, sqlite3_errcode(s->db));
+out:
+	sqlite3_finalize(st);
+	if (rc == RWB_OK) {
+		rc = store_write_commit(s);
+	} else {
+		store_write_rollback(s);
+	}
+	if (rc != RWB_OK) {
+		board_tasks_free_one(out);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
+void board_tasks_free_one(struct board_task *t)
+{
+	if (!t)
+		return;
+	free(t->agent);
+	free(t->task);
+	free(t->status);
+	free(t->origin);
 }
 
 static bool move_allowed(const char *from, const char *to)
@@ -149,7 +223,7 @@ int board_tasks(struct store *s, struct board_task **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = store_prepare(s, &st, "SELECT id, agent, task, status, created_at, updated_at FROM board_tasks"
+	if ((rc = store_prepare(s, &st, "SELECT id, agent, task, status, created_at, updated_at, origin FROM board_tasks"
 					" ORDER BY CASE status WHEN 'doing' THEN 0 WHEN 'open' THEN 1 ELSE 2 END,"
 					" CASE WHEN status IN ('open','doing') THEN id ELSE -updated_at END")) != RWB_OK)
 		return rc;
@@ -166,6 +240,7 @@ int board_tasks(struct store *s, struct board_task **out, size_t *n)
 		t->status = col_text(st, 3);
 		t->created_at = sqlite3_column_int64(st, 4);
 		t->updated_at = sqlite3_column_int64(st, 5);
+		t->origin = col_text(st, 6);
 	}
 	if (step != SQLITE_DONE)
 		rc = store_error(s, step);
@@ -175,11 +250,8 @@ int board_tasks(struct store *s, struct board_task **out, size_t *n)
 
 void board_tasks_free(struct board_task *t, size_t n)
 {
-	for (size_t i = 0; t && i < n; i++) {
-		free(t[i].agent);
-		free(t[i].task);
-		free(t[i].status);
-	}
+	for (size_t i = 0; t && i < n; i++)
+		board_tasks_free_one(&t[i]);
 	free(t);
 }
 

@@ -2,7 +2,11 @@
  * board.h - the shared task board, notices and the analysis metrics.
  *
  * Tasks are assigned to an agent (a person or an AI agent) and move
- * open -> doing -> done | failed (doing may go back to open). Notices are
+ * open -> doing -> done | failed (doing may go back to open). A task is
+ * either delegated (put on the board for someone, open) or received (the
+ * agent itself records a task it was given and is working on: doing).
+ * An agent claims its oldest open task, which becomes doing in the same
+ * transaction, so two instances of one agent never claim the same task. Notices are
  * posted at a level (info, warning, critical); every rwb on the store shows
  * a notice newer than the last one it saw, and critical ones stay until
  * someone acknowledges them (the ack is recorded with who and when).
@@ -29,6 +33,7 @@ struct board_task {
 	char *agent;            /* owned */
 	char *task;             /* owned */
 	char *status;           /* owned: open, doing, done, failed */
+	char *origin;           /* owned: delegated or received */
 	int64_t created_at, updated_at; /* ms since the epoch */
 };
 
@@ -44,6 +49,12 @@ struct board_notice {
 
 /* Adds an open task; RWB_EINPUT when agent or task is empty or too long. */
 int board_task_add(struct store *s, int64_t *id, const char *agent, const char *task);
+/* Records a task agent received and works on (status doing, origin received). */
+int board_task_receive(struct store *s, int64_t *id, const char *agent, const char *task);
+/* Claims agent's oldest open task: it becomes doing; *out is filled (free
+ * it with board_tasks_free_one). RWB_ENOTFOUND when agent has none. */
+int board_task_claim(struct store *s, struct board_task *out, const char *agent);
+void board_tasks_free_one(struct board_task *t);
 /* Moves a task; RWB_ENOTFOUND for an unknown id, RWB_EINPUT (with a line in
  * err, size n) for a move the flow does not allow. */
 int board_task_move(struct store *s, int64_t id, const char *status, char *err, size_t n);

@@ -28,6 +28,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -541,6 +542,71 @@ static int run_delegate(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return RWB_OK;
 }
 
+/*
+ * Who "this agent" is for /agent-receive: --agent, else $RWB_AGENT, else
+ * the login name ($USER, else the password entry's), else "me". An AI
+ * agent sets RWB_AGENT once for its session; a person is their login.
+ */
+static const char *this_agent(const struct cmd_args *args, const char **why)
+{
+	const char *a = cmd_arg(args, "agent");
+	struct passwd *pw;
+
+	if (a && *a) {
+		*why = "--agent";
+		return a;
+	}
+	if ((a = getenv("RWB_AGENT")) && *a) {
+		*why = "RWB_AGENT";
+		return a;
+	}
+	*why = "the login name (set RWB_AGENT or give --agent)";
+	if ((a = getenv("USER")) && *a)
+		return a;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "me";
+}
+
+static int run_receive(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *why, *agent = this_agent(args, &why), *task = cmd_arg(args, "task");
+	struct board_task t;
+	int64_t id;
+	int rc;
+
+	if (strlen(agent) > BOARD_MAX_TEXT || (task && strlen(task) > BOARD_MAX_TEXT))
+		return cmd_fail(ctx, RWB_EINPUT, "--agent and --task take at most %d bytes each", BOARD_MAX_TEXT);
+	if (task) {
+		if (!*task)
+			return cmd_fail(ctx, RWB_EUSAGE, "--task must not be empty");
+		if ((rc = board_task_receive(ctx->store, &id, agent, task)) != RWB_OK)
+			return cmd_fail(ctx, rc, "cannot record the task: %s", ctx->store->errmsg);
+		ctx->result = task_json(id, agent, task, "doing");
+		cJSON_AddStringToObject(ctx->result, "origin", "received");
+		cJSON_AddStringToObject(ctx->result, "agent_from", why);
+		strbuf_addf(&ctx->out, "task %lld received by %s: %s (doing)\n", (long long)id, agent, task);
+		return RWB_OK;
+	}
+	rc = board_task_claim(ctx->store, &t, agent);
+	if (rc == RWB_ENOTFOUND) {
+		ctx->result = cJSON_CreateObject();
+		cJSON_AddNullToObject(ctx->result, "task");
+		cJSON_AddStringToObject(ctx->result, "agent", agent);
+		cJSON_AddStringToObject(ctx->result, "agent_from", why);
+		strbuf_addf(&ctx->out, "no open task for %s\n", agent);
+		ctx->negative = true;
+		return RWB_OK;
+	}
+	if (rc != RWB_OK)
+		return cmd_fail(ctx, rc, "cannot claim a task: %s", ctx->store->errmsg);
+	ctx->result = task_json(t.id, t.agent, t.task, "doing");
+	cJSON_AddStringToObject(ctx->result, "origin", t.origin);
+	cJSON_AddStringToObject(ctx->result, "agent_from", why);
+	strbuf_addf(&ctx->out, "task %lld for %s: %s (claimed: doing)\n", (long long)t.id, t.agent, t.task);
+	board_tasks_free_one(&t);
+	return RWB_OK;
+}
+
 static int run_escalate(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *level = cmd_arg(args, "level"), *msg = cmd_arg(args, "message");
@@ -660,6 +726,12 @@ static const struct cmd_flag delegate_flags[] = {
 	F_END
 };
 
+static const struct cmd_flag receive_flags[] = {
+	F_STR("task", "TEXT", "record this task as received and in progress"),
+	F_STR("agent", "NAME", "who receives (default: $RWB_AGENT, else the login name)"),
+	F_END
+};
+
 static const struct cmd_flag escalate_flags[] = {
 	{ .name = "level", .type = FLAG_ENUM, .values = "info|warning|critical",
 	  .help = "how urgent", .flags = FLAGF_REQUIRED },
@@ -682,6 +754,9 @@ const struct cmd_def commands_analysis[] = {
 	{ .name = "agent-delegate", .group = "Review, tracking and coordination",
 	  .summary = "a task on the shared board, assigned to NAME", .flags = delegate_flags,
 	  .run = run_delegate },
+	{ .name = "agent-receive", .group = "Review, tracking and coordination",
+	  .summary = "record a task this agent received (doing), or claim its oldest open one (exit 1: none)",
+	  .flags = receive_flags, .run = run_receive },
 	{ .name = "agent-escalate", .group = "Review, tracking and coordination",
 	  .summary = "a notice shown in every rwb sharing the store", .flags = escalate_flags,
 	  .run = run_escalate },
@@ -787,6 +862,45 @@ static int tool_delegate(struct store *s, const char *repo, const cJSON *args, c
 	return RWB_OK;
 }
 
+static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+{
+	const char *agent = arg_str(args, "agent"), *task = arg_str(args, "task");
+	struct board_task t;
+	int64_t id;
+	int rc;
+
+	(void)repo;
+	if (!agent || strlen(agent) > BOARD_MAX_TEXT || (task && strlen(task) > BOARD_MAX_TEXT)) {
+		*err = xstrdup("receive needs \"agent\" (a non-empty string) and takes an optional \"task\" "
+			       "(at most 4000 bytes)");
+		return RWB_EINPUT;
+	}
+	if (task) {
+		if ((rc = board_task_receive(s, &id, agent, task)) != RWB_OK) {
+			*err = xstrdup(s->errmsg);
+			return rc;
+		}
+		*result = task_json(id, agent, task, "doing");
+		cJSON_AddStringToObject(*result, "origin", "received");
+		return RWB_OK;
+	}
+	rc = board_task_claim(s, &t, agent);
+	if (rc == RWB_ENOTFOUND) {
+		*result = cJSON_CreateObject();
+		cJSON_AddNullToObject(*result, "task");
+		cJSON_AddStringToObject(*result, "agent", agent);
+		return RWB_OK;
+	}
+	if (rc != RWB_OK) {
+		*err = xstrdup(s->errmsg);
+		return rc;
+	}
+	*result = task_json(t.id, t.agent, t.task, "doing");
+	cJSON_AddStringToObject(*result, "origin", t.origin);
+	board_tasks_free_one(&t);
+	return RWB_OK;
+}
+
 static int tool_escalate(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
 {
 	const char *level = arg_str(args, "level"), *msg = arg_str(args, "message");
@@ -832,6 +946,14 @@ const struct mcp_tool mcp_tools_analysis[] = {
 	  .input_schema = "{\"type\":\"object\",\"properties\":{\"agent\":{\"type\":\"string\"},"
 			  "\"task\":{\"type\":\"string\"}},\"required\":[\"agent\",\"task\"]}",
 	  .call = tool_delegate },
+	{ .name = "receive",
+	  .description = "The receiving side of delegate: with \"task\", record a task this agent received "
+			 "and is working on; without it, claim the agent's oldest open task (it becomes doing; "
+			 "\"task\": null when there is none).",
+	  .input_schema = "{\"type\":\"object\",\"properties\":{\"agent\":{\"type\":\"string\"},"
+			  "\"task\":{\"type\":\"string\"}},\"required\":[\"agent\"],"
+			  "\"additionalProperties\":false}",
+	  .call = tool_receive },
 	{ .name = "escalate",
 	  .description = "Post a notice every rwb on this store shows at once; critical ones stay until "
 			 "someone acknowledges them.",

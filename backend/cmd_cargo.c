@@ -1366,7 +1366,17 @@ static int cmd_metrics(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON_AddStringToObject(ctx->result, "project", project);
 	all = cJSON_AddObjectToObject(ctx->result, "metrics");
 	for (int i = 0; i < n; i++) {
-		cJSON *m = cJSON_CreateObject(), *h = cJSON_CreateDoubleArray(v[i].values, v[i].n);
+		cJSON *m, *h;
+		if (v[i].unavailable) {
+			/* a metric of the brief that cannot be measured here: named, with why */
+			m = cJSON_AddObjectToObject(all, v[i].id);
+			cJSON_AddNullToObject(m, "value");
+			cJSON_AddStringToObject(m, "unavailable", v[i].unavailable);
+			strbuf_addf(&ctx->out, "%-48s unavailable: %s\n", v[i].id, v[i].unavailable);
+			continue;
+		}
+		m = cJSON_CreateObject();
+		h = cJSON_CreateDoubleArray(v[i].values, v[i].n);
 		cJSON_AddNumberToObject(m, "value", v[i].value);
 		cJSON_AddNumberToObject(m, "samples", v[i].samples);
 		cJSON_AddStringToObject(m, "trend", v[i].trend);

@@ -7,6 +7,14 @@
  * EDITOR value is split into words, never given to a shell); in the TUI it
  * is a job in the terminal pane. /glob-search and /grep-search walk the
  * repository through files.c, so .gitignore is honoured the same way.
+ *
+ * /file-write replaces a file's content (from --content, --from or
+ * standard input): a new file is written at once, an existing one only
+ * after the diff was shown and confirmed (--yes; the TUI asks), through
+ * scaffold_write_atomic() (temporary file in the same folder, fsync,
+ * rename, mode kept). A relative path must stay inside the repository
+ * (symbolic links included); an absolute one may go anywhere. In the TUI
+ * without content it hands over to /file-edit ("view": "edit").
  */
 #define _GNU_SOURCE
 #include "commands.h"
@@ -15,6 +23,8 @@
 #include "files.h"
 #include "proc.h"
 #include "sanitize.h"
+#include "scaffold.h"
+#include "store.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -28,9 +38,17 @@
 #include <unistd.h>
 
 #define READ_MAX_LINES 200000   /* lines /file-read prints on the command line */
+#define WRITE_MAX_BYTES (64L * 1024 * 1024) /* content /file-write takes */
 
 static const struct cmd_flag line_flags[] = {
 	F_INT("line", "N", 1, 2147483647, "open at line N"),
+	F_END
+};
+
+static const struct cmd_flag write_flags[] = {
+	F_STR("content", "TEXT", "the new content (else --from, else standard input)"),
+	F_PATH("from", "FILE", "read the new content from FILE"),
+	F_BOOL("yes", "replace an existing file without asking"),
 	F_END
 };
 
@@ -219,6 +237,212 @@ out:
 	return rc;
 }
 
+/* ---- /file-write ---- */
+
+/* Reads all of fd (at most WRITE_MAX_BYTES) into *out; -1 with errno, or
+ * -2 when it is larger. */
+static int write_slurp(int fd, struct strbuf *out)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (out->len + (size_t)n > (size_t)WRITE_MAX_BYTES)
+			return -2;
+		strbuf_add(out, buf, (size_t)n);
+	}
+	return 0;
+}
+
+/* The deepest existing folder of path (allocated, real path). */
+static char *write_existing_parent(const char *path)
+{
+	char *dup = xstrdup(path), *real = NULL;
+
+	for (;;) {
+		char *slash = strrchr(dup, '/');
+		if (!slash) {
+			real = realpath(".", NULL);
+			break;
+		}
+		*slash = '\0';
+		if ((real = realpath(*dup ? dup : "/", NULL)) != NULL)
+			break;
+	}
+	free(dup);
+	return real;
+}
+
+/* Whether a relative path stays in the repository: no ".." above its root,
+ * and the folder it lands in (symbolic links followed) is inside it. */
+static bool write_inside(const char *repo, const char *rel, const char *abs)
+{
+	char *root = realpath(repo, NULL), *parent;
+	int depth = 0;
+	bool inside;
+
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			depth--;
+		else if (n && !(n == 1 && p[0] == '.'))
+			depth++;
+		if (depth < 0) {
+			free(root);
+			return false;
+		}
+		p += n;
+		p += *p == '/';
+	}
+	parent = write_existing_parent(abs);
+	inside = root && parent && strncmp(parent, root, strlen(root)) == 0 &&
+		 (parent[strlen(root)] == '\0' || parent[strlen(root)] == '/' || strcmp(root, "/") == 0);
+	free(root);
+	free(parent);
+	return inside;
+}
+
+static int run_file_write(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *path = args->pos[0], *content = cmd_arg(args, "content"), *from = cmd_arg(args, "from");
+	const char *repo = ctx->repo ? ctx->repo : ".";
+	struct strbuf text = STRBUF_INIT, old = STRBUF_INIT, diff = STRBUF_INIT;
+	char *abs = NULL;
+	const char *source;
+	bool exists, yes = ctx->yes || cmd_arg_bool(args, "yes"), binary;
+	struct stat st;
+	int rc = RWB_OK, fd;
+
+	if (!*path)
+		return cmd_fail(ctx, RWB_EUSAGE, "/file-write needs a PATH");
+	if (content && from)
+		return cmd_fail(ctx, RWB_EUSAGE, "give --content or --from, not both");
+	abs = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", repo, path);
+	if (path[0] != '/' && !write_inside(repo, path, abs)) {
+		rc = cmd_fail(ctx, RWB_EINPUT, "%s is outside the repository %s: give an absolute path to write there",
+			      path, repo);
+		goto out;
+	}
+	if (stat(abs, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = cmd_fail(ctx, RWB_EINPUT, "%s is not a regular file: give a file to write", path);
+		goto out;
+	}
+	if (!content && !from && ctx->tui) {
+		/* the prompt has no standard input: the editor writes the file
+		 * (a new one is made empty first, /file-edit opens existing files) */
+		if (access(abs, F_OK) != 0 && scaffold_write_atomic(abs, "", 0) != RWB_OK) {
+			rc = cmd_fail(ctx, RWB_EIO, "cannot create %s: %s", abs, strerror(errno));
+			goto out;
+		}
+		ctx->result = cJSON_CreateObject();
+		cJSON_AddStringToObject(ctx->result, "view", "edit");
+		cJSON_AddStringToObject(ctx->result, "path", abs);
+		strbuf_addf(&ctx->out, "no --content or --from: opening %s in $EDITOR", path);
+		goto out;
+	}
+	if (content) {
+		strbuf_adds(&text, content);
+		source = "--content";
+	} else {
+		int r;
+		if (from) {
+			fd = open(from, O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				rc = cmd_fail(ctx, RWB_ENOTFOUND, "cannot read --from %s: %s", from, strerror(errno));
+				goto out;
+			}
+			source = from;
+		} else {
+			if (isatty(STDIN_FILENO)) {
+				rc = cmd_fail(ctx, RWB_EUSAGE, "no content: give --content TEXT, --from FILE or pipe it "
+					      "on standard input (or use /file-edit %s)", path);
+				goto out;
+			}
+			fd = STDIN_FILENO;
+			source = "standard input";
+		}
+		r = write_slurp(fd, &text);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		if (r == -2) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "the content from %s is larger than %ld MiB", source,
+				      WRITE_MAX_BYTES >> 20);
+			goto out;
+		}
+		if (r < 0) {
+			rc = cmd_fail(ctx, RWB_EIO, "cannot read %s: %s", source, strerror(errno));
+			goto out;
+		}
+	}
+	exists = stat(abs, &st) == 0;
+	if (exists) {
+		fd = open(abs, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || write_slurp(fd, &old) != 0) {
+			if (fd >= 0)
+				close(fd);
+			rc = cmd_fail(ctx, errno == EACCES ? RWB_EPERM : RWB_EIO, "cannot read %s: %s", abs,
+				      strerror(errno));
+			goto out;
+		}
+		close(fd);
+	}
+	ctx->result = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->result, "path", abs);
+	cJSON_AddStringToObject(ctx->result, "source", source);
+	cJSON_AddNumberToObject(ctx->result, "bytes", (double)text.len);
+	cJSON_AddStringToObject(ctx->result, "action", exists ? "replace" : "create");
+	if (exists && old.len == text.len && (!text.len || memcmp(old.buf, text.buf, text.len) == 0)) {
+		cJSON_AddBoolToObject(ctx->result, "needs_confirmation", false);
+		cJSON_AddBoolToObject(ctx->result, "written", false);
+		cJSON_AddStringToObject(ctx->result, "diff", "");
+		strbuf_addf(&ctx->out, "%s already has this content: nothing to write\n", path);
+		goto out;
+	}
+	binary = (text.len && (memchr(text.buf, '\0', text.len) || files_looks_binary(text.buf, text.len))) ||
+		 (old.len && (memchr(old.buf, '\0', old.len) || files_looks_binary(old.buf, old.len)));
+	if (binary)
+		strbuf_addf(&diff, "binary content: %s has %zu bytes, the new content %zu\n", path, old.len, text.len);
+	else
+		scaffold_diff(&diff, path, exists ? strbuf_str(&old) : NULL, strbuf_str(&text));
+	cJSON_AddStringToObject(ctx->result, "diff", strbuf_str(&diff));
+	if (exists && !yes) {
+		cJSON_AddBoolToObject(ctx->result, "needs_confirmation", true);
+		cJSON_AddBoolToObject(ctx->result, "written", false);
+		strbuf_addf(&ctx->out, "replace %s\n", path);
+		if (!ctx->tui)
+			sanitize_text(&ctx->out, strbuf_str(&diff), diff.len, SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+		if (!ctx->tui)
+			strbuf_adds(&ctx->out, "nothing written: run again with --yes to replace the file\n");
+		goto out;
+	}
+	if (scaffold_write_atomic(abs, text.buf ? text.buf : "", text.len) != RWB_OK) {
+		rc = cmd_fail(ctx, errno == EACCES ? RWB_EPERM : RWB_EIO, "cannot write %s: %s", abs, strerror(errno));
+		goto out;
+	}
+	cJSON_AddBoolToObject(ctx->result, "needs_confirmation", false);
+	cJSON_AddBoolToObject(ctx->result, "written", true);
+	if (ctx->store) {
+		/* what was written, by hash: the write is a store change, so the run
+		 * is recorded (job row and history) as /file-edit's are */
+		char h[17], *key = xasprintf("file-write:%s", abs);
+		scaffold_hash(h, text.buf ? text.buf : "", text.len);
+		store_setting_set(ctx->store, key, h);
+		free(key);
+	}
+	strbuf_addf(&ctx->out, "%s %s (%zu bytes from %s)\n", exists ? "replaced" : "created", path, text.len, source);
+out:
+	strbuf_free(&text);
+	strbuf_free(&old);
+	strbuf_free(&diff);
+	free(abs);
+	return rc;
+}
+
 static int run_glob(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -310,6 +534,10 @@ const struct cmd_def commands_files[] = {
 	{ .name = "file-edit", .group = "Files", .summary = "$EDITOR in the terminal pane",
 	  .flags = line_flags, .positional = "PATH", .min_pos = 1, .max_pos = 1,
 	  .pos_complete = COMPLETE_PATH, .traits = CMD_JOB | CMD_KEYS, .run = run_file_edit },
+	{ .name = "file-write", .group = "Files",
+	  .summary = "write a file from --content, --from or stdin; shows the diff and asks before replacing",
+	  .flags = write_flags, .positional = "PATH", .min_pos = 1, .max_pos = 1,
+	  .pos_complete = COMPLETE_PATH, .traits = CMD_CONFIRM, .run = run_file_write },
 	{ .name = "glob-search", .group = "Files", .summary = "**/*.rs style matching, honours .gitignore",
 	  .positional = "PATTERN", .min_pos = 1, .max_pos = 1, .run = run_glob },
 	{ .name = "grep-search", .group = "Files", .summary = "regex search; results open at file:line",

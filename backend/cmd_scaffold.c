@@ -4,9 +4,11 @@
  * Every command here builds a plan (scaffold.h): the files it will create
  * or edit, with a unified diff. Without --yes it answers the preview with
  * "needs_confirmation": true and writes nothing (the TUI then asks and
- * re-runs with yes); with --yes it writes. Files it did not make are never
- * overwritten; the edits it owns are Cargo.toml (dependencies, profiles)
- * and module lines in src/lib.rs.
+ * re-runs with yes); with --yes it writes. A file rwb wrote and nobody
+ * changed since is replaced by a second run; a file a person changed is
+ * replaced only after the preview showed the diff (scaffold.h); the edits
+ * it owns are Cargo.toml (dependencies, profiles) and module lines in
+ * src/lib.rs.
  *
  * Never: run a shell (cargo and bindgen get argv), or write before --yes.
  */
@@ -30,7 +32,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TF "true|false"
 
 static const struct cmd_flag init_flags[] = {
 	F_REQ("name", "N", "crate name"),
@@ -54,8 +55,8 @@ static const struct cmd_flag async_flags[] = {
 
 static const struct cmd_flag runtime_flags[] = {
 	{ .name = "type", .type = FLAG_ENUM, .values = "tokio", .help = "runtime", .flags = FLAGF_REQUIRED },
-	F_ENUM("multi-threaded", TF, "multi-threaded scheduler (default true)"),
-	F_ENUM("enable-all", TF, "enable I/O and time drivers (default true)"),
+	F_BOOL("multi-threaded", "multi-threaded scheduler (default true)"),
+	F_BOOL("enable-all", "enable I/O and time drivers (default true)"),
 	F_BOOL("yes", "write without asking"),
 	F_END
 };
@@ -63,7 +64,7 @@ static const struct cmd_flag runtime_flags[] = {
 static const struct cmd_flag channel_flags[] = {
 	{ .name = "type", .type = FLAG_ENUM, .values = "mpsc|oneshot|broadcast|crossbeam",
 	  .help = "channel kind", .flags = FLAGF_REQUIRED },
-	F_ENUM("bounded", TF, "bounded channel (default true)"),
+	F_BOOL("bounded", "bounded channel (default true)"),
 	F_INT("capacity", "N", 1, 1000000, "capacity of a bounded channel"),
 	F_BOOL("yes", "write without asking"),
 	F_END
@@ -72,7 +73,7 @@ static const struct cmd_flag channel_flags[] = {
 static const struct cmd_flag trait_flags[] = {
 	F_REQ("name", "N", "trait name"),
 	F_STR("bounds", "\"A + B\"", "supertrait bounds"),
-	F_ENUM("gats", TF, "add a generic associated type"),
+	F_BOOL("gats", "add a generic associated type"),
 	F_BOOL("yes", "write without asking"),
 	F_END
 };
@@ -89,7 +90,7 @@ static const struct cmd_flag error_flags[] = {
 static const struct cmd_flag ffi_flags[] = {
 	{ .name = "header", .type = FLAG_PATH, .metavar = "H", .help = "the C header",
 	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_PATH },
-	F_ENUM("bindgen", TF, "run bindgen when installed (default true)"),
+	F_BOOL("bindgen", "run bindgen when installed (default true)"),
 	F_PATH("output", "F", "where to write the wrapper"),
 	F_BOOL("yes", "write without asking"),
 	F_END
@@ -99,7 +100,7 @@ static const struct cmd_flag macro_flags[] = {
 	{ .name = "type", .type = FLAG_ENUM, .values = "derive|attribute|function", .help = "macro kind",
 	  .flags = FLAGF_REQUIRED },
 	F_REQ("name", "N", "macro name"),
-	F_ENUM("syn", TF, "parse with syn (default true)"),
+	F_BOOL("syn", "parse with syn (default true)"),
 	F_BOOL("yes", "write without asking"),
 	F_END
 };
@@ -107,7 +108,7 @@ static const struct cmd_flag macro_flags[] = {
 static const struct cmd_flag embedded_flags[] = {
 	F_REQ("target", "TRIPLE", "target triple (thumbv7em-none-eabihf, ...)"),
 	F_STR("hal", "NAME", "HAL crate"),
-	F_ENUM("rtic", TF, "use RTIC"),
+	F_BOOL("rtic", "use RTIC"),
 	F_BOOL("yes", "write without asking"),
 	F_END
 };
@@ -166,17 +167,21 @@ static int finish(struct cmd_ctx *ctx, const struct cmd_args *args, struct scaff
 	return rc;
 }
 
-/* Plans the template COMMAND/VARIANT with params and finishes. */
-static int run_template(struct cmd_ctx *ctx, const struct cmd_args *args, const char *name, cJSON *params,
-			const cJSON *extra_deps, const char *extra_path, const char *extra_text)
+/* Plans the template COMMAND/VARIANT with params (into plan, which may
+ * hold files already, e.g. a new project's Cargo.toml; NULL: a new plan)
+ * and finishes. Takes params; plan stays the caller's. */
+static int plan_and_finish(struct cmd_ctx *ctx, const struct cmd_args *args, struct scaffold_plan *plan,
+			   const char *name, cJSON *params, const cJSON *extra_deps, const char *extra_path,
+			   const char *extra_text)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct scaffold_plan *p = scaffold_plan_new(crate_root(ctx));
+	struct scaffold_plan *p = plan ? plan : scaffold_plan_new(crate_root(ctx));
 	cJSON *tpl = NULL, *decl, *d;
-	char *cargo = xasprintf("%s/Cargo.toml", crate_root(ctx));
+	char *cargo = NULL;
 	int rc;
 
-	if (access(cargo, F_OK) != 0) {
+	p->store = ctx->store;
+	if (!scaffold_plan_text(p, "Cargo.toml", &cargo)) {
 		rc = cmd_fail(ctx, RWB_EINPUT, "no Cargo.toml in %s: run /rust-project-init first or give --repo CRATE",
 			      crate_root(ctx));
 		goto out;
@@ -228,15 +233,24 @@ out:
 	free(cargo);
 	cJSON_Delete(tpl);
 	cJSON_Delete(params);
-	scaffold_plan_free(p);
+	if (p != plan)
+		scaffold_plan_free(p);
 	strbuf_free(&err);
 	return rc;
 }
 
+static int run_template(struct cmd_ctx *ctx, const struct cmd_args *args, const char *name, cJSON *params,
+			const cJSON *extra_deps, const char *extra_path, const char *extra_text)
+{
+	return plan_and_finish(ctx, args, NULL, name, params, extra_deps, extra_path, extra_text);
+}
+
+/* A boolean flag as the template's "true" or "false" (dflt when not given). */
 static const char *tf(const struct cmd_args *args, const char *name, const char *dflt)
 {
-	const char *v = cmd_arg(args, name);
-	return v ? v : dflt;
+	if (!cmd_arg(args, name))
+		return dflt;
+	return cmd_arg_bool(args, name) ? "true" : "false";
 }
 
 static bool is_ident(const char *s)
@@ -321,7 +335,7 @@ static int run_channel(struct cmd_ctx *ctx, const struct cmd_args *args)
 	char cap[32];
 	int rc;
 
-	if (cmd_arg(args, "capacity") && strcmp(tf(args, "bounded", "true"), "false") == 0) {
+	if (cmd_arg(args, "capacity") && !cmd_arg_bool(args, "bounded") && cmd_arg(args, "bounded")) {
 		cJSON_Delete(params);
 		free(name);
 		return cmd_fail(ctx, RWB_EUSAGE, "--capacity needs a bounded channel: drop --bounded false or --capacity");
@@ -335,16 +349,86 @@ static int run_channel(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return rc;
 }
 
+/*
+ * The bounds a trait may name, and how the generated file spells them: a
+ * trait outside the prelude gets its full path, so the file needs no
+ * import (the "Clone + Debug" of the brief compiles as it stands). extra
+ * is what the starting implementation needs for it beyond its derives.
+ */
+static const struct {
+	const char *name, *path;
+	bool display;     /* the implementation needs an impl Display */
+} trait_bounds[] = {
+	{ "Clone", "Clone", false }, { "Debug", "std::fmt::Debug", false },
+	{ "Display", "std::fmt::Display", true }, { "Hash", "std::hash::Hash", false },
+	{ "PartialEq", "PartialEq", false }, { "Eq", "Eq", false }, { "PartialOrd", "PartialOrd", false },
+	{ "Ord", "Ord", false }, { "Default", "Default", false }, { "Send", "Send", false },
+	{ "Sync", "Sync", false }, { "Sized", "Sized", false }, { "Unpin", "Unpin", false },
+	{ "std::fmt::Debug", "std::fmt::Debug", false }, { "core::fmt::Debug", "core::fmt::Debug", false },
+	{ "std::fmt::Display", "std::fmt::Display", true }, { "core::fmt::Display", "core::fmt::Display", true },
+	{ "fmt::Debug", "std::fmt::Debug", false }, { "fmt::Display", "std::fmt::Display", true },
+	{ "std::hash::Hash", "std::hash::Hash", false }, { "core::hash::Hash", "core::hash::Hash", false },
+	{ "std::marker::Send", "Send", false }, { "std::marker::Sync", "Sync", false },
+};
+
+#define TRAIT_BOUNDS_ACCEPTED "Clone, Debug, Display, Hash, PartialEq, Eq, PartialOrd, Ord, Default, Send, " \
+	"Sync, Sized, Unpin and lifetimes like 'static"
+
+/* The supertrait clause (": A + B", paths spelled out) of bounds; *display
+ * when the implementation must implement Display. RWB_EUSAGE when a bound
+ * is not one the starting implementation can meet (message in err). */
+static int trait_clause(char **out, bool *display, const char *bounds, struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *dup = xstrdup(bounds), *save = NULL;
+	int n = 0;
+
+	*display = false;
+	for (char *b = strtok_r(dup, "+", &save); b; b = strtok_r(NULL, "+", &save)) {
+		char *e;
+		const char *spell = NULL;
+		while (*b == ' ' || *b == ',')
+			b++;
+		e = b + strlen(b);
+		while (e > b && (e[-1] == ' ' || e[-1] == ','))
+			*--e = '\0';
+		if (!*b)
+			continue;
+		if (b[0] == '\'' && is_ident(b + 1)) {
+			spell = b;
+		} else {
+			for (size_t i = 0; i < sizeof(trait_bounds) / sizeof(trait_bounds[0]); i++)
+				if (strcmp(trait_bounds[i].name, b) == 0) {
+					spell = trait_bounds[i].path;
+					*display |= trait_bounds[i].display;
+				}
+		}
+		if (!spell) {
+			strbuf_addf(err, "--bounds: rwb cannot write a starting implementation that meets '%s' "
+				    "(accepted: " TRAIT_BOUNDS_ACCEPTED ")", b);
+			strbuf_free(&sb);
+			free(dup);
+			return RWB_EUSAGE;
+		}
+		strbuf_addf(&sb, "%s%s", n++ ? " + " : ": ", spell);
+	}
+	free(dup);
+	*out = strbuf_detach(&sb);
+	return RWB_OK;
+}
+
 static int run_trait(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *name = cmd_arg(args, "name"), *bounds = cmd_arg(args, "bounds");
 	cJSON *params;
-	char *snake, *clause;
+	char *snake, *clause = NULL, *impls = NULL;
+	bool display = false;
 
 	if (!is_ident(name) || !isupper((unsigned char)name[0]))
 		return cmd_fail(ctx, RWB_EUSAGE, "--name '%s' is not a trait name: use a CamelCase Rust identifier "
 				"like Storage", name);
 	if (bounds) {
+		struct strbuf err = STRBUF_INIT;
 		for (const char *p = bounds; *p; p++)
 			if (!(isalnum((unsigned char)*p) || strchr("_:<>'+ ,&", *p)))
 				return cmd_fail(ctx, RWB_EUSAGE, "--bounds '%s' is not a list of traits: use "
@@ -352,16 +436,28 @@ static int run_trait(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (!*bounds || bounds[0] == '+' || bounds[strlen(bounds) - 1] == '+')
 			return cmd_fail(ctx, RWB_EUSAGE, "--bounds '%s' is not a list of traits: use "
 					"\"Send + Sync\" style", bounds);
+		if (trait_clause(&clause, &display, bounds, &err) != RWB_OK) {
+			cmd_fail(ctx, RWB_EUSAGE, "%s", strbuf_str(&err));
+			strbuf_free(&err);
+			return RWB_EUSAGE;
+		}
 	}
 	params = cJSON_CreateObject();
 	snake = snake_case(name);
-	clause = bounds ? xasprintf(": %s", bounds) : xstrdup("");
+	if (display)
+		impls = xasprintf("\nimpl std::fmt::Display for %sImpl {\n"
+				  "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n"
+				  "        write!(f, \"{}\", self.items.join(\", \"))\n"
+				  "    }\n"
+				  "}\n", name);
 	cJSON_AddStringToObject(params, "name", name);
 	cJSON_AddStringToObject(params, "snake", snake);
-	cJSON_AddStringToObject(params, "bounds_clause", clause);
+	cJSON_AddStringToObject(params, "bounds_clause", clause ? clause : "");
+	cJSON_AddStringToObject(params, "extra_impls", impls ? impls : "");
 	cJSON_AddStringToObject(params, "gats", tf(args, "gats", "false"));
 	free(snake);
 	free(clause);
+	free(impls);
 	return run_template(ctx, args, "trait-design/trait", params, NULL, NULL, NULL);
 }
 
@@ -548,6 +644,7 @@ static int run_optimize(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_fail(ctx, RWB_EUSAGE, "--panic is ignored by cargo for the %s profile: use it with "
 				"release or dev", profile);
 	p = scaffold_plan_new(crate_root(ctx));
+	p->store = ctx->store;
 	cur = scaffold_plan_text(p, "Cargo.toml", &owned);
 	if (!cur) {
 		rc = cmd_fail(ctx, RWB_EINPUT, "no Cargo.toml in %s: give --repo CRATE", crate_root(ctx));
@@ -598,18 +695,76 @@ out:
 	return rc;
 }
 
+/* The first line of a program's output, or NULL. */
+static char *program_line(char *const argv[], const char *prefix, bool quiet)
+{
+	char *out = NULL, *line = NULL;
+
+	if (run_program(argv, NULL, &out, quiet, false) == 0 && out) {
+		for (char *l = out; l && *l;) {
+			char *nl = strchr(l, '\n');
+			if (nl)
+				*nl = '\0';
+			if (!prefix || strncmp(l, prefix, strlen(prefix)) == 0) {
+				line = xstrdup(l + (prefix ? strlen(prefix) : 0));
+				break;
+			}
+			l = nl ? nl + 1 : NULL;
+		}
+	}
+	free(out);
+	return line;
+}
+
+/* A crate name made of a folder's name. */
+static char *crate_name_of(const char *root)
+{
+	char *real = realpath(root, NULL);
+	const char *base = real ? strrchr(real, '/') : NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	base = base && base[1] ? base + 1 : "firmware";
+	if (!isalpha((unsigned char)base[0]))
+		strbuf_adds(&sb, "fw-");
+	for (const char *c = base; *c; c++)
+		strbuf_addc(&sb, isalnum((unsigned char)*c) || *c == '_' ? (char)tolower((unsigned char)*c) : '-');
+	free(real);
+	return strbuf_detach(&sb);
+}
+
+#define EMBEDDED_LIB_ROOT \
+	"//! Firmware library: `#![no_std]` on the board, std in `cargo test` on\n" \
+	"//! the host, so the logic is tested here.\n" \
+	"#![cfg_attr(not(test), no_std)]\n"
+
+/*
+ * /embedded-rust. In a folder without Cargo.toml it first plans the
+ * project: Cargo.toml (size-optimised release profile), a no_std lib root
+ * and .cargo/config.toml making TARGET the default build target. Then, as
+ * in any crate: src/firmware.rs (logic using core only, with host tests),
+ * memory.x, and `pub mod firmware;` (a missing or untouched stub lib.rs
+ * becomes the no_std root; a crate's own lib.rs keeps its std). Whether
+ * TARGET's standard library is installed is read from the sysroot
+ * (rustc --print sysroot, lib/rustlib/TARGET): when it is not, the files
+ * are still written and the answer is exit 3 with the rustup line.
+ */
 static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *target = cmd_arg(args, "target"), *hal = cmd_arg(args, "hal");
-	const char *rtic = tf(args, "rtic", "false");
-	cJSON *params;
-	char *sysroot = NULL;
+	const char *rtic = tf(args, "rtic", "false"), *root = crate_root(ctx);
+	cJSON *params, *notes;
+	struct scaffold_plan *p = NULL;
+	struct strbuf n = STRBUF_INIT, err = STRBUF_INIT;
+	char *sysroot = NULL, *host = NULL, *dir = NULL, *cargo = NULL, *owned = NULL;
+	bool installed = false, fresh, written;
+	const char *lib;
+	struct stat st;
 	int dashes = 0, rc;
 
-	for (const char *p = target; *p; p++) {
-		if (*p == '-')
+	for (const char *c = target; *c; c++) {
+		if (*c == '-')
 			dashes++;
-		else if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+		else if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.')
 			dashes = 99;
 	}
 	if (dashes < 1 || dashes > 3 || target[0] == '-' || target[strlen(target) - 1] == '-')
@@ -617,50 +772,117 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 				"thumbv7em-none-eabihf or riscv32imac-unknown-none-elf", target);
 	if (hal && !is_ident(hal) && strspn(hal, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(hal))
 		return cmd_fail(ctx, RWB_EUSAGE, "--hal '%s' is not a crate name: use one like stm32f4xx-hal", hal);
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+		return cmd_fail(ctx, RWB_ENOTFOUND, "%s is not a folder: give --repo DIR", root);
+
+	p = scaffold_plan_new(root);
+	p->store = ctx->store;
+	cargo = xasprintf("%s/Cargo.toml", root);
+	fresh = access(cargo, F_OK) != 0;
+	if (fresh) {
+		/* the project itself */
+		char *name = crate_name_of(root), *toml, *ctext;
+		const char *cur;
+		struct cargotoml *t = NULL;
+		bool changed;
+		toml = xasprintf("[package]\nname = \"%s\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n"
+				 "[dependencies]\n\n"
+				 "# small code for flash; symbols cost no flash\n"
+				 "[profile.release]\nopt-level = \"s\"\nlto = true\ncodegen-units = 1\ndebug = true\n", name);
+		scaffold_plan_create(p, "Cargo.toml", toml, NULL, &err);
+		free(toml);
+		free(name);
+		cur = scaffold_plan_text(p, ".cargo/config.toml", &owned);
+		ctext = xasprintf("# Written by rwb /embedded-rust: builds default to %s, whose standard\n"
+				  "# library must be installed (rustup target add %s).\n"
+				  "# Test the logic on this machine with: cargo test --target HOST-TRIPLE\n"
+				  "# With cortex-m-rt (a dependency to add when online), link with its script:\n"
+				  "# [target.%s]\n# rustflags = [\"-C\", \"link-arg=-Tlink.x\"]\n", target, target, target);
+		if (cargotoml_parse(&t, cur ? cur : ctext, strlen(cur ? cur : ctext), &err) != RWB_OK) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "%s/.cargo/config.toml: %s", root, strbuf_str(&err));
+			free(ctext);
+			goto out;
+		}
+		{
+			char *v = xasprintf("\"%s\"", target), *text;
+			cargotoml_set(t, &changed, "build", "target", v);
+			text = cargotoml_text(t);
+			if (changed || !cur)
+				scaffold_plan_edit(p, ".cargo/config.toml", text);
+			free(text);
+			free(v);
+		}
+		cargotoml_free(t);
+		free(ctext);
+	}
+	free(owned);
+	lib = scaffold_plan_text(p, "src/lib.rs", &owned);
+	if (!lib || (strlen(lib) < 400 && strstr(lib, "pub fn add(left: ")))  /* none, or cargo's stub */
+		scaffold_plan_create(p, "src/lib.rs", EMBEDDED_LIB_ROOT, "lib", &err);
 	params = cJSON_CreateObject();
 	cJSON_AddStringToObject(params, "target", target);
 	cJSON_AddStringToObject(params, "hal", hal ? hal : "");
 	cJSON_AddStringToObject(params, "rtic", rtic);
-	rc = run_template(ctx, args, "embedded-rust/no-std", params, NULL, NULL, NULL);
+	rc = plan_and_finish(ctx, args, p, "embedded-rust/no-std", params, NULL, NULL, NULL);
 	if (rc)
-		return rc;
+		goto out;
+	written = cJSON_IsTrue(cJSON_GetObjectItem(ctx->result, "written"));
+	cJSON_AddBoolToObject(ctx->result, "project_created", fresh);
+	notes = cJSON_GetObjectItem(ctx->result, "notes");
 	{
 		char *argv[] = { "rustc", "--print", "sysroot", NULL };
-		char *dir = NULL;
-		bool installed = false;
-		struct stat st;
-		cJSON *notes = cJSON_GetObjectItem(ctx->result, "notes");
-		struct strbuf n = STRBUF_INIT;
-		if (run_program(argv, NULL, &sysroot, ctx->tui, false) == 0 && sysroot) {
-			sysroot[strcspn(sysroot, "\n")] = '\0';
+		char *hargv[] = { "rustc", "-vV", NULL };
+		sysroot = program_line(argv, NULL, ctx->tui);
+		host = program_line(hargv, "host: ", ctx->tui);
+		if (sysroot) {
 			dir = xasprintf("%s/lib/rustlib/%s", sysroot, target);
 			installed = stat(dir, &st) == 0;
 		}
-		if (installed)
-			strbuf_addf(&n, "the %s standard library is installed: cargo build --target %s builds the library",
-				    target, target);
-		else
-			strbuf_addf(&n, "cannot build for %s here: its core library is not installed (rustup target add %s); "
-				    "cargo check on the host works", target, target);
-		cJSON_AddItemToArray(notes, cJSON_CreateString(n.buf));
-		strbuf_addf(&ctx->out, "note: %s\n", n.buf);
-		strbuf_reset(&n);
-		strbuf_addf(&n, "a firmware binary also needs a runtime crate (cortex-m-rt or riscv-rt), a panic handler "
-			    "(panic-halt), a memory.x linker script for the chip%s%s%s",
-			    hal ? ", and the " : "", hal ? hal : "", hal ? " crate, which is not in the offline registry: add it when online" : "");
-		cJSON_AddItemToArray(notes, cJSON_CreateString(n.buf));
-		strbuf_addf(&ctx->out, "note: %s\n", n.buf);
-		if (strcmp(rtic, "true") == 0) {
-			const char *r = "RTIC (cortex-m-rtic) is not in the offline registry: add it when online and move "
-					"the logic into #[rtic::app] tasks";
-			cJSON_AddItemToArray(notes, cJSON_CreateString(r));
-			strbuf_addf(&ctx->out, "note: %s\n", r);
-		}
-		strbuf_free(&n);
-		free(dir);
-		free(sysroot);
 	}
-	return RWB_OK;
+	cJSON_AddBoolToObject(ctx->result, "target_installed", installed);
+	if (installed)
+		strbuf_addf(&n, "the %s standard library is installed: cargo build --lib --target %s builds the firmware "
+			    "library", target, target);
+	else
+		strbuf_addf(&n, "cannot build for %s here: its standard library is not installed in %s (run: rustup "
+			    "target add %s); what builds here is the logic on the host: cargo test --target %s",
+			    target, sysroot ? sysroot : "the Rust sysroot", target, host ? host : "HOST");
+	cJSON_AddItemToArray(notes, cJSON_CreateString(n.buf));
+	strbuf_addf(&ctx->out, "note: %s\n", n.buf);
+	if (!fresh) {
+		strbuf_reset(&n);
+		strbuf_addf(&n, "in an existing crate the default build target is kept (so host builds keep working): "
+			    "build for the board with cargo build --lib --target %s", target);
+		cJSON_AddItemToArray(notes, cJSON_CreateString(n.buf));
+		strbuf_addf(&ctx->out, "note: %s\n", n.buf);
+	}
+	strbuf_reset(&n);
+	strbuf_addf(&n, "a firmware binary also needs a runtime crate (cortex-m-rt or riscv-rt) and a panic handler "
+		    "(panic-halt)%s%s%s; set memory.x to the chip's flash and RAM",
+		    hal ? ", and the " : "", hal ? hal : "", hal ? " HAL crate, which is not in the offline registry: "
+		    "add them when online" : ", which are not in the offline registry: add them when online");
+	cJSON_AddItemToArray(notes, cJSON_CreateString(n.buf));
+	strbuf_addf(&ctx->out, "note: %s\n", n.buf);
+	if (strcmp(rtic, "true") == 0) {
+		const char *r = "RTIC (cortex-m-rtic) is not in the offline registry: add it when online and move "
+				"the logic into #[rtic::app] tasks";
+		cJSON_AddItemToArray(notes, cJSON_CreateString(r));
+		strbuf_addf(&ctx->out, "note: %s\n", r);
+	}
+	if (written && !installed)
+		rc = cmd_fail(ctx, RWB_EENV, "wrote the %s in %s, but %s cannot be built for here: its standard "
+			      "library is not installed: run `rustup target add %s` (meanwhile: cargo test --target %s)",
+			      fresh ? "project" : "firmware module", root, target, target, host ? host : "HOST");
+out:
+	strbuf_free(&n);
+	strbuf_free(&err);
+	scaffold_plan_free(p);
+	free(owned);
+	free(cargo);
+	free(dir);
+	free(sysroot);
+	free(host);
+	return rc;
 }
 
 static int run_ffi(struct cmd_ctx *ctx, const struct cmd_args *args)

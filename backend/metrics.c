@@ -8,17 +8,26 @@
  * derived metrics are recomputed on read as running values over the
  * /cargo-build runs, which gives them a history to draw.
  */
+#define _GNU_SOURCE
 #include "metrics.h"
+#include "board.h"
+#include "cargotoml.h"
 #include "error.h"
+#include "rustlex.h"
 #include "schema.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct store_migration metrics_migrations[] = {
 	{ 1,
@@ -609,6 +618,7 @@ static void derive_builds(struct metric_series **v, int *n, int *cap, struct sto
 
 static void metrics_series_release(struct metric_series *m)
 {
+	free(m->unavailable);
 	free(m->id);
 	free(m->values);
 	free(m->ts);
@@ -619,6 +629,455 @@ static int series_cmp(const void *a, const void *b)
 	return strcmp(((const struct metric_series *)a)->id, ((const struct metric_series *)b)->id);
 }
 
+/* ---- the brief's metrics: each one measured, or unavailable with the reason ---- */
+
+const char *const metrics_brief[METRICS_BRIEF_COUNT] = {
+	/* task completion */
+	"tasks_completed", "tasks_failed", "compile_time_avg", "compile_time_p95", "build_success_rate",
+	/* quality */
+	"clippy_warnings", "unsafe_blocks", "unsafe_blocks_documented", "test_coverage", "benchmark_variance",
+	/* performance */
+	"throughput", "latency_p50", "latency_p99", "memory_usage_peak", "allocations_per_sec", "cpu_utilization",
+	/* safety */
+	"soundness_proofs", "lifetime_errors_resolved", "borrow_checker_errors", "data_race_prevention_score",
+	/* optimisation */
+	"zero_cost_abstractions", "simd_usage", "lto_enabled", "codegen_units",
+};
+
+#define SCAN_MAX_FILES 5000
+#define SCAN_MAX_FILE (4u << 20)
+
+static bool have_id(const struct metric_series *v, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (wanted(name, v[i].id))
+			return true;
+	return false;
+}
+
+/* A one-value derived series, unless name filters it out or it is there. */
+static void put_value(struct metric_series **v, int *n, int *cap, const char *want, const char *id, double value)
+{
+	int64_t now = store_now_ms();
+	struct metric_series *m;
+
+	if (!wanted(want, id) || have_id(*v, *n, id))
+		return;
+	m = series_push(v, n, cap, id);
+	series_finish(m, &value, &now, 1, 1);
+	m->derived = true;
+}
+
+static void put_unavailable(struct metric_series **v, int *n, int *cap, const char *want, const char *id,
+			    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void put_unavailable(struct metric_series **v, int *n, int *cap, const char *want, const char *id,
+			    const char *fmt, ...)
+{
+	struct metric_series *m;
+	va_list ap;
+
+	if (!wanted(want, id) || have_id(*v, *n, id))
+		return;
+	double none = 0;
+	int64_t at = 0;
+
+	m = series_push(v, n, cap, id);
+	series_finish(m, &none, &at, 0, 1);
+	m->derived = true;
+	va_start(ap, fmt);
+	m->unavailable = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* The latest value of series id, or false. */
+static bool latest(const struct metric_series *v, int n, const char *id, double *out)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(v[i].id, id) == 0 && v[i].samples > 0) {
+			*out = v[i].value;
+			return true;
+		}
+	return false;
+}
+
+static char *slurp(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[16384];
+	size_t got;
+
+	if (!f)
+		return NULL;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len <= max)
+		strbuf_add(&sb, buf, got);
+	fclose(f);
+	if (sb.len > max) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* lto_enabled and codegen_units from [profile.release] of the manifest. */
+static void brief_manifest(struct metric_series **v, int *n, int *cap, const char *project, const char *want)
+{
+	char *path = xasprintf("%s/Cargo.toml", project), *text = slurp(path, 4u << 20), *lto = NULL, *cgu = NULL;
+	struct cargotoml *t = NULL;
+	struct strbuf err = STRBUF_INIT;
+
+	if (!text || cargotoml_parse(&t, text, strlen(text), &err) != RWB_OK) {
+		const char *why = text ? "its Cargo.toml does not parse" : "the project has no Cargo.toml";
+		put_unavailable(v, n, cap, want, "lto_enabled", "%s", why);
+		put_unavailable(v, n, cap, want, "codegen_units", "%s", why);
+		goto out;
+	}
+	lto = cargotoml_get(t, "profile.release", "lto");
+	cgu = cargotoml_get(t, "profile.release", "codegen-units");
+	/* lto = true, "fat", "thin" or "on" is cross-crate LTO; false, "off" and
+	 * none (cargo's default: thin-local only) are not */
+	put_value(v, n, cap, want, "lto_enabled",
+		  lto && (strcmp(lto, "true") == 0 || strcmp(lto, "\"fat\"") == 0 || strcmp(lto, "\"thin\"") == 0 ||
+			  strcmp(lto, "\"on\"") == 0 || strcmp(lto, "\"yes\"") == 0) ? 1 : 0);
+	/* cargo's release default is 16 */
+	put_value(v, n, cap, want, "codegen_units", cgu ? strtod(cgu, NULL) : 16);
+out:
+	cargotoml_free(t);
+	strbuf_free(&err);
+	free(lto);
+	free(cgu);
+	free(text);
+	free(path);
+}
+
+/* p (0..100) of the sorted values by the nearest-rank method. */
+static double rank(const double *sorted, int n, double p)
+{
+	int r = (int)ceil(p / 100.0 * n);
+	return sorted[r < 1 ? 0 : r > n ? n - 1 : r - 1];
+}
+
+struct criterion_scan {
+	struct metric_series **v;
+	int *n, *cap;
+	const char *want;
+	int found;
+};
+
+/* One criterion benchmark folder (it holds new/sample.json). */
+static void criterion_bench(struct criterion_scan *c, const char *dir, const char *rel)
+{
+	char *sp = xasprintf("%s/new/sample.json", dir), *bp = xasprintf("%s/new/benchmark.json", dir);
+	char *stext = slurp(sp, 8u << 20), *btext = slurp(bp, 1u << 20), *id;
+	cJSON *sample = stext ? cJSON_Parse(stext) : NULL, *bench = btext ? cJSON_Parse(btext) : NULL;
+	const cJSON *iters = cJSON_GetObjectItem(sample, "iters"), *times = cJSON_GetObjectItem(sample, "times");
+	const cJSON *full = cJSON_GetObjectItem(bench, "full_id"), *tp = cJSON_GetObjectItem(bench, "throughput");
+	int k = cJSON_GetArraySize(iters);
+	double *per = NULL, sum = 0;
+
+	if (k < 1 || k != cJSON_GetArraySize(times))
+		goto out;
+	per = xcalloc((size_t)k, sizeof(*per));
+	for (int i = 0; i < k; i++) {
+		double it = cJSON_GetArrayItem(iters, i)->valuedouble, tm = cJSON_GetArrayItem(times, i)->valuedouble;
+		per[i] = it > 0 ? tm / it : 0;   /* ns per iteration */
+		sum += per[i];
+	}
+	qsort(per, (size_t)k, sizeof(*per), dbl_cmp);
+	id = cJSON_IsString(full) ? xstrdup(full->valuestring) : xstrdup(rel);
+	{
+		char *p50 = xasprintf("latency_p50/%s", id), *p99 = xasprintf("latency_p99/%s", id);
+		char *thr = xasprintf("throughput/%s", id);
+		double mean = sum / k, per_iter = 1;
+		const cJSON *e = NULL;
+		/* throughput: the elements or bytes criterion was told one
+		 * iteration handles (else one operation) per second of mean time */
+		if (cJSON_IsObject(tp) && (e = tp->child) && cJSON_IsNumber(e))
+			per_iter = e->valuedouble;
+		put_value(c->v, c->n, c->cap, c->want, p50, rank(per, k, 50));
+		put_value(c->v, c->n, c->cap, c->want, p99, rank(per, k, 99));
+		if (mean > 0)
+			put_value(c->v, c->n, c->cap, c->want, thr, per_iter * 1e9 / mean);
+		free(p50);
+		free(p99);
+		free(thr);
+	}
+	free(id);
+	c->found++;
+out:
+	free(per);
+	cJSON_Delete(sample);
+	cJSON_Delete(bench);
+	free(stext);
+	free(btext);
+	free(sp);
+	free(bp);
+}
+
+static void criterion_walk(struct criterion_scan *c, const char *dir, const char *rel, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	char *probe = xasprintf("%s/new/sample.json", dir);
+	bool is_bench = access(probe, R_OK) == 0;
+
+	free(probe);
+	if (is_bench && *rel) {
+		criterion_bench(c, dir, rel);
+		return;
+	}
+	if (depth > 4 || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		char *sub, *subrel;
+		struct stat st;
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "report") == 0)
+			continue;
+		sub = xasprintf("%s/%s", dir, e->d_name);
+		subrel = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			criterion_walk(c, sub, subrel, depth + 1);
+		free(sub);
+		free(subrel);
+	}
+	closedir(d);
+}
+
+/* latency_p50, latency_p99 and throughput of each criterion benchmark. */
+static void brief_criterion(struct metric_series **v, int *n, int *cap, const char *project, const char *want)
+{
+	const char *env = getenv("CARGO_TARGET_DIR");
+	char *dir = env && *env == '/' ? xasprintf("%s/criterion", env) : xasprintf("%s/target/criterion", project);
+	struct criterion_scan c = { v, n, cap, want, 0 };
+
+	criterion_walk(&c, dir, "", 0);
+	if (!c.found) {
+		put_unavailable(v, n, cap, want, "throughput", "no criterion results in %s (run /rust-benchmark with "
+				"criterion benchmarks)", dir);
+		put_unavailable(v, n, cap, want, "latency_p50", "no criterion results in %s (run /rust-benchmark with "
+				"criterion benchmarks)", dir);
+		put_unavailable(v, n, cap, want, "latency_p99", "no criterion results in %s (run /rust-benchmark with "
+				"criterion benchmarks)", dir);
+	}
+	free(dir);
+}
+
+struct source_counts {
+	int files;
+	int channels, shared;           /* message passing against locks and atomics */
+	int impl_types, dyn_types;      /* impl Trait against dyn Trait */
+	int simd;                       /* explicit SIMD places */
+};
+
+static bool tok_is(const char *src, const struct rust_span *t, const char *word)
+{
+	size_t n = strlen(word);
+	return t->len == n && memcmp(src + t->start, word, n) == 0;
+}
+
+/* An x86 SIMD intrinsic or vector type: _mm_*, _mm256_*, _mm512_*, __m128*, __m256*, __m512*. */
+static bool simd_ident(const char *s, size_t n)
+{
+	static const char *const prefix[] = { "_mm_", "_mm256_", "_mm512_", "__m128", "__m256", "__m512" };
+
+	for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (n >= strlen(prefix[i]) && memcmp(s, prefix[i], strlen(prefix[i])) == 0)
+			return true;
+	return false;
+}
+
+static void scan_source(struct source_counts *c, const char *src, size_t len)
+{
+	struct rustlex lx;
+	struct rust_span toks[1024];
+	unsigned skip = 1u << RUST_TOK_WHITESPACE | 1u << RUST_TOK_LINE_COMMENT | 1u << RUST_TOK_BLOCK_COMMENT |
+			1u << RUST_TOK_DOC_COMMENT;
+	struct rust_span prev[3] = { { 0 } };   /* the last three tokens, newest first */
+	int have = 0;
+	size_t got;
+
+	rustlex_init(&lx, src, len);
+	while ((got = rustlex_run(&lx, toks, 1024, skip)) > 0) {
+		for (size_t i = 0; i < got; i++) {
+			const struct rust_span *t = &toks[i];
+			if (t->kind == RUST_TOK_IDENT) {
+				if (tok_is(src, t, "mpsc") || tok_is(src, t, "oneshot") || tok_is(src, t, "broadcast") ||
+				    tok_is(src, t, "crossbeam_channel") || tok_is(src, t, "flume") ||
+				    tok_is(src, t, "async_channel") || tok_is(src, t, "sync_channel"))
+					c->channels++;
+				else if (tok_is(src, t, "Mutex") || tok_is(src, t, "RwLock") ||
+					 (t->len > 6 && memcmp(src + t->start, "Atomic", 6) == 0))
+					c->shared++;
+				if (tok_is(src, t, "target_feature") ||
+				    simd_ident(src + t->start, t->len) ||
+				    ((tok_is(src, t, "simd") || tok_is(src, t, "arch")) && have >= 3 &&
+				     prev[0].kind == RUST_TOK_PUNCT && src[prev[0].start] == ':' &&
+				     (tok_is(src, &prev[2], "std") || tok_is(src, &prev[2], "core"))))
+					c->simd++;
+			} else if (t->kind == RUST_TOK_KEYWORD) {
+				if (tok_is(src, t, "dyn"))
+					c->dyn_types++;
+				else if (tok_is(src, t, "impl") && have >= 1 && prev[0].kind == RUST_TOK_PUNCT &&
+					 strchr("(,:<&=>", src[prev[0].start]))
+					c->impl_types++;
+			}
+			prev[2] = prev[1];
+			prev[1] = prev[0];
+			prev[0] = *t;
+			if (have < 3)
+				have++;
+		}
+		if (got < 1024)
+			break;
+	}
+}
+
+static void scan_tree(struct source_counts *c, const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (depth > 12 || c->files >= SCAN_MAX_FILES || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)) && c->files < SCAN_MAX_FILES) {
+		size_t nl = strlen(e->d_name);
+		char *sub;
+		struct stat st;
+		if (e->d_name[0] == '.' || (depth == 0 && strcmp(e->d_name, "target") == 0))
+			continue;
+		sub = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(sub, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && strcmp(e->d_name, "target") != 0) {
+				scan_tree(c, sub, depth + 1);
+			} else if (S_ISREG(st.st_mode) && nl > 3 && strcmp(e->d_name + nl - 3, ".rs") == 0 &&
+				   (size_t)st.st_size <= SCAN_MAX_FILE) {
+				char *text = slurp(sub, SCAN_MAX_FILE);
+				if (text) {
+					scan_source(c, text, strlen(text));
+					c->files++;
+				}
+				free(text);
+			}
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* data_race_prevention_score, zero_cost_abstractions, simd_usage. */
+static void brief_sources(struct metric_series **v, int *n, int *cap, const char *project, const char *want)
+{
+	struct source_counts c = { 0 };
+
+	if (!wanted(want, "data_race_prevention_score") && !wanted(want, "zero_cost_abstractions") &&
+	    !wanted(want, "simd_usage"))
+		return;
+	scan_tree(&c, project, 0);
+	if (!c.files) {
+		put_unavailable(v, n, cap, want, "data_race_prevention_score", "no .rs files in %s", project);
+		put_unavailable(v, n, cap, want, "zero_cost_abstractions", "no .rs files in %s", project);
+		put_unavailable(v, n, cap, want, "simd_usage", "no .rs files in %s", project);
+		return;
+	}
+	if (c.channels + c.shared)
+		put_value(v, n, cap, want, "data_race_prevention_score", 100.0 * c.channels / (c.channels + c.shared));
+	else
+		put_unavailable(v, n, cap, want, "data_race_prevention_score", "the %d .rs files use no channel, "
+				"Mutex, RwLock or atomic: no shared state between threads to score", c.files);
+	if (c.impl_types + c.dyn_types)
+		put_value(v, n, cap, want, "zero_cost_abstractions",
+			  100.0 * c.impl_types / (c.impl_types + c.dyn_types));
+	else
+		put_unavailable(v, n, cap, want, "zero_cost_abstractions", "the %d .rs files have no impl Trait "
+				"and no dyn Trait type to compare", c.files);
+	put_value(v, n, cap, want, "simd_usage", c.simd);
+}
+
+/* Every metric of the brief: derived when it can be, else unavailable. */
+static void brief_complete(struct metric_series **v, int *n, int *cap, struct store *s, const char *project,
+			   const char *want, int64_t since)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t done, failed;
+	double x, y;
+
+	if (board_task_counts(s, &done, &failed) == RWB_OK) {
+		put_value(v, n, cap, want, "tasks_completed", (double)done);
+		put_value(v, n, cap, want, "tasks_failed", (double)failed);
+	}
+	for (const char *const *m = (const char *const[]){ "compile_time_avg", "compile_time_p95",
+							   "build_success_rate", NULL }; *m; m++)
+		put_unavailable(v, n, cap, want, *m, "no /cargo-build run recorded for this project yet");
+	put_unavailable(v, n, cap, want, "clippy_warnings", "no /cargo-clippy run recorded for this project yet");
+	put_unavailable(v, n, cap, want, "borrow_checker_errors", "no compiling run (/cargo-build, /cargo-clippy, "
+			"/ownership-check, ...) recorded for this project yet");
+	put_unavailable(v, n, cap, want, "lifetime_errors_resolved", "no compiling run (/cargo-build, "
+			"/cargo-clippy, /lifetime-analysis, ...) recorded for this project yet");
+	put_unavailable(v, n, cap, want, "test_coverage", "no coverage measured: /rust-test --coverage needs "
+			"cargo-llvm-cov or cargo-tarpaulin installed");
+	/* the unsafe audit's counts */
+	if (store_prepare(s, &st, "SELECT total, documented, reviewed FROM audit_counts WHERE repo = ?") == RWB_OK) {
+		sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			put_value(v, n, cap, want, "unsafe_blocks", sqlite3_column_double(st, 0));
+			put_value(v, n, cap, want, "unsafe_blocks_documented", sqlite3_column_double(st, 1));
+			put_value(v, n, cap, want, "unsafe_blocks_reviewed", sqlite3_column_double(st, 2));
+			/* an unsafe item with a SAFETY argument */
+			put_value(v, n, cap, want, "soundness_proofs", sqlite3_column_double(st, 1));
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	for (const char *const *m = (const char *const[]){ "unsafe_blocks", "unsafe_blocks_documented",
+							   "soundness_proofs", NULL }; *m; m++)
+		put_unavailable(v, n, cap, want, *m, "no /unsafe-audit run for this project yet");
+	/* benchmark_variance: the largest relative standard deviation (%) of the
+	 * latest run of each benchmark */
+	{
+		double worst = -1;
+		for (int i = 0; i < *n; i++) {
+			char *mean_id;
+			if (strncmp((*v)[i].id, "bench_std_dev_ns/", 17) != 0)
+				continue;
+			mean_id = xasprintf("bench_mean_ns/%s", (*v)[i].id + 17);
+			if (latest(*v, *n, mean_id, &x) && x > 0 && 100.0 * (*v)[i].value / x > worst)
+				worst = 100.0 * (*v)[i].value / x;
+			free(mean_id);
+		}
+		if (worst >= 0)
+			put_value(v, n, cap, want, "benchmark_variance", worst);
+		else
+			put_unavailable(v, n, cap, want, "benchmark_variance", "no /rust-benchmark run recorded for "
+					"this project yet");
+	}
+	/* memory_usage_peak (KiB) and cpu_utilization (%) over the project's
+	 * recorded cargo jobs in the window */
+	if (store_prepare(s, &st, "SELECT max(CASE WHEN name = 'peak_rss_kb' THEN value END),"
+				  " sum(CASE WHEN name = 'cpu_ms' THEN value END),"
+				  " sum(CASE WHEN name = 'duration_ms' THEN value END)"
+				  " FROM metric_samples WHERE project = ? AND ts >= ?"
+				  " AND name IN ('peak_rss_kb', 'cpu_ms', 'duration_ms')") == RWB_OK) {
+		sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, since);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			put_value(v, n, cap, want, "memory_usage_peak", sqlite3_column_double(st, 0));
+			x = sqlite3_column_double(st, 1);
+			y = sqlite3_column_double(st, 2);
+			if (y > 0)
+				put_value(v, n, cap, want, "cpu_utilization", 100.0 * x / y);
+		}
+		sqlite3_finalize(st);
+	}
+	put_unavailable(v, n, cap, want, "memory_usage_peak", "no cargo job recorded for this project yet");
+	put_unavailable(v, n, cap, want, "cpu_utilization", "no cargo job recorded for this project yet");
+	put_unavailable(v, n, cap, want, "allocations_per_sec", "rwb counts no allocations: that needs an "
+			"allocation profiler (heaptrack, valgrind --tool=dhat) or a counting global allocator in "
+			"the benchmark, none of which rwb runs");
+	brief_manifest(v, n, cap, project, want);
+	brief_criterion(v, n, cap, project, want);
+	brief_sources(v, n, cap, project, want);
+}
+
 int metrics_query(struct metric_series **out, int *n, struct store *s, const char *project,
 		  const char *name, int64_t since_ms, int max_points)
 {
@@ -626,7 +1085,7 @@ int metrics_query(struct metric_series **out, int *n, struct store *s, const cha
 	struct metric_series *v = NULL;
 	int count = 0, cap = 0, rows = 0, cap_rows = 0, rc;
 	double *vals = NULL;
-	int64_t *ts = NULL, done, failed;
+	int64_t *ts = NULL;
 	char *cur = NULL;
 
 	*out = NULL;
@@ -666,19 +1125,7 @@ int metrics_query(struct metric_series **out, int *n, struct store *s, const cha
 	free(vals);
 	free(ts);
 	derive_builds(&v, &count, &cap, s, project, name, since_ms, max_points);
-	if (metrics_board_counts(s, &done, &failed) == RWB_OK) {
-		int64_t now = store_now_ms();
-		if (wanted(name, "tasks_completed")) {
-			double dv = (double)done;
-			series_finish(series_push(&v, &count, &cap, "tasks_completed"), &dv, &now, 1, 1);
-			v[count - 1].derived = true;
-		}
-		if (wanted(name, "tasks_failed")) {
-			double fv = (double)failed;
-			series_finish(series_push(&v, &count, &cap, "tasks_failed"), &fv, &now, 1, 1);
-			v[count - 1].derived = true;
-		}
-	}
+	brief_complete(&v, &count, &cap, s, project, name, since_ms);
 	for (int i = 0; i < count; i++) {
 		if (strncmp(v[i].id, "bench_mean_ns/", 14) == 0) {
 			char *rid = xasprintf("bench_regression/%s", v[i].id + 14);
@@ -788,28 +1235,5 @@ int metrics_last_run(struct store *s, const char *project, const char *command, 
 
 int metrics_board_counts(struct store *s, int64_t *completed, int64_t *failed)
 {
-	sqlite3_stmt *st = NULL;
-	bool has_status = false;
-	int rc;
-
-	*completed = *failed = 0;
-	if (store_prepare(s, &st, "SELECT name FROM pragma_table_info('tasks')"))
-		return RWB_ENOTFOUND;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		if (strcmp((const char *)sqlite3_column_text(st, 0), "status") == 0)
-			has_status = true;
-	sqlite3_finalize(st);
-	if (!has_status)
-		return RWB_ENOTFOUND;
-	rc = store_prepare(s, &st,
-			   "SELECT coalesce(sum(status IN ('done', 'completed')), 0),"
-			   " coalesce(sum(status = 'failed'), 0) FROM tasks");
-	if (rc)
-		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*completed = sqlite3_column_int64(st, 0);
-		*failed = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	return RWB_OK;
+	return board_task_counts(s, completed, failed);
 }

@@ -11,8 +11,13 @@
  * A metric's id is NAME, or NAME/KEY for a keyed series
  * ("clippy_warnings/clippy::needless_return", "bench_mean_ns/fib 20",
  * "duration_ms/cargo-build"). Derived metrics (build_success_rate,
- * compile_time_avg, compile_time_p95, tasks_completed, tasks_failed) are
- * computed when read. A project is the repo folder's real path.
+ * compile_time_avg, compile_time_p95, tasks_completed, tasks_failed, and
+ * the rest of the brief's list: see metrics_brief and docs/cargo.md) are
+ * computed when read, from the store (cargo runs, the board, the unsafe
+ * audit), the manifest's [profile.release], criterion's files under the
+ * target folder and a scan of the project's .rs files. A brief metric that
+ * cannot be measured is still answered, with the reason. A project is the
+ * repo folder's real path.
  *
  * Never: write outside one short transaction per run, or fail a build
  * answer because recording it failed (callers report that separately).
@@ -57,7 +62,14 @@ struct metric_series {
 	const char *trend;           /* "up", "down", "flat" or "new" */
 	bool derived;                /* computed from other series */
 	bool regression;             /* a benchmark whose latest run regressed */
+	char *unavailable;           /* owned: why this brief metric cannot be measured for the
+				      * project (n == 0, value 0), or NULL when it has values */
 };
+
+/* The brief's metrics, in its order (METRICS_BRIEF_COUNT names): each is in
+ * metrics_query()'s answer, measured or with `unavailable` set. */
+#define METRICS_BRIEF_COUNT 24
+extern const char *const metrics_brief[METRICS_BRIEF_COUNT];
 
 /* The project name of a repo folder (its real path; allocated). */
 char *metrics_project(const char *repo);

@@ -263,6 +263,7 @@ struct scaffold_plan *scaffold_plan_new(const char *root)
 	p->root = xstrdup(root);
 	p->deps_added = cJSON_CreateArray();
 	p->notes = cJSON_CreateArray();
+	p->changed = cJSON_CreateArray();
 	return p;
 }
 
@@ -279,6 +280,7 @@ void scaffold_plan_free(struct scaffold_plan *p)
 	free(p->root);
 	cJSON_Delete(p->deps_added);
 	cJSON_Delete(p->notes);
+	cJSON_Delete(p->changed);
 	free(p);
 }
 
@@ -337,21 +339,76 @@ static bool is_stub(const char *text, const char *stub)
 int scaffold_plan_create(struct scaffold_plan *p, const char *path, const char *text, const char *stub,
 			 struct strbuf *err)
 {
-	char *owned;
+	char *owned, *note;
 	const char *cur = scaffold_plan_text(p, path, &owned);
-	int rc = RWB_OK;
 
+	(void)err;
 	if (cur && strcmp(cur, text) == 0) {
 		cJSON_AddItemToArray(p->notes, cJSON_CreateString("a file is already as the template makes it"));
-	} else if (cur && !is_stub(cur, stub)) {
-		strbuf_addf(err, "%s already exists and was changed since cargo made it: refusing to overwrite "
-			    "it (move it away first)", path);
-		rc = RWB_EEXIST;
+	} else if (!cur || is_stub(cur, stub)) {
+		plan_put(p, path, text);
+	} else if (!plan_find(p, path) && scaffold_written_by_rwb(p->store, p->root, path, cur)) {
+		note = xasprintf("%s: rwb wrote it and nobody changed it since: it is replaced", path);
+		cJSON_AddItemToArray(p->notes, cJSON_CreateString(note));
+		free(note);
+		plan_put(p, path, text);
 	} else {
+		note = xasprintf("%s was changed since rwb wrote it (or rwb did not write it): writing replaces it, "
+				 "and the lines marked '-' above are lost", path);
+		cJSON_AddItemToArray(p->notes, cJSON_CreateString(note));
+		cJSON_AddItemToArray(p->changed, cJSON_CreateString(path));
+		free(note);
 		plan_put(p, path, text);
 	}
 	free(owned);
-	return rc;
+	return RWB_OK;
+}
+
+void scaffold_hash(char out[17], const char *text, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)text[i];
+		h *= 1099511628211ULL;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static char *hash_key(const char *root, const char *path)
+{
+	char *real = realpath(root, NULL);
+	char *key = xasprintf("scaffold.hash:%s/%s", real ? real : root, path);
+
+	free(real);
+	return key;
+}
+
+bool scaffold_written_by_rwb(struct store *s, const char *root, const char *path, const char *text)
+{
+	char *key, *val = NULL, h[17];
+	bool same;
+
+	if (!s)
+		return false;
+	key = hash_key(root, path);
+	scaffold_hash(h, text, strlen(text));
+	same = store_setting_get(s, key, &val) == RWB_OK && val && strcmp(val, h) == 0;
+	free(val);
+	free(key);
+	return same;
+}
+
+void scaffold_record_written(struct store *s, const char *root, const char *path, const char *text)
+{
+	char *key, h[17];
+
+	if (!s)
+		return;
+	key = hash_key(root, path);
+	scaffold_hash(h, text, strlen(text));
+	store_setting_set(s, key, h);
+	free(key);
 }
 
 void scaffold_plan_edit(struct scaffold_plan *p, const char *path, const char *new_text)
@@ -751,6 +808,7 @@ void scaffold_plan_preview(const struct scaffold_plan *p, struct strbuf *out, cJ
 	cJSON_AddStringToObject(json, "diff", strbuf_str(&diff));
 	cJSON_AddItemToObject(json, "deps_added", cJSON_Duplicate(p->deps_added, 1));
 	cJSON_AddItemToObject(json, "notes", cJSON_Duplicate(p->notes, 1));
+	cJSON_AddItemToObject(json, "replaces_changes", cJSON_Duplicate(p->changed, 1));
 	cJSON_ArrayForEach(s, p->deps_added)
 		strbuf_addf(out, "dependency added to Cargo.toml: %s\n", s->valuestring);
 	cJSON_ArrayForEach(s, p->notes)
@@ -775,28 +833,75 @@ static int mkdirs(const char *path)
 	return rc;
 }
 
+int scaffold_write_atomic(const char *path, const char *text, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmp;
+	struct stat st;
+	mode_t mode;
+	int fd, saved;
+	size_t done = 0;
+
+	if (mkdirs(path) != RWB_OK)
+		return RWB_EIO;
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode = 0666 & ~um;
+	}
+	/* the temporary file is in the same folder, so rename() is atomic */
+	tmp = slash ? xasprintf("%.*s/.%s.rwb-XXXXXX", (int)(slash - path), path, slash + 1)
+		    : xasprintf(".%s.rwb-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return RWB_EIO;
+	}
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		done += (size_t)w;
+	}
+	if (fchmod(fd, mode) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	return RWB_OK;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return RWB_EIO;
+}
+
 int scaffold_plan_write(const struct scaffold_plan *p, struct strbuf *err)
 {
 	for (int i = 0; i < p->n; i++) {
 		char *abs = xasprintf("%s/%s", p->root, p->files[i].path);
-		char *tmp = xasprintf("%s.rwb-tmp", abs);
-		FILE *f;
-		bool ok;
+		const char *text = p->files[i].new_text;
 
-		mkdirs(abs);
-		f = fopen(tmp, "wb");
-		ok = f && fwrite(p->files[i].new_text, 1, strlen(p->files[i].new_text), f) ==
-			strlen(p->files[i].new_text);
-		if (f && fclose(f) != 0)
-			ok = false;
-		if (!ok || rename(tmp, abs) != 0) {
+		if (scaffold_write_atomic(abs, text, strlen(text)) != RWB_OK) {
 			strbuf_addf(err, "cannot write %s: %s", abs, strerror(errno));
-			unlink(tmp);
-			free(tmp);
 			free(abs);
 			return RWB_EIO;
 		}
-		free(tmp);
+		scaffold_record_written(p->store, p->root, p->files[i].path, text);
 		free(abs);
 	}
 	return RWB_OK;

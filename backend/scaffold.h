@@ -15,8 +15,12 @@
  *
  * A plan is every file a command will create or edit, with old and new
  * text; scaffold_plan_preview() renders the unified diff and
- * scaffold_plan_write() writes it. Never: overwrite a file the plan does
- * not own, or write anything before confirmation.
+ * scaffold_plan_write() writes it. After a write, the hash of every file
+ * written is kept in the store (setting "scaffold.hash:CRATE/PATH"), so a
+ * second run tells rwb's own untouched file (replaced, said so) from one a
+ * person changed since (the preview says the diff loses those changes;
+ * it is replaced only with confirmation, like every write).
+ * Never: write anything before confirmation.
  */
 #ifndef RWB_SCAFFOLD_H
 #define RWB_SCAFFOLD_H
@@ -50,14 +54,17 @@ struct scaffold_plan {
 	int n;
 	cJSON *deps_added;           /* owned array of "name version" strings */
 	cJSON *notes;                /* owned array of strings */
+	cJSON *changed;              /* owned array of paths a person changed since rwb wrote them */
+	struct store *store;         /* borrowed, may be NULL: where written files' hashes are kept */
 };
 
 struct scaffold_plan *scaffold_plan_new(const char *root);
 void scaffold_plan_free(struct scaffold_plan *p);
 
-/* Adds a file the command owns outright: refused (RWB_EEXIST, one line in
- * err) when it exists with other content, unless stub says it may replace
- * an untouched cargo stub ("main" or "lib"). Same content: nothing to do. */
+/* Adds a file the command writes whole. Same content: nothing to do. Over
+ * an untouched cargo stub (stub "main" or "lib") or a file rwb wrote and
+ * nobody changed since: replaced, with a note. Over any other file: planned
+ * too (the preview's diff shows what is lost) and listed in p->changed. */
 int scaffold_plan_create(struct scaffold_plan *p, const char *path, const char *text, const char *stub,
 			 struct strbuf *err);
 /* Records an edit of a file the command owns (Cargo.toml, src/lib.rs). */
@@ -81,7 +88,20 @@ void scaffold_diff(struct strbuf *out, const char *path, const char *old_text, c
 
 /* The changes as human text (files, diff, deps, notes) and as JSON. */
 void scaffold_plan_preview(const struct scaffold_plan *p, struct strbuf *out, cJSON *json);
-/* Writes every file (folders made as needed, each file atomically). */
+/* Writes every file (folders made as needed, each file atomically) and
+ * records each one's hash in p->store. */
 int scaffold_plan_write(const struct scaffold_plan *p, struct strbuf *err);
+
+/* Writes text to path atomically: a temporary file in the same folder,
+ * fsync, rename; an existing file's mode is kept (new files: 0666 less the
+ * umask). Missing parent folders are made. errno is kept on failure. */
+int scaffold_write_atomic(const char *path, const char *text, size_t len);
+
+/* The hash rwb keeps of text it wrote (16 hex digits, FNV-1a 64). */
+void scaffold_hash(char out[17], const char *text, size_t len);
+/* Whether rwb recorded writing exactly text at root/path. */
+bool scaffold_written_by_rwb(struct store *s, const char *root, const char *path, const char *text);
+/* Records that rwb wrote text at root/path. */
+void scaffold_record_written(struct store *s, const char *root, const char *path, const char *text);
 
 #endif

@@ -206,7 +206,7 @@ mod tests {
  [{"name": "crossbeam-channel", "version": "0.5"}], "channel_crossbeam")
 
 tpl("trait-design/trait", "trait skeleton with an implementation, optionally with a GAT",
- {"name": {}, "snake": {}, "bounds_clause": {"default": ""}, "gats": {"default": "false"}},
+ {"name": {}, "snake": {}, "bounds_clause": {"default": ""}, "extra_impls": {"default": ""}, "gats": {"default": "false"}},
  [{"path": "src/{{snake}}.rs", "text": r'''//! The `{{name}}` trait and an implementation to start from.
 
 /// What a `{{name}}` can do.
@@ -247,7 +247,7 @@ impl {{name}} for {{name}}Impl {
         format!("{} items", self.items.len())
     }
 }
-'''}], None, "{{snake}}")
+{{extra_impls}}'''}], None, "{{snake}}")
 
 traced = r'''{{#backtrace}}
 /// An error with the backtrace of where it was created
@@ -576,14 +576,13 @@ pub fn {{snake}}(input: TokenStream) -> TokenStream {
 {{/syn}}'''}],
  None, None)
 
-tpl("embedded-rust/no-std", "#![no_std] library skeleton for a microcontroller target",
+tpl("embedded-rust/no-std", "no_std firmware logic module and linker memory layout for a microcontroller target",
  {"target": {}, "hal": {"default": ""}, "rtic": {"default": "false"}},
- [{"path": "src/lib.rs", "replace_stub": "lib", "text": r'''//! Firmware logic for `{{target}}`{{#hal}} on the `{{hal}}` HAL{{/hal}}{{#rtic}}, scheduled by RTIC{{/rtic}}.
+ [{"path": "src/firmware.rs", "text": r'''//! Firmware logic for `{{target}}`{{#hal}} on the `{{hal}}` HAL{{/hal}}{{#rtic}}, scheduled by RTIC{{/rtic}}.
 //!
-//! `#![no_std]`: no heap and no operating system. The same code builds on
-//! the host (`cargo check`, `cargo test`), so the logic is tested there and
-//! the board-specific part stays thin.
-#![cfg_attr(not(test), no_std)]
+//! Uses `core` only (no heap, no operating system), so it builds in a
+//! `#![no_std]` crate and on the host alike: the logic is tested with
+//! `cargo test` on the host and the board-specific part stays thin.
 
 /// A fixed-capacity ring buffer of samples: no allocation, usable from an
 /// interrupt handler inside a critical section.
@@ -663,7 +662,16 @@ mod tests {
         assert_eq!(smooth(200, 100, 2), 175);
     }
 }
-'''}], None, None)
+'''},
+  {"path": "memory.x", "text": r'''/* Linker memory layout for {{target}} (read by cortex-m-rt's link.x).
+ * These are an STM32F4's (512 KiB flash, 128 KiB RAM): change ORIGIN and
+ * LENGTH to your chip's datasheet values. */
+MEMORY
+{
+  FLASH : ORIGIN = 0x08000000, LENGTH = 512K
+  RAM : ORIGIN = 0x20000000, LENGTH = 128K
+}
+'''}], None, "firmware")
 
 json.dump({"format": "rwb-memory", "version": 1, "entries": T}, open(__import__("os").path.join(__import__("os").path.dirname(__import__("os").path.abspath(__file__)), "templates.json"), "w"), indent=1)
 print(len(T))

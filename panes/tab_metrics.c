@@ -3,7 +3,9 @@
  *
  * Each metric of the project (metrics_query(): the store's series plus the
  * derived ones) is a row: name, latest value, trend arrow and a sparkline
- * of the last runs in block characters. Benchmark regressions are drawn in
+ * of the last runs in block characters; a metric of the brief that cannot
+ * be measured for the project shows "unavailable: REASON" instead (never
+ * silently missing). Benchmark regressions are drawn in
  * the AUDIT_BAD role. Enter opens a chart of the selected metric over time
  * (an overlay, block characters in eighths); `d` opens the diagnostics of
  * the last build (read from the store, so it works after the job ended);
@@ -187,6 +189,13 @@ static void tab_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 		if (sel)
 			draw_fill(win, y, 0, cols, base);
 		draw_text_mid(win, y, 1, name_w - 1, m->id, base);
+		if (m->unavailable) {
+			/* a brief metric that cannot be measured here: the reason instead */
+			x = name_w;
+			x += draw_text(win, y, x, cols - x, "unavailable: ", sel ? base : theme_attr(RWB_COLOR_DIM));
+			draw_text(win, y, x, cols - x, m->unavailable, sel ? base : theme_attr(RWB_COLOR_DIM));
+			continue;
+		}
 		fmt_value(val, sizeof(val), m);
 		x = name_w + 12 - (int)strlen(val);
 		x = x < name_w ? name_w : x;

@@ -10,6 +10,8 @@
  * acknowledgement is recorded in the store, so every rwb lets go of it.
  *
  * Keys: j/k or arrows select, d doing, D done, f failed, o back to open,
+ * Tasks an agent recorded itself (/agent-receive --task) are marked
+ * "received:"; a claimed task shows as doing.
  * A acknowledge the oldest open critical notice, a add a task ("AGENT:
  * TEXT" typed in a field at the bottom). Text from the store is drawn only
  * through draw_text().
@@ -206,7 +208,7 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 	draw_text(win, y, 1, cols - 1, "status  #id  agent         task", theme_attr(RWB_COLOR_PANE_TITLE));
 	y++;
 	if (t->ntasks == 0) {
-		draw_text(win, y, 1, cols - 1, "no tasks yet: /agent-delegate --agent NAME --task TEXT",
+		draw_text(win, y, 1, cols - 1, "no tasks yet: /agent-delegate --agent NAME --task TEXT, /agent-receive --task TEXT",
 			  theme_attr(RWB_COLOR_DIM));
 	}
 	if (t->sel < t->top)
@@ -231,6 +233,9 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 			int w = draw_text(win, y, x, cols - x < 13 ? cols - x : 13, k->agent, base);
 			x += w < 14 ? 14 : w + 1;
 		}
+		/* a task the agent recorded itself (/agent-receive --task) */
+		if (x < cols && k->origin && strcmp(k->origin, "received") == 0)
+			x += draw_text(win, y, x, cols - x, "received: ", selected ? base : theme_attr(RWB_COLOR_DIM));
 		if (x < cols)
 			draw_text(win, y, x, cols - x, k->task, base);
 	}

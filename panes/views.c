@@ -1,16 +1,36 @@
 /*
  * views.c - which overlay a command result opens ("view": NAME).
  */
+#include "app.h"
+#include "cmdline.h"
+#include "command.h"
 #include "git.h"
 #include "overlay.h"
+#include "strbuf.h"
 
 #include <string.h>
+
+/* /file-write without content in the TUI: the editor writes the file */
+static bool view_edit_open(struct app *a, const cJSON *result)
+{
+	const cJSON *path = cJSON_GetObjectItemCaseSensitive(result, "path");
+	struct strbuf line = STRBUF_INIT;
+
+	if (!cJSON_IsString(path))
+		return false;
+	strbuf_adds(&line, "/file-edit ");
+	cmdline_quote(&line, path->valuestring);
+	pane_command_run(app_pane(a, APP_PANE_COMMAND), strbuf_str(&line));
+	strbuf_free(&line);
+	return true;
+}
 
 static const struct {
 	const char *name;
 	bool (*open)(struct app *a, const cJSON *result);
 } views[] = {
 	{ "file", view_file_open },
+	{ "edit", view_edit_open },
 	{ "diagnostics", view_diagnostics_open },
 	{ "flame", view_flame_open },
 	{ "git-diff", view_git_diff_open },

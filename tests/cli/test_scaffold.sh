@@ -47,14 +47,14 @@ snapshot() { (cd "$T/$1" && find . -path ./target -prune -o -type f -print0 | so
 fresh_crate a1 || exit 1
 printf '#include <stddef.h>\n#ifdef __cplusplus\nextern "C" {\n#endif\n/* sum of two */\nint add(int a, int b);\ndouble scale(double x, float factor);\nsize_t count_chars(const char *s, char c);\nvoid fill(int *out, size_t n);\nvoid *opaque_new(void);\nint logf_like(const char *fmt, ...);\nstruct point { int x, y; };\n#ifdef __cplusplus\n}\n#endif\n' > "$T/a1/demo.h"
 for cmd in "/rust-async --runtime tokio --workers 2 --features sync" \
-	"/async-runtime --type tokio --multi-threaded true --enable-all true" \
-	"/channel-pattern --type mpsc --bounded true --capacity 32" \
+	"/async-runtime --type tokio --multi-threaded --enable-all" \
+	"/channel-pattern --type mpsc --bounded --capacity 32" \
 	"/channel-pattern --type oneshot" \
 	"/channel-pattern --type broadcast --capacity 8" \
-	"/channel-pattern --type crossbeam --bounded true --capacity 4" \
-	"/trait-design --name Storage --bounds Send+Sync --gats true" \
+	"/channel-pattern --type crossbeam --bounded --capacity 4" \
+	"/trait-design --name Storage --bounds Send+Sync --gats" \
 	"/error-handling --type thiserror --backtrace --context" \
-	"/rust-ffi --header demo.h --bindgen false" \
+	"/rust-ffi --header demo.h --bindgen=false" \
 	"/rust-macro --type derive --name Describe"; do
 	eval "set -- $cmd"
 	if rwb --repo "$T/a1" "$@" --yes >"$T/out" 2>&1; then ok; else bad "$cmd"; cat "$T/out"; fi
@@ -65,13 +65,14 @@ grep -q 'SAFETY:' "$T/a1/src/ffi.rs" && ok || bad "ffi wrapper has no SAFETY com
 grep -q 'logf_like' "$T/a1/src/ffi.rs" && bad "variadic function was bound" || ok
 
 fresh_crate a2 || exit 1
-for cmd in "/async-runtime --type tokio --multi-threaded false --enable-all false" \
-	"/channel-pattern --type mpsc --bounded false" \
-	"/channel-pattern --type crossbeam --bounded false" \
+for cmd in "/async-runtime --type tokio --multi-threaded=false --enable-all=false" \
+	"/channel-pattern --type mpsc --bounded=false" \
+	"/channel-pattern --type crossbeam --bounded=false" \
 	"/trait-design --name Plain" \
+	"/trait-design --name Shown --bounds \"Display + Hash + Eq + Send + Sync + 'static\" --gats" \
 	"/error-handling --type anyhow --context --backtrace" \
 	"/rust-macro --type attribute --name trace" \
-	"/rust-macro --type function --name count_args --syn false"; do
+	"/rust-macro --type function --name count_args --syn=false"; do
 	eval "set -- $cmd"
 	if rwb --repo "$T/a2" "$@" --yes >"$T/out" 2>&1; then ok; else bad "$cmd"; cat "$T/out"; fi
 done
@@ -87,17 +88,20 @@ grep -q 'pub mod cdemo;' "$T/a2/src/lib.rs" && ok || bad "cdemo module not decla
 build_clean a2 "crate a2 (current-thread runtime, unbounded channels, trait, anyhow, attribute and function macros)"
 
 fresh_crate a3 --lib || exit 1
-if rwb --repo "$T/a3" /embedded-rust --target thumbv7em-none-eabihf --hal stm32f4xx-hal --rtic true --yes >"$T/out" 2>&1; then ok; else bad "embedded-rust"; cat "$T/out"; fi
+rwb --repo "$T/a3" /embedded-rust --target thumbv7em-none-eabihf --hal stm32f4xx-hal --rtic --yes >"$T/out" 2>&1
+st=$?
+if [ -d "$(rustc --print sysroot)/lib/rustlib/thumbv7em-none-eabihf" ]; then want=0; else want=3; fi
+[ $st -eq $want ] && ok || { bad "embedded-rust exit $st, not $want"; cat "$T/out"; }
 grep -q 'rustup target add\|is installed' "$T/out" && ok || bad "embedded-rust does not say what the target needs"
 grep -q 'RTIC' "$T/out" && ok || bad "embedded-rust says nothing about RTIC"
-head -12 "$T/a3/src/lib.rs" | grep -q 'no_std' && ok || bad "embedded lib.rs is not no_std"
+head -12 "$T/a3/src/lib.rs" | grep -q 'no_std' && grep -q 'pub mod firmware;' "$T/a3/src/lib.rs" && ok || bad "embedded lib.rs is not no_std"
 if (cd "$T/a3" && cargo check --offline -q 2>&1); then ok; else bad "embedded: cargo check failed"; fi
 build_clean a3 "crate a3 (no_std lib)"
 
 fresh_crate a4 --lib || exit 1
 for cmd in "/error-handling --type std --context --backtrace" \
-	"/rust-macro --type derive --name Shape --syn false" \
-	"/rust-macro --type attribute --name plain_attr --syn false" \
+	"/rust-macro --type derive --name Shape --syn=false" \
+	"/rust-macro --type attribute --name plain_attr --syn=false" \
 	"/rust-macro --type function --name count_all"; do
 	eval "set -- $cmd"
 	if rwb --repo "$T/a4" "$@" --yes >"$T/out" 2>&1; then ok; else bad "$cmd"; cat "$T/out"; fi
@@ -114,16 +118,35 @@ echo "$out" | grep -q '"needs_confirmation":true' && ok || bad "preview JSON lac
 echo "$out" | grep -q '+++ src/channel_mpsc.rs' && ok || bad "preview shows no diff"
 [ "$before" = "$(snapshot p1)" ] && ok || bad "preview wrote files"
 
-# 3. refuse to overwrite a file the user changed
+# 3. a file a person changed: the preview shows the diff and asks; --yes replaces it.
+# A file rwb wrote and nobody changed: a second run replaces it (other workers, features)
 echo "// mine" > "$T/p1/src/error.rs"
-out=$(rwb --repo "$T/p1" /error-handling --type std --yes 2>&1)
+out=$(rwb --json --repo "$T/p1" /error-handling --type std 2>/dev/null)
 st=$?
-[ $st -eq 2 ] && ok || bad "overwrite refusal exit $st"
-[ "$(echo "$out" | wc -l)" -eq 1 ] && ok || bad "overwrite refusal is not one line: $out"
-[ "$(cat "$T/p1/src/error.rs")" = "// mine" ] && ok || bad "error.rs was overwritten"
+[ $st -eq 0 ] && ok || bad "preview over a changed file: exit $st"
+echo "$out" | grep -q '"needs_confirmation":true' && echo "$out" | grep -q '"replaces_changes":\["src/error.rs"\]' &&
+	echo "$out" | grep -q -- '-// mine' && ok || bad "preview does not show the lost lines: $out"
+[ "$(cat "$T/p1/src/error.rs")" = "// mine" ] && ok || bad "error.rs was overwritten without --yes"
+rwb --repo "$T/p1" /error-handling --type std --yes >/dev/null 2>&1 && grep -q 'pub enum Error' "$T/p1/src/error.rs" &&
+	ok || bad "--yes did not replace a changed file"
+rwb --repo "$T/p1" /rust-async --runtime tokio --workers 2 --features net --yes >/dev/null 2>&1 &&
+	grep -q 'worker_threads = 2' "$T/p1/src/main.rs" && ok || bad "first /rust-async"
+out=$(rwb --json --repo "$T/p1" /rust-async --runtime tokio --workers 8 --features full --yes 2>/dev/null)
+[ $? -eq 0 ] && grep -q 'worker_threads = 8' "$T/p1/src/main.rs" && grep -q '"full"' "$T/p1/Cargo.toml" &&
+	echo "$out" | grep -q 'nobody changed it since' && echo "$out" | grep -q '"replaces_changes":\[\]' &&
+	ok || bad "second /rust-async over rwb's own main.rs: $out"
 printf 'fn main() {\n    println!("mine");\n}\n' > "$T/p1/src/main.rs"
-rwb --repo "$T/p1" /rust-async --runtime tokio --yes >/dev/null 2>&1
-[ $? -eq 2 ] && grep -q mine "$T/p1/src/main.rs" && ok || bad "/rust-async overwrote a changed main.rs"
+out=$(rwb --repo "$T/p1" /rust-async --runtime tokio --workers 3 2>&1)
+[ $? -eq 0 ] && echo "$out" | grep -q 'src/main.rs was changed since rwb wrote it' && grep -q mine "$T/p1/src/main.rs" &&
+	ok || bad "/rust-async over a changed main.rs did not ask: $out"
+rwb --repo "$T/p1" /rust-async --runtime tokio --workers 3 --yes >/dev/null 2>&1 && grep -q 'worker_threads = 3' "$T/p1/src/main.rs" &&
+	ok || bad "/rust-async --yes over a changed main.rs"
+m=$(stat -c %a "$T/p1/src/main.rs")
+chmod 640 "$T/p1/src/main.rs"
+rwb --repo "$T/p1" /rust-async --runtime tokio --workers 5 --yes >/dev/null 2>&1
+[ "$(stat -c %a "$T/p1/src/main.rs")" = 640 ] && ok || bad "the file's mode was not kept"
+chmod "$m" "$T/p1/src/main.rs"
+ls -a "$T/p1/src" | grep -q 'rwb-' && bad "a temporary file was left" || ok
 
 # 4. /rust-optimize: comments kept byte for byte, second run changes nothing
 fresh_crate o1 || exit 1
@@ -177,10 +200,11 @@ done <<'EOF'
 /async-runtime --type smol
 /channel-pattern --type zmq
 /channel-pattern --type mpsc --capacity
-/channel-pattern --type mpsc --bounded false --capacity 4
+/channel-pattern --type mpsc --bounded=false --capacity 4
 /channel-pattern --type mpsc --capacity lots
 /trait-design --name 'not a name'
-/trait-design --name Foo --gats yes
+/trait-design --name Foo --bounds "Clone + Serialize"
+/trait-design --name Foo --bounds Copy
 /trait-design
 /error-handling --type failure
 /error-handling --type std --contxt

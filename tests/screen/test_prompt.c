@@ -5,7 +5,8 @@
  * shows one error line in the results area; a scaffolding command asks
  * before writing and writes after 'y'; /file-read opens the viewer where
  * `/` search finds a line; /file-edit runs $EDITOR as a job in the terminal
- * pane and its answer comes back to the results area.
+ * pane and its answer comes back to the results area; /file-write asks
+ * before replacing and opens the editor when it has no content.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -271,6 +272,38 @@ static void test_file_edit_focus_and_job_count(void **state)
 	free(path);
 }
 
+/* /file-write in the TUI: replacing asks, 'y' writes; without content the
+ * editor opens on the file (a new one is made first) in the terminal pane */
+static void test_file_write_tui(void **state)
+{
+	struct screen *s = start();
+	char *path = xasprintf("%s/written.txt", dir), *fresh = xasprintf("%s/drafts/new.txt", dir), *text;
+	struct stat st;
+	(void)state;
+	tu_write(path, "old line\n");
+	screen_send(s, "/file-write written.txt --content 'new line'" K_ENTER);
+	expect(s, "write these changes?");
+	text = tu_read(path, NULL);
+	assert_string_equal(text, "old line\n");
+	free(text);
+	screen_send(s, "y");
+	expect(s, "replaced written.txt");
+	text = tu_read(path, NULL);
+	assert_string_equal(text, "new line");
+	free(text);
+	screen_send(s, "/file-write drafts/new.txt" K_ENTER);
+	for (int i = 0; i < 50 && !screen_contains(s, "EDITING "); i++)
+		screen_pump(s, 100);
+	expect(s, "EDITING ");
+	expect(s, "new.txt");
+	assert_int_equal(stat(fresh, &st), 0);
+	screen_send(s, K_F3);
+	screen_send(s, K_ENTER);
+	free(path);
+	free(fresh);
+	screen_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_scaffold_asks_then_writes),
 		cmocka_unit_test(test_file_read_search),
 		cmocka_unit_test(test_file_edit_job),
+		cmocka_unit_test(test_file_write_tui),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

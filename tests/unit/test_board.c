@@ -81,6 +81,45 @@ static void test_task_flow(void **state)
 	board_tasks_free(t, n);
 }
 
+/* /agent-receive: a received task is doing at once; claims take the oldest
+ * open task of that agent only, once, across two connections */
+static void test_receive_and_claim(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id1, id2, id3, idr;
+	struct board_task c, *t;
+	size_t n;
+
+	assert_int_equal(board_task_add(f->a, &id1, "perf", "bench the runtime"), RWB_OK);
+	assert_int_equal(board_task_add(f->a, &id2, "wasm", "build the frontend"), RWB_OK);
+	assert_int_equal(board_task_add(f->a, &id3, "perf", "bench the parser"), RWB_OK);
+	assert_int_equal(board_task_receive(f->b, &idr, "perf", "Build async HTTP microservice"), RWB_OK);
+	assert_int_equal(board_task_receive(f->b, &idr, "perf", ""), RWB_EINPUT);
+
+	assert_int_equal(board_task_claim(f->b, &c, "perf"), RWB_OK);
+	assert_int_equal(c.id, id1);
+	assert_string_equal(c.status, "doing");
+	assert_string_equal(c.origin, "delegated");
+	board_tasks_free_one(&c);
+	assert_int_equal(board_task_claim(f->a, &c, "perf"), RWB_OK);
+	assert_int_equal(c.id, id3);
+	board_tasks_free_one(&c);
+	assert_int_equal(board_task_claim(f->a, &c, "perf"), RWB_ENOTFOUND);
+	assert_null(c.task);
+	assert_int_equal(board_task_claim(f->a, &c, "nobody"), RWB_ENOTFOUND);
+
+	assert_int_equal(board_tasks(f->a, &t, &n), RWB_OK);
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].id == id2)
+			assert_string_equal(t[i].status, "open");
+		else
+			assert_string_equal(t[i].status, "doing");
+		assert_string_equal(t[i].origin, t[i].id == idr ? "received" : "delegated");
+	}
+	board_tasks_free(t, n);
+}
+
 static void test_notices_cross_process(void **state)
 {
 	struct fixture *f = *state;
@@ -155,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_task_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_and_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notices_cross_process, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_latest, setup, teardown),
 	};

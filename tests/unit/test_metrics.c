@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board.h"
 #include "cargomsg.h"
 #include "error.h"
 #include "metrics.h"
@@ -110,7 +111,7 @@ static void test_three_builds_derived(void **state)
 	m = find(v, n, "duration_ms/cargo-build");
 	assert_int_equal(m->samples, 3);
 	assert_string_equal(m->trend, "down");
-	assert_null(find(v, n, "tasks_completed")); /* no board table yet */
+	assert_float_equal(find(v, n, "tasks_completed")->value, 0, 1e-9); /* an empty board counts 0 */
 	metrics_series_free(v, n);
 
 	/* a name selects one metric or its keyed family; --since narrows the window */
@@ -242,10 +243,18 @@ static void test_generic_series_and_board(void **state)
 	assert_int_equal(metrics_add_sample(f->s, "/p", "unsafe_blocks", "", 4, 100), RWB_OK);
 	assert_int_equal(metrics_add_sample(f->s, "/p", "unsafe_blocks", "", 3, 200), RWB_OK);
 	assert_int_equal(metrics_add_sample(f->s, "/q", "unsafe_blocks", "", 50, 200), RWB_OK);
-	assert_int_equal(metrics_board_counts(f->s, &done, &failed), RWB_ENOTFOUND);
-	assert_int_equal(store_exec(f->s, "CREATE TABLE tasks(id INTEGER PRIMARY KEY, status TEXT);"
-				    "INSERT INTO tasks(status) VALUES('done'),('done'),('failed'),('open');"),
-			 RWB_OK);
+	assert_int_equal(metrics_board_counts(f->s, &done, &failed), RWB_OK);
+	assert_int_equal(done + failed, 0);
+	/* the board's own tasks (/agent-delegate, the Tasks tab): 2 done, 1 failed, 1 open */
+	for (int i = 0; i < 4; i++) {
+		int64_t id;
+		char err[200];
+		assert_int_equal(board_task_add(f->s, &id, "agent", "work"), RWB_OK);
+		if (i == 3)
+			continue;
+		assert_int_equal(board_task_move(f->s, id, "doing", err, sizeof(err)), RWB_OK);
+		assert_int_equal(board_task_move(f->s, id, i == 2 ? "failed" : "done", err, sizeof(err)), RWB_OK);
+	}
 	assert_int_equal(metrics_query(&v, &n, f->s, "/p", NULL, 0, 30), RWB_OK);
 	assert_float_equal(find(v, n, "unsafe_blocks")->value, 3, 1e-9);
 	assert_string_equal(find(v, n, "unsafe_blocks")->trend, "down");
@@ -257,11 +266,84 @@ static void test_generic_series_and_board(void **state)
 	metrics_series_free(v, n);
 }
 
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, rel), *cmd = xasprintf("mkdir -p \"$(dirname '%s')\"", path);
+	FILE *fp;
+
+	assert_int_equal(system(cmd), 0);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(cmd);
+	free(path);
+}
+
+/* Every metric of the brief is answered: measured from the manifest, the
+ * sources, criterion's files and the store, or unavailable with a reason */
+static void test_brief_metrics_all_named(void **state)
+{
+	struct fx *f = *state;
+	struct metric_series *v;
+	char *proj = xasprintf("%s/proj", f->dir);
+	const struct metric_series *m;
+	int n;
+
+	unsetenv("CARGO_TARGET_DIR");
+	put(proj, "Cargo.toml", "[package]\nname = \"p\"\n\n[profile.release]\nlto = \"thin\" # fast\ncodegen-units = 1\n");
+	put(proj, "src/lib.rs",
+	    "use std::sync::{mpsc, Mutex};\n"
+	    "// Mutex dyn _mm_add_ps in a comment count for nothing\n"
+	    "pub fn f(x: impl Fn(), y: &dyn Fn(), z: Mutex<u8>) { let _ = (x, y, z, mpsc::channel::<u8>()); }\n"
+	    "impl Clone for S { fn clone(&self) -> Self { S } }\n"
+	    "#[target_feature(enable = \"avx2\")] unsafe fn g() { let _ = std::arch::x86_64::_mm_setzero_ps(); }\n");
+	put(proj, "target/criterion/parse/new/sample.json",
+	    "{\"sampling_mode\":\"Linear\",\"iters\":[1,2,3,4],\"times\":[100,220,300,4000]}");
+	put(proj, "target/criterion/parse/new/benchmark.json",
+	    "{\"full_id\":\"parse_json\",\"throughput\":{\"Elements\":10}}");
+	assert_int_equal(metrics_query(&v, &n, f->s, proj, NULL, 0, 30), RWB_OK);
+	for (int i = 0; i < METRICS_BRIEF_COUNT; i++) {
+		bool named = false;
+		for (int j = 0; j < n; j++) {
+			size_t k = strlen(metrics_brief[i]);
+			named |= strncmp(v[j].id, metrics_brief[i], k) == 0 && (v[j].id[k] == '\0' || v[j].id[k] == '/');
+		}
+		if (!named)
+			fail_msg("brief metric %s is missing", metrics_brief[i]);
+	}
+	assert_float_equal(find(v, n, "lto_enabled")->value, 1, 1e-9);
+	assert_float_equal(find(v, n, "codegen_units")->value, 1, 1e-9);
+	/* one channel (mpsc twice) against one Mutex ... used twice: 2 of 4 */
+	assert_float_equal(find(v, n, "data_race_prevention_score")->value, 50, 1e-9);
+	/* impl Fn against dyn Fn; the item impl does not count */
+	assert_float_equal(find(v, n, "zero_cost_abstractions")->value, 50, 1e-9);
+	/* target_feature, std::arch, _mm_setzero_ps */
+	assert_float_equal(find(v, n, "simd_usage")->value, 3, 1e-9);
+	/* per iteration: 100, 110, 100, 1000 ns */
+	assert_float_equal(find(v, n, "latency_p50/parse_json")->value, 100, 1e-9);
+	assert_float_equal(find(v, n, "latency_p99/parse_json")->value, 1000, 1e-9);
+	assert_float_equal(find(v, n, "throughput/parse_json")->value, 10 * 1e9 / 327.5, 1e-6);
+	m = find(v, n, "allocations_per_sec");
+	assert_non_null(m->unavailable);
+	assert_int_equal(m->n, 0);
+	assert_non_null(find(v, n, "unsafe_blocks")->unavailable);
+	assert_non_null(strstr(find(v, n, "build_success_rate")->unavailable, "/cargo-build"));
+	metrics_series_free(v, n);
+	/* asked by name: the unavailable one answers with its reason */
+	assert_int_equal(metrics_query(&v, &n, f->s, proj, "test_coverage", 0, 30), RWB_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(v[0].unavailable);
+	metrics_series_free(v, n);
+	free(proj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_three_builds_derived, setup, teardown),
 		cmocka_unit_test(test_p95_nearest_rank),
+		cmocka_unit_test_setup_teardown(test_brief_metrics_all_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_borrow_errors_resolved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_benchmark_regression, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_series_and_board, setup, teardown),

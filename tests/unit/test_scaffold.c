@@ -97,12 +97,15 @@ static void test_plan(void **state)
 	const char *text;
 	struct stat st;
 	(void)state;
-	/* the cargo stub may be replaced; the user's file may not */
+	/* the cargo stub is replaced; the user's file is planned too, but listed
+	 * as changed by a person (the preview's diff shows what is lost) */
 	assert_int_equal(scaffold_plan_create(p, "src/main.rs", "fn main() {}\n", "main", &err), RWB_OK);
-	assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "x\n", NULL, &err), RWB_EEXIST);
-	assert_null(strchr(strbuf_str(&err), '\n'));
-	strbuf_reset(&err);
+	assert_int_equal(cJSON_GetArraySize(p->changed), 0);
 	assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "// the user's\n", NULL, &err), RWB_OK);
+	assert_int_equal(p->n, 1); /* the same content: nothing to do */
+	assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "x\n", NULL, &err), RWB_OK);
+	assert_int_equal(cJSON_GetArraySize(p->changed), 1);
+	assert_string_equal(cJSON_GetArrayItem(p->changed, 0)->valuestring, "src/mine.rs");
 	scaffold_plan_module(p, "alpha");
 	scaffold_plan_module(p, "alpha");
 	scaffold_plan_module(p, "beta");
@@ -114,7 +117,9 @@ static void test_plan(void **state)
 	assert_non_null(strstr(text, "tokio = { version = \"1.24\", features = [\"rt\", \"sync\"] } # mine\n"));
 	assert_non_null(strstr(text, "anyhow = \"1\"\n"));
 	scaffold_plan_preview(p, &out, json);
-	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(json, "files")), 3);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(json, "files")), 4);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(json, "replaces_changes")), 1);
+	assert_non_null(strstr(strbuf_str(&out), "-// the user's\n+x\n"));
 	assert_non_null(strstr(strbuf_str(&out), "dependency added to Cargo.toml: anyhow 1\n"));
 	assert_non_null(strstr(strbuf_str(&out), "+++ src/lib.rs\n"));
 	/* nothing written before scaffold_plan_write */
@@ -128,6 +133,40 @@ static void test_plan(void **state)
 	cJSON_Delete(json);
 	cJSON_Delete(deps);
 	scaffold_plan_free(p);
+	/* with a store: rwb's own untouched file is replaced without being
+	 * listed as changed; once a person edits it, it is listed again */
+	{
+		char *db = xasprintf("%s/rwb.db", dir), *mine = xasprintf("%s/src/mine.rs", dir), msg[300];
+		struct store *s = NULL;
+		assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
+		p = scaffold_plan_new(dir);
+		p->store = s;
+		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "y\n", NULL, &err), RWB_OK);
+		assert_int_equal(cJSON_GetArraySize(p->changed), 1); /* written before the store knew */
+		assert_int_equal(scaffold_plan_write(p, &err), RWB_OK);
+		scaffold_plan_free(p);
+		assert_true(scaffold_written_by_rwb(s, dir, "src/mine.rs", "y\n"));
+		p = scaffold_plan_new(dir);
+		p->store = s;
+		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "z\n", NULL, &err), RWB_OK);
+		assert_int_equal(cJSON_GetArraySize(p->changed), 0);
+		assert_int_equal(p->n, 1);
+		scaffold_plan_free(p);
+		tu_write(mine, "y\n// a person's line\n");
+		p = scaffold_plan_new(dir);
+		p->store = s;
+		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "z\n", NULL, &err), RWB_OK);
+		assert_int_equal(cJSON_GetArraySize(p->changed), 1);
+		scaffold_plan_free(p);
+		/* the atomic write keeps the mode and leaves no temporary file */
+		assert_int_equal(chmod(mine, 0600), 0);
+		assert_int_equal(scaffold_write_atomic(mine, "w\n", 2), RWB_OK);
+		assert_int_equal(stat(mine, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		store_free(s);
+		free(db);
+		free(mine);
+	}
 	strbuf_free(&err);
 	strbuf_free(&out);
 	tu_rmtree(dir);
