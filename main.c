@@ -149,7 +149,11 @@ int main(int argc, char **argv)
 		 * missing data file is not an error) */
 		memory_seed_starter(store);
 		if (mcp) {
-			status = mcp_serve(store, repo, stdin, stdout);
+			/* children (the rwb tool's jobs) run in the repository: an absolute binary */
+			char *self = realpath("/proc/self/exe", NULL);
+			struct mcp_options mo = { .argv0 = self ? self : argv[0], .db_path = path };
+			status = mcp_serve(store, repo, &mo, stdin, stdout);
+			free(self);
 		} else {
 			struct app_options ao = {
 				.db_path = path, .repo = repo, .theme = theme, .script = script,

@@ -789,7 +789,8 @@ static int tool_analyze_file(struct store *s, const char *repo, const cJSON *arg
 		*err = xstrdup("analyze_file needs \"file\": the path of a Rust source file");
 		return RWB_EINPUT;
 	}
-	path = repo_file(repo, file);
+	if ((rc = mcp_path_inside(repo, file, &path, err)) != RWB_OK)
+		return rc;
 	rc = connascence_analyze_file(&r, path, msg, sizeof(msg));
 	if (rc == RWB_OK) {
 		board_metric_add(s, "connascence_score", path, r->score);
@@ -818,6 +819,14 @@ static int tool_start_tracking(struct store *s, const char *repo, const cJSON *a
 			free(v);
 			*err = xstrdup("start_tracking: every entry of \"paths\" must be a string");
 			return RWB_EINPUT;
+		}
+		{
+			char *res = NULL;
+			if ((rc = mcp_path_inside(repo, p->valuestring, &res, err)) != RWB_OK) {
+				free(v);
+				return rc;
+			}
+			free(res);
 		}
 		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 		v[n++] = p->valuestring;

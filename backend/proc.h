@@ -48,6 +48,8 @@ struct proc_opts {
 	long kill_grace_ms;           /* after the timeout's SIGINT, SIGKILL this much later; 0: 5 s */
 	bool shell;                   /* argv[0] is a command line for "sh -c" */
 	bool forward_sigint;          /* a SIGINT to rwb while it waits goes to the child's group */
+	int cancel_fd;                /* > 0: when readable, SIGTERM to the child's group (SIGKILL
+				       * kill_grace_ms later): another thread's cancel */
 };
 
 struct proc_result {
@@ -57,6 +59,7 @@ struct proc_result {
 	long peak_rss_kb;             /* the largest RSS of the child or a descendant it waited for */
 	bool timed_out;               /* the timeout fired */
 	bool interrupted;             /* a SIGINT was forwarded */
+	bool cancelled;               /* cancel_fd became readable; the group was ended */
 	bool truncated;               /* a capture reached max_capture; the rest was dropped */
 	int sink_rc;                  /* the first non-zero return of a sink, else 0 */
 	char errmsg[256];             /* why it could not run, when proc_run returned RWB_ENOTOOL */
