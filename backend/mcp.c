@@ -68,6 +68,7 @@ struct mcp_job {
 	cJSON *args;               /* owned copy of the arguments */
 	int cancel[2];             /* a pipe: writing ends the child's group */
 	pthread_t thread;
+	bool cancelled;            /* notifications/cancelled came: no answer is sent */
 	bool done;
 	struct mcp_job *next;
 };
@@ -1241,8 +1242,18 @@ static void *job_thread(void *arg)
 	cJSON *result = NULL;
 	char *err = NULL;
 	int rc = run_rwb(job, &result, &err);
+	bool cancelled;
 
-	mcp_write(job->m, rpc_result(job->id, tool_answer(rc, result, err, job->args)));
+	pthread_mutex_lock(&job->m->lock);
+	cancelled = job->cancelled;
+	pthread_mutex_unlock(&job->m->lock);
+	if (cancelled) {
+		/* the client gave up on it: MCP says no answer */
+		cJSON_Delete(result);
+		free(err);
+	} else {
+		mcp_write(job->m, rpc_result(job->id, tool_answer(rc, result, err, job->args)));
+	}
 	pthread_mutex_lock(&job->m->lock);
 	job->done = true;
 	pthread_mutex_unlock(&job->m->lock);
@@ -1373,8 +1384,11 @@ static void mcp_cancel(struct mcp_server *m, const char *params_raw)
 		return;
 	pthread_mutex_lock(&m->lock);
 	for (struct mcp_job *j = m->jobs; j; j = j->next)
-		if (!j->done && strcmp(j->id, rid) == 0 && write(j->cancel[1], "x", 1) < 0)
-			break;
+		if (!j->done && strcmp(j->id, rid) == 0) {
+			j->cancelled = true;
+			if (write(j->cancel[1], "x", 1) < 0)
+				break;
+		}
 	pthread_mutex_unlock(&m->lock);
 	free(rid);
 }
