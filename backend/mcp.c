@@ -1566,13 +1566,47 @@ void mcp_server_line(struct mcp_server *m, const char *line, size_t n)
 int mcp_serve(struct store *s, const char *repo, const struct mcp_options *o, FILE *in, FILE *out)
 {
 	struct mcp_server *m = mcp_server_new(s, repo, o, out);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct strbuf buf = STRBUF_INIT;
+	int fd = fileno(in);
+	size_t scan = 0;
+	bool skipping = false;
 
-	while ((n = getline(&line, &cap, in)) >= 0)
-		mcp_server_line(m, line, (size_t)n);
-	free(line);
+	/* read(2), not getline: a job thread's proc_run calls fflush(NULL),
+	 * which would wait for stdin's FILE lock held by a blocked getline */
+	for (;;) {
+		char chunk[65536], *nl;
+		ssize_t n;
+		while (buf.len > scan && (nl = memchr(buf.buf + scan, '\n', buf.len - scan))) {
+			size_t len = (size_t)(nl - buf.buf);
+			if (!skipping)
+				mcp_server_line(m, buf.buf, len);
+			skipping = false;
+			memmove(buf.buf, nl + 1, buf.len - len - 1);
+			buf.len -= len + 1;
+			buf.buf[buf.len] = 0;
+			scan = 0;
+		}
+		scan = buf.len;
+		if (buf.len > MCP_MAX_LINE) {
+			/* a line too long: answered once, the rest of it skipped */
+			if (!skipping)
+				mcp_server_line(m, buf.buf, buf.len);
+			skipping = true;
+			strbuf_reset(&buf);
+			scan = 0;
+		}
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		strbuf_add(&buf, chunk, (size_t)n);
+	}
+	if (skipping)
+		strbuf_reset(&buf);
+	if (buf.len)
+		mcp_server_line(m, buf.buf, buf.len);
+	strbuf_free(&buf);
 	mcp_server_free(m);
 	return 0;
 }

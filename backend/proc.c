@@ -248,7 +248,8 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 		}
 		if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR)) {
 			res->cancelled = true;
-			kill(-pid, SIGTERM);
+			/* SIGINT, as Ctrl-C: an rwb child forwards it to its own child's group */
+			kill(-pid, SIGINT);
 			kill_at = now_ms() + (o->kill_grace_ms > 0 ? o->kill_grace_ms : KILL_GRACE_MS);
 		}
 		if (pfd[2].revents & (POLLOUT | POLLERR | POLLHUP)) {

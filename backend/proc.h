@@ -48,8 +48,9 @@ struct proc_opts {
 	long kill_grace_ms;           /* after the timeout's SIGINT, SIGKILL this much later; 0: 5 s */
 	bool shell;                   /* argv[0] is a command line for "sh -c" */
 	bool forward_sigint;          /* a SIGINT to rwb while it waits goes to the child's group */
-	int cancel_fd;                /* > 0: when readable, SIGTERM to the child's group (SIGKILL
-				       * kill_grace_ms later): another thread's cancel */
+	int cancel_fd;                /* > 0: when readable, SIGINT to the child's group (SIGKILL
+				       * kill_grace_ms later): another thread's cancel; an rwb
+				       * child forwards the SIGINT to the program it runs */
 };
 
 struct proc_result {
