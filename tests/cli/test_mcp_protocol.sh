@@ -168,6 +168,19 @@ check "rwb: flag types from the registry" '.result.isError == true' "$(ans 12)"
 out=$("$RWB" --json /memory-retrieve --key ag/ent/note 2>/dev/null)
 check "child job ran as the agent (clientInfo.name)" '.entries[0].agent == "test-agent"' "$out"
 
+# --- writes: a preview without yes, written with yes: true (the CLI's --yes rule)
+printf '[package]\nname = "t"\nversion = "0.1.0"\nedition = "2021"\n' > "$REPO/Cargo.toml"
+session "$INIT06" <<'REQ'
+{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"rwb","arguments":{"command":"/trait-design --name Serializable"}}}
+REQ
+check "a write without yes: a preview" '.result.structuredContent.written == false and .result.structuredContent.needs_confirmation == true' "$(ans 1)"
+[ ! -e "$REPO/src/serializable.rs" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: written without yes"; }
+session "$INIT06" <<'REQ'
+{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"rwb","arguments":{"command":"/trait-design --name Serializable","yes":true}}}
+REQ
+check "a write with yes: true" '.result.structuredContent.written == true' "$(ans 1)"
+[ -e "$REPO/src/serializable.rs" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: not written with yes"; }
+
 # (ping during a job and cancelling one: tests/mcp/test_sdk.mjs, on a cargo build)
 
 echo "$pass passed, $fail failed"
