@@ -40,6 +40,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -353,7 +354,7 @@ cJSON *mcp_schema_from_command(const char *command, const char *const *skip)
 		cJSON *p = cJSON_CreateObject();
 		for (int i = 0; skip && skip[i]; i++)
 			skipped |= strcmp(skip[i], f->name) == 0;
-		if (skipped || strchr(f->name, '-')) {
+		if (skipped) {
 			cJSON_Delete(p);
 			continue;
 		}
@@ -580,7 +581,7 @@ static const char *arg_str(const cJSON *args, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static __thread const char *tool_agent;  /* the session's agent for the call running */
+static const char *tool_agent;  /* the session's agent for the inline call running (main thread) */
 
 /* A field from metadata or the flat arguments; both given and different: error. */
 static int field(const cJSON *args, const char *name, const char **out, char **err)
@@ -616,9 +617,19 @@ static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSO
 		built = xasprintf("%s/%s/%s", v[1] ? v[1] : "agent", v[4] ? v[4] : "general", v[3] ? v[3] : "note");
 		v[0] = built;
 	}
+	const char *exp = NULL;
+	long exp_s = 0;
+	if ((rc = field(args, "expires-in", &exp, err)))
+		return rc;
+	if (exp && (exp_s = cmd_parse_duration(exp)) <= 0) {
+		*err = xasprintf("\"expires-in\" is \"%.40s\"; give a duration such as 90s, 15m, 24h, 7d", exp);
+		free(built);
+		return RWB_EINPUT;
+	}
 	struct memory_input in = {
 		.key = v[0], .value = arg_str(args, "text"), .ns = v[1], .layer = v[2], .category = v[3],
 		.project = v[4], .agent = v[5] ? v[5] : tool_agent, .intent = v[6], .tags = v[7],
+		.expires_in_ms = (int64_t)exp_s * 1000,
 	};
 	rc = memory_store(s, &e, &in, err);
 	free(built);
@@ -1570,6 +1581,9 @@ int mcp_serve(struct store *s, const char *repo, const struct mcp_options *o, FI
 	int fd = fileno(in);
 	size_t scan = 0;
 	bool skipping = false;
+
+	/* a client that hung up must not kill the server mid-answer */
+	signal(SIGPIPE, SIG_IGN);
 
 	/* read(2), not getline: a job thread's proc_run calls fflush(NULL),
 	 * which would wait for stdin's FILE lock held by a blocked getline */
