@@ -188,7 +188,10 @@ int main(int argc, char **argv)
 		 * missing data file is not an error) */
 		memory_seed_starter(store);
 		if (mcp) {
-			status = mcp_serve(store, repo, stdin, stdout);
+			/* children (the rwb tool's jobs) run in the repository: the absolute
+			 * binary self_path() found */
+			struct mcp_options mo = { .argv0 = self, .db_path = path };
+			status = mcp_serve(store, repo, &mo, stdin, stdout);
 		} else {
 			struct app_options ao = {
 				.db_path = path, .repo = repo, .theme = theme, .script = script,

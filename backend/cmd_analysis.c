@@ -782,7 +782,8 @@ static int tool_analyze_file(struct store *s, const char *repo, const cJSON *arg
 		*err = xstrdup("analyze_file needs \"file\": the path of a Rust source file");
 		return RWB_EINPUT;
 	}
-	path = repo_file(repo, file);
+	if ((rc = mcp_path_inside(repo, file, &path, err)) != RWB_OK)
+		return rc;
 	rc = connascence_analyze_file(&r, path, msg, sizeof(msg));
 	if (rc == RWB_OK) {
 		board_metric_add(s, "connascence_score", path, r->score);
@@ -811,6 +812,14 @@ static int tool_start_tracking(struct store *s, const char *repo, const cJSON *a
 			free(v);
 			*err = xstrdup("start_tracking: every entry of \"paths\" must be a string");
 			return RWB_EINPUT;
+		}
+		{
+			char *res = NULL;
+			if ((rc = mcp_path_inside(repo, p->valuestring, &res, err)) != RWB_OK) {
+				free(v);
+				return rc;
+			}
+			free(res);
 		}
 		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 		v[n++] = p->valuestring;
@@ -866,12 +875,15 @@ static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJ
 {
 	const char *agent = arg_str(args, "agent"), *task = arg_str(args, "task");
 	struct board_task t;
+
+	if (!agent || !*agent)
+		agent = getenv("RWB_AGENT");
 	int64_t id;
 	int rc;
 
 	(void)repo;
 	if (!agent || strlen(agent) > BOARD_MAX_TEXT || (task && strlen(task) > BOARD_MAX_TEXT)) {
-		*err = xstrdup("receive needs \"agent\" (a non-empty string) and takes an optional \"task\" "
+		*err = xstrdup("receive needs \"agent\" (a non-empty string, else RWB_AGENT) and takes an optional \"task\" "
 			       "(at most 4000 bytes)");
 		return RWB_EINPUT;
 	}
@@ -922,44 +934,60 @@ static int tool_escalate(struct store *s, const char *repo, const cJSON *args, c
 	return RWB_OK;
 }
 
+/* Schemas from the registry's flag tables where a command backs the tool;
+ * start_tracking's "paths" is /focus-start's PATH... as a named array. */
+static cJSON *schema_analyze_file(void)
+{
+	return mcp_schema_from_command("connascence", NULL);
+}
+
+static cJSON *schema_analyze_changes(void)
+{
+	return mcp_schema_from_command("focus-check", NULL);
+}
+
+static cJSON *schema_delegate(void)
+{
+	return mcp_schema_from_command("agent-delegate", NULL);
+}
+
+static cJSON *schema_receive(void)
+{
+	return mcp_schema_from_command("agent-receive", NULL);
+}
+
+static cJSON *schema_escalate(void)
+{
+	return mcp_schema_from_command("agent-escalate", NULL);
+}
+
 const struct mcp_tool mcp_tools_analysis[] = {
 	{ .name = "analyze_file",
-	  .description = "Connascence (coupling) report of one Rust file: positional parameters, magic numbers, "
-			 "repeated literals, long parameter lists, god types; each finding with its line and a fix.",
-	  .input_schema = "{\"type\":\"object\",\"properties\":{\"file\":{\"type\":\"string\","
-			  "\"description\":\"path of the .rs file, relative to the repository\"}},"
-			  "\"required\":[\"file\"]}",
-	  .call = tool_analyze_file },
+	  .description = "Connascence (coupling) report of one Rust file in the repository: positional parameters, "
+			 "magic numbers, repeated literals, long parameter lists, god types; each with line and fix.",
+	  .schema = schema_analyze_file, .call = tool_analyze_file },
 	{ .name = "start_tracking",
 	  .description = "Start a focus: remember the work tree now so analyze_changes can report how far a "
 			 "change spreads (optionally limited to the given paths).",
 	  .input_schema = "{\"type\":\"object\",\"properties\":{\"paths\":{\"type\":\"array\","
-			  "\"items\":{\"type\":\"string\"},\"description\":\"the focus paths\"}}}",
+			  "\"items\":{\"type\":\"string\"},\"description\":\"the focus paths, inside the repository\"}},"
+			  "\"additionalProperties\":false}",
 	  .call = tool_start_tracking },
 	{ .name = "analyze_changes",
 	  .description = "Files, hunks and lines changed since start_tracking, paths outside the focus, new "
 			 "unsafe, and warnings when thresholds are passed.",
-	  .input_schema = "{\"type\":\"object\",\"properties\":{}}",
-	  .call = tool_analyze_changes },
+	  .schema = schema_analyze_changes, .call = tool_analyze_changes },
 	{ .name = "delegate",
 	  .description = "Put a task for an agent or person on the shared task board.",
-	  .input_schema = "{\"type\":\"object\",\"properties\":{\"agent\":{\"type\":\"string\"},"
-			  "\"task\":{\"type\":\"string\"}},\"required\":[\"agent\",\"task\"]}",
-	  .call = tool_delegate },
+	  .schema = schema_delegate, .call = tool_delegate },
 	{ .name = "receive",
 	  .description = "The receiving side of delegate: with \"task\", record a task this agent received "
 			 "and is working on; without it, claim the agent's oldest open task (it becomes doing; "
-			 "\"task\": null when there is none).",
-	  .input_schema = "{\"type\":\"object\",\"properties\":{\"agent\":{\"type\":\"string\"},"
-			  "\"task\":{\"type\":\"string\"}},\"required\":[\"agent\"],"
-			  "\"additionalProperties\":false}",
-	  .call = tool_receive },
+			 "\"task\": null when there is none). \"agent\" defaults to RWB_AGENT.",
+	  .schema = schema_receive, .call = tool_receive },
 	{ .name = "escalate",
 	  .description = "Post a notice every rwb on this store shows at once; critical ones stay until "
 			 "someone acknowledges them.",
-	  .input_schema = "{\"type\":\"object\",\"properties\":{\"level\":{\"type\":\"string\","
-			  "\"enum\":[\"info\",\"warning\",\"critical\"]},\"message\":{\"type\":\"string\"}},"
-			  "\"required\":[\"level\",\"message\"]}",
-	  .call = tool_escalate },
+	  .schema = schema_escalate, .call = tool_escalate },
 	{ .name = NULL }
 };

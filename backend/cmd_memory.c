@@ -81,7 +81,8 @@ static int run_store(struct cmd_ctx *ctx, const struct cmd_args *a)
 		.key = cmd_arg(a, "key"), .value = value, .layer = cmd_arg(a, "layer"),
 		.category = cmd_arg(a, "category"), .project = cmd_arg(a, "project"),
 		.intent = cmd_arg(a, "intent"), .tags = cmd_arg(a, "tags"),
-		.agent = getenv("RWB_AGENT"),
+		.agent = cmd_arg(a, "agent") ? cmd_arg(a, "agent") : getenv("RWB_AGENT"),
+		.ns = cmd_arg(a, "namespace"),
 		.expires_in_ms = cmd_arg_duration(a, "expires-in", 0) * 1000,
 	};
 	rc = memory_store(ctx->store, &e, &in, &err);
@@ -126,6 +127,7 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct memory_query q = {
 		.text = cmd_arg(a, "query"), .limit = (int)cmd_arg_int(a, "limit", 10),
 		.project = cmd_arg(a, "project"), .layer = cmd_arg(a, "layer"),
+		.category = cmd_arg(a, "category"), .ns = cmd_arg(a, "namespace"), .agent = cmd_arg(a, "agent"),
 		.mode = !mode || !strcmp(mode, "hybrid") ? MEMORY_HYBRID :
 			!strcmp(mode, "fulltext") ? MEMORY_FULLTEXT : MEMORY_VECTOR,
 	};
@@ -145,6 +147,11 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 	/* the search alone, without starting the process and opening the store */
 	cJSON_AddNumberToObject(ctx->result, "took_ms",
 				(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	if (r.cut) {
+		cJSON_AddNumberToObject(ctx->result, "terms_cut", r.cut);
+		strbuf_addf(&ctx->out, "(the query's last %d terms were not searched for: at most %d are)\n", r.cut,
+			    MEMORY_MAX_QUERY_TERMS);
+	}
 	arr = cJSON_AddArrayToObject(ctx->result, "results");
 	for (int i = 0; i < r.n; i++) {
 		cJSON *o = cJSON_CreateObject();
@@ -301,6 +308,8 @@ static const struct cmd_flag store_flags[] = {
 	F_STR("project", "P", "project"),
 	F_STR("intent", "I", "what the entry is for"),
 	F_STR("tags", "a,b", "comma-separated tags"),
+	F_STR("namespace", "NS", "namespace (its own field, searchable)"),
+	F_STR("agent", "NAME", "who stored it (default $RWB_AGENT)"),
 	F_DUR("expires-in", "DURATION", "expire after this long (overrides the layer's retention)"),
 	F_END
 };
@@ -324,6 +333,9 @@ static const struct cmd_flag search_flags[] = {
 	F_ENUM("mode", "hybrid|fulltext|vector", "search mode (default hybrid)"),
 	F_STR("project", "P", "only this project"),
 	F_ENUM("layer", LAYERS, "only this layer"),
+	F_STR("category", "C", "only this category"),
+	F_STR("namespace", "NS", "only this namespace"),
+	F_STR("agent", "NAME", "only entries stored by this agent"),
 	F_END
 };
 

@@ -87,6 +87,10 @@ static const struct store_migration memory_migrations[] = {
 	  " tokenize='unicode61 remove_diacritics 2');"
 	  "INSERT INTO memory_fts(memory_fts, rank) VALUES('rank', 'bm25(4.0, 1.0, 3.0, 2.0, 2.0, 2.0)');"
 	  "" },
+	/* the namespace as its own field (MCP's metadata.namespace), not a key prefix */
+	{ 2,
+	  "ALTER TABLE memory_entries ADD COLUMN namespace TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE memory_versions ADD COLUMN namespace TEXT NOT NULL DEFAULT '';" },
 };
 
 const struct store_module schema_memory = {
@@ -98,7 +102,7 @@ static const char *const memory_layers[] = { "short_term", "mid_term", "long_ter
 static const int64_t memory_retention_default[] = { 24 * 3600, 30 * 24 * 3600, 0 };
 
 #define ENTRY_COLS "key, value, layer, category, project, intent, tags, agent, created_at, " \
-	"updated_at, accessed_at, expires_at, access_count, version, deleted_at"
+	"updated_at, accessed_at, expires_at, access_count, version, deleted_at, namespace"
 #define LIVE "deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)"
 
 static int64_t (*memory_clock)(void) = store_now_ms;
@@ -165,6 +169,7 @@ static void entry_from_row(struct memory_entry *e, sqlite3_stmt *st, int c0)
 	e->access_count = sqlite3_column_int64(st, c0 + 12);
 	e->version = sqlite3_column_int(st, c0 + 13);
 	e->deleted = sqlite3_column_type(st, c0 + 14) != SQLITE_NULL;
+	e->ns = col_dup(st, c0 + 15);
 }
 
 void memory_entry_release(struct memory_entry *e)
@@ -179,6 +184,7 @@ void memory_entry_release(struct memory_entry *e)
 	free(e->intent);
 	free(e->tags);
 	free(e->agent);
+	free(e->ns);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -474,23 +480,23 @@ static int writer_init(struct memory_writer *w, struct store *s)
 	for (int i = 0; i < 3; i++)
 		w->retention[i] = layer_retention_ms(s, i);
 	rc = store_prepare(s, &w->sel, "SELECT id, version, created_at, layer, category, project, intent,"
-			   " tags, agent, deleted_at FROM memory_entries WHERE key = ?1");
+			   " tags, agent, namespace, deleted_at FROM memory_entries WHERE key = ?1");
 	if (!rc)
 		rc = store_prepare(s, &w->archive,
 				   "INSERT OR REPLACE INTO memory_versions(key, version, value, layer, category, project,"
-				   " intent, tags, agent, created_at, updated_at, expires_at)"
+				   " intent, tags, agent, created_at, updated_at, expires_at, namespace)"
 				   " SELECT key, version, value, layer, category, project, intent, tags, agent,"
-				   " created_at, updated_at, expires_at FROM memory_entries WHERE id = ?1");
+				   " created_at, updated_at, expires_at, namespace FROM memory_entries WHERE id = ?1");
 	if (!rc)
 		rc = store_prepare(s, &w->update,
 				   "UPDATE memory_entries SET value = ?2, layer = ?3, category = ?4, project = ?5,"
 				   " intent = ?6, tags = ?7, agent = ?8, updated_at = ?9, expires_at = ?10,"
-				   " version = ?11, deleted_at = NULL, created_at = ?12 WHERE id = ?1");
+				   " version = ?11, deleted_at = NULL, created_at = ?12, namespace = ?13 WHERE id = ?1");
 	if (!rc)
 		rc = store_prepare(s, &w->insert,
 				   "INSERT INTO memory_entries(key, value, layer, category, project, intent, tags,"
-				   " agent, created_at, updated_at, accessed_at, expires_at, version)"
-				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)");
+				   " agent, created_at, updated_at, accessed_at, expires_at, version, namespace)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)");
 	if (!rc)
 		rc = store_prepare(s, &w->vec,
 				   "INSERT OR REPLACE INTO memory_vectors(id, expires_at, vec) VALUES (?1, ?2, ?3)");
@@ -501,12 +507,12 @@ static int writer_init(struct memory_writer *w, struct store *s)
 
 /* The text an entry's embedding is made from. */
 static void embed_source(struct strbuf *sb, const char *key, const char *category, const char *project,
-			 const char *intent, const char *tags, const char *value)
+			 const char *intent, const char *tags, const char *ns, const char *agent, const char *value)
 {
 	/* the key is the entry's title: it counts twice */
 	strbuf_reset(sb);
-	strbuf_addf(sb, "%s\n%s\n%s %s %s %s\n", key, key, str_or_empty(category), str_or_empty(project),
-		    str_or_empty(intent), str_or_empty(tags));
+	strbuf_addf(sb, "%s\n%s\n%s %s %s %s %s %s\n", key, key, str_or_empty(category), str_or_empty(project),
+		    str_or_empty(intent), str_or_empty(tags), str_or_empty(ns), str_or_empty(agent));
 	strbuf_add(sb, value, strnlen(value, EMBED_MAX_INPUT));
 }
 
@@ -637,6 +643,7 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 		sqlite3_bind_text(st, 6, str_or_empty(in->intent), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 7, str_or_empty(in->tags), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 8, str_or_empty(in->agent), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 13, str_or_empty(in->ns), -1, SQLITE_STATIC);
 		if (exists) {
 			sqlite3_bind_int64(st, 9, p->updated_at ? p->updated_at : now);
 			if (expires)
@@ -668,7 +675,8 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 				return rc;
 		}
 	}
-	embed_source(scratch, in->key, in->category, in->project, in->intent, in->tags, in->value);
+	embed_source(scratch, in->key, in->category, in->project, in->intent, in->tags, in->ns, in->agent,
+		     in->value);
 	rc = writer_embed(w, id, expires, scratch->buf, scratch->len, err);
 	if (rc)
 		return rc;
@@ -682,6 +690,7 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 		out->intent = xstrdup(str_or_empty(in->intent));
 		out->tags = xstrdup(str_or_empty(in->tags));
 		out->agent = xstrdup(str_or_empty(in->agent));
+		out->ns = xstrdup(str_or_empty(in->ns));
 		out->created_at = created;
 		out->updated_at = p->updated_at ? p->updated_at : now;
 		out->accessed_at = now;
@@ -695,7 +704,7 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
 		      struct strbuf *scratch, char **err)
 {
 	struct memory_input merged = *p->in, *in = &merged;
-	char *kept[6] = { NULL };
+	char *kept[7] = { NULL };
 	int64_t now = memory_now(), id = 0, created;
 	int version = p->version > 0 ? p->version : 1, rc;
 	bool exists;
@@ -713,15 +722,15 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
 	}
 	created = p->created_at ? p->created_at : now;
 	if (exists) {
-		const char **fields[6] = { &merged.layer, &merged.category, &merged.project, &merged.intent,
-					   &merged.tags, &merged.agent };
-		bool was_deleted = sqlite3_column_type(w->sel, 9) != SQLITE_NULL;
+		const char **fields[7] = { &merged.layer, &merged.category, &merged.project, &merged.intent,
+					   &merged.tags, &merged.agent, &merged.ns };
+		bool was_deleted = sqlite3_column_type(w->sel, 10) != SQLITE_NULL;
 		id = sqlite3_column_int64(w->sel, 0);
 		version = sqlite3_column_int(w->sel, 1) + 1;
 		if (!p->created_at)
 			created = sqlite3_column_int64(w->sel, 2);
 		/* an update keeps the metadata it does not give (not a deleted entry's) */
-		for (int i = 0; i < 6 && !was_deleted; i++) {
+		for (int i = 0; i < 7 && !was_deleted; i++) {
 			if (!*fields[i]) {
 				kept[i] = col_dup(w->sel, 3 + i);
 				*fields[i] = kept[i];
@@ -730,7 +739,7 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
 	}
 	sqlite3_reset(w->sel);
 	rc = writer_put_row(w, out, p, in, exists, id, version, created, now, vlen, scratch, err);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 7; i++)
 		free(kept[i]);
 	return rc;
 }
@@ -763,12 +772,13 @@ static int writer_sync_embedder(struct memory_writer *w, char **err)
 	free(cur);
 	rc = store_exec(w->s, "DELETE FROM memory_vectors");
 	if (!rc)
-		rc = store_prepare(w->s, &st, "SELECT id, key, category, project, intent, tags, value, expires_at"
-				   " FROM memory_entries WHERE deleted_at IS NULL");
+		rc = store_prepare(w->s, &st, "SELECT id, key, category, project, intent, tags, value, expires_at,"
+				   " namespace, agent FROM memory_entries WHERE deleted_at IS NULL");
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		embed_source(&sb, (const char *)sqlite3_column_text(st, 1),
 			     (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
 			     (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+			     (const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 9),
 			     (const char *)sqlite3_column_text(st, 6));
 		rc = writer_embed(w, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7), sb.buf, sb.len, err);
 	}
@@ -981,14 +991,15 @@ int memory_undelete(struct store *s, const char *key)
 		store_write_rollback(s);
 		return rc;
 	}
-	rc = store_prepare(s, &st, "SELECT id, key, category, project, intent, tags, value, expires_at"
-			   " FROM memory_entries WHERE key = ?1");
+	rc = store_prepare(s, &st, "SELECT id, key, category, project, intent, tags, value, expires_at,"
+			   " namespace, agent FROM memory_entries WHERE key = ?1");
 	if (!rc) {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			embed_source(&sb, key, (const char *)sqlite3_column_text(st, 2),
 				     (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
-				     (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
+				     (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 8),
+				     (const char *)sqlite3_column_text(st, 9), (const char *)sqlite3_column_text(st, 6));
 			rc = writer_embed(&w, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7),
 					  sb.buf, sb.len, &err);
 			if (!rc)
@@ -1016,7 +1027,7 @@ int memory_history(struct store *s, struct memory_list *out, const char *key)
 			   "SELECT " ENTRY_COLS " FROM memory_entries WHERE key = ?1"
 			   " AND (expires_at IS NULL OR expires_at > ?2)"
 			   " UNION ALL SELECT key, value, layer, category, project, intent, tags, agent, created_at,"
-			   " updated_at, 0, expires_at, 0, version, NULL FROM memory_versions WHERE key = ?1"
+			   " updated_at, 0, expires_at, 0, version, NULL, namespace FROM memory_versions WHERE key = ?1"
 			   " AND EXISTS (SELECT 1 FROM memory_entries WHERE key = ?1"
 			   " AND (expires_at IS NULL OR expires_at > ?2))"
 			   " ORDER BY 14 DESC");
@@ -1056,6 +1067,7 @@ int memory_restore(struct store *s, struct memory_entry *out, const char *key, i
 		struct memory_input in = {
 			.key = e->key, .value = e->value, .layer = e->layer, .category = e->category,
 			.project = e->project, .intent = e->intent, .tags = e->tags, .agent = e->agent,
+			.ns = e->ns,
 		};
 		rc = memory_store(s, out, &in, err);
 		break;
@@ -1184,7 +1196,8 @@ struct parsed_query {
 	struct strbuf fts_or;      /* the same terms ORed */
 	struct strbuf plain;       /* the words for the embedder and snippets */
 	int nterms;                /* terms and phrases in the FTS query */
-	char *key, *project, *layer, *category; /* owned filters or NULL */
+	int cut;                   /* terms past MEMORY_MAX_QUERY_TERMS, dropped */
+	char *key, *project, *layer, *category, *ns, *agent; /* owned filters or NULL */
 };
 
 static void pq_release(struct parsed_query *q)
@@ -1196,6 +1209,8 @@ static void pq_release(struct parsed_query *q)
 	free(q->project);
 	free(q->layer);
 	free(q->category);
+	free(q->ns);
+	free(q->agent);
 }
 
 static bool has_word_char(const char *s, size_t n)
@@ -1212,6 +1227,11 @@ static void pq_add_term(struct parsed_query *q, const char *t, size_t n, bool pr
 
 	if (!has_word_char(t, n))
 		return;
+	if (q->nterms >= MEMORY_MAX_QUERY_TERMS) {
+		/* bounded work per query: the rest is dropped and reported */
+		q->cut++;
+		return;
+	}
 	strbuf_addc(&term, '"');
 	for (size_t i = 0; i < n; i++) {
 		if (t[i] == '"')
@@ -1272,6 +1292,10 @@ static int pq_parse(struct parsed_query *q, const char *text, char **err)
 				slot = &q->layer;
 			else if (fn == 8 && !memcmp(start, "category", 8))
 				slot = &q->category;
+			else if (fn == 9 && !memcmp(start, "namespace", 9))
+				slot = &q->ns;
+			else if (fn == 5 && !memcmp(start, "agent", 5))
+				slot = &q->agent;
 			if (slot) {
 				free(*slot);
 				*slot = xstrndup(colon + 1, (size_t)(p - colon - 1));
@@ -1316,19 +1340,27 @@ static void hits_free(struct hits *h)
 }
 
 #define FILTERS " AND (?5 IS NULL OR e.project = ?5) AND (?6 IS NULL OR e.layer = ?6)" \
-	" AND (?7 IS NULL OR e.category = ?7) AND (?8 IS NULL OR rwb_memory_glob(?8, e.key))"
+	" AND (?7 IS NULL OR e.category = ?7) AND (?8 IS NULL OR rwb_memory_glob(?8, e.key))" \
+	" AND (?10 IS NULL OR e.namespace = ?10) AND (?11 IS NULL OR e.agent = ?11)"
 
 static void bind_filters(sqlite3_stmt *st, const struct parsed_query *pq, const struct memory_query *q)
 {
 	const char *project = pq->project ? pq->project : q->project;
 	const char *layer = pq->layer ? pq->layer : q->layer;
+	const char *category = pq->category ? pq->category : q->category;
+	const char *ns = pq->ns ? pq->ns : q->ns;
+	const char *agent = pq->agent ? pq->agent : q->agent;
 
+	if (ns)
+		sqlite3_bind_text(st, 10, ns, -1, SQLITE_STATIC);
+	if (agent)
+		sqlite3_bind_text(st, 11, agent, -1, SQLITE_STATIC);
 	if (project)
 		sqlite3_bind_text(st, 5, project, -1, SQLITE_STATIC);
 	if (layer)
 		sqlite3_bind_text(st, 6, layer, -1, SQLITE_STATIC);
-	if (pq->category)
-		sqlite3_bind_text(st, 7, pq->category, -1, SQLITE_STATIC);
+	if (category)
+		sqlite3_bind_text(st, 7, category, -1, SQLITE_STATIC);
 	if (pq->key)
 		sqlite3_bind_text(st, 8, pq->key, -1, SQLITE_STATIC);
 }
@@ -1842,7 +1874,9 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		goto out;
 	}
 	depth = q->mode == MEMORY_HYBRID ? (limit > HYBRID_DEPTH ? limit : HYBRID_DEPTH) : limit;
-	filtered = pq.key || pq.project || pq.layer || pq.category || q->project || q->layer;
+	filtered = pq.key || pq.project || pq.layer || pq.category || pq.ns || pq.agent || q->project ||
+		   q->layer || q->category || q->ns || q->agent;
+	out->cut = pq.cut;
 	if (q->mode != MEMORY_FULLTEXT) {
 		/* the query vector, a re-embedding when the embedder changed, the pack */
 		float *v = NULL;
@@ -2101,6 +2135,8 @@ cJSON *memory_entry_json(const struct memory_entry *e)
 	cJSON_AddStringToObject(o, "intent", e->intent);
 	cJSON_AddItemToObject(o, "tags", tags_json(e->tags));
 	cJSON_AddStringToObject(o, "agent", e->agent);
+	if (e->ns && *e->ns)
+		cJSON_AddStringToObject(o, "namespace", e->ns);
 	cJSON_AddNumberToObject(o, "version", e->version);
 	add_time(o, "created_at", e->created_at);
 	add_time(o, "updated_at", e->updated_at);
@@ -2222,6 +2258,7 @@ static int import_entry(struct import_item *it, const cJSON *e, int idx, char **
 	    (rc = import_string(e, "project", &it->in.project, idx, k, err)) ||
 	    (rc = import_string(e, "intent", &it->in.intent, idx, k, err)) ||
 	    (rc = import_string(e, "agent", &it->in.agent, idx, k, err)) ||
+	    (rc = import_string(e, "namespace", &it->in.ns, idx, k, err)) ||
 	    (rc = import_time(e, "created_at", &it->created_at, idx, k, err)) ||
 	    (rc = import_time(e, "updated_at", &it->updated_at, idx, k, err)) ||
 	    (rc = import_time(e, "expires_at", &it->expires_at, idx, k, err)))

@@ -11,7 +11,8 @@
  * are invisible to every read at once and removed lazily by the next write.
  *
  * Search: full text is FTS5 with BM25 (prefix "foo*", phrases "a b", and
- * key:/project:/layer:/category: filters in the query text); vector is
+ * key:/project:/layer:/category:/namespace:/agent: filters in the query text; at most
+ * MEMORY_MAX_QUERY_TERMS terms are searched for, so a query's cost is linear in its length); vector is
  * cosine over the int8 embeddings in memory_vectors (see embed.h); hybrid
  * fuses both ranked lists by reciprocal rank fusion plus small boosts for
  * recency and access count.
@@ -32,12 +33,14 @@ struct store;
 
 #define MEMORY_MAX_VALUE (1024 * 1024)  /* bytes */
 #define MEMORY_MAX_KEY 512              /* bytes */
+#define MEMORY_MAX_QUERY_TERMS 32       /* terms of a search query; the rest is dropped (results.cut) */
 
 struct memory_entry {
 	char *key;                  /* owned */
 	char *value;                /* owned */
 	char *layer;                /* owned: short_term | mid_term | long_term */
 	char *category, *project, *intent, *tags, *agent; /* owned; "" when unset; tags "a,b" */
+	char *ns;                   /* owned: the namespace field ("" when unset) */
 	int64_t created_at;         /* first version, ms */
 	int64_t updated_at;         /* this version, ms */
 	int64_t accessed_at;        /* last retrieve, ms */
@@ -55,6 +58,7 @@ struct memory_list {
 /* What to store; NULL fields mean "" (layer: mid_term). */
 struct memory_input {
 	const char *key, *value, *layer, *category, *project, *intent, *tags, *agent;
+	const char *ns;             /* the namespace field (not a key prefix) */
 	int64_t expires_in_ms;      /* > 0: expire after this; 0: the layer's retention */
 };
 
@@ -66,6 +70,9 @@ struct memory_query {
 	int limit;                  /* <= 0: 10 */
 	const char *project;        /* filter, or NULL */
 	const char *layer;          /* filter, or NULL */
+	const char *category;       /* filter, or NULL */
+	const char *ns;             /* namespace filter, or NULL */
+	const char *agent;          /* filter, or NULL */
 	const char *mark_open;      /* snippet match marks; NULL: "[" */
 	const char *mark_close;     /* NULL: "]" */
 };
@@ -81,6 +88,7 @@ struct memory_result {
 struct memory_results {
 	struct memory_result *v;    /* owned, best first */
 	int n;
+	int cut;                    /* query terms past MEMORY_MAX_QUERY_TERMS, not searched for */
 };
 
 /* Counts per key prefix for the browser's tree. */

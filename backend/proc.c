@@ -285,11 +285,12 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 	if (o->timeout_ms > 0)
 		deadline = t0 + o->timeout_ms;
 	while (st[0].fd >= 0 || st[1].fd >= 0) {
-		struct pollfd pfd[4] = {
+		struct pollfd pfd[5] = {
 			{ .fd = st[0].fd, .events = POLLIN },
 			{ .fd = st[1].fd, .events = POLLIN },
 			{ .fd = inp[1], .events = POLLOUT },
 			{ .fd = o->forward_sigint ? sigint_pipe[0] : -1, .events = POLLIN },
+			{ .fd = o->cancel_fd > 0 && !res->cancelled ? o->cancel_fd : -1, .events = POLLIN },
 		};
 		int wait_ms = -1;
 		char buf[65536];
@@ -308,7 +309,7 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 			wait_ms = (int)(deadline - now);
 		else if (kill_at)
 			wait_ms = (int)(kill_at - now);
-		if (poll(pfd, 4, wait_ms) < 0) {
+		if (poll(pfd, 5, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -318,6 +319,12 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 				;
 			res->interrupted = true;
 			kill(-pid, SIGINT);
+		}
+		if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR)) {
+			res->cancelled = true;
+			/* SIGINT, as Ctrl-C: an rwb child forwards it to its own child's group */
+			kill(-pid, SIGINT);
+			kill_at = now_ms() + (o->kill_grace_ms > 0 ? o->kill_grace_ms : KILL_GRACE_MS);
 		}
 		if (pfd[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
 			ssize_t w = write(inp[1], o->input + in_off, o->input_len - in_off);

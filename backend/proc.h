@@ -55,6 +55,9 @@ struct proc_opts {
 				       * captured and rwb ignores SIGINT while it waits */
 	bool stdout_to_stderr;        /* with inherit_stdio: the child's stdout is rwb's stderr */
 	bool forward_sigint;          /* a SIGINT to rwb while it waits goes to the child's group */
+	int cancel_fd;                /* > 0: when readable, SIGINT to the child's group (SIGKILL
+				       * kill_grace_ms later): another thread's cancel; an rwb
+				       * child forwards the SIGINT to the program it runs */
 };
 
 struct proc_result {
@@ -64,6 +67,7 @@ struct proc_result {
 	long peak_rss_kb;             /* the largest RSS of the child or a descendant it waited for */
 	bool timed_out;               /* the timeout fired */
 	bool interrupted;             /* a SIGINT was forwarded */
+	bool cancelled;               /* cancel_fd became readable; the group was ended */
 	bool truncated;               /* a capture reached max_capture; the rest was dropped */
 	int sink_rc;                  /* the first non-zero return of a sink, else 0 */
 	char errmsg[256];             /* why it could not run, when proc_run returned RWB_ENOTOOL */

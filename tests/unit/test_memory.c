@@ -679,6 +679,96 @@ static void test_vector_cache(void **state)
 	free(cache);
 }
 
+/* The namespace is a field of its own (migration 2): stored, kept across an
+ * update that does not give it, in history, export/import, and a search
+ * filter beside category and agent; a store made before it is upgraded. */
+static void test_namespace_field(void **state)
+{
+	struct fixture *f = *state;
+	struct memory_entry e;
+	struct memory_list l;
+	struct memory_results r;
+	char *err = NULL, *text = NULL;
+	int n = 0;
+	struct memory_input a = { .key = "rsd/io/zero-copy", .value = "zero copy io_uring pattern",
+				  .ns = "rust-patterns", .layer = "long_term", .category = "performance-pattern",
+				  .agent = "rust-systems-developer" };
+	struct memory_input b = { .key = "rsd/io/other", .value = "another io_uring pattern", .ns = "elsewhere" };
+	struct memory_input a2 = { .key = "rsd/io/zero-copy", .value = "zero copy io_uring pattern v2" };
+
+	assert_int_equal(memory_store(f->s, &e, &a, &err), RWB_OK);
+	assert_string_equal(e.ns, "rust-patterns");
+	assert_string_equal(e.key, "rsd/io/zero-copy");  /* not glued to the key */
+	memory_entry_release(&e);
+	assert_int_equal(memory_store(f->s, NULL, &b, &err), RWB_OK);
+	assert_int_equal(memory_store(f->s, &e, &a2, &err), RWB_OK);
+	assert_string_equal(e.ns, "rust-patterns");      /* kept by an update */
+	memory_entry_release(&e);
+	assert_int_equal(memory_history(f->s, &l, "rsd/io/zero-copy"), RWB_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[1].ns, "rust-patterns");
+	memory_list_release(&l);
+
+	struct memory_query q = { .text = "io_uring pattern", .ns = "rust-patterns" };
+	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].e.key, "rsd/io/zero-copy");
+	memory_results_release(&r);
+	struct memory_query q2 = { .text = "io_uring namespace:elsewhere", .mode = MEMORY_FULLTEXT };
+	assert_int_equal(memory_search(f->s, &r, &q2, &err), RWB_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].e.key, "rsd/io/other");
+	memory_results_release(&r);
+	struct memory_query q3 = { .text = "pattern", .category = "performance-pattern",
+				   .agent = "rust-systems-developer" };
+	assert_int_equal(memory_search(f->s, &r, &q3, &err), RWB_OK);
+	assert_int_equal(r.n, 1);
+	memory_results_release(&r);
+
+	/* a long query: 32 terms searched, the rest reported */
+	{
+		struct strbuf sb = STRBUF_INIT;
+		for (int i = 0; i < 100; i++)
+			strbuf_addf(&sb, "word%d ", i);
+		struct memory_query q4 = { .text = sb.buf };
+		assert_int_equal(memory_search(f->s, &r, &q4, &err), RWB_OK);
+		assert_int_equal(r.cut, 100 - MEMORY_MAX_QUERY_TERMS);
+		memory_results_release(&r);
+		strbuf_free(&sb);
+	}
+
+	/* export and import keep it */
+	assert_int_equal(memory_export(f->s, &text, &n, "rsd/**"), RWB_OK);
+	assert_non_null(strstr(text, "\"namespace\""));
+	{
+		struct store *s2 = open_store(f->dir, "other.db");
+		assert_int_equal(memory_import(s2, &n, text, strlen(text), &err), RWB_OK);
+		assert_int_equal(memory_retrieve(s2, &l, "rsd/io/zero-copy", false), RWB_OK);
+		assert_int_equal(l.n, 1);
+		assert_string_equal(l.v[0].ns, "rust-patterns");
+		memory_list_release(&l);
+		store_free(s2);
+	}
+	free(text);
+
+	/* a store from before migration 2 is upgraded, its entries kept */
+	{
+		struct store *old = open_store(f->dir, "old.db");
+		put(old, "a/b/c", "before namespaces", "long_term", NULL);
+		assert_int_equal(store_exec(old, "ALTER TABLE memory_entries DROP COLUMN namespace;"
+					    "ALTER TABLE memory_versions DROP COLUMN namespace;"
+					    "UPDATE rwb_schema SET version = 1 WHERE module = 'memory'"), RWB_OK);
+		store_free(old);
+		old = open_store(f->dir, "old.db");
+		assert_int_equal(count_rows(old, "SELECT version FROM rwb_schema WHERE module = 'memory'"), 2);
+		assert_int_equal(memory_retrieve(old, &l, "a/b/c", false), RWB_OK);
+		assert_int_equal(l.n, 1);
+		assert_string_equal(l.v[0].ns, "");
+		memory_list_release(&l);
+		store_free(old);
+	}
+}
+
 static void test_tree_and_seed(void **state)
 {
 	struct fixture *f = *state;
@@ -739,6 +829,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_external_embedder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vector_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_and_seed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_namespace_field, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
