@@ -22,6 +22,7 @@ all: configure
 
 deps:
 	@sh scripts/install-deps.sh
+	@sh tests/install-node-deps.sh
 
 configure:
 	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR) $(CMAKE_FLAGS)

@@ -1007,7 +1007,8 @@ out:
 
 const struct cmd_def commands_scaffold[] = {
 	{ .name = "rust-project-init", .run = run_init, .group = "Cargo and toolchain",
-	  .summary = "cargo new / cargo init; records the project", .flags = init_flags, .traits = CMD_CONFIRM },
+	  .summary = "cargo new / cargo init; records the project", .flags = init_flags,
+	  .traits = CMD_CONFIRM | CMD_YES_JOB },
 	{ .name = "rust-optimize", .run = run_optimize, .group = "Cargo and toolchain",
 	  .summary = "edit [profile.*] in Cargo.toml keeping every other line; shows the diff",
 	  .flags = optimize_flags, .traits = CMD_CONFIRM },

@@ -74,6 +74,8 @@ typedef int (*cmd_run_fn)(struct cmd_ctx *ctx, const struct cmd_args *args);
 #define CMD_CONFIRM    0x4  /* writes files: preview first, --yes on the command line */
 #define CMD_KEYS       0x8  /* CMD_JOB reading the keyboard (an editor): the TUI focuses the
 			     * terminal pane while it runs and gives the focus back after */
+#define CMD_YES_JOB    0x10 /* CMD_CONFIRM whose confirmed write runs a program (cargo new):
+				* the TUI previews inline, then runs it as a job */
 
 struct cmd_def {
 	const char *name;            /* "cargo-build" (no slash); NULL ends an array */

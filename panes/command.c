@@ -367,7 +367,7 @@ static void job_exited(void *data, int status, const struct rusage *ru, long dur
 	free(j);
 }
 
-static void run_job(struct command_pane *c, const char *line, int argc, char **argv, bool keys)
+static void run_job(struct command_pane *c, const char *line, int argc, char **argv, bool keys, bool yes)
 {
 	struct app *a = c->base.app;
 	struct job_ctx *j = xcalloc(1, sizeof(*j));
@@ -391,6 +391,8 @@ static void run_job(struct command_pane *c, const char *line, int argc, char **a
 	jargv[n++] = (char *)app_repo(a);
 	jargv[n++] = "--result-file";
 	jargv[n++] = j->result_path;
+	if (yes)
+		jargv[n++] = "--yes";
 	for (int i = 0; i < argc; i++)
 		jargv[n++] = argv[i];
 	jargv[n] = NULL;
@@ -444,7 +446,12 @@ static void confirmed(struct app *a, bool yes, void *data)
 	(void)a;
 	if (yes && cmdline_split(cc->line, &argv, &argc, &err) == RWB_OK) {
 		if (cmdline_parse(&args, argc, argv, &err) == RWB_OK) {
-			run_inline(c, cc->line, &args, true);
+			/* a write that runs a program (cargo new) never blocks the TUI:
+			 * it goes to the terminal pane as a job, --yes given */
+			if (args.def->traits & CMD_YES_JOB)
+				run_job(c, cc->line, argc, argv, false, true);
+			else
+				run_inline(c, cc->line, &args, true);
 			cmd_args_release(&args);
 		}
 		cmdline_free_argv(argv, argc);
@@ -541,7 +548,7 @@ void pane_command_run(struct pane *p, const char *line)
 		free(msg);
 	} else if ((args.def->traits & CMD_JOB) && !args.help) {
 		/* CMD --help answers inline, even for a job command */
-		run_job(c, line, argc, argv, (args.def->traits & CMD_KEYS) != 0);
+		run_job(c, line, argc, argv, (args.def->traits & CMD_KEYS) != 0, false);
 	} else {
 		run_inline(c, line, &args, false);
 	}

@@ -137,8 +137,9 @@ static void test_command_help(void **state)
 	struct screen *s = start();
 	(void)state;
 	screen_send(s, "/audit-review --help" K_ENTER);
-	expect(s, "record one reviewer's verdict");
+	/* the help's last lines (the flags) are what a 40-row screen keeps in view */
 	expect(s, "--reviewer NAME");
+	expect(s, "record the verdict without a signature");
 	screen_send(s, "/cargo-clippy --all-targets --help" K_ENTER);
 	expect(s, "cargo clippy's own flags");
 	expect(s, "apply clippy's suggested fixes");
@@ -304,6 +305,29 @@ static void test_file_write_tui(void **state)
 	screen_free(s);
 }
 
+/* /rust-project-init previews inline, and the confirmed write (cargo new, a
+ * program) runs as a job in the terminal pane: the TUI never waits on it */
+static void test_project_init_is_a_job(void **state)
+{
+	char *toml = xasprintf("%s/demo2/Cargo.toml", dir);
+	struct stat st;
+	struct screen *s;
+	(void)state;
+	s = start();
+	screen_send(s, "/rust-project-init --name demo2 --type library --edition 2021" K_ENTER);
+	expect(s, "write these changes?");
+	assert_int_not_equal(stat(toml, &st), 0);
+	screen_send(s, "y");
+	expect(s, "rust-project-init");
+	for (int i = 0; i < 300 && stat(toml, &st) != 0; i++)
+		screen_pump(s, 100);
+	assert_int_equal(stat(toml, &st), 0);
+	/* the job's answer lands in the results area */
+	expect(s, "create ");
+	screen_free(s);
+	free(toml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_file_read_search),
 		cmocka_unit_test(test_file_edit_job),
 		cmocka_unit_test(test_file_write_tui),
+		cmocka_unit_test(test_project_init_is_a_job),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
