@@ -236,6 +236,12 @@ static void load(struct audit_tab *t)
 	for (size_t i = 0; i < all.n; i++)
 		list_push(!all.items[i].gone ? &t->list : all.items[i].nverdicts ? &t->gone : &drop,
 			  &all.items[i]);
+	/* the list keeps the signature policy and the signers (draw_sig, records) */
+	t->list.require_signatures = all.require_signatures;
+	t->list.forged = all.forged;
+	t->list.repo_id = all.repo_id;
+	t->list.root = all.root;
+	t->list.signers = all.signers;
 	free(all.items);
 	audit_list_release(&drop);
 	load_tested(t);

@@ -39,8 +39,10 @@ check "demo: the change shows" "$(jq -r '[.unstaged[].path] | join(" ")' <<<"$st
 
 # --- a failed test says why --------------------------------------------------
 crate tests testy
-out=$("$RWB" --repo "$TMP/testy" --json /rust-test 2>"$TMP/test.err")
+# (no --json: it keeps stderr for errors; the answer comes from the result file)
+"$RWB" --repo "$TMP/testy" --result-file "$TMP/test.json" /rust-test >/dev/null 2>"$TMP/test.err"
 check "failing tests exit 1" "$?" 1
+out=$(cat "$TMP/test.json")
 check "failure file:line:col" "$(jq -r '.failures[0] | "\(.file):\(.line):\(.column)"' <<<"$out")" "src/lib.rs:22:9"
 check "failure message" "$(jq -r '.failures[0].message' <<<"$out")" "assertion \`left == right\` failed: two and two"
 jq -r '.failures[0].output' <<<"$out" | grep -q "^  left: 4" && ok || bad "failure output keeps left/right"
