@@ -1005,9 +1005,10 @@ static void brief_complete(struct metric_series **v, int *n, int *cap, struct st
 		put_value(v, n, cap, want, "tasks_completed", (double)done);
 		put_value(v, n, cap, want, "tasks_failed", (double)failed);
 	}
-	for (const char *const *m = (const char *const[]){ "compile_time_avg", "compile_time_p95",
-							   "build_success_rate", NULL }; *m; m++)
-		put_unavailable(v, n, cap, want, *m, "no /cargo-build run recorded for this project yet");
+	for (const char *const *m = (const char *const[]){ "compile_time_avg", "compile_time_p95", NULL }; *m; m++)
+		put_unavailable(v, n, cap, want, *m, "no /cargo-build that compiled something recorded for this "
+				"project yet (no-op builds count apart, as compile_time_noop_avg)");
+	put_unavailable(v, n, cap, want, "build_success_rate", "no /cargo-build run recorded for this project yet");
 	put_unavailable(v, n, cap, want, "clippy_warnings", "no /cargo-clippy run recorded for this project yet");
 	put_unavailable(v, n, cap, want, "borrow_checker_errors", "no compiling run (/cargo-build, /cargo-clippy, "
 			"/ownership-check, ...) recorded for this project yet");
