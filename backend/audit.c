@@ -2925,3 +2925,56 @@ int audit_complete_ids(struct store *s, const char *repo, const char *prefix,
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 }
+
+/* ---- the commit gate, as the TUI's commit editor sees it ------------------------ */
+
+bool audit_gate_installed(const char *repo)
+{
+	const char *argv[] = { "git", "rev-parse", "--path-format=absolute", "--git-path", "hooks/pre-commit",
+			       NULL };
+	char *path = proc_output((char *const *)argv, repo, 4096), buf[4096];
+	FILE *f;
+	size_t n = 0;
+
+	if (path) {
+		path[strcspn(path, "\r\n")] = '\0';
+		if ((f = fopen(path, "r"))) {
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+		}
+	}
+	free(path);
+	buf[n] = '\0';
+	return strstr(buf, AUDIT_HOOK_MARK) != NULL;
+}
+
+int audit_gate_staged(int *failing, struct store *s, const char *repo, char *line, size_t n)
+{
+	struct audit_list l;
+	char err[512];
+	const struct audit_item *first = NULL;
+	int rc = audit_scan_tree(&l, s, repo, NULL, err, sizeof(err));
+
+	*failing = 0;
+	if (rc) {
+		snprintf(line, n, "audit gate: %s", err);
+		return rc;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const struct audit_item *it = &l.items[i];
+		if (it->documented && it->status == AUDIT_APPROVED && !it->forged)
+			continue;
+		if (!(*failing)++)
+			first = it;
+	}
+	if (first)
+		snprintf(line, n, "audit gate: %d staged unsafe item%s undocumented or unapproved (first %s:%d, %s%s)",
+			 *failing, *failing == 1 ? "" : "s", first->file, first->line,
+			 first->documented ? audit_status_name(first->status) : "undocumented",
+			 first->forged ? ", forged verdict" : "");
+	else
+		snprintf(line, n, "audit gate: %zu staged unsafe item%s, all documented and approved", l.n,
+			 l.n == 1 ? "" : "s");
+	audit_list_release(&l);
+	return RWB_OK;
+}

@@ -222,4 +222,17 @@ const char *audit_status_name(enum audit_status st);
 int audit_complete_ids(struct store *s, const char *repo, const char *prefix,
 		       void (*add)(void *data, const char *id), void *data);
 
+
+/* The marker line of rwb's git hooks (/audit-hook install). */
+#define AUDIT_HOOK_MARK "# rwb audit gate"
+/* Whether the repository's pre-commit hook is rwb's gate. */
+bool audit_gate_installed(const char *repo);
+/*
+ * What the pre-commit gate says of the staged tree (audit_scan_tree of the
+ * index): *failing items that are undocumented, unapproved or forged, and
+ * one line for a person in line. For the git pane's commit editor, which
+ * commits through libgit2 (no hooks run) and so checks the same itself.
+ */
+int audit_gate_staged(int *failing, struct store *s, const char *repo, char *line, size_t n);
+
 #endif

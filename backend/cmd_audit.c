@@ -560,7 +560,7 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 /* ---- the git hooks ------------------------------------------------------------------- */
 
-#define HOOK_MARK "# rwb audit gate"
+#define HOOK_MARK AUDIT_HOOK_MARK
 #define HOOK_CHAINED_SUFFIX ".rwb-chained"
 
 /* The hooks folder of repo (core.hooksPath and worktrees honoured). */

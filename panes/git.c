@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "git.h"
 #include "app.h"
+#include "audit.h"
 #include "coverage.h"
 #include "draw.h"
 #include "error.h"
@@ -93,6 +94,9 @@ struct git_pane {
 	size_t mcur;             /* byte offset of the cursor in msg */
 	bool amend;
 	char *edit_file;         /* owned; the file $EDITOR is editing */
+	char gate[300];          /* the audit gate's verdict on the staged tree ("" when no Rust) */
+	int gate_failing;        /* staged unsafe items the gate refuses */
+	bool gate_on;            /* the pre-commit gate is installed: a refusal stops Ctrl-S */
 
 	/* refresh */
 	int64_t timer;           /* the poll timer's id */
@@ -621,10 +625,17 @@ static void draw_commit(struct git_pane *g, WINDOW *w, int rows, int cols)
 	draw_text(w, 0, 0, cols, buf, theme_attr(RWB_COLOR_HELP_TEXT));
 	snprintf(buf, sizeof(buf), "summary: %zu chars%s", sum, sum > 72 ? " (too long: keep it under 72)" : sum > 50 ? " (over 50)" : "");
 	draw_text(w, 1, 0, cols, buf, theme_attr(sum > 72 ? RWB_COLOR_NOTICE_CRITICAL : sum > 50 ? RWB_COLOR_NOTICE_WARNING : RWB_COLOR_DIM));
+	if (g->gate[0] && strstr(g->gate, " 0 staged unsafe items") == NULL && rows > 3) {
+		/* what the pre-commit gate will say of the staged unsafe code */
+		draw_text(w, 2, 0, cols, g->gate, theme_attr(g->gate_failing ? (g->gate_on ? RWB_COLOR_NOTICE_CRITICAL
+											 : RWB_COLOR_NOTICE_WARNING)
+								 : RWB_COLOR_AUDIT_OK));
+		y = 3;
+	}
 	for (const char *p = m; y < rows; y++) {
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		draw_textn(w, y, 0, cols, p, n, theme_attr(RWB_COLOR_DEFAULT) | (y == 2 ? A_BOLD : 0));
+		draw_textn(w, y, 0, cols, p, n, theme_attr(RWB_COLOR_DEFAULT) | (p == m ? A_BOLD : 0));
 		if (!e)
 			break;
 		p = e + 1;
@@ -914,10 +925,33 @@ static void open_log(struct git_pane *g)
 	g->mode = MODE_LOG;
 }
 
+/*
+ * The check the pre-commit gate makes (/audit-check --staged), shown in the
+ * commit editor: libgit2 runs no hooks, so the pane checks for itself and,
+ * when the repository installed the gate, refuses as the hook would.
+ */
+static void gate_check(struct git_pane *g)
+{
+	struct store *s = app_store(g->base.app);
+
+	g->gate[0] = '\0';
+	g->gate_failing = 0;
+	g->gate_on = audit_gate_installed(app_repo(g->base.app));
+	if (s && audit_gate_staged(&g->gate_failing, s, app_repo(g->base.app), g->gate, sizeof(g->gate)) != 0)
+		g->gate_failing = 0;   /* a gate that cannot look does not block: the line says why */
+}
+
 static void do_commit(struct git_pane *g)
 {
 	char err[512], oid[41];
 	const char *m = strbuf_str(&g->msg);
+
+	gate_check(g);
+	if (g->gate_on && g->gate_failing && !g->amend) {
+		set_note(g, true, "not committed: %s (the pre-commit gate is installed; "
+			 "`git commit --no-verify` in the terminal skips it)", g->gate);
+		return;
+	}
 
 	if (gitw_commit(oid, g->repo, *m || !g->amend ? m : NULL, g->amend, err, sizeof(err)) != 0) {
 		set_note(g, true, "%s", err);
@@ -1230,6 +1264,7 @@ static int key_status(struct git_pane *g, const struct key *k)
 	}
 	if (key_is(k, 'c') || key_is(k, 'A')) {
 		g->mode = MODE_COMMIT;
+		gate_check(g);
 		if (key_is(k, 'A'))
 			g->amend = true;
 		g->mcur = g->msg.len;

@@ -358,10 +358,46 @@ static void test_not_a_repo_and_resize(void **state)
 	free(cmd);
 }
 
+/* The commit editor shows what the audit gate says of the staged unsafe
+ * code, and with the gate installed (/audit-hook install) Ctrl-S refuses as
+ * the pre-commit hook would: libgit2 runs no hooks */
+static void test_commit_gate(void **state)
+{
+	struct fixture *f = *state;
+	char *script = xasprintf(
+		"git init -q -b main '%s' && cd '%s' && git config user.name 'Screen Tester' && "
+		"git config user.email st@example.com && mkdir src && "
+		"printf '[package]\\nname = \"g\"\\nversion = \"0.1.0\"\\nedition = \"2021\"\\n' > Cargo.toml && "
+		"printf 'pub fn f(p: *const u8) -> u8 {\\n    unsafe { *p }\\n}\\n' > src/lib.rs && git add -A && "
+		"'%s' --db '%s' --repo . /audit-hook install >/dev/null",
+		f->repo, f->repo, RWB_BINARY, f->db);
+	struct screen *s;
+	char *log;
+
+	assert_int_equal(tu_sh(f->tmp, script), 0);
+	free(script);
+	s = start(f, f->repo);
+	screen_send(s, K_F4);
+	screen_send(s, "c");
+	if (!screen_wait_for(s, "audit gate: 1 staged unsafe item undocumented", 8000))
+		screen_dump(s);
+	assert_true(screen_contains(s, "audit gate: 1 staged unsafe item"));
+	screen_send(s, "add f");
+	screen_send(s, "\x13"); /* Ctrl-S */
+	if (!screen_wait_for(s, "not committed", 8000))
+		screen_dump(s);
+	assert_true(screen_contains(s, "not committed"));
+	log = git(f->repo, "rev-list", "--all");
+	assert_string_equal(log, "");
+	free(log);
+	screen_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_stage_hunk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_gate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage_lines_visual, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard_hunk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_and_log, setup, teardown),
