@@ -2928,24 +2928,38 @@ int audit_complete_ids(struct store *s, const char *repo, const char *prefix,
 
 /* ---- the commit gate, as the TUI's commit editor sees it ------------------------ */
 
-bool audit_gate_installed(const char *repo)
+char *audit_hooks_dir(const char *repo)
 {
-	const char *argv[] = { "git", "rev-parse", "--path-format=absolute", "--git-path", "hooks/pre-commit",
-			       NULL };
-	char *path = proc_output((char *const *)argv, repo, 4096), buf[4096];
-	FILE *f;
+	const char *argv[] = { "git", "rev-parse", "--path-format=absolute", "--git-path", "hooks", NULL };
+	char *d = proc_output((char *const *)argv, repo, 4096);
+
+	if (d)
+		d[strcspn(d, "\r\n")] = '\0';
+	return d;
+}
+
+bool audit_hook_is_ours(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096];
 	size_t n = 0;
 
-	if (path) {
-		path[strcspn(path, "\r\n")] = '\0';
-		if ((f = fopen(path, "r"))) {
-			n = fread(buf, 1, sizeof(buf) - 1, f);
-			fclose(f);
-		}
+	if (f) {
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
 	}
-	free(path);
 	buf[n] = '\0';
 	return strstr(buf, AUDIT_HOOK_MARK) != NULL;
+}
+
+bool audit_gate_installed(const char *repo)
+{
+	char *dir = audit_hooks_dir(repo), *path = dir ? xasprintf("%s/pre-commit", dir) : NULL;
+	bool ours = path && audit_hook_is_ours(path);
+
+	free(path);
+	free(dir);
+	return ours;
 }
 
 int audit_gate_staged(int *failing, struct store *s, const char *repo, char *line, size_t n)

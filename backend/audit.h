@@ -225,6 +225,11 @@ int audit_complete_ids(struct store *s, const char *repo, const char *prefix,
 
 /* The marker line of rwb's git hooks (/audit-hook install). */
 #define AUDIT_HOOK_MARK "# rwb audit gate"
+/* The repository's hooks folder, absolute (core.hooksPath and worktrees
+ * honoured), or NULL. */
+char *audit_hooks_dir(const char *repo);
+/* Whether the hook file at path is rwb's (its first 4 KiB hold the mark). */
+bool audit_hook_is_ours(const char *path);
 /* Whether the repository's pre-commit hook is rwb's gate. */
 bool audit_gate_installed(const char *repo);
 /*

@@ -560,41 +560,7 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 /* ---- the git hooks ------------------------------------------------------------------- */
 
-#define HOOK_MARK AUDIT_HOOK_MARK
 #define HOOK_CHAINED_SUFFIX ".rwb-chained"
-
-/* The hooks folder of repo (core.hooksPath and worktrees honoured). */
-static char *hooks_dir(const char *repo)
-{
-	const char *argv[] = { "git", "rev-parse", "--path-format=absolute", "--git-path", "hooks", NULL };
-	char *d = proc_output((char *const *)argv, repo, 4096);
-
-	if (d)
-		d[strcspn(d, "\r\n")] = '\0';
-	return d;
-}
-
-static bool is_ours(const char *path)
-{
-	size_t len;
-	char *t = slurp(path, &len);
-	bool ours = t && strstr(t, HOOK_MARK) != NULL;
-
-	free(t);
-	return ours;
-}
-
-/* The absolute path of this rwb, or NULL. */
-static char *self_path(void)
-{
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
 
 /* Single quotes for sh. */
 static void sh_quote(struct strbuf *sb, const char *s)
@@ -614,7 +580,7 @@ static char *hook_text(const char *name, const char *self)
 	struct strbuf sb = STRBUF_INIT;
 	bool push = strcmp(name, "pre-push") == 0;
 
-	strbuf_addf(&sb, "#!/bin/sh\n" HOOK_MARK " (%s), written by `rwb /audit-hook install`.\n"
+	strbuf_addf(&sb, "#!/bin/sh\n" AUDIT_HOOK_MARK " (%s), written by `rwb /audit-hook install`.\n"
 		    "# `rwb /audit-hook remove` takes it out and puts back the hook it chained to.\n"
 		    "# Skip it once with `git %s --no-verify`.\n", name, push ? "push" : "commit");
 	strbuf_adds(&sb, "hookdir=$(dirname \"$0\")\n");
@@ -655,7 +621,7 @@ static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *action = a->pos[0];
 	const char *const names[] = { "pre-commit", "pre-push", NULL };
-	char *dir = hooks_dir(ctx->repo), *self = NULL;
+	char *dir = audit_hooks_dir(ctx->repo), *self = NULL;
 	int rc = RWB_OK;
 	char err[512];
 
@@ -672,8 +638,9 @@ static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	ctx->result = cJSON_CreateObject();
 	cJSON *hooks = cJSON_AddArrayToObject(ctx->result, "hooks");
-	if (strcmp(action, "install") == 0)
-		self = self_path();
+	/* this rwb by the absolute path main() found (a bare name: the PATH's) */
+	if (strcmp(action, "install") == 0 && ctx->argv0 && strchr(ctx->argv0, '/'))
+		self = xstrdup(ctx->argv0);
 	for (int i = 0; names[i] && !rc; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		char *chained = xasprintf("%s%s", path, HOOK_CHAINED_SUFFIX);
@@ -682,7 +649,7 @@ static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
 		cJSON *h = cJSON_CreateObject();
 		cJSON_AddStringToObject(h, "hook", path);
 		if (strcmp(action, "install") == 0) {
-			bool chain = exists && !is_ours(path);
+			bool chain = exists && !audit_hook_is_ours(path);
 			if (chain && lstat(chained, &sb) == 0) {
 				rc = cmd_fail(ctx, RWB_EEXIST, "%s and %s both exist: move one away first", path, chained);
 			} else if (chain && rename(path, chained) != 0) {
@@ -708,7 +675,7 @@ static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
 			if (!exists) {
 				cJSON_AddStringToObject(h, "state", "absent");
 				strbuf_addf(&ctx->out, "%s: no hook\n", path);
-			} else if (!is_ours(path)) {
+			} else if (!audit_hook_is_ours(path)) {
 				cJSON_AddStringToObject(h, "state", "not rwb's, left alone");
 				strbuf_addf(&ctx->out, "%s is not rwb's hook: left alone\n", path);
 			} else if (unlink(path) != 0) {
