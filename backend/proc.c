@@ -326,7 +326,9 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 			kill(-pid, SIGINT);
 			kill_at = now_ms() + (o->kill_grace_ms > 0 ? o->kill_grace_ms : KILL_GRACE_MS);
 		}
-		if (pfd[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
+		if (pfd[2].revents & POLLNVAL)
+			inp[1] = -1;   /* closed under us: dropped, as above */
+		else if (pfd[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
 			ssize_t w = write(inp[1], o->input + in_off, o->input_len - in_off);
 			if (w > 0)
 				in_off += (size_t)w;
@@ -337,6 +339,14 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 		 * (cargo's "Running BINARY") must reach a sink before that output */
 		for (int i = 1; i >= 0; i--) {
 			ssize_t n;
+			if (st[i].fd >= 0 && (pfd[i].revents & POLLNVAL)) {
+				/* the descriptor was closed under us (a double close
+				 * elsewhere in the process): it can yield nothing, and
+				 * polling it again would spin; its number may be someone
+				 * else's now, so it is dropped, not closed */
+				st[i].fd = -1;
+				continue;
+			}
 			if (st[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			n = read(st[i].fd, buf, sizeof(buf));
