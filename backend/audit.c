@@ -1660,13 +1660,15 @@ static void reach_pass(const char *repo, char **files, size_t n, struct unsafe_f
 	struct unsafe_file *all = out;
 	size_t na = n, capa = n;
 
-	memcpy(paths, files, n * sizeof(*paths));
+	if (n > 0) /* no staged Rust file: files is NULL */
+		memcpy(paths, files, n * sizeof(*paths));
 	if (scoped) {
 		int rootfd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		char *src = NULL;
 		size_t cap = 0, len;
 		all = xcalloc(n + 1, sizeof(*all));
-		memcpy(all, out, n * sizeof(*all));
+		if (n > 0)
+			memcpy(all, out, n * sizeof(*all));
 		for (size_t f = 0; f < n && rootfd >= 0; f++) {
 			const char *srcdir = NULL, *rel = files[f];
 			if (!found[f])

@@ -29,6 +29,7 @@ struct screen {
 	VTerm *vt;
 	VTermScreen *vs;
 	int rows, cols;
+	bool seen_output;  /* the child has written to its terminal */
 };
 
 extern char **environ;
@@ -118,6 +119,7 @@ void screen_pump(struct screen *s, int ms)
 		}
 		n = read(s->fd, buf, sizeof(buf));
 		if (n > 0) {
+			s->seen_output = true;
 			vterm_input_write(s->vt, buf, (size_t)n);
 		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 			reap(s);
@@ -229,6 +231,14 @@ bool screen_wait_gone(struct screen *s, const char *text, int timeout_ms)
 void screen_send(struct screen *s, const char *bytes)
 {
 	size_t len = strlen(bytes);
+	int64_t ready_by = now_ms() + 20000;
+
+	/* Keys typed before the program has set up its terminal are echoed by
+	 * the line discipline and lost (seen under ASan: F4 drawn as "^[OS" on
+	 * an empty screen). curses sets raw mode before its first refresh, so
+	 * the first byte the child writes means keys are read from now on. */
+	while (!s->seen_output && !s->exited && now_ms() < ready_by)
+		screen_pump(s, 20);
 	while (len > 0) {
 		ssize_t n = write(s->fd, bytes, len);
 		if (n < 0 && errno == EAGAIN) {
