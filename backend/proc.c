@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -215,8 +216,9 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 	const struct proc_opts *o = opts ? opts : &none;
 	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, statp[2] = { -1, -1 };
 	struct stream_state st[2];
-	struct sigaction sa, old_sa, old_pipe;
-	bool pipe_saved = false;
+	struct sigaction sa, old_sa;
+	sigset_t old_mask;
+	bool pipe_saved = false, got_epipe = false;
 	struct rusage ru;
 	size_t max = o->max_capture ? o->max_capture : DEFAULT_CAPTURE, in_off = 0;
 	int64_t t0, deadline = 0, kill_at = 0;
@@ -271,17 +273,24 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 		goto restore;
 	}
 	if (inp[1] >= 0) {
-		/* a child that exits without reading all its input must not kill rwb */
-		struct sigaction ign;
-		memset(&ign, 0, sizeof(ign));
-		ign.sa_handler = SIG_IGN;
-		sigemptyset(&ign.sa_mask);
-		sigaction(SIGPIPE, &ign, &old_pipe);
-		pipe_saved = true;
+		/* A child that exits without reading all its input must not kill
+		 * rwb. SIGPIPE is blocked in this thread only (the disposition is
+		 * process-wide: saving and restoring it raced between threads
+		 * running programs at once) and a SIGPIPE our write raised is
+		 * taken back below. The child was forked before: its mask is
+		 * untouched. */
+		sigset_t pipe_set;
+		sigemptyset(&pipe_set);
+		sigaddset(&pipe_set, SIGPIPE);
+		pipe_saved = pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask) == 0;
 		fcntl(inp[1], F_SETFL, O_NONBLOCK);
 	}
+	/* the read ends now belong to st[]: closed once, there (a second close
+	 * of the same number in a threaded caller closed another thread's
+	 * pipe, which then polled POLLNVAL forever) */
 	st[0] = (struct stream_state){ outp[0], o->out, o->on_out, o->out_data, o->out_stream };
 	st[1] = (struct stream_state){ errp[0], o->err, o->on_err, o->err_data, o->stream };
+	outp[0] = errp[0] = -1;
 	if (o->timeout_ms > 0)
 		deadline = t0 + o->timeout_ms;
 	while (st[0].fd >= 0 || st[1].fd >= 0) {
@@ -332,6 +341,8 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 			ssize_t w = write(inp[1], o->input + in_off, o->input_len - in_off);
 			if (w > 0)
 				in_off += (size_t)w;
+			if (w < 0 && errno == EPIPE)
+				got_epipe = true;
 			if ((w < 0 && errno != EAGAIN && errno != EINTR) || in_off >= o->input_len)
 				close_fd(&inp[1]);
 		}
@@ -360,9 +371,20 @@ int proc_run(struct proc_result *res, char *const argv[], const struct proc_opts
 				close_fd(&st[i].fd);
 		}
 	}
+	close_fd(&st[0].fd);
+	close_fd(&st[1].fd);
 	close_fd(&inp[1]);
-	if (pipe_saved)
-		sigaction(SIGPIPE, &old_pipe, NULL);
+	if (pipe_saved) {
+		if (got_epipe) {
+			sigset_t pipe_set;
+			struct timespec zero = { 0, 0 };
+			sigemptyset(&pipe_set);
+			sigaddset(&pipe_set, SIGPIPE);
+			while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+				;
+		}
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	}
 	memset(&ru, 0, sizeof(ru));
 	while (wait4(pid, &wst, 0, &ru) < 0 && errno == EINTR)
 		;

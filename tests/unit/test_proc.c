@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -156,6 +158,58 @@ static void test_output_helper(void **state)
 	assert_null(proc_output(fails, NULL, 0));
 }
 
+/*
+ * Programs run from several threads at once, as the audit's signature
+ * checks do: each run gets its own output back, a child that leaves most
+ * of its input unread does not kill the process with SIGPIPE, and no run
+ * closes a descriptor of another's (a double close of the read ends made
+ * one thread's poll spin on POLLNVAL while its ssh-keygen lay defunct).
+ */
+#define THREAD_RUNS 60
+static char big_input[256u << 10];
+
+static void *run_many(void *arg)
+{
+	long id = (long)arg;
+	char tag[32];
+	long bad = 0;
+
+	snprintf(tag, sizeof(tag), "thread-%ld", id);
+	for (int i = 0; i < THREAD_RUNS; i++) {
+		struct strbuf out = STRBUF_INIT;
+		struct proc_opts o = { .out = &out, .input = big_input, .input_len = sizeof(big_input),
+				       .timeout_ms = 20000 };
+		struct proc_result r;
+		char *const argv[] = { "sh", "-c", "head -c 1 >/dev/null; echo \"$0\"", tag, NULL };
+		char want[40];
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);   /* numbers reused by other threads */
+
+		snprintf(want, sizeof(want), "%s\n", tag);
+		if (proc_run(&r, argv, &o) != RWB_OK || r.status != 0 || r.timed_out ||
+		    strcmp(strbuf_str(&out), want) != 0)
+			bad++;
+		if (fd >= 0 && close(fd) != 0)
+			bad++;   /* someone closed our descriptor */
+		strbuf_free(&out);
+	}
+	return (void *)bad;
+}
+
+static void test_threads(void **state)
+{
+	pthread_t th[4];
+
+	(void)state;
+	memset(big_input, 'x', sizeof(big_input));
+	for (long t = 0; t < 4; t++)
+		assert_int_equal(pthread_create(&th[t], NULL, run_many, (void *)t), 0);
+	for (int t = 0; t < 4; t++) {
+		void *bad;
+		assert_int_equal(pthread_join(th[t], &bad), 0);
+		assert_int_equal((long)bad, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_shell_only_when_asked),
 		cmocka_unit_test(test_no_descriptor_leaks),
 		cmocka_unit_test(test_output_helper),
+		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
