@@ -169,6 +169,57 @@ static void conflict_code(char out[3], git_index *idx, const char *path)
 	else snprintf(out, 3, "DD");
 }
 
+/*
+ * The upstream of branch NAME as git computes it from the config:
+ * branch.NAME.remote and branch.NAME.merge, mapped through the remote's
+ * fetch refspec (a remote of "." is this repository). git_branch_upstream
+ * does the same through git_remote_lookup, which in libgit2 1.5 leaks
+ * pcre2 match data on every call (PR #6382): one leak per status refresh.
+ * NULL when the branch tracks nothing or the ref does not exist.
+ */
+static git_reference *upstream_of(git_repository *repo, const char *name)
+{
+	git_config *cfg = NULL;
+	git_reference *up = NULL;
+	const char *remote = NULL, *merge = NULL, *fetch = NULL;
+	char *key = NULL, *ref = NULL;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return NULL;
+	key = xasprintf("branch.%s.remote", name);
+	if (git_config_get_string(&remote, cfg, key) < 0)
+		goto out;
+	free(key);
+	key = xasprintf("branch.%s.merge", name);
+	if (git_config_get_string(&merge, cfg, key) < 0)
+		goto out;
+	if (strcmp(remote, ".") == 0) {
+		ref = xstrdup(merge);
+	} else {
+		free(key);
+		key = xasprintf("remote.%s.fetch", remote);
+		if (git_config_get_string(&fetch, cfg, key) == 0) {
+			/* [+]SRC:DST, a trailing * on both sides maps the rest */
+			const char *src = fetch + (*fetch == '+'), *colon = strchr(src, ':');
+			size_t sl = colon ? (size_t)(colon - src) : 0;
+			if (colon && sl > 0 && src[sl - 1] == '*' && strncmp(merge, src, sl - 1) == 0 &&
+			    colon[1] && colon[strlen(colon) - 1] == '*')
+				ref = xasprintf("%.*s%s", (int)(strlen(colon + 1) - 1), colon + 1, merge + sl - 1);
+			else if (colon && strncmp(merge, src, sl) == 0 && merge[sl] == '\0')
+				ref = xstrdup(colon + 1);
+		}
+		if (!ref && strncmp(merge, "refs/heads/", 11) == 0)
+			ref = xasprintf("refs/remotes/%s/%s", remote, merge + 11);
+	}
+	if (ref && git_reference_lookup(&up, repo, ref) < 0)
+		up = NULL;
+out:
+	free(key);
+	free(ref);
+	git_config_free(cfg);
+	return up;
+}
+
 static void status_branch(struct gitw_status *s, git_repository *repo)
 {
 	git_reference *head = NULL, *up = NULL;
@@ -200,7 +251,7 @@ static void status_branch(struct gitw_status *s, git_repository *repo)
 		s->branch = xstrdup("(detached)");
 	} else {
 		s->branch = xstrdup(git_reference_shorthand(head));
-		if (git_branch_upstream(&up, head) == 0) {
+		if ((up = upstream_of(repo, git_reference_shorthand(head)))) {
 			size_t a = 0, b = 0;
 			s->upstream = xstrdup(git_reference_shorthand(up));
 			if (git_reference_target(up) &&
