@@ -1637,7 +1637,7 @@ int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_
 	 * the command's name; everything else is recorded here */
 	if (app_store(p->app) && strcmp(o->argv[0], app_argv0(p->app)) != 0) {
 		char *aj = argv_json(o->argv);
-		if (store_job_begin(app_store(p->app), &t->store_id, t->name, aj, app_repo(p->app)) != RWB_OK)
+		if (store_job_begin(app_store(p->app), &t->store_id, t->name, aj, app_repo(p->app), NULL) != RWB_OK)
 			t->store_id = 0;
 		cJSON_free(aj);
 	}
