@@ -16,6 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
+#include "agentwatch.h"
 #include "audit.h"
 #include "browser.h"
 #include "cmdline.h"
@@ -93,6 +94,7 @@ struct app {
 	bool ov_dirty;
 	/* script mode */
 	struct script *script;             /* owned, or NULL */
+	struct agentwatch *agents;         /* owned: agents' jobs shown live */
 	int64_t wait_for_deadline;
 	const struct script_step *waiting; /* STEP_WAIT_FOR in progress */
 	bool quitting;
@@ -248,6 +250,8 @@ static void refresh_focus(struct app *a)
 void app_store_touched(struct app *a)
 {
 	refresh_focus(a);
+	if (a->agents)
+		agentwatch_store_changed(a->agents);
 	for (int i = 0; i < APP_PANE_COUNT; i++) {
 		struct pane *p = a->panes[i];
 		if (p && p->ops->store_changed && !(a->quitting && i == APP_PANE_TERMINAL)) {
@@ -1090,6 +1094,7 @@ int app_main(const struct app_options *opts, struct store *store)
 		app_notice(a, NOTICE_WARNING, "%s", notice);
 	poll_branch(a->loop, a);
 	refresh_focus(a);
+	a->agents = agentwatch_new(a);
 	loop_add_timer(a->loop, STORE_POLL_MS, poll_store, a);
 	loop_add_timer(a->loop, 2000, poll_branch, a);
 	loop_set_idle(a->loop, idle, a);
@@ -1099,6 +1104,8 @@ int app_main(const struct app_options *opts, struct store *store)
 	loop_run(a->loop);
 
 	app_close_overlay(a);
+	agentwatch_free(a->agents);
+	a->agents = agentwatch_new(a);
 	/* the terminal first: ending its jobs reports to the command pane and
 	 * refreshes the others, which must still be there */
 	static const enum app_pane free_order[] = {

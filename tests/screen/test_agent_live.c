@@ -1,0 +1,169 @@
+/*
+ * test_agent_live.c - the person sees the agent's work live: rwb runs in a
+ * pty on store S while an MCP host (this test, writing JSON-RPC lines to
+ * `rwb mcp` on S) calls the `rwb` tool with /cargo-build as "test-agent".
+ * The cargo on PATH is a script that writes a line, waits, writes another,
+ * so the output comes over seconds. The TUI must open a terminal tab named
+ * for the agent within a second without taking the keyboard from the
+ * prompt, show each line in that tab as it is produced, and when the job
+ * ends put the summary in the results area and a notice naming the agent.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "screen.h"
+#include "testutil.h"
+#include "world.h"
+#include "xalloc.h"
+
+#define ROWS 40
+#define COLS 140
+
+static struct tu_world *w;
+
+static int setup(void **state)
+{
+	(void)state;
+	w = tu_world_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_world_free(w);
+	return 0;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Whether the status bar (the last row) shows text. */
+static bool status_has(struct screen *s, const char *text)
+{
+	char *row = screen_row(s, ROWS - 1);
+	bool yes = row && strstr(row, text);
+	free(row);
+	return yes;
+}
+
+static void must_see(struct screen *s, const char *text, int ms, const char *why)
+{
+	if (!screen_wait_for(s, text, ms)) {
+		screen_dump(s);
+		fail_msg("%s: '%s' did not appear", why, text);
+	}
+}
+
+static void test_agent_job_shown_live(void **state)
+{
+	struct screen *s;
+	struct timespec t0;
+	char *path, *script;
+	bool in_status = false;
+
+	(void)state;
+	/* the repository is a crate; cargo is a script that takes its time */
+	path = xasprintf("%s/Cargo.toml", w->repo);
+	tu_write(path, "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+	free(path);
+	path = xasprintf("%s/src/lib.rs", w->repo);
+	tu_write(path, "pub fn one() -> u32 { 1 }\n");
+	free(path);
+	path = xasprintf("%s/bin/cargo", w->dir);
+	tu_write(path, "#!/bin/sh\n"
+		       "echo '   Compiling demo v0.1.0 (first step)' >&2\n"
+		       "sleep 2\n"
+		       "echo '   Compiling demo v0.1.0 (second step)' >&2\n"
+		       "sleep 2\n"
+		       "echo '    Finished dev profile in 4.0s' >&2\n");
+	script = xasprintf("chmod +x %s", path);
+	assert_int_equal(tu_sh(NULL, script), 0);
+	free(script);
+	free(path);
+	path = xasprintf("%s/req.jsonl", w->dir);
+	tu_write(path,
+		 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+		 "\"capabilities\":{},\"clientInfo\":{\"name\":\"test-agent\",\"version\":\"1\"}}}\n"
+		 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+		 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"rwb\","
+		 "\"arguments\":{\"command\":\"/cargo-build\"}}}\n");
+	free(path);
+
+	s = tu_world_start(w, w->repo, COLS, ROWS, NULL, "Tasks");
+	/* the person is typing at the prompt when the agent starts */
+	screen_send(s, "/memory-sea");
+	must_see(s, "/memory-sea", 2000, "the prompt");
+
+	script = xasprintf("cd %s && HOME=%s PATH=%s/bin:$PATH %s --db %s --repo %s mcp <req.jsonl >mcp.out 2>mcp.err &",
+			   w->dir, w->home, w->dir, RWB_BINARY, w->db, w->repo);
+	assert_int_equal(tu_sh(NULL, script), 0);
+	free(script);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	/* a tab named for the agent, within about a second */
+	must_see(s, "test-agent: /cargo-build", 1500, "the agent's tab");
+	fprintf(stderr, "agent tab after %ld ms\n", ms_since(&t0));
+	/* it did not take the keyboard: typing goes on at the prompt */
+	screen_send(s, "rch");
+	must_see(s, "/memory-search", 2000, "the prompt kept the keys");
+	screen_send(s, "\x15");  /* Ctrl-U: the person drops the line */
+	assert_true(screen_wait_gone(s, "/memory-search", 2000));
+
+	/* the person looks at the agent's tab: the first line is there, the
+	 * second comes while they watch */
+	screen_send(s, K_F3);
+	screen_send(s, "\033[6;3~");  /* Alt-PgDn: the next tab */
+	must_see(s, "test-agent$ /cargo-build", 2000, "the tab's header");
+	must_see(s, "(first step)", 2000, "the first output line");
+	if (screen_contains(s, "Finished dev profile")) {
+		screen_dump(s);
+		fail_msg("the whole output was there at once: not live");
+	}
+	must_see(s, "(second step)", 4000, "the second output line");
+	fprintf(stderr, "second line after %ld ms\n", ms_since(&t0));
+
+	/* the end: the rest of the output, the status in the tab, the summary
+	 * in the results area and a notice naming the agent */
+	must_see(s, "Finished dev profile", 5000, "the last output line");
+	must_see(s, "[job exited with status 0", 3000, "the tab's end");
+	must_see(s, "build succeeded", 3000, "the summary");
+	for (int i = 0; i < 20 && !in_status; i++) {
+		in_status = status_has(s, "agent test-agent: /cargo-build done (exit 0)");
+		if (!in_status)
+			screen_pump(s, 100);
+	}
+	if (!in_status) {
+		screen_dump(s);
+		fail_msg("no notice naming the agent in the status bar");
+	}
+	must_see(s, "(agent test-agent,", 2000, "the results area names the agent");
+	/* the tab label shows it ended */
+	must_see(s, "test-agent: /cargo-build ok", 2000, "the tab's state");
+
+	screen_quit(s);
+	{
+		char *q = xasprintf("test \"$(sqlite3 %s \"select agent || ' ' || exit_status from jobs "
+				    "where name = 'cargo-build'\")\" = 'test-agent 0'", w->db);
+		assert_int_equal(tu_sh(NULL, q), 0);
+		free(q);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_agent_job_shown_live, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
