@@ -449,12 +449,17 @@ static void build_help(struct app *a)
 		"                   v select, y copy (OSC 52), w write to a file, 1-9 tab, Esc live\n"
 		"  Alt-PgUp/PgDn    previous / next tab;  Enter restarts an ended shell;\n"
 		"                   x closes a finished job's tab\n"
+		"  Agents' jobs (rwb mcp, RWB_AGENT) on this store open tabs 'AGENT: /command'\n"
+		"                   that follow their output (never focused); the summary lands\n"
+		"                   in the results area with a notice naming the agent\n"
 		"\n"
 		"Git pane\n"
 		"  s/u stage/unstage file, hunk or line (cursor stays on the file); c commit; l log\n"
 		"\n"
 		"Browser pane\n"
 		"  [ ] Left/Right 1-4 switch tabs. Memory: q/h back, H history, d asks. Audit: s/x/w\n"
+		"  Tasks: a add, d/D/f/o move, A acknowledge critical, n/N one agent at a time:\n"
+		"         what it received and what it delegated (after the last, every task)\n"
 		"\n"
 		"Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)

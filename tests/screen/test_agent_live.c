@@ -7,6 +7,8 @@
  * for the agent within a second without taking the keyboard from the
  * prompt, show each line in that tab as it is produced, and when the job
  * ends put the summary in the results area and a notice naming the agent.
+ * Then the Tasks tab: tasks delegated by agents show whom they came from,
+ * and n / N show one agent at a time, what it received and delegated.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,10 +162,66 @@ static void test_agent_job_shown_live(void **state)
 	}
 }
 
+/* rwb /COMMAND ... on the world's store, as agent (NULL: a person). */
+static void run_as(const char *agent, const char *args)
+{
+	char *cmd = xasprintf("%s%s%s %s --db %s --repo %s %s >/dev/null 2>&1", agent ? "RWB_AGENT=" : "",
+			      agent ? agent : "", agent ? "" : "unset RWB_AGENT;", RWB_BINARY, w->db, w->repo, args);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+}
+
+static void test_tasks_by_agent(void **state)
+{
+	struct screen *s;
+
+	(void)state;
+	run_as("lead", "/agent-delegate --agent bob --task 'profile the parser'");
+	run_as(NULL, "/agent-delegate --agent lead --task 'review the lexer'");
+	run_as("bob", "/agent-receive --task 'fix the flaky test'");
+	s = tu_world_start(w, w->repo, COLS, ROWS, NULL, "Tasks");
+	screen_send(s, K_F5);
+	screen_send(s, "4");
+	must_see(s, "from lead: profile the parser", 2000, "the delegating agent");
+	must_see(s, "n/N agent", 2000, "the key in the tab's hint line");
+	assert_true(screen_contains(s, "review the lexer"));
+	/* bob: the two tasks it has, none it delegated */
+	screen_send(s, "n");
+	must_see(s, "agent bob: received 2, delegated 0", 2000, "bob's counts");
+	assert_true(screen_wait_gone(s, "review the lexer", 2000));
+	assert_true(screen_contains(s, "fix the flaky test"));
+	assert_true(screen_contains(s, "profile the parser"));
+	/* lead: one received, one delegated (to bob) */
+	screen_send(s, "n");
+	must_see(s, "agent lead: received 1, delegated 1", 2000, "lead's counts");
+	must_see(s, "to bob: profile the parser", 2000, "what lead delegated");
+	assert_true(screen_contains(s, "review the lexer"));
+	assert_false(screen_contains(s, "fix the flaky test"));
+	/* after the last agent, every task again; N goes back */
+	screen_send(s, "n");
+	must_see(s, "showing every task", 2000, "every task");
+	must_see(s, "fix the flaky test", 2000, "every task");
+	screen_send(s, "N");
+	must_see(s, "agent lead: received 1", 2000, "N: the previous agent");
+	/* a task delegated by an agent over MCP arrives while lead is shown */
+	{
+		char *cmd = xasprintf("printf '%%s\\n' "
+				      "'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"lead\",\"version\":\"1\"}}}' "
+				      "'{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"delegate\",\"arguments\":{\"agent\":\"carol\",\"task\":\"write the docs\"}}}' "
+				      "| %s --db %s --repo %s mcp >/dev/null 2>&1", RWB_BINARY, w->db, w->repo);
+		assert_int_equal(tu_sh(NULL, cmd), 0);
+		free(cmd);
+	}
+	must_see(s, "to carol: write the docs", 2000, "a task lead delegated over MCP");
+	must_see(s, "agent lead: received 1, delegated 2", 2000, "lead's counts after it");
+	screen_quit(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_agent_job_shown_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tasks_by_agent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
