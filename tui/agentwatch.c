@@ -11,6 +11,10 @@
  * exit status, the summary goes to the results area as the command's
  * answer, and a notice names the agent and the status. An agent job that
  * starts and ends between two polls is shown the same way, all at once.
+ * A job whose process is gone without recording its end (killed: an MCP
+ * host's cancel ends in SIGKILL) would follow forever: once a second the
+ * process named in its file's name (<ms>-<pid>.log) is checked, and a
+ * vanished one ends its tab with a notice that says so.
  *
  * Never: take the focus or change the terminal pane's active tab (the
  * person may be typing), open a file the store names outside its own
@@ -26,11 +30,14 @@
 #include "sanitize.h"
 #include "store.h"
 #include "strbuf.h"
+#include "loop.h"
 #include "term.h"
 #include "xalloc.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +47,7 @@ struct watched {
 	int tab;                     /* the terminal pane's job id of its tab, 0 when none */
 	char *agent;                 /* owned: sanitized name */
 	char *line;                  /* owned: "/command args", sanitized */
+	pid_t pid;                   /* the job's process (from its file's name), 0 unknown */
 };
 
 struct agentwatch {
@@ -47,7 +55,12 @@ struct agentwatch {
 	int64_t last_id;             /* newest jobs row looked at */
 	struct watched *jobs;        /* owned: running jobs shown */
 	int n, cap;
+	int64_t timer;               /* the once-a-second check for vanished processes */
 };
+
+#define ALIVE_CHECK_MS 1000
+
+static int check_alive(struct loop *l, void *data);
 
 struct agentwatch *agentwatch_new(struct app *a)
 {
@@ -55,6 +68,7 @@ struct agentwatch *agentwatch_new(struct app *a)
 
 	w->app = a;
 	w->last_id = app_store(a) ? agentjob_last_id(app_store(a)) : 0;
+	w->timer = loop_add_timer(app_loop(a), ALIVE_CHECK_MS, check_alive, w);
 	return w;
 }
 
@@ -62,6 +76,8 @@ void agentwatch_free(struct agentwatch *w)
 {
 	if (!w)
 		return;
+	if (w->timer)
+		loop_del_timer(app_loop(w->app), w->timer);
 	for (int i = 0; i < w->n; i++) {
 		free(w->jobs[i].agent);
 		free(w->jobs[i].line);
@@ -121,8 +137,11 @@ static int on_new_job(void *data, const struct agentjob *j)
 	w->last_id = j->id;
 	x.agent = sanitize_dup(j->agent ? j->agent : "agent", 0);
 	x.line = job_line(j);
-	if (j->output && agentjob_path_ok(app_store(a)->path, j->output))
+	if (j->output && agentjob_path_ok(app_store(a)->path, j->output)) {
+		const char *dash = strrchr(j->output, '-');
 		fd = open(j->output, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		x.pid = dash ? (pid_t)atol(dash + 1) : 0;
+	}
 	title = xasprintf("%s: /%s", x.agent, j->name ? j->name : "?");
 	header = xasprintf("%s$ %s", x.agent, x.line);
 	if (pane_term_follow_start(app_pane(a, APP_PANE_TERMINAL), title, header, fd, &x.tab) != 0) {
@@ -142,6 +161,44 @@ static int on_new_job(void *data, const struct agentjob *j)
 	return 0;
 }
 
+/* Ends w->jobs[i]: reported from its row j, or (NULL) its process is gone
+ * without an end recorded. */
+static void drop(struct agentwatch *w, int i, const struct agentjob *j)
+{
+	struct watched *x = &w->jobs[i];
+
+	if (j) {
+		report_end(w, x, j);
+	} else {
+		if (x->tab)
+			pane_term_follow_end(app_pane(w->app, APP_PANE_TERMINAL), x->tab, 1, 0);
+		app_notice(w->app, NOTICE_WARNING, "agent %s: %s ended without recording its end (its process is gone)",
+			   x->agent, x->line);
+	}
+	free(x->agent);
+	free(x->line);
+	w->jobs[i] = w->jobs[--w->n];
+}
+
+/* Ends the watched job i when its row has ended (1), or (gone) when its
+ * row has not but its process is gone. */
+static bool settle(struct agentwatch *w, int i, bool gone)
+{
+	struct agentjob j;
+	int rc = agentjob_get(app_store(w->app), w->jobs[i].store_id, &j);
+
+	if (rc == 0 && j.ended) {
+		drop(w, i, &j);
+	} else if (gone || rc == RWB_ENOTFOUND) {
+		drop(w, i, NULL);
+	} else {
+		agentjob_release(&j);  /* running, or not readable now: next time */
+		return false;
+	}
+	agentjob_release(&j);
+	return true;
+}
+
 void agentwatch_store_changed(struct agentwatch *w)
 {
 	struct store *s = app_store(w->app);
@@ -149,22 +206,23 @@ void agentwatch_store_changed(struct agentwatch *w)
 	if (!s || app_quitting(w->app))
 		return;
 	agentjob_since(s, w->last_id, on_new_job, w);
-	for (int i = 0; i < w->n;) {
-		struct watched *x = &w->jobs[i];
-		struct agentjob j;
-		int rc = agentjob_get(s, x->store_id, &j);
-		if ((rc == 0 && !j.ended) || (rc != 0 && rc != RWB_ENOTFOUND)) {
-			agentjob_release(&j);  /* running, or not readable now: next time */
+	for (int i = 0; i < w->n;)
+		if (!settle(w, i, false))
 			i++;
-			continue;
-		}
-		if (rc == 0)
-			report_end(w, x, &j);
-		else if (x->tab)
-			pane_term_follow_end(app_pane(w->app, APP_PANE_TERMINAL), x->tab, 1, 0);
-		agentjob_release(&j);
-		free(x->agent);
-		free(x->line);
-		w->jobs[i] = w->jobs[--w->n];
+}
+
+static int check_alive(struct loop *l, void *data)
+{
+	struct agentwatch *w = data;
+
+	(void)l;
+	if (app_quitting(w->app))
+		return ALIVE_CHECK_MS;
+	for (int i = 0; i < w->n;) {
+		pid_t pid = w->jobs[i].pid;
+		bool gone = pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+		if (!gone || !settle(w, i, true))
+			i++;
 	}
+	return ALIVE_CHECK_MS;
 }

@@ -7,7 +7,8 @@
  * for the agent within a second without taking the keyboard from the
  * prompt, show each line in that tab as it is produced, and when the job
  * ends put the summary in the results area and a notice naming the agent.
- * Then the Tasks tab: tasks delegated by agents show whom they came from,
+ * A job whose process is killed before it records its end does not follow
+ * for ever: its tab ends and a notice says so. Then the Tasks tab: tasks delegated by agents show whom they came from,
  * and n / N show one agent at a time, what it received and delegated.
  */
 #include <stdarg.h>
@@ -114,7 +115,7 @@ static void test_agent_job_shown_live(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	/* a tab named for the agent, within about a second */
-	must_see(s, "test-agent: /cargo-build", 1500, "the agent's tab");
+	must_see(s, "test-agent: /cargo-build", 3000, "the agent's tab");
 	fprintf(stderr, "agent tab after %ld ms\n", ms_since(&t0));
 	/* it did not take the keyboard: typing goes on at the prompt */
 	screen_send(s, "rch");
@@ -217,10 +218,45 @@ static void test_tasks_by_agent(void **state)
 	screen_quit(s);
 }
 
+static void test_agent_job_killed(void **state)
+{
+	struct screen *s;
+	char *path, *cmd;
+
+	(void)state;
+	path = xasprintf("%s/Cargo.toml", w->repo);
+	tu_write(path, "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+	free(path);
+	path = xasprintf("%s/bin/cargo", w->dir);
+	tu_write(path, "#!/bin/sh\necho '   Compiling demo v0.1.0 (slow)' >&2\nsleep 6\n");
+	cmd = xasprintf("chmod +x %s", path);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	free(path);
+	s = tu_world_start(w, w->repo, COLS, ROWS, NULL, "Tasks");
+	cmd = xasprintf("cd %s && HOME=%s RWB_AGENT=bot PATH=%s/bin:$PATH %s --db %s --repo %s /cargo-build "
+			">/dev/null 2>&1 &", w->dir, w->home, w->dir, RWB_BINARY, w->db, w->repo);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	must_see(s, "bot: /cargo-build", 3000, "the agent's tab");
+	screen_send(s, K_F3);
+	screen_send(s, "\033[6;3~");
+	must_see(s, "(slow)", 3000, "the output");
+	/* the job's process (named in its output file's name) dies unrecorded */
+	cmd = xasprintf("f=$(sqlite3 %s \"select output from jobs where agent = 'bot'\"); p=${f##*-}; "
+			"kill -9 ${p%%.log}", w->db);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	must_see(s, "ended without recording its end", 3000, "the notice about the vanished job");
+	must_see(s, "bot: /cargo-build exit 1", 2000, "the tab's end");
+	screen_quit(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_agent_job_shown_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_job_killed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tasks_by_agent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
