@@ -1,6 +1,11 @@
 /*
  * cli.c - the command-line front end of the registry.
  *
+ * With RWB_AGENT set (rwb mcp's `rwb` tool sets it for its children) every
+ * command is an agent's job: its row names the agent, its live output is
+ * also written to a file beside the store and its summary to the row at
+ * the end, so every rwb on the store shows it as it runs (agentjob.h).
+ *
  * Never: print anything but the one JSON document on stdout with --json,
  * nor anything but warnings and errors on stderr then (no human answer, no
  * live job output: a script reads the JSON, a person runs without --json).

@@ -7,7 +7,9 @@
  * Design: one tab per pty. The shell is tab 1 and comes back with Enter
  * when it ends; jobs (pane_term_job_start) get their own tab, keep their
  * screen and scrollback after they finish, and are recorded in the store's
- * jobs table (rwb's own slash commands record their own row). Pty output
+ * jobs table (rwb's own slash commands record their own row). Another
+ * process's job (an agent's, tui/agentwatch.c) gets a tab with no pty
+ * that follows its output file (pane_term_follow_start). Pty output
  * is read non-blocking in 64 KiB chunks from the loop and fed to the grid
  * in 8 KiB slices within a 4 ms budget per round; it only marks damage:
  * the app draws at most once per frame, and only damaged rows are redrawn,
