@@ -294,15 +294,11 @@ static void row_read(sqlite3_stmt *st, struct agentjob *j)
 	j->duration_ms = sqlite3_column_int64(st, 8);
 }
 
-int agentjob_since(struct store *s, int64_t after,
-		   int (*cb)(void *data, const struct agentjob *j), void *data)
+static int rows_each(struct store *s, sqlite3_stmt *st,
+		     int (*cb)(void *data, const struct agentjob *j), void *data)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = store_prepare(s, &st, AGENTJOB_COLUMNS "WHERE agent IS NOT NULL AND id > ?1 ORDER BY id");
+	int rc;
 
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, after);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct agentjob j = { 0 };
 		int stop;
@@ -315,6 +311,37 @@ int agentjob_since(struct store *s, int64_t after,
 	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? RWB_OK : store_error(s, rc);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int agentjob_since(struct store *s, int64_t after,
+		   int (*cb)(void *data, const struct agentjob *j), void *data)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, AGENTJOB_COLUMNS "WHERE agent IS NOT NULL AND id > ?1 ORDER BY id");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, after);
+	return rows_each(s, st, cb, data);
+}
+
+int agentjob_running(struct store *s, int (*cb)(void *data, const struct agentjob *j), void *data)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, AGENTJOB_COLUMNS "WHERE agent IS NOT NULL AND ended_at IS NULL"
+			       " AND output IS NOT NULL ORDER BY id");
+
+	if (rc)
+		return rc;
+	return rows_each(s, st, cb, data);
+}
+
+int agentjob_pid(const struct agentjob *j)
+{
+	const char *dash = j->output ? strrchr(j->output, '-') : NULL;
+	long pid = dash ? strtol(dash + 1, NULL, 10) : 0;
+
+	return pid > 0 && pid < (1L << 30) ? (int)pid : 0;
 }
 
 int agentjob_get(struct store *s, int64_t id, struct agentjob *out)

@@ -75,6 +75,11 @@ int64_t agentjob_last_id(struct store *s);
  * cb returns non-zero. */
 int agentjob_since(struct store *s, int64_t after,
 		   int (*cb)(void *data, const struct agentjob *j), void *data);
+/* Calls cb for every agent job that has not ended and still has its
+ * output file, oldest first (what a watcher starting now may follow). */
+int agentjob_running(struct store *s, int (*cb)(void *data, const struct agentjob *j), void *data);
+/* The process that writes job j's output (from its file's name), 0 unknown. */
+int agentjob_pid(const struct agentjob *j);
 /* One agent job; RWB_ENOTFOUND when there is none with that id. */
 int agentjob_get(struct store *s, int64_t id, struct agentjob *out);
 void agentjob_release(struct agentjob *j);

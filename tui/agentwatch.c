@@ -3,8 +3,8 @@
  *
  * Design: the app polls the store's data_version (STORE_POLL_MS) and calls
  * agentwatch_store_changed() when another process wrote. A new jobs row
- * with an agent (id above the last one seen; the rows before this rwb
- * started are history, not news) opens a terminal tab named
+ * with an agent (id above the last one seen; of the rows before this rwb
+ * started only the jobs still running are news) opens a terminal tab named
  * "AGENT: /command" that follows the job's output file
  * (pane_term_follow_start, read every FOLLOW_MS by the pane) and an info
  * notice. When the row has its end, the tab reads the rest and shows the
@@ -61,13 +61,29 @@ struct agentwatch {
 #define ALIVE_CHECK_MS 1000
 
 static int check_alive(struct loop *l, void *data);
+static int on_new_job(void *data, const struct agentjob *j);
+
+/* A job running when this rwb starts, unless its process is gone (a row
+ * left unended by a job that was killed is history). */
+static int on_running_job(void *data, const struct agentjob *j)
+{
+	int pid = agentjob_pid(j);
+
+	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+		return 0;
+	return on_new_job(data, j);
+}
 
 struct agentwatch *agentwatch_new(struct app *a)
 {
 	struct agentwatch *w = xcalloc(1, sizeof(*w));
 
 	w->app = a;
-	w->last_id = app_store(a) ? agentjob_last_id(app_store(a)) : 0;
+	if (app_store(a)) {
+		/* the agents' jobs already running show too, from their start */
+		agentjob_running(app_store(a), on_running_job, w);
+		w->last_id = agentjob_last_id(app_store(a));
+	}
 	w->timer = loop_add_timer(app_loop(a), ALIVE_CHECK_MS, check_alive, w);
 	return w;
 }
@@ -138,9 +154,8 @@ static int on_new_job(void *data, const struct agentjob *j)
 	x.agent = sanitize_dup(j->agent ? j->agent : "agent", 0);
 	x.line = job_line(j);
 	if (j->output && agentjob_path_ok(app_store(a)->path, j->output)) {
-		const char *dash = strrchr(j->output, '-');
 		fd = open(j->output, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		x.pid = dash ? (pid_t)atol(dash + 1) : 0;
+		x.pid = (pid_t)agentjob_pid(j);
 	}
 	title = xasprintf("%s: /%s", x.agent, j->name ? j->name : "?");
 	header = xasprintf("%s$ %s", x.agent, x.line);

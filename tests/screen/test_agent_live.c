@@ -8,7 +8,8 @@
  * prompt, show each line in that tab as it is produced, and when the job
  * ends put the summary in the results area and a notice naming the agent.
  * A job whose process is killed before it records its end does not follow
- * for ever: its tab ends and a notice says so. Then the Tasks tab: tasks delegated by agents show whom they came from,
+ * for ever: its tab ends and a notice says so. An rwb started while an
+ * agent's job runs shows that job too, from its first line. Then the Tasks tab: tasks delegated by agents show whom they came from,
  * and n / N show one agent at a time, what it received and delegated.
  */
 #include <stdarg.h>
@@ -252,11 +253,53 @@ static void test_agent_job_killed(void **state)
 	screen_quit(s);
 }
 
+static void test_job_running_before_start(void **state)
+{
+	struct screen *s;
+	char *path, *cmd;
+
+	(void)state;
+	path = xasprintf("%s/Cargo.toml", w->repo);
+	tu_write(path, "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+	free(path);
+	path = xasprintf("%s/bin/cargo", w->dir);
+	tu_write(path, "#!/bin/sh\necho '   Compiling demo v0.1.0 (early line)' >&2\nsleep 4\n"
+		       "echo '    Finished late' >&2\n");
+	cmd = xasprintf("chmod +x %s", path);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	free(path);
+	cmd = xasprintf("cd %s && HOME=%s RWB_AGENT=early PATH=%s/bin:$PATH %s --db %s --repo %s /cargo-build "
+			">/dev/null 2>&1 & for i in $(seq 50); do "
+			"grep -q 'early line' %s.jobs/*.log 2>/dev/null && exit 0; sleep 0.1; done; exit 1",
+			w->dir, w->home, w->dir, RWB_BINARY, w->db, w->repo, w->db);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	/* a row of a job killed long ago stays history */
+	cmd = xasprintf("mkdir -m 700 -p %s.jobs && "
+			"echo stale > %s.jobs/1-999999999.log && sqlite3 %s \"insert into jobs(name, args, repo, "
+			"started_at, agent, output) values('cargo-test', '[]', '', 1, 'ghost', '%s.jobs/1-999999999.log')\"",
+			w->db, w->db, w->db, w->db);
+	assert_int_equal(tu_sh(NULL, cmd), 0);
+	free(cmd);
+	s = tu_world_start(w, w->repo, COLS, ROWS, NULL, "Tasks");
+	must_see(s, "early: /cargo-build", 3000, "the tab of the job already running");
+	assert_false(screen_contains(s, "ghost"));
+	screen_send(s, K_F3);
+	screen_send(s, "\033[6;3~");
+	must_see(s, "(early line)", 3000, "the output from its start");
+	must_see(s, "Finished late", 6000, "the output that came later");
+	must_see(s, "agent early: /cargo-build done (exit 0)", 3000, "the notice at its end");
+	assert_false(screen_contains(s, "ghost"));
+	screen_quit(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_agent_job_shown_live, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_job_killed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_running_before_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tasks_by_agent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
