@@ -1106,7 +1106,7 @@ int app_main(const struct app_options *opts, struct store *store)
 
 	app_close_overlay(a);
 	agentwatch_free(a->agents);
-	a->agents = agentwatch_new(a);
+	a->agents = NULL;
 	/* the terminal first: ending its jobs reports to the command pane and
 	 * refreshes the others, which must still be there */
 	static const enum app_pane free_order[] = {
