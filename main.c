@@ -38,6 +38,9 @@ static const char usage_text[] =
 	"\n"
 	"exit status: 0 done; 1 negative answer; 2 bad usage or input; 3 environment problem\n"
 	"\n"
+	"RWB_AGENT=NAME     run as that agent: its jobs (and rwb mcp's) show live in a\n"
+	"                   terminal tab of every rwb on the store\n"
+	"\n"
 	"keys: F1 help, F2-F5 (Alt-1..4) focus command/terminal/git/browser, F6 zoom,\n"
 	"      Tab/Shift-Tab cycle focus, / command, Ctrl-Q quit\n"
 	"\n";

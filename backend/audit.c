@@ -307,12 +307,25 @@ static void set_why(struct audit_verdict *v, const char *fmt, ...)
 	v->why = xstrdup(buf);
 }
 
-/* Whether v may count at all: its signature as the repository asks. */
-static bool eligible(const struct audit_verdict *v, bool require)
+bool audit_agents_count(struct store *s)
+{
+	char *v = NULL;
+	bool on = false;
+
+	if (store_setting_get(s, "audit.agents_count", &v) == RWB_OK && v)
+		on = strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0;
+	free(v);
+	return on;
+}
+
+/* Whether v may count at all: its signature as the repository asks; an
+ * agent's unsigned verdict only when the store says agents count
+ * (audit.agents_count), and then as a person's would. */
+static bool eligible(const struct audit_verdict *v, bool require, bool agents)
 {
 	if (v->sig == AUDIT_SIG_GOOD)
 		return true;
-	return v->sig == AUDIT_SIG_NONE && !require && !audit_is_agent(v->reviewer);
+	return v->sig == AUDIT_SIG_NONE && !require && (agents || !audit_is_agent(v->reviewer));
 }
 
 /*
@@ -325,7 +338,7 @@ static bool eligible(const struct audit_verdict *v, bool require)
  * name's newest verdict (what the lists show). Verdicts that are not
  * counted get a why.
  */
-static void item_status(struct audit_item *it, int required, bool require)
+static void item_status(struct audit_item *it, int required, bool require, bool agents)
 {
 	const char **names = xcalloc((size_t)it->nverdicts * 2 + 1, sizeof(*names));
 	const char **keys = xcalloc((size_t)it->nverdicts + 1, sizeof(*keys));
@@ -346,9 +359,12 @@ static void item_status(struct audit_item *it, int required, bool require)
 		bool taken = false;
 		if (!v->current)
 			continue;
-		if (!eligible(v, require)) {
+		if (!eligible(v, require, agents)) {
 			if (v->sig == AUDIT_SIG_NONE)
-				set_why(v, audit_is_agent(v->reviewer) ?
+				set_why(v, audit_is_agent(v->reviewer) && !require ?
+					"unsigned: an agent's verdict counts only when signed by a listed key "
+					"(or with the setting audit.agents_count)" :
+					audit_is_agent(v->reviewer) ?
 					"unsigned: an agent's verdict counts only when signed by a listed key" :
 					"unsigned: this repository requires signatures");
 			continue;
@@ -601,7 +617,7 @@ static void list_status(struct audit_list *l)
 	free(pool.vs);
 	l->forged = 0;
 	for (size_t i = 0; i < l->n; i++) {
-		item_status(&l->items[i], l->required, l->require_signatures);
+		item_status(&l->items[i], l->required, l->require_signatures, l->agents_count);
 		l->forged += l->items[i].forged;
 	}
 }
@@ -759,6 +775,7 @@ static int attach_verdicts(struct audit_list *l, struct store *s, const char *re
 	rc = audit_required(s, repo, &l->required);
 	if (rc)
 		return rc;
+	l->agents_count = audit_agents_count(s);
 	free(l->repo_id);
 	rc = load_policy(s, repo, &l->require_signatures, &l->repo_id);
 	if (rc)
@@ -2859,6 +2876,7 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 		goto out;
 	/* the policy and the verdicts of this store for the repository ... */
 	rc = audit_required(s, repo, &out->required);
+	out->agents_count = audit_agents_count(s);
 	if (!rc) {
 		bool req;
 		rc = load_policy(s, repo, &req, NULL);

@@ -97,6 +97,7 @@ struct audit_list {
 	size_t n, cap;
 	int required;                /* reviewers needed for approval */
 	bool require_signatures;     /* only verdicts signed by allowed signers count */
+	bool agents_count;           /* setting audit.agents_count: agents' unsigned verdicts count */
 	char *repo_id;               /* owned: the repository identity verdicts are signed for, or NULL */
 	char *root;                  /* owned: the folder the allowed signers are read from */
 	struct sshsig_allowed *signers;  /* owned: loaded when the first signed verdict is seen */
@@ -185,6 +186,10 @@ int audit_merge_ledger(struct audit_list *l, const char *text, size_t len, char 
  * $RWB_AGENT), or NULL when this is not an agent. */
 char *audit_agent_name(const char *flag);
 bool audit_is_agent(const char *reviewer);
+/* The setting audit.agents_count ("true"): an agent's unsigned verdict then
+ * counts as a person's would; unset or anything else, it never counts (a
+ * verdict signed by a key of .rwb/allowed_signers counts either way). */
+bool audit_agents_count(struct store *s);
 
 const char *audit_sig_name(enum audit_sig s);
 

@@ -61,9 +61,14 @@ static const struct store_migration board_migrations[] = {
 	 * or received by the agent working on it (/agent-receive --task) */
 	{ 2, "ALTER TABLE board_tasks ADD COLUMN origin TEXT NOT NULL DEFAULT 'delegated'"
 	     " CHECK (origin IN ('delegated','received'));" },
+	/* who put the task on the board: the agent the writing process acts
+	 * for (store->agent), NULL for a person */
+	{ 3, "ALTER TABLE board_tasks ADD COLUMN delegated_by TEXT;" },
 };
 
-const struct store_module schema_board = { "board", board_migrations, 2 };
+const struct store_module schema_board = {
+	"board", board_migrations, sizeof(board_migrations) / sizeof(board_migrations[0])
+};
 
 static char *col_text(sqlite3_stmt *st, int i)
 {
@@ -80,9 +85,11 @@ static int task_insert(struct store *s, int64_t *id, const char *agent, const ch
 
 	if (!agent || !*agent || !task || !*task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
 		return RWB_EINPUT;
-	if ((rc = store_prepare(s, &st, "INSERT INTO board_tasks (agent, task, status, origin, created_at, updated_at)"
-					" VALUES (?, ?, ?, ?, ?, ?)")) != RWB_OK)
+	if ((rc = store_prepare(s, &st, "INSERT INTO board_tasks (agent, task, status, origin, created_at, updated_at,"
+					" delegated_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) != RWB_OK)
 		return rc;
+	if (s->agent && strcmp(origin, "delegated") == 0)
+		sqlite3_bind_text(st, 7, s->agent, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 1, agent, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, task, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
@@ -117,7 +124,7 @@ int board_task_claim(struct store *s, struct board_task *out, const char *agent)
 		return RWB_EINPUT;
 	if ((rc = store_write_begin(s)) != RWB_OK)
 		return rc;
-	if ((rc = store_prepare(s, &st, "SELECT id, agent, task, created_at, origin FROM board_tasks"
+	if ((rc = store_prepare(s, &st, "SELECT id, agent, task, created_at, origin, delegated_by FROM board_tasks"
 					" WHERE agent = ? AND status = 'open' ORDER BY id LIMIT 1")) != RWB_OK)
 		goto out;
 	sqlite3_bind_text(st, 1, agent, -1, SQLITE_TRANSIENT);
@@ -130,6 +137,7 @@ int board_task_claim(struct store *s, struct board_task *out, const char *agent)
 	out->task = col_text(st, 2);
 	out->created_at = sqlite3_column_int64(st, 3);
 	out->origin = col_text(st, 4);
+	out->delegated_by = col_text(st, 5);
 	out->status = xstrdup("doing");
 	out->updated_at = store_now_ms();
 	sqlite3_finalize(st);
@@ -162,6 +170,7 @@ void board_tasks_free_one(struct board_task *t)
 	free(t->task);
 	free(t->status);
 	free(t->origin);
+	free(t->delegated_by);
 }
 
 static bool move_allowed(const char *from, const char *to)
@@ -223,7 +232,8 @@ int board_tasks(struct store *s, struct board_task **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = store_prepare(s, &st, "SELECT id, agent, task, status, created_at, updated_at, origin FROM board_tasks"
+	if ((rc = store_prepare(s, &st, "SELECT id, agent, task, status, created_at, updated_at, origin, delegated_by"
+					" FROM board_tasks"
 					" ORDER BY CASE status WHEN 'doing' THEN 0 WHEN 'open' THEN 1 ELSE 2 END,"
 					" CASE WHEN status IN ('open','doing') THEN id ELSE -updated_at END")) != RWB_OK)
 		return rc;
@@ -241,6 +251,7 @@ int board_tasks(struct store *s, struct board_task **out, size_t *n)
 		t->created_at = sqlite3_column_int64(st, 4);
 		t->updated_at = sqlite3_column_int64(st, 5);
 		t->origin = col_text(st, 6);
+		t->delegated_by = col_text(st, 7);
 	}
 	if (step != SQLITE_DONE)
 		rc = store_error(s, step);

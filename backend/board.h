@@ -34,6 +34,7 @@ struct board_task {
 	char *task;             /* owned */
 	char *status;           /* owned: open, doing, done, failed */
 	char *origin;           /* owned: delegated or received */
+	char *delegated_by;     /* owned: the agent that put it on the board, "" a person */
 	int64_t created_at, updated_at; /* ms since the epoch */
 };
 

@@ -1,12 +1,18 @@
 /*
  * cli.c - the command-line front end of the registry.
  *
+ * With RWB_AGENT set (rwb mcp's `rwb` tool sets it for its children) every
+ * command is an agent's job: its row names the agent, its live output is
+ * also written to a file beside the store and its summary to the row at
+ * the end, so every rwb on the store shows it as it runs (agentjob.h).
+ *
  * Never: print anything but the one JSON document on stdout with --json,
  * nor anything but warnings and errors on stderr then (no human answer, no
  * live job output: a script reads the JSON, a person runs without --json).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "agentjob.h"
 #include "cmdline.h"
 #include "error.h"
 #include "registry.h"
@@ -134,6 +140,8 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	struct cmd_args args;
 	struct strbuf err = STRBUF_INIT;
 	struct store *store = NULL;
+	struct agentjob_log *log = NULL;
+	const char *agent = getenv("RWB_AGENT");
 	int status, rc;
 	int64_t job_id = 0, started, changes;
 
@@ -182,10 +190,17 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 			cmd_ctx_release(&ctx);
 			return status;
 		}
-		if (args.def->traits & CMD_JOB) {
+		/* an agent's every command is a job the person on the store
+		 * watches: its row names the agent, its output goes to a file
+		 * beside the store too (agentjob.h) */
+		store_set_agent(store, agent);
+		if (store->agent && agentjob_log_open(&log, store->path, ctx.stream) == RWB_OK)
+			ctx.stream = agentjob_log_stream(log);
+		if ((args.def->traits & CMD_JOB) || store->agent) {
 			/* a job may run for minutes: its row shows it running */
 			char *aj = args_json(argc, argv);
-			store_job_begin(store, &job_id, args.def->name, aj, o->repo);
+			store_job_begin(store, &job_id, args.def->name, aj, o->repo,
+					log ? agentjob_log_path(log) : NULL);
 			free(aj);
 		}
 	}
@@ -194,6 +209,20 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	changes = store ? store_total_changes(store) : 0;
 	status = cmd_execute(&ctx, &args);
 	emit(o, &ctx, status);
+	if (log) {
+		/* the answer ends the output a watcher sees, as in a shell */
+		struct strbuf tail = STRBUF_INIT;
+		const char *text = status != 0 && ctx.error ? ctx.error : ctx.out.buf;
+		if (text && *text) {
+			sanitize_text(&tail, text, strlen(text), SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+			if (tail.len && tail.buf[tail.len - 1] != '\n')
+				strbuf_addc(&tail, '\n');
+			agentjob_log_append(log, tail.buf, tail.len);
+		}
+		strbuf_free(&tail);
+		ctx.stream = NULL;
+		agentjob_log_close(log);
+	}
 	/* Recorded, after the answer is out: jobs (their row shows them
 	 * running, their durations feed the metrics) and the commands that
 	 * changed the store. A query that changed nothing writes nothing: the
@@ -208,7 +237,14 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 		int64_t cpu = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
 			      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 		if (job_id) {
+			if (store->agent) {
+				char *sum = agentjob_summary(ctx.error, ctx.out.buf, status);
+				store_job_summary(store, job_id, sum);
+				free(sum);
+			}
 			store_job_end(store, job_id, status, rss, cpu);
+			if (log)
+				agentjob_prune(store, agentjob_kept());
 			if (line)
 				store_history_add(store, line, status);
 		} else {

@@ -538,6 +538,8 @@ static int run_delegate(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if ((rc = board_task_add(ctx->store, &id, agent, task)) != RWB_OK)
 		return cmd_fail(ctx, rc, "cannot add the task: %s", ctx->store->errmsg);
 	ctx->result = task_json(id, agent, task, "open");
+	if (ctx->store->agent)
+		cJSON_AddStringToObject(ctx->result, "delegated_by", ctx->store->agent);
 	strbuf_addf(&ctx->out, "task %lld for %s: %s (open)\n", (long long)id, agent, task);
 	return RWB_OK;
 }

@@ -292,6 +292,13 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (rc)
 			return cmd_fail(ctx, rc, "cannot store the reviewer count: %s", ctx->store->errmsg);
 	}
+	if (cmd_arg(a, "agents-count")) {
+		rc = store_setting_set(ctx->store, "audit.agents_count",
+				       cmd_arg_bool(a, "agents-count") ? "true" : "false");
+		if (rc)
+			return cmd_fail(ctx, rc, "cannot store the setting audit.agents_count: %s",
+					ctx->store->errmsg);
+	}
 	if (cmd_arg(a, "require-signatures")) {
 		rc = audit_set_require_signatures(ctx->store, ctx->repo, cmd_arg_bool(a, "require-signatures"));
 		if (rc)
@@ -389,6 +396,7 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 		cJSON_AddNumberToObject(ctx->result, "sound", it->sound);
 		cJSON_AddNumberToObject(ctx->result, "required_reviewers", l.required);
 		cJSON_AddBoolToObject(ctx->result, "require_signatures", l.require_signatures);
+		cJSON_AddBoolToObject(ctx->result, "agents_count", l.agents_count);
 		if (mine)
 			cJSON_AddItemToObject(ctx->result, "recorded", verdict_json(mine));
 		cJSON_Delete(o);
@@ -815,6 +823,7 @@ static const struct cmd_flag audit_flags[] = {
 	F_INT("required-reviewers", "N", 1, 20, "how many distinct sound verdicts approve an item here (stored per repository)"),
 	F_BOOL("code", "include each item's code in the JSON answer"),
 	F_BOOL("require-signatures", "only verdicts signed by a key of .rwb/allowed_signers count here (stored per repository; =false turns it off)"),
+	F_BOOL("agents-count", "an agent's unsigned verdict counts as a person's (the store's setting audit.agents_count; =false: never)"),
 	F_END
 };
 

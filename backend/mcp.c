@@ -1157,6 +1157,8 @@ static cJSON *mcp_initialize(struct mcp_server *m, const cJSON *params)
 		free(m->agent);
 		m->agent = xstrndup(cname, 100);
 	}
+	if (m->s)
+		store_set_agent(m->s, m->agent);  /* what the tools write, they write as this agent */
 	cJSON_AddStringToObject(r, "protocolVersion", version);
 	caps = cJSON_AddObjectToObject(r, "capabilities");
 	cJSON_AddBoolToObject(cJSON_AddObjectToObject(caps, "tools"), "listChanged", false);
@@ -1506,6 +1508,8 @@ struct mcp_server *mcp_server_new(struct store *s, const char *repo, const struc
 	m->out = out;
 	m->version = MCP_PROTOCOL;
 	m->agent = env && *env ? xstrdup(env) : NULL;
+	if (s)
+		store_set_agent(s, m->agent);
 	pthread_mutex_init(&m->lock, NULL);
 	return m;
 }

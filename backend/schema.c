@@ -18,6 +18,15 @@ static const struct store_migration core_migrations[] = {
 	  " repo TEXT NOT NULL DEFAULT '', started_at INTEGER NOT NULL, ended_at INTEGER,"
 	  " exit_status INTEGER, duration_ms INTEGER, peak_rss_kb INTEGER, cpu_ms INTEGER);"
 	  "CREATE INDEX jobs_name ON jobs(name, started_at);" },
+	/* who ran a job or a history line (an agent's name, NULL for a
+	 * person), the file holding an agent job's output as it is produced,
+	 * and the job's one-line result */
+	{ 2,
+	  "ALTER TABLE jobs ADD COLUMN agent TEXT;"
+	  "ALTER TABLE jobs ADD COLUMN output TEXT;"
+	  "ALTER TABLE jobs ADD COLUMN summary TEXT;"
+	  "ALTER TABLE history ADD COLUMN agent TEXT;"
+	  "CREATE INDEX jobs_agent ON jobs(id) WHERE agent IS NOT NULL;" },
 };
 
 const struct store_module schema_core = {

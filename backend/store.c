@@ -457,6 +457,7 @@ void store_free(struct store *s)
 		return;
 	sqlite3_close_v2(s->db);
 	free(s->path);
+	free(s->agent);
 	free(s);
 }
 
@@ -514,13 +515,15 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 static int history_insert(struct store *s, const char *line, int64_t ts, int exit_status)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = store_prepare(s, &st, "INSERT INTO history(line, ts, exit_status) VALUES(?1, ?2, ?3)");
+	int rc = store_prepare(s, &st, "INSERT INTO history(line, ts, exit_status, agent) VALUES(?1, ?2, ?3, ?4)");
 
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, line, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, ts);
 	sqlite3_bind_int(st, 3, exit_status);
+	if (s->agent)
+		sqlite3_bind_text(st, 4, s->agent, -1, SQLITE_STATIC);
 	rc = store_step_write(s, st);
 	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
 	sqlite3_finalize(st);
@@ -573,12 +576,18 @@ int store_history_search(struct store *s, const char *query, int skip, char **li
 	return rc;
 }
 
+void store_set_agent(struct store *s, const char *agent)
+{
+	free(s->agent);
+	s->agent = agent && *agent ? xstrdup(agent) : NULL;
+}
+
 int store_job_begin(struct store *s, int64_t *id, const char *name,
-		    const char *args_json, const char *repo)
+		    const char *args_json, const char *repo, const char *output)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = store_prepare(s, &st, "INSERT INTO jobs(name, args, repo, started_at) "
-			       "VALUES(?1, ?2, ?3, ?4)");
+	int rc = store_prepare(s, &st, "INSERT INTO jobs(name, args, repo, started_at, agent, output) "
+			       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 
 	*id = 0;
 	if (rc)
@@ -587,6 +596,10 @@ int store_job_begin(struct store *s, int64_t *id, const char *name,
 	sqlite3_bind_text(st, 2, args_json ? args_json : "[]", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, repo ? repo : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, store_now_ms());
+	if (s->agent)
+		sqlite3_bind_text(st, 5, s->agent, -1, SQLITE_STATIC);
+	if (output)
+		sqlite3_bind_text(st, 6, output, -1, SQLITE_STATIC);
 	rc = store_step_write(s, st);
 	if (rc == SQLITE_DONE) {
 		*id = sqlite3_last_insert_rowid(s->db);
@@ -612,7 +625,7 @@ int store_job_record(struct store *s, const struct store_job_done *job)
 	if (rc)
 		return rc;
 	rc = store_prepare(s, &st, "INSERT INTO jobs(name, args, repo, started_at, ended_at, exit_status, "
-			   "duration_ms, peak_rss_kb, cpu_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?5 - ?4, ?7, ?8)");
+			   "duration_ms, peak_rss_kb, cpu_ms, agent) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?5 - ?4, ?7, ?8, ?9)");
 	if (rc)
 		goto out;
 	sqlite3_bind_text(st, 1, job->name, -1, SQLITE_STATIC);
@@ -625,6 +638,8 @@ int store_job_record(struct store *s, const struct store_job_done *job)
 		sqlite3_bind_int64(st, 7, job->peak_rss_kb);
 	if (job->cpu_ms >= 0)
 		sqlite3_bind_int64(st, 8, job->cpu_ms);
+	if (s->agent)
+		sqlite3_bind_text(st, 9, s->agent, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	rc = step == SQLITE_DONE ? RWB_OK : store_error(s, step);
 	sqlite3_finalize(st);
@@ -635,6 +650,21 @@ out:
 		store_write_rollback(s);
 	else
 		rc = store_write_commit(s);
+	return rc;
+}
+
+int store_job_summary(struct store *s, int64_t id, const char *summary)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, "UPDATE jobs SET summary = ?2 WHERE id = ?1");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, summary ? summary : "", -1, SQLITE_STATIC);
+	rc = store_step_write(s, st);
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(s, rc);
+	sqlite3_finalize(st);
 	return rc;
 }
 

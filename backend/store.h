@@ -27,6 +27,8 @@ struct store {
 	sqlite3 *db;            /* owned */
 	char *path;             /* owned; the file's path */
 	int64_t data_version;   /* last PRAGMA data_version seen by store_changed */
+	char *agent;            /* owned; the agent this process acts for (RWB_AGENT), NULL for a
+				 * person: recorded on the jobs and history rows it writes */
 	char errmsg[512];       /* the last error's message */
 };
 
@@ -90,9 +92,16 @@ int store_history_each(struct store *s, int limit,
  * RWB_ENOTFOUND when there is none. *line is allocated. */
 int store_history_search(struct store *s, const char *query, int skip, char **line);
 
-/* Jobs: every command run. */
+/* Names the agent this process acts for (NULL: a person); copied. */
+void store_set_agent(struct store *s, const char *agent);
+
+/* Jobs: every command run. output is the file the job's output is written
+ * to as it is produced (an agent's job, see agentjob.h), or NULL. */
 int store_job_begin(struct store *s, int64_t *id, const char *name,
-		    const char *args_json, const char *repo);
+		    const char *args_json, const char *repo, const char *output);
+/* The job's one-line result; written before store_job_end, so a reader
+ * that sees the end sees the summary. */
+int store_job_summary(struct store *s, int64_t id, const char *summary);
 int store_job_end(struct store *s, int64_t id, int exit_status,
 		  int64_t peak_rss_kb, int64_t cpu_ms);
 /* A finished command in one write transaction: its job row (started at

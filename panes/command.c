@@ -402,6 +402,10 @@ static void run_job(struct command_pane *c, const char *line, int argc, char **a
 	o.on_exit = job_exited;
 	o.data = j;
 	o.focus = true;
+	/* the person's job, even when their shell names an agent: it shows in
+	 * its own tab, not again as an agent's (tui/agentwatch.c) */
+	static char *const person_env[] = { "RWB_AGENT=", NULL };
+	o.env = person_env;
 	rc = pane_term_job_start(app_pane(a, APP_PANE_TERMINAL), &o, &job_id);
 	free(jargv);
 	if (rc) {

@@ -10,11 +10,15 @@
  * acknowledgement is recorded in the store, so every rwb lets go of it.
  *
  * Keys: j/k or arrows select, d doing, D done, f failed, o back to open,
- * Tasks an agent recorded itself (/agent-receive --task) are marked
- * "received:"; a claimed task shows as doing.
  * A acknowledge the oldest open critical notice, a add a task ("AGENT:
- * TEXT" typed in a field at the bottom). Text from the store is drawn only
- * through draw_text().
+ * TEXT" typed in a field at the bottom), n / N show one agent at a time
+ * (next / previous; after the last, every task again). Tasks an agent
+ * recorded itself (/agent-receive --task) are marked "received:"; a
+ * claimed task shows as doing; a task an agent put on the board shows
+ * "from NAME:". With one agent shown, the list holds what it received
+ * (tasks for it) and what it delegated (tasks it put on the board for
+ * others, marked "to NAME:"), under a line that counts both. Text from the
+ * store is drawn only through draw_text().
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
@@ -42,7 +46,10 @@ struct tasks_tab {
 	size_t nrecent;
 	struct board_notice *critical;   /* owned: open critical notices, oldest first */
 	size_t ncritical;
-	int sel, top;                    /* selected task, first task row shown */
+	int *vis;                        /* owned: indexes into tasks of the rows shown */
+	int nvis;
+	char *agent;                     /* owned: the one agent shown, NULL for every task */
+	int sel, top;                    /* selected row (index into vis), first row shown */
 	int64_t last_seen;               /* newest notice already raised */
 	bool loaded;                     /* last_seen is set */
 	char status[256];                /* the answer to the last key, or "" */
@@ -85,6 +92,74 @@ static enum rwb_color status_role(const char *status)
 	return RWB_COLOR_DEFAULT;
 }
 
+/* Whether task k concerns the agent shown: it received it or delegated it. */
+static bool shown(const struct tasks_tab *t, const struct board_task *k)
+{
+	return !t->agent || strcmp(k->agent, t->agent) == 0 ||
+	       (k->delegated_by && strcmp(k->delegated_by, t->agent) == 0);
+}
+
+/* The rows shown, from the tasks and the agent; the selection stays on
+ * task `id` when it is still shown. */
+static void refilter(struct tasks_tab *t, int64_t id)
+{
+	free(t->vis);
+	t->vis = xcalloc(t->ntasks + 1, sizeof(*t->vis));
+	t->nvis = 0;
+	for (size_t i = 0; i < t->ntasks; i++)
+		if (shown(t, &t->tasks[i]))
+			t->vis[t->nvis++] = (int)i;
+	if (t->sel >= t->nvis)
+		t->sel = t->nvis ? t->nvis - 1 : 0;
+	for (int i = 0; i < t->nvis && id; i++)
+		if (t->tasks[t->vis[i]].id == id)
+			t->sel = i;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Shows the next (dir 1) or previous (-1) agent by name, after the last
+ * one every task again. Agents are the names tasks are for or from. */
+static void next_agent(struct tasks_tab *t, int dir)
+{
+	const char **names = xcalloc(2 * t->ntasks + 1, sizeof(*names));
+	size_t n = 0, u = 0;
+	int at = -1, next;
+
+	for (size_t i = 0; i < t->ntasks; i++) {
+		names[n++] = t->tasks[i].agent;
+		if (t->tasks[i].delegated_by && *t->tasks[i].delegated_by)
+			names[n++] = t->tasks[i].delegated_by;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (!u || strcmp(names[u - 1], names[i]) != 0)
+			names[u++] = names[i];
+	for (size_t i = 0; i < u && t->agent; i++)
+		if (strcmp(names[i], t->agent) == 0)
+			at = (int)i;
+	/* positions -1 (every task), 0 .. u-1 */
+	next = at + dir;
+	if (next >= (int)u)
+		next = -1;
+	else if (next < -1)
+		next = (int)u - 1;
+	free(t->agent);
+	t->agent = next >= 0 ? xstrdup(names[next]) : NULL;
+	free(names);
+	t->sel = 0;
+	t->top = 0;
+	refilter(t, 0);
+	if (t->agent)
+		snprintf(t->status, sizeof(t->status), "showing %.100s: what it received and delegated (n next, N previous)",
+			 t->agent);
+	else
+		snprintf(t->status, sizeof(t->status), "showing every task");
+}
+
 /*
  * The open critical notices again. One acknowledged (here or by another
  * rwb on the store) leaves the status bar at this poll: its notice is
@@ -118,15 +193,16 @@ static void tasks_reload(void *state)
 	struct store *s = app_store(t->app);
 	struct board_notice *fresh = NULL;
 	size_t nfresh = 0;
+	int64_t keep;
 
 	if (!s)
 		return;
+	keep = t->sel < t->nvis ? t->tasks[t->vis[t->sel]].id : 0;
 	board_tasks_free(t->tasks, t->ntasks);
 	t->tasks = NULL;
 	t->ntasks = 0;
 	board_tasks(s, &t->tasks, &t->ntasks);
-	if (t->sel >= (int)t->ntasks)
-		t->sel = t->ntasks ? (int)t->ntasks - 1 : 0;
+	refilter(t, keep);
 	board_notices_free(t->recent, t->nrecent);
 	t->recent = NULL;
 	t->nrecent = 0;
@@ -181,6 +257,8 @@ static void tasks_destroy(void *state)
 	board_tasks_free(t->tasks, t->ntasks);
 	board_notices_free(t->recent, t->nrecent);
 	board_notices_free(t->critical, t->ncritical);
+	free(t->vis);
+	free(t->agent);
 	free(t);
 }
 
@@ -202,9 +280,25 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 	notice_rows = rows - y >= 10 ? (int)(t->nrecent < TASKS_RECENT_NOTICES ? t->nrecent : TASKS_RECENT_NOTICES) + 1 : 0;
 	if (t->nrecent == 0)
 		notice_rows = 0;
-	list_rows = rows - y - notice_rows - 2;  /* header and key line */
+	list_rows = rows - y - notice_rows - 2 - (t->agent ? 1 : 0);  /* header, agent line, key line */
 	if (list_rows < 1)
 		list_rows = 1;
+	if (t->agent && y < rows - 1) {
+		/* the one agent shown: what it received and what it delegated */
+		int received = 0, delegated = 0, x = 1;
+		char counts[96];
+		for (int i = 0; i < t->nvis; i++) {
+			const struct board_task *k = &t->tasks[t->vis[i]];
+			received += strcmp(k->agent, t->agent) == 0;
+			delegated += k->delegated_by && strcmp(k->delegated_by, t->agent) == 0 &&
+				     strcmp(k->agent, t->agent) != 0;
+		}
+		x += draw_text(win, y, x, cols - x, "agent ", theme_attr(RWB_COLOR_PANE_TITLE));
+		x += draw_text(win, y, x, cols - x, t->agent, theme_attr(RWB_COLOR_PANE_TITLE) | A_BOLD);
+		snprintf(counts, sizeof(counts), ": received %d, delegated %d  (n/N: next agent)", received, delegated);
+		draw_text(win, y, x, cols - x, counts, theme_attr(RWB_COLOR_PANE_TITLE));
+		y++;
+	}
 	draw_text(win, y, 1, cols - 1, "status  #id  agent         task", theme_attr(RWB_COLOR_PANE_TITLE));
 	y++;
 	if (t->ntasks == 0) {
@@ -215,8 +309,9 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		t->top = t->sel;
 	if (t->sel >= t->top + list_rows)
 		t->top = t->sel - list_rows + 1;
-	for (int i = t->top; i < (int)t->ntasks && i < t->top + list_rows && y < rows; i++, y++) {
-		const struct board_task *k = &t->tasks[i];
+	for (int i = t->top; i < t->nvis && i < t->top + list_rows && y < rows; i++, y++) {
+		const struct board_task *k = &t->tasks[t->vis[i]];
+		bool sent = t->agent && strcmp(k->agent, t->agent) != 0;  /* one it delegated */
 		bool selected = i == t->sel;
 		attr_t base = selected ? theme_attr(focused ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM)
 				       : theme_attr(RWB_COLOR_DEFAULT);
@@ -236,6 +331,12 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		/* a task the agent recorded itself (/agent-receive --task) */
 		if (x < cols && k->origin && strcmp(k->origin, "received") == 0)
 			x += draw_text(win, y, x, cols - x, "received: ", selected ? base : theme_attr(RWB_COLOR_DIM));
+		/* who put it on the board, or (one agent shown) whom it went to */
+		if (x < cols && (sent || (k->delegated_by && *k->delegated_by))) {
+			char *who = sent ? xasprintf("to %s: ", k->agent) : xasprintf("from %s: ", k->delegated_by);
+			x += draw_text(win, y, x, cols - x, who, selected ? base : theme_attr(RWB_COLOR_DIM));
+			free(who);
+		}
 		if (x < cols)
 			draw_text(win, y, x, cols - x, k->task, base);
 	}
@@ -263,7 +364,7 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 			draw_text(win, rows - 1, 1, cols - 1, t->status, theme_attr(RWB_COLOR_NOTICE_WARNING));
 		else
 			draw_text(win, rows - 1, 1, cols - 1,
-				  "a add  d doing  D done  f failed  o reopen  A acknowledge critical",
+				  "a add  d doing  D done  f failed  o reopen  A ack  n/N agent",
 				  theme_attr(RWB_COLOR_HELP_TEXT));
 	}
 }
@@ -273,13 +374,13 @@ static void move_selected(struct tasks_tab *t, const char *status)
 	struct store *s = app_store(t->app);
 	int rc;
 
-	if (!t->ntasks) {
+	if (!t->nvis) {
 		snprintf(t->status, sizeof(t->status), "no task selected");
 		return;
 	}
-	rc = board_task_move(s, t->tasks[t->sel].id, status, t->status, sizeof(t->status));
+	rc = board_task_move(s, t->tasks[t->vis[t->sel]].id, status, t->status, sizeof(t->status));
 	if (rc == 0) {
-		snprintf(t->status, sizeof(t->status), "task %lld is %s", (long long)t->tasks[t->sel].id, status);
+		snprintf(t->status, sizeof(t->status), "task %lld is %s", (long long)t->tasks[t->vis[t->sel]].id, status);
 		app_store_touched(t->app);
 	} else if (!t->status[0]) {
 		snprintf(t->status, sizeof(t->status), "cannot move the task: %.180s", s->errmsg);
@@ -381,7 +482,7 @@ static int tasks_key(void *state, const struct key *k)
 		return field_key(t, k);
 	t->status[0] = '\0';
 	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		if (t->sel + 1 < (int)t->ntasks)
+		if (t->sel + 1 < t->nvis)
 			t->sel++;
 		return PANE_HANDLED | PANE_REDRAW;
 	}
@@ -395,7 +496,7 @@ static int tasks_key(void *state, const struct key *k)
 		return PANE_HANDLED | PANE_REDRAW;
 	}
 	if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
-		t->sel = t->ntasks ? (int)t->ntasks - 1 : 0;
+		t->sel = t->nvis ? t->nvis - 1 : 0;
 		return PANE_HANDLED | PANE_REDRAW;
 	}
 	if (key_is(k, 'd'))
@@ -408,6 +509,10 @@ static int tasks_key(void *state, const struct key *k)
 		move_selected(t, "open");
 	else if (key_is(k, 'A'))
 		acknowledge(t);
+	else if (key_is(k, 'n') || key_is(k, 'N')) {
+		next_agent(t, key_is(k, 'n') ? 1 : -1);
+		return PANE_HANDLED | PANE_REDRAW;
+	}
 	else if (key_is(k, 'a')) {
 		t->adding = true;
 		t->field[0] = '\0';
@@ -415,12 +520,8 @@ static int tasks_key(void *state, const struct key *k)
 	} else
 		return PANE_IGNORED;
 	{
-		/* the list is re-sorted: keep the same task selected */
-		int64_t id = t->ntasks ? t->tasks[t->sel].id : 0;
+		/* the list is re-sorted: refilter keeps the same task selected */
 		tasks_reload(t);
-		for (size_t i = 0; i < t->ntasks; i++)
-			if (t->tasks[i].id == id)
-				t->sel = (int)i;
 	}
 	return PANE_HANDLED | PANE_REDRAW;
 }

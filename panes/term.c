@@ -7,7 +7,9 @@
  * Design: one tab per pty. The shell is tab 1 and comes back with Enter
  * when it ends; jobs (pane_term_job_start) get their own tab, keep their
  * screen and scrollback after they finish, and are recorded in the store's
- * jobs table (rwb's own slash commands record their own row). Pty output
+ * jobs table (rwb's own slash commands record their own row). Another
+ * process's job (an agent's, tui/agentwatch.c) gets a tab with no pty
+ * that follows its output file (pane_term_follow_start). Pty output
  * is read non-blocking in 64 KiB chunks from the loop and fed to the grid
  * in 8 KiB slices within a 4 ms budget per round; it only marks damage:
  * the app draws at most once per frame, and only damaged rows are redrawn,
@@ -70,6 +72,7 @@
 #define SEARCH_MAX 256
 #define REDUCE_CACHE 1024
 #define KEY_SCROLL_MODE KEY_F(7)
+#define FOLLOW_MS 200           /* a followed file is read this often */
 
 struct term_pane;
 
@@ -90,6 +93,9 @@ struct term_tab {
 	void (*on_output)(void *data, const char *buf, size_t n);  /* job API, may be NULL */
 	void (*on_exit)(void *data, int status, const struct rusage *ru, long duration_ms);  /* NULL once called */
 	void *cb_data;               /* borrowed: the job API's data */
+	int follow_fd;               /* a file followed as it grows (another process's job), -1 none */
+	int64_t follow_timer;        /* the timer reading follow_fd, 0 when none */
+	bool follow_cr;              /* the last byte fed from follow_fd was '\r' */
 	struct strbuf outq;          /* bytes waiting to be written to the pty */
 	char *in;                    /* owned: READ_CHUNK bytes read, NULL until the first read */
 	size_t in_len, in_off;       /* in[in_off..in_len) not fed yet */
@@ -164,7 +170,7 @@ static struct term_tab *active_tab(struct term_pane *tp)
 
 static bool tab_running(const struct term_tab *t)
 {
-	return t->pid > 0 && !t->finished;
+	return (t->pid > 0 || t->follow_fd >= 0 || t->follow_timer) && !t->finished;
 }
 
 /* ---- writing to the program ---- */
@@ -526,6 +532,7 @@ static struct term_tab *tab_new(struct term_pane *tp, bool is_shell)
 	t->tp = tp;
 	t->is_shell = is_shell;
 	t->fd = -1;
+	t->follow_fd = -1;
 	t->g = vtgrid_new(rows, cols, scrollback_lines(), grid_output, t);
 	return t;
 }
@@ -540,6 +547,10 @@ static void tab_free(struct term_tab *t)
 	}
 	if (t->in_timer)
 		loop_del_timer(app_loop(t->tp->base.app), t->in_timer);
+	if (t->follow_timer)
+		loop_del_timer(app_loop(t->tp->base.app), t->follow_timer);
+	if (t->follow_fd >= 0)
+		close(t->follow_fd);
 	vtgrid_free(t->g);
 	strbuf_free(&t->outq);
 	free(t->in);
@@ -1637,7 +1648,7 @@ int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_
 	 * the command's name; everything else is recorded here */
 	if (app_store(p->app) && strcmp(o->argv[0], app_argv0(p->app)) != 0) {
 		char *aj = argv_json(o->argv);
-		if (store_job_begin(app_store(p->app), &t->store_id, t->name, aj, app_repo(p->app)) != RWB_OK)
+		if (store_job_begin(app_store(p->app), &t->store_id, t->name, aj, app_repo(p->app), NULL) != RWB_OK)
 			t->store_id = 0;
 		cJSON_free(aj);
 	}
@@ -1668,8 +1679,8 @@ int pane_term_job_signal(struct pane *p, int job_id, int signo)
 {
 	struct term_tab *t = find_job(tp_of(p), job_id);
 
-	if (!t || !tab_running(t))
-		return RWB_ENOTFOUND;
+	if (!t || !tab_running(t) || t->pid <= 0)
+		return RWB_ENOTFOUND;  /* a followed job belongs to another process */
 	if (kill(-t->pid, signo) != 0 && kill(t->pid, signo) != 0)
 		return RWB_EIO;
 	return RWB_OK;
@@ -1681,6 +1692,128 @@ int pane_term_jobs_running(struct pane *p)
 	int n = 0;
 
 	for (int i = 1; i < tp->ntabs; i++)
-		n += tab_running(tp->tabs[i]);
+		n += tab_running(tp->tabs[i]) && tp->tabs[i]->pid > 0;
 	return n;
+}
+
+/* ---- following another process's job ---- */
+
+/*
+ * Feeds what was added to the followed file since the last read, for at
+ * most READ_BUDGET_MS (all: until its end, bounded by DRAIN_MAX). The file
+ * is a program's output written to a file, not to a tty: '\n' gets the
+ * '\r' a tty's ONLCR would have added. The grid parses it as it parses a
+ * pty's output (nothing reaches the outer terminal but curses cells).
+ */
+static void follow_read(struct term_tab *t, bool all)
+{
+	int64_t start = loop_now_ms();
+	size_t total = 0;
+	char out[2 * FEED_SLICE];
+	bool got = false;
+
+	if (!t->in)
+		t->in = xmalloc(READ_CHUNK);
+	while (t->follow_fd >= 0) {
+		ssize_t n = read(t->follow_fd, t->in, FEED_SLICE);
+		size_t k = 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			char c = t->in[i];
+			if (c == '\n' && !t->follow_cr)
+				out[k++] = '\r';
+			out[k++] = c;
+			t->follow_cr = c == '\r';
+		}
+		vtgrid_feed(t->g, out, k);
+		total += (size_t)n;
+		got = true;
+		if (all ? total >= DRAIN_MAX : loop_now_ms() - start >= READ_BUDGET_MS)
+			break;
+	}
+	if (got) {
+		vtgrid_take_events(t->g);  /* a followed job's bell is not ours to ring */
+		pane_damage(&t->tp->base);
+	}
+}
+
+static int follow_tick(struct loop *l, void *data)
+{
+	struct term_tab *t = data;
+
+	(void)l;
+	follow_read(t, false);
+	return FOLLOW_MS;
+}
+
+int pane_term_follow_start(struct pane *p, const char *title, const char *header, int fd, int *job_id)
+{
+	struct term_pane *tp = tp_of(p);
+	struct term_tab *t;
+	char *safe;
+
+	*job_id = 0;
+	{
+		bool bad;
+		prune_finished(tp, finished_tabs_max(&bad));
+	}
+	if (tp->ntabs == MAX_TABS) {
+		for (int i = 1; i < tp->ntabs; i++)
+			if (!tab_running(tp->tabs[i]) && i != tp->active) {
+				tab_close(tp, i);
+				break;
+			}
+		if (tp->ntabs == MAX_TABS)
+			return RWB_EBUSY;
+	}
+	if (tp->rows < 1 || tp->cols < 1) {
+		tp->rows = tp->rows > 0 ? tp->rows : 24;
+		tp->cols = tp->cols > 0 ? tp->cols : 80;
+	}
+	t = tab_new(tp, false);
+	t->id = tp->next_job_id++;
+	safe = sanitize_dup(title ? title : "job", 0);
+	snprintf(t->name, sizeof(t->name), "%s", safe);
+	free(safe);
+	vtgrid_mark_here(t->g);
+	if (header) {
+		safe = sanitize_dup(header, 0);
+		feed_local(t, "\033[2m");
+		feed_local(t, safe);
+		feed_local(t, "\033[0m\r\n");
+		free(safe);
+	}
+	t->follow_fd = fd;
+	t->started_ms = loop_now_ms();
+	t->follow_timer = loop_add_timer(app_loop(p->app), 0, follow_tick, t);
+	/* a new tab, never the active one: the person keeps what they are doing */
+	tp->tabs[tp->ntabs++] = t;
+	*job_id = t->id;
+	pane_damage(p);
+	return RWB_OK;
+}
+
+void pane_term_follow_end(struct pane *p, int job_id, int exit_status, long duration_ms)
+{
+	struct term_tab *t = find_job(tp_of(p), job_id);
+
+	if (!t || t->finished)
+		return;
+	follow_read(t, true);  /* the last output first */
+	if (t->follow_timer) {
+		loop_del_timer(app_loop(p->app), t->follow_timer);
+		t->follow_timer = 0;
+	}
+	if (t->follow_fd >= 0) {
+		close(t->follow_fd);
+		t->follow_fd = -1;
+	}
+	t->status = (exit_status & 0xff) << 8;  /* as wait() reports an exit */
+	t->reaped = true;
+	/* its own duration, not how long this rwb watched it */
+	t->started_ms = loop_now_ms() - duration_ms;
+	tab_finish(t);
 }

@@ -34,7 +34,15 @@ struct pane *pane_term_new(struct app *a);
 int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_id);
 /* Sends a signal to the job's process group (SIGINT to cancel). */
 int pane_term_job_signal(struct pane *p, int job_id, int signo);
-/* Number of jobs still running (the shell tab not counted). */
+/* Opens a tab that shows the file fd (owned from here on; -1: nothing to
+ * show) as it grows: another process's job, an agent's (tui/agentwatch.c).
+ * header is its first, dim line. The tab is added, never made the active
+ * one and never focused. *job_id identifies it. */
+int pane_term_follow_start(struct pane *p, const char *title, const char *header, int fd, int *job_id);
+/* The followed job ended: its last output is read, the file closed and the
+ * tab shows the exit status as a job's does. */
+void pane_term_follow_end(struct pane *p, int job_id, int exit_status, long duration_ms);
+/* Number of jobs this rwb runs (the shell tab and followed jobs not counted). */
 int pane_term_jobs_running(struct pane *p);
 
 #endif

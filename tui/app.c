@@ -16,6 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
+#include "agentwatch.h"
 #include "audit.h"
 #include "browser.h"
 #include "cmdline.h"
@@ -93,6 +94,7 @@ struct app {
 	bool ov_dirty;
 	/* script mode */
 	struct script *script;             /* owned, or NULL */
+	struct agentwatch *agents;         /* owned: agents' jobs shown live */
 	int64_t wait_for_deadline;
 	const struct script_step *waiting; /* STEP_WAIT_FOR in progress */
 	bool quitting;
@@ -248,6 +250,8 @@ static void refresh_focus(struct app *a)
 void app_store_touched(struct app *a)
 {
 	refresh_focus(a);
+	if (a->agents)
+		agentwatch_store_changed(a->agents);
 	for (int i = 0; i < APP_PANE_COUNT; i++) {
 		struct pane *p = a->panes[i];
 		if (p && p->ops->store_changed && !(a->quitting && i == APP_PANE_TERMINAL)) {
@@ -444,13 +448,14 @@ static void build_help(struct app *a)
 		"  F7 / Shift-PgUp  scroll mode: arrows PgUp/PgDn g/G, / n N search, [ ] marks,\n"
 		"                   v select, y copy (OSC 52), w write to a file, 1-9 tab, Esc live\n"
 		"  Alt-PgUp/PgDn    previous / next tab;  Enter restarts an ended shell;\n"
-		"                   x closes a finished job's tab\n"
+		"                   x closes a finished job's tab; agents' jobs get tabs AGENT: /cmd\n"
 		"\n"
 		"Git pane\n"
 		"  s/u stage/unstage file, hunk or line (cursor stays on the file); c commit; l log\n"
 		"\n"
 		"Browser pane\n"
 		"  [ ] Left/Right 1-4 switch tabs. Memory: q/h back, H history, d asks. Audit: s/x/w\n"
+		"  Tasks: a add, d/D/f/o move, A acknowledge, n/N one agent's received and delegated\n"
 		"\n"
 		"Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
@@ -1090,6 +1095,7 @@ int app_main(const struct app_options *opts, struct store *store)
 		app_notice(a, NOTICE_WARNING, "%s", notice);
 	poll_branch(a->loop, a);
 	refresh_focus(a);
+	a->agents = agentwatch_new(a);
 	loop_add_timer(a->loop, STORE_POLL_MS, poll_store, a);
 	loop_add_timer(a->loop, 2000, poll_branch, a);
 	loop_set_idle(a->loop, idle, a);
@@ -1099,6 +1105,8 @@ int app_main(const struct app_options *opts, struct store *store)
 	loop_run(a->loop);
 
 	app_close_overlay(a);
+	agentwatch_free(a->agents);
+	a->agents = NULL;
 	/* the terminal first: ending its jobs reports to the command pane and
 	 * refreshes the others, which must still be there */
 	static const enum app_pane free_order[] = {

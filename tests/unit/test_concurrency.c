@@ -83,7 +83,7 @@ static int writer(const char *path, int id, int writes)
 			break;
 		case 2: {
 			int64_t job;
-			rc = store_job_begin(s, &job, "stress", "[]", "/r");
+			rc = store_job_begin(s, &job, "stress", "[]", "/r", NULL);
 			if (rc == RWB_OK)
 				rc = store_job_end(s, job, 0, 1, 1);
 			break;

@@ -92,7 +92,7 @@ static void test_settings_history_jobs(void **state)
 	assert_int_equal(store_history_add(s, "/help", 0), RWB_OK);
 	assert_int_equal(store_changed(t), 1);
 	assert_int_equal(store_changed(t), 0);
-	assert_int_equal(store_job_begin(s, &id, "cargo-build", "[]", "/repo"), RWB_OK);
+	assert_int_equal(store_job_begin(s, &id, "cargo-build", "[]", "/repo", NULL), RWB_OK);
 	assert_true(id > 0);
 	assert_int_equal(store_job_end(s, id, 1, 1234, 56), RWB_OK);
 	sqlite3_stmt *q;

@@ -111,7 +111,7 @@ static int writer(int w, int writes, char ids[NITEMS][64])
 			if (rc == RWB_OK)
 				rc = board_task_move(s, id, "doing", err, sizeof(err));
 			if (rc == RWB_OK)
-				rc = store_job_begin(s, &id, "stress", "[]", repo);
+				rc = store_job_begin(s, &id, "stress", "[]", repo, NULL);
 			if (rc == RWB_OK)
 				rc = store_job_end(s, id, 0, 1, 1);
 			break;
