@@ -963,7 +963,7 @@ static cJSON *schema_escalate(void)
 
 /* delegate's and receive's answer (receive: "task": null when none is open) */
 #define TASK_OUTPUT "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"agent\":" \
-	"{\"type\":\"string\"},\"task\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":\"string\"}}," \
+	"{\"type\":\"string\"},\"task\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},\"status\":{\"type\":\"string\"}}," \
 	"\"required\":[\"agent\",\"task\"]}"
 
 const struct mcp_tool mcp_tools_analysis[] = {

@@ -1080,6 +1080,8 @@ static int tool_rwb_inline(struct store *s, const char *repo, const cJSON *args,
  * tools/list goes to the model on every turn. Fields beyond them may come. */
 #define OS_STR "{\"type\":\"string\"}"
 #define OS_INT "{\"type\":\"integer\"}"
+/* nullable as anyOf, not a type array: single-type dialects (Gemini's) take it */
+#define OS_NULLABLE_STR "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}"
 
 static const struct mcp_tool mcp_tools_memory[] = {
 	{ .name = "memory_store",
@@ -1102,8 +1104,8 @@ static const struct mcp_tool mcp_tools_memory[] = {
 	  .call = tool_retrieve, .schema = schema_retrieve,
 	  .output_schema = "{\"type\":\"object\",\"properties\":{\"entries\":{\"type\":\"array\",\"items\":{"
 			   "\"type\":\"object\",\"properties\":{\"key\":" OS_STR ",\"value\":" OS_STR ",\"version\":"
-			   OS_INT ",\"tags\":{\"type\":\"array\",\"items\":" OS_STR "},\"expires_at\":{\"type\":"
-			   "[\"string\",\"null\"]}},\"required\":[\"key\",\"value\",\"version\"]}}},"
+			   OS_INT ",\"tags\":{\"type\":\"array\",\"items\":" OS_STR "},\"expires_at\":" OS_NULLABLE_STR
+			   "},\"required\":[\"key\",\"value\",\"version\"]}}},"
 			   "\"required\":[\"entries\"]}" },
 	{ .name = "memory_delete", .description = "Delete an entry (kept in history until purged).",
 	  .call = tool_delete, .schema = schema_delete,
