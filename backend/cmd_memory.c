@@ -248,6 +248,72 @@ static int write_file_atomic(struct cmd_ctx *ctx, const char *file, const char *
 	return rc;
 }
 
+static int entry_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct memory_entry *)a)->key, ((const struct memory_entry *)b)->key);
+}
+
+/*
+ * A patterns file already there (teammates' lines not imported yet) is never
+ * lost by an export: its versions and the store's are merged by the merge
+ * rule (an export that follows an import writes what it read, plus the
+ * store's own). *kept: keys only the file had; *nv: lines now.
+ */
+static int share_keep_file(struct cmd_ctx *ctx, const char *file, char **text, int *kept, int *nv)
+{
+	struct memory_list old, mine;
+	char *buf = NULL, *err = NULL, *merged = NULL;
+	size_t len = 0;
+	int rc;
+
+	*kept = 0;
+	if (access(file, F_OK) != 0)
+		return RWB_OK;
+	if ((rc = read_value_file(ctx, file, &buf, (size_t)1 << 31, &len)))
+		return rc;
+	if (len == 0) {
+		free(buf);
+		return RWB_OK;
+	}
+	rc = memshare_parse(&old, buf, len, &err);
+	free(buf);
+	if (rc) {
+		rc = cmd_fail(ctx, rc, "%s: %s; it is not overwritten (fix it or move it away, then export again)", file,
+			      err);
+		free(err);
+		return rc;
+	}
+	if ((rc = memshare_parse(&mine, *text, strlen(*text), &err))) {
+		memory_list_release(&old);
+		return fail_err(ctx, rc, err, "cannot read the export back");
+	}
+	/* both by key (the export is sorted): keys only the file has */
+	qsort(old.v, (size_t)old.n, sizeof(*old.v), entry_key_cmp);
+	for (int i = 0, k = 0; i < old.n; i++) {
+		while (k < mine.n && strcmp(mine.v[k].key, old.v[i].key) < 0)
+			k++;
+		if ((k == mine.n || strcmp(mine.v[k].key, old.v[i].key) != 0) &&
+		    (i == 0 || strcmp(old.v[i - 1].key, old.v[i].key) != 0))
+			(*kept)++;
+	}
+	mine.v = xrealloc(mine.v, ((size_t)mine.n + (size_t)old.n + 1) * sizeof(*mine.v));
+	memcpy(mine.v + mine.n, old.v, (size_t)old.n * sizeof(*old.v));
+	mine.n += old.n;
+	free(old.v);
+	memshare_merge_all(&mine);
+	rc = memshare_format(&merged, &mine, &err);
+	memory_list_release(&mine);
+	if (rc)
+		return fail_err(ctx, rc, err, "cannot write the merged file");
+	free(*text);
+	*text = merged;
+	*nv = 0;
+	for (const char *p = merged; (p = strchr(p, '\n')); p++)
+		(*nv)++;
+	(*nv)--;  /* the header */
+	return RWB_OK;
+}
+
 static bool ends_with(const char *s, const char *tail)
 {
 	size_t n = strlen(s), t = strlen(tail);
@@ -263,7 +329,7 @@ static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 		.tags = cmd_arg(a, "tag"),
 	};
 	bool lines = format ? !strcmp(format, "lines") : !file || ends_with(file, ".jsonl"), attr = false;
-	int n = 0, nv = 0, rc;
+	int n = 0, nv = 0, kept = 0, rc;
 
 	if (!file) {
 		file = share_path(ctx, &rc);
@@ -280,20 +346,27 @@ static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 		rc = fail_err(ctx, rc, err, ctx->store->errmsg);
 		goto out;
 	}
+	if (lines && (rc = share_keep_file(ctx, file, &text, &kept, &nv)))
+		goto out;
 	if ((rc = write_file_atomic(ctx, file, text)))
 		goto out;
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "exported", n);
 	cJSON_AddStringToObject(ctx->result, "file", file);
 	cJSON_AddStringToObject(ctx->result, "format", lines ? "lines" : "json");
-	if (lines)
+	if (lines) {
 		cJSON_AddNumberToObject(ctx->result, "versions", nv);
+		cJSON_AddNumberToObject(ctx->result, "kept", kept);
+	}
 	if (attr)
 		cJSON_AddStringToObject(ctx->result, "gitattributes", MEMSHARE_ATTRIBUTE_LINE);
 	if (lines)
 		strbuf_addf(&ctx->out, "exported %d entries (%d versions) to %s\n", n, nv, file);
 	else
 		strbuf_addf(&ctx->out, "exported %d entries to %s\n", n, file);
+	if (kept)
+		strbuf_addf(&ctx->out, "kept %d keys of the file this store does not have (/memory-import takes them)\n",
+			    kept);
 	if (attr)
 		strbuf_addf(&ctx->out, "added \"%s\" to %s/%s: git merges teammates' lines without conflicts\n",
 			    MEMSHARE_ATTRIBUTE_LINE, ctx->repo, MEMSHARE_ATTRIBUTES);

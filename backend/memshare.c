@@ -121,6 +121,24 @@ int memshare_merge(struct memory_entry *v, int n)
 	return kept;
 }
 
+static int key_version_cmp(const void *pa, const void *pb);
+
+void memshare_merge_all(struct memory_list *l)
+{
+	int k = 0;
+
+	qsort(l->v, (size_t)l->n, sizeof(*l->v), key_version_cmp);
+	for (int i = 0, j; i < l->n; i = j) {
+		int m;
+		for (j = i; j < l->n && !strcmp(l->v[j].key, l->v[i].key); j++)
+			;
+		m = memshare_merge(l->v + i, j - i);
+		memmove(l->v + k, l->v + i, (size_t)m * sizeof(*l->v));
+		k += m;
+	}
+	l->n = k;
+}
+
 /* ------------------------------------------------------------------ format */
 
 static int key_version_cmp(const void *pa, const void *pb)

@@ -61,6 +61,10 @@ int memshare_parse(struct memory_list *out, const char *text, size_t len, char *
  * value is not valid UTF-8). *text allocated. */
 int memshare_format(char **text, struct memory_list *l, char **err);
 
+/* Merges every key's versions in l (any order, keys mixed) by the merge
+ * rule, in place; l ends sorted by key then version. */
+void memshare_merge_all(struct memory_list *l);
+
 /* Rule 1: the same version (every field but the number equal). */
 bool memshare_same(const struct memory_entry *a, const struct memory_entry *b);
 /* Rule 2's order: < 0 when a is older than b. */

@@ -102,6 +102,25 @@ $A /memory-delete --key team/async/b-bob >/dev/null
 $A /memory-import >/dev/null
 check '[ "$($A --json /memory-retrieve --key team/async/b-bob | json "len(d[\"entries\"])")" = 0 ]' "a local delete survives re-importing the same file"
 
+# an export never drops a teammate's lines that were pulled but not imported yet
+(cd "$TMP/bob" && git add .rwb && git commit -qm "patterns, merged" && git push -q origin main)
+(cd "$TMP/alice" && git checkout -q -- .rwb && git pull -q --no-edit origin main 2>/dev/null)
+$A /memory-store --key team/late/pattern --value "alice, after the merge" --layer long_term >/dev/null
+$A /memory-export --key 'team/**' >/dev/null
+(cd "$TMP/alice" && git add .rwb && git commit -qm "late" && git push -q origin main)
+(cd "$TMP/bob" && git pull -q --no-edit origin main 2>/dev/null)
+out=$($B --json /memory-export --key 'team/**')
+check '[ "$(echo "$out" | json "d[\"kept\"]")" = 1 ] && grep -q team/late/pattern "$TMP/bob/.rwb/patterns.jsonl"' "bob's export keeps alice's unimported key: $out"
+check '[ -z "$(cd "$TMP/bob" && git status --porcelain)" ]' "bob's export before importing changes nothing: $(cd "$TMP/bob" && git diff | head -20)"
+out=$($B --json /memory-import)
+check '[ "$(echo "$out" | json "d[\"added\"]")" = 1 ]' "then bob's import takes it: $out"
+cp "$TMP/bob/.rwb/patterns.jsonl" "$TMP/saved.jsonl"
+printf '<<<<<<< HEAD\n' >>"$TMP/bob/.rwb/patterns.jsonl"
+cp "$TMP/bob/.rwb/patterns.jsonl" "$TMP/conflicted.jsonl"
+msg=$($B /memory-export --key 'team/**' 2>&1 >/dev/null)
+check '[ $? -eq 2 ] && cmp -s "$TMP/bob/.rwb/patterns.jsonl" "$TMP/conflicted.jsonl"' "a broken patterns file is not overwritten by an export: $msg"
+cp "$TMP/saved.jsonl" "$TMP/bob/.rwb/patterns.jsonl"
+
 # filters: namespace, layer, tag; and the JSON document format still works
 $A /memory-store --key team/misc/tagged --value v --tags perf,simd --namespace rust-patterns --layer short_term >/dev/null
 out=$($A --json /memory-export --file "$TMP/tag.jsonl" --tag simd)
@@ -111,7 +130,7 @@ check '[ "$(echo "$out" | json "d[\"exported\"]")" = 1 ]' "--namespace and --lay
 out=$($A --json /memory-export --file "$TMP/doc.json" --key 'team/**')
 check '[ "$(echo "$out" | json "d[\"format\"]")" = json ] && head -c 40 "$TMP/doc.json" | grep -q rwb-memory' "a .json file is the document format: $out"
 out=$($RWB --db "$TMP/c.db" --json /memory-import --file "$TMP/doc.json")
-check '[ "$(echo "$out" | json "d[\"format\"], d[\"imported\"]")" = "json 4" ]' "the document format still imports: $out"
+check '[ "$(echo "$out" | json "d[\"format\"], d[\"imported\"]")" = "json 5" ]' "the document format still imports: $out"
 
 # bad input: one line naming the line, exit 2, nothing changed
 before=$($B --json /memory-retrieve --key '**' | json 'len(d["entries"])')

@@ -166,6 +166,29 @@ static void test_merge_idempotent(void **state)
 	release(v, m2);
 }
 
+static void test_merge_all_keys(void **state)
+{
+	struct memory_list l = { .v = xcalloc(5, sizeof(struct memory_entry)), .n = 5 };
+	char *d;
+
+	(void)state;
+	l.v[0] = ent("b2", 2, 20);
+	l.v[1] = ent("a1", 1, 10);
+	l.v[2] = ent("b1", 1, 10);
+	l.v[3] = ent("b2", 2, 20);  /* a copy */
+	l.v[4] = ent("a2", 2, 30);
+	free(l.v[1].key);
+	l.v[1].key = xstrdup("team/app/a");
+	free(l.v[4].key);
+	l.v[4].key = xstrdup("team/app/a");
+	memshare_merge_all(&l);
+	d = describe(l.v, l.n);
+	assert_string_equal(d, "a1@1,a2@2,b1@1,b2@2");
+	assert_string_equal(l.v[0].key, "team/app/a");
+	free(d);
+	memory_list_release(&l);
+}
+
 static const char *H = MEMSHARE_HEADER "\n";
 
 static char *line(const char *key, int version, const char *value, const char *updated)
@@ -421,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_copies_dropped),
 		cmocka_unit_test(test_numbers_never_lowered),
 		cmocka_unit_test(test_merge_idempotent),
+		cmocka_unit_test(test_merge_all_keys),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_refusals_name_the_line),
 		cmocka_unit_test(test_two_stores_converge),
