@@ -361,7 +361,7 @@ static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (attr)
 		cJSON_AddStringToObject(ctx->result, "gitattributes", MEMSHARE_ATTRIBUTE_LINE);
 	if (lines)
-		strbuf_addf(&ctx->out, "exported %d entries (%d versions) to %s\n", n, nv, file);
+		strbuf_addf(&ctx->out, "exported %d entries to %s (%d versions in the file)\n", n, file, nv);
 	else
 		strbuf_addf(&ctx->out, "exported %d entries to %s\n", n, file);
 	if (kept)
