@@ -963,33 +963,51 @@ static cJSON *schema_escalate(void)
 	return mcp_schema_from_command("agent-escalate", NULL);
 }
 
+/* delegate's and receive's answer (receive: "task": null when none is open) */
+#define TASK_OUTPUT "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"agent\":" \
+	"{\"type\":\"string\"},\"task\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},\"status\":{\"type\":\"string\"}}," \
+	"\"required\":[\"agent\",\"task\"]}"
+
 const struct mcp_tool mcp_tools_analysis[] = {
 	{ .name = "analyze_file",
 	  .description = "Connascence (coupling) report of one Rust file in the repository: positional parameters, "
 			 "magic numbers, repeated literals, long parameter lists, god types; each with line and fix.",
-	  .schema = schema_analyze_file, .call = tool_analyze_file },
+	  .schema = schema_analyze_file, .call = tool_analyze_file,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"file\":{\"type\":\"string\"},\"score\":"
+			   "{\"type\":\"number\"},\"findings\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+			   "\"properties\":{\"kind\":{\"type\":\"string\"},\"line\":{\"type\":\"integer\"},"
+			   "\"message\":{\"type\":\"string\"}}}}},\"required\":[\"file\",\"score\",\"findings\"]}" },
 	{ .name = "start_tracking",
 	  .description = "Start a focus: remember the work tree now so analyze_changes can report how far a "
 			 "change spreads (optionally limited to the given paths).",
 	  .input_schema = "{\"type\":\"object\",\"properties\":{\"paths\":{\"type\":\"array\","
 			  "\"items\":{\"type\":\"string\"},\"description\":\"the focus paths, inside the repository\"}},"
 			  "\"additionalProperties\":false}",
-	  .call = tool_start_tracking },
+	  .call = tool_start_tracking,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"baseline\":{\"type\":\"integer\"},\"focus\":"
+			   "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"baseline\"]}" },
 	{ .name = "analyze_changes",
 	  .description = "Files, hunks and lines changed since start_tracking, paths outside the focus, new "
 			 "unsafe, and warnings when thresholds are passed.",
-	  .schema = schema_analyze_changes, .call = tool_analyze_changes },
+	  .schema = schema_analyze_changes, .call = tool_analyze_changes,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"files_changed\":{\"type\":\"integer\"},"
+			   "\"lines_changed\":{\"type\":\"integer\"},\"new_unsafe\":{\"type\":\"integer\"},"
+			   "\"outside\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"warnings\":"
+			   "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
+			   "\"required\":[\"files_changed\",\"warnings\"]}" },
 	{ .name = "delegate",
 	  .description = "Put a task for an agent or person on the shared task board.",
-	  .schema = schema_delegate, .call = tool_delegate },
+	  .schema = schema_delegate, .call = tool_delegate, .output_schema = TASK_OUTPUT },
 	{ .name = "receive",
 	  .description = "The receiving side of delegate: with \"task\", record a task this agent received "
 			 "and is working on; without it, claim the agent's oldest open task (it becomes doing; "
 			 "\"task\": null when there is none). \"agent\" defaults to RWB_AGENT.",
-	  .schema = schema_receive, .call = tool_receive },
+	  .schema = schema_receive, .call = tool_receive, .output_schema = TASK_OUTPUT },
 	{ .name = "escalate",
 	  .description = "Post a notice every rwb on this store shows at once; critical ones stay until "
 			 "someone acknowledges them.",
-	  .schema = schema_escalate, .call = tool_escalate },
+	  .schema = schema_escalate, .call = tool_escalate,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"level\":"
+			   "{\"type\":\"string\"}},\"required\":[\"id\",\"level\"]}" },
 	{ .name = NULL }
 };

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "error.h"
 #include "memory.h"
+#include "memshare.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -194,52 +195,237 @@ static int run_delete(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return RWB_OK;
 }
 
-static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
+/* The patterns file's path in the repository, its folder made. */
+static char *share_path(struct cmd_ctx *ctx, int *rc)
 {
-	const char *file = cmd_arg(a, "file");
-	char *text = NULL, *tmp;
-	int n = 0, rc = memory_export(ctx->store, &text, &n, cmd_arg(a, "key"));
-	FILE *f;
+	char *dir = xasprintf("%s/.rwb", ctx->repo);
 
-	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
-	tmp = xasprintf("%s.tmp", file);
-	f = fopen(tmp, "w");
+	*rc = RWB_OK;
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		*rc = cmd_fail(ctx, RWB_EIO, "cannot create %s: %s", dir, strerror(errno));
+	free(dir);
+	return *rc ? NULL : xasprintf("%s/%s", ctx->repo, MEMSHARE_PATH);
+}
+
+/* Makes sure .rwb/.gitattributes marks the patterns file merge=union, so
+ * git merges two people's lines without conflicts. *added: it was written. */
+static int share_attributes(struct cmd_ctx *ctx, bool *added)
+{
+	char *path = xasprintf("%s/%s", ctx->repo, MEMSHARE_ATTRIBUTES), line[512];
+	FILE *f = fopen(path, "r");
+	bool have = false;
+	int rc = RWB_OK;
+
+	*added = false;
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		have |= !strcmp(line, MEMSHARE_ATTRIBUTE_LINE);
+	}
+	if (f)
+		fclose(f);
+	if (!have) {
+		f = fopen(path, "a");
+		if (!f || fprintf(f, "%s\n", MEMSHARE_ATTRIBUTE_LINE) < 0 || fclose(f) != 0)
+			rc = cmd_fail(ctx, RWB_EIO, "cannot write %s: %s", path, strerror(errno));
+		else
+			*added = true;
+	}
+	free(path);
+	return rc;
+}
+
+static int write_file_atomic(struct cmd_ctx *ctx, const char *file, const char *text)
+{
+	char *tmp = xasprintf("%s.tmp", file);
+	FILE *f = fopen(tmp, "w");
+	int rc = RWB_OK;
+
 	if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, file) != 0) {
 		rc = cmd_fail(ctx, RWB_EIO, "cannot write %s: %s", file, strerror(errno));
 		unlink(tmp);
 	}
 	free(tmp);
-	free(text);
-	if (rc)
+	return rc;
+}
+
+static int entry_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct memory_entry *)a)->key, ((const struct memory_entry *)b)->key);
+}
+
+/*
+ * A patterns file already there (teammates' lines not imported yet) is never
+ * lost by an export: its versions and the store's are merged by the merge
+ * rule (an export that follows an import writes what it read, plus the
+ * store's own). *kept: keys only the file had; *nv: lines now.
+ */
+static int share_keep_file(struct cmd_ctx *ctx, const char *file, char **text, int *kept, int *nv)
+{
+	struct memory_list old, mine;
+	char *buf = NULL, *err = NULL, *merged = NULL;
+	size_t len = 0;
+	int rc;
+
+	*kept = 0;
+	if (access(file, F_OK) != 0)
+		return RWB_OK;
+	if ((rc = read_value_file(ctx, file, &buf, (size_t)1 << 31, &len)))
 		return rc;
+	if (len == 0) {
+		free(buf);
+		return RWB_OK;
+	}
+	rc = memshare_parse(&old, buf, len, &err);
+	free(buf);
+	if (rc) {
+		rc = cmd_fail(ctx, rc, "%s: %s; it is not overwritten (fix it or move it away, then export again)", file,
+			      err);
+		free(err);
+		return rc;
+	}
+	if ((rc = memshare_parse(&mine, *text, strlen(*text), &err))) {
+		memory_list_release(&old);
+		return fail_err(ctx, rc, err, "cannot read the export back");
+	}
+	/* both by key (the export is sorted): keys only the file has */
+	qsort(old.v, (size_t)old.n, sizeof(*old.v), entry_key_cmp);
+	for (int i = 0, k = 0; i < old.n; i++) {
+		while (k < mine.n && strcmp(mine.v[k].key, old.v[i].key) < 0)
+			k++;
+		if ((k == mine.n || strcmp(mine.v[k].key, old.v[i].key) != 0) &&
+		    (i == 0 || strcmp(old.v[i - 1].key, old.v[i].key) != 0))
+			(*kept)++;
+	}
+	mine.v = xrealloc(mine.v, ((size_t)mine.n + (size_t)old.n + 1) * sizeof(*mine.v));
+	memcpy(mine.v + mine.n, old.v, (size_t)old.n * sizeof(*old.v));
+	mine.n += old.n;
+	free(old.v);
+	memshare_merge_all(&mine);
+	rc = memshare_format(&merged, &mine, &err);
+	memory_list_release(&mine);
+	if (rc)
+		return fail_err(ctx, rc, err, "cannot write the merged file");
+	free(*text);
+	*text = merged;
+	*nv = 0;
+	for (const char *p = merged; (p = strchr(p, '\n')); p++)
+		(*nv)++;
+	(*nv)--;  /* the header */
+	return RWB_OK;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
+static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *format = cmd_arg(a, "format");
+	char *file = cmd_arg(a, "file") ? xstrdup(cmd_arg(a, "file")) : NULL, *text = NULL, *err = NULL;
+	struct memory_filter f = {
+		.pattern = cmd_arg(a, "key"), .ns = cmd_arg(a, "namespace"), .layer = cmd_arg(a, "layer"),
+		.tags = cmd_arg(a, "tag"),
+	};
+	bool lines = format ? !strcmp(format, "lines") : !file || ends_with(file, ".jsonl"), attr = false;
+	int n = 0, nv = 0, kept = 0, rc;
+
+	if (!file) {
+		file = share_path(ctx, &rc);
+		if (rc)
+			return rc;
+		if ((rc = share_attributes(ctx, &attr)))
+			goto out;
+	}
+	if (lines)
+		rc = memory_share_export(ctx->store, &text, &n, &nv, &f, &err);
+	else
+		rc = memory_export_filtered(ctx->store, &text, &n, &f);
+	if (rc) {
+		rc = fail_err(ctx, rc, err, ctx->store->errmsg);
+		goto out;
+	}
+	if (lines && (rc = share_keep_file(ctx, file, &text, &kept, &nv)))
+		goto out;
+	if ((rc = write_file_atomic(ctx, file, text)))
+		goto out;
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "exported", n);
 	cJSON_AddStringToObject(ctx->result, "file", file);
-	strbuf_addf(&ctx->out, "exported %d entries to %s\n", n, file);
-	return RWB_OK;
+	cJSON_AddStringToObject(ctx->result, "format", lines ? "lines" : "json");
+	if (lines) {
+		cJSON_AddNumberToObject(ctx->result, "versions", nv);
+		cJSON_AddNumberToObject(ctx->result, "kept", kept);
+	}
+	if (attr)
+		cJSON_AddStringToObject(ctx->result, "gitattributes", MEMSHARE_ATTRIBUTE_LINE);
+	if (lines)
+		strbuf_addf(&ctx->out, "exported %d entries to %s (%d versions in the file)\n", n, file, nv);
+	else
+		strbuf_addf(&ctx->out, "exported %d entries to %s\n", n, file);
+	if (kept)
+		strbuf_addf(&ctx->out, "kept %d keys of the file this store does not have (/memory-import takes them)\n",
+			    kept);
+	if (attr)
+		strbuf_addf(&ctx->out, "added \"%s\" to %s/%s: git merges teammates' lines without conflicts\n",
+			    MEMSHARE_ATTRIBUTE_LINE, ctx->repo, MEMSHARE_ATTRIBUTES);
+out:
+	free(file);
+	free(text);
+	return rc;
 }
 
 static int run_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	const char *file = cmd_arg(a, "file");
+	char *file = cmd_arg(a, "file") ? xstrdup(cmd_arg(a, "file")) :
+		     xasprintf("%s/%s", ctx->repo, MEMSHARE_PATH);
 	char *text = NULL, *err = NULL;
 	size_t len = 0;
 	int n = 0, rc = read_value_file(ctx, file, &text, (size_t)1 << 31, &len);
+	struct memory_share_stats st;
+	bool lines;
 
 	if (rc)
-		return rc;
-	rc = memory_import(ctx->store, &n, text, len, &err);
-	free(text);
+		goto out;
+	lines = memshare_detect(text, len);
+	if (lines)
+		rc = memory_share_import(ctx->store, &st, text, len, &err);
+	else
+		rc = memory_import(ctx->store, &n, text, len, &err);
 	if (rc) {
-		char *msg = err ? xasprintf("%s: %s", file, err) : NULL;
+		char *msg = err ? xasprintf("%s: %s; nothing was imported", file, err) : NULL;
 		free(err);
-		return fail_err(ctx, rc, msg, ctx->store->errmsg);
+		rc = fail_err(ctx, rc, msg, ctx->store->errmsg);
+		goto out;
 	}
 	ctx->result = cJSON_CreateObject();
-	cJSON_AddNumberToObject(ctx->result, "imported", n);
-	strbuf_addf(&ctx->out, "imported %d entries from %s\n", n, file);
-	return RWB_OK;
+	if (lines) {
+		n = st.added + st.updated;
+		cJSON_AddNumberToObject(ctx->result, "imported", n);
+		cJSON_AddStringToObject(ctx->result, "file", file);
+		cJSON_AddStringToObject(ctx->result, "format", "lines");
+		cJSON_AddNumberToObject(ctx->result, "keys", st.keys);
+		cJSON_AddNumberToObject(ctx->result, "versions", st.versions);
+		cJSON_AddNumberToObject(ctx->result, "added", st.added);
+		cJSON_AddNumberToObject(ctx->result, "updated", st.updated);
+		cJSON_AddNumberToObject(ctx->result, "unchanged", st.unchanged);
+		cJSON_AddNumberToObject(ctx->result, "expired", st.expired);
+		strbuf_addf(&ctx->out, "%s: %d keys: %d added, %d updated, %d unchanged", file, st.keys, st.added,
+			    st.updated, st.unchanged);
+		if (st.expired)
+			strbuf_addf(&ctx->out, ", %d expired (left as they were)", st.expired);
+		strbuf_addc(&ctx->out, '\n');
+	} else {
+		cJSON_AddNumberToObject(ctx->result, "imported", n);
+		cJSON_AddStringToObject(ctx->result, "file", file);
+		cJSON_AddStringToObject(ctx->result, "format", "json");
+		strbuf_addf(&ctx->out, "imported %d entries from %s\n", n, file);
+	}
+out:
+	free(text);
+	free(file);
+	return rc;
 }
 
 static int run_purge(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -340,16 +526,21 @@ static const struct cmd_flag search_flags[] = {
 };
 
 static const struct cmd_flag export_flags[] = {
-	{ .name = "file", .type = FLAG_PATH, .metavar = "F", .help = "the JSON file to write",
-	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_PATH },
-	{ .name = "key", .type = FLAG_STRING, .metavar = "PATTERN", .help = "only keys matching",
+	{ .name = "file", .type = FLAG_PATH, .metavar = "F",
+	  .help = "the file to write (default " MEMSHARE_PATH " in the repo, for git)", .complete = COMPLETE_PATH },
+	{ .name = "key", .type = FLAG_STRING, .metavar = "PATTERN", .help = "only keys matching (team/** for a prefix)",
 	  .complete = COMPLETE_MEMKEY },
+	F_STR("namespace", "NS", "only entries of this namespace"),
+	F_ENUM("layer", LAYERS, "only entries of this layer"),
+	F_STR("tag", "a,b", "only entries carrying one of these tags"),
+	F_ENUM("format", "json|lines", "lines: one version a line, merged by git (default for .jsonl and no --file)"),
 	F_END
 };
 
 static const struct cmd_flag import_flags[] = {
-	{ .name = "file", .type = FLAG_PATH, .metavar = "F", .help = "the JSON file to read",
-	  .flags = FLAGF_REQUIRED, .complete = COMPLETE_PATH },
+	{ .name = "file", .type = FLAG_PATH, .metavar = "F",
+	  .help = "the file to read (default " MEMSHARE_PATH " in the repo); its format is recognised",
+	  .complete = COMPLETE_PATH },
 	F_END
 };
 
@@ -381,10 +572,12 @@ const struct cmd_def commands_memory[] = {
 	  .summary = "ranked search: hybrid, full text (FTS5) or vector", .flags = search_flags, .run = run_search },
 	{ .name = "memory-delete", .group = "Memory",
 	  .summary = "delete an entry (kept in history until purged)", .flags = delete_flags, .run = run_delete },
-	{ .name = "memory-export", .group = "Memory", .summary = "write entries to a JSON file",
+	{ .name = "memory-export", .group = "Memory",
+	  .summary = "write entries to a JSON file, or their versions to " MEMSHARE_PATH " for git",
 	  .flags = export_flags, .run = run_export },
 	{ .name = "memory-import", .group = "Memory",
-	  .summary = "read entries from a JSON file (all or nothing)", .flags = import_flags, .run = run_import },
+	  .summary = "read entries from a JSON or patterns file (merging versions; all or nothing)",
+	  .flags = import_flags, .run = run_import },
 	{ .name = "memory-purge", .group = "Memory",
 	  .summary = "remove deleted and expired entries for good", .flags = purge_flags, .run = run_purge },
 	{ .name = "memory-history", .group = "Memory",

@@ -1076,28 +1076,58 @@ static int tool_rwb_inline(struct store *s, const char *repo, const cJSON *args,
 	return RWB_EINPUT;
 }
 
+/* Output schemas: the documented answers (docs/agents.md), kept short, as
+ * tools/list goes to the model on every turn. Fields beyond them may come. */
+#define OS_STR "{\"type\":\"string\"}"
+#define OS_INT "{\"type\":\"integer\"}"
+/* nullable as anyOf, not a type array: single-type dialects (Gemini's) take it */
+#define OS_NULLABLE_STR "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}"
+
 static const struct mcp_tool mcp_tools_memory[] = {
-	{ "memory_store",
-	  "Store a note or pattern in the shared rwb memory (same key: new version, old kept). "
-	  "Fields flat or under metadata.",
-	  NULL, tool_store, schema_store },
-	{ "vector_search",
-	  "Search the memory (hybrid full-text + vector), best first: snippets and sizes; include_value for values.",
-	  NULL, tool_search, schema_search },
-	{ "memory_retrieve", "Entries whose key matches a pattern (* one segment, ** any number).",
-	  NULL, tool_retrieve, schema_retrieve },
-	{ "memory_delete", "Delete an entry (kept in history until purged).", NULL, tool_delete, schema_delete },
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ .name = "memory_store",
+	  .description = "Store a note or pattern in the shared rwb memory (same key: new version, old kept). "
+			 "Fields flat or under metadata.",
+	  .call = tool_store, .schema = schema_store,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"key\":" OS_STR ",\"version\":" OS_INT
+			   ",\"layer\":" OS_STR ",\"namespace\":" OS_STR ",\"agent\":" OS_STR ",\"size\":" OS_INT
+			   "},\"required\":[\"key\",\"version\",\"layer\"]}" },
+	{ .name = "vector_search",
+	  .description = "Search the memory (hybrid full-text + vector), best first: snippets and sizes; include_value "
+			 "for values.",
+	  .call = tool_search, .schema = schema_search,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"results\":{\"type\":\"array\",\"items\":{"
+			   "\"type\":\"object\",\"properties\":{\"key\":" OS_STR ",\"score\":{\"type\":\"number\"},"
+			   "\"snippet\":" OS_STR ",\"size\":" OS_INT ",\"value\":" OS_STR ",\"version\":" OS_INT
+			   "},\"required\":[\"key\",\"score\",\"snippet\"]}},\"terms_cut\":" OS_INT ",\"note\":" OS_STR
+			   "},\"required\":[\"results\"]}" },
+	{ .name = "memory_retrieve", .description = "Entries whose key matches a pattern (* one segment, ** any number).",
+	  .call = tool_retrieve, .schema = schema_retrieve,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"entries\":{\"type\":\"array\",\"items\":{"
+			   "\"type\":\"object\",\"properties\":{\"key\":" OS_STR ",\"value\":" OS_STR ",\"version\":"
+			   OS_INT ",\"tags\":{\"type\":\"array\",\"items\":" OS_STR "},\"expires_at\":" OS_NULLABLE_STR
+			   "},\"required\":[\"key\",\"value\",\"version\"]}}},"
+			   "\"required\":[\"entries\"]}" },
+	{ .name = "memory_delete", .description = "Delete an entry (kept in history until purged).",
+	  .call = tool_delete, .schema = schema_delete,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"key\":" OS_STR ",\"deleted\":{\"type\":"
+			   "\"boolean\"}},\"required\":[\"key\",\"deleted\"]}" },
+	{ .name = NULL }
 };
 
 static const struct mcp_tool mcp_tools_rwb[] = {
-	{ "rwb",
-	  "Run any rwb slash command (build, test, clippy, audit, git, scaffold, file write, ...) as a job; "
-	  "answers its --json document. Writes need yes: true.",
-	  NULL, tool_rwb_inline, schema_rwb },
-	{ "rwb_help", "The list of rwb commands, or one command's usage and argument schema.",
-	  NULL, tool_help, schema_help },
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ .name = "rwb",
+	  .description = "Run any rwb slash command (build, test, clippy, audit, git, scaffold, file write, ...) as a "
+			 "job; answers its --json document. Writes need yes: true.",
+	  .call = tool_rwb_inline, .schema = schema_rwb,
+	  /* the command's own document, plus its exit status; error on status 2 and up */
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"exit_status\":" OS_INT ",\"error\":{"
+			   "\"type\":\"object\",\"properties\":{\"code\":" OS_STR ",\"message\":" OS_STR "}}},"
+			   "\"required\":[\"exit_status\"]}" },
+	{ .name = "rwb_help", .description = "The list of rwb commands, or one command's usage and argument schema.",
+	  .call = tool_help, .schema = schema_help,
+	  .output_schema = "{\"type\":\"object\",\"properties\":{\"commands\":{\"type\":\"array\",\"items\":"
+			   OS_STR "},\"name\":" OS_STR ",\"usage\":" OS_STR ",\"inputSchema\":{\"type\":\"object\"}}}" },
+	{ .name = NULL }
 };
 
 static const struct mcp_tool *const mcp_tables[] = { mcp_tools_memory, mcp_tools_analysis, mcp_tools_rwb };
@@ -1171,16 +1201,40 @@ static cJSON *mcp_initialize(struct mcp_server *m, const cJSON *params)
 	return r;
 }
 
-static cJSON *mcp_tools_list(void)
+/* The tool's outputSchema: its schema, with "required" for a whole answer
+ * or a page of a long one ({truncated, total_chars, offset, next_offset}). */
+static cJSON *tool_output_schema(const struct mcp_tool *tool)
+{
+	cJSON *s = cJSON_Parse(tool->output_schema), *req, *any, *page;
+
+	if (!s)
+		return NULL;
+	req = cJSON_DetachItemFromObjectCaseSensitive(s, "required");
+	if (req) {
+		any = cJSON_AddArrayToObject(s, "anyOf");
+		page = cJSON_CreateObject();
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(page, "required"), cJSON_CreateString("truncated"));
+		cJSON_AddItemToArray(any, cJSON_CreateObject());
+		cJSON_AddItemToObject(cJSON_GetArrayItem(any, 0), "required", req);
+		cJSON_AddItemToArray(any, page);
+	}
+	return s;
+}
+
+static cJSON *mcp_tools_list(const struct mcp_server *m)
 {
 	cJSON *r = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(r, "tools");
+	/* outputSchema and structuredContent came with protocol 2025-06-18 */
+	bool outputs = strcmp(m->version, "2025-06-18") >= 0;
 
 	for (size_t t = 0; t < NTABLES; t++) {
 		for (const struct mcp_tool *tool = mcp_tables[t]; tool->name; tool++) {
-			cJSON *o = cJSON_CreateObject();
+			cJSON *o = cJSON_CreateObject(), *os;
 			cJSON_AddStringToObject(o, "name", tool->name);
 			cJSON_AddStringToObject(o, "description", tool->description ? tool->description : "");
 			cJSON_AddItemToObject(o, "inputSchema", tool_schema(tool));
+			if (outputs && tool->output_schema && (os = tool_output_schema(tool)))
+				cJSON_AddItemToObject(o, "outputSchema", os);
 			cJSON_AddItemToArray(arr, o);
 		}
 	}
@@ -1482,7 +1536,7 @@ static cJSON *mcp_handle(struct mcp_server *m, const cJSON *msg, const char *b, 
 	else if (strcmp(mname, "ping") == 0)
 		ans = rpc_result(id, cJSON_CreateObject());
 	else if (strcmp(mname, "tools/list") == 0)
-		ans = rpc_result(id, mcp_tools_list());
+		ans = rpc_result(id, mcp_tools_list(m));
 	else if (strcmp(mname, "tools/call") == 0)
 		ans = mcp_tools_call(m, id, params, params_raw, in_batch);
 	else {

@@ -51,6 +51,9 @@ struct mcp_tool {
 	const char *input_schema;  /* JSON text, or NULL when schema() builds it */
 	int (*call)(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err);
 	cJSON *(*schema)(void);    /* builds the schema from the registry's flag table, or NULL */
+	const char *output_schema; /* JSON text: the schema of structuredContent (an object); its
+				    * "required" holds for a whole answer, not for a page (the
+				    * server says so when it lists it, from protocol 2025-06-18) */
 };
 
 /* The schema of a registry command's flags ({type:object, properties,

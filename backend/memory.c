@@ -23,6 +23,7 @@
 #endif
 #include "memory.h"
 #include "embed.h"
+#include "memshare.h"
 #include "error.h"
 #include "schema.h"
 #include "store.h"
@@ -2061,8 +2062,7 @@ void memory_iso_time(char *buf, size_t n, int64_t ms)
 	buf[len] = 0;
 }
 
-/* Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z"; false when it is not that. */
-static bool iso_parse(const char *s, int64_t *ms)
+bool memory_iso_parse(const char *s, int64_t *ms)
 {
 	struct tm tm = { 0 };
 	int y, mo, d, h, mi, sec, frac = 0, used = 0;
@@ -2144,12 +2144,63 @@ cJSON *memory_entry_json(const struct memory_entry *e)
 	return o;
 }
 
+bool memory_filter_match(const struct memory_filter *f, const struct memory_entry *e)
+{
+	if (!f)
+		return true;
+	if (f->pattern && *f->pattern && !memory_glob_match(f->pattern, e->key))
+		return false;
+	if (f->ns && *f->ns && strcmp(f->ns, str_or_empty(e->ns)) != 0)
+		return false;
+	if (f->layer && *f->layer && strcmp(f->layer, str_or_empty(e->layer)) != 0)
+		return false;
+	if (f->tags && *f->tags) {
+		/* any of the wanted tags among the entry's */
+		for (const char *w = f->tags; *w;) {
+			size_t wn = strcspn(w, ",");
+			for (const char *t = str_or_empty(e->tags); *t;) {
+				size_t tn = strcspn(t, ",");
+				if (tn == wn && wn && !memcmp(t, w, wn))
+					return true;
+				t += tn + (t[tn] == ',');
+			}
+			w += wn + (w[wn] == ',');
+		}
+		return false;
+	}
+	return true;
+}
+
+/* Live entries f takes, sorted by key. */
+static int retrieve_filtered(struct store *s, struct memory_list *l, const struct memory_filter *f)
+{
+	int rc = memory_retrieve(s, l, f && f->pattern && *f->pattern ? f->pattern : "**", false), k = 0;
+
+	if (rc)
+		return rc;
+	for (int i = 0; i < l->n; i++) {
+		if (memory_filter_match(f, &l->v[i]))
+			l->v[k++] = l->v[i];
+		else
+			memory_entry_release(&l->v[i]);
+	}
+	l->n = k;
+	return RWB_OK;
+}
+
 int memory_export(struct store *s, char **text, int *count, const char *pattern)
+{
+	struct memory_filter f = { .pattern = pattern };
+
+	return memory_export_filtered(s, text, count, &f);
+}
+
+int memory_export_filtered(struct store *s, char **text, int *count, const struct memory_filter *f)
 {
 	struct memory_list l;
 	cJSON *doc, *arr;
 	char *t;
-	int rc = memory_retrieve(s, &l, pattern && *pattern ? pattern : "**", false);
+	int rc = retrieve_filtered(s, &l, f);
 
 	*text = NULL;
 	*count = 0;
@@ -2220,7 +2271,7 @@ static int import_time(const cJSON *o, const char *field, int64_t *out, int idx,
 	*out = 0;
 	if (!f || cJSON_IsNull(f))
 		return RWB_OK;
-	if (!cJSON_IsString(f) || !iso_parse(f->valuestring, out))
+	if (!cJSON_IsString(f) || !memory_iso_parse(f->valuestring, out))
 		return import_fail(err, idx, key, field,
 				   "must be an ISO-8601 UTC time like \"2026-01-31T12:00:00.000Z\" (or null)");
 	return RWB_OK;
@@ -2396,6 +2447,31 @@ int memory_import_check(const char *text, size_t len, int *count, char **err)
 	return rc;
 }
 
+/* Indexes the rows a deferred writer (import) wrote, in one statement: one
+ * FTS5 flush, not one per row. */
+static int writer_flush_fts(struct memory_writer *w, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	char *ids;
+	int rc;
+
+	if (!w->fts_ids.len)
+		return RWB_OK;
+	ids = xasprintf("[%s]", w->fts_ids.buf);
+	rc = store_prepare(w->s, &st, "INSERT INTO memory_fts(rowid, " FTS_COLS ") SELECT id, " FTS_COLS
+			   " FROM memory_entries WHERE id IN (SELECT value FROM json_each(?1))"
+			   " AND deleted_at IS NULL");
+	if (!rc) {
+		sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? RWB_OK : store_error(w->s, sqlite3_errcode(w->s->db));
+	}
+	sqlite3_finalize(st);
+	free(ids);
+	if (rc)
+		*err = xasprintf("indexing the imported entries failed: %s", w->s->errmsg);
+	return rc;
+}
+
 int memory_import(struct store *s, int *count, const char *text, size_t len, char **err)
 {
 	cJSON *doc = NULL;
@@ -2429,22 +2505,8 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 			free(e2);
 		}
 	}
-	if (!rc && w.fts_ids.len) {
-		/* one statement indexes every new row: one FTS5 flush, not one per row */
-		sqlite3_stmt *st = NULL;
-		char *ids = xasprintf("[%s]", w.fts_ids.buf);
-		rc = store_prepare(s, &st, "INSERT INTO memory_fts(rowid, " FTS_COLS ") SELECT id, " FTS_COLS
-				   " FROM memory_entries WHERE id IN (SELECT value FROM json_each(?1))"
-				   " AND deleted_at IS NULL");
-		if (!rc) {
-			sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
-			rc = sqlite3_step(st) == SQLITE_DONE ? RWB_OK : store_error(s, sqlite3_errcode(s->db));
-		}
-		sqlite3_finalize(st);
-		free(ids);
-		if (rc)
-			*err = xasprintf("indexing the imported entries failed: %s", s->errmsg);
-	}
+	if (!rc)
+		rc = writer_flush_fts(&w, err);
 	writer_free(&w);
 	if (rc) {
 		store_write_rollback(s);
@@ -2457,6 +2519,295 @@ out:
 	strbuf_free(&scratch);
 	items_free(v, n);
 	cJSON_Delete(doc);
+	return rc;
+}
+
+/* ---- patterns through git: the line file (memshare.h) ---- */
+
+int memory_share_export(struct store *s, char **text, int *count, int *nversions, const struct memory_filter *f,
+			char **err)
+{
+	struct memory_list l, all = { 0 };
+	int rc = retrieve_filtered(s, &l, f), cap = 0;
+
+	*text = NULL;
+	*err = NULL;
+	*count = 0;
+	*nversions = 0;
+	if (rc)
+		return rc;
+	for (int i = 0; !rc && i < l.n; i++) {
+		struct memory_list h;
+		rc = memory_history(s, &h, l.v[i].key);
+		for (int k = 0; !rc && k < h.n; k++)
+			list_push(&all, &cap, &h.v[k]);
+		if (!rc)
+			free(h.v);
+	}
+	if (!rc)
+		rc = memshare_format(text, &all, err);
+	if (!rc) {
+		*count = l.n;
+		*nversions = all.n;
+	}
+	memory_list_release(&all);
+	memory_list_release(&l);
+	return rc;
+}
+
+static void entry_copy(struct memory_entry *d, const struct memory_entry *e)
+{
+	*d = *e;
+	d->key = xstrdup(e->key);
+	d->value = xstrdup(str_or_empty(e->value));
+	d->layer = xstrdup(str_or_empty(e->layer));
+	d->category = xstrdup(str_or_empty(e->category));
+	d->project = xstrdup(str_or_empty(e->project));
+	d->intent = xstrdup(str_or_empty(e->intent));
+	d->tags = xstrdup(str_or_empty(e->tags));
+	d->agent = xstrdup(str_or_empty(e->agent));
+	d->ns = xstrdup(str_or_empty(e->ns));
+	d->deleted = false;
+}
+
+static int share_entry_cmp(const void *a, const void *b)
+{
+	return memshare_cmp(a, b);
+}
+
+static int key_then_version(const void *pa, const void *pb)
+{
+	const struct memory_entry *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	return c ? c : a->version < b->version ? -1 : a->version > b->version;
+}
+
+/* The statements of a patterns import besides the writer's. */
+struct share_stmts {
+	sqlite3_stmt *live;         /* the key's row, deleted or not */
+	sqlite3_stmt *hist;         /* its history */
+	sqlite3_stmt *del;          /* drop its history */
+	sqlite3_stmt *ins;          /* one history row */
+};
+
+/* Reads key's versions in the store into cur (sorted by the merge order);
+ * *id is the live row's (0: none), *deleted whether it is deleted. */
+static int share_load(struct memory_writer *w, struct share_stmts *q, const char *key, struct memory_list *cur,
+		      int64_t *id, bool *deleted)
+{
+	int cap = 0, rc;
+
+	memset(cur, 0, sizeof(*cur));
+	*id = 0;
+	*deleted = false;
+	sqlite3_bind_text(q->live, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->live);
+	if (rc == SQLITE_ROW) {
+		struct memory_entry e;
+		entry_from_row(&e, q->live, 0);
+		*id = sqlite3_column_int64(q->live, 16);
+		*deleted = e.deleted;
+		e.deleted = false;
+		list_push(cur, &cap, &e);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(q->live);
+	if (rc != SQLITE_DONE)
+		return store_error(w->s, rc);
+	sqlite3_bind_text(q->hist, 1, key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q->hist)) == SQLITE_ROW) {
+		struct memory_entry e;
+		entry_from_row(&e, q->hist, 0);
+		list_push(cur, &cap, &e);
+	}
+	sqlite3_reset(q->hist);
+	if (rc != SQLITE_DONE)
+		return store_error(w->s, rc);
+	qsort(cur->v, (size_t)cur->n, sizeof(*cur->v), share_entry_cmp);
+	return RWB_OK;
+}
+
+/* Merges one key's file versions f[0..nf) into the store. */
+static int share_key(struct memory_writer *w, struct share_stmts *q, const struct memory_entry *f, int nf,
+		     int64_t now, struct strbuf *scratch, struct memory_share_stats *st, char **err)
+{
+	struct memory_list cur;
+	struct memory_entry *all, *top;
+	int64_t id;
+	bool deleted, same = true, known = true;
+	int n, m, rc = share_load(w, q, f[0].key, &cur, &id, &deleted);
+
+	if (rc)
+		return rc;
+	n = cur.n + nf;
+	all = xcalloc((size_t)n, sizeof(*all));
+	for (int i = 0; i < cur.n; i++)
+		entry_copy(&all[i], &cur.v[i]);
+	for (int i = 0; i < nf; i++)
+		entry_copy(&all[cur.n + i], &f[i]);
+	m = memshare_merge(all, n);
+	/* unchanged: the store already holds exactly the merged history */
+	same = m == cur.n;
+	for (int i = 0; same && i < m; i++)
+		same = all[i].version == cur.v[i].version && memshare_same(&all[i], &cur.v[i]);
+	for (int i = 0; deleted && i < nf; i++) {
+		bool found = false;
+		for (int k = 0; k < cur.n && !found; k++)
+			found = memshare_same(&f[i], &cur.v[k]);
+		known &= found;
+	}
+	top = &all[m - 1];
+	if (same || (deleted && known)) {
+		/* a key deleted here stays deleted until someone makes a new version */
+		st->unchanged++;
+		goto out;
+	}
+	if (top->expires_at && top->expires_at <= now) {
+		st->expired++;
+		goto out;
+	}
+	sqlite3_bind_text(q->del, 1, top->key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->del);
+	sqlite3_reset(q->del);
+	rc = rc == SQLITE_DONE ? RWB_OK : store_error(w->s, rc);
+	for (int i = 0; !rc && i < m - 1; i++) {
+		const struct memory_entry *e = &all[i];
+		const char *t[] = { e->key, NULL, e->value, e->layer, e->category, e->project, e->intent, e->tags,
+				    e->agent };
+		for (int k = 0; k < 9; k++)
+			if (k != 1)
+				sqlite3_bind_text(q->ins, k + 1, t[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int(q->ins, 2, e->version);
+		sqlite3_bind_int64(q->ins, 10, e->created_at);
+		sqlite3_bind_int64(q->ins, 11, e->updated_at);
+		if (e->expires_at)
+			sqlite3_bind_int64(q->ins, 12, e->expires_at);
+		else
+			sqlite3_bind_null(q->ins, 12);
+		sqlite3_bind_text(q->ins, 13, e->ns, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q->ins);
+		sqlite3_reset(q->ins);
+		rc = rc == SQLITE_DONE ? RWB_OK : store_error(w->s, rc);
+	}
+	if (!rc && id)
+		rc = fts_row(w->s, w->fts, id, true);  /* the old content leaves the index */
+	if (!rc) {
+		sqlite3_stmt *up = id ? w->update : w->insert;
+		if (id)
+			sqlite3_bind_int64(up, 1, id);
+		else
+			sqlite3_bind_text(up, 1, top->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 2, top->value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 3, top->layer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 4, top->category, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 5, top->project, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 6, top->intent, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 7, top->tags, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 8, top->agent, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 13, top->ns, -1, SQLITE_STATIC);
+		if (id) {
+			sqlite3_bind_int64(up, 9, top->updated_at);
+			if (top->expires_at)
+				sqlite3_bind_int64(up, 10, top->expires_at);
+			else
+				sqlite3_bind_null(up, 10);
+			sqlite3_bind_int(up, 11, top->version);
+			sqlite3_bind_int64(up, 12, top->created_at);
+		} else {
+			sqlite3_bind_int64(up, 9, top->created_at);
+			sqlite3_bind_int64(up, 10, top->updated_at);
+			if (top->expires_at)
+				sqlite3_bind_int64(up, 11, top->expires_at);
+			else
+				sqlite3_bind_null(up, 11);
+			sqlite3_bind_int(up, 12, top->version);
+		}
+		rc = sqlite3_step(up);
+		sqlite3_reset(up);
+		rc = rc == SQLITE_DONE ? RWB_OK : store_error(w->s, rc);
+		if (!rc && !id)
+			id = sqlite3_last_insert_rowid(w->s->db);
+	}
+	if (!rc) {
+		strbuf_addf(&w->fts_ids, "%s%lld", w->fts_ids.len ? "," : "", (long long)id);
+		embed_source(scratch, top->key, top->category, top->project, top->intent, top->tags, top->ns,
+			     top->agent, top->value);
+		rc = writer_embed(w, id, top->expires_at, scratch->buf, scratch->len, err);
+	}
+	if (!rc) {
+		if (cur.n)
+			st->updated++;
+		else
+			st->added++;
+	}
+out:
+	for (int i = 0; i < m; i++)
+		memory_entry_release(&all[i]);
+	free(all);
+	memory_list_release(&cur);
+	return rc;
+}
+
+int memory_share_import(struct store *s, struct memory_share_stats *st, const char *text, size_t len, char **err)
+{
+	struct memory_list file;
+	struct memory_writer w;
+	struct share_stmts q = { NULL };
+	struct strbuf scratch = STRBUF_INIT;
+	int64_t now = memory_now();
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	*err = NULL;
+	rc = memshare_parse(&file, text, len, err);
+	if (rc)
+		return rc;
+	qsort(file.v, (size_t)file.n, sizeof(*file.v), key_then_version);
+	rc = writer_open(&w, s, err);
+	if (rc)
+		goto out;
+	w.defer_fts = true;
+	rc = store_prepare(s, &q.live, "SELECT " ENTRY_COLS ", id FROM memory_entries WHERE key = ?1");
+	if (!rc)
+		rc = store_prepare(s, &q.hist, "SELECT key, value, layer, category, project, intent, tags, agent,"
+				   " created_at, updated_at, 0, expires_at, 0, version, NULL, namespace"
+				   " FROM memory_versions WHERE key = ?1");
+	if (!rc)
+		rc = store_prepare(s, &q.del, "DELETE FROM memory_versions WHERE key = ?1");
+	if (!rc)
+		rc = store_prepare(s, &q.ins, "INSERT INTO memory_versions(key, version, value, layer, category,"
+				   " project, intent, tags, agent, created_at, updated_at, expires_at, namespace)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+	st->versions = file.n;
+	for (int i = 0, j; !rc && i < file.n; i = j) {
+		for (j = i; j < file.n && !strcmp(file.v[j].key, file.v[i].key); j++)
+			;
+		st->keys++;
+		rc = share_key(&w, &q, &file.v[i], j - i, now, &scratch, st, err);
+		if (rc && !*err)
+			*err = xasprintf("key \"%.80s\": %s", file.v[i].key, s->errmsg);
+	}
+	if (!rc)
+		rc = writer_flush_fts(&w, err);
+	sqlite3_finalize(q.live);
+	sqlite3_finalize(q.hist);
+	sqlite3_finalize(q.del);
+	sqlite3_finalize(q.ins);
+	writer_free(&w);
+	if (rc)
+		store_write_rollback(s);
+	else
+		rc = store_write_commit(s);
+	if (rc) {
+		int keys = st->keys, versions = st->versions;
+		memset(st, 0, sizeof(*st));
+		st->keys = keys;
+		st->versions = versions;
+	}
+out:
+	strbuf_free(&scratch);
+	memory_list_release(&file);
 	return rc;
 }
 

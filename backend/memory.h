@@ -145,6 +145,34 @@ int memory_count(struct store *s, int *count);
  * {"format":"rwb-memory","version":1,"entries":[...]} sorted by key,
  * deterministic. *text allocated. */
 int memory_export(struct store *s, char **text, int *count, const char *pattern);
+/* Which live entries an export takes; a NULL field takes any. */
+struct memory_filter {
+	const char *pattern;        /* key glob ('*' one segment, '**' any) */
+	const char *ns;             /* the namespace field */
+	const char *layer;
+	const char *tags;           /* "a,b": entries carrying any of them */
+};
+bool memory_filter_match(const struct memory_filter *f, const struct memory_entry *e);
+/* memory_export with every filter. */
+int memory_export_filtered(struct store *s, char **text, int *count, const struct memory_filter *f);
+
+/* What a patterns import did, per key of the file. */
+struct memory_share_stats {
+	int keys;                   /* keys in the file */
+	int versions;               /* lines (versions) in the file */
+	int added;                  /* keys new to the store */
+	int updated;                /* keys whose live entry or history changed */
+	int unchanged;              /* the store already had every version */
+	int expired;                /* the newest version has expired: left as it was */
+};
+/* The patterns line file (memshare.h) of the live entries f takes, each
+ * with its history: *count keys, *nversions lines. */
+int memory_share_export(struct store *s, char **text, int *count, int *nversions, const struct memory_filter *f,
+			char **err);
+/* Imports a patterns line file with memshare.h's merge rule, all or
+ * nothing; bad input: RWB_EINPUT and *err ("line N: ..."). */
+int memory_share_import(struct store *s, struct memory_share_stats *st, const char *text, size_t len, char **err);
+
 /* Validates then imports a document, all or nothing; *err names the entry
  * and field. */
 int memory_import(struct store *s, int *count, const char *text, size_t len, char **err);
@@ -158,6 +186,8 @@ int memory_seed_starter(struct store *s);
 cJSON *memory_entry_json(const struct memory_entry *e);
 /* ISO-8601 UTC "2026-11-29T00:32:40.123Z" into buf (>= 32 bytes). */
 void memory_iso_time(char *buf, size_t n, int64_t ms);
+/* Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z"; false when it is not that. */
+bool memory_iso_parse(const char *s, int64_t *ms);
 
 void memory_entry_release(struct memory_entry *e);
 void memory_list_release(struct memory_list *l);
