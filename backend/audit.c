@@ -315,6 +315,23 @@ static bool eligible(const struct audit_verdict *v, bool require)
 	return v->sig == AUDIT_SIG_NONE && !require && !audit_is_agent(v->reviewer);
 }
 
+const struct audit_verdict *audit_latest_verdict(const struct audit_item *it, const char *reviewer)
+{
+	/* verdicts are oldest first */
+	for (int i = it->nverdicts - 1; i >= 0; i--)
+		if (it->verdicts[i].current && strcmp(it->verdicts[i].reviewer, reviewer) == 0)
+			return &it->verdicts[i];
+	return NULL;
+}
+
+bool audit_item_has_current(const struct audit_item *it)
+{
+	for (int i = 0; i < it->nverdicts; i++)
+		if (it->verdicts[i].current)
+			return true;
+	return false;
+}
+
 /*
  * The one counting rule. Verdicts for the current fingerprint are taken
  * newest first; one counts when its signature is as the repository asks
@@ -335,10 +352,7 @@ static void item_status(struct audit_item *it, int required, bool require)
 	for (int i = 0; i < it->nverdicts; i++) {
 		struct audit_verdict *v = &it->verdicts[i];
 		v->counted = false;
-		v->latest = v->current;
-		for (int j = i + 1; j < it->nverdicts && v->latest; j++)
-			if (it->verdicts[j].current && strcmp(it->verdicts[j].reviewer, v->reviewer) == 0)
-				v->latest = false;
+		v->latest = audit_latest_verdict(it, v->reviewer) == v;
 		it->forged += v->sig == AUDIT_SIG_FORGED;
 	}
 	for (int i = it->nverdicts - 1; i >= 0; i--) {

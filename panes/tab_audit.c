@@ -101,10 +101,7 @@ static bool mine_to_review(struct audit_tab *t, const struct audit_item *it)
 {
 	if (it->status == AUDIT_APPROVED || it->status == AUDIT_REJECTED)
 		return false;
-	for (int i = 0; i < it->nverdicts; i++)
-		if (it->verdicts[i].current && strcmp(it->verdicts[i].reviewer, t->me) == 0)
-			return false;
-	return true;
+	return !audit_latest_verdict(it, t->me);
 }
 
 static bool passes(struct audit_tab *t, const struct audit_item *it)
@@ -479,9 +476,8 @@ static const struct audit_item *previous_version(const struct audit_tab *t, cons
 	const struct audit_item *best = NULL;
 	int bestd = INT_MAX;
 
-	for (int i = 0; i < it->nverdicts; i++)
-		if (it->verdicts[i].current)
-			return NULL;
+	if (audit_item_has_current(it))
+		return NULL;
 	for (size_t i = 0; i < t->gone.n; i++) {
 		const struct audit_item *g = &t->gone.items[i];
 		if (g->kind != it->kind || strcmp(g->file, it->file) != 0 ||
@@ -554,11 +550,9 @@ static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int 
 	const struct audit_item *prev = previous_version(t, it);
 	for (int i = 0; prev && i < prev->nverdicts && y < end; i++) {
 		const struct audit_verdict *v = &prev->verdicts[i];
-		bool latest = true;
-		for (int j = i + 1; j < prev->nverdicts && latest; j++)
-			if (strcmp(prev->verdicts[j].reviewer, v->reviewer) == 0)
-				latest = false;
-		if (!latest)
+		/* a gone item's verdicts are all on its own (last) code: the
+		 * loader marked each reviewer's latest */
+		if (!v->latest)
 			continue;
 		int x = 3 + draw_text(win, y, 3, cols - 4, "before the code changed, ", theme_attr(RWB_COLOR_DIM));
 		x += draw_text(win, y, x, cols - 1 - x, v->reviewer, theme_attr(RWB_COLOR_HELP_KEY));
