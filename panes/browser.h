@@ -37,6 +37,11 @@ extern const struct browser_tab_ops tab_metrics_ops;  /* panes/tab_metrics.c */
 extern const struct browser_tab_ops tab_audit_ops;    /* panes/tab_audit.c */
 extern const struct browser_tab_ops tab_tasks_ops;    /* panes/tab_tasks.c */
 
+/* Their key tables (keys.h), for help and the docs. */
+struct keymap;
+extern const struct keymap browser_keys;              /* panes/browser.c: switching tabs */
+extern const struct keymap tab_metrics_keys;          /* panes/tab_metrics.c */
+
 struct pane *pane_browser_new(struct app *a);
 /* Shows the tab with this name ("Audit"); false when there is none. */
 bool pane_browser_show(struct pane *p, const char *tab_name);
