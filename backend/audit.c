@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include "audit.h"
 #include "error.h"
+#include "gitw.h"
 #include "rustlex.h"
 #include "proc.h"
 #include "schema.h"
@@ -46,7 +47,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <git2.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -961,8 +961,7 @@ int audit_counts(struct store *s, const char *repo, int *total, int *documented,
 
 struct walk {
 	const char *root;          /* absolute repo path */
-	git_repository *git;       /* NULL when repo is not a git work tree */
-	bool git_started;          /* git_libgit2_init() was called */
+	struct gitw *git;          /* NULL when repo is not a git work tree */
 	char **files;              /* owned: relative paths */
 	size_t n, cap;
 };
@@ -975,18 +974,7 @@ static int cmp_name(const void *a, const void *b)
 
 static bool ignored(struct walk *w, const char *rel, bool is_dir)
 {
-	int ign = 0;
-
-	if (!w->git)
-		return false;
-	if (is_dir) {
-		char *d = xasprintf("%s/", rel);
-		git_ignore_path_is_ignored(&ign, w->git, d);
-		free(d);
-	} else {
-		git_ignore_path_is_ignored(&ign, w->git, rel);
-	}
-	return ign == 1;
+	return w->git && gitw_ignored(w->git, rel, is_dir);
 }
 
 /* The entries of folder rel (no hidden ones), sorted by name, each with
@@ -1769,12 +1757,8 @@ static void *walk_worker(void *arg)
 	struct walk_job *j = arg;
 	struct walk *w = j->w;
 
-	if (in_git_tree(w->root)) {
-		git_libgit2_init();
-		w->git_started = true;
-		if (git_repository_open_ext(&w->git, w->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-			w->git = NULL;
-	}
+	if (in_git_tree(w->root))
+		gitw_open_here(&w->git, w->root, NULL, 0);  /* NULL: no ignore rules */
 	if (j->scope_is_file) {
 		w->files = xmalloc(sizeof(*w->files));
 		w->files[w->n++] = xstrdup(j->scope);
@@ -1903,10 +1887,7 @@ out:
 	free(found);
 	free(w.files);
 	free(scope);
-	if (w.git)   /* (a call, even with NULL, would load libgit2: 3 ms) */
-		git_repository_free(w.git);
-	if (w.git_started)
-		git_libgit2_shutdown();
+	gitw_free(w.git);  /* NULL (not a work tree) never loads libgit2 */
 	return rc;
 }
 
@@ -2084,26 +2065,12 @@ done:
 
 char *audit_reviewer(const char *explicit_name, const char *repo)
 {
-	git_repository *r = NULL;
-	git_config *cfg = NULL, *snap = NULL;
-	const char *v = NULL, *user;
-	char *name = NULL;
+	const char *user;
+	char *name;
 
 	if (explicit_name && *explicit_name)
 		return xstrdup(explicit_name);
-	git_libgit2_init();
-	if (repo && git_repository_open_ext(&r, repo, 0, NULL) == 0) {
-		if (git_repository_config_snapshot(&snap, r) == 0 &&
-		    git_config_get_string(&v, snap, "user.name") == 0 && v && *v)
-			name = xstrdup(v);
-	} else if (git_config_open_default(&cfg) == 0 && git_config_snapshot(&snap, cfg) == 0 &&
-		   git_config_get_string(&v, snap, "user.name") == 0 && v && *v) {
-		name = xstrdup(v);
-	}
-	git_config_free(snap);
-	git_config_free(cfg);
-	git_repository_free(r);
-	git_libgit2_shutdown();
+	name = gitw_config_string(repo, "user.name");
 	if (name)
 		return name;
 	user = getenv("USER");
