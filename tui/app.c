@@ -441,9 +441,6 @@ static void build_help(struct app *a)
 		"  Alt-PgUp/PgDn    previous / next tab;  Enter restarts an ended shell;\n"
 		"                   x closes a finished job's tab\n"
 		"\n"
-		"Git pane\n"
-		"  s/u stage/unstage file, hunk or line (cursor stays on the file); c commit; l log\n"
-		"\n"
 		"Browser: Memory tab\n"
 		"  q/h back, H history, d asks\n"
 		"Browser: Audit tab\n"
@@ -809,6 +806,7 @@ const struct keymap *const *keys_all(void)
 {
 	static const struct keymap *const all[] = {
 		&app_keys_global, &app_keys_outside, &app_keys_help,
+		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
 		&browser_keys, &tab_metrics_keys,
 		NULL,
 	};
