@@ -41,6 +41,8 @@ extern const struct browser_tab_ops tab_tasks_ops;    /* panes/tab_tasks.c */
 struct keymap;
 extern const struct keymap browser_keys;              /* panes/browser.c: switching tabs */
 extern const struct keymap tab_metrics_keys;          /* panes/tab_metrics.c */
+extern const struct keymap tab_audit_keys;            /* panes/tab_audit.c: the list */
+extern const struct keymap tab_audit_note_keys;       /* panes/tab_audit.c: a verdict's note */
 
 struct pane *pane_browser_new(struct app *a);
 /* Shows the tab with this name ("Audit"); false when there is none. */

@@ -443,8 +443,6 @@ static void build_help(struct app *a)
 		"\n"
 		"Browser: Memory tab\n"
 		"  q/h back, H history, d asks\n"
-		"Browser: Audit tab\n"
-		"  s/x/w sound/unsound/needs work\n"
 		"\n");
 	strbuf_adds(sb, "Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
@@ -807,7 +805,7 @@ const struct keymap *const *keys_all(void)
 	static const struct keymap *const all[] = {
 		&app_keys_global, &app_keys_outside, &app_keys_help,
 		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
-		&browser_keys, &tab_metrics_keys,
+		&browser_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
 		NULL,
 	};
 	return all;
