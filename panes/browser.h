@@ -40,6 +40,10 @@ extern const struct browser_tab_ops tab_tasks_ops;    /* panes/tab_tasks.c */
 /* Their key tables (keys.h), for help and the docs. */
 struct keymap;
 extern const struct keymap browser_keys;              /* panes/browser.c: switching tabs */
+extern const struct keymap tab_memory_list_keys;       /* panes/tab_memory.c: the list */
+extern const struct keymap tab_memory_search_keys;     /* panes/tab_memory.c: the search field */
+extern const struct keymap tab_memory_entry_keys;      /* panes/tab_memory.c: an open entry */
+extern const struct keymap tab_memory_history_keys;    /* panes/tab_memory.c: an entry's history */
 extern const struct keymap tab_metrics_keys;          /* panes/tab_metrics.c */
 extern const struct keymap tab_audit_keys;            /* panes/tab_audit.c: the list */
 extern const struct keymap tab_audit_note_keys;       /* panes/tab_audit.c: a verdict's note */

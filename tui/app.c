@@ -441,8 +441,6 @@ static void build_help(struct app *a)
 		"  Alt-PgUp/PgDn    previous / next tab;  Enter restarts an ended shell;\n"
 		"                   x closes a finished job's tab\n"
 		"\n"
-		"Browser: Memory tab\n"
-		"  q/h back, H history, d asks\n"
 		"\n");
 	strbuf_adds(sb, "Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
@@ -805,7 +803,8 @@ const struct keymap *const *keys_all(void)
 	static const struct keymap *const all[] = {
 		&app_keys_global, &app_keys_outside, &app_keys_help,
 		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
-		&browser_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
+		&browser_keys, &tab_memory_list_keys, &tab_memory_search_keys, &tab_memory_entry_keys,
+		&tab_memory_history_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
 		NULL,
 	};
 	return all;

@@ -75,9 +75,13 @@ int keymap_dispatch(const struct keymap *m, void *self, const struct key *k)
 void keymap_hint(struct strbuf *out, const struct keymap *m)
 {
 	for (int i = 0; i < m->n; i++) {
+		const char *label = m->binds[i].label;
+		/* the main keys: the label up to its first ", " ("j/k" of "j/k, Down/Up") */
+		const char *comma = strstr(label, ", ");
+		int len = comma ? (int)(comma - label) : (int)strlen(label);
 		if (!m->binds[i].hint)
 			continue;
-		strbuf_addf(out, "%s%s %s", out->len ? "  " : "", m->binds[i].label, m->binds[i].hint);
+		strbuf_addf(out, "%s%.*s %s", out->len ? "  " : "", len, label, m->binds[i].hint);
 	}
 }
 

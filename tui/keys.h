@@ -56,7 +56,9 @@ void keys_name(char *buf, size_t n, int id);
 const struct keybind *keymap_find(const struct keymap *m, const struct key *k);
 /* Runs k's binding in m on self; PANE_IGNORED when m does not bind k. */
 int keymap_dispatch(const struct keymap *m, void *self, const struct key *k);
-/* The hint line: "label hint" for each binding with a hint, two spaces apart. */
+/* The hint line: "label hint" for each binding with a hint, two spaces
+ * apart; the label only up to its first ", " (the main keys: "j/k" of
+ * "j/k, Down/Up"). */
 void keymap_hint(struct strbuf *out, const struct keymap *m);
 /* F1's section: the title, then one "  label   help" line per binding. */
 void keymap_help(struct strbuf *out, const struct keymap *m);
