@@ -38,6 +38,12 @@ void app_damage_overlay(struct app *a);
  * names none or the view could not open (it then said why). */
 bool views_open(struct app *a, const cJSON *result);
 
+/* Their key tables (keys.h), for help and the docs. */
+struct keymap;
+extern const struct keymap viewer_keys;        /* panes/viewer.c: the file viewer */
+extern const struct keymap viewer_input_keys;  /* panes/viewer.c: its / and : line */
+extern const struct keymap grep_keys;          /* panes/viewer.c: /grep's results */
+
 /* The openers views.c knows, one per view file. */
 bool view_file_open(struct app *a, const cJSON *result);        /* panes/viewer.c */
 bool view_diagnostics_open(struct app *a, const cJSON *result); /* panes/diag.c */

@@ -803,6 +803,7 @@ const struct keymap *const *keys_all(void)
 	static const struct keymap *const all[] = {
 		&app_keys_global, &app_keys_outside, &app_keys_help,
 		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
+		&viewer_keys, &viewer_input_keys, &grep_keys,
 		&browser_keys, &tab_memory_list_keys, &tab_memory_search_keys, &tab_memory_entry_keys,
 		&tab_memory_history_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
 		NULL,
