@@ -43,6 +43,9 @@ struct keymap;
 extern const struct keymap viewer_keys;        /* panes/viewer.c: the file viewer */
 extern const struct keymap viewer_input_keys;  /* panes/viewer.c: its / and : line */
 extern const struct keymap grep_keys;          /* panes/viewer.c: /grep's results */
+extern const struct keymap diag_keys;          /* panes/diag.c: the list */
+extern const struct keymap diag_explain_keys;  /* panes/diag.c: an explanation */
+extern const struct keymap diag_fix_keys;      /* panes/diag.c: a suggested fix */
 
 /* The openers views.c knows, one per view file. */
 bool view_file_open(struct app *a, const cJSON *result);        /* panes/viewer.c */

@@ -433,7 +433,6 @@ static void build_help(struct app *a)
 		"  Enter run   Tab complete   Up/Down history   Ctrl-R search history\n"
 		"  Ctrl-A/E start/end   Ctrl-W/U/K delete word/to start/to end   Alt-B/F word\n"
 		"  PgUp/PgDn scroll results  Shift-Up/Down select  Ctrl-O fold  Alt-C copy its JSON\n"
-		"  Diagnostics list: Space unfold  Enter view (q back)  o $EDITOR  e explain  a fix\n"
 		"\n"
 		"Terminal pane\n"
 		"  F7 / Shift-PgUp  scroll mode: arrows PgUp/PgDn g/G, / n N search, [ ] marks,\n"
@@ -803,6 +802,7 @@ const struct keymap *const *keys_all(void)
 	static const struct keymap *const all[] = {
 		&app_keys_global, &app_keys_outside, &app_keys_help,
 		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
+		&diag_keys, &diag_explain_keys, &diag_fix_keys,
 		&viewer_keys, &viewer_input_keys, &grep_keys,
 		&browser_keys, &tab_memory_list_keys, &tab_memory_search_keys, &tab_memory_entry_keys,
 		&tab_memory_history_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
