@@ -46,6 +46,9 @@ extern const struct keymap grep_keys;          /* panes/viewer.c: /grep's result
 extern const struct keymap diag_keys;          /* panes/diag.c: the list */
 extern const struct keymap diag_explain_keys;  /* panes/diag.c: an explanation */
 extern const struct keymap diag_fix_keys;      /* panes/diag.c: a suggested fix */
+extern const struct keymap flame_keys;         /* panes/flame.c: the graph */
+extern const struct keymap flame_table_keys;   /* panes/flame.c: its function table */
+extern const struct keymap flame_search_keys;  /* panes/flame.c: its search */
 
 /* The openers views.c knows, one per view file. */
 bool view_file_open(struct app *a, const cJSON *result);        /* panes/viewer.c */

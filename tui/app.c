@@ -804,6 +804,7 @@ const struct keymap *const *keys_all(void)
 		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
 		&diag_keys, &diag_explain_keys, &diag_fix_keys,
 		&viewer_keys, &viewer_input_keys, &grep_keys,
+		&flame_keys, &flame_table_keys, &flame_search_keys,
 		&browser_keys, &tab_memory_list_keys, &tab_memory_search_keys, &tab_memory_entry_keys,
 		&tab_memory_history_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
 		NULL,

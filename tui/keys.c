@@ -19,7 +19,7 @@ void keys_name(char *buf, size_t n, int id)
 		{ KEY_LEFT, "Left" }, { KEY_RIGHT, "Right" }, { KEY_BTAB, "Shift-Tab" },
 		{ KEY_ENTER, "Enter" }, { KEY_HOME, "Home" }, { KEY_END, "End" },
 		{ KEY_BACKSPACE, "Backspace" }, { KEY_DC, "Delete" }, { KEY_SR, "Shift-Up" },
-		{ KEY_SF, "Shift-Down" }, { KEY_SNEXT, "Shift-PgDn" }, { KEY_SPREVIOUS, "Shift-PgUp" },
+		{ KEY_SF, "Shift-Down" }, { KEY_SNEXT, "Shift-PgDn" }, { KEY_SPREVIOUS, "Shift-PgUp" }, { KEY_EXIT, "Exit" },
 	};
 	const char *alt = id & KB_ALT ? "Alt-" : "";
 	int c = id & ~(KB_ALT | KB_CODE);
