@@ -47,6 +47,8 @@ extern const struct keymap tab_memory_history_keys;    /* panes/tab_memory.c: an
 extern const struct keymap tab_metrics_keys;          /* panes/tab_metrics.c */
 extern const struct keymap tab_audit_keys;            /* panes/tab_audit.c: the list */
 extern const struct keymap tab_audit_note_keys;       /* panes/tab_audit.c: a verdict's note */
+extern const struct keymap tab_tasks_keys;            /* panes/tab_tasks.c */
+extern const struct keymap tab_tasks_field_keys;      /* panes/tab_tasks.c: a new task */
 
 struct pane *pane_browser_new(struct app *a);
 /* Shows the tab with this name ("Audit"); false when there is none. */

@@ -807,6 +807,7 @@ const struct keymap *const *keys_all(void)
 		&flame_keys, &flame_table_keys, &flame_search_keys,
 		&browser_keys, &tab_memory_list_keys, &tab_memory_search_keys, &tab_memory_entry_keys,
 		&tab_memory_history_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
+		&tab_tasks_keys, &tab_tasks_field_keys,
 		NULL,
 	};
 	return all;
