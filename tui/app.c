@@ -434,12 +434,6 @@ static void build_help(struct app *a)
 		"  Ctrl-A/E start/end   Ctrl-W/U/K delete word/to start/to end   Alt-B/F word\n"
 		"  PgUp/PgDn scroll results  Shift-Up/Down select  Ctrl-O fold  Alt-C copy its JSON\n"
 		"\n"
-		"Terminal pane\n"
-		"  F7 / Shift-PgUp  scroll mode: arrows PgUp/PgDn g/G, / n N search, [ ] marks,\n"
-		"                   v select, y copy (OSC 52), w write to a file, 1-9 tab, Esc live\n"
-		"  Alt-PgUp/PgDn    previous / next tab;  Enter restarts an ended shell;\n"
-		"                   x closes a finished job's tab\n"
-		"\n"
 		"\n");
 	strbuf_adds(sb, "Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
@@ -801,6 +795,7 @@ const struct keymap *const *keys_all(void)
 {
 	static const struct keymap *const all[] = {
 		&app_keys_global, &app_keys_outside, &app_keys_help,
+		&term_keys, &term_ended_keys, &term_scroll_keys, &term_prompt_keys,
 		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
 		&diag_keys, &diag_explain_keys, &diag_fix_keys,
 		&viewer_keys, &viewer_input_keys, &grep_keys,

@@ -27,7 +27,7 @@
 #define KB_ALT (1 << 25)
 #define KB_C(code) ((code) | KB_CODE)
 #define KB_A(ch) ((ch) | KB_ALT)
-#define KB_KEYS 6
+#define KB_KEYS 10
 
 struct keybind {
 	int keys[KB_KEYS];           /* key ids that run it, 0 ends the list */
