@@ -426,15 +426,6 @@ static void build_help(struct app *a)
 		keymap_help(sb, *m);
 		strbuf_adds(sb, "\n");
 	}
-	/* the views whose keys are not in tables yet (their handlers still
-	 * switch on keys): kept by hand until each has its table */
-	strbuf_adds(sb,
-		"Command prompt\n"
-		"  Enter run   Tab complete   Up/Down history   Ctrl-R search history\n"
-		"  Ctrl-A/E start/end   Ctrl-W/U/K delete word/to start/to end   Alt-B/F word\n"
-		"  PgUp/PgDn scroll results  Shift-Up/Down select  Ctrl-O fold  Alt-C copy its JSON\n"
-		"\n"
-		"\n");
 	strbuf_adds(sb, "Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
 		strbuf_addf(sb, "  /%-20s %s%s\n", (*d)->name, (*d)->summary,
@@ -795,6 +786,7 @@ const struct keymap *const *keys_all(void)
 {
 	static const struct keymap *const all[] = {
 		&app_keys_global, &app_keys_outside, &app_keys_help,
+		&command_keys, &command_search_keys,
 		&term_keys, &term_ended_keys, &term_scroll_keys, &term_prompt_keys,
 		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
 		&diag_keys, &diag_explain_keys, &diag_fix_keys,
