@@ -621,8 +621,13 @@ static void draw_commit(struct git_pane *g, WINDOW *w, int rows, int cols)
 	char buf[200];
 	int y = 2;
 
-	snprintf(buf, sizeof(buf), "%s message - Ctrl-S commits, Esc cancels, Ctrl-A amend: %s, Ctrl-E $EDITOR",
-		 g->amend ? "Amend" : "Commit", g->amend ? "on" : "off");
+	{
+		struct strbuf hint = STRBUF_INIT;
+		keymap_hint(&hint, &git_commit_keys);
+		snprintf(buf, sizeof(buf), "%s message - %s (amend: %s)", g->amend ? "Amend" : "Commit",
+			 strbuf_str(&hint), g->amend ? "on" : "off");
+		strbuf_free(&hint);
+	}
 	draw_text(w, 0, 0, cols, buf, theme_attr(RWB_COLOR_HELP_TEXT));
 	snprintf(buf, sizeof(buf), "summary: %zu chars%s", sum, sum > 72 ? " (too long: keep it under 72)" : sum > 50 ? " (over 50)" : "");
 	draw_text(w, 1, 0, cols, buf, theme_attr(sum > 72 ? RWB_COLOR_NOTICE_CRITICAL : sum > 50 ? RWB_COLOR_NOTICE_WARNING : RWB_COLOR_DIM));
@@ -1142,12 +1147,12 @@ static int k_commit_newline(void *self, const struct key *k)
 }
 
 static const struct keybind commit_binds[] = {
-	{ .keys = { KEY_CTRL('s') }, .label = "Ctrl-S", .help = "commit", .run = k_commit_do },
-	{ .keys = { 27 }, .label = "Esc", .help = "cancel (the message is kept)", .run = k_commit_cancel },
+	{ .keys = { KEY_CTRL('s') }, .label = "Ctrl-S", .help = "commit", .hint = "commits", .run = k_commit_do },
+	{ .keys = { 27 }, .label = "Esc", .help = "cancel (the message is kept)", .hint = "cancels", .run = k_commit_cancel },
 	{ .keys = { KEY_CTRL('a') }, .label = "Ctrl-A", .help = "amend the last commit: on or off",
-	  .run = k_commit_amend },
+	  .hint = "amend", .run = k_commit_amend },
 	{ .keys = { KEY_CTRL('e') }, .label = "Ctrl-E", .help = "edit the message in $EDITOR",
-	  .run = k_commit_editor },
+	  .hint = "$EDITOR", .run = k_commit_editor },
 	{ .keys = { KB_C(KEY_LEFT), KB_C(KEY_RIGHT), KB_C(KEY_HOME), KB_C(KEY_END) },
 	  .label = "Left/Right, Home/End", .help = "move in the message", .run = k_commit_move },
 	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",

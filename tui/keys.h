@@ -12,7 +12,8 @@
  * a search) is not in the tables: a view handles it after dispatch
  * found no binding.
  *
- * Never: a help text or hint line that names keys written by hand.
+ * Never: a help text or a view's hint line that lists keys by hand (a
+ * one-off message may still name the key it is about: "q goes back").
  */
 #ifndef RWB_KEYS_H
 #define RWB_KEYS_H
