@@ -51,6 +51,10 @@ install: all
 
 docs: all
 	./$(BUILD)/rwb /help --markdown > docs/commands.md
+	./$(BUILD)/rwb --keys-markdown > $(BUILD)/keys.md
+	awk -v f=$(BUILD)/keys.md 'skip && /<!-- keys end -->/ { while ((getline l < f) > 0) print l; skip = 0 } \
+		!skip { print } /<!-- keys begin/ { skip = 1 }' docs/user-guide.md > $(BUILD)/user-guide.md
+	mv $(BUILD)/user-guide.md docs/user-guide.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -6,11 +6,13 @@
 #include "app.h"
 #include "cli.h"
 #include "error.h"
+#include "keys.h"
 #include "mcp.h"
 #include "memory.h"
 #include "registry.h"
 #include "repoinfo.h"
 #include "store.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #include <locale.h>
@@ -36,18 +38,24 @@ static const char usage_text[] =
 	"                   (also RWB_SCRIPT); :save-screen FILE, :wait MS, :quit\n"
 	"  --result-file F  also write the command's JSON answer to F\n"
 	"\n"
+	"  --keys-markdown  print every view's key table as Markdown (docs/user-guide.md)\n"
+	"\n"
 	"exit status: 0 done; 1 negative answer; 2 bad usage or input; 3 environment problem\n"
 	"\n"
 	"RWB_AGENT=NAME     run as that agent: its jobs (and rwb mcp's) show live in a\n"
 	"                   terminal tab of every rwb on the store\n"
-	"\n"
-	"keys: F1 help, F2-F5 (Alt-1..4) focus command/terminal/git/browser, F6 zoom,\n"
-	"      Tab/Shift-Tab cycle focus, / command, Ctrl-Q quit\n"
 	"\n";
 
 static void print_help(void)
 {
+	struct strbuf keys = STRBUF_INIT;
+
 	fputs(usage_text, stdout);
+	/* the TUI's own keys, from the tables it dispatches through (F1 has them all) */
+	keymap_help(&keys, &app_keys_global);
+	keymap_help(&keys, &app_keys_outside);
+	printf("%s\n", strbuf_str(&keys));
+	strbuf_free(&keys);
 	fputs("flags: --flag, --flag true|false or --flag=V for yes/no; times as 500ms, 3s, 2m, 1h;\n"
 	      "       the cargo commands also take cargo's own flags, +TOOLCHAIN and -- ARGS\n\n", stdout);
 	fputs("commands (rwb /COMMAND --help or rwb /help COMMAND for flags):\n", stdout);
@@ -105,6 +113,14 @@ int main(int argc, char **argv)
 			break;
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			print_help();
+			return 0;
+		}
+		if (strcmp(a, "--keys-markdown") == 0) {
+			struct strbuf md = STRBUF_INIT;
+			for (const struct keymap *const *m = keys_all(); *m; m++)
+				keymap_markdown(&md, *m);
+			fputs(strbuf_str(&md), stdout);
+			strbuf_free(&md);
 			return 0;
 		}
 		if (strcmp(a, "--version") == 0) {

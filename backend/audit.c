@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include "audit.h"
 #include "error.h"
+#include "gitw.h"
 #include "rustlex.h"
 #include "proc.h"
 #include "schema.h"
@@ -46,7 +47,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <git2.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -328,6 +328,23 @@ static bool eligible(const struct audit_verdict *v, bool require, bool agents)
 	return v->sig == AUDIT_SIG_NONE && !require && (agents || !audit_is_agent(v->reviewer));
 }
 
+const struct audit_verdict *audit_latest_verdict(const struct audit_item *it, const char *reviewer)
+{
+	/* verdicts are oldest first */
+	for (int i = it->nverdicts - 1; i >= 0; i--)
+		if (it->verdicts[i].current && strcmp(it->verdicts[i].reviewer, reviewer) == 0)
+			return &it->verdicts[i];
+	return NULL;
+}
+
+bool audit_item_has_current(const struct audit_item *it)
+{
+	for (int i = 0; i < it->nverdicts; i++)
+		if (it->verdicts[i].current)
+			return true;
+	return false;
+}
+
 /*
  * The one counting rule. Verdicts for the current fingerprint are taken
  * newest first; one counts when its signature is as the repository asks
@@ -348,10 +365,7 @@ static void item_status(struct audit_item *it, int required, bool require, bool 
 	for (int i = 0; i < it->nverdicts; i++) {
 		struct audit_verdict *v = &it->verdicts[i];
 		v->counted = false;
-		v->latest = v->current;
-		for (int j = i + 1; j < it->nverdicts && v->latest; j++)
-			if (it->verdicts[j].current && strcmp(it->verdicts[j].reviewer, v->reviewer) == 0)
-				v->latest = false;
+		v->latest = audit_latest_verdict(it, v->reviewer) == v;
 		it->forged += v->sig == AUDIT_SIG_FORGED;
 	}
 	for (int i = it->nverdicts - 1; i >= 0; i--) {
@@ -964,8 +978,7 @@ int audit_counts(struct store *s, const char *repo, int *total, int *documented,
 
 struct walk {
 	const char *root;          /* absolute repo path */
-	git_repository *git;       /* NULL when repo is not a git work tree */
-	bool git_started;          /* git_libgit2_init() was called */
+	struct gitw *git;          /* NULL when repo is not a git work tree */
 	char **files;              /* owned: relative paths */
 	size_t n, cap;
 };
@@ -978,18 +991,7 @@ static int cmp_name(const void *a, const void *b)
 
 static bool ignored(struct walk *w, const char *rel, bool is_dir)
 {
-	int ign = 0;
-
-	if (!w->git)
-		return false;
-	if (is_dir) {
-		char *d = xasprintf("%s/", rel);
-		git_ignore_path_is_ignored(&ign, w->git, d);
-		free(d);
-	} else {
-		git_ignore_path_is_ignored(&ign, w->git, rel);
-	}
-	return ign == 1;
+	return w->git && gitw_ignored(w->git, rel, is_dir);
 }
 
 /* The entries of folder rel (no hidden ones), sorted by name, each with
@@ -1772,12 +1774,8 @@ static void *walk_worker(void *arg)
 	struct walk_job *j = arg;
 	struct walk *w = j->w;
 
-	if (in_git_tree(w->root)) {
-		git_libgit2_init();
-		w->git_started = true;
-		if (git_repository_open_ext(&w->git, w->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-			w->git = NULL;
-	}
+	if (in_git_tree(w->root))
+		gitw_open_here(&w->git, w->root, NULL, 0);  /* NULL: no ignore rules */
 	if (j->scope_is_file) {
 		w->files = xmalloc(sizeof(*w->files));
 		w->files[w->n++] = xstrdup(j->scope);
@@ -1906,10 +1904,7 @@ out:
 	free(found);
 	free(w.files);
 	free(scope);
-	if (w.git)   /* (a call, even with NULL, would load libgit2: 3 ms) */
-		git_repository_free(w.git);
-	if (w.git_started)
-		git_libgit2_shutdown();
+	gitw_free(w.git);  /* NULL (not a work tree) never loads libgit2 */
 	return rc;
 }
 
@@ -2087,26 +2082,12 @@ done:
 
 char *audit_reviewer(const char *explicit_name, const char *repo)
 {
-	git_repository *r = NULL;
-	git_config *cfg = NULL, *snap = NULL;
-	const char *v = NULL, *user;
-	char *name = NULL;
+	const char *user;
+	char *name;
 
 	if (explicit_name && *explicit_name)
 		return xstrdup(explicit_name);
-	git_libgit2_init();
-	if (repo && git_repository_open_ext(&r, repo, 0, NULL) == 0) {
-		if (git_repository_config_snapshot(&snap, r) == 0 &&
-		    git_config_get_string(&v, snap, "user.name") == 0 && v && *v)
-			name = xstrdup(v);
-	} else if (git_config_open_default(&cfg) == 0 && git_config_snapshot(&snap, cfg) == 0 &&
-		   git_config_get_string(&v, snap, "user.name") == 0 && v && *v) {
-		name = xstrdup(v);
-	}
-	git_config_free(snap);
-	git_config_free(cfg);
-	git_repository_free(r);
-	git_libgit2_shutdown();
+	name = gitw_config_string(repo, "user.name");
 	if (name)
 		return name;
 	user = getenv("USER");

@@ -193,6 +193,16 @@ bool audit_agents_count(struct store *s);
 
 const char *audit_sig_name(enum audit_sig s);
 
+/*
+ * The one "latest verdict" rule: reviewer's newest verdict on the item's current
+ * code (its fingerprint), or NULL when the reviewer gave none. The loaders
+ * mark each such verdict `latest`; the CLI, the Audit tab and the counting
+ * all read that mark or ask here, never walk the verdicts themselves.
+ */
+const struct audit_verdict *audit_latest_verdict(const struct audit_item *it, const char *reviewer);
+/* Whether it has any verdict on its current code. */
+bool audit_item_has_current(const struct audit_item *it);
+
 /* Reviewers needed: the repository's own value, else the setting
  * audit.required_reviewers, else AUDIT_DEFAULT_REQUIRED. */
 int audit_required(struct store *s, const char *repo, int *n);

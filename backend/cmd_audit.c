@@ -386,10 +386,7 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 	cJSON_AddStringToObject(ctx->result, "verdict", cmd_arg(a, "verdict"));
 	if (it) {
 		/* the verdict just given: the newest of this reviewer */
-		const struct audit_verdict *mine = NULL;
-		for (int i = 0; i < it->nverdicts; i++)
-			if (strcmp(it->verdicts[i].reviewer, reviewer) == 0)
-				mine = &it->verdicts[i];
+		const struct audit_verdict *mine = audit_latest_verdict(it, reviewer);
 		cJSON *o = item_json(it, false);
 		cJSON_AddItemToObject(ctx->result, "reviewers",
 				      cJSON_DetachItemFromObject(o, "reviewers"));

@@ -1,7 +1,7 @@
 /*
  * complete_kinds.c - Tab candidates from the repository and the store.
  *
- * Git refs come from libgit2 (local branches, tags, remote-tracking
+ * Git refs come from libgit2 through gitw.h (local branches, tags, remote-tracking
  * branches by their short names, and remote names for /git-push),
  * benchmark names from the folders criterion leaves under
  * target/criterion/, unsafe item ids from the audit ledger and memory keys
@@ -11,11 +11,11 @@
  */
 #include "complete_kinds.h"
 #include "audit.h"
+#include "gitw.h"
 #include "memory.h"
 #include "xalloc.h"
 
 #include <dirent.h>
-#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,51 +26,27 @@ static void add_if(struct completion *out, const char *prefix, const char *item)
 		complete_add(out, item);
 }
 
+struct ref_filter {
+	struct completion *out;
+	const char *prefix;
+};
+
+static void add_ref(const char *name, void *data)
+{
+	struct ref_filter *f = data;
+	add_if(f->out, f->prefix, name);
+}
+
 static void gitrefs(const char *repo_path, const char *prefix, struct completion *out)
 {
-	git_repository *repo = NULL;
-	git_reference_iterator *it = NULL;
-	git_reference *ref;
-	git_config *cfg = NULL;
-	git_config_iterator *cit = NULL;
+	struct gitw *g = NULL;
+	struct ref_filter f = { out, prefix };
 
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, repo_path ? repo_path : ".", 0, NULL) != 0)
-		goto out;
+	if (gitw_open(&g, repo_path ? repo_path : ".", NULL, 0) != 0)
+		return;
 	add_if(out, prefix, "HEAD");
-	if (git_reference_iterator_new(&it, repo) == 0) {
-		while (git_reference_next(&ref, it) == 0) {
-			const char *name = git_reference_name(ref);
-			if (strncmp(name, "refs/heads/", 11) == 0 || strncmp(name, "refs/tags/", 10) == 0 ||
-			    strncmp(name, "refs/remotes/", 13) == 0) {
-				const char *shorthand = git_reference_shorthand(ref);
-				size_t n = strlen(shorthand);
-				/* origin/HEAD is a pointer, not a branch to offer */
-				if (!(n >= 5 && strcmp(shorthand + n - 5, "/HEAD") == 0))
-					add_if(out, prefix, shorthand);
-			}
-			git_reference_free(ref);
-		}
-	}
-	/* remote names from remote.NAME.url (git_remote_list's regex leaks
-	 * pcre2 match data in libgit2 1.5, libgit2 PR #6382) */
-	if (git_repository_config_snapshot(&cfg, repo) == 0 && git_config_iterator_new(&cit, cfg) == 0) {
-		git_config_entry *e;
-		while (git_config_next(&e, cit) == 0) {
-			size_t n = strlen(e->name);
-			if (n > 11 && strncmp(e->name, "remote.", 7) == 0 && strcmp(e->name + n - 4, ".url") == 0) {
-				char *name = xstrndup(e->name + 7, n - 11);
-				add_if(out, prefix, name);
-				free(name);
-			}
-		}
-	}
-out:
-	git_config_iterator_free(cit);
-	git_config_free(cfg);
-	git_reference_iterator_free(it);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	gitw_each_ref_name(g, add_ref, &f);
+	gitw_free(g);
 }
 
 static void benches(const char *repo_path, const char *prefix, struct completion *out)

@@ -7,19 +7,20 @@
  * else its blob in the baseline tree, else nothing (a new file). The files
  * looked at are the union of the snapshot's paths and libgit2's diff of the
  * baseline tree against the work tree (untracked files included), so a
- * commit made during the focus does not hide what it changed.
+ * commit made during the focus does not hide what it changed. Git is
+ * read through gitw.h only.
  */
 #define _GNU_SOURCE
 #include "focus.h"
 #include "board.h"
 #include "error.h"
+#include "gitw.h"
 #include "rustlex.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 #include <errno.h>
-#include <git2.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,39 +41,25 @@ int focus_count_unsafe(const char *src, size_t len)
 	return n;
 }
 
-static void git_errline(char *err, size_t n, const char *what)
+static int open_repo(struct gitw **repo, const char *path, char *err, size_t n)
 {
-	const git_error *e = git_error_last();
-	snprintf(err, n, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
-}
-
-static int open_repo(git_repository **repo, const char *path, char *err, size_t n)
-{
-	git_libgit2_init();
-	if (git_repository_open_ext(repo, path, 0, NULL) != 0) {
+	if (gitw_open(repo, path, NULL, 0) != 0) {
 		snprintf(err, n, "%s is not in a git repository: /focus-start needs one (git init)", path);
-		git_libgit2_shutdown();
 		return RWB_ENOTREPO;
 	}
-	if (git_repository_is_bare(*repo)) {
-		git_repository_free(*repo);
-		git_libgit2_shutdown();
+	if (!gitw_workdir(*repo)) {
+		gitw_free(*repo);
+		*repo = NULL;
 		snprintf(err, n, "%s is a bare repository: focus needs a work tree", path);
 		return RWB_ENOTREPO;
 	}
 	return RWB_OK;
 }
 
-static void close_repo(git_repository *repo)
-{
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-}
-
 /* The work tree's path without the trailing slash (allocated). */
-static char *workdir_of(git_repository *repo)
+static char *workdir_of(struct gitw *repo)
 {
-	char *w = xstrdup(git_repository_workdir(repo));
+	char *w = xstrdup(gitw_workdir(repo));
 	size_t n = strlen(w);
 	if (n > 1 && w[n - 1] == '/')
 		w[n - 1] = '\0';
@@ -154,11 +141,10 @@ static int focus_insert_file(struct store *s, int64_t id, const char *path, bool
 int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const paths[], int npaths,
 		char *err, size_t n)
 {
-	git_repository *repo = NULL;
-	git_status_list *status = NULL;
-	git_status_options so = GIT_STATUS_OPTIONS_INIT;
-	git_oid head;
-	char head_hex[GIT_OID_HEXSZ + 1] = "";
+	struct gitw *repo = NULL;
+	struct gitw_change *changes = NULL;
+	size_t nchanges = 0;
+	char head_hex[41] = "";
 	char *workdir = NULL, *paths_json = NULL;
 	cJSON *arr = cJSON_CreateArray();
 	sqlite3_stmt *st = NULL;
@@ -178,21 +164,9 @@ int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const
 		cJSON_AddItemToArray(arr, cJSON_CreateString(rel));
 		free(rel);
 	}
-	if (git_reference_name_to_id(&head, repo, "HEAD") == 0) {
-		git_commit *c = NULL;
-		if (git_commit_lookup(&c, repo, &head) == 0) {
-			git_oid_tostr(head_hex, sizeof(head_hex), git_commit_tree_id(c));
-			git_commit_free(c);
-		}
-	}
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&status, repo, &so) != 0) {
-		git_errline(err, n, "cannot read the repository's status");
-		rc = RWB_EIO;
+	gitw_head_tree_hex(head_hex, repo);  /* "" when HEAD is unborn */
+	if ((rc = gitw_changes(&changes, &nchanges, repo, err, n)) != RWB_OK)
 		goto out;
-	}
 	paths_json = cJSON_PrintUnformatted(arr);
 	if ((rc = store_write_begin(s)) != RWB_OK)
 		goto out;
@@ -216,16 +190,11 @@ int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const
 	}
 	sqlite3_finalize(st);
 	*id = sqlite3_last_insert_rowid(s->db);
-	for (size_t i = 0; i < git_status_list_entrycount(status); i++) {
-		const git_status_entry *e = git_status_byindex(status, i);
-		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-		const char *path;
+	for (size_t i = 0; i < nchanges; i++) {
+		const char *path = changes[i].path;
 		char *buf;
 		size_t len;
 		bool present;
-		if (!d || e->status == GIT_STATUS_CURRENT || (e->status & GIT_STATUS_IGNORED))
-			continue;
-		path = d->new_file.path ? d->new_file.path : d->old_file.path;
 		present = read_work(workdir, path, &buf, &len);
 		if (present && len > FOCUS_MAX_CONTENT) {
 			free(buf);
@@ -237,8 +206,8 @@ int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const
 		if (rc != RWB_OK)
 			goto rollback;
 		/* a rename's old path is gone from the work tree */
-		if (d->old_file.path && strcmp(d->old_file.path, path) != 0 &&
-		    (rc = focus_insert_file(s, *id, d->old_file.path, false, NULL, 0)) != RWB_OK)
+		if (changes[i].old_path &&
+		    (rc = focus_insert_file(s, *id, changes[i].old_path, false, NULL, 0)) != RWB_OK)
 			goto rollback;
 	}
 	rc = store_write_commit(s);
@@ -246,11 +215,11 @@ int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const
 rollback:
 	store_write_rollback(s);
 out:
-	git_status_list_free(status);
+	gitw_changes_free(changes, nchanges);
 	cJSON_Delete(arr);
 	free(paths_json);
 	free(workdir);
-	close_repo(repo);
+	gitw_free(repo);
 	return rc;
 }
 
@@ -262,30 +231,6 @@ struct baseline_file {
 	char *content;           /* owned; NULL when absent */
 	size_t len;
 };
-
-struct diff_counts {
-	int hunks, added, removed;
-};
-
-static int hunk_cb(const git_diff_delta *d, const git_diff_hunk *h, void *payload)
-{
-	(void)d;
-	(void)h;
-	((struct diff_counts *)payload)->hunks++;
-	return 0;
-}
-
-static int line_cb(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l, void *payload)
-{
-	struct diff_counts *c = payload;
-	(void)d;
-	(void)h;
-	if (l->origin == GIT_DIFF_LINE_ADDITION)
-		c->added++;
-	else if (l->origin == GIT_DIFF_LINE_DELETION)
-		c->removed++;
-	return 0;
-}
 
 static int path_cmp(const void *a, const void *b)
 {
@@ -384,24 +329,9 @@ static int load_files(struct store *s, int64_t id, struct baseline_file **out, s
 	return RWB_OK;
 }
 
-static int collect_delta(const git_diff_delta *d, float progress, void *payload)
-{
-	struct status_paths *sp = payload;
-	(void)progress;
-	sp->v = xrealloc(sp->v, (sp->n + 2) * sizeof(*sp->v));
-	if (d->old_file.path)
-		sp->v[sp->n++] = xstrdup(d->old_file.path);
-	if (d->new_file.path && (!d->old_file.path || strcmp(d->old_file.path, d->new_file.path) != 0))
-		sp->v[sp->n++] = xstrdup(d->new_file.path);
-	return 0;
-}
-
 int focus_check(struct store *s, struct focus_report **out, const char *repo_path, char *err, size_t n)
 {
-	git_repository *repo = NULL;
-	git_tree *tree = NULL;
-	git_diff *diff = NULL;
-	git_diff_options dopts = GIT_DIFF_OPTIONS_INIT;
+	struct gitw *repo = NULL;
 	struct focus_report *r = NULL;
 	struct baseline_file *bf = NULL;
 	size_t nbf = 0;
@@ -429,24 +359,14 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 		r->focus = xrealloc(r->focus, (size_t)(r->nfocus + 1) * sizeof(*r->focus));
 		r->focus[r->nfocus++] = xstrdup(p->valuestring);
 	}
-	if (tree_hex) {
-		git_oid oid;
-		if (git_oid_fromstr(&oid, tree_hex) != 0 || git_tree_lookup(&tree, repo, &oid) != 0) {
-			snprintf(err, n, "the focus baseline's tree %s is gone from the repository: run /focus-start again",
-				 tree_hex);
-			rc = RWB_ENOTFOUND;
-			goto out;
-		}
-	}
 	if ((rc = load_files(s, r->baseline_id, &bf, &nbf)) != RWB_OK)
 		goto out;
-	dopts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
-	if (git_diff_tree_to_workdir(&diff, repo, tree, &dopts) != 0) {
-		git_errline(err, n, "cannot diff the work tree");
-		rc = RWB_EIO;
+	rc = gitw_tree_workdir_paths(&sp.v, &sp.n, repo, tree_hex, err, n);
+	if (rc == RWB_ENOTFOUND)
+		snprintf(err, n, "the focus baseline's tree %s is gone from the repository: run /focus-start again",
+			 tree_hex);
+	if (rc != RWB_OK)
 		goto out;
-	}
-	git_diff_foreach(diff, collect_delta, NULL, NULL, NULL, &sp);
 	for (size_t i = 0; i < nbf; i++) {
 		sp.v = xrealloc(sp.v, (sp.n + 1) * sizeof(*sp.v));
 		sp.v[sp.n++] = xstrdup(bf[i].path);
@@ -460,7 +380,6 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 		size_t oldlen = 0, curlen = 0;
 		bool old_present = false, cur_present;
 		struct baseline_file key = { .path = (char *)path }, *b = NULL;
-		struct diff_counts dc = { 0 };
 		struct focus_file *ff;
 		if (i > 0 && strcmp(path, sp.v[i - 1]) == 0)
 			continue;
@@ -471,23 +390,9 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 			old_present = b->present;
 			old = b->content;
 			oldlen = b->len;
-		} else if (tree) {
-			git_tree_entry *te = NULL;
-			if (git_tree_entry_bypath(&te, tree, path) == 0) {
-				git_blob *blob = NULL;
-				if (git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
-				    git_blob_lookup(&blob, repo, git_tree_entry_id(te)) == 0) {
-					oldlen = (size_t)git_blob_rawsize(blob);
-					oldbuf = xmalloc(oldlen + 1);
-					if (oldlen)
-						memcpy(oldbuf, git_blob_rawcontent(blob), oldlen);
-					oldbuf[oldlen] = '\0';
-					old = oldbuf;
-					old_present = true;
-					git_blob_free(blob);
-				}
-				git_tree_entry_free(te);
-			}
+		} else if (tree_hex && gitw_tree_file(&oldbuf, &oldlen, repo, tree_hex, path) == RWB_OK) {
+			old = oldbuf;
+			old_present = true;
 		}
 		cur_present = read_work(workdir, path, &cur, &curlen);
 		if (old_present == cur_present && (!cur_present || (oldlen == curlen && memcmp(old, cur, curlen) == 0))) {
@@ -495,16 +400,13 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 			free(cur);
 			continue;
 		}
-		git_diff_buffers(old_present ? old : NULL, oldlen, path, cur_present ? cur : NULL, curlen, path, NULL,
-				 NULL, NULL, hunk_cb, line_cb, &dc);
 		r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
 		ff = &r->files[r->nfiles++];
 		memset(ff, 0, sizeof(*ff));
 		ff->path = xstrdup(path);
 		ff->change = !old_present ? "added" : !cur_present ? "deleted" : "modified";
-		ff->hunks = dc.hunks;
-		ff->added = dc.added;
-		ff->removed = dc.removed;
+		gitw_count_changes(&ff->hunks, &ff->added, &ff->removed, old_present ? old : NULL, oldlen,
+				   cur_present ? cur : NULL, curlen, path);
 		if (strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".rs") == 0) {
 			int before = old_present ? focus_count_unsafe(old, oldlen) : 0;
 			int after = cur_present ? focus_count_unsafe(cur, curlen) : 0;
@@ -553,13 +455,11 @@ out:
 	}
 	free(bf);
 	cJSON_Delete(paths);
-	git_diff_free(diff);
-	git_tree_free(tree);
 	free(tree_hex);
 	free(paths_json);
 	free(workdir);
 	focus_report_free(r);
-	close_repo(repo);
+	gitw_free(repo);
 	return rc;
 }
 
@@ -618,7 +518,7 @@ cJSON *focus_report_json(const struct focus_report *r)
 
 char *focus_status(struct store *s, const char *repo_path)
 {
-	git_repository *repo = NULL;
+	struct gitw *repo = NULL;
 	char err[256], *workdir, *tree = NULL, *paths = NULL, *text = NULL;
 	int64_t id, at;
 	cJSON *arr;
@@ -626,7 +526,7 @@ char *focus_status(struct store *s, const char *repo_path)
 	if (open_repo(&repo, repo_path, err, sizeof(err)) != RWB_OK)
 		return NULL;
 	workdir = workdir_of(repo);
-	close_repo(repo);
+	gitw_free(repo);
 	if (load_baseline(s, workdir, &id, &tree, &paths, &at) == RWB_OK) {
 		arr = cJSON_Parse(paths);
 		if (cJSON_GetArraySize(arr) == 0)

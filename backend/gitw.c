@@ -1674,3 +1674,286 @@ out:
 	git_config_free(cfg);
 	return rc;
 }
+
+/* ---- for focus, the audit walk and completion ---- */
+
+int gitw_open_here(struct gitw **out, const char *path, char *err, size_t errlen)
+{
+	git_repository *repo = NULL;
+
+	*out = NULL;
+	init_once();
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
+		return fail(err, errlen, RWB_ENOTREPO, "%s is not the top of a git work tree", path);
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->repo = repo;
+	return 0;
+}
+
+bool gitw_ignored(struct gitw *g, const char *rel, bool is_dir)
+{
+	int ign = 0;
+
+	if (is_dir) {
+		char *d = xasprintf("%s/", rel);
+		git_ignore_path_is_ignored(&ign, g->repo, d);
+		free(d);
+	} else {
+		git_ignore_path_is_ignored(&ign, g->repo, rel);
+	}
+	return ign == 1;
+}
+
+int gitw_head_tree_hex(char hex[41], struct gitw *g)
+{
+	git_oid head;
+	git_commit *c = NULL;
+
+	hex[0] = '\0';
+	if (git_reference_name_to_id(&head, g->repo, "HEAD") != 0 || git_commit_lookup(&c, g->repo, &head) != 0)
+		return RWB_ENOTFOUND;
+	git_oid_tostr(hex, 41, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
+int gitw_changes(struct gitw_change **out, size_t *n, struct gitw *g, char *err, size_t errlen)
+{
+	git_status_list *status = NULL;
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&status, g->repo, &so) != 0)
+		return fail(err, errlen, RWB_EIO, "cannot read the repository's status: %s", lg_msg());
+	for (size_t i = 0; i < git_status_list_entrycount(status); i++) {
+		const git_status_entry *e = git_status_byindex(status, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+		const char *path;
+		if (!d || e->status == GIT_STATUS_CURRENT || (e->status & GIT_STATUS_IGNORED))
+			continue;
+		path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		*out = grow(*out, &cap, *n + 1, sizeof(**out));
+		(*out)[*n].path = xstrdup(path);
+		(*out)[*n].old_path = d->old_file.path && strcmp(d->old_file.path, path) != 0 ?
+				      xstrdup(d->old_file.path) : NULL;
+		(*n)++;
+	}
+	git_status_list_free(status);
+	return 0;
+}
+
+void gitw_changes_free(struct gitw_change *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].path);
+		free(c[i].old_path);
+	}
+	free(c);
+}
+
+static int lookup_tree_hex(git_tree **out, struct gitw *g, const char *hex)
+{
+	git_oid oid;
+
+	*out = NULL;
+	if (git_oid_fromstr(&oid, hex) != 0 || git_tree_lookup(out, g->repo, &oid) != 0)
+		return RWB_ENOTFOUND;
+	return 0;
+}
+
+struct path_list {
+	char **v;
+	size_t n, cap;
+};
+
+static int collect_delta_paths(const git_diff_delta *d, float progress, void *payload)
+{
+	struct path_list *pl = payload;
+
+	(void)progress;
+	pl->v = grow(pl->v, &pl->cap, pl->n + 2, sizeof(*pl->v));
+	if (d->old_file.path)
+		pl->v[pl->n++] = xstrdup(d->old_file.path);
+	if (d->new_file.path && (!d->old_file.path || strcmp(d->old_file.path, d->new_file.path) != 0))
+		pl->v[pl->n++] = xstrdup(d->new_file.path);
+	return 0;
+}
+
+int gitw_tree_workdir_paths(char ***out, size_t *n, struct gitw *g, const char *tree_hex,
+			    char *err, size_t errlen)
+{
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts = GIT_DIFF_OPTIONS_INIT;
+	struct path_list pl = { 0 };
+
+	*out = NULL;
+	*n = 0;
+	if (tree_hex && lookup_tree_hex(&tree, g, tree_hex) != 0)
+		return fail(err, errlen, RWB_ENOTFOUND, "tree %s is not in the repository", tree_hex);
+	dopts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	if (git_diff_tree_to_workdir(&diff, g->repo, tree, &dopts) != 0) {
+		git_tree_free(tree);
+		return fail(err, errlen, RWB_EIO, "cannot diff the work tree: %s", lg_msg());
+	}
+	git_diff_foreach(diff, collect_delta_paths, NULL, NULL, NULL, &pl);
+	git_diff_free(diff);
+	git_tree_free(tree);
+	*out = pl.v;
+	*n = pl.n;
+	return 0;
+}
+
+int gitw_tree_file(char **buf, size_t *len, struct gitw *g, const char *tree_hex, const char *path)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	git_blob *blob = NULL;
+	int rc = RWB_ENOTFOUND;
+
+	*buf = NULL;
+	*len = 0;
+	if (lookup_tree_hex(&tree, g, tree_hex) != 0)
+		return RWB_ENOTFOUND;
+	if (git_tree_entry_bypath(&te, tree, path) == 0 && git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
+	    git_blob_lookup(&blob, g->repo, git_tree_entry_id(te)) == 0) {
+		*len = (size_t)git_blob_rawsize(blob);
+		*buf = xmalloc(*len + 1);
+		if (*len)
+			memcpy(*buf, git_blob_rawcontent(blob), *len);
+		(*buf)[*len] = '\0';
+		rc = 0;
+	}
+	git_blob_free(blob);
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	return rc;
+}
+
+struct change_counts {
+	int hunks, added, removed;
+};
+
+static int count_hunk(const git_diff_delta *d, const git_diff_hunk *h, void *payload)
+{
+	(void)d;
+	(void)h;
+	((struct change_counts *)payload)->hunks++;
+	return 0;
+}
+
+static int count_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l, void *payload)
+{
+	struct change_counts *c = payload;
+
+	(void)d;
+	(void)h;
+	if (l->origin == GIT_DIFF_LINE_ADDITION)
+		c->added++;
+	else if (l->origin == GIT_DIFF_LINE_DELETION)
+		c->removed++;
+	return 0;
+}
+
+void gitw_count_changes(int *hunks, int *added, int *removed, const char *old, size_t oldlen,
+			const char *cur, size_t curlen, const char *path)
+{
+	struct change_counts c = { 0 };
+
+	init_once();
+	git_diff_buffers(old, oldlen, path, cur, curlen, path, NULL, NULL, NULL, count_hunk, count_line, &c);
+	*hunks = c.hunks;
+	*added = c.added;
+	*removed = c.removed;
+}
+
+void gitw_each_ref_name(struct gitw *g, void (*cb)(const char *name, void *data), void *data)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	git_config *cfg = NULL;
+	git_config_iterator *cit = NULL;
+
+	if (git_reference_iterator_new(&it, g->repo) == 0) {
+		while (git_reference_next(&ref, it) == 0) {
+			const char *name = git_reference_name(ref);
+			if (strncmp(name, "refs/heads/", 11) == 0 || strncmp(name, "refs/tags/", 10) == 0 ||
+			    strncmp(name, "refs/remotes/", 13) == 0) {
+				const char *shorthand = git_reference_shorthand(ref);
+				size_t n = strlen(shorthand);
+				/* origin/HEAD is a pointer, not a branch to offer */
+				if (!(n >= 5 && strcmp(shorthand + n - 5, "/HEAD") == 0))
+					cb(shorthand, data);
+			}
+			git_reference_free(ref);
+		}
+	}
+	/* remote names from remote.NAME.url (git_remote_list's regex leaks
+	 * pcre2 match data in libgit2 1.5, libgit2 PR #6382) */
+	if (git_repository_config_snapshot(&cfg, g->repo) == 0 && git_config_iterator_new(&cit, cfg) == 0) {
+		git_config_entry *e;
+		while (git_config_next(&e, cit) == 0) {
+			size_t n = strlen(e->name);
+			if (n > 11 && strncmp(e->name, "remote.", 7) == 0 && strcmp(e->name + n - 4, ".url") == 0) {
+				char *name = xstrndup(e->name + 7, n - 11);
+				cb(name, data);
+				free(name);
+			}
+		}
+	}
+	git_config_iterator_free(cit);
+	git_config_free(cfg);
+	git_reference_iterator_free(it);
+}
+
+char *gitw_config_string(const char *repo_path, const char *key)
+{
+	git_repository *r = NULL;
+	git_config *cfg = NULL, *snap = NULL;
+	const char *v = NULL;
+	char *value = NULL;
+
+	init_once();
+	if (repo_path && git_repository_open_ext(&r, repo_path, 0, NULL) == 0) {
+		if (git_repository_config_snapshot(&snap, r) == 0 && git_config_get_string(&v, snap, key) == 0 &&
+		    v && *v)
+			value = xstrdup(v);
+	} else if (git_config_open_default(&cfg) == 0 && git_config_snapshot(&snap, cfg) == 0 &&
+		   git_config_get_string(&v, snap, key) == 0 && v && *v) {
+		value = xstrdup(v);
+	}
+	git_config_free(snap);
+	git_config_free(cfg);
+	git_repository_free(r);
+	return value;
+}
+
+void gitw_branch_label(const char *dir, char *buf, size_t n)
+{
+	git_repository *repo = NULL;
+	git_reference *head = NULL;
+	int rc;
+
+	if (n)
+		buf[0] = '\0';
+	init_once();
+	if (git_repository_open_ext(&repo, dir, 0, NULL) != 0)
+		return;
+	rc = git_repository_head(&head, repo);
+	if (rc == GIT_EUNBORNBRANCH) {
+		snprintf(buf, n, "(no commits)");
+	} else if (rc == 0 && git_repository_head_detached(repo)) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, 8, git_reference_target(head));
+		snprintf(buf, n, "HEAD@%s", hex);
+	} else if (rc == 0) {
+		snprintf(buf, n, "%s", git_reference_shorthand(head));
+	}
+	git_reference_free(head);
+	git_repository_free(repo);
+}

@@ -186,6 +186,50 @@ void gitw_log_free(struct gitw_log *log);
 int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char *remote,
 	      const char *branch, char *err, size_t errlen);
 
+/* ---- for focus, the audit walk and completion ---- */
+
+/* gitw_open without searching upwards: path must be the work tree's top. */
+int gitw_open_here(struct gitw **out, const char *path, char *err, size_t errlen);
+/* Whether .gitignore (and info/exclude, core.excludesFile) ignores rel, a
+ * path relative to the work tree; is_dir for a folder. */
+bool gitw_ignored(struct gitw *g, const char *rel, bool is_dir);
+/* HEAD's tree id as 40 hex digits; RWB_ENOTFOUND when HEAD is unborn. */
+int gitw_head_tree_hex(char hex[41], struct gitw *g);
+
+/* A path that differs, with a rename's other side. */
+struct gitw_change {
+	char *path;              /* owned: the new path (the old one for a deletion) */
+	char *old_path;          /* owned: a rename's source when it differs, else NULL */
+};
+/* What differs from HEAD in the index or the work tree, untracked files
+ * included (folders recursed, submodules left out, ignored files not). */
+int gitw_changes(struct gitw_change **out, size_t *n, struct gitw *g, char *err, size_t errlen);
+void gitw_changes_free(struct gitw_change *c, size_t n);
+/* Every path (old and new sides) that differs between the tree tree_hex
+ * (NULL: the empty tree) and the work tree, untracked files included;
+ * RWB_ENOTFOUND with err when that tree is not in the repository. */
+int gitw_tree_workdir_paths(char ***out, size_t *n, struct gitw *g, const char *tree_hex,
+			    char *err, size_t errlen);
+/* The blob at path in the tree tree_hex (allocated, NUL-terminated);
+ * RWB_ENOTFOUND when the tree has no file there. */
+int gitw_tree_file(char **buf, size_t *len, struct gitw *g, const char *tree_hex, const char *path);
+/* Hunks and added/removed lines between two buffers (NULL: absent), as a
+ * diff of the file would count them. */
+void gitw_count_changes(int *hunks, int *added, int *removed, const char *old, size_t oldlen,
+			const char *cur, size_t curlen, const char *path);
+/* The short names of local branches, tags and remote-tracking branches
+ * (not remote/HEAD), then the remotes' names (remote.NAME.url), to cb. */
+void gitw_each_ref_name(struct gitw *g, void (*cb)(const char *name, void *data), void *data);
+/* A configuration value (allocated): the repository's at repo_path (with
+ * the global and system files) when it is one, else the user's; NULL
+ * when unset or empty. */
+char *gitw_config_string(const char *repo_path, const char *key);
+
+/* The status bar's branch label for the repository containing dir: the
+ * branch, "HEAD@1234567" when detached, "(no commits)" when unborn, ""
+ * outside a repository. */
+void gitw_branch_label(const char *dir, char *buf, size_t n);
+
 /* Cheap change probe for polling: a number that changes when the index,
  * HEAD or refs change (mtimes). */
 uint64_t gitw_stamp(const struct gitw *g);

@@ -22,6 +22,7 @@
 #define _DEFAULT_SOURCE
 #endif
 #include "memory.h"
+#include "datadir.h"
 #include "embed.h"
 #include "memshare.h"
 #include "error.h"
@@ -2829,7 +2830,6 @@ static char *read_file_text(const char *path, size_t *len)
 
 int memory_seed_starter(struct store *s)
 {
-	static const char *const dirs[] = { RWB_DATA_DIR, RWB_INSTALL_DATA_DIR };
 	char *flag = NULL, *text = NULL, *err = NULL;
 	const char *env = getenv("RWB_MEMORY_STARTER");
 	size_t len = 0;
@@ -2845,9 +2845,9 @@ int memory_seed_starter(struct store *s)
 	if (n == 0) {
 		if (env && *env)
 			text = read_file_text(env, &len);
-		for (size_t i = 0; !text && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-			char *path = xasprintf("%s/memory-starter.json", dirs[i]);
-			text = read_file_text(path, &len);
+		if (!text) {
+			char *path = datadir_find("memory-starter.json");
+			text = path ? read_file_text(path, &len) : NULL;
 			free(path);
 		}
 		if (!text)

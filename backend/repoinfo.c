@@ -1,13 +1,13 @@
 /*
- * repoinfo.c - repository discovery with libgit2.
+ * repoinfo.c - repository discovery (the branch label through gitw.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "repoinfo.h"
 #include "error.h"
+#include "gitw.h"
 #include "xalloc.h"
 
 #include <errno.h>
-#include <git2.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,15 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void libgit2_init_once(void)
-{
-	static int done;
-	if (!done) {
-		git_libgit2_init();
-		done = 1;
-	}
-}
 
 int repoinfo_resolve(char **out, const char *arg, char *err, size_t errlen)
 {
@@ -75,25 +66,5 @@ int repoinfo_resolve(char **out, const char *arg, char *err, size_t errlen)
 
 void repoinfo_branch(const char *dir, char *buf, size_t n)
 {
-	git_repository *repo = NULL;
-	git_reference *head = NULL;
-	int rc;
-
-	if (n)
-		buf[0] = '\0';
-	libgit2_init_once();
-	if (git_repository_open_ext(&repo, dir, 0, NULL) != 0)
-		return;
-	rc = git_repository_head(&head, repo);
-	if (rc == GIT_EUNBORNBRANCH) {
-		snprintf(buf, n, "(no commits)");
-	} else if (rc == 0 && git_repository_head_detached(repo)) {
-		char hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, 8, git_reference_target(head));
-		snprintf(buf, n, "HEAD@%s", hex);
-	} else if (rc == 0) {
-		snprintf(buf, n, "%s", git_reference_shorthand(head));
-	}
-	git_reference_free(head);
-	git_repository_free(repo);
+	gitw_branch_label(dir, buf, n);
 }

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "scaffold.h"
+#include "datadir.h"
 #include "cargotoml.h"
 #include "error.h"
 #include "memory.h"
@@ -22,12 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef RWB_DATA_DIR
-#define RWB_DATA_DIR "data"
-#endif
-#ifndef RWB_INSTALL_DATA_DIR
-#define RWB_INSTALL_DATA_DIR "/usr/local/share/rwb"
-#endif
 
 #define DIFF_CONTEXT 3
 #define TEMPLATES_FLAG "scaffold.templates_imported"
@@ -50,21 +45,14 @@ static char *read_file(const char *path)
 
 /* ---- templates ---- */
 
-/* The built-in templates file (data/templates.json); NULL when missing. */
+/* The built-in templates file (share/rwb/templates.json, datadir.h); NULL
+ * when missing. */
 static char *builtin_text(char **path_out)
 {
-	const char *dirs[3] = { getenv("RWB_DATA_DIR"), RWB_DATA_DIR, RWB_INSTALL_DATA_DIR };
-	char *text = NULL, *path = NULL;
+	char *path = datadir_find("templates.json");
 
-	for (int i = 0; i < 3 && !text; i++) {
-		if (!dirs[i] || !*dirs[i])
-			continue;
-		free(path);
-		path = xasprintf("%s/templates.json", dirs[i]);
-		text = read_file(path);
-	}
 	*path_out = path;
-	return text;
+	return path ? read_file(path) : NULL;
 }
 
 static int parse_template(cJSON **out, const char *key, const char *value, const char *where,
@@ -88,7 +76,7 @@ static int template_from_file(cJSON **out, const char *key, struct strbuf *err)
 	int rc = RWB_ENOTFOUND;
 
 	if (!text) {
-		strbuf_adds(err, "cannot find the built-in templates (data/templates.json): set RWB_DATA_DIR");
+		strbuf_adds(err, "cannot find the built-in templates (share/rwb/templates.json beside the binary): set RWB_DATA_DIR");
 		rc = RWB_EENV;
 		goto out;
 	}

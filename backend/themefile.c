@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "themefile.h"
+#include "datadir.h"
 #include "error.h"
 #include "xalloc.h"
 
@@ -253,7 +254,7 @@ static bool valid_theme_name(const char *name)
 
 char *themefile_find(const char *name)
 {
-	const char *dirs[4];
+	const char *dirs[2];
 	char *xdg = NULL;
 	int n = 0;
 
@@ -267,12 +268,6 @@ char *themefile_find(const char *name)
 		xdg = xasprintf("%s/.config/rwb/themes", getenv("HOME"));
 	if (xdg)
 		dirs[n++] = xdg;
-#ifdef RWB_THEMES_DIR
-	dirs[n++] = RWB_THEMES_DIR;
-#endif
-#ifdef RWB_INSTALL_THEMES_DIR
-	dirs[n++] = RWB_INSTALL_THEMES_DIR;
-#endif
 	for (int i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s.theme", dirs[i], name);
 		struct stat st;
@@ -283,7 +278,12 @@ char *themefile_find(const char *name)
 		free(path);
 	}
 	free(xdg);
-	return NULL;
+	/* the bundled themes: share/rwb/themes beside the binary */
+	{
+		char *rel = xasprintf("themes/%s.theme", name), *path = datadir_find(rel);
+		free(rel);
+		return path;
+	}
 }
 
 bool themefile_known(const char *name)

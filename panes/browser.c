@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "browser.h"
+#include "keys.h"
 #include "app.h"
 #include "draw.h"
 #include "strbuf.h"
@@ -65,6 +66,30 @@ static void switch_tab(struct browser_pane *b, int to)
 	/* the tab strip lives in the frame */
 }
 
+static int k_tab(void *self, const struct key *k)
+{
+	struct browser_pane *b = self;
+	int id = keys_id(k);
+
+	if (id == ']' || id == KB_C(KEY_RIGHT))
+		switch_tab(b, b->active + 1);
+	else if (id == '[' || id == KB_C(KEY_LEFT))
+		switch_tab(b, b->active - 1);
+	else if (id >= '1' && id < '1' + NTABS)
+		switch_tab(b, id - '1');
+	else
+		return PANE_IGNORED;
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static const struct keybind browser_binds[] = {
+	{ .keys = { ']', KB_C(KEY_RIGHT) }, .label = "] / Right", .help = "next tab", .run = k_tab },
+	{ .keys = { '[', KB_C(KEY_LEFT) }, .label = "[ / Left", .help = "previous tab", .run = k_tab },
+	{ .keys = { '1', '2', '3', '4' }, .label = "1-4", .help = "that tab (Memory, Metrics, Audit, Tasks)",
+	  .run = k_tab },
+};
+const struct keymap browser_keys = KEYMAP("Browser pane (when the tab does not use the key)", browser_binds);
+
 static int browser_key(struct pane *p, const struct key *k)
 {
 	struct browser_pane *b = bp_of(p);
@@ -73,19 +98,7 @@ static int browser_key(struct pane *p, const struct key *k)
 
 	if (r != PANE_IGNORED)
 		return r;
-	if (key_is(k, ']') || key_is_code(k, KEY_RIGHT)) {
-		switch_tab(b, b->active + 1);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, '[') || key_is_code(k, KEY_LEFT)) {
-		switch_tab(b, b->active - 1);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (!k->is_code && !k->alt && k->ch >= '1' && k->ch < (wint_t)('1' + NTABS)) {
-		switch_tab(b, (int)(k->ch - '1'));
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	return PANE_IGNORED;
+	return keymap_dispatch(&browser_keys, b, k);
 }
 
 static void browser_store_changed(struct pane *p)

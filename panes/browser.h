@@ -37,6 +37,19 @@ extern const struct browser_tab_ops tab_metrics_ops;  /* panes/tab_metrics.c */
 extern const struct browser_tab_ops tab_audit_ops;    /* panes/tab_audit.c */
 extern const struct browser_tab_ops tab_tasks_ops;    /* panes/tab_tasks.c */
 
+/* Their key tables (keys.h), for help and the docs. */
+struct keymap;
+extern const struct keymap browser_keys;              /* panes/browser.c: switching tabs */
+extern const struct keymap tab_memory_list_keys;       /* panes/tab_memory.c: the list */
+extern const struct keymap tab_memory_search_keys;     /* panes/tab_memory.c: the search field */
+extern const struct keymap tab_memory_entry_keys;      /* panes/tab_memory.c: an open entry */
+extern const struct keymap tab_memory_history_keys;    /* panes/tab_memory.c: an entry's history */
+extern const struct keymap tab_metrics_keys;          /* panes/tab_metrics.c */
+extern const struct keymap tab_audit_keys;            /* panes/tab_audit.c: the list */
+extern const struct keymap tab_audit_note_keys;       /* panes/tab_audit.c: a verdict's note */
+extern const struct keymap tab_tasks_keys;            /* panes/tab_tasks.c */
+extern const struct keymap tab_tasks_field_keys;      /* panes/tab_tasks.c: a new task */
+
 struct pane *pane_browser_new(struct app *a);
 /* Shows the tab with this name ("Audit"); false when there is none. */
 bool pane_browser_show(struct pane *p, const char *tab_name);

@@ -22,6 +22,7 @@
 #include "complete_kinds.h"
 #include "draw.h"
 #include "error.h"
+#include "keys.h"
 #include "lineedit.h"
 #include "overlay.h"
 #include "registry.h"
@@ -626,7 +627,9 @@ static void hint_for(struct command_pane *c, struct strbuf *out)
 		return;
 	}
 	if (line[0] != '/' || n >= sizeof(name)) {
-		strbuf_adds(out, "type /command (Tab completes, Ctrl-R searches history, F1 help)");
+		strbuf_adds(out, "type /command (");
+		keymap_hint(out, &command_keys);
+		strbuf_adds(out, "  F1 help)");
 		return;
 	}
 	memcpy(name, line, n);
@@ -782,28 +785,72 @@ static bool command_cursor(struct pane *p, int *y, int *x)
 
 /* ---- keys ---- */
 
+#define DONE (PANE_HANDLED | PANE_REDRAW)
+
+/* The history search (Ctrl-R) */
+
+static int k_search_older(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+
+	(void)k;
+	c->search_skip++;
+	search_update(c);
+	if (!c->search_hit) {
+		c->search_skip--;
+		search_update(c);
+	}
+	return DONE;
+}
+
+static int k_search_cancel(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+
+	(void)k;
+	c->searching = false;
+	return DONE;
+}
+
+static int k_search_run(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+
+	(void)k;
+	c->searching = false;
+	if (c->search_hit)
+		lineedit_set(&c->edit, c->search_hit);
+	pane_command_run(&c->base, lineedit_str(&c->edit));
+	lineedit_set(&c->edit, "");
+	return DONE;
+}
+
+static int k_search_backspace(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+
+	(void)k;
+	lineedit_backspace(&c->search);
+	c->search_skip = 0;
+	search_update(c);
+	return DONE;
+}
+
+static const struct keybind search_binds[] = {
+	{ .keys = { KEY_CTRL('r') }, .label = "Ctrl-R", .help = "an older match", .run = k_search_older },
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER) }, .label = "Enter", .help = "run the match", .run = k_search_run },
+	{ .keys = { 27, KEY_CTRL('g') }, .label = "Esc/Ctrl-G", .help = "cancel", .run = k_search_cancel },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",
+	  .run = k_search_backspace },
+};
+const struct keymap command_search_keys = KEYMAP("Command prompt: history search (Ctrl-R; type to search, "
+						 "any other key edits the match)", search_binds);
+
 static int search_key(struct command_pane *c, const struct key *k)
 {
-	if (key_is(k, KEY_CTRL('r'))) {
-		c->search_skip++;
-		search_update(c);
-		if (!c->search_hit) {
-			c->search_skip--;
-			search_update(c);
-		}
-	} else if (key_is(k, 27) || key_is(k, KEY_CTRL('g'))) {
-		c->searching = false;
-	} else if (key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER)) {
-		c->searching = false;
-		if (c->search_hit)
-			lineedit_set(&c->edit, c->search_hit);
-		pane_command_run(&c->base, lineedit_str(&c->edit));
-		lineedit_set(&c->edit, "");
-	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
-		lineedit_backspace(&c->search);
-		c->search_skip = 0;
-		search_update(c);
-	} else if (!k->is_code && !k->alt && k->ch >= 0x20) {
+	if (keymap_dispatch(&command_search_keys, c, k) != PANE_IGNORED)
+		return DONE;
+	if (!k->is_code && !k->alt && k->ch >= 0x20) {
 		lineedit_insert_cp(&c->search, (unsigned)k->ch);
 		c->search_skip = 0;
 		search_update(c);
@@ -813,7 +860,7 @@ static int search_key(struct command_pane *c, const struct key *k)
 		if (c->search_hit)
 			lineedit_set(&c->edit, c->search_hit);
 	}
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
 }
 
 /* Alt-C: the selected result's JSON answer to the clipboard (OSC 52, as the
@@ -852,124 +899,185 @@ static void copy_json(struct command_pane *c)
 	strbuf_free(&seq);
 }
 
-static int command_key(struct pane *p, const struct key *k)
+/* The prompt: line editing */
+
+static int k_edit(void *self, const struct key *k)
 {
-	struct command_pane *c = cp_of(p);
+	struct command_pane *c = self;
 	struct lineedit *e = &c->edit;
 
-	if (c->searching)
-		return search_key(c, k);
-	c->hint_override[0] = '\0';
-	if (k->alt && !k->is_code) {
-		switch (k->ch) {
-		case 'b': lineedit_word_left(e); break;
-		case 'f': lineedit_word_right(e); break;
-		case 'd': {
-			size_t from = e->cursor;
-			lineedit_word_right(e);
-			size_t to = e->cursor;
-			e->cursor = from;
-			for (size_t i = from; i < to; i++)
-				lineedit_delete(e);
-			break;
-		}
-		case 127: case 8: lineedit_kill_word_back(e); break;
-		case 'c': copy_json(c); break;
-		default: return PANE_IGNORED;
-		}
-		return PANE_HANDLED | PANE_REDRAW;
+	switch (keys_id(k)) {
+	case KEY_CTRL('a'): case KB_C(KEY_HOME): lineedit_home(e); break;
+	case KEY_CTRL('e'): case KB_C(KEY_END): lineedit_end(e); break;
+	case KEY_CTRL('b'): case KB_C(KEY_LEFT): lineedit_left(e); break;
+	case KEY_CTRL('f'): case KB_C(KEY_RIGHT): lineedit_right(e); break;
+	case KB_A('b'): lineedit_word_left(e); break;
+	case KB_A('f'): lineedit_word_right(e); break;
+	case KB_A('d'): {
+		size_t from = e->cursor;
+		lineedit_word_right(e);
+		size_t to = e->cursor;
+		e->cursor = from;
+		for (size_t i = from; i < to; i++)
+			lineedit_delete(e);
+		break;
 	}
-	if (k->is_code) {
-		switch ((int)k->ch) {
-		case KEY_LEFT: lineedit_left(e); break;
-		case KEY_RIGHT: lineedit_right(e); break;
-		case KEY_HOME: lineedit_home(e); break;
-		case KEY_END: lineedit_end(e); break;
-		case KEY_BACKSPACE: lineedit_backspace(e); break;
-		case KEY_DC: lineedit_delete(e); break;
-		case KEY_UP: hist_move(c, +1); break;
-		case KEY_DOWN: hist_move(c, -1); break;
-		case KEY_ENTER: goto enter;
-		case KEY_PPAGE: c->scroll += getmaxy(p->body) > 3 ? getmaxy(p->body) - 3 : 1; break;
-		case KEY_NPAGE:
-			c->scroll -= getmaxy(p->body) > 3 ? getmaxy(p->body) - 3 : 1;
-			if (c->scroll < 0)
-				c->scroll = 0;
-			break;
-		case KEY_SR: /* Shift-Up: select an older result */
-			if (c->selected + 1 < c->count)
-				c->selected++;
-			break;
-		case KEY_SF:
-			if (c->selected > 0)
-				c->selected--;
-			break;
-		default: return PANE_IGNORED;
-		}
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	switch (k->ch) {
-	case KEY_CTRL('a'): lineedit_home(e); break;
-	case KEY_CTRL('e'): lineedit_end(e); break;
-	case KEY_CTRL('b'): lineedit_left(e); break;
-	case KEY_CTRL('f'): lineedit_right(e); break;
-	case KEY_CTRL('w'): lineedit_kill_word_back(e); break;
+	case KEY_CTRL('w'): case KB_A(127): case KB_A(8): lineedit_kill_word_back(e); break;
 	case KEY_CTRL('u'): lineedit_kill_to_start(e); break;
 	case KEY_CTRL('k'): lineedit_kill_to_end(e); break;
 	case KEY_CTRL('y'): lineedit_yank(e); break;
 	case KEY_CTRL('t'): lineedit_transpose(e); break;
-	case KEY_CTRL('d'): lineedit_delete(e); break;
-	case KEY_CTRL('p'): hist_move(c, +1); break;
-	case KEY_CTRL('n'): hist_move(c, -1); break;
+	case KEY_CTRL('d'): case KB_C(KEY_DC): lineedit_delete(e); break;
+	default: lineedit_backspace(e); break;  /* Backspace, Ctrl-H */
+	}
+	return DONE;
+}
+
+static int k_run(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+	char *line = xstrdup(lineedit_str(&c->edit));
+
+	(void)k;
+	lineedit_set(&c->edit, "");
+	c->hist_pos = -1;
+	pane_command_run(&c->base, line);
+	free(line);
+	return DONE;
+}
+
+static int k_complete(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+
+	(void)k;
+	if (c->edit.text.len == 0)
+		return PANE_IGNORED; /* Tab on an empty prompt cycles focus */
+	do_complete(c);
+	return DONE;
+}
+
+static int k_clear(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+
+	(void)k;
+	if (!c->edit.text.len)
+		return PANE_IGNORED;
+	lineedit_set(&c->edit, "");
+	return DONE;
+}
+
+static int k_history(void *self, const struct key *k)
+{
+	int id = keys_id(k);
+
+	hist_move(self, id == KB_C(KEY_UP) || id == KEY_CTRL('p') ? +1 : -1);
+	return DONE;
+}
+
+static int k_history_search(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+
+	(void)k;
+	c->searching = true;
+	c->search_skip = 0;
+	lineedit_set(&c->search, "");
+	search_update(c);
+	return DONE;
+}
+
+/* The results */
+
+static int k_results(void *self, const struct key *k)
+{
+	struct command_pane *c = self;
+	int page = getmaxy(c->base.body) > 3 ? getmaxy(c->base.body) - 3 : 1;
+
+	switch (keys_id(k)) {
+	case KB_C(KEY_PPAGE): c->scroll += page; break;
+	case KB_C(KEY_NPAGE):
+		c->scroll -= page;
+		if (c->scroll < 0)
+			c->scroll = 0;
+		break;
+	case KB_C(KEY_SR):  /* Shift-Up: select an older result */
+		if (c->selected + 1 < c->count)
+			c->selected++;
+		break;
+	case KB_C(KEY_SF):
+		if (c->selected > 0)
+			c->selected--;
+		break;
 	case KEY_CTRL('l'):
 		for (int i = 0; i < c->count; i++)
 			result_at(c, i)->collapsed = true;
 		break;
-	case KEY_CTRL('o'): {
+	case KEY_CTRL('o'):
 		if (c->count) {
 			struct result *r = result_at(c, c->count - 1 - c->selected);
 			r->collapsed = !r->collapsed;
 		}
 		break;
-	}
-	case KEY_CTRL('r'):
-		c->searching = true;
-		c->search_skip = 0;
-		lineedit_set(&c->search, "");
-		search_update(c);
-		break;
-	case 127: case 8: lineedit_backspace(e); break;
-	case '\t':
-		if (e->text.len == 0)
-			return PANE_IGNORED; /* Tab on an empty prompt cycles focus */
-		do_complete(c);
-		break;
-	case 27:
-		if (e->text.len)
-			lineedit_set(e, "");
-		else
-			return PANE_IGNORED;
-		break;
-	case '\r': case '\n':
-	enter: {
-		char *line = xstrdup(lineedit_str(e));
-		lineedit_set(e, "");
-		c->hist_pos = -1;
-		pane_command_run(p, line);
-		free(line);
+	default:  /* Alt-C */
+		copy_json(c);
 		break;
 	}
-	default:
-		if (k->ch < 0x20)
-			return PANE_IGNORED;
-		if (e->text.len == 0 && k->ch != '/' && k->ch != ' ') {
-			/* a bare key on an empty prompt: let j/k/q etc. fall through? No:
-			 * the prompt is a text field, keep typing */
-		}
-		lineedit_insert_cp(e, (unsigned)k->ch);
-		break;
-	}
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
+}
+
+static const struct keybind command_binds[] = {
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER) }, .label = "Enter", .help = "run the command", .run = k_run },
+	{ .keys = { '\t' }, .label = "Tab", .help = "complete the command name, a flag, a flag's value (enums, paths, ...)",
+	  .hint = "completes", .run = k_complete },
+	{ .keys = { KB_C(KEY_UP), KEY_CTRL('p'), KB_C(KEY_DOWN), KEY_CTRL('n') }, .label = "Up/Down, Ctrl-P/Ctrl-N",
+	  .help = "previous / next line of the history", .run = k_history },
+	{ .keys = { KEY_CTRL('r') }, .label = "Ctrl-R",
+	  .help = "search the history every rwb on the store shares (again: older; Enter runs, Esc cancels)",
+	  .hint = "searches history", .run = k_history_search },
+	{ .keys = { KEY_CTRL('a'), KEY_CTRL('e'), KB_C(KEY_HOME), KB_C(KEY_END) }, .label = "Ctrl-A/Ctrl-E, Home/End",
+	  .help = "start / end of the line", .run = k_edit },
+	{ .keys = { KEY_CTRL('b'), KEY_CTRL('f'), KB_C(KEY_LEFT), KB_C(KEY_RIGHT) },
+	  .label = "Ctrl-B/Ctrl-F, Left/Right", .help = "one character", .run = k_edit },
+	{ .keys = { KB_A('b'), KB_A('f') }, .label = "Alt-b/Alt-f", .help = "one word back / forward", .run = k_edit },
+	{ .keys = { KEY_CTRL('w'), KB_A(127), KB_A(8) }, .label = "Ctrl-W, Alt-Backspace/Alt-Ctrl-H",
+	  .help = "delete the word before", .run = k_edit },
+	{ .keys = { KB_A('d') }, .label = "Alt-d", .help = "delete the word after", .run = k_edit },
+	{ .keys = { KEY_CTRL('u'), KEY_CTRL('k') }, .label = "Ctrl-U/Ctrl-K", .help = "delete to the start / to the end",
+	  .run = k_edit },
+	{ .keys = { KEY_CTRL('y') }, .label = "Ctrl-Y", .help = "yank back what was deleted", .run = k_edit },
+	{ .keys = { KEY_CTRL('t') }, .label = "Ctrl-T", .help = "swap two characters", .run = k_edit },
+	{ .keys = { KEY_CTRL('d'), KB_C(KEY_DC) }, .label = "Ctrl-D/Delete", .help = "delete the character under the cursor",
+	  .run = k_edit },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete the character before",
+	  .run = k_edit },
+	{ .keys = { 27 }, .label = "Esc", .help = "clear the line", .run = k_clear },
+	{ .keys = { KB_C(KEY_PPAGE), KB_C(KEY_NPAGE) }, .label = "PgUp/PgDn", .help = "scroll the results a page",
+	  .run = k_results },
+	{ .keys = { KB_C(KEY_SR), KB_C(KEY_SF) }, .label = "Shift-Up/Shift-Down", .help = "select an older / newer result",
+	  .run = k_results },
+	{ .keys = { KEY_CTRL('o') }, .label = "Ctrl-O", .help = "fold or unfold the selected result", .run = k_results },
+	{ .keys = { KEY_CTRL('l') }, .label = "Ctrl-L", .help = "fold every result", .run = k_results },
+	{ .keys = { KB_A('c') }, .label = "Alt-c", .help = "copy the selected result's JSON answer (OSC 52)",
+	  .run = k_results },
+};
+const struct keymap command_keys = KEYMAP("Command prompt (type a /command)", command_binds);
+
+static int command_key(struct pane *p, const struct key *k)
+{
+	struct command_pane *c = cp_of(p);
+	int r;
+
+	if (c->searching)
+		return search_key(c, k);
+	c->hint_override[0] = '\0';
+	if ((r = keymap_dispatch(&command_keys, c, k)) != PANE_IGNORED || k->alt || k->is_code)
+		return r;
+	if (k->ch < 0x20)
+		return PANE_IGNORED;
+	lineedit_insert_cp(&c->edit, (unsigned)k->ch);
+	return DONE;
 }
 
 static void command_store_changed(struct pane *p)

@@ -19,4 +19,9 @@ void pane_command_start(struct pane *p, const char *text);
 /* Runs a command line (records it in the shared history). */
 void pane_command_run(struct pane *p, const char *line);
 
+/* Its key tables (keys.h), for help and the docs. */
+struct keymap;
+extern const struct keymap command_keys;         /* the prompt and the results */
+extern const struct keymap command_search_keys;  /* the history search (Ctrl-R) */
+
 #endif

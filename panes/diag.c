@@ -28,6 +28,7 @@
 #include "cargomsg.h"
 #include "draw.h"
 #include "error.h"
+#include "keys.h"
 #include "term.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -66,6 +67,7 @@ struct diag_view {
 	char *explain;               /* owned: the explanation or fix diff shown, or NULL (the list) */
 	char *explain_code;          /* owned: its title ("rustc --explain E0308") */
 	int explain_top;             /* first line of the explanation drawn */
+	int page;                    /* rows of the list or explanation last drawn: what PgDn moves */
 	char *fix_path;              /* owned while a fix's diff is shown: the file it writes */
 	struct strbuf fix_old, fix_new; /* that file as read, and as the fix makes it */
 	cJSON *source;               /* owned: the result that opened the view, the viewer's way back */
@@ -182,12 +184,23 @@ static const char *label_of(const struct diag_item *d)
 	return strcmp(d->level, "error") == 0 ? "error" : d->level;
 }
 
+/* A hint line from a key table. */
+static void draw_hint(WINDOW *win, int y, int cols, const struct keymap *m)
+{
+	struct strbuf hint = STRBUF_INIT;
+
+	keymap_hint(&hint, m);
+	draw_text(win, y, 1, cols - 1, strbuf_str(&hint), theme_attr(RWB_COLOR_PROMPT_HINT));
+	strbuf_free(&hint);
+}
+
 static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 {
 	int row = 0, sel_row = v->n ? row_of(v, v->sel) : 0;
 	int list_rows = rows > 3 ? rows - 2 : rows;
 	int sel_end = v->n ? sel_row + (v->items[v->sel].unfolded ? count_lines(v->items[v->sel].rendered) : 0) : 0;
 
+	v->page = list_rows;
 	if (!v->n) {
 		draw_text(win, 0, 1, cols - 1, "no errors or warnings", theme_attr(RWB_COLOR_RESULT_OK));
 		return;
@@ -256,9 +269,7 @@ static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 		}
 	}
 	if (rows > 3)
-		draw_text(win, rows - 1, 1, cols - 1,
-			  "Enter view  o $EDITOR  Space unfold  n/p next/prev  e explain  a apply fix  Esc close",
-			  theme_attr(RWB_COLOR_PROMPT_HINT));
+		draw_hint(win, rows - 1, cols, &diag_keys);
 }
 
 static void draw_explain(struct diag_view *v, WINDOW *win, int rows, int cols)
@@ -277,8 +288,8 @@ static void draw_explain(struct diag_view *v, WINDOW *win, int rows, int cols)
 			draw_textn(win, y++, 1, cols - 1, p, len, theme_attr(role));
 		p = nl ? nl + 1 : p + len;
 	}
-	draw_text(win, rows - 1, 1, cols - 1, v->fix_path ? "y apply this change   Esc/q back to the list"
-			  : "j/k scroll   Esc/q back to the list", theme_attr(RWB_COLOR_PROMPT_HINT));
+	v->page = rows > 2 ? rows - 2 : 1;
+	draw_hint(win, rows - 1, cols, v->fix_path ? &diag_fix_keys : &diag_explain_keys);
 }
 
 static void view_draw(void *state, WINDOW *win, int rows, int cols)
@@ -613,96 +624,185 @@ static void explain_close(struct diag_view *v)
 	v->explain = v->explain_code = v->fix_path = NULL;
 }
 
+#define DONE (PANE_HANDLED | PANE_REDRAW)
+
+/* An explanation or a fix's diff */
+
+static int k_explain_back(void *self, const struct key *k)
+{
+	(void)k;
+	explain_close(self);
+	return DONE;
+}
+
+static int k_fix_apply(void *self, const struct key *k)
+{
+	(void)k;
+	fix_apply(self);
+	explain_close(self);
+	return DONE;
+}
+
+static int k_explain_scroll(void *self, const struct key *k)
+{
+	struct diag_view *v = self;
+	int id = keys_id(k), page = v->page > 1 ? v->page : 1;
+	int d = id == 'j' || id == KB_C(KEY_DOWN) ? 1 : id == 'k' || id == KB_C(KEY_UP) ? -1 :
+		id == KB_C(KEY_PPAGE) ? -page : page;
+
+	v->explain_top = v->explain_top + d > 0 ? v->explain_top + d : 0;
+	return DONE;
+}
+
+#define B_SCROLL(h) { .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, Down/Up", \
+		      .help = "scroll a line", .hint = (h), .run = k_explain_scroll }, \
+		    { .keys = { KB_C(KEY_NPAGE), ' ', KB_C(KEY_PPAGE) }, .label = "PgDn/Space, PgUp", \
+		      .help = "scroll a page", .run = k_explain_scroll }
+#define B_BACK { .keys = { 27, 'q' }, .label = "Esc/q", .help = "back to the list", .hint = "back to the list", \
+		 .run = k_explain_back }
+
+static const struct keybind explain_binds[] = { B_SCROLL("scroll"), B_BACK };
+const struct keymap diag_explain_keys = KEYMAP("Diagnostics: an explanation (e)", explain_binds);
+
+static const struct keybind fix_binds[] = {
+	{ .keys = { 'y' }, .label = "y", .help = "apply this change to the file", .hint = "apply this change",
+	  .run = k_fix_apply },
+	B_SCROLL(NULL), B_BACK,
+};
+const struct keymap diag_fix_keys = KEYMAP("Diagnostics: a suggested fix (a)", fix_binds);
+
+/* The list */
+
+static int k_move(void *self, const struct key *k)
+{
+	struct diag_view *v = self;
+	int id = keys_id(k), page = v->page > 1 ? v->page : 1;
+
+	switch (id) {
+	case 'j': case KB_C(KEY_DOWN): case 'n':
+		if (v->sel + 1 < v->n)
+			v->sel++;
+		else if (id == 'n')
+			v->sel = 0;
+		break;
+	case 'k': case KB_C(KEY_UP): case 'p':
+		if (v->sel > 0)
+			v->sel--;
+		else if (id == 'p')
+			v->sel = v->n - 1;
+		break;
+	case KB_C(KEY_NPAGE): v->sel = v->sel + page < v->n ? v->sel + page : v->n - 1; break;
+	case KB_C(KEY_PPAGE): v->sel = v->sel > page ? v->sel - page : 0; break;
+	case 'g': case KB_C(KEY_HOME): v->sel = 0; break;
+	default: v->sel = v->n - 1; break;  /* G, End */
+	}
+	return DONE;
+}
+
+static int k_unfold(void *self, const struct key *k)
+{
+	struct diag_view *v = self;
+	struct diag_item *d = &v->items[v->sel];
+	int id = keys_id(k);
+
+	if (!d->rendered)
+		app_notice(v->app, NOTICE_INFO, "this item has no rendered text");
+	else
+		d->unfolded = id == KB_C(KEY_RIGHT) ? true : id == KB_C(KEY_LEFT) ? false : !d->unfolded;
+	return DONE;
+}
+
+static int k_explain(void *self, const struct key *k)
+{
+	struct diag_view *v = self;
+	const char *code = v->items[v->sel].code;
+	bool clippy = code && strncmp(code, "clippy::", 8) == 0;
+	char *text = code ? cargo_explain(code) : NULL;
+
+	(void)k;
+	if (!text) {
+		app_notice(v->app, NOTICE_INFO, "%s", !code ? "this item has no code to explain" :
+			   clippy ? "cargo clippy --explain knows no such lint (is clippy installed?)" :
+			   code[0] == 'E' ? "rustc --explain has no text for this code" :
+			   "a rustc lint: the unfolded text (Space) says what it checks");
+		return DONE;
+	}
+	explain_close(v);
+	v->explain = text;
+	v->explain_code = clippy ? xasprintf("cargo clippy --explain %s", code + 8)
+				 : xasprintf("rustc --explain %s", code);
+	v->explain_top = 0;
+	return DONE;
+}
+
+static int k_fix(void *self, const struct key *k)
+{
+	struct diag_view *v = self;
+
+	(void)k;
+	if (!v->items[v->sel].fixes)
+		app_notice(v->app, NOTICE_INFO, "this item has no machine-applicable suggestion");
+	else
+		fix_prepare(v, &v->items[v->sel]);
+	return DONE;
+}
+
+static int k_editor(void *self, const struct key *k)
+{
+	struct diag_view *v = self;
+
+	(void)k;
+	open_editor(v, &v->items[v->sel]);
+	return DONE;
+}
+
+static int k_open(void *self, const struct key *k)
+{
+	(void)k;
+	open_selected(self);
+	return DONE;
+}
+
+static int k_close(void *self, const struct key *k)
+{
+	(void)self;
+	(void)k;
+	return OVERLAY_CLOSE;
+}
+
+static const struct keybind diag_binds[] = {
+	{ .keys = { '\n', '\r', KB_C(KEY_ENTER) }, .label = "Enter", .help = "the file at the line (q comes back)",
+	  .hint = "view", .run = k_open },
+	{ .keys = { 'o' }, .label = "o", .help = "open $EDITOR at the line and column", .hint = "$EDITOR",
+	  .run = k_editor },
+	{ .keys = { ' ', KB_C(KEY_RIGHT), KB_C(KEY_LEFT) }, .label = "Space, Right/Left",
+	  .help = "unfold or fold what rustc printed (a test's output)", .hint = "unfold", .run = k_unfold },
+	{ .keys = { 'n', 'p' }, .label = "n/p", .help = "next / previous item (wraps around)", .hint = "next/prev",
+	  .run = k_move },
+	{ .keys = { 'e' }, .label = "e", .help = "explain the code (rustc or clippy --explain)", .hint = "explain",
+	  .run = k_explain },
+	{ .keys = { 'a' }, .label = "a", .help = "apply the machine-applicable suggestion (shows its diff first)",
+	  .hint = "apply fix", .run = k_fix },
+	{ .keys = { 27, 'q' }, .label = "Esc/q", .help = "close", .hint = "close", .run = k_close },
+	{ .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move",
+	  .run = k_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page", .run = k_move },
+	{ .keys = { 'g', 'G', KB_C(KEY_HOME), KB_C(KEY_END) }, .label = "g/G, Home/End", .help = "first / last item",
+	  .run = k_move },
+};
+const struct keymap diag_keys = KEYMAP("Diagnostics (a build's errors, a test run's failures)", diag_binds);
+
 static int view_key(void *state, const struct key *k)
 {
 	struct diag_view *v = state;
 
 	if (v->explain) {
-		if (key_is(k, 'q') || key_is(k, 27)) {
-			explain_close(v);
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		if (key_is(k, 'y') && v->fix_path) {
-			fix_apply(v);
-			explain_close(v);
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		if (key_is(k, 'j') || key_is_code(k, KEY_DOWN) || key_is(k, ' ') ||
-		    key_is_code(k, KEY_NPAGE))
-			v->explain_top += key_is(k, ' ') || key_is_code(k, KEY_NPAGE) ? 10 : 1;
-		else if ((key_is(k, 'k') || key_is_code(k, KEY_UP)) && v->explain_top > 0)
-			v->explain_top--;
-		else if (key_is_code(k, KEY_PPAGE))
-			v->explain_top = v->explain_top > 10 ? v->explain_top - 10 : 0;
-		return PANE_HANDLED | PANE_REDRAW;
+		keymap_dispatch(v->fix_path ? &diag_fix_keys : &diag_explain_keys, v, k);
+		return DONE;
 	}
 	if (!v->n)
 		return PANE_IGNORED;
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN) || key_is(k, 'n')) {
-		if (v->sel + 1 < v->n)
-			v->sel++;
-		else if (key_is(k, 'n'))
-			v->sel = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'k') || key_is_code(k, KEY_UP) || key_is(k, 'p')) {
-		if (v->sel > 0)
-			v->sel--;
-		else if (key_is(k, 'p'))
-			v->sel = v->n - 1;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is_code(k, KEY_HOME) || key_is(k, 'g')) {
-		v->sel = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is_code(k, KEY_END) || key_is(k, 'G')) {
-		v->sel = v->n - 1;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, ' ') || key_is_code(k, KEY_RIGHT) || key_is_code(k, KEY_LEFT)) {
-		struct diag_item *d = &v->items[v->sel];
-		if (!d->rendered)
-			app_notice(v->app, NOTICE_INFO, "this item has no rendered text");
-		else
-			d->unfolded = key_is_code(k, KEY_RIGHT) ? true : key_is_code(k, KEY_LEFT) ? false
-								      : !d->unfolded;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'e')) {
-		const char *code = v->items[v->sel].code;
-		bool clippy = code && strncmp(code, "clippy::", 8) == 0;
-		char *text = code ? cargo_explain(code) : NULL;
-		if (!text) {
-			app_notice(v->app, NOTICE_INFO, "%s", !code ? "this item has no code to explain" :
-				   clippy ? "cargo clippy --explain knows no such lint (is clippy installed?)" :
-				   code[0] == 'E' ? "rustc --explain has no text for this code" :
-				   "a rustc lint: the unfolded text (Space) says what it checks");
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		explain_close(v);
-		v->explain = text;
-		v->explain_code = clippy ? xasprintf("cargo clippy --explain %s", code + 8)
-					 : xasprintf("rustc --explain %s", code);
-		v->explain_top = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'a')) {
-		if (!v->items[v->sel].fixes)
-			app_notice(v->app, NOTICE_INFO, "this item has no machine-applicable suggestion");
-		else
-			fix_prepare(v, &v->items[v->sel]);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'o')) {
-		open_editor(v, &v->items[v->sel]);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) {
-		open_selected(v);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	return PANE_IGNORED;
+	return keymap_dispatch(&diag_keys, v, k);
 }
 
 static const char *view_right(void *state)

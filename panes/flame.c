@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
 #include "draw.h"
+#include "keys.h"
 #include "overlay.h"
 #include "perffold.h"
 #include "strbuf.h"
@@ -42,6 +43,7 @@ struct flame_view {
 	bool table;                    /* showing the table instead of the graph */
 	bool sort_total;               /* table sorted by total instead of self */
 	int table_sel, table_top;
+	int table_page;              /* table rows last drawn: what PgDn moves */
 	bool searching;                /* typing a search */
 	char search[FLAME_SEARCH_MAX]; /* the search ("" none) */
 	size_t search_len;
@@ -153,6 +155,7 @@ static void draw_table(struct flame_view *v, WINDOW *win, int rows, int cols)
 	char line[64];
 	int list = rows - 2;
 
+	v->table_page = list;
 	snprintf(line, sizeof(line), "%8s %8s  function  (sorted by %s; s switches)", v->sort_total ? "self%" : "SELF%",
 		 v->sort_total ? "TOTAL%" : "total%", v->sort_total ? "total" : "self");
 	draw_text(win, 0, 1, cols - 1, line, theme_attr(RWB_COLOR_PANE_TITLE));
@@ -280,118 +283,222 @@ static void sort_table(struct flame_view *v)
 	qsort(v->funcs, v->nfuncs, sizeof(*v->funcs), v->sort_total ? func_cmp_total : func_cmp_self);
 }
 
+#define DONE (PANE_HANDLED | PANE_REDRAW)
+
+/* The search field (/) */
+
+static int k_search_cancel(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+
+	(void)k;
+	v->searching = false;
+	v->search[0] = '\0';
+	v->search_len = 0;
+	v->match_samples = 0;
+	return DONE;
+}
+
+static int k_search_done(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+
+	(void)k;
+	v->searching = false;
+	v->match_samples = match_count(v, v->root);
+	if (!matches(v, v->sel))
+		next_match(v);
+	return DONE;
+}
+
+static int k_search_backspace(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+
+	(void)k;
+	if (v->search_len)
+		v->search[--v->search_len] = '\0';
+	return DONE;
+}
+
+static const struct keybind search_binds[] = {
+	{ .keys = { '\n', '\r', KB_C(KEY_ENTER) }, .label = "Enter", .help = "select the first match", .run = k_search_done },
+	{ .keys = { 27, KB_C(KEY_EXIT) }, .label = "Esc/Exit", .help = "cancel the search", .run = k_search_cancel },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",
+	  .run = k_search_backspace },
+};
+const struct keymap flame_search_keys = KEYMAP("Flame graph: the search (/)", search_binds);
+
 static int search_key(struct flame_view *v, const struct key *k)
 {
-	if (key_is(k, 27) || (k->is_code && k->ch == KEY_EXIT)) {
-		v->searching = false;
-		v->search[0] = '\0';
-		v->search_len = 0;
-		v->match_samples = 0;
-	} else if (key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) {
-		v->searching = false;
-		v->match_samples = match_count(v, v->root);
-		if (!matches(v, v->sel))
-			next_match(v);
-	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
-		if (v->search_len)
-			v->search[--v->search_len] = '\0';
-	} else if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch < 0x7f &&
-		   v->search_len + 1 < sizeof(v->search)) {
+	if (keymap_dispatch(&flame_search_keys, v, k) == PANE_IGNORED && !k->is_code && !k->alt &&
+	    k->ch >= 0x20 && k->ch < 0x7f && v->search_len + 1 < sizeof(v->search)) {
 		v->search[v->search_len++] = (char)k->ch;
 		v->search[v->search_len] = '\0';
 	}
 	if (v->searching)
 		v->match_samples = match_count(v, v->root);
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
 }
 
-static int table_key(struct flame_view *v, const struct key *k)
+/* Keys of both the graph and the table */
+
+static int k_table(void *self, const struct key *k)
 {
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		if (v->table_sel + 1 < (int)v->nfuncs)
-			v->table_sel++;
-	} else if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		if (v->table_sel > 0)
-			v->table_sel--;
-	} else if (key_is_code(k, KEY_NPAGE)) {
-		v->table_sel = v->table_sel + 10 < (int)v->nfuncs ? v->table_sel + 10 : (int)v->nfuncs - 1;
-	} else if (key_is_code(k, KEY_PPAGE)) {
-		v->table_sel = v->table_sel > 10 ? v->table_sel - 10 : 0;
-	} else if (key_is(k, 's')) {
-		v->sort_total = !v->sort_total;
-		sort_table(v);
-		v->table_sel = v->table_top = 0;
-	} else if ((key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) && v->nfuncs) {
-		/* show this function in the graph */
-		snprintf(v->search, sizeof(v->search), "%s", v->funcs[v->table_sel].name);
-		v->search_len = strlen(v->search);
-		v->match_samples = match_count(v, v->root);
-		v->table = false;
-		v->zoom = v->root;
-		if (!matches(v, v->sel))
-			next_match(v);
-	} else {
-		return PANE_IGNORED;
-	}
-	return PANE_HANDLED | PANE_REDRAW;
+	struct flame_view *v = self;
+
+	(void)k;
+	v->table = !v->table;
+	return DONE;
 }
+
+static int k_search(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+
+	(void)k;
+	v->searching = true;
+	v->search[0] = '\0';
+	v->search_len = 0;
+	return DONE;
+}
+
+static int k_next(void *self, const struct key *k)
+{
+	(void)k;
+	next_match(self);
+	return DONE;
+}
+
+#define B_SEARCH(h) { .keys = { '/' }, .label = "/", .help = "search function names", .hint = (h), .run = k_search }
+#define B_NEXT { .keys = { 'n' }, .label = "n", .help = "the next match", .run = k_next }
+
+/* The table (t) */
+
+static int k_table_move(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+	int n = (int)v->nfuncs, page = v->table_page > 1 ? v->table_page : 1;
+
+	switch (keys_id(k)) {
+	case 'j': case KB_C(KEY_DOWN): if (v->table_sel + 1 < n) v->table_sel++; break;
+	case 'k': case KB_C(KEY_UP): if (v->table_sel > 0) v->table_sel--; break;
+	case KB_C(KEY_NPAGE): v->table_sel = v->table_sel + page < n ? v->table_sel + page : n - 1; break;
+	default: v->table_sel = v->table_sel > page ? v->table_sel - page : 0; break;  /* PgUp */
+	}
+	if (v->table_sel < 0)
+		v->table_sel = 0;
+	return DONE;
+}
+
+static int k_table_sort(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+
+	(void)k;
+	v->sort_total = !v->sort_total;
+	sort_table(v);
+	v->table_sel = v->table_top = 0;
+	return DONE;
+}
+
+static int k_table_show(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+
+	(void)k;
+	if (!v->nfuncs)
+		return PANE_IGNORED;
+	/* show this function in the graph */
+	snprintf(v->search, sizeof(v->search), "%s", v->funcs[v->table_sel].name);
+	v->search_len = strlen(v->search);
+	v->match_samples = match_count(v, v->root);
+	v->table = false;
+	v->zoom = v->root;
+	if (!matches(v, v->sel))
+		next_match(v);
+	return DONE;
+}
+
+static const struct keybind table_binds[] = {
+	{ .keys = { '\n', '\r', KB_C(KEY_ENTER) }, .label = "Enter", .help = "show the function in the graph",
+	  .run = k_table_show },
+	{ .keys = { 's' }, .label = "s", .help = "sort by self or by total time", .run = k_table_sort },
+	{ .keys = { 't' }, .label = "t", .help = "back to the graph", .run = k_table },
+	B_SEARCH(NULL), B_NEXT,
+	{ .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move",
+	  .run = k_table_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page",
+	  .run = k_table_move },
+};
+const struct keymap flame_table_keys = KEYMAP("Flame graph: the function table (t)", table_binds);
+
+/* The graph */
+
+static int k_graph(void *self, const struct key *k)
+{
+	struct flame_view *v = self;
+	const struct perffold_node *kid;
+
+	switch (keys_id(k)) {
+	case 'k': case KB_C(KEY_UP):
+		if (v->sel != v->zoom && v->sel->parent)
+			v->sel = v->sel->parent;
+		break;
+	case 'j': case KB_C(KEY_DOWN):
+		if ((kid = hottest_kid(v->sel)))
+			v->sel = (struct perffold_node *)kid;
+		break;
+	case 'h': case KB_C(KEY_LEFT): move_sibling(v, -1); break;
+	case 'l': case KB_C(KEY_RIGHT): move_sibling(v, 1); break;
+	case '\n': case '\r': case KB_C(KEY_ENTER): v->zoom = v->sel; break;
+	case '0': case KB_C(KEY_HOME): v->zoom = v->sel = v->root; break;
+	default:  /* u, Backspace */
+		if (v->zoom->parent)
+			v->zoom = v->zoom->parent;
+		break;
+	}
+	return DONE;
+}
+
+static const struct keybind graph_binds[] = {
+	{ .keys = { '\n', '\r', KB_C(KEY_ENTER) }, .label = "Enter", .help = "zoom into the selected frame",
+	  .hint = "zoom", .run = k_graph },
+	{ .keys = { 'u', KB_C(KEY_BACKSPACE), 127, 8 }, .label = "u, Backspace/Ctrl-H", .help = "zoom out a level",
+	  .hint = "out", .run = k_graph },
+	B_SEARCH("search"),
+	{ .keys = { 't' }, .label = "t", .help = "the function table", .hint = "table", .run = k_table },
+	B_NEXT,
+	{ .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, Down/Up",
+	  .help = "the hottest callee / the caller", .run = k_graph },
+	{ .keys = { 'h', 'l', KB_C(KEY_LEFT), KB_C(KEY_RIGHT) }, .label = "h/l, Left/Right",
+	  .help = "the previous / next frame on the level", .run = k_graph },
+	{ .keys = { '0', KB_C(KEY_HOME) }, .label = "0/Home", .help = "the whole graph again", .run = k_graph },
+};
+const struct keymap flame_keys = KEYMAP("Flame graph", graph_binds);
 
 static int flame_key(void *state, const struct key *k)
 {
 	struct flame_view *v = state;
-	const struct perffold_node *kid;
 
 	if (v->searching)
 		return search_key(v, k);
-	if (key_is(k, 't')) {
-		v->table = !v->table;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, '/')) {
-		v->searching = true;
-		v->search[0] = '\0';
-		v->search_len = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'n')) {
-		next_match(v);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (v->table)
-		return table_key(v, k);
-	if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		if (v->sel != v->zoom && v->sel->parent)
-			v->sel = v->sel->parent;
-	} else if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		if ((kid = hottest_kid(v->sel)))
-			v->sel = (struct perffold_node *)kid;
-	} else if (key_is(k, 'h') || key_is_code(k, KEY_LEFT)) {
-		move_sibling(v, -1);
-	} else if (key_is(k, 'l') || key_is_code(k, KEY_RIGHT)) {
-		move_sibling(v, 1);
-	} else if (key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) {
-		v->zoom = v->sel;
-	} else if (key_is(k, 'u') || key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
-		if (v->zoom->parent)
-			v->zoom = v->zoom->parent;
-	} else if (key_is(k, '0') || key_is_code(k, KEY_HOME)) {
-		v->zoom = v->sel = v->root;
-	} else {
-		return PANE_IGNORED;
-	}
-	return PANE_HANDLED | PANE_REDRAW;
+	return keymap_dispatch(v->table ? &flame_table_keys : &flame_keys, v, k);
 }
 
 static const char *flame_border_right(void *state)
 {
 	struct flame_view *v = state;
 
-	if (v->zoom == v->root)
-		snprintf(v->border, sizeof(v->border), "%" PRIu64 " samples  Enter zoom  u out  / search  t table",
-			 v->root->total);
-	else
+	if (v->zoom == v->root) {
+		struct strbuf hint = STRBUF_INIT;
+		keymap_hint(&hint, &flame_keys);
+		snprintf(v->border, sizeof(v->border), "%" PRIu64 " samples  %s", v->root->total, strbuf_str(&hint));
+		strbuf_free(&hint);
+	} else {
 		snprintf(v->border, sizeof(v->border), "%" PRIu64 " samples  zoomed: %.60s  u out", v->root->total,
 			 v->zoom->name);
+	}
 	return v->border;
 }
 

@@ -18,6 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "git.h"
+#include "keys.h"
 #include "app.h"
 #include "audit.h"
 #include "coverage.h"
@@ -620,8 +621,13 @@ static void draw_commit(struct git_pane *g, WINDOW *w, int rows, int cols)
 	char buf[200];
 	int y = 2;
 
-	snprintf(buf, sizeof(buf), "%s message - Ctrl-S commits, Esc cancels, Ctrl-A amend: %s, Ctrl-E $EDITOR",
-		 g->amend ? "Amend" : "Commit", g->amend ? "on" : "off");
+	{
+		struct strbuf hint = STRBUF_INIT;
+		keymap_hint(&hint, &git_commit_keys);
+		snprintf(buf, sizeof(buf), "%s message - %s (amend: %s)", g->amend ? "Amend" : "Commit",
+			 strbuf_str(&hint), g->amend ? "on" : "off");
+		strbuf_free(&hint);
+	}
 	draw_text(w, 0, 0, cols, buf, theme_attr(RWB_COLOR_HELP_TEXT));
 	snprintf(buf, sizeof(buf), "summary: %zu chars%s", sum, sum > 72 ? " (too long: keep it under 72)" : sum > 50 ? " (over 50)" : "");
 	draw_text(w, 1, 0, cols, buf, theme_attr(sum > 72 ? RWB_COLOR_NOTICE_CRITICAL : sum > 50 ? RWB_COLOR_NOTICE_WARNING : RWB_COLOR_DIM));
@@ -1053,70 +1059,123 @@ static void utf8_put(struct strbuf *sb, size_t at, wint_t ch, size_t *adv)
 	*adv = n;
 }
 
-static int key_commit(struct git_pane *g, const struct key *k)
+/* ---- keys: one table per mode (keys.h) ---- */
+
+#define DONE (PANE_HANDLED | PANE_REDRAW)
+
+/* The commit message editor */
+
+static int k_commit_cancel(void *self, const struct key *k)
 {
+	struct git_pane *g = self;
+
+	(void)k;
+	g->mode = MODE_STATUS;
+	set_note(g, false, "commit cancelled (the message is kept until you commit)");
+	return DONE;
+}
+
+static int k_commit_do(void *self, const struct key *k)
+{
+	(void)k;
+	do_commit(self);
+	return DONE;
+}
+
+static int k_commit_amend(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+
+	(void)k;
+	g->amend = !g->amend;
+	return DONE;
+}
+
+static int k_commit_editor(void *self, const struct key *k)
+{
+	(void)k;
+	run_editor(self);
+	return DONE;
+}
+
+static int k_commit_move(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
 	struct strbuf *m = &g->msg;
+
+	switch (keys_id(k) & ~KB_CODE) {
+	case KEY_LEFT:
+		while (g->mcur > 0 && ((unsigned char)m->buf[--g->mcur] & 0xc0) == 0x80)
+			;
+		break;
+	case KEY_RIGHT:
+		if (g->mcur < m->len)
+			while (++g->mcur < m->len && ((unsigned char)m->buf[g->mcur] & 0xc0) == 0x80)
+				;
+		break;
+	case KEY_HOME: g->mcur = 0; break;
+	case KEY_END: g->mcur = m->len; break;
+	}
+	return DONE;
+}
+
+static int k_commit_backspace(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+	struct strbuf *m = &g->msg;
+
+	(void)k;
+	if (g->mcur > 0) {
+		size_t end = g->mcur;
+		while (g->mcur > 0 && ((unsigned char)m->buf[--g->mcur] & 0xc0) == 0x80)
+			;
+		memmove(m->buf + g->mcur, m->buf + end, m->len - end + 1);
+		m->len -= end - g->mcur;
+	}
+	return DONE;
+}
+
+static int k_commit_newline(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
 	size_t adv;
 
-	if (k->alt)
-		return PANE_IGNORED;
-	if (k->is_code) {
-		switch (k->ch) {
-		case KEY_LEFT:
-			while (g->mcur > 0 && ((unsigned char)m->buf[--g->mcur] & 0xc0) == 0x80)
-				;
-			return PANE_HANDLED | PANE_REDRAW;
-		case KEY_RIGHT:
-			if (g->mcur < m->len)
-				while (++g->mcur < m->len && ((unsigned char)m->buf[g->mcur] & 0xc0) == 0x80)
-					;
-			return PANE_HANDLED | PANE_REDRAW;
-		case KEY_HOME: g->mcur = 0; return PANE_HANDLED | PANE_REDRAW;
-		case KEY_END: g->mcur = m->len; return PANE_HANDLED | PANE_REDRAW;
-		case KEY_BACKSPACE: goto backspace;
-		case KEY_ENTER: goto newline;
-		default: return PANE_IGNORED;
-		}
-	}
-	switch (k->ch) {
-	case 27:
-		g->mode = MODE_STATUS;
-		set_note(g, false, "commit cancelled (the message is kept until you commit)");
-		return PANE_HANDLED | PANE_REDRAW;
-	case KEY_CTRL('s'):
-		do_commit(g);
-		return PANE_HANDLED | PANE_REDRAW;
-	case KEY_CTRL('a'):
-		g->amend = !g->amend;
-		return PANE_HANDLED | PANE_REDRAW;
-	case KEY_CTRL('e'):
-		run_editor(g);
-		return PANE_HANDLED | PANE_REDRAW;
-	case 127:
-	case 8:
-	backspace:
-		if (g->mcur > 0) {
-			size_t end = g->mcur;
-			while (g->mcur > 0 && ((unsigned char)m->buf[--g->mcur] & 0xc0) == 0x80)
-				;
-			memmove(m->buf + g->mcur, m->buf + end, m->len - end + 1);
-			m->len -= end - g->mcur;
-		}
-		return PANE_HANDLED | PANE_REDRAW;
-	case '\r':
-	case '\n':
-	newline:
-		utf8_put(m, g->mcur, '\n', &adv);
-		g->mcur += adv;
-		return PANE_HANDLED | PANE_REDRAW;
-	default:
-		if (k->ch < 0x20) /* Tab and other control keys stay global */
-			return PANE_IGNORED;
-		utf8_put(m, g->mcur, k->ch, &adv);
-		g->mcur += adv;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
+	(void)k;
+	utf8_put(&g->msg, g->mcur, '\n', &adv);
+	g->mcur += adv;
+	return DONE;
 }
+
+static const struct keybind commit_binds[] = {
+	{ .keys = { KEY_CTRL('s') }, .label = "Ctrl-S", .help = "commit", .hint = "commits", .run = k_commit_do },
+	{ .keys = { 27 }, .label = "Esc", .help = "cancel (the message is kept)", .hint = "cancels", .run = k_commit_cancel },
+	{ .keys = { KEY_CTRL('a') }, .label = "Ctrl-A", .help = "amend the last commit: on or off",
+	  .hint = "amend", .run = k_commit_amend },
+	{ .keys = { KEY_CTRL('e') }, .label = "Ctrl-E", .help = "edit the message in $EDITOR",
+	  .hint = "$EDITOR", .run = k_commit_editor },
+	{ .keys = { KB_C(KEY_LEFT), KB_C(KEY_RIGHT), KB_C(KEY_HOME), KB_C(KEY_END) },
+	  .label = "Left/Right, Home/End", .help = "move in the message", .run = k_commit_move },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",
+	  .run = k_commit_backspace },
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER) }, .label = "Enter", .help = "a new line", .run = k_commit_newline },
+};
+const struct keymap git_commit_keys = KEYMAP("Git pane: commit message", commit_binds);
+
+static int key_commit(struct git_pane *g, const struct key *k)
+{
+	int r = keymap_dispatch(&git_commit_keys, g, k);
+	size_t adv;
+
+	if (r != PANE_IGNORED || k->alt || k->is_code)
+		return r;
+	if (k->ch < 0x20) /* Tab and other control keys stay global */
+		return PANE_IGNORED;
+	utf8_put(&g->msg, g->mcur, k->ch, &adv);
+	g->mcur += adv;
+	return DONE;
+}
+
+/* The diff */
 
 static int move_diff(struct git_pane *g, long delta)
 {
@@ -1126,7 +1185,32 @@ static int move_diff(struct git_pane *g, long delta)
 	if (g->nrows && c >= (long)g->nrows)
 		c = (long)g->nrows - 1;
 	g->cur = (size_t)c;
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
+}
+
+/* Rows a page moves: the body less the two lines of header. */
+static int page_rows(struct git_pane *g)
+{
+	return pane_rows(&g->base) > 2 ? pane_rows(&g->base) - 2 : 1;
+}
+
+/* The step a movement key means in a list of n: a line, a page, the ends. */
+static long list_step(struct git_pane *g, const struct key *k, long n)
+{
+	switch (keys_id(k)) {
+	case 'j': case KB_C(KEY_DOWN): return 1;
+	case 'k': case KB_C(KEY_UP): return -1;
+	case KB_C(KEY_NPAGE): case ' ': case KEY_CTRL('d'): return page_rows(g);
+	case KB_C(KEY_PPAGE): case KEY_CTRL('u'): return -page_rows(g);
+	case 'g': case KB_C(KEY_HOME): return -n;
+	default: return n;  /* G, End */
+	}
+}
+
+static int k_diff_move(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+	return move_diff(g, list_step(g, k, (long)g->nrows));
 }
 
 static int next_hunk(struct git_pane *g, int dir)
@@ -1136,156 +1220,228 @@ static int next_hunk(struct git_pane *g, int dir)
 			g->cur = (size_t)i;
 			break;
 		}
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
 }
+
+static int k_diff_hunk(void *self, const struct key *k)
+{
+	return next_hunk(self, keys_id(k) == 'n' || keys_id(k) == ']' ? 1 : -1);
+}
+
+static int k_diff_visual(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+
+	(void)k;
+	g->visual = !g->visual;
+	g->vstart = g->cur;
+	return DONE;
+}
+
+static int k_diff_stage(void *self, const struct key *k)
+{
+	stage_in_diff(self, keys_id(k) == 'u');
+	return DONE;
+}
+
+static int k_diff_discard(void *self, const struct key *k)
+{
+	(void)k;
+	discard_in_diff(self);
+	return DONE;
+}
+
+static int k_diff_refresh(void *self, const struct key *k)
+{
+	(void)k;
+	refresh_all(self);
+	return DONE;
+}
+
+static int k_diff_back(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+
+	(void)k;
+	if (g->visual)
+		g->visual = false;
+	else
+		g->mode = g->diff_back;
+	return DONE;
+}
+
+static const struct keybind diff_binds[] = {
+	{ .keys = { 's' }, .label = "s", .help = "stage the hunk, or the selected lines", .run = k_diff_stage },
+	{ .keys = { 'u' }, .label = "u", .help = "unstage the hunk, or the selected lines", .run = k_diff_stage },
+	{ .keys = { 'd' }, .label = "d", .help = "discard the hunk (asks first)", .run = k_diff_discard },
+	{ .keys = { 'v', 'V' }, .label = "v/V", .help = "select lines (again: stop)", .run = k_diff_visual },
+	{ .keys = { 'n', ']', 'N', '[' }, .label = "n/], N/[", .help = "next / previous hunk", .run = k_diff_hunk },
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move",
+	  .run = k_diff_move },
+	{ .keys = { KB_C(KEY_NPAGE), ' ', KEY_CTRL('d'), KB_C(KEY_PPAGE), KEY_CTRL('u') },
+	  .label = "PgDn/Space/Ctrl-D, PgUp/Ctrl-U", .help = "move a page", .run = k_diff_move },
+	{ .keys = { 'g', KB_C(KEY_HOME), 'G', KB_C(KEY_END) }, .label = "g/Home, G/End",
+	  .help = "first / last line", .run = k_diff_move },
+	{ .keys = { 'r' }, .label = "r", .help = "read the repository again", .run = k_diff_refresh },
+	{ .keys = { 'q', 27, KB_C(KEY_LEFT) }, .label = "q/Esc/Left", .help = "back (first ends a selection)",
+	  .run = k_diff_back },
+};
+const struct keymap git_diff_keys = KEYMAP("Git pane: diff", diff_binds);
 
 static int key_diff(struct git_pane *g, const struct key *k)
 {
-	int page = pane_rows(&g->base) > 2 ? pane_rows(&g->base) - 2 : 1;
-
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN))
-		return move_diff(g, 1);
-	if (key_is(k, 'k') || key_is_code(k, KEY_UP))
-		return move_diff(g, -1);
-	if (key_is_code(k, KEY_NPAGE) || key_is(k, ' ') || key_is(k, KEY_CTRL('d')))
-		return move_diff(g, page);
-	if (key_is_code(k, KEY_PPAGE) || key_is(k, KEY_CTRL('u')))
-		return move_diff(g, -page);
-	if (key_is(k, 'g') || key_is_code(k, KEY_HOME))
-		return move_diff(g, -(long)g->nrows);
-	if (key_is(k, 'G') || key_is_code(k, KEY_END))
-		return move_diff(g, (long)g->nrows);
-	if (key_is(k, 'n') || key_is(k, ']'))
-		return next_hunk(g, 1);
-	if (key_is(k, 'N') || key_is(k, '['))
-		return next_hunk(g, -1);
-	if (key_is(k, 'v') || key_is(k, 'V')) {
-		g->visual = !g->visual;
-		g->vstart = g->cur;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 's')) {
-		stage_in_diff(g, false);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'u')) {
-		stage_in_diff(g, true);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'd')) {
-		discard_in_diff(g);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'r')) {
-		refresh_all(g);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'q') || key_is(k, 27) || key_is_code(k, KEY_LEFT)) {
-		if (g->visual) {
-			g->visual = false;
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		g->mode = g->diff_back;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	return PANE_IGNORED;
+	return keymap_dispatch(&git_diff_keys, g, k);
 }
+
+/* The log */
+
+static int k_log_move(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+	int n = g->log ? g->log->n : 0;
+	long c = g->lsel + list_step(g, k, n);
+
+	g->lsel = c >= n ? (n > 0 ? n - 1 : 0) : c < 0 ? 0 : (int)c;
+	return DONE;
+}
+
+static int k_log_open(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+
+	(void)k;
+	if (!g->log || g->log->n <= 0)
+		return PANE_IGNORED;
+	open_diff(g, GITW_DIFF_COMMIT, g->log->commits[g->lsel].oid, NULL, MODE_LOG);
+	return DONE;
+}
+
+static int k_to_status(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+
+	(void)k;
+	g->mode = MODE_STATUS;
+	return DONE;
+}
+
+static const struct keybind log_binds[] = {
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER) }, .label = "Enter", .help = "the commit's diff", .run = k_log_open },
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move",
+	  .run = k_log_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page",
+	  .run = k_log_move },
+	{ .keys = { 'g', KB_C(KEY_HOME), 'G', KB_C(KEY_END) }, .label = "g/Home, G/End",
+	  .help = "newest / oldest commit", .run = k_log_move },
+	{ .keys = { 'q', 27, 'l' }, .label = "q/Esc/l", .help = "back to the status", .run = k_to_status },
+};
+const struct keymap git_log_keys = KEYMAP("Git pane: log", log_binds);
 
 static int key_log(struct git_pane *g, const struct key *k)
 {
-	int n = g->log ? g->log->n : 0;
-
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		if (g->lsel + 1 < n)
-			g->lsel++;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		if (g->lsel > 0)
-			g->lsel--;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'g') || key_is_code(k, KEY_HOME)) {
-		g->lsel = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
-		g->lsel = n > 0 ? n - 1 : 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if ((key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER)) && n > 0) {
-		open_diff(g, GITW_DIFF_COMMIT, g->log->commits[g->lsel].oid, NULL, MODE_LOG);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'q') || key_is(k, 27) || key_is(k, 'l')) {
-		g->mode = MODE_STATUS;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	return PANE_IGNORED;
+	return keymap_dispatch(&git_log_keys, g, k);
 }
+
+/* The status */
+
+static int k_status_move(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+	int n = total_entries(g->st);
+	long c = g->sel + list_step(g, k, n);
+
+	g->sel = c >= n ? (n > 0 ? n - 1 : 0) : c < 0 ? 0 : (int)c;
+	return DONE;
+}
+
+static int k_status_open(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+	const struct gitw_entry *e;
+	int grp;
+
+	(void)k;
+	if ((e = entry_at(g->st, g->sel, &grp)) == NULL)
+		return PANE_HANDLED;
+	open_diff(g, grp == GITW_STAGED ? GITW_DIFF_STAGED : grp == GITW_UNTRACKED ? GITW_DIFF_UNTRACKED
+		  : GITW_DIFF_UNSTAGED, NULL, e->path, MODE_STATUS);
+	return DONE;
+}
+
+static int k_status_all(void *self, const struct key *k)
+{
+	(void)k;
+	open_diff(self, GITW_DIFF_UNSTAGED, NULL, NULL, MODE_STATUS);
+	return DONE;
+}
+
+static int k_status_stage(void *self, const struct key *k)
+{
+	stage_entry(self, keys_id(k) == 'u');
+	return DONE;
+}
+
+static int k_status_commit(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+
+	g->mode = MODE_COMMIT;
+	gate_check(g);
+	if (keys_id(k) == 'A')
+		g->amend = true;
+	g->mcur = g->msg.len;
+	return DONE;
+}
+
+static int k_status_editor(void *self, const struct key *k)
+{
+	struct git_pane *g = self;
+
+	(void)k;
+	g->mode = MODE_COMMIT;
+	g->mcur = g->msg.len;
+	run_editor(g);
+	return DONE;
+}
+
+static int k_status_log(void *self, const struct key *k)
+{
+	(void)k;
+	open_log(self);
+	return DONE;
+}
+
+static int k_status_refresh(void *self, const struct key *k)
+{
+	(void)k;
+	refresh_all(self);
+	set_note(self, false, "refreshed");
+	return DONE;
+}
+
+static const struct keybind status_binds[] = {
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER), KB_C(KEY_RIGHT) }, .label = "Enter/Right",
+	  .help = "the file's diff", .run = k_status_open },
+	{ .keys = { 'D' }, .label = "D", .help = "every unstaged change in one diff", .run = k_status_all },
+	{ .keys = { 's' }, .label = "s", .help = "stage the file (the cursor stays on it)", .run = k_status_stage },
+	{ .keys = { 'u' }, .label = "u", .help = "unstage the file", .run = k_status_stage },
+	{ .keys = { 'c' }, .label = "c", .help = "commit (write the message)", .run = k_status_commit },
+	{ .keys = { 'A' }, .label = "A", .help = "amend the last commit", .run = k_status_commit },
+	{ .keys = { 'E' }, .label = "E", .help = "write the commit message in $EDITOR", .run = k_status_editor },
+	{ .keys = { 'l' }, .label = "l", .help = "the log", .run = k_status_log },
+	{ .keys = { 'r' }, .label = "r", .help = "read the repository again", .run = k_status_refresh },
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move",
+	  .run = k_status_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page",
+	  .run = k_status_move },
+	{ .keys = { 'g', KB_C(KEY_HOME), 'G', KB_C(KEY_END) }, .label = "g/Home, G/End",
+	  .help = "first / last file", .run = k_status_move },
+};
+const struct keymap git_status_keys = KEYMAP("Git pane: status", status_binds);
 
 static int key_status(struct git_pane *g, const struct key *k)
 {
-	int n = total_entries(g->st), grp;
-	const struct gitw_entry *e;
-
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		if (g->sel + 1 < n)
-			g->sel++;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		if (g->sel > 0)
-			g->sel--;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'g') || key_is_code(k, KEY_HOME)) {
-		g->sel = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
-		g->sel = n > 0 ? n - 1 : 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER) || key_is_code(k, KEY_RIGHT)) {
-		if ((e = entry_at(g->st, g->sel, &grp)) == NULL)
-			return PANE_HANDLED;
-		open_diff(g, grp == GITW_STAGED ? GITW_DIFF_STAGED : grp == GITW_UNTRACKED ? GITW_DIFF_UNTRACKED
-			  : GITW_DIFF_UNSTAGED, NULL, e->path, MODE_STATUS);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'D')) {
-		open_diff(g, GITW_DIFF_UNSTAGED, NULL, NULL, MODE_STATUS);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 's') || key_is(k, 'u')) {
-		stage_entry(g, key_is(k, 'u'));
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'c') || key_is(k, 'A')) {
-		g->mode = MODE_COMMIT;
-		gate_check(g);
-		if (key_is(k, 'A'))
-			g->amend = true;
-		g->mcur = g->msg.len;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'E')) {
-		g->mode = MODE_COMMIT;
-		g->mcur = g->msg.len;
-		run_editor(g);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'l')) {
-		open_log(g);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'r')) {
-		refresh_all(g);
-		set_note(g, false, "refreshed");
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	return PANE_IGNORED;
+	return keymap_dispatch(&git_status_keys, g, k);
 }
 
 static int git_key(struct pane *p, const struct key *k)

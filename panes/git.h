@@ -9,6 +9,13 @@
 #include "pane.h"
 
 struct pane *pane_git_new(struct app *a);
+
+/* Its key tables, one per mode (keys.h). */
+struct keymap;
+extern const struct keymap git_status_keys;
+extern const struct keymap git_diff_keys;
+extern const struct keymap git_log_keys;
+extern const struct keymap git_commit_keys;
 /* Shows a diff in the pane: kind "unstaged", "staged", "commit" or "range"
  * (rev for the last two), path NULL for the whole change. False when the
  * pane has no repository or the diff could not be read (the pane says why). */

@@ -38,6 +38,18 @@ void app_damage_overlay(struct app *a);
  * names none or the view could not open (it then said why). */
 bool views_open(struct app *a, const cJSON *result);
 
+/* Their key tables (keys.h), for help and the docs. */
+struct keymap;
+extern const struct keymap viewer_keys;        /* panes/viewer.c: the file viewer */
+extern const struct keymap viewer_input_keys;  /* panes/viewer.c: its / and : line */
+extern const struct keymap grep_keys;          /* panes/viewer.c: /grep's results */
+extern const struct keymap diag_keys;          /* panes/diag.c: the list */
+extern const struct keymap diag_explain_keys;  /* panes/diag.c: an explanation */
+extern const struct keymap diag_fix_keys;      /* panes/diag.c: a suggested fix */
+extern const struct keymap flame_keys;         /* panes/flame.c: the graph */
+extern const struct keymap flame_table_keys;   /* panes/flame.c: its function table */
+extern const struct keymap flame_search_keys;  /* panes/flame.c: its search */
+
 /* The openers views.c knows, one per view file. */
 bool view_file_open(struct app *a, const cJSON *result);        /* panes/viewer.c */
 bool view_diagnostics_open(struct app *a, const cJSON *result); /* panes/diag.c */

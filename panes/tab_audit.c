@@ -31,6 +31,7 @@
 #include "audit.h"
 #include "app.h"
 #include "browser.h"
+#include "keys.h"
 #include "coverage.h"
 #include "draw.h"
 #include "loop.h"
@@ -75,6 +76,7 @@ struct audit_tab {
 	int sel;                  /* selected row (an item row) or -1 */
 	int top;                  /* first list row shown */
 	int detail_top;           /* scroll of the detail view */
+	int page;                 /* list rows last drawn: what PgDn moves */
 	enum filter filter;
 	char *me;                 /* owned: this reviewer's name ("agent:NAME" for an agent) */
 	char *key;                /* owned: the key verdicts are signed with, or NULL */
@@ -101,10 +103,7 @@ static bool mine_to_review(struct audit_tab *t, const struct audit_item *it)
 {
 	if (it->status == AUDIT_APPROVED || it->status == AUDIT_REJECTED)
 		return false;
-	for (int i = 0; i < it->nverdicts; i++)
-		if (it->verdicts[i].current && strcmp(it->verdicts[i].reviewer, t->me) == 0)
-			return false;
-	return true;
+	return !audit_latest_verdict(it, t->me);
 }
 
 static bool passes(struct audit_tab *t, const struct audit_item *it)
@@ -479,9 +478,8 @@ static const struct audit_item *previous_version(const struct audit_tab *t, cons
 	const struct audit_item *best = NULL;
 	int bestd = INT_MAX;
 
-	for (int i = 0; i < it->nverdicts; i++)
-		if (it->verdicts[i].current)
-			return NULL;
+	if (audit_item_has_current(it))
+		return NULL;
 	for (size_t i = 0; i < t->gone.n; i++) {
 		const struct audit_item *g = &t->gone.items[i];
 		if (g->kind != it->kind || strcmp(g->file, it->file) != 0 ||
@@ -554,11 +552,9 @@ static void draw_detail(struct audit_tab *t, WINDOW *win, int y0, int rows, int 
 	const struct audit_item *prev = previous_version(t, it);
 	for (int i = 0; prev && i < prev->nverdicts && y < end; i++) {
 		const struct audit_verdict *v = &prev->verdicts[i];
-		bool latest = true;
-		for (int j = i + 1; j < prev->nverdicts && latest; j++)
-			if (strcmp(prev->verdicts[j].reviewer, v->reviewer) == 0)
-				latest = false;
-		if (!latest)
+		/* a gone item's verdicts are all on its own (last) code: the
+		 * loader marked each reviewer's latest */
+		if (!v->latest)
 			continue;
 		int x = 3 + draw_text(win, y, 3, cols - 4, "before the code changed, ", theme_attr(RWB_COLOR_DIM));
 		x += draw_text(win, y, x, cols - 1 - x, v->reviewer, theme_attr(RWB_COLOR_HELP_KEY));
@@ -643,6 +639,7 @@ static void audit_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		list_h = t->nrows;
 	if (list_h < 1)
 		list_h = 1;
+	t->page = list_h;
 	if (t->nrows == 0) {
 		draw_text(win, 1, 1, cols - 2, total ? "no item matches this filter (a: show all)" :
 			  "no unsafe code found in this repository (R rescans)", theme_attr(RWB_COLOR_DIM));
@@ -672,9 +669,10 @@ static void audit_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		int px = draw_text(win, bottom, 1, cols - 2, buf, theme_attr(RWB_COLOR_PROMPT));
 		draw_textn(win, bottom, 1 + px, cols - 2 - px, t->note, t->note_len, theme_attr(RWB_COLOR_DEFAULT));
 	} else {
-		draw_text(win, bottom, 1, cols - 2,
-			  "s sound  x unsound  w needs-work  a/u/r/m/v filter  j/k move  J/K scroll  R rescan",
-			  theme_attr(RWB_COLOR_HELP_TEXT));
+		struct strbuf hint = STRBUF_INIT;
+		keymap_hint(&hint, &tab_audit_keys);
+		draw_text(win, bottom, 1, cols - 2, strbuf_str(&hint), theme_attr(RWB_COLOR_HELP_TEXT));
+		strbuf_free(&hint);
 	}
 }
 
@@ -740,20 +738,56 @@ static void record(struct audit_tab *t)
 	}
 }
 
+#define DONE (PANE_HANDLED | PANE_REDRAW)
+
+/* The note prompt after s/x/w */
+
+static int k_note_record(void *self, const struct key *k)
+{
+	(void)k;
+	record(self);
+	return DONE;
+}
+
+static int k_note_cancel(void *self, const struct key *k)
+{
+	struct audit_tab *t = self;
+
+	(void)k;
+	t->prompting = false;
+	snprintf(t->message, sizeof(t->message), "verdict cancelled");
+	t->msg_bad = false;
+	return DONE;
+}
+
+static int k_note_backspace(void *self, const struct key *k)
+{
+	struct audit_tab *t = self;
+
+	(void)k;
+	while (t->note_len > 0) {
+		unsigned char c = (unsigned char)t->note[--t->note_len];
+		if ((c & 0xc0) != 0x80)
+			break;
+	}
+	return DONE;
+}
+
+static const struct keybind note_binds[] = {
+	{ .keys = { KB_C(KEY_ENTER), '\r', '\n' }, .label = "Enter", .help = "record the verdict with the note",
+	  .run = k_note_record },
+	{ .keys = { 27 }, .label = "Esc", .help = "cancel (so does any Alt key)", .run = k_note_cancel },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",
+	  .run = k_note_backspace },
+};
+const struct keymap tab_audit_note_keys = KEYMAP("Browser: Audit tab, the verdict's note", note_binds);
+
 static int prompt_key(struct audit_tab *t, const struct key *k)
 {
-	if (key_is_code(k, KEY_ENTER) || key_is(k, '\r') || key_is(k, '\n')) {
-		record(t);
-	} else if (key_is(k, 27) || (k->alt && !k->is_code)) {
-		t->prompting = false;
-		snprintf(t->message, sizeof(t->message), "verdict cancelled");
-		t->msg_bad = false;
-	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
-		while (t->note_len > 0) {
-			unsigned char c = (unsigned char)t->note[--t->note_len];
-			if ((c & 0xc0) != 0x80)
-				break;
-		}
+	if (keymap_dispatch(&tab_audit_note_keys, t, k) != PANE_IGNORED)
+		return DONE;
+	if (k->alt && !k->is_code) {
+		k_note_cancel(t, k);
 	} else if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
 		char mb[MB_LEN_MAX];
 		mbstate_t ms;
@@ -764,8 +798,92 @@ static int prompt_key(struct audit_tab *t, const struct key *k)
 			t->note_len += n;
 		}
 	}
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
 }
+
+/* The list */
+
+static int k_move(void *self, const struct key *k)
+{
+	struct audit_tab *t = self;
+	int id = keys_id(k), page = t->page > 1 ? t->page : 1;
+	int n = id == KB_C(KEY_NPAGE) || id == KB_C(KEY_PPAGE) ? page : 1;
+	int dir = id == 'j' || id == KB_C(KEY_DOWN) || id == KB_C(KEY_NPAGE) ? 1 : -1;
+
+	for (int i = 0; i < n; i++)
+		move_sel(t, dir);
+	return DONE;
+}
+
+static int k_detail(void *self, const struct key *k)
+{
+	struct audit_tab *t = self;
+
+	if (keys_id(k) == 'J')
+		t->detail_top++;
+	else if (t->detail_top > -20)
+		t->detail_top--;
+	return DONE;
+}
+
+static int k_filter(void *self, const struct key *k)
+{
+	struct audit_tab *t = self;
+	struct audit_item *it = sel_item(t);
+	char keep[11] = "";
+	int id = keys_id(k);
+
+	if (it)
+		snprintf(keep, sizeof(keep), "%s", it->id);
+	t->filter = id == 'a' ? F_ALL : id == 'u' ? F_UNDOC : id == 'r' ? F_UNREVIEWED : id == 'v' ? F_SIGNED : F_MINE;
+	build_rows(t, *keep ? keep : NULL);
+	t->top = 0;
+	return DONE;
+}
+
+static int k_verdict(void *self, const struct key *k)
+{
+	struct audit_tab *t = self;
+	int id = keys_id(k);
+
+	if (!sel_item(t)) {
+		snprintf(t->message, sizeof(t->message), "no item selected");
+		t->msg_bad = true;
+	} else {
+		t->verdict = id == 's' ? "sound" : id == 'x' ? "unsound" : "needs-work";
+		t->prompting = true;
+		t->note_len = 0;
+		*t->message = '\0';
+	}
+	return DONE;
+}
+
+static int k_rescan(void *self, const struct key *k)
+{
+	struct audit_tab *t = self;
+
+	(void)k;
+	scan(t);
+	snprintf(t->message, sizeof(t->message), "rescanned: %zu items", t->list.n);
+	t->msg_bad = false;
+	app_store_touched(t->app);
+	return DONE;
+}
+
+static const struct keybind audit_binds[] = {
+	{ .keys = { 's' }, .label = "s", .help = "sound: record the verdict (a note follows)", .hint = "sound",
+	  .run = k_verdict },
+	{ .keys = { 'x' }, .label = "x", .help = "unsound", .hint = "unsound", .run = k_verdict },
+	{ .keys = { 'w' }, .label = "w", .help = "needs work", .hint = "needs-work", .run = k_verdict },
+	{ .keys = { 'a', 'u', 'r', 'm', 'v' }, .label = "a/u/r/m/v",
+	  .help = "show all, undocumented, unreviewed, mine to review, signed", .hint = "filter", .run = k_filter },
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move",
+	  .hint = "move", .run = k_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page", .run = k_move },
+	{ .keys = { 'J', 'K' }, .label = "J/K", .help = "scroll the detail", .hint = "scroll", .run = k_detail },
+	{ .keys = { 'R' }, .label = "R", .help = "scan the repository again", .hint = "rescan", .run = k_rescan },
+};
+const struct keymap tab_audit_keys = KEYMAP("Browser: Audit tab", audit_binds);
 
 static int audit_key(void *state, const struct key *k)
 {
@@ -775,49 +893,7 @@ static int audit_key(void *state, const struct key *k)
 		return PANE_IGNORED;
 	if (t->prompting)
 		return prompt_key(t, k);
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		move_sel(t, 1);
-	} else if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		move_sel(t, -1);
-	} else if (key_is_code(k, KEY_NPAGE)) {
-		for (int i = 0; i < 10; i++)
-			move_sel(t, 1);
-	} else if (key_is_code(k, KEY_PPAGE)) {
-		for (int i = 0; i < 10; i++)
-			move_sel(t, -1);
-	} else if (key_is(k, 'J')) {
-		t->detail_top++;
-	} else if (key_is(k, 'K')) {
-		if (t->detail_top > -20)
-			t->detail_top--;
-	} else if (key_is(k, 'a') || key_is(k, 'u') || key_is(k, 'r') || key_is(k, 'm') || key_is(k, 'v')) {
-		struct audit_item *it = sel_item(t);
-		char keep[11] = "";
-		if (it)
-			snprintf(keep, sizeof(keep), "%s", it->id);
-		t->filter = key_is(k, 'a') ? F_ALL : key_is(k, 'u') ? F_UNDOC :
-			key_is(k, 'r') ? F_UNREVIEWED : key_is(k, 'v') ? F_SIGNED : F_MINE;
-		build_rows(t, *keep ? keep : NULL);
-		t->top = 0;
-	} else if (key_is(k, 's') || key_is(k, 'x') || key_is(k, 'w')) {
-		if (!sel_item(t)) {
-			snprintf(t->message, sizeof(t->message), "no item selected");
-			t->msg_bad = true;
-		} else {
-			t->verdict = key_is(k, 's') ? "sound" : key_is(k, 'x') ? "unsound" : "needs-work";
-			t->prompting = true;
-			t->note_len = 0;
-			*t->message = '\0';
-		}
-	} else if (key_is(k, 'R')) {
-		scan(t);
-		snprintf(t->message, sizeof(t->message), "rescanned: %zu items", t->list.n);
-		t->msg_bad = false;
-		app_store_touched(t->app);
-	} else {
-		return PANE_IGNORED;
-	}
-	return PANE_HANDLED | PANE_REDRAW;
+	return keymap_dispatch(&tab_audit_keys, t, k);
 }
 
 const struct browser_tab_ops tab_audit_ops = {

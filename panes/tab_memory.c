@@ -21,6 +21,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
 #include "browser.h"
+#include "keys.h"
 #include "cmdline.h"
 #include "draw.h"
 #include "memory.h"
@@ -81,6 +82,7 @@ struct memory_tab {
 	char *edit_key;                /* owned */
 	char *edit_original;           /* owned: the value before the edit */
 	int list_rows;                 /* list height at the last draw (paging) */
+	int body_rows;                 /* the preview's height at the last draw (paging) */
 };
 
 static const char *const layer_names[] = { "all", "short_term", "mid_term", "long_term" };
@@ -405,12 +407,23 @@ static void draw_preview(WINDOW *w, int y0, int x, int rows, int width, const st
 	draw_value(w, y0 + head, x, rows - head, width, e->value, scroll);
 }
 
+/* A view's hint line, from its key table. */
+static void draw_hint(WINDOW *win, int y, int cols, const struct keymap *m)
+{
+	struct strbuf hint = STRBUF_INIT;
+
+	keymap_hint(&hint, m);
+	draw_text(win, y, 0, cols, strbuf_str(&hint), theme_attr(RWB_COLOR_HELP_TEXT));
+	strbuf_free(&hint);
+}
+
 static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 {
 	struct memory_tab *t = state;
 	struct row *r = cur_row(t);
 	int body = rows - 2, x = 0;
 
+	t->body_rows = body;
 	if (rows < 3 || cols < 20) {
 		draw_text(win, 0, 0, cols, "(too small)", theme_attr(RWB_COLOR_DIM));
 		return;
@@ -427,8 +440,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 		} else {
 			draw_preview(win, 2, 1, body, cols - 2, e, t->scroll);
 		}
-		draw_text(win, rows - 1, 0, cols, "j/k scroll  H history  e edit  y copy code  w write code  d delete  q/h back",
-			  theme_attr(RWB_COLOR_HELP_TEXT));
+		draw_hint(win, rows - 1, cols, &tab_memory_entry_keys);
 		return;
 	}
 	if (t->view == VIEW_HISTORY) {
@@ -453,8 +465,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 		}
 		if (t->hist_sel < t->history.n)
 			draw_preview(win, 1, lw + 2, body, cols - lw - 3, &t->history.v[t->hist_sel], t->scroll);
-		draw_text(win, rows - 1, 0, cols, "j/k version  Enter/r restore  J/K scroll  q/h back",
-			  theme_attr(RWB_COLOR_HELP_TEXT));
+		draw_hint(win, rows - 1, cols, &tab_memory_history_keys);
 		return;
 	}
 	if (cols >= TAB_TREE_MIN_COLS) {
@@ -467,9 +478,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 		if (r)
 			draw_preview(win, 1, x + lw + 2, body, cols - x - lw - 3, r->e, t->scroll);
 	}
-	draw_text(win, rows - 1, 0, cols,
-		  "/ search  Enter open  H history  e edit  d delete  u undo  y copy  L/C/P filter  t tree",
-		  theme_attr(RWB_COLOR_HELP_TEXT));
+	draw_hint(win, rows - 1, cols, &tab_memory_list_keys);
 }
 
 static bool memory_cursor(void *state, int *y, int *x)
@@ -794,49 +803,7 @@ static void cycle_filter(struct memory_tab *t, char **filter, bool category)
 	tab_refresh(t);
 }
 
-static int key_search_field(struct memory_tab *t, const struct key *k)
-{
-	if (key_is(k, 27) || key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER) ||
-	    key_is_code(k, KEY_DOWN)) {
-		t->editing = false;
-		t->tree_focus = false;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
-		if (t->qlen) {
-			/* drop one UTF-8 character */
-			do
-				t->qlen--;
-			while (t->qlen && ((unsigned char)t->query[t->qlen] & 0xc0) == 0x80);
-			t->query[t->qlen] = 0;
-			tab_refresh(t);
-		}
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, KEY_CTRL('u'))) {
-		t->qlen = 0;
-		t->query[0] = 0;
-		tab_refresh(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
-		char buf[8];
-		mbstate_t st;
-		size_t n;
-		memset(&st, 0, sizeof(st));
-		n = wcrtomb(buf, (wchar_t)k->ch, &st);
-		if (n != (size_t)-1 && t->qlen + n < sizeof(t->query)) {
-			memcpy(t->query + t->qlen, buf, n);
-			t->qlen += n;
-			t->query[t->qlen] = 0;
-			tab_refresh(t);
-		}
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, '\t'))
-		return PANE_IGNORED;
-	return PANE_HANDLED;
-}
+#define DONE (PANE_HANDLED | PANE_REDRAW)
 
 static int move_sel(int sel, int n, int delta)
 {
@@ -857,174 +824,397 @@ static bool tab_switch_key(const struct key *k)
 		(!k->is_code && !k->alt && k->ch >= '1' && k->ch <= '9');
 }
 
-static int memory_key(void *state, const struct key *k)
+/* A page of the preview or the history's text. */
+static int text_page(const struct memory_tab *t)
 {
-	struct memory_tab *t = state;
-	bool down = key_is(k, 'j') || key_is_code(k, KEY_DOWN);
-	bool up = key_is(k, 'k') || key_is_code(k, KEY_UP);
-	bool back = key_is(k, 'q') || key_is(k, 27);
+	return t->body_rows > 2 ? t->body_rows - 1 : 1;
+}
 
-	if (t->editing)
-		return key_search_field(t, k);
-	if (key_is(k, '/')) {
-		t->editing = true;
-		t->view = VIEW_LIST;
-		return PANE_HANDLED | PANE_REDRAW;
+/* ---- the search field ---- */
+
+static int k_search_end(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	t->editing = false;
+	t->tree_focus = false;
+	return DONE;
+}
+
+static int k_search_backspace(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	if (t->qlen) {
+		/* drop one UTF-8 character */
+		do
+			t->qlen--;
+		while (t->qlen && ((unsigned char)t->query[t->qlen] & 0xc0) == 0x80);
+		t->query[t->qlen] = 0;
+		tab_refresh(t);
 	}
-	if (key_is(k, 'y')) {
-		yank_clipboard(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'w')) {
-		yank_file(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'e')) {
-		edit_selected(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'd')) {
-		delete_selected(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'u')) {
-		undo_delete(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (t->view == VIEW_HISTORY) {
-		if (back || key_is(k, 'h')) {
-			t->view = t->open_key ? VIEW_ENTRY : VIEW_LIST;
-			t->scroll = 0;
-		} else if (down || up) {
-			t->hist_sel = move_sel(t->hist_sel, t->history.n, down ? 1 : -1);
-			t->scroll = 0;
-		} else if (key_is(k, 'J') || key_is_code(k, KEY_NPAGE)) {
-			t->scroll += 5;
-		} else if (key_is(k, 'K') || key_is_code(k, KEY_PPAGE)) {
-			t->scroll = t->scroll > 5 ? t->scroll - 5 : 0;
-		} else if (key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER) || key_is(k, 'r')) {
-			restore_selected(t);
-		} else {
-			return tab_switch_key(k) ? PANE_IGNORED : PANE_HANDLED;
+	return DONE;
+}
+
+static int k_search_clear(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	t->qlen = 0;
+	t->query[0] = 0;
+	tab_refresh(t);
+	return DONE;
+}
+
+static const struct keybind search_binds[] = {
+	{ .keys = { 27, '\r', '\n', KB_C(KEY_ENTER), KB_C(KEY_DOWN) }, .label = "Enter/Esc/Down",
+	  .help = "leave the field (the search stays)", .run = k_search_end },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",
+	  .run = k_search_backspace },
+	{ .keys = { KEY_CTRL('u') }, .label = "Ctrl-U", .help = "clear the search", .run = k_search_clear },
+};
+const struct keymap tab_memory_search_keys = KEYMAP("Browser: Memory tab, search field (type to search)",
+						    search_binds);
+
+static int key_search_field(struct memory_tab *t, const struct key *k)
+{
+	int r = keymap_dispatch(&tab_memory_search_keys, t, k);
+
+	if (r != PANE_IGNORED)
+		return r;
+	if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
+		char buf[8];
+		mbstate_t st;
+		size_t n;
+		memset(&st, 0, sizeof(st));
+		n = wcrtomb(buf, (wchar_t)k->ch, &st);
+		if (n != (size_t)-1 && t->qlen + n < sizeof(t->query)) {
+			memcpy(t->query + t->qlen, buf, n);
+			t->qlen += n;
+			t->query[t->qlen] = 0;
+			tab_refresh(t);
 		}
-		return PANE_HANDLED | PANE_REDRAW;
+		return DONE;
 	}
-	/* h goes back from an open entry (as q), H opens the history */
-	if (t->view == VIEW_ENTRY && key_is(k, 'h'))
-		back = true;
-	else if (key_is(k, 'H')) {
-		struct memory_entry *e = open_entry(t);
-		if (!e)
-			return PANE_HANDLED;
-		free(t->open_key);
-		t->open_key = xstrdup(e->key);
-		t->hist_sel = 0;
-		t->hist_top = 0;
-		t->scroll = 0;
-		tab_load_history(t);
-		t->view = VIEW_HISTORY;
-		return PANE_HANDLED | PANE_REDRAW;
+	if (key_is(k, '\t'))
+		return PANE_IGNORED;
+	return PANE_HANDLED;
+}
+
+/* ---- keys every view has ---- */
+
+static int k_search(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	t->editing = true;
+	t->view = VIEW_LIST;
+	return DONE;
+}
+
+static int k_yank(void *self, const struct key *k)
+{
+	(void)k;
+	yank_clipboard(self);
+	return DONE;
+}
+
+static int k_write(void *self, const struct key *k)
+{
+	(void)k;
+	yank_file(self);
+	return DONE;
+}
+
+static int k_edit(void *self, const struct key *k)
+{
+	(void)k;
+	edit_selected(self);
+	return DONE;
+}
+
+static int k_delete(void *self, const struct key *k)
+{
+	(void)k;
+	delete_selected(self);
+	return DONE;
+}
+
+static int k_undo(void *self, const struct key *k)
+{
+	(void)k;
+	undo_delete(self);
+	return DONE;
+}
+
+static int k_history(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+	struct memory_entry *e = open_entry(t);
+
+	(void)k;
+	if (!e)
+		return PANE_HANDLED;
+	free(t->open_key);
+	t->open_key = xstrdup(e->key);
+	t->hist_sel = 0;
+	t->hist_top = 0;
+	t->scroll = 0;
+	tab_load_history(t);
+	t->view = VIEW_HISTORY;
+	return DONE;
+}
+
+#define B_SEARCH(h) { .keys = { '/' }, .label = "/", .help = "search (type; Enter or Esc leaves the field)", \
+		      .hint = (h), .run = k_search }
+#define B_EDIT(h) { .keys = { 'e' }, .label = "e", .help = "edit the entry in $EDITOR", .hint = (h), .run = k_edit }
+#define B_DELETE(h) { .keys = { 'd' }, .label = "d", .help = "delete the entry (asks first)", .hint = (h), \
+		      .run = k_delete }
+#define B_UNDO(h) { .keys = { 'u' }, .label = "u", .help = "bring back the entry just deleted", .hint = (h), \
+		    .run = k_undo }
+#define B_YANK(h) { .keys = { 'y' }, .label = "y", .help = "copy the entry's code to the clipboard (OSC 52)", \
+		    .hint = (h), .run = k_yank }
+#define B_WRITE(h) { .keys = { 'w' }, .label = "w", .help = "write the entry's code to a file", .hint = (h), \
+		     .run = k_write }
+#define B_HISTORY(h) { .keys = { 'H' }, .label = "H", .help = "the entry's versions", .hint = (h), \
+		       .run = k_history }
+
+/* ---- the list (and the tree) ---- */
+
+static int k_list_open(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	if (!cur_row(t))
+		return PANE_IGNORED;
+	if (t->tree_focus) {
+		t->tree_focus = false;
+		return DONE;
 	}
-	if (t->view == VIEW_ENTRY) {
-		if (back) {
-			t->view = VIEW_LIST;
-			free(t->open_key);
-			t->open_key = NULL;
-			t->scroll = 0;
-		} else if (down || key_is(k, 'J')) {
-			t->scroll++;
-		} else if (up || key_is(k, 'K')) {
-			t->scroll = t->scroll ? t->scroll - 1 : 0;
-		} else if (key_is_code(k, KEY_NPAGE) || key_is(k, ' ')) {
-			t->scroll += 10;
-		} else if (key_is_code(k, KEY_PPAGE)) {
-			t->scroll = t->scroll > 10 ? t->scroll - 10 : 0;
-		} else {
-			return tab_switch_key(k) ? PANE_IGNORED : PANE_HANDLED;
-		}
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	/* the list (and the tree) */
-	if (key_is(k, 't')) {
-		t->tree_focus = !t->tree_focus;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (t->tree_focus && (down || up)) {
+	free(t->open_key);
+	t->open_key = xstrdup(cur_row(t)->e->key);
+	t->view = VIEW_ENTRY;
+	t->scroll = 0;
+	return DONE;
+}
+
+static int k_list_move(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+	int id = keys_id(k), page = t->list_rows > 1 ? t->list_rows - 1 : 1;
+	bool down = id == 'j' || id == KB_C(KEY_DOWN);
+
+	if (id == KB_C(KEY_NPAGE) || id == KB_C(KEY_PPAGE)) {
+		t->sel = move_sel(t->sel, t->nrows, id == KB_C(KEY_NPAGE) ? page : -page);
+	} else if (id == 'g' || id == KB_C(KEY_HOME)) {
+		t->sel = 0;
+	} else if (id == 'G' || id == KB_C(KEY_END)) {
+		t->sel = t->nrows ? t->nrows - 1 : 0;
+	} else if (t->tree_focus) {
 		t->tree_sel = move_sel(t->tree_sel + 1, t->tree.n + 1, down ? 1 : -1) - 1;
 		t->top = 0;
 		t->scroll = 0;
 		tab_refresh(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (down || up) {
+	} else {
 		t->sel = move_sel(t->sel, t->nrows, down ? 1 : -1);
 		t->scroll = 0;
-		return PANE_HANDLED | PANE_REDRAW;
 	}
-	if (key_is_code(k, KEY_NPAGE) || key_is_code(k, KEY_PPAGE)) {
-		int page = t->list_rows > 1 ? t->list_rows - 1 : 1;
-		t->sel = move_sel(t->sel, t->nrows, key_is_code(k, KEY_NPAGE) ? page : -page);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'g') || key_is_code(k, KEY_HOME)) {
-		t->sel = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
-		t->sel = t->nrows ? t->nrows - 1 : 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'J')) {
+	return DONE;
+}
+
+static int k_list_tree(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	t->tree_focus = !t->tree_focus;
+	return DONE;
+}
+
+static int k_preview_scroll(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	if (keys_id(k) == 'J')
 		t->scroll++;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'K')) {
+	else
 		t->scroll = t->scroll ? t->scroll - 1 : 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'L')) {
+	return DONE;
+}
+
+static int k_list_filter(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	switch (keys_id(k)) {
+	case 'L':
 		t->layer_filter = (t->layer_filter + 1) % 4;
 		tab_refresh(t);
-		return PANE_HANDLED | PANE_REDRAW;
+		break;
+	case 'C': cycle_filter(t, &t->category_filter, true); break;
+	default: cycle_filter(t, &t->project_filter, false); break;
 	}
-	if (key_is(k, 'C')) {
-		cycle_filter(t, &t->category_filter, true);
-		return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
+}
+
+static int k_list_clear(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	t->qlen = 0;
+	t->query[0] = 0;
+	t->layer_filter = 0;
+	free(t->category_filter);
+	free(t->project_filter);
+	t->category_filter = t->project_filter = NULL;
+	t->tree_sel = -1;
+	tab_refresh(t);
+	return DONE;
+}
+
+static int k_list_esc(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	if (!t->qlen)
+		return PANE_IGNORED;
+	t->qlen = 0;
+	t->query[0] = 0;
+	tab_refresh(t);
+	return DONE;
+}
+
+static const struct keybind list_binds[] = {
+	B_SEARCH("search"),
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER) }, .label = "Enter", .help = "open the entry (in the tree: the list)",
+	  .hint = "open", .run = k_list_open },
+	B_HISTORY("history"), B_EDIT("edit"), B_DELETE("delete"), B_UNDO("undo"), B_YANK("copy"),
+	{ .keys = { 'L', 'C', 'P' }, .label = "L/C/P", .help = "filter by layer, category, project (each cycles)",
+	  .hint = "filter", .run = k_list_filter },
+	{ .keys = { 't' }, .label = "t", .help = "between the tree and the list", .hint = "tree", .run = k_list_tree },
+	B_WRITE(NULL),
+	{ .keys = { 'x' }, .label = "x", .help = "clear the search and the filters", .run = k_list_clear },
+	{ .keys = { 27 }, .label = "Esc", .help = "clear the search", .run = k_list_esc },
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move (in the tree too)",
+	  .run = k_list_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page", .run = k_list_move },
+	{ .keys = { 'g', KB_C(KEY_HOME), 'G', KB_C(KEY_END) }, .label = "g/Home, G/End", .help = "first / last entry",
+	  .run = k_list_move },
+	{ .keys = { 'J', 'K' }, .label = "J/K", .help = "scroll the preview", .run = k_preview_scroll },
+};
+const struct keymap tab_memory_list_keys = KEYMAP("Browser: Memory tab", list_binds);
+
+/* ---- an open entry ---- */
+
+static int k_entry_back(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	t->view = VIEW_LIST;
+	free(t->open_key);
+	t->open_key = NULL;
+	t->scroll = 0;
+	return DONE;
+}
+
+static int k_entry_scroll(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+	int id = keys_id(k), d;
+
+	d = id == 'j' || id == KB_C(KEY_DOWN) || id == 'J' ? 1 : id == 'k' || id == KB_C(KEY_UP) || id == 'K' ? -1 :
+	    id == KB_C(KEY_PPAGE) ? -text_page(t) : text_page(t);
+	t->scroll = t->scroll + d > 0 ? t->scroll + d : 0;
+	return DONE;
+}
+
+static const struct keybind entry_binds[] = {
+	{ .keys = { 'j', 'k', 'J', 'K', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, J/K, Down/Up",
+	  .help = "scroll", .hint = "scroll", .run = k_entry_scroll },
+	B_HISTORY("history"), B_EDIT("edit"), B_YANK("copy code"), B_WRITE("write code"), B_DELETE("delete"),
+	{ .keys = { 'q', 'h', 27 }, .label = "q/h, Esc", .help = "back to the list", .hint = "back",
+	  .run = k_entry_back },
+	{ .keys = { KB_C(KEY_NPAGE), ' ', KB_C(KEY_PPAGE) }, .label = "PgDn/Space, PgUp", .help = "scroll a page",
+	  .run = k_entry_scroll },
+	B_UNDO(NULL), B_SEARCH(NULL),
+};
+const struct keymap tab_memory_entry_keys = KEYMAP("Browser: Memory tab, an open entry", entry_binds);
+
+/* ---- an entry's history ---- */
+
+static int k_hist_back(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+
+	(void)k;
+	t->view = t->open_key ? VIEW_ENTRY : VIEW_LIST;
+	t->scroll = 0;
+	return DONE;
+}
+
+static int k_hist_move(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+	int id = keys_id(k);
+
+	t->hist_sel = move_sel(t->hist_sel, t->history.n, id == 'j' || id == KB_C(KEY_DOWN) ? 1 : -1);
+	t->scroll = 0;
+	return DONE;
+}
+
+static int k_hist_scroll(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+	int id = keys_id(k);
+	int d = id == 'J' ? 5 : id == 'K' ? -5 : id == KB_C(KEY_NPAGE) ? text_page(t) : -text_page(t);
+
+	t->scroll = t->scroll + d > 0 ? t->scroll + d : 0;
+	return DONE;
+}
+
+static int k_hist_restore(void *self, const struct key *k)
+{
+	(void)k;
+	restore_selected(self);
+	return DONE;
+}
+
+static const struct keybind history_binds[] = {
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "the next / previous version",
+	  .hint = "version", .run = k_hist_move },
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER), 'r' }, .label = "Enter/r", .help = "restore this version (as the newest)",
+	  .hint = "restore", .run = k_hist_restore },
+	{ .keys = { 'J', 'K' }, .label = "J/K", .help = "scroll the version's text", .hint = "scroll", .run = k_hist_scroll },
+	{ .keys = { 'q', 'h', 27 }, .label = "q/h, Esc", .help = "back", .hint = "back", .run = k_hist_back },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "scroll a page",
+	  .run = k_hist_scroll },
+	B_EDIT(NULL), B_DELETE(NULL), B_UNDO(NULL), B_YANK(NULL), B_WRITE(NULL), B_SEARCH(NULL),
+};
+const struct keymap tab_memory_history_keys = KEYMAP("Browser: Memory tab, an entry's history", history_binds);
+
+static int memory_key(void *state, const struct key *k)
+{
+	struct memory_tab *t = state;
+	int r;
+
+	if (t->editing)
+		return key_search_field(t, k);
+	switch (t->view) {
+	case VIEW_HISTORY: r = keymap_dispatch(&tab_memory_history_keys, t, k); break;
+	case VIEW_ENTRY: r = keymap_dispatch(&tab_memory_entry_keys, t, k); break;
+	default: return keymap_dispatch(&tab_memory_list_keys, t, k);
 	}
-	if (key_is(k, 'P')) {
-		cycle_filter(t, &t->project_filter, false);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'x')) {
-		/* clear query and filters */
-		t->qlen = 0;
-		t->query[0] = 0;
-		t->layer_filter = 0;
-		free(t->category_filter);
-		free(t->project_filter);
-		t->category_filter = t->project_filter = NULL;
-		t->tree_sel = -1;
-		tab_refresh(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if ((key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER)) && cur_row(t)) {
-		if (t->tree_focus) {
-			t->tree_focus = false;
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		free(t->open_key);
-		t->open_key = xstrdup(cur_row(t)->e->key);
-		t->view = VIEW_ENTRY;
-		t->scroll = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 27) && t->qlen) {
-		t->qlen = 0;
-		t->query[0] = 0;
-		tab_refresh(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	return PANE_IGNORED;
+	if (r != PANE_IGNORED)
+		return r;
+	return tab_switch_key(k) ? PANE_IGNORED : PANE_HANDLED;
 }
 
 static void memory_reload(void *state)

@@ -18,6 +18,7 @@
 #include "overlay.h"
 #include "app.h"
 #include "draw.h"
+#include "keys.h"
 #include "sanitize.h"
 #include "error.h"
 #include "metrics.h"
@@ -40,6 +41,7 @@ struct metrics_tab {
 	struct metric_series *v;     /* owned */
 	int n;
 	int sel, top;
+	int page;                    /* list rows last drawn: what PgDn moves */
 	char status[160];            /* last build / test summary */
 	char error[600];             /* why the metrics could not be read, or "" */
 };
@@ -171,6 +173,7 @@ static void tab_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 	list_rows = rows - y0 - (rows - y0 > 3 ? 1 : 0);
 	if (list_rows < 1)
 		return;
+	t->page = list_rows;
 	if (t->sel < t->top)
 		t->top = t->sel;
 	if (t->sel >= t->top + list_rows)
@@ -214,16 +217,17 @@ static void tab_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 	}
 	if (rows - y0 > 3) {
 		const char *id = t->sel >= 0 && t->sel < t->n ? t->v[t->sel].id : "";
+		struct strbuf hint = STRBUF_INIT;
+		int x = 1;
+		keymap_hint(&hint, &tab_metrics_keys);
 		if ((int)sanitize_width(id, strlen(id)) > name_w - 1) {
 			/* the selected name was shortened: the whole of it here */
-			int x = 1 + draw_text(win, rows - 1, 1, cols - 1, id, theme_attr(RWB_COLOR_PANE_TITLE));
-			draw_text(win, rows - 1, x, cols - x, "  Enter chart  d diagnostics",
-				  theme_attr(RWB_COLOR_PROMPT_HINT));
+			x += draw_text(win, rows - 1, 1, cols - 1, id, theme_attr(RWB_COLOR_PANE_TITLE)) + 2;
 		} else {
-			draw_text(win, rows - 1, 1, cols - 1,
-				  "Enter chart  d diagnostics of the last build  r reload  ! regression",
-				  theme_attr(RWB_COLOR_PROMPT_HINT));
+			strbuf_adds(&hint, "  ! regression");
 		}
+		draw_text(win, rows - 1, x, cols - x, strbuf_str(&hint), theme_attr(RWB_COLOR_PROMPT_HINT));
+		strbuf_free(&hint);
 	}
 }
 
@@ -350,41 +354,65 @@ static void open_last_diagnostics(struct metrics_tab *t)
 	cJSON_Delete(req);
 }
 
+/* ---- keys ---- */
+
+static int k_move(void *self, const struct key *k)
+{
+	struct metrics_tab *t = self;
+	int page = t->page > 1 ? t->page : 1;
+	int id = keys_id(k);
+	int d = id == KB_C(KEY_NPAGE) ? page : id == KB_C(KEY_PPAGE) ? -page :
+		id == 'j' || id == KB_C(KEY_DOWN) ? 1 : -1;
+
+	t->sel += d;
+	if (t->sel >= t->n)
+		t->sel = t->n ? t->n - 1 : 0;
+	if (t->sel < 0)
+		t->sel = 0;
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int k_reload(void *self, const struct key *k)
+{
+	(void)k;
+	tab_reload(self);
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int k_diagnostics(void *self, const struct key *k)
+{
+	(void)k;
+	open_last_diagnostics(self);
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int k_chart(void *self, const struct key *k)
+{
+	struct metrics_tab *t = self;
+
+	(void)k;
+	if (!t->n)
+		return PANE_IGNORED;
+	open_chart(t);
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static const struct keybind metrics_binds[] = {
+	{ .keys = { '\n', '\r', KB_C(KEY_ENTER) }, .label = "Enter", .help = "a chart of the metric over time",
+	  .hint = "chart", .run = k_chart },
+	{ .keys = { 'd' }, .label = "d", .help = "the diagnostics of the last build",
+	  .hint = "diagnostics of the last build", .run = k_diagnostics },
+	{ .keys = { 'r' }, .label = "r", .help = "reload", .hint = "reload", .run = k_reload },
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move",
+	  .run = k_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page",
+	  .run = k_move },
+};
+const struct keymap tab_metrics_keys = KEYMAP("Browser: Metrics tab", metrics_binds);
+
 static int tab_key(void *state, const struct key *k)
 {
-	struct metrics_tab *t = state;
-
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		if (t->sel + 1 < t->n)
-			t->sel++;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		if (t->sel > 0)
-			t->sel--;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is_code(k, KEY_NPAGE)) {
-		t->sel = t->sel + 10 < t->n ? t->sel + 10 : (t->n ? t->n - 1 : 0);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is_code(k, KEY_PPAGE)) {
-		t->sel = t->sel > 10 ? t->sel - 10 : 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'r')) {
-		tab_reload(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'd')) {
-		open_last_diagnostics(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if ((key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) && t->n) {
-		open_chart(t);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	return PANE_IGNORED;
+	return keymap_dispatch(&tab_metrics_keys, state, k);
 }
 
 const struct browser_tab_ops tab_metrics_ops = {

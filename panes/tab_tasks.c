@@ -25,6 +25,7 @@
 #include "board.h"
 #include "browser.h"
 #include "draw.h"
+#include "keys.h"
 #include "store.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -363,9 +364,12 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		if (t->status[0])
 			draw_text(win, rows - 1, 1, cols - 1, t->status, theme_attr(RWB_COLOR_NOTICE_WARNING));
 		else
-			draw_text(win, rows - 1, 1, cols - 1,
-				  "a add  d doing  D done  f failed  o reopen  A ack  n/N agent",
-				  theme_attr(RWB_COLOR_HELP_TEXT));
+		{
+			struct strbuf hint = STRBUF_INIT;
+			keymap_hint(&hint, &tab_tasks_keys);
+			draw_text(win, rows - 1, 1, cols - 1, strbuf_str(&hint), theme_attr(RWB_COLOR_HELP_TEXT));
+			strbuf_free(&hint);
+		}
 	}
 }
 
@@ -437,20 +441,52 @@ static void add_from_field(struct tasks_tab *t)
 	}
 }
 
+/* ---- keys (keys.h) ---- */
+
+static int k_field_cancel(void *self, const struct key *k)
+{
+	struct tasks_tab *t = self;
+
+	(void)k;
+	t->adding = false;
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int k_field_add(void *self, const struct key *k)
+{
+	struct tasks_tab *t = self;
+
+	(void)k;
+	t->adding = false;
+	add_from_field(t);
+	tasks_reload(t);
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int k_field_backspace(void *self, const struct key *k)
+{
+	struct tasks_tab *t = self;
+
+	(void)k;
+	/* drop one UTF-8 character */
+	while (t->field_len > 0 && ((unsigned char)t->field[--t->field_len] & 0xc0) == 0x80)
+		;
+	t->field[t->field_len] = '\0';
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static const struct keybind field_binds[] = {
+	{ .keys = { '\n', '\r', KB_C(KEY_ENTER) }, .label = "Enter", .help = "add the task", .run = k_field_add },
+	{ .keys = { 27 }, .label = "Esc", .help = "cancel", .run = k_field_cancel },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",
+	  .run = k_field_backspace },
+};
+const struct keymap tab_tasks_field_keys = KEYMAP("Browser: Tasks tab, a new task (AGENT: TEXT)", field_binds);
+
 static int field_key(struct tasks_tab *t, const struct key *k)
 {
-	if (key_is(k, 27)) {
-		t->adding = false;
-	} else if (key_is(k, '\n') || key_is(k, '\r') || key_is_code(k, KEY_ENTER)) {
-		t->adding = false;
-		add_from_field(t);
-		tasks_reload(t);
-	} else if (key_is_code(k, KEY_BACKSPACE) || key_is(k, 127) || key_is(k, 8)) {
-		/* drop one UTF-8 character */
-		while (t->field_len > 0 && ((unsigned char)t->field[--t->field_len] & 0xc0) == 0x80)
-			;
-		t->field[t->field_len] = '\0';
-	} else if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
+	if (keymap_dispatch(&tab_tasks_field_keys, t, k) == PANE_IGNORED && !k->is_code && !k->alt &&
+	    k->ch >= 0x20 && k->ch != 0x7f) {
 		char mb[MB_LEN_MAX];
 		mbstate_t ps = { 0 };
 		size_t n = wcrtomb(mb, (wchar_t)k->ch, &ps);
@@ -462,6 +498,84 @@ static int field_key(struct tasks_tab *t, const struct key *k)
 	}
 	return PANE_HANDLED | PANE_REDRAW;
 }
+
+static int k_move(void *self, const struct key *k)
+{
+	struct tasks_tab *t = self;
+	int n = t->nvis, page = t->rows > 3 ? t->rows - 2 : 1;
+
+	switch (keys_id(k)) {
+	case 'j': case KB_C(KEY_DOWN): t->sel++; break;
+	case 'k': case KB_C(KEY_UP): t->sel--; break;
+	case KB_C(KEY_NPAGE): t->sel += page; break;
+	case KB_C(KEY_PPAGE): t->sel -= page; break;
+	case 'g': case KB_C(KEY_HOME): t->sel = 0; break;
+	default: t->sel = n - 1; break;  /* G, End */
+	}
+	if (t->sel >= n)
+		t->sel = n - 1;
+	if (t->sel < 0)
+		t->sel = 0;
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+/* The list is re-sorted after a change: tasks_reload keeps the same task
+ * selected (refilter). */
+static int reselect(struct tasks_tab *t)
+{
+	tasks_reload(t);
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int k_agent(void *self, const struct key *k)
+{
+	next_agent(self, keys_id(k) == 'n' ? 1 : -1);
+	return PANE_HANDLED | PANE_REDRAW;
+}
+
+static int k_state(void *self, const struct key *k)
+{
+	struct tasks_tab *t = self;
+	int id = keys_id(k);
+
+	move_selected(t, id == 'd' ? "doing" : id == 'D' ? "done" : id == 'f' ? "failed" : "open");
+	return reselect(t);
+}
+
+static int k_ack(void *self, const struct key *k)
+{
+	(void)k;
+	acknowledge(self);
+	return reselect(self);
+}
+
+static int k_add(void *self, const struct key *k)
+{
+	struct tasks_tab *t = self;
+
+	(void)k;
+	t->adding = true;
+	t->field[0] = '\0';
+	t->field_len = 0;
+	return reselect(t);
+}
+
+static const struct keybind tasks_binds[] = {
+	{ .keys = { 'a' }, .label = "a", .help = "add a task (AGENT: TEXT)", .hint = "add", .run = k_add },
+	{ .keys = { 'd' }, .label = "d", .help = "mark doing", .hint = "doing", .run = k_state },
+	{ .keys = { 'D' }, .label = "D", .help = "mark done", .hint = "done", .run = k_state },
+	{ .keys = { 'f' }, .label = "f", .help = "mark failed", .hint = "failed", .run = k_state },
+	{ .keys = { 'o' }, .label = "o", .help = "open again", .hint = "reopen", .run = k_state },
+	{ .keys = { 'A' }, .label = "A", .help = "acknowledge the critical notices", .hint = "acknowledge critical",
+	  .run = k_ack },
+	{ .keys = { 'n', 'N' }, .label = "n/N", .help = "show one agent at a time: what it received and delegated (next / previous, then all)",
+	  .hint = "agent", .run = k_agent },
+	{ .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move", .run = k_move },
+	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page", .run = k_move },
+	{ .keys = { 'g', 'G', KB_C(KEY_HOME), KB_C(KEY_END) }, .label = "g/G, Home/End", .help = "first / last task",
+	  .run = k_move },
+};
+const struct keymap tab_tasks_keys = KEYMAP("Browser: Tasks tab", tasks_binds);
 
 static bool tasks_cursor(void *state, int *y, int *x)
 {
@@ -481,49 +595,7 @@ static int tasks_key(void *state, const struct key *k)
 	if (t->adding)
 		return field_key(t, k);
 	t->status[0] = '\0';
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN)) {
-		if (t->sel + 1 < t->nvis)
-			t->sel++;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		if (t->sel > 0)
-			t->sel--;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'g') || key_is_code(k, KEY_HOME)) {
-		t->sel = 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
-		t->sel = t->nvis ? t->nvis - 1 : 0;
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (key_is(k, 'd'))
-		move_selected(t, "doing");
-	else if (key_is(k, 'D'))
-		move_selected(t, "done");
-	else if (key_is(k, 'f'))
-		move_selected(t, "failed");
-	else if (key_is(k, 'o'))
-		move_selected(t, "open");
-	else if (key_is(k, 'A'))
-		acknowledge(t);
-	else if (key_is(k, 'n') || key_is(k, 'N')) {
-		next_agent(t, key_is(k, 'n') ? 1 : -1);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	else if (key_is(k, 'a')) {
-		t->adding = true;
-		t->field[0] = '\0';
-		t->field_len = 0;
-	} else
-		return PANE_IGNORED;
-	{
-		/* the list is re-sorted: refilter keeps the same task selected */
-		tasks_reload(t);
-	}
-	return PANE_HANDLED | PANE_REDRAW;
+	return keymap_dispatch(&tab_tasks_keys, t, k);
 }
 
 const struct browser_tab_ops tab_tasks_ops = {

@@ -35,6 +35,7 @@
 #include "app.h"
 #include "draw.h"
 #include "error.h"
+#include "keys.h"
 #include "loop.h"
 #include "sanitize.h"
 #include "store.h"
@@ -824,9 +825,11 @@ static void draw_prompt(struct term_pane *tp, struct term_tab *t)
 		draw_text(w, rows - 1, x, cols - x, t->search_note, theme_attr(RWB_COLOR_RESULT_ERROR));
 		return;
 	} else {
-		snprintf(buf, sizeof(buf), "-- scroll %d/%d --  arrows PgUp/PgDn g/G  / n N search  "
-			 "[ ] marks  v select  y copy  w write  1-9 tab  Esc live",
-			 t->view, vtgrid_scrollback_count(t->g));
+		struct strbuf hint = STRBUF_INIT;
+		keymap_hint(&hint, &term_scroll_keys);
+		snprintf(buf, sizeof(buf), "-- scroll %d/%d --  %s", t->view, vtgrid_scrollback_count(t->g),
+			 strbuf_str(&hint));
+		strbuf_free(&hint);
 	}
 	draw_fill(w, rows - 1, 0, cols, theme_attr(RWB_COLOR_PROMPT));
 	draw_text(w, rows - 1, 0, cols, buf, theme_attr(tp->prompt ? RWB_COLOR_PROMPT :
@@ -1149,29 +1152,67 @@ static void write_selection(struct term_pane *tp, struct term_tab *t, const char
 	strbuf_free(&text);
 }
 
+/* ---- keys (keys.h): scroll mode and its prompt ---- */
+
+#define DONE (PANE_HANDLED | PANE_REDRAW)
+
+static int k_prompt_cancel(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+
+	(void)k;
+	tp->prompt = PROMPT_NONE;
+	return DONE;
+}
+
+static int k_prompt_enter(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+	struct term_tab *t = active_tab(tp);
+
+	(void)k;
+	if (tp->prompt == PROMPT_SEARCH) {
+		snprintf(t->search, sizeof(t->search), "%s", tp->prompt_buf);
+		t->have_match = false;
+		tp->prompt = PROMPT_NONE;
+		do_search(tp, t, -1);
+	} else {
+		tp->prompt = PROMPT_NONE;
+		write_selection(tp, t, tp->prompt_buf);
+	}
+	return DONE;
+}
+
+static int k_prompt_backspace(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+	size_t len = strlen(tp->prompt_buf);
+
+	(void)k;
+	while (len > 0 && ((unsigned char)tp->prompt_buf[len - 1] & 0xc0) == 0x80)
+		len--;
+	if (len > 0)
+		len--;
+	tp->prompt_buf[len] = '\0';
+	return DONE;
+}
+
+static const struct keybind prompt_binds[] = {
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER) }, .label = "Enter", .help = "search, or write the file",
+	  .run = k_prompt_enter },
+	{ .keys = { 27 }, .label = "Esc", .help = "cancel", .run = k_prompt_cancel },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H", .help = "delete a character",
+	  .run = k_prompt_backspace },
+};
+const struct keymap term_prompt_keys = KEYMAP("Terminal pane: scroll mode's / and w line", prompt_binds);
+
 static int prompt_key(struct term_pane *tp, struct term_tab *t, const struct key *k)
 {
 	size_t len = strlen(tp->prompt_buf);
 
-	if (!k->is_code && !k->alt && k->ch == 27) {
-		tp->prompt = PROMPT_NONE;
-	} else if ((!k->is_code && (k->ch == '\r' || k->ch == '\n')) || key_is_code(k, KEY_ENTER)) {
-		if (tp->prompt == PROMPT_SEARCH) {
-			snprintf(t->search, sizeof(t->search), "%s", tp->prompt_buf);
-			t->have_match = false;
-			tp->prompt = PROMPT_NONE;
-			do_search(tp, t, -1);
-		} else {
-			tp->prompt = PROMPT_NONE;
-			write_selection(tp, t, tp->prompt_buf);
-		}
-	} else if (key_is_code(k, KEY_BACKSPACE) || (!k->is_code && (k->ch == 127 || k->ch == 8))) {
-		while (len > 0 && ((unsigned char)tp->prompt_buf[len - 1] & 0xc0) == 0x80)
-			len--;
-		if (len > 0)
-			len--;
-		tp->prompt_buf[len] = '\0';
-	} else if (!k->is_code && !k->alt && k->ch >= 0x20 && k->ch != 0x7f) {
+	(void)t;
+	if (keymap_dispatch(&term_prompt_keys, tp, k) == PANE_IGNORED && !k->is_code && !k->alt &&
+	    k->ch >= 0x20 && k->ch != 0x7f) {
 		char mb[8];
 		int n = wctomb(mb, (wchar_t)k->ch);
 		if (n > 0 && len + (size_t)n < sizeof(tp->prompt_buf)) {
@@ -1179,80 +1220,157 @@ static int prompt_key(struct term_pane *tp, struct term_tab *t, const struct key
 			tp->prompt_buf[len + (size_t)n] = '\0';
 		}
 	}
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
 }
+
+static int k_scroll_move(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+	struct term_tab *t = active_tab(tp);
+	int page = tp->rows > 2 ? tp->rows - 2 : 1;
+
+	switch (keys_id(k)) {
+	case KB_C(KEY_UP): case 'k': scroll_move(tp, t, -1); break;
+	case KB_C(KEY_DOWN): case 'j': scroll_move(tp, t, 1); break;
+	case KB_C(KEY_HOME): case 'g': scroll_move(tp, t, INT32_MIN); break;
+	case KB_C(KEY_END): case 'G': scroll_move(tp, t, INT32_MAX); break;
+	case KB_C(KEY_PPAGE): case KB_C(KEY_SPREVIOUS): case 'b': case KEY_CTRL('b'): case KEY_CTRL('u'):
+		scroll_move(tp, t, -page);
+		break;
+	case KB_C(KEY_NPAGE): case KB_C(KEY_SNEXT):
+		scroll_move(tp, t, page);
+		if (t->view == 0 && !t->selecting && !t->have_match)
+			scroll_leave(tp, t);  /* paged back to the live screen */
+		break;
+	default:  /* Space, Ctrl-F, Ctrl-D */
+		scroll_move(tp, t, page);
+		break;
+	}
+	return DONE;
+}
+
+static int k_scroll_leave(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+
+	(void)k;
+	scroll_leave(tp, active_tab(tp));
+	return DONE;
+}
+
+static int k_scroll_prompt(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+
+	if (keys_id(k) == '/') {
+		tp->prompt = PROMPT_SEARCH;
+		tp->prompt_buf[0] = '\0';
+	} else {
+		tp->prompt = PROMPT_WRITE;
+		snprintf(tp->prompt_buf, sizeof(tp->prompt_buf), "rwb-selection.txt");
+	}
+	return DONE;
+}
+
+static int k_scroll_next(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+
+	do_search(tp, active_tab(tp), keys_id(k) == 'n' ? -1 : 1);
+	return DONE;
+}
+
+static int k_scroll_mark(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+	struct term_tab *t = active_tab(tp);
+	uint64_t m;
+
+	if (vtgrid_mark_find(t->g, t->cur_line, keys_id(k) == '[' ? -1 : 1, &m)) {
+		t->cur_line = m;
+		scroll_clamp(t, tp->rows);
+	}
+	return DONE;
+}
+
+static int k_scroll_select(void *self, const struct key *k)
+{
+	struct term_tab *t = active_tab(self);
+
+	(void)k;
+	t->selecting = !t->selecting;
+	t->sel_anchor = t->cur_line;
+	return DONE;
+}
+
+static int k_scroll_copy(void *self, const struct key *k)
+{
+	(void)k;
+	copy_osc52(self, active_tab(self));
+	return DONE;
+}
+
+static int k_scroll_close(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+
+	(void)k;
+	if (tp->active > 0 && !tab_running(active_tab(tp)))
+		tab_close(tp, tp->active);
+	return DONE;
+}
+
+static int k_tab_number(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+	int i = keys_id(k) - '1';
+
+	if (i < tp->ntabs)
+		tab_select(tp, i);
+	return DONE;
+}
+
+static const struct keybind scroll_binds[] = {
+	{ .keys = { '/' }, .label = "/", .help = "search back (a regular expression)", .hint = "search",
+	  .run = k_scroll_prompt },
+	{ .keys = { 'n', 'N' }, .label = "n/N", .help = "the next older / newer match", .hint = "next/prev",
+	  .run = k_scroll_next },
+	{ .keys = { '[', ']' }, .label = "[/]", .help = "the previous / next prompt mark", .hint = "marks",
+	  .run = k_scroll_mark },
+	{ .keys = { 'v' }, .label = "v", .help = "select lines (again: stop)", .hint = "select", .run = k_scroll_select },
+	{ .keys = { 'y' }, .label = "y", .help = "copy the selection (OSC 52)", .hint = "copy", .run = k_scroll_copy },
+	{ .keys = { 'w' }, .label = "w", .help = "write the selection to a file", .hint = "write", .run = k_scroll_prompt },
+	{ .keys = { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, .label = "1-9", .help = "that tab", .hint = "tab",
+	  .run = k_tab_number },
+	{ .keys = { 27, 'q', KB_C(KEY_F(7)) }, .label = "Esc/q, F7", .help = "back to the live screen", .hint = "live",
+	  .run = k_scroll_leave },
+	{ .keys = { KB_C(KEY_UP), KB_C(KEY_DOWN), 'k', 'j' }, .label = "Up/Down, k/j", .help = "a line",
+	  .run = k_scroll_move },
+	{ .keys = { KB_C(KEY_PPAGE), KB_C(KEY_NPAGE), KB_C(KEY_SPREVIOUS), KB_C(KEY_SNEXT) },
+	  .label = "PgUp/PgDn, Shift-PgUp/Shift-PgDn", .help = "a page (PgDn at the bottom: live again)",
+	  .run = k_scroll_move },
+	{ .keys = { 'g', 'G', KB_C(KEY_HOME), KB_C(KEY_END) }, .label = "g/G, Home/End",
+	  .help = "the oldest line / the live screen's last", .run = k_scroll_move },
+	{ .keys = { 'b', KEY_CTRL('b'), KEY_CTRL('u'), ' ', KEY_CTRL('f'), KEY_CTRL('d') },
+	  .label = "b/Ctrl-B/Ctrl-U, Space/Ctrl-F/Ctrl-D", .help = "a page up / down", .run = k_scroll_move },
+	{ .keys = { 'x' }, .label = "x", .help = "close the tab when its job has ended", .run = k_scroll_close },
+};
+const struct keymap term_scroll_keys = KEYMAP("Terminal pane: scroll mode (F7, Shift-PgUp)", scroll_binds);
 
 static int scroll_key(struct term_pane *tp, struct term_tab *t, const struct key *k)
 {
-	int page = tp->rows > 2 ? tp->rows - 2 : 1;
-	uint64_t m;
+	struct key kk = *k;
 
 	if (tp->prompt != PROMPT_NONE)
 		return prompt_key(tp, t, k);
 	t->search_note[0] = '\0';   /* a key after "no match" takes the note away */
-	if (k->is_code) {
-		switch ((int)k->ch) {
-		case KEY_UP: scroll_move(tp, t, -1); break;
-		case KEY_DOWN: scroll_move(tp, t, 1); break;
-		case KEY_PPAGE: case KEY_SPREVIOUS: scroll_move(tp, t, -page); break;
-		case KEY_NPAGE: case KEY_SNEXT: scroll_move(tp, t, page); break;
-		case KEY_HOME: scroll_move(tp, t, INT32_MIN); break;
-		case KEY_END: scroll_move(tp, t, INT32_MAX); break;
-		case KEY_SCROLL_MODE: scroll_leave(tp, t); break;
-		default: return PANE_HANDLED;
-		}
-		if ((k->ch == KEY_NPAGE || k->ch == KEY_SNEXT) && t->view == 0 && !t->selecting &&
-		    !t->have_match)
-			scroll_leave(tp, t);  /* paged back to the live screen */
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (k->alt)
+	if (kk.is_code)
+		kk.alt = false;     /* Alt-Up scrolls as Up does */
+	else if (kk.alt)
 		return PANE_HANDLED;
-	switch ((int)k->ch) {
-	case 27: case 'q': scroll_leave(tp, t); break;
-	case 'k': scroll_move(tp, t, -1); break;
-	case 'j': scroll_move(tp, t, 1); break;
-	case 'b': case KEY_CTRL('b'): case KEY_CTRL('u'): scroll_move(tp, t, -page); break;
-	case ' ': case KEY_CTRL('f'): case KEY_CTRL('d'): scroll_move(tp, t, page); break;
-	case 'g': scroll_move(tp, t, INT32_MIN); break;
-	case 'G': scroll_move(tp, t, INT32_MAX); break;
-	case '/':
-		tp->prompt = PROMPT_SEARCH;
-		tp->prompt_buf[0] = '\0';
-		break;
-	case 'n': do_search(tp, t, -1); break;
-	case 'N': do_search(tp, t, 1); break;
-	case '[':
-		if (vtgrid_mark_find(t->g, t->cur_line, -1, &m)) {
-			t->cur_line = m;
-			scroll_clamp(t, tp->rows);
-		}
-		break;
-	case ']':
-		if (vtgrid_mark_find(t->g, t->cur_line, 1, &m)) {
-			t->cur_line = m;
-			scroll_clamp(t, tp->rows);
-		}
-		break;
-	case 'v':
-		t->selecting = !t->selecting;
-		t->sel_anchor = t->cur_line;
-		break;
-	case 'y': copy_osc52(tp, t); break;
-	case 'w':
-		tp->prompt = PROMPT_WRITE;
-		snprintf(tp->prompt_buf, sizeof(tp->prompt_buf), "rwb-selection.txt");
-		break;
-	case 'x':
-		if (tp->active > 0 && !tab_running(t))
-			tab_close(tp, tp->active);
-		break;
-	default:
-		if (k->ch >= '1' && k->ch <= '9' && (int)(k->ch - '1') < tp->ntabs)
-			tab_select(tp, (int)(k->ch - '1'));
-		break;
-	}
-	return PANE_HANDLED | PANE_REDRAW;
+	if (keymap_dispatch(&term_scroll_keys, tp, &kk) == PANE_IGNORED)
+		return kk.is_code ? PANE_HANDLED : DONE;
+	return DONE;
 }
 
 /* ---- keys to the program ---- */
@@ -1390,49 +1508,94 @@ static bool paste_key(struct term_pane *tp, struct term_tab *t, const struct key
 	return false;
 }
 
+/* ---- keys (keys.h): the live screen; everything else goes to the program ---- */
+
+static int k_scroll_enter(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+	struct term_tab *t = active_tab(tp);
+
+	scroll_enter(t);
+	if (keys_id(k) == KB_C(KEY_SPREVIOUS))
+		scroll_move(tp, t, -(tp->rows > 2 ? tp->rows - 2 : 1));
+	else
+		scroll_clamp(t, tp->rows);
+	return DONE;
+}
+
+static int k_live(void *self, const struct key *k)
+{
+	(void)self;
+	(void)k;
+	return PANE_HANDLED;  /* already live */
+}
+
+static int k_tab_cycle(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+
+	tab_select(tp, (tp->active + (keys_id(k) == KB_A(KB_C(KEY_PPAGE)) ? tp->ntabs - 1 : 1)) % tp->ntabs);
+	return DONE;
+}
+
+static const struct keybind live_binds[] = {
+	{ .keys = { KB_C(KEY_F(7)), KB_C(KEY_SPREVIOUS) }, .label = "F7 / Shift-PgUp",
+	  .help = "scroll mode (Shift-PgUp pages up at once)", .run = k_scroll_enter },
+	{ .keys = { KB_A(KB_C(KEY_PPAGE)), KB_A(KB_C(KEY_NPAGE)) }, .label = "Alt-PgUp/Alt-PgDn",
+	  .help = "previous / next tab", .run = k_tab_cycle },
+	{ .keys = { KB_C(KEY_SNEXT) }, .label = "Shift-PgDn", .help = "nothing: the screen is live (not sent on)",
+	  .run = k_live },
+};
+const struct keymap term_keys = KEYMAP("Terminal pane (every other key goes to the program)", live_binds);
+
+static int k_ended_enter(void *self, const struct key *k)
+{
+	struct term_pane *tp = self;
+	struct term_tab *t = active_tab(tp);
+
+	if (t->is_shell && keys_id(k) == '\r' && t->finished) {
+		/* the old session's screen and scrollback stay above */
+		vtgrid_soft_reset(t->g);
+		t->status = 0;
+		t->pid = 0;
+		t->view = 0;
+		shell_start(t);
+		tp->full_redraw = true;
+	} else if (!t->is_shell && t->finished) {
+		tab_close(tp, tp->active);
+	}
+	return DONE;
+}
+
+static const struct keybind ended_binds[] = {
+	{ .keys = { '\r' }, .label = "Enter", .help = "start the shell again (a job's tab: close it)",
+	  .run = k_ended_enter },
+	{ .keys = { 'x' }, .label = "x", .help = "close a finished job's tab", .run = k_ended_enter },
+};
+const struct keymap term_ended_keys = KEYMAP("Terminal pane: a tab whose program ended", ended_binds);
+
 static int term_key(struct pane *p, const struct key *k)
 {
 	struct term_pane *tp = tp_of(p);
 	struct term_tab *t = active_tab(tp);
+	struct key kk = *k;
+	int r;
 
 	if (!t)
 		return PANE_IGNORED;
 	if (t->scroll_mode)
 		return scroll_key(tp, t, k);
-	if (k->is_code && k->ch == KEY_SCROLL_MODE && !k->alt) {
-		scroll_enter(t);
-		scroll_clamp(t, tp->rows);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (k->is_code && !k->alt && k->ch == KEY_SPREVIOUS) {
-		scroll_enter(t);
-		scroll_move(tp, t, -(tp->rows > 2 ? tp->rows - 2 : 1));
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (k->is_code && k->ch == KEY_SNEXT && !k->alt)
-		return PANE_HANDLED;  /* already live */
-	if (k->is_code && (int)k->ch == tp->alt_pgup && tp->alt_pgup) {
-		tab_select(tp, (tp->active + tp->ntabs - 1) % tp->ntabs);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
-	if (k->is_code && (int)k->ch == tp->alt_pgdn && tp->alt_pgdn) {
-		tab_select(tp, (tp->active + 1) % tp->ntabs);
-		return PANE_HANDLED | PANE_REDRAW;
-	}
+	/* Alt-PgUp/PgDn come as codes of their own (kPRV3/kNXT3) */
+	if (kk.is_code && tp->alt_pgup && (int)kk.ch == tp->alt_pgup)
+		kk = (struct key){ .is_code = true, .alt = true, .ch = KEY_PPAGE };
+	else if (kk.is_code && tp->alt_pgdn && (int)kk.ch == tp->alt_pgdn)
+		kk = (struct key){ .is_code = true, .alt = true, .ch = KEY_NPAGE };
+	if ((r = keymap_dispatch(&term_keys, tp, &kk)) != PANE_IGNORED)
+		return r;
 	if (t->finished || t->fd < 0) {
 		/* nothing runs here: Enter restarts the shell, x closes a job tab */
-		if (t->is_shell && key_is(k, '\r') && t->finished) {
-			/* the old session's screen and scrollback stay above */
-			vtgrid_soft_reset(t->g);
-			t->status = 0;
-			t->pid = 0;
-			t->view = 0;
-			shell_start(t);
-			tp->full_redraw = true;
-		} else if (!t->is_shell && (key_is(k, 'x') || key_is(k, '\r')) && t->finished) {
-			tab_close(tp, tp->active);
-		}
-		return PANE_HANDLED | PANE_REDRAW;
+		keymap_dispatch(&term_ended_keys, tp, k);
+		return DONE;
 	}
 	if (paste_key(tp, t, k))
 		return PANE_HANDLED;

@@ -45,4 +45,11 @@ void pane_term_follow_end(struct pane *p, int job_id, int exit_status, long dura
 /* Number of jobs this rwb runs (the shell tab and followed jobs not counted). */
 int pane_term_jobs_running(struct pane *p);
 
+/* Its key tables (keys.h), for help and the docs. */
+struct keymap;
+extern const struct keymap term_keys;          /* the live screen */
+extern const struct keymap term_ended_keys;    /* a tab whose program ended */
+extern const struct keymap term_scroll_keys;   /* scroll mode */
+extern const struct keymap term_prompt_keys;   /* scroll mode's / and w line */
+
 #endif

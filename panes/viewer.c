@@ -25,6 +25,7 @@
 #include "coverage.h"
 #include "draw.h"
 #include "files.h"
+#include "keys.h"
 #include "rustlex.h"
 #include "sanitize.h"
 #include "theme.h"
@@ -314,6 +315,16 @@ static void draw_hex_row(struct viewer *v, WINDOW *w, int y, int x, int maxx, lo
 	draw_text(w, y, x, maxx - x, buf, theme_attr(RWB_COLOR_DEFAULT));
 }
 
+/* A hint line from a key table, into line. */
+static void hint_line(char *line, size_t n, const struct keymap *m)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	keymap_hint(&sb, m);
+	snprintf(line, n, "%s", strbuf_str(&sb));
+	strbuf_free(&sb);
+}
+
 static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 {
 	struct viewer *v = state;
@@ -394,7 +405,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 			snprintf(line, sizeof(line), "> %ld:%d %s   (q back to the list)", v->mark_line,
 				 v->mark_column, v->mark_msg);
 		else
-			snprintf(line, sizeof(line), "j/k scroll  / search  n/N next/prev  :N or g/G go to line  q close");
+			hint_line(line, sizeof(line), &viewer_keys);
 		draw_text(w, rows - 1, 0, cols, line, theme_attr(RWB_COLOR_STATUS_BAR));
 	}
 }
@@ -469,84 +480,116 @@ static void search(struct viewer *v, bool forward)
 
 static int back_to_list(struct viewer *v);
 
-static int viewer_key(void *state, const struct key *k)
-{
-	struct viewer *v = state;
-	int page = v->rows > 1 ? v->rows - 1 : 1;
+#define DONE (PANE_HANDLED | PANE_REDRAW)
 
-	if (v->mode != MODE_NORMAL) {
-		if (!k->is_code && (k->ch == '\r' || k->ch == '\n')) {
-			enum viewer_mode m = v->mode;
-			v->input[v->input_len] = '\0';
-			v->mode = MODE_NORMAL;
-			if (m == MODE_SEARCH) {
-				if (v->input_len) {
-					free(v->query);
-					v->query = xstrdup(v->input);
-				}
-				search(v, true);
-			} else {
-				char *end;
-				long n = strtol(v->input, &end, 10);
-				if (!v->input_len || *end || n < 1)
-					snprintf(v->status, sizeof(v->status), "not a line number: type :N with N from 1");
-				else
-					go_line(v, n);
-			}
-			return PANE_HANDLED | PANE_REDRAW;
+/* The / or : line */
+
+static int k_input_enter(void *self, const struct key *k)
+{
+	struct viewer *v = self;
+	enum viewer_mode m = v->mode;
+
+	(void)k;
+	v->input[v->input_len] = '\0';
+	v->mode = MODE_NORMAL;
+	if (m == MODE_SEARCH) {
+		if (v->input_len) {
+			free(v->query);
+			v->query = xstrdup(v->input);
 		}
-		if (!k->is_code && k->ch == 27) {
-			v->mode = MODE_NORMAL;
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		if (key_is_code(k, KEY_BACKSPACE) || (!k->is_code && (k->ch == 127 || k->ch == 8))) {
-			while (v->input_len && (v->input[v->input_len - 1] & 0xC0) == 0x80)
-				v->input_len--;
-			if (v->input_len)
-				v->input_len--;
-			else
-				v->mode = MODE_NORMAL;
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		if (!k->is_code && !k->alt && k->ch >= 32 && k->ch != 127) {
-			char mb[8];
-			int n = wctomb(mb, (wchar_t)k->ch);
-			if (n > 0 && v->input_len + (size_t)n < sizeof(v->input) - 1) {
-				memcpy(v->input + v->input_len, mb, (size_t)n);
-				v->input_len += (size_t)n;
-			}
-		}
-		return PANE_HANDLED | PANE_REDRAW;
+		search(v, true);
+	} else {
+		char *end;
+		long n = strtol(v->input, &end, 10);
+		if (!v->input_len || *end || n < 1)
+			snprintf(v->status, sizeof(v->status), "not a line number: type :N with N from 1");
+		else
+			go_line(v, n);
 	}
-	v->status[0] = '\0';
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN) || key_is(k, '\r')) {
-		v->cur++;
-	} else if (key_is(k, 'k') || key_is_code(k, KEY_UP)) {
-		v->cur--;
-	} else if (key_is_code(k, KEY_NPAGE) || key_is(k, ' ') || key_is(k, KEY_CTRL('f'))) {
-		v->cur += page;
-		v->top += page;
-	} else if (key_is_code(k, KEY_PPAGE) || key_is(k, 'b') || key_is(k, KEY_CTRL('b'))) {
-		v->cur -= page;
-		v->top -= page;
-	} else if (key_is(k, 'g') || key_is_code(k, KEY_HOME)) {
-		go_line(v, 1);
-	} else if (key_is(k, 'G') || key_is_code(k, KEY_END)) {
+	return DONE;
+}
+
+static int k_input_cancel(void *self, const struct key *k)
+{
+	struct viewer *v = self;
+
+	(void)k;
+	v->mode = MODE_NORMAL;
+	return DONE;
+}
+
+static int k_input_backspace(void *self, const struct key *k)
+{
+	struct viewer *v = self;
+
+	(void)k;
+	while (v->input_len && (v->input[v->input_len - 1] & 0xC0) == 0x80)
+		v->input_len--;
+	if (v->input_len)
+		v->input_len--;
+	else
+		v->mode = MODE_NORMAL;
+	return DONE;
+}
+
+static const struct keybind input_binds[] = {
+	{ .keys = { '\r', '\n' }, .label = "Enter", .help = "search, or go to the line", .run = k_input_enter },
+	{ .keys = { 27 }, .label = "Esc", .help = "cancel", .run = k_input_cancel },
+	{ .keys = { KB_C(KEY_BACKSPACE), 127, 8 }, .label = "Backspace/Ctrl-H",
+	  .help = "delete a character (on an empty line: cancel)", .run = k_input_backspace },
+};
+const struct keymap viewer_input_keys = KEYMAP("File viewer: the / or : line", input_binds);
+
+/* Reading */
+
+static int k_move(void *self, const struct key *k)
+{
+	struct viewer *v = self;
+	long page = v->rows > 1 ? v->rows - 1 : 1;
+
+	switch (keys_id(k)) {
+	case 'j': case KB_C(KEY_DOWN): case '\r': v->cur++; break;
+	case 'k': case KB_C(KEY_UP): v->cur--; break;
+	case KB_C(KEY_NPAGE): case ' ': case KEY_CTRL('f'): v->cur += page; v->top += page; break;
+	case KB_C(KEY_PPAGE): case 'b': case KEY_CTRL('b'): v->cur -= page; v->top -= page; break;
+	case 'g': case KB_C(KEY_HOME): go_line(v, 1); break;
+	default:  /* G, End */
 		index_to(v, LONG_MAX, 0);
 		go_line(v, v->lines);
-	} else if (key_is(k, '/')) {
-		v->mode = MODE_SEARCH;
-		v->input_len = 0;
-	} else if (key_is(k, ':')) {
-		v->mode = MODE_GOTO;
-		v->input_len = 0;
-	} else if (key_is(k, 'n')) {
-		search(v, true);
-	} else if (key_is(k, 'N')) {
-		search(v, false);
-	} else if ((key_is(k, 'q') || key_is(k, 27)) && v->back) {
+		break;
+	}
+	if (v->top < 1)
+		v->top = 1;
+	clamp(v);
+	return DONE;
+}
+
+static int k_prompt(void *self, const struct key *k)
+{
+	struct viewer *v = self;
+
+	v->mode = keys_id(k) == '/' ? MODE_SEARCH : MODE_GOTO;
+	v->input_len = 0;
+	return DONE;
+}
+
+static int k_next(void *self, const struct key *k)
+{
+	struct viewer *v = self;
+
+	search(v, keys_id(k) == 'n');
+	clamp(v);
+	return DONE;
+}
+
+static int k_back(void *self, const struct key *k)
+{
+	struct viewer *v = self;
+
+	(void)k;
+	if (v->back)
 		return back_to_list(v);
-	} else if ((key_is(k, 'q') || key_is(k, 27)) && v->back_view) {
+	if (v->back_view) {
 		cJSON *back = v->back_view;
 		struct app *a = v->app;
 		v->back_view = NULL;
@@ -555,13 +598,45 @@ static int viewer_key(void *state, const struct key *k)
 			app_close_overlay(a);
 		cJSON_Delete(back);
 		return PANE_HANDLED;
-	} else {
-		return PANE_IGNORED;
 	}
-	if (v->top < 1)
-		v->top = 1;
-	clamp(v);
-	return PANE_HANDLED | PANE_REDRAW;
+	return PANE_IGNORED;  /* the app closes the view */
+}
+
+static const struct keybind viewer_binds[] = {
+	{ .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP), '\r' }, .label = "j/k, Down/Up, Enter",
+	  .help = "a line down / up", .hint = "scroll", .run = k_move },
+	{ .keys = { '/' }, .label = "/", .help = "search (a regular expression)", .hint = "search", .run = k_prompt },
+	{ .keys = { 'n', 'N' }, .label = "n/N", .help = "next / previous match", .hint = "next/prev", .run = k_next },
+	{ .keys = { ':' }, .label = ":", .help = "go to line N (type :N, Enter)", .hint = "N go to line",
+	  .run = k_prompt },
+	{ .keys = { 'g', 'G', KB_C(KEY_HOME), KB_C(KEY_END) }, .label = "g/G, Home/End", .help = "first / last line",
+	  .hint = "first/last", .run = k_move },
+	{ .keys = { 'q', 27 }, .label = "q/Esc", .help = "close (back to the list it was opened from)",
+	  .hint = "close", .run = k_back },
+	{ .keys = { KB_C(KEY_NPAGE), ' ', KEY_CTRL('f'), KB_C(KEY_PPAGE), 'b', KEY_CTRL('b') },
+	  .label = "PgDn/Space/Ctrl-F, PgUp/b/Ctrl-B", .help = "a page down / up", .run = k_move },
+};
+const struct keymap viewer_keys = KEYMAP("File viewer", viewer_binds);
+
+static int viewer_key(void *state, const struct key *k)
+{
+	struct viewer *v = state;
+
+	if (v->mode != MODE_NORMAL) {
+		if (keymap_dispatch(&viewer_input_keys, v, k) != PANE_IGNORED)
+			return DONE;
+		if (!k->is_code && !k->alt && k->ch >= 32 && k->ch != 127) {
+			char mb[8];
+			int n = wctomb(mb, (wchar_t)k->ch);
+			if (n > 0 && v->input_len + (size_t)n < sizeof(v->input) - 1) {
+				memcpy(v->input + v->input_len, mb, (size_t)n);
+				v->input_len += (size_t)n;
+			}
+		}
+		return DONE;
+	}
+	v->status[0] = '\0';
+	return keymap_dispatch(&viewer_keys, v, k);
 }
 
 static const struct overlay_ops viewer_ops = {
@@ -666,9 +741,9 @@ static void grep_draw(void *state, WINDOW *w, int rows, int cols)
 	}
 	if (rows > 1) {
 		draw_fill(w, rows - 1, 0, cols, theme_attr(RWB_COLOR_STATUS_BAR));
-		draw_text(w, rows - 1, 0, cols,
-			  g->status[0] ? g->status : "j/k move  Enter open at the line  g/G first/last  q close",
-			  theme_attr(RWB_COLOR_STATUS_BAR));
+		char line[300];
+		hint_line(line, sizeof(line), &grep_keys);
+		draw_text(w, rows - 1, 0, cols, g->status[0] ? g->status : line, theme_attr(RWB_COLOR_STATUS_BAR));
 	}
 }
 
@@ -680,56 +755,81 @@ static const char *grep_border(void *state)
 	return g->border;
 }
 
-static int grep_key(void *state, const struct key *k)
+static int k_grep_move(void *self, const struct key *k)
 {
-	struct grepview *g = state;
+	struct grepview *g = self;
 	int page = g->rows > 1 ? g->rows - 1 : 1;
 
-	g->status[0] = '\0';
-	if (key_is(k, 'j') || key_is_code(k, KEY_DOWN))
-		g->sel++;
-	else if (key_is(k, 'k') || key_is_code(k, KEY_UP))
-		g->sel--;
-	else if (key_is_code(k, KEY_NPAGE) || key_is(k, ' '))
-		g->sel += page;
-	else if (key_is_code(k, KEY_PPAGE) || key_is(k, 'b'))
-		g->sel -= page;
-	else if (key_is(k, 'g') || key_is_code(k, KEY_HOME))
-		g->sel = 0;
-	else if (key_is(k, 'G') || key_is_code(k, KEY_END))
-		g->sel = g->n - 1;
-	else if (key_is(k, '\r') || key_is(k, '\n') || key_is_code(k, KEY_ENTER)) {
-		const cJSON *m = cJSON_GetArrayItem(g->matches, g->sel);
-		const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(m, "file"));
-		const cJSON *line = cJSON_GetObjectItem(m, "line");
-		struct viewer *v;
-		char msg[300], *path, *title;
-
-		if (!file)
-			return PANE_HANDLED;
-		path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", g->root, file);
-		if (viewer_new(&v, g->app, path, cJSON_IsNumber(line) ? (long)line->valuedouble : 1, msg,
-			       sizeof(msg)) != 0) {
-			snprintf(g->status, sizeof(g->status), "%s", msg);
-			free(path);
-			return PANE_HANDLED | PANE_REDRAW;
-		}
-		v->back = g;
-		g->handed_off = true;
-		title = title_of(path);
-		/* replaces this view: g survives because it is handed off */
-		app_open_overlay(g->app, &viewer_ops, v, title);
-		free(title);
-		free(path);
-		return PANE_HANDLED;
-	} else {
-		return PANE_IGNORED;
+	switch (keys_id(k)) {
+	case 'j': case KB_C(KEY_DOWN): g->sel++; break;
+	case 'k': case KB_C(KEY_UP): g->sel--; break;
+	case KB_C(KEY_NPAGE): case ' ': g->sel += page; break;
+	case KB_C(KEY_PPAGE): case 'b': g->sel -= page; break;
+	case 'g': case KB_C(KEY_HOME): g->sel = 0; break;
+	default: g->sel = g->n - 1; break;  /* G, End */
 	}
 	if (g->sel >= g->n)
 		g->sel = g->n - 1;
 	if (g->sel < 0)
 		g->sel = 0;
-	return PANE_HANDLED | PANE_REDRAW;
+	return DONE;
+}
+
+static int k_grep_open(void *self, const struct key *k)
+{
+	struct grepview *g = self;
+	const cJSON *m = cJSON_GetArrayItem(g->matches, g->sel);
+	const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(m, "file"));
+	const cJSON *line = cJSON_GetObjectItem(m, "line");
+	struct viewer *v;
+	char msg[300], *path, *title;
+
+	(void)k;
+	if (!file)
+		return PANE_HANDLED;
+	path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", g->root, file);
+	if (viewer_new(&v, g->app, path, cJSON_IsNumber(line) ? (long)line->valuedouble : 1, msg,
+		       sizeof(msg)) != 0) {
+		snprintf(g->status, sizeof(g->status), "%s", msg);
+		free(path);
+		return DONE;
+	}
+	v->back = g;
+	g->handed_off = true;
+	title = title_of(path);
+	/* replaces this view: g survives because it is handed off */
+	app_open_overlay(g->app, &viewer_ops, v, title);
+	free(title);
+	free(path);
+	return PANE_HANDLED;
+}
+
+static int k_grep_close(void *self, const struct key *k)
+{
+	(void)self;
+	(void)k;
+	return OVERLAY_CLOSE;
+}
+
+static const struct keybind grep_binds[] = {
+	{ .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move", .hint = "move",
+	  .run = k_grep_move },
+	{ .keys = { '\r', '\n', KB_C(KEY_ENTER) }, .label = "Enter", .help = "open the file at the line (q comes back)",
+	  .hint = "open at the line", .run = k_grep_open },
+	{ .keys = { 'g', 'G', KB_C(KEY_HOME), KB_C(KEY_END) }, .label = "g/G, Home/End", .help = "first / last match",
+	  .hint = "first/last", .run = k_grep_move },
+	{ .keys = { 'q', 27 }, .label = "q/Esc", .help = "close", .hint = "close", .run = k_grep_close },
+	{ .keys = { KB_C(KEY_NPAGE), ' ', KB_C(KEY_PPAGE), 'b' }, .label = "PgDn/Space, PgUp/b", .help = "move a page",
+	  .run = k_grep_move },
+};
+const struct keymap grep_keys = KEYMAP("Search results (/grep)", grep_binds);
+
+static int grep_key(void *state, const struct key *k)
+{
+	struct grepview *g = state;
+
+	g->status[0] = '\0';
+	return keymap_dispatch(&grep_keys, g, k);
 }
 
 static const struct overlay_ops grep_ops = {

@@ -25,6 +25,7 @@
 #include "error.h"
 #include "focus.h"
 #include "git.h"
+#include "keys.h"
 #include "layout.h"
 #include "loop.h"
 #include "overlay.h"
@@ -418,46 +419,18 @@ static void draw_status(struct app *a)
 	wnoutrefresh(w);
 }
 
+/* Every view's keys from the tables the handlers dispatch through (keys.h),
+ * then the commands from the registry. */
 static void build_help(struct app *a)
 {
 	struct strbuf *sb = &a->help_text;
 
 	strbuf_reset(sb);
-	strbuf_adds(sb,
-		"Keys everywhere\n"
-		"  F1            this help (Esc, q or F1 closes; j/k, PgUp/PgDn scroll)\n"
-		"  F2 / Alt-1    focus the command prompt\n"
-		"  F3 / Alt-2    focus the terminal pane\n"
-		"  F4 / Alt-3    focus the git pane\n"
-		"  F5 / Alt-4    focus the browser pane\n"
-		"  F6            zoom the focused pane to full screen and back\n"
-		"  Ctrl-Q        quit (asks first while a job is running)\n"
-		"\n"
-		"Keys outside the terminal pane\n"
-		"  Tab/Shift-Tab cycle focus        /  start a command\n"
-		"  j/k, arrows   move               Enter  open\n"
-		"  q, Esc        go back\n"
-		"\n"
-		"Command prompt\n"
-		"  Enter run   Tab complete   Up/Down history   Ctrl-R search history\n"
-		"  Ctrl-A/E start/end   Ctrl-W/U/K delete word/to start/to end   Alt-B/F word\n"
-		"  PgUp/PgDn scroll results  Shift-Up/Down select  Ctrl-O fold  Alt-C copy its JSON\n"
-		"  Diagnostics list: Space unfold  Enter view (q back)  o $EDITOR  e explain  a fix\n"
-		"\n"
-		"Terminal pane\n"
-		"  F7 / Shift-PgUp  scroll mode: arrows PgUp/PgDn g/G, / n N search, [ ] marks,\n"
-		"                   v select, y copy (OSC 52), w write to a file, 1-9 tab, Esc live\n"
-		"  Alt-PgUp/PgDn    previous / next tab;  Enter restarts an ended shell;\n"
-		"                   x closes a finished job's tab; agents' jobs get tabs AGENT: /cmd\n"
-		"\n"
-		"Git pane\n"
-		"  s/u stage/unstage file, hunk or line (cursor stays on the file); c commit; l log\n"
-		"\n"
-		"Browser pane\n"
-		"  [ ] Left/Right 1-4 switch tabs. Memory: q/h back, H history, d asks. Audit: s/x/w\n"
-		"  Tasks: a add, d/D/f/o move, A acknowledge, n/N one agent's received and delegated\n"
-		"\n"
-		"Commands (type /help COMMAND at the prompt for flags)\n");
+	for (const struct keymap *const *m = keys_all(); *m; m++) {
+		keymap_help(sb, *m);
+		strbuf_adds(sb, "\n");
+	}
+	strbuf_adds(sb, "Commands (type /help COMMAND at the prompt for flags)\n");
 	for (const struct cmd_def *const *d = registry_all(); *d; d++)
 		strbuf_addf(sb, "  /%-20s %s%s\n", (*d)->name, (*d)->summary,
 			    (*d)->run ? "" : " (not implemented yet)");
@@ -708,29 +681,127 @@ static void toggle_help(struct app *a)
 	a->all_dirty = true;
 }
 
-static bool global_key(struct app *a, const struct key *k)
+static int k_help(void *self, const struct key *k)
 {
-	if (k->is_code && !k->alt) {
-		switch ((int)k->ch) {
-		case KEY_F(1): toggle_help(a); return true;
-		case KEY_F(2): app_focus(a, APP_PANE_COMMAND); return true;
-		case KEY_F(3): app_focus(a, APP_PANE_TERMINAL); return true;
-		case KEY_F(4): app_focus(a, APP_PANE_GIT); return true;
-		case KEY_F(5): app_focus(a, APP_PANE_BROWSER); return true;
-		case KEY_F(6): a->zoom = !a->zoom; a->layout_dirty = true; return true;
-		case KEY_RESIZE: a->layout_dirty = true; return true;
-		}
-		return false;
-	}
-	if (k->alt && !k->is_code && k->ch >= '1' && k->ch <= '4') {
-		app_focus(a, (enum app_pane)(k->ch - '1'));
-		return true;
-	}
-	if (!k->alt && !k->is_code && k->ch == KEY_CTRL('q')) {
-		request_quit(a);
-		return true;
-	}
-	return false;
+	(void)k;
+	toggle_help(self);
+	return PANE_HANDLED;
+}
+
+static int k_focus(void *self, const struct key *k)
+{
+	/* F2-F5 or Alt-1..4, in enum app_pane's order */
+	int which = k->alt ? (int)(k->ch - '1') : (int)k->ch - KEY_F(2);
+
+	app_focus(self, (enum app_pane)which);
+	return PANE_HANDLED;
+}
+
+static int k_zoom(void *self, const struct key *k)
+{
+	struct app *a = self;
+
+	(void)k;
+	a->zoom = !a->zoom;
+	a->layout_dirty = true;
+	return PANE_HANDLED;
+}
+
+static int k_quit(void *self, const struct key *k)
+{
+	(void)k;
+	request_quit(self);
+	return PANE_HANDLED;
+}
+
+static const struct keybind global_binds[] = {
+	{ .keys = { KB_C(KEY_F(1)) }, .label = "F1", .help = "this help", .run = k_help },
+	{ .keys = { KB_C(KEY_F(2)), KB_A('1') }, .label = "F2 / Alt-1", .help = "focus the command prompt",
+	  .run = k_focus },
+	{ .keys = { KB_C(KEY_F(3)), KB_A('2') }, .label = "F3 / Alt-2", .help = "focus the terminal pane",
+	  .run = k_focus },
+	{ .keys = { KB_C(KEY_F(4)), KB_A('3') }, .label = "F4 / Alt-3", .help = "focus the git pane",
+	  .run = k_focus },
+	{ .keys = { KB_C(KEY_F(5)), KB_A('4') }, .label = "F5 / Alt-4", .help = "focus the browser pane",
+	  .run = k_focus },
+	{ .keys = { KB_C(KEY_F(6)) }, .label = "F6", .help = "zoom the focused pane to full screen and back",
+	  .run = k_zoom },
+	{ .keys = { KEY_CTRL('q') }, .label = "Ctrl-Q", .help = "quit (asks first while a job is running)",
+	  .run = k_quit },
+};
+const struct keymap app_keys_global = KEYMAP("Keys everywhere", global_binds);
+
+static int k_cycle(void *self, const struct key *k)
+{
+	struct app *a = self;
+	int step = k->is_code ? APP_PANE_COUNT - 1 : 1;
+
+	app_focus(a, (enum app_pane)((a->focus + step) % APP_PANE_COUNT));
+	return PANE_HANDLED;
+}
+
+static int k_command(void *self, const struct key *k)
+{
+	struct app *a = self;
+
+	(void)k;
+	if (a->focus == APP_PANE_COMMAND)
+		return PANE_IGNORED;
+	app_focus(a, APP_PANE_COMMAND);
+	pane_command_start(a->panes[APP_PANE_COMMAND], "/");
+	return PANE_HANDLED;
+}
+
+static const struct keybind outside_binds[] = {
+	{ .keys = { '\t', KB_C(KEY_BTAB) }, .label = "Tab / Shift-Tab", .help = "cycle focus", .run = k_cycle },
+	{ .keys = { '/' }, .label = "/", .help = "start a command", .run = k_command },
+};
+const struct keymap app_keys_outside = KEYMAP("Keys outside the terminal pane (when the pane does not use them)",
+					      outside_binds);
+
+static int k_help_close(void *self, const struct key *k)
+{
+	(void)k;
+	toggle_help(self);
+	return PANE_HANDLED;
+}
+
+static int k_help_move(void *self, const struct key *k)
+{
+	struct app *a = self;
+	int d = keys_id(k) == KB_C(KEY_NPAGE) || keys_id(k) == ' ' ? a->rows / 2 :
+		keys_id(k) == KB_C(KEY_PPAGE) ? -(a->rows / 2) :
+		keys_id(k) == 'j' || keys_id(k) == KB_C(KEY_DOWN) ? 1 : -1;
+
+	a->help_scroll = a->help_scroll + d > 0 ? a->help_scroll + d : 0;
+	return PANE_HANDLED;
+}
+
+static const struct keybind help_binds[] = {
+	{ .keys = { 27, 'q' }, .label = "Esc / q", .help = "close this help (F1 too)", .run = k_help_close },
+	{ .keys = { 'j', KB_C(KEY_DOWN), 'k', KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "scroll a line",
+	  .run = k_help_move },
+	{ .keys = { KB_C(KEY_NPAGE), ' ', KB_C(KEY_PPAGE) }, .label = "PgDn/Space, PgUp",
+	  .help = "scroll half a screen", .run = k_help_move },
+};
+const struct keymap app_keys_help = KEYMAP("Help (F1)", help_binds);
+
+const struct keymap *const *keys_all(void)
+{
+	static const struct keymap *const all[] = {
+		&app_keys_global, &app_keys_outside, &app_keys_help,
+		&command_keys, &command_search_keys,
+		&term_keys, &term_ended_keys, &term_scroll_keys, &term_prompt_keys,
+		&git_status_keys, &git_diff_keys, &git_log_keys, &git_commit_keys,
+		&diag_keys, &diag_explain_keys, &diag_fix_keys,
+		&viewer_keys, &viewer_input_keys, &grep_keys,
+		&flame_keys, &flame_table_keys, &flame_search_keys,
+		&browser_keys, &tab_memory_list_keys, &tab_memory_search_keys, &tab_memory_entry_keys,
+		&tab_memory_history_keys, &tab_metrics_keys, &tab_audit_keys, &tab_audit_note_keys,
+		&tab_tasks_keys, &tab_tasks_field_keys,
+		NULL,
+	};
+	return all;
 }
 
 static void handle_key(struct app *a, const struct key *k)
@@ -758,19 +829,14 @@ static void handle_key(struct app *a, const struct key *k)
 		cb(a, yes, data);
 		return;
 	}
-	if (global_key(a, k))
+	if (key_is_code(k, KEY_RESIZE)) {
+		a->layout_dirty = true;
+		return;
+	}
+	if (keymap_dispatch(&app_keys_global, a, k) != PANE_IGNORED)
 		return;
 	if (a->help_open) {
-		if (!k->is_code && (k->ch == 27 || k->ch == 'q'))
-			toggle_help(a);
-		else if ((!k->is_code && k->ch == 'j') || key_is_code(k, KEY_DOWN))
-			a->help_scroll++;
-		else if ((!k->is_code && k->ch == 'k') || key_is_code(k, KEY_UP))
-			a->help_scroll = a->help_scroll > 0 ? a->help_scroll - 1 : 0;
-		else if (key_is_code(k, KEY_NPAGE) || key_is(k, ' '))
-			a->help_scroll += a->rows / 2;
-		else if (key_is_code(k, KEY_PPAGE))
-			a->help_scroll = a->help_scroll > a->rows / 2 ? a->help_scroll - a->rows / 2 : 0;
+		keymap_dispatch(&app_keys_help, a, k);
 		a->all_dirty = true;
 		return;
 	}
@@ -796,14 +862,7 @@ static void handle_key(struct app *a, const struct key *k)
 		return;
 	if (p->ops->wants_all_keys)
 		return;
-	if (key_is(k, '\t')) {
-		app_focus(a, (enum app_pane)((a->focus + 1) % APP_PANE_COUNT));
-	} else if (key_is_code(k, KEY_BTAB)) {
-		app_focus(a, (enum app_pane)((a->focus + APP_PANE_COUNT - 1) % APP_PANE_COUNT));
-	} else if (key_is(k, '/') && a->focus != APP_PANE_COMMAND) {
-		app_focus(a, APP_PANE_COMMAND);
-		pane_command_start(a->panes[APP_PANE_COMMAND], "/");
-	}
+	keymap_dispatch(&app_keys_outside, a, k);
 }
 
 static void read_keys(struct loop *l, int fd, int revents, void *data)

@@ -92,6 +92,11 @@ done
 "$rwb" --db "$tmp/a.db" /help --markdown > "$tmp/commands.md"
 if diff -q "$tmp/commands.md" "$src/docs/commands.md" >/dev/null; then pass=$((pass + 1)); else
 	echo "FAIL: docs/commands.md is out of date: run 'make docs'"; fail=$((fail + 1)); fi
+# the key tables in the user guide are what the views dispatch through
+"$rwb" --keys-markdown > "$tmp/keys.md"
+sed -n '/<!-- keys begin/,/<!-- keys end -->/p' "$src/docs/user-guide.md" | sed '1d;$d' > "$tmp/guide-keys.md"
+if [ -s "$tmp/keys.md" ] && diff -q "$tmp/keys.md" "$tmp/guide-keys.md" >/dev/null; then pass=$((pass + 1)); else
+	echo "FAIL: docs/user-guide.md's key tables are out of date: run 'make docs'"; fail=$((fail + 1)); fi
 
 # what a command run from the shell records: a command that changed the
 # store gets its jobs row and its history line; a query that changed

@@ -295,7 +295,7 @@ static void test_scrollback_search(void **state)
 	screen_send(s, "/no-such-row\r");
 	wait_or_dump(s, "no match for 'no-such-row' above", 3000);
 	screen_send(s, "k");                    /* the next key takes the note away */
-	wait_or_dump(s, "/ n N search", 3000);
+	wait_or_dump(s, "/ search  n/N next/prev", 3000);  /* the hint, from the scroll-mode key table */
 	screen_send(s, K_ESC);
 	wait_or_dump(s, "done-42", 3000);
 	assert_false(screen_contains(s, "row-1000"));

@@ -457,6 +457,27 @@ static void test_reviewer_name(void **state)
 	free(name);
 }
 
+/* The one "latest verdict" rule: newest per reviewer, on the current code only. */
+static void test_latest_verdict_rule(void **state)
+{
+	struct audit_verdict v[4] = {
+		{ .reviewer = "ann", .verdict = "sound", .current = true },
+		{ .reviewer = "bob", .verdict = "sound", .current = true },
+		{ .reviewer = "ann", .verdict = "unsound", .current = true },
+		{ .reviewer = "bob", .verdict = "needs-work", .current = false },
+	};
+	struct audit_item it = { .verdicts = v, .nverdicts = 4 };
+
+	(void)state;
+	assert_ptr_equal(audit_latest_verdict(&it, "ann"), &v[2]);
+	assert_ptr_equal(audit_latest_verdict(&it, "bob"), &v[1]);
+	assert_null(audit_latest_verdict(&it, "cy"));
+	assert_true(audit_item_has_current(&it));
+	v[0].current = v[1].current = v[2].current = false;
+	assert_null(audit_latest_verdict(&it, "ann"));
+	assert_false(audit_item_has_current(&it));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +491,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_walk_honours_gitignore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_complete_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reviewer_name, setup, teardown),
+		cmocka_unit_test(test_latest_verdict_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
