@@ -562,14 +562,14 @@ static int k_add(void *self, const struct key *k)
 
 static const struct keybind tasks_binds[] = {
 	{ .keys = { 'a' }, .label = "a", .help = "add a task (AGENT: TEXT)", .hint = "add", .run = k_add },
+	{ .keys = { 'n', 'N' }, .label = "n/N", .help = "show one agent at a time: what it received and delegated (next / previous, then all)",
+	  .hint = "agent", .run = k_agent },
 	{ .keys = { 'd' }, .label = "d", .help = "mark doing", .hint = "doing", .run = k_state },
 	{ .keys = { 'D' }, .label = "D", .help = "mark done", .hint = "done", .run = k_state },
 	{ .keys = { 'f' }, .label = "f", .help = "mark failed", .hint = "failed", .run = k_state },
 	{ .keys = { 'o' }, .label = "o", .help = "open again", .hint = "reopen", .run = k_state },
-	{ .keys = { 'A' }, .label = "A", .help = "acknowledge the critical notices", .hint = "acknowledge critical",
+	{ .keys = { 'A' }, .label = "A", .help = "acknowledge the critical notices", .hint = "ack critical",
 	  .run = k_ack },
-	{ .keys = { 'n', 'N' }, .label = "n/N", .help = "show one agent at a time: what it received and delegated (next / previous, then all)",
-	  .hint = "agent", .run = k_agent },
 	{ .keys = { 'j', 'k', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, Down/Up", .help = "move", .run = k_move },
 	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page", .run = k_move },
 	{ .keys = { 'g', 'G', KB_C(KEY_HOME), KB_C(KEY_END) }, .label = "g/G, Home/End", .help = "first / last task",
