@@ -59,9 +59,9 @@ struct scan {
 	int nt, capt;
 	struct rust_span *docs;   /* owned: outer doc comments, in order */
 	int nd, capd;
-	size_t *line_start;       /* owned: byte offset of each line (index 1-based) */
-	int nlines;
-	struct scope *st;         /* owned stack */
+	size_t *line_start;       /* byte offset of each line (index 1-based); the scanner's, reused */
+	int nlines, capl;
+	struct scope *st;         /* the stack of open brackets; the scanner's, reused */
 	int depth, capst;
 	struct pending pend;
 	struct unsafe_file *out;
@@ -100,10 +100,14 @@ static char *ttext(const struct scan *s, int i)
 
 static void build_lines(struct scan *s)
 {
-	int cap = 1024;
+	int cap = s->capl;
 	const char *p = s->src, *end = s->src + s->len;
 
-	s->line_start = xmalloc(sizeof(size_t) * (size_t)cap);
+	if (cap < 1024) {
+		cap = 1024;
+		free(s->line_start);
+		s->line_start = xmalloc(sizeof(size_t) * (size_t)cap);
+	}
 	s->nlines = 1;
 	s->line_start[1] = 0;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
@@ -115,6 +119,7 @@ static void build_lines(struct scan *s)
 		s->line_start[++s->nlines] = (size_t)(p - s->src);
 	}
 	s->line_start[s->nlines + 1] = s->len;
+	s->capl = cap;
 }
 
 /* Line l's text without leading whitespace; *n its length (with newline). */
@@ -1182,6 +1187,10 @@ struct unsafe_scanner {
 	int capt;                 /* its capacity, in tokens */
 	struct rust_span *docs;   /* owned: outer doc comment buffer, reused */
 	int capd;                 /* its capacity */
+	size_t *lines;            /* owned: the line starts of a file with unsafe, reused */
+	int capl;                 /* its capacity */
+	struct scope *st;         /* owned: the scope stack, reused (names freed per file) */
+	int capst;                /* its capacity */
 };
 
 struct unsafe_scanner *unsafe_scan_new(void)
@@ -1195,6 +1204,8 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
 		return;
 	free(sc->t);
 	free(sc->docs);
+	free(sc->lines);
+	free(sc->st);
 	free(sc);
 }
 
@@ -1283,8 +1294,19 @@ static void scan_decls(struct scan *s, const char *file_module)
 	char *pending = NULL;
 
 	for (int i = 0; i < s->nt; i++) {
-		if (s->t[i].kind == RUST_TOK_DOC_COMMENT)
+		const struct rust_span *t = &s->t[i];
+		/* every file comes here: only a brace or a 3- or 4-byte
+		 * keyword (mod, pub, impl) can matter, so the rest is passed
+		 * over on its length and first byte alone */
+		if (t->kind == RUST_TOK_DOC_COMMENT)
 			continue;
+		if (t->len == 1) {
+			char c = s->src[t->start];
+			if (c != '{' && c != '}')
+				continue;
+		} else if (t->kind != RUST_TOK_KEYWORD || (t->len != 3 && t->len != 4)) {
+			continue;
+		}
 		if (tis(s, i, "{")) {
 			depth++;
 			if (pending) {
@@ -1403,10 +1425,16 @@ void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const 
 		free(s.file_module);
 		return;
 	}
+	s.line_start = sc->lines;
+	s.capl = sc->capl;
+	s.st = sc->st;
+	s.capst = sc->capst;
 	build_lines(&s);
 	walk(&s);
-	free(s.line_start);
-	free(s.st);
+	sc->lines = s.line_start;
+	sc->capl = s.capl;
+	sc->st = s.st;
+	sc->capst = s.capst;
 	free(s.file_module);
 }
 
