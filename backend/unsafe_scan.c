@@ -1489,14 +1489,80 @@ static struct reach_key *reach_find(struct reach_key *v, size_t n, const char *k
 	return n ? bsearch(&k, v, n, sizeof(*v), cmp_reach_key) : NULL;
 }
 
+/* Whether item it is one unsafe_reach may clear. */
+static bool reach_candidate(const struct unsafe_item *it)
+{
+	return it->clippy_flags && (it->kind == UNSAFE_FN || it->kind == UNSAFE_TRAIT) && *it->module;
+}
+
+/*
+ * The crates (relpath prefixes, "a/src/", '|' after each) of the files with
+ * an item unsafe_reach may clear, sorted; NULL when every crate counts (a
+ * path with a '|' in it: keys could then match across crates). Only these
+ * crates' declarations are looked up, so only theirs need keys: on a
+ * registry, a few dozen of hundreds.
+ */
+static struct reach_key *reach_crates(const struct unsafe_file *out, const char *const *relpaths,
+				      size_t n, size_t *nc)
+{
+	struct reach_key *c = NULL;
+	size_t cap = 0, w = 0;
+
+	*nc = 0;
+	for (size_t f = 0; f < n; f++) {
+		bool want = false;
+		if (strchr(relpaths[f], '|')) {
+			for (size_t i = 0; i < *nc; i++)
+				free(c[i].key);
+			free(c);
+			return NULL;
+		}
+		for (size_t i = 0; i < out[f].n && !want; i++)
+			want = reach_candidate(&out[f].items[i]);
+		if (!want)
+			continue;
+		if (*nc == cap) {
+			cap = cap ? 2 * cap : 16;
+			c = xrealloc(c, cap * sizeof(*c));
+		}
+		c[*nc].key = xasprintf("%.*s|", (int)crate_prefix(relpaths[f]), relpaths[f]);
+		c[(*nc)++].is_pub = false;
+	}
+	if (*nc)
+		qsort(c, *nc, sizeof(*c), cmp_reach_key);
+	for (size_t i = 0; i < *nc; i++) {
+		if (w && strcmp(c[w - 1].key, c[i].key) == 0)
+			free(c[i].key);
+		else
+			c[w++] = c[i];
+	}
+	*nc = w;
+	return c ? c : xcalloc(1, sizeof(*c));
+}
+
 void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n)
 {
-	struct reach_key *mods = NULL, *re = NULL;
-	size_t nm = 0, capm = 0, nr = 0, capr = 0, w;
+	struct reach_key *mods = NULL, *re = NULL, *crates;
+	size_t nm = 0, capm = 0, nr = 0, capr = 0, w, nc;
 	bool any = false;
+	char *ck = NULL;
+	size_t capck = 0;
 
+	crates = reach_crates(out, relpaths, n, &nc);
 	for (size_t f = 0; f < n; f++) {
 		size_t pl = crate_prefix(relpaths[f]);
+		if (crates) {
+			/* only the crates with an item to decide */
+			if (pl + 2 > capck) {
+				capck = 2 * (pl + 2);
+				ck = xrealloc(ck, capck);
+			}
+			memcpy(ck, relpaths[f], pl);
+			ck[pl] = '|';
+			ck[pl + 1] = '\0';
+			if (!reach_find(crates, nc, ck))
+				continue;
+		}
 		for (size_t m = 0; m < out[f].nmods; m++) {
 			if (nm == capm) {
 				capm = capm ? 2 * capm : 64;
@@ -1537,8 +1603,7 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 			struct unsafe_item *it = &out[f].items[i];
 			bool hidden = false;
 			const char *last = it->module;
-			if (!it->clippy_flags || (it->kind != UNSAFE_FN && it->kind != UNSAFE_TRAIT) ||
-			    !*it->module)
+			if (!reach_candidate(it))
 				continue;
 			/* each prefix of the module path: a::b, then a::b::c, ... */
 			for (const char *p = it->module;; p += 2) {
@@ -1576,8 +1641,12 @@ out:
 		free(mods[i].key);
 	for (size_t i = 0; i < nr; i++)
 		free(re[i].key);
+	for (size_t i = 0; crates && i < nc; i++)
+		free(crates[i].key);
 	free(mods);
 	free(re);
+	free(crates);
+	free(ck);
 }
 
 void unsafe_file_release(struct unsafe_file *f)
