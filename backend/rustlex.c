@@ -634,6 +634,7 @@ static inline void lex_fresh(struct rustlex *lx, struct rust_span *tok)
 	tok->line = lx->line;
 	tok->unterminated = false;
 	tok->inner_doc = false;
+	tok->first = c;
 	if (k & C_PUN1) {
 		tok->kind = RUST_TOK_PUNCT;
 		tok->len = 1;
@@ -707,6 +708,7 @@ size_t rustlex_run(struct rustlex *lx, struct rust_span *toks, size_t max, unsig
 		toks[0].line = lx->line;
 		toks[0].unterminated = false;
 		toks[0].inner_doc = false;
+		toks[0].first = (unsigned char)lx->src[from];
 		lex_carried(lx, &toks[0]);
 		finish(lx, &toks[0], from);
 		got += !(skip & (1u << toks[0].kind));
@@ -734,6 +736,7 @@ size_t rustlex_run(struct rustlex *lx, struct rust_span *toks, size_t max, unsig
 			t->end_line = line;
 			t->unterminated = false;
 			t->inner_doc = false;
+			t->first = c;
 			if (k & C_PUN1) {
 				kind = RUST_TOK_PUNCT;
 				t->len = 1;

@@ -55,6 +55,9 @@ struct rust_span {
 	unsigned char kind;      /* enum rust_tok */
 	bool unterminated;       /* string/comment ran to the end of input */
 	bool inner_doc;          /* DOC_COMMENT: //! or inner block doc */
+	unsigned char first;     /* the token's first byte (in what was padding):
+				  * a caller tells { from ; without a load from the
+				  * source */
 };
 
 struct rustlex {

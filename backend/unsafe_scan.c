@@ -980,7 +980,7 @@ static void walk(struct scan *s)
 		struct rust_span *t = &s->t[i];
 		struct scope *sc = brace_scope(s);
 		bool at_level = s->st[s->depth - 1].kind != SC_PAREN;
-		char c = t->kind == RUST_TOK_PUNCT ? s->src[t->start] : 0;
+		char c = t->kind == RUST_TOK_PUNCT ? (char)t->first : 0;
 
 		/* statement bookkeeping in the innermost brace scope */
 		if (at_level && c != '}') {
@@ -1293,20 +1293,19 @@ static void scan_decls(struct scan *s, const char *file_module)
 	struct inl { int depth; char *name; } *in = NULL;   /* open inline mods */
 	char *pending = NULL;
 
+	/* every token of every file comes here: only a brace or a keyword
+	 * starting like mod, impl or pub can matter, so the rest is passed
+	 * over on its first byte, length and kind, with no branch per test
+	 * (doc comments start with '/') */
+	static const unsigned char decl_first[256] = {
+		['{'] = 1, ['}'] = 1, ['m'] = 2, ['i'] = 2, ['p'] = 2,
+	};
+
 	for (int i = 0; i < s->nt; i++) {
 		const struct rust_span *t = &s->t[i];
-		/* every file comes here: only a brace or a 3- or 4-byte
-		 * keyword (mod, pub, impl) can matter, so the rest is passed
-		 * over on its length and first byte alone */
-		if (t->kind == RUST_TOK_DOC_COMMENT)
+		unsigned sel = decl_first[t->first];
+		if (!(((sel & 1) & (t->len == 1)) | ((sel >> 1) & (t->kind == RUST_TOK_KEYWORD))))
 			continue;
-		if (t->len == 1) {
-			char c = s->src[t->start];
-			if (c != '{' && c != '}')
-				continue;
-		} else if (t->kind != RUST_TOK_KEYWORD || (t->len != 3 && t->len != 4)) {
-			continue;
-		}
 		if (tis(s, i, "{")) {
 			depth++;
 			if (pending) {

@@ -38,7 +38,7 @@ static void check_run(const char *src, size_t size, size_t batch, unsigned skip)
 				if (!rustlex_next(&a, &want))
 					abort();
 			} while (skip & (1u << want.kind));
-			if (!same(&want, &got[k]))
+			if (!same(&want, &got[k]) || got[k].first != (unsigned char)src[got[k].start])
 				abort();
 		}
 	} while (n == batch);

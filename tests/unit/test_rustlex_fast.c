@@ -63,6 +63,7 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 				fprintf(stderr, "at %zu: kind %d/%d len %zu/%u (batch %zu, skip %x)\n",
 					want.start, want.kind, got[k].kind, want.len, got[k].len, batch, skip);
 			assert_true(same_token(&want, &got[k]));
+			assert_int_equal(got[k].first, (unsigned char)buf[got[k].start]);
 		}
 	} while (n == batch);
 	/* nothing stored is left in the reference either */
