@@ -1188,6 +1188,18 @@ struct prev {
 	char *block;              /* owned: the row's strings, one allocation */
 };
 
+/* Whether the n elements at v are in cmp's order already (qsort, a merge
+ * sort in glibc, compares n log n times even then). */
+static bool sorted(const void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *p = v;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			return false;
+	return true;
+}
+
 static int cmp_prev(const void *a, const void *b)
 {
 	return strcmp(((const struct prev *)a)->id, ((const struct prev *)b)->id);
@@ -1272,7 +1284,8 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(s, rc);
-	if (*n)
+	/* (the primary key's index gives them in id order: no sort then) */
+	if (!sorted(*out, *n, sizeof(**out), cmp_prev))
 		qsort(*out, *n, sizeof(**out), cmp_prev);
 	return RWB_OK;
 }
@@ -1519,7 +1532,7 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
 			all->items[kept++] = all->items[i];
 	}
 	all->n = kept;
-	if (all->n)
+	if (!sorted(all->items, all->n, sizeof(*all->items), cmp_item_place))
 		qsort(all->items, all->n, sizeof(*all->items), cmp_item_place);
 }
 
