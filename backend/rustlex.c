@@ -721,6 +721,11 @@ size_t rustlex_run(struct rustlex *lx, struct rust_span *toks, size_t max, unsig
 		size_t n = lx->len, i = lx->pos;
 		int line = lx->line;
 		bool unsafe_seen = false;
+		/* without marks, every mark goes to one slot and is not counted */
+		static const unsigned char no_mark[256];
+		uint32_t spare, *marks = lx->marks ? lx->marks : &spare, base = lx->mark_base;
+		const unsigned char *mark = lx->mark && lx->marks ? lx->mark : no_mark;
+		size_t nm = lx->marks ? lx->nmarks : 0;
 		while (got < max && i < n) {
 			unsigned char c = (unsigned char)s[i];
 			unsigned k = cls[c], kind;
@@ -758,16 +763,30 @@ size_t rustlex_run(struct rustlex *lx, struct rust_span *toks, size_t max, unsig
 				line = lx->line;
 			}
 			t->kind = (unsigned char)kind;
-			got += !(skip & (1u << kind));
+			unsigned keep = !(skip & (1u << kind));
+			/* no branch: the slot is written every time, counted when marked */
+			marks[nm] = base + (uint32_t)got;
+			nm += keep & (((mark[c] & 1) & (kind == RUST_TOK_PUNCT)) |
+				      ((mark[c] >> 1) & (kind == RUST_TOK_KEYWORD)));
+			got += keep;
 		}
 		lx->pos = i;
 		lx->line = line;
 		lx->unsafe_seen |= unsafe_seen;
+		if (lx->marks)
+			lx->nmarks = nm;
 		return got;
 	}
 	while (got < max && lx->pos < lx->len) {
-		lex_fresh(lx, &toks[got]);
-		got += !(skip & (1u << toks[got].kind));
+		struct rust_span *t = &toks[got];
+		lex_fresh(lx, t);
+		if (skip & (1u << t->kind))
+			continue;
+		if (lx->mark && lx->marks &&
+		    (((lx->mark[t->first] & 1) && t->kind == RUST_TOK_PUNCT) ||
+		     ((lx->mark[t->first] & 2) && t->kind == RUST_TOK_KEYWORD)))
+			lx->marks[lx->nmarks++] = lx->mark_base + (uint32_t)got;
+		got++;
 	}
 	return got;
 }

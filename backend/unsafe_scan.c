@@ -57,6 +57,9 @@ struct scan {
 	size_t len;
 	struct rust_span *t;      /* owned */
 	int nt, capt;
+	uint32_t *marks;          /* owned: the positions in t of braces and of keywords
+				   * starting m, i or p, for scan_decls (capt of room) */
+	int nmarks;
 	struct rust_span *docs;   /* owned: outer doc comments, in order */
 	int nd, capd;
 	size_t *line_start;       /* byte offset of each line (index 1-based); the scanner's, reused */
@@ -1185,6 +1188,7 @@ static char *module_of(const char *relpath, bool *root, bool *test_file)
 struct unsafe_scanner {
 	struct rust_span *t;      /* owned: token buffer, reused from file to file */
 	int capt;                 /* its capacity, in tokens */
+	uint32_t *marks;          /* owned: scan_decls' token positions, capt of room */
 	struct rust_span *docs;   /* owned: outer doc comment buffer, reused */
 	int capd;                 /* its capacity */
 	size_t *lines;            /* owned: the line starts of a file with unsafe, reused */
@@ -1203,6 +1207,7 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
 	if (!sc)
 		return;
 	free(sc->t);
+	free(sc->marks);
 	free(sc->docs);
 	free(sc->lines);
 	free(sc->st);
@@ -1220,12 +1225,19 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
  * `unsafe` keyword (in code, not in a comment or string) was among the
  * tokens; only then, the doc comments move out of s->t. Returns that.
  */
+/* The tokens scan_decls looks at (see there): braces, and keywords that
+ * start like mod, impl or pub. */
+static const unsigned char decl_mark[256] = {
+	['{'] = 1, ['}'] = 1, ['m'] = 2, ['i'] = 2, ['p'] = 2,
+};
+
 static bool lex_file(struct scan *s)
 {
 	struct rustlex lx;
 	size_t got;
 	/* locals, not s->: the stores into the token buffer could alias them */
 	struct rust_span *tv = s->t;
+	uint32_t *marks = s->marks;
 	int nt = 0, cap = s->capt;
 
 	/* room for a token per four bytes up front: growing in the middle of a
@@ -1236,17 +1248,25 @@ static bool lex_file(struct scan *s)
 			cap = 2 * s->capt;
 		free(tv);
 		tv = xmalloc((size_t)cap * sizeof(*tv));
+		free(marks);
+		marks = xmalloc((size_t)cap * sizeof(*marks));
 	}
 	rustlex_init(&lx, s->src, s->len);
+	lx.mark = decl_mark;
 	do {
 		if (nt + SCAN_BATCH > cap) {
 			cap = cap ? cap * 2 : 4096;
 			tv = xrealloc(tv, (size_t)cap * sizeof(*tv));
+			marks = xrealloc(marks, (size_t)cap * sizeof(*marks));
 		}
+		lx.marks = marks;   /* (moved by a grow) */
+		lx.mark_base = (uint32_t)nt;
 		got = rustlex_run(&lx, tv + nt, SCAN_BATCH, SCAN_SKIP);
 		nt += (int)got;
 	} while (got == SCAN_BATCH);
 	s->t = tv;
+	s->marks = marks;
+	s->nmarks = (int)lx.nmarks;
 	s->capt = cap;
 	s->nt = nt;      /* every token, doc comments too: the declaration pass reads them */
 	return lx.unsafe_seen;
@@ -1293,18 +1313,14 @@ static void scan_decls(struct scan *s, const char *file_module)
 	struct inl { int depth; char *name; } *in = NULL;   /* open inline mods */
 	char *pending = NULL;
 
-	/* every token of every file comes here: only a brace or a keyword
-	 * starting like mod, impl or pub can matter, so the rest is passed
-	 * over on its first byte, length and kind, with no branch per test
-	 * (doc comments start with '/') */
-	static const unsigned char decl_first[256] = {
-		['{'] = 1, ['}'] = 1, ['m'] = 2, ['i'] = 2, ['p'] = 2,
-	};
+	int past = -1;   /* the last token a `pub use` took */
 
-	for (int i = 0; i < s->nt; i++) {
-		const struct rust_span *t = &s->t[i];
-		unsigned sel = decl_first[t->first];
-		if (!(((sel & 1) & (t->len == 1)) | ((sel >> 1) & (t->kind == RUST_TOK_KEYWORD))))
+	/* only a brace or a keyword starting like mod, impl or pub can
+	 * matter: the lexer listed their positions (lex_file's decl_mark),
+	 * so the other tokens of every file are never read here */
+	for (int mk = 0; mk < s->nmarks; mk++) {
+		int i = (int)s->marks[mk];
+		if (i <= past)
 			continue;
 		if (tis(s, i, "{")) {
 			depth++;
@@ -1384,7 +1400,7 @@ static void scan_decls(struct scan *s, const char *file_module)
 									    s->src + s->t[m].start));
 				}
 			}
-			i = j;
+			past = j;   /* (the braces of `a::{b, c}` are not blocks) */
 		}
 	}
 	free(pending);
@@ -1407,6 +1423,7 @@ void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const 
 	s.pend.item = -1;
 	s.t = sc->t;
 	s.capt = sc->capt;
+	s.marks = sc->marks;
 	s.docs = sc->docs;
 	s.capd = sc->capd;
 	/* a full lex of every file; the structure is walked only when there
@@ -1418,6 +1435,7 @@ void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const 
 		move_docs(&s);
 	sc->t = s.t;
 	sc->capt = s.capt;
+	sc->marks = s.marks;
 	sc->docs = s.docs;
 	sc->capd = s.capd;
 	if (!any_unsafe) {
@@ -1458,6 +1476,7 @@ void unsafe_scan_decls(struct unsafe_file *out, const char *src, size_t len, con
 	scan_decls(&s, s.file_module);
 	free(s.file_module);
 	free(s.t);
+	free(s.marks);
 }
 
 /* The crate a relpath belongs to: the length of its text up to "src/"
