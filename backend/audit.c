@@ -16,13 +16,15 @@
  * A scan writes in one IMMEDIATE transaction and only touches rows that
  * changed, so a TUI on the same store reloads when something did.
  *
- * A scan's steps, for speed on whole registries: a helper thread walks the
- * tree while this one reads the stored rows; then every thread (one per
- * core, at most AUDIT_MAX_THREADS) takes the next file, reads it into its
- * own reused buffer and lexes it completely; the rows are compared and
- * written; the answer is built from the scanned items (plus stored ones
- * outside the scanned part) instead of being read back. Results go into
- * per-file slots, so they do not depend on which thread took which file.
+ * A scan's steps, for speed on whole registries: threads (one per core,
+ * at most AUDIT_MAX_THREADS) walk the folder in parts (one per entry of
+ * the scanned folder) and lex each part's files as soon as it is walked,
+ * each file read into the thread's own reused buffer and lexed completely,
+ * while this thread reads the stored rows and then helps; the rows are
+ * compared in memory and only changed ones written; the answer is built
+ * from the scanned items (plus stored ones outside the scanned part)
+ * instead of being read back. Results go into per-file slots, so they do
+ * not depend on which thread took which file.
  *
  * Never: delete a verdict, write half an import, count a signed verdict
  * that does not verify for a listed principal, or walk into target/, .git
@@ -107,6 +109,7 @@ const struct store_module schema_audit = {
 #define AUDIT_MAX_REVIEWER 100
 #define AUDIT_MAX_NOTE 4000
 #define AUDIT_MAX_THREADS 4
+#define AUDIT_HEAP_RESERVE (16u << 20)   /* per scanning thread, see xalloc_reserve */
 
 static void seterr(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void seterr(char *buf, size_t n, const char *fmt, ...)
@@ -1074,47 +1077,6 @@ static void walk_dir(struct walk *w, const char *rel)
 	free(names);
 }
 
-/* A walk split by the scope folder's entries, for threads to share: part
- * k is entry k's files, so joining the parts in order gives walk_dir's
- * list. Only without .gitignore rules (libgit2's repository object is not
- * for two threads). */
-struct walk_pool {
-	const char *scope;          /* borrowed: the folder walked ("" = all) */
-	char **tops;                /* owned: list_dir of the scope */
-	size_t ntops;
-	struct walk *parts;         /* owned: one per top entry */
-	atomic_size_t next;         /* the next top entry to take */
-};
-
-static void *walk_part_worker(void *arg)
-{
-	struct walk_pool *p = arg;
-	size_t k;
-
-	while ((k = atomic_fetch_add(&p->next, 1)) < p->ntops)
-		walk_entry(&p->parts[k], p->scope, p->tops[k]);
-	return NULL;
-}
-
-/* The parts joined into w, in order; the pool released. */
-static void walk_pool_join(struct walk *w, struct walk_pool *p)
-{
-	for (size_t k = 0; k < p->ntops; k++) {
-		struct walk *part = &p->parts[k];
-		if (w->n + part->n > w->cap) {
-			w->cap = w->n + part->n + 256;
-			w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
-		}
-		if (part->n)
-			memcpy(w->files + w->n, part->files, part->n * sizeof(*part->files));
-		w->n += part->n;
-		free(part->files);
-		free(p->tops[k]);
-	}
-	free(p->parts);
-	free(p->tops);
-}
-
 /*
  * Reads the file at path (relative to the folder dirfd) into *buf (grown
  * as needed, reused from file to file: no allocation per file); *len its
@@ -1245,6 +1207,18 @@ struct prev {
 	char *block;              /* owned: the row's strings, one allocation */
 };
 
+/* Whether the n elements at v are in cmp's order already (qsort, a merge
+ * sort in glibc, compares n log n times even then). */
+static bool sorted(const void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *p = v;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			return false;
+	return true;
+}
+
 static int cmp_prev(const void *a, const void *b)
 {
 	return strcmp(((const struct prev *)a)->id, ((const struct prev *)b)->id);
@@ -1329,7 +1303,8 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(s, rc);
-	if (*n)
+	/* (the primary key's index gives them in id order: no sort then) */
+	if (!sorted(*out, *n, sizeof(**out), cmp_prev))
 		qsort(*out, *n, sizeof(**out), cmp_prev);
 	return RWB_OK;
 }
@@ -1576,47 +1551,74 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
 			all->items[kept++] = all->items[i];
 	}
 	all->n = kept;
-	if (all->n)
+	if (!sorted(all->items, all->n, sizeof(*all->items), cmp_item_place))
 		qsort(all->items, all->n, sizeof(*all->items), cmp_item_place);
 }
 
-/* Reading and lexing files is the scan's work: a few threads share it,
- * each taking the next file not yet taken. Each fills only the slots of
- * the files it took, so the result does not depend on who took what. */
-struct scan_pool {
-	int rootfd;                 /* the repository folder (paths are relative to it) */
-	char **files;               /* borrowed: relative paths */
-	size_t n;
-	struct unsafe_file *out;    /* borrowed: one per file */
-	struct scanned **found;     /* borrowed: per file, its items as recorded */
-	struct prev *prev;          /* borrowed: the stored rows, by id (read only here) */
-	size_t nprev;
+/*
+ * Walking, reading and lexing are the scan's work, shared by a few threads
+ * in parts: part k is the files under the scanned folder's entry k, so the
+ * parts joined in order give walk_dir's list. A thread takes the next part
+ * not yet walked, walks it, marks it ready and starts on its files; a
+ * thread with no part left to walk helps with the files of the ready
+ * parts, so the walk and the lexing overlap and no core waits for a big
+ * crate. Each fills only the slots of the files it took, so the result
+ * does not depend on which thread took what. A git work tree (libgit2's
+ * repository object, for .gitignore, is not for two threads) and a single
+ * file come as one part already walked.
+ */
+struct scan_part {
+	struct walk w;              /* the part's files (w.files owned) */
+	struct unsafe_file *out;    /* owned: one per file */
+	struct scanned **found;     /* owned: per file, its items as recorded, or NULL */
 	atomic_size_t next;         /* the next file to take */
+	atomic_bool ready;          /* walked: w, out and found are set */
 };
 
-/* File f's items as audit_scan records them: ids, fingerprints, code, and
- * whether the stored row (looked up here, in parallel) has to change. */
-static struct scanned *found_items(struct scan_pool *p, size_t f, const char *src)
+struct scan_pool {
+	int rootfd;                 /* the repository folder (paths are relative to it) */
+	const char *scope;          /* borrowed: the folder walked ("" = all) */
+	char **tops;                /* owned: the scope's entries (list_dir), one per
+				     * part; NULL when the one part comes walked */
+	struct scan_part *parts;    /* owned */
+	size_t nparts;
+	atomic_size_t next_part;    /* the next part to walk */
+};
+
+/* File f's items as audit_scan records them: ids, fingerprints and code
+ * (the stored rows are compared later, in compare_prev). */
+static struct scanned *found_items(char *file, const struct unsafe_file *uf, const char *src)
 {
-	const struct unsafe_file *uf = &p->out[f];
 	struct scanned *fs = xcalloc(uf->n + 1, sizeof(*fs));
 
 	for (size_t i = 0; i < uf->n; i++) {
 		struct unsafe_item *it = &uf->items[i];
-		struct prev key;
 		int rank = 0;
 		unsafe_fingerprint_hex(fs[i].fp, it->fingerprint);
 		for (size_t j = 0; j < i; j++)
 			rank += uf->items[j].fingerprint == it->fingerprint;
-		make_id(fs[i].id, p->files[f], fs[i].fp, rank);
-		fs[i].file = p->files[f];
+		make_id(fs[i].id, file, fs[i].fp, rank);
+		fs[i].file = file;
 		fs[i].it = it;
 		fs[i].code = xstrndup(src + it->start, it->end - it->start);
-		memcpy(key.id, fs[i].id, sizeof(key.id));
-		fs[i].hit = p->nprev ? bsearch(&key, p->prev, p->nprev, sizeof(*p->prev), cmp_prev) : NULL;
-		fs[i].write = !fs[i].hit || !unchanged(fs[i].hit, &fs[i]);
 	}
 	return fs;
+}
+
+/* Reads and lexes the files of a walked part not yet taken; *src and *cap
+ * are the thread's reused buffer. */
+static void scan_part_files(struct scan_pool *p, struct scan_part *pt, struct unsafe_scanner *scanner,
+			    char **src, size_t *cap)
+{
+	size_t f, len;
+
+	while ((f = atomic_fetch_add(&pt->next, 1)) < pt->w.n) {
+		if (!read_into(p->rootfd, pt->w.files[f], src, cap, &len))
+			continue;
+		unsafe_scan_file(scanner, &pt->out[f], *src, len, pt->w.files[f]);
+		if (pt->out[f].n)
+			pt->found[f] = found_items(pt->w.files[f], &pt->out[f], *src);
+	}
 }
 
 static void *scan_worker(void *arg)
@@ -1624,53 +1626,113 @@ static void *scan_worker(void *arg)
 	struct scan_pool *p = arg;
 	struct unsafe_scanner *scanner = unsafe_scan_new();
 	char *src = NULL;
-	size_t cap = 0, len, f;
+	size_t cap = 0, k;
 
-	while ((f = atomic_fetch_add(&p->next, 1)) < p->n) {
-		if (!read_into(p->rootfd, p->files[f], &src, &cap, &len))
-			continue;
-		unsafe_scan_file(scanner, &p->out[f], src, len, p->files[f]);
-		if (p->out[f].n)
-			p->found[f] = found_items(p, f, src);
+	while (p->tops && (k = atomic_fetch_add(&p->next_part, 1)) < p->nparts) {
+		struct scan_part *pt = &p->parts[k];
+		walk_entry(&pt->w, p->scope, p->tops[k]);
+		pt->out = xcalloc(pt->w.n + 1, sizeof(*pt->out));
+		pt->found = xcalloc(pt->w.n + 1, sizeof(*pt->found));
+		atomic_store_explicit(&pt->ready, true, memory_order_release);
+		scan_part_files(p, pt, scanner, &src, &cap);
 	}
+	for (k = 0; k < p->nparts; k++)
+		if (atomic_load_explicit(&p->parts[k].ready, memory_order_acquire))
+			scan_part_files(p, &p->parts[k], scanner, &src, &cap);
 	free(src);
 	unsafe_scan_free(scanner);
 	return NULL;
 }
 
-/* Scans the files with the helper threads and this one. */
-static void scan_files(const char *repo, char **files, size_t n, struct unsafe_file *out,
-		       struct scanned **found, struct prev *prev, size_t nprev)
+/* A helper thread's scan_worker, its heap made ready for the scan's many
+ * small allocations first (on this thread: audit_scan does it). */
+static void *scan_helper(void *arg)
 {
-	struct scan_pool pool = { -1, files, n, out, found, prev, nprev, 0 };
-	pthread_t th[AUDIT_MAX_THREADS];
-	bool started[AUDIT_MAX_THREADS] = { false };
+	xalloc_reserve(AUDIT_HEAP_RESERVE);
+	return scan_worker(arg);
+}
+
+/* How many threads scan n files (0: not known yet, a walk to come). */
+static size_t scan_threads(size_t n, bool walk_to_come)
+{
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nt = cpus < 1 ? 1 : cpus > AUDIT_MAX_THREADS ? AUDIT_MAX_THREADS : (size_t)cpus;
+
+	if (!walk_to_come && n < 64)
+		return 1;
+	return cpus < 1 ? 1 : cpus > AUDIT_MAX_THREADS ? AUDIT_MAX_THREADS : (size_t)cpus;
+}
+
+/* Starts the helper threads on the pool (rootfd opened, the lexer's
+ * tables made before any thread); false when the folder cannot be opened
+ * (no file can be read: nothing found). */
+static bool scan_start(struct scan_pool *p, const char *repo, pthread_t *th, bool *started, size_t nt)
+{
 	struct rustlex lx;
 
-	if (n < 64)
-		nt = 1;
-	atomic_init(&pool.next, 0);
-	pool.rootfd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pool.rootfd < 0)
-		return;   /* no file can be read: nothing found */
-	rustlex_init(&lx, NULL, 0);   /* the lexer's tables, before any thread */
+	p->rootfd = open(repo, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p->rootfd < 0)
+		return false;
+	rustlex_init(&lx, NULL, 0);
 	for (size_t t = 1; t < nt; t++)
-		started[t] = pthread_create(&th[t], NULL, scan_worker, &pool) == 0;
-	scan_worker(&pool);
+		started[t] = pthread_create(&th[t], NULL, scan_helper, p) == 0;
+	return true;
+}
+
+/* This thread's share, then the helpers joined. */
+static void scan_finish(struct scan_pool *p, pthread_t *th, const bool *started, size_t nt)
+{
+	if (p->rootfd < 0)
+		return;
+	scan_worker(p);
 	for (size_t t = 1; t < nt; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
-	close(pool.rootfd);
+	close(p->rootfd);
+}
+
+/* The parts joined, in order, into w (the files), *files and *found; the
+ * pool released. A part never walked (the folder could not be opened) is
+ * walked here, without scanning. */
+static void scan_join(struct scan_pool *p, struct walk *w, struct unsafe_file **files,
+		      struct scanned ***found)
+{
+	size_t n = w->n;
+
+	for (size_t k = 0; k < p->nparts; k++) {
+		struct scan_part *pt = &p->parts[k];
+		if (!atomic_load(&pt->ready) && p->tops)
+			walk_entry(&pt->w, p->scope, p->tops[k]);
+		n += pt->w.n;
+	}
+	w->files = xrealloc(w->files, (n + 1) * sizeof(*w->files));
+	w->cap = n + 1;
+	*files = xcalloc(n + 1, sizeof(**files));
+	*found = xcalloc(n + 1, sizeof(**found));
+	for (size_t k = 0; k < p->nparts; k++) {
+		struct scan_part *pt = &p->parts[k];
+		if (pt->w.n) {
+			memcpy(w->files + w->n, pt->w.files, pt->w.n * sizeof(*w->files));
+			if (pt->out)
+				memcpy(*files + w->n, pt->out, pt->w.n * sizeof(**files));
+			if (pt->found)
+				memcpy(*found + w->n, pt->found, pt->w.n * sizeof(**found));
+		}
+		w->n += pt->w.n;
+		free(pt->w.files);
+		free(pt->out);
+		free(pt->found);
+		if (p->tops)
+			free(p->tops[k]);
+	}
+	free(p->parts);
+	free(p->tops);
 }
 
 /*
  * clippy's reachability for missing_safety_doc (unsafe_reach). A scoped
  * scan has not read the files that declare its modules: their `mod` and
  * `pub use` lines are read here (lib.rs, main.rs, and a.rs or a/mod.rs for
- * each module above). Then each item's "stored row changes" is decided
- * again, as clippy_flags may have changed.
+ * each module above).
  */
 static void reach_pass(const char *repo, char **files, size_t n, struct unsafe_file *out,
 		       struct scanned **found, bool scoped)
@@ -1733,11 +1795,6 @@ static void reach_pass(const char *repo, char **files, size_t n, struct unsafe_f
 			close(rootfd);
 	}
 	unsafe_reach(all, (const char *const *)paths, na);
-	for (size_t f = 0; f < n; f++)
-		for (size_t i = 0; found[f] && i < out[f].n; i++) {
-			struct scanned *sc = &found[f][i];
-			sc->write = !sc->hit || !unchanged(sc->hit, sc);
-		}
 	if (all != out) {
 		for (size_t k = n; k < na; k++) {
 			unsafe_file_release(&all[k]);
@@ -1748,8 +1805,23 @@ static void reach_pass(const char *repo, char **files, size_t n, struct unsafe_f
 	free(paths);
 }
 
-/* The walk of the scanned part (a helper thread's job while this one
- * reads the stored rows). */
+/* Each found item's stored row (by id), and whether it has to change
+ * (after reach_pass: clippy_flags may have changed there). */
+static void compare_prev(struct scanned **found, const struct unsafe_file *out, size_t n,
+			 struct prev *prev, size_t nprev)
+{
+	for (size_t f = 0; f < n; f++)
+		for (size_t i = 0; found[f] && i < out[f].n; i++) {
+			struct scanned *sc = &found[f][i];
+			struct prev key;
+			memcpy(key.id, sc->id, sizeof(key.id));
+			sc->hit = nprev ? bsearch(&key, prev, nprev, sizeof(*prev), cmp_prev) : NULL;
+			sc->write = !sc->hit || !unchanged(sc->hit, sc);
+		}
+}
+
+/* The walk of the scanned part, for a git work tree or a single file (a
+ * helper thread's job while this one reads the stored rows). */
 struct walk_job {
 	struct walk *w;             /* borrowed: filled by the job */
 	const char *scope;          /* borrowed: folder or file to walk */
@@ -1795,6 +1867,10 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	struct audit_list all = { 0 };
 	size_t nsc = 0, capsc = 0, nprev = 0;
 	struct scanned **found = NULL;
+	struct scan_pool pool = { .rootfd = -1 };
+	pthread_t th[AUDIT_MAX_THREADS];
+	bool started[AUDIT_MAX_THREADS] = { false }, scanning = false;
+	size_t nt = 1;
 	char *scope = NULL;
 	bool scope_is_file;
 	int rc, t, d, r;
@@ -1803,41 +1879,52 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
 	if (rc)
 		return rc;
-	/* the walk and reading the stored rows at the same time */
+	/* 7,000 page faults on a registry, a fifth of the scan's CPU on a
+	 * virtual machine, become 2,500 */
+	xalloc_reserve(AUDIT_HEAP_RESERVE);
 	if (!scope_is_file && !in_git_tree(repo)) {
-		/* a helper thread walks; this one reads the rows, then helps */
-		struct walk_pool pool = { .scope = scope };
-		pthread_t th;
-		bool started;
-		pool.tops = list_dir(&w, scope, &pool.ntops);
-		pool.parts = xcalloc(pool.ntops + 1, sizeof(*pool.parts));
-		for (size_t k = 0; k < pool.ntops; k++)
-			pool.parts[k].root = repo;
-		atomic_init(&pool.next, 0);
-		started = pthread_create(&th, NULL, walk_part_worker, &pool) == 0;
+		/* the walk and the lexing on every core, in parts; this thread
+		 * reads the stored rows, then helps */
+		pool.scope = scope;
+		pool.tops = list_dir(&w, scope, &pool.nparts);
+		pool.parts = xcalloc(pool.nparts + 1, sizeof(*pool.parts));
+		for (size_t k = 0; k < pool.nparts; k++)
+			pool.parts[k].w.root = repo;
+		nt = scan_threads(0, true);
+		scanning = scan_start(&pool, repo, th, started, nt);
 		rc = load_prev(s, repo, &prev, &nprev);
-		walk_part_worker(&pool);
-		if (started)
-			pthread_join(th, NULL);
-		walk_pool_join(&w, &pool);
 	} else {
+		/* a helper thread walks while this one reads the stored rows;
+		 * then the files are scanned as one part */
 		struct walk_job job = { &w, scope, scope_is_file };
-		pthread_t th;
-		bool started = pthread_create(&th, NULL, walk_worker, &job) == 0;
-		if (!started)
+		pthread_t wt;
+		bool wstarted = pthread_create(&wt, NULL, walk_worker, &job) == 0;
+		if (!wstarted)
 			walk_worker(&job);
 		rc = load_prev(s, repo, &prev, &nprev);
-		if (started)
-			pthread_join(th, NULL);
+		if (wstarted)
+			pthread_join(wt, NULL);
+		pool.nparts = 1;
+		pool.parts = xcalloc(1, sizeof(*pool.parts));
+		pool.parts[0].w.files = w.files;   /* (moved back by scan_join) */
+		pool.parts[0].w.n = w.n;
+		pool.parts[0].out = xcalloc(w.n + 1, sizeof(*pool.parts[0].out));
+		pool.parts[0].found = xcalloc(w.n + 1, sizeof(*pool.parts[0].found));
+		atomic_store(&pool.parts[0].ready, true);
+		w.files = NULL;
+		w.n = 0;
+		nt = scan_threads(pool.parts[0].w.n, false);
+		scanning = !rc && scan_start(&pool, repo, th, started, nt);
 	}
-	files = xcalloc(w.n + 1, sizeof(*files));
-	found = xcalloc(w.n + 1, sizeof(*found));
+	if (scanning)
+		scan_finish(&pool, th, started, nt);
+	scan_join(&pool, &w, &files, &found);
 	if (rc) {
 		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
 		goto out;
 	}
-	scan_files(repo, w.files, w.n, files, found, prev, nprev);
 	reach_pass(repo, w.files, w.n, files, found, *scope != '\0');
+	compare_prev(found, files, w.n, prev, nprev);
 	for (size_t f = 0; f < w.n; f++) {
 		if (!found[f])
 			continue;

@@ -55,6 +55,9 @@ struct rust_span {
 	unsigned char kind;      /* enum rust_tok */
 	bool unterminated;       /* string/comment ran to the end of input */
 	bool inner_doc;          /* DOC_COMMENT: //! or inner block doc */
+	unsigned char first;     /* the token's first byte (in what was padding):
+				  * a caller tells { from ; without a load from the
+				  * source */
 };
 
 struct rustlex {
@@ -69,6 +72,14 @@ struct rustlex {
 	bool in_string;          /* inside a normal string literal */
 	bool unsafe_seen;        /* an `unsafe` keyword was lexed (the unsafe scan's
 				  * test, with no pass over the tokens) */
+	/* marks, set by the caller of rustlex_run after rustlex_init (all
+	 * NULL/0: none): the positions of the stored tokens that mark picks by
+	 * their first byte (bit 1: a PUNCT token, bit 2: a KEYWORD), so a
+	 * pass that wants a few kinds of token skips the rest unread */
+	const unsigned char *mark;   /* borrowed: 256 entries, or NULL */
+	uint32_t *marks;         /* borrowed: room for nmarks + max more per call */
+	size_t nmarks;           /* marks stored so far */
+	uint32_t mark_base;      /* the position of toks[0] in this call */
 };
 
 void rustlex_init(struct rustlex *lx, const char *src, size_t len);

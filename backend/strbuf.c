@@ -42,18 +42,26 @@ void strbuf_addc(struct strbuf *sb, char c)
 	strbuf_add(sb, &c, 1);
 }
 
+/* Formats once into the room there is (a line of a long listing fits, and
+ * measuring first had doubled the cost of /unsafe-audit's 10,000 lines);
+ * only what does not fit is formatted again, after a grow. */
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list copy;
 	int len;
 
+	strbuf_grow(sb, 64);
 	va_copy(copy, ap);
-	len = vsnprintf(NULL, 0, fmt, copy);
+	len = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, copy);
 	va_end(copy);
-	if (len < 0)
+	if (len < 0) {
+		sb->buf[sb->len] = '\0';
 		return;
-	strbuf_grow(sb, (size_t)len);
-	vsnprintf(sb->buf + sb->len, (size_t)len + 1, fmt, ap);
+	}
+	if ((size_t)len >= sb->cap - sb->len) {
+		strbuf_grow(sb, (size_t)len);
+		vsnprintf(sb->buf + sb->len, (size_t)len + 1, fmt, ap);
+	}
 	sb->len += (size_t)len;
 }
 

@@ -57,11 +57,14 @@ struct scan {
 	size_t len;
 	struct rust_span *t;      /* owned */
 	int nt, capt;
+	uint32_t *marks;          /* owned: the positions in t of braces and of keywords
+				   * starting m, i or p, for scan_decls (capt of room) */
+	int nmarks;
 	struct rust_span *docs;   /* owned: outer doc comments, in order */
 	int nd, capd;
-	size_t *line_start;       /* owned: byte offset of each line (index 1-based) */
-	int nlines;
-	struct scope *st;         /* owned stack */
+	size_t *line_start;       /* byte offset of each line (index 1-based); the scanner's, reused */
+	int nlines, capl;
+	struct scope *st;         /* the stack of open brackets; the scanner's, reused */
 	int depth, capst;
 	struct pending pend;
 	struct unsafe_file *out;
@@ -100,10 +103,14 @@ static char *ttext(const struct scan *s, int i)
 
 static void build_lines(struct scan *s)
 {
-	int cap = 1024;
+	int cap = s->capl;
 	const char *p = s->src, *end = s->src + s->len;
 
-	s->line_start = xmalloc(sizeof(size_t) * (size_t)cap);
+	if (cap < 1024) {
+		cap = 1024;
+		free(s->line_start);
+		s->line_start = xmalloc(sizeof(size_t) * (size_t)cap);
+	}
 	s->nlines = 1;
 	s->line_start[1] = 0;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
@@ -115,6 +122,7 @@ static void build_lines(struct scan *s)
 		s->line_start[++s->nlines] = (size_t)(p - s->src);
 	}
 	s->line_start[s->nlines + 1] = s->len;
+	s->capl = cap;
 }
 
 /* Line l's text without leading whitespace; *n its length (with newline). */
@@ -975,7 +983,7 @@ static void walk(struct scan *s)
 		struct rust_span *t = &s->t[i];
 		struct scope *sc = brace_scope(s);
 		bool at_level = s->st[s->depth - 1].kind != SC_PAREN;
-		char c = t->kind == RUST_TOK_PUNCT ? s->src[t->start] : 0;
+		char c = t->kind == RUST_TOK_PUNCT ? (char)t->first : 0;
 
 		/* statement bookkeeping in the innermost brace scope */
 		if (at_level && c != '}') {
@@ -1180,8 +1188,13 @@ static char *module_of(const char *relpath, bool *root, bool *test_file)
 struct unsafe_scanner {
 	struct rust_span *t;      /* owned: token buffer, reused from file to file */
 	int capt;                 /* its capacity, in tokens */
+	uint32_t *marks;          /* owned: scan_decls' token positions, capt of room */
 	struct rust_span *docs;   /* owned: outer doc comment buffer, reused */
 	int capd;                 /* its capacity */
+	size_t *lines;            /* owned: the line starts of a file with unsafe, reused */
+	int capl;                 /* its capacity */
+	struct scope *st;         /* owned: the scope stack, reused (names freed per file) */
+	int capst;                /* its capacity */
 };
 
 struct unsafe_scanner *unsafe_scan_new(void)
@@ -1194,7 +1207,10 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
 	if (!sc)
 		return;
 	free(sc->t);
+	free(sc->marks);
 	free(sc->docs);
+	free(sc->lines);
+	free(sc->st);
 	free(sc);
 }
 
@@ -1209,12 +1225,19 @@ void unsafe_scan_free(struct unsafe_scanner *sc)
  * `unsafe` keyword (in code, not in a comment or string) was among the
  * tokens; only then, the doc comments move out of s->t. Returns that.
  */
+/* The tokens scan_decls looks at (see there): braces, and keywords that
+ * start like mod, impl or pub. */
+static const unsigned char decl_mark[256] = {
+	['{'] = 1, ['}'] = 1, ['m'] = 2, ['i'] = 2, ['p'] = 2,
+};
+
 static bool lex_file(struct scan *s)
 {
 	struct rustlex lx;
 	size_t got;
 	/* locals, not s->: the stores into the token buffer could alias them */
 	struct rust_span *tv = s->t;
+	uint32_t *marks = s->marks;
 	int nt = 0, cap = s->capt;
 
 	/* room for a token per four bytes up front: growing in the middle of a
@@ -1225,17 +1248,25 @@ static bool lex_file(struct scan *s)
 			cap = 2 * s->capt;
 		free(tv);
 		tv = xmalloc((size_t)cap * sizeof(*tv));
+		free(marks);
+		marks = xmalloc((size_t)cap * sizeof(*marks));
 	}
 	rustlex_init(&lx, s->src, s->len);
+	lx.mark = decl_mark;
 	do {
 		if (nt + SCAN_BATCH > cap) {
 			cap = cap ? cap * 2 : 4096;
 			tv = xrealloc(tv, (size_t)cap * sizeof(*tv));
+			marks = xrealloc(marks, (size_t)cap * sizeof(*marks));
 		}
+		lx.marks = marks;   /* (moved by a grow) */
+		lx.mark_base = (uint32_t)nt;
 		got = rustlex_run(&lx, tv + nt, SCAN_BATCH, SCAN_SKIP);
 		nt += (int)got;
 	} while (got == SCAN_BATCH);
 	s->t = tv;
+	s->marks = marks;
+	s->nmarks = (int)lx.nmarks;
 	s->capt = cap;
 	s->nt = nt;      /* every token, doc comments too: the declaration pass reads them */
 	return lx.unsafe_seen;
@@ -1282,8 +1313,14 @@ static void scan_decls(struct scan *s, const char *file_module)
 	struct inl { int depth; char *name; } *in = NULL;   /* open inline mods */
 	char *pending = NULL;
 
-	for (int i = 0; i < s->nt; i++) {
-		if (s->t[i].kind == RUST_TOK_DOC_COMMENT)
+	int past = -1;   /* the last token a `pub use` took */
+
+	/* only a brace or a keyword starting like mod, impl or pub can
+	 * matter: the lexer listed their positions (lex_file's decl_mark),
+	 * so the other tokens of every file are never read here */
+	for (int mk = 0; mk < s->nmarks; mk++) {
+		int i = (int)s->marks[mk];
+		if (i <= past)
 			continue;
 		if (tis(s, i, "{")) {
 			depth++;
@@ -1363,7 +1400,7 @@ static void scan_decls(struct scan *s, const char *file_module)
 									    s->src + s->t[m].start));
 				}
 			}
-			i = j;
+			past = j;   /* (the braces of `a::{b, c}` are not blocks) */
 		}
 	}
 	free(pending);
@@ -1386,6 +1423,7 @@ void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const 
 	s.pend.item = -1;
 	s.t = sc->t;
 	s.capt = sc->capt;
+	s.marks = sc->marks;
 	s.docs = sc->docs;
 	s.capd = sc->capd;
 	/* a full lex of every file; the structure is walked only when there
@@ -1397,16 +1435,23 @@ void unsafe_scan_file(struct unsafe_scanner *sc, struct unsafe_file *out, const 
 		move_docs(&s);
 	sc->t = s.t;
 	sc->capt = s.capt;
+	sc->marks = s.marks;
 	sc->docs = s.docs;
 	sc->capd = s.capd;
 	if (!any_unsafe) {
 		free(s.file_module);
 		return;
 	}
+	s.line_start = sc->lines;
+	s.capl = sc->capl;
+	s.st = sc->st;
+	s.capst = sc->capst;
 	build_lines(&s);
 	walk(&s);
-	free(s.line_start);
-	free(s.st);
+	sc->lines = s.line_start;
+	sc->capl = s.capl;
+	sc->st = s.st;
+	sc->capst = s.capst;
 	free(s.file_module);
 }
 
@@ -1431,6 +1476,7 @@ void unsafe_scan_decls(struct unsafe_file *out, const char *src, size_t len, con
 	scan_decls(&s, s.file_module);
 	free(s.file_module);
 	free(s.t);
+	free(s.marks);
 }
 
 /* The crate a relpath belongs to: the length of its text up to "src/"
@@ -1461,14 +1507,80 @@ static struct reach_key *reach_find(struct reach_key *v, size_t n, const char *k
 	return n ? bsearch(&k, v, n, sizeof(*v), cmp_reach_key) : NULL;
 }
 
+/* Whether item it is one unsafe_reach may clear. */
+static bool reach_candidate(const struct unsafe_item *it)
+{
+	return it->clippy_flags && (it->kind == UNSAFE_FN || it->kind == UNSAFE_TRAIT) && *it->module;
+}
+
+/*
+ * The crates (relpath prefixes, "a/src/", '|' after each) of the files with
+ * an item unsafe_reach may clear, sorted; NULL when every crate counts (a
+ * path with a '|' in it: keys could then match across crates). Only these
+ * crates' declarations are looked up, so only theirs need keys: on a
+ * registry, a few dozen of hundreds.
+ */
+static struct reach_key *reach_crates(const struct unsafe_file *out, const char *const *relpaths,
+				      size_t n, size_t *nc)
+{
+	struct reach_key *c = NULL;
+	size_t cap = 0, w = 0;
+
+	*nc = 0;
+	for (size_t f = 0; f < n; f++) {
+		bool want = false;
+		if (strchr(relpaths[f], '|')) {
+			for (size_t i = 0; i < *nc; i++)
+				free(c[i].key);
+			free(c);
+			return NULL;
+		}
+		for (size_t i = 0; i < out[f].n && !want; i++)
+			want = reach_candidate(&out[f].items[i]);
+		if (!want)
+			continue;
+		if (*nc == cap) {
+			cap = cap ? 2 * cap : 16;
+			c = xrealloc(c, cap * sizeof(*c));
+		}
+		c[*nc].key = xasprintf("%.*s|", (int)crate_prefix(relpaths[f]), relpaths[f]);
+		c[(*nc)++].is_pub = false;
+	}
+	if (*nc)
+		qsort(c, *nc, sizeof(*c), cmp_reach_key);
+	for (size_t i = 0; i < *nc; i++) {
+		if (w && strcmp(c[w - 1].key, c[i].key) == 0)
+			free(c[i].key);
+		else
+			c[w++] = c[i];
+	}
+	*nc = w;
+	return c ? c : xcalloc(1, sizeof(*c));
+}
+
 void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n)
 {
-	struct reach_key *mods = NULL, *re = NULL;
-	size_t nm = 0, capm = 0, nr = 0, capr = 0, w;
+	struct reach_key *mods = NULL, *re = NULL, *crates;
+	size_t nm = 0, capm = 0, nr = 0, capr = 0, w, nc;
 	bool any = false;
+	char *ck = NULL;
+	size_t capck = 0;
 
+	crates = reach_crates(out, relpaths, n, &nc);
 	for (size_t f = 0; f < n; f++) {
 		size_t pl = crate_prefix(relpaths[f]);
+		if (crates) {
+			/* only the crates with an item to decide */
+			if (pl + 2 > capck) {
+				capck = 2 * (pl + 2);
+				ck = xrealloc(ck, capck);
+			}
+			memcpy(ck, relpaths[f], pl);
+			ck[pl] = '|';
+			ck[pl + 1] = '\0';
+			if (!reach_find(crates, nc, ck))
+				continue;
+		}
 		for (size_t m = 0; m < out[f].nmods; m++) {
 			if (nm == capm) {
 				capm = capm ? 2 * capm : 64;
@@ -1509,8 +1621,7 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 			struct unsafe_item *it = &out[f].items[i];
 			bool hidden = false;
 			const char *last = it->module;
-			if (!it->clippy_flags || (it->kind != UNSAFE_FN && it->kind != UNSAFE_TRAIT) ||
-			    !*it->module)
+			if (!reach_candidate(it))
 				continue;
 			/* each prefix of the module path: a::b, then a::b::c, ... */
 			for (const char *p = it->module;; p += 2) {
@@ -1548,8 +1659,12 @@ out:
 		free(mods[i].key);
 	for (size_t i = 0; i < nr; i++)
 		free(re[i].key);
+	for (size_t i = 0; crates && i < nc; i++)
+		free(crates[i].key);
 	free(mods);
 	free(re);
+	free(crates);
+	free(ck);
 }
 
 void unsafe_file_release(struct unsafe_file *f)

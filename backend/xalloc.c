@@ -3,9 +3,15 @@
  */
 #include "xalloc.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static void (*fatal_hook)(void);
 
@@ -95,3 +101,40 @@ char *xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+#define XALLOC_HUGE (2u << 20)   /* a transparent huge page on x86-64 and arm64 */
+
+static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
+
+/* Requests up to 32 MB from the heap (the reservation must come from it,
+ * not from an mmap of its own that free() unmaps), and up to 64 MB of
+ * freed heap kept (so the reservation outlives its free()). */
+static void heap_policy(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+}
+
+void xalloc_reserve(size_t bytes)
+{
+	char *p;
+	uintptr_t a, e;
+
+	pthread_once(&heap_once, heap_policy);
+	p = malloc(bytes);
+	if (!p)
+		return;   /* only a hint: nothing fails */
+	/* the whole huge pages inside the block (the heap's top, once freed) */
+	a = ((uintptr_t)p + XALLOC_HUGE - 1) & ~(uintptr_t)(XALLOC_HUGE - 1);
+	e = ((uintptr_t)p + bytes) & ~(uintptr_t)(XALLOC_HUGE - 1);
+	if (e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+	free(p);
+}
+#else
+void xalloc_reserve(size_t bytes)
+{
+	(void)bytes;
+}
+#endif

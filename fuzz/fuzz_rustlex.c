@@ -4,7 +4,8 @@
  * never go backwards. rustlex_run (batches, a skip mask) must give exactly
  * the tokens rustlex_next gives (and the same unsafe_seen, true exactly
  * when an `unsafe` keyword token came); the batch size and mask come from
- * the input's first bytes.
+ * the input's first bytes. Its marks must be exactly the stored PUNCT and
+ * KEYWORD tokens the mark table picks by first byte.
  */
 #include "rustlex.h"
 
@@ -19,26 +20,47 @@ static bool same(const struct rust_token *a, const struct rust_span *b)
 		a->unterminated == b->unterminated && a->inner_doc == b->inner_doc;
 }
 
+/* braces, ';' and '/' as PUNCT; keywords starting m, i, p, u; 'r' both */
+static const unsigned char mark_tbl[256] = {
+	['{'] = 1, ['}'] = 1, [';'] = 1, ['/'] = 1,
+	['m'] = 2, ['i'] = 2, ['p'] = 2, ['u'] = 2, ['r'] = 3,
+};
+
 /* rustlex_run against rustlex_next on the whole input. */
 static void check_run(const char *src, size_t size, size_t batch, unsigned skip)
 {
 	struct rustlex a, b;
 	struct rust_token want;
 	struct rust_span got[16];
+	uint32_t marks[16];
 	size_t n;
 
 	rustlex_init(&a, src, size);
 	rustlex_init(&b, src, size);
+	b.mark = mark_tbl;
+	b.marks = marks;
 	do {
+		size_t nm = 0;
+		b.nmarks = 0;
+		b.mark_base = 7;
 		n = rustlex_run(&b, got, batch, skip);
 		if (n > batch)
+			abort();
+		for (size_t k = 0; k < n; k++) {
+			unsigned m = mark_tbl[got[k].first];
+			if (((m & 1) && got[k].kind == RUST_TOK_PUNCT) ||
+			    ((m & 2) && got[k].kind == RUST_TOK_KEYWORD))
+				if (nm >= b.nmarks || marks[nm++] != 7 + k)
+					abort();
+		}
+		if (nm != b.nmarks)
 			abort();
 		for (size_t k = 0; k < n; k++) {
 			do {
 				if (!rustlex_next(&a, &want))
 					abort();
 			} while (skip & (1u << want.kind));
-			if (!same(&want, &got[k]))
+			if (!same(&want, &got[k]) || got[k].first != (unsigned char)src[got[k].start])
 				abort();
 		}
 	} while (n == batch);

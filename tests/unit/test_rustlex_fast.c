@@ -37,20 +37,34 @@ static bool same_token(const struct rust_token *a, const struct rust_span *b)
 		a->unterminated == b->unterminated && a->inner_doc == b->inner_doc;
 }
 
-/* rustlex_run in batches of `batch` with `skip` against rustlex_next. */
+/* the marks asked for: braces, ';' and '/' as PUNCT, keywords starting
+ * m, i, p or u, and 'r' both */
+static const unsigned char mark_tbl[256] = {
+	['{'] = 1, ['}'] = 1, [';'] = 1, ['/'] = 1,
+	['m'] = 2, ['i'] = 2, ['p'] = 2, ['u'] = 2, ['r'] = 3,
+};
+
+/* rustlex_run in batches of `batch` with `skip` against rustlex_next
+ * (and its marks against the tokens it stored). */
 static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 {
 	char *buf = exact_copy(src, len);
 	struct rustlex a, b;
 	struct rust_token want;
 	struct rust_span *got = calloc(batch, sizeof(*got));
+	uint32_t *marks = calloc(batch, sizeof(*marks));
 	size_t n;
 	bool saw_unsafe = false;   /* a KEYWORD token `unsafe` in the reference */
 
 	assert_non_null(got);
+	assert_non_null(marks);
 	rustlex_init(&a, buf, len);
 	rustlex_init(&b, buf, len);
+	b.mark = mark_tbl;
+	b.marks = marks;
 	do {
+		b.nmarks = 0;
+		b.mark_base = 3;
 		n = rustlex_run(&b, got, batch, skip);
 		assert_true(n <= batch);
 		for (size_t k = 0; k < n; k++) {
@@ -63,6 +77,18 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 				fprintf(stderr, "at %zu: kind %d/%d len %zu/%u (batch %zu, skip %x)\n",
 					want.start, want.kind, got[k].kind, want.len, got[k].len, batch, skip);
 			assert_true(same_token(&want, &got[k]));
+			assert_int_equal(got[k].first, (unsigned char)buf[got[k].start]);
+		}
+		/* the marks: exactly the picked PUNCT and KEYWORD tokens, in order */
+		for (size_t k = 0, nm = 0; k < n; k++) {
+			unsigned m = mark_tbl[got[k].first];
+			if (((m & 1) && got[k].kind == RUST_TOK_PUNCT) ||
+			    ((m & 2) && got[k].kind == RUST_TOK_KEYWORD)) {
+				assert_true(nm < b.nmarks);
+				assert_int_equal(marks[nm++], 3 + k);
+			}
+			if (k + 1 == n)
+				assert_int_equal(nm, b.nmarks);
 		}
 	} while (n == batch);
 	/* nothing stored is left in the reference either */
@@ -77,6 +103,7 @@ static void check_run(const char *src, size_t len, size_t batch, unsigned skip)
 	assert_int_equal(a.line, b.line);
 	assert_int_equal(b.pos, len);
 	free(got);
+	free(marks);
 	free(buf);
 }
 
