@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 	co.argv0 = self;
 
 	if (i < argc && !mcp) {
+		xalloc_set_batch(true);   /* one command, then exit */
 		status = cli_run(&co, argc - i, argv + i);
 	} else {
 		char *path = NULL;

@@ -4,6 +4,7 @@
 #include "xalloc.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,7 @@ char *xasprintf(const char *fmt, ...)
 #define XALLOC_HUGE (2u << 20)   /* a transparent huge page on x86-64 and arm64 */
 
 static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
+static bool batch;   /* set by a one-shot command run: the policy may apply */
 
 /* Requests up to 32 MB from the heap (the reservation must come from it,
  * not from an mmap of its own that free() unmaps), and up to 64 MB of
@@ -121,6 +123,8 @@ void xalloc_reserve(size_t bytes)
 	char *p;
 	uintptr_t a, e;
 
+	if (!batch)
+		return;   /* a long-lived process (the TUI, rwb mcp) keeps glibc's policy */
 	pthread_once(&heap_once, heap_policy);
 	p = malloc(bytes);
 	if (!p)
@@ -132,9 +136,19 @@ void xalloc_reserve(size_t bytes)
 		madvise((void *)a, e - a, MADV_HUGEPAGE);
 	free(p);
 }
+
+void xalloc_set_batch(bool on)
+{
+	batch = on;
+}
 #else
 void xalloc_reserve(size_t bytes)
 {
 	(void)bytes;
+}
+
+void xalloc_set_batch(bool on)
+{
+	(void)on;
 }
 #endif

@@ -8,6 +8,7 @@
 #ifndef RWB_XALLOC_H
 #define RWB_XALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdarg.h>
 
@@ -29,6 +30,10 @@ char *xvasprintf(const char *fmt, va_list ap);
  * elsewhere, and where the kernel has no huge pages, it changes nothing).
  */
 void xalloc_reserve(size_t bytes);
+/* A one-shot command (rwb /cmd) sets it: xalloc_reserve changes the heap
+ * policy only then. The TUI and rwb mcp live for hours; keeping 64 MB of
+ * freed heap there would cost every person's session, so they never do. */
+void xalloc_set_batch(bool on);
 /* Called once before abort() on a fatal error (allocation failure, broken
  * invariant). The TUI sets it to restore the terminal. */
 void xalloc_set_fatal_hook(void (*hook)(void));
