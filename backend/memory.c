@@ -2625,7 +2625,8 @@ static int share_load(struct memory_writer *w, struct share_stmts *q, const char
 	sqlite3_reset(q->hist);
 	if (rc != SQLITE_DONE)
 		return store_error(w->s, rc);
-	qsort(cur->v, (size_t)cur->n, sizeof(*cur->v), share_entry_cmp);
+	if (cur->n > 1)   /* an empty list has no array */
+		qsort(cur->v, (size_t)cur->n, sizeof(*cur->v), share_entry_cmp);
 	return RWB_OK;
 }
 
@@ -2764,7 +2765,8 @@ int memory_share_import(struct store *s, struct memory_share_stats *st, const ch
 	rc = memshare_parse(&file, text, len, err);
 	if (rc)
 		return rc;
-	qsort(file.v, (size_t)file.n, sizeof(*file.v), key_then_version);
+	if (file.n > 1)
+		qsort(file.v, (size_t)file.n, sizeof(*file.v), key_then_version);
 	rc = writer_open(&w, s, err);
 	if (rc)
 		goto out;

@@ -96,7 +96,8 @@ int memshare_merge(struct memory_entry *v, int n)
 {
 	int kept = 0, prev = 0;
 
-	qsort(v, (size_t)n, sizeof(*v), entry_cmp);
+	if (n > 1)
+		qsort(v, (size_t)n, sizeof(*v), entry_cmp);
 	for (int i = 0; i < n; i++) {
 		int j;
 		for (j = 0; j < kept && !memshare_same(&v[j], &v[i]); j++)
@@ -112,7 +113,8 @@ int memshare_merge(struct memory_entry *v, int n)
 			v[kept] = v[i];
 		kept++;
 	}
-	qsort(v, (size_t)kept, sizeof(*v), entry_cmp);
+	if (kept > 1)
+		qsort(v, (size_t)kept, sizeof(*v), entry_cmp);
 	for (int i = 0; i < kept; i++) {
 		if (v[i].version <= prev)
 			v[i].version = prev + 1;
@@ -127,7 +129,8 @@ void memshare_merge_all(struct memory_list *l)
 {
 	int k = 0;
 
-	qsort(l->v, (size_t)l->n, sizeof(*l->v), key_version_cmp);
+	if (l->n > 1)
+		qsort(l->v, (size_t)l->n, sizeof(*l->v), key_version_cmp);
 	for (int i = 0, j; i < l->n; i = j) {
 		int m;
 		for (j = i; j < l->n && !strcmp(l->v[j].key, l->v[i].key); j++)
@@ -182,7 +185,8 @@ int memshare_format(char **text, struct memory_list *l, char **err)
 
 	*text = NULL;
 	*err = NULL;
-	qsort(l->v, (size_t)l->n, sizeof(*l->v), key_version_cmp);
+	if (l->n > 1)   /* an empty list has no array */
+		qsort(l->v, (size_t)l->n, sizeof(*l->v), key_version_cmp);
 	strbuf_adds(&sb, MEMSHARE_HEADER "\n");
 	for (int i = 0; i < l->n; i++) {
 		const struct memory_entry *e = &l->v[i];
