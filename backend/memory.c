@@ -2112,7 +2112,8 @@ static cJSON *tags_json(const char *tags)
 	return arr;
 }
 
-static void add_time(cJSON *o, const char *name, int64_t ms)
+/* NAME: the time as ISO 8601 UTC, or null when ms is 0 (never set). */
+void memory_json_time(cJSON *o, const char *name, int64_t ms)
 {
 	char buf[40];
 
@@ -2139,9 +2140,9 @@ cJSON *memory_entry_json(const struct memory_entry *e)
 	if (e->ns && *e->ns)
 		cJSON_AddStringToObject(o, "namespace", e->ns);
 	cJSON_AddNumberToObject(o, "version", e->version);
-	add_time(o, "created_at", e->created_at);
-	add_time(o, "updated_at", e->updated_at);
-	add_time(o, "expires_at", e->expires_at);
+	memory_json_time(o, "created_at", e->created_at);
+	memory_json_time(o, "updated_at", e->updated_at);
+	memory_json_time(o, "expires_at", e->expires_at);
 	return o;
 }
 

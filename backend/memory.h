@@ -186,6 +186,8 @@ int memory_seed_starter(struct store *s);
 cJSON *memory_entry_json(const struct memory_entry *e);
 /* ISO-8601 UTC "2026-11-29T00:32:40.123Z" into buf (>= 32 bytes). */
 void memory_iso_time(char *buf, size_t n, int64_t ms);
+/* Adds NAME: the ISO time of ms to o, or null when ms is 0. */
+void memory_json_time(cJSON *o, const char *name, int64_t ms);
 /* Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z"; false when it is not that. */
 bool memory_iso_parse(const char *s, int64_t *ms);
 

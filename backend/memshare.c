@@ -167,18 +167,6 @@ static bool utf8_valid(const char *s, size_t n, size_t *bad)
 	return true;
 }
 
-static void add_time(cJSON *o, const char *name, int64_t ms)
-{
-	char buf[40];
-
-	if (!ms) {
-		cJSON_AddNullToObject(o, name);
-		return;
-	}
-	memory_iso_time(buf, sizeof(buf), ms);
-	cJSON_AddStringToObject(o, name, buf);
-}
-
 int memshare_format(char **text, struct memory_list *l, char **err)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -226,9 +214,9 @@ int memshare_format(char **text, struct memory_list *l, char **err)
 		}
 		cJSON_AddStringToObject(o, "agent", nz(e->agent));
 		cJSON_AddStringToObject(o, "namespace", nz(e->ns));
-		add_time(o, "created_at", e->created_at);
-		add_time(o, "updated_at", e->updated_at);
-		add_time(o, "expires_at", e->expires_at);
+		memory_json_time(o, "created_at", e->created_at);
+		memory_json_time(o, "updated_at", e->updated_at);
+		memory_json_time(o, "expires_at", e->expires_at);
 		line = cJSON_PrintUnformatted(o);
 		strbuf_adds(&sb, line);
 		strbuf_addc(&sb, '\n');
