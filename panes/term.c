@@ -1757,24 +1757,20 @@ static char *argv_json(char *const *argv)
 	return s;
 }
 
-int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_id)
+/*
+ * Before a new job or followed tab: finished tabs over the limit go, and at
+ * MAX_TABS the oldest finished one (never the one the person is looking at
+ * when keep_active); RWB_EBUSY when every tab still runs. A pane not yet
+ * sized gets 80x24.
+ */
+static int make_room(struct term_pane *tp, bool keep_active)
 {
-	struct term_pane *tp = tp_of(p);
-	struct term_tab *t;
-	struct strbuf head = STRBUF_INIT;
-	int rc;
+	bool bad;
 
-	*job_id = 0;
-	if (!o->argv || !o->argv[0])
-		return RWB_EUSAGE;
-	{
-		bool bad;
-		prune_finished(tp, finished_tabs_max(&bad));
-	}
+	prune_finished(tp, finished_tabs_max(&bad));
 	if (tp->ntabs == MAX_TABS) {
-		/* make room: the oldest finished job tab goes */
 		for (int i = 1; i < tp->ntabs; i++)
-			if (!tab_running(tp->tabs[i])) {
+			if (!tab_running(tp->tabs[i]) && !(keep_active && i == tp->active)) {
 				tab_close(tp, i);
 				break;
 			}
@@ -1785,6 +1781,21 @@ int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_
 		tp->rows = tp->rows > 0 ? tp->rows : 24;
 		tp->cols = tp->cols > 0 ? tp->cols : 80;
 	}
+	return RWB_OK;
+}
+
+int pane_term_job_start(struct pane *p, const struct term_job_opts *o, int *job_id)
+{
+	struct term_pane *tp = tp_of(p);
+	struct term_tab *t;
+	struct strbuf head = STRBUF_INIT;
+	int rc;
+
+	*job_id = 0;
+	if (!o->argv || !o->argv[0])
+		return RWB_EUSAGE;
+	if (make_room(tp, false) != RWB_OK)
+		return RWB_EBUSY;
 	t = tab_new(tp, false);
 	t->id = tp->next_job_id++;
 	snprintf(t->name, sizeof(t->name), "%s", o->title && *o->title ? o->title : o->argv[0]);
@@ -1919,23 +1930,8 @@ int pane_term_follow_start(struct pane *p, const char *title, const char *header
 	char *safe;
 
 	*job_id = 0;
-	{
-		bool bad;
-		prune_finished(tp, finished_tabs_max(&bad));
-	}
-	if (tp->ntabs == MAX_TABS) {
-		for (int i = 1; i < tp->ntabs; i++)
-			if (!tab_running(tp->tabs[i]) && i != tp->active) {
-				tab_close(tp, i);
-				break;
-			}
-		if (tp->ntabs == MAX_TABS)
-			return RWB_EBUSY;
-	}
-	if (tp->rows < 1 || tp->cols < 1) {
-		tp->rows = tp->rows > 0 ? tp->rows : 24;
-		tp->cols = tp->cols > 0 ? tp->cols : 80;
-	}
+	if (make_room(tp, true) != RWB_OK)
+		return RWB_EBUSY;
 	t = tab_new(tp, false);
 	t->id = tp->next_job_id++;
 	safe = sanitize_dup(title ? title : "job", 0);
