@@ -322,7 +322,8 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	coverage_cache_release(&cc);
 	summary(ctx->result, &ctx->out, &l);
-	audit_list_release(&l);
+	if (!xalloc_exit_reclaims())
+		audit_list_release(&l);   /* (else the exit frees it at once) */
 	if (cmd_arg_bool(a, "check-soundness"))
 		check_soundness(ctx, ctx->result, a);
 	return RWB_OK;

@@ -103,6 +103,18 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+/* a build whose leak checker must see every free */
+#if defined(__SANITIZE_ADDRESS__)
+#define XALLOC_LEAK_CHECKED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define XALLOC_LEAK_CHECKED 1
+#endif
+#endif
+#ifndef XALLOC_LEAK_CHECKED
+#define XALLOC_LEAK_CHECKED 0
+#endif
+
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
 #define XALLOC_HUGE (2u << 20)   /* a transparent huge page on x86-64 and arm64 */
 
@@ -141,6 +153,11 @@ void xalloc_set_batch(bool on)
 {
 	batch = on;
 }
+
+bool xalloc_exit_reclaims(void)
+{
+	return batch && !XALLOC_LEAK_CHECKED;
+}
 #else
 void xalloc_reserve(size_t bytes)
 {
@@ -150,5 +167,10 @@ void xalloc_reserve(size_t bytes)
 void xalloc_set_batch(bool on)
 {
 	(void)on;
+}
+
+bool xalloc_exit_reclaims(void)
+{
+	return false;
 }
 #endif

@@ -34,6 +34,11 @@ void xalloc_reserve(size_t bytes);
  * policy only then. The TUI and rwb mcp live for hours; keeping 64 MB of
  * freed heap there would cost every person's session, so they never do. */
 void xalloc_set_batch(bool on);
+/* Whether what a one-shot command still holds when it is done may be left
+ * to the process's exit (as compilers do: clang's -disable-free): only in
+ * a batch run, and never in a build with a leak checker (ASan/LSan), which
+ * must see every free. */
+bool xalloc_exit_reclaims(void);
 /* Called once before abort() on a fatal error (allocation failure, broken
  * invariant). The TUI sets it to restore the terminal. */
 void xalloc_set_fatal_hook(void (*hook)(void));
