@@ -194,11 +194,11 @@ int main(int argc, char **argv)
 		}
 		status = store_resolve_path(&path, &is_explicit, db);
 		if (status == RWB_OK)
-			status = store_open(&store, path, is_explicit, err, sizeof(err));
+			status = store_open(&store, path, is_explicit);
 		else
-			snprintf(err, sizeof(err), "cannot find a place for the store: set HOME, RWB_DB or --db");
+			rwb_fail(status, "cannot find a place for the store: set HOME, RWB_DB or --db");
 		if (status) {
-			fprintf(stderr, "rwb: %s\n", err);
+			fprintf(stderr, "rwb: %s\n", rwb_last_error());
 			free(path);
 			free(repo);
 			free(self);

@@ -1966,7 +1966,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	scan_join(&pool, &w, &files, &found);
 	PH("joined");
 	if (rc) {
-		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		seterr(err, errlen, "cannot read the audit: %s", rwb_last_error());
 		goto out;
 	}
 	reach_pass(repo, w.files, w.n, files, found, *scope != '\0');
@@ -1990,14 +1990,14 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
 	PH("upsert");
 	if (rc) {
-		seterr(err, errlen, "cannot record the audit: %s", s->errmsg);
+		seterr(err, errlen, "cannot record the audit: %s", rwb_last_error());
 		goto out;
 	}
 	/* the answer: the current items of the scanned part, with status */
 	current_items(&all, sc, nsc, prev, nprev, scope, scope_is_file);
 	rc = attach_verdicts(&all, s, repo, true);
 	if (rc) {
-		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		seterr(err, errlen, "cannot read the audit: %s", rwb_last_error());
 		goto out;
 	}
 	out->required = all.required;
@@ -2138,7 +2138,7 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 	}
 	rc = review_state(s, repo, id, reviewer, fp, &gone, &at);
 	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+		seterr(err, errlen, "%s", rwb_last_error());
 		return rc;
 	}
 	if (!*fp) {
@@ -2155,7 +2155,7 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 		char *text;
 		rc = audit_repo_id(s, repo, &repo_id);
 		if (rc) {
-			seterr(err, errlen, "%s", s->errmsg);
+			seterr(err, errlen, "%s", rwb_last_error());
 			return rc;
 		}
 		text = audit_signed_text(repo_id, id, fp, verdict, reviewer, at, note);
@@ -2176,7 +2176,7 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 	}
 	rc = store_write_begin(s);
 	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+		seterr(err, errlen, "%s", rwb_last_error());
 		goto done;
 	}
 	/* what was signed must still be so */
@@ -2211,12 +2211,12 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 	record_counts(s, repo);
 	rc = store_write_commit(s);
 	if (rc)
-		seterr(err, errlen, "%s", s->errmsg);
+		seterr(err, errlen, "%s", rwb_last_error());
 	goto done;
 fail:
 	sqlite3_finalize(st);
 	if (rc != RWB_EBUSY)
-		seterr(err, errlen, "%s", s->errmsg);
+		seterr(err, errlen, "%s", rwb_last_error());
 	store_write_rollback(s);
 done:
 	free(sig);
@@ -2673,7 +2673,7 @@ int audit_import_checked(struct store *s, const char *repo, const char *text, si
 	/* the identity verdicts are signed for: the store's, else the ledger's */
 	rc = load_policy(s, repo, &store_req, &store_id);
 	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+		seterr(err, errlen, "%s", rwb_last_error());
 		goto out;
 	}
 	if (store_id && lg.repo_id && strcmp(store_id, lg.repo_id) != 0) {
@@ -2716,7 +2716,7 @@ int audit_import_checked(struct store *s, const char *repo, const char *text, si
 	/* then write it all in one transaction */
 	rc = store_write_begin(s);
 	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+		seterr(err, errlen, "%s", rwb_last_error());
 		goto out;
 	}
 	rc = store_prepare(s, &ins_item,
@@ -2791,10 +2791,10 @@ int audit_import_checked(struct store *s, const char *repo, const char *text, si
 	record_counts(s, repo);
 	rc = store_write_commit(s);
 	if (rc)
-		seterr(err, errlen, "%s", s->errmsg);
+		seterr(err, errlen, "%s", rwb_last_error());
 	goto out;
 fail:
-	seterr(err, errlen, "cannot record the ledger: %s", s->errmsg);
+	seterr(err, errlen, "cannot record the ledger: %s", rwb_last_error());
 	sqlite3_finalize(ins_item);
 	sqlite3_finalize(ins_v);
 	store_write_rollback(s);
@@ -2993,9 +2993,11 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 			free(cfg);
 		}
 	}
-	rc = store_open(&tmp, dbpath, true, err, errlen);
-	if (rc)
+	rc = store_open(&tmp, dbpath, true);
+	if (rc) {
+		seterr(err, errlen, "%s", rwb_last_error());
 		goto out;
+	}
 	rc = audit_scan(out, tmp, tree, NULL, err, errlen);
 	if (rc)
 		goto out;
@@ -3010,7 +3012,7 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 	if (!rc)
 		rc = audit_export(&sb, s, repo, &ni, &nv);
 	if (rc) {
-		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		seterr(err, errlen, "cannot read the audit: %s", rwb_last_error());
 		goto out;
 	}
 	rc = audit_merge_ledger(out, sb.buf, sb.len, err, errlen);

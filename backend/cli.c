@@ -172,15 +172,15 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 		return status;
 	}
 	if (!(args.def->traits & CMD_NO_STORE)) {
-		char *path = NULL, msg[600];
+		char *path = NULL;
 		bool is_explicit;
 		rc = store_resolve_path(&path, &is_explicit, o->db_path);
 		if (rc) {
 			cmd_fail(&ctx, rc, "cannot find a place for the store: set HOME, RWB_DB or --db");
 		} else {
-			rc = store_open(&store, path, is_explicit, msg, sizeof(msg));
+			rc = store_open(&store, path, is_explicit);
 			if (rc)
-				cmd_fail(&ctx, rc, "%s", msg);
+				cmd_fail_last(&ctx, rc);
 		}
 		free(path);
 		if (rc) {

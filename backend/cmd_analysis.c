@@ -536,7 +536,7 @@ static int run_delegate(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
 		return cmd_fail(ctx, RWB_EINPUT, "--agent and --task take at most %d bytes each", BOARD_MAX_TEXT);
 	if ((rc = board_task_add(ctx->store, &id, agent, task)) != RWB_OK)
-		return cmd_fail(ctx, rc, "cannot add the task: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot add the task: %s", rwb_last_error());
 	ctx->result = task_json(id, agent, task, "open");
 	if (ctx->store->agent)
 		cJSON_AddStringToObject(ctx->result, "delegated_by", ctx->store->agent);
@@ -582,7 +582,7 @@ static int run_receive(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (!*task)
 			return cmd_fail(ctx, RWB_EUSAGE, "--task must not be empty");
 		if ((rc = board_task_receive(ctx->store, &id, agent, task)) != RWB_OK)
-			return cmd_fail(ctx, rc, "cannot record the task: %s", ctx->store->errmsg);
+			return cmd_fail(ctx, rc, "cannot record the task: %s", rwb_last_error());
 		ctx->result = task_json(id, agent, task, "doing");
 		cJSON_AddStringToObject(ctx->result, "origin", "received");
 		cJSON_AddStringToObject(ctx->result, "agent_from", why);
@@ -600,7 +600,7 @@ static int run_receive(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return RWB_OK;
 	}
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "cannot claim a task: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot claim a task: %s", rwb_last_error());
 	ctx->result = task_json(t.id, t.agent, t.task, "doing");
 	cJSON_AddStringToObject(ctx->result, "origin", t.origin);
 	cJSON_AddStringToObject(ctx->result, "agent_from", why);
@@ -620,7 +620,7 @@ static int run_escalate(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (strlen(msg) > BOARD_MAX_TEXT)
 		return cmd_fail(ctx, RWB_EINPUT, "--message takes at most %d bytes", BOARD_MAX_TEXT);
 	if ((rc = board_notice_post(ctx->store, &id, level, msg)) != RWB_OK)
-		return cmd_fail(ctx, rc, "cannot post the notice: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot post the notice: %s", rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "id", (double)id);
 	cJSON_AddStringToObject(ctx->result, "level", level);
@@ -671,7 +671,7 @@ static int run_focus_start(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cJSON *focus;
 
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? ctx->store->errmsg : err);
+		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? rwb_last_error() : err);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "baseline", (double)id);
 	focus = cJSON_AddArrayToObject(ctx->result, "focus");
@@ -690,7 +690,7 @@ static int run_focus_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	(void)args;
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? ctx->store->errmsg : err);
+		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? rwb_last_error() : err);
 	strbuf_addf(&ctx->out, "%zu files, %d hunks, +%d -%d lines, %d outside the focus, %d new unsafe\n",
 		    r->nfiles, r->hunks, r->added, r->removed, r->outside, r->new_unsafe);
 	for (size_t i = 0; i < r->nfiles; i++)
@@ -829,7 +829,7 @@ static int tool_start_tracking(struct store *s, const char *repo, const cJSON *a
 	rc = focus_start(s, &id, repo, v, n, msg, sizeof(msg));
 	free(v);
 	if (rc != RWB_OK) {
-		*err = xstrdup(rc == RWB_ESTORE ? s->errmsg : msg);
+		*err = xstrdup(rc == RWB_ESTORE ? rwb_last_error() : msg);
 		return rc;
 	}
 	*result = cJSON_CreateObject();
@@ -846,7 +846,7 @@ static int tool_analyze_changes(struct store *s, const char *repo, const cJSON *
 
 	(void)args;
 	if (rc != RWB_OK) {
-		*err = xstrdup(rc == RWB_ESTORE ? s->errmsg : msg);
+		*err = xstrdup(rc == RWB_ESTORE ? rwb_last_error() : msg);
 		return rc;
 	}
 	*result = focus_report_json(r);
@@ -866,7 +866,7 @@ static int tool_delegate(struct store *s, const char *repo, const cJSON *args, c
 		return RWB_EINPUT;
 	}
 	if ((rc = board_task_add(s, &id, agent, task)) != RWB_OK) {
-		*err = xstrdup(s->errmsg);
+		*err = xstrdup(rwb_last_error());
 		return rc;
 	}
 	*result = task_json(id, agent, task, "open");
@@ -891,7 +891,7 @@ static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJ
 	}
 	if (task) {
 		if ((rc = board_task_receive(s, &id, agent, task)) != RWB_OK) {
-			*err = xstrdup(s->errmsg);
+			*err = xstrdup(rwb_last_error());
 			return rc;
 		}
 		*result = task_json(id, agent, task, "doing");
@@ -906,7 +906,7 @@ static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJ
 		return RWB_OK;
 	}
 	if (rc != RWB_OK) {
-		*err = xstrdup(s->errmsg);
+		*err = xstrdup(rwb_last_error());
 		return rc;
 	}
 	*result = task_json(t.id, t.agent, t.task, "doing");
@@ -927,7 +927,7 @@ static int tool_escalate(struct store *s, const char *repo, const cJSON *args, c
 		return RWB_EINPUT;
 	}
 	if ((rc = board_notice_post(s, &id, level, msg)) != RWB_OK) {
-		*err = xstrdup(s->errmsg);
+		*err = xstrdup(rwb_last_error());
 		return rc;
 	}
 	*result = cJSON_CreateObject();

@@ -290,19 +290,19 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (req) {
 		rc = audit_set_required(ctx->store, ctx->repo, (int)req);
 		if (rc)
-			return cmd_fail(ctx, rc, "cannot store the reviewer count: %s", ctx->store->errmsg);
+			return cmd_fail(ctx, rc, "cannot store the reviewer count: %s", rwb_last_error());
 	}
 	if (cmd_arg(a, "agents-count")) {
 		rc = store_setting_set(ctx->store, "audit.agents_count",
 				       cmd_arg_bool(a, "agents-count") ? "true" : "false");
 		if (rc)
 			return cmd_fail(ctx, rc, "cannot store the setting audit.agents_count: %s",
-					ctx->store->errmsg);
+					rwb_last_error());
 	}
 	if (cmd_arg(a, "require-signatures")) {
 		rc = audit_set_require_signatures(ctx->store, ctx->repo, cmd_arg_bool(a, "require-signatures"));
 		if (rc)
-			return cmd_fail(ctx, rc, "cannot store the signature policy: %s", ctx->store->errmsg);
+			return cmd_fail(ctx, rc, "cannot store the signature policy: %s", rwb_last_error());
 	}
 	rc = audit_scan(&l, ctx->store, ctx->repo, only, err, sizeof(err));
 	if (rc)
@@ -377,7 +377,7 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 	rc = audit_load(&l, ctx->store, ctx->repo, false);
 	if (rc) {
 		free(reviewer);
-		return cmd_fail(ctx, rc, "cannot read the audit: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot read the audit: %s", rwb_last_error());
 	}
 	it = audit_list_find(&l, id);
 	ctx->result = cJSON_CreateObject();
@@ -745,7 +745,7 @@ static int run_audit_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 	audit_list_release(&l);
 	rc = audit_export(&text, ctx->store, ctx->repo, &ni, &nv);
 	if (rc)
-		return cmd_fail(ctx, rc, "cannot read the audit: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot read the audit: %s", rwb_last_error());
 	if (cmd_arg(a, "file")) {
 		path = xstrdup(cmd_arg(a, "file"));
 	} else {

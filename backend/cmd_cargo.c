@@ -313,7 +313,7 @@ static int job_run(struct cmd_ctx *ctx, struct job *j, const char *command, cons
 					  .success = j->oc.exit_status == 0,
 					  .peak_rss_kb = j->oc.peak_rss_kb, .cpu_ms = j->oc.cpu_ms };
 		if (metrics_record_run(ctx->store, &j->run_id, &r, &j->msg) != RWB_OK && ctx->stream)
-			fprintf(ctx->stream, "rwb: could not record the run: %s\n", ctx->store->errmsg);
+			fprintf(ctx->stream, "rwb: could not record the run: %s\n", rwb_last_error());
 	}
 	return RWB_OK;
 }
@@ -1354,7 +1354,7 @@ static int cmd_metrics(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	rc = metrics_query(&v, &n, ctx->store, project, name, since_ms, METRIC_POINTS);
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "cannot read the metrics: %s", ctx->store->errmsg);
+		rc = cmd_fail(ctx, rc, "cannot read the metrics: %s", rwb_last_error());
 		goto out;
 	}
 	if (name && n == 0) {

@@ -89,7 +89,7 @@ static int run_store(struct cmd_ctx *ctx, const struct cmd_args *a)
 	rc = memory_store(ctx->store, &e, &in, &err);
 	free(content);
 	if (rc)
-		return fail_err(ctx, rc, err, ctx->store->errmsg);
+		return fail_err(ctx, rc, err, rwb_last_error());
 	memory_iso_time(when, sizeof(when), e.created_at);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", e.key);
@@ -108,7 +108,7 @@ static int run_retrieve(struct cmd_ctx *ctx, const struct cmd_args *a)
 	int rc = memory_retrieve(ctx->store, &l, cmd_arg(a, "key"), true);
 
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "%s", rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(ctx->result, "entries");
 	for (int i = 0; i < l.n; i++) {
@@ -142,7 +142,7 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 	rc = memory_search(ctx->store, &r, &q, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc)
-		return fail_err(ctx, rc, err, ctx->store->errmsg);
+		return fail_err(ctx, rc, err, rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "mode", mode ? mode : "hybrid");
 	/* the search alone, without starting the process and opening the store */
@@ -185,7 +185,7 @@ static int run_delete(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_fail(ctx, rc, "no entry %s \"%s\" (see /memory-retrieve --key '**')",
 				strchr(key, '*') ? "matches" : "has the key", key);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "%s", rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", key);
 	cJSON_AddBoolToObject(ctx->result, "deleted", true);
@@ -343,7 +343,7 @@ static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 	else
 		rc = memory_export_filtered(ctx->store, &text, &n, &f);
 	if (rc) {
-		rc = fail_err(ctx, rc, err, ctx->store->errmsg);
+		rc = fail_err(ctx, rc, err, rwb_last_error());
 		goto out;
 	}
 	if (lines && (rc = share_keep_file(ctx, file, &text, &kept, &nv)))
@@ -396,7 +396,7 @@ static int run_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc) {
 		char *msg = err ? xasprintf("%s: %s; nothing was imported", file, err) : NULL;
 		free(err);
-		rc = fail_err(ctx, rc, msg, ctx->store->errmsg);
+		rc = fail_err(ctx, rc, msg, rwb_last_error());
 		goto out;
 	}
 	ctx->result = cJSON_CreateObject();
@@ -433,7 +433,7 @@ static int run_purge(struct cmd_ctx *ctx, const struct cmd_args *a)
 	int n = 0, rc = memory_purge(ctx->store, &n, cmd_arg_bool(a, "all"));
 
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "%s", rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "purged", n);
 	strbuf_addf(&ctx->out, "purged %d entries\n", n);
@@ -450,7 +450,7 @@ static int run_history(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc == RWB_ENOTFOUND)
 		return cmd_fail(ctx, rc, "no entry has the key \"%s\"", key);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "%s", rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", key);
 	arr = cJSON_AddArrayToObject(ctx->result, "versions");
@@ -472,7 +472,7 @@ static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 	int rc = memory_restore(ctx->store, &e, cmd_arg(a, "key"), (int)cmd_arg_int(a, "version", 0), &err);
 
 	if (rc)
-		return fail_err(ctx, rc, err, ctx->store->errmsg);
+		return fail_err(ctx, rc, err, rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", e.key);
 	cJSON_AddNumberToObject(ctx->result, "version", e.version);

@@ -729,7 +729,7 @@ int coverage_finish(struct coverage_run *r, struct cmd_ctx *ctx, const char *pro
 		    coverage_store_save(ctx->store, project, &rep, now) != RWB_OK) {
 			if (ctx->stream)
 				fprintf(ctx->stream, "rwb: could not record the coverage: %s\n",
-					ctx->store->errmsg);
+					rwb_last_error());
 		}
 	}
 out:

@@ -712,7 +712,7 @@ static int tool_retrieve(struct store *s, const char *repo, const cJSON *args, c
 	}
 	rc = memory_retrieve(s, &l, pat, true);
 	if (rc) {
-		*err = xstrdup(s->errmsg);
+		*err = xstrdup(rwb_last_error());
 		return rc;
 	}
 	*result = cJSON_CreateObject();
@@ -731,7 +731,7 @@ static int tool_delete(struct store *s, const char *repo, const cJSON *args, cJS
 	(void)repo;
 	rc = memory_delete(s, key);
 	if (rc) {
-		*err = rc == RWB_ENOTFOUND ? xasprintf("no entry has the key \"%s\"", key) : xstrdup(s->errmsg);
+		*err = rc == RWB_ENOTFOUND ? xasprintf("no entry has the key \"%s\"", key) : xstrdup(rwb_last_error());
 		return rc;
 	}
 	*result = cJSON_CreateObject();

@@ -1930,7 +1930,7 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 			rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
 		}
 		if (rc)
-			*err = xasprintf("full-text search failed: %s", s->errmsg);
+			*err = xasprintf("full-text search failed: %s", rwb_last_error());
 	}
 	if (threaded) {
 		pthread_join(thread, NULL);
@@ -2470,7 +2470,7 @@ static int writer_flush_fts(struct memory_writer *w, char **err)
 	sqlite3_finalize(st);
 	free(ids);
 	if (rc)
-		*err = xasprintf("indexing the imported entries failed: %s", w->s->errmsg);
+		*err = xasprintf("indexing the imported entries failed: %s", rwb_last_error());
 	return rc;
 }
 
@@ -2503,7 +2503,7 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 		rc = writer_put(&w, NULL, &p, &scratch, &e2);
 		if (rc) {
 			*err = one_line(xasprintf("entry %d (key \"%.80s\"): %s", i, v[i].in.key,
-						  e2 ? e2 : s->errmsg));
+						  e2 ? e2 : rwb_last_error()));
 			free(e2);
 		}
 	}
@@ -2790,7 +2790,7 @@ int memory_share_import(struct store *s, struct memory_share_stats *st, const ch
 		st->keys++;
 		rc = share_key(&w, &q, &file.v[i], j - i, now, &scratch, st, err);
 		if (rc && !*err)
-			*err = xasprintf("key \"%.80s\": %s", file.v[i].key, s->errmsg);
+			*err = xasprintf("key \"%.80s\": %s", file.v[i].key, rwb_last_error());
 	}
 	if (!rc)
 		rc = writer_flush_fts(&w, err);

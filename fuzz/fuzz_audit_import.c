@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char path[64];
 		snprintf(path, sizeof(path), "/tmp/rwb-fuzz-audit-%ld.db", (long)getpid());
 		unlink(path);
-		if (store_open(&fz_store, path, true, err, sizeof(err)) != RWB_OK)
+		if (store_open(&fz_store, path, true) != RWB_OK)
 			abort();
 	}
 	err[0] = '\0';

@@ -21,12 +21,11 @@ static struct store *fuzz_store(void)
 {
 	static struct store *s;
 	static char path[64];
-	char err[600];
 
 	if (!s) {
 		snprintf(path, sizeof(path), "/tmp/rwb-fuzz-lines-%ld.db", (long)getpid());
 		unlink(path);
-		if (store_open(&s, path, true, err, sizeof(err)) != 0)
+		if (store_open(&s, path, true) != 0)
 			abort();
 	}
 	return s;

@@ -18,7 +18,7 @@
 static struct store *fuzz_store(void)
 {
 	static struct store *s;
-	char path[64], err[600];
+	char path[64];
 
 	if (!s) {
 		static const char *const vals[] = {
@@ -28,7 +28,7 @@ static struct store *fuzz_store(void)
 		};
 		snprintf(path, sizeof(path), "/tmp/rwb-fuzz-query-%ld.db", (long)getpid());
 		unlink(path);
-		if (store_open(&s, path, true, err, sizeof(err)) != 0)
+		if (store_open(&s, path, true) != 0)
 			abort();
 		for (int i = 0; i < 3; i++) {
 			char key[32], *e = NULL;

@@ -38,9 +38,8 @@ static const char *block_src =
 static struct store *open_store(const char *path)
 {
 	struct store *s = NULL;
-	char err[512];
 
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	return s;
 }
 

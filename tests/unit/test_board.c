@@ -25,13 +25,12 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 
 	f->dir = tu_tmpdir();
 	if (asprintf(&f->db, "%s/rwb.db", f->dir) < 0)
 		return -1;
-	assert_int_equal(store_open(&f->a, f->db, true, err, sizeof(err)), RWB_OK);
-	assert_int_equal(store_open(&f->b, f->db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&f->a, f->db, true), RWB_OK);
+	assert_int_equal(store_open(&f->b, f->db, true), RWB_OK);
 	*state = f;
 	return 0;
 }

@@ -40,7 +40,7 @@ static int call(struct store *s, const char *repo, const char *name, const char 
 
 static void test_tools(void **state)
 {
-	char *dir = tu_tmpdir(), *db, *repo, msg[256], *err;
+	char *dir = tu_tmpdir(), *db, *repo, *err;
 	struct store *s;
 	cJSON *res;
 	int64_t done, failed;
@@ -59,7 +59,7 @@ static void test_tools(void **state)
 	assert_non_null(tool("analyze_file"));
 	assert_true(asprintf(&db, "%s/rwb.db", dir) > 0);
 	assert_true(asprintf(&repo, "%s/repo", dir) > 0);
-	assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), RWB_OK);
+	assert_int_equal(store_open(&s, db, true), RWB_OK);
 	assert_int_equal(tu_sh(dir, "mkdir -p repo/src && cd repo && git init -q && git config user.email t@e && "
 				    "git config user.name t && printf '[package]\\nname=\"m\"\\n' > Cargo.toml && "
 				    "printf 'fn f(a: u32, b: u32, c: u32) { let _ = 4096; }\\n' > src/lib.rs && "

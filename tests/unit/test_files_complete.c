@@ -81,7 +81,7 @@ static void test_kinds(void **state)
 static void test_unsafe_ids(void **state)
 {
 	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), *src = xasprintf("%s/src/lib.rs", dir);
-	char msg[300], err[300], *want;
+	char err[300], *want;
 	struct store *s = NULL;
 	struct audit_list l = { 0 };
 	struct complete_kinds_env env;
@@ -89,7 +89,7 @@ static void test_unsafe_ids(void **state)
 	(void)state;
 	tu_write(src, "pub fn a(p: *const u8) -> u8 {\n    // SAFETY: the caller passes a valid pointer\n"
 		      "    unsafe { *p }\n}\n\npub unsafe fn b() {}\n");
-	assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
+	assert_int_equal(store_open(&s, db, true), 0);
 	env.store = s;
 	env.repo = dir;
 	check(&env, COMPLETE_UNSAFE_ID, "", "");

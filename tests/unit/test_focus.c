@@ -55,7 +55,7 @@ static void test_crafted_change(void **state)
 
 	(void)state;
 	assert_true(asprintf(&db, "%s/rwb.db", dir) > 0);
-	assert_int_equal(store_open(&s, db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, db, true), RWB_OK);
 	free(db);
 	/* the repository lives in a sub-folder so the store is not in it */
 	assert_int_equal(tu_sh(dir, "mkdir repo && cd repo && git init -q && git config user.email t@e && "
@@ -181,7 +181,7 @@ static void test_not_a_repo(void **state)
 
 	(void)state;
 	assert_true(asprintf(&db, "%s/rwb.db", dir) > 0);
-	assert_int_equal(store_open(&s, db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, db, true), RWB_OK);
 	assert_int_equal(focus_start(s, &id, dir, NULL, 0, err, sizeof(err)), RWB_ENOTREPO);
 	assert_non_null(strstr(err, "not in a git repository"));
 	assert_null(focus_status(s, dir));

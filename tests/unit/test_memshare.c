@@ -314,10 +314,10 @@ static int64_t fake_clock(void)
 
 static struct store *open_store(const char *dir, const char *name)
 {
-	char *path = xasprintf("%s/%s", dir, name), err[600];
+	char *path = xasprintf("%s/%s", dir, name);
 	struct store *s = NULL;
 
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	free(path);
 	return s;
 }

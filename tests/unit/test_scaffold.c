@@ -136,9 +136,9 @@ static void test_plan(void **state)
 	/* with a store: rwb's own untouched file is replaced without being
 	 * listed as changed; once a person edits it, it is listed again */
 	{
-		char *db = xasprintf("%s/rwb.db", dir), *mine = xasprintf("%s/src/mine.rs", dir), msg[300];
+		char *db = xasprintf("%s/rwb.db", dir), *mine = xasprintf("%s/src/mine.rs", dir);
 		struct store *s = NULL;
-		assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
+		assert_int_equal(store_open(&s, db, true), 0);
 		p = scaffold_plan_new(dir);
 		p->store = s;
 		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "y\n", NULL, &err), RWB_OK);
@@ -219,7 +219,7 @@ static void test_builtin_templates(void **state)
  * user's change to an entry is what the next command uses. */
 static void test_templates_in_memory(void **state)
 {
-	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), msg[300], *flag = NULL, *errs = NULL;
+	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), *flag = NULL, *errs = NULL;
 	struct store *s = NULL;
 	struct strbuf err = STRBUF_INIT;
 	struct memory_list l = { 0 };
@@ -230,7 +230,7 @@ static void test_templates_in_memory(void **state)
 	cJSON *tpl = NULL;
 	(void)state;
 	setenv("RWB_DATA_DIR", RWB_TEST_SOURCE_DIR "/data", 1);
-	assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
+	assert_int_equal(store_open(&s, db, true), 0);
 	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_OK);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(tpl, "files"), 0), "path")),
 			    "src/error.rs");

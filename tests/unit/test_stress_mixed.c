@@ -71,7 +71,7 @@ static int writer(int w, int writes, char ids[NITEMS][64])
 	char err[512], key[128], value[128];
 	int failed = 0;
 
-	if (store_open(&s, db, true, err, sizeof(err)) != RWB_OK)
+	if (store_open(&s, db, true) != RWB_OK)
 		return 100;
 	for (int j = 0; j < writes; j++) {
 		int c = j / 6, rc = RWB_OK;
@@ -141,7 +141,7 @@ static void test_mixed_writers(void **state)
 	pid_t pids[64];
 
 	(void)state;
-	assert_int_equal(store_open(&s, db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, db, true), RWB_OK);
 	assert_int_equal(audit_scan(&items, s, repo, NULL, err, sizeof(err)), RWB_OK);
 	assert_int_equal((int)items.n, NITEMS);
 	for (int i = 0; i < NITEMS; i++)
@@ -171,7 +171,7 @@ static void test_mixed_writers(void **state)
 		case 5: tasks++; break;
 		}
 	}
-	assert_int_equal(store_open(&s, db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, db, true), RWB_OK);
 	struct memory_list l = { 0 };
 	assert_int_equal(memory_retrieve_max(s, &l, "stress/**", false, 1000000), RWB_OK);
 	int live_a = 0, live_b = 0, v2 = 0;
