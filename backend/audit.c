@@ -2159,7 +2159,9 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 			return rc;
 		}
 		text = audit_signed_text(repo_id, id, fp, verdict, reviewer, at, note);
-		rc = sshsig_sign(&sig, &key, keyspec, text, strlen(text), err, errlen);
+		rc = sshsig_sign(&sig, &key, keyspec, text, strlen(text));
+		if (rc)
+			seterr(err, errlen, "%s", rwb_last_error());
 		if (!rc) {
 			/* verified now, outside the write lock: the status computed
 			 * inside it finds the answer in sshsig's cache */
