@@ -1870,7 +1870,7 @@ static void *walk_worker(void *arg)
 	struct walk *w = j->w;
 
 	if (in_git_tree(w->root))
-		gitw_open_here(&w->git, w->root, NULL, 0);  /* NULL: no ignore rules */
+		gitw_open_here(&w->git, w->root);  /* NULL: no ignore rules */
 	if (j->scope_is_file) {
 		w->files = xmalloc(sizeof(*w->files));
 		w->files[w->n++] = xstrdup(j->scope);

@@ -43,7 +43,7 @@ int focus_count_unsafe(const char *src, size_t len)
 
 static int open_repo(struct gitw **repo, const char *path, char *err, size_t n)
 {
-	if (gitw_open(repo, path, NULL, 0) != 0) {
+	if (gitw_open(repo, path) != 0) {
 		snprintf(err, n, "%s is not in a git repository: /focus-start needs one (git init)", path);
 		return RWB_ENOTREPO;
 	}
@@ -165,8 +165,10 @@ int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const
 		free(rel);
 	}
 	gitw_head_tree_hex(head_hex, repo);  /* "" when HEAD is unborn */
-	if ((rc = gitw_changes(&changes, &nchanges, repo, err, n)) != RWB_OK)
+	if ((rc = gitw_changes(&changes, &nchanges, repo)) != RWB_OK) {
+		snprintf(err, n, "%s", rwb_last_error());
 		goto out;
+	}
 	paths_json = cJSON_PrintUnformatted(arr);
 	if ((rc = store_write_begin(s)) != RWB_OK)
 		goto out;
@@ -361,7 +363,9 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 	}
 	if ((rc = load_files(s, r->baseline_id, &bf, &nbf)) != RWB_OK)
 		goto out;
-	rc = gitw_tree_workdir_paths(&sp.v, &sp.n, repo, tree_hex, err, n);
+	rc = gitw_tree_workdir_paths(&sp.v, &sp.n, repo, tree_hex);
+	if (rc)
+		snprintf(err, n, "%s", rwb_last_error());
 	if (rc == RWB_ENOTFOUND)
 		snprintf(err, n, "the focus baseline's tree %s is gone from the repository: run /focus-start again",
 			 tree_hex);
