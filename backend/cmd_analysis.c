@@ -665,13 +665,12 @@ out:
 
 static int run_focus_start(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	char err[512];
 	int64_t id;
-	int rc = focus_start(ctx->store, &id, ctx->repo, args->pos, args->npos, err, sizeof(err));
+	int rc = focus_start(ctx->store, &id, ctx->repo, args->pos, args->npos);
 	cJSON *focus;
 
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? rwb_last_error() : err);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "baseline", (double)id);
 	focus = cJSON_AddArrayToObject(ctx->result, "focus");
@@ -684,13 +683,12 @@ static int run_focus_start(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int run_focus_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	char err[512];
 	struct focus_report *r = NULL;
-	int rc = focus_check(ctx->store, &r, ctx->repo, err, sizeof(err));
+	int rc = focus_check(ctx->store, &r, ctx->repo);
 
 	(void)args;
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? rwb_last_error() : err);
+		return cmd_fail_last(ctx, rc);
 	strbuf_addf(&ctx->out, "%zu files, %d hunks, +%d -%d lines, %d outside the focus, %d new unsafe\n",
 		    r->nfiles, r->hunks, r->added, r->removed, r->outside, r->new_unsafe);
 	for (size_t i = 0; i < r->nfiles; i++)
@@ -801,7 +799,7 @@ static int tool_analyze_file(struct store *s, const char *repo, const cJSON *arg
 static int tool_start_tracking(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
 {
 	const cJSON *paths = cJSON_GetObjectItemCaseSensitive(args, "paths"), *p;
-	char **v = NULL, msg[512];
+	char **v = NULL;
 	int n = 0, rc;
 	int64_t id;
 
@@ -826,10 +824,10 @@ static int tool_start_tracking(struct store *s, const char *repo, const cJSON *a
 		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 		v[n++] = p->valuestring;
 	}
-	rc = focus_start(s, &id, repo, v, n, msg, sizeof(msg));
+	rc = focus_start(s, &id, repo, v, n);
 	free(v);
 	if (rc != RWB_OK) {
-		*err = xstrdup(rc == RWB_ESTORE ? rwb_last_error() : msg);
+		*err = xstrdup(rwb_last_error());
 		return rc;
 	}
 	*result = cJSON_CreateObject();
@@ -841,12 +839,11 @@ static int tool_start_tracking(struct store *s, const char *repo, const cJSON *a
 static int tool_analyze_changes(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
 {
 	struct focus_report *r = NULL;
-	char msg[512];
-	int rc = focus_check(s, &r, repo, msg, sizeof(msg));
+	int rc = focus_check(s, &r, repo);
 
 	(void)args;
 	if (rc != RWB_OK) {
-		*err = xstrdup(rc == RWB_ESTORE ? rwb_last_error() : msg);
+		*err = xstrdup(rwb_last_error());
 		return rc;
 	}
 	*result = focus_report_json(r);
