@@ -383,12 +383,12 @@ static void move_selected(struct tasks_tab *t, const char *status)
 		snprintf(t->status, sizeof(t->status), "no task selected");
 		return;
 	}
-	rc = board_task_move(s, t->tasks[t->vis[t->sel]].id, status, t->status, sizeof(t->status));
+	rc = board_task_move(s, t->tasks[t->vis[t->sel]].id, status);
 	if (rc == 0) {
 		snprintf(t->status, sizeof(t->status), "task %lld is %s", (long long)t->tasks[t->vis[t->sel]].id, status);
 		app_store_touched(t->app);
-	} else if (!t->status[0]) {
-		snprintf(t->status, sizeof(t->status), "cannot move the task: %.180s", rwb_last_error());
+	} else {
+		snprintf(t->status, sizeof(t->status), "%s", rwb_last_error());
 	}
 }
 

@@ -68,7 +68,7 @@ static int teardown(void **state)
 static int writer(int w, int writes, char ids[NITEMS][64])
 {
 	struct store *s;
-	char err[512], key[128], value[128];
+	char key[128], value[128];
 	int failed = 0;
 
 	if (store_open(&s, db, true) != RWB_OK)
@@ -103,15 +103,13 @@ static int writer(int w, int writes, char ids[NITEMS][64])
 			char reviewer[64];
 			snprintf(reviewer, sizeof(reviewer), "reviewer-%d-%d", w, c);
 			rc = audit_review(s, repo, ids[c % NITEMS], "sound", reviewer, "ok");
-			if (rc)
-				snprintf(err, sizeof(err), "%s", rwb_last_error());
 			break;
 		}
 		default: { /* a task, moved to doing; a job record */
 			int64_t id;
 			rc = board_task_add(s, &id, "agent", "stress task");
 			if (rc == RWB_OK)
-				rc = board_task_move(s, id, "doing", err, sizeof(err));
+				rc = board_task_move(s, id, "doing");
 			if (rc == RWB_OK)
 				rc = store_job_begin(s, &id, "stress", "[]", repo, NULL);
 			if (rc == RWB_OK)
@@ -121,7 +119,7 @@ static int writer(int w, int writes, char ids[NITEMS][64])
 		}
 		if (rc != RWB_OK) {
 			fprintf(stderr, "writer %d op %d: %s %s %s\n", w, j, rwb_strerror(rc),
-				merr ? merr : "", err);
+				merr ? merr : "", rwb_last_error());
 			failed++;
 		}
 		free(merr);
