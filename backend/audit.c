@@ -2549,7 +2549,7 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 		}
 		if (!valid_name(rv, AUDIT_MAX_REVIEWER)) {
 			rwb_fail(RWB_EINPUT, "%s.reviewer: must be 1 to %d characters without control characters",
-					where, AUDIT_MAX_REVIEWER);
+				 where, AUDIT_MAX_REVIEWER);
 			goto bad;
 		}
 		if (!valid_verdict(vd)) {
