@@ -640,12 +640,12 @@ static char *repo_file(const char *repo, const char *file)
 
 static int run_connascence(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	char err[512], *path = repo_file(ctx->repo, cmd_arg(args, "file"));
+	char *path = repo_file(ctx->repo, cmd_arg(args, "file"));
 	struct conn_report *r = NULL;
-	int rc = connascence_analyze_file(&r, path, err, sizeof(err));
+	int rc = connascence_analyze_file(&r, path);
 
 	if (rc != RWB_OK) {
-		rc = cmd_fail(ctx, rc, "%s", err);
+		rc = cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	if (ctx->store)
@@ -774,7 +774,7 @@ static const char *arg_str(const cJSON *args, const char *name)
 static int tool_analyze_file(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
 {
 	const char *file = arg_str(args, "file");
-	char msg[512], *path;
+	char *path;
 	struct conn_report *r = NULL;
 	int rc;
 
@@ -784,12 +784,12 @@ static int tool_analyze_file(struct store *s, const char *repo, const cJSON *arg
 	}
 	if ((rc = mcp_path_inside(repo, file, &path, err)) != RWB_OK)
 		return rc;
-	rc = connascence_analyze_file(&r, path, msg, sizeof(msg));
+	rc = connascence_analyze_file(&r, path);
 	if (rc == RWB_OK) {
 		board_metric_add(s, "connascence_score", path, r->score);
 		*result = connascence_json(r);
 	} else {
-		*err = xstrdup(msg);
+		*err = xstrdup(rwb_last_error());
 	}
 	connascence_report_free(r);
 	free(path);
