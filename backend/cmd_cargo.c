@@ -656,11 +656,11 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int64_t duration = 0;
 	cJSON *fails, *binsj;
 	struct coverage_run *cov = NULL;
-	char err[512], *project;
+	char *project;
 
 	/* --coverage: the same runs, instrumented, in a target directory of its own */
-	if (cmd_arg_bool(args, "coverage") && (rc = coverage_begin(&cov, ctx->repo, err, sizeof(err))))
-		return cmd_fail(ctx, rc, "%s", err);
+	if (cmd_arg_bool(args, "coverage") && (rc = coverage_begin(&cov, ctx->repo)))
+		return cmd_fail_last(ctx, rc);
 	project = job_project(ctx, args);
 
 	j.project = xstrdup(project);
