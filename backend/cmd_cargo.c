@@ -186,7 +186,6 @@ static cJSON *cargo_metadata(const struct cmd_ctx *ctx, const struct cmd_args *a
 	struct cargo_run_opts o = { .repo = ctx->repo, .args = argv, .raw_stdout = &raw };
 	const char *mp = user_flag(args, "--manifest-path");
 	char *mpw = mp ? xasprintf("--manifest-path=%s", mp) : NULL;
-	char err[256];
 	cJSON *doc = NULL;
 
 	if (args && args->toolchain)
@@ -198,7 +197,7 @@ static cJSON *cargo_metadata(const struct cmd_ctx *ctx, const struct cmd_args *a
 		argv[n++] = mpw;
 	argv[n] = NULL;
 	cargomsg_init(&msg);
-	if (cargo_run(&oc, &msg, &o, err, sizeof(err)) == RWB_OK && oc.exit_status == 0)
+	if (cargo_run(&oc, &msg, &o) == RWB_OK && oc.exit_status == 0)
 		doc = cJSON_Parse(strbuf_str(&raw));
 	cargo_outcome_release(&oc);
 	cargomsg_release(&msg);
@@ -290,7 +289,6 @@ static int job_run(struct cmd_ctx *ctx, struct job *j, const char *command, cons
 	struct cargo_run_opts o = { .repo = ctx->repo, .args = args, .env = env,
 				    .stream = ctx->stream, .raw_stdout = &j->raw };
 	struct metrics_run r;
-	char err[1024];
 	int rc;
 
 	cargomsg_init(&j->msg);
@@ -299,13 +297,13 @@ static int job_run(struct cmd_ctx *ctx, struct job *j, const char *command, cons
 	j->project = j->project ? j->project : metrics_project(ctx->repo);
 	j->started_at = store_now_ms();
 	j->run_id = 0;
-	rc = cargo_run(&j->oc, &j->msg, &o, err, sizeof(err));
+	rc = cargo_run(&j->oc, &j->msg, &o);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	if (j->oc.exit_status != 0 && cargomsg_count(&j->msg, "error") == 0 && j->msg.nbins == 0) {
-		rc = cargo_classify_failure(j->oc.stderr_tail, err, sizeof(err));
+		rc = cargo_classify_failure(j->oc.stderr_tail);
 		if (rc)
-			return cmd_fail(ctx, rc, "%s", err);
+			return cmd_fail_last(ctx, rc);
 	}
 	if (ctx->store) {
 		r = (struct metrics_run){ .project = j->project, .command = command,
