@@ -138,7 +138,6 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 {
 	struct cmd_ctx ctx;
 	struct cmd_args args;
-	struct strbuf err = STRBUF_INIT;
 	struct store *store = NULL;
 	struct agentjob_log *log = NULL;
 	const char *agent = getenv("RWB_AGENT");
@@ -153,10 +152,9 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	ctx.text_only = !o->json && !o->result_file;
 	/* --json: stderr keeps warnings and errors only, so no live job output */
 	ctx.stream = o->json ? NULL : stderr;
-	rc = cmdline_parse(&args, argc, argv, &err);
+	rc = cmdline_parse(&args, argc, argv);
 	if (rc) {
-		cmd_fail(&ctx, rc, "%s", strbuf_str(&err));
-		strbuf_free(&err);
+		cmd_fail_last(&ctx, rc);
 		status = rwb_exit_status(rc);
 		emit(o, &ctx, status);
 		cmd_ctx_release(&ctx);
@@ -164,7 +162,6 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	}
 	if (args.help) {
 		/* CMD --help: the command's help, no store, nothing recorded */
-		strbuf_free(&err);
 		status = cmd_execute(&ctx, &args);
 		emit(o, &ctx, status);
 		cmd_args_release(&args);

@@ -1502,7 +1502,6 @@ static int cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *args)
 		/* the watched command's line: cargo's flags, +TOOLCHAIN and -- ARGS
 		 * given to /watch, parsed against that command's own flags */
 		struct argvb w = { 0 };
-		struct strbuf err = STRBUF_INIT;
 		char *name = xasprintf("/%s", def->name);
 		argv_add(&w, name);
 		if (args->toolchain)
@@ -1514,10 +1513,9 @@ static int cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *args)
 			for (int i = 0; i < args->nrest; i++)
 				argv_add(&w, args->rest[i]);
 		}
-		rc = cmdline_parse(&sub, w.n, (char *const *)w.v, &err);
+		rc = cmdline_parse(&sub, w.n, (char *const *)w.v);
 		if (rc)
-			cmd_fail(ctx, rc, "/watch %s: %s", what, strbuf_str(&err));
-		strbuf_free(&err);
+			cmd_fail(ctx, rc, "/watch %s: %s", what, rwb_last_error());
 		free(name);
 		free(w.v);
 		if (rc)

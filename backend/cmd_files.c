@@ -170,22 +170,19 @@ out:
 static int editor_argv(struct cmd_ctx *ctx, char ***argv, int *argc)
 {
 	const char *ed = getenv("EDITOR");
-	struct strbuf err = STRBUF_INIT;
 	int rc;
 
 	if (!ed || !*ed)
 		ed = getenv("VISUAL");
 	if (!ed || !*ed)
 		ed = "vi";
-	rc = cmdline_split(ed, argv, argc, &err);
+	rc = cmdline_split(ed, argv, argc);
 	if (rc == RWB_OK && *argc == 0) {
 		cmdline_free_argv(*argv, *argc);
-		rc = RWB_EUSAGE;
-		strbuf_adds(&err, "it is empty");
+		rc = rwb_fail(RWB_EUSAGE, "it is empty");
 	}
 	if (rc)
-		rc = cmd_fail(ctx, RWB_EENV, "cannot use EDITOR '%s': %s", ed, strbuf_str(&err));
-	strbuf_free(&err);
+		rc = cmd_fail(ctx, RWB_EENV, "cannot use EDITOR '%s': %s", ed, rwb_last_error());
 	return rc;
 }
 

@@ -339,15 +339,15 @@ static int embed_run(struct strbuf *out, char **argv, const char *text, size_t l
 
 static int embed_external(float **out, struct embedder *e, const char *text, size_t len, char **err)
 {
-	struct strbuf sb = STRBUF_INIT, serr = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	char **argv = NULL, *p, *end;
 	int argc = 0, n = 0, cap = 64, rc;
 	float *v = NULL;
 	double norm = 0;
 
-	rc = cmdline_split(e->cmd, &argv, &argc, &serr);
+	rc = cmdline_split(e->cmd, &argv, &argc);
 	if (rc || argc == 0) {
-		*err = xasprintf("RWB_EMBED_CMD: %s", rc ? strbuf_str(&serr) : "is empty");
+		*err = xasprintf("RWB_EMBED_CMD: %s", rc ? rwb_last_error() : "is empty");
 		rc = RWB_EUSAGE;
 		goto out;
 	}
@@ -403,7 +403,6 @@ static int embed_external(float **out, struct embedder *e, const char *text, siz
 out:
 	free(v);
 	strbuf_free(&sb);
-	strbuf_free(&serr);
 	if (argv)
 		cmdline_free_argv(argv, argc);
 	return rc;

@@ -859,14 +859,12 @@ int mcp_path_inside(const char *repo, const char *path, char **resolved, char **
  * path inside the repository. *argv gets the words (without --yes). */
 static int rwb_line(const char *repo, const char *command, char ***argv, int *argc, bool *yes, char **err)
 {
-	struct strbuf e = STRBUF_INIT;
 	struct cmd_args ca;
 	int rc, j = 0;
 	bool rest = false;
 
-	if ((rc = cmdline_split(command, argv, argc, &e)) != RWB_OK) {
-		*err = xasprintf("%s", strbuf_str(&e));
-		strbuf_free(&e);
+	if ((rc = cmdline_split(command, argv, argc)) != RWB_OK) {
+		*err = xstrdup(rwb_last_error());
 		return RWB_EINPUT;
 	}
 	if (*argc == 0 || (*argv)[0][0] != '/') {
@@ -885,8 +883,8 @@ static int rwb_line(const char *repo, const char *command, char ***argv, int *ar
 	}
 	*argc = j;
 	(*argv)[j] = NULL;
-	if ((rc = cmdline_parse(&ca, *argc, *argv, &e)) != RWB_OK) {
-		*err = xasprintf("%s", strbuf_str(&e));
+	if ((rc = cmdline_parse(&ca, *argc, *argv)) != RWB_OK) {
+		*err = xstrdup(rwb_last_error());
 		rc = RWB_EINPUT;
 		goto fail;
 	}
@@ -909,12 +907,9 @@ static int rwb_line(const char *repo, const char *command, char ***argv, int *ar
 		rc = RWB_EINPUT;
 	}
 	cmd_args_release(&ca);
-	if (!rc) {
-		strbuf_free(&e);
+	if (!rc)
 		return RWB_OK;
-	}
 fail:
-	strbuf_free(&e);
 	cmdline_free_argv(*argv, *argc);
 	*argv = NULL;
 	return rc ? rc : RWB_EINPUT;

@@ -444,13 +444,12 @@ static void confirmed(struct app *a, bool yes, void *data)
 	struct confirm_ctx *cc = data;
 	struct command_pane *c = cp_of(cc->pane);
 	struct cmd_args args;
-	struct strbuf err = STRBUF_INIT;
 	char **argv;
 	int argc;
 
 	(void)a;
-	if (yes && cmdline_split(cc->line, &argv, &argc, &err) == RWB_OK) {
-		if (cmdline_parse(&args, argc, argv, &err) == RWB_OK) {
+	if (yes && cmdline_split(cc->line, &argv, &argc) == RWB_OK) {
+		if (cmdline_parse(&args, argc, argv) == RWB_OK) {
 			/* a write that runs a program (cargo new) never blocks the TUI:
 			 * it goes to the terminal pane as a job, --yes given */
 			if (args.def->traits & CMD_YES_JOB)
@@ -463,7 +462,6 @@ static void confirmed(struct app *a, bool yes, void *data)
 	} else if (!yes) {
 		pane_command_add_result(cc->pane, cc->line, "not written (declined)", RESULT_WARNING);
 	}
-	strbuf_free(&err);
 	free(cc->line);
 	free(cc);
 }
@@ -528,7 +526,6 @@ static void run_inline(struct command_pane *c, const char *line, const struct cm
 void pane_command_run(struct pane *p, const char *line)
 {
 	struct command_pane *c = cp_of(p);
-	struct strbuf err = STRBUF_INIT;
 	struct cmd_args args;
 	char **argv = NULL;
 	int argc = 0, rc;
@@ -538,12 +535,11 @@ void pane_command_run(struct pane *p, const char *line)
 	if (!*line)
 		return;
 	store_history_add(app_store(p->app), line, 0);
-	rc = cmdline_split(line, &argv, &argc, &err);
+	rc = cmdline_split(line, &argv, &argc);
 	if (rc == RWB_OK)
-		rc = cmdline_parse(&args, argc, argv, &err);
+		rc = cmdline_parse(&args, argc, argv);
 	if (rc) {
-		pane_command_add_result(p, line, strbuf_str(&err), RESULT_ERROR);
-		strbuf_free(&err);
+		pane_command_add_result(p, line, rwb_last_error(), RESULT_ERROR);
 		cmdline_free_argv(argv, argc);
 		return;
 	}
@@ -559,7 +555,6 @@ void pane_command_run(struct pane *p, const char *line)
 	}
 	cmd_args_release(&args);
 	cmdline_free_argv(argv, argc);
-	strbuf_free(&err);
 	p->damaged = true;
 }
 

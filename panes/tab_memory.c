@@ -24,6 +24,7 @@
 #include "keys.h"
 #include "cmdline.h"
 #include "draw.h"
+#include "error.h"
 #include "memory.h"
 #include "rustlex.h"
 #include "strbuf.h"
@@ -713,9 +714,8 @@ static void edit_selected(struct memory_tab *t)
 	const char *editor = getenv("VISUAL") && *getenv("VISUAL") ? getenv("VISUAL") :
 			     getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
 	const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	struct strbuf err = STRBUF_INIT;
 	char **argv = NULL, **full;
-	int argc = 0, fd, id = 0;
+	int argc = 0, fd, id = 0, rc;
 	size_t n;
 
 	if (!e || t->view == VIEW_HISTORY)
@@ -724,14 +724,12 @@ static void edit_selected(struct memory_tab *t)
 		app_notice(t->a, NOTICE_INFO, "an edit of %s is still open", t->edit_key);
 		return;
 	}
-	if (cmdline_split(editor, &argv, &argc, &err) != 0 || argc == 0) {
-		app_notice(t->a, NOTICE_WARNING, "cannot use EDITOR=%s: %s", editor, strbuf_str(&err));
-		strbuf_free(&err);
+	if ((rc = cmdline_split(editor, &argv, &argc)) != 0 || argc == 0) {
+		app_notice(t->a, NOTICE_WARNING, "cannot use EDITOR=%s: %s", editor, rc ? rwb_last_error() : "");
 		if (argv)
 			cmdline_free_argv(argv, argc);
 		return;
 	}
-	strbuf_free(&err);
 	t->edit_file = xasprintf("%s/rwb-memory-XXXXXX.md", tmpdir);
 	fd = mkstemps(t->edit_file, 3);
 	n = strlen(e->value);

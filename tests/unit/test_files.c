@@ -339,23 +339,20 @@ static void test_grep_many_files(void **state)
 /* Runs a command line through the registry as the CLI would. */
 static int run(const char *repo, const char *line, struct cmd_ctx *ctx)
 {
-	struct strbuf err = STRBUF_INIT;
 	struct cmd_args args;
 	char **argv;
 	int argc, status;
 
 	cmd_ctx_init(ctx);
 	ctx->repo = repo;
-	assert_int_equal(cmdline_split(line, &argv, &argc, &err), RWB_OK);
-	if (cmdline_parse(&args, argc, argv, &err) != RWB_OK) {
+	assert_int_equal(cmdline_split(line, &argv, &argc), RWB_OK);
+	if (cmdline_parse(&args, argc, argv) != RWB_OK) {
 		cmdline_free_argv(argv, argc);
-		strbuf_free(&err);
 		return 2;
 	}
 	status = cmd_execute(ctx, &args);
 	cmd_args_release(&args);
 	cmdline_free_argv(argv, argc);
-	strbuf_free(&err);
 	return status;
 }
 
