@@ -650,9 +650,9 @@ static int run_optimize(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rc = cmd_fail(ctx, RWB_EINPUT, "no Cargo.toml in %s: give --repo CRATE", crate_root(ctx));
 		goto out;
 	}
-	rc = cargotoml_parse(&t, cur, strlen(cur), &err);
+	rc = cargotoml_parse(&t, cur, strlen(cur));
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		rc = cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	table = xasprintf("profile.%s", profile);
@@ -798,8 +798,8 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 				  "# Test the logic on this machine with: cargo test --target HOST-TRIPLE\n"
 				  "# With cortex-m-rt (a dependency to add when online), link with its script:\n"
 				  "# [target.%s]\n# rustflags = [\"-C\", \"link-arg=-Tlink.x\"]\n", target, target, target);
-		if (cargotoml_parse(&t, cur ? cur : ctext, strlen(cur ? cur : ctext), &err) != RWB_OK) {
-			rc = cmd_fail(ctx, RWB_EINPUT, "%s/.cargo/config.toml: %s", root, strbuf_str(&err));
+		if (cargotoml_parse(&t, cur ? cur : ctext, strlen(cur ? cur : ctext)) != RWB_OK) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "%s/.cargo/config.toml: %s", root, rwb_last_error());
 			free(ctext);
 			goto out;
 		}

@@ -514,9 +514,11 @@ int scaffold_plan_deps(struct scaffold_plan *p, const cJSON *deps, struct strbuf
 		strbuf_addf(err, "no Cargo.toml in %s: run /rust-project-init first or give --repo CRATE", p->root);
 		return RWB_EINPUT;
 	}
-	rc = cargotoml_parse(&t, cur, strlen(cur), err);
-	if (rc)
+	rc = cargotoml_parse(&t, cur, strlen(cur));
+	if (rc) {
+		strbuf_adds(err, rwb_last_error());
 		goto out;
+	}
 	cJSON_ArrayForEach(d, deps) {
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(d, "name"));
 		const char *version = cJSON_GetStringValue(cJSON_GetObjectItem(d, "version"));
