@@ -523,10 +523,12 @@ static int writer_embed(struct memory_writer *w, int64_t id, int64_t expires_at,
 {
 	float *v = NULL;
 	int8_t *q;
-	int rc = embed_text(&v, w->emb, text, len, err);
+	int rc = embed_text(&v, w->emb, text, len);
 
-	if (rc)
+	if (rc) {
+		*err = xstrdup(rwb_last_error());
 		return rc;
+	}
 	q = xmalloc((size_t)w->emb->dim);
 	embed_quantize(q, v, w->emb->dim);
 	sqlite3_bind_int64(w->vec, 1, id);
@@ -761,10 +763,12 @@ static int writer_sync_embedder(struct memory_writer *w, char **err)
 	if (w->emb->cmd && !w->emb->dim) {
 		/* learn the external program's dimension first */
 		float *v = NULL;
-		rc = embed_text(&v, w->emb, "rwb", 3, err);
+		rc = embed_text(&v, w->emb, "rwb", 3);
 		free(v);
-		if (rc)
+		if (rc) {
+			*err = xstrdup(rwb_last_error());
 			return rc;
+		}
 	}
 	rc = store_setting_get(w->s, "memory.embedder", &cur);
 	if (rc == RWB_OK && strcmp(cur, w->emb->id) == 0) {
@@ -1884,9 +1888,11 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		float *v = NULL;
 		char *cur = NULL;
 		w.emb = embed_new();
-		rc = embed_text(&v, w.emb, pq.plain.buf, pq.plain.len, err);
-		if (rc)
+		rc = embed_text(&v, w.emb, pq.plain.buf, pq.plain.len);
+		if (rc) {
+			*err = xstrdup(rwb_last_error());
 			goto out;
+		}
 		if (store_setting_get(s, "memory.embedder", &cur) == RWB_OK && strcmp(cur, w.emb->id) != 0) {
 			struct memory_writer ww;
 			rc = store_write_begin(s);
