@@ -631,10 +631,12 @@ static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSO
 		.project = v[4], .agent = v[5] ? v[5] : tool_agent, .intent = v[6], .tags = v[7],
 		.expires_in_ms = (int64_t)exp_s * 1000,
 	};
-	rc = memory_store(s, &e, &in, err);
+	rc = memory_store(s, &e, &in);
 	free(built);
-	if (rc)
+	if (rc) {
+		*err = xstrdup(rwb_last_error());
 		return rc;
+	}
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "key", e.key);
 	cJSON_AddNumberToObject(*result, "version", e.version);
@@ -664,9 +666,11 @@ static int tool_search(struct store *s, const char *repo, const cJSON *args, cJS
 		.mode = !mode || !strcmp(mode, "hybrid") ? MEMORY_HYBRID :
 			!strcmp(mode, "fulltext") ? MEMORY_FULLTEXT : MEMORY_VECTOR,
 	};
-	rc = memory_search(s, &r, &q, err);
-	if (rc)
+	rc = memory_search(s, &r, &q);
+	if (rc) {
+		*err = xstrdup(rwb_last_error());
 		return rc;
+	}
 	*result = cJSON_CreateObject();
 	if (r.cut) {
 		char *note = xasprintf("the query's last %d terms were not searched for (at most %d are)", r.cut,

@@ -115,7 +115,7 @@ static int template_from_store(cJSON **out, struct store *s, const char *key)
 /* Imports the built-in templates into the store once. */
 static void import_builtins(struct store *s)
 {
-	char *flag = NULL, *path = NULL, *text, *err = NULL;
+	char *flag = NULL, *path = NULL, *text;
 	int count;
 
 	if (store_setting_get(s, TEMPLATES_FLAG, &flag) == RWB_OK && flag) {
@@ -123,9 +123,8 @@ static void import_builtins(struct store *s)
 		return;
 	}
 	text = builtin_text(&path);
-	if (text && memory_import(s, &count, text, strlen(text), &err) == RWB_OK)
+	if (text && memory_import(s, &count, text, strlen(text)) == RWB_OK)
 		store_setting_set(s, TEMPLATES_FLAG, "1");
-	free(err);
 	free(text);
 	free(path);
 }

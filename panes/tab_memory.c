@@ -143,7 +143,6 @@ static void tab_refresh(struct memory_tab *t)
 				t->rows[t->nrows++] = (struct row){ &t->list.v[i], NULL, 0 };
 	} else {
 		struct strbuf q = STRBUF_INIT;
-		char *err = NULL;
 		strbuf_add(&q, t->query, t->qlen);
 		if (t->tree_sel >= 0 && t->tree_sel < t->tree.n)
 			strbuf_addf(&q, " key:%s/**", t->tree.v[t->tree_sel].name);
@@ -152,10 +151,8 @@ static void tab_refresh(struct memory_tab *t)
 			.layer = t->layer_filter ? layer_names[t->layer_filter] : NULL,
 			.project = t->project_filter, .mark_open = "\x01", .mark_close = "\x02",
 		};
-		if (memory_search(s, &t->results, &mq, &err) != 0)
-			t->search_error = err ? err : xstrdup("search failed");
-		else
-			free(err);
+		if (memory_search(s, &t->results, &mq) != 0)
+			t->search_error = xstrdup(rwb_last_error());
 		strbuf_free(&q);
 		t->rows = xcalloc((size_t)t->results.n + 1, sizeof(*t->rows));
 		for (int i = 0; i < t->results.n; i++)
@@ -635,7 +632,6 @@ static void undo_delete(struct memory_tab *t)
 static void restore_selected(struct memory_tab *t)
 {
 	struct memory_entry *e, out;
-	char *err = NULL;
 
 	if (t->hist_sel >= t->history.n)
 		return;
@@ -644,7 +640,7 @@ static void restore_selected(struct memory_tab *t)
 		app_notice(t->a, NOTICE_INFO, "v%d is already the current version", e->version);
 		return;
 	}
-	if (memory_restore(app_store(t->a), &out, e->key, e->version, &err) == 0) {
+	if (memory_restore(app_store(t->a), &out, e->key, e->version) == 0) {
 		app_notice(t->a, NOTICE_INFO, "restored %s v%d as v%d", out.key, e->version, out.version);
 		memory_entry_release(&out);
 		t->hist_sel = 0;
@@ -652,16 +648,15 @@ static void restore_selected(struct memory_tab *t)
 		tab_load_history(t);
 		app_store_touched(t->a);
 	} else {
-		app_notice(t->a, NOTICE_WARNING, "%s", err ? err : "restore failed");
+		app_notice(t->a, NOTICE_WARNING, "%s", rwb_last_error());
 	}
-	free(err);
 }
 
 static void edit_done(void *data, int status, const struct rusage *ru, long duration_ms)
 {
 	struct memory_tab *t = data;
 	size_t len = 0;
-	char *text = NULL, *err = NULL;
+	char *text = NULL;
 	FILE *f;
 
 	(void)ru;
@@ -689,13 +684,13 @@ static void edit_done(void *data, int status, const struct rusage *ru, long dura
 	} else {
 		struct memory_input in = { .key = t->edit_key, .value = text };
 		struct memory_entry e;
-		if (memory_store(app_store(t->a), &e, &in, &err) == 0) {
+		if (memory_store(app_store(t->a), &e, &in) == 0) {
 			app_notice(t->a, NOTICE_INFO, "saved %s as v%d", e.key, e.version);
 			memory_entry_release(&e);
 			tab_refresh(t);
 			app_store_touched(t->a);
 		} else {
-			app_notice(t->a, NOTICE_WARNING, "%s", err ? err : "could not save the edit");
+			app_notice(t->a, NOTICE_WARNING, "%s", rwb_last_error());
 		}
 	}
 	unlink(t->edit_file);
@@ -704,7 +699,6 @@ static void edit_done(void *data, int status, const struct rusage *ru, long dura
 	free(t->edit_original);
 	t->edit_file = t->edit_key = t->edit_original = NULL;
 	free(text);
-	free(err);
 	pane_damage(app_pane(t->a, APP_PANE_BROWSER));
 }
 

@@ -210,7 +210,7 @@ static void test_builtin_templates(void **state)
  * user's change to an entry is what the next command uses. */
 static void test_templates_in_memory(void **state)
 {
-	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), *flag = NULL, *errs = NULL;
+	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), *flag = NULL;
 	struct store *s = NULL;
 	struct memory_list l = { 0 };
 	struct memory_entry e = { 0 };
@@ -234,7 +234,7 @@ static void test_templates_in_memory(void **state)
 	assert_int_equal(store_setting_get(s, "scaffold.templates_imported", &flag), 0);
 	free(flag);
 	/* the user changes one */
-	assert_int_equal(memory_store(s, &e, &in, &errs), 0);
+	assert_int_equal(memory_store(s, &e, &in), 0);
 	memory_entry_release(&e);
 	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std"), RWB_OK);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(tpl, "files"), 0), "path")),
@@ -242,7 +242,7 @@ static void test_templates_in_memory(void **state)
 	cJSON_Delete(tpl);
 	/* a broken entry is one clear error, not a crash */
 	in.value = "not json";
-	assert_int_equal(memory_store(s, &e, &in, &errs), 0);
+	assert_int_equal(memory_store(s, &e, &in), 0);
 	memory_entry_release(&e);
 	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std"), RWB_EINPUT);
 	assert_non_null(strstr(rwb_last_error(), "/memory-store"));

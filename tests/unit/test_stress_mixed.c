@@ -75,7 +75,6 @@ static int writer(int w, int writes, char ids[NITEMS][64])
 		return 100;
 	for (int j = 0; j < writes; j++) {
 		int c = j / 6, rc = RWB_OK;
-		char *merr = NULL;
 		struct memory_entry e = { 0 };
 		struct memory_input in = { 0 };
 		switch (j % 6) {
@@ -85,14 +84,14 @@ static int writer(int w, int writes, char ids[NITEMS][64])
 			in.key = key;
 			in.value = value;
 			in.layer = "long_term";
-			rc = memory_store(s, &e, &in, &merr);
+			rc = memory_store(s, &e, &in);
 			memory_entry_release(&e);
 			break;
 		case 2: /* store, then ... */
 			snprintf(key, sizeof(key), "stress/w%d/b%d", w, c);
 			in.key = key;
 			in.value = "short-lived";
-			rc = memory_store(s, &e, &in, &merr);
+			rc = memory_store(s, &e, &in);
 			memory_entry_release(&e);
 			break;
 		case 3: /* ... delete */
@@ -118,11 +117,9 @@ static int writer(int w, int writes, char ids[NITEMS][64])
 		}
 		}
 		if (rc != RWB_OK) {
-			fprintf(stderr, "writer %d op %d: %s %s %s\n", w, j, rwb_strerror(rc),
-				merr ? merr : "", rwb_last_error());
+			fprintf(stderr, "writer %d op %d: %s %s\n", w, j, rwb_strerror(rc), rwb_last_error());
 			failed++;
 		}
-		free(merr);
 	}
 	store_free(s);
 	return failed > 99 ? 99 : failed;
