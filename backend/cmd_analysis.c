@@ -771,51 +771,44 @@ static const char *arg_str(const cJSON *args, const char *name)
 	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
 }
 
-static int tool_analyze_file(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_analyze_file(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *file = arg_str(args, "file");
 	char *path;
 	struct conn_report *r = NULL;
 	int rc;
 
-	if (!file) {
-		*err = xstrdup("analyze_file needs \"file\": the path of a Rust source file");
-		return RWB_EINPUT;
-	}
-	if ((rc = mcp_path_inside(repo, file, &path, err)) != RWB_OK)
+	if (!file)
+		return rwb_fail(RWB_EINPUT, "analyze_file needs \"file\": the path of a Rust source file");
+	if ((rc = mcp_path_inside(repo, file, &path)) != RWB_OK)
 		return rc;
 	rc = connascence_analyze_file(&r, path);
 	if (rc == RWB_OK) {
 		board_metric_add(s, "connascence_score", path, r->score);
 		*result = connascence_json(r);
-	} else {
-		*err = xstrdup(rwb_last_error());
 	}
 	connascence_report_free(r);
 	free(path);
 	return rc;
 }
 
-static int tool_start_tracking(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_start_tracking(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const cJSON *paths = cJSON_GetObjectItemCaseSensitive(args, "paths"), *p;
 	char **v = NULL;
 	int n = 0, rc;
 	int64_t id;
 
-	if (paths && !cJSON_IsArray(paths)) {
-		*err = xstrdup("start_tracking: \"paths\" must be an array of paths relative to the repository");
-		return RWB_EINPUT;
-	}
+	if (paths && !cJSON_IsArray(paths))
+		return rwb_fail(RWB_EINPUT, "start_tracking: \"paths\" must be an array of paths relative to the repository");
 	cJSON_ArrayForEach(p, paths) {
 		if (!cJSON_IsString(p)) {
 			free(v);
-			*err = xstrdup("start_tracking: every entry of \"paths\" must be a string");
-			return RWB_EINPUT;
+			return rwb_fail(RWB_EINPUT, "start_tracking: every entry of \"paths\" must be a string");
 		}
 		{
 			char *res = NULL;
-			if ((rc = mcp_path_inside(repo, p->valuestring, &res, err)) != RWB_OK) {
+			if ((rc = mcp_path_inside(repo, p->valuestring, &res)) != RWB_OK) {
 				free(v);
 				return rc;
 			}
@@ -826,51 +819,43 @@ static int tool_start_tracking(struct store *s, const char *repo, const cJSON *a
 	}
 	rc = focus_start(s, &id, repo, v, n);
 	free(v);
-	if (rc != RWB_OK) {
-		*err = xstrdup(rwb_last_error());
+	if (rc != RWB_OK)
 		return rc;
-	}
 	*result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(*result, "baseline", (double)id);
 	cJSON_AddItemToObject(*result, "focus", paths ? cJSON_Duplicate(paths, 1) : cJSON_CreateArray());
 	return RWB_OK;
 }
 
-static int tool_analyze_changes(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_analyze_changes(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	struct focus_report *r = NULL;
 	int rc = focus_check(s, &r, repo);
 
 	(void)args;
-	if (rc != RWB_OK) {
-		*err = xstrdup(rwb_last_error());
+	if (rc != RWB_OK)
 		return rc;
-	}
 	*result = focus_report_json(r);
 	focus_report_free(r);
 	return RWB_OK;
 }
 
-static int tool_delegate(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_delegate(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *agent = arg_str(args, "agent"), *task = arg_str(args, "task");
 	int64_t id;
 	int rc;
 
 	(void)repo;
-	if (!agent || !task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT) {
-		*err = xstrdup("delegate needs \"agent\" and \"task\" (non-empty strings of at most 4000 bytes)");
-		return RWB_EINPUT;
-	}
-	if ((rc = board_task_add(s, &id, agent, task)) != RWB_OK) {
-		*err = xstrdup(rwb_last_error());
+	if (!agent || !task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
+		return rwb_fail(RWB_EINPUT, "delegate needs \"agent\" and \"task\" (non-empty strings of at most 4000 bytes)");
+	if ((rc = board_task_add(s, &id, agent, task)) != RWB_OK)
 		return rc;
-	}
 	*result = task_json(id, agent, task, "open");
 	return RWB_OK;
 }
 
-static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *agent = arg_str(args, "agent"), *task = arg_str(args, "task");
 	struct board_task t;
@@ -881,16 +866,12 @@ static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJ
 	int rc;
 
 	(void)repo;
-	if (!agent || strlen(agent) > BOARD_MAX_TEXT || (task && strlen(task) > BOARD_MAX_TEXT)) {
-		*err = xstrdup("receive needs \"agent\" (a non-empty string, else RWB_AGENT) and takes an optional \"task\" "
-			       "(at most 4000 bytes)");
-		return RWB_EINPUT;
-	}
+	if (!agent || strlen(agent) > BOARD_MAX_TEXT || (task && strlen(task) > BOARD_MAX_TEXT))
+		return rwb_fail(RWB_EINPUT, "receive needs \"agent\" (a non-empty string, else RWB_AGENT) and takes an optional \"task\" "
+				"(at most 4000 bytes)");
 	if (task) {
-		if ((rc = board_task_receive(s, &id, agent, task)) != RWB_OK) {
-			*err = xstrdup(rwb_last_error());
+		if ((rc = board_task_receive(s, &id, agent, task)) != RWB_OK)
 			return rc;
-		}
 		*result = task_json(id, agent, task, "doing");
 		cJSON_AddStringToObject(*result, "origin", "received");
 		return RWB_OK;
@@ -902,31 +883,25 @@ static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJ
 		cJSON_AddStringToObject(*result, "agent", agent);
 		return RWB_OK;
 	}
-	if (rc != RWB_OK) {
-		*err = xstrdup(rwb_last_error());
+	if (rc != RWB_OK)
 		return rc;
-	}
 	*result = task_json(t.id, t.agent, t.task, "doing");
 	cJSON_AddStringToObject(*result, "origin", t.origin);
 	board_tasks_free_one(&t);
 	return RWB_OK;
 }
 
-static int tool_escalate(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_escalate(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *level = arg_str(args, "level"), *msg = arg_str(args, "message");
 	int64_t id;
 	int rc;
 
 	(void)repo;
-	if (!board_level_valid(level) || !msg || strlen(msg) > BOARD_MAX_TEXT) {
-		*err = xstrdup("escalate needs \"level\" (info, warning or critical) and a \"message\" of 1 to 4000 bytes");
-		return RWB_EINPUT;
-	}
-	if ((rc = board_notice_post(s, &id, level, msg)) != RWB_OK) {
-		*err = xstrdup(rwb_last_error());
+	if (!board_level_valid(level) || !msg || strlen(msg) > BOARD_MAX_TEXT)
+		return rwb_fail(RWB_EINPUT, "escalate needs \"level\" (info, warning or critical) and a \"message\" of 1 to 4000 bytes");
+	if ((rc = board_notice_post(s, &id, level, msg)) != RWB_OK)
 		return rc;
-	}
 	*result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(*result, "id", (double)id);
 	cJSON_AddStringToObject(*result, "level", level);

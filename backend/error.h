@@ -60,7 +60,7 @@ const char *rwb_errname(int code);
 int rwb_exit_status(int code);
 
 /* Room for one message in the channel, the final NUL included. */
-#define RWB_ERROR_MAX 4096
+#define RWB_ERROR_MAX 8192
 
 /* Records code and the formatted line as this thread's last error and
  * returns code, so a failure reads `return rwb_fail(RWB_EINPUT, ...)`. */
