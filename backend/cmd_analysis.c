@@ -356,7 +356,9 @@ static int profiling_script(struct cmd_ctx *ctx, struct perffold *f, const char 
 	if (rc == RWB_ENOTOOL) {
 		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
 	} else if (rc != RWB_OK) {
-		rc = cmd_fail(ctx, rc, "cannot read perf's samples: %s", perffold_error(f));
+		/* the folder's complaint, or why perf could not be read at all */
+		rc = cmd_fail(ctx, rc, "cannot read perf's samples: %s",
+			      res.sink_rc ? rwb_last_error() : res.errmsg);
 	} else if (status != 0) {
 		char line[512];
 		last_line(line, sizeof(line), strbuf_str(&err));
@@ -459,7 +461,7 @@ static int run_profiling(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (src == PROFILE_SCRIPT) {
 		/* a saved `perf script` text: no perf needed */
 		if ((rc = perffold_read_script(f, path)) != RWB_OK) {
-			rc = cmd_fail(ctx, rc, "%s", perffold_error(f));
+			rc = cmd_fail_last(ctx, rc);
 			goto out;
 		}
 		if (perffold_samples(f) == 0) {
