@@ -1807,9 +1807,6 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	int rc, t, d, r;
 
 	memset(out, 0, sizeof(*out));
-	struct timespec T0; clock_gettime(CLOCK_MONOTONIC,&T0);
-#define PH(name) do { struct timespec T1; clock_gettime(CLOCK_MONOTONIC,&T1); fprintf(stderr,"%-12s %.1f ms\n",name,(T1.tv_sec-T0.tv_sec)*1e3+(T1.tv_nsec-T0.tv_nsec)/1e6); } while (0)
-	PH("start");
 	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
 	if (rc)
 		return rc;
@@ -1840,17 +1837,13 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	}
 	if (scanning)
 		scan_finish(&pool, th, started, nt);
-	PH("scanned");
 	scan_join(&pool, &w, &files, &found);
-	PH("joined");
 	if (rc) {
 		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
 		goto out;
 	}
 	reach_pass(repo, w.files, w.n, files, found, *scope != '\0');
-	PH("reach");
 	compare_prev(found, files, w.n, prev, nprev);
-	PH("compared");
 	for (size_t f = 0; f < w.n; f++) {
 		if (!found[f])
 			continue;
@@ -1866,7 +1859,6 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		found[f] = NULL;
 	}
 	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
-	PH("upsert");
 	if (rc) {
 		seterr(err, errlen, "cannot record the audit: %s", s->errmsg);
 		goto out;
@@ -1879,7 +1871,6 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		goto out;
 	}
 	out->required = all.required;
-	PH("answer");
 	/* the counts for the metrics, written only when they changed */
 	count_list(&all, &t, &d, &r);
 	if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
@@ -1902,7 +1893,6 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		}
 	}
 	all.n = 0;
-	PH("moved");
 	if (xalloc_exit_reclaims()) {
 		/* a one-shot run: the exit frees the scan's blocks at once */
 		free(scope);
