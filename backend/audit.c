@@ -1160,11 +1160,6 @@ static bool sorted(const void *v, size_t n, size_t size, int (*cmp)(const void *
 	return true;
 }
 
-static int cmp_prev(const void *a, const void *b)
-{
-	return strcmp(((const struct prev *)a)->id, ((const struct prev *)b)->id);
-}
-
 static bool same_str(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -1244,9 +1239,7 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(s, rc);
-	/* (the primary key's index gives them in id order: no sort then) */
-	if (!sorted(*out, *n, sizeof(**out), cmp_prev))
-		qsort(*out, *n, sizeof(**out), cmp_prev);
+	/* in the table's order: compare_prev finds rows through a hash of ids */
 	return RWB_OK;
 }
 
