@@ -656,14 +656,13 @@ static int text_lines(const char *t)
 	return n;
 }
 
-static void command_draw(struct pane *p)
+static void command_draw(void *self, WINDOW *w, int rows, int cols, bool focused)
 {
-	struct command_pane *c = cp_of(p);
-	WINDOW *w = p->body;
-	int rows = getmaxy(w), cols = getmaxx(w);
+	struct command_pane *c = self;
 	int res_rows = rows - 2, y;
 	struct strbuf hint = STRBUF_INIT;
 
+	(void)focused;
 	draw_clear(w);
 	if (rows <= 0 || cols <= 0)
 		return;
@@ -767,10 +766,10 @@ static void command_draw(struct pane *p)
 	strbuf_free(&hint);
 }
 
-static bool command_cursor(struct pane *p, int *y, int *x)
+static bool command_cursor(void *self, int *y, int *x)
 {
-	struct command_pane *c = cp_of(p);
-	int rows = getmaxy(p->body), cols = getmaxx(p->body);
+	struct command_pane *c = self;
+	int rows = getmaxy(c->base.body), cols = getmaxx(c->base.body);
 	size_t col;
 
 	if (c->searching || rows <= 0)
@@ -1064,9 +1063,9 @@ static const struct keybind command_binds[] = {
 };
 const struct keymap command_keys = KEYMAP("Command prompt (type a /command)", command_binds);
 
-static int command_key(struct pane *p, const struct key *k)
+static int command_key(void *self, const struct key *k)
 {
-	struct command_pane *c = cp_of(p);
+	struct command_pane *c = self;
 	int r;
 
 	if (c->searching)
@@ -1080,14 +1079,14 @@ static int command_key(struct pane *p, const struct key *k)
 	return DONE;
 }
 
-static void command_store_changed(struct pane *p)
+static void command_reload(void *self)
 {
-	(void)p; /* history is re-read when the user starts browsing it */
+	(void)self; /* history is re-read when the user starts browsing it */
 }
 
-static void command_free(struct pane *p)
+static void command_destroy(void *self)
 {
-	struct command_pane *c = cp_of(p);
+	struct command_pane *c = self;
 
 	for (int i = 0; i < c->count; i++) {
 		free(result_at(c, i)->command);
@@ -1101,15 +1100,16 @@ static void command_free(struct pane *p)
 	free(c->search_hit);
 	lineedit_release(&c->edit);
 	lineedit_release(&c->search);
+	free(c);
 }
 
-static const struct pane_ops command_ops = {
+static const struct view_ops command_ops = {
 	.name = "command",
+	.destroy = command_destroy,
 	.draw = command_draw,
 	.key = command_key,
+	.reload = command_reload,
 	.cursor = command_cursor,
-	.store_changed = command_store_changed,
-	.free = command_free,
 };
 
 struct pane *pane_command_new(struct app *a)

@@ -292,10 +292,11 @@ static void draw_explain(struct diag_view *v, WINDOW *win, int rows, int cols)
 	draw_hint(win, rows - 1, cols, v->fix_path ? &diag_fix_keys : &diag_explain_keys);
 }
 
-static void view_draw(void *state, WINDOW *win, int rows, int cols)
+static void view_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 {
 	struct diag_view *v = state;
 
+	(void)focused;  /* an open overlay has the keyboard */
 	if (rows < 1 || cols < 4)
 		return;
 	if (v->explain)
@@ -811,12 +812,12 @@ static const char *view_right(void *state)
 	return v->right;
 }
 
-static const struct overlay_ops diag_ops = {
+static const struct view_ops diag_ops = {
 	.name = "diagnostics",
 	.draw = view_draw,
 	.key = view_key,
 	.border_right = view_right,
-	.free = view_free,
+	.destroy = view_free,
 };
 
 static void add_item(struct diag_view *v, const cJSON *d, bool failure, int index)

@@ -1260,7 +1260,7 @@ static void memory_destroy(void *state)
 	free(t);
 }
 
-const struct browser_tab_ops tab_memory_ops = {
+const struct view_ops tab_memory_ops = {
 	.name = "Memory",
 	.create = memory_create,
 	.destroy = memory_destroy,
