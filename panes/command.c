@@ -374,7 +374,7 @@ static void run_job(struct command_pane *c, const char *line, int argc, char **a
 	struct job_ctx *j = xcalloc(1, sizeof(*j));
 	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char **jargv = xcalloc((size_t)argc + 10, sizeof(*jargv));
-	int n = 0, job_id = 0, rc;
+	int n = 0, rc;
 	struct term_job_opts o = { 0 };
 	struct result *r;
 
@@ -407,7 +407,10 @@ static void run_job(struct command_pane *c, const char *line, int argc, char **a
 	 * its own tab, not again as an agent's (tui/agentwatch.c) */
 	static char *const person_env[] = { "RWB_AGENT=", NULL };
 	o.env = person_env;
-	rc = pane_term_job_start(app_pane(a, APP_PANE_TERMINAL), &o, &job_id);
+	/* focus follows the job that needs keys, and comes back when it ends */
+	j->keys = keys;
+	j->back = app_focused(a);
+	rc = app_job_start(a, &o, keys);
 	free(jargv);
 	if (rc) {
 		pane_command_add_result(&c->base, line, rwb_strerror(rc), RESULT_ERROR);
@@ -423,12 +426,6 @@ static void run_job(struct command_pane *c, const char *line, int argc, char **a
 	r->job_id = j->seq;
 	j->name = xstrdup(argv[0]);
 	app_job_started(a, j->name);
-	if (keys) {
-		/* focus follows the job that needs keys */
-		j->keys = true;
-		j->back = app_focused(a);
-		app_focus(a, APP_PANE_TERMINAL);
-	}
 }
 
 struct confirm_ctx {

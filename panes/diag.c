@@ -352,7 +352,7 @@ static void open_editor(struct diag_view *v, const struct diag_item *d)
 			  : getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
 	char *words = xstrdup(env), *save = NULL, *alloc = NULL, *path;
 	char *argv[16];
-	int n = 0, rc, job;
+	int n = 0, rc;
 	struct term_job_opts o = { 0 };
 
 	if (!d->file) {
@@ -371,7 +371,7 @@ static void open_editor(struct diag_view *v, const struct diag_item *d)
 	o.cwd = app_repo(v->app);
 	o.title = "editor";
 	o.focus = true;
-	rc = pane_term_job_start(app_pane(v->app, APP_PANE_TERMINAL), &o, &job);
+	rc = app_job_start(v->app, &o, false);
 	if (rc)
 		app_notice(v->app, NOTICE_WARNING, "cannot start %s for %s:%d:%d: %s", argv[0], d->file,
 			   d->line, d->column, rwb_strerror(rc));

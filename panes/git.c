@@ -1005,7 +1005,7 @@ static void run_editor(struct git_pane *g)
 	const char *ed = getenv("VISUAL");
 	char *copy, *argv[16], *save = NULL;
 	struct term_job_opts o = { 0 };
-	int argc = 0, id = 0, rc;
+	int argc = 0, rc;
 	FILE *f;
 
 	if (!ed || !*ed)
@@ -1030,12 +1030,10 @@ static void run_editor(struct git_pane *g)
 	o.on_exit = editor_done;
 	o.data = g;
 	o.focus = true;
-	rc = pane_term_job_start(app_pane(g->base.app, APP_PANE_TERMINAL), &o, &id);
+	rc = app_job_start(g->base.app, &o, true);
 	free(copy);
 	if (rc)
 		set_note(g, true, "cannot start $EDITOR in the terminal pane: %s; type the message here", rwb_strerror(rc));
-	else
-		app_focus(g->base.app, APP_PANE_TERMINAL);
 }
 
 /* ---- keys ---- */

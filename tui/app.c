@@ -209,6 +209,15 @@ void app_set_result_status(struct app *a, const char *text, enum notice_level le
 	a->status_dirty = true;
 }
 
+int app_job_start(struct app *a, const struct term_job_opts *o, bool keyboard)
+{
+	int job_id, rc = pane_term_job_start(a->panes[APP_PANE_TERMINAL], o, &job_id);
+
+	if (rc == RWB_OK && keyboard)
+		app_focus(a, APP_PANE_TERMINAL);
+	return rc;
+}
+
 void app_job_started(struct app *a, const char *name)
 {
 	if (a->njobs == a->capjobs) {
