@@ -10,8 +10,8 @@
  * overlay has the keyboard; closing it calls .destroy.
  *
  * A command that wants a view answers with "view": NAME in its JSON result
- * (plus what the view needs); the command pane then calls views_open(),
- * which finds NAME in the table in views.c.
+ * (plus what the view needs); the dispatcher (tui/dispatch.c) then calls
+ * views_open(), which finds NAME in the table in views.c.
  *
  * Never: touch a view's state after app_open_overlay() or
  * app_close_overlay() replaced it (it is freed).

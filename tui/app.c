@@ -21,6 +21,7 @@
 #include "browser.h"
 #include "cmdline.h"
 #include "command.h"
+#include "dispatch.h"
 #include "draw.h"
 #include "error.h"
 #include "focus.h"
@@ -1076,7 +1077,7 @@ static int script_tick(struct loop *l, void *data)
 
 void app_run_command(struct app *a, const char *line)
 {
-	pane_command_run(a->panes[APP_PANE_COMMAND], line);
+	dispatch_line(a, line);
 }
 
 /* ---- main ---- */

@@ -59,7 +59,8 @@ bool app_notice_withdraw(struct app *a, const char *text);
  * acknowledgements): $RWB_REVIEWER, else git's user.name for the
  * repository, else $USER, else "unknown" (audit_reviewer). */
 const char *app_me(struct app *a);
-/* Runs a slash command line as if typed at the prompt. */
+/* Runs a slash command line as if typed at the prompt (dispatch_line,
+ * tui/dispatch.h: recorded in the history, answered in the results area). */
 void app_run_command(struct app *a, const char *line);
 /* Starts a job in the terminal pane (pane_term_job_start, term.h): the one
  * way the TUI runs a program the user watches. keyboard: once the job
