@@ -371,7 +371,8 @@ static void open_editor(struct diag_view *v, const struct diag_item *d)
 	o.cwd = app_repo(v->app);
 	o.title = "editor";
 	o.focus = true;
-	rc = app_job_start(v->app, &o, false);
+	/* the editor gets the keyboard, as the commit editor does */
+	rc = app_job_start(v->app, &o, true);
 	if (rc)
 		app_notice(v->app, NOTICE_WARNING, "cannot start %s for %s:%d:%d: %s", argv[0], d->file,
 			   d->line, d->column, rwb_strerror(rc));
