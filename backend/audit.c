@@ -37,6 +37,7 @@
 #define _GNU_SOURCE
 #include "audit.h"
 #include "error.h"
+#include "files.h"
 #include "gitw.h"
 #include "rustlex.h"
 #include "proc.h"
@@ -971,102 +972,30 @@ int audit_counts(struct store *s, const char *repo, int *total, int *documented,
 
 /* ---- walking the repository ----------------------------------------------------- */
 
+/* The Rust files of the scanned part, as files.c's walk keeps them (rwb's
+ * one set of rules: .gitignore in a git work tree, never .git or cargo's
+ * target folder). */
 struct walk {
-	const char *root;          /* absolute repo path */
-	struct gitw *git;          /* NULL when repo is not a git work tree */
 	char **files;              /* owned: relative paths */
 	size_t n, cap;
 };
 
-/* Sorts "<type byte>name" strings by name. */
-static int cmp_name(const void *a, const void *b)
+/* files_walk_fn: keeps a .rs file. */
+static int add_rust_file(void *data, const char *rel, const char *abs, const struct stat *st)
 {
-	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
-}
+	struct walk *w = data;
+	size_t l = strlen(rel);
 
-static bool ignored(struct walk *w, const char *rel, bool is_dir)
-{
-	return w->git && gitw_ignored(w->git, rel, is_dir);
-}
-
-/* The entries of folder rel (no hidden ones), sorted by name, each with
- * its d_type in front of its name; *n how many. */
-static char **list_dir(struct walk *w, const char *rel, size_t *n)
-{
-	char *abs = *rel ? xasprintf("%s/%s", w->root, rel) : xstrdup(w->root);
-	DIR *d = opendir(abs);
-	struct dirent *e;
-	char **names = NULL;
-	size_t cn = 0;
-
-	*n = 0;
-	free(abs);
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;  /* ., .., .git and hidden folders */
-		if (*n == cn) {
-			cn = cn ? cn * 2 : 32;
-			names = xrealloc(names, cn * sizeof(*names));
-		}
-		/* keep the entry's type in front of its name */
-		names[*n] = xmalloc(strlen(e->d_name) + 2);
-		names[*n][0] = (char)(e->d_type ? e->d_type : DT_UNKNOWN);
-		strcpy(names[*n] + 1, e->d_name);
-		(*n)++;
+	(void)abs;
+	(void)st;
+	if (l < 3 || strcmp(rel + l - 3, ".rs") != 0)
+		return 0;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 256;
+		w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
 	}
-	closedir(d);
-	if (*n)
-		qsort(names, *n, sizeof(*names), cmp_name);
-	return names;
-}
-
-static void walk_dir(struct walk *w, const char *rel);
-
-/* One entry of folder rel (as list_dir gives it): a folder is walked, a
- * Rust file is added. */
-static void walk_entry(struct walk *w, const char *rel, const char *entry)
-{
-	/* names carry their d_type in the first byte */
-	unsigned char type = (unsigned char)entry[0];
-	const char *name = entry + 1;
-	char *r = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-	struct stat sb;
-
-	if (type == DT_UNKNOWN || type == DT_LNK) {
-		char *a = xasprintf("%s/%s", w->root, r);
-		type = lstat(a, &sb) != 0 ? DT_UNKNOWN : S_ISDIR(sb.st_mode) ? DT_DIR :
-			S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
-		free(a);
-	}
-	if (type == DT_DIR) {
-		if (strcmp(name, "target") != 0 && !ignored(w, r, true))
-			walk_dir(w, r);
-	} else if (type == DT_REG) {
-		size_t l = strlen(name);
-		if (l > 3 && strcmp(name + l - 3, ".rs") == 0 && !ignored(w, r, false)) {
-			if (w->n == w->cap) {
-				w->cap = w->cap ? w->cap * 2 : 256;
-				w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
-			}
-			w->files[w->n++] = r;
-			r = NULL;
-		}
-	}
-	free(r);
-}
-
-static void walk_dir(struct walk *w, const char *rel)
-{
-	size_t nn;
-	char **names = list_dir(w, rel, &nn);
-
-	for (size_t i = 0; i < nn; i++) {
-		walk_entry(w, rel, names[i]);
-		free(names[i]);
-	}
-	free(names);
+	w->files[w->n++] = xstrdup(rel);
+	return 0;
 }
 
 /*
@@ -1214,11 +1143,6 @@ static bool sorted(const void *v, size_t n, size_t size, int (*cmp)(const void *
 	return true;
 }
 
-static int cmp_prev(const void *a, const void *b)
-{
-	return strcmp(((const struct prev *)a)->id, ((const struct prev *)b)->id);
-}
-
 static bool same_str(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -1298,9 +1222,7 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(s, rc);
-	/* (the primary key's index gives them in id order: no sort then) */
-	if (!sorted(*out, *n, sizeof(**out), cmp_prev))
-		qsort(*out, *n, sizeof(**out), cmp_prev);
+	/* in the table's order: compare_prev finds rows through a hash of ids */
 	return RWB_OK;
 }
 
@@ -1574,14 +1496,15 @@ static void current_items(struct audit_list *all, struct scanned *sc, size_t n, 
 /*
  * Walking, reading and lexing are the scan's work, shared by a few threads
  * in parts: part k is the files under the scanned folder's entry k, so the
- * parts joined in order give walk_dir's list. A thread takes the next part
+ * parts joined in order give the walk's list. A thread takes the next part
  * not yet walked, walks it, marks it ready and starts on its files; a
  * thread with no part left to walk helps with the files of the ready
  * parts, so the walk and the lexing overlap and no core waits for a big
  * crate. Each fills only the slots of the files it took, so the result
- * does not depend on which thread took what. A git work tree (libgit2's
- * repository object, for .gitignore, is not for two threads) and a single
- * file come as one part already walked.
+ * does not depend on which thread took what. The walk is files.c's, with
+ * rwb's one set of rules (a git work tree's .gitignore files included:
+ * their parsed rules are shared by the threads, read only). A single
+ * file comes as one part already walked.
  */
 struct scan_part {
 	struct walk w;              /* the part's files (w.files owned) */
@@ -1594,7 +1517,7 @@ struct scan_part {
 struct scan_pool {
 	int rootfd;                 /* the repository folder (paths are relative to it) */
 	const char *scope;          /* borrowed: the folder walked ("" = all) */
-	char **tops;                /* owned: the scope's entries (list_dir), one per
+	struct files_parts *tops;   /* owned: the scope's entries, one per
 				     * part; NULL when the one part comes walked */
 	struct scan_part *parts;    /* owned */
 	size_t nparts;
@@ -1646,7 +1569,7 @@ static void *scan_worker(void *arg)
 
 	while (p->tops && (k = atomic_fetch_add(&p->next_part, 1)) < p->nparts) {
 		struct scan_part *pt = &p->parts[k];
-		walk_entry(&pt->w, p->scope, p->tops[k]);
+		files_walk_part(p->tops, k, add_rust_file, &pt->w);
 		pt->out = xcalloc(pt->w.n + 1, sizeof(*pt->out));
 		pt->found = xcalloc(pt->w.n + 1, sizeof(*pt->found));
 		atomic_store_explicit(&pt->ready, true, memory_order_release);
@@ -1717,7 +1640,7 @@ static void scan_join(struct scan_pool *p, struct walk *w, struct unsafe_file **
 	for (size_t k = 0; k < p->nparts; k++) {
 		struct scan_part *pt = &p->parts[k];
 		if (!atomic_load(&pt->ready) && p->tops)
-			walk_entry(&pt->w, p->scope, p->tops[k]);
+			files_walk_part(p->tops, k, add_rust_file, &pt->w);
 		n += pt->w.n;
 	}
 	w->files = xrealloc(w->files, (n + 1) * sizeof(*w->files));
@@ -1737,11 +1660,9 @@ static void scan_join(struct scan_pool *p, struct walk *w, struct unsafe_file **
 		free(pt->w.files);
 		free(pt->out);
 		free(pt->found);
-		if (p->tops)
-			free(p->tops[k]);
 	}
 	free(p->parts);
-	free(p->tops);
+	files_parts_free(p->tops);
 }
 
 /*
@@ -1843,46 +1764,9 @@ static void compare_prev(struct scanned **found, const struct unsafe_file *out, 
 	free(ids.slot);
 }
 
-/* The walk of the scanned part, for a git work tree or a single file (a
- * helper thread's job while this one reads the stored rows). */
-struct walk_job {
-	struct walk *w;             /* borrowed: filled by the job */
-	const char *scope;          /* borrowed: folder or file to walk */
-	bool scope_is_file;
-};
-
-/* Whether repo is the top of a git work tree (has .git): only there do
- * .gitignore rules hold (and starting libgit2 costs more than a small
- * scan: not for plain folders). */
-static bool in_git_tree(const char *repo)
-{
-	char *dotgit = xasprintf("%s/.git", repo);
-	struct stat sb;
-	bool yes = lstat(dotgit, &sb) == 0;
-
-	free(dotgit);
-	return yes;
-}
-
-static void *walk_worker(void *arg)
-{
-	struct walk_job *j = arg;
-	struct walk *w = j->w;
-
-	if (in_git_tree(w->root))
-		gitw_open_here(&w->git, w->root);  /* NULL: no ignore rules */
-	if (j->scope_is_file) {
-		w->files = xmalloc(sizeof(*w->files));
-		w->files[w->n++] = xstrdup(j->scope);
-	} else {
-		walk_dir(w, j->scope);
-	}
-	return NULL;
-}
-
 int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only)
 {
-	struct walk w = { .root = repo };
+	struct walk w = { 0 };
 	struct unsafe_file *files = NULL;
 	struct scanned *sc = NULL;
 	struct prev *prev = NULL;
@@ -1898,63 +1782,43 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	int rc, t, d, r;
 
 	memset(out, 0, sizeof(*out));
-	struct timespec T0; clock_gettime(CLOCK_MONOTONIC,&T0);
-#define PH(name) do { struct timespec T1; clock_gettime(CLOCK_MONOTONIC,&T1); fprintf(stderr,"%-12s %.1f ms\n",name,(T1.tv_sec-T0.tv_sec)*1e3+(T1.tv_nsec-T0.tv_nsec)/1e6); } while (0)
-	PH("start");
 	rc = scope_of(&scope, &scope_is_file, repo, only);
 	if (rc)
 		return rc;
 	/* 7,000 page faults on a registry, a fifth of the scan's CPU on a
 	 * virtual machine, become 2,500 */
 	xalloc_reserve(AUDIT_HEAP_RESERVE);
-	if (!scope_is_file && !in_git_tree(repo)) {
+	if (!scope_is_file) {
 		/* the walk and the lexing on every core, in parts; this thread
 		 * reads the stored rows, then helps */
 		pool.scope = scope;
-		pool.tops = list_dir(&w, scope, &pool.nparts);
+		pool.tops = files_parts_open(repo, scope, &pool.nparts);
 		pool.parts = xcalloc(pool.nparts + 1, sizeof(*pool.parts));
-		for (size_t k = 0; k < pool.nparts; k++)
-			pool.parts[k].w.root = repo;
 		nt = scan_threads(0, true);
 		scanning = scan_start(&pool, repo, th, started, nt);
 		rc = load_prev(s, repo, &prev, &nprev);
 	} else {
-		/* a helper thread walks while this one reads the stored rows;
-		 * then the files are scanned as one part */
-		struct walk_job job = { &w, scope, scope_is_file };
-		pthread_t wt;
-		bool wstarted = pthread_create(&wt, NULL, walk_worker, &job) == 0;
-		if (!wstarted)
-			walk_worker(&job);
+		/* one file: one part, already walked */
 		rc = load_prev(s, repo, &prev, &nprev);
-		if (wstarted)
-			pthread_join(wt, NULL);
 		pool.nparts = 1;
 		pool.parts = xcalloc(1, sizeof(*pool.parts));
-		pool.parts[0].w.files = w.files;   /* (moved back by scan_join) */
-		pool.parts[0].w.n = w.n;
-		pool.parts[0].out = xcalloc(w.n + 1, sizeof(*pool.parts[0].out));
-		pool.parts[0].found = xcalloc(w.n + 1, sizeof(*pool.parts[0].found));
+		pool.parts[0].w.files = xmalloc(sizeof(*pool.parts[0].w.files));
+		pool.parts[0].w.files[0] = xstrdup(scope);
+		pool.parts[0].w.n = 1;
+		pool.parts[0].out = xcalloc(2, sizeof(*pool.parts[0].out));
+		pool.parts[0].found = xcalloc(2, sizeof(*pool.parts[0].found));
 		atomic_store(&pool.parts[0].ready, true);
-		w.files = NULL;
-		w.n = 0;
-		nt = scan_threads(pool.parts[0].w.n, false);
 		scanning = !rc && scan_start(&pool, repo, th, started, nt);
 	}
-	PH("prev");
 	if (scanning)
 		scan_finish(&pool, th, started, nt);
-	PH("scanned");
 	scan_join(&pool, &w, &files, &found);
-	PH("joined");
 	if (rc) {
 		rwb_fail_wrap(rc, "cannot read the audit");
 		goto out;
 	}
 	reach_pass(repo, w.files, w.n, files, found, *scope != '\0');
-	PH("reach");
 	compare_prev(found, files, w.n, prev, nprev);
-	PH("compared");
 	for (size_t f = 0; f < w.n; f++) {
 		if (!found[f])
 			continue;
@@ -1970,7 +1834,6 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		found[f] = NULL;
 	}
 	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
-	PH("upsert");
 	if (rc) {
 		rwb_fail_wrap(rc, "cannot record the audit");
 		goto out;
@@ -1983,7 +1846,6 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		goto out;
 	}
 	out->required = all.required;
-	PH("answer");
 	/* the counts for the metrics, written only when they changed */
 	count_list(&all, &t, &d, &r);
 	if (!counts_same(s, repo, t, d, r) && store_write_begin(s) == RWB_OK) {
@@ -2006,11 +1868,9 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		}
 	}
 	all.n = 0;
-	PH("moved");
 	if (xalloc_exit_reclaims()) {
 		/* a one-shot run: the exit frees the scan's blocks at once */
 		free(scope);
-		gitw_free(w.git);
 		return RWB_OK;
 	}
 out:
@@ -2030,7 +1890,6 @@ out:
 	free(found);
 	free(w.files);
 	free(scope);
-	gitw_free(w.git);  /* NULL (not a work tree) never loads libgit2 */
 	return rc;
 }
 

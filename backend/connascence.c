@@ -12,12 +12,12 @@
 #define _GNU_SOURCE
 #include "connascence.h"
 #include "error.h"
+#include "files.h"
 #include "rustlex.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -374,59 +374,56 @@ static struct lit *lit_find(struct lit *v, size_t n, const char *s, size_t len)
 	return hit;
 }
 
-/* Other .rs files under dir: each literal of ours they contain. */
-static void scan_crate(struct lit *lits, size_t nlits, const char *root, const char *dir, const char *self_real,
-		       int *budget)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
+/* What a walk of the crate for other files' literals carries. */
+struct crate_scan {
+	struct lit *lits;
+	size_t nlits;
+	const char *self_real;      /* the file itself: not another file */
+	int budget;                 /* files still to read */
+};
 
-	if (!d)
-		return;
-	while ((e = readdir(d)) && *budget > 0) {
-		char *p;
-		struct stat st;
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "target") == 0)
+/* files_walk_fn: each literal of ours that another .rs file of the crate
+ * contains (rel names it; files.c's walk keeps rwb's one set of rules). */
+static int scan_other(void *data, const char *rel, const char *abs, const struct stat *stp)
+{
+	struct crate_scan *cs = data;
+	size_t nl = strlen(rel);
+	char real[PATH_MAX];
+	struct stat st;
+	FILE *fp;
+
+	if (nl < 4 || strcmp(rel + nl - 3, ".rs") != 0)
+		return 0;
+	if (cs->budget <= 0)
+		return 1;   /* enough files read: the walk stops */
+	if (!stp && stat(abs, &st) != 0)
+		return 0;
+	if ((stp ? stp : &st)->st_size >= CONN_MAX_FILE)
+		return 0;
+	cs->budget--;
+	if (!realpath(abs, real) || strcmp(real, cs->self_real) == 0 || !(fp = fopen(abs, "rb")))
+		return 0;
+	size_t size = (size_t)(stp ? stp : &st)->st_size;
+	char *src = xmalloc(size + 1);
+	size_t len = fread(src, 1, size, fp);
+	struct toks t = { 0 };
+	fclose(fp);
+	lex_all(&t, src, len);
+	mark_skipped(&t);
+	for (size_t i = 0; i < t.n; i++) {
+		struct lit *l;
+		if (!is_literal_candidate(&t, i))
 			continue;
-		p = xasprintf("%s/%s", dir, e->d_name);
-		if (lstat(p, &st) != 0) {
-			free(p);
-			continue;
+		l = lit_find(cs->lits, cs->nlits, t.v[i].s, t.v[i].len);
+		if (l && !strstr(strbuf_str(&l->elsewhere), rel)) {
+			if (l->nelse < 4)
+				strbuf_addf(&l->elsewhere, "%s%s:%d", l->nelse ? ", " : "", rel, t.v[i].line);
+			l->nelse++;
 		}
-		if (S_ISDIR(st.st_mode)) {
-			scan_crate(lits, nlits, root, p, self_real, budget);
-		} else if (S_ISREG(st.st_mode) && strlen(e->d_name) > 3 &&
-			   strcmp(e->d_name + strlen(e->d_name) - 3, ".rs") == 0 && st.st_size < CONN_MAX_FILE) {
-			char real[PATH_MAX];
-			FILE *fp;
-			(*budget)--;
-			if (realpath(p, real) && strcmp(real, self_real) != 0 && (fp = fopen(p, "rb"))) {
-				char *src = xmalloc((size_t)st.st_size + 1);
-				size_t len = fread(src, 1, (size_t)st.st_size, fp);
-				struct toks t = { 0 };
-				const char *rel = p + strlen(root) + (p[strlen(root)] == '/');
-				fclose(fp);
-				lex_all(&t, src, len);
-				mark_skipped(&t);
-				for (size_t i = 0; i < t.n; i++) {
-					struct lit *l;
-					if (!is_literal_candidate(&t, i))
-						continue;
-					l = lit_find(lits, nlits, t.v[i].s, t.v[i].len);
-					if (l && !strstr(strbuf_str(&l->elsewhere), rel)) {
-						if (l->nelse < 4)
-							strbuf_addf(&l->elsewhere, "%s%s:%d", l->nelse ? ", " : "", rel,
-								    t.v[i].line);
-						l->nelse++;
-					}
-				}
-				free(t.v);
-				free(src);
-			}
-		}
-		free(p);
 	}
-	closedir(d);
+	free(t.v);
+	free(src);
+	return 0;
 }
 
 static void check_literals(struct conn_report *r, const struct toks *t, const char *file,
@@ -462,11 +459,11 @@ static void check_literals(struct conn_report *r, const struct toks *t, const ch
 				    "so the copies cannot drift apart",
 				    lits[i].text, lits[i].count, lits[i].text);
 	if (crate_root && n) {
-		int budget = CONN_MAX_CRATE_FILES;
+		struct crate_scan cs = { lits, n, self_real, CONN_MAX_CRATE_FILES };
 		qsort(lits, n, sizeof(*lits), lit_cmp);
 		if (!realpath(file, self_real))
 			snprintf(self_real, sizeof(self_real), "%s", file);
-		scan_crate(lits, n, crate_root, crate_root, self_real, &budget);
+		files_walk(crate_root, scan_other, &cs);
 		for (size_t i = 0; i < n; i++)
 			if (lits[i].nelse > 0)
 				add_finding(r, "value", lits[i].line,

@@ -7,7 +7,9 @@
  * An ignored folder is never entered, so (as in git) a file under it cannot
  * be re-included. Every folder entered is remembered by (dev, inode), which
  * both ends symlink loops and keeps a folder reached twice from being
- * searched twice.
+ * searched twice (within a part: see files_parts_open). The rules are
+ * rwb's only ones: grep, glob, the unsafe audit and connascence all walk
+ * through here.
  *
  * grep walks first, then searches the files it kept on one thread per
  * core (see struct grep_job). It maps each file, skips binary ones, and runs the POSIX regex with
@@ -340,11 +342,13 @@ static bool dirset_add(struct dirset *d, uint64_t dev, uint64_t ino)
 struct walk {
 	files_walk_fn fn;
 	void *data;
-	struct files_ignore **stack; /* owned sets, bottom first */
-	int nstack, cap;
+	struct files_ignore **stack; /* bottom first; the first nshared are the
+				      * parts' (not freed here), the rest owned */
+	int nstack, cap, nshared;
 	struct dirset seen;
-	char *root_real;             /* owned: realpath of the root */
+	const char *root_real;       /* borrowed: realpath of the root */
 	size_t root_len;
+	bool git;                    /* in a git work tree: .gitignore files count */
 };
 
 static void walk_push(struct walk *w, struct files_ignore *ig)
@@ -391,116 +395,260 @@ static char *read_small(const char *path, size_t *len)
 	return buf;
 }
 
+/* Pushes the rules of folder abs's .gitignore (rel: its path with a
+ * trailing '/', "" at the root) when the walk is in a git work tree. */
+static bool push_gitignore(struct walk *w, const char *abs, const char *rel)
+{
+	char *gi, *text;
+	size_t len;
+
+	if (!w->git)
+		return false;
+	gi = xasprintf("%s/.gitignore", abs);
+	text = read_small(gi, &len);
+	free(gi);
+	if (!text)
+		return false;
+	walk_push(w, files_ignore_parse(rel, text, len));
+	free(text);
+	return true;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	/* the first byte is the entry's type: sort by name */
 	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
+/* The entries of folder abs but . .. and .git, sorted by name, each with
+ * its d_type in its first byte (255: unknown); *cargo whether a
+ * Cargo.toml is among them. NULL (and *n 0) when it cannot be read. */
+static char **list_names(const char *abs, size_t *n, bool *cargo)
+{
+	DIR *dir = opendir(abs);
+	struct dirent *de;
+	char **names = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	*cargo = false;
+	if (!dir)
+		return NULL;
+	while ((de = readdir(dir))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, ".git") == 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 32;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		*cargo |= strcmp(de->d_name, "Cargo.toml") == 0;
+		/* keep d_type in the first byte so we rarely need stat() */
+		names[(*n)++] = xasprintf("%c%s", de->d_type ? (char)de->d_type : (char)255, de->d_name);
+	}
+	closedir(dir);
+	if (*n)  /* an empty folder: no array to sort */
+		qsort(names, *n, sizeof(*names), cmp_names);
+	return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int walk_dir(struct walk *w, const char *abs, const char *rel);
+
+/* One entry of folder abs (rel its path, "" or ending in '/'), as
+ * list_names gives it; cargo: the folder has a Cargo.toml. A folder is
+ * walked, a regular file goes to the callback, both unless a rule skips
+ * them. */
+static int walk_entry(struct walk *w, const char *abs, const char *rel, const char *entry, bool cargo)
+{
+	unsigned char type = (unsigned char)entry[0];
+	const char *name = entry + 1;
+	char *cabs = xasprintf("%s/%s", abs, name);
+	char *crel = xasprintf("%s%s", rel, name);
+	bool is_dir = type == DT_DIR, is_reg = type == DT_REG;
+	struct stat cst, *stp = NULL;
+	int rc = 0;
+
+	if (type != DT_DIR && type != DT_REG) {
+		if (stat(cabs, &cst) == 0) {
+			is_dir = S_ISDIR(cst.st_mode);
+			is_reg = S_ISREG(cst.st_mode);
+			stp = &cst;
+		}
+		if (is_dir && w->root_real) {
+			/* a link to a folder inside the tree: walked at its real place */
+			char *real = realpath(cabs, NULL);
+			if (!real || (strncmp(real, w->root_real, w->root_len) == 0 &&
+				      (real[w->root_len] == '/' || real[w->root_len] == '\0')))
+				is_dir = false;
+			free(real);
+		}
+	}
+	/* cargo's build folder: generated code, never the project's */
+	if (is_dir && cargo && strcmp(name, "target") == 0)
+		is_dir = false;
+	if ((is_dir || is_reg) && !walk_ignored(w, crel, is_dir)) {
+		if (is_dir) {
+			char *sub = xasprintf("%s/", crel);
+			rc = walk_dir(w, cabs, sub);
+			free(sub);
+		} else {
+			rc = w->fn(w->data, crel, cabs, stp);
+		}
+	}
+	free(cabs);
+	free(crel);
+	return rc;
+}
+
 static int walk_dir(struct walk *w, const char *abs, const char *rel)
 {
 	struct stat st;
-	DIR *dir;
-	struct dirent *de;
-	char **names = NULL, *text;
-	size_t nnames = 0, cap = 0, len;
-	int rc = 0, pushed = 0;
+	char **names;
+	size_t nnames;
+	bool cargo, pushed;
+	int rc = 0;
 
 	if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
 		return 0;
 	if (!dirset_add(&w->seen, (uint64_t)st.st_dev, (uint64_t)st.st_ino))
 		return 0;
-	dir = opendir(abs);
-	if (!dir)
+	names = list_names(abs, &nnames, &cargo);
+	if (!names)
 		return 0;
-	{
-		char *gi = xasprintf("%s/.gitignore", abs);
-		text = read_small(gi, &len);
-		free(gi);
-		if (text) {
-			walk_push(w, files_ignore_parse(rel, text, len));
-			pushed = 1;
-			free(text);
-		}
-	}
-	while ((de = readdir(dir))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, ".git") == 0)
-			continue;
-		if (nnames == cap) {
-			cap = cap ? 2 * cap : 32;
-			names = xrealloc(names, cap * sizeof(*names));
-		}
-		/* keep d_type in the first byte so we rarely need stat() */
-		names[nnames++] = xasprintf("%c%s", de->d_type ? (char)de->d_type : (char)255, de->d_name);
-	}
-	closedir(dir);
-	if (nnames)  /* an empty folder: no array to sort */
-		qsort(names, nnames, sizeof(*names), cmp_names);
-	for (size_t i = 0; i < nnames && rc == 0; i++) {
-		unsigned char type = (unsigned char)names[i][0];
-		const char *name = names[i] + 1;
-		char *cabs = xasprintf("%s/%s", abs, name);
-		char *crel = xasprintf("%s%s", rel, name);
-		bool is_dir = type == DT_DIR, is_reg = type == DT_REG;
-		struct stat cst, *stp = NULL;
-
-		if (type != DT_DIR && type != DT_REG) {
-			if (stat(cabs, &cst) == 0) {
-				is_dir = S_ISDIR(cst.st_mode);
-				is_reg = S_ISREG(cst.st_mode);
-				stp = &cst;
-			}
-			if (is_dir && w->root_real) {
-				/* a link to a folder inside the tree: walked at its real place */
-				char *real = realpath(cabs, NULL);
-				if (!real || (strncmp(real, w->root_real, w->root_len) == 0 &&
-					      (real[w->root_len] == '/' || real[w->root_len] == '\0')))
-					is_dir = false;
-				free(real);
-			}
-		}
-		if ((is_dir || is_reg) && !walk_ignored(w, crel, is_dir)) {
-			if (is_dir) {
-				char *sub = xasprintf("%s/", crel);
-				rc = walk_dir(w, cabs, sub);
-				free(sub);
-			} else {
-				rc = w->fn(w->data, crel, cabs, stp);
-			}
-		}
-		free(cabs);
-		free(crel);
-	}
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	pushed = push_gitignore(w, abs, rel);
+	for (size_t i = 0; i < nnames && rc == 0; i++)
+		rc = walk_entry(w, abs, rel, names[i], cargo);
+	free_names(names, nnames);
 	if (pushed)
 		files_ignore_free(w->stack[--w->nstack]);
 	return rc;
 }
 
-int files_walk(const char *root, files_walk_fn fn, void *data)
+/* Whether folder abs is in a git work tree: it or a folder above it has a
+ * .git (only there do .gitignore files count, as for git and ripgrep). */
+static bool in_work_tree(const char *abs)
 {
-	struct walk w = { .fn = fn, .data = data };
-	char *ex = xasprintf("%s/.git/info/exclude", root);
-	size_t len;
-	char *text = read_small(ex, &len);
-	int rc;
+	char *p = realpath(abs, NULL);
+	bool yes = false;
 
+	for (size_t len = p ? strlen(p) : 0; p && !yes; ) {
+		char *dotgit = xasprintf("%.*s/.git", (int)len, p);
+		struct stat st;
+		yes = lstat(dotgit, &st) == 0;
+		free(dotgit);
+		while (len > 0 && p[len - 1] != '/')
+			len--;
+		if (len <= 1)
+			break;
+		len--;   /* the '/' before the last name */
+	}
+	free(p);
+	return yes;
+}
+
+struct files_parts {
+	char *root_real;               /* owned, or NULL */
+	char *abs, *rel;               /* owned: the folder cut into parts */
+	char **names;                  /* owned: its entries (list_names) */
+	size_t n;
+	bool cargo;                    /* it has a Cargo.toml */
+	bool git;
+	struct files_ignore **sets;    /* owned: the rules from the root down to it */
+	int nsets;
+	uint64_t dev, ino;             /* the folder, so a link back ends */
+};
+
+struct files_parts *files_parts_open(const char *root, const char *under, size_t *n)
+{
+	struct files_parts *p = xcalloc(1, sizeof(*p));
+	struct walk w = { 0 };
+	struct stat st;
+	char *ex = xasprintf("%s/.git/info/exclude", root), *text;
+	size_t len;
+
+	p->root_real = realpath(root, NULL);
+	p->git = in_work_tree(root);
+	p->abs = *under ? xasprintf("%s/%s", root, under) : xstrdup(root);
+	p->rel = *under ? xasprintf("%s/", under) : xstrdup("");
+	w.git = p->git;
+	/* .git/info/exclude at the bottom, then each .gitignore down to under */
+	text = p->git ? read_small(ex, &len) : NULL;
 	free(ex);
-	w.root_real = realpath(root, NULL);
-	w.root_len = w.root_real ? strlen(w.root_real) : 0;
 	if (text) {
 		walk_push(&w, files_ignore_parse("", text, len));
 		free(text);
 	}
-	rc = walk_dir(&w, root, "");
-	while (w.nstack)
+	push_gitignore(&w, root, "");
+	for (const char *slash = p->rel; *p->rel && (slash = strchr(slash, '/')); slash++) {
+		char *rel = xstrndup(p->rel, (size_t)(slash - p->rel) + 1);
+		char *abs = xasprintf("%s/%.*s", root, (int)(slash - p->rel), p->rel);
+		push_gitignore(&w, abs, rel);
+		free(rel);
+		free(abs);
+	}
+	p->sets = w.stack;
+	p->nsets = w.nstack;
+	if (stat(p->abs, &st) == 0 && S_ISDIR(st.st_mode)) {
+		p->dev = (uint64_t)st.st_dev;
+		p->ino = (uint64_t)st.st_ino;
+		p->names = list_names(p->abs, &p->n, &p->cargo);
+	}
+	*n = p->n;
+	return p;
+}
+
+int files_walk_part(const struct files_parts *p, size_t k, files_walk_fn fn, void *data)
+{
+	struct walk w = {
+		.fn = fn, .data = data, .git = p->git, .root_real = p->root_real,
+		.root_len = p->root_real ? strlen(p->root_real) : 0,
+	};
+	int rc;
+
+	if (k >= p->n)
+		return 0;
+	for (int i = 0; i < p->nsets; i++)
+		walk_push(&w, p->sets[i]);
+	w.nshared = p->nsets;
+	dirset_add(&w.seen, p->dev, p->ino);
+	rc = walk_entry(&w, p->abs, p->rel, p->names[k], p->cargo);
+	while (w.nstack > w.nshared)
 		files_ignore_free(w.stack[--w.nstack]);
 	free(w.stack);
 	free(w.seen.keys);
-	free(w.root_real);
+	return rc;
+}
+
+void files_parts_free(struct files_parts *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->nsets; i++)
+		files_ignore_free(p->sets[i]);
+	free(p->sets);
+	free_names(p->names, p->n);
+	free(p->root_real);
+	free(p->abs);
+	free(p->rel);
+	free(p);
+}
+
+int files_walk(const char *root, files_walk_fn fn, void *data)
+{
+	size_t n;
+	struct files_parts *p = files_parts_open(root, "", &n);
+	int rc = 0;
+
+	for (size_t k = 0; k < n && rc == 0; k++)
+		rc = files_walk_part(p, k, fn, data);
+	files_parts_free(p);
 	return rc;
 }
 

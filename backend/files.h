@@ -4,12 +4,19 @@
  *
  * Patterns follow gitignore(5): `*` and `?` never match '/', `[...]` is a
  * class (`!` or `^` negates, ranges allowed), `**` as a whole path segment
- * matches any number of folders, a backslash escapes. The walk reads every
- * .gitignore on the way down (deeper files win, the last matching line wins,
- * `!` re-includes, a trailing '/' matches folders only, a '/' elsewhere
- * anchors the line to its file's folder) plus .git/info/exclude, never
- * enters .git, follows symlinks but enters each folder (dev, inode) once,
- * so a symlink loop ends.
+ * matches any number of folders, a backslash escapes.
+ *
+ * The walk's rules are rwb's one set, for every walker (/grep,
+ * /glob-search, the unsafe audit, connascence): it never enters .git; in a
+ * git work tree (the root or a folder above it has .git) it reads every
+ * .gitignore on the way down (deeper files win, the last matching line
+ * wins, `!` re-includes, a trailing '/' matches folders only, a '/'
+ * elsewhere anchors the line to its file's folder) plus .git/info/exclude,
+ * as git and ripgrep do (outside one, .gitignore files mean nothing); it
+ * skips cargo's build folder (`target` beside a Cargo.toml); hidden files
+ * are walked, as git tracks them; it follows symlinks but enters each
+ * folder (dev, inode) once, so a symlink loop ends, and a link to a folder
+ * inside the tree is walked at its real place only.
  *
  * Never: run a program or a shell, or change a file.
  */
@@ -46,6 +53,20 @@ typedef int (*files_walk_fn)(void *data, const char *rel, const char *abs, const
 
 /* Walks root in sorted order honouring ignore rules. */
 int files_walk(const char *root, files_walk_fn fn, void *data);
+
+/*
+ * The same walk cut into parts for threads: part k is entry k (sorted) of
+ * folder under (relative to root, "" = root) with everything below it, so
+ * the parts walked in order give files_walk's list for that folder. The
+ * rules from the root down to under are read once and shared; each
+ * files_walk_part call has its own, so parts may be walked at once on
+ * several threads (a folder reached by links from two parts is walked in
+ * each). *n is how many parts (0 when under cannot be read).
+ */
+struct files_parts;
+struct files_parts *files_parts_open(const char *root, const char *under, size_t *n);
+int files_walk_part(const struct files_parts *p, size_t k, files_walk_fn fn, void *data);
+void files_parts_free(struct files_parts *p);
 
 /* /glob-search: the files under root whose relative path matches pattern,
  * sorted. *out is {"matches":[...]} (owned by the caller). Both searches

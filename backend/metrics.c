@@ -13,6 +13,7 @@
 #include "board.h"
 #include "cargotoml.h"
 #include "error.h"
+#include "files.h"
 #include "rustlex.h"
 #include "schema.h"
 #include "store.h"
@@ -930,36 +931,26 @@ static void scan_source(struct source_counts *c, const char *src, size_t len)
 	}
 }
 
-static void scan_tree(struct source_counts *c, const char *dir, int depth)
+/* files_walk_fn: counts one .rs file of the project (files.c's walk:
+ * rwb's one set of rules); stops the walk at SCAN_MAX_FILES. */
+static int scan_one(void *data, const char *rel, const char *abs, const struct stat *stp)
 {
-	DIR *d;
-	struct dirent *e;
+	struct source_counts *c = data;
+	size_t nl = strlen(rel);
+	char *text;
 
-	if (depth > 12 || c->files >= SCAN_MAX_FILES || !(d = opendir(dir)))
-		return;
-	while ((e = readdir(d)) && c->files < SCAN_MAX_FILES) {
-		size_t nl = strlen(e->d_name);
-		char *sub;
-		struct stat st;
-		if (e->d_name[0] == '.' || (depth == 0 && strcmp(e->d_name, "target") == 0))
-			continue;
-		sub = xasprintf("%s/%s", dir, e->d_name);
-		if (lstat(sub, &st) == 0) {
-			if (S_ISDIR(st.st_mode) && strcmp(e->d_name, "target") != 0) {
-				scan_tree(c, sub, depth + 1);
-			} else if (S_ISREG(st.st_mode) && nl > 3 && strcmp(e->d_name + nl - 3, ".rs") == 0 &&
-				   (size_t)st.st_size <= SCAN_MAX_FILE) {
-				char *text = slurp(sub, SCAN_MAX_FILE);
-				if (text) {
-					scan_source(c, text, strlen(text));
-					c->files++;
-				}
-				free(text);
-			}
-		}
-		free(sub);
+	(void)stp;
+	if (c->files >= SCAN_MAX_FILES)
+		return 1;
+	if (nl < 4 || strcmp(rel + nl - 3, ".rs") != 0)
+		return 0;
+	text = slurp(abs, SCAN_MAX_FILE);
+	if (text) {
+		scan_source(c, text, strlen(text));
+		c->files++;
 	}
-	closedir(d);
+	free(text);
+	return 0;
 }
 
 /* data_race_prevention_score, zero_cost_abstractions, simd_usage. */
@@ -970,7 +961,7 @@ static void brief_sources(struct metric_series **v, int *n, int *cap, const char
 	if (!wanted(want, "data_race_prevention_score") && !wanted(want, "zero_cost_abstractions") &&
 	    !wanted(want, "simd_usage"))
 		return;
-	scan_tree(&c, project, 0);
+	files_walk(project, scan_one, &c);
 	if (!c.files) {
 		put_unavailable(v, n, cap, want, "data_race_prevention_score", "no .rs files in %s", project);
 		put_unavailable(v, n, cap, want, "zero_cost_abstractions", "no .rs files in %s", project);

@@ -117,6 +117,25 @@ void sanitize_text(struct strbuf *out, const char *text, size_t len, unsigned fl
 	}
 }
 
+size_t sanitize_clean_span(const char *text, size_t len, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
+
+	if (flags & SANITIZE_TAB_SPACES)
+		return 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x7f)
+			i++;
+		else if ((c == '\n' && (flags & SANITIZE_KEEP_NEWLINE)) || (c == '\t' && (flags & SANITIZE_KEEP_TAB)))
+			i++;
+		else
+			break;
+	}
+	return i;
+}
+
 char *sanitize_dup(const char *text, unsigned flags)
 {
 	struct strbuf sb = STRBUF_INIT;

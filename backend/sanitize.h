@@ -22,6 +22,12 @@ enum sanitize_flags {
 
 /* Appends the sanitized form of text[0..len) to out. */
 void sanitize_text(struct strbuf *out, const char *text, size_t len, unsigned flags);
+/* How many bytes at the start of text sanitize_text would copy unchanged
+ * (printable ASCII, and newlines and tabs where flags keep them), so a
+ * caller can write them as they are and sanitize only the rest: the same
+ * bytes come out. 0 with SANITIZE_TAB_SPACES (a tab's width depends on the
+ * column the part before it left). */
+size_t sanitize_clean_span(const char *text, size_t len, unsigned flags);
 /* Returns a newly allocated sanitized copy of a NUL-terminated string. */
 char *sanitize_dup(const char *text, unsigned flags);
 /* Decodes one UTF-8 code point at s (n bytes available). Returns the number

@@ -42,6 +42,33 @@ void strbuf_addc(struct strbuf *sb, char c)
 	strbuf_add(sb, &c, 1);
 }
 
+void strbuf_addpad(struct strbuf *sb, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	strbuf_add(sb, s, n);
+	if (n < width) {
+		strbuf_grow(sb, width - n);
+		memset(sb->buf + sb->len, ' ', width - n);
+		sb->len += width - n;
+		sb->buf[sb->len] = '\0';
+	}
+}
+
+void strbuf_addint(struct strbuf *sb, long long v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(digits + sizeof(digits) - p));
+}
+
 /* Formats once into the room there is (a line of a long listing fits, and
  * measuring first had doubled the cost of /unsafe-audit's 10,000 lines);
  * only what does not fit is formatted again, after a grow. */

@@ -22,6 +22,11 @@ void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addc(struct strbuf *sb, char c);
+/* s, then spaces up to width bytes (printf's %-*s, without printf: for
+ * the lines a command prints by the ten thousand). */
+void strbuf_addpad(struct strbuf *sb, const char *s, size_t width);
+/* v in decimal (printf's %lld). */
+void strbuf_addint(struct strbuf *sb, long long v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_reset(struct strbuf *sb);

@@ -2,8 +2,14 @@
  * browser.c - the browser pane: a strip of tabs in its border and the
  * active tab drawn in its body (see browser.h).
  *
+ * The pane and its tabs are views of one protocol (view.h), so the pane's
+ * draw, key and cursor slots pass their arguments on to the active tab's
+ * slot of the same name.
+ *
  * Keys: [ and ] or Left/Right switch tabs, 1-4 pick one; everything else
  * goes to the active tab first.
+ *
+ * Never: draw a tab that is not the active one.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "browser.h"
@@ -14,10 +20,11 @@
 #include "theme.h"
 #include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static const struct browser_tab_ops *const tab_table[] = {
+static const struct view_ops *const tab_table[] = {
 	&tab_memory_ops, &tab_metrics_ops, &tab_audit_ops, &tab_tasks_ops,
 };
 #define NTABS ((int)(sizeof(tab_table) / sizeof(tab_table[0])))
@@ -34,19 +41,19 @@ static struct browser_pane *bp_of(struct pane *p)
 	return (struct browser_pane *)p;
 }
 
-static void browser_draw(struct pane *p)
+static void browser_draw(void *self, WINDOW *win, int rows, int cols, bool focused)
 {
-	struct browser_pane *b = bp_of(p);
-	const struct browser_tab_ops *t = tab_table[b->active];
+	struct browser_pane *b = self;
+	const struct view_ops *t = tab_table[b->active];
 
-	draw_clear(p->body);
+	draw_clear(win);
 	if (t->draw)
-		t->draw(b->state[b->active], p->body, getmaxy(p->body), getmaxx(p->body), p->focused);
+		t->draw(b->state[b->active], win, rows, cols, focused);
 }
 
-static const char *browser_border_right(struct pane *p)
+static const char *browser_border_right(void *self)
 {
-	struct browser_pane *b = bp_of(p);
+	struct browser_pane *b = self;
 
 	strbuf_reset(&b->strip);
 	for (int i = 0; i < NTABS; i++) {
@@ -90,10 +97,10 @@ static const struct keybind browser_binds[] = {
 };
 const struct keymap browser_keys = KEYMAP("Browser pane (when the tab does not use the key)", browser_binds);
 
-static int browser_key(struct pane *p, const struct key *k)
+static int browser_key(void *self, const struct key *k)
 {
-	struct browser_pane *b = bp_of(p);
-	const struct browser_tab_ops *t = tab_table[b->active];
+	struct browser_pane *b = self;
+	const struct view_ops *t = tab_table[b->active];
 	int r = t->key ? t->key(b->state[b->active], k) : PANE_IGNORED;
 
 	if (r != PANE_IGNORED)
@@ -101,9 +108,9 @@ static int browser_key(struct pane *p, const struct key *k)
 	return keymap_dispatch(&browser_keys, b, k);
 }
 
-static void browser_store_changed(struct pane *p)
+static void browser_reload(void *self)
 {
-	struct browser_pane *b = bp_of(p);
+	struct browser_pane *b = self;
 
 	/* every tab reloads: the Tasks tab raises notices even when hidden */
 	for (int i = 0; i < NTABS; i++)
@@ -111,32 +118,33 @@ static void browser_store_changed(struct pane *p)
 			tab_table[i]->reload(b->state[i]);
 }
 
-static bool browser_cursor(struct pane *p, int *y, int *x)
+static bool browser_cursor(void *self, int *y, int *x)
 {
-	struct browser_pane *b = bp_of(p);
-	const struct browser_tab_ops *t = tab_table[b->active];
+	struct browser_pane *b = self;
+	const struct view_ops *t = tab_table[b->active];
 
 	return t->cursor ? t->cursor(b->state[b->active], y, x) : false;
 }
 
-static void browser_free(struct pane *p)
+static void browser_destroy(void *self)
 {
-	struct browser_pane *b = bp_of(p);
+	struct browser_pane *b = self;
 
 	for (int i = 0; i < NTABS; i++)
 		if (tab_table[i]->destroy)
 			tab_table[i]->destroy(b->state[i]);
 	strbuf_free(&b->strip);
+	free(b);
 }
 
-static const struct pane_ops browser_ops = {
+static const struct view_ops browser_ops = {
 	.name = "browser",
+	.destroy = browser_destroy,
 	.draw = browser_draw,
 	.key = browser_key,
-	.store_changed = browser_store_changed,
+	.reload = browser_reload,
 	.border_right = browser_border_right,
 	.cursor = browser_cursor,
-	.free = browser_free,
 };
 
 struct pane *pane_browser_new(struct app *a)

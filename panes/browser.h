@@ -3,39 +3,27 @@
  * plus tabs later issues add such as Diagnostics or Flame).
  *
  * The browser pane owns the tab strip in its border and forwards draw, key
- * and refresh calls to the active tab. A tab is an object like a pane: a
- * const struct browser_tab_ops with designated initializers, and a state
- * struct the tab allocates in .create. A tab draws only into the WINDOW
- * it is given (the browser's body, below nothing: the tab strip is in the
- * border).
+ * and reload calls to the active tab. A tab is a view (view.h): a const
+ * struct view_ops with designated initializers whose .create allocates the
+ * state the other slots get (once, when the browser is created) and whose
+ * .destroy frees it. A tab draws only into the WINDOW it is given (the
+ * browser's body: the tab strip is in the border); its draw's focused is
+ * the browser pane's, and every tab reloads when the store changes (the
+ * Tasks tab raises notices even when hidden).
+ *
+ * Never: keep the window a tab is given (the app re-creates the body on
+ * every layout change).
  */
 #ifndef RWB_BROWSER_H
 #define RWB_BROWSER_H
 
 #include "pane.h"
 
-struct browser_tab;
-
-struct browser_tab_ops {
-	const char *name;                     /* "Memory": shown in the tab strip */
-	/* Allocate the tab's state; called once when the browser is created. */
-	void *(*create)(struct app *a);
-	void (*destroy)(void *state);
-	/* Draw into win (rows x cols). focused: the browser pane has focus. */
-	void (*draw)(void *state, WINDOW *win, int rows, int cols, bool focused);
-	/* A key while this tab is active and the browser focused: PANE_* bits. */
-	int (*key)(void *state, const struct key *k);
-	/* The store changed (another rwb or this one wrote): reload. */
-	void (*reload)(void *state);
-	/* Where the cursor goes (e.g. a search field); false hides it. */
-	bool (*cursor)(void *state, int *y, int *x);
-};
-
 /* The tabs, in strip order; defined in each tab's file. */
-extern const struct browser_tab_ops tab_memory_ops;   /* panes/tab_memory.c */
-extern const struct browser_tab_ops tab_metrics_ops;  /* panes/tab_metrics.c */
-extern const struct browser_tab_ops tab_audit_ops;    /* panes/tab_audit.c */
-extern const struct browser_tab_ops tab_tasks_ops;    /* panes/tab_tasks.c */
+extern const struct view_ops tab_memory_ops;   /* panes/tab_memory.c */
+extern const struct view_ops tab_metrics_ops;  /* panes/tab_metrics.c */
+extern const struct view_ops tab_audit_ops;    /* panes/tab_audit.c */
+extern const struct view_ops tab_tasks_ops;    /* panes/tab_tasks.c */
 
 /* Their key tables (keys.h), for help and the docs. */
 struct keymap;

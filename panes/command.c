@@ -1,18 +1,17 @@
 /*
  * command.c - the prompt and the results area.
  *
- * Commands marked CMD_JOB run as `rwb --result-file F /cmd ...` jobs in the
- * terminal pane (so the user watches cargo's own output there) and their
- * answer lands here when they exit; every other command runs inline
- * through the registry and answers at once. A result is human text: its
- * first line is the one-line summary a folded result shows (`build failed:
- * 1 error, 2 warnings (0.2 s)`), the rest the detail (the job's F.txt, or
- * the command's text answer; a JSON-only answer is flattened to `key: value`
- * lines). The JSON answer is kept beside it for Alt-C (copy, OSC 52) and
- * the views. History lives in the store: every rwb on the store shares it,
- * across restarts.
+ * The prompt edits a line, completes it (Tab), browses and searches the
+ * history (Up/Down, Ctrl-R) and hands the line to app_run_command(), which
+ * gives it to the dispatcher (tui/dispatch.c): parsing, running inline or
+ * as a job, confirmation and /theme are not done here. The results area
+ * keeps the answers the dispatcher and the notices add: a result is human
+ * text whose first line is the one-line summary a folded result shows, with
+ * the JSON answer beside it for Alt-C (copy, OSC 52); a running job's
+ * answer is replaced by id when the job ends. History lives in the store:
+ * every rwb on the store shares it, across restarts.
  *
- * Never: run a command line through a shell (argv only).
+ * Never: run, parse or decide how to run a command line here.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "command.h"
@@ -21,26 +20,20 @@
 #include "complete.h"
 #include "complete_kinds.h"
 #include "draw.h"
-#include "error.h"
 #include "keys.h"
 #include "lineedit.h"
-#include "overlay.h"
 #include "registry.h"
 #include "sanitize.h"
 #include "store.h"
-#include "term.h"
 #include "theme.h"
 #include "xalloc.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_RESULTS 200
-#define MAX_RESULT_BYTES (256 * 1024)
 
 struct result {
 	char *command;          /* owned; NULL for a notice */
@@ -48,7 +41,7 @@ struct result {
 	char *json;             /* owned: the JSON answer (compact), or NULL */
 	enum result_kind kind;
 	bool collapsed;
-	int job_id;             /* RESULT_RUNNING: the terminal job */
+	int id;                 /* > 0, from next_id: how the dispatcher finds it again */
 };
 
 struct command_pane {
@@ -69,7 +62,7 @@ struct command_pane {
 	char *search_hit;               /* owned */
 	/* completion listing shown in the hint line */
 	char hint_override[512];
-	int seq;                        /* for result file names */
+	int next_id;                    /* the id of the next result */
 };
 
 static struct command_pane *cp_of(struct pane *p)
@@ -107,21 +100,55 @@ static struct result *result_push(struct command_pane *c)
 	return r;
 }
 
-void pane_command_add_result(struct pane *p, const char *command, const char *text,
-			     enum result_kind kind)
+/* The result with this id, or NULL when it has left the ring. */
+static struct result *result_find(struct command_pane *c, int id)
+{
+	for (int i = 0; i < c->count; i++)
+		if (result_at(c, i)->id == id)
+			return result_at(c, i);
+	return NULL;
+}
+
+int pane_command_add_result(struct pane *p, const char *command, const char *text,
+			    enum result_kind kind)
 {
 	struct command_pane *c = cp_of(p);
 	struct result *r = result_push(c);
 	size_t len = strlen(text);
 
-	if (len > MAX_RESULT_BYTES)
-		len = MAX_RESULT_BYTES;
+	if (len > PANE_COMMAND_RESULT_MAX)
+		len = PANE_COMMAND_RESULT_MAX;
 	r->command = command ? xstrdup(command) : NULL;
 	r->text = xstrndup(text, len);
 	while (len && r->text[len - 1] == '\n')
 		r->text[--len] = '\0';
 	r->kind = kind;
+	r->id = ++c->next_id;
 	p->damaged = true;
+	return r->id;
+}
+
+bool pane_command_set_result(struct pane *p, int id, const char *text, enum result_kind kind)
+{
+	struct result *r = result_find(cp_of(p), id);
+
+	if (!r)
+		return false;
+	free(r->text);
+	r->text = xstrdup(text);
+	r->kind = kind;
+	p->damaged = true;
+	return true;
+}
+
+void pane_command_set_json(struct pane *p, int id, const char *json)
+{
+	struct result *r = result_find(cp_of(p), id);
+
+	if (!r)
+		return;
+	free(r->json);
+	r->json = json ? xstrdup(json) : NULL;
 }
 
 void pane_command_start(struct pane *p, const char *text)
@@ -180,382 +207,6 @@ static void search_update(struct command_pane *c)
 	if (c->search.text.len)
 		store_history_search(app_store(c->base.app), lineedit_str(&c->search), c->search_skip,
 				     &c->search_hit);
-}
-
-/* ---- running commands ---- */
-
-struct job_ctx {
-	struct app *app;
-	struct pane *pane;
-	char *line;          /* owned */
-	char *result_path;   /* owned */
-	char *name;          /* owned: "/watch", as the status bar counts it */
-	int seq;
-	bool keys;           /* CMD_KEYS: the terminal pane has the keyboard while it runs */
-	enum app_pane back;  /* ... and this pane gets it back */
-};
-
-/* One scalar as text ("yes", "12", "text"); false for arrays and objects. */
-static bool scalar_text(struct strbuf *out, const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		strbuf_adds(out, v->valuestring);
-	else if (cJSON_IsBool(v))
-		strbuf_adds(out, cJSON_IsTrue(v) ? "yes" : "no");
-	else if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
-		strbuf_addf(out, "%lld", (long long)v->valuedouble);
-	else if (cJSON_IsNumber(v))
-		strbuf_addf(out, "%.4g", v->valuedouble);
-	else if (cJSON_IsNull(v))
-		strbuf_adds(out, "-");
-	else
-		return false;
-	return true;
-}
-
-/*
- * A JSON answer that came without text, as lines a person reads: a first
- * line of up to four scalar fields, then one line per field (arrays as
- * their length and first items, objects as their scalar fields).
- */
-static void summarize_json(struct strbuf *out, const cJSON *j)
-{
-	const cJSON *v;
-	int shown = 0;
-
-	if (!cJSON_IsObject(j)) {
-		if (!scalar_text(out, j))
-			strbuf_adds(out, "done");
-		return;
-	}
-	cJSON_ArrayForEach(v, j) {
-		if (shown == 4 || cJSON_IsArray(v) || cJSON_IsObject(v))
-			continue;
-		strbuf_addf(out, "%s%s: ", shown ? ", " : "", v->string);
-		scalar_text(out, v);
-		shown++;
-	}
-	if (!shown)
-		strbuf_adds(out, "done");
-	cJSON_ArrayForEach(v, j) {
-		const cJSON *e;
-		int n = 0;
-		if (cJSON_IsArray(v)) {
-			strbuf_addf(out, "\n%s: %d", v->string, cJSON_GetArraySize(v));
-			cJSON_ArrayForEach(e, v) {
-				const cJSON *f;
-				int k = 0;
-				if (n++ == 20) {
-					strbuf_adds(out, "\n  ...");
-					break;
-				}
-				strbuf_adds(out, "\n  ");
-				if (scalar_text(out, e))
-					continue;
-				cJSON_ArrayForEach(f, e) {
-					if (cJSON_IsArray(f) || cJSON_IsObject(f) || k == 6)
-						continue;
-					strbuf_addf(out, "%s%s: ", k++ ? ", " : "", f->string);
-					scalar_text(out, f);
-				}
-			}
-		} else if (cJSON_IsObject(v)) {
-			strbuf_addf(out, "\n%s:", v->string);
-			cJSON_ArrayForEach(e, v) {
-				if (n++ == 20) {
-					strbuf_adds(out, " ...");
-					break;
-				}
-				strbuf_addf(out, " %s=", e->string);
-				if (!scalar_text(out, e))
-					strbuf_adds(out, "{...}");
-			}
-		} else if (shown-- <= 0) {
-			strbuf_addf(out, "\n%s: ", v->string);
-			scalar_text(out, v);
-		}
-	}
-}
-
-static char *read_file_limited(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct strbuf raw = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < MAX_RESULT_BYTES)
-		strbuf_add(&raw, buf, n);
-	fclose(f);
-	return strbuf_detach(&raw);
-}
-
-static struct result *find_running(struct command_pane *c, int seq)
-{
-	for (int i = 0; i < c->count; i++) {
-		struct result *r = result_at(c, i);
-		if (r->kind == RESULT_RUNNING && r->job_id == seq)
-			return r;
-	}
-	return NULL;
-}
-
-static void job_exited(void *data, int status, const struct rusage *ru, long duration_ms)
-{
-	struct job_ctx *j = data;
-	struct command_pane *c = cp_of(j->pane);
-	struct strbuf text = STRBUF_INIT;
-	char *txt_path = xasprintf("%s.txt", j->result_path);
-	char *raw = read_file_limited(j->result_path), *human = read_file_limited(txt_path);
-	char *compact = NULL;
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	struct result *r;
-
-	(void)ru;
-	if (raw) {
-		cJSON *json = cJSON_Parse(raw);
-		cJSON *err = json ? cJSON_GetObjectItem(json, "error") : NULL;
-		if (err && cJSON_IsString(cJSON_GetObjectItem(err, "message")))
-			strbuf_addf(&text, "%s", cJSON_GetObjectItem(err, "message")->valuestring);
-		else if (human && *human)
-			strbuf_adds(&text, human);
-		else if (json)
-			summarize_json(&text, json);
-		if (json) {
-			char *t = cJSON_PrintUnformatted(json);
-			compact = xstrdup(t);
-			cJSON_free(t);
-		}
-		if (json && (code == 0 || code == 1) && !app_quitting(j->app))
-			views_open(j->app, json);
-		cJSON_Delete(json);
-	}
-	unlink(j->result_path);
-	unlink(txt_path);
-	while (text.len && text.buf[text.len - 1] == '\n')
-		text.buf[--text.len] = '\0';
-	if (!text.len)
-		strbuf_addf(&text, "exited with status %d", code);
-	strbuf_addf(&text, "\n(%.1f s, exit %d; output in the terminal pane: F3%s)", duration_ms / 1000.0,
-		    code, compact ? "; Alt-C copies the JSON answer" : "");
-	r = find_running(c, j->seq);
-	if (r) {
-		free(r->text);
-		r->text = strbuf_detach(&text);
-		r->kind = code == 0 ? RESULT_OK : code == 1 ? RESULT_WARNING : RESULT_ERROR;
-	} else {
-		pane_command_add_result(j->pane, j->line, strbuf_str(&text),
-					code == 0 ? RESULT_OK : RESULT_ERROR);
-		r = result_at(c, c->count - 1);
-	}
-	free(r->json);
-	r->json = compact;
-	strbuf_free(&text);
-	free(raw);
-	free(human);
-	free(txt_path);
-	app_job_ended(j->app, j->name);
-	/* leaving the editor gives the keyboard back (unless the user moved it) */
-	if (j->keys && !app_quitting(j->app) && app_focused(j->app) == APP_PANE_TERMINAL)
-		app_focus(j->app, j->back);
-	app_store_touched(j->app);
-	j->pane->damaged = true;
-	free(j->line);
-	free(j->name);
-	free(j->result_path);
-	free(j);
-}
-
-static void run_job(struct command_pane *c, const char *line, int argc, char **argv, bool keys, bool yes)
-{
-	struct app *a = c->base.app;
-	struct job_ctx *j = xcalloc(1, sizeof(*j));
-	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char **jargv = xcalloc((size_t)argc + 10, sizeof(*jargv));
-	int n = 0, job_id = 0, rc;
-	struct term_job_opts o = { 0 };
-	struct result *r;
-
-	j->app = a;
-	j->pane = &c->base;
-	j->line = xstrdup(line);
-	j->seq = ++c->seq;
-	j->result_path = xasprintf("%s/rwb-result-%d-%d.json", tmpdir, (int)getpid(), j->seq);
-	jargv[n++] = (char *)app_argv0(a);
-	if (app_db_path(a)) {
-		jargv[n++] = "--db";
-		jargv[n++] = (char *)app_db_path(a);
-	}
-	jargv[n++] = "--repo";
-	jargv[n++] = (char *)app_repo(a);
-	jargv[n++] = "--result-file";
-	jargv[n++] = j->result_path;
-	if (yes)
-		jargv[n++] = "--yes";
-	for (int i = 0; i < argc; i++)
-		jargv[n++] = argv[i];
-	jargv[n] = NULL;
-	o.argv = jargv;
-	o.cwd = app_repo(a);
-	o.title = argv[0] + 1;
-	o.on_exit = job_exited;
-	o.data = j;
-	o.focus = true;
-	/* the person's job, even when their shell names an agent: it shows in
-	 * its own tab, not again as an agent's (tui/agentwatch.c) */
-	static char *const person_env[] = { "RWB_AGENT=", NULL };
-	o.env = person_env;
-	rc = pane_term_job_start(app_pane(a, APP_PANE_TERMINAL), &o, &job_id);
-	free(jargv);
-	if (rc) {
-		pane_command_add_result(&c->base, line, rwb_strerror(rc), RESULT_ERROR);
-		free(j->line);
-		free(j->result_path);
-		free(j);
-		return;
-	}
-	r = result_push(c);
-	r->command = xstrdup(line);
-	r->text = xstrdup("running in the terminal pane (F3 to watch)");
-	r->kind = RESULT_RUNNING;
-	r->job_id = j->seq;
-	j->name = xstrdup(argv[0]);
-	app_job_started(a, j->name);
-	if (keys) {
-		/* focus follows the job that needs keys */
-		j->keys = true;
-		j->back = app_focused(a);
-		app_focus(a, APP_PANE_TERMINAL);
-	}
-}
-
-struct confirm_ctx {
-	struct pane *pane;
-	char *line;
-};
-
-static void run_inline(struct command_pane *c, const char *line, const struct cmd_args *args,
-		       bool yes);
-
-static void confirmed(struct app *a, bool yes, void *data)
-{
-	struct confirm_ctx *cc = data;
-	struct command_pane *c = cp_of(cc->pane);
-	struct cmd_args args;
-	char **argv;
-	int argc;
-
-	(void)a;
-	if (yes && cmdline_split(cc->line, &argv, &argc) == RWB_OK) {
-		if (cmdline_parse(&args, argc, argv) == RWB_OK) {
-			/* a write that runs a program (cargo new) never blocks the TUI:
-			 * it goes to the terminal pane as a job, --yes given */
-			if (args.def->traits & CMD_YES_JOB)
-				run_job(c, cc->line, argc, argv, false, true);
-			else
-				run_inline(c, cc->line, &args, true);
-			cmd_args_release(&args);
-		}
-		cmdline_free_argv(argv, argc);
-	} else if (!yes) {
-		pane_command_add_result(cc->pane, cc->line, "not written (declined)", RESULT_WARNING);
-	}
-	free(cc->line);
-	free(cc);
-}
-
-static void run_inline(struct command_pane *c, const char *line, const struct cmd_args *args,
-		       bool yes)
-{
-	struct app *a = c->base.app;
-	struct cmd_ctx ctx;
-	int status;
-
-	cmd_ctx_init(&ctx);
-	ctx.store = app_store(a);
-	ctx.repo = app_repo(a);
-	ctx.argv0 = app_argv0(a);
-	ctx.tui = true;
-	ctx.yes = yes;
-	ctx.stream = NULL;
-	status = cmd_execute(&ctx, args);
-	if (status != 0 && ctx.error) {
-		pane_command_add_result(&c->base, line, ctx.error, status == 1 ? RESULT_WARNING : RESULT_ERROR);
-	} else {
-		struct strbuf text = STRBUF_INIT;
-		if (ctx.out.len)
-			strbuf_add(&text, ctx.out.buf, ctx.out.len);
-		else if (ctx.result)
-			summarize_json(&text, ctx.result);
-		else
-			strbuf_adds(&text, "done");
-		pane_command_add_result(&c->base, line, strbuf_str(&text),
-					status == 0 ? RESULT_OK : RESULT_WARNING);
-		strbuf_free(&text);
-		if (ctx.result) {
-			char *t = cJSON_PrintUnformatted(ctx.result);
-			result_at(c, c->count - 1)->json = xstrdup(t);
-			cJSON_free(t);
-		}
-	}
-	/* a write that needs confirmation: the command answered with a preview */
-	if (status == 0 && !yes && (args->def->traits & CMD_CONFIRM) && ctx.result &&
-	    cJSON_IsTrue(cJSON_GetObjectItem(ctx.result, "needs_confirmation"))) {
-		struct confirm_ctx *cc = xcalloc(1, sizeof(*cc));
-		cc->pane = &c->base;
-		cc->line = xstrdup(line);
-		app_confirm(a, "write these changes?", confirmed, cc);
-	}
-	if (status == 0 && ctx.result)
-		views_open(a, ctx.result);
-	if (strcmp(args->def->name, "theme") == 0 && status == 0) {
-		char notice[256];
-		theme_init(args->pos[0], notice, sizeof(notice));
-		if (notice[0])
-			app_notice(a, NOTICE_WARNING, "%s", notice);
-		clearok(curscr, TRUE);
-		for (int i = 0; i < APP_PANE_COUNT; i++)
-			app_pane(a, (enum app_pane)i)->damaged = true;
-	}
-	cmd_ctx_release(&ctx);
-	app_store_touched(a);
-}
-
-void pane_command_run(struct pane *p, const char *line)
-{
-	struct command_pane *c = cp_of(p);
-	struct cmd_args args;
-	char **argv = NULL;
-	int argc = 0, rc;
-
-	while (*line == ' ')
-		line++;
-	if (!*line)
-		return;
-	store_history_add(app_store(p->app), line, 0);
-	rc = cmdline_split(line, &argv, &argc);
-	if (rc == RWB_OK)
-		rc = cmdline_parse(&args, argc, argv);
-	if (rc) {
-		pane_command_add_result(p, line, rwb_last_error(), RESULT_ERROR);
-		cmdline_free_argv(argv, argc);
-		return;
-	}
-	if (!args.def->run) {
-		char *msg = xasprintf("/%s is not implemented yet", args.def->name);
-		pane_command_add_result(p, line, msg, RESULT_ERROR);
-		free(msg);
-	} else if ((args.def->traits & CMD_JOB) && !args.help) {
-		/* CMD --help answers inline, even for a job command */
-		run_job(c, line, argc, argv, (args.def->traits & CMD_KEYS) != 0, false);
-	} else {
-		run_inline(c, line, &args, false);
-	}
-	cmd_args_release(&args);
-	cmdline_free_argv(argv, argc);
-	p->damaged = true;
 }
 
 /* ---- completion ---- */
@@ -651,14 +302,13 @@ static int text_lines(const char *t)
 	return n;
 }
 
-static void command_draw(struct pane *p)
+static void command_draw(void *self, WINDOW *w, int rows, int cols, bool focused)
 {
-	struct command_pane *c = cp_of(p);
-	WINDOW *w = p->body;
-	int rows = getmaxy(w), cols = getmaxx(w);
+	struct command_pane *c = self;
 	int res_rows = rows - 2, y;
 	struct strbuf hint = STRBUF_INIT;
 
+	(void)focused;
 	draw_clear(w);
 	if (rows <= 0 || cols <= 0)
 		return;
@@ -762,10 +412,10 @@ static void command_draw(struct pane *p)
 	strbuf_free(&hint);
 }
 
-static bool command_cursor(struct pane *p, int *y, int *x)
+static bool command_cursor(void *self, int *y, int *x)
 {
-	struct command_pane *c = cp_of(p);
-	int rows = getmaxy(p->body), cols = getmaxx(p->body);
+	struct command_pane *c = self;
+	int rows = getmaxy(c->base.body), cols = getmaxx(c->base.body);
 	size_t col;
 
 	if (c->searching || rows <= 0)
@@ -815,7 +465,7 @@ static int k_search_run(void *self, const struct key *k)
 	c->searching = false;
 	if (c->search_hit)
 		lineedit_set(&c->edit, c->search_hit);
-	pane_command_run(&c->base, lineedit_str(&c->edit));
+	app_run_command(c->base.app, lineedit_str(&c->edit));
 	lineedit_set(&c->edit, "");
 	return DONE;
 }
@@ -936,7 +586,7 @@ static int k_run(void *self, const struct key *k)
 	(void)k;
 	lineedit_set(&c->edit, "");
 	c->hist_pos = -1;
-	pane_command_run(&c->base, line);
+	app_run_command(c->base.app, line);
 	free(line);
 	return DONE;
 }
@@ -1059,9 +709,9 @@ static const struct keybind command_binds[] = {
 };
 const struct keymap command_keys = KEYMAP("Command prompt (type a /command)", command_binds);
 
-static int command_key(struct pane *p, const struct key *k)
+static int command_key(void *self, const struct key *k)
 {
-	struct command_pane *c = cp_of(p);
+	struct command_pane *c = self;
 	int r;
 
 	if (c->searching)
@@ -1075,14 +725,14 @@ static int command_key(struct pane *p, const struct key *k)
 	return DONE;
 }
 
-static void command_store_changed(struct pane *p)
+static void command_reload(void *self)
 {
-	(void)p; /* history is re-read when the user starts browsing it */
+	(void)self; /* history is re-read when the user starts browsing it */
 }
 
-static void command_free(struct pane *p)
+static void command_destroy(void *self)
 {
-	struct command_pane *c = cp_of(p);
+	struct command_pane *c = self;
 
 	for (int i = 0; i < c->count; i++) {
 		free(result_at(c, i)->command);
@@ -1096,15 +746,16 @@ static void command_free(struct pane *p)
 	free(c->search_hit);
 	lineedit_release(&c->edit);
 	lineedit_release(&c->search);
+	free(c);
 }
 
-static const struct pane_ops command_ops = {
+static const struct view_ops command_ops = {
 	.name = "command",
+	.destroy = command_destroy,
 	.draw = command_draw,
 	.key = command_key,
+	.reload = command_reload,
 	.cursor = command_cursor,
-	.store_changed = command_store_changed,
-	.free = command_free,
 };
 
 struct pane *pane_command_new(struct app *a)

@@ -292,10 +292,11 @@ static void draw_explain(struct diag_view *v, WINDOW *win, int rows, int cols)
 	draw_hint(win, rows - 1, cols, v->fix_path ? &diag_fix_keys : &diag_explain_keys);
 }
 
-static void view_draw(void *state, WINDOW *win, int rows, int cols)
+static void view_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 {
 	struct diag_view *v = state;
 
+	(void)focused;  /* an open overlay has the keyboard */
 	if (rows < 1 || cols < 4)
 		return;
 	if (v->explain)
@@ -351,7 +352,7 @@ static void open_editor(struct diag_view *v, const struct diag_item *d)
 			  : getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
 	char *words = xstrdup(env), *save = NULL, *alloc = NULL, *path;
 	char *argv[16];
-	int n = 0, rc, job;
+	int n = 0, rc;
 	struct term_job_opts o = { 0 };
 
 	if (!d->file) {
@@ -370,7 +371,8 @@ static void open_editor(struct diag_view *v, const struct diag_item *d)
 	o.cwd = app_repo(v->app);
 	o.title = "editor";
 	o.focus = true;
-	rc = pane_term_job_start(app_pane(v->app, APP_PANE_TERMINAL), &o, &job);
+	/* the editor gets the keyboard, as the commit editor does */
+	rc = app_job_start(v->app, &o, true);
 	if (rc)
 		app_notice(v->app, NOTICE_WARNING, "cannot start %s for %s:%d:%d: %s", argv[0], d->file,
 			   d->line, d->column, rwb_strerror(rc));
@@ -811,12 +813,12 @@ static const char *view_right(void *state)
 	return v->right;
 }
 
-static const struct overlay_ops diag_ops = {
+static const struct view_ops diag_ops = {
 	.name = "diagnostics",
 	.draw = view_draw,
 	.key = view_key,
 	.border_right = view_right,
-	.free = view_free,
+	.destroy = view_free,
 };
 
 static void add_item(struct diag_view *v, const cJSON *d, bool failure, int index)

@@ -178,11 +178,12 @@ static void draw_table(struct flame_view *v, WINDOW *win, int rows, int cols)
 	}
 }
 
-static void flame_draw(void *state, WINDOW *win, int rows, int cols)
+static void flame_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 {
 	struct flame_view *v = state;
 	struct strbuf status = STRBUF_INIT;
 
+	(void)focused;  /* an open overlay has the keyboard */
 	draw_clear(win);
 	if (rows < 2 || cols < 4)
 		return;
@@ -523,13 +524,13 @@ static void flame_free(void *state)
 	free(v);
 }
 
-static const struct overlay_ops flame_ops = {
+static const struct view_ops flame_ops = {
 	.name = "flame",
 	.draw = flame_draw,
 	.key = flame_key,
 	.border_right = flame_border_right,
 	.cursor = flame_cursor,
-	.free = flame_free,
+	.destroy = flame_free,
 };
 
 bool view_flame_open(struct app *a, const cJSON *result)

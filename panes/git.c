@@ -648,16 +648,16 @@ static void draw_commit(struct git_pane *g, WINDOW *w, int rows, int cols)
 	}
 }
 
-static void git_draw(struct pane *p)
+static void git_draw(void *self, WINDOW *w, int rows, int cols, bool focused)
 {
-	struct git_pane *g = (struct git_pane *)p;
-	WINDOW *w = p->body;
-	int rows = getmaxy(w), cols = getmaxx(w), body;
+	struct git_pane *g = self;
+	int body;
 
+	(void)focused;
 	draw_clear(w);
 	if (!g->repo) {
 		draw_text(w, 0, 1, cols - 1, "Not a git repository.", theme_attr(RWB_COLOR_DEFAULT));
-		draw_text(w, 1, 1, cols - 1, app_repo(p->app), theme_attr(RWB_COLOR_DIM));
+		draw_text(w, 1, 1, cols - 1, app_repo(g->base.app), theme_attr(RWB_COLOR_DIM));
 		draw_text(w, 3, 1, cols - 1, "Run `git init` there (the terminal pane works) and this pane",
 			  theme_attr(RWB_COLOR_DIM));
 		draw_text(w, 4, 1, cols - 1, "picks the repository up by itself.", theme_attr(RWB_COLOR_DIM));
@@ -674,9 +674,9 @@ static void git_draw(struct pane *p)
 		draw_text(w, rows - 1, 0, cols, g->note, theme_attr(g->note_bad ? RWB_COLOR_RESULT_ERROR : RWB_COLOR_RESULT_OK));
 }
 
-static const char *git_border_right(struct pane *p)
+static const char *git_border_right(void *self)
 {
-	struct git_pane *g = (struct git_pane *)p;
+	struct git_pane *g = self;
 	const struct gitw_status *s = g->st;
 
 	if (!g->repo || !s)
@@ -702,9 +702,9 @@ static const char *git_border_right(struct pane *p)
 	return g->header;
 }
 
-static bool git_cursor(struct pane *p, int *y, int *x)
+static bool git_cursor(void *self, int *y, int *x)
 {
-	struct git_pane *g = (struct git_pane *)p;
+	struct git_pane *g = self;
 	const char *m, *line;
 	int row = 2;
 
@@ -1002,7 +1002,7 @@ static void run_editor(struct git_pane *g)
 	const char *ed = getenv("VISUAL");
 	char *copy, *argv[16], *save = NULL;
 	struct term_job_opts o = { 0 };
-	int argc = 0, id = 0, rc;
+	int argc = 0, rc;
 	FILE *f;
 
 	if (!ed || !*ed)
@@ -1027,12 +1027,10 @@ static void run_editor(struct git_pane *g)
 	o.on_exit = editor_done;
 	o.data = g;
 	o.focus = true;
-	rc = pane_term_job_start(app_pane(g->base.app, APP_PANE_TERMINAL), &o, &id);
+	rc = app_job_start(g->base.app, &o, true);
 	free(copy);
 	if (rc)
 		set_note(g, true, "cannot start $EDITOR in the terminal pane: %s; type the message here", rwb_strerror(rc));
-	else
-		app_focus(g->base.app, APP_PANE_TERMINAL);
 }
 
 /* ---- keys ---- */
@@ -1441,9 +1439,9 @@ static int key_status(struct git_pane *g, const struct key *k)
 	return keymap_dispatch(&git_status_keys, g, k);
 }
 
-static int git_key(struct pane *p, const struct key *k)
+static int git_key(void *self, const struct key *k)
 {
-	struct git_pane *g = (struct git_pane *)p;
+	struct git_pane *g = self;
 
 	if (!g->repo)
 		return PANE_IGNORED;
@@ -1458,27 +1456,27 @@ static int git_key(struct pane *p, const struct key *k)
 	return PANE_IGNORED;
 }
 
-static void git_focus(struct pane *p, bool focused)
+static void git_focus(void *self, bool focused)
 {
-	struct git_pane *g = (struct git_pane *)p;
+	struct git_pane *g = self;
 	if (focused && g->repo && gitw_stamp(g->repo) != g->stamp)
 		read_status(g);
 }
 
-static void git_store_changed(struct pane *p)
+static void git_reload(void *self)
 {
 	/* a slash command may have staged or committed: look again */
-	struct git_pane *g = (struct git_pane *)p;
+	struct git_pane *g = self;
 	if (g->repo && !g->discard_pending)
 		refresh_all(g);
 }
 
-static void git_free(struct pane *p)
+static void git_destroy(void *self)
 {
-	struct git_pane *g = (struct git_pane *)p;
+	struct git_pane *g = self;
 
 	if (g->timer)
-		loop_del_timer(app_loop(p->app), g->timer);
+		loop_del_timer(app_loop(g->base.app), g->timer);
 	gitw_status_free(g->st);
 	gitw_diff_free(g->diff);
 	g->diff = NULL;
@@ -1492,17 +1490,18 @@ static void git_free(struct pane *p)
 	free(g->edit_file);
 	strbuf_free(&g->msg);
 	gitw_free(g->repo);
+	free(g);
 }
 
-static const struct pane_ops git_ops = {
+static const struct view_ops git_ops = {
 	.name = "git",
+	.destroy = git_destroy,
 	.draw = git_draw,
 	.key = git_key,
 	.focus = git_focus,
-	.store_changed = git_store_changed,
+	.reload = git_reload,
 	.border_right = git_border_right,
 	.cursor = git_cursor,
-	.free = git_free,
 };
 
 struct pane *pane_git_new(struct app *a)

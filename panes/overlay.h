@@ -1,12 +1,20 @@
 /*
- * overlay.h - full-screen views over the panes: the file viewer, the
- * diagnostics list, a flame graph, a commit's diff. One is open at a time
- * (opening another replaces it); Esc/q closes it unless the view handles
- * them. F1, F2-F6 and Ctrl-Q stay global.
+ * overlay.h - full-screen views over the panes: the file viewer, /grep's
+ * results, the diagnostics list, a flame graph, a metric's chart. One is
+ * open at a time (opening another replaces it); Esc/q closes it unless the
+ * view handles them. F1, F2-F6 and Ctrl-Q stay global.
+ *
+ * An overlay is a view (view.h): its opener allocates the state and hands
+ * it with the view's ops to app_open_overlay(); the app draws the frame
+ * (title, border_right) and calls draw with focused true, since an open
+ * overlay has the keyboard; closing it calls .destroy.
  *
  * A command that wants a view answers with "view": NAME in its JSON result
- * (plus what the view needs); the command pane then calls views_open(),
- * which finds NAME in the table in views.c.
+ * (plus what the view needs); the dispatcher (tui/dispatch.c) then calls
+ * views_open(), which finds NAME in the table in views.c.
+ *
+ * Never: touch a view's state after app_open_overlay() or
+ * app_close_overlay() replaced it (it is freed).
  */
 #ifndef RWB_OVERLAY_H
 #define RWB_OVERLAY_H
@@ -16,20 +24,8 @@
 
 #define OVERLAY_CLOSE (1 << 8)   /* a key handler's result: close the view */
 
-struct overlay_ops {
-	const char *name;
-	/* Draw into win (rows x cols), the area inside the overlay's frame. */
-	void (*draw)(void *state, WINDOW *win, int rows, int cols);
-	/* PANE_* bits, plus OVERLAY_CLOSE to close. PANE_IGNORED: Esc/q close. */
-	int (*key)(void *state, const struct key *k);
-	/* Text for the right of the frame's top border, or NULL. */
-	const char *(*border_right)(void *state);
-	bool (*cursor)(void *state, int *y, int *x);
-	void (*free)(void *state);
-};
-
-/* Opens a view (the app owns state from now on and frees it through ops->free). */
-void app_open_overlay(struct app *a, const struct overlay_ops *ops, void *state, const char *title);
+/* Opens a view (the app owns state from now on and frees it through ops->destroy). */
+void app_open_overlay(struct app *a, const struct view_ops *ops, void *state, const char *title);
 void app_close_overlay(struct app *a);
 /* Marks the open view for redrawing. */
 void app_damage_overlay(struct app *a);

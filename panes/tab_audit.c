@@ -895,7 +895,7 @@ static int audit_key(void *state, const struct key *k)
 	return keymap_dispatch(&tab_audit_keys, t, k);
 }
 
-const struct browser_tab_ops tab_audit_ops = {
+const struct view_ops tab_audit_ops = {
 	.name = "Audit",
 	.create = audit_create,
 	.destroy = audit_destroy,

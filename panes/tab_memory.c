@@ -709,7 +709,7 @@ static void edit_selected(struct memory_tab *t)
 			     getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
 	const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char **argv = NULL, **full;
-	int argc = 0, fd, id = 0, rc;
+	int argc = 0, fd, rc;
 	size_t n;
 
 	if (!e || t->view == VIEW_HISTORY)
@@ -748,15 +748,13 @@ static void edit_selected(struct memory_tab *t)
 	struct term_job_opts o = {
 		.argv = full, .title = "edit", .on_exit = edit_done, .data = t, .focus = true,
 	};
-	if (pane_term_job_start(app_pane(t->a, APP_PANE_TERMINAL), &o, &id) != 0) {
+	if (app_job_start(t->a, &o, true) != 0) {
 		app_notice(t->a, NOTICE_WARNING, "cannot start %s", argv[0]);
 		unlink(t->edit_file);
 		free(t->edit_file);
 		free(t->edit_key);
 		free(t->edit_original);
 		t->edit_file = t->edit_key = t->edit_original = NULL;
-	} else {
-		app_focus(t->a, APP_PANE_TERMINAL);
 	}
 	free(full);
 	cmdline_free_argv(argv, argc);
@@ -1252,7 +1250,7 @@ static void memory_destroy(void *state)
 	free(t);
 }
 
-const struct browser_tab_ops tab_memory_ops = {
+const struct view_ops tab_memory_ops = {
 	.name = "Memory",
 	.create = memory_create,
 	.destroy = memory_destroy,

@@ -242,7 +242,7 @@ struct chart_view {
 	char right[96];
 };
 
-static void chart_draw(void *state, WINDOW *win, int rows, int cols)
+static void chart_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 {
 	struct chart_view *c = state;
 	double lo = INFINITY, hi = -INFINITY;
@@ -250,6 +250,7 @@ static void chart_draw(void *state, WINDOW *win, int rows, int cols)
 	char buf[64];
 	struct metric_series fake = { 0 };
 
+	(void)focused;  /* an open overlay has the keyboard */
 	if (plot_h < 2 || plot_w < 4) {
 		draw_text(win, 0, 0, cols, "too small for a chart", theme_attr(RWB_COLOR_DIM));
 		return;
@@ -309,11 +310,11 @@ static void chart_free(void *state)
 	free(c);
 }
 
-static const struct overlay_ops chart_ops = {
+static const struct view_ops chart_ops = {
 	.name = "chart",
 	.draw = chart_draw,
 	.border_right = chart_right,
-	.free = chart_free,
+	.destroy = chart_free,
 };
 
 static void open_chart(struct metrics_tab *t)
@@ -415,7 +416,7 @@ static int tab_key(void *state, const struct key *k)
 	return keymap_dispatch(&tab_metrics_keys, state, k);
 }
 
-const struct browser_tab_ops tab_metrics_ops = {
+const struct view_ops tab_metrics_ops = {
 	.name = "Metrics",
 	.create = tab_create,
 	.destroy = tab_destroy,

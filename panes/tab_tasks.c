@@ -599,7 +599,7 @@ static int tasks_key(void *state, const struct key *k)
 	return keymap_dispatch(&tab_tasks_keys, t, k);
 }
 
-const struct browser_tab_ops tab_tasks_ops = {
+const struct view_ops tab_tasks_ops = {
 	.name = "Tasks",
 	.create = tasks_create,
 	.destroy = tasks_destroy,

@@ -842,14 +842,15 @@ static void sel_range(const struct term_tab *t, uint64_t *a, uint64_t *b)
 	*b = t->sel_anchor < t->cur_line ? t->cur_line : t->sel_anchor;
 }
 
-static void term_draw(struct pane *p)
+static void term_draw(void *self, WINDOW *w, int rows, int cols, bool focused)
 {
-	struct term_pane *tp = tp_of(p);
+	struct term_pane *tp = self;
 	struct term_tab *t = active_tab(tp);
-	WINDOW *w = p->body;
-	int rows = getmaxy(w), grows, gcols;
+	int grows, gcols;
 	uint64_t pushed;
 
+	(void)cols;
+	(void)focused;
 	if (!t)
 		return;
 	tp->frame++;
@@ -891,9 +892,10 @@ static void term_draw(struct pane *p)
 	touchwin(w);
 }
 
-static bool term_cursor(struct pane *p, int *y, int *x)
+static bool term_cursor(void *self, int *y, int *x)
 {
-	struct term_pane *tp = tp_of(p);
+	struct term_pane *tp = self;
+	struct pane *p = &tp->base;
 	struct term_tab *t = active_tab(tp);
 	bool vis;
 	int line;
@@ -921,9 +923,9 @@ static bool term_cursor(struct pane *p, int *y, int *x)
 	return vis && *y < pane_rows(p) && *x < pane_cols(p);
 }
 
-static const char *term_border(struct pane *p)
+static const char *term_border(void *self)
 {
-	struct term_pane *tp = tp_of(p);
+	struct term_pane *tp = self;
 	struct term_tab *t = active_tab(tp);
 	struct strbuf sb = STRBUF_INIT;
 
@@ -965,10 +967,9 @@ static void tab_resize(struct term_pane *tp, struct term_tab *t)
 		ioctl(t->fd, TIOCSWINSZ, &ws);  /* the kernel sends SIGWINCH */
 }
 
-static void term_resize(struct pane *p)
+static void term_resize(void *self, int rows, int cols)
 {
-	struct term_pane *tp = tp_of(p);
-	int rows = pane_rows(p), cols = pane_cols(p);
+	struct term_pane *tp = self;
 
 	if (rows < 1 || cols < 1)
 		return;  /* hidden (another pane is zoomed): keep the size */
@@ -982,7 +983,7 @@ static void term_resize(struct pane *p)
 	for (int i = 0; i < tp->ntabs; i++)
 		tab_resize(tp, tp->tabs[i]);
 	tp->full_redraw = true;
-	pane_damage(p);
+	pane_damage(&tp->base);
 }
 
 /* ---- scroll mode ---- */
@@ -1574,9 +1575,9 @@ static const struct keybind ended_binds[] = {
 };
 const struct keymap term_ended_keys = KEYMAP("Terminal pane: a tab whose program ended", ended_binds);
 
-static int term_key(struct pane *p, const struct key *k)
+static int term_key(void *self, const struct key *k)
 {
-	struct term_pane *tp = tp_of(p);
+	struct term_pane *tp = self;
 	struct term_tab *t = active_tab(tp);
 	struct key kk = *k;
 	int r;
@@ -1624,16 +1625,16 @@ static void outer_paste_mode(struct term_pane *tp, bool on)
 	(void)!write(STDOUT_FILENO, on ? "\033[?2004h" : "\033[?2004l", 8);
 }
 
-static void term_focus(struct pane *p, bool focused)
+static void term_focus(void *self, bool focused)
 {
-	outer_paste_mode(tp_of(p), focused);
+	outer_paste_mode(self, focused);
 }
 
 /* ---- life cycle ---- */
 
-static void term_free(struct pane *p)
+static void term_destroy(void *self)
 {
-	struct term_pane *tp = tp_of(p);
+	struct term_pane *tp = self;
 	int64_t deadline;
 	bool any = false;
 
@@ -1676,7 +1677,7 @@ static void term_free(struct pane *p)
 		}
 		if (t->store_id > 0 && !t->finished) {
 			int code = WIFEXITED(t->status) ? WEXITSTATUS(t->status) : 128 + WTERMSIG(t->status);
-			store_job_end(app_store(p->app), t->store_id, code, -1, -1);
+			store_job_end(app_store(tp->base.app), t->store_id, code, -1, -1);
 		}
 		if (t->on_exit) {
 			/* the app frees this pane first, so the job's owner is still
@@ -1689,17 +1690,18 @@ static void term_free(struct pane *p)
 	}
 	tp->ntabs = 0;
 	strbuf_free(&tp->paste);
+	free(tp);
 }
 
-static const struct pane_ops term_ops = {
+static const struct view_ops term_ops = {
 	.name = "terminal",
+	.destroy = term_destroy,
 	.draw = term_draw,
 	.key = term_key,
 	.resize = term_resize,
 	.focus = term_focus,
 	.border_right = term_border,
 	.cursor = term_cursor,
-	.free = term_free,
 	.wants_all_keys = true,
 };
 

@@ -6,7 +6,8 @@
  * The job API is how the rest of rwb runs programs the user should watch
  * (cargo, perf, $EDITOR, and slash commands marked CMD_JOB, which run as
  * `rwb --result-file F /command ...` so one implementation serves the
- * command line and the TUI).
+ * command line and the TUI). The rest of the TUI starts jobs through
+ * app_job_start() (app.h), never by reaching into this pane.
  */
 #ifndef RWB_TERM_H
 #define RWB_TERM_H

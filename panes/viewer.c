@@ -80,8 +80,8 @@ struct viewer {
 	struct coverage_file cov; /* owned: the last coverage run's lines, for the marker column */
 };
 
-static const struct overlay_ops viewer_ops;
-static const struct overlay_ops grep_ops;
+static const struct view_ops viewer_ops;
+static const struct view_ops grep_ops;
 static void grepview_free(void *state);
 
 /* ---- the line index ---- */
@@ -325,7 +325,7 @@ static void hint_line(char *line, size_t n, const struct keymap *m)
 	strbuf_free(&sb);
 }
 
-static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
+static void viewer_draw(void *state, WINDOW *w, int rows, int cols, bool focused)
 {
 	struct viewer *v = state;
 	int text_rows = rows > 1 ? rows - 1 : rows, gutter;
@@ -334,6 +334,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols)
 	attr_t *attrs = xmalloc(LINE_DRAW_MAX * sizeof(*attrs));
 	char num[64];
 
+	(void)focused;  /* an open overlay has the keyboard */
 	v->rows = text_rows;
 	clamp(v);
 	index_to(v, v->top + text_rows, 0);
@@ -639,13 +640,13 @@ static int viewer_key(void *state, const struct key *k)
 	return keymap_dispatch(&viewer_keys, v, k);
 }
 
-static const struct overlay_ops viewer_ops = {
+static const struct view_ops viewer_ops = {
 	.name = "file",
 	.draw = viewer_draw,
 	.key = viewer_key,
 	.border_right = viewer_border,
 	.cursor = viewer_cursor,
-	.free = viewer_free,
+	.destroy = viewer_free,
 };
 
 static char *title_of(const char *path)
@@ -710,11 +711,12 @@ static void grepview_free(void *state)
 	free(g);
 }
 
-static void grep_draw(void *state, WINDOW *w, int rows, int cols)
+static void grep_draw(void *state, WINDOW *w, int rows, int cols, bool focused)
 {
 	struct grepview *g = state;
 	int text_rows = rows > 1 ? rows - 1 : rows;
 
+	(void)focused;  /* an open overlay has the keyboard */
 	g->rows = text_rows;
 	if (g->sel < g->top)
 		g->top = g->sel;
@@ -832,12 +834,12 @@ static int grep_key(void *state, const struct key *k)
 	return keymap_dispatch(&grep_keys, g, k);
 }
 
-static const struct overlay_ops grep_ops = {
+static const struct view_ops grep_ops = {
 	.name = "grep",
 	.draw = grep_draw,
 	.key = grep_key,
 	.border_right = grep_border,
-	.free = grepview_free,
+	.destroy = grepview_free,
 };
 
 static int back_to_list(struct viewer *v)

@@ -3,7 +3,6 @@
  */
 #include "app.h"
 #include "cmdline.h"
-#include "command.h"
 #include "git.h"
 #include "overlay.h"
 #include "strbuf.h"
@@ -20,7 +19,7 @@ static bool view_edit_open(struct app *a, const cJSON *result)
 		return false;
 	strbuf_adds(&line, "/file-edit ");
 	cmdline_quote(&line, path->valuestring);
-	pane_command_run(app_pane(a, APP_PANE_COMMAND), strbuf_str(&line));
+	app_run_command(a, strbuf_str(&line));
 	strbuf_free(&line);
 	return true;
 }

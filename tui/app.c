@@ -21,6 +21,7 @@
 #include "browser.h"
 #include "cmdline.h"
 #include "command.h"
+#include "dispatch.h"
 #include "draw.h"
 #include "error.h"
 #include "focus.h"
@@ -89,8 +90,8 @@ struct app {
 	void *confirm_data;
 	bool confirm_quit;                 /* the pending confirmation is "quit?" */
 	/* the open overlay view */
-	const struct overlay_ops *ov_ops;  /* NULL when none */
-	void *ov_state;                    /* owned through ov_ops->free */
+	const struct view_ops *ov_ops;     /* NULL when none */
+	void *ov_state;                    /* owned through ov_ops->destroy */
 	char ov_title[128];
 	bool ov_dirty;
 	/* script mode */
@@ -209,6 +210,15 @@ void app_set_result_status(struct app *a, const char *text, enum notice_level le
 	a->status_dirty = true;
 }
 
+int app_job_start(struct app *a, const struct term_job_opts *o, bool keyboard)
+{
+	int job_id, rc = pane_term_job_start(a->panes[APP_PANE_TERMINAL], o, &job_id);
+
+	if (rc == RWB_OK && keyboard)
+		app_focus(a, APP_PANE_TERMINAL);
+	return rc;
+}
+
 void app_job_started(struct app *a, const char *name)
 {
 	if (a->njobs == a->capjobs) {
@@ -255,8 +265,8 @@ void app_store_touched(struct app *a)
 		agentwatch_store_changed(a->agents);
 	for (int i = 0; i < APP_PANE_COUNT; i++) {
 		struct pane *p = a->panes[i];
-		if (p && p->ops->store_changed && !(a->quitting && i == APP_PANE_TERMINAL)) {
-			p->ops->store_changed(p);
+		if (p && p->ops->reload && !(a->quitting && i == APP_PANE_TERMINAL)) {
+			p->ops->reload(p);
 			p->damaged = true;
 		}
 	}
@@ -335,7 +345,7 @@ static void relayout(struct app *a)
 		if (p->body) {
 			keypad(p->body, FALSE);
 			if (p->ops->resize)
-				p->ops->resize(p);
+				p->ops->resize(p, getmaxy(p->body), getmaxx(p->body));
 		}
 		p->damaged = true;
 	}
@@ -480,7 +490,7 @@ static void draw_help(struct app *a)
 	delwin(win);
 }
 
-void app_open_overlay(struct app *a, const struct overlay_ops *ops, void *state, const char *title)
+void app_open_overlay(struct app *a, const struct view_ops *ops, void *state, const char *title)
 {
 	app_close_overlay(a);
 	a->ov_ops = ops;
@@ -493,8 +503,8 @@ void app_close_overlay(struct app *a)
 {
 	if (!a->ov_ops)
 		return;
-	if (a->ov_ops->free)
-		a->ov_ops->free(a->ov_state);
+	if (a->ov_ops->destroy)
+		a->ov_ops->destroy(a->ov_state);
 	a->ov_ops = NULL;
 	a->ov_state = NULL;
 	a->all_dirty = true;
@@ -538,7 +548,7 @@ static void draw_overlay(struct app *a)
 	if (body) {
 		draw_clear(body);
 		if (a->ov_ops->draw)
-			a->ov_ops->draw(a->ov_state, body, getmaxy(body), getmaxx(body));
+			a->ov_ops->draw(a->ov_state, body, getmaxy(body), getmaxx(body), true);
 		int cy, cx;
 		touchwin(frame);
 		wnoutrefresh(frame);
@@ -586,7 +596,7 @@ static void render(struct app *a)
 			wnoutrefresh(p->frame);
 		}
 		if (p->ops->draw)
-			p->ops->draw(p);
+			p->ops->draw(p, p->body, getmaxy(p->body), getmaxx(p->body), p->focused);
 		wnoutrefresh(p->body);
 		p->damaged = false;
 		any = true;
@@ -1067,7 +1077,7 @@ static int script_tick(struct loop *l, void *data)
 
 void app_run_command(struct app *a, const char *line)
 {
-	pane_command_run(a->panes[APP_PANE_COMMAND], line);
+	dispatch_line(a, line);
 }
 
 /* ---- main ---- */
@@ -1176,10 +1186,9 @@ int app_main(const struct app_options *opts, struct store *store)
 		if (p->frame) delwin(p->frame);
 		p->body = p->frame = NULL;
 		p->visible = false;
-		if (p->ops->free)
-			p->ops->free(p);
+		if (p->ops->destroy)
+			p->ops->destroy(p);
 		a->panes[free_order[i]] = NULL;
-		free(p);
 	}
 	if (a->status)
 		delwin(a->status);

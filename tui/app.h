@@ -59,8 +59,16 @@ bool app_notice_withdraw(struct app *a, const char *text);
  * acknowledgements): $RWB_REVIEWER, else git's user.name for the
  * repository, else $USER, else "unknown" (audit_reviewer). */
 const char *app_me(struct app *a);
-/* Runs a slash command line as if typed at the prompt. */
+/* Runs a slash command line as if typed at the prompt (dispatch_line,
+ * tui/dispatch.h: recorded in the history, answered in the results area). */
 void app_run_command(struct app *a, const char *line);
+/* Starts a job in the terminal pane (pane_term_job_start, term.h): the one
+ * way the TUI runs a program the user watches. keyboard: once the job
+ * started, the terminal pane takes the keyboard (an editor). 0, or a
+ * negative RWB_E* code when the job could not start. Not counted by the
+ * status bar (app_job_started is). */
+struct term_job_opts;
+int app_job_start(struct app *a, const struct term_job_opts *o, bool keyboard);
 /* The status bar's running-job indicator counts jobs: each started job
  * (name: "/watch") is shown until its own end, whatever ends first
  * ("running /watch", "2 jobs: /watch /file-edit"). */

@@ -392,21 +392,31 @@ static void test_walk_honours_gitignore(void **state)
 	assert_int_equal(tu_sh(f->repo, "git init -q . && printf 'generated/\\n*.gen.rs\\n' > .gitignore"), 0);
 	write_src(f, "generated/x.rs", u);
 	write_src(f, "src/y.gen.rs", u);
+	/* files.c's rules: cargo's target beside Cargo.toml is skipped, a
+	 * module folder named target is not; hidden folders are walked, as
+	 * git tracks them */
+	write_src(f, "Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n");
 	write_src(f, "target/debug/build/z.rs", u);
 	write_src(f, ".hidden/w.rs", u);
 	write_src(f, "src/a/b.rs", u);
+	write_src(f, "src/target/m.rs", u);
 	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
-	assert_int_equal(l.n, 2);
-	assert_string_equal(l.items[0].file, "src/a/b.rs");
-	assert_string_equal(l.items[0].module, "a::b");
-	assert_string_equal(l.items[1].file, "src/lib.rs");
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.items[0].file, ".hidden/w.rs");
+	assert_string_equal(l.items[1].file, "src/a/b.rs");
+	assert_string_equal(l.items[1].module, "a::b");
+	assert_string_equal(l.items[2].file, "src/lib.rs");
+	assert_string_equal(l.items[3].file, "src/target/m.rs");
 	audit_list_release(&l);
-	/* a scan of one file leaves the others alone */
+	/* a scan of one folder or one file leaves the others alone */
+	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a"), RWB_OK);
+	assert_int_equal(l.n, 1);
+	audit_list_release(&l);
 	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a/b.rs"), RWB_OK);
 	assert_int_equal(l.n, 1);
 	audit_list_release(&l);
 	assert_int_equal(audit_load(&l, f->s, f->repo, false), RWB_OK);
-	assert_int_equal(l.n, 2);
+	assert_int_equal(l.n, 4);
 	audit_list_release(&l);
 	/* bad scopes */
 	assert_int_equal(audit_scan(&l, f->s, f->repo, "nope"), RWB_EUSAGE);

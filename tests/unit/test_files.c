@@ -173,6 +173,57 @@ static void test_walk_honours_ignores_and_loops(void **state)
 	free(dir);
 }
 
+/* The parts, walked in order, give files_walk's list; a part of a folder
+ * below the root keeps the rules from the root down. */
+static void test_walk_parts_equal_walk(void **state)
+{
+	char *dir = make_tree();
+	struct strbuf whole = STRBUF_INIT, parts = STRBUF_INIT;
+	size_t n;
+	struct files_parts *p;
+	(void)state;
+	files_walk(dir, collect, &whole);
+	p = files_parts_open(dir, "", &n);
+	assert_true(n > 3);
+	for (size_t j = 0; j < n; j++)
+		files_walk_part(p, j, collect, &parts);
+	files_parts_free(p);
+	assert_string_equal(strbuf_str(&parts), strbuf_str(&whole));
+	strbuf_reset(&parts);
+	/* src/sub's own .gitignore and the root's still hold under src/sub */
+	p = files_parts_open(dir, "src/sub", &n);
+	for (size_t j = 0; j < n; j++)
+		files_walk_part(p, j, collect, &parts);
+	files_parts_free(p);
+	assert_string_equal(strbuf_str(&parts), "src/sub/.gitignore\nsrc/sub/other.rs\nsrc/sub/secret_ok.rs\n");
+	/* a folder that cannot be read: no parts */
+	p = files_parts_open(dir, "nope", &n);
+	assert_int_equal(n, 0);
+	files_parts_free(p);
+	strbuf_free(&whole);
+	strbuf_free(&parts);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Outside a git work tree .gitignore files mean nothing (as for git and
+ * ripgrep); cargo's target beside a Cargo.toml is skipped everywhere, a
+ * folder named target elsewhere is not. */
+static void test_walk_rules_outside_git(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	assert_int_equal(tu_sh(dir, "printf 'a.rs\\n' > .gitignore && echo x > a.rs && "
+				    "echo '[package]' > Cargo.toml && mkdir -p target/debug src/target && "
+				    "echo x > target/debug/gen.rs && echo x > src/target/m.rs"), 0);
+	files_walk(dir, collect, &sb);
+	assert_string_equal(strbuf_str(&sb), ".gitignore\nCargo.toml\na.rs\nsrc/target/m.rs\n");
+	strbuf_free(&sb);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_glob_search(void **state)
 {
 	char *dir = make_tree(), *text;
@@ -409,6 +460,8 @@ int main(void)
 		cmocka_unit_test(test_glob_match),
 		cmocka_unit_test(test_ignore_rules),
 		cmocka_unit_test(test_walk_honours_ignores_and_loops),
+		cmocka_unit_test(test_walk_parts_equal_walk),
+		cmocka_unit_test(test_walk_rules_outside_git),
 		cmocka_unit_test(test_glob_search),
 		cmocka_unit_test(test_grep),
 		cmocka_unit_test(test_grep_many_files),

@@ -60,12 +60,43 @@ static void test_tabs_count_columns(void **state)
 	EXPECT("a\tb", SANITIZE_KEEP_TAB, "a\tb");
 }
 
+/* Writing the clean span as it is and sanitizing the rest gives exactly
+ * sanitize_text's bytes, for random mixes of ASCII, controls, UTF-8 and
+ * bad bytes, with every set of flags. */
+static void test_clean_span_then_rest(void **state)
+{
+	static const char *const pieces[] = { "abc", " ", "\n", "\t", "\x1b[31m", "\x7f", "\xc3\xa9",
+					       "\xe2\x80\xae", "\xff", "\xc2\x85", "x\ty", "" };
+	unsigned seed = 7;
+	(void)state;
+	for (int round = 0; round < 2000; round++) {
+		struct strbuf text = STRBUF_INIT, whole = STRBUF_INIT, split = STRBUF_INIT;
+		unsigned flags = (unsigned)round % 8;
+		int n = round % 9;
+		for (int k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strbuf_adds(&text, pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))]);
+		}
+		sanitize_text(&whole, text.buf ? text.buf : "", text.len, flags);
+		size_t plain = sanitize_clean_span(text.buf ? text.buf : "", text.len, flags);
+		assert_true(plain <= text.len);
+		strbuf_add(&split, text.buf ? text.buf : "", plain);
+		sanitize_text(&split, (text.buf ? text.buf : "") + plain, text.len - plain, flags);
+		assert_int_equal(split.len, whole.len);
+		assert_memory_equal(split.buf ? split.buf : "", whole.buf ? whole.buf : "", whole.len);
+		strbuf_free(&text);
+		strbuf_free(&whole);
+		strbuf_free(&split);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_controls_and_runs),
 		cmocka_unit_test(test_utf8_and_bad_bytes),
 		cmocka_unit_test(test_tabs_count_columns),
+		cmocka_unit_test(test_clean_span_then_rest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

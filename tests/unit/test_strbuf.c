@@ -51,11 +51,38 @@ static void test_addf_empty_and_fresh(void **state)
 	strbuf_free(&sb);
 }
 
+/* strbuf_addpad and strbuf_addint give what %-*s and %lld give, at the
+ * edges: empty, exactly the width, wider, zero, negatives, the extremes. */
+static void test_pad_and_int_match_printf(void **state)
+{
+	static const char *const words[] = { "", "fn", "block!", "a_rather_long_module::function_name" };
+	static const long long ints[] = { 0, 7, -7, 10, 99999, -100000, INT64_MAX, INT64_MIN };
+	struct strbuf sb = STRBUF_INIT;
+	char want[128];
+
+	(void)state;
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		for (size_t width = 0; width < 40; width += 3) {
+			strbuf_reset(&sb);
+			strbuf_addpad(&sb, words[w], width);
+			snprintf(want, sizeof(want), "%-*s", (int)width, words[w]);
+			assert_string_equal(strbuf_str(&sb), want);
+		}
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_addint(&sb, ints[i]);
+		snprintf(want, sizeof(want), "%lld", ints[i]);
+		assert_string_equal(strbuf_str(&sb), want);
+	}
+	strbuf_free(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addf_every_length),
 		cmocka_unit_test(test_addf_empty_and_fresh),
+		cmocka_unit_test(test_pad_and_int_match_printf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
