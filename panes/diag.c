@@ -29,6 +29,7 @@
 #include "draw.h"
 #include "error.h"
 #include "keys.h"
+#include "listview.h"
 #include "term.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -59,15 +60,14 @@ struct diag_view {
 	struct app *app;             /* borrowed */
 	struct diag_item *items;     /* owned, sorted: errors, then warnings; by file, line */
 	int n;
-	int sel;                     /* selected item */
-	int top;                     /* first drawn row of the list (rows include headings) */
+	struct listview lv;          /* over items; its top and rows count rows (headings and
+	                                unfolded text too) */
 	int errors, warnings;
 	char right[64];              /* border text */
 	int failures;
 	char *explain;               /* owned: the explanation or fix diff shown, or NULL (the list) */
 	char *explain_code;          /* owned: its title ("rustc --explain E0308") */
-	int explain_top;             /* first line of the explanation drawn */
-	int page;                    /* rows of the list or explanation last drawn: what PgDn moves */
+	struct listview explain_lv;  /* over the explanation's lines (scrolled, no cursor) */
 	char *fix_path;              /* owned while a fix's diff is shown: the file it writes */
 	struct strbuf fix_old, fix_new; /* that file as read, and as the fix makes it */
 	cJSON *source;               /* owned: the result that opened the view, the viewer's way back */
@@ -177,6 +177,18 @@ static int row_of(const struct diag_view *v, int i)
 	return row + (is_heading(v, i) ? 1 : 0);
 }
 
+/* Where the selected item is drawn: its heading above, its unfolded text below. */
+static struct listview_at sel_at(const struct diag_view *v)
+{
+	int sel = (int)v->lv.cursor;
+	struct listview_at at = { .row = row_of(v, sel), .above = is_heading(v, sel),
+				  .below = v->items[sel].unfolded ? count_lines(v->items[sel].rendered) : 0 };
+
+	for (int k = 0; k < v->n; k++)
+		at.total += item_rows(v, k);
+	return at;
+}
+
 static const char *label_of(const struct diag_item *d)
 {
 	if (d->failure)
@@ -196,27 +208,25 @@ static void draw_hint(WINDOW *win, int y, int cols, const struct keymap *m)
 
 static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 {
-	int row = 0, sel_row = v->n ? row_of(v, v->sel) : 0;
-	int list_rows = rows > 3 ? rows - 2 : rows;
-	int sel_end = v->n ? sel_row + (v->items[v->sel].unfolded ? count_lines(v->items[v->sel].rendered) : 0) : 0;
+	int row = 0, list_rows = rows > 3 ? rows - 2 : rows;
 
-	v->page = list_rows;
 	if (!v->n) {
+		listview_set_rows(&v->lv, list_rows);
 		draw_text(win, 0, 1, cols - 1, "no errors or warnings", theme_attr(RWB_COLOR_RESULT_OK));
 		return;
 	}
-	/* the selected item, and as much of its unfolded text as fits, in view */
-	if (sel_end >= v->top + list_rows)
-		v->top = sel_end - list_rows + 1;
-	if (sel_row < v->top || sel_row >= v->top + list_rows)
-		v->top = sel_row > 0 && is_heading(v, v->sel) ? sel_row - 1 : sel_row;
+	/* the selected item, its heading and as much of its unfolded text as fits, in view */
+	{
+		struct listview_at at = sel_at(v);
+		listview_set_rows_at(&v->lv, list_rows, &at);
+	}
 	for (int i = 0; i < v->n; i++) {
 		const struct diag_item *d = &v->items[i];
 		int rank = level_rank(d->level);
 		char head[64];
 		int x;
 		if (is_heading(v, i)) {
-			int y = row - v->top;
+			int y = row - (int)v->lv.top;
 			if (y >= 0 && y < list_rows) {
 				snprintf(head, sizeof(head), "%s in ", rank == 0 ? "errors" : rank == 1 ?
 					 "failed tests" : rank == 2 ? "warnings" : d->level);
@@ -226,20 +236,21 @@ static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 			}
 			row++;
 		}
-		int y = row - v->top;
+		int y = row - (int)v->lv.top;
+		bool sel = i == v->lv.cursor;
 		if (y >= 0 && y < list_rows) {
-			attr_t a = theme_attr(i == v->sel ? RWB_COLOR_SELECTION : RWB_COLOR_DEFAULT);
+			attr_t a = theme_attr(sel ? RWB_COLOR_SELECTION : RWB_COLOR_DEFAULT);
 			char pos[48];
-			if (i == v->sel)
+			if (sel)
 				draw_fill(win, y, 0, cols, a);
 			x = draw_text(win, y, 0, cols, d->rendered ? (d->unfolded ? "▾" : "▸") : " ",
-				      i == v->sel ? a : theme_attr(RWB_COLOR_DIM));
+				      sel ? a : theme_attr(RWB_COLOR_DIM));
 			snprintf(pos, sizeof(pos), "%5d:%-3d ", d->line, d->column);
 			x = 2;
 			x += draw_text(win, y, x, cols - x, pos,
-				       i == v->sel ? a : theme_attr(RWB_COLOR_LINE_NUMBER));
+				       sel ? a : theme_attr(RWB_COLOR_LINE_NUMBER));
 			x += draw_text(win, y, x, cols - x, label_of(d),
-				       i == v->sel ? a : theme_attr(rank <= 1 ? RWB_COLOR_NOTICE_CRITICAL
+				       sel ? a : theme_attr(rank <= 1 ? RWB_COLOR_NOTICE_CRITICAL
 									: RWB_COLOR_NOTICE_WARNING));
 			if (d->code) {
 				x += draw_text(win, y, x, cols - x, "[", a);
@@ -250,7 +261,7 @@ static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 			x += draw_text(win, y, x, cols - x, d->message, a);
 			if (d->fixes)
 				draw_text(win, y, x, cols - x, "  [a: fix]",
-					  i == v->sel ? a : theme_attr(RWB_COLOR_DIFF_ADD));
+					  sel ? a : theme_attr(RWB_COLOR_DIFF_ADD));
 		}
 		row++;
 		if (d->unfolded && d->rendered) {
@@ -258,7 +269,7 @@ static void draw_list(struct diag_view *v, WINDOW *win, int rows, int cols)
 			while (*p) {
 				const char *nl = strchr(p, '\n');
 				size_t len = nl ? (size_t)(nl - p) : strlen(p);
-				y = row - v->top;
+				y = row - (int)v->lv.top;
 				if (y >= 0 && y < list_rows)
 					draw_textn(win, y, 4, cols - 4, p, len, theme_attr(RWB_COLOR_HELP_TEXT));
 				row++;
@@ -276,6 +287,8 @@ static void draw_explain(struct diag_view *v, WINDOW *win, int rows, int cols)
 {
 	const char *p = v->explain;
 	int line = 0, y = 0;
+
+	listview_set_rows(&v->explain_lv, rows - 2);  /* the title above, the keys below */
 	draw_text(win, y++, 1, cols - 1, v->explain_code, theme_attr(RWB_COLOR_HELP_KEY));
 	while (*p && y < rows - 1) {
 		const char *nl = strchr(p, '\n');
@@ -284,11 +297,10 @@ static void draw_explain(struct diag_view *v, WINDOW *win, int rows, int cols)
 		if (v->fix_path)
 			role = *p == '+' ? RWB_COLOR_DIFF_ADD : *p == '-' ? RWB_COLOR_DIFF_DEL :
 			       *p == '@' ? RWB_COLOR_DIFF_HUNK : RWB_COLOR_DEFAULT;
-		if (line++ >= v->explain_top)
+		if (line++ >= v->explain_lv.top)
 			draw_textn(win, y++, 1, cols - 1, p, len, theme_attr(role));
 		p = nl ? nl + 1 : p + len;
 	}
-	v->page = rows > 2 ? rows - 2 : 1;
 	draw_hint(win, rows - 1, cols, v->fix_path ? &diag_fix_keys : &diag_explain_keys);
 }
 
@@ -386,7 +398,7 @@ static void open_editor(struct diag_view *v, const struct diag_item *d)
 /* Enter: the viewer at the line, marked, with the message; it comes back here. */
 static void open_selected(struct diag_view *v)
 {
-	const struct diag_item *d = &v->items[v->sel];
+	const struct diag_item *d = &v->items[v->lv.cursor];
 	char *path, *msg;
 	cJSON *req, *back;
 
@@ -424,6 +436,17 @@ static void open_selected(struct diag_view *v)
 	cJSON_Delete(req);
 	free(path);
 	open_editor(v, d);
+}
+
+/* Shows text (owned) under title (owned) in place of the list, from its first line. */
+static void explain_open(struct diag_view *v, char *text, char *title)
+{
+	free(v->explain);
+	free(v->explain_code);
+	v->explain = text;
+	v->explain_code = title;
+	listview_set_count(&v->explain_lv, count_lines(text));
+	listview_home(&v->explain_lv);
 }
 
 /* ---- a: a machine-applicable suggestion ---- */
@@ -567,11 +590,7 @@ static bool fix_prepare(struct diag_view *v, const struct diag_item *d)
 	diff_lines(&diff, v->fix_old.buf, v->fix_old.len, last_old + 1,
 		   last_old + 3 < line_count(v->fix_old.buf, v->fix_old.len) ? last_old + 3 :
 		   line_count(v->fix_old.buf, v->fix_old.len), ' ');
-	free(v->explain);
-	free(v->explain_code);
-	v->explain = strbuf_detach(&diff);
-	v->explain_code = xasprintf("suggested change to %s (machine-applicable)", file);
-	v->explain_top = 0;
+	explain_open(v, strbuf_detach(&diff), xasprintf("suggested change to %s (machine-applicable)", file));
 	ok = true;
 out:
 	if (!ok) {
@@ -609,8 +628,8 @@ static void fix_apply(struct diag_view *v)
 		app_notice(v->app, NOTICE_WARNING, "cannot write %s: %s", v->fix_path, strerror(errno));
 		goto out;
 	}
-	cJSON_Delete(v->items[v->sel].fixes);
-	v->items[v->sel].fixes = NULL;
+	cJSON_Delete(v->items[v->lv.cursor].fixes);
+	v->items[v->lv.cursor].fixes = NULL;
 	app_notice(v->app, NOTICE_INFO, "applied the suggestion to %s (build again to refresh the list)",
 		   v->fix_path);
 out:
@@ -648,11 +667,8 @@ static int k_fix_apply(void *self, const struct key *k)
 static int k_explain_scroll(void *self, const struct key *k)
 {
 	struct diag_view *v = self;
-	int id = keys_id(k), page = v->page > 1 ? v->page : 1;
-	int d = id == 'j' || id == KB_C(KEY_DOWN) ? 1 : id == 'k' || id == KB_C(KEY_UP) ? -1 :
-		id == KB_C(KEY_PPAGE) ? -page : page;
 
-	v->explain_top = v->explain_top + d > 0 ? v->explain_top + d : 0;
+	keys_list_scroll(&v->explain_lv, k);
 	return DONE;
 }
 
@@ -678,33 +694,22 @@ const struct keymap diag_fix_keys = KEYMAP("Diagnostics: a suggested fix (a)", f
 static int k_move(void *self, const struct key *k)
 {
 	struct diag_view *v = self;
-	int id = keys_id(k), page = v->page > 1 ? v->page : 1;
+	long sel = v->lv.cursor;
 
-	switch (id) {
-	case 'j': case KB_C(KEY_DOWN): case 'n':
-		if (v->sel + 1 < v->n)
-			v->sel++;
-		else if (id == 'n')
-			v->sel = 0;
-		break;
-	case 'k': case KB_C(KEY_UP): case 'p':
-		if (v->sel > 0)
-			v->sel--;
-		else if (id == 'p')
-			v->sel = v->n - 1;
-		break;
-	case KB_C(KEY_NPAGE): v->sel = v->sel + page < v->n ? v->sel + page : v->n - 1; break;
-	case KB_C(KEY_PPAGE): v->sel = v->sel > page ? v->sel - page : 0; break;
-	case 'g': case KB_C(KEY_HOME): v->sel = 0; break;
-	default: v->sel = v->n - 1; break;  /* G, End */
-	}
+	/* n and p wrap around; the other keys stop at the ends */
+	if (keys_id(k) == 'n')
+		listview_select(&v->lv, sel + 1 < v->lv.count ? sel + 1 : 0);
+	else if (keys_id(k) == 'p')
+		listview_select(&v->lv, sel > 0 ? sel - 1 : v->lv.count - 1);
+	else
+		keys_list_move(&v->lv, k);
 	return DONE;
 }
 
 static int k_unfold(void *self, const struct key *k)
 {
 	struct diag_view *v = self;
-	struct diag_item *d = &v->items[v->sel];
+	struct diag_item *d = &v->items[v->lv.cursor];
 	int id = keys_id(k);
 
 	if (!d->rendered)
@@ -717,7 +722,7 @@ static int k_unfold(void *self, const struct key *k)
 static int k_explain(void *self, const struct key *k)
 {
 	struct diag_view *v = self;
-	const char *code = v->items[v->sel].code;
+	const char *code = v->items[v->lv.cursor].code;
 	bool clippy = code && strncmp(code, "clippy::", 8) == 0;
 	char *text = code ? cargo_explain(code) : NULL;
 
@@ -730,10 +735,8 @@ static int k_explain(void *self, const struct key *k)
 		return DONE;
 	}
 	explain_close(v);
-	v->explain = text;
-	v->explain_code = clippy ? xasprintf("cargo clippy --explain %s", code + 8)
-				 : xasprintf("rustc --explain %s", code);
-	v->explain_top = 0;
+	explain_open(v, text, clippy ? xasprintf("cargo clippy --explain %s", code + 8)
+				     : xasprintf("rustc --explain %s", code));
 	return DONE;
 }
 
@@ -742,10 +745,10 @@ static int k_fix(void *self, const struct key *k)
 	struct diag_view *v = self;
 
 	(void)k;
-	if (!v->items[v->sel].fixes)
+	if (!v->items[v->lv.cursor].fixes)
 		app_notice(v->app, NOTICE_INFO, "this item has no machine-applicable suggestion");
 	else
-		fix_prepare(v, &v->items[v->sel]);
+		fix_prepare(v, &v->items[v->lv.cursor]);
 	return DONE;
 }
 
@@ -754,7 +757,7 @@ static int k_editor(void *self, const struct key *k)
 	struct diag_view *v = self;
 
 	(void)k;
-	open_editor(v, &v->items[v->sel]);
+	open_editor(v, &v->items[v->lv.cursor]);
 	return DONE;
 }
 
@@ -880,10 +883,11 @@ bool view_diagnostics_open(struct app *a, const cJSON *result)
 		index++;
 	}
 	qsort(v->items, (size_t)v->n, sizeof(*v->items), item_cmp);
+	listview_set_count(&v->lv, v->n);
 	if (cJSON_IsNumber(selected))
 		for (int i = 0; i < v->n; i++)
 			if (v->items[i].index == selected->valueint)
-				v->sel = i;
+				listview_select(&v->lv, i);
 	if (v->failures && !v->errors && !v->warnings)
 		snprintf(v->right, sizeof(v->right), "%d failed test%s", v->failures,
 			 v->failures == 1 ? "" : "s");

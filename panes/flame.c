@@ -21,6 +21,7 @@
 #include "draw.h"
 #include "error.h"
 #include "keys.h"
+#include "listview.h"
 #include "overlay.h"
 #include "perffold.h"
 #include "strbuf.h"
@@ -43,8 +44,7 @@ struct flame_view {
 	size_t nfuncs;
 	bool table;                    /* showing the table instead of the graph */
 	bool sort_total;               /* table sorted by total instead of self */
-	int table_sel, table_top;
-	int table_page;              /* table rows last drawn: what PgDn moves */
+	struct listview table_lv;      /* over funcs */
 	bool searching;                /* typing a search */
 	char search[FLAME_SEARCH_MAX]; /* the search ("" none) */
 	size_t search_len;
@@ -156,17 +156,13 @@ static void draw_table(struct flame_view *v, WINDOW *win, int rows, int cols)
 	char line[64];
 	int list = rows - 2;
 
-	v->table_page = list;
 	snprintf(line, sizeof(line), "%8s %8s  function  (sorted by %s; s switches)", v->sort_total ? "self%" : "SELF%",
 		 v->sort_total ? "TOTAL%" : "total%", v->sort_total ? "total" : "self");
 	draw_text(win, 0, 1, cols - 1, line, theme_attr(RWB_COLOR_PANE_TITLE));
-	if (v->table_sel < v->table_top)
-		v->table_top = v->table_sel;
-	if (list > 0 && v->table_sel >= v->table_top + list)
-		v->table_top = v->table_sel - list + 1;
-	for (int i = 0; i < list && v->table_top + i < (int)v->nfuncs; i++) {
-		const struct perffold_func *f = &v->funcs[v->table_top + i];
-		bool sel = v->table_top + i == v->table_sel;
+	listview_set_rows(&v->table_lv, list);
+	for (int i = 0; i < list && v->table_lv.top + i < (long)v->nfuncs; i++) {
+		const struct perffold_func *f = &v->funcs[v->table_lv.top + i];
+		bool sel = v->table_lv.top + i == v->table_lv.cursor;
 		attr_t attr = sel ? theme_attr(RWB_COLOR_SELECTION) : theme_attr(RWB_COLOR_DEFAULT);
 		int x;
 		if (sel)
@@ -380,16 +376,8 @@ static int k_next(void *self, const struct key *k)
 static int k_table_move(void *self, const struct key *k)
 {
 	struct flame_view *v = self;
-	int n = (int)v->nfuncs, page = v->table_page > 1 ? v->table_page : 1;
 
-	switch (keys_id(k)) {
-	case 'j': case KB_C(KEY_DOWN): if (v->table_sel + 1 < n) v->table_sel++; break;
-	case 'k': case KB_C(KEY_UP): if (v->table_sel > 0) v->table_sel--; break;
-	case KB_C(KEY_NPAGE): v->table_sel = v->table_sel + page < n ? v->table_sel + page : n - 1; break;
-	default: v->table_sel = v->table_sel > page ? v->table_sel - page : 0; break;  /* PgUp */
-	}
-	if (v->table_sel < 0)
-		v->table_sel = 0;
+	keys_list_move(&v->table_lv, k);
 	return DONE;
 }
 
@@ -400,7 +388,7 @@ static int k_table_sort(void *self, const struct key *k)
 	(void)k;
 	v->sort_total = !v->sort_total;
 	sort_table(v);
-	v->table_sel = v->table_top = 0;
+	listview_home(&v->table_lv);
 	return DONE;
 }
 
@@ -412,7 +400,7 @@ static int k_table_show(void *self, const struct key *k)
 	if (!v->nfuncs)
 		return PANE_IGNORED;
 	/* show this function in the graph */
-	snprintf(v->search, sizeof(v->search), "%s", v->funcs[v->table_sel].name);
+	snprintf(v->search, sizeof(v->search), "%s", v->funcs[v->table_lv.cursor].name);
 	v->search_len = strlen(v->search);
 	v->match_samples = match_count(v, v->root);
 	v->table = false;
@@ -562,6 +550,7 @@ bool view_flame_open(struct app *a, const cJSON *result)
 			v->sel = (struct perffold_node *)k;
 	}
 	perffold_functions(v->fold, &v->funcs, &v->nfuncs);
+	listview_set_count(&v->table_lv, (long)v->nfuncs);
 	snprintf(title, sizeof(title), "Flame graph");
 	app_open_overlay(a, &flame_ops, v, title);
 	return true;

@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "git.h"
 #include "keys.h"
+#include "listview.h"
 #include "app.h"
 #include "audit.h"
 #include "coverage.h"
@@ -63,7 +64,8 @@ struct git_pane {
 
 	/* status */
 	struct gitw_status *st;  /* owned; NULL before the first read or on error */
-	int sel, top;            /* selected entry (flattened over the groups), first row shown */
+	struct listview status_lv; /* over the entries, flattened over the groups; its top and
+	                              rows count rows, the groups' headings too */
 
 	/* diff */
 	struct gitw_diff *diff;  /* owned */
@@ -74,9 +76,9 @@ struct git_pane {
 	size_t nmeta;
 	struct drow *rows;       /* owned display rows */
 	size_t nrows;
-	size_t cur, dtop;        /* cursor row and first row shown */
+	struct listview diff_lv; /* over rows: the cursor row */
 	bool visual;             /* a line range is being selected */
-	size_t vstart;           /* where the selection began */
+	long vstart;             /* where the selection began: a row */
 	enum git_mode diff_back; /* where q returns from the diff */
 	uint64_t diff_stamp;     /* mtime of the diffed file when read */
 	bool discard_pending;    /* a discard confirmation is open */
@@ -88,7 +90,7 @@ struct git_pane {
 
 	/* log */
 	struct gitw_log *log;    /* owned */
-	int lsel, ltop;
+	struct listview log_lv;  /* over log's commits */
 
 	/* commit editor */
 	struct strbuf msg;       /* owned message text */
@@ -180,7 +182,6 @@ static void read_status(struct git_pane *g)
 {
 	struct gitw_status *s = NULL;
 	int64_t t0 = loop_now_ms();
-	int n;
 
 	try_open(g);
 	if (!g->repo)
@@ -192,11 +193,7 @@ static void read_status(struct git_pane *g)
 	}
 	gitw_status_free(g->st);
 	g->st = s;
-	n = total_entries(s);
-	if (g->sel >= n)
-		g->sel = n - 1;
-	if (g->sel < 0)
-		g->sel = 0;
+	listview_set_count(&g->status_lv, total_entries(s));
 	g->last_read_ms = loop_now_ms();
 	g->read_cost_ms = g->last_read_ms - t0;
 	pane_damage(&g->base);
@@ -224,10 +221,9 @@ static void build_rows(struct git_pane *g)
 		}
 	}
 	g->nrows = n;
-	if (g->cur >= n)
-		g->cur = n ? n - 1 : 0;
-	if (g->dtop > g->cur)
-		g->dtop = g->cur;
+	listview_set_count(&g->diff_lv, (long)n);
+	if (g->vstart >= (long)n)   /* a reload shortened the diff under a selection */
+		g->vstart = g->diff_lv.cursor;
 }
 
 /* The coverage of the diff's added lines (work tree and index diffs: the
@@ -315,7 +311,7 @@ static void open_diff(struct git_pane *g, enum gitw_diff_kind kind, const char *
 	g->diff_path = path ? xstrdup(path) : NULL;
 	g->diff_rev = rev ? xstrdup(rev) : NULL;
 	g->diff_kind = kind;
-	g->cur = g->dtop = 0;
+	listview_home(&g->diff_lv);
 	g->visual = false;
 	g->diff_back = back;
 	if (load_diff(g) == 0) {
@@ -323,7 +319,7 @@ static void open_diff(struct git_pane *g, enum gitw_diff_kind kind, const char *
 		/* start on the first hunk's first changed line */
 		for (size_t i = 0; i < g->nrows; i++)
 			if (g->rows[i].type == DROW_HUNK) {
-				g->cur = i;
+				listview_select(&g->diff_lv, (long)i);
 				break;
 			}
 	}
@@ -462,23 +458,22 @@ static const char *mode_text(uint32_t m)
 static void draw_diff(struct git_pane *g, WINDOW *w, int rows, int cols)
 {
 	const struct gitw_diff *d = g->diff;
-	size_t vlo = g->visual ? (g->vstart < g->cur ? g->vstart : g->cur) : (size_t)-1;
-	size_t vhi = g->visual ? (g->vstart < g->cur ? g->cur : g->vstart) : 0;
+	long cur = g->diff_lv.cursor;
+	/* the selected range, empty (lo > hi) when not selecting */
+	long vlo = g->visual ? (g->vstart < cur ? g->vstart : cur) : 0;
+	long vhi = g->visual ? (g->vstart < cur ? cur : g->vstart) : -1;
 	char buf[1024];
 
-	if (g->cur < g->dtop)
-		g->dtop = g->cur;
-	if (rows > 0 && g->cur >= g->dtop + (size_t)rows)
-		g->dtop = g->cur - (size_t)rows + 1;
+	listview_set_rows(&g->diff_lv, rows);
 	if (g->nrows == 0) {
 		draw_text(w, 0, 1, cols - 1, g->diff_path ? "no changes in this file" : "no changes", theme_attr(RWB_COLOR_DIM));
 		return;
 	}
-	for (int y = 0; y < rows && g->dtop + (size_t)y < g->nrows; y++) {
-		size_t ri = g->dtop + (size_t)y;
+	for (int y = 0; y < rows && g->diff_lv.top + y < (long)g->nrows; y++) {
+		long ri = g->diff_lv.top + y;
 		const struct drow *r = &g->rows[ri];
 		const struct gitw_file *f = r->type == DROW_META ? NULL : &d->files[r->file];
-		bool sel = ri == g->cur || (ri >= vlo && ri <= vhi);
+		bool sel = ri == cur || (ri >= vlo && ri <= vhi);
 
 		switch (r->type) {
 		case DROW_META: {
@@ -533,38 +528,39 @@ static const char *const group_title[GITW_NGROUPS] = { "Staged", "Unstaged", "Un
 static void draw_status(struct git_pane *g, WINDOW *w, int rows, int cols)
 {
 	const struct gitw_status *s = g->st;
-	int y = 0, row = 0, flat = 0, sel_row = 0;
+	struct listview *lv = &g->status_lv;
+	struct listview_at at = { 0 };
+	int y = 0, row = 0, flat = 0;
 	char buf[600];
 
 	if (!s)
 		return;
-	/* first pass: the selected entry's row, to scroll it into view */
+	/* first pass: the selected entry's row (with its group's heading
+	 * above the first entry of a group), to scroll it into view */
 	for (int grp = 0; grp < GITW_NGROUPS; grp++) {
 		if (!s->n[grp])
 			continue;
 		row++;
 		for (int i = 0; i < s->n[grp]; i++, row++, flat++)
-			if (flat == g->sel)
-				sel_row = row;
+			if (flat == lv->cursor)
+				at = (struct listview_at){ .row = row, .above = i == 0 };
 	}
-	if (sel_row < g->top)
-		g->top = sel_row > 0 ? sel_row - 1 : 0;
-	if (sel_row >= g->top + rows)
-		g->top = sel_row - rows + 1;
+	at.total = row;
+	listview_set_rows_at(lv, rows, &at);
 	row = flat = 0;
 	for (int grp = 0; grp < GITW_NGROUPS; grp++) {
 		if (!s->n[grp])
 			continue;
-		if (row >= g->top && y < rows) {
+		if (row >= lv->top && y < rows) {
 			snprintf(buf, sizeof(buf), "%s (%d)", group_title[grp], s->n[grp]);
 			draw_text(w, y++, 0, cols, buf, theme_attr(group_role[grp]) | A_BOLD);
 		}
 		row++;
 		for (int i = 0; i < s->n[grp]; i++, row++, flat++) {
 			const struct gitw_entry *e = &s->list[grp][i];
-			bool sel = flat == g->sel && g->base.focused;
+			bool sel = flat == lv->cursor && g->base.focused;
 			attr_t a = theme_attr(sel ? RWB_COLOR_SELECTION : group_role[grp]);
-			if (row < g->top || y >= rows)
+			if (row < lv->top || y >= rows)
 				continue;
 			if (e->old_path)
 				snprintf(buf, sizeof(buf), "  %-2s %s <- %s%s", e->status, e->path, e->old_path,
@@ -589,13 +585,10 @@ static void draw_log(struct git_pane *g, WINDOW *w, int rows, int cols)
 		draw_text(w, 0, 1, cols - 1, "no commits yet", theme_attr(RWB_COLOR_DIM));
 		return;
 	}
-	if (g->lsel < g->ltop)
-		g->ltop = g->lsel;
-	if (g->lsel >= g->ltop + rows)
-		g->ltop = g->lsel - rows + 1;
-	for (int y = 0; y < rows && g->ltop + y < g->log->n; y++) {
-		const struct gitw_commit_info *c = &g->log->commits[g->ltop + y];
-		bool sel = g->ltop + y == g->lsel;
+	listview_set_rows(&g->log_lv, rows);
+	for (int y = 0; y < rows && g->log_lv.top + y < g->log->n; y++) {
+		const struct gitw_commit_info *c = &g->log->commits[g->log_lv.top + y];
+		bool sel = g->log_lv.top + y == g->log_lv.cursor;
 		time_t t = (time_t)(c->time + (int64_t)c->tz_minutes * 60);
 		struct tm tm;
 		int x;
@@ -687,7 +680,7 @@ static const char *git_border_right(void *self)
 			 : g->diff_kind == GITW_DIFF_UNTRACKED ? "untracked"
 			 : g->diff_kind == GITW_DIFF_REV ? "against work tree"
 			 : g->diff_kind == GITW_DIFF_REV_STAGED ? "against index"
-			 : g->diff_kind == GITW_DIFF_RANGE ? "range" : "commit", g->nrows ? g->cur + 1 : 0, g->nrows);
+			 : g->diff_kind == GITW_DIFF_RANGE ? "range" : "commit", g->nrows ? (size_t)g->diff_lv.cursor + 1 : 0, g->nrows);
 		if (g->patch.executed + g->patch.missed > 0) /* patch coverage */
 			snprintf(g->header + strlen(g->header), sizeof(g->header) - strlen(g->header),
 				 " · patch coverage %.0f%% (%d/%d)", 100.0 * g->patch.executed /
@@ -740,14 +733,14 @@ static void select_path(struct git_pane *g, const char *path, int prefer)
 		for (int i = 0; i < s->n[grp]; i++, flat++)
 			if (strcmp(s->list[grp][i].path, path) == 0) {
 				if (grp == prefer || (prefer == GITW_UNSTAGED && grp == GITW_UNTRACKED)) {
-					g->sel = flat;
+					listview_select(&g->status_lv, flat);
 					return;
 				}
 				if (any < 0)
 					any = flat;
 			}
 	if (any >= 0)
-		g->sel = any;
+		listview_select(&g->status_lv, any);
 }
 
 /* In a diff: the cursor on file path's hunk number hunk (from 1; the last
@@ -762,10 +755,10 @@ static void select_hunk(struct git_pane *g, const char *path, int hunk)
 		const struct drow *r = &g->rows[i];
 		if (r->type != DROW_FILE || strcmp(d->files[r->file].new_path, path) != 0)
 			continue;
-		g->cur = i;
+		listview_select(&g->diff_lv, (long)i);
 		for (size_t j = i + 1; j < g->nrows && g->rows[j].type != DROW_FILE; j++)
 			if (g->rows[j].type == DROW_HUNK) {
-				g->cur = j;
+				listview_select(&g->diff_lv, (long)j);
 				if (--hunk <= 0)
 					break;
 			}
@@ -778,7 +771,7 @@ static void stage_entry(struct git_pane *g, bool unstage)
 	const struct gitw_entry *e;
 	int grp, rc;
 
-	e = entry_at(g->st, g->sel, &grp);
+	e = entry_at(g->st, (int)g->status_lv.cursor, &grp);
 	if (!e)
 		return;
 	if (unstage && grp != GITW_STAGED) {
@@ -824,11 +817,12 @@ static void stage_in_diff(struct git_pane *g, bool unstage)
 					  : "this diff is already staged: press u to unstage");
 		return;
 	}
-	r = &g->rows[g->cur];
+	r = &g->rows[g->diff_lv.cursor];
 	path = d->files[r->file].new_path;
 	if (g->visual) {
-		size_t lo = g->vstart < g->cur ? g->vstart : g->cur, hi = g->vstart < g->cur ? g->cur : g->vstart;
-		for (size_t i = lo; i <= hi; i++) {
+		long cur = g->diff_lv.cursor;
+		long lo = g->vstart < cur ? g->vstart : cur, hi = g->vstart < cur ? cur : g->vstart;
+		for (long i = lo; i <= hi; i++) {
 			const struct drow *q = &g->rows[i];
 			const struct gitw_line *l;
 			if (q->type != DROW_LINE)
@@ -901,7 +895,7 @@ static void discard_in_diff(struct git_pane *g)
 		set_note(g, true, "d discards a hunk of an unstaged diff");
 		return;
 	}
-	r = &g->rows[g->cur];
+	r = &g->rows[g->diff_lv.cursor];
 	if (r->type != DROW_HUNK && r->type != DROW_LINE) {
 		set_note(g, true, "move to a hunk to discard it");
 		return;
@@ -924,7 +918,8 @@ static void open_log(struct git_pane *g)
 	}
 	gitw_log_free(g->log);
 	g->log = log;
-	g->lsel = g->ltop = 0;
+	listview_set_count(&g->log_lv, log->n);
+	listview_home(&g->log_lv);
 	g->mode = MODE_LOG;
 }
 
@@ -1172,47 +1167,19 @@ static int key_commit(struct git_pane *g, const struct key *k)
 
 /* The diff */
 
-static int move_diff(struct git_pane *g, long delta)
-{
-	long c = (long)g->cur + delta;
-	if (c < 0)
-		c = 0;
-	if (g->nrows && c >= (long)g->nrows)
-		c = (long)g->nrows - 1;
-	g->cur = (size_t)c;
-	return DONE;
-}
-
-/* Rows a page moves: the body less the two lines of header. */
-static int page_rows(struct git_pane *g)
-{
-	return pane_rows(&g->base) > 2 ? pane_rows(&g->base) - 2 : 1;
-}
-
-/* The step a movement key means in a list of n: a line, a page, the ends. */
-static long list_step(struct git_pane *g, const struct key *k, long n)
-{
-	switch (keys_id(k)) {
-	case 'j': case KB_C(KEY_DOWN): return 1;
-	case 'k': case KB_C(KEY_UP): return -1;
-	case KB_C(KEY_NPAGE): case ' ': case KEY_CTRL('d'): return page_rows(g);
-	case KB_C(KEY_PPAGE): case KEY_CTRL('u'): return -page_rows(g);
-	case 'g': case KB_C(KEY_HOME): return -n;
-	default: return n;  /* G, End */
-	}
-}
-
 static int k_diff_move(void *self, const struct key *k)
 {
 	struct git_pane *g = self;
-	return move_diff(g, list_step(g, k, (long)g->nrows));
+
+	keys_list_move(&g->diff_lv, k);
+	return DONE;
 }
 
 static int next_hunk(struct git_pane *g, int dir)
 {
-	for (long i = (long)g->cur + dir; i >= 0 && i < (long)g->nrows; i += dir)
+	for (long i = g->diff_lv.cursor + dir; i >= 0 && i < (long)g->nrows; i += dir)
 		if (g->rows[i].type == DROW_HUNK || g->rows[i].type == DROW_FILE) {
-			g->cur = (size_t)i;
+			listview_select(&g->diff_lv, i);
 			break;
 		}
 	return DONE;
@@ -1229,7 +1196,7 @@ static int k_diff_visual(void *self, const struct key *k)
 
 	(void)k;
 	g->visual = !g->visual;
-	g->vstart = g->cur;
+	g->vstart = g->diff_lv.cursor;
 	return DONE;
 }
 
@@ -1293,10 +1260,8 @@ static int key_diff(struct git_pane *g, const struct key *k)
 static int k_log_move(void *self, const struct key *k)
 {
 	struct git_pane *g = self;
-	int n = g->log ? g->log->n : 0;
-	long c = g->lsel + list_step(g, k, n);
 
-	g->lsel = c >= n ? (n > 0 ? n - 1 : 0) : c < 0 ? 0 : (int)c;
+	keys_list_move(&g->log_lv, k);
 	return DONE;
 }
 
@@ -1307,7 +1272,7 @@ static int k_log_open(void *self, const struct key *k)
 	(void)k;
 	if (!g->log || g->log->n <= 0)
 		return PANE_IGNORED;
-	open_diff(g, GITW_DIFF_COMMIT, g->log->commits[g->lsel].oid, NULL, MODE_LOG);
+	open_diff(g, GITW_DIFF_COMMIT, g->log->commits[g->log_lv.cursor].oid, NULL, MODE_LOG);
 	return DONE;
 }
 
@@ -1342,10 +1307,8 @@ static int key_log(struct git_pane *g, const struct key *k)
 static int k_status_move(void *self, const struct key *k)
 {
 	struct git_pane *g = self;
-	int n = total_entries(g->st);
-	long c = g->sel + list_step(g, k, n);
 
-	g->sel = c >= n ? (n > 0 ? n - 1 : 0) : c < 0 ? 0 : (int)c;
+	keys_list_move(&g->status_lv, k);
 	return DONE;
 }
 
@@ -1356,7 +1319,7 @@ static int k_status_open(void *self, const struct key *k)
 	int grp;
 
 	(void)k;
-	if ((e = entry_at(g->st, g->sel, &grp)) == NULL)
+	if ((e = entry_at(g->st, (int)g->status_lv.cursor, &grp)) == NULL)
 		return PANE_HANDLED;
 	open_diff(g, grp == GITW_STAGED ? GITW_DIFF_STAGED : grp == GITW_UNTRACKED ? GITW_DIFF_UNTRACKED
 		  : GITW_DIFF_UNSTAGED, NULL, e->path, MODE_STATUS);

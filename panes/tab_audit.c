@@ -32,6 +32,7 @@
 #include "app.h"
 #include "browser.h"
 #include "keys.h"
+#include "listview.h"
 #include "coverage.h"
 #include "draw.h"
 #include "error.h"
@@ -74,10 +75,10 @@ struct audit_tab {
 	int64_t timer;            /* the save check's timer id, 0 none */
 	struct row *rows;         /* owned: the visible rows */
 	int nrows;
-	int sel;                  /* selected row (an item row) or -1 */
-	int top;                  /* first list row shown */
+	int *item_rows;           /* owned: the row of each listed item, in order */
+	struct listview lv;       /* over the listed items; its top and rows count rows
+	                             (the files' headings too) */
 	int detail_top;           /* scroll of the detail view */
-	int page;                 /* list rows last drawn: what PgDn moves */
 	enum filter filter;
 	char *me;                 /* owned: this reviewer's name ("agent:NAME" for an agent) */
 	char *key;                /* owned: the key verdicts are signed with, or NULL */
@@ -95,9 +96,9 @@ struct audit_tab {
 
 static struct audit_item *sel_item(struct audit_tab *t)
 {
-	if (t->sel < 0 || t->sel >= t->nrows || t->rows[t->sel].item < 0)
+	if (!t->lv.count)
 		return NULL;
-	return &t->list.items[t->rows[t->sel].item];
+	return &t->list.items[t->rows[t->item_rows[t->lv.cursor]].item];
 }
 
 static bool mine_to_review(struct audit_tab *t, const struct audit_item *it)
@@ -121,12 +122,13 @@ static bool passes(struct audit_tab *t, const struct audit_item *it)
 /* Rebuilds rows from the list and the filter, keeping the selected id. */
 static void build_rows(struct audit_tab *t, const char *keep_id)
 {
-	int header = -1;
+	int header = -1, nitems = 0, keep = 0;
 
 	free(t->rows);
+	free(t->item_rows);
 	t->rows = xcalloc(t->list.n * 2 + 1, sizeof(*t->rows));
+	t->item_rows = xcalloc(t->list.n + 1, sizeof(*t->item_rows));
 	t->nrows = 0;
-	t->sel = -1;
 	for (size_t i = 0; i < t->list.n; i++) {
 		struct audit_item *it = &t->list.items[i];
 		if (!passes(t, it))
@@ -140,15 +142,11 @@ static void build_rows(struct audit_tab *t, const char *keep_id)
 		t->rows[header].reviewed += it->status == AUDIT_APPROVED;
 		t->rows[t->nrows] = (struct row){ .item = (int)i, .file = it->file };
 		if (keep_id && strcmp(keep_id, it->id) == 0)
-			t->sel = t->nrows;
-		t->nrows++;
+			keep = nitems;
+		t->item_rows[nitems++] = t->nrows++;
 	}
-	if (t->sel < 0)
-		for (int r = 0; r < t->nrows; r++)
-			if (t->rows[r].item >= 0) {
-				t->sel = r;
-				break;
-			}
+	listview_set_count(&t->lv, nitems);
+	listview_select(&t->lv, keep);
 }
 
 /* Whether the last /rust-test --coverage executed each item (coverage.c). */
@@ -225,9 +223,11 @@ static void load(struct audit_tab *t)
 	audit_list_release(&t->list);
 	audit_list_release(&t->gone);
 	free(t->rows);
+	free(t->item_rows);
 	t->rows = NULL;
+	t->item_rows = NULL;
 	t->nrows = 0;
-	t->sel = -1;
+	listview_set_count(&t->lv, 0);
 	/* current items to the list; gone ones with verdicts kept aside
 	 * (the previous version of an item whose code changed) */
 	if (!s || audit_load(&all, s, app_repo(t->app), true) != 0)
@@ -310,7 +310,6 @@ static void *audit_create(struct app *a)
 	struct audit_tab *t = xcalloc(1, sizeof(*t));
 
 	t->app = a;
-	t->sel = -1;
 	/* an agent signs as agent:NAME; a person is the one identity rule (app.h) */
 	t->me = audit_agent_name(NULL);
 	if (!t->me)
@@ -334,6 +333,7 @@ static void audit_destroy(void *state)
 		free(t->files[i].file);
 	free(t->files);
 	free(t->rows);
+	free(t->item_rows);
 	free(t->me);
 	free(t->tested);
 	free(t->key);
@@ -369,7 +369,7 @@ static void draw_list_row(struct audit_tab *t, WINDOW *win, int y, int cols, int
 		return;
 	}
 	const struct audit_item *it = &t->list.items[row->item];
-	bool is_sel = r == t->sel;
+	bool is_sel = t->lv.count && r == t->item_rows[t->lv.cursor];
 	attr_t base = is_sel ? theme_attr(focused ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM) :
 		theme_attr(RWB_COLOR_DEFAULT);
 	const char *where = it->function && *it->function ? it->function :
@@ -638,19 +638,16 @@ static void audit_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		list_h = t->nrows;
 	if (list_h < 1)
 		list_h = 1;
-	t->page = list_h;
 	if (t->nrows == 0) {
 		draw_text(win, 1, 1, cols - 2, total ? "no item matches this filter (a: show all)" :
 			  "no unsafe code found in this repository (R rescans)", theme_attr(RWB_COLOR_DIM));
 	} else {
-		if (t->sel >= 0 && t->sel < t->top)
-			t->top = t->sel > 0 && t->rows[t->sel - 1].item < 0 ? t->sel - 1 : t->sel;
-		if (t->sel >= t->top + list_h)
-			t->top = t->sel - list_h + 1;
-		if (t->top < 0)
-			t->top = 0;
-		for (int r = 0; r < list_h && t->top + r < t->nrows; r++)
-			draw_list_row(t, win, 1 + r, cols, t->top + r, focused);
+		/* there are rows, so items: the cursor is on one (with its file's heading above the first) */
+		int row = t->item_rows[t->lv.cursor];
+		listview_set_rows_at(&t->lv, list_h, &(struct listview_at){
+			.row = row, .above = row > 0 && t->rows[row - 1].item < 0, .total = t->nrows });
+		for (int r = 0; r < list_h && t->lv.top + r < t->nrows; r++)
+			draw_list_row(t, win, 1 + r, cols, (int)t->lv.top + r, focused);
 	}
 	if (1 + list_h < bottom) {
 		/* U+2500 as text, as the frames draw it: the narrow ACS_HLINE
@@ -677,27 +674,15 @@ static void audit_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 
 /* ---- keys -------------------------------------------------------------------- */
 
-static void move_sel(struct audit_tab *t, int dir)
-{
-	for (int r = t->sel + dir; r >= 0 && r < t->nrows; r += dir)
-		if (t->rows[r].item >= 0) {
-			t->sel = r;
-			t->detail_top = 0;
-			return;
-		}
-}
-
 /* After a verdict: the next item (below, then from the top) still to
  * review, i.e. not approved or rejected and without my verdict on its
  * current code; the cursor stays when none is left. */
 static void next_to_review(struct audit_tab *t)
 {
-	for (int k = 1; k <= t->nrows; k++) {
-		int r = (t->sel + k) % t->nrows;
-		if (r < 0 || t->rows[r].item < 0)
-			continue;
-		if (mine_to_review(t, &t->list.items[t->rows[r].item])) {
-			t->sel = r;
+	for (long k = 1; k <= t->lv.count; k++) {
+		long i = (t->lv.cursor + k) % t->lv.count;
+		if (mine_to_review(t, &t->list.items[t->rows[t->item_rows[i]].item])) {
+			listview_select(&t->lv, i);
 			t->detail_top = 0;
 			return;
 		}
@@ -805,12 +790,11 @@ static int prompt_key(struct audit_tab *t, const struct key *k)
 static int k_move(void *self, const struct key *k)
 {
 	struct audit_tab *t = self;
-	int id = keys_id(k), page = t->page > 1 ? t->page : 1;
-	int n = id == KB_C(KEY_NPAGE) || id == KB_C(KEY_PPAGE) ? page : 1;
-	int dir = id == 'j' || id == KB_C(KEY_DOWN) || id == KB_C(KEY_NPAGE) ? 1 : -1;
+	long was = t->lv.cursor;
 
-	for (int i = 0; i < n; i++)
-		move_sel(t, dir);
+	keys_list_move(&t->lv, k);
+	if (t->lv.cursor != was)
+		t->detail_top = 0;
 	return DONE;
 }
 
@@ -836,7 +820,7 @@ static int k_filter(void *self, const struct key *k)
 		snprintf(keep, sizeof(keep), "%s", it->id);
 	t->filter = id == 'a' ? F_ALL : id == 'u' ? F_UNDOC : id == 'r' ? F_UNREVIEWED : id == 'v' ? F_SIGNED : F_MINE;
 	build_rows(t, *keep ? keep : NULL);
-	t->top = 0;
+	t->lv.top = 0;  /* another list: from its top down to the kept item */
 	return DONE;
 }
 

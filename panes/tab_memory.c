@@ -22,6 +22,7 @@
 #include "app.h"
 #include "browser.h"
 #include "keys.h"
+#include "listview.h"
 #include "cmdline.h"
 #include "draw.h"
 #include "error.h"
@@ -64,33 +65,38 @@ struct memory_tab {
 	bool editing;                  /* keys go into the search field */
 	bool tree_focus;               /* j/k move in the tree */
 	struct memory_tree tree;       /* owned */
-	int tree_sel;                  /* -1: everything */
+	struct listview tree_lv;       /* over "(all)" and the tree's nodes: node cursor - 1 */
 	struct memory_list list;       /* owned: entries when browsing */
 	struct memory_results results; /* owned: entries when searching */
 	struct row *rows;              /* owned array over list or results */
-	int nrows, sel, top;
+	int nrows;
+	struct listview lv;            /* over rows (in a search each row takes two lines) */
 	int layer_filter;              /* 0 all, 1.. memory layer */
 	char *category_filter;         /* owned or NULL */
 	char *project_filter;          /* owned or NULL */
 	char *search_error;            /* owned: a bad query's message */
 	struct memory_list history;    /* owned: versions of the open entry */
-	int hist_sel, hist_top;
+	struct listview hist_lv;       /* over history */
 	char *open_key;                /* owned: the entry shown in ENTRY/HISTORY */
-	int scroll;                    /* preview scroll in lines */
+	struct listview text;          /* over the previewed value's lines (scrolled, no cursor) */
 	char *undo_key;                /* owned: the last deleted key */
 	char *delete_key;              /* owned: the key a delete confirmation asks about */
 	char *edit_file;               /* owned: the temp file of a running edit */
 	char *edit_key;                /* owned */
 	char *edit_original;           /* owned: the value before the edit */
-	int list_rows;                 /* list height at the last draw (paging) */
-	int body_rows;                 /* the preview's height at the last draw (paging) */
 };
 
 static const char *const layer_names[] = { "all", "short_term", "mid_term", "long_term" };
 
 static struct row *cur_row(struct memory_tab *t)
 {
-	return t->sel >= 0 && t->sel < t->nrows ? &t->rows[t->sel] : NULL;
+	return t->nrows ? &t->rows[t->lv.cursor] : NULL;
+}
+
+/* The tree node selected, -1 for everything. */
+static int tree_node(const struct memory_tab *t)
+{
+	return (int)t->tree_lv.cursor - 1;
 }
 
 static void tab_rows_clear(struct memory_tab *t)
@@ -115,9 +121,9 @@ static bool passes_filters(struct memory_tab *t, const struct memory_entry *e)
 
 static char *tree_pattern(struct memory_tab *t)
 {
-	if (t->tree_sel < 0 || t->tree_sel >= t->tree.n)
+	if (tree_node(t) < 0)
 		return xstrdup("**");
-	return xasprintf("%s/**", t->tree.v[t->tree_sel].name);
+	return xasprintf("%s/**", t->tree.v[tree_node(t)].name);
 }
 
 /* Rebuilds the rows from the store: browse or search. */
@@ -131,8 +137,7 @@ static void tab_refresh(struct memory_tab *t)
 	t->search_error = NULL;
 	memory_tree_release(&t->tree);
 	memory_tree(s, &t->tree);
-	if (t->tree_sel >= t->tree.n)
-		t->tree_sel = t->tree.n - 1;
+	listview_set_count(&t->tree_lv, t->tree.n + 1);
 	if (t->qlen == 0) {
 		char *pat = tree_pattern(t);
 		memory_retrieve_max(s, &t->list, pat, false, TAB_BROWSE_MAX);
@@ -144,8 +149,8 @@ static void tab_refresh(struct memory_tab *t)
 	} else {
 		struct strbuf q = STRBUF_INIT;
 		strbuf_add(&q, t->query, t->qlen);
-		if (t->tree_sel >= 0 && t->tree_sel < t->tree.n)
-			strbuf_addf(&q, " key:%s/**", t->tree.v[t->tree_sel].name);
+		if (tree_node(t) >= 0)
+			strbuf_addf(&q, " key:%s/**", t->tree.v[tree_node(t)].name);
 		struct memory_query mq = {
 			.text = strbuf_str(&q), .mode = MEMORY_HYBRID, .limit = TAB_SEARCH_LIMIT,
 			.layer = t->layer_filter ? layer_names[t->layer_filter] : NULL,
@@ -160,13 +165,12 @@ static void tab_refresh(struct memory_tab *t)
 				t->rows[t->nrows++] = (struct row){ &t->results.v[i].e, t->results.v[i].snippet,
 								    t->results.v[i].score };
 	}
-	t->sel = 0;
+	listview_set_count(&t->lv, t->nrows);
+	listview_select(&t->lv, 0);
 	/* keep the selection on the same entry when browsing */
 	for (int i = 0; keep && t->qlen == 0 && i < t->nrows; i++)
 		if (strcmp(t->rows[i].e->key, keep) == 0)
-			t->sel = i;
-	if (t->top > t->sel)
-		t->top = t->sel;
+			listview_select(&t->lv, i);
 	free(keep);
 }
 
@@ -175,8 +179,7 @@ static void tab_load_history(struct memory_tab *t)
 	memory_list_release(&t->history);
 	if (t->open_key)
 		memory_history(app_store(t->a), &t->history, t->open_key);
-	if (t->hist_sel >= t->history.n)
-		t->hist_sel = t->history.n ? t->history.n - 1 : 0;
+	listview_set_count(&t->hist_lv, t->history.n);
 }
 
 /* ---- drawing ---- */
@@ -304,18 +307,18 @@ static void draw_header(struct memory_tab *t, WINDOW *w, int cols, bool focused)
 
 static void draw_tree(struct memory_tab *t, WINDOW *w, int y0, int rows, int width)
 {
-	int total = 0, y = y0, top = 0;
+	int total = 0, y = y0;
 
 	for (int i = 0; i < t->tree.n; i++)
 		if (t->tree.v[i].depth == 0)
 			total += t->tree.v[i].count;
-	if (t->tree_sel + 2 > rows)
-		top = t->tree_sel + 2 - rows;
-	for (int i = -1 + top; i < t->tree.n && y < y0 + rows; i++, y++) {
+	listview_set_rows(&t->tree_lv, rows);
+	/* row 0 is "(all)", node -1 */
+	for (int i = (int)t->tree_lv.top - 1; i < t->tree.n && y < y0 + rows; i++, y++) {
 		char buf[64];
 		const char *name;
 		int count, depth;
-		bool sel = i == t->tree_sel;
+		bool sel = i == tree_node(t);
 		attr_t at = sel ? theme_attr(t->tree_focus ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM) :
 				  theme_attr(RWB_COLOR_DEFAULT);
 		if (i < 0) {
@@ -338,13 +341,9 @@ static void draw_tree(struct memory_tab *t, WINDOW *w, int y0, int rows, int wid
 
 static void draw_list(struct memory_tab *t, WINDOW *w, int y0, int x, int rows, int width, bool focused)
 {
-	int per = t->qlen ? 2 : 1, visible = rows / per;
+	int per = t->qlen ? 2 : 1;
 
-	t->list_rows = visible;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (visible > 0 && t->sel >= t->top + visible)
-		t->top = t->sel - visible + 1;
+	listview_set_rows(&t->lv, rows / per);  /* top and rows count entries */
 	if (t->search_error) {
 		draw_text(w, y0, x, width, t->search_error, theme_attr(RWB_COLOR_RESULT_ERROR));
 		return;
@@ -354,9 +353,9 @@ static void draw_list(struct memory_tab *t, WINDOW *w, int y0, int x, int rows, 
 			  "no entries: /memory-store --key NS/PROJECT/TYPE --value TEXT", theme_attr(RWB_COLOR_DIM));
 		return;
 	}
-	for (int i = t->top, y = y0; i < t->nrows && y + per <= y0 + rows; i++, y += per) {
+	for (int i = (int)t->lv.top, y = y0; i < t->nrows && y + per <= y0 + rows; i++, y += per) {
 		struct row *r = &t->rows[i];
-		bool sel = i == t->sel;
+		bool sel = i == t->lv.cursor;
 		attr_t at = sel ? theme_attr(focused && !t->tree_focus ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM) :
 				  theme_attr(RWB_COLOR_DEFAULT);
 		char meta[48];
@@ -395,14 +394,29 @@ static int draw_entry_head(WINDOW *w, int y, int x, int width, const struct memo
 	return k + 2;
 }
 
-static void draw_preview(WINDOW *w, int y0, int x, int rows, int width, const struct memory_entry *e, int scroll)
+/* Lines draw_value() draws of value: a last newline ends a line, it starts none. */
+static int value_lines(const char *value)
+{
+	int n = 0;
+	const char *p = value;
+
+	for (; *p; p++)
+		n += *p == '\n';
+	return p > value && p[-1] != '\n' ? n + 1 : n;
+}
+
+/* The entry's heading, then its value from the line text scrolled to. */
+static void draw_preview(WINDOW *w, int y0, int x, int rows, int width, const struct memory_entry *e,
+			 struct listview *text)
 {
 	int head;
 
 	if (!e || rows < 6 || width < 8)
 		return;
 	head = draw_entry_head(w, y0, x, width, e) + 1;
-	draw_value(w, y0 + head, x, rows - head, width, e->value, scroll);
+	listview_set_count(text, value_lines(e->value));
+	listview_set_rows(text, rows - head);
+	draw_value(w, y0 + head, x, rows - head, width, e->value, (int)text->top);
 }
 
 /* A view's hint line, from its key table. */
@@ -421,7 +435,6 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 	struct row *r = cur_row(t);
 	int body = rows - 2, x = 0;
 
-	t->body_rows = body;
 	if (rows < 3 || cols < 20) {
 		draw_text(win, 0, 0, cols, "(too small)", theme_attr(RWB_COLOR_DIM));
 		return;
@@ -436,7 +449,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 			draw_text(win, 2, 1, cols - 1, "the entry is gone (deleted or expired); q goes back",
 				  theme_attr(RWB_COLOR_DIM));
 		} else {
-			draw_preview(win, 2, 1, body, cols - 2, e, t->scroll);
+			draw_preview(win, 2, 1, body, cols - 2, e, &t->text);
 		}
 		draw_hint(win, rows - 1, cols, &tab_memory_entry_keys);
 		return;
@@ -446,23 +459,20 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 		if (lw > cols / 2)
 			lw = cols / 2;
 		draw_text(win, 1, 1, lw, "history", theme_attr(RWB_COLOR_PANE_TITLE));
-		if (t->hist_sel < t->hist_top)
-			t->hist_top = t->hist_sel;
-		if (t->hist_sel >= t->hist_top + body - 1)
-			t->hist_top = t->hist_sel - body + 2;
-		for (int i = t->hist_top; i < t->history.n && y < rows - 1; i++, y++) {
+		listview_set_rows(&t->hist_lv, body - 1);
+		for (int i = (int)t->hist_lv.top; i < t->history.n && y < rows - 1; i++, y++) {
 			struct memory_entry *e = &t->history.v[i];
 			char when[40], buf[96];
-			attr_t at = i == t->hist_sel ? theme_attr(RWB_COLOR_SELECTION) : theme_attr(RWB_COLOR_DEFAULT);
+			attr_t at = i == t->hist_lv.cursor ? theme_attr(RWB_COLOR_SELECTION) : theme_attr(RWB_COLOR_DEFAULT);
 			memory_iso_time(when, sizeof(when), e->updated_at);
 			snprintf(buf, sizeof(buf), "v%-3d %.10s %.5s%s%s", e->version, when, when + 11,
 				 i == 0 ? " current" : "", e->deleted ? " deleted" : "");
-			if (i == t->hist_sel)
+			if (i == t->hist_lv.cursor)
 				draw_fill(win, y, 0, lw, at);
 			draw_text(win, y, 1, lw - 1, buf, at);
 		}
-		if (t->hist_sel < t->history.n)
-			draw_preview(win, 1, lw + 2, body, cols - lw - 3, &t->history.v[t->hist_sel], t->scroll);
+		if (t->history.n)
+			draw_preview(win, 1, lw + 2, body, cols - lw - 3, &t->history.v[t->hist_lv.cursor], &t->text);
 		draw_hint(win, rows - 1, cols, &tab_memory_history_keys);
 		return;
 	}
@@ -474,7 +484,7 @@ static void memory_draw(void *state, WINDOW *win, int rows, int cols, bool focus
 		int lw = (cols - x) * 45 / 100;
 		draw_list(t, win, 1, x, body, lw, focused);
 		if (r)
-			draw_preview(win, 1, x + lw + 2, body, cols - x - lw - 3, r->e, t->scroll);
+			draw_preview(win, 1, x + lw + 2, body, cols - x - lw - 3, r->e, &t->text);
 	}
 	draw_hint(win, rows - 1, cols, &tab_memory_list_keys);
 }
@@ -509,7 +519,7 @@ static void base64(struct strbuf *out, const unsigned char *s, size_t n)
 static struct memory_entry *open_entry(struct memory_tab *t)
 {
 	if (t->view == VIEW_HISTORY)
-		return t->hist_sel < t->history.n ? &t->history.v[t->hist_sel] : NULL;
+		return t->history.n ? &t->history.v[t->hist_lv.cursor] : NULL;
 	if (t->view == VIEW_ENTRY) {
 		for (int i = 0; i < t->nrows; i++)
 			if (t->open_key && strcmp(t->rows[i].e->key, t->open_key) == 0)
@@ -633,17 +643,17 @@ static void restore_selected(struct memory_tab *t)
 {
 	struct memory_entry *e, out;
 
-	if (t->hist_sel >= t->history.n)
+	if (!t->history.n)
 		return;
-	e = &t->history.v[t->hist_sel];
-	if (t->hist_sel == 0 && !e->deleted) {
+	e = &t->history.v[t->hist_lv.cursor];
+	if (t->hist_lv.cursor == 0 && !e->deleted) {
 		app_notice(t->a, NOTICE_INFO, "v%d is already the current version", e->version);
 		return;
 	}
 	if (memory_restore(app_store(t->a), &out, e->key, e->version) == 0) {
 		app_notice(t->a, NOTICE_INFO, "restored %s v%d as v%d", out.key, e->version, out.version);
 		memory_entry_release(&out);
-		t->hist_sel = 0;
+		listview_home(&t->hist_lv);
 		tab_refresh(t);
 		tab_load_history(t);
 		app_store_touched(t->a);
@@ -789,21 +799,11 @@ static void cycle_filter(struct memory_tab *t, char **filter, bool category)
 	*filter = next ? xstrdup(next) : NULL;
 	free(vals);
 	memory_list_release(&all);
-	t->sel = t->top = 0;
+	listview_home(&t->lv);
 	tab_refresh(t);
 }
 
 #define DONE (PANE_HANDLED | PANE_REDRAW)
-
-static int move_sel(int sel, int n, int delta)
-{
-	sel += delta;
-	if (sel >= n)
-		sel = n - 1;
-	if (sel < 0)
-		sel = 0;
-	return sel;
-}
 
 /* The keys the browser and the app switch tabs and panes with: an open
  * entry or history passes them on (a stray letter is swallowed). */
@@ -812,12 +812,6 @@ static bool tab_switch_key(const struct key *k)
 	return key_is(k, '\t') || key_is_code(k, KEY_BTAB) || key_is(k, '[') || key_is(k, ']') ||
 		key_is_code(k, KEY_LEFT) || key_is_code(k, KEY_RIGHT) ||
 		(!k->is_code && !k->alt && k->ch >= '1' && k->ch <= '9');
-}
-
-/* A page of the preview or the history's text. */
-static int text_page(const struct memory_tab *t)
-{
-	return t->body_rows > 2 ? t->body_rows - 1 : 1;
 }
 
 /* ---- the search field ---- */
@@ -896,6 +890,20 @@ static int key_search_field(struct memory_tab *t, const struct key *k)
 
 /* ---- keys every view has ---- */
 
+/* The preview's text: J/K a line (five in a history; j/k too in an open
+ * entry), PgDn/PgUp a page. */
+static int k_text_scroll(void *self, const struct key *k)
+{
+	struct memory_tab *t = self;
+	int id = keys_id(k), lines = t->view == VIEW_HISTORY ? 5 : 1;
+
+	if (id == 'J' || id == 'K')
+		listview_scroll(&t->text, id == 'J' ? lines : -lines);
+	else
+		keys_list_scroll(&t->text, k);
+	return DONE;
+}
+
 static int k_search(void *self, const struct key *k)
 {
 	struct memory_tab *t = self;
@@ -951,9 +959,8 @@ static int k_history(void *self, const struct key *k)
 		return PANE_HANDLED;
 	free(t->open_key);
 	t->open_key = xstrdup(e->key);
-	t->hist_sel = 0;
-	t->hist_top = 0;
-	t->scroll = 0;
+	listview_home(&t->hist_lv);
+	listview_home(&t->text);
 	tab_load_history(t);
 	t->view = VIEW_HISTORY;
 	return DONE;
@@ -989,31 +996,27 @@ static int k_list_open(void *self, const struct key *k)
 	free(t->open_key);
 	t->open_key = xstrdup(cur_row(t)->e->key);
 	t->view = VIEW_ENTRY;
-	t->scroll = 0;
+	listview_home(&t->text);
 	return DONE;
 }
 
 static int k_list_move(void *self, const struct key *k)
 {
 	struct memory_tab *t = self;
-	int id = keys_id(k), page = t->list_rows > 1 ? t->list_rows - 1 : 1;
-	bool down = id == 'j' || id == KB_C(KEY_DOWN);
+	int id = keys_id(k);
+	long was = t->lv.cursor;
 
-	if (id == KB_C(KEY_NPAGE) || id == KB_C(KEY_PPAGE)) {
-		t->sel = move_sel(t->sel, t->nrows, id == KB_C(KEY_NPAGE) ? page : -page);
-	} else if (id == 'g' || id == KB_C(KEY_HOME)) {
-		t->sel = 0;
-	} else if (id == 'G' || id == KB_C(KEY_END)) {
-		t->sel = t->nrows ? t->nrows - 1 : 0;
-	} else if (t->tree_focus) {
-		t->tree_sel = move_sel(t->tree_sel + 1, t->tree.n + 1, down ? 1 : -1) - 1;
-		t->top = 0;
-		t->scroll = 0;
+	/* in the tree, j/k choose the node the list shows; pages and ends are the list's */
+	if (t->tree_focus && (id == 'j' || id == 'k' || id == KB_C(KEY_DOWN) || id == KB_C(KEY_UP))) {
+		keys_list_move(&t->tree_lv, k);
+		t->lv.top = 0;  /* another list: from its top */
+		listview_home(&t->text);
 		tab_refresh(t);
-	} else {
-		t->sel = move_sel(t->sel, t->nrows, down ? 1 : -1);
-		t->scroll = 0;
+		return DONE;
 	}
+	keys_list_move(&t->lv, k);
+	if (t->lv.cursor != was)
+		listview_home(&t->text);
 	return DONE;
 }
 
@@ -1023,17 +1026,6 @@ static int k_list_tree(void *self, const struct key *k)
 
 	(void)k;
 	t->tree_focus = !t->tree_focus;
-	return DONE;
-}
-
-static int k_preview_scroll(void *self, const struct key *k)
-{
-	struct memory_tab *t = self;
-
-	if (keys_id(k) == 'J')
-		t->scroll++;
-	else
-		t->scroll = t->scroll ? t->scroll - 1 : 0;
 	return DONE;
 }
 
@@ -1063,7 +1055,7 @@ static int k_list_clear(void *self, const struct key *k)
 	free(t->category_filter);
 	free(t->project_filter);
 	t->category_filter = t->project_filter = NULL;
-	t->tree_sel = -1;
+	listview_home(&t->tree_lv);
 	tab_refresh(t);
 	return DONE;
 }
@@ -1097,7 +1089,7 @@ static const struct keybind list_binds[] = {
 	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "move a page", .run = k_list_move },
 	{ .keys = { 'g', KB_C(KEY_HOME), 'G', KB_C(KEY_END) }, .label = "g/Home, G/End", .help = "first / last entry",
 	  .run = k_list_move },
-	{ .keys = { 'J', 'K' }, .label = "J/K", .help = "scroll the preview", .run = k_preview_scroll },
+	{ .keys = { 'J', 'K' }, .label = "J/K", .help = "scroll the preview", .run = k_text_scroll },
 };
 const struct keymap tab_memory_list_keys = KEYMAP("Browser: Memory tab", list_binds);
 
@@ -1111,29 +1103,18 @@ static int k_entry_back(void *self, const struct key *k)
 	t->view = VIEW_LIST;
 	free(t->open_key);
 	t->open_key = NULL;
-	t->scroll = 0;
-	return DONE;
-}
-
-static int k_entry_scroll(void *self, const struct key *k)
-{
-	struct memory_tab *t = self;
-	int id = keys_id(k), d;
-
-	d = id == 'j' || id == KB_C(KEY_DOWN) || id == 'J' ? 1 : id == 'k' || id == KB_C(KEY_UP) || id == 'K' ? -1 :
-	    id == KB_C(KEY_PPAGE) ? -text_page(t) : text_page(t);
-	t->scroll = t->scroll + d > 0 ? t->scroll + d : 0;
+	listview_home(&t->text);
 	return DONE;
 }
 
 static const struct keybind entry_binds[] = {
 	{ .keys = { 'j', 'k', 'J', 'K', KB_C(KEY_DOWN), KB_C(KEY_UP) }, .label = "j/k, J/K, Down/Up",
-	  .help = "scroll", .hint = "scroll", .run = k_entry_scroll },
+	  .help = "scroll", .hint = "scroll", .run = k_text_scroll },
 	B_HISTORY("history"), B_EDIT("edit"), B_YANK("copy code"), B_WRITE("write code"), B_DELETE("delete"),
 	{ .keys = { 'q', 'h', 27 }, .label = "q/h, Esc", .help = "back to the list", .hint = "back",
 	  .run = k_entry_back },
 	{ .keys = { KB_C(KEY_NPAGE), ' ', KB_C(KEY_PPAGE) }, .label = "PgDn/Space, PgUp", .help = "scroll a page",
-	  .run = k_entry_scroll },
+	  .run = k_text_scroll },
 	B_UNDO(NULL), B_SEARCH(NULL),
 };
 const struct keymap tab_memory_entry_keys = KEYMAP("Browser: Memory tab, an open entry", entry_binds);
@@ -1146,27 +1127,16 @@ static int k_hist_back(void *self, const struct key *k)
 
 	(void)k;
 	t->view = t->open_key ? VIEW_ENTRY : VIEW_LIST;
-	t->scroll = 0;
+	listview_home(&t->text);
 	return DONE;
 }
 
 static int k_hist_move(void *self, const struct key *k)
 {
 	struct memory_tab *t = self;
-	int id = keys_id(k);
 
-	t->hist_sel = move_sel(t->hist_sel, t->history.n, id == 'j' || id == KB_C(KEY_DOWN) ? 1 : -1);
-	t->scroll = 0;
-	return DONE;
-}
-
-static int k_hist_scroll(void *self, const struct key *k)
-{
-	struct memory_tab *t = self;
-	int id = keys_id(k);
-	int d = id == 'J' ? 5 : id == 'K' ? -5 : id == KB_C(KEY_NPAGE) ? text_page(t) : -text_page(t);
-
-	t->scroll = t->scroll + d > 0 ? t->scroll + d : 0;
+	keys_list_move(&t->hist_lv, k);
+	listview_home(&t->text);
 	return DONE;
 }
 
@@ -1182,10 +1152,10 @@ static const struct keybind history_binds[] = {
 	  .hint = "version", .run = k_hist_move },
 	{ .keys = { '\r', '\n', KB_C(KEY_ENTER), 'r' }, .label = "Enter/r", .help = "restore this version (as the newest)",
 	  .hint = "restore", .run = k_hist_restore },
-	{ .keys = { 'J', 'K' }, .label = "J/K", .help = "scroll the version's text", .hint = "scroll", .run = k_hist_scroll },
+	{ .keys = { 'J', 'K' }, .label = "J/K", .help = "scroll the version's text", .hint = "scroll", .run = k_text_scroll },
 	{ .keys = { 'q', 'h', 27 }, .label = "q/h, Esc", .help = "back", .hint = "back", .run = k_hist_back },
 	{ .keys = { KB_C(KEY_NPAGE), KB_C(KEY_PPAGE) }, .label = "PgDn/PgUp", .help = "scroll a page",
-	  .run = k_hist_scroll },
+	  .run = k_text_scroll },
 	B_EDIT(NULL), B_DELETE(NULL), B_UNDO(NULL), B_YANK(NULL), B_WRITE(NULL), B_SEARCH(NULL),
 };
 const struct keymap tab_memory_history_keys = KEYMAP("Browser: Memory tab, an entry's history", history_binds);
@@ -1221,7 +1191,6 @@ static void *memory_create(struct app *a)
 	struct memory_tab *t = xcalloc(1, sizeof(*t));
 
 	t->a = a;
-	t->tree_sel = -1;
 	if (app_store(a))
 		tab_refresh(t);
 	return t;

@@ -19,6 +19,7 @@
 #include "app.h"
 #include "draw.h"
 #include "keys.h"
+#include "listview.h"
 #include "sanitize.h"
 #include "error.h"
 #include "metrics.h"
@@ -40,8 +41,7 @@ struct metrics_tab {
 	char *project;               /* owned: metrics_project(repo) */
 	struct metric_series *v;     /* owned */
 	int n;
-	int sel, top;
-	int page;                    /* list rows last drawn: what PgDn moves */
+	struct listview lv;          /* over v */
 	char status[160];            /* last build / test summary */
 	char error[600];             /* why the metrics could not be read, or "" */
 };
@@ -126,8 +126,7 @@ static void tab_reload(void *state)
 	if (metrics_last_run(s, t->project, "rust-test", &ok, &at, &w, &e) == RWB_OK && len < sizeof(t->status))
 		snprintf(t->status + len, sizeof(t->status) - len, "%slast test run: %s",
 			 len ? "   " : "", ok ? "passed" : "FAILED");
-	if (t->sel >= t->n)
-		t->sel = t->n ? t->n - 1 : 0;
+	listview_set_count(&t->lv, t->n);
 	/* the status bar carries the same summary, whichever pane is shown */
 	app_set_result_status(t->app, t->status,
 			      strstr(t->status, "FAILED") ? NOTICE_WARNING : NOTICE_INFO);
@@ -173,19 +172,15 @@ static void tab_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 	list_rows = rows - y0 - (rows - y0 > 3 ? 1 : 0);
 	if (list_rows < 1)
 		return;
-	t->page = list_rows;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->sel >= t->top + list_rows)
-		t->top = t->sel - list_rows + 1;
+	listview_set_rows(&t->lv, list_rows);
 	spark_w = cols / 4 < 6 ? 6 : cols / 4 > 30 ? 30 : cols / 4;
 	name_w = cols - 1 - 12 - 3 - spark_w - 1;
 	if (name_w < 8)
 		name_w = 8;
-	for (int i = t->top; i < t->n && i - t->top < list_rows; i++) {
+	for (int i = (int)t->lv.top; i < t->n && i - t->lv.top < list_rows; i++) {
 		const struct metric_series *m = &t->v[i];
-		int y = y0 + i - t->top, x;
-		bool sel = i == t->sel;
+		int y = y0 + i - (int)t->lv.top, x;
+		bool sel = i == t->lv.cursor;
 		attr_t base = theme_attr(sel ? (focused ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM)
 					     : m->regression ? RWB_COLOR_AUDIT_BAD : RWB_COLOR_DEFAULT);
 		char val[48], spark[MAX_POINTS * 4 + 1];
@@ -216,7 +211,7 @@ static void tab_draw(void *state, WINDOW *win, int rows, int cols, bool focused)
 		}
 	}
 	if (rows - y0 > 3) {
-		const char *id = t->sel >= 0 && t->sel < t->n ? t->v[t->sel].id : "";
+		const char *id = t->n ? t->v[t->lv.cursor].id : "";
 		struct strbuf hint = STRBUF_INIT;
 		int x = 1;
 		keymap_hint(&hint, &tab_metrics_keys);
@@ -319,7 +314,7 @@ static const struct view_ops chart_ops = {
 
 static void open_chart(struct metrics_tab *t)
 {
-	const struct metric_series *m = &t->v[t->sel];
+	const struct metric_series *m = &t->v[t->lv.cursor];
 	struct chart_view *c;
 	char title[160];
 
@@ -360,16 +355,8 @@ static void open_last_diagnostics(struct metrics_tab *t)
 static int k_move(void *self, const struct key *k)
 {
 	struct metrics_tab *t = self;
-	int page = t->page > 1 ? t->page : 1;
-	int id = keys_id(k);
-	int d = id == KB_C(KEY_NPAGE) ? page : id == KB_C(KEY_PPAGE) ? -page :
-		id == 'j' || id == KB_C(KEY_DOWN) ? 1 : -1;
 
-	t->sel += d;
-	if (t->sel >= t->n)
-		t->sel = t->n ? t->n - 1 : 0;
-	if (t->sel < 0)
-		t->sel = 0;
+	keys_list_move(&t->lv, k);
 	return PANE_HANDLED | PANE_REDRAW;
 }
 

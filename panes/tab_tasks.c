@@ -27,6 +27,7 @@
 #include "draw.h"
 #include "error.h"
 #include "keys.h"
+#include "listview.h"
 #include "store.h"
 #include "theme.h"
 #include "xalloc.h"
@@ -51,7 +52,7 @@ struct tasks_tab {
 	int *vis;                        /* owned: indexes into tasks of the rows shown */
 	int nvis;
 	char *agent;                     /* owned: the one agent shown, NULL for every task */
-	int sel, top;                    /* selected row (index into vis), first row shown */
+	struct listview lv;              /* over vis */
 	int64_t last_seen;               /* newest notice already raised */
 	bool loaded;                     /* last_seen is set */
 	char status[256];                /* the answer to the last key, or "" */
@@ -111,11 +112,10 @@ static void refilter(struct tasks_tab *t, int64_t id)
 	for (size_t i = 0; i < t->ntasks; i++)
 		if (shown(t, &t->tasks[i]))
 			t->vis[t->nvis++] = (int)i;
-	if (t->sel >= t->nvis)
-		t->sel = t->nvis ? t->nvis - 1 : 0;
+	listview_set_count(&t->lv, t->nvis);
 	for (int i = 0; i < t->nvis && id; i++)
 		if (t->tasks[t->vis[i]].id == id)
-			t->sel = i;
+			listview_select(&t->lv, i);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -152,8 +152,7 @@ static void next_agent(struct tasks_tab *t, int dir)
 	free(t->agent);
 	t->agent = next >= 0 ? xstrdup(names[next]) : NULL;
 	free(names);
-	t->sel = 0;
-	t->top = 0;
+	listview_home(&t->lv);
 	refilter(t, 0);
 	if (t->agent)
 		snprintf(t->status, sizeof(t->status), "showing %.100s: what it received and delegated (n next, N previous)",
@@ -199,7 +198,7 @@ static void tasks_reload(void *state)
 
 	if (!s)
 		return;
-	keep = t->sel < t->nvis ? t->tasks[t->vis[t->sel]].id : 0;
+	keep = t->nvis ? t->tasks[t->vis[t->lv.cursor]].id : 0;
 	board_tasks_free(t->tasks, t->ntasks);
 	t->tasks = NULL;
 	t->ntasks = 0;
@@ -307,14 +306,11 @@ static void tasks_draw(void *state, WINDOW *win, int rows, int cols, bool focuse
 		draw_text(win, y, 1, cols - 1, "no tasks yet: /agent-delegate --agent NAME --task TEXT, /agent-receive --task TEXT",
 			  theme_attr(RWB_COLOR_DIM));
 	}
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->sel >= t->top + list_rows)
-		t->top = t->sel - list_rows + 1;
-	for (int i = t->top; i < t->nvis && i < t->top + list_rows && y < rows; i++, y++) {
+	listview_set_rows(&t->lv, list_rows);
+	for (int i = (int)t->lv.top; i < t->nvis && i < t->lv.top + list_rows && y < rows; i++, y++) {
 		const struct board_task *k = &t->tasks[t->vis[i]];
 		bool sent = t->agent && strcmp(k->agent, t->agent) != 0;  /* one it delegated */
-		bool selected = i == t->sel;
+		bool selected = i == t->lv.cursor;
 		attr_t base = selected ? theme_attr(focused ? RWB_COLOR_SELECTION : RWB_COLOR_SELECTION_DIM)
 				       : theme_attr(RWB_COLOR_DEFAULT);
 		int x = 1;
@@ -383,9 +379,9 @@ static void move_selected(struct tasks_tab *t, const char *status)
 		snprintf(t->status, sizeof(t->status), "no task selected");
 		return;
 	}
-	rc = board_task_move(s, t->tasks[t->vis[t->sel]].id, status);
+	rc = board_task_move(s, t->tasks[t->vis[t->lv.cursor]].id, status);
 	if (rc == 0) {
-		snprintf(t->status, sizeof(t->status), "task %lld is %s", (long long)t->tasks[t->vis[t->sel]].id, status);
+		snprintf(t->status, sizeof(t->status), "task %lld is %s", (long long)t->tasks[t->vis[t->lv.cursor]].id, status);
 		app_store_touched(t->app);
 	} else {
 		snprintf(t->status, sizeof(t->status), "%s", rwb_last_error());
@@ -503,20 +499,8 @@ static int field_key(struct tasks_tab *t, const struct key *k)
 static int k_move(void *self, const struct key *k)
 {
 	struct tasks_tab *t = self;
-	int n = t->nvis, page = t->rows > 3 ? t->rows - 2 : 1;
 
-	switch (keys_id(k)) {
-	case 'j': case KB_C(KEY_DOWN): t->sel++; break;
-	case 'k': case KB_C(KEY_UP): t->sel--; break;
-	case KB_C(KEY_NPAGE): t->sel += page; break;
-	case KB_C(KEY_PPAGE): t->sel -= page; break;
-	case 'g': case KB_C(KEY_HOME): t->sel = 0; break;
-	default: t->sel = n - 1; break;  /* G, End */
-	}
-	if (t->sel >= n)
-		t->sel = n - 1;
-	if (t->sel < 0)
-		t->sel = 0;
+	keys_list_move(&t->lv, k);
 	return PANE_HANDLED | PANE_REDRAW;
 }
 

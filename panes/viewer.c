@@ -27,6 +27,7 @@
 #include "error.h"
 #include "files.h"
 #include "keys.h"
+#include "listview.h"
 #include "rustlex.h"
 #include "sanitize.h"
 #include "theme.h"
@@ -64,8 +65,7 @@ struct viewer {
 	size_t scanned;         /* bytes indexed so far */
 	long lines;             /* line starts known so far */
 	bool complete;          /* the whole file is indexed: lines is the total */
-	long top, cur;          /* first line shown; the current line (1-based) */
-	int rows;               /* text rows at the last draw */
+	struct listview lv;     /* over the lines known (count = lines): the current line is cursor + 1 */
 	enum viewer_mode mode;
 	char input[256];        /* what is typed after / or : */
 	size_t input_len;
@@ -175,28 +175,18 @@ static long line_of(struct viewer *v, size_t off)
 	return line;
 }
 
-static void clamp(struct viewer *v)
+/* Indexes until `want` lines are known (or EOF), and the list has them. */
+static void known(struct viewer *v, long want)
 {
-	index_to(v, v->cur + v->rows, 0);
-	if (v->cur > v->lines)
-		v->cur = v->lines;
-	if (v->cur < 1)
-		v->cur = 1;
-	if (v->top > v->cur)
-		v->top = v->cur;
-	if (v->rows > 0 && v->cur >= v->top + v->rows)
-		v->top = v->cur - v->rows + 1;
-	if (v->top < 1)
-		v->top = 1;
+	index_to(v, want, 0);
+	listview_set_count(&v->lv, v->lines);
 }
 
 /* Moves to line n and shows it a third of the way down. */
 static void go_line(struct viewer *v, long n)
 {
-	index_to(v, n, 0);
-	v->cur = n;
-	v->top = n - (v->rows > 3 ? v->rows / 3 : 0);
-	clamp(v);
+	known(v, n < LONG_MAX - v->lv.rows ? n + v->lv.rows : LONG_MAX);
+	listview_select_at(&v->lv, n - 1, v->lv.rows > 3 ? v->lv.rows / 3 : 0);
 }
 
 /* ---- opening ---- */
@@ -238,7 +228,7 @@ static int viewer_new(struct viewer **out, struct app *a, const char *path, long
 	add_mark(v, 0);
 	v->lines = 1;
 	v->complete = v->size == 0;
-	v->rows = 20;
+	listview_set_rows(&v->lv, 20);  /* the window until the first draw (go_line) */
 	coverage_file_load(&v->cov, app_store(a), path);
 	go_line(v, line > 0 ? line : 1);
 	if (line > v->lines)
@@ -327,26 +317,28 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols, bool focused
 {
 	struct viewer *v = state;
 	int text_rows = rows > 1 ? rows - 1 : rows, gutter;
-	long last, first_lex;
+	long top, cur, last, first_lex;
 	struct rustlex lx;
 	attr_t *attrs = xmalloc(LINE_DRAW_MAX * sizeof(*attrs));
 	char num[64];
 
 	(void)focused;  /* an open overlay has the keyboard */
-	v->rows = text_rows;
-	clamp(v);
-	index_to(v, v->top + text_rows, 0);
-	last = v->top + text_rows - 1;
+	/* the lines of the window wherever it settles: around the cursor, or below the top */
+	known(v, (v->lv.cursor > v->lv.top ? v->lv.cursor : v->lv.top) + 1 + text_rows);
+	listview_set_rows(&v->lv, text_rows);
+	top = v->lv.top + 1;
+	cur = v->lv.cursor + 1;
+	last = top + text_rows - 1;
 	if (last > v->lines)
 		last = v->lines;
 	snprintf(num, sizeof(num), "%ld", last > 9999 ? last : 9999);
 	gutter = (int)strlen(num) + 1 + (v->cov.found ? 1 : 0);  /* the coverage marker column */
 	if (v->binary)
 		gutter = 0;
-	first_lex = v->rust ? (v->top > WARM_LINES ? v->top - WARM_LINES : 1) : v->top;
+	first_lex = v->rust ? (top > WARM_LINES ? top - WARM_LINES : 1) : top;
 	rustlex_init(&lx, NULL, 0);
 	for (long ln = first_lex; ln <= last; ln++) {
-		int y = (int)(ln - v->top);
+		int y = (int)(ln - top);
 		size_t start, end, n;
 		const char *s;
 
@@ -366,7 +358,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols, bool focused
 					attrs[i] = at;
 			}
 		}
-		if (ln < v->top)
+		if (ln < top)
 			continue;
 		if (v->binary) {
 			draw_hex_row(v, w, y, 0, cols, ln);
@@ -381,7 +373,7 @@ static void viewer_draw(void *state, WINDOW *w, int rows, int cols, bool focused
 		/* digits, the coverage column when there is one, the diagnostic's mark */
 		snprintf(num, sizeof(num), "%*ld%s%c", gutter > 24 ? 23 : gutter - 1 - v->cov.found, ln,
 			 v->cov.found ? " " : "", ln == v->mark_line ? '>' : ' ');
-		draw_text(w, y, 0, cols, num, theme_attr(ln == v->cur ? RWB_COLOR_SELECTION :
+		draw_text(w, y, 0, cols, num, theme_attr(ln == cur ? RWB_COLOR_SELECTION :
 							 ln == v->mark_line ? (v->mark_error ? RWB_COLOR_NOTICE_CRITICAL
 										: RWB_COLOR_NOTICE_WARNING) :
 							 RWB_COLOR_LINE_NUMBER));
@@ -416,7 +408,7 @@ static const char *viewer_border(void *state)
 	if (v->binary)
 		snprintf(v->border, sizeof(v->border), " binary, %zu bytes (hex) ", v->size);
 	else
-		snprintf(v->border, sizeof(v->border), " line %ld/%ld%s ", v->cur, v->lines, v->complete ? "" : "+");
+		snprintf(v->border, sizeof(v->border), " line %ld/%ld%s ", v->lv.cursor + 1, v->lines, v->complete ? "" : "+");
 	return v->border;
 }
 
@@ -426,7 +418,7 @@ static bool viewer_cursor(void *state, int *y, int *x)
 
 	if (v->mode == MODE_NORMAL)
 		return false;
-	*y = v->rows;
+	*y = v->lv.rows;
 	*x = 1 + (int)sanitize_width(v->input, v->input_len);
 	return true;
 }
@@ -448,7 +440,7 @@ static void search(struct viewer *v, bool forward)
 		return;
 	}
 	ql = strlen(v->query);
-	line_range(v, v->cur, &start, &end);
+	line_range(v, v->lv.cursor + 1, &start, &end);
 	if (forward) {
 		from = end < v->size ? end + 1 : v->size;
 		hit = memmem(v->map + from, v->size - from, v->query, ql);
@@ -544,22 +536,14 @@ const struct keymap viewer_input_keys = KEYMAP("File viewer: the / or : line", i
 static int k_move(void *self, const struct key *k)
 {
 	struct viewer *v = self;
-	long page = v->rows > 1 ? v->rows - 1 : 1;
+	int id = keys_id(k);
 
-	switch (keys_id(k)) {
-	case 'j': case KB_C(KEY_DOWN): case '\r': v->cur++; break;
-	case 'k': case KB_C(KEY_UP): v->cur--; break;
-	case KB_C(KEY_NPAGE): case ' ': case KEY_CTRL('f'): v->cur += page; v->top += page; break;
-	case KB_C(KEY_PPAGE): case 'b': case KEY_CTRL('b'): v->cur -= page; v->top -= page; break;
-	case 'g': case KB_C(KEY_HOME): go_line(v, 1); break;
-	default:  /* G, End */
-		index_to(v, LONG_MAX, 0);
-		go_line(v, v->lines);
-		break;
-	}
-	if (v->top < 1)
-		v->top = 1;
-	clamp(v);
+	/* G needs the whole file; a line or a page, what the window can reach */
+	known(v, id == 'G' || id == KB_C(KEY_END) ? LONG_MAX : v->lv.cursor + 1 + 2L * (v->lv.rows + 1));
+	if (id == '\r')
+		listview_move(&v->lv, 1);
+	else
+		keys_list_move(&v->lv, k);
 	return DONE;
 }
 
@@ -577,7 +561,6 @@ static int k_next(void *self, const struct key *k)
 	struct viewer *v = self;
 
 	search(v, keys_id(k) == 'n');
-	clamp(v);
 	return DONE;
 }
 
@@ -691,7 +674,8 @@ struct grepview {
 	struct app *app;        /* borrowed */
 	cJSON *matches;         /* owned copy of the result's "matches" */
 	char *root;             /* owned: what the files are relative to */
-	int n, sel, top, rows;
+	int n;                  /* matches */
+	struct listview lv;     /* over matches */
 	bool handed_off;        /* a viewer owns this list while it is open */
 	char status[320];
 	char border[64];
@@ -714,16 +698,12 @@ static void grep_draw(void *state, WINDOW *w, int rows, int cols, bool focused)
 	int text_rows = rows > 1 ? rows - 1 : rows;
 
 	(void)focused;  /* an open overlay has the keyboard */
-	g->rows = text_rows;
-	if (g->sel < g->top)
-		g->top = g->sel;
-	if (g->sel >= g->top + text_rows)
-		g->top = g->sel - text_rows + 1;
-	for (int y = 0; y < text_rows && g->top + y < g->n; y++) {
-		const cJSON *m = cJSON_GetArrayItem(g->matches, g->top + y);
+	listview_set_rows(&g->lv, text_rows);
+	for (int y = 0; y < text_rows && g->lv.top + y < g->n; y++) {
+		const cJSON *m = cJSON_GetArrayItem(g->matches, (int)g->lv.top + y);
 		const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(m, "file"));
 		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(m, "text"));
-		bool sel = g->top + y == g->sel;
+		bool sel = g->lv.top + y == g->lv.cursor;
 		char num[32];
 		int x = 0;
 
@@ -750,34 +730,22 @@ static const char *grep_border(void *state)
 {
 	struct grepview *g = state;
 
-	snprintf(g->border, sizeof(g->border), " %d/%d ", g->n ? g->sel + 1 : 0, g->n);
+	snprintf(g->border, sizeof(g->border), " %ld/%d ", g->n ? g->lv.cursor + 1 : 0, g->n);
 	return g->border;
 }
 
 static int k_grep_move(void *self, const struct key *k)
 {
 	struct grepview *g = self;
-	int page = g->rows > 1 ? g->rows - 1 : 1;
 
-	switch (keys_id(k)) {
-	case 'j': case KB_C(KEY_DOWN): g->sel++; break;
-	case 'k': case KB_C(KEY_UP): g->sel--; break;
-	case KB_C(KEY_NPAGE): case ' ': g->sel += page; break;
-	case KB_C(KEY_PPAGE): case 'b': g->sel -= page; break;
-	case 'g': case KB_C(KEY_HOME): g->sel = 0; break;
-	default: g->sel = g->n - 1; break;  /* G, End */
-	}
-	if (g->sel >= g->n)
-		g->sel = g->n - 1;
-	if (g->sel < 0)
-		g->sel = 0;
+	keys_list_move(&g->lv, k);
 	return DONE;
 }
 
 static int k_grep_open(void *self, const struct key *k)
 {
 	struct grepview *g = self;
-	const cJSON *m = cJSON_GetArrayItem(g->matches, g->sel);
+	const cJSON *m = cJSON_GetArrayItem(g->matches, (int)g->lv.cursor);
 	const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(m, "file"));
 	const cJSON *line = cJSON_GetObjectItem(m, "line");
 	struct viewer *v;
@@ -861,6 +829,7 @@ bool view_grep_open(struct app *a, const cJSON *result)
 	g->app = a;
 	g->matches = cJSON_Duplicate(m, 1);
 	g->n = cJSON_GetArraySize(m);
+	listview_set_count(&g->lv, g->n);
 	g->root = xstrdup(cJSON_IsString(root) ? root->valuestring : app_repo(a));
 	app_open_overlay(a, &grep_ops, g, "grep results");
 	return true;

@@ -1,8 +1,9 @@
 /*
- * keys.c - finding a key in a view's table, and printing the tables as
- * help, hint lines and Markdown (keys.h).
+ * keys.c - finding a key in a view's table, printing the tables as help,
+ * hint lines and Markdown, and what the list keys do (keys.h).
  */
 #include "keys.h"
+#include "listview.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -107,4 +108,59 @@ void keymap_markdown(struct strbuf *out, const struct keymap *m)
 		strbuf_addf(out, " | %s |\n", m->binds[i].help);
 	}
 	strbuf_adds(out, "\n");
+}
+
+enum list_step { STEP_LINE, STEP_PAGE, STEP_END };
+
+/* What each list key does, and which way. */
+static const struct { int key; enum list_step step; int dir; } list_keys[] = {
+	{ .key = 'j', .step = STEP_LINE, .dir = 1 },
+	{ .key = KB_C(KEY_DOWN), .step = STEP_LINE, .dir = 1 },
+	{ .key = 'k', .step = STEP_LINE, .dir = -1 },
+	{ .key = KB_C(KEY_UP), .step = STEP_LINE, .dir = -1 },
+	{ .key = KB_C(KEY_NPAGE), .step = STEP_PAGE, .dir = 1 },
+	{ .key = ' ', .step = STEP_PAGE, .dir = 1 },
+	{ .key = KEY_CTRL('d'), .step = STEP_PAGE, .dir = 1 },
+	{ .key = KEY_CTRL('f'), .step = STEP_PAGE, .dir = 1 },
+	{ .key = KB_C(KEY_PPAGE), .step = STEP_PAGE, .dir = -1 },
+	{ .key = 'b', .step = STEP_PAGE, .dir = -1 },
+	{ .key = KEY_CTRL('u'), .step = STEP_PAGE, .dir = -1 },
+	{ .key = KEY_CTRL('b'), .step = STEP_PAGE, .dir = -1 },
+	{ .key = 'g', .step = STEP_END, .dir = -1 },
+	{ .key = KB_C(KEY_HOME), .step = STEP_END, .dir = -1 },
+	{ .key = 'G', .step = STEP_END, .dir = 1 },
+	{ .key = KB_C(KEY_END), .step = STEP_END, .dir = 1 },
+};
+
+static bool list_key(struct listview *lv, const struct key *k, bool scroll)
+{
+	int id = keys_id(k);
+
+	for (size_t i = 0; i < sizeof(list_keys) / sizeof(list_keys[0]); i++) {
+		int dir = list_keys[i].dir;
+		if (list_keys[i].key != id)
+			continue;
+		if (list_keys[i].step == STEP_PAGE)
+			listview_page(lv, dir);
+		else if (list_keys[i].step == STEP_END && dir < 0)
+			listview_home(lv);
+		else if (list_keys[i].step == STEP_END)
+			listview_end(lv);
+		else if (scroll)
+			listview_scroll(lv, dir);
+		else
+			listview_move(lv, dir);
+		return true;
+	}
+	return false;
+}
+
+bool keys_list_move(struct listview *lv, const struct key *k)
+{
+	return list_key(lv, k, false);
+}
+
+bool keys_list_scroll(struct listview *lv, const struct key *k)
+{
+	return list_key(lv, k, true);
 }

@@ -66,6 +66,16 @@ void keymap_help(struct strbuf *out, const struct keymap *m);
 /* docs/user-guide.md's table: "### title", then | keys | what |. */
 void keymap_markdown(struct strbuf *out, const struct keymap *m);
 
+struct listview;
+/* What the list keys mean, on a view's listview (listview.h): j/k and
+ * Down/Up a line, PgDn/Space/Ctrl-D/Ctrl-F and PgUp/b/Ctrl-U/Ctrl-B a
+ * page, g/Home and G/End the ends. keys_list_move moves the cursor;
+ * keys_list_scroll moves the window of a text without one (a line key
+ * scrolls a line). False, and lv untouched, for any other key: a view
+ * binds the keys it wants and runs these from its handler. */
+bool keys_list_move(struct listview *lv, const struct key *k);
+bool keys_list_scroll(struct listview *lv, const struct key *k);
+
 /* Every view's keymap, in the order help lists them, NULL-terminated
  * (tui/app.c, which knows the views). */
 const struct keymap *const *keys_all(void);

@@ -3,7 +3,8 @@
  * `:N` goto move it, escape sequences in the file are shown and never sent,
  * a binary file shows as hex, the viewer survives a resize, and
  * /grep-search opens a results list whose Enter opens the viewer at the
- * line and whose q comes back to the list.
+ * line and whose q comes back to the list. PgDn/PgUp move a page, the
+ * rows drawn, and the current line keeps its row (tui/listview.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,6 +124,45 @@ static void test_read_search_goto(void **state)
 	screen_free(s);
 }
 
+/* Where "let filler_N = N;" is on the screen; false when it is not shown. */
+static bool filler_at(struct screen *s, int n, int *row)
+{
+	char text[64];
+	int col;
+
+	snprintf(text, sizeof(text), "let filler_%d = %d;", n, n);
+	return screen_find(s, text, row, &col);
+}
+
+static void test_page_keeps_row(void **state)
+{
+	struct screen *s = start(120, 40);
+	int top_row, cur_row, hint_row, col, page, row;
+	char text[32];
+	(void)state;
+	screen_send(s, K_F2);
+	screen_send(s, "/file-read src/main.rs --line 3" K_ENTER);
+	expect(s, "line 3/");
+	assert_true(filler_at(s, 1, &top_row));
+	assert_true(filler_at(s, 3, &cur_row));
+	assert_true(screen_find(s, "j/k scroll", &hint_row, &col));
+	page = hint_row - top_row;   /* the text rows, above the key line */
+	assert_true(page > 5);
+	screen_send(s, "\033[6~");  /* PgDn */
+	snprintf(text, sizeof(text), "line %d/", 3 + page);
+	expect(s, text);
+	/* a whole page: the first line shown follows the last one shown before */
+	assert_true(filler_at(s, 1 + page, &row));
+	assert_int_equal(row, top_row);
+	assert_true(filler_at(s, 3 + page, &row));
+	assert_int_equal(row, cur_row);
+	screen_send(s, "\033[5~");  /* PgUp */
+	expect(s, "line 3/");
+	assert_true(filler_at(s, 1, &row));
+	assert_int_equal(row, top_row);
+	screen_free(s);
+}
+
 static void test_binary_shown_as_hex(void **state)
 {
 	struct screen *s = start(120, 40);
@@ -194,6 +234,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_search_goto),
+		cmocka_unit_test(test_page_keeps_row),
 		cmocka_unit_test(test_binary_shown_as_hex),
 		cmocka_unit_test(test_huge_file),
 		cmocka_unit_test(test_grep_list_opens_viewer),
