@@ -4,8 +4,9 @@
  *
  * The last error is a code and a fixed buffer in thread-local storage: no
  * allocation, so recording a failure cannot fail itself, and nothing is
- * left to free when a worker thread ends. rwb_fail_wrap formats through a
- * copy because the previous message is one of its own arguments.
+ * left to free when a worker thread ends. Both rwb_fail and rwb_fail_wrap
+ * format into a buffer of their own and copy: the previous message may be
+ * one of the arguments (rwb_fail(code, "...: %s", rwb_last_error())).
  *
  * Never: allocate here; let a cut message end inside a UTF-8 sequence.
  */
@@ -82,12 +83,14 @@ static void trim_cut(char *buf, int wanted)
 
 int rwb_vfail(int code, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(last.msg, sizeof(last.msg), fmt, ap);
+	char line[RWB_ERROR_MAX];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
 
 	if (n < 0)
-		last.msg[0] = '\0';
+		line[0] = '\0';
 	else
-		trim_cut(last.msg, n);
+		trim_cut(line, n);
+	memcpy(last.msg, line, strlen(line) + 1);
 	last.code = code;
 	return code;
 }

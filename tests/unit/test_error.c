@@ -28,6 +28,9 @@ static void test_fail_records(void **state)
 	rwb_fail(RWB_EIO, "disk on fire");
 	assert_int_equal(rwb_last_code(), RWB_EIO);
 	assert_string_equal(rwb_last_error(), "disk on fire");
+	/* the last message may be an argument of the next */
+	rwb_fail(RWB_EIO, "%s, %s", rwb_last_error(), rwb_last_error());
+	assert_string_equal(rwb_last_error(), "disk on fire, disk on fire");
 }
 
 /* An empty message (or none) reads as the code's own text. */
