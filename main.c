@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 {
 	struct cli_options co = { 0 };
 	const char *db = NULL, *repo_arg = NULL, *theme = NULL, *script = NULL;
-	char *repo = NULL, *self = NULL, err[512];
+	char *repo = NULL, *self = NULL;
 	bool mcp = false;
 	int i, status;
 
@@ -166,12 +166,12 @@ int main(int argc, char **argv)
 	if (!script && getenv("RWB_SCRIPT") && *getenv("RWB_SCRIPT"))
 		script = getenv("RWB_SCRIPT");
 
-	status = repoinfo_resolve(&repo, repo_arg, err, sizeof(err));
+	status = repoinfo_resolve(&repo, repo_arg);
 	if (status) {
 		if (co.json && i < argc)
 			printf("{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n", rwb_errname(status),
 			       "--repo is not a folder");
-		fprintf(stderr, "rwb: %s\n", err);
+		fprintf(stderr, "rwb: %s\n", rwb_last_error());
 		return rwb_exit_status(status);
 	}
 	co.db_path = db;
@@ -194,11 +194,11 @@ int main(int argc, char **argv)
 		}
 		status = store_resolve_path(&path, &is_explicit, db);
 		if (status == RWB_OK)
-			status = store_open(&store, path, is_explicit, err, sizeof(err));
+			status = store_open(&store, path, is_explicit);
 		else
-			snprintf(err, sizeof(err), "cannot find a place for the store: set HOME, RWB_DB or --db");
+			rwb_fail(status, "cannot find a place for the store: set HOME, RWB_DB or --db");
 		if (status) {
-			fprintf(stderr, "rwb: %s\n", err);
+			fprintf(stderr, "rwb: %s\n", rwb_last_error());
 			free(path);
 			free(repo);
 			free(self);

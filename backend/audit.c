@@ -26,6 +26,10 @@
  * instead of being read back. Results go into per-file slots, so they do
  * not depend on which thread took which file.
  *
+ * A failing call says why in the error channel (error.h) on the calling
+ * thread; the scan's threads never fail. A verdict's `why` (set_why) is
+ * part of the answer, not an error.
+ *
  * Never: delete a verdict, write half an import, count a signed verdict
  * that does not verify for a listed principal, or walk into target/, .git
  * or a folder .gitignore excludes.
@@ -111,18 +115,6 @@ const struct store_module schema_audit = {
 #define AUDIT_MAX_NOTE 4000
 #define AUDIT_MAX_THREADS 4
 #define AUDIT_HEAP_RESERVE (16u << 20)   /* per scanning thread, see xalloc_reserve */
-
-static void seterr(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !n)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-}
 
 static const char *const status_names[] = {
 	"unreviewed", "partial", "approved", "needs-work", "rejected", "gone",
@@ -1083,8 +1075,7 @@ static void make_id(char id[11], const char *file, const char *fp, int rank)
 }
 
 /* Resolves `only` against repo into a relative path ("" = all); *is_file. */
-static int scope_of(char **rel, bool *is_file, const char *repo, const char *only,
-		    char *err, size_t errlen)
+static int scope_of(char **rel, bool *is_file, const char *repo, const char *only)
 {
 	char *abs, real[PATH_MAX], rrepo[PATH_MAX];
 	struct stat sb;
@@ -1098,30 +1089,22 @@ static int scope_of(char **rel, bool *is_file, const char *repo, const char *onl
 	}
 	abs = only[0] == '/' ? xstrdup(only) : xasprintf("%s/%s", repo, only);
 	if (!realpath(abs, real) || stat(real, &sb) != 0) {
-		seterr(err, errlen, "%s: no such file or folder", only);
 		free(abs);
-		return RWB_EUSAGE;
+		return rwb_fail(RWB_EUSAGE, "%s: no such file or folder", only);
 	}
 	free(abs);
-	if (!realpath(repo, rrepo)) {
-		seterr(err, errlen, "%s: cannot resolve the repository folder", repo);
-		return RWB_EENV;
-	}
+	if (!realpath(repo, rrepo))
+		return rwb_fail(RWB_EENV, "%s: cannot resolve the repository folder", repo);
 	n = strlen(rrepo);
-	if (strncmp(real, rrepo, n) != 0 || (real[n] != '/' && real[n] != '\0')) {
-		seterr(err, errlen, "%s is outside the repository %s", only, repo);
-		return RWB_EUSAGE;
-	}
+	if (strncmp(real, rrepo, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+		return rwb_fail(RWB_EUSAGE, "%s is outside the repository %s", only, repo);
 	if (S_ISREG(sb.st_mode)) {
 		size_t l = strlen(real);
-		if (l < 3 || strcmp(real + l - 3, ".rs") != 0) {
-			seterr(err, errlen, "%s is not a Rust file (*.rs)", only);
-			return RWB_EUSAGE;
-		}
+		if (l < 3 || strcmp(real + l - 3, ".rs") != 0)
+			return rwb_fail(RWB_EUSAGE, "%s is not a Rust file (*.rs)", only);
 		*is_file = true;
 	} else if (!S_ISDIR(sb.st_mode)) {
-		seterr(err, errlen, "%s is neither a file nor a folder", only);
-		return RWB_EUSAGE;
+		return rwb_fail(RWB_EUSAGE, "%s is neither a file nor a folder", only);
 	}
 	*rel = xstrdup(real[n] ? real + n + 1 : "");
 	return RWB_OK;
@@ -1781,8 +1764,7 @@ static void compare_prev(struct scanned **found, const struct unsafe_file *out, 
 	free(ids.slot);
 }
 
-int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
-	       char *err, size_t errlen)
+int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only)
 {
 	struct walk w = { 0 };
 	struct unsafe_file *files = NULL;
@@ -1800,7 +1782,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	int rc, t, d, r;
 
 	memset(out, 0, sizeof(*out));
-	rc = scope_of(&scope, &scope_is_file, repo, only, err, errlen);
+	rc = scope_of(&scope, &scope_is_file, repo, only);
 	if (rc)
 		return rc;
 	/* 7,000 page faults on a registry, a fifth of the scan's CPU on a
@@ -1832,7 +1814,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		scan_finish(&pool, th, started, nt);
 	scan_join(&pool, &w, &files, &found);
 	if (rc) {
-		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		rwb_fail_wrap(rc, "cannot read the audit");
 		goto out;
 	}
 	reach_pass(repo, w.files, w.n, files, found, *scope != '\0');
@@ -1853,14 +1835,14 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 	}
 	rc = upsert(s, repo, sc, nsc, prev, nprev, scope, scope_is_file);
 	if (rc) {
-		seterr(err, errlen, "cannot record the audit: %s", s->errmsg);
+		rwb_fail_wrap(rc, "cannot record the audit");
 		goto out;
 	}
 	/* the answer: the current items of the scanned part, with status */
 	current_items(&all, sc, nsc, prev, nprev, scope, scope_is_file);
 	rc = attach_verdicts(&all, s, repo, true);
 	if (rc) {
-		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		rwb_fail_wrap(rc, "cannot read the audit");
 		goto out;
 	}
 	out->required = all.required;
@@ -1965,14 +1947,13 @@ static int review_state(struct store *s, const char *repo, const char *id, const
 }
 
 int audit_review(struct store *s, const char *repo, const char *id, const char *verdict,
-		 const char *reviewer, const char *note, char *err, size_t errlen)
+		 const char *reviewer, const char *note)
 {
-	return audit_review_signed(s, repo, id, verdict, reviewer, note, NULL, err, errlen);
+	return audit_review_signed(s, repo, id, verdict, reviewer, note, NULL);
 }
 
 int audit_review_signed(struct store *s, const char *repo, const char *id, const char *verdict,
-			const char *reviewer, const char *note, const char *keyspec,
-			char *err, size_t errlen)
+			const char *reviewer, const char *note, const char *keyspec)
 {
 	sqlite3_stmt *st = NULL;
 	char fp[17] = "", fp2[17];
@@ -1980,45 +1961,33 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 	int gone = 0, gone2, rc;
 	int64_t at = store_now_ms(), at2;
 
-	if (!valid_verdict(verdict)) {
-		seterr(err, errlen, "verdict \"%s\" is not one of sound, unsound, needs-work", verdict ? verdict : "");
-		return RWB_EINPUT;
-	}
-	if (!reviewer || !valid_name(reviewer, AUDIT_MAX_REVIEWER)) {
-		seterr(err, errlen, "reviewer name must be 1 to %d characters without control characters",
-		       AUDIT_MAX_REVIEWER);
-		return RWB_EINPUT;
-	}
+	if (!valid_verdict(verdict))
+		return rwb_fail(RWB_EINPUT, "verdict \"%s\" is not one of sound, unsound, needs-work",
+				verdict ? verdict : "");
+	if (!reviewer || !valid_name(reviewer, AUDIT_MAX_REVIEWER))
+		return rwb_fail(RWB_EINPUT, "reviewer name must be 1 to %d characters without control "
+				"characters", AUDIT_MAX_REVIEWER);
 	if (!note)
 		note = "";
-	if (strlen(note) > AUDIT_MAX_NOTE) {
-		seterr(err, errlen, "note is longer than %d bytes", AUDIT_MAX_NOTE);
-		return RWB_EINPUT;
-	}
+	if (strlen(note) > AUDIT_MAX_NOTE)
+		return rwb_fail(RWB_EINPUT, "note is longer than %d bytes", AUDIT_MAX_NOTE);
 	rc = review_state(s, repo, id, reviewer, fp, &gone, &at);
-	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+	if (rc)
 		return rc;
-	}
-	if (!*fp) {
-		seterr(err, errlen, "no unsafe item %s in %s (run /unsafe-audit to list them)", id, repo);
-		return RWB_ENOTFOUND;
-	}
-	if (gone) {
-		seterr(err, errlen, "unsafe item %s is gone: its code or SAFETY comment changed; "
-		       "review the item that replaced it (/unsafe-audit)", id);
-		return RWB_EINPUT;
-	}
+	if (!*fp)
+		return rwb_fail(RWB_ENOTFOUND, "no unsafe item %s in %s (run /unsafe-audit to list them)",
+				id, repo);
+	if (gone)
+		return rwb_fail(RWB_EINPUT, "unsafe item %s is gone: its code or SAFETY comment changed; "
+				"review the item that replaced it (/unsafe-audit)", id);
 	if (keyspec) {
 		/* signed before the write lock is taken: an agent may ask for a touch */
 		char *text;
 		rc = audit_repo_id(s, repo, &repo_id);
-		if (rc) {
-			seterr(err, errlen, "%s", s->errmsg);
+		if (rc)
 			return rc;
-		}
 		text = audit_signed_text(repo_id, id, fp, verdict, reviewer, at, note);
-		rc = sshsig_sign(&sig, &key, keyspec, text, strlen(text), err, errlen);
+		rc = sshsig_sign(&sig, &key, keyspec, text, strlen(text));
 		if (!rc) {
 			/* verified now, outside the write lock: the status computed
 			 * inside it finds the answer in sshsig's cache */
@@ -2034,18 +2003,16 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 			return rc;
 	}
 	rc = store_write_begin(s);
-	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+	if (rc)
 		goto done;
-	}
 	/* what was signed must still be so */
 	at2 = at;
 	rc = review_state(s, repo, id, reviewer, fp2, &gone2, &at2);
 	if (rc)
 		goto fail;
 	if (strcmp(fp, fp2) != 0 || gone2 || at2 != at) {
-		seterr(err, errlen, "unsafe item %s changed while the verdict was being signed; give it again", id);
-		rc = RWB_EBUSY;
+		rc = rwb_fail(RWB_EBUSY, "unsafe item %s changed while the verdict was being signed; "
+			      "give it again", id);
 		goto fail;
 	}
 	rc = store_prepare(s, &st, "INSERT INTO audit_verdicts(repo, item, fingerprint, reviewer, verdict, note, at,"
@@ -2069,13 +2036,9 @@ int audit_review_signed(struct store *s, const char *repo, const char *id, const
 	st = NULL;
 	record_counts(s, repo);
 	rc = store_write_commit(s);
-	if (rc)
-		seterr(err, errlen, "%s", s->errmsg);
 	goto done;
 fail:
 	sqlite3_finalize(st);
-	if (rc != RWB_EBUSY)
-		seterr(err, errlen, "%s", s->errmsg);
 	store_write_rollback(s);
 done:
 	free(sig);
@@ -2238,21 +2201,21 @@ static bool is_hex(const char *s, size_t n)
 	return true;
 }
 
-/* A string member, or NULL with err naming where. */
+/* A string member, or NULL with *bad set and the error channel naming where. */
 static const char *member_str(const cJSON *o, const char *name, bool required, const char *where,
-			      char *err, size_t errlen, bool *bad)
+			      bool *bad)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	if (!m) {
 		if (required) {
-			seterr(err, errlen, "%s.%s: missing (a string is needed)", where, name);
+			rwb_fail(RWB_EINPUT, "%s.%s: missing (a string is needed)", where, name);
 			*bad = true;
 		}
 		return NULL;
 	}
 	if (!cJSON_IsString(m) || !m->valuestring) {
-		seterr(err, errlen, "%s.%s: must be a string", where, name);
+		rwb_fail(RWB_EINPUT, "%s.%s: must be a string", where, name);
 		*bad = true;
 		return NULL;
 	}
@@ -2301,8 +2264,7 @@ static const char *vstr(const cJSON *e, const char *name)
 }
 
 /* Reads text into lg; s (may be NULL) knows the ids not in the ledger. */
-static int ledger_read(struct ledger *lg, struct store *s, const char *repo, const char *text, size_t len,
-		       char *err, size_t errlen)
+static int ledger_read(struct ledger *lg, struct store *s, const char *repo, const char *text, size_t len)
 {
 	const cJSON *ver, *e, *rs, *rid;
 	char where[64];
@@ -2311,10 +2273,8 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 
 	memset(lg, 0, sizeof(*lg));
 	lg->require_sigs = -1;
-	if (len > AUDIT_MAX_LEDGER) {
-		seterr(err, errlen, "the ledger is larger than %u MB", AUDIT_MAX_LEDGER >> 20);
-		return RWB_EINPUT;
-	}
+	if (len > AUDIT_MAX_LEDGER)
+		return rwb_fail(RWB_EINPUT, "the ledger is larger than %u MB", AUDIT_MAX_LEDGER >> 20);
 	lg->root = cJSON_ParseWithLength(text, len);
 	if (!lg->root || !cJSON_IsObject(lg->root)) {
 		/* the error pointer points into text, which need not end in NUL */
@@ -2327,25 +2287,25 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 			near[k] = '\0';
 		}
 		if (*near)
-			seterr(err, errlen, "not a JSON object (error near \"%s\")", near);
+			rwb_fail(RWB_EINPUT, "not a JSON object (error near \"%s\")", near);
 		else
-			seterr(err, errlen, "not a JSON object");
+			rwb_fail(RWB_EINPUT, "not a JSON object");
 		goto bad;
 	}
 	ver = cJSON_GetObjectItemCaseSensitive(lg->root, "version");
 	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
-		seterr(err, errlen, "version: must be 1 (this rwb reads ledger version 1)");
+		rwb_fail(RWB_EINPUT, "version: must be 1 (this rwb reads ledger version 1)");
 		goto bad;
 	}
 	lg->req = cJSON_GetObjectItemCaseSensitive(lg->root, "required_reviewers");
 	if (lg->req && (!cJSON_IsNumber(lg->req) || lg->req->valuedouble != (int)lg->req->valuedouble ||
 			lg->req->valueint < 1 || lg->req->valueint > 20)) {
-		seterr(err, errlen, "required_reviewers: must be a whole number from 1 to 20");
+		rwb_fail(RWB_EINPUT, "required_reviewers: must be a whole number from 1 to 20");
 		goto bad;
 	}
 	rs = cJSON_GetObjectItemCaseSensitive(lg->root, "require_signatures");
 	if (rs && !cJSON_IsBool(rs)) {
-		seterr(err, errlen, "require_signatures: must be true or false");
+		rwb_fail(RWB_EINPUT, "require_signatures: must be true or false");
 		goto bad;
 	}
 	if (rs)
@@ -2353,7 +2313,7 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 	rid = cJSON_GetObjectItemCaseSensitive(lg->root, "repository");
 	if (rid) {
 		if (!cJSON_IsString(rid) || !rid->valuestring || !valid_name(rid->valuestring, 200)) {
-			seterr(err, errlen, "repository: must be 1 to 200 characters without control characters");
+			rwb_fail(RWB_EINPUT, "repository: must be 1 to 200 characters without control characters");
 			goto bad;
 		}
 		lg->repo_id = rid->valuestring;
@@ -2361,11 +2321,11 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 	lg->items = cJSON_GetObjectItemCaseSensitive(lg->root, "items");
 	lg->verdicts = cJSON_GetObjectItemCaseSensitive(lg->root, "verdicts");
 	if (!cJSON_IsArray(lg->items)) {
-		seterr(err, errlen, "items: missing or not an array");
+		rwb_fail(RWB_EINPUT, "items: missing or not an array");
 		goto bad;
 	}
 	if (!cJSON_IsArray(lg->verdicts)) {
-		seterr(err, errlen, "verdicts: missing or not an array");
+		rwb_fail(RWB_EINPUT, "verdicts: missing or not an array");
 		goto bad;
 	}
 	i = 0;
@@ -2373,43 +2333,43 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 		const char *id, *file, *kind, *fp;
 		snprintf(where, sizeof(where), "items[%d]", i++);
 		if (!cJSON_IsObject(e)) {
-			seterr(err, errlen, "%s: must be an object", where);
+			rwb_fail(RWB_EINPUT, "%s: must be an object", where);
 			goto bad;
 		}
-		id = member_str(e, "id", true, where, err, errlen, &bad);
+		id = member_str(e, "id", true, where, &bad);
 		if (bad)
 			goto bad;
-		file = member_str(e, "file", true, where, err, errlen, &bad);
+		file = member_str(e, "file", true, where, &bad);
 		if (bad)
 			goto bad;
-		kind = member_str(e, "kind", true, where, err, errlen, &bad);
+		kind = member_str(e, "kind", true, where, &bad);
 		if (bad)
 			goto bad;
-		fp = member_str(e, "fingerprint", true, where, err, errlen, &bad);
+		fp = member_str(e, "fingerprint", true, where, &bad);
 		if (bad)
 			goto bad;
-		member_str(e, "item", false, where, err, errlen, &bad);
+		member_str(e, "item", false, where, &bad);
 		if (bad)
 			goto bad;
 		if (!is_hex(id, 10)) {
-			seterr(err, errlen, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
+			rwb_fail(RWB_EINPUT, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
 			goto bad;
 		}
 		if (!safe_relpath(file)) {
-			seterr(err, errlen, "%s.file: \"%.80s\" is not a path inside the repository", where, file);
+			rwb_fail(RWB_EINPUT, "%s.file: \"%.80s\" is not a path inside the repository", where, file);
 			goto bad;
 		}
 		if (unsafe_kind_parse(kind) < 0) {
-			seterr(err, errlen, "%s.kind: \"%.20s\" is not one of block, fn, impl, trait, extern", where, kind);
+			rwb_fail(RWB_EINPUT, "%s.kind: \"%.20s\" is not one of block, fn, impl, trait, extern", where, kind);
 			goto bad;
 		}
 		if (!is_hex(fp, 16)) {
-			seterr(err, errlen, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
+			rwb_fail(RWB_EINPUT, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
 			goto bad;
 		}
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(e, "gone");
 		if (g && !cJSON_IsBool(g)) {
-			seterr(err, errlen, "%s.gone: must be true or false", where);
+			rwb_fail(RWB_EINPUT, "%s.gone: must be true or false", where);
 			goto bad;
 		}
 	}
@@ -2420,58 +2380,58 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 		bool in_ledger = false;
 		snprintf(where, sizeof(where), "verdicts[%d]", i++);
 		if (!cJSON_IsObject(e)) {
-			seterr(err, errlen, "%s: must be an object", where);
+			rwb_fail(RWB_EINPUT, "%s: must be an object", where);
 			goto bad;
 		}
-		id = member_str(e, "id", true, where, err, errlen, &bad);
+		id = member_str(e, "id", true, where, &bad);
 		if (!bad)
-			fp = member_str(e, "fingerprint", true, where, err, errlen, &bad);
+			fp = member_str(e, "fingerprint", true, where, &bad);
 		if (!bad)
-			rv = member_str(e, "reviewer", true, where, err, errlen, &bad);
+			rv = member_str(e, "reviewer", true, where, &bad);
 		if (!bad)
-			vd = member_str(e, "verdict", true, where, err, errlen, &bad);
+			vd = member_str(e, "verdict", true, where, &bad);
 		if (!bad)
-			note = member_str(e, "note", false, where, err, errlen, &bad);
+			note = member_str(e, "note", false, where, &bad);
 		if (!bad)
-			sig = member_str(e, "signature", false, where, err, errlen, &bad);
+			sig = member_str(e, "signature", false, where, &bad);
 		if (!bad)
-			key = member_str(e, "key", false, where, err, errlen, &bad);
+			key = member_str(e, "key", false, where, &bad);
 		if (bad)
 			goto bad;
 		if (!is_hex(id, 10)) {
-			seterr(err, errlen, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
+			rwb_fail(RWB_EINPUT, "%s.id: \"%.40s\" is not 10 lowercase hex digits", where, id);
 			goto bad;
 		}
 		if (!is_hex(fp, 16)) {
-			seterr(err, errlen, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
+			rwb_fail(RWB_EINPUT, "%s.fingerprint: \"%.40s\" is not 16 lowercase hex digits", where, fp);
 			goto bad;
 		}
 		if (!valid_name(rv, AUDIT_MAX_REVIEWER)) {
-			seterr(err, errlen, "%s.reviewer: must be 1 to %d characters without control characters",
-			       where, AUDIT_MAX_REVIEWER);
+			rwb_fail(RWB_EINPUT, "%s.reviewer: must be 1 to %d characters without control characters",
+				 where, AUDIT_MAX_REVIEWER);
 			goto bad;
 		}
 		if (!valid_verdict(vd)) {
-			seterr(err, errlen, "%s.verdict: \"%.20s\" is not one of sound, unsound, needs-work", where, vd);
+			rwb_fail(RWB_EINPUT, "%s.verdict: \"%.20s\" is not one of sound, unsound, needs-work", where, vd);
 			goto bad;
 		}
 		if (note && strlen(note) > AUDIT_MAX_NOTE) {
-			seterr(err, errlen, "%s.note: longer than %d bytes", where, AUDIT_MAX_NOTE);
+			rwb_fail(RWB_EINPUT, "%s.note: longer than %d bytes", where, AUDIT_MAX_NOTE);
 			goto bad;
 		}
 		if (sig && (!*sig || strlen(sig) > SSHSIG_MAX_TEXT || !strstr(sig, "-----BEGIN SSH SIGNATURE-----"))) {
-			seterr(err, errlen, "%s.signature: not an armored SSH signature", where);
+			rwb_fail(RWB_EINPUT, "%s.signature: not an armored SSH signature", where);
 			goto bad;
 		}
 		if (key && (!sig || strlen(key) > 16384 || !valid_name(key, 16384))) {
-			seterr(err, errlen, "%s.key: must be a public key line, and only with a signature", where);
+			rwb_fail(RWB_EINPUT, "%s.key: must be a public key line, and only with a signature", where);
 			goto bad;
 		}
 		any_sig |= sig != NULL;
 		at = cJSON_GetObjectItemCaseSensitive(e, "at");
 		if (!cJSON_IsNumber(at) || at->valuedouble < 1 || at->valuedouble > 9.0e15 ||
 		    at->valuedouble != (double)(int64_t)at->valuedouble) {
-			seterr(err, errlen, "%s.at: must be a time in milliseconds since 1970", where);
+			rwb_fail(RWB_EINPUT, "%s.at: must be a time in milliseconds since 1970", where);
 			goto bad;
 		}
 		const cJSON *x;
@@ -2481,12 +2441,12 @@ static int ledger_read(struct ledger *lg, struct store *s, const char *repo, con
 				in_ledger = true;
 		}
 		if (s && !in_ledger && !id_known(s, repo, id)) {
-			seterr(err, errlen, "%s.id: %s is neither in the ledger's items nor in the store", where, id);
+			rwb_fail(RWB_EINPUT, "%s.id: %s is neither in the ledger's items nor in the store", where, id);
 			goto bad;
 		}
 	}
 	if (any_sig && !lg->repo_id) {
-		seterr(err, errlen, "repository: missing (signed verdicts name the repository they were signed for)");
+		rwb_fail(RWB_EINPUT, "repository: missing (signed verdicts name the repository they were signed for)");
 		goto bad;
 	}
 	return RWB_OK;
@@ -2502,16 +2462,15 @@ static int64_t vat(const cJSON *e)
 }
 
 int audit_import(struct store *s, const char *repo, const char *text, size_t len,
-		 int *nitems, int *nverdicts, char *err, size_t errlen)
+		 int *nitems, int *nverdicts)
 {
 	int nforged;
 
-	return audit_import_checked(s, repo, text, len, nitems, nverdicts, &nforged, NULL, 0, err, errlen);
+	return audit_import_checked(s, repo, text, len, nitems, nverdicts, &nforged, NULL, 0);
 }
 
 int audit_import_checked(struct store *s, const char *repo, const char *text, size_t len,
-			 int *nitems, int *nverdicts, int *nforged, char *forged_msg, size_t fmlen,
-			 char *err, size_t errlen)
+			 int *nitems, int *nverdicts, int *nforged, char *forged_msg, size_t fmlen)
 {
 	struct ledger lg;
 	const cJSON *e;
@@ -2526,19 +2485,16 @@ int audit_import_checked(struct store *s, const char *repo, const char *text, si
 	*nitems = *nverdicts = *nforged = 0;
 	if (forged_msg && fmlen)
 		*forged_msg = '\0';
-	rc = ledger_read(&lg, s, repo, text, len, err, errlen);
+	rc = ledger_read(&lg, s, repo, text, len);
 	if (rc)
 		return rc;
 	/* the identity verdicts are signed for: the store's, else the ledger's */
 	rc = load_policy(s, repo, &store_req, &store_id);
-	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+	if (rc)
 		goto out;
-	}
 	if (store_id && lg.repo_id && strcmp(store_id, lg.repo_id) != 0) {
-		seterr(err, errlen, "repository: the ledger is for \"%.80s\", this repository's verdicts are "
-		       "signed for \"%.80s\"", lg.repo_id, store_id);
-		rc = RWB_EINPUT;
+		rc = rwb_fail(RWB_EINPUT, "repository: the ledger is for \"%.80s\", this repository's "
+			      "verdicts are signed for \"%.80s\"", lg.repo_id, store_id);
 		goto out;
 	}
 	/* every signature is verified first: forged verdicts are left out */
@@ -2561,7 +2517,7 @@ int audit_import_checked(struct store *s, const char *repo, const char *text, si
 		rc = sshsig_verify(&c, &allowed, sig, t, strlen(t));
 		free(t);
 		if (rc) {
-			seterr(err, errlen, "cannot verify signatures: ssh-keygen cannot run (install openssh-client)");
+			rwb_fail(rc, "cannot verify signatures: ssh-keygen cannot run (install openssh-client)");
 			goto out;
 		}
 		if (c.state == SSHSIG_FORGED || (key && *c.key && strcmp(key, c.key) != 0)) {
@@ -2574,10 +2530,8 @@ int audit_import_checked(struct store *s, const char *repo, const char *text, si
 	}
 	/* then write it all in one transaction */
 	rc = store_write_begin(s);
-	if (rc) {
-		seterr(err, errlen, "%s", s->errmsg);
+	if (rc)
 		goto out;
-	}
 	rc = store_prepare(s, &ins_item,
 		"INSERT OR IGNORE INTO audit_items(repo, id, file, kind, function, fingerprint, first_seen,"
 		" last_seen, gone, gone_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
@@ -2649,11 +2603,9 @@ int audit_import_checked(struct store *s, const char *repo, const char *text, si
 		goto fail;
 	record_counts(s, repo);
 	rc = store_write_commit(s);
-	if (rc)
-		seterr(err, errlen, "%s", s->errmsg);
 	goto out;
 fail:
-	seterr(err, errlen, "cannot record the ledger: %s", s->errmsg);
+	rwb_fail_wrap(rc, "cannot record the ledger");
 	sqlite3_finalize(ins_item);
 	sqlite3_finalize(ins_v);
 	store_write_rollback(s);
@@ -2673,19 +2625,19 @@ static int cmp_verdict_at(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;
 }
 
-int audit_merge_ledger(struct audit_list *l, const char *text, size_t len, char *err, size_t errlen)
+int audit_merge_ledger(struct audit_list *l, const char *text, size_t len)
 {
 	struct ledger lg;
 	const cJSON *e;
 	struct audit_item **idx;
-	int rc = ledger_read(&lg, NULL, l->root ? l->root : ".", text, len, err, errlen);
+	int rc = ledger_read(&lg, NULL, l->root ? l->root : ".", text, len);
 
 	if (rc)
 		return rc;
 	if (lg.repo_id) {
 		if (l->repo_id && strcmp(l->repo_id, lg.repo_id) != 0) {
-			seterr(err, errlen, "repository: the ledger is for \"%.80s\", this repository's verdicts are "
-			       "signed for \"%.80s\"", lg.repo_id, l->repo_id);
+			rwb_fail(RWB_EINPUT, "repository: the ledger is for \"%.80s\", this repository's "
+				 "verdicts are signed for \"%.80s\"", lg.repo_id, l->repo_id);
 			cJSON_Delete(lg.root);
 			return RWB_EINPUT;
 		}
@@ -2761,7 +2713,7 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 
 /* Runs git with argv in repo (env added, input on stdin); RWB_OK when it exits 0. */
 static int run_git(const char *repo, const char *const argv[], char *const *env, const char *input,
-		   size_t input_len, struct strbuf *out, char *err, size_t errlen)
+		   size_t input_len, struct strbuf *out)
 {
 	struct proc_result res;
 	struct strbuf e = STRBUF_INIT;
@@ -2770,18 +2722,18 @@ static int run_git(const char *repo, const char *const argv[], char *const *env,
 	int rc = proc_run(&res, (char *const *)argv, &o);
 
 	if (rc == RWB_ENOTOOL) {
-		seterr(err, errlen, "git cannot run: %s", res.errmsg);
-	} else if (!rc && res.status != 0) {
+		rwb_fail(rc, "git cannot run: %s", res.errmsg);
+	} else if (rc) {
+		rwb_fail(rc, "%s", res.errmsg);
+	} else if (res.status != 0) {
 		const char *m = strbuf_str(&e);
-		seterr(err, errlen, "git %s failed: %.*s", argv[1], (int)strcspn(m, "\n"), m);
-		rc = RWB_ENOTREPO;
+		rc = rwb_fail(RWB_ENOTREPO, "git %s failed: %.*s", argv[1], (int)strcspn(m, "\n"), m);
 	}
 	strbuf_free(&e);
 	return rc;
 }
 
-int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, const char *rev,
-		    char *err, size_t errlen)
+int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, const char *rev)
 {
 	const char *t = getenv("TMPDIR");
 	char *top = xasprintf("%s/rwb-check.XXXXXX", t && *t ? t : "/tmp");
@@ -2794,7 +2746,7 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 
 	memset(out, 0, sizeof(*out));
 	if (!mkdtemp(top)) {
-		seterr(err, errlen, "cannot create a temporary folder: %s", strerror(errno));
+		rwb_fail(RWB_EIO, "cannot create a temporary folder: %s", strerror(errno));
 		free(top);
 		return RWB_EIO;
 	}
@@ -2806,21 +2758,21 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 		idxenv = xasprintf("GIT_INDEX_FILE=%s/index", top);
 		env[0] = idxenv;
 		const char *rt[] = { "git", "read-tree", rev, NULL };
-		rc = run_git(repo, rt, env, NULL, 0, NULL, err, errlen);
+		rc = run_git(repo, rt, env, NULL, 0, NULL);
 		if (rc)
 			goto out;
 	}
 	{
 		const char *ls[] = { "git", "ls-files", "-z", "--", "*.rs", ".rwb/audits.json",
 				     ".rwb/allowed_signers", NULL };
-		rc = run_git(repo, ls, env, NULL, 0, &paths, err, errlen);
+		rc = run_git(repo, ls, env, NULL, 0, &paths);
 		if (rc)
 			goto out;
 	}
 	if (paths.len) {
 		char *prefix = xasprintf("--prefix=%s/", tree);
 		const char *co[] = { "git", "checkout-index", "-z", "--stdin", prefix, NULL };
-		rc = run_git(repo, co, env, paths.buf, paths.len, NULL, err, errlen);
+		rc = run_git(repo, co, env, paths.buf, paths.len, NULL);
 		free(prefix);
 		if (rc)
 			goto out;
@@ -2852,10 +2804,10 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 			free(cfg);
 		}
 	}
-	rc = store_open(&tmp, dbpath, true, err, errlen);
+	rc = store_open(&tmp, dbpath, true);
 	if (rc)
 		goto out;
-	rc = audit_scan(out, tmp, tree, NULL, err, errlen);
+	rc = audit_scan(out, tmp, tree, NULL);
 	if (rc)
 		goto out;
 	/* the policy and the verdicts of this store for the repository ... */
@@ -2869,10 +2821,10 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 	if (!rc)
 		rc = audit_export(&sb, s, repo, &ni, &nv);
 	if (rc) {
-		seterr(err, errlen, "cannot read the audit: %s", s->errmsg);
+		rwb_fail_wrap(rc, "cannot read the audit");
 		goto out;
 	}
-	rc = audit_merge_ledger(out, sb.buf, sb.len, err, errlen);
+	rc = audit_merge_ledger(out, sb.buf, sb.len);
 	if (rc)
 		goto out;
 	/* ... and the ledger being committed */
@@ -2882,10 +2834,9 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 		free(lp);
 	}
 	if (text) {
-		char e2[400];
-		rc = audit_merge_ledger(out, text, len, e2, sizeof(e2));
+		rc = audit_merge_ledger(out, text, len);
 		if (rc)
-			seterr(err, errlen, "%s: %s", AUDIT_LEDGER_PATH, e2);
+			rwb_fail_wrap(rc, "%s", AUDIT_LEDGER_PATH);
 	}
 out:
 	if (rc)
@@ -2969,13 +2920,12 @@ bool audit_gate_installed(const char *repo)
 int audit_gate_staged(int *failing, struct store *s, const char *repo, char *line, size_t n)
 {
 	struct audit_list l;
-	char err[512];
 	const struct audit_item *first = NULL;
-	int rc = audit_scan_tree(&l, s, repo, NULL, err, sizeof(err));
+	int rc = audit_scan_tree(&l, s, repo, NULL);
 
 	*failing = 0;
 	if (rc) {
-		snprintf(line, n, "audit gate: %s", err);
+		snprintf(line, n, "audit gate: %s", rwb_last_error());
 		return rc;
 	}
 	for (size_t i = 0; i < l.n; i++) {

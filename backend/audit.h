@@ -110,10 +110,10 @@ struct audit_list {
  * items no longer found in the scanned part as gone, and fills out with the
  * current items and their status. .gitignore is honoured through libgit2
  * when repo is a git work tree; target/ and hidden folders are skipped.
- * RWB_EUSAGE with err when `only` is outside repo or missing.
+ * RWB_EUSAGE when `only` is outside repo or missing. Like every function
+ * here that fails, it says why in the error channel (rwb_last_error()).
  */
-int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only,
-	       char *err, size_t errlen);
+int audit_scan(struct audit_list *out, struct store *s, const char *repo, const char *only);
 /*
  * The same for a tree that is not the work tree: the index (rev NULL) or
  * the commit rev. Its Rust files, .rwb/audits.json and
@@ -122,8 +122,7 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
  * that ledger, the policy from both (the stricter). Nothing of s changes
  * but the repository identity, stored on first use. For git hooks.
  */
-int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, const char *rev,
-		    char *err, size_t errlen);
+int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, const char *rev);
 /* The stored items (gone ones too when include_gone) with their status. */
 int audit_load(struct audit_list *out, struct store *s, const char *repo, bool include_gone);
 void audit_list_release(struct audit_list *l);
@@ -133,10 +132,10 @@ struct audit_item *audit_list_find(struct audit_list *l, const char *id);
 /*
  * Records one verdict for the item's current fingerprint. RWB_ENOTFOUND when
  * the id is unknown, RWB_EINPUT when it is gone or verdict/reviewer is bad
- * (err says which).
+ * (rwb_last_error() says which).
  */
 int audit_review(struct store *s, const char *repo, const char *id, const char *verdict,
-		 const char *reviewer, const char *note, char *err, size_t errlen);
+		 const char *reviewer, const char *note);
 
 /*
  * As audit_review, and signed with keyspec (a key file, or git's
@@ -145,8 +144,7 @@ int audit_review(struct store *s, const char *repo, const char *id, const char *
  * (nothing is recorded then), RWB_ENOTOOL without ssh-keygen.
  */
 int audit_review_signed(struct store *s, const char *repo, const char *id, const char *verdict,
-			const char *reviewer, const char *note, const char *keyspec,
-			char *err, size_t errlen);
+			const char *reviewer, const char *note, const char *keyspec);
 
 /*
  * The exact text a verdict's signature covers (malloc'd): eight lines, each
@@ -180,7 +178,7 @@ void audit_allowed_load(struct sshsig_allowed *out, const char *repo);
  * repository identity must match l's; its require_signatures and
  * required_reviewers make l stricter, never laxer.
  */
-int audit_merge_ledger(struct audit_list *l, const char *text, size_t len, char *err, size_t errlen);
+int audit_merge_ledger(struct audit_list *l, const char *text, size_t len);
 
 /* "agent:NAME" for an agent's verdict (name from the flag, else
  * $RWB_AGENT), or NULL when this is not an agent. */
@@ -213,14 +211,13 @@ char *audit_reviewer(const char *explicit_name, const char *repo);
 
 /* The ledger text for repo (see above). */
 int audit_export(struct strbuf *out, struct store *s, const char *repo, int *nitems, int *nverdicts);
-/* Reads a ledger: all or nothing. err names the entry and field. Signed
+/* Reads a ledger: all or nothing. The error names the entry and field. Signed
  * verdicts are verified first: forged ones are left out, counted in
- * *nforged and the first named in forged_msg. */
+ * *nforged and the first named in forged_msg (an answer, not an error). */
 int audit_import(struct store *s, const char *repo, const char *text, size_t len,
-		 int *nitems, int *nverdicts, char *err, size_t errlen);
+		 int *nitems, int *nverdicts);
 int audit_import_checked(struct store *s, const char *repo, const char *text, size_t len,
-			 int *nitems, int *nverdicts, int *nforged, char *forged_msg, size_t fmlen,
-			 char *err, size_t errlen);
+			 int *nitems, int *nverdicts, int *nforged, char *forged_msg, size_t fmlen);
 
 /*
  * The counts the metrics show (unsafe_blocks, unsafe_blocks_documented,

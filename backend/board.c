@@ -182,29 +182,27 @@ static bool move_allowed(const char *from, const char *to)
 	return false;
 }
 
-int board_task_move(struct store *s, int64_t id, const char *status, char *err, size_t n)
+int board_task_move(struct store *s, int64_t id, const char *status)
 {
 	sqlite3_stmt *st = NULL;
 	char *from = NULL;
 	int rc;
 
 	if ((rc = store_write_begin(s)) != RWB_OK)
-		return rc;
+		return rwb_fail_wrap(rc, "cannot move the task");
 	if ((rc = store_prepare(s, &st, "SELECT status FROM board_tasks WHERE id = ?")) != RWB_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		snprintf(err, n, "there is no task %lld", (long long)id);
-		rc = RWB_ENOTFOUND;
+		rc = rwb_fail(RWB_ENOTFOUND, "there is no task %lld", (long long)id);
 		goto out;
 	}
 	from = col_text(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (!move_allowed(from, status)) {
-		snprintf(err, n, "task %lld is %s and cannot become %s: tasks go open -> doing -> done or failed",
-			 (long long)id, from, status);
-		rc = RWB_EINPUT;
+		rc = rwb_fail(RWB_EINPUT, "task %lld is %s and cannot become %s: tasks go open -> doing -> "
+			      "done or failed", (long long)id, from, status);
 		goto out;
 	}
 	if ((rc = store_prepare(s, &st, "UPDATE board_tasks SET status = ?, updated_at = ? WHERE id = ?")) != RWB_OK)
@@ -221,6 +219,8 @@ out:
 		rc = store_write_commit(s);
 	else
 		store_write_rollback(s);
+	if (rc != RWB_OK && rc != RWB_ENOTFOUND && rc != RWB_EINPUT)
+		rwb_fail_wrap(rc, "cannot move the task");   /* the store's message */
 	return rc;
 }
 

@@ -56,9 +56,10 @@ int board_task_receive(struct store *s, int64_t *id, const char *agent, const ch
  * it with board_tasks_free_one). RWB_ENOTFOUND when agent has none. */
 int board_task_claim(struct store *s, struct board_task *out, const char *agent);
 void board_tasks_free_one(struct board_task *t);
-/* Moves a task; RWB_ENOTFOUND for an unknown id, RWB_EINPUT (with a line in
- * err, size n) for a move the flow does not allow. */
-int board_task_move(struct store *s, int64_t id, const char *status, char *err, size_t n);
+/* Moves a task; RWB_ENOTFOUND for an unknown id, RWB_EINPUT for a move the
+ * flow does not allow; the error channel (error.h) says which, or "cannot
+ * move the task: " and the store's message. */
+int board_task_move(struct store *s, int64_t id, const char *status);
 /* All tasks: open and doing first, then the rest newest first. */
 int board_tasks(struct store *s, struct board_task **out, size_t *n);
 void board_tasks_free(struct board_task *t, size_t n);

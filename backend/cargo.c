@@ -134,8 +134,7 @@ static int feed_stderr(void *data, const char *buf, size_t n)
 	return 0;
 }
 
-int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct cargo_run_opts *o,
-	      char *errbuf, size_t n)
+int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct cargo_run_opts *o)
 {
 	struct cargo_feed f = { .msg = msg, .o = o, .acc = STRBUF_INIT, .eacc = STRBUF_INIT,
 				.tail = STRBUF_INIT };
@@ -148,12 +147,9 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	errbuf[0] = '\0';
-	if (!proc_in_path("cargo")) {
-		snprintf(errbuf, n, "cargo is not installed or not on PATH (install it with rustup or "
-			 "Debian's cargo package)");
-		return RWB_ENOTOOL;
-	}
+	if (!proc_in_path("cargo"))
+		return rwb_fail(RWB_ENOTOOL, "cargo is not installed or not on PATH (install it with "
+				"rustup or Debian's cargo package)");
 	while (o->args[nargs])
 		nargs++;
 	argv = xcalloc(nargs + 2, sizeof(*argv));
@@ -172,12 +168,11 @@ int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct carg
 	if (!out->stderr_tail)
 		out->stderr_tail = xstrdup("");
 	if (rc != RWB_OK) {
-		snprintf(errbuf, n, "%s", res.errmsg);
 		if (rc == RWB_ENOTOOL && o->repo && access(o->repo, X_OK) != 0)
 			rc = RWB_EENV;
+		rwb_fail(rc, "%s", res.errmsg);
 	} else if (out->cancelled) {
-		snprintf(errbuf, n, "cancelled (SIGINT sent to cargo)");
-		rc = RWB_ECANCEL;
+		rc = rwb_fail(RWB_ECANCEL, "cancelled (SIGINT sent to cargo)");
 	}
 	strbuf_free(&f.acc);
 	strbuf_free(&f.eacc);
@@ -215,7 +210,7 @@ bool cargo_is_usage_error(const char *text)
 	return false;
 }
 
-int cargo_classify_failure(const char *text, char *errbuf, size_t n)
+int cargo_classify_failure(const char *text)
 {
 	struct strbuf plain = STRBUF_INIT;
 	const char *t, *e;
@@ -230,41 +225,33 @@ int cargo_classify_failure(const char *text, char *errbuf, size_t n)
 		/* cargo judged its own flags: its error line (and its tip), exit 2 */
 		const char *tip = strstr(t, "tip: ");
 		char *tl = tip ? line_at(tip) : NULL;
-		snprintf(errbuf, n, "cargo: %s%s%s", line, tl ? " (" : "", tl ? tl : "");
-		if (tl && strlen(errbuf) + 2 < n)
-			strcat(errbuf, ")");
+		rc = rwb_fail(RWB_EUSAGE, "cargo: %s%s%s%s", line, tl ? " (" : "", tl ? tl : "",
+			      tl ? ")" : "");
 		free(tl);
-		rc = RWB_EUSAGE;
 	} else if (strstr(t, "error: toolchain '") && strstr(t, "is not installed")) {
-		snprintf(errbuf, n, "%s (rustup toolchain list shows those installed)", line);
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "%s (rustup toolchain list shows those installed)", line);
 	} else if (strstr(t, "could not find `Cargo.toml`")) {
-		snprintf(errbuf, n, "not a Rust crate: %s (use --repo DIR to point at a folder with a "
-			 "Cargo.toml)", line);
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "not a Rust crate: %s (use --repo DIR to point at a folder with a "
+			      "Cargo.toml)", line);
 	} else if (strstr(t, "is ambiguous") || strstr(t, "two packages named") || strstr(t, "virtual manifest") ||
 		   strstr(t, "There are multiple") || strstr(t, "could not determine which")) {
-		snprintf(errbuf, n, "the workspace member is ambiguous: %s (run it with --repo set to "
-			 "the member's folder)", line);
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "the workspace member is ambiguous: %s (run it with --repo set to "
+			      "the member's folder)", line);
 	} else if (strstr(t, "--> Cargo.toml") || strstr(t, "failed to parse manifest") ||
 		   strstr(t, "failed to load manifest") || strstr(t, "Cargo.toml:")) {
 		const char *loc = strstr(t, "--> ");
 		char *where = loc ? line_at(loc + 4) : xstrdup("Cargo.toml");
-		snprintf(errbuf, n, "Cargo.toml is malformed (%s): %s", where, line);
+		rc = rwb_fail(RWB_EENV, "Cargo.toml is malformed (%s): %s", where, line);
 		free(where);
-		rc = RWB_EENV;
 	} else if (strstr(t, "is replaced with non-remote-registry source") ||
 		   strstr(t, "config.json not found in registry") ||
 		   strstr(t, "failed to update registry") || strstr(t, "no token found")) {
-		snprintf(errbuf, n, "the registry cannot be reached from here (offline or source "
-			 "replaced): %s", line);
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "the registry cannot be reached from here (offline or source "
+			      "replaced): %s", line);
 	} else if (strstr(t, "no matching package") || strstr(t, "failed to select a version") ||
 		   strstr(t, "failed to get `") || strstr(t, "attempting to make an HTTP request") ||
 		   strstr(t, "Could not resolve host")) {
-		snprintf(errbuf, n, "a dependency cannot be resolved (offline?): %s", line);
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "a dependency cannot be resolved (offline?): %s", line);
 	}
 	free(line);
 	strbuf_free(&plain);

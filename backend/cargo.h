@@ -11,7 +11,8 @@
  *
  * When cargo cannot do the job at all (missing, not a crate, a broken
  * Cargo.toml, an ambiguous package) the run returns RWB_ENOTOOL or RWB_EENV
- * with one clear line in errbuf, instead of a negative build answer.
+ * with one clear line in the error channel (error.h), instead of a negative
+ * build answer.
  *
  * Never: run a shell, let cargo inherit the terminal's stdin, or leave a
  * child behind (the run waits for it even when cancelled).
@@ -48,19 +49,18 @@ void cargo_outcome_release(struct cargo_outcome *o);
 /*
  * Runs cargo; msg receives every stdout line. Returns 0 when cargo ran
  * (whatever its exit status), RWB_ECANCEL, or RWB_ENOTOOL / RWB_EENV /
- * RWB_EIO with one line in errbuf.
+ * RWB_EIO with one line in the error channel.
  */
-int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct cargo_run_opts *o,
-	      char *errbuf, size_t n);
+int cargo_run(struct cargo_outcome *out, struct cargomsg *msg, const struct cargo_run_opts *o);
 
 /*
  * After a failed run: when cargo's stderr says it refused its arguments,
- * writes cargo's error line to errbuf and returns RWB_EUSAGE; when it says
- * the problem is the set-up (no Cargo.toml, a malformed one, an ambiguous
- * package, an offline dependency that is missing), writes one line and
- * returns RWB_EENV; otherwise 0.
+ * returns RWB_EUSAGE with cargo's error line in the error channel; when it
+ * says the problem is the set-up (no Cargo.toml, a malformed one, an
+ * ambiguous package, an offline dependency that is missing), returns
+ * RWB_EENV with one line there; otherwise 0.
  */
-int cargo_classify_failure(const char *stderr_text, char *errbuf, size_t n);
+int cargo_classify_failure(const char *stderr_text);
 
 /* Whether cargo's stderr says it refused its arguments (an unknown flag, a
  * bad value, --doc mixed with other selectors, an unknown package, feature

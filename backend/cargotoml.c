@@ -105,7 +105,7 @@ enum str_mode { STR_NONE, STR_BASIC, STR_LITERAL, STR_ML_BASIC, STR_ML_LITERAL }
  * Scans a value starting at lines[*li].text + pos; on success *li and *end
  * are where it ends (exclusive, trailing blanks and comment excluded).
  */
-static int scan_value(struct cargotoml *t, int *li, size_t pos, size_t *end, struct strbuf *err)
+static int scan_value(struct cargotoml *t, int *li, size_t pos, size_t *end)
 {
 	int depth = 0, first = *li;
 	enum str_mode mode = STR_NONE;
@@ -163,8 +163,7 @@ static int scan_value(struct cargotoml *t, int *li, size_t pos, size_t *end, str
 			}
 			if (depth == 0 && any && last_end < p &&
 			    (s[last_end] == ' ' || s[last_end] == '\t')) {
-				strbuf_addf(err, "Cargo.toml line %d: unexpected text after a value", i + 1);
-				return RWB_EINPUT;
+				return rwb_fail(RWB_EINPUT, "Cargo.toml line %d: unexpected text after a value", i + 1);
 			}
 			any = true;
 			if (c == '"') {
@@ -177,10 +176,8 @@ static int scan_value(struct cargotoml *t, int *li, size_t pos, size_t *end, str
 				depth++;
 				p++;
 			} else if (c == ']' || c == '}') {
-				if (depth == 0) {
-					strbuf_addf(err, "Cargo.toml line %d: unbalanced '%c'", i + 1, c);
-					return RWB_EINPUT;
-				}
+				if (depth == 0)
+					return rwb_fail(RWB_EINPUT, "Cargo.toml line %d: unbalanced '%c'", i + 1, c);
 				depth--;
 				p++;
 			} else {
@@ -188,27 +185,22 @@ static int scan_value(struct cargotoml *t, int *li, size_t pos, size_t *end, str
 			}
 			last_end = p;
 		}
-		if (mode == STR_BASIC || mode == STR_LITERAL) {
-			strbuf_addf(err, "Cargo.toml line %d: unterminated string", i + 1);
-			return RWB_EINPUT;
-		}
+		if (mode == STR_BASIC || mode == STR_LITERAL)
+			return rwb_fail(RWB_EINPUT, "Cargo.toml line %d: unterminated string", i + 1);
 		if (depth == 0 && mode == STR_NONE) {
-			if (!any) {
-				strbuf_addf(err, "Cargo.toml line %d: a key without a value", i + 1);
-				return RWB_EINPUT;
-			}
+			if (!any)
+				return rwb_fail(RWB_EINPUT, "Cargo.toml line %d: a key without a value", i + 1);
 			*li = i;
 			*end = last_end;
 			return RWB_OK;
 		}
 		last_end = 0;
 	}
-	strbuf_addf(err, "Cargo.toml line %d: a value that never ends (missing ']', '}' or closing quotes)",
-		    first + 1);
-	return RWB_EINPUT;
+	return rwb_fail(RWB_EINPUT, "Cargo.toml line %d: a value that never ends (missing ']', '}' or closing quotes)",
+			first + 1);
 }
 
-static int classify(struct cargotoml *t, struct strbuf *err)
+static int classify(struct cargotoml *t)
 {
 	int table = -1;
 	struct strbuf name = STRBUF_INIT;
@@ -225,8 +217,7 @@ static int classify(struct cargotoml *t, struct strbuf *err)
 			bool arr = p[1] == '[';
 			const char *q = parse_key(p + (arr ? 2 : 1), &name);
 			if (!q || *q != ']' || (arr && q[1] != ']') || !rest_is_comment(q + (arr ? 2 : 1))) {
-				strbuf_addf(err, "Cargo.toml line %d: a table header must be [name] or [[name]]", i + 1);
-				rc = RWB_EINPUT;
+				rc = rwb_fail(RWB_EINPUT, "Cargo.toml line %d: a table header must be [name] or [[name]]", i + 1);
 				break;
 			}
 			l->kind = arr ? LINE_ARRAY : LINE_TABLE;
@@ -235,14 +226,13 @@ static int classify(struct cargotoml *t, struct strbuf *err)
 		} else {
 			const char *q = parse_key(p, &name);
 			int last = i;
-			size_t end;
+			size_t end = 0;
 			if (!q || *q != '=') {
-				strbuf_addf(err, "Cargo.toml line %d: expected key = value, a [table] or a comment", i + 1);
-				rc = RWB_EINPUT;
+				rc = rwb_fail(RWB_EINPUT, "Cargo.toml line %d: expected key = value, a [table] or a comment", i + 1);
 				break;
 			}
 			q = skip_ws(q + 1);
-			rc = scan_value(t, &last, (size_t)(q - l->text), &end, err);
+			rc = scan_value(t, &last, (size_t)(q - l->text), &end);
 			if (rc)
 				break;
 			l->kind = LINE_KEY;
@@ -258,7 +248,7 @@ static int classify(struct cargotoml *t, struct strbuf *err)
 	return rc;
 }
 
-int cargotoml_parse(struct cargotoml **out, const char *text, size_t len, struct strbuf *err)
+int cargotoml_parse(struct cargotoml **out, const char *text, size_t len)
 {
 	struct cargotoml *t = xcalloc(1, sizeof(*t));
 	const char *p = text, *end = text + len;
@@ -266,9 +256,8 @@ int cargotoml_parse(struct cargotoml **out, const char *text, size_t len, struct
 
 	*out = NULL;
 	if (memchr(text, '\0', len)) {
-		strbuf_adds(err, "Cargo.toml contains a NUL byte: it is not a text file");
 		cargotoml_free(t);
-		return RWB_EINPUT;
+		return rwb_fail(RWB_EINPUT, "Cargo.toml contains a NUL byte: it is not a text file");
 	}
 	t->final_newline = len > 0 && text[len - 1] == '\n';
 	while (p < end) {
@@ -276,7 +265,7 @@ int cargotoml_parse(struct cargotoml **out, const char *text, size_t len, struct
 		add_line(t, t->n, p, (size_t)((nl ? nl : end) - p));
 		p = nl ? nl + 1 : end;
 	}
-	rc = classify(t, err);
+	rc = classify(t);
 	if (rc) {
 		cargotoml_free(t);
 		return rc;
@@ -348,16 +337,13 @@ char *cargotoml_get(const struct cargotoml *t, const char *table, const char *ke
 /* Re-reads the structure after an edit (the text stays as it is). */
 static void reclassify(struct cargotoml *t)
 {
-	struct strbuf err = STRBUF_INIT;
-
 	for (int i = 0; i < t->n; i++) {
 		free(t->lines[i].name);
 		t->lines[i].name = NULL;
 		t->lines[i].table = -1;
 	}
-	if (classify(t, &err) != RWB_OK)
-		fatal("cargotoml: an edit produced TOML it cannot read: %s", strbuf_str(&err));
-	strbuf_free(&err);
+	if (classify(t) != RWB_OK)
+		fatal("cargotoml: an edit produced TOML it cannot read: %s", rwb_last_error());
 }
 
 int cargotoml_set(struct cargotoml *t, bool *changed, const char *table, const char *key,

@@ -22,8 +22,8 @@
 struct cargotoml;
 
 /* Parses text. On a line that is not TOML returns RWB_EINPUT with one line
- * ("Cargo.toml line N: ...") in err. */
-int cargotoml_parse(struct cargotoml **out, const char *text, size_t len, struct strbuf *err);
+ * ("Cargo.toml line N: ...") in the error channel (error.h). */
+int cargotoml_parse(struct cargotoml **out, const char *text, size_t len);
 void cargotoml_free(struct cargotoml *t);
 
 /* Whether table ("dependencies", "profile.release") has a header. */

@@ -144,7 +144,6 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 {
 	struct cmd_ctx ctx;
 	struct cmd_args args;
-	struct strbuf err = STRBUF_INIT;
 	struct store *store = NULL;
 	struct agentjob_log *log = NULL;
 	const char *agent = getenv("RWB_AGENT");
@@ -159,10 +158,9 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	ctx.text_only = !o->json && !o->result_file;
 	/* --json: stderr keeps warnings and errors only, so no live job output */
 	ctx.stream = o->json ? NULL : stderr;
-	rc = cmdline_parse(&args, argc, argv, &err);
+	rc = cmdline_parse(&args, argc, argv);
 	if (rc) {
-		cmd_fail(&ctx, rc, "%s", strbuf_str(&err));
-		strbuf_free(&err);
+		cmd_fail_last(&ctx, rc);
 		status = rwb_exit_status(rc);
 		emit(o, &ctx, status);
 		cmd_ctx_release(&ctx);
@@ -170,7 +168,6 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 	}
 	if (args.help) {
 		/* CMD --help: the command's help, no store, nothing recorded */
-		strbuf_free(&err);
 		status = cmd_execute(&ctx, &args);
 		emit(o, &ctx, status);
 		cmd_args_release(&args);
@@ -178,15 +175,15 @@ int cli_run(const struct cli_options *o, int argc, char **argv)
 		return status;
 	}
 	if (!(args.def->traits & CMD_NO_STORE)) {
-		char *path = NULL, msg[600];
+		char *path = NULL;
 		bool is_explicit;
 		rc = store_resolve_path(&path, &is_explicit, o->db_path);
 		if (rc) {
 			cmd_fail(&ctx, rc, "cannot find a place for the store: set HOME, RWB_DB or --db");
 		} else {
-			rc = store_open(&store, path, is_explicit, msg, sizeof(msg));
+			rc = store_open(&store, path, is_explicit);
 			if (rc)
-				cmd_fail(&ctx, rc, "%s", msg);
+				cmd_fail_last(&ctx, rc);
 		}
 		free(path);
 		if (rc) {

@@ -356,7 +356,9 @@ static int profiling_script(struct cmd_ctx *ctx, struct perffold *f, const char 
 	if (rc == RWB_ENOTOOL) {
 		rc = cmd_fail(ctx, RWB_ENOTOOL, "%s", perf_install_hint);
 	} else if (rc != RWB_OK) {
-		rc = cmd_fail(ctx, rc, "cannot read perf's samples: %s", perffold_error(f));
+		/* the folder's complaint, or why perf could not be read at all */
+		rc = cmd_fail(ctx, rc, "cannot read perf's samples: %s",
+			      res.sink_rc ? rwb_last_error() : res.errmsg);
 	} else if (status != 0) {
 		char line[512];
 		last_line(line, sizeof(line), strbuf_str(&err));
@@ -459,7 +461,7 @@ static int run_profiling(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (src == PROFILE_SCRIPT) {
 		/* a saved `perf script` text: no perf needed */
 		if ((rc = perffold_read_script(f, path)) != RWB_OK) {
-			rc = cmd_fail(ctx, rc, "%s", perffold_error(f));
+			rc = cmd_fail_last(ctx, rc);
 			goto out;
 		}
 		if (perffold_samples(f) == 0) {
@@ -536,7 +538,7 @@ static int run_delegate(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
 		return cmd_fail(ctx, RWB_EINPUT, "--agent and --task take at most %d bytes each", BOARD_MAX_TEXT);
 	if ((rc = board_task_add(ctx->store, &id, agent, task)) != RWB_OK)
-		return cmd_fail(ctx, rc, "cannot add the task: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot add the task: %s", rwb_last_error());
 	ctx->result = task_json(id, agent, task, "open");
 	if (ctx->store->agent)
 		cJSON_AddStringToObject(ctx->result, "delegated_by", ctx->store->agent);
@@ -582,7 +584,7 @@ static int run_receive(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (!*task)
 			return cmd_fail(ctx, RWB_EUSAGE, "--task must not be empty");
 		if ((rc = board_task_receive(ctx->store, &id, agent, task)) != RWB_OK)
-			return cmd_fail(ctx, rc, "cannot record the task: %s", ctx->store->errmsg);
+			return cmd_fail(ctx, rc, "cannot record the task: %s", rwb_last_error());
 		ctx->result = task_json(id, agent, task, "doing");
 		cJSON_AddStringToObject(ctx->result, "origin", "received");
 		cJSON_AddStringToObject(ctx->result, "agent_from", why);
@@ -600,7 +602,7 @@ static int run_receive(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return RWB_OK;
 	}
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "cannot claim a task: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot claim a task: %s", rwb_last_error());
 	ctx->result = task_json(t.id, t.agent, t.task, "doing");
 	cJSON_AddStringToObject(ctx->result, "origin", t.origin);
 	cJSON_AddStringToObject(ctx->result, "agent_from", why);
@@ -620,7 +622,7 @@ static int run_escalate(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (strlen(msg) > BOARD_MAX_TEXT)
 		return cmd_fail(ctx, RWB_EINPUT, "--message takes at most %d bytes", BOARD_MAX_TEXT);
 	if ((rc = board_notice_post(ctx->store, &id, level, msg)) != RWB_OK)
-		return cmd_fail(ctx, rc, "cannot post the notice: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot post the notice: %s", rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "id", (double)id);
 	cJSON_AddStringToObject(ctx->result, "level", level);
@@ -640,12 +642,12 @@ static char *repo_file(const char *repo, const char *file)
 
 static int run_connascence(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	char err[512], *path = repo_file(ctx->repo, cmd_arg(args, "file"));
+	char *path = repo_file(ctx->repo, cmd_arg(args, "file"));
 	struct conn_report *r = NULL;
-	int rc = connascence_analyze_file(&r, path, err, sizeof(err));
+	int rc = connascence_analyze_file(&r, path);
 
 	if (rc != RWB_OK) {
-		rc = cmd_fail(ctx, rc, "%s", err);
+		rc = cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	if (ctx->store)
@@ -665,13 +667,12 @@ out:
 
 static int run_focus_start(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	char err[512];
 	int64_t id;
-	int rc = focus_start(ctx->store, &id, ctx->repo, args->pos, args->npos, err, sizeof(err));
+	int rc = focus_start(ctx->store, &id, ctx->repo, args->pos, args->npos);
 	cJSON *focus;
 
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? ctx->store->errmsg : err);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "baseline", (double)id);
 	focus = cJSON_AddArrayToObject(ctx->result, "focus");
@@ -684,13 +685,12 @@ static int run_focus_start(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int run_focus_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	char err[512];
 	struct focus_report *r = NULL;
-	int rc = focus_check(ctx->store, &r, ctx->repo, err, sizeof(err));
+	int rc = focus_check(ctx->store, &r, ctx->repo);
 
 	(void)args;
 	if (rc != RWB_OK)
-		return cmd_fail(ctx, rc, "%s", rc == RWB_ESTORE ? ctx->store->errmsg : err);
+		return cmd_fail_last(ctx, rc);
 	strbuf_addf(&ctx->out, "%zu files, %d hunks, +%d -%d lines, %d outside the focus, %d new unsafe\n",
 		    r->nfiles, r->hunks, r->added, r->removed, r->outside, r->new_unsafe);
 	for (size_t i = 0; i < r->nfiles; i++)
@@ -773,51 +773,44 @@ static const char *arg_str(const cJSON *args, const char *name)
 	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
 }
 
-static int tool_analyze_file(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_analyze_file(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *file = arg_str(args, "file");
-	char msg[512], *path;
+	char *path;
 	struct conn_report *r = NULL;
 	int rc;
 
-	if (!file) {
-		*err = xstrdup("analyze_file needs \"file\": the path of a Rust source file");
-		return RWB_EINPUT;
-	}
-	if ((rc = mcp_path_inside(repo, file, &path, err)) != RWB_OK)
+	if (!file)
+		return rwb_fail(RWB_EINPUT, "analyze_file needs \"file\": the path of a Rust source file");
+	if ((rc = mcp_path_inside(repo, file, &path)) != RWB_OK)
 		return rc;
-	rc = connascence_analyze_file(&r, path, msg, sizeof(msg));
+	rc = connascence_analyze_file(&r, path);
 	if (rc == RWB_OK) {
 		board_metric_add(s, "connascence_score", path, r->score);
 		*result = connascence_json(r);
-	} else {
-		*err = xstrdup(msg);
 	}
 	connascence_report_free(r);
 	free(path);
 	return rc;
 }
 
-static int tool_start_tracking(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_start_tracking(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const cJSON *paths = cJSON_GetObjectItemCaseSensitive(args, "paths"), *p;
-	char **v = NULL, msg[512];
+	char **v = NULL;
 	int n = 0, rc;
 	int64_t id;
 
-	if (paths && !cJSON_IsArray(paths)) {
-		*err = xstrdup("start_tracking: \"paths\" must be an array of paths relative to the repository");
-		return RWB_EINPUT;
-	}
+	if (paths && !cJSON_IsArray(paths))
+		return rwb_fail(RWB_EINPUT, "start_tracking: \"paths\" must be an array of paths relative to the repository");
 	cJSON_ArrayForEach(p, paths) {
 		if (!cJSON_IsString(p)) {
 			free(v);
-			*err = xstrdup("start_tracking: every entry of \"paths\" must be a string");
-			return RWB_EINPUT;
+			return rwb_fail(RWB_EINPUT, "start_tracking: every entry of \"paths\" must be a string");
 		}
 		{
 			char *res = NULL;
-			if ((rc = mcp_path_inside(repo, p->valuestring, &res, err)) != RWB_OK) {
+			if ((rc = mcp_path_inside(repo, p->valuestring, &res)) != RWB_OK) {
 				free(v);
 				return rc;
 			}
@@ -826,54 +819,45 @@ static int tool_start_tracking(struct store *s, const char *repo, const cJSON *a
 		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 		v[n++] = p->valuestring;
 	}
-	rc = focus_start(s, &id, repo, v, n, msg, sizeof(msg));
+	rc = focus_start(s, &id, repo, v, n);
 	free(v);
-	if (rc != RWB_OK) {
-		*err = xstrdup(rc == RWB_ESTORE ? s->errmsg : msg);
+	if (rc != RWB_OK)
 		return rc;
-	}
 	*result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(*result, "baseline", (double)id);
 	cJSON_AddItemToObject(*result, "focus", paths ? cJSON_Duplicate(paths, 1) : cJSON_CreateArray());
 	return RWB_OK;
 }
 
-static int tool_analyze_changes(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_analyze_changes(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	struct focus_report *r = NULL;
-	char msg[512];
-	int rc = focus_check(s, &r, repo, msg, sizeof(msg));
+	int rc = focus_check(s, &r, repo);
 
 	(void)args;
-	if (rc != RWB_OK) {
-		*err = xstrdup(rc == RWB_ESTORE ? s->errmsg : msg);
+	if (rc != RWB_OK)
 		return rc;
-	}
 	*result = focus_report_json(r);
 	focus_report_free(r);
 	return RWB_OK;
 }
 
-static int tool_delegate(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_delegate(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *agent = arg_str(args, "agent"), *task = arg_str(args, "task");
 	int64_t id;
 	int rc;
 
 	(void)repo;
-	if (!agent || !task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT) {
-		*err = xstrdup("delegate needs \"agent\" and \"task\" (non-empty strings of at most 4000 bytes)");
-		return RWB_EINPUT;
-	}
-	if ((rc = board_task_add(s, &id, agent, task)) != RWB_OK) {
-		*err = xstrdup(s->errmsg);
+	if (!agent || !task || strlen(agent) > BOARD_MAX_TEXT || strlen(task) > BOARD_MAX_TEXT)
+		return rwb_fail(RWB_EINPUT, "delegate needs \"agent\" and \"task\" (non-empty strings of at most 4000 bytes)");
+	if ((rc = board_task_add(s, &id, agent, task)) != RWB_OK)
 		return rc;
-	}
 	*result = task_json(id, agent, task, "open");
 	return RWB_OK;
 }
 
-static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *agent = arg_str(args, "agent"), *task = arg_str(args, "task");
 	struct board_task t;
@@ -884,16 +868,12 @@ static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJ
 	int rc;
 
 	(void)repo;
-	if (!agent || strlen(agent) > BOARD_MAX_TEXT || (task && strlen(task) > BOARD_MAX_TEXT)) {
-		*err = xstrdup("receive needs \"agent\" (a non-empty string, else RWB_AGENT) and takes an optional \"task\" "
-			       "(at most 4000 bytes)");
-		return RWB_EINPUT;
-	}
+	if (!agent || strlen(agent) > BOARD_MAX_TEXT || (task && strlen(task) > BOARD_MAX_TEXT))
+		return rwb_fail(RWB_EINPUT, "receive needs \"agent\" (a non-empty string, else RWB_AGENT) and takes an optional \"task\" "
+				"(at most 4000 bytes)");
 	if (task) {
-		if ((rc = board_task_receive(s, &id, agent, task)) != RWB_OK) {
-			*err = xstrdup(s->errmsg);
+		if ((rc = board_task_receive(s, &id, agent, task)) != RWB_OK)
 			return rc;
-		}
 		*result = task_json(id, agent, task, "doing");
 		cJSON_AddStringToObject(*result, "origin", "received");
 		return RWB_OK;
@@ -905,31 +885,25 @@ static int tool_receive(struct store *s, const char *repo, const cJSON *args, cJ
 		cJSON_AddStringToObject(*result, "agent", agent);
 		return RWB_OK;
 	}
-	if (rc != RWB_OK) {
-		*err = xstrdup(s->errmsg);
+	if (rc != RWB_OK)
 		return rc;
-	}
 	*result = task_json(t.id, t.agent, t.task, "doing");
 	cJSON_AddStringToObject(*result, "origin", t.origin);
 	board_tasks_free_one(&t);
 	return RWB_OK;
 }
 
-static int tool_escalate(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_escalate(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *level = arg_str(args, "level"), *msg = arg_str(args, "message");
 	int64_t id;
 	int rc;
 
 	(void)repo;
-	if (!board_level_valid(level) || !msg || strlen(msg) > BOARD_MAX_TEXT) {
-		*err = xstrdup("escalate needs \"level\" (info, warning or critical) and a \"message\" of 1 to 4000 bytes");
-		return RWB_EINPUT;
-	}
-	if ((rc = board_notice_post(s, &id, level, msg)) != RWB_OK) {
-		*err = xstrdup(s->errmsg);
+	if (!board_level_valid(level) || !msg || strlen(msg) > BOARD_MAX_TEXT)
+		return rwb_fail(RWB_EINPUT, "escalate needs \"level\" (info, warning or critical) and a \"message\" of 1 to 4000 bytes");
+	if ((rc = board_notice_post(s, &id, level, msg)) != RWB_OK)
 		return rc;
-	}
 	*result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(*result, "id", (double)id);
 	cJSON_AddStringToObject(*result, "level", level);

@@ -30,7 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int write_atomic(const char *path, const char *text, size_t len, char *err, size_t errlen);
+static int write_atomic(const char *path, const char *text, size_t len);
 
 /* ---- shaping items ---------------------------------------------------------- */
 
@@ -303,7 +303,6 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct audit_list l;
 	const char *only;
-	char err[512];
 	int rc;
 	long req = cmd_arg_int(a, "required-reviewers", 0);
 
@@ -320,23 +319,23 @@ static int run_unsafe_audit(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (req) {
 		rc = audit_set_required(ctx->store, ctx->repo, (int)req);
 		if (rc)
-			return cmd_fail(ctx, rc, "cannot store the reviewer count: %s", ctx->store->errmsg);
+			return cmd_fail(ctx, rc, "cannot store the reviewer count: %s", rwb_last_error());
 	}
 	if (cmd_arg(a, "agents-count")) {
 		rc = store_setting_set(ctx->store, "audit.agents_count",
 				       cmd_arg_bool(a, "agents-count") ? "true" : "false");
 		if (rc)
 			return cmd_fail(ctx, rc, "cannot store the setting audit.agents_count: %s",
-					ctx->store->errmsg);
+					rwb_last_error());
 	}
 	if (cmd_arg(a, "require-signatures")) {
 		rc = audit_set_require_signatures(ctx->store, ctx->repo, cmd_arg_bool(a, "require-signatures"));
 		if (rc)
-			return cmd_fail(ctx, rc, "cannot store the signature policy: %s", ctx->store->errmsg);
+			return cmd_fail(ctx, rc, "cannot store the signature policy: %s", rwb_last_error());
 	}
-	rc = audit_scan(&l, ctx->store, ctx->repo, only, err, sizeof(err));
+	rc = audit_scan(&l, ctx->store, ctx->repo, only);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	/* the items as JSON only for a reader of JSON: 10,000 items cost 25 ms */
 	cJSON *items = ctx->text_only ? NULL : cJSON_AddArrayToObject(ctx->result, "items");
@@ -381,7 +380,6 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct audit_list l;
 	struct audit_item *it;
-	char err[512];
 	char *reviewer, *agent, *key;
 	const char *id = cmd_arg(a, "id");
 	int rc;
@@ -391,24 +389,24 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (cmd_arg_bool(a, "unsigned") && cmd_arg(a, "key"))
 		return cmd_fail(ctx, RWB_EUSAGE, "give --key or --unsigned, not both");
 	/* the item must be current: rescan so its fingerprint is today's */
-	rc = audit_scan(&l, ctx->store, ctx->repo, NULL, err, sizeof(err));
+	rc = audit_scan(&l, ctx->store, ctx->repo, NULL);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	audit_list_release(&l);
 	agent = audit_agent_name(cmd_arg(a, "agent"));
 	reviewer = agent ? agent : audit_reviewer(cmd_arg(a, "reviewer"), ctx->repo);
 	key = review_key(a, ctx->repo, agent != NULL);
 	rc = audit_review_signed(ctx->store, ctx->repo, id, cmd_arg(a, "verdict"), reviewer,
-				 cmd_arg(a, "note"), key, err, sizeof(err));
+				 cmd_arg(a, "note"), key);
 	free(key);
 	if (rc) {
 		free(reviewer);
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	}
 	rc = audit_load(&l, ctx->store, ctx->repo, false);
 	if (rc) {
 		free(reviewer);
-		return cmd_fail(ctx, rc, "cannot read the audit: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot read the audit: %s", rwb_last_error());
 	}
 	it = audit_list_find(&l, id);
 	ctx->result = cJSON_CreateObject();
@@ -498,7 +496,6 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct audit_list l;
 	struct coverage_cache cc = { 0 };
 	bool need_tested = cmd_arg_bool(a, "require-tested");
-	char err[512];
 	int rc, open = 0, untested = 0, forged = 0;
 	const char *rev = cmd_arg(a, "rev"), *ledger = cmd_arg(a, "ledger");
 	bool staged = cmd_arg_bool(a, "staged");
@@ -513,11 +510,11 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_fail(ctx, RWB_EENV, "--require-tested: no coverage run of this repository "
 				"yet (run /rust-test --coverage first)");
 	if (staged || rev)
-		rc = audit_scan_tree(&l, ctx->store, ctx->repo, rev, err, sizeof(err));
+		rc = audit_scan_tree(&l, ctx->store, ctx->repo, rev);
 	else
-		rc = audit_scan(&l, ctx->store, ctx->repo, a->npos ? a->pos[0] : NULL, err, sizeof(err));
+		rc = audit_scan(&l, ctx->store, ctx->repo, a->npos ? a->pos[0] : NULL);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	/* the repository's ledger counts too: what CI and a fresh clone have */
 	if (!staged && !rev) {
@@ -529,9 +526,9 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 			audit_list_release(&l);
 			return rc;
 		}
-		if (text && audit_merge_ledger(&l, text, len, err, sizeof(err)) != RWB_OK) {
-			strbuf_addf(&ctx->out, "FAIL ledger %s: %s\n", lpath, err);
-			cJSON_AddStringToObject(ctx->result, "ledger_error", err);
+		if (text && audit_merge_ledger(&l, text, len) != RWB_OK) {
+			strbuf_addf(&ctx->out, "FAIL ledger %s: %s\n", lpath, rwb_last_error());
+			cJSON_AddStringToObject(ctx->result, "ledger_error", rwb_last_error());
 			open++;
 		}
 		free(text);
@@ -660,7 +657,6 @@ static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
 	const char *const names[] = { "pre-commit", "pre-push", NULL };
 	char *dir = audit_hooks_dir(ctx->repo), *self = NULL;
 	int rc = RWB_OK;
-	char err[512];
 
 	if (strcmp(action, "install") != 0 && strcmp(action, "remove") != 0) {
 		free(dir);
@@ -693,10 +689,10 @@ static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
 				rc = cmd_fail(ctx, RWB_EIO, "cannot move %s aside: %s", path, strerror(errno));
 			} else {
 				char *text = hook_text(names[i], self);
-				rc = write_atomic(path, text, strlen(text), err, sizeof(err));
+				rc = write_atomic(path, text, strlen(text));
 				free(text);
 				if (rc)
-					rc = cmd_fail(ctx, rc, "%s", err);
+					rc = cmd_fail_last(ctx, rc);
 				else if (chmod(path, 0755) != 0)
 					rc = cmd_fail(ctx, RWB_EIO, "cannot make %s executable: %s", path, strerror(errno));
 			}
@@ -737,25 +733,23 @@ static int run_audit_hook(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 /* Writes text to path atomically (temporary file, then rename). */
-static int write_atomic(const char *path, const char *text, size_t len, char *err, size_t errlen)
+static int write_atomic(const char *path, const char *text, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	FILE *f = fopen(tmp, "w");
 	int rc = RWB_OK;
 
 	if (!f) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		rc = rwb_fail(RWB_EIO, "cannot write %s: %s", path, strerror(errno));
 		free(tmp);
-		return RWB_EIO;
+		return rc;
 	}
 	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		rc = rwb_fail(RWB_EIO, "cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
-		rc = RWB_EIO;
 	} else if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "cannot replace %s: %s", path, strerror(errno));
+		rc = rwb_fail(RWB_EIO, "cannot replace %s: %s", path, strerror(errno));
 		unlink(tmp);
-		rc = RWB_EIO;
 	}
 	free(tmp);
 	return rc;
@@ -765,18 +759,17 @@ static int run_audit_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct audit_list l;
 	struct strbuf text = STRBUF_INIT;
-	char err[512];
 	char *path;
 	int rc, ni, nv;
 
 	/* bring the items up to date first */
-	rc = audit_scan(&l, ctx->store, ctx->repo, NULL, err, sizeof(err));
+	rc = audit_scan(&l, ctx->store, ctx->repo, NULL);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	audit_list_release(&l);
 	rc = audit_export(&text, ctx->store, ctx->repo, &ni, &nv);
 	if (rc)
-		return cmd_fail(ctx, rc, "cannot read the audit: %s", ctx->store->errmsg);
+		return cmd_fail(ctx, rc, "cannot read the audit: %s", rwb_last_error());
 	if (cmd_arg(a, "file")) {
 		path = xstrdup(cmd_arg(a, "file"));
 	} else {
@@ -790,9 +783,9 @@ static int run_audit_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 		free(dir);
 		path = xasprintf("%s/%s", ctx->repo, AUDIT_LEDGER_PATH);
 	}
-	rc = write_atomic(path, text.buf, text.len, err, sizeof(err));
+	rc = write_atomic(path, text.buf, text.len);
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", err);
+		rc = cmd_fail_last(ctx, rc);
 	} else {
 		ctx->result = cJSON_CreateObject();
 		cJSON_AddStringToObject(ctx->result, "file", path);
@@ -808,7 +801,6 @@ static int run_audit_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int run_audit_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *path = cmd_arg(a, "file");
-	char err[512];
 	struct stat sb;
 	FILE *f;
 	char *buf;
@@ -827,11 +819,10 @@ static int run_audit_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 	len = fread(buf, 1, (size_t)sb.st_size, f);
 	buf[len] = '\0';
 	fclose(f);
-	rc = audit_import_checked(ctx->store, ctx->repo, buf, len, &ni, &nv, &nf, fmsg, sizeof(fmsg),
-				  err, sizeof(err));
+	rc = audit_import_checked(ctx->store, ctx->repo, buf, len, &ni, &nv, &nf, fmsg, sizeof(fmsg));
 	free(buf);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s: %s; nothing was imported", path, err);
+		return cmd_fail(ctx, rc, "%s: %s; nothing was imported", path, rwb_last_error());
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "file", path);
 	cJSON_AddNumberToObject(ctx->result, "items_added", ni);

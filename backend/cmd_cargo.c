@@ -186,7 +186,6 @@ static cJSON *cargo_metadata(const struct cmd_ctx *ctx, const struct cmd_args *a
 	struct cargo_run_opts o = { .repo = ctx->repo, .args = argv, .raw_stdout = &raw };
 	const char *mp = user_flag(args, "--manifest-path");
 	char *mpw = mp ? xasprintf("--manifest-path=%s", mp) : NULL;
-	char err[256];
 	cJSON *doc = NULL;
 
 	if (args && args->toolchain)
@@ -198,7 +197,7 @@ static cJSON *cargo_metadata(const struct cmd_ctx *ctx, const struct cmd_args *a
 		argv[n++] = mpw;
 	argv[n] = NULL;
 	cargomsg_init(&msg);
-	if (cargo_run(&oc, &msg, &o, err, sizeof(err)) == RWB_OK && oc.exit_status == 0)
+	if (cargo_run(&oc, &msg, &o) == RWB_OK && oc.exit_status == 0)
 		doc = cJSON_Parse(strbuf_str(&raw));
 	cargo_outcome_release(&oc);
 	cargomsg_release(&msg);
@@ -290,7 +289,6 @@ static int job_run(struct cmd_ctx *ctx, struct job *j, const char *command, cons
 	struct cargo_run_opts o = { .repo = ctx->repo, .args = args, .env = env,
 				    .stream = ctx->stream, .raw_stdout = &j->raw };
 	struct metrics_run r;
-	char err[1024];
 	int rc;
 
 	cargomsg_init(&j->msg);
@@ -299,13 +297,13 @@ static int job_run(struct cmd_ctx *ctx, struct job *j, const char *command, cons
 	j->project = j->project ? j->project : metrics_project(ctx->repo);
 	j->started_at = store_now_ms();
 	j->run_id = 0;
-	rc = cargo_run(&j->oc, &j->msg, &o, err, sizeof(err));
+	rc = cargo_run(&j->oc, &j->msg, &o);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	if (j->oc.exit_status != 0 && cargomsg_count(&j->msg, "error") == 0 && j->msg.nbins == 0) {
-		rc = cargo_classify_failure(j->oc.stderr_tail, err, sizeof(err));
+		rc = cargo_classify_failure(j->oc.stderr_tail);
 		if (rc)
-			return cmd_fail(ctx, rc, "%s", err);
+			return cmd_fail_last(ctx, rc);
 	}
 	if (ctx->store) {
 		r = (struct metrics_run){ .project = j->project, .command = command,
@@ -313,7 +311,7 @@ static int job_run(struct cmd_ctx *ctx, struct job *j, const char *command, cons
 					  .success = j->oc.exit_status == 0,
 					  .peak_rss_kb = j->oc.peak_rss_kb, .cpu_ms = j->oc.cpu_ms };
 		if (metrics_record_run(ctx->store, &j->run_id, &r, &j->msg) != RWB_OK && ctx->stream)
-			fprintf(ctx->stream, "rwb: could not record the run: %s\n", ctx->store->errmsg);
+			fprintf(ctx->stream, "rwb: could not record the run: %s\n", rwb_last_error());
 	}
 	return RWB_OK;
 }
@@ -656,11 +654,11 @@ static int cmd_rust_test(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int64_t duration = 0;
 	cJSON *fails, *binsj;
 	struct coverage_run *cov = NULL;
-	char err[512], *project;
+	char *project;
 
 	/* --coverage: the same runs, instrumented, in a target directory of its own */
-	if (cmd_arg_bool(args, "coverage") && (rc = coverage_begin(&cov, ctx->repo, err, sizeof(err))))
-		return cmd_fail(ctx, rc, "%s", err);
+	if (cmd_arg_bool(args, "coverage") && (rc = coverage_begin(&cov, ctx->repo)))
+		return cmd_fail_last(ctx, rc);
 	project = job_project(ctx, args);
 
 	j.project = xstrdup(project);
@@ -1354,7 +1352,7 @@ static int cmd_metrics(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	rc = metrics_query(&v, &n, ctx->store, project, name, since_ms, METRIC_POINTS);
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "cannot read the metrics: %s", ctx->store->errmsg);
+		rc = cmd_fail(ctx, rc, "cannot read the metrics: %s", rwb_last_error());
 		goto out;
 	}
 	if (name && n == 0) {
@@ -1504,7 +1502,6 @@ static int cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *args)
 		/* the watched command's line: cargo's flags, +TOOLCHAIN and -- ARGS
 		 * given to /watch, parsed against that command's own flags */
 		struct argvb w = { 0 };
-		struct strbuf err = STRBUF_INIT;
 		char *name = xasprintf("/%s", def->name);
 		argv_add(&w, name);
 		if (args->toolchain)
@@ -1516,10 +1513,9 @@ static int cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *args)
 			for (int i = 0; i < args->nrest; i++)
 				argv_add(&w, args->rest[i]);
 		}
-		rc = cmdline_parse(&sub, w.n, (char *const *)w.v, &err);
+		rc = cmdline_parse(&sub, w.n, (char *const *)w.v);
 		if (rc)
-			cmd_fail(ctx, rc, "/watch %s: %s", what, strbuf_str(&err));
-		strbuf_free(&err);
+			cmd_fail(ctx, rc, "/watch %s: %s", what, rwb_last_error());
 		free(name);
 		free(w.v);
 		if (rc)

@@ -186,7 +186,7 @@ static int run_theme(struct cmd_ctx *ctx, const struct cmd_args *a)
 				"high-contrast, mono (or a themes/NAME.theme file)", name);
 	int rc = store_setting_set(ctx->store, "theme", name);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "theme", name);
 	strbuf_addf(&ctx->out, "theme %s remembered in the store\n", name);

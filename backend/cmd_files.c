@@ -170,22 +170,19 @@ out:
 static int editor_argv(struct cmd_ctx *ctx, char ***argv, int *argc)
 {
 	const char *ed = getenv("EDITOR");
-	struct strbuf err = STRBUF_INIT;
 	int rc;
 
 	if (!ed || !*ed)
 		ed = getenv("VISUAL");
 	if (!ed || !*ed)
 		ed = "vi";
-	rc = cmdline_split(ed, argv, argc, &err);
+	rc = cmdline_split(ed, argv, argc);
 	if (rc == RWB_OK && *argc == 0) {
 		cmdline_free_argv(*argv, *argc);
-		rc = RWB_EUSAGE;
-		strbuf_adds(&err, "it is empty");
+		rc = rwb_fail(RWB_EUSAGE, "it is empty");
 	}
 	if (rc)
-		rc = cmd_fail(ctx, RWB_EENV, "cannot use EDITOR '%s': %s", ed, strbuf_str(&err));
-	strbuf_free(&err);
+		rc = cmd_fail(ctx, RWB_EENV, "cannot use EDITOR '%s': %s", ed, rwb_last_error());
 	return rc;
 }
 
@@ -445,15 +442,11 @@ out:
 
 static int run_glob(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	struct strbuf err = STRBUF_INIT;
 	cJSON *res = NULL, *m;
-	int rc = files_glob(&res, ctx->repo ? ctx->repo : ".", args->pos[0], &err);
+	int rc = files_glob(&res, ctx->repo ? ctx->repo : ".", args->pos[0]);
 
-	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
-		strbuf_free(&err);
-		return rc;
-	}
+	if (rc)
+		return cmd_fail_last(ctx, rc);
 	m = cJSON_GetObjectItem(res, "matches");
 	if (ctx->tui) {
 		int n = cJSON_GetArraySize(m), i = 0;
@@ -477,13 +470,11 @@ static int run_glob(struct cmd_ctx *ctx, const struct cmd_args *args)
 		strbuf_addf(&ctx->out, "no file matches %s\n", args->pos[0]);
 	}
 	ctx->result = res;
-	strbuf_free(&err);
 	return RWB_OK;
 }
 
 static int run_grep(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	struct strbuf err = STRBUF_INIT;
 	const char **types = xcalloc((size_t)args->nvalues + 1, sizeof(*types));
 	struct files_grep_opts o = {
 		.regex = args->pos[0],
@@ -496,14 +487,11 @@ static int run_grep(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	for (int i = 0; cmd_arg_nth(args, "type", i); i++)
 		types[i] = cmd_arg_nth(args, "type", i);
-	rc = files_grep(&res, &n, ctx->repo ? ctx->repo : ".", &o, &err);
+	rc = files_grep(&res, &n, ctx->repo ? ctx->repo : ".", &o);
 	free(types);
 
-	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
-		strbuf_free(&err);
-		return rc;
-	}
+	if (rc)
+		return cmd_fail_last(ctx, rc);
 	if (ctx->tui) {
 		strbuf_addf(&ctx->out, "%zu match%s for %s", n, n == 1 ? "" : "es", args->pos[0]);
 		if (n)
@@ -523,7 +511,6 @@ static int run_grep(struct cmd_ctx *ctx, const struct cmd_args *args)
 			strbuf_addf(&ctx->out, "(stopped after %zu matches; use --max N)\n", n);
 	}
 	ctx->result = res;
-	strbuf_free(&err);
 	return RWB_OK;
 }
 

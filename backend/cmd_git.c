@@ -20,10 +20,9 @@
 
 static int open_repo(struct gitw **g, struct cmd_ctx *ctx)
 {
-	char err[600];
-	int rc = gitw_open(g, ctx->repo ? ctx->repo : ".", err, sizeof(err));
+	int rc = gitw_open(g, ctx->repo ? ctx->repo : ".");
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", err);
+		return cmd_fail_last(ctx, rc);
 	return 0;
 }
 
@@ -49,14 +48,13 @@ static int run_status(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	struct gitw *g = NULL;
 	struct gitw_status *s = NULL;
-	char err[600];
 	int rc;
 
 	(void)args;
 	if ((rc = open_repo(&g, ctx)) != 0)
 		return rc;
-	if ((rc = gitw_status(&s, g, err, sizeof(err))) != 0) {
-		cmd_fail(ctx, rc, "%s", err);
+	if ((rc = gitw_status(&s, g)) != 0) {
+		cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	ctx->result = cJSON_CreateObject();
@@ -229,7 +227,6 @@ static int diff_common(struct cmd_ctx *ctx, const struct cmd_args *args, bool sh
 	bool staged = !show && cmd_arg_bool(args, "staged");
 	enum gitw_diff_kind kind = GITW_DIFF_UNSTAGED;
 	char *own = NULL, *header = NULL;
-	char err[600];
 	int rc;
 
 	if (args->nrest > 1)
@@ -262,11 +259,11 @@ static int diff_common(struct cmd_ctx *ctx, const struct cmd_args *args, bool sh
 		free(own);
 		return rc;
 	}
-	if ((rc = gitw_diff(&d, g, kind, rev, path, err, sizeof(err))) != 0) {
-		cmd_fail(ctx, rc, "%s", err);
+	if ((rc = gitw_diff(&d, g, kind, rev, path)) != 0) {
+		cmd_fail_last(ctx, rc);
 		goto out;
 	}
-	if (show && gitw_commit_header(&header, g, rev, err, sizeof(err)) != 0)
+	if (show && gitw_commit_header(&header, g, rev) != 0)
 		header = NULL;
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "view", "git-diff");   /* the git pane's diff view, for both */
@@ -315,7 +312,6 @@ static int run_stage_common(struct cmd_ctx *ctx, const struct cmd_args *args, bo
 	struct gitw_pick pick = { 0 };
 	const char *path = args->pos[0], *lines = cmd_arg(args, "lines");
 	const char *verb = unstage ? "unstage" : "stage";
-	char err[600];
 	int rc;
 
 	pick.hunk = (int)cmd_arg_int(args, "hunk", 0);
@@ -326,9 +322,9 @@ static int run_stage_common(struct cmd_ctx *ctx, const struct cmd_args *args, bo
 		return cmd_fail(ctx, RWB_EUSAGE, "/git-%s: the path is empty", verb);
 	if ((rc = open_repo(&g, ctx)) != 0)
 		return rc;
-	rc = unstage ? gitw_unstage(g, path, &pick, err, sizeof(err)) : gitw_stage(g, path, &pick, err, sizeof(err));
+	rc = unstage ? gitw_unstage(g, path, &pick) : gitw_stage(g, path, &pick);
 	if (rc) {
-		cmd_fail(ctx, rc, "%s", err);
+		cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	ctx->result = cJSON_CreateObject();
@@ -366,15 +362,15 @@ static int run_commit(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct gitw *g = NULL;
 	const char *msg = cmd_arg(args, "message");
 	bool amend = cmd_arg_bool(args, "amend");
-	char err[600], oid[41];
+	char oid[41];
 	int rc;
 
 	if (!msg && !amend)
 		return cmd_fail(ctx, RWB_EUSAGE, "/git-commit needs a message: -m MSG (or --amend to keep the last one)");
 	if ((rc = open_repo(&g, ctx)) != 0)
 		return rc;
-	if ((rc = gitw_commit(oid, g, msg, amend, err, sizeof(err))) != 0) {
-		cmd_fail(ctx, rc, "%s", err);
+	if ((rc = gitw_commit(oid, g, msg, amend)) != 0) {
+		cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	ctx->result = cJSON_CreateObject();
@@ -391,15 +387,15 @@ static int run_push(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct gitw *g = NULL;
 	const char *remote = args->npos > 0 ? args->pos[0] : NULL;
 	const char *branch = args->npos > 1 ? args->pos[1] : NULL;
-	char err[600], summary[1200];
+	char summary[1200];
 	int rc;
 
 	if ((remote && !*remote) || (branch && !*branch))
 		return cmd_fail(ctx, RWB_EUSAGE, "/git-push: empty remote or branch name");
 	if ((rc = open_repo(&g, ctx)) != 0)
 		return rc;
-	if ((rc = gitw_push(summary, sizeof(summary), g, remote, branch, err, sizeof(err))) != 0) {
-		cmd_fail(ctx, rc, "%s", err);
+	if ((rc = gitw_push(summary, sizeof(summary), g, remote, branch)) != 0) {
+		cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	ctx->result = cJSON_CreateObject();
@@ -430,13 +426,12 @@ static int run_log(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct gitw_log *log = NULL;
 	const char *path = args->npos ? args->pos[0] : NULL;
 	cJSON *arr;
-	char err[600];
 	int rc;
 
 	if ((rc = open_repo(&g, ctx)) != 0)
 		return rc;
-	if ((rc = gitw_log(&log, g, (int)cmd_arg_int(args, "max-count", 0), path, err, sizeof(err))) != 0) {
-		cmd_fail(ctx, rc, "%s", err);
+	if ((rc = gitw_log(&log, g, (int)cmd_arg_int(args, "max-count", 0), path)) != 0) {
+		cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	ctx->result = cJSON_CreateObject();

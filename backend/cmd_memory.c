@@ -23,13 +23,6 @@
 
 #define LAYERS "short_term|mid_term|long_term"
 
-static int fail_err(struct cmd_ctx *ctx, int rc, char *err, const char *fallback)
-{
-	rc = cmd_fail(ctx, rc, "%s", err ? err : fallback);
-	free(err);
-	return rc;
-}
-
 /* Reads a file of at most MEMORY_MAX_VALUE bytes. */
 static int read_value_file(struct cmd_ctx *ctx, const char *path, char **out, size_t max, size_t *len)
 {
@@ -65,7 +58,7 @@ static int read_value_file(struct cmd_ctx *ctx, const char *path, char **out, si
 static int run_store(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *value = cmd_arg(a, "value"), *file = cmd_arg(a, "file");
-	char *content = NULL, *err = NULL, when[40];
+	char *content = NULL, when[40];
 	struct memory_entry e;
 	size_t len = 0;
 	int rc;
@@ -86,10 +79,10 @@ static int run_store(struct cmd_ctx *ctx, const struct cmd_args *a)
 		.ns = cmd_arg(a, "namespace"),
 		.expires_in_ms = cmd_arg_duration(a, "expires-in", 0) * 1000,
 	};
-	rc = memory_store(ctx->store, &e, &in, &err);
+	rc = memory_store(ctx->store, &e, &in);
 	free(content);
 	if (rc)
-		return fail_err(ctx, rc, err, ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	memory_iso_time(when, sizeof(when), e.created_at);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", e.key);
@@ -108,7 +101,7 @@ static int run_retrieve(struct cmd_ctx *ctx, const struct cmd_args *a)
 	int rc = memory_retrieve(ctx->store, &l, cmd_arg(a, "key"), true);
 
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(ctx->result, "entries");
 	for (int i = 0; i < l.n; i++) {
@@ -134,15 +127,14 @@ static int run_search(struct cmd_ctx *ctx, const struct cmd_args *a)
 	};
 	struct memory_results r;
 	struct timespec t0, t1;
-	char *err = NULL;
 	cJSON *arr;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = memory_search(ctx->store, &r, &q, &err);
+	rc = memory_search(ctx->store, &r, &q);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc)
-		return fail_err(ctx, rc, err, ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "mode", mode ? mode : "hybrid");
 	/* the search alone, without starting the process and opening the store */
@@ -185,7 +177,7 @@ static int run_delete(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_fail(ctx, rc, "no entry %s \"%s\" (see /memory-retrieve --key '**')",
 				strchr(key, '*') ? "matches" : "has the key", key);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", key);
 	cJSON_AddBoolToObject(ctx->result, "deleted", true);
@@ -262,7 +254,7 @@ static int entry_key_cmp(const void *a, const void *b)
 static int share_keep_file(struct cmd_ctx *ctx, const char *file, char **text, int *kept, int *nv)
 {
 	struct memory_list old, mine;
-	char *buf = NULL, *err = NULL, *merged = NULL;
+	char *buf = NULL, *merged = NULL;
 	size_t len = 0;
 	int rc;
 
@@ -275,17 +267,14 @@ static int share_keep_file(struct cmd_ctx *ctx, const char *file, char **text, i
 		free(buf);
 		return RWB_OK;
 	}
-	rc = memshare_parse(&old, buf, len, &err);
+	rc = memshare_parse(&old, buf, len);
 	free(buf);
-	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s: %s; it is not overwritten (fix it or move it away, then export again)", file,
-			      err);
-		free(err);
-		return rc;
-	}
-	if ((rc = memshare_parse(&mine, *text, strlen(*text), &err))) {
+	if (rc)
+		return cmd_fail(ctx, rc, "%s: %s; it is not overwritten (fix it or move it away, then export again)", file,
+				rwb_last_error());
+	if ((rc = memshare_parse(&mine, *text, strlen(*text)))) {
 		memory_list_release(&old);
-		return fail_err(ctx, rc, err, "cannot read the export back");
+		return cmd_fail_last(ctx, rc);
 	}
 	/* both by key (the export is sorted): keys only the file has */
 	qsort(old.v, (size_t)old.n, sizeof(*old.v), entry_key_cmp);
@@ -301,10 +290,10 @@ static int share_keep_file(struct cmd_ctx *ctx, const char *file, char **text, i
 	mine.n += old.n;
 	free(old.v);
 	memshare_merge_all(&mine);
-	rc = memshare_format(&merged, &mine, &err);
+	rc = memshare_format(&merged, &mine);
 	memory_list_release(&mine);
 	if (rc)
-		return fail_err(ctx, rc, err, "cannot write the merged file");
+		return cmd_fail_last(ctx, rc);
 	free(*text);
 	*text = merged;
 	*nv = 0;
@@ -323,7 +312,7 @@ static bool ends_with(const char *s, const char *tail)
 static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *format = cmd_arg(a, "format");
-	char *file = cmd_arg(a, "file") ? xstrdup(cmd_arg(a, "file")) : NULL, *text = NULL, *err = NULL;
+	char *file = cmd_arg(a, "file") ? xstrdup(cmd_arg(a, "file")) : NULL, *text = NULL;
 	struct memory_filter f = {
 		.pattern = cmd_arg(a, "key"), .ns = cmd_arg(a, "namespace"), .layer = cmd_arg(a, "layer"),
 		.tags = cmd_arg(a, "tag"),
@@ -339,11 +328,11 @@ static int run_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 			goto out;
 	}
 	if (lines)
-		rc = memory_share_export(ctx->store, &text, &n, &nv, &f, &err);
+		rc = memory_share_export(ctx->store, &text, &n, &nv, &f);
 	else
 		rc = memory_export_filtered(ctx->store, &text, &n, &f);
 	if (rc) {
-		rc = fail_err(ctx, rc, err, ctx->store->errmsg);
+		rc = cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	if (lines && (rc = share_keep_file(ctx, file, &text, &kept, &nv)))
@@ -380,7 +369,7 @@ static int run_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	char *file = cmd_arg(a, "file") ? xstrdup(cmd_arg(a, "file")) :
 		     xasprintf("%s/%s", ctx->repo, MEMSHARE_PATH);
-	char *text = NULL, *err = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	int n = 0, rc = read_value_file(ctx, file, &text, (size_t)1 << 31, &len);
 	struct memory_share_stats st;
@@ -390,13 +379,11 @@ static int run_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 		goto out;
 	lines = memshare_detect(text, len);
 	if (lines)
-		rc = memory_share_import(ctx->store, &st, text, len, &err);
+		rc = memory_share_import(ctx->store, &st, text, len);
 	else
-		rc = memory_import(ctx->store, &n, text, len, &err);
+		rc = memory_import(ctx->store, &n, text, len);
 	if (rc) {
-		char *msg = err ? xasprintf("%s: %s; nothing was imported", file, err) : NULL;
-		free(err);
-		rc = fail_err(ctx, rc, msg, ctx->store->errmsg);
+		rc = cmd_fail(ctx, rc, "%s: %s; nothing was imported", file, rwb_last_error());
 		goto out;
 	}
 	ctx->result = cJSON_CreateObject();
@@ -433,7 +420,7 @@ static int run_purge(struct cmd_ctx *ctx, const struct cmd_args *a)
 	int n = 0, rc = memory_purge(ctx->store, &n, cmd_arg_bool(a, "all"));
 
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ctx->result, "purged", n);
 	strbuf_addf(&ctx->out, "purged %d entries\n", n);
@@ -450,7 +437,7 @@ static int run_history(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (rc == RWB_ENOTFOUND)
 		return cmd_fail(ctx, rc, "no entry has the key \"%s\"", key);
 	if (rc)
-		return cmd_fail(ctx, rc, "%s", ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", key);
 	arr = cJSON_AddArrayToObject(ctx->result, "versions");
@@ -468,11 +455,10 @@ static int run_history(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct memory_entry e;
-	char *err = NULL;
-	int rc = memory_restore(ctx->store, &e, cmd_arg(a, "key"), (int)cmd_arg_int(a, "version", 0), &err);
+	int rc = memory_restore(ctx->store, &e, cmd_arg(a, "key"), (int)cmd_arg_int(a, "version", 0));
 
 	if (rc)
-		return fail_err(ctx, rc, err, ctx->store->errmsg);
+		return cmd_fail_last(ctx, rc);
 	ctx->result = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->result, "key", e.key);
 	cJSON_AddNumberToObject(ctx->result, "version", e.version);
@@ -480,7 +466,6 @@ static int run_restore(struct cmd_ctx *ctx, const struct cmd_args *a)
 	strbuf_addf(&ctx->out, "restored %s version %ld as version %d\n", e.key, cmd_arg_int(a, "version", 0),
 		    e.version);
 	memory_entry_release(&e);
-	free(err);
 	return RWB_OK;
 }
 

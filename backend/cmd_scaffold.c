@@ -137,7 +137,6 @@ static const char *crate_root(const struct cmd_ctx *ctx)
 /* Previews the plan; writes it when confirmed. */
 static int finish(struct cmd_ctx *ctx, const struct cmd_args *args, struct scaffold_plan *p)
 {
-	struct strbuf err = STRBUF_INIT;
 	bool yes = wants_yes(ctx, args);
 	int rc = RWB_OK;
 
@@ -155,15 +154,14 @@ static int finish(struct cmd_ctx *ctx, const struct cmd_args *args, struct scaff
 			strbuf_adds(&ctx->out, "nothing written: run again with --yes to write these changes\n");
 		return RWB_OK;
 	}
-	rc = scaffold_plan_write(p, &err);
+	rc = scaffold_plan_write(p);
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		rc = cmd_fail_last(ctx, rc);
 	} else {
 		cJSON_AddBoolToObject(ctx->result, "needs_confirmation", false);
 		cJSON_AddBoolToObject(ctx->result, "written", true);
 		strbuf_addf(&ctx->out, "wrote %d file%s in %s\n", p->n, p->n == 1 ? "" : "s", p->root);
 	}
-	strbuf_free(&err);
 	return rc;
 }
 
@@ -174,7 +172,6 @@ static int plan_and_finish(struct cmd_ctx *ctx, const struct cmd_args *args, str
 			   const char *name, cJSON *params, const cJSON *extra_deps, const char *extra_path,
 			   const char *extra_text)
 {
-	struct strbuf err = STRBUF_INIT;
 	struct scaffold_plan *p = plan ? plan : scaffold_plan_new(crate_root(ctx));
 	cJSON *tpl = NULL, *decl, *d;
 	char *cargo = NULL;
@@ -186,9 +183,9 @@ static int plan_and_finish(struct cmd_ctx *ctx, const struct cmd_args *args, str
 			      crate_root(ctx));
 		goto out;
 	}
-	rc = scaffold_template_get(&tpl, ctx->store, name, &err);
+	rc = scaffold_template_get(&tpl, ctx->store, name);
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		rc = cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	/* declared parameters: defaults for those the command did not set */
@@ -217,13 +214,13 @@ static int plan_and_finish(struct cmd_ctx *ctx, const struct cmd_args *args, str
 		}
 		free(dup);
 	}
-	rc = scaffold_plan_template(p, tpl, params, &err);
+	rc = scaffold_plan_template(p, tpl, params);
 	if (!rc && extra_deps)
-		rc = scaffold_plan_deps(p, extra_deps, &err);
+		rc = scaffold_plan_deps(p, extra_deps);
 	if (!rc && extra_path)
-		rc = scaffold_plan_create(p, extra_path, extra_text, NULL, &err);
+		rc = scaffold_plan_create(p, extra_path, extra_text, NULL);
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		rc = cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	rc = finish(ctx, args, p);
@@ -235,7 +232,6 @@ out:
 	cJSON_Delete(params);
 	if (p != plan)
 		scaffold_plan_free(p);
-	strbuf_free(&err);
 	return rc;
 }
 
@@ -376,8 +372,9 @@ static const struct {
 
 /* The supertrait clause (": A + B", paths spelled out) of bounds; *display
  * when the implementation must implement Display. RWB_EUSAGE when a bound
- * is not one the starting implementation can meet (message in err). */
-static int trait_clause(char **out, bool *display, const char *bounds, struct strbuf *err)
+ * is not one the starting implementation can meet (message in the error
+ * channel). */
+static int trait_clause(char **out, bool *display, const char *bounds)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *dup = xstrdup(bounds), *save = NULL;
@@ -404,8 +401,8 @@ static int trait_clause(char **out, bool *display, const char *bounds, struct st
 				}
 		}
 		if (!spell) {
-			strbuf_addf(err, "--bounds: rwb cannot write a starting implementation that meets '%s' "
-				    "(accepted: " TRAIT_BOUNDS_ACCEPTED ")", b);
+			rwb_fail(RWB_EUSAGE, "--bounds: rwb cannot write a starting implementation that meets "
+				 "'%s' (accepted: " TRAIT_BOUNDS_ACCEPTED ")", b);
 			strbuf_free(&sb);
 			free(dup);
 			return RWB_EUSAGE;
@@ -428,7 +425,6 @@ static int run_trait(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_fail(ctx, RWB_EUSAGE, "--name '%s' is not a trait name: use a CamelCase Rust identifier "
 				"like Storage", name);
 	if (bounds) {
-		struct strbuf err = STRBUF_INIT;
 		for (const char *p = bounds; *p; p++)
 			if (!(isalnum((unsigned char)*p) || strchr("_:<>'+ ,&", *p)))
 				return cmd_fail(ctx, RWB_EUSAGE, "--bounds '%s' is not a list of traits: use "
@@ -436,11 +432,8 @@ static int run_trait(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (!*bounds || bounds[0] == '+' || bounds[strlen(bounds) - 1] == '+')
 			return cmd_fail(ctx, RWB_EUSAGE, "--bounds '%s' is not a list of traits: use "
 					"\"Send + Sync\" style", bounds);
-		if (trait_clause(&clause, &display, bounds, &err) != RWB_OK) {
-			cmd_fail(ctx, RWB_EUSAGE, "%s", strbuf_str(&err));
-			strbuf_free(&err);
-			return RWB_EUSAGE;
-		}
+		if (trait_clause(&clause, &display, bounds) != RWB_OK)
+			return cmd_fail_last(ctx, RWB_EUSAGE);
 	}
 	params = cJSON_CreateObject();
 	snake = snake_case(name);
@@ -632,7 +625,6 @@ static int run_optimize(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const char *cgu = cmd_arg(args, "codegen-units");
 	struct scaffold_plan *p = NULL;
 	struct cargotoml *t = NULL;
-	struct strbuf err = STRBUF_INIT;
 	char *owned = NULL, *table = NULL, *text = NULL;
 	const char *cur;
 	bool changed, any = false;
@@ -650,9 +642,9 @@ static int run_optimize(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rc = cmd_fail(ctx, RWB_EINPUT, "no Cargo.toml in %s: give --repo CRATE", crate_root(ctx));
 		goto out;
 	}
-	rc = cargotoml_parse(&t, cur, strlen(cur), &err);
+	rc = cargotoml_parse(&t, cur, strlen(cur));
 	if (rc) {
-		rc = cmd_fail(ctx, rc, "%s", strbuf_str(&err));
+		rc = cmd_fail_last(ctx, rc);
 		goto out;
 	}
 	table = xasprintf("profile.%s", profile);
@@ -691,7 +683,6 @@ out:
 	free(owned);
 	cargotoml_free(t);
 	scaffold_plan_free(p);
-	strbuf_free(&err);
 	return rc;
 }
 
@@ -754,7 +745,7 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const char *rtic = tf(args, "rtic", "false"), *root = crate_root(ctx);
 	cJSON *params, *notes;
 	struct scaffold_plan *p = NULL;
-	struct strbuf n = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf n = STRBUF_INIT;
 	char *sysroot = NULL, *host = NULL, *dir = NULL, *cargo = NULL, *owned = NULL;
 	bool installed = false, fresh, written;
 	const char *lib;
@@ -789,7 +780,7 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 				 "[dependencies]\n\n"
 				 "# small code for flash; symbols cost no flash\n"
 				 "[profile.release]\nopt-level = \"s\"\nlto = true\ncodegen-units = 1\ndebug = true\n", name);
-		scaffold_plan_create(p, "Cargo.toml", toml, NULL, &err);
+		scaffold_plan_create(p, "Cargo.toml", toml, NULL);
 		free(toml);
 		free(name);
 		cur = scaffold_plan_text(p, ".cargo/config.toml", &owned);
@@ -798,8 +789,8 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 				  "# Test the logic on this machine with: cargo test --target HOST-TRIPLE\n"
 				  "# With cortex-m-rt (a dependency to add when online), link with its script:\n"
 				  "# [target.%s]\n# rustflags = [\"-C\", \"link-arg=-Tlink.x\"]\n", target, target, target);
-		if (cargotoml_parse(&t, cur ? cur : ctext, strlen(cur ? cur : ctext), &err) != RWB_OK) {
-			rc = cmd_fail(ctx, RWB_EINPUT, "%s/.cargo/config.toml: %s", root, strbuf_str(&err));
+		if (cargotoml_parse(&t, cur ? cur : ctext, strlen(cur ? cur : ctext)) != RWB_OK) {
+			rc = cmd_fail(ctx, RWB_EINPUT, "%s/.cargo/config.toml: %s", root, rwb_last_error());
 			free(ctext);
 			goto out;
 		}
@@ -818,7 +809,7 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 	free(owned);
 	lib = scaffold_plan_text(p, "src/lib.rs", &owned);
 	if (!lib || (strlen(lib) < 400 && strstr(lib, "pub fn add(left: ")))  /* none, or cargo's stub */
-		scaffold_plan_create(p, "src/lib.rs", EMBEDDED_LIB_ROOT, "lib", &err);
+		scaffold_plan_create(p, "src/lib.rs", EMBEDDED_LIB_ROOT, "lib");
 	params = cJSON_CreateObject();
 	cJSON_AddStringToObject(params, "target", target);
 	cJSON_AddStringToObject(params, "hal", hal ? hal : "");
@@ -875,7 +866,6 @@ static int run_embedded(struct cmd_ctx *ctx, const struct cmd_args *args)
 			      fresh ? "project" : "firmware module", root, target, target, host ? host : "HOST");
 out:
 	strbuf_free(&n);
-	strbuf_free(&err);
 	scaffold_plan_free(p);
 	free(owned);
 	free(cargo);

@@ -22,7 +22,7 @@ void cmdline_free_argv(char **argv, int argc)
 	free(argv);
 }
 
-int cmdline_split(const char *line, char ***argvp, int *argcp, struct strbuf *err)
+int cmdline_split(const char *line, char ***argvp, int *argcp)
 {
 	char **argv = NULL;
 	int argc = 0, cap = 0;
@@ -44,7 +44,7 @@ int cmdline_split(const char *line, char ***argvp, int *argcp, struct strbuf *er
 			if (*p == '\'') {
 				const char *end = strchr(p + 1, '\'');
 				if (!end) {
-					strbuf_adds(err, "unterminated ' quote: close it with another '");
+					rwb_fail(RWB_EUSAGE, "unterminated ' quote: close it with another '");
 					goto fail;
 				}
 				strbuf_add(&word, p + 1, (size_t)(end - p - 1));
@@ -57,13 +57,13 @@ int cmdline_split(const char *line, char ***argvp, int *argcp, struct strbuf *er
 					strbuf_addc(&word, *p++);
 				}
 				if (*p != '"') {
-					strbuf_adds(err, "unterminated \" quote: close it with another \"");
+					rwb_fail(RWB_EUSAGE, "unterminated \" quote: close it with another \"");
 					goto fail;
 				}
 				p++;
 			} else if (*p == '\\') {
 				if (!p[1]) {
-					strbuf_adds(err, "a trailing \\ escapes nothing: remove it or quote it");
+					rwb_fail(RWB_EUSAGE, "a trailing \\ escapes nothing: remove it or quote it");
 					goto fail;
 				}
 				strbuf_addc(&word, p[1]);
@@ -345,80 +345,62 @@ static bool enum_has(const char *values, const char *v)
 	return false;
 }
 
-static int check_value(const struct cmd_def *def, const struct cmd_flag *f, const char *v,
-		       struct strbuf *err)
+static int check_value(const struct cmd_def *def, const struct cmd_flag *f, const char *v)
 {
 	char *end;
 
 	switch (flag_is_bool(f) ? FLAG_BOOL : f->type) {
 	case FLAG_BOOL: {
 		bool b;
-		if (!cmd_parse_bool(v, &b)) {
-			strbuf_addf(err, "/%s: --%s takes true or false (or yes/no, on/off, 1/0), not '%s'",
-				    def->name, f->name, v);
-			return RWB_EUSAGE;
-		}
+		if (!cmd_parse_bool(v, &b))
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s takes true or false (or yes/no, on/off, 1/0), not '%s'",
+					def->name, f->name, v);
 		return RWB_OK;
 	}
 	case FLAG_INT: {
 		long n;
 		errno = 0;
 		n = strtol(v, &end, 10);
-		if (errno || end == v || *end) {
-			strbuf_addf(err, "/%s: --%s takes a whole number, not '%s'", def->name, f->name, v);
-			return RWB_EUSAGE;
-		}
-		if (f->min < f->max && (n < f->min || n > f->max)) {
-			strbuf_addf(err, "/%s: --%s must be from %ld to %ld, not %ld", def->name, f->name,
-				    f->min, f->max, n);
-			return RWB_EUSAGE;
-		}
+		if (errno || end == v || *end)
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s takes a whole number, not '%s'", def->name, f->name, v);
+		if (f->min < f->max && (n < f->min || n > f->max))
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s must be from %ld to %ld, not %ld", def->name, f->name,
+					f->min, f->max, n);
 		return RWB_OK;
 	}
 	case FLAG_NUMBER: {
 		double d;
 		errno = 0;
 		d = strtod(v, &end);
-		if (errno || end == v || *end || d != d) {
-			strbuf_addf(err, "/%s: --%s takes a number, not '%s'", def->name, f->name, v);
-			return RWB_EUSAGE;
-		}
-		if (f->min < f->max && (d < (double)f->min || d > (double)f->max)) {
-			strbuf_addf(err, "/%s: --%s must be from %ld to %ld, not %s", def->name, f->name,
-				    f->min, f->max, v);
-			return RWB_EUSAGE;
-		}
+		if (errno || end == v || *end || d != d)
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s takes a number, not '%s'", def->name, f->name, v);
+		if (f->min < f->max && (d < (double)f->min || d > (double)f->max))
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s must be from %ld to %ld, not %s", def->name, f->name,
+					f->min, f->max, v);
 		return RWB_OK;
 	}
 	case FLAG_ENUM:
-		if (!enum_has(f->values, v)) {
-			strbuf_addf(err, "/%s: --%s takes one of %s, not '%s'", def->name, f->name,
-				    f->values, v);
-			return RWB_EUSAGE;
-		}
+		if (!enum_has(f->values, v))
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s takes one of %s, not '%s'", def->name, f->name,
+					f->values, v);
 		return RWB_OK;
 	case FLAG_DURATION: {
 		long long ms = cmd_parse_duration_ms(v);
-		if (ms < 0) {
-			strbuf_addf(err, "/%s: --%s takes a duration such as 500ms, 3s, 2m, 1h, 7d, 2w or a "
-				    "number of seconds, not '%s'", def->name, f->name, v);
-			return RWB_EUSAGE;
-		}
+		if (ms < 0)
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s takes a duration such as 500ms, 3s, 2m, 1h, 7d, 2w or a "
+					"number of seconds, not '%s'", def->name, f->name, v);
 		if (f->min < f->max && (ms < f->min || ms > f->max)) {
 			/* the range is in milliseconds, shown in whole seconds where it can be */
-			strbuf_addf(err, "/%s: --%s must be from %ld%s to %ld%s, not %s", def->name, f->name,
-				    f->min % 1000 ? f->min : f->min / 1000, f->min % 1000 ? "ms" : "s",
-				    f->max % 1000 ? f->max : f->max / 1000, f->max % 1000 ? "ms" : "s", v);
-			return RWB_EUSAGE;
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s must be from %ld%s to %ld%s, not %s", def->name, f->name,
+					f->min % 1000 ? f->min : f->min / 1000, f->min % 1000 ? "ms" : "s",
+					f->max % 1000 ? f->max : f->max / 1000, f->max % 1000 ? "ms" : "s", v);
 		}
 		return RWB_OK;
 	}
 	case FLAG_STRING:
 	case FLAG_PATH:
-		if (f->type == FLAG_PATH && !*v) {
-			strbuf_addf(err, "/%s: --%s needs a non-empty path", def->name, f->name);
-			return RWB_EUSAGE;
-		}
+		if (f->type == FLAG_PATH && !*v)
+			return rwb_fail(RWB_EUSAGE, "/%s: --%s needs a non-empty path", def->name, f->name);
 		return RWB_OK;
 	}
 	return RWB_OK;
@@ -459,7 +441,7 @@ static bool already_given(const struct cmd_args *a, const struct cmd_flag *f)
 	return false;
 }
 
-static int unknown_flag(const struct cmd_def *def, const char *word, size_t len, struct strbuf *err)
+static int unknown_flag(const struct cmd_def *def, const char *word, size_t len)
 {
 	char *name = xstrndup(word, len);
 	const char *best = NULL;
@@ -472,11 +454,13 @@ static int unknown_flag(const struct cmd_def *def, const char *word, size_t len,
 			best = f->name;
 		}
 	}
-	if (best && best_d <= 3)
-		strbuf_addf(err, "/%s: unknown flag --%s; did you mean --%s?", def->name, name, best);
-	else {
-		strbuf_addf(err, "/%s: unknown flag --%s; accepted: ", def->name, name);
-		accepted_flags(err, def);
+	if (best && best_d <= 3) {
+		rwb_fail(RWB_EUSAGE, "/%s: unknown flag --%s; did you mean --%s?", def->name, name, best);
+	} else {
+		struct strbuf list = STRBUF_INIT;
+		accepted_flags(&list, def);
+		rwb_fail(RWB_EUSAGE, "/%s: unknown flag --%s; accepted: %s", def->name, name, strbuf_str(&list));
+		strbuf_free(&list);
 	}
 	free(name);
 	return RWB_EUSAGE;
@@ -545,33 +529,27 @@ static bool is_help(const struct cmd_def *def, const char *w)
 	return false;
 }
 
-int cmdline_parse(struct cmd_args *a, int argc, char *const *argv, struct strbuf *err)
+int cmdline_parse(struct cmd_args *a, int argc, char *const *argv)
 {
 	const struct cmd_def *def;
 	int rc = RWB_OK;
 
 	memset(a, 0, sizeof(*a));
-	if (argc < 1 || !argv[0][0]) {
-		strbuf_adds(err, "no command given: type /help for the list");
-		return RWB_EUSAGE;
-	}
+	if (argc < 1 || !argv[0][0])
+		return rwb_fail(RWB_EUSAGE, "no command given: type /help for the list");
 	if (argv[0][0] != '/') {
 		const char *near = registry_find(argv[0]) ? argv[0] : registry_nearest(argv[0]);
 		if (near)
-			strbuf_addf(err, "commands start with '/': did you mean /%s?",
-				    near[0] == '/' ? near + 1 : near);
-		else
-			strbuf_addf(err, "commands start with '/': type /help for the list");
-		return RWB_EUSAGE;
+			return rwb_fail(RWB_EUSAGE, "commands start with '/': did you mean /%s?",
+					near[0] == '/' ? near + 1 : near);
+		return rwb_fail(RWB_EUSAGE, "commands start with '/': type /help for the list");
 	}
 	def = registry_find(argv[0]);
 	if (!def) {
 		const char *near = registry_nearest(argv[0]);
 		if (near)
-			strbuf_addf(err, "unknown command %s; did you mean /%s?", argv[0], near);
-		else
-			strbuf_addf(err, "unknown command %s; type /help for the list", argv[0]);
-		return RWB_EUSAGE;
+			return rwb_fail(RWB_EUSAGE, "unknown command %s; did you mean /%s?", argv[0], near);
+		return rwb_fail(RWB_EUSAGE, "unknown command %s; type /help for the list", argv[0]);
 	}
 	a->def = def;
 	for (int i = 1; i < argc; i++) {
@@ -590,8 +568,7 @@ int cmdline_parse(struct cmd_args *a, int argc, char *const *argv, struct strbuf
 		}
 		if (strcmp(w, "--") == 0) {
 			if (!def->passthrough && !def->cargo) {
-				strbuf_addf(err, "/%s takes no arguments after --", def->name);
-				rc = RWB_EUSAGE;
+				rc = rwb_fail(RWB_EUSAGE, "/%s takes no arguments after --", def->name);
 				goto out;
 			}
 			a->has_rest = true;
@@ -608,7 +585,7 @@ int cmdline_parse(struct cmd_args *a, int argc, char *const *argv, struct strbuf
 				continue;
 			}
 			if (!f) {
-				rc = unknown_flag(def, w + 2, len, err);
+				rc = unknown_flag(def, w + 2, len);
 				goto out;
 			}
 			if (eq)
@@ -620,7 +597,7 @@ int cmdline_parse(struct cmd_args *a, int argc, char *const *argv, struct strbuf
 				continue;
 			}
 			if (!f) {
-				rc = unknown_flag(def, w + 1, 1, err);
+				rc = unknown_flag(def, w + 1, 1);
 				goto out;
 			}
 		} else if (w[0] == '-' && w[1] && !isdigit((unsigned char)w[1]) &&
@@ -637,12 +614,12 @@ int cmdline_parse(struct cmd_args *a, int argc, char *const *argv, struct strbuf
 					continue;
 				}
 				if (def->max_pos == 0)
-					strbuf_addf(err, "/%s takes no positional argument, but got '%s'",
-						    def->name, w);
+					rc = rwb_fail(RWB_EUSAGE, "/%s takes no positional argument, but got '%s'",
+						      def->name, w);
 				else
-					strbuf_addf(err, "/%s takes at most %d %s, but got another: '%s'",
-						    def->name, def->max_pos, def->positional ? def->positional : "argument", w);
-				rc = RWB_EUSAGE;
+					rc = rwb_fail(RWB_EUSAGE, "/%s takes at most %d %s, but got another: '%s'",
+						      def->name, def->max_pos,
+						      def->positional ? def->positional : "argument", w);
 				goto out;
 			}
 			add_word(&a->pos, &a->npos, w);
@@ -658,34 +635,28 @@ int cmdline_parse(struct cmd_args *a, int argc, char *const *argv, struct strbuf
 			} else if (i + 1 < argc) {
 				value = argv[++i];
 			} else {
-				strbuf_addf(err, "/%s: --%s needs a value (%s)", def->name, f->name,
-					    f->metavar ? f->metavar : "VALUE");
-				rc = RWB_EUSAGE;
+				rc = rwb_fail(RWB_EUSAGE, "/%s: --%s needs a value (%s)", def->name, f->name,
+					      f->metavar ? f->metavar : "VALUE");
 				goto out;
 			}
 		}
 		if (already_given(a, f) && !(f->flags & FLAGF_REPEAT)) {
-			strbuf_addf(err, "/%s: --%s was given twice; give it once", def->name, f->name);
-			rc = RWB_EUSAGE;
+			rc = rwb_fail(RWB_EUSAGE, "/%s: --%s was given twice; give it once", def->name, f->name);
 			goto out;
 		}
-		rc = check_value(def, f, value, err);
+		rc = check_value(def, f, value);
 		if (rc)
 			goto out;
 		add_value(a, f, value);
 	}
 	if (a->npos < def->min_pos) {
-		strbuf_addf(err, "/%s needs %s", def->name, def->positional ? def->positional : "an argument");
-		rc = RWB_EUSAGE;
+		rc = rwb_fail(RWB_EUSAGE, "/%s needs %s", def->name, def->positional ? def->positional : "an argument");
 		goto out;
 	}
 	for (const struct cmd_flag *f = def->flags; f && f->name; f++) {
 		if ((f->flags & FLAGF_REQUIRED) && !already_given(a, f)) {
-			strbuf_addf(err, "/%s: missing --%s %s", def->name, f->name,
-				    f->metavar ? f->metavar : "");
-			while (err->len && err->buf[err->len - 1] == ' ')
-				err->buf[--err->len] = '\0';
-			rc = RWB_EUSAGE;
+			rc = rwb_fail(RWB_EUSAGE, "/%s: missing --%s%s%s", def->name, f->name,
+				      f->metavar && *f->metavar ? " " : "", f->metavar ? f->metavar : "");
 			goto out;
 		}
 	}

@@ -32,13 +32,14 @@
 #include "strbuf.h"
 
 /* Splits line into words. *argv is NULL-terminated and owned by the caller
- * (cmdline_free_argv). On error returns RWB_EUSAGE with a message in err. */
-int cmdline_split(const char *line, char ***argv, int *argc, struct strbuf *err);
+ * (cmdline_free_argv). On error returns RWB_EUSAGE with a message in the
+ * error channel (error.h). */
+int cmdline_split(const char *line, char ***argv, int *argc);
 void cmdline_free_argv(char **argv, int argc);
 
 /* Parses argv (argv[0] is "/name" or "name") into out. On error returns
- * RWB_EUSAGE with one line in err and out is released. */
-int cmdline_parse(struct cmd_args *out, int argc, char *const *argv, struct strbuf *err);
+ * RWB_EUSAGE with one line in the error channel and out is released. */
+int cmdline_parse(struct cmd_args *out, int argc, char *const *argv);
 void cmd_args_release(struct cmd_args *a);
 
 /* cargo's flags as rwb knows them, for the parser and completion. */

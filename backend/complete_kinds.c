@@ -42,7 +42,7 @@ static void gitrefs(const char *repo_path, const char *prefix, struct completion
 	struct gitw *g = NULL;
 	struct ref_filter f = { out, prefix };
 
-	if (gitw_open(&g, repo_path ? repo_path : ".", NULL, 0) != 0)
+	if (gitw_open(&g, repo_path ? repo_path : ".") != 0)
 		return;
 	add_if(out, prefix, "HEAD");
 	gitw_each_ref_name(g, add_ref, &f);

@@ -560,7 +560,7 @@ static char *find_crate_root(const char *path)
 	return NULL;
 }
 
-int connascence_analyze_file(struct conn_report **out, const char *path, char *err, size_t n)
+int connascence_analyze_file(struct conn_report **out, const char *path)
 {
 	FILE *fp;
 	struct stat st;
@@ -569,30 +569,21 @@ int connascence_analyze_file(struct conn_report **out, const char *path, char *e
 	int rc;
 
 	*out = NULL;
-	if (stat(path, &st) != 0) {
-		snprintf(err, n, "cannot read %s: %s", path, strerror(errno));
-		return RWB_ENOTFOUND;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, n, "%s is not a file: --file takes one Rust source file", path);
-		return RWB_EINPUT;
-	}
-	if ((size_t)st.st_size > CONN_MAX_FILE) {
-		snprintf(err, n, "%s is %lld bytes: files up to %u bytes are analysed", path,
-			 (long long)st.st_size, CONN_MAX_FILE);
-		return RWB_EINPUT;
-	}
-	if (!(fp = fopen(path, "rb"))) {
-		snprintf(err, n, "cannot read %s: %s", path, strerror(errno));
-		return RWB_EIO;
-	}
+	if (stat(path, &st) != 0)
+		return rwb_fail(RWB_ENOTFOUND, "cannot read %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return rwb_fail(RWB_EINPUT, "%s is not a file: --file takes one Rust source file", path);
+	if ((size_t)st.st_size > CONN_MAX_FILE)
+		return rwb_fail(RWB_EINPUT, "%s is %lld bytes: files up to %u bytes are analysed", path,
+				(long long)st.st_size, CONN_MAX_FILE);
+	if (!(fp = fopen(path, "rb")))
+		return rwb_fail(RWB_EIO, "cannot read %s: %s", path, strerror(errno));
 	src = xmalloc((size_t)st.st_size + 1);
 	len = fread(src, 1, (size_t)st.st_size, fp);
 	fclose(fp);
 	if (memchr(src, '\0', len)) {
 		free(src);
-		snprintf(err, n, "%s is binary (it has NUL bytes): --file takes a Rust source file", path);
-		return RWB_EINPUT;
+		return rwb_fail(RWB_EINPUT, "%s is binary (it has NUL bytes): --file takes a Rust source file", path);
 	}
 	root = find_crate_root(path);
 	rc = connascence_analyze_text(out, path, src, len, root);

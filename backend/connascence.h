@@ -51,9 +51,10 @@ struct conn_report {
  */
 int connascence_analyze_text(struct conn_report **out, const char *file, const char *src, size_t len,
 			     const char *crate_root);
-/* Reads path (RWB_ENOTFOUND / RWB_EINPUT with err, size n) and analyses it
- * with the crate (nearest folder up with Cargo.toml) as crate_root. */
-int connascence_analyze_file(struct conn_report **out, const char *path, char *err, size_t n);
+/* Reads path (RWB_ENOTFOUND / RWB_EINPUT with a message in the error
+ * channel) and analyses it with the crate (nearest folder up with
+ * Cargo.toml) as crate_root. */
+int connascence_analyze_file(struct conn_report **out, const char *path);
 void connascence_report_free(struct conn_report *r);
 /* {"file","score","findings":[{"kind","line","message"}]} */
 cJSON *connascence_json(const struct conn_report *r);

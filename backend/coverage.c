@@ -334,16 +334,12 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
 }
 
-static int fresh_dir(const char *path, char *err, size_t n)
+static int fresh_dir(const char *path)
 {
-	if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT) {
-		snprintf(err, n, "cannot empty %s: %s", path, strerror(errno));
-		return RWB_EIO;
-	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		snprintf(err, n, "cannot create %s: %s", path, strerror(errno));
-		return RWB_EIO;
-	}
+	if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT)
+		return rwb_fail(RWB_EIO, "cannot empty %s: %s", path, strerror(errno));
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return rwb_fail(RWB_EIO, "cannot create %s: %s", path, strerror(errno));
 	return RWB_OK;
 }
 
@@ -366,7 +362,7 @@ static int mkdir_p(const char *path)
 	return rc;
 }
 
-int coverage_begin(struct coverage_run **out, const char *repo, char *err, size_t n)
+int coverage_begin(struct coverage_run **out, const char *repo)
 {
 	struct coverage_run *r = xcalloc(1, sizeof(*r));
 	const char *tdir = getenv("CARGO_TARGET_DIR");
@@ -380,7 +376,7 @@ int coverage_begin(struct coverage_run **out, const char *repo, char *err, size_
 	r->rustc_llvm = rustc_llvm_major(r->repo);
 	if (r->ntools == 0) {
 		int v = r->rustc_llvm >= 19 || r->rustc_llvm == 0 ? 19 : r->rustc_llvm;
-		snprintf(err, n, "coverage needs llvm-profdata and llvm-cov of LLVM %d or newer: "
+		rwb_fail(RWB_ENOTOOL, "coverage needs llvm-profdata and llvm-cov of LLVM %d or newer: "
 			 "apt-get install llvm-%d%s", v, v,
 			 proc_in_path("rustup") ? " (or rustup component add llvm-tools)" : "");
 		coverage_run_free(r);
@@ -398,13 +394,13 @@ int coverage_begin(struct coverage_run **out, const char *repo, char *err, size_
 	r->profdir = xasprintf("%s/profraw", r->target);
 	r->docdir = xasprintf("%s/doctests", r->target);
 	if (mkdir_p(r->target) != 0) {
-		snprintf(err, n, "cannot create %s: %s", r->target, strerror(errno));
+		rwb_fail(RWB_EIO, "cannot create %s: %s", r->target, strerror(errno));
 		coverage_run_free(r);
 		return RWB_EIO;
 	}
-	rc = fresh_dir(r->profdir, err, n);
+	rc = fresh_dir(r->profdir);
 	if (!rc)
-		rc = fresh_dir(r->docdir, err, n);
+		rc = fresh_dir(r->docdir);
 	if (rc) {
 		coverage_run_free(r);
 		return rc;
@@ -729,7 +725,7 @@ int coverage_finish(struct coverage_run *r, struct cmd_ctx *ctx, const char *pro
 		    coverage_store_save(ctx->store, project, &rep, now) != RWB_OK) {
 			if (ctx->stream)
 				fprintf(ctx->stream, "rwb: could not record the coverage: %s\n",
-					ctx->store->errmsg);
+					rwb_last_error());
 		}
 	}
 out:

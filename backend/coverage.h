@@ -75,10 +75,11 @@ struct coverage_run;
 
 /*
  * Prepares a coverage run of the crate in repo: finds the candidate tool
- * pairs (RWB_ENOTOOL with the package to install in err when there is
- * none), empties the profile and doc-test folders. *out is allocated.
+ * pairs (RWB_ENOTOOL, the error channel naming the package to install,
+ * when there is none), empties the profile and doc-test folders. *out is
+ * allocated.
  */
-int coverage_begin(struct coverage_run **out, const char *repo, char *err, size_t n);
+int coverage_begin(struct coverage_run **out, const char *repo);
 /* base (NULL-terminated NAME=VALUE list, may be NULL) with the run's
  * variables added; base itself when r is NULL. Owned by r. */
 const char *const *coverage_env(struct coverage_run *r, const char *const *base);

@@ -308,7 +308,7 @@ void embed_free(struct embedder *e)
 }
 
 /* Runs argv with text on stdin; collects stdout into *out. */
-static int embed_run(struct strbuf *out, char **argv, const char *text, size_t len, char **err)
+static int embed_run(struct strbuf *out, char **argv, const char *text, size_t len)
 {
 	struct proc_opts o = { .input = text, .input_len = len, .out = out,
 			       .max_capture = EMBED_CMD_MAX_OUTPUT, .kill_on_overflow = true,
@@ -317,41 +317,36 @@ static int embed_run(struct strbuf *out, char **argv, const char *text, size_t l
 
 	if (!text)
 		o.input = "";
-	if (proc_run(&res, argv, &o) != RWB_OK) {
-		*err = xasprintf("RWB_EMBED_CMD: %s", res.errmsg);
-		return RWB_EENV;
-	}
-	if (res.timed_out) {
-		*err = xasprintf("RWB_EMBED_CMD: %s gave no answer within %d s", argv[0],
-				 EMBED_CMD_TIMEOUT_MS / 1000);
-		return RWB_EENV;
-	}
-	if (res.truncated) {
-		*err = xasprintf("RWB_EMBED_CMD: %s printed more than %d bytes", argv[0], EMBED_CMD_MAX_OUTPUT);
-		return RWB_EINPUT;
-	}
-	if (res.status != 0) {
-		*err = xasprintf("RWB_EMBED_CMD: %s failed (status %d)", argv[0], res.status);
-		return RWB_EENV;
-	}
+	if (proc_run(&res, argv, &o) != RWB_OK)
+		return rwb_fail(RWB_EENV, "RWB_EMBED_CMD: %s", res.errmsg);
+	if (res.timed_out)
+		return rwb_fail(RWB_EENV, "RWB_EMBED_CMD: %s gave no answer within %d s", argv[0],
+				EMBED_CMD_TIMEOUT_MS / 1000);
+	if (res.truncated)
+		return rwb_fail(RWB_EINPUT, "RWB_EMBED_CMD: %s printed more than %d bytes", argv[0],
+				EMBED_CMD_MAX_OUTPUT);
+	if (res.status != 0)
+		return rwb_fail(RWB_EENV, "RWB_EMBED_CMD: %s failed (status %d)", argv[0], res.status);
 	return RWB_OK;
 }
 
-static int embed_external(float **out, struct embedder *e, const char *text, size_t len, char **err)
+static int embed_external(float **out, struct embedder *e, const char *text, size_t len)
 {
-	struct strbuf sb = STRBUF_INIT, serr = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	char **argv = NULL, *p, *end;
 	int argc = 0, n = 0, cap = 64, rc;
 	float *v = NULL;
 	double norm = 0;
 
-	rc = cmdline_split(e->cmd, &argv, &argc, &serr);
+	rc = cmdline_split(e->cmd, &argv, &argc);
 	if (rc || argc == 0) {
-		*err = xasprintf("RWB_EMBED_CMD: %s", rc ? strbuf_str(&serr) : "is empty");
-		rc = RWB_EUSAGE;
+		if (rc)
+			rc = rwb_fail_wrap(RWB_EUSAGE, "RWB_EMBED_CMD");
+		else
+			rc = rwb_fail(RWB_EUSAGE, "RWB_EMBED_CMD: is empty");
 		goto out;
 	}
-	rc = embed_run(&sb, argv, text, len, err);
+	rc = embed_run(&sb, argv, text, len);
 	if (rc)
 		goto out;
 	v = xmalloc(cap * sizeof(float));
@@ -365,15 +360,13 @@ static int embed_external(float **out, struct embedder *e, const char *text, siz
 		errno = 0;
 		x = strtod(p, &end);
 		if (end == p || !isfinite(x) || (*end && !isspace((unsigned char)*end))) {
-			*err = xasprintf("RWB_EMBED_CMD: output value %d is not a number "
-					 "(expected whitespace-separated floats)", n + 1);
-			rc = RWB_EINPUT;
+			rc = rwb_fail(RWB_EINPUT, "RWB_EMBED_CMD: output value %d is not a number "
+				      "(expected whitespace-separated floats)", n + 1);
 			goto out;
 		}
 		if (n == EMBED_MAX_DIM) {
-			*err = xasprintf("RWB_EMBED_CMD: more than %d values (at most %d accepted)",
-					 EMBED_MAX_DIM, EMBED_MAX_DIM);
-			rc = RWB_EINPUT;
+			rc = rwb_fail(RWB_EINPUT, "RWB_EMBED_CMD: more than %d values (at most %d accepted)",
+				      EMBED_MAX_DIM, EMBED_MAX_DIM);
 			goto out;
 		}
 		if (n == cap) {
@@ -385,9 +378,12 @@ static int embed_external(float **out, struct embedder *e, const char *text, siz
 		p = end;
 	}
 	if (n == 0 || (e->dim && n != e->dim)) {
-		*err = n ? xasprintf("RWB_EMBED_CMD: %d values, but the store's vectors have %d", n, e->dim)
-			 : xstrdup("RWB_EMBED_CMD: printed no numbers (expected whitespace-separated floats)");
-		rc = RWB_EINPUT;
+		if (n)
+			rc = rwb_fail(RWB_EINPUT, "RWB_EMBED_CMD: %d values, but the store's vectors have %d",
+				      n, e->dim);
+		else
+			rc = rwb_fail(RWB_EINPUT, "RWB_EMBED_CMD: printed no numbers (expected "
+				      "whitespace-separated floats)");
 		goto out;
 	}
 	if (!e->dim) {
@@ -403,18 +399,16 @@ static int embed_external(float **out, struct embedder *e, const char *text, siz
 out:
 	free(v);
 	strbuf_free(&sb);
-	strbuf_free(&serr);
 	if (argv)
 		cmdline_free_argv(argv, argc);
 	return rc;
 }
 
-int embed_text(float **out, struct embedder *e, const char *text, size_t len, char **err)
+int embed_text(float **out, struct embedder *e, const char *text, size_t len)
 {
 	*out = NULL;
-	*err = NULL;
 	if (e->cmd)
-		return embed_external(out, e, text, len > EMBED_MAX_INPUT ? EMBED_MAX_INPUT : len, err);
+		return embed_external(out, e, text, len > EMBED_MAX_INPUT ? EMBED_MAX_INPUT : len);
 	*out = xmalloc(EMBED_DIM * sizeof(float));
 	embed_builtin(*out, text, len);
 	return RWB_OK;

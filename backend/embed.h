@@ -47,9 +47,9 @@ void embed_free(struct embedder *e);
 /*
  * Embeds text[0..len) into *out (allocated, e->dim floats, L2-normalised).
  * For an external program the first call fixes e->dim and e->id. On error
- * *err (allocated) says what went wrong in one line.
+ * the error channel (error.h) says what went wrong in one line.
  */
-int embed_text(float **out, struct embedder *e, const char *text, size_t len, char **err);
+int embed_text(float **out, struct embedder *e, const char *text, size_t len);
 
 /* The built-in embedder alone (no environment): v has EMBED_DIM floats. */
 void embed_builtin(float *v, const char *text, size_t len);

@@ -5,9 +5,24 @@
  * otherwise. The codes come from one X-macro list so the name, the message
  * and the process exit status (see ../shared/spec/cli.md) stay in step.
  * Expected outcomes (a key that is not there) are states, not errors.
+ *
+ * The message travels apart from the code, in one channel per thread
+ * (libgit2's git_error_last, tig's error()): a failing function returns
+ * rwb_fail(RWB_EINPUT, "...") and its caller reads rwb_last_error(), or
+ * adds its context with rwb_fail_wrap(rc, "cannot record the audit"), which
+ * gives "cannot record the audit: <the previous message>". The channel is
+ * _Thread_local, so a worker thread's failure never overwrites the message
+ * the main thread is about to show. A message longer than RWB_ERROR_MAX - 1
+ * bytes is cut (at a UTF-8 character boundary).
+ *
+ * Never: read the channel after a success and take it for this call's
+ * failure (it keeps the last failure until the next rwb_fail or
+ * rwb_error_clear); pass a message between threads through it.
  */
 #ifndef RWB_ERROR_H
 #define RWB_ERROR_H
+
+#include <stdarg.h>
 
 /* X(name, value, exit status, message) */
 #define RWB_ERROR_LIST(X)                                                     \
@@ -43,5 +58,24 @@ const char *rwb_strerror(int code);
 const char *rwb_errname(int code);
 /* The process exit status for a code (0, 1, 2 or 3). */
 int rwb_exit_status(int code);
+
+/* Room for one message in the channel, the final NUL included. */
+#define RWB_ERROR_MAX 8192
+
+/* Records code and the formatted line as this thread's last error and
+ * returns code, so a failure reads `return rwb_fail(RWB_EINPUT, ...)`. */
+int rwb_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rwb_vfail(int code, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Puts context in front of the last error: the message becomes
+ * "<formatted fmt>: <rwb_last_error()>" and the code becomes code. */
+int rwb_fail_wrap(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* This thread's last message; rwb_strerror(rwb_last_code()) when the last
+ * rwb_fail gave an empty one or none was recorded. Valid until the thread's
+ * next rwb_fail*; never NULL. */
+const char *rwb_last_error(void);
+/* This thread's last code: RWB_OK when none was recorded since the last clear. */
+int rwb_last_code(void);
+/* Forgets this thread's last error. */
+void rwb_error_clear(void);
 
 #endif

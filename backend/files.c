@@ -673,25 +673,19 @@ static int glob_one(void *data, const char *rel, const char *abs, const struct s
 	return 0;
 }
 
-int files_glob(cJSON **out, const char *root, const char *pattern, struct strbuf *err)
+int files_glob(cJSON **out, const char *root, const char *pattern)
 {
 	struct glob_state g = { pattern, strchr(pattern, '/') == NULL, NULL };
 	struct stat st;
 	cJSON *res;
 
 	*out = NULL;
-	if (!*pattern) {
-		strbuf_adds(err, "empty pattern: give one like '**/*.rs' or 'src/*.toml'");
-		return RWB_EUSAGE;
-	}
-	if (pattern[0] == '/') {
-		strbuf_addf(err, "pattern '%s' starts with '/': patterns are relative to the repository", pattern);
-		return RWB_EUSAGE;
-	}
-	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		strbuf_addf(err, "cannot search %s: not a folder", root);
-		return RWB_EENV;
-	}
+	if (!*pattern)
+		return rwb_fail(RWB_EUSAGE, "empty pattern: give one like '**/*.rs' or 'src/*.toml'");
+	if (pattern[0] == '/')
+		return rwb_fail(RWB_EUSAGE, "pattern '%s' starts with '/': patterns are relative to the repository", pattern);
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+		return rwb_fail(RWB_EENV, "cannot search %s: not a folder", root);
 	res = cJSON_CreateObject();
 	g.arr = cJSON_AddArrayToObject(res, "matches");
 	files_walk(root, glob_one, &g);
@@ -1028,8 +1022,7 @@ static int grep_threads(size_t nfiles)
 	return cpus > 8 ? 8 : (int)cpus;
 }
 
-int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct files_grep_opts *o,
-	       struct strbuf *err)
+int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct files_grep_opts *o)
 {
 	struct grep_state g = { 0 };
 	struct stat st;
@@ -1044,25 +1037,20 @@ int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct fil
 		unsigned bit;
 		if (!name)
 			continue;
-		if (!(bit = grep_type_bit(name))) {
-			strbuf_addf(err, "unknown --type '%s': use one of %s", name, files_grep_types());
-			return RWB_EUSAGE;
-		}
+		if (!(bit = grep_type_bit(name)))
+			return rwb_fail(RWB_EUSAGE, "unknown --type '%s': use one of %s", name, files_grep_types());
 		g.types |= bit;
 	}
-	if (!*o->regex) {
-		strbuf_adds(err, "empty regex: give a POSIX extended regular expression");
-		return RWB_EUSAGE;
-	}
+	if (!*o->regex)
+		return rwb_fail(RWB_EUSAGE, "empty regex: give a POSIX extended regular expression");
 	rc = regcomp(&g.re, o->regex, REG_EXTENDED | REG_NEWLINE);
 	if (rc) {
 		char msg[200];
 		regerror(rc, &g.re, msg, sizeof(msg));
-		strbuf_addf(err, "bad regex '%s': %s (POSIX extended syntax)", o->regex, msg);
-		return RWB_EUSAGE;
+		return rwb_fail(RWB_EUSAGE, "bad regex '%s': %s (POSIX extended syntax)", o->regex, msg);
 	}
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		strbuf_addf(err, "cannot search %s: not a folder", root);
+		rwb_fail(RWB_EENV, "cannot search %s: not a folder", root);
 		regfree(&g.re);
 		return RWB_EENV;
 	}

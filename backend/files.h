@@ -69,8 +69,9 @@ int files_walk_part(const struct files_parts *p, size_t k, files_walk_fn fn, voi
 void files_parts_free(struct files_parts *p);
 
 /* /glob-search: the files under root whose relative path matches pattern,
- * sorted. *out is {"matches":[...]} (owned by the caller). */
-int files_glob(cJSON **out, const char *root, const char *pattern, struct strbuf *err);
+ * sorted. *out is {"matches":[...]} (owned by the caller). Both searches
+ * say why they refused in the error channel (error.h). */
+int files_glob(cJSON **out, const char *root, const char *pattern);
 
 struct files_grep_opts {
 	const char *regex;      /* POSIX extended regex */
@@ -83,8 +84,7 @@ struct files_grep_opts {
 
 /* /grep-search: {"matches":[{"file","line","column","text"}],"files_searched",
  * "truncated"}. Binary files (a NUL in the first 8 KiB) are skipped. */
-int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct files_grep_opts *o,
-	       struct strbuf *err);
+int files_grep(cJSON **out, size_t *nmatches, const char *root, const struct files_grep_opts *o);
 
 /* The names a --type accepts ("rs|toml|..."), for messages; ripgrep's
  * longer names (rust, markdown, python, ...) are accepted too. */

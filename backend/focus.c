@@ -41,17 +41,15 @@ int focus_count_unsafe(const char *src, size_t len)
 	return n;
 }
 
-static int open_repo(struct gitw **repo, const char *path, char *err, size_t n)
+static int open_repo(struct gitw **repo, const char *path)
 {
-	if (gitw_open(repo, path, NULL, 0) != 0) {
-		snprintf(err, n, "%s is not in a git repository: /focus-start needs one (git init)", path);
-		return RWB_ENOTREPO;
-	}
+	if (gitw_open(repo, path) != 0)
+		return rwb_fail(RWB_ENOTREPO, "%s is not in a git repository: /focus-start needs one "
+				"(git init)", path);
 	if (!gitw_workdir(*repo)) {
 		gitw_free(*repo);
 		*repo = NULL;
-		snprintf(err, n, "%s is a bare repository: focus needs a work tree", path);
-		return RWB_ENOTREPO;
+		return rwb_fail(RWB_ENOTREPO, "%s is a bare repository: focus needs a work tree", path);
 	}
 	return RWB_OK;
 }
@@ -88,8 +86,9 @@ static bool read_work(const char *workdir, const char *rel, char **buf, size_t *
 	return ok;
 }
 
-/* A focus path made relative to the work tree; NULL when outside it. */
-static char *relative_focus(const char *workdir, const char *repo_arg, const char *p, char *err, size_t n)
+/* A focus path made relative to the work tree; NULL (and RWB_EINPUT in the
+ * error channel) when it is missing or outside it. */
+static char *relative_focus(const char *workdir, const char *repo_arg, const char *p)
 {
 	char *joined, real[PATH_MAX];
 	size_t wl = strlen(workdir);
@@ -99,7 +98,7 @@ static char *relative_focus(const char *workdir, const char *repo_arg, const cha
 	else
 		joined = xasprintf("%s/%s", repo_arg, p);
 	if (!realpath(joined, real)) {
-		snprintf(err, n, "focus path %s does not exist (paths are relative to %s)", p, repo_arg);
+		rwb_fail(RWB_EINPUT, "focus path %s does not exist (paths are relative to %s)", p, repo_arg);
 		free(joined);
 		return NULL;
 	}
@@ -107,7 +106,7 @@ static char *relative_focus(const char *workdir, const char *repo_arg, const cha
 	if (strcmp(real, workdir) == 0)
 		return xstrdup("");
 	if (strncmp(real, workdir, wl) != 0 || real[wl] != '/') {
-		snprintf(err, n, "focus path %s is outside the repository %s", p, workdir);
+		rwb_fail(RWB_EINPUT, "focus path %s is outside the repository %s", p, workdir);
 		return NULL;
 	}
 	return xstrdup(real + wl + 1);
@@ -138,8 +137,7 @@ static int focus_insert_file(struct store *s, int64_t id, const char *path, bool
 	return rc;
 }
 
-int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const paths[], int npaths,
-		char *err, size_t n)
+int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const paths[], int npaths)
 {
 	struct gitw *repo = NULL;
 	struct gitw_change *changes = NULL;
@@ -150,13 +148,13 @@ int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = open_repo(&repo, repo_path, err, n)) != RWB_OK) {
+	if ((rc = open_repo(&repo, repo_path)) != RWB_OK) {
 		cJSON_Delete(arr);
 		return rc;
 	}
 	workdir = workdir_of(repo);
 	for (int i = 0; i < npaths; i++) {
-		char *rel = relative_focus(workdir, repo_path, paths[i], err, n);
+		char *rel = relative_focus(workdir, repo_path, paths[i]);
 		if (!rel) {
 			rc = RWB_EINPUT;
 			goto out;
@@ -165,7 +163,7 @@ int focus_start(struct store *s, int64_t *id, const char *repo_path, char *const
 		free(rel);
 	}
 	gitw_head_tree_hex(head_hex, repo);  /* "" when HEAD is unborn */
-	if ((rc = gitw_changes(&changes, &nchanges, repo, err, n)) != RWB_OK)
+	if ((rc = gitw_changes(&changes, &nchanges, repo)) != RWB_OK)
 		goto out;
 	paths_json = cJSON_PrintUnformatted(arr);
 	if ((rc = store_write_begin(s)) != RWB_OK)
@@ -329,7 +327,7 @@ static int load_files(struct store *s, int64_t id, struct baseline_file **out, s
 	return RWB_OK;
 }
 
-int focus_check(struct store *s, struct focus_report **out, const char *repo_path, char *err, size_t n)
+int focus_check(struct store *s, struct focus_report **out, const char *repo_path)
 {
 	struct gitw *repo = NULL;
 	struct focus_report *r = NULL;
@@ -341,13 +339,13 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 	int rc;
 
 	*out = NULL;
-	if ((rc = open_repo(&repo, repo_path, err, n)) != RWB_OK)
+	if ((rc = open_repo(&repo, repo_path)) != RWB_OK)
 		return rc;
 	workdir = workdir_of(repo);
 	r = xcalloc(1, sizeof(*r));
 	rc = load_baseline(s, workdir, &r->baseline_id, &tree_hex, &paths_json, &r->started_at);
 	if (rc == RWB_ENOTFOUND) {
-		snprintf(err, n, "no focus is active in %s: run /focus-start [PATH...] first", workdir);
+		rwb_fail(rc, "no focus is active in %s: run /focus-start [PATH...] first", workdir);
 		goto out;
 	}
 	if (rc != RWB_OK)
@@ -361,10 +359,10 @@ int focus_check(struct store *s, struct focus_report **out, const char *repo_pat
 	}
 	if ((rc = load_files(s, r->baseline_id, &bf, &nbf)) != RWB_OK)
 		goto out;
-	rc = gitw_tree_workdir_paths(&sp.v, &sp.n, repo, tree_hex, err, n);
+	rc = gitw_tree_workdir_paths(&sp.v, &sp.n, repo, tree_hex);
 	if (rc == RWB_ENOTFOUND)
-		snprintf(err, n, "the focus baseline's tree %s is gone from the repository: run /focus-start again",
-			 tree_hex);
+		rwb_fail(rc, "the focus baseline's tree %s is gone from the repository: run /focus-start "
+			 "again", tree_hex);
 	if (rc != RWB_OK)
 		goto out;
 	for (size_t i = 0; i < nbf; i++) {
@@ -519,11 +517,11 @@ cJSON *focus_report_json(const struct focus_report *r)
 char *focus_status(struct store *s, const char *repo_path)
 {
 	struct gitw *repo = NULL;
-	char err[256], *workdir, *tree = NULL, *paths = NULL, *text = NULL;
+	char *workdir, *tree = NULL, *paths = NULL, *text = NULL;
 	int64_t id, at;
 	cJSON *arr;
 
-	if (open_repo(&repo, repo_path, err, sizeof(err)) != RWB_OK)
+	if (open_repo(&repo, repo_path) != RWB_OK)
 		return NULL;
 	workdir = workdir_of(repo);
 	gitw_free(repo);

@@ -51,10 +51,10 @@ struct focus_report {
 
 /* Records a new baseline (ending the previous one for this repository).
  * paths are relative to repo (or absolute inside it) and must exist. */
-int focus_start(struct store *s, int64_t *id, const char *repo, char *const paths[], int npaths,
-		char *err, size_t n);
-/* RWB_ENOTFOUND (err says to run /focus-start) when no focus is active. */
-int focus_check(struct store *s, struct focus_report **out, const char *repo, char *err, size_t n);
+int focus_start(struct store *s, int64_t *id, const char *repo, char *const paths[], int npaths);
+/* RWB_ENOTFOUND (the error channel says to run /focus-start) when no focus
+ * is active. Both say why they failed in the error channel (error.h). */
+int focus_check(struct store *s, struct focus_report **out, const char *repo);
 void focus_report_free(struct focus_report *r);
 cJSON *focus_report_json(const struct focus_report *r);
 /* A short text for the status bar ("focus: src/lexer +2 files") or NULL

@@ -167,7 +167,6 @@ int gitcred_helper_argv(char ***out, const char *helper, const char *action)
 	char **argv = NULL;
 	size_t n = 0;
 	const char *p = helper;
-	struct strbuf err = STRBUF_INIT;
 	char **words = NULL;
 	int nw = 0;
 
@@ -187,13 +186,11 @@ int gitcred_helper_argv(char ***out, const char *helper, const char *action)
 		return 0;
 	}
 	/* words split as rwb's prompt splits them (quotes, backslashes) */
-	if (cmdline_split(p, &words, &nw, &err) != RWB_OK || nw == 0 || !words[0][0]) {
-		strbuf_free(&err);
+	if (cmdline_split(p, &words, &nw) != RWB_OK || nw == 0 || !words[0][0]) {
 		if (words)
 			cmdline_free_argv(words, nw);
 		return RWB_EINPUT;   /* an unbalanced quote, or an empty program name */
 	}
-	strbuf_free(&err);
 	if (words[0][0] != '/') {  /* a name: git credential-NAME */
 		argv_push(&argv, &n, xstrdup("git"));
 		argv_push(&argv, &n, xasprintf("credential-%s", words[0]));

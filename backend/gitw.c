@@ -3,7 +3,8 @@
  *
  * Every libgit2 handle a function takes is released at its one `out:`
  * label. libgit2's own messages (git_error_last) are folded into the one
- * line callers show. Never runs the git binary, never prints.
+ * line rwb's error channel carries (rwb_fail, error.h). Never runs the git
+ * binary, never prints.
  */
 #define _GNU_SOURCE /* st_mtim, O_CLOEXEC */
 #include "gitw.h"
@@ -16,7 +17,6 @@
 #include <git2.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,21 +43,6 @@ static void init_once(void)
 	}
 }
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
 /* libgit2's last message, one line. */
 static const char *lg_msg(void)
 {
@@ -65,7 +50,7 @@ static const char *lg_msg(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-int gitw_open(struct gitw **out, const char *path, char *err, size_t errlen)
+int gitw_open(struct gitw **out, const char *path)
 {
 	git_repository *repo = NULL;
 	int rc;
@@ -74,9 +59,9 @@ int gitw_open(struct gitw **out, const char *path, char *err, size_t errlen)
 	init_once();
 	rc = git_repository_open_ext(&repo, path, 0, NULL);
 	if (rc == GIT_ENOTFOUND)
-		return fail(err, errlen, RWB_ENOTREPO, "%s is not in a git repository", path);
+		return rwb_fail(RWB_ENOTREPO, "%s is not in a git repository", path);
 	if (rc < 0)
-		return fail(err, errlen, RWB_ENOTREPO, "cannot open the repository at %s: %s", path, lg_msg());
+		return rwb_fail(RWB_ENOTREPO, "cannot open the repository at %s: %s", path, lg_msg());
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->repo = repo;
 	return 0;
@@ -309,7 +294,7 @@ static const unsigned status_flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STAT
 				     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
 
 /* libgit2's own walk of everything: the reference the fast path must equal. */
-static int status_walk_all(struct gitw_status *s, struct gitw *g, git_index *idx, char *err, size_t errlen)
+static int status_walk_all(struct gitw_status *s, struct gitw *g, git_index *idx)
 {
 	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *list = NULL;
@@ -317,7 +302,7 @@ static int status_walk_all(struct gitw_status *s, struct gitw *g, git_index *idx
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = status_flags;
 	if (git_status_list_new(&list, g->repo, &opts) < 0)
-		return fail(err, errlen, RWB_EIO, "cannot read the status: %s", lg_msg());
+		return rwb_fail(RWB_EIO, "cannot read the status: %s", lg_msg());
 	status_collect(s, list, idx, true, true);
 	git_status_list_free(list);
 	return 0;
@@ -497,7 +482,7 @@ out:
 	return done;
 }
 
-static int status_run(struct gitw_status **out, struct gitw *g, bool exact, char *err, size_t errlen)
+static int status_run(struct gitw_status **out, struct gitw *g, bool exact)
 {
 	git_index *idx = NULL;
 	struct gitw_status *s = xcalloc(1, sizeof(*s));
@@ -512,10 +497,10 @@ static int status_run(struct gitw_status **out, struct gitw *g, bool exact, char
 	if (!exact && (s->scanned = status_fast(s, g)))
 		goto out;
 	if (git_repository_index(&idx, g->repo) < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot read the index: %s", lg_msg());
 		goto out;
 	}
-	rc = status_walk_all(s, g, idx, err, errlen);
+	rc = status_walk_all(s, g, idx);
 out:
 	git_index_free(idx);
 	if (rc) {
@@ -526,14 +511,14 @@ out:
 	return 0;
 }
 
-int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+int gitw_status(struct gitw_status **out, struct gitw *g)
 {
-	return status_run(out, g, false, err, errlen);
+	return status_run(out, g, false);
 }
 
-int gitw_status_exact(struct gitw_status **out, struct gitw *g, char *err, size_t errlen)
+int gitw_status_exact(struct gitw_status **out, struct gitw *g)
 {
-	return status_run(out, g, true, err, errlen);
+	return status_run(out, g, true);
 }
 
 void gitw_status_free(struct gitw_status *s)
@@ -739,18 +724,18 @@ static void pair_lines(struct gitw_diff *d)
 	}
 }
 
-static int resolve_tree(git_tree **out, git_repository *repo, const char *spec, char *err, size_t errlen)
+static int resolve_tree(git_tree **out, git_repository *repo, const char *spec)
 {
 	git_object *obj = NULL;
 	int rc;
 
 	*out = NULL;
 	if (git_revparse_single(&obj, repo, spec) < 0)
-		return fail(err, errlen, RWB_EINPUT, "unknown revision '%s': give a commit, branch or tag", spec);
+		return rwb_fail(RWB_EINPUT, "unknown revision '%s': give a commit, branch or tag", spec);
 	rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
 	git_object_free(obj);
 	if (rc < 0)
-		return fail(err, errlen, RWB_EINPUT, "'%s' does not name a commit or tree", spec);
+		return rwb_fail(RWB_EINPUT, "'%s' does not name a commit or tree", spec);
 	return 0;
 }
 
@@ -789,7 +774,7 @@ static git_repository *tree_repo(struct gitw *g)
 }
 
 int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, const char *rev,
-	      const char *path, char *err, size_t errlen)
+	      const char *path)
 {
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
 	git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
@@ -811,8 +796,8 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 	if (git_repository_is_bare(g->repo) && (kind == GITW_DIFF_UNSTAGED || kind == GITW_DIFF_STAGED ||
 						kind == GITW_DIFF_UNTRACKED || kind == GITW_DIFF_REV ||
 						kind == GITW_DIFF_REV_STAGED))
-		return fail(err, errlen, RWB_EINPUT,
-			    "the repository is bare: there is no work tree or index to diff; give a revision");
+		return rwb_fail(RWB_EINPUT,
+				"the repository is bare: there is no work tree or index to diff; give a revision");
 	switch (kind) {
 	case GITW_DIFF_UNTRACKED:
 		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_SHOW_UNTRACKED_CONTENT |
@@ -828,7 +813,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 		break;
 	case GITW_DIFF_REV:
 	case GITW_DIFF_REV_STAGED:
-		if ((rc = resolve_tree(&a, g->repo, rev ? rev : "HEAD", err, errlen)) != 0)
+		if ((rc = resolve_tree(&a, g->repo, rev ? rev : "HEAD")) != 0)
 			goto out;
 		if (kind == GITW_DIFF_REV)
 			rc = git_diff_tree_to_workdir_with_index(&diff, g->repo, a, &opts);
@@ -838,7 +823,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 	case GITW_DIFF_COMMIT:
 		if (git_revparse_single(&obj, trees, rev) < 0 ||
 		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
-			rc = fail(err, errlen, RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev);
+			rc = rwb_fail(RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev);
 			goto out;
 		}
 		if (git_commit_parentcount(commit) > 0 && git_commit_parent(&parent, commit, 0) == 0 &&
@@ -852,14 +837,14 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 		const char *dots = rev ? strstr(rev, "..") : NULL;
 		char *left;
 		if (!dots || strstr(dots + 2, "..")) {
-			rc = fail(err, errlen, RWB_EINPUT, "bad range '%s': use REV..REV", rev ? rev : "");
+			rc = rwb_fail(RWB_EINPUT, "bad range '%s': use REV..REV", rev ? rev : "");
 			goto out;
 		}
 		left = xstrndup(rev, (size_t)(dots - rev));
-		rc = resolve_tree(&a, trees, *left ? left : "HEAD", err, errlen);
+		rc = resolve_tree(&a, trees, *left ? left : "HEAD");
 		free(left);
 		if (rc == 0)
-			rc = resolve_tree(&b, trees, dots[2] ? dots + 2 : "HEAD", err, errlen);
+			rc = resolve_tree(&b, trees, dots[2] ? dots + 2 : "HEAD");
 		if (rc)
 			goto out;
 		rc = git_diff_tree_to_tree(&diff, trees, a, b, &opts);
@@ -867,7 +852,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 	}
 	}
 	if (rc < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot compute the diff: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot compute the diff: %s", lg_msg());
 		goto out;
 	}
 	if (kind != GITW_DIFF_UNSTAGED && kind != GITW_DIFF_UNTRACKED) {
@@ -877,7 +862,7 @@ int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, 
 	bld.d = xcalloc(1, sizeof(*bld.d));
 	bld.d->kind = kind;
 	if (git_diff_foreach(diff, cb_file, cb_binary, cb_hunk, cb_line, &bld) < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot read the diff: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot read the diff: %s", lg_msg());
 		gitw_diff_free(bld.d);
 		goto out;
 	}
@@ -1096,71 +1081,70 @@ static int build_patch(struct strbuf *sb, const struct gitw_diff *d, const struc
 	return changes;
 }
 
-static int apply_patch(git_repository *repo, const struct strbuf *patch, git_apply_location_t where,
-		       char *err, size_t errlen)
+static int apply_patch(git_repository *repo, const struct strbuf *patch, git_apply_location_t where)
 {
 	git_diff *diff = NULL;
 	int rc = 0;
 
 	if (git_diff_from_buffer(&diff, patch->buf, patch->len) < 0) {
-		rc = fail(err, errlen, RWB_EINTERNAL, "cannot read the patch rwb built: %s", lg_msg());
+		rc = rwb_fail(RWB_EINTERNAL, "cannot read the patch rwb built: %s", lg_msg());
 		goto out;
 	}
 	if (git_apply(repo, diff, where, NULL) < 0)
-		rc = fail(err, errlen, RWB_EIO, "the patch does not apply: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "the patch does not apply: %s", lg_msg());
 out:
 	git_diff_free(diff);
 	return rc;
 }
 
 static int check_pick(const struct gitw_diff *d, const char *path, const struct gitw_pick *pick,
-		      const char *which, char *err, size_t errlen)
+		      const char *which)
 {
 	if (d->nfiles == 0)
-		return fail(err, errlen, RWB_EINPUT, "%s has no %s changes", path, which);
+		return rwb_fail(RWB_EINPUT, "%s has no %s changes", path, which);
 	if (d->nfiles > 1 || strcmp(d->files[0].new_path, path) != 0)
-		return fail(err, errlen, RWB_EINPUT, "%s names more than one file: give one file's path", path);
+		return rwb_fail(RWB_EINPUT, "%s names more than one file: give one file's path", path);
 	if (d->files[0].binary)
-		return fail(err, errlen, RWB_EINPUT, "%s is binary: stage or unstage the whole file", path);
+		return rwb_fail(RWB_EINPUT, "%s is binary: stage or unstage the whole file", path);
 	if (pick->hunk && (size_t)pick->hunk > d->files[0].nhunks)
-		return fail(err, errlen, RWB_EINPUT, "%s has %zu %s hunk%s; hunks count from 1", path,
-			    d->files[0].nhunks, which, d->files[0].nhunks == 1 ? "" : "s");
+		return rwb_fail(RWB_EINPUT, "%s has %zu %s hunk%s; hunks count from 1", path,
+				d->files[0].nhunks, which, d->files[0].nhunks == 1 ? "" : "s");
 	return 0;
 }
 
 static int partial(struct gitw *g, const char *path, const struct gitw_pick *pick, bool unstage,
-		   git_apply_location_t where, char *err, size_t errlen)
+		   git_apply_location_t where)
 {
 	struct gitw_diff *d = NULL;
 	struct strbuf patch = STRBUF_INIT;
 	const char *which = unstage ? "staged" : "unstaged";
 	int rc;
 
-	rc = gitw_diff(&d, g, unstage ? GITW_DIFF_STAGED : GITW_DIFF_UNSTAGED, NULL, path, err, errlen);
+	rc = gitw_diff(&d, g, unstage ? GITW_DIFF_STAGED : GITW_DIFF_UNSTAGED, NULL, path);
 	if (rc)
 		goto out;
-	if ((rc = check_pick(d, path, pick, which, err, errlen)) != 0)
+	if ((rc = check_pick(d, path, pick, which)) != 0)
 		goto out;
 	if (build_patch(&patch, d, pick, unstage) == 0) {
-		rc = fail(err, errlen, RWB_EINPUT, "no %s changes of %s in lines %d-%d", which, path, pick->lo,
-			  pick->hi);
+		rc = rwb_fail(RWB_EINPUT, "no %s changes of %s in lines %d-%d", which, path, pick->lo,
+			      pick->hi);
 		goto out;
 	}
-	rc = apply_patch(g->repo, &patch, where, err, errlen);
+	rc = apply_patch(g->repo, &patch, where);
 out:
 	strbuf_free(&patch);
 	gitw_diff_free(d);
 	return rc;
 }
 
-static int bare_check(struct gitw *g, char *err, size_t errlen)
+static int bare_check(struct gitw *g)
 {
 	if (git_repository_is_bare(g->repo))
-		return fail(err, errlen, RWB_EINPUT, "the repository is bare: it has no work tree to stage from");
+		return rwb_fail(RWB_EINPUT, "the repository is bare: it has no work tree to stage from");
 	return 0;
 }
 
-int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen)
+int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick)
 {
 	git_index *idx = NULL;
 	char full[4096];
@@ -1168,15 +1152,15 @@ int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick, c
 	unsigned flags = 0;
 	int rc;
 
-	if ((rc = bare_check(g, err, errlen)) != 0)
+	if ((rc = bare_check(g)) != 0)
 		return rc;
 	if (pick && (pick->hunk || pick->lo)) {
 		if (git_status_file(&flags, g->repo, path) == 0 && (flags & GIT_STATUS_WT_NEW))
-			return fail(err, errlen, RWB_EINPUT, "%s is untracked: stage the whole file first", path);
-		return partial(g, path, pick, false, GIT_APPLY_LOCATION_INDEX, err, errlen);
+			return rwb_fail(RWB_EINPUT, "%s is untracked: stage the whole file first", path);
+		return partial(g, path, pick, false, GIT_APPLY_LOCATION_INDEX);
 	}
 	if (git_repository_index(&idx, g->repo) < 0)
-		return fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());
+		return rwb_fail(RWB_EIO, "cannot read the index: %s", lg_msg());
 	snprintf(full, sizeof(full), "%s%s", gitw_workdir(g), path);
 	if (lstat(full, &st) == 0)
 		rc = git_index_add_bypath(idx, path);
@@ -1186,50 +1170,50 @@ int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick, c
 	else
 		rc = GIT_ENOTFOUND;
 	if (rc == GIT_ENOTFOUND)
-		rc = fail(err, errlen, RWB_ENOTFOUND, "%s is neither in the work tree nor in the index", path);
+		rc = rwb_fail(RWB_ENOTFOUND, "%s is neither in the work tree nor in the index", path);
 	else if (rc < 0 || git_index_write(idx) < 0)
-		rc = fail(err, errlen, RWB_EIO, "cannot stage %s: %s", path, lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot stage %s: %s", path, lg_msg());
 	git_index_free(idx);
 	return rc;
 }
 
-int gitw_unstage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen)
+int gitw_unstage(struct gitw *g, const char *path, const struct gitw_pick *pick)
 {
 	git_object *head = NULL;
 	char *pathv[1] = { (char *)path };
 	git_strarray ps = { pathv, 1 };
 	int rc;
 
-	if ((rc = bare_check(g, err, errlen)) != 0)
+	if ((rc = bare_check(g)) != 0)
 		return rc;
 	if (pick && (pick->hunk || pick->lo))
-		return partial(g, path, pick, true, GIT_APPLY_LOCATION_INDEX, err, errlen);
+		return partial(g, path, pick, true, GIT_APPLY_LOCATION_INDEX);
 	rc = git_revparse_single(&head, g->repo, "HEAD");
 	if (rc < 0 && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
-		return fail(err, errlen, RWB_EIO, "cannot read HEAD: %s", lg_msg());
+		return rwb_fail(RWB_EIO, "cannot read HEAD: %s", lg_msg());
 	if (git_reset_default(g->repo, head, &ps) < 0)
-		rc = fail(err, errlen, RWB_EIO, "cannot unstage %s: %s", path, lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot unstage %s: %s", path, lg_msg());
 	else
 		rc = 0;
 	git_object_free(head);
 	return rc;
 }
 
-int gitw_discard_hunk(struct gitw *g, const char *path, int hunk, char *err, size_t errlen)
+int gitw_discard_hunk(struct gitw *g, const char *path, int hunk)
 {
 	struct gitw_diff *d = NULL;
 	struct strbuf patch = STRBUF_INIT;
 	struct gitw_pick pick = { .hunk = hunk };
 	int rc;
 
-	if ((rc = bare_check(g, err, errlen)) != 0)
+	if ((rc = bare_check(g)) != 0)
 		return rc;
-	if ((rc = gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, path, err, errlen)) != 0)
+	if ((rc = gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, path)) != 0)
 		goto out;
-	if ((rc = check_pick(d, path, &pick, "unstaged", err, errlen)) != 0)
+	if ((rc = check_pick(d, path, &pick, "unstaged")) != 0)
 		goto out;
 	build_patch(&patch, d, &pick, true);
-	rc = apply_patch(g->repo, &patch, GIT_APPLY_LOCATION_WORKDIR, err, errlen);
+	rc = apply_patch(g->repo, &patch, GIT_APPLY_LOCATION_WORKDIR);
 out:
 	strbuf_free(&patch);
 	gitw_diff_free(d);
@@ -1249,7 +1233,7 @@ static int collect_merge_head(const git_oid *oid, void *payload)
 	return 0;
 }
 
-int gitw_commit(char *oid_out, struct gitw *g, const char *message, bool amend, char *err, size_t errlen)
+int gitw_commit(char *oid_out, struct gitw *g, const char *message, bool amend)
 {
 	git_signature *sig = NULL;
 	git_index *idx = NULL;
@@ -1261,57 +1245,57 @@ int gitw_commit(char *oid_out, struct gitw *g, const char *message, bool amend, 
 	int nparents = 0, rc = 0;
 
 	memset(parent_oids, 0, sizeof(parent_oids));
-	if ((rc = bare_check(g, err, errlen)) != 0)
+	if ((rc = bare_check(g)) != 0)
 		return rc;
 	if ((message || !amend) &&
 	    (git_message_prettify(&msg, message ? message : "", 1, '#') < 0 || msg.size == 0)) {
-		rc = fail(err, errlen, RWB_EINPUT, "the commit message is empty: give one with -m MSG");
+		rc = rwb_fail(RWB_EINPUT, "the commit message is empty: give one with -m MSG");
 		goto out;
 	}
 	rc = git_signature_default(&sig, g->repo);
 	if (rc == GIT_ENOTFOUND) {
-		rc = fail(err, errlen, RWB_EENV,
-			  "no git identity: set user.name and user.email (git config --global user.name 'Your Name'; "
-			  "git config --global user.email you@example.com)");
+		rc = rwb_fail(RWB_EENV,
+			      "no git identity: set user.name and user.email (git config --global user.name 'Your Name'; "
+			      "git config --global user.email you@example.com)");
 		goto out;
 	}
 	if (rc < 0) {
-		rc = fail(err, errlen, RWB_EENV, "cannot read the git identity: %s", lg_msg());
+		rc = rwb_fail(RWB_EENV, "cannot read the git identity: %s", lg_msg());
 		goto out;
 	}
 	if (git_repository_index(&idx, g->repo) < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot read the index: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot read the index: %s", lg_msg());
 		goto out;
 	}
 	if (git_index_has_conflicts(idx)) {
-		rc = fail(err, errlen, RWB_EINPUT, "there are unresolved conflicts: resolve and stage them first");
+		rc = rwb_fail(RWB_EINPUT, "there are unresolved conflicts: resolve and stage them first");
 		goto out;
 	}
 	if (git_index_write_tree(&tree_oid, idx) < 0 || git_tree_lookup(&tree, g->repo, &tree_oid) < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot write the index as a tree: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot write the index as a tree: %s", lg_msg());
 		goto out;
 	}
 	rc = git_revparse_single((git_object **)&head, g->repo, "HEAD^{commit}");
 	if (rc < 0 && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-		rc = fail(err, errlen, RWB_EIO, "cannot read HEAD: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot read HEAD: %s", lg_msg());
 		goto out;
 	}
 	rc = 0;
 	if (amend) {
 		if (!head) {
-			rc = fail(err, errlen, RWB_EINPUT, "there is no commit to amend yet");
+			rc = rwb_fail(RWB_EINPUT, "there is no commit to amend yet");
 			goto out;
 		}
 		if (git_commit_amend(&new_oid, head, "HEAD", NULL, sig, NULL, message ? msg.ptr : NULL, tree) < 0) {
-			rc = fail(err, errlen, RWB_EIO, "cannot amend: %s", lg_msg());
+			rc = rwb_fail(RWB_EIO, "cannot amend: %s", lg_msg());
 			goto out;
 		}
 	} else {
 		bool merging = git_repository_state(g->repo) == GIT_REPOSITORY_STATE_MERGE;
 		if (!merging && ((head && git_oid_equal(git_commit_tree_id(head), &tree_oid)) ||
 				 (!head && git_index_entrycount(idx) == 0))) {
-			rc = fail(err, errlen, RWB_EINPUT,
-				  "nothing to commit: the index equals HEAD (stage changes first, or use --amend)");
+			rc = rwb_fail(RWB_EINPUT,
+				      "nothing to commit: the index equals HEAD (stage changes first, or use --amend)");
 			goto out;
 		}
 		if (head)
@@ -1334,7 +1318,7 @@ int gitw_commit(char *oid_out, struct gitw *g, const char *message, bool amend, 
 		for (int i = 1; i < nparents; i++)
 			git_commit_free((git_commit *)parents[i]);
 		if (rc < 0) {
-			rc = fail(err, errlen, RWB_EIO, "cannot commit: %s", lg_msg());
+			rc = rwb_fail(RWB_EIO, "cannot commit: %s", lg_msg());
 			goto out;
 		}
 		if (merging)
@@ -1376,7 +1360,7 @@ out:
 	return hit;
 }
 
-int gitw_commit_header(char **out, struct gitw *g, const char *rev, char *err, size_t errlen)
+int gitw_commit_header(char **out, struct gitw *g, const char *rev)
 {
 	git_object *obj = NULL;
 	git_commit *c = NULL;
@@ -1392,7 +1376,7 @@ int gitw_commit_header(char **out, struct gitw *g, const char *rev, char *err, s
 	if (git_revparse_single(&obj, g->repo, rev ? rev : "HEAD") < 0 ||
 	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
 		git_object_free(obj);
-		return fail(err, errlen, RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev ? rev : "HEAD");
+		return rwb_fail(RWB_EINPUT, "unknown commit '%s': give a hash, branch or tag", rev ? rev : "HEAD");
 	}
 	git_object_free(obj);
 	git_oid_tostr(oid, sizeof(oid), git_commit_id(c));
@@ -1435,7 +1419,7 @@ int gitw_commit_header(char **out, struct gitw *g, const char *rev, char *err, s
 	return 0;
 }
 
-int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path, char *err, size_t errlen)
+int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path)
 {
 	git_revwalk *walk = NULL;
 	struct gitw_log *log = xcalloc(1, sizeof(*log));
@@ -1445,7 +1429,7 @@ int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path, c
 	*out = NULL;
 	if (git_revwalk_new(&walk, g->repo) < 0) {
 		gitw_log_free(log);
-		return fail(err, errlen, RWB_EIO, "cannot walk the history: %s", lg_msg());
+		return rwb_fail(RWB_EIO, "cannot walk the history: %s", lg_msg());
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	rc = git_revwalk_push_head(walk);
@@ -1550,7 +1534,7 @@ static int push_update(const char *refname, const char *status, void *payload)
 }
 
 int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char *remote,
-	      const char *branch, char *err, size_t errlen)
+	      const char *branch)
 {
 	git_push_options opts = GIT_PUSH_OPTIONS_INIT;
 	git_remote *rem = NULL;
@@ -1567,7 +1551,7 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 
 	if (!branch) {
 		if (git_repository_head(&head, g->repo) < 0 || !git_reference_is_branch(head)) {
-			rc = fail(err, errlen, RWB_EINPUT, "HEAD is not on a branch (detached or no commits): name a branch to push");
+			rc = rwb_fail(RWB_EINPUT, "HEAD is not on a branch (detached or no commits): name a branch to push");
 			goto out;
 		}
 		name = xstrdup(git_reference_shorthand(head));
@@ -1591,7 +1575,7 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	 * tracking ref is updated below, as git does.
 	 */
 	if (git_repository_config_snapshot(&cfg, g->repo) < 0) {
-		rc = fail(err, errlen, RWB_EIO, "cannot read the git config: %s", lg_msg());
+		rc = rwb_fail(RWB_EIO, "cannot read the git config: %s", lg_msg());
 		goto out;
 	}
 	snprintf(key, sizeof(key), "remote.%s.pushurl", rname);
@@ -1600,7 +1584,7 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	} else {
 		snprintf(key, sizeof(key), "remote.%s.url", rname);
 		if (git_config_get_string(&url, cfg, key) < 0) {
-			rc = fail(err, errlen, RWB_EINPUT, "no remote named '%s' (add one with git remote add)", rname);
+			rc = rwb_fail(RWB_EINPUT, "no remote named '%s' (add one with git remote add)", rname);
 			goto out;
 		}
 		push_url = gitcred_rewrite_url(cfg, url, true);
@@ -1611,7 +1595,7 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 	ropts.repository = g->repo;
 	ropts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if (git_remote_create_with_opts(&rem, url, &ropts) < 0) {
-		rc = fail(err, errlen, RWB_EINPUT, "bad URL for remote '%s': %s", rname, lg_msg());
+		rc = rwb_fail(RWB_EINPUT, "bad URL for remote '%s': %s", rname, lg_msg());
 		goto out;
 	}
 	snprintf(refspec, sizeof(refspec), "refs/heads/%s:refs/heads/%s", name, name);
@@ -1620,7 +1604,7 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 		char ref[600];
 		snprintf(ref, sizeof(ref), "refs/heads/%s", name);
 		if (git_reference_lookup(&r, g->repo, ref) < 0) {
-			rc = fail(err, errlen, RWB_EINPUT, "no local branch named '%s'", name);
+			rc = rwb_fail(RWB_EINPUT, "no local branch named '%s'", name);
 			goto out;
 		}
 		git_reference_free(r);
@@ -1632,14 +1616,14 @@ int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char 
 		if (ps.cred_given && !ps.cred_refused && git_error_last() &&
 		    git_error_last()->klass == GIT_ERROR_HTTP && strstr(lg_msg(), "auth"))
 			gitcred_reject(ps.cred);
-		rc = fail(err, errlen, RWB_EIO, "push to %s failed: %s", rname, lg_msg());
+		rc = rwb_fail(RWB_EIO, "push to %s failed: %s", rname, lg_msg());
 		goto out;
 	}
 	if (ps.cred_given && !ps.cred_refused)
 		gitcred_approve(ps.cred); /* it was accepted: let the helpers keep it */
 	if (ps.rejected[0]) {
-		rc = fail(err, errlen, RWB_EFAILED, "the remote %s refused %s (pull and merge first?)", rname,
-			  ps.rejected);
+		rc = rwb_fail(RWB_EFAILED, "the remote %s refused %s (pull and merge first?)", rname,
+			      ps.rejected);
 		goto out;
 	}
 	{
@@ -1677,14 +1661,14 @@ out:
 
 /* ---- for focus, the audit walk and completion ---- */
 
-int gitw_open_here(struct gitw **out, const char *path, char *err, size_t errlen)
+int gitw_open_here(struct gitw **out, const char *path)
 {
 	git_repository *repo = NULL;
 
 	*out = NULL;
 	init_once();
 	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-		return fail(err, errlen, RWB_ENOTREPO, "%s is not the top of a git work tree", path);
+		return rwb_fail(RWB_ENOTREPO, "%s is not the top of a git work tree", path);
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->repo = repo;
 	return 0;
@@ -1717,7 +1701,7 @@ int gitw_head_tree_hex(char hex[41], struct gitw *g)
 	return 0;
 }
 
-int gitw_changes(struct gitw_change **out, size_t *n, struct gitw *g, char *err, size_t errlen)
+int gitw_changes(struct gitw_change **out, size_t *n, struct gitw *g)
 {
 	git_status_list *status = NULL;
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
@@ -1729,7 +1713,7 @@ int gitw_changes(struct gitw_change **out, size_t *n, struct gitw *g, char *err,
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
 		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (git_status_list_new(&status, g->repo, &so) != 0)
-		return fail(err, errlen, RWB_EIO, "cannot read the repository's status: %s", lg_msg());
+		return rwb_fail(RWB_EIO, "cannot read the repository's status: %s", lg_msg());
 	for (size_t i = 0; i < git_status_list_entrycount(status); i++) {
 		const git_status_entry *e = git_status_byindex(status, i);
 		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
@@ -1784,8 +1768,7 @@ static int collect_delta_paths(const git_diff_delta *d, float progress, void *pa
 	return 0;
 }
 
-int gitw_tree_workdir_paths(char ***out, size_t *n, struct gitw *g, const char *tree_hex,
-			    char *err, size_t errlen)
+int gitw_tree_workdir_paths(char ***out, size_t *n, struct gitw *g, const char *tree_hex)
 {
 	git_tree *tree = NULL;
 	git_diff *diff = NULL;
@@ -1795,11 +1778,11 @@ int gitw_tree_workdir_paths(char ***out, size_t *n, struct gitw *g, const char *
 	*out = NULL;
 	*n = 0;
 	if (tree_hex && lookup_tree_hex(&tree, g, tree_hex) != 0)
-		return fail(err, errlen, RWB_ENOTFOUND, "tree %s is not in the repository", tree_hex);
+		return rwb_fail(RWB_ENOTFOUND, "tree %s is not in the repository", tree_hex);
 	dopts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	if (git_diff_tree_to_workdir(&diff, g->repo, tree, &dopts) != 0) {
 		git_tree_free(tree);
-		return fail(err, errlen, RWB_EIO, "cannot diff the work tree: %s", lg_msg());
+		return rwb_fail(RWB_EIO, "cannot diff the work tree: %s", lg_msg());
 	}
 	git_diff_foreach(diff, collect_delta_paths, NULL, NULL, NULL, &pl);
 	git_diff_free(diff);

@@ -3,7 +3,8 @@
  *
  * One handle per repository (gitw_open). Status, diffs, staging, commits,
  * the log and push are plain functions on it that return 0 or a negative
- * RWB_E* code and, on failure, one clear line in err. A directory that is
+ * RWB_E* code and, on failure, one clear line in the error channel
+ * (rwb_last_error(), error.h). A directory that is
  * not a repository is RWB_ENOTREPO, calmly; bare, empty (unborn HEAD) and
  * detached-HEAD repositories work wherever git itself works.
  *
@@ -27,7 +28,7 @@
 struct gitw;
 
 /* Opens the repository containing path (searching upwards, like git). */
-int gitw_open(struct gitw **out, const char *path, char *err, size_t errlen);
+int gitw_open(struct gitw **out, const char *path);
 void gitw_free(struct gitw *g);
 /* The work tree folder with a trailing '/', or NULL for a bare repository. */
 const char *gitw_workdir(const struct gitw *g);
@@ -63,8 +64,8 @@ struct gitw_status {
  * clean. gitw_status_exact is libgit2's own full walk, the reference the
  * fast path must always equal (the tests compare them).
  */
-int gitw_status(struct gitw_status **out, struct gitw *g, char *err, size_t errlen);
-int gitw_status_exact(struct gitw_status **out, struct gitw *g, char *err, size_t errlen);
+int gitw_status(struct gitw_status **out, struct gitw *g);
+int gitw_status_exact(struct gitw_status **out, struct gitw *g);
 void gitw_status_free(struct gitw_status *s);
 /* The JSON group names: "staged", "unstaged", "untracked", "conflicted". */
 const char *gitw_group_name(enum gitw_group grp);
@@ -121,7 +122,7 @@ struct gitw_diff {
 
 /* rev: for COMMIT, REV and REV_STAGED one revision, for RANGE "A..B"; path: NULL or a pathspec. */
 int gitw_diff(struct gitw_diff **out, struct gitw *g, enum gitw_diff_kind kind, const char *rev,
-	      const char *path, char *err, size_t errlen);
+	      const char *path);
 void gitw_diff_free(struct gitw_diff *d);
 static inline const char *gitw_line_text(const struct gitw_diff *d, const struct gitw_line *l)
 {
@@ -146,16 +147,16 @@ struct gitw_pick {
 /* "A-B" or "A" (1 <= A <= B) into lo..hi; RWB_EUSAGE otherwise. */
 int gitw_parse_range(int *lo, int *hi, const char *s);
 
-int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen);
-int gitw_unstage(struct gitw *g, const char *path, const struct gitw_pick *pick, char *err, size_t errlen);
+int gitw_stage(struct gitw *g, const char *path, const struct gitw_pick *pick);
+int gitw_unstage(struct gitw *g, const char *path, const struct gitw_pick *pick);
 /* Reverts hunk N (from 1) of the unstaged diff of path in the work tree. */
-int gitw_discard_hunk(struct gitw *g, const char *path, int hunk, char *err, size_t errlen);
+int gitw_discard_hunk(struct gitw *g, const char *path, int hunk);
 
 /* ---- commits, log, push ---- */
 
 /* Commits the index (amend: replaces HEAD, keeping its parents). On success
  * oid_out (41 bytes) holds the new commit. */
-int gitw_commit(char *oid_out, struct gitw *g, const char *message, bool amend, char *err, size_t errlen);
+int gitw_commit(char *oid_out, struct gitw *g, const char *message, bool amend);
 
 struct gitw_commit_info {
 	char oid[41];
@@ -175,21 +176,21 @@ struct gitw_log {
  * "Author: NAME <EMAIL>", "Date:   ...", a blank line and the message
  * indented by four spaces, lines separated by '\n'. *out is owned by the
  * caller. */
-int gitw_commit_header(char **out, struct gitw *g, const char *rev, char *err, size_t errlen);
+int gitw_commit_header(char **out, struct gitw *g, const char *rev);
 
 /* max: at most this many (<= 0: all); path: only commits touching it. */
-int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path, char *err, size_t errlen);
+int gitw_log(struct gitw_log **out, struct gitw *g, int max, const char *path);
 void gitw_log_free(struct gitw_log *log);
 
 /* Pushes branch (NULL: the current one) to remote (NULL: the branch's
  * remote, else "origin"). summary_out: "main -> origin (refs/heads/main)". */
 int gitw_push(char *summary_out, size_t summary_len, struct gitw *g, const char *remote,
-	      const char *branch, char *err, size_t errlen);
+	      const char *branch);
 
 /* ---- for focus, the audit walk and completion ---- */
 
 /* gitw_open without searching upwards: path must be the work tree's top. */
-int gitw_open_here(struct gitw **out, const char *path, char *err, size_t errlen);
+int gitw_open_here(struct gitw **out, const char *path);
 /* Whether .gitignore (and info/exclude, core.excludesFile) ignores rel, a
  * path relative to the work tree; is_dir for a folder. */
 bool gitw_ignored(struct gitw *g, const char *rel, bool is_dir);
@@ -203,13 +204,12 @@ struct gitw_change {
 };
 /* What differs from HEAD in the index or the work tree, untracked files
  * included (folders recursed, submodules left out, ignored files not). */
-int gitw_changes(struct gitw_change **out, size_t *n, struct gitw *g, char *err, size_t errlen);
+int gitw_changes(struct gitw_change **out, size_t *n, struct gitw *g);
 void gitw_changes_free(struct gitw_change *c, size_t n);
 /* Every path (old and new sides) that differs between the tree tree_hex
  * (NULL: the empty tree) and the work tree, untracked files included;
- * RWB_ENOTFOUND with err when that tree is not in the repository. */
-int gitw_tree_workdir_paths(char ***out, size_t *n, struct gitw *g, const char *tree_hex,
-			    char *err, size_t errlen);
+ * RWB_ENOTFOUND, with a message, when that tree is not in the repository. */
+int gitw_tree_workdir_paths(char ***out, size_t *n, struct gitw *g, const char *tree_hex);
 /* The blob at path in the tree tree_hex (allocated, NUL-terminated);
  * RWB_ENOTFOUND when the tree has no file there. */
 int gitw_tree_file(char **buf, size_t *len, struct gitw *g, const char *tree_hex, const char *path);

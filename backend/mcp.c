@@ -477,8 +477,8 @@ static bool is_integer(const cJSON *v)
 	return d == (double)(long long)d && d > -9e15 && d < 9e15;
 }
 
-/* Checks value v against a (subset of) JSON Schema; *err names where. */
-static int check_value(const cJSON *schema, const cJSON *v, const char *where, char **err)
+/* Checks value v against a (subset of) JSON Schema; the error names where. */
+static int check_value(const cJSON *schema, const cJSON *v, const char *where)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(schema, "type");
 	const char *t = cJSON_IsString(type) ? type->valuestring : NULL;
@@ -488,24 +488,18 @@ static int check_value(const cJSON *schema, const cJSON *v, const char *where, c
 
 	if (!t)
 		return RWB_OK;
-	if (!strcmp(t, "string") && !cJSON_IsString(v)) {
-		*err = xasprintf("argument \"%s\" must be a string", where);
-		return RWB_EINPUT;
-	}
-	if (!strcmp(t, "boolean") && !cJSON_IsBool(v)) {
-		*err = xasprintf("argument \"%s\" must be true or false", where);
-		return RWB_EINPUT;
-	}
+	if (!strcmp(t, "string") && !cJSON_IsString(v))
+		return rwb_fail(RWB_EINPUT, "argument \"%s\" must be a string", where);
+	if (!strcmp(t, "boolean") && !cJSON_IsBool(v))
+		return rwb_fail(RWB_EINPUT, "argument \"%s\" must be true or false", where);
 	if ((!strcmp(t, "integer") || !strcmp(t, "number")) &&
 	    (!cJSON_IsNumber(v) || (!strcmp(t, "integer") && !is_integer(v)))) {
-		*err = xasprintf("argument \"%s\" must be %s", where, !strcmp(t, "integer") ? "a whole number" : "a number");
-		return RWB_EINPUT;
+		return rwb_fail(RWB_EINPUT, "argument \"%s\" must be %s", where, !strcmp(t, "integer") ? "a whole number" : "a number");
 	}
 	if (cJSON_IsNumber(v) && ((min && v->valuedouble < min->valuedouble) ||
 				  (max && v->valuedouble > max->valuedouble))) {
-		*err = xasprintf("argument \"%s\" must be from %g to %g", where, min ? min->valuedouble : -1e300,
-				 max ? max->valuedouble : 1e300);
-		return RWB_EINPUT;
+		return rwb_fail(RWB_EINPUT, "argument \"%s\" must be from %g to %g", where, min ? min->valuedouble : -1e300,
+				max ? max->valuedouble : 1e300);
 	}
 	if (en && cJSON_IsString(v)) {
 		const cJSON *e;
@@ -517,18 +511,16 @@ static int check_value(const cJSON *schema, const cJSON *v, const char *where, c
 			}
 			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", e->valuestring);
 		}
-		*err = xasprintf("argument \"%s\" is \"%.60s\"; use one of %s", where, v->valuestring, strbuf_str(&sb));
+		rwb_fail(RWB_EINPUT, "argument \"%s\" is \"%.60s\"; use one of %s", where, v->valuestring, strbuf_str(&sb));
 		strbuf_free(&sb);
 		return RWB_EINPUT;
 	}
 	if (!strcmp(t, "array")) {
 		const cJSON *items = cJSON_GetObjectItemCaseSensitive(schema, "items"), *it;
-		if (!cJSON_IsArray(v)) {
-			*err = xasprintf("argument \"%s\" must be an array", where);
-			return RWB_EINPUT;
-		}
+		if (!cJSON_IsArray(v))
+			return rwb_fail(RWB_EINPUT, "argument \"%s\" must be an array", where);
 		cJSON_ArrayForEach(it, v) {
-			int rc = check_value(items, it, where, err);
+			int rc = check_value(items, it, where);
 			if (rc)
 				return rc;
 		}
@@ -536,10 +528,8 @@ static int check_value(const cJSON *schema, const cJSON *v, const char *where, c
 	if (!strcmp(t, "object")) {
 		const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
 		const cJSON *req = cJSON_GetObjectItemCaseSensitive(schema, "required"), *a;
-		if (!cJSON_IsObject(v)) {
-			*err = xasprintf("argument \"%s\" must be an object", where);
-			return RWB_EINPUT;
-		}
+		if (!cJSON_IsObject(v))
+			return rwb_fail(RWB_EINPUT, "argument \"%s\" must be an object", where);
 		cJSON_ArrayForEach(a, v) {
 			const cJSON *ps = cJSON_GetObjectItemCaseSensitive(props, a->string);
 			char *sub;
@@ -549,25 +539,23 @@ static int check_value(const cJSON *schema, const cJSON *v, const char *where, c
 				const cJSON *p;
 				cJSON_ArrayForEach(p, props)
 					strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", p->string);
-				*err = xasprintf("unknown argument \"%.60s\"%s%s; accepted: %s", a->string,
-						 *where ? " in " : "", where, strbuf_str(&sb));
+				rwb_fail(RWB_EINPUT, "unknown argument \"%.60s\"%s%s; accepted: %s", a->string,
+					 *where ? " in " : "", where, strbuf_str(&sb));
 				strbuf_free(&sb);
 				return RWB_EINPUT;
 			}
 			if (cJSON_IsNull(a))
 				continue;
 			sub = *where ? xasprintf("%s.%s", where, a->string) : xstrdup(a->string);
-			rc = check_value(ps, a, sub, err);
+			rc = check_value(ps, a, sub);
 			free(sub);
 			if (rc)
 				return rc;
 		}
 		cJSON_ArrayForEach(a, req) {
 			const cJSON *got = cJSON_IsString(a) ? cJSON_GetObjectItemCaseSensitive(v, a->valuestring) : NULL;
-			if (!got || cJSON_IsNull(got)) {
-				*err = xasprintf("argument \"%s%s%s\" is required", where, *where ? "." : "", a->valuestring);
-				return RWB_EINPUT;
-			}
+			if (!got || cJSON_IsNull(got))
+				return rwb_fail(RWB_EINPUT, "argument \"%s%s%s\" is required", where, *where ? "." : "", a->valuestring);
 		}
 	}
 	return RWB_OK;
@@ -584,22 +572,20 @@ static const char *arg_str(const cJSON *args, const char *name)
 static const char *tool_agent;  /* the session's agent for the inline call running (main thread) */
 
 /* A field from metadata or the flat arguments; both given and different: error. */
-static int field(const cJSON *args, const char *name, const char **out, char **err)
+static int field(const cJSON *args, const char *name, const char **out)
 {
 	const char *flat = arg_str(args, name);
 	const char *meta = arg_str(cJSON_GetObjectItemCaseSensitive(args, "metadata"), name);
 
-	if (flat && meta && strcmp(flat, meta) != 0) {
-		*err = xasprintf("\"%s\" and \"metadata.%s\" differ; give one", name, name);
-		return RWB_EINPUT;
-	}
+	if (flat && meta && strcmp(flat, meta) != 0)
+		return rwb_fail(RWB_EINPUT, "\"%s\" and \"metadata.%s\" differ; give one", name, name);
 	*out = meta ? meta : flat;
 	if (*out && !**out)
 		*out = NULL;
 	return RWB_OK;
 }
 
-static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	static const char *const names[] = { "key", "namespace", "layer", "category", "project", "agent",
 					     "intent", "tags" };
@@ -610,7 +596,7 @@ static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSO
 
 	(void)repo;
 	for (int i = 0; i < 8; i++)
-		if ((rc = field(args, names[i], &v[i], err)))
+		if ((rc = field(args, names[i], &v[i])))
 			return rc;
 	if (!v[0]) {
 		/* NAMESPACE/PROJECT/DATA-TYPE from the metadata */
@@ -619,10 +605,10 @@ static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSO
 	}
 	const char *exp = NULL;
 	long exp_s = 0;
-	if ((rc = field(args, "expires-in", &exp, err)))
+	if ((rc = field(args, "expires-in", &exp)))
 		return rc;
 	if (exp && (exp_s = cmd_parse_duration(exp)) <= 0) {
-		*err = xasprintf("\"expires-in\" is \"%.40s\"; give a duration such as 90s, 15m, 24h, 7d", exp);
+		rwb_fail(RWB_EINPUT, "\"expires-in\" is \"%.40s\"; give a duration such as 90s, 15m, 24h, 7d", exp);
 		free(built);
 		return RWB_EINPUT;
 	}
@@ -631,7 +617,7 @@ static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSO
 		.project = v[4], .agent = v[5] ? v[5] : tool_agent, .intent = v[6], .tags = v[7],
 		.expires_in_ms = (int64_t)exp_s * 1000,
 	};
-	rc = memory_store(s, &e, &in, err);
+	rc = memory_store(s, &e, &in);
 	free(built);
 	if (rc)
 		return rc;
@@ -646,7 +632,7 @@ static int tool_store(struct store *s, const char *repo, const cJSON *args, cJSO
 	return RWB_OK;
 }
 
-static int tool_search(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_search(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(args, "limit");
 	const char *mode = arg_str(args, "mode");
@@ -664,7 +650,7 @@ static int tool_search(struct store *s, const char *repo, const cJSON *args, cJS
 		.mode = !mode || !strcmp(mode, "hybrid") ? MEMORY_HYBRID :
 			!strcmp(mode, "fulltext") ? MEMORY_FULLTEXT : MEMORY_VECTOR,
 	};
-	rc = memory_search(s, &r, &q, err);
+	rc = memory_search(s, &r, &q);
 	if (rc)
 		return rc;
 	*result = cJSON_CreateObject();
@@ -697,7 +683,7 @@ static int tool_search(struct store *s, const char *repo, const cJSON *args, cJS
 	return RWB_OK;
 }
 
-static int tool_retrieve(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_retrieve(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *pat;
 	struct memory_list l;
@@ -706,15 +692,11 @@ static int tool_retrieve(struct store *s, const char *repo, const cJSON *args, c
 
 	(void)repo;
 	pat = arg_str(args, "pattern") ? arg_str(args, "pattern") : arg_str(args, "key");
-	if (!pat || !*pat) {
-		*err = xstrdup("argument \"key\" (a key or glob: * one segment, ** any) is required");
-		return RWB_EINPUT;
-	}
+	if (!pat || !*pat)
+		return rwb_fail(RWB_EINPUT, "argument \"key\" (a key or glob: * one segment, ** any) is required");
 	rc = memory_retrieve(s, &l, pat, true);
-	if (rc) {
-		*err = xstrdup(s->errmsg);
+	if (rc)
 		return rc;
-	}
 	*result = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(*result, "entries");
 	for (int i = 0; i < l.n; i++)
@@ -723,17 +705,17 @@ static int tool_retrieve(struct store *s, const char *repo, const cJSON *args, c
 	return RWB_OK;
 }
 
-static int tool_delete(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_delete(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *key = arg_str(args, "key");
 	int rc;
 
 	(void)repo;
 	rc = memory_delete(s, key);
-	if (rc) {
-		*err = rc == RWB_ENOTFOUND ? xasprintf("no entry has the key \"%s\"", key) : xstrdup(s->errmsg);
+	if (rc == RWB_ENOTFOUND)
+		return rwb_fail(rc, "no entry has the key \"%s\"", key);
+	if (rc)
 		return rc;
-	}
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "key", key);
 	cJSON_AddBoolToObject(*result, "deleted", true);
@@ -768,7 +750,7 @@ static cJSON *schema_help(void)
 	return s;
 }
 
-static int tool_help(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_help(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	const char *name = arg_str(args, "command");
 	const struct cmd_def *d;
@@ -790,9 +772,8 @@ static int tool_help(struct store *s, const char *repo, const cJSON *args, cJSON
 		const char *near = registry_nearest(name);
 		cJSON_Delete(*result);
 		*result = NULL;
-		*err = xasprintf("no command \"%.60s\"%s%s%s (rwb_help without arguments lists them)", name,
-				 near ? "; did you mean /" : "", near ? near : "", near ? "?" : "");
-		return RWB_EINPUT;
+		return rwb_fail(RWB_EINPUT, "no command \"%.60s\"%s%s%s (rwb_help without arguments lists them)", name,
+				near ? "; did you mean /" : "", near ? near : "", near ? "?" : "");
 	}
 	{
 		struct strbuf sb = STRBUF_INIT;
@@ -808,16 +789,14 @@ static int tool_help(struct store *s, const char *repo, const cJSON *args, cJSON
 	return RWB_OK;
 }
 
-int mcp_path_inside(const char *repo, const char *path, char **resolved, char **err)
+int mcp_path_inside(const char *repo, const char *path, char **resolved)
 {
 	char *full, *real_repo = realpath(repo ? repo : ".", NULL), *cur, *tail = NULL, *r;
 	size_t rl;
 
 	*resolved = NULL;
-	if (!real_repo) {
-		*err = xasprintf("the repository %s cannot be read: %s", repo ? repo : ".", strerror(errno));
-		return RWB_EINPUT;
-	}
+	if (!real_repo)
+		return rwb_fail(RWB_EINPUT, "the repository %s cannot be read: %s", repo ? repo : ".", strerror(errno));
 	full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", real_repo, path);
 	/* the longest existing prefix, resolved; the rest kept as written */
 	cur = xstrdup(full);
@@ -837,8 +816,8 @@ int mcp_path_inside(const char *repo, const char *path, char **resolved, char **
 	}
 	rl = strlen(real_repo);
 	if (strncmp(r, real_repo, rl) != 0 || (r[rl] != 0 && r[rl] != '/')) {
-		*err = xasprintf("the path %.200s is outside the repository %s; tools only work inside it", path,
-				 real_repo);
+		rwb_fail(RWB_EINPUT, "the path %.200s is outside the repository %s; tools only work inside it", path,
+			 real_repo);
 		free(r);
 		free(tail);
 		free(cur);
@@ -857,21 +836,16 @@ int mcp_path_inside(const char *repo, const char *path, char **resolved, char **
 
 /* The command line of the `rwb` tool, checked: parsed by the registry, every
  * path inside the repository. *argv gets the words (without --yes). */
-static int rwb_line(const char *repo, const char *command, char ***argv, int *argc, bool *yes, char **err)
+static int rwb_line(const char *repo, const char *command, char ***argv, int *argc, bool *yes)
 {
-	struct strbuf e = STRBUF_INIT;
 	struct cmd_args ca;
 	int rc, j = 0;
 	bool rest = false;
 
-	if ((rc = cmdline_split(command, argv, argc, &e)) != RWB_OK) {
-		*err = xasprintf("%s", strbuf_str(&e));
-		strbuf_free(&e);
-		return RWB_EINPUT;
-	}
+	if ((rc = cmdline_split(command, argv, argc)) != RWB_OK)
+		return RWB_EINPUT;   /* (the splitter's message) */
 	if (*argc == 0 || (*argv)[0][0] != '/') {
-		*err = xstrdup("\"command\" is a slash line such as \"/git-status\" (rwb_help lists commands)");
-		rc = RWB_EINPUT;
+		rc = rwb_fail(RWB_EINPUT, "\"command\" is a slash line such as \"/git-status\" (rwb_help lists commands)");
 		goto fail;
 	}
 	for (int i = 0; i < *argc; i++) {
@@ -885,36 +859,31 @@ static int rwb_line(const char *repo, const char *command, char ***argv, int *ar
 	}
 	*argc = j;
 	(*argv)[j] = NULL;
-	if ((rc = cmdline_parse(&ca, *argc, *argv, &e)) != RWB_OK) {
-		*err = xasprintf("%s", strbuf_str(&e));
-		rc = RWB_EINPUT;
+	if ((rc = cmdline_parse(&ca, *argc, *argv)) != RWB_OK) {
+		rc = RWB_EINPUT;   /* (the parser's message) */
 		goto fail;
 	}
 	for (int i = 0; i < ca.nvalues && !rc; i++) {
 		char *res = NULL;
 		if (ca.values[i].flag->type == FLAG_PATH) {
-			rc = mcp_path_inside(repo, ca.values[i].value, &res, err);
+			rc = mcp_path_inside(repo, ca.values[i].value, &res);
 			free(res);
 		}
 	}
 	for (int i = 0; i < ca.npos && !rc; i++) {
 		char *res = NULL;
 		if (ca.def->pos_complete == COMPLETE_PATH) {
-			rc = mcp_path_inside(repo, ca.pos[i], &res, err);
+			rc = mcp_path_inside(repo, ca.pos[i], &res);
 			free(res);
 		}
 	}
 	if (!rc && !ca.def->run) {
-		*err = xasprintf("/%s is registered but not implemented yet", ca.def->name);
-		rc = RWB_EINPUT;
+		rc = rwb_fail(RWB_EINPUT, "/%s is registered but not implemented yet", ca.def->name);
 	}
 	cmd_args_release(&ca);
-	if (!rc) {
-		strbuf_free(&e);
+	if (!rc)
 		return RWB_OK;
-	}
 fail:
-	strbuf_free(&e);
 	cmdline_free_argv(*argv, *argc);
 	*argv = NULL;
 	return rc ? rc : RWB_EINPUT;
@@ -972,7 +941,7 @@ static int job_output(void *data, const char *buf, size_t n)
 }
 
 /* Runs the `rwb` tool's line as a child rwb; *result is its JSON answer. */
-static int run_rwb(struct mcp_job *job, cJSON **result, char **err)
+static int run_rwb(struct mcp_job *job, cJSON **result)
 {
 	struct mcp_server *m = job->m;
 	const char *command = arg_str(job->args, "command"), *agent = arg_str(job->args, "agent");
@@ -985,16 +954,14 @@ static int run_rwb(struct mcp_job *job, cJSON **result, char **err)
 	const char **argv;
 	int fd;
 
-	if (!m->o.argv0) {
-		*err = xstrdup("this server cannot run commands (no rwb binary)");
-		return RWB_EINPUT;
-	}
-	if ((rc = rwb_line(m->repo, command, &words, &nwords, &yes, err)) != RWB_OK)
+	if (!m->o.argv0)
+		return rwb_fail(RWB_EINPUT, "this server cannot run commands (no rwb binary)");
+	if ((rc = rwb_line(m->repo, command, &words, &nwords, &yes)) != RWB_OK)
 		return rc;
 	rf = xstrdup("/tmp/rwb-mcp-XXXXXX");
 	fd = mkstemp(rf);
 	if (fd < 0) {
-		*err = xasprintf("cannot make a temporary file: %s", strerror(errno));
+		rwb_fail(RWB_EIO, "cannot make a temporary file: %s", strerror(errno));
 		cmdline_free_argv(words, nwords);
 		free(rf);
 		return RWB_EIO;
@@ -1040,16 +1007,14 @@ static int run_rwb(struct mcp_job *job, cJSON **result, char **err)
 		free(tmp);
 	}
 	if (rc != RWB_OK) {
-		*err = xstrdup(res.errmsg);
+		rwb_fail(rc, "%s", res.errmsg);
 	} else if (res.cancelled) {
-		*err = xasprintf("cancelled: %s ended", words[0]);
-		rc = RWB_EINPUT;
+		rc = rwb_fail(RWB_EINPUT, "cancelled: %s ended", words[0]);
 	} else {
 		*result = text && *text ? cJSON_Parse(text) : NULL;
 		if (!*result) {
-			*err = xasprintf("%s ended with status %d without an answer: %s", words[0], res.status,
-					 strbuf_str(&js.tail));
-			rc = RWB_EINPUT;
+			rc = rwb_fail(RWB_EINPUT, "%s ended with status %d without an answer: %s", words[0], res.status,
+				      strbuf_str(&js.tail));
 		} else {
 			cJSON_AddNumberToObject(*result, "exit_status", res.status);
 			if (res.status >= 2)
@@ -1066,14 +1031,13 @@ static int run_rwb(struct mcp_job *job, cJSON **result, char **err)
 	return rc;
 }
 
-static int tool_rwb_inline(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err)
+static int tool_rwb_inline(struct store *s, const char *repo, const cJSON *args, cJSON **result)
 {
 	(void)s;
 	(void)repo;
 	(void)args;
 	(void)result;
-	*err = xstrdup("internal: the rwb tool runs as a job");
-	return RWB_EINPUT;
+	return rwb_fail(RWB_EINPUT, "internal: the rwb tool runs as a job");
 }
 
 /* Output schemas: the documented answers (docs/agents.md), kept short, as
@@ -1241,8 +1205,10 @@ static cJSON *mcp_tools_list(const struct mcp_server *m)
 	return r;
 }
 
-/* The tool answer for rc/result/err, paged to offset/max_chars. */
-static cJSON *tool_answer(int rc, cJSON *result, char *err, const cJSON *args)
+/* The tool answer for rc/result, paged to offset/max_chars. A failure
+ * without a result says what the error channel holds (the caller cleared it
+ * before the call), else the code's own text. */
+static cJSON *tool_answer(int rc, cJSON *result, const cJSON *args)
 {
 	cJSON *r = cJSON_CreateObject(), *content = cJSON_AddArrayToObject(r, "content");
 	cJSON *item = cJSON_CreateObject();
@@ -1257,12 +1223,11 @@ static cJSON *tool_answer(int rc, cJSON *result, char *err, const cJSON *args)
 	cJSON_AddItemToArray(content, item);
 	if (rc && !result) {
 		struct strbuf sb = STRBUF_INIT;
-		const char *msg = err ? err : rwb_strerror(rc);
+		const char *msg = rwb_last_code() != RWB_OK ? rwb_last_error() : rwb_strerror(rc);
 		utf8_clean(&sb, msg, strlen(msg) > MCP_MAX_CHARS ? MCP_MAX_CHARS : strlen(msg));
 		cJSON_AddStringToObject(item, "text", strbuf_str(&sb));
 		strbuf_free(&sb);
 		cJSON_AddBoolToObject(r, "isError", true);
-		free(err);
 		return r;
 	}
 	text = cJSON_PrintUnformatted(result);
@@ -1299,7 +1264,6 @@ static cJSON *tool_answer(int rc, cJSON *result, char *err, const cJSON *args)
 	}
 	cJSON_free(text);
 	cJSON_AddBoolToObject(r, "isError", rc != 0);
-	free(err);
 	return r;
 }
 
@@ -1307,9 +1271,11 @@ static void *job_thread(void *arg)
 {
 	struct mcp_job *job = arg;
 	cJSON *result = NULL;
-	char *err = NULL;
-	int rc = run_rwb(job, &result, &err);
+	int rc;
 	bool cancelled;
+
+	rwb_error_clear();
+	rc = run_rwb(job, &result);
 
 	pthread_mutex_lock(&job->m->lock);
 	cancelled = job->cancelled;
@@ -1317,9 +1283,8 @@ static void *job_thread(void *arg)
 	if (cancelled) {
 		/* the client gave up on it: MCP says no answer */
 		cJSON_Delete(result);
-		free(err);
 	} else {
-		mcp_write(job->m, rpc_result(job->id, tool_answer(rc, result, err, job->args)));
+		mcp_write(job->m, rpc_result(job->id, tool_answer(rc, result, job->args)));
 	}
 	pthread_mutex_lock(&job->m->lock);
 	job->done = true;
@@ -1365,7 +1330,6 @@ static cJSON *mcp_tools_call(struct mcp_server *m, const char *id, const cJSON *
 	const cJSON *args = cJSON_GetObjectItemCaseSensitive(params, "arguments");
 	const struct mcp_tool *tool;
 	cJSON *result = NULL, *schema, *empty = NULL;
-	char *err = NULL;
 	int rc;
 
 	if (!cJSON_IsString(name))
@@ -1383,16 +1347,17 @@ static cJSON *mcp_tools_call(struct mcp_server *m, const char *id, const cJSON *
 		args = empty = cJSON_CreateObject();
 	if (m->line_has_nul) {
 		cJSON_Delete(empty);
-		return rpc_result(id, tool_answer(RWB_EINPUT, NULL,
-						  xstrdup("an argument holds U+0000 (\\u0000), which rwb does not store; "
-							  "remove it or encode the text"), NULL));
+		rwb_fail(RWB_EINPUT, "an argument holds U+0000 (\\u0000), which rwb does not store; "
+			 "remove it or encode the text");
+		return rpc_result(id, tool_answer(RWB_EINPUT, NULL, NULL));
 	}
+	rwb_error_clear();
 	schema = tool_schema(tool);
-	rc = check_value(schema, args, "", &err);
+	rc = check_value(schema, args, "");
 	cJSON_Delete(schema);
 	if (rc) {
 		cJSON_Delete(empty);
-		return rpc_result(id, tool_answer(rc, NULL, err, NULL));
+		return rpc_result(id, tool_answer(rc, NULL, NULL));
 	}
 	if (tool->call == tool_rwb_inline) {
 		struct mcp_job *job = xcalloc(1, sizeof(*job));
@@ -1411,12 +1376,13 @@ static cJSON *mcp_tools_call(struct mcp_server *m, const char *id, const cJSON *
 			free(job->id);
 			cJSON_Delete(job->args);
 			free(job);
-			return rpc_result(id, tool_answer(RWB_EIO, NULL, xstrdup("cannot make a pipe"), NULL));
+			rwb_fail(RWB_EIO, "cannot make a pipe");
+			return rpc_result(id, tool_answer(RWB_EIO, NULL, NULL));
 		}
 		if (inline_only || pthread_create(&job->thread, NULL, job_thread, job) != 0) {
 			cJSON *r;
-			rc = run_rwb(job, &result, &err);
-			r = rpc_result(id, tool_answer(rc, result, err, job->args));
+			rc = run_rwb(job, &result);
+			r = rpc_result(id, tool_answer(rc, result, job->args));
 			close(job->cancel[0]);
 			close(job->cancel[1]);
 			cJSON_Delete(job->args);
@@ -1432,10 +1398,11 @@ static cJSON *mcp_tools_call(struct mcp_server *m, const char *id, const cJSON *
 		return NULL;  /* the job's thread answers */
 	}
 	tool_agent = arg_str(args, "agent") ? arg_str(args, "agent") : m->agent;
-	rc = tool->call(m->s, m->repo, args, &result, &err);
+	rwb_error_clear();
+	rc = tool->call(m->s, m->repo, args, &result);
 	tool_agent = NULL;
 	{
-		cJSON *r = rpc_result(id, tool_answer(rc, rc ? NULL : result, err, args));
+		cJSON *r = rpc_result(id, tool_answer(rc, rc ? NULL : result, args));
 		if (rc)
 			cJSON_Delete(result);
 		cJSON_Delete(empty);

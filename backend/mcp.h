@@ -32,8 +32,9 @@ void mcp_server_free(struct mcp_server *m);
 
 /* Resolves path (relative to repo, or absolute) and checks that it lies
  * inside repo (symbolic links followed as far as the path exists). Returns
- * 0 with *resolved (allocated) or RWB_EINPUT with *err (allocated). */
-int mcp_path_inside(const char *repo, const char *path, char **resolved, char **err);
+ * 0 with *resolved (allocated) or RWB_EINPUT with a message in the error
+ * channel (error.h). */
+int mcp_path_inside(const char *repo, const char *path, char **resolved);
 
 #endif
 
@@ -41,15 +42,16 @@ int mcp_path_inside(const char *repo, const char *path, char **resolved, char **
 
 /* One MCP tool: its name, description, JSON Schema of its arguments, and
  * the call. call() returns 0 with *result set (a JSON value the server wraps
- * as the tool's content), or a negative RWB_E* with *err (allocated) saying
- * what was wrong (the server answers isError: true). The server checks the
+ * as the tool's content), or a negative RWB_E* with the error channel
+ * (rwb_fail, error.h) saying what was wrong (the server answers isError:
+ * true; with the channel left empty, the code's own text). The server checks the
  * arguments against the schema before call() (types, enums, ranges,
  * required, no unknown names). */
 struct mcp_tool {
 	const char *name;          /* NULL ends a table */
 	const char *description;
 	const char *input_schema;  /* JSON text, or NULL when schema() builds it */
-	int (*call)(struct store *s, const char *repo, const cJSON *args, cJSON **result, char **err);
+	int (*call)(struct store *s, const char *repo, const cJSON *args, cJSON **result);
 	cJSON *(*schema)(void);    /* builds the schema from the registry's flag table, or NULL */
 	const char *output_schema; /* JSON text: the schema of structuredContent (an object); its
 				    * "required" holds for a whole answer, not for a page (the

@@ -147,6 +147,17 @@ static char *one_line(char *msg)
 	return strbuf_detach(&sb);
 }
 
+/* Records msg (taken) as one printable line (one_line) in the error channel
+ * (error.h) and returns code. */
+static int fail_line(int code, char *msg)
+{
+	char *line = one_line(msg);
+
+	rwb_fail(code, "%s", line);
+	free(line);
+	return code;
+}
+
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(st, i);
@@ -230,40 +241,31 @@ static void list_push(struct memory_list *l, int *cap, struct memory_entry *e)
 
 /* ---- keys and globs ---- */
 
-int memory_key_check(const char *key, char **err)
+int memory_key_check(const char *key)
 {
 	size_t n = key ? strlen(key) : 0;
 	int segs = 1;
 
-	if (n == 0) {
-		*err = xstrdup("the key is empty; keys look like NAMESPACE/PROJECT/DATA-TYPE");
-		return RWB_EINPUT;
-	}
-	if (n > MEMORY_MAX_KEY) {
-		*err = xasprintf("the key is %zu bytes; at most %d are accepted", n, MEMORY_MAX_KEY);
-		return RWB_EINPUT;
-	}
+	if (n == 0)
+		return rwb_fail(RWB_EINPUT, "the key is empty; keys look like NAMESPACE/PROJECT/DATA-TYPE");
+	if (n > MEMORY_MAX_KEY)
+		return rwb_fail(RWB_EINPUT, "the key is %zu bytes; at most %d are accepted", n, MEMORY_MAX_KEY);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)key[i];
-		if (c < 0x20 || c == 0x7f || c == '*') {
-			*err = xasprintf("the key \"%.80s\" contains %s; keys are paths of names separated by '/'",
-					 c == '*' ? key : "(control character)",
-					 c == '*' ? "'*' (a pattern, not a key)" : "a control character");
-			return RWB_EINPUT;
-		}
+		if (c < 0x20 || c == 0x7f || c == '*')
+			return rwb_fail(RWB_EINPUT, "the key \"%.80s\" contains %s; keys are paths of names separated by '/'",
+					c == '*' ? key : "(control character)",
+					c == '*' ? "'*' (a pattern, not a key)" : "a control character");
 		if (c == '/') {
-			if (i == 0 || i + 1 == n || key[i + 1] == '/') {
-				*err = one_line(xasprintf("the key \"%.80s\" has an empty segment; keys look like "
-							  "NAMESPACE/PROJECT/DATA-TYPE", key));
-				return RWB_EINPUT;
-			}
+			if (i == 0 || i + 1 == n || key[i + 1] == '/')
+				return fail_line(RWB_EINPUT, xasprintf("the key \"%.80s\" has an empty segment; "
+								       "keys look like NAMESPACE/PROJECT/DATA-TYPE", key));
 			segs++;
 		}
 	}
-	if (segs > 16) {
-		*err = one_line(xasprintf("the key \"%.80s\" has %d segments; at most 16 are accepted", key, segs));
-		return RWB_EINPUT;
-	}
+	if (segs > 16)
+		return fail_line(RWB_EINPUT, xasprintf("the key \"%.80s\" has %d segments; at most 16 are "
+						       "accepted", key, segs));
 	return RWB_OK;
 }
 
@@ -519,11 +521,11 @@ static void embed_source(struct strbuf *sb, const char *key, const char *categor
 }
 
 static int writer_embed(struct memory_writer *w, int64_t id, int64_t expires_at, const char *text,
-			size_t len, char **err)
+			size_t len)
 {
 	float *v = NULL;
 	int8_t *q;
-	int rc = embed_text(&v, w->emb, text, len, err);
+	int rc = embed_text(&v, w->emb, text, len);
 
 	if (rc)
 		return rc;
@@ -597,24 +599,19 @@ struct put {
 
 static int writer_put_row(struct memory_writer *w, struct memory_entry *out, const struct put *p,
 			  const struct memory_input *in, bool exists, int64_t id, int version, int64_t created,
-			  int64_t now, size_t vlen, struct strbuf *scratch, char **err)
+			  int64_t now, size_t vlen, struct strbuf *scratch)
 {
 	const char *layer = in->layer && *in->layer ? in->layer : "mid_term";
 	int li = layer_index(layer), rc;
 	int64_t expires = 0;
 
-	if (li < 0) {
-		*err = one_line(xasprintf("layer \"%.40s\" is not one of short_term, mid_term, long_term", layer));
-		return RWB_EINPUT;
-	}
-	if (!in->value) {
-		*err = xstrdup("no value: give --value TEXT or --file F");
-		return RWB_EINPUT;
-	}
-	if (vlen > MEMORY_MAX_VALUE) {
-		*err = xasprintf("the value is %zu bytes; at most %d (1 MB) are accepted", vlen, MEMORY_MAX_VALUE);
-		return RWB_EINPUT;
-	}
+	if (li < 0)
+		return fail_line(RWB_EINPUT, xasprintf("layer \"%.40s\" is not one of short_term, mid_term, "
+						       "long_term", layer));
+	if (!in->value)
+		return rwb_fail(RWB_EINPUT, "no value: give --value TEXT or --file F");
+	if (vlen > MEMORY_MAX_VALUE)
+		return rwb_fail(RWB_EINPUT, "the value is %zu bytes; at most %d (1 MB) are accepted", vlen, MEMORY_MAX_VALUE);
 	if (p->expires_at >= 0)
 		expires = p->expires_at;
 	else if (in->expires_in_ms > 0)
@@ -679,7 +676,7 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 	}
 	embed_source(scratch, in->key, in->category, in->project, in->intent, in->tags, in->ns, in->agent,
 		     in->value);
-	rc = writer_embed(w, id, expires, scratch->buf, scratch->len, err);
+	rc = writer_embed(w, id, expires, scratch->buf, scratch->len);
 	if (rc)
 		return rc;
 	if (out) {
@@ -703,7 +700,7 @@ static int writer_put_row(struct memory_writer *w, struct memory_entry *out, con
 }
 
 static int writer_put(struct memory_writer *w, struct memory_entry *out, const struct put *p,
-		      struct strbuf *scratch, char **err)
+		      struct strbuf *scratch)
 {
 	struct memory_input merged = *p->in, *in = &merged;
 	char *kept[7] = { NULL };
@@ -712,7 +709,7 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
 	bool exists;
 	size_t vlen = in->value ? strlen(in->value) : 0;
 
-	rc = memory_key_check(in->key, err);
+	rc = memory_key_check(in->key);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(w->sel, 1, in->key, -1, SQLITE_STATIC);
@@ -740,7 +737,7 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
 		}
 	}
 	sqlite3_reset(w->sel);
-	rc = writer_put_row(w, out, p, in, exists, id, version, created, now, vlen, scratch, err);
+	rc = writer_put_row(w, out, p, in, exists, id, version, created, now, vlen, scratch);
 	for (int i = 0; i < 7; i++)
 		free(kept[i]);
 	return rc;
@@ -751,7 +748,7 @@ static int writer_put(struct memory_writer *w, struct memory_entry *out, const s
  * setting memory.embedder names another one, re-embeds every live entry.
  * Runs inside the caller's write transaction.
  */
-static int writer_sync_embedder(struct memory_writer *w, char **err)
+static int writer_sync_embedder(struct memory_writer *w)
 {
 	char *cur = NULL;
 	sqlite3_stmt *st = NULL;
@@ -761,7 +758,7 @@ static int writer_sync_embedder(struct memory_writer *w, char **err)
 	if (w->emb->cmd && !w->emb->dim) {
 		/* learn the external program's dimension first */
 		float *v = NULL;
-		rc = embed_text(&v, w->emb, "rwb", 3, err);
+		rc = embed_text(&v, w->emb, "rwb", 3);
 		free(v);
 		if (rc)
 			return rc;
@@ -782,7 +779,7 @@ static int writer_sync_embedder(struct memory_writer *w, char **err)
 			     (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
 			     (const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 9),
 			     (const char *)sqlite3_column_text(st, 6));
-		rc = writer_embed(w, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7), sb.buf, sb.len, err);
+		rc = writer_embed(w, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7), sb.buf, sb.len);
 	}
 	sqlite3_finalize(st);
 	strbuf_free(&sb);
@@ -794,7 +791,7 @@ static int writer_sync_embedder(struct memory_writer *w, char **err)
 /* Starts a write of entries: the transaction, the writer, expired entries
  * purged and the embedder's vectors in step. On failure nothing is left
  * open (rolled back, writer freed). */
-static int writer_open(struct memory_writer *w, struct store *s, char **err)
+static int writer_open(struct memory_writer *w, struct store *s)
 {
 	int rc = store_write_begin(s);
 
@@ -807,7 +804,7 @@ static int writer_open(struct memory_writer *w, struct store *s, char **err)
 	}
 	rc = purge_expired(s, memory_now(), NULL);
 	if (!rc)
-		rc = writer_sync_embedder(w, err);
+		rc = writer_sync_embedder(w);
 	if (rc) {
 		writer_free(w);
 		store_write_rollback(s);
@@ -815,20 +812,19 @@ static int writer_open(struct memory_writer *w, struct store *s, char **err)
 	return rc;
 }
 
-int memory_store(struct store *s, struct memory_entry *out, const struct memory_input *in, char **err)
+int memory_store(struct store *s, struct memory_entry *out, const struct memory_input *in)
 {
 	struct memory_writer w;
 	struct strbuf scratch = STRBUF_INIT;
 	struct put p = { .in = in, .expires_at = -1 };
 	int rc;
 
-	*err = NULL;
 	if (out)
 		memset(out, 0, sizeof(*out));
-	rc = writer_open(&w, s, err);
+	rc = writer_open(&w, s);
 	if (rc)
 		return rc;
-	rc = writer_put(&w, out, &p, &scratch, err);
+	rc = writer_put(&w, out, &p, &scratch);
 	writer_free(&w);
 	strbuf_free(&scratch);
 	if (rc) {
@@ -977,7 +973,6 @@ int memory_undelete(struct store *s, const char *key)
 	struct memory_writer w;
 	struct strbuf sb = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char *err = NULL;
 	int rc, changes = 0;
 
 	rc = store_write_begin(s);
@@ -1003,7 +998,7 @@ int memory_undelete(struct store *s, const char *key)
 				     (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 8),
 				     (const char *)sqlite3_column_text(st, 9), (const char *)sqlite3_column_text(st, 6));
 			rc = writer_embed(&w, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7),
-					  sb.buf, sb.len, &err);
+					  sb.buf, sb.len);
 			if (!rc)
 				rc = fts_row(s, NULL, sqlite3_column_int64(st, 0), false);
 		}
@@ -1011,7 +1006,6 @@ int memory_undelete(struct store *s, const char *key)
 	sqlite3_finalize(st);
 	writer_free(&w);
 	strbuf_free(&sb);
-	free(err);
 	if (rc) {
 		store_write_rollback(s);
 		return rc;
@@ -1051,14 +1045,13 @@ int memory_history(struct store *s, struct memory_list *out, const char *key)
 	return rc;
 }
 
-int memory_restore(struct store *s, struct memory_entry *out, const char *key, int version, char **err)
+int memory_restore(struct store *s, struct memory_entry *out, const char *key, int version)
 {
 	struct memory_list h;
 	int rc = memory_history(s, &h, key);
 
-	*err = NULL;
 	if (rc) {
-		*err = xasprintf("no entry has the key \"%s\"", key);
+		rwb_fail(rc, "no entry has the key \"%s\"", key);
 		return rc;
 	}
 	rc = RWB_ENOTFOUND;
@@ -1071,11 +1064,11 @@ int memory_restore(struct store *s, struct memory_entry *out, const char *key, i
 			.project = e->project, .intent = e->intent, .tags = e->tags, .agent = e->agent,
 			.ns = e->ns,
 		};
-		rc = memory_store(s, out, &in, err);
+		rc = memory_store(s, out, &in);
 		break;
 	}
 	if (rc == RWB_ENOTFOUND)
-		*err = xasprintf("\"%s\" has no version %d (it has 1 to %d)", key, version, h.v[0].version);
+		rwb_fail(rc, "\"%s\" has no version %d (it has 1 to %d)", key, version, h.v[0].version);
 	memory_list_release(&h);
 	return rc;
 }
@@ -1256,7 +1249,7 @@ static void pq_add_term(struct parsed_query *q, const char *t, size_t n, bool pr
 }
 
 /* Splits the query text into FTS terms, phrases and field filters. */
-static int pq_parse(struct parsed_query *q, const char *text, char **err)
+static int pq_parse(struct parsed_query *q, const char *text)
 {
 	const char *p = text;
 
@@ -1270,10 +1263,8 @@ static int pq_parse(struct parsed_query *q, const char *text, char **err)
 			break;
 		if (*p == '"') {
 			const char *end = strchr(p + 1, '"');
-			if (!end) {
-				*err = xstrdup("the query has an unclosed '\"'; phrases look like \"a b\"");
-				return RWB_EINPUT;
-			}
+			if (!end)
+				return rwb_fail(RWB_EINPUT, "the query has an unclosed '\"'; phrases look like \"a b\"");
 			pq_add_term(q, p + 1, (size_t)(end - p - 1), end[1] == '*');
 			p = end + 1 + (end[1] == '*');
 			continue;
@@ -1301,11 +1292,9 @@ static int pq_parse(struct parsed_query *q, const char *text, char **err)
 			if (slot) {
 				free(*slot);
 				*slot = xstrndup(colon + 1, (size_t)(p - colon - 1));
-				if (slot == &q->layer && layer_index(*slot) < 0) {
-					*err = one_line(xasprintf("layer:%.40s is not one of short_term, mid_term, long_term",
-								  *slot));
-					return RWB_EINPUT;
-				}
+				if (slot == &q->layer && layer_index(*slot) < 0)
+					return fail_line(RWB_EINPUT, xasprintf("layer:%.40s is not one of short_term, "
+									       "mid_term, long_term", *slot));
 				continue;
 			}
 		}
@@ -1849,7 +1838,7 @@ static int fetch_entry(struct store *s, sqlite3_stmt **st, struct memory_entry *
 #define HYBRID_MIN_COSINE 0.1
 #define HYBRID_DEPTH 50
 
-int memory_search(struct store *s, struct memory_results *out, const struct memory_query *q, char **err)
+int memory_search(struct store *s, struct memory_results *out, const struct memory_query *q)
 {
 	struct parsed_query pq;
 	struct hits fts = { 0 }, vec = { 0 }, fused = { 0 };
@@ -1865,14 +1854,12 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 	const char *open = q->mark_open ? q->mark_open : "[", *close = q->mark_close ? q->mark_close : "]";
 
 	memset(out, 0, sizeof(*out));
-	*err = NULL;
 	memory_register(s);
-	rc = pq_parse(&pq, q->text ? q->text : "", err);
+	rc = pq_parse(&pq, q->text ? q->text : "");
 	if (rc)
 		goto out;
 	if (pq.nterms == 0) {
-		*err = xstrdup("the query has no words to look for (filters alone need words too)");
-		rc = RWB_EINPUT;
+		rc = rwb_fail(RWB_EINPUT, "the query has no words to look for (filters alone need words too)");
 		goto out;
 	}
 	depth = q->mode == MEMORY_HYBRID ? (limit > HYBRID_DEPTH ? limit : HYBRID_DEPTH) : limit;
@@ -1884,14 +1871,14 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 		float *v = NULL;
 		char *cur = NULL;
 		w.emb = embed_new();
-		rc = embed_text(&v, w.emb, pq.plain.buf, pq.plain.len, err);
+		rc = embed_text(&v, w.emb, pq.plain.buf, pq.plain.len);
 		if (rc)
 			goto out;
 		if (store_setting_get(s, "memory.embedder", &cur) == RWB_OK && strcmp(cur, w.emb->id) != 0) {
 			struct memory_writer ww;
 			rc = store_write_begin(s);
 			if (!rc && !(rc = writer_init(&ww, s))) {
-				rc = writer_sync_embedder(&ww, err);
+				rc = writer_sync_embedder(&ww);
 				writer_free(&ww);
 			}
 			if (rc)
@@ -1930,7 +1917,7 @@ int memory_search(struct store *s, struct memory_results *out, const struct memo
 			rc = search_fts(s, &fts, &pq, q, match, depth, now, snippets);
 		}
 		if (rc)
-			*err = xasprintf("full-text search failed: %s", s->errmsg);
+			rwb_fail_wrap(rc, "full-text search failed");
 	}
 	if (threaded) {
 		pthread_join(thread, NULL);
@@ -2231,10 +2218,10 @@ struct import_item {
 	int64_t created_at, updated_at, expires_at;
 };
 
-static int import_fail(char **err, int idx, const char *key, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static int import_fail(int idx, const char *key, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static int import_fail(char **err, int idx, const char *key, const char *field, const char *fmt, ...)
+static int import_fail(int idx, const char *key, const char *field, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -2248,12 +2235,10 @@ static int import_fail(char **err, int idx, const char *key, const char *field, 
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	*err = one_line(strbuf_detach(&sb));
-	return RWB_EINPUT;
+	return fail_line(RWB_EINPUT, strbuf_detach(&sb));
 }
 
-static int import_string(const cJSON *o, const char *field, const char **out, int idx, const char *key,
-			 char **err)
+static int import_string(const cJSON *o, const char *field, const char **out, int idx, const char *key)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, field);
 
@@ -2261,12 +2246,12 @@ static int import_string(const cJSON *o, const char *field, const char **out, in
 	if (!f || cJSON_IsNull(f))
 		return RWB_OK;
 	if (!cJSON_IsString(f))
-		return import_fail(err, idx, key, field, "must be a string");
+		return import_fail(idx, key, field, "must be a string");
 	*out = f->valuestring;
 	return RWB_OK;
 }
 
-static int import_time(const cJSON *o, const char *field, int64_t *out, int idx, const char *key, char **err)
+static int import_time(const cJSON *o, const char *field, int64_t *out, int idx, const char *key)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, field);
 
@@ -2274,50 +2259,50 @@ static int import_time(const cJSON *o, const char *field, int64_t *out, int idx,
 	if (!f || cJSON_IsNull(f))
 		return RWB_OK;
 	if (!cJSON_IsString(f) || !memory_iso_parse(f->valuestring, out))
-		return import_fail(err, idx, key, field,
+		return import_fail(idx, key, field,
 				   "must be an ISO-8601 UTC time like \"2026-01-31T12:00:00.000Z\" (or null)");
 	return RWB_OK;
 }
 
-static int import_entry(struct import_item *it, const cJSON *e, int idx, char **err)
+static int import_entry(struct import_item *it, const cJSON *e, int idx)
 {
 	const cJSON *key, *value, *tags, *ver;
 	const char *k;
-	char *kerr = NULL;
 	int rc;
 
 	memset(it, 0, sizeof(*it));
 	if (!cJSON_IsObject(e))
-		return import_fail(err, idx, NULL, NULL, "must be an object with at least \"key\" and \"value\"");
+		return import_fail(idx, NULL, NULL, "must be an object with at least \"key\" and \"value\"");
 	key = cJSON_GetObjectItemCaseSensitive(e, "key");
 	if (!cJSON_IsString(key))
-		return import_fail(err, idx, NULL, "key", key ? "must be a string" : "is missing (required)");
+		return import_fail(idx, NULL, "key", key ? "must be a string" : "is missing (required)");
 	k = key->valuestring;
-	if (memory_key_check(k, &kerr)) {
-		rc = import_fail(err, idx, k, "key", "%s", kerr);
-		free(kerr);
+	if (memory_key_check(k)) {
+		char *why = xstrdup(rwb_last_error());
+		rc = import_fail(idx, k, "key", "%s", why);
+		free(why);
 		return rc;
 	}
 	value = cJSON_GetObjectItemCaseSensitive(e, "value");
 	if (!cJSON_IsString(value))
-		return import_fail(err, idx, k, "value", value ? "must be a string" : "is missing (required)");
+		return import_fail(idx, k, "value", value ? "must be a string" : "is missing (required)");
 	if (strlen(value->valuestring) > MEMORY_MAX_VALUE)
-		return import_fail(err, idx, k, "value", "is %zu bytes; at most %d (1 MB) are accepted",
+		return import_fail(idx, k, "value", "is %zu bytes; at most %d (1 MB) are accepted",
 				   strlen(value->valuestring), MEMORY_MAX_VALUE);
 	it->in.key = k;
 	it->in.value = value->valuestring;
-	if ((rc = import_string(e, "layer", &it->in.layer, idx, k, err)) ||
-	    (rc = import_string(e, "category", &it->in.category, idx, k, err)) ||
-	    (rc = import_string(e, "project", &it->in.project, idx, k, err)) ||
-	    (rc = import_string(e, "intent", &it->in.intent, idx, k, err)) ||
-	    (rc = import_string(e, "agent", &it->in.agent, idx, k, err)) ||
-	    (rc = import_string(e, "namespace", &it->in.ns, idx, k, err)) ||
-	    (rc = import_time(e, "created_at", &it->created_at, idx, k, err)) ||
-	    (rc = import_time(e, "updated_at", &it->updated_at, idx, k, err)) ||
-	    (rc = import_time(e, "expires_at", &it->expires_at, idx, k, err)))
+	if ((rc = import_string(e, "layer", &it->in.layer, idx, k)) ||
+	    (rc = import_string(e, "category", &it->in.category, idx, k)) ||
+	    (rc = import_string(e, "project", &it->in.project, idx, k)) ||
+	    (rc = import_string(e, "intent", &it->in.intent, idx, k)) ||
+	    (rc = import_string(e, "agent", &it->in.agent, idx, k)) ||
+	    (rc = import_string(e, "namespace", &it->in.ns, idx, k)) ||
+	    (rc = import_time(e, "created_at", &it->created_at, idx, k)) ||
+	    (rc = import_time(e, "updated_at", &it->updated_at, idx, k)) ||
+	    (rc = import_time(e, "expires_at", &it->expires_at, idx, k)))
 		return rc;
 	if (it->in.layer && layer_index(it->in.layer) < 0)
-		return import_fail(err, idx, k, "layer", "\"%.40s\" is not one of short_term, mid_term, long_term",
+		return import_fail(idx, k, "layer", "\"%.40s\" is not one of short_term, mid_term, long_term",
 				   it->in.layer);
 	tags = cJSON_GetObjectItemCaseSensitive(e, "tags");
 	if (tags && !cJSON_IsNull(tags)) {
@@ -2329,7 +2314,7 @@ static int import_entry(struct import_item *it, const cJSON *e, int idx, char **
 			cJSON_ArrayForEach(t, tags) {
 				if (!cJSON_IsString(t) || strchr(t->valuestring, ',')) {
 					strbuf_free(&sb);
-					return import_fail(err, idx, k, "tags",
+					return import_fail(idx, k, "tags",
 							   "must be an array of strings without ','");
 				}
 				if (sb.len)
@@ -2337,7 +2322,7 @@ static int import_entry(struct import_item *it, const cJSON *e, int idx, char **
 				strbuf_adds(&sb, t->valuestring);
 			}
 		} else {
-			return import_fail(err, idx, k, "tags", "must be an array of strings");
+			return import_fail(idx, k, "tags", "must be an array of strings");
 		}
 		it->tags = strbuf_detach(&sb);
 		it->in.tags = it->tags;
@@ -2346,7 +2331,7 @@ static int import_entry(struct import_item *it, const cJSON *e, int idx, char **
 	if (ver && !cJSON_IsNull(ver)) {
 		if (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble > 1e9 ||
 		    ver->valuedouble != (double)(int)ver->valuedouble)
-			return import_fail(err, idx, k, "version", "must be a whole number from 1");
+			return import_fail(idx, k, "version", "must be a whole number from 1");
 		it->version = (int)ver->valuedouble;
 	}
 	return RWB_OK;
@@ -2359,8 +2344,7 @@ static int key_cmp(const void *a, const void *b)
 }
 
 /* Parses and validates a document into items (borrowing from *doc). */
-static int import_parse(cJSON **doc, struct import_item **items, int *n, const char *text, size_t len,
-			char **err)
+static int import_parse(cJSON **doc, struct import_item **items, int *n, const char *text, size_t len)
 {
 	const char *end = NULL;
 	const cJSON *fmt, *ver, *entries, *e;
@@ -2374,29 +2358,22 @@ static int import_parse(cJSON **doc, struct import_item **items, int *n, const c
 		size_t at = end && end >= text ? (size_t)(end - text) : 0, line = 1;
 		for (size_t k = 0; k < at && k < len; k++)
 			line += text[k] == '\n';
-		*err = xasprintf("not valid JSON (line %zu, byte %zu); expected {\"format\":\"rwb-memory\","
-				 "\"version\":1,\"entries\":[...]}", line, at);
-		return RWB_EINPUT;
+		return rwb_fail(RWB_EINPUT, "not valid JSON (line %zu, byte %zu); expected {\"format\":\"rwb-memory\","
+				"\"version\":1,\"entries\":[...]}", line, at);
 	}
 	fmt = cJSON_GetObjectItemCaseSensitive(*doc, "format");
 	ver = cJSON_GetObjectItemCaseSensitive(*doc, "version");
 	entries = cJSON_GetObjectItemCaseSensitive(*doc, "entries");
-	if (!cJSON_IsObject(*doc) || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, "rwb-memory") != 0) {
-		*err = xstrdup("wrong shape: expected an object with \"format\":\"rwb-memory\", \"version\":1 "
-			       "and \"entries\":[...]");
-		return RWB_EINPUT;
-	}
-	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
-		*err = xstrdup("wrong shape: field \"version\" must be 1 (the only format version this rwb reads)");
-		return RWB_EINPUT;
-	}
-	if (!cJSON_IsArray(entries)) {
-		*err = xstrdup("wrong shape: field \"entries\" must be an array of entries");
-		return RWB_EINPUT;
-	}
+	if (!cJSON_IsObject(*doc) || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, "rwb-memory") != 0)
+		return rwb_fail(RWB_EINPUT, "wrong shape: expected an object with \"format\":\"rwb-memory\", \"version\":1 "
+				"and \"entries\":[...]");
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
+		return rwb_fail(RWB_EINPUT, "wrong shape: field \"version\" must be 1 (the only format version this rwb reads)");
+	if (!cJSON_IsArray(entries))
+		return rwb_fail(RWB_EINPUT, "wrong shape: field \"entries\" must be an array of entries");
 	v = xcalloc((size_t)cJSON_GetArraySize(entries) + 1, sizeof(*v));
 	cJSON_ArrayForEach(e, entries) {
-		rc = import_entry(&v[i], e, i, err);
+		rc = import_entry(&v[i], e, i);
 		if (rc)
 			break;
 		i++;
@@ -2412,7 +2389,7 @@ static int import_parse(cJSON **doc, struct import_item **items, int *n, const c
 				for (int j = 0; j < i; j++)
 					if (strcmp(v[j].in.key, sorted[k].in.key) == 0)
 						idx = j;
-				rc = import_fail(err, idx, sorted[k].in.key, "key", "appears twice in the file");
+				rc = import_fail(idx, sorted[k].in.key, "key", "appears twice in the file");
 			}
 		}
 		free(sorted);
@@ -2435,14 +2412,13 @@ static void items_free(struct import_item *v, int n)
 	free(v);
 }
 
-int memory_import_check(const char *text, size_t len, int *count, char **err)
+int memory_import_check(const char *text, size_t len, int *count)
 {
 	cJSON *doc = NULL;
 	struct import_item *v = NULL;
 	int n = 0, rc;
 
-	*err = NULL;
-	rc = import_parse(&doc, &v, &n, text, len, err);
+	rc = import_parse(&doc, &v, &n, text, len);
 	items_free(v, n);
 	cJSON_Delete(doc);
 	*count = n;
@@ -2451,7 +2427,7 @@ int memory_import_check(const char *text, size_t len, int *count, char **err)
 
 /* Indexes the rows a deferred writer (import) wrote, in one statement: one
  * FTS5 flush, not one per row. */
-static int writer_flush_fts(struct memory_writer *w, char **err)
+static int writer_flush_fts(struct memory_writer *w)
 {
 	sqlite3_stmt *st = NULL;
 	char *ids;
@@ -2470,11 +2446,11 @@ static int writer_flush_fts(struct memory_writer *w, char **err)
 	sqlite3_finalize(st);
 	free(ids);
 	if (rc)
-		*err = xasprintf("indexing the imported entries failed: %s", w->s->errmsg);
+		rwb_fail_wrap(rc, "indexing the imported entries failed");
 	return rc;
 }
 
-int memory_import(struct store *s, int *count, const char *text, size_t len, char **err)
+int memory_import(struct store *s, int *count, const char *text, size_t len)
 {
 	cJSON *doc = NULL;
 	struct import_item *v = NULL;
@@ -2482,14 +2458,13 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 	struct strbuf scratch = STRBUF_INIT;
 	int n = 0, rc;
 
-	*err = NULL;
 	*count = 0;
-	rc = import_parse(&doc, &v, &n, text, len, err);
+	rc = import_parse(&doc, &v, &n, text, len);
 	if (rc)
 		goto out;
 	/* a big import wants a bigger page cache than the 2 MB default */
 	store_exec(s, "PRAGMA cache_size = -65536");
-	rc = writer_open(&w, s, err);
+	rc = writer_open(&w, s);
 	if (rc)
 		goto out;
 	w.defer_fts = true;
@@ -2499,16 +2474,13 @@ int memory_import(struct store *s, int *count, const char *text, size_t len, cha
 			.expires_at = v[i].expires_at ? v[i].expires_at : (v[i].created_at ? 0 : -1),
 			.version = v[i].version,
 		};
-		char *e2 = NULL;
-		rc = writer_put(&w, NULL, &p, &scratch, &e2);
-		if (rc) {
-			*err = one_line(xasprintf("entry %d (key \"%.80s\"): %s", i, v[i].in.key,
-						  e2 ? e2 : s->errmsg));
-			free(e2);
-		}
+		rc = writer_put(&w, NULL, &p, &scratch);
+		if (rc)
+			fail_line(rc, xasprintf("entry %d (key \"%.80s\"): %s", i, v[i].in.key,
+						rwb_last_error()));
 	}
 	if (!rc)
-		rc = writer_flush_fts(&w, err);
+		rc = writer_flush_fts(&w);
 	writer_free(&w);
 	if (rc) {
 		store_write_rollback(s);
@@ -2526,14 +2498,12 @@ out:
 
 /* ---- patterns through git: the line file (memshare.h) ---- */
 
-int memory_share_export(struct store *s, char **text, int *count, int *nversions, const struct memory_filter *f,
-			char **err)
+int memory_share_export(struct store *s, char **text, int *count, int *nversions, const struct memory_filter *f)
 {
 	struct memory_list l, all = { 0 };
 	int rc = retrieve_filtered(s, &l, f), cap = 0;
 
 	*text = NULL;
-	*err = NULL;
 	*count = 0;
 	*nversions = 0;
 	if (rc)
@@ -2547,7 +2517,7 @@ int memory_share_export(struct store *s, char **text, int *count, int *nversions
 			free(h.v);
 	}
 	if (!rc)
-		rc = memshare_format(text, &all, err);
+		rc = memshare_format(text, &all);
 	if (!rc) {
 		*count = l.n;
 		*nversions = all.n;
@@ -2633,7 +2603,7 @@ static int share_load(struct memory_writer *w, struct share_stmts *q, const char
 
 /* Merges one key's file versions f[0..nf) into the store. */
 static int share_key(struct memory_writer *w, struct share_stmts *q, const struct memory_entry *f, int nf,
-		     int64_t now, struct strbuf *scratch, struct memory_share_stats *st, char **err)
+		     int64_t now, struct strbuf *scratch, struct memory_share_stats *st)
 {
 	struct memory_list cur;
 	struct memory_entry *all, *top;
@@ -2642,7 +2612,7 @@ static int share_key(struct memory_writer *w, struct share_stmts *q, const struc
 	int n, m, rc = share_load(w, q, f[0].key, &cur, &id, &deleted);
 
 	if (rc)
-		return rc;
+		return rwb_fail_wrap(rc, "key \"%.80s\"", f[0].key);
 	n = cur.n + nf;
 	all = xcalloc((size_t)n, sizeof(*all));
 	for (int i = 0; i < cur.n; i++)
@@ -2732,11 +2702,13 @@ static int share_key(struct memory_writer *w, struct share_stmts *q, const struc
 		if (!rc && !id)
 			id = sqlite3_last_insert_rowid(w->s->db);
 	}
+	if (rc)
+		rwb_fail_wrap(rc, "key \"%.80s\"", f[0].key);   /* the store's message */
 	if (!rc) {
 		strbuf_addf(&w->fts_ids, "%s%lld", w->fts_ids.len ? "," : "", (long long)id);
 		embed_source(scratch, top->key, top->category, top->project, top->intent, top->tags, top->ns,
 			     top->agent, top->value);
-		rc = writer_embed(w, id, top->expires_at, scratch->buf, scratch->len, err);
+		rc = writer_embed(w, id, top->expires_at, scratch->buf, scratch->len);
 	}
 	if (!rc) {
 		if (cur.n)
@@ -2752,7 +2724,7 @@ out:
 	return rc;
 }
 
-int memory_share_import(struct store *s, struct memory_share_stats *st, const char *text, size_t len, char **err)
+int memory_share_import(struct store *s, struct memory_share_stats *st, const char *text, size_t len)
 {
 	struct memory_list file;
 	struct memory_writer w;
@@ -2762,13 +2734,12 @@ int memory_share_import(struct store *s, struct memory_share_stats *st, const ch
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	*err = NULL;
-	rc = memshare_parse(&file, text, len, err);
+	rc = memshare_parse(&file, text, len);
 	if (rc)
 		return rc;
 	if (file.n > 1)
 		qsort(file.v, (size_t)file.n, sizeof(*file.v), key_then_version);
-	rc = writer_open(&w, s, err);
+	rc = writer_open(&w, s);
 	if (rc)
 		goto out;
 	w.defer_fts = true;
@@ -2788,12 +2759,10 @@ int memory_share_import(struct store *s, struct memory_share_stats *st, const ch
 		for (j = i; j < file.n && !strcmp(file.v[j].key, file.v[i].key); j++)
 			;
 		st->keys++;
-		rc = share_key(&w, &q, &file.v[i], j - i, now, &scratch, st, err);
-		if (rc && !*err)
-			*err = xasprintf("key \"%.80s\": %s", file.v[i].key, s->errmsg);
+		rc = share_key(&w, &q, &file.v[i], j - i, now, &scratch, st);
 	}
 	if (!rc)
-		rc = writer_flush_fts(&w, err);
+		rc = writer_flush_fts(&w);
 	sqlite3_finalize(q.live);
 	sqlite3_finalize(q.hist);
 	sqlite3_finalize(q.del);
@@ -2833,7 +2802,7 @@ static char *read_file_text(const char *path, size_t *len)
 
 int memory_seed_starter(struct store *s)
 {
-	char *flag = NULL, *text = NULL, *err = NULL;
+	char *flag = NULL, *text = NULL;
 	const char *env = getenv("RWB_MEMORY_STARTER");
 	size_t len = 0;
 	int rc, n = 0;
@@ -2855,9 +2824,8 @@ int memory_seed_starter(struct store *s)
 		}
 		if (!text)
 			return RWB_ENOTFOUND;
-		rc = memory_import(s, &n, text, len, &err);
+		rc = memory_import(s, &n, text, len);
 		free(text);
-		free(err);
 		if (rc)
 			return rc;
 	}

@@ -107,14 +107,16 @@ struct memory_tree {
 void memory_set_clock(int64_t (*now_ms)(void));
 int64_t memory_now(void);
 
-/* Checks a key; on error *err (allocated) says why. */
-int memory_key_check(const char *key, char **err);
+/* Checks a key; on error the error channel (error.h) says why. Every
+ * function here that fails says why there: bad input in its own words,
+ * a store failure in the store's. */
+int memory_key_check(const char *key);
 /* True when key matches pattern ('*' one segment, '**' any number). */
 bool memory_glob_match(const char *pattern, const char *key);
 
 /* Inserts or updates (old content kept as a version). out (may be NULL)
  * receives the stored entry. */
-int memory_store(struct store *s, struct memory_entry *out, const struct memory_input *in, char **err);
+int memory_store(struct store *s, struct memory_entry *out, const struct memory_input *in);
 /* Live entries whose key matches pattern, sorted by key. touch: count the
  * access (access_count, accessed_at). */
 int memory_retrieve(struct store *s, struct memory_list *out, const char *pattern, bool touch);
@@ -130,12 +132,12 @@ int memory_undelete(struct store *s, const char *key);
 /* All versions of key, newest first (the live one included). */
 int memory_history(struct store *s, struct memory_list *out, const char *key);
 /* Stores version `version` of key again as its newest version. */
-int memory_restore(struct store *s, struct memory_entry *out, const char *key, int version, char **err);
+int memory_restore(struct store *s, struct memory_entry *out, const char *key, int version);
 /* Removes deleted and expired entries (and their history); all: also the
  * history of live entries. *count: entries removed. */
 int memory_purge(struct store *s, int *count, bool all);
-/* Ranked search; on bad query text *err says why. */
-int memory_search(struct store *s, struct memory_results *out, const struct memory_query *q, char **err);
+/* Ranked search; RWB_EINPUT on bad query text. */
+int memory_search(struct store *s, struct memory_results *out, const struct memory_query *q);
 /* Namespaces and projects with counts. */
 int memory_tree(struct store *s, struct memory_tree *out);
 /* Live entry count. */
@@ -167,17 +169,16 @@ struct memory_share_stats {
 };
 /* The patterns line file (memshare.h) of the live entries f takes, each
  * with its history: *count keys, *nversions lines. */
-int memory_share_export(struct store *s, char **text, int *count, int *nversions, const struct memory_filter *f,
-			char **err);
+int memory_share_export(struct store *s, char **text, int *count, int *nversions, const struct memory_filter *f);
 /* Imports a patterns line file with memshare.h's merge rule, all or
- * nothing; bad input: RWB_EINPUT and *err ("line N: ..."). */
-int memory_share_import(struct store *s, struct memory_share_stats *st, const char *text, size_t len, char **err);
+ * nothing; bad input: RWB_EINPUT ("line N: ..."). */
+int memory_share_import(struct store *s, struct memory_share_stats *st, const char *text, size_t len);
 
-/* Validates then imports a document, all or nothing; *err names the entry
- * and field. */
-int memory_import(struct store *s, int *count, const char *text, size_t len, char **err);
+/* Validates then imports a document, all or nothing; the error names the
+ * entry and field. */
+int memory_import(struct store *s, int *count, const char *text, size_t len);
 /* Only the validation step (the fuzzer's target). */
-int memory_import_check(const char *text, size_t len, int *count, char **err);
+int memory_import_check(const char *text, size_t len, int *count);
 /* Imports the starter library into an empty store once (settings flag
  * memory.starter_seeded); a no-op afterwards. */
 int memory_seed_starter(struct store *s);

@@ -167,12 +167,11 @@ static bool utf8_valid(const char *s, size_t n, size_t *bad)
 	return true;
 }
 
-int memshare_format(char **text, struct memory_list *l, char **err)
+int memshare_format(char **text, struct memory_list *l)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	*text = NULL;
-	*err = NULL;
 	if (l->n > 1)   /* an empty list has no array */
 		qsort(l->v, (size_t)l->n, sizeof(*l->v), key_version_cmp);
 	strbuf_adds(&sb, MEMSHARE_HEADER "\n");
@@ -185,10 +184,10 @@ int memshare_format(char **text, struct memory_list *l, char **err)
 		size_t bad;
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 			if (!utf8_valid(nz(fields[f]), strlen(nz(fields[f])), &bad)) {
-				*err = xasprintf("the entry \"%.80s\" (version %d) is not valid UTF-8 text (byte %zu "
-						 "of a field), so it cannot be written as JSON; store it again as text or "
-						 "leave it out with --key",
-						 utf8_valid(e->key, strlen(e->key), &bad) ? e->key : "?", e->version, bad);
+				rwb_fail(RWB_EINPUT, "the entry \"%.80s\" (version %d) is not valid UTF-8 text (byte "
+					 "%zu of a field), so it cannot be written as JSON; store it again as text "
+					 "or leave it out with --key",
+					 utf8_valid(e->key, strlen(e->key), &bad) ? e->key : "?", e->version, bad);
 				strbuf_free(&sb);
 				return RWB_EINPUT;
 			}
@@ -229,10 +228,10 @@ int memshare_format(char **text, struct memory_list *l, char **err)
 
 /* ------------------------------------------------------------------- parse */
 
-static int line_fail(char **err, size_t line, const char *key, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static int line_fail(size_t line, const char *key, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static int line_fail(char **err, size_t line, const char *key, const char *field, const char *fmt, ...)
+static int line_fail(size_t line, const char *key, const char *field, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT, clean = STRBUF_INIT;
 	va_list ap;
@@ -248,7 +247,8 @@ static int line_fail(char **err, size_t line, const char *key, const char *field
 	va_end(ap);
 	/* one printable line whatever the key held */
 	sanitize_text(&clean, sb.buf, sb.len, 0);
-	*err = strbuf_detach(&clean);
+	rwb_fail(RWB_EINPUT, "%s", strbuf_str(&clean));
+	strbuf_free(&clean);
 	strbuf_free(&sb);
 	return RWB_EINPUT;
 }
@@ -272,102 +272,101 @@ static bool is_header(const cJSON *o)
 	       !cJSON_GetObjectItemCaseSensitive(o, "key");
 }
 
-static int check_header(const cJSON *o, size_t line, char **err)
+static int check_header(const cJSON *o, size_t line)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "format");
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "version");
 
 	if (!cJSON_IsString(f) || strcmp(f->valuestring, "rwb-patterns") != 0)
-		return line_fail(err, line, NULL, "format", "must be \"rwb-patterns\" (this is not a patterns file)");
+		return line_fail(line, NULL, "format", "must be \"rwb-patterns\" (this is not a patterns file)");
 	if (!cJSON_IsNumber(v) || v->valuedouble != 1)
-		return line_fail(err, line, NULL, "version",
+		return line_fail(line, NULL, "version",
 				 "must be 1 (the only patterns format this rwb reads; a newer rwb wrote this file?)");
 	return RWB_OK;
 }
 
 static int get_string(const cJSON *o, const char *name, char **out, bool required, size_t line,
-		      const char *key, char **err)
+		      const char *key)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	*out = NULL;
 	if (!f || cJSON_IsNull(f)) {
 		if (required)
-			return line_fail(err, line, key, name, "is missing (required)");
+			return line_fail(line, key, name, "is missing (required)");
 		*out = xstrdup("");
 		return RWB_OK;
 	}
 	if (!cJSON_IsString(f))
-		return line_fail(err, line, key, name, "must be a string");
+		return line_fail(line, key, name, "must be a string");
 	*out = xstrdup(f->valuestring);
 	return RWB_OK;
 }
 
-static int get_time(const cJSON *o, const char *name, int64_t *out, bool required, size_t line, const char *key,
-		    char **err)
+static int get_time(const cJSON *o, const char *name, int64_t *out, bool required, size_t line, const char *key)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	*out = 0;
 	if (!f || cJSON_IsNull(f)) {
 		if (required)
-			return line_fail(err, line, key, name, "is missing (required: an ISO-8601 UTC time)");
+			return line_fail(line, key, name, "is missing (required: an ISO-8601 UTC time)");
 		return RWB_OK;
 	}
 	if (!cJSON_IsString(f) || !memory_iso_parse(f->valuestring, out) || *out == 0)
-		return line_fail(err, line, key, name,
+		return line_fail(line, key, name,
 				 "must be an ISO-8601 UTC time like \"2026-01-31T12:00:00.000Z\"%s",
 				 required ? "" : " (or null)");
 	return RWB_OK;
 }
 
-static int parse_entry(struct memory_entry *e, const cJSON *o, size_t line, char **err)
+static int parse_entry(struct memory_entry *e, const cJSON *o, size_t line)
 {
 	const cJSON *key = cJSON_GetObjectItemCaseSensitive(o, "key");
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "version");
 	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(o, "tags");
 	const char *k;
-	char *kerr = NULL;
 	int rc;
 
 	memset(e, 0, sizeof(*e));
 	if (!cJSON_IsString(key))
-		return line_fail(err, line, NULL, "key", key ? "must be a string" : "is missing (required)");
+		return line_fail(line, NULL, "key", key ? "must be a string" : "is missing (required)");
 	k = key->valuestring;
-	if (memory_key_check(k, &kerr)) {
-		rc = line_fail(err, line, k, "key", "%s", kerr);
-		free(kerr);
+	if (memory_key_check(k)) {
+		char *why = xstrdup(rwb_last_error());
+		rc = line_fail(line, k, "key", "%s", why);
+		free(why);
 		return rc;
 	}
 	if (!cJSON_IsNumber(ver) || ver->valuedouble < 1 || ver->valuedouble > 1e9 ||
 	    ver->valuedouble != (double)(int)ver->valuedouble)
-		return line_fail(err, line, k, "version",
+		return line_fail(line, k, "version",
 				 ver ? "must be a whole number from 1 to 1000000000" : "is missing (required)");
 	e->key = xstrdup(k);
 	e->version = (int)ver->valuedouble;
-	if ((rc = get_string(o, "value", &e->value, true, line, k, err)))
+	if ((rc = get_string(o, "value", &e->value, true, line, k)))
 		goto fail;
 	if (strlen(e->value) > MEMORY_MAX_VALUE) {
-		rc = line_fail(err, line, k, "value", "is %zu bytes; at most %d (1 MB) are accepted",
+		rc = line_fail(line, k, "value", "is %zu bytes; at most %d (1 MB) are accepted",
 			       strlen(e->value), MEMORY_MAX_VALUE);
 		goto fail;
 	}
-	if ((rc = get_string(o, "layer", &e->layer, false, line, k, err)) ||
-	    (rc = get_string(o, "category", &e->category, false, line, k, err)) ||
-	    (rc = get_string(o, "project", &e->project, false, line, k, err)) ||
-	    (rc = get_string(o, "intent", &e->intent, false, line, k, err)) ||
-	    (rc = get_string(o, "agent", &e->agent, false, line, k, err)) ||
-	    (rc = get_string(o, "namespace", &e->ns, false, line, k, err)) ||
-	    (rc = get_time(o, "created_at", &e->created_at, true, line, k, err)) ||
-	    (rc = get_time(o, "updated_at", &e->updated_at, true, line, k, err)) ||
-	    (rc = get_time(o, "expires_at", &e->expires_at, false, line, k, err)))
+	if ((rc = get_string(o, "layer", &e->layer, false, line, k)) ||
+	    (rc = get_string(o, "category", &e->category, false, line, k)) ||
+	    (rc = get_string(o, "project", &e->project, false, line, k)) ||
+	    (rc = get_string(o, "intent", &e->intent, false, line, k)) ||
+	    (rc = get_string(o, "agent", &e->agent, false, line, k)) ||
+	    (rc = get_string(o, "namespace", &e->ns, false, line, k)) ||
+	    (rc = get_time(o, "created_at", &e->created_at, true, line, k)) ||
+	    (rc = get_time(o, "updated_at", &e->updated_at, true, line, k)) ||
+	    (rc = get_time(o, "expires_at", &e->expires_at, false, line, k)))
 		goto fail;
 	if (!*e->layer) {
 		free(e->layer);
 		e->layer = xstrdup("mid_term");
 	}
 	if (strcmp(e->layer, "short_term") && strcmp(e->layer, "mid_term") && strcmp(e->layer, "long_term")) {
-		rc = line_fail(err, line, k, "layer", "\"%.40s\" is not one of short_term, mid_term, long_term",
+		rc = line_fail(line, k, "layer", "\"%.40s\" is not one of short_term, mid_term, long_term",
 			       e->layer);
 		goto fail;
 	}
@@ -380,7 +379,7 @@ static int parse_entry(struct memory_entry *e, const cJSON *o, size_t line, char
 			cJSON_ArrayForEach(t, tags) {
 				if (!cJSON_IsString(t) || !*t->valuestring || strchr(t->valuestring, ',')) {
 					strbuf_free(&sb);
-					rc = line_fail(err, line, k, "tags",
+					rc = line_fail(line, k, "tags",
 						       "must be an array of non-empty strings without ','");
 					goto fail;
 				}
@@ -389,7 +388,7 @@ static int parse_entry(struct memory_entry *e, const cJSON *o, size_t line, char
 				strbuf_adds(&sb, t->valuestring);
 			}
 		} else {
-			rc = line_fail(err, line, k, "tags", "must be an array of strings");
+			rc = line_fail(line, k, "tags", "must be an array of strings");
 			goto fail;
 		}
 		e->tags = strbuf_detach(&sb);
@@ -422,14 +421,13 @@ bool memshare_detect(const char *text, size_t len)
 	return yes;
 }
 
-int memshare_parse(struct memory_list *out, const char *text, size_t len, char **err)
+int memshare_parse(struct memory_list *out, const char *text, size_t len)
 {
 	size_t pos = 0, lineno = 0;
 	int cap = 0, rc = RWB_OK;
 	bool header = false;
 
 	memset(out, 0, sizeof(*out));
-	*err = NULL;
 	while (pos < len && !rc) {
 		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos, bad, k;
@@ -439,7 +437,7 @@ int memshare_parse(struct memory_list *out, const char *text, size_t len, char *
 		pos += n + (nl != NULL);
 		lineno++;
 		if (n > MEMSHARE_MAX_LINE) {
-			rc = line_fail(err, lineno, NULL, NULL, "is %zu bytes long; at most %d are accepted", n,
+			rc = line_fail(lineno, NULL, NULL, "is %zu bytes long; at most %d are accepted", n,
 				       MEMSHARE_MAX_LINE);
 			break;
 		}
@@ -450,22 +448,22 @@ int memshare_parse(struct memory_list *out, const char *text, size_t len, char *
 		if (k == n)
 			continue;
 		if (n >= 7 && (!memcmp(s, "<<<<<<<", 7) || !memcmp(s, "=======", 7) || !memcmp(s, ">>>>>>>", 7))) {
-			rc = line_fail(err, lineno, NULL, NULL,
+			rc = line_fail(lineno, NULL, NULL,
 				       "a git conflict marker: finish the merge first (with \"%s\" in %s git "
 				       "merges this file without conflicts)", MEMSHARE_ATTRIBUTE_LINE,
 				       MEMSHARE_ATTRIBUTES);
 			break;
 		}
 		if (memchr(s, 0, n)) {
-			rc = line_fail(err, lineno, NULL, NULL, "holds a NUL byte; the file must be text");
+			rc = line_fail(lineno, NULL, NULL, "holds a NUL byte; the file must be text");
 			break;
 		}
 		if (!utf8_valid(s, n, &bad)) {
-			rc = line_fail(err, lineno, NULL, NULL, "is not valid UTF-8 (byte %zu of the line)", bad + 1);
+			rc = line_fail(lineno, NULL, NULL, "is not valid UTF-8 (byte %zu of the line)", bad + 1);
 			break;
 		}
 		if (has_nul_escape(s, n)) {
-			rc = line_fail(err, lineno, NULL, NULL,
+			rc = line_fail(lineno, NULL, NULL,
 				       "holds \\u0000, which the store cannot keep (text would be cut there)");
 			break;
 		}
@@ -475,21 +473,21 @@ int memshare_parse(struct memory_list *out, const char *text, size_t len, char *
 		if (!o || (end && end < s + n)) {
 			size_t at = end && end >= s ? (size_t)(end - s) + 1 : 1;
 			cJSON_Delete(o);
-			rc = line_fail(err, lineno, NULL, NULL,
+			rc = line_fail(lineno, NULL, NULL,
 				       "not valid JSON (near byte %zu); each line is one JSON object", at);
 			break;
 		}
 		if (!cJSON_IsObject(o)) {
-			rc = line_fail(err, lineno, NULL, NULL, "must be a JSON object");
+			rc = line_fail(lineno, NULL, NULL, "must be a JSON object");
 		} else if (is_header(o)) {
-			rc = check_header(o, lineno, err);
+			rc = check_header(o, lineno);
 			header = true;
 		} else if (!header) {
-			rc = line_fail(err, lineno, NULL, NULL, "the file must start with the header line %s",
+			rc = line_fail(lineno, NULL, NULL, "the file must start with the header line %s",
 				       MEMSHARE_HEADER);
 		} else {
 			struct memory_entry e;
-			rc = parse_entry(&e, o, lineno, err);
+			rc = parse_entry(&e, o, lineno);
 			if (!rc) {
 				if (out->n == cap) {
 					cap = cap ? cap * 2 : 16;
@@ -501,7 +499,7 @@ int memshare_parse(struct memory_list *out, const char *text, size_t len, char *
 		cJSON_Delete(o);
 	}
 	if (!rc && !header)
-		rc = line_fail(err, 1, NULL, NULL, "the file is empty; a patterns file starts with %s", MEMSHARE_HEADER);
+		rc = line_fail(1, NULL, NULL, "the file is empty; a patterns file starts with %s", MEMSHARE_HEADER);
 	if (rc)
 		memory_list_release(out);
 	return rc;

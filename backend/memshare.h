@@ -52,14 +52,14 @@
 bool memshare_detect(const char *text, size_t len);
 
 /* Parses and validates a line file into entries (out owns them, in file
- * order). On bad input returns RWB_EINPUT and *err (allocated, one line)
- * says "line N: ..." with the field and, when known, the key. */
-int memshare_parse(struct memory_list *out, const char *text, size_t len, char **err);
+ * order). On bad input returns RWB_EINPUT and the error channel (error.h,
+ * one line) says "line N: ..." with the field and, when known, the key. */
+int memshare_parse(struct memory_list *out, const char *text, size_t len);
 
 /* The file's text for the entries (sorted here, by key then version).
- * RWB_EINPUT with *err when an entry cannot be written as JSON text (its
+ * RWB_EINPUT, with a message, when an entry cannot be written as JSON text (its
  * value is not valid UTF-8). *text allocated. */
-int memshare_format(char **text, struct memory_list *l, char **err);
+int memshare_format(char **text, struct memory_list *l);
 
 /* Merges every key's versions in l (any order, keys mixed) by the merge
  * rule, in place; l ends sorted by key then version. */

@@ -725,9 +725,8 @@ static void brief_manifest(struct metric_series **v, int *n, int *cap, const cha
 {
 	char *path = xasprintf("%s/Cargo.toml", project), *text = slurp(path, 4u << 20), *lto = NULL, *cgu = NULL;
 	struct cargotoml *t = NULL;
-	struct strbuf err = STRBUF_INIT;
 
-	if (!text || cargotoml_parse(&t, text, strlen(text), &err) != RWB_OK) {
+	if (!text || cargotoml_parse(&t, text, strlen(text)) != RWB_OK) {
 		const char *why = text ? "its Cargo.toml does not parse" : "the project has no Cargo.toml";
 		put_unavailable(v, n, cap, want, "lto_enabled", "%s", why);
 		put_unavailable(v, n, cap, want, "codegen_units", "%s", why);
@@ -744,7 +743,6 @@ static void brief_manifest(struct metric_series **v, int *n, int *cap, const cha
 	put_value(v, n, cap, want, "codegen_units", cgu ? strtod(cgu, NULL) : 16);
 out:
 	cargotoml_free(t);
-	strbuf_free(&err);
 	free(lto);
 	free(cgu);
 	free(text);

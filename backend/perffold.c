@@ -73,7 +73,6 @@ struct perffold {
 	size_t nframes, capframes;  /* nframes counts the command slot */
 	struct strbuf key;          /* scratch for the folded key */
 	uint64_t lineno;
-	char err[256];
 };
 
 /* A word-at-a-time multiply-rotate hash: stacks are kilobytes long, so a
@@ -177,11 +176,6 @@ void perffold_free(struct perffold *f)
 	strbuf_free(&f->key);
 	free(f->frames);
 	free(f);
-}
-
-const char *perffold_error(const struct perffold *f)
-{
-	return f->err[0] ? f->err : "no error";
 }
 
 uint64_t perffold_samples(const struct perffold *f)
@@ -442,12 +436,9 @@ int perffold_feed(struct perffold *f, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
 
-	if (memchr(buf, '\0', len)) {
-		snprintf(f->err, sizeof(f->err),
-			 "the input has NUL bytes near line %" PRIu64 ": expected `perf script` text",
-			 f->lineno + 1);
-		return RWB_EINPUT;
-	}
+	if (memchr(buf, '\0', len))
+		return rwb_fail(RWB_EINPUT, "the input has NUL bytes near line %" PRIu64 ": expected "
+				"`perf script` text", f->lineno + 1);
 	if (f->partial.len) {
 		const char *nl = memchr(p, '\n', len);
 		if (!nl) {
@@ -491,8 +482,8 @@ static int read_file(struct perffold *f, const char *path,
 	int rc = RWB_OK;
 
 	if (!fp) {
-		snprintf(f->err, sizeof(f->err), "cannot read %s: %s", path, strerror(errno));
-		return errno == ENOENT ? RWB_ENOTFOUND : RWB_EIO;
+		return rwb_fail(errno == ENOENT ? RWB_ENOTFOUND : RWB_EIO, "cannot read %s: %s", path,
+				strerror(errno));
 	}
 	buf = xmalloc(1 << 20);
 	while ((n = fread(buf, 1, 1 << 20, fp)) > 0) {
@@ -500,8 +491,7 @@ static int read_file(struct perffold *f, const char *path,
 			goto out;
 	}
 	if (ferror(fp)) {
-		snprintf(f->err, sizeof(f->err), "cannot read %s: %s", path, strerror(errno));
-		rc = RWB_EIO;
+		rc = rwb_fail(RWB_EIO, "cannot read %s: %s", path, strerror(errno));
 	}
 out:
 	free(buf);
@@ -532,17 +522,13 @@ static int folded_line(struct perffold *f, const char *s, size_t n)
 	sp = n;
 	while (sp > 0 && s[sp - 1] != ' ')
 		sp--;
-	if (sp <= 1) {
-		snprintf(f->err, sizeof(f->err),
-			 "line %" PRIu64 " is not a folded stack: expected \"frame;frame COUNT\"", f->lineno);
-		return RWB_EINPUT;
-	}
+	if (sp <= 1)
+		return rwb_fail(RWB_EINPUT, "line %" PRIu64 " is not a folded stack: expected "
+				"\"frame;frame COUNT\"", f->lineno);
 	for (size_t i = sp; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]) || count > (UINT64_MAX - 9) / 10) {
-			snprintf(f->err, sizeof(f->err),
-				 "line %" PRIu64 ": the count must be a whole number", f->lineno);
-			return RWB_EINPUT;
-		}
+		if (!isdigit((unsigned char)s[i]) || count > (UINT64_MAX - 9) / 10)
+			return rwb_fail(RWB_EINPUT, "line %" PRIu64 ": the count must be a whole number",
+					f->lineno);
 		count = count * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (count > 0)
@@ -555,10 +541,8 @@ static int folded_feed(struct perffold *f, const char *buf, size_t len)
 	const char *p = buf, *end = buf + len;
 	int rc;
 
-	if (memchr(buf, '\0', len)) {
-		snprintf(f->err, sizeof(f->err), "the folded file has NUL bytes: expected text");
-		return RWB_EINPUT;
-	}
+	if (memchr(buf, '\0', len))
+		return rwb_fail(RWB_EINPUT, "the folded file has NUL bytes: expected text");
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl) {

@@ -50,7 +50,8 @@ int perffold_new(struct perffold **out);
 void perffold_free(struct perffold *f);
 
 /* Feeds `perf script` text; lines may be split across calls. RWB_EINPUT
- * (message in perffold_error) when the text has NUL bytes. */
+ * (message in the error channel, error.h, as for every reader here) when
+ * the text has NUL bytes. */
 int perffold_feed(struct perffold *f, const char *buf, size_t len);
 /* Ends the input (flushes the last sample). */
 int perffold_finish(struct perffold *f);
@@ -62,8 +63,6 @@ int perffold_read_folded(struct perffold *f, const char *path);
 /* Adds count samples of one folded stack. */
 void perffold_add(struct perffold *f, const char *stack, size_t len, uint64_t count);
 
-/* One clear line about the last error. */
-const char *perffold_error(const struct perffold *f);
 uint64_t perffold_samples(const struct perffold *f);
 size_t perffold_nstacks(const struct perffold *f);
 

@@ -92,6 +92,11 @@ int cmd_fail(struct cmd_ctx *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
+int cmd_fail_last(struct cmd_ctx *ctx, int code)
+{
+	return cmd_fail(ctx, code, "%s", rwb_last_error());
+}
+
 void cmd_ctx_init(struct cmd_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));

@@ -8,7 +8,8 @@
  *
  * A run function reads its arguments from struct cmd_args, writes a human
  * answer to ctx->out and a JSON answer to ctx->result, and returns 0 or a
- * negative RWB_E* code after cmd_fail() set one clear line. A command whose
+ * negative RWB_E* code after cmd_fail() set one clear line (cmd_fail_last()
+ * takes the line a backend function left in the error channel). A command whose
  * answer is negative (build failed, audit open items) sets ctx->negative
  * and returns 0: the exit status is then 1.
  *
@@ -143,6 +144,9 @@ const char *registry_nearest(const char *name);
 /* Records one clear line and returns code (a negative RWB_E*). */
 int cmd_fail(struct cmd_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Records this thread's last error (rwb_last_error(), error.h) as the line:
+ * for a backend call that failed with code and said why in the channel. */
+int cmd_fail_last(struct cmd_ctx *ctx, int code);
 void cmd_ctx_init(struct cmd_ctx *ctx);
 void cmd_ctx_release(struct cmd_ctx *ctx);
 

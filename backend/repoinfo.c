@@ -16,29 +16,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int repoinfo_resolve(char **out, const char *arg, char *err, size_t errlen)
+int repoinfo_resolve(char **out, const char *arg)
 {
 	char cwd[PATH_MAX], *abs;
 	struct stat st;
 
 	*out = NULL;
 	if (arg) {
-		if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			snprintf(err, errlen, "--repo %s: not a folder", arg);
-			return RWB_EUSAGE;
-		}
+		if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
+			return rwb_fail(RWB_EUSAGE, "--repo %s: not a folder", arg);
 		abs = realpath(arg, NULL);
-		if (!abs) {
-			snprintf(err, errlen, "--repo %s: %s", arg, strerror(errno));
-			return RWB_EUSAGE;
-		}
+		if (!abs)
+			return rwb_fail(RWB_EUSAGE, "--repo %s: %s", arg, strerror(errno));
 		*out = abs;
 		return RWB_OK;
 	}
-	if (!getcwd(cwd, sizeof(cwd))) {
-		snprintf(err, errlen, "cannot read the current folder: %s", strerror(errno));
-		return RWB_EENV;
-	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return rwb_fail(RWB_EENV, "cannot read the current folder: %s", strerror(errno));
 	/* walk up to the folder holding .git (a folder, or a file for worktrees
 	 * and submodules) — without starting libgit2, whose start-up (TLS
 	 * certificates) would cost every command a few milliseconds */

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 /* Resolves --repo (arg may be NULL) into an absolute path in *out.
- * RWB_EUSAGE with a message when arg is not a folder. */
-int repoinfo_resolve(char **out, const char *arg, char *err, size_t errlen);
+ * RWB_EUSAGE, with a message in the error channel, when arg is not a folder. */
+int repoinfo_resolve(char **out, const char *arg);
 /* The current branch ("main"), "HEAD@1a2b3c4" when detached, "(no commits)"
  * for an unborn branch; "" when dir is not in a git repository. */
 void repoinfo_branch(const char *dir, char *buf, size_t n);

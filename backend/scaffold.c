@@ -55,45 +55,42 @@ static char *builtin_text(char **path_out)
 	return path ? read_file(path) : NULL;
 }
 
-static int parse_template(cJSON **out, const char *key, const char *value, const char *where,
-			  struct strbuf *err)
+static int parse_template(cJSON **out, const char *key, const char *value, const char *where)
 {
 	*out = cJSON_Parse(value);
 	if (!*out || !cJSON_IsArray(cJSON_GetObjectItem(*out, "files"))) {
 		cJSON_Delete(*out);
 		*out = NULL;
-		strbuf_addf(err, "template %s in %s is not template JSON (an object with \"files\")", key, where);
-		return RWB_EINPUT;
+		return rwb_fail(RWB_EINPUT, "template %s in %s is not template JSON (an object with \"files\")", key, where);
 	}
 	return RWB_OK;
 }
 
 /* From the built-in file. */
-static int template_from_file(cJSON **out, const char *key, struct strbuf *err)
+static int template_from_file(cJSON **out, const char *key)
 {
 	char *path = NULL, *text = builtin_text(&path);
 	cJSON *doc = NULL, *e;
 	int rc = RWB_ENOTFOUND;
 
 	if (!text) {
-		strbuf_adds(err, "cannot find the built-in templates (share/rwb/templates.json beside the binary): set RWB_DATA_DIR");
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "cannot find the built-in templates (share/rwb/templates.json beside "
+			      "the binary): set RWB_DATA_DIR");
 		goto out;
 	}
 	doc = cJSON_Parse(text);
 	if (!doc || !cJSON_IsArray(cJSON_GetObjectItem(doc, "entries"))) {
-		strbuf_addf(err, "%s is not an rwb-memory export: reinstall rwb", path);
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "%s is not an rwb-memory export: reinstall rwb", path);
 		goto out;
 	}
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, "entries")) {
 		const cJSON *k = cJSON_GetObjectItem(e, "key"), *v = cJSON_GetObjectItem(e, "value");
 		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0 && cJSON_IsString(v)) {
-			rc = parse_template(out, key, v->valuestring, path, err);
+			rc = parse_template(out, key, v->valuestring, path);
 			goto out;
 		}
 	}
-	strbuf_addf(err, "no template %s in %s", key, path);
+	rwb_fail(rc, "no template %s in %s", key, path);
 out:
 	cJSON_Delete(doc);
 	free(text);
@@ -102,13 +99,13 @@ out:
 }
 
 /* From the memory store: RWB_ENOTFOUND when it holds no such entry. */
-static int template_from_store(cJSON **out, struct store *s, const char *key, struct strbuf *err)
+static int template_from_store(cJSON **out, struct store *s, const char *key)
 {
 	struct memory_list l = { 0 };
 	int rc = memory_retrieve(s, &l, key, false);
 
 	if (rc == RWB_OK && l.n > 0)
-		rc = parse_template(out, key, l.v[0].value, "the memory store (fix it with /memory-store)", err);
+		rc = parse_template(out, key, l.v[0].value, "the memory store (fix it with /memory-store)");
 	else if (rc == RWB_OK || rc == RWB_ENOTFOUND)
 		rc = RWB_ENOTFOUND;
 	memory_list_release(&l);
@@ -118,7 +115,7 @@ static int template_from_store(cJSON **out, struct store *s, const char *key, st
 /* Imports the built-in templates into the store once. */
 static void import_builtins(struct store *s)
 {
-	char *flag = NULL, *path = NULL, *text, *err = NULL;
+	char *flag = NULL, *path = NULL, *text;
 	int count;
 
 	if (store_setting_get(s, TEMPLATES_FLAG, &flag) == RWB_OK && flag) {
@@ -126,29 +123,28 @@ static void import_builtins(struct store *s)
 		return;
 	}
 	text = builtin_text(&path);
-	if (text && memory_import(s, &count, text, strlen(text), &err) == RWB_OK)
+	if (text && memory_import(s, &count, text, strlen(text)) == RWB_OK)
 		store_setting_set(s, TEMPLATES_FLAG, "1");
-	free(err);
 	free(text);
 	free(path);
 }
 
-int scaffold_template_get(cJSON **out, struct store *s, const char *name, struct strbuf *err)
+int scaffold_template_get(cJSON **out, struct store *s, const char *name)
 {
 	char *key = xasprintf("rwb/templates/%s", name);
 	int rc = RWB_ENOTFOUND;
 
 	*out = NULL;
 	if (s) {
-		rc = template_from_store(out, s, key, err);
+		rc = template_from_store(out, s, key);
 		if (rc == RWB_ENOTFOUND) {
 			import_builtins(s);
-			rc = template_from_store(out, s, key, err);
+			rc = template_from_store(out, s, key);
 		}
 	}
 	/* no store, or the user deleted the entry: the built-in one */
 	if (rc == RWB_ENOTFOUND)
-		rc = template_from_file(out, key, err);
+		rc = template_from_file(out, key);
 	free(key);
 	return rc;
 }
@@ -163,7 +159,7 @@ static bool truthy(const cJSON *params, const char *name, size_t n, bool *known)
 }
 
 /* Renders text[0..len). */
-static int render(struct strbuf *out, const char *text, size_t len, const cJSON *params, struct strbuf *err)
+static int render(struct strbuf *out, const char *text, size_t len, const cJSON *params)
 {
 	const char *p = text, *end = text + len;
 
@@ -175,10 +171,8 @@ static int render(struct strbuf *out, const char *text, size_t len, const cJSON 
 		}
 		strbuf_add(out, p, (size_t)(open - p));
 		close = memmem(open + 2, (size_t)(end - open - 2), "}}", 2);
-		if (!close) {
-			strbuf_adds(err, "template has '{{' without '}}'");
-			return RWB_EINPUT;
-		}
+		if (!close)
+			return rwb_fail(RWB_EINPUT, "template has '{{' without '}}'");
 		if (open[2] == '#' || open[2] == '^') {
 			const char *name = open + 3, *body = close + 2, *q = body, *stop = NULL;
 			size_t nlen = (size_t)(close - name);
@@ -197,17 +191,13 @@ static int render(struct strbuf *out, const char *text, size_t len, const cJSON 
 				}
 				q += 2;
 			}
-			if (!stop) {
-				strbuf_addf(err, "template section %.*s is not closed", (int)nlen, name);
-				return RWB_EINPUT;
-			}
+			if (!stop)
+				return rwb_fail(RWB_EINPUT, "template section %.*s is not closed", (int)nlen, name);
 			on = truthy(params, name, nlen, &known);
-			if (!known) {
-				strbuf_addf(err, "template uses %.*s, which is not a declared parameter", (int)nlen, name);
-				return RWB_EINPUT;
-			}
+			if (!known)
+				return rwb_fail(RWB_EINPUT, "template uses %.*s, which is not a declared parameter", (int)nlen, name);
 			if (on == (open[2] == '#')) {
-				int rc = render(out, body, (size_t)(stop - body), params, err);
+				int rc = render(out, body, (size_t)(stop - body), params);
 				if (rc)
 					return rc;
 			}
@@ -216,7 +206,7 @@ static int render(struct strbuf *out, const char *text, size_t len, const cJSON 
 			char *key = xstrndup(open + 2, (size_t)(close - open - 2));
 			const cJSON *v = cJSON_GetObjectItem(params, key);
 			if (!cJSON_IsString(v)) {
-				strbuf_addf(err, "template uses %s, which is not a declared parameter", key);
+				rwb_fail(RWB_EINPUT, "template uses %s, which is not a declared parameter", key);
 				free(key);
 				return RWB_EINPUT;
 			}
@@ -228,10 +218,10 @@ static int render(struct strbuf *out, const char *text, size_t len, const cJSON 
 	return RWB_OK;
 }
 
-int scaffold_render(char **out, const char *text, const cJSON *params, struct strbuf *err)
+int scaffold_render(char **out, const char *text, const cJSON *params)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int rc = render(&sb, text, strlen(text), params, err);
+	int rc = render(&sb, text, strlen(text), params);
 
 	if (rc) {
 		strbuf_free(&sb);
@@ -324,13 +314,11 @@ static bool is_stub(const char *text, const char *stub)
 	return false;
 }
 
-int scaffold_plan_create(struct scaffold_plan *p, const char *path, const char *text, const char *stub,
-			 struct strbuf *err)
+int scaffold_plan_create(struct scaffold_plan *p, const char *path, const char *text, const char *stub)
 {
 	char *owned, *note;
 	const char *cur = scaffold_plan_text(p, path, &owned);
 
-	(void)err;
 	if (cur && strcmp(cur, text) == 0) {
 		cJSON_AddItemToArray(p->notes, cJSON_CreateString("a file is already as the template makes it"));
 	} else if (!cur || is_stub(cur, stub)) {
@@ -501,7 +489,7 @@ static char *merge_features(const char *have, const cJSON *features)
 	return strbuf_detach(&sb);
 }
 
-int scaffold_plan_deps(struct scaffold_plan *p, const cJSON *deps, struct strbuf *err)
+int scaffold_plan_deps(struct scaffold_plan *p, const cJSON *deps)
 {
 	char *owned;
 	const char *cur = scaffold_plan_text(p, "Cargo.toml", &owned);
@@ -510,11 +498,10 @@ int scaffold_plan_deps(struct scaffold_plan *p, const cJSON *deps, struct strbuf
 	bool any = false;
 	int rc;
 
-	if (!cur) {
-		strbuf_addf(err, "no Cargo.toml in %s: run /rust-project-init first or give --repo CRATE", p->root);
-		return RWB_EINPUT;
-	}
-	rc = cargotoml_parse(&t, cur, strlen(cur), err);
+	if (!cur)
+		return rwb_fail(RWB_EINPUT, "no Cargo.toml in %s: run /rust-project-init first or give "
+				"--repo CRATE", p->root);
+	rc = cargotoml_parse(&t, cur, strlen(cur));
 	if (rc)
 		goto out;
 	cJSON_ArrayForEach(d, deps) {
@@ -593,8 +580,7 @@ out:
 	return rc;
 }
 
-int scaffold_plan_template(struct scaffold_plan *p, const cJSON *tpl, const cJSON *params,
-			   struct strbuf *err)
+int scaffold_plan_template(struct scaffold_plan *p, const cJSON *tpl, const cJSON *params)
 {
 	const cJSON *f, *notes = cJSON_GetObjectItem(tpl, "notes");
 	char *path = NULL, *text = NULL;
@@ -602,11 +588,11 @@ int scaffold_plan_template(struct scaffold_plan *p, const cJSON *tpl, const cJSO
 
 	cJSON_ArrayForEach(f, cJSON_GetObjectItem(tpl, "files")) {
 		const char *stub = cJSON_GetStringValue(cJSON_GetObjectItem(f, "replace_stub"));
-		rc = scaffold_render(&path, cJSON_GetStringValue(cJSON_GetObjectItem(f, "path")), params, err);
+		rc = scaffold_render(&path, cJSON_GetStringValue(cJSON_GetObjectItem(f, "path")), params);
 		if (!rc)
-			rc = scaffold_render(&text, cJSON_GetStringValue(cJSON_GetObjectItem(f, "text")), params, err);
+			rc = scaffold_render(&text, cJSON_GetStringValue(cJSON_GetObjectItem(f, "text")), params);
 		if (!rc)
-			rc = scaffold_plan_create(p, path, text, stub, err);
+			rc = scaffold_plan_create(p, path, text, stub);
 		free(path);
 		free(text);
 		path = text = NULL;
@@ -615,14 +601,14 @@ int scaffold_plan_template(struct scaffold_plan *p, const cJSON *tpl, const cJSO
 	}
 	if (cJSON_IsString(cJSON_GetObjectItem(tpl, "module"))) {
 		char *mod;
-		rc = scaffold_render(&mod, cJSON_GetObjectItem(tpl, "module")->valuestring, params, err);
+		rc = scaffold_render(&mod, cJSON_GetObjectItem(tpl, "module")->valuestring, params);
 		if (rc)
 			return rc;
 		scaffold_plan_module(p, mod);
 		free(mod);
 	}
 	if (cJSON_GetObjectItem(tpl, "deps")) {
-		rc = scaffold_plan_deps(p, cJSON_GetObjectItem(tpl, "deps"), err);
+		rc = scaffold_plan_deps(p, cJSON_GetObjectItem(tpl, "deps"));
 		if (rc)
 			return rc;
 	}
@@ -878,14 +864,14 @@ fail:
 	return RWB_EIO;
 }
 
-int scaffold_plan_write(const struct scaffold_plan *p, struct strbuf *err)
+int scaffold_plan_write(const struct scaffold_plan *p)
 {
 	for (int i = 0; i < p->n; i++) {
 		char *abs = xasprintf("%s/%s", p->root, p->files[i].path);
 		const char *text = p->files[i].new_text;
 
 		if (scaffold_write_atomic(abs, text, strlen(text)) != RWB_OK) {
-			strbuf_addf(err, "cannot write %s: %s", abs, strerror(errno));
+			rwb_fail(RWB_EIO, "cannot write %s: %s", abs, strerror(errno));
 			free(abs);
 			return RWB_EIO;
 		}

@@ -36,11 +36,12 @@ struct store;
  * entry rwb/templates/NAME, the built-in set being imported into the store
  * on first use; without a store, or when the user deleted the entry, the
  * built-in one. */
-int scaffold_template_get(cJSON **out, struct store *s, const char *name, struct strbuf *err);
+int scaffold_template_get(cJSON **out, struct store *s, const char *name);
 
 /* Renders text with params (an object of strings); RWB_EINPUT with a
- * message when a name is not a declared parameter. */
-int scaffold_render(char **out, const char *text, const cJSON *params, struct strbuf *err);
+ * message (the error channel, error.h, as everywhere here) when a name is
+ * not a declared parameter. */
+int scaffold_render(char **out, const char *text, const cJSON *params);
 
 struct scaffold_file {
 	char *path;       /* owned: relative to the crate root */
@@ -65,8 +66,7 @@ void scaffold_plan_free(struct scaffold_plan *p);
  * an untouched cargo stub (stub "main" or "lib") or a file rwb wrote and
  * nobody changed since: replaced, with a note. Over any other file: planned
  * too (the preview's diff shows what is lost) and listed in p->changed. */
-int scaffold_plan_create(struct scaffold_plan *p, const char *path, const char *text, const char *stub,
-			 struct strbuf *err);
+int scaffold_plan_create(struct scaffold_plan *p, const char *path, const char *text, const char *stub);
 /* Records an edit of a file the command owns (Cargo.toml, src/lib.rs). */
 void scaffold_plan_edit(struct scaffold_plan *p, const char *path, const char *new_text);
 /* The current text of a planned or existing file (NULL when absent). */
@@ -77,11 +77,10 @@ void scaffold_plan_module(struct scaffold_plan *p, const char *name);
 
 /* Adds dependencies (an array of {"name","version","features","path"}) to
  * Cargo.toml's [dependencies]; those present already are kept and noted. */
-int scaffold_plan_deps(struct scaffold_plan *p, const cJSON *deps, struct strbuf *err);
+int scaffold_plan_deps(struct scaffold_plan *p, const cJSON *deps);
 
 /* Applies a whole template (files, module, deps, notes) with params. */
-int scaffold_plan_template(struct scaffold_plan *p, const cJSON *tpl, const cJSON *params,
-			   struct strbuf *err);
+int scaffold_plan_template(struct scaffold_plan *p, const cJSON *tpl, const cJSON *params);
 
 /* Unified diff of old (NULL = new file) against new text. */
 void scaffold_diff(struct strbuf *out, const char *path, const char *old_text, const char *new_text);
@@ -90,7 +89,7 @@ void scaffold_diff(struct strbuf *out, const char *path, const char *old_text, c
 void scaffold_plan_preview(const struct scaffold_plan *p, struct strbuf *out, cJSON *json);
 /* Writes every file (folders made as needed, each file atomically) and
  * records each one's hash in p->store. */
-int scaffold_plan_write(const struct scaffold_plan *p, struct strbuf *err);
+int scaffold_plan_write(const struct scaffold_plan *p);
 
 /* Writes text to path atomically: a temporary file in the same folder,
  * fsync, rename; an existing file's mode is kept (new files: 0666 less the

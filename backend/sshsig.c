@@ -30,6 +30,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* For the reasons that are part of an answer (a check's why, an allowed-signers
+ * file's first_error, sshsig_parse's why for them), not for failures: those
+ * go to the error channel (error.h). */
 static void setwhy(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void setwhy(char *buf, size_t n, const char *fmt, ...)
 {
@@ -613,8 +616,7 @@ out:
 	return locked;
 }
 
-int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, size_t len,
-		char *why, size_t whylen)
+int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, size_t len)
 {
 	static const char *const names[] = { "key.pub", NULL };
 	const char *lit = literal_key(keyspec);
@@ -628,17 +630,14 @@ int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, s
 	*sig = *key = NULL;
 	if (lit) {
 		dir = tmp_dir();
-		if (!dir) {
-			setwhy(why, whylen, "cannot create a temporary folder: %s", strerror(errno));
-			return RWB_EIO;
-		}
+		if (!dir)
+			return rwb_fail(RWB_EIO, "cannot create a temporary folder: %s", strerror(errno));
 		keyfile = xasprintf("%s/key.pub", dir);
 		char *line = xasprintf("%s\n", lit);
 		bool ok = write_file(keyfile, line, strlen(line));
 		free(line);
 		if (!ok) {
-			setwhy(why, whylen, "cannot write %s: %s", keyfile, strerror(errno));
-			rc = RWB_EIO;
+			rc = rwb_fail(RWB_EIO, "cannot write %s: %s", keyfile, strerror(errno));
 			goto out;
 		}
 	} else if (keyspec[0] == '~' && keyspec[1] == '/' && getenv("HOME")) {
@@ -647,9 +646,8 @@ int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, s
 		keyfile = xstrdup(keyspec);
 	}
 	if (!lit && locked_without_agent(keyfile)) {
-		setwhy(why, whylen, "%s has a passphrase and the ssh-agent does not hold it: "
-		       "`ssh-add %s` first (rwb never asks for passphrases)", keyspec, keyspec);
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "%s has a passphrase and the ssh-agent does not hold it: "
+			      "`ssh-add %s` first (rwb never asks for passphrases)", keyspec, keyspec);
 		goto out;
 	}
 	{
@@ -660,11 +658,13 @@ int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, s
 		rc = proc_run(&res, (char *const *)argv, &o);
 	}
 	if (rc == RWB_ENOTOOL) {
-		setwhy(why, whylen, "ssh-keygen cannot run (%s): install openssh-client to sign verdicts", res.errmsg);
+		rwb_fail(rc, "ssh-keygen cannot run (%s): install openssh-client to sign verdicts", res.errmsg);
 		goto out;
 	}
-	if (rc)
+	if (rc) {
+		rwb_fail(rc, "%s", res.errmsg);
 		goto out;
+	}
 	if (res.status != 0 || !out.len) {
 		char line[160];
 		/* skip ssh-keygen's "Signing data on standard input" */
@@ -675,15 +675,17 @@ int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, s
 		strbuf_adds(&rest, s);
 		first_line(line, sizeof(line), &rest);
 		strbuf_free(&rest);
-		setwhy(why, whylen, "ssh-keygen could not sign with %s: %s", keyspec,
-		       *line ? line : "it failed");
-		rc = RWB_EENV;
+		rc = rwb_fail(RWB_EENV, "ssh-keygen could not sign with %s: %s", keyspec,
+			      *line ? line : "it failed");
 		goto out;
 	}
 	ksig = strbuf_detach(&out);
-	if (sshsig_parse(ksig, key, &blob, &bloblen, &ns, why, whylen) != RWB_OK) {
-		rc = RWB_EENV;
-		goto out;
+	{
+		char why[200];
+		if (sshsig_parse(ksig, key, &blob, &bloblen, &ns, why, sizeof(why)) != RWB_OK) {
+			rc = rwb_fail(RWB_EENV, "%s", why);
+			goto out;
+		}
 	}
 	*sig = ksig;
 	ksig = NULL;

@@ -78,10 +78,10 @@ unsigned char *sshsig_unb64(const char *s, size_t len, size_t *out_len);
  * public with the private key in the running ssh-agent) or git's
  * "key::ssh-ed25519 AAAA..." literal (the key must be in the agent).
  * *sig is the armored signature and *key the public key ("type base64").
- * RWB_ENOTOOL without ssh-keygen, RWB_EENV when it refuses (why says what).
+ * RWB_ENOTOOL without ssh-keygen, RWB_EENV when it refuses (rwb_last_error()
+ * says what).
  */
-int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, size_t len,
-		char *why, size_t whylen);
+int sshsig_sign(char **sig, char **key, const char *keyspec, const char *text, size_t len);
 
 /*
  * The signing key of this user for repo, as sshsig_sign takes it, or NULL:

@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,19 +37,6 @@ int64_t store_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void seterr(char *buf, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !n)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
 }
 
 int store_resolve_path(char **out, bool *is_explicit, const char *explicit_path)
@@ -83,7 +69,7 @@ int store_resolve_path(char **out, bool *is_explicit, const char *explicit_path)
 }
 
 /* mkdir -p for the folder holding path, new folders with mode 0700. */
-static int make_parent_dirs(const char *path, char *errbuf, size_t n)
+static int make_parent_dirs(const char *path)
 {
 	char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
@@ -99,8 +85,8 @@ static int make_parent_dirs(const char *path, char *errbuf, size_t n)
 			char saved = *p;
 			*p = '\0';
 			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-				seterr(errbuf, n, "cannot create folder %s: %s", dir, strerror(errno));
-				rc = errno == EACCES || errno == EROFS ? RWB_EPERM : RWB_EIO;
+				rc = rwb_fail(errno == EACCES || errno == EROFS ? RWB_EPERM : RWB_EIO,
+					      "cannot create folder %s: %s", dir, strerror(errno));
 				*p = saved;
 				break;
 			}
@@ -137,32 +123,38 @@ static const char *disk_hint(const char *path);
 int store_error(struct store *s, int sqlite_rc)
 {
 	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sqlite_rc);
+	const char *path = s && s->path ? s->path : "";
+	int code;
 
-	if (s)
-		snprintf(s->errmsg, sizeof(s->errmsg), "store %s: %s%s",
-			 s->path ? s->path : "", msg,
-			 (sqlite_rc & 0xff) == SQLITE_FULL || (sqlite_rc & 0xff) == SQLITE_IOERR ||
-			 (sqlite_rc & 0xff) == SQLITE_READONLY ? disk_hint(s->path ? s->path : ".") : "");
 	switch (sqlite_rc & 0xff) {
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		return RWB_ECORRUPT;
+		code = RWB_ECORRUPT;
+		break;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return RWB_EBUSY;
+		code = RWB_EBUSY;
+		break;
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
 	case SQLITE_AUTH:
-		return RWB_EPERM;
+		code = RWB_EPERM;
+		break;
 	case SQLITE_FULL:
 	case SQLITE_IOERR:
-		return RWB_EIO;
+		code = RWB_EIO;
+		break;
 	case SQLITE_NOMEM:
-		return RWB_ENOMEM;
+		code = RWB_ENOMEM;
+		break;
 	default:
-		return RWB_ESTORE;
+		code = RWB_ESTORE;
+		break;
 	}
+	return rwb_fail(code, "store %s: %s%s", path, msg,
+			(sqlite_rc & 0xff) == SQLITE_FULL || (sqlite_rc & 0xff) == SQLITE_IOERR ||
+			(sqlite_rc & 0xff) == SQLITE_READONLY ? disk_hint(path[0] ? path : ".") : "");
 }
 
 /*
@@ -255,20 +247,17 @@ static int module_version(struct store *s, const char *name, int *version)
 	return rc;
 }
 
-static int migrate_module(struct store *s, const struct store_module *m,
-			  char *errbuf, size_t n)
+static int migrate_module(struct store *s, const struct store_module *m)
 {
 	int have, rc, latest = m->count ? m->migrations[m->count - 1].version : 0;
 
 	rc = module_version(s, m->name, &have);
 	if (rc)
 		return rc;
-	if (have > latest) {
-		seterr(errbuf, n, "store %s was written by a newer rwb (%s schema version %d; this rwb "
-		       "knows up to %d): upgrade rwb; the store was not changed", s->path, m->name, have,
-		       latest);
-		return RWB_ENEWER;
-	}
+	if (have > latest)
+		return rwb_fail(RWB_ENEWER, "store %s was written by a newer rwb (%s schema version %d; "
+				"this rwb knows up to %d): upgrade rwb; the store was not changed", s->path,
+				m->name, have, latest);
 	for (int i = 0; i < m->count; i++) {
 		const struct store_migration *mig = &m->migrations[i];
 		sqlite3_stmt *st = NULL;
@@ -300,9 +289,7 @@ static int migrate_module(struct store *s, const struct store_module *m,
 			rc = store_write_commit(s);
 		if (rc) {
 			store_write_rollback(s);
-			seterr(errbuf, n, "migrating %s schema to version %d: %s", m->name,
-			       mig->version, s->errmsg);
-			return rc;
+			return rwb_fail_wrap(rc, "migrating %s schema to version %d", m->name, mig->version);
 		}
 		have = mig->version;
 	}
@@ -310,36 +297,28 @@ static int migrate_module(struct store *s, const struct store_module *m,
 }
 
 /* Checks that an existing file is an SQLite database we may use. */
-static int check_existing(const char *path, const struct stat *stp, bool is_explicit,
-			  char *errbuf, size_t n)
+static int check_existing(const char *path, const struct stat *stp, bool is_explicit)
 {
 	char header[16];
 	int fd;
 	ssize_t got;
 
-	if (!S_ISREG(stp->st_mode)) {
-		seterr(errbuf, n, "store %s is not a regular file", path);
-		return RWB_ECORRUPT;
-	}
-	if (stp->st_uid != getuid() && !is_explicit) {
-		seterr(errbuf, n, "store %s belongs to another user; name it with --db to share it "
-		       "on purpose", path);
-		return RWB_EPERM;
-	}
+	if (!S_ISREG(stp->st_mode))
+		return rwb_fail(RWB_ECORRUPT, "store %s is not a regular file", path);
+	if (stp->st_uid != getuid() && !is_explicit)
+		return rwb_fail(RWB_EPERM, "store %s belongs to another user; name it with --db to "
+				"share it on purpose", path);
 	if (stp->st_size == 0)
 		return RWB_OK;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		seterr(errbuf, n, "cannot read store %s: %s", path, strerror(errno));
-		return errno == EACCES ? RWB_EPERM : RWB_EIO;
-	}
+	if (fd < 0)
+		return rwb_fail(errno == EACCES ? RWB_EPERM : RWB_EIO, "cannot read store %s: %s", path,
+				strerror(errno));
 	got = read(fd, header, sizeof(header));
 	close(fd);
-	if (got != (ssize_t)sizeof(header) || memcmp(header, "SQLite format 3", 16) != 0) {
-		seterr(errbuf, n, "%s is not an rwb store (not an SQLite database); "
-		       "it was left untouched", path);
-		return RWB_ECORRUPT;
-	}
+	if (got != (ssize_t)sizeof(header) || memcmp(header, "SQLite format 3", 16) != 0)
+		return rwb_fail(RWB_ECORRUPT, "%s is not an rwb store (not an SQLite database); "
+				"it was left untouched", path);
 	return RWB_OK;
 }
 
@@ -362,7 +341,7 @@ static const char *disk_hint(const char *path)
 	return hint;
 }
 
-static int configure(struct store *s, char *errbuf, size_t n)
+static int configure(struct store *s)
 {
 	int64_t app_id = 0, tables = 0;
 	int rc;
@@ -373,20 +352,15 @@ static int configure(struct store *s, char *errbuf, size_t n)
 		rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables);
 	if (rc != SQLITE_OK) {
 		int err = store_error(s, rc);
-		if (err == RWB_ECORRUPT || err == RWB_ESTORE) {
-			seterr(errbuf, n, "%s is not a readable rwb store (%s); it was left untouched",
-			       s->path, sqlite3_errmsg(s->db));
-			return RWB_ECORRUPT;
-		}
-		seterr(errbuf, n, "cannot use store %s: %s%s", s->path, sqlite3_errmsg(s->db),
-		       disk_hint(s->path));
-		return err;
+		if (err == RWB_ECORRUPT || err == RWB_ESTORE)
+			return rwb_fail(RWB_ECORRUPT, "%s is not a readable rwb store (%s); it was left "
+					"untouched", s->path, sqlite3_errmsg(s->db));
+		return rwb_fail(err, "cannot use store %s: %s%s", s->path, sqlite3_errmsg(s->db),
+				disk_hint(s->path));
 	}
-	if (app_id != STORE_APPLICATION_ID && (app_id != 0 || tables != 0)) {
-		seterr(errbuf, n, "%s is an SQLite database but not an rwb store; it was left untouched",
-		       s->path);
-		return RWB_ECORRUPT;
-	}
+	if (app_id != STORE_APPLICATION_ID && (app_id != 0 || tables != 0))
+		return rwb_fail(RWB_ECORRUPT, "%s is an SQLite database but not an rwb store; it was "
+				"left untouched", s->path);
 	rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
@@ -401,60 +375,53 @@ static int configure(struct store *s, char *errbuf, size_t n)
 				  "module TEXT PRIMARY KEY, version INTEGER NOT NULL)", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		int err = store_error(s, rc);
-		seterr(errbuf, n, "cannot set up store %s: %s%s", s->path, sqlite3_errmsg(s->db),
-		       disk_hint(s->path));
-		return err;
+		return rwb_fail(err, "cannot set up store %s: %s%s", s->path, sqlite3_errmsg(s->db),
+				disk_hint(s->path));
 	}
 	return RWB_OK;
 }
 
-int store_open(struct store **out, const char *path, bool is_explicit, char *errbuf, size_t n)
+int store_open(struct store **out, const char *path, bool is_explicit)
 {
 	struct store *s;
 	struct stat st;
 	int rc;
 
 	*out = NULL;
-	if (errbuf && n)
-		errbuf[0] = '\0';
 	if (stat(path, &st) == 0) {
-		rc = check_existing(path, &st, is_explicit, errbuf, n);
+		rc = check_existing(path, &st, is_explicit);
 		if (rc)
 			return rc;
 	} else if (errno == ENOENT) {
 		int fd;
-		rc = make_parent_dirs(path, errbuf, n);
+		rc = make_parent_dirs(path);
 		if (rc)
 			return rc;
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST) {
-			seterr(errbuf, n, "cannot create store %s: %s", path, strerror(errno));
-			return errno == EACCES || errno == EROFS ? RWB_EPERM : RWB_EIO;
-		}
+		if (fd < 0 && errno != EEXIST)
+			return rwb_fail(errno == EACCES || errno == EROFS ? RWB_EPERM : RWB_EIO,
+					"cannot create store %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	} else {
-		seterr(errbuf, n, "cannot use store %s: %s", path, strerror(errno));
-		return errno == EACCES ? RWB_EPERM : RWB_EIO;
+		return rwb_fail(errno == EACCES ? RWB_EPERM : RWB_EIO, "cannot use store %s: %s", path,
+				strerror(errno));
 	}
 
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		seterr(errbuf, n, "cannot open store %s: %s", path,
-		       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		rc = store_error(s, rc);
+		const char *why = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+		rc = rwb_fail(store_error(s, rc), "cannot open store %s: %s", path, why);
 		store_free(s);
 		return rc;
 	}
 	sqlite3_extended_result_codes(s->db, 0);
-	rc = configure(s, errbuf, n);
+	rc = configure(s);
 	for (int i = 0; rc == RWB_OK && store_modules[i]; i++)
-		rc = migrate_module(s, store_modules[i], errbuf, n);
+		rc = migrate_module(s, store_modules[i]);
 	if (rc) {
-		if (errbuf && n && !errbuf[0])
-			seterr(errbuf, n, "%s", s->errmsg[0] ? s->errmsg : rwb_strerror(rc));
 		store_free(s);
 		return rc;
 	}

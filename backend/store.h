@@ -8,6 +8,10 @@
  * an rwb store, is corrupt, or comes from a newer rwb: those are refused
  * with RWB_ECORRUPT / RWB_ENEWER and a message.
  *
+ * A failing call returns its RWB_E* code and leaves its one line in the
+ * thread's error channel (error.h): "store PATH: SQLite's message", with a
+ * hint when the disk is full or read-only.
+ *
  * Writes are short IMMEDIATE transactions (store_write_begin/commit) so two
  * processes never deadlock on a read-to-write upgrade; WAL keeps long reads
  * from blocking writers. store_changed() tells a front end that another
@@ -29,7 +33,6 @@ struct store {
 	int64_t data_version;   /* last PRAGMA data_version seen by store_changed */
 	char *agent;            /* owned; the agent this process acts for (RWB_AGENT), NULL for a
 				 * person: recorded on the jobs and history rows it writes */
-	char errmsg[512];       /* the last error's message */
 };
 
 /* One schema step of one module. */
@@ -56,14 +59,14 @@ extern const struct store_module *const store_modules[];
 int store_resolve_path(char **out, bool *is_explicit, const char *explicit_path);
 
 /* Opens (creating when missing) and migrates the store at path. On error
- * *out is NULL and errbuf (size n) holds one clear line. */
-int store_open(struct store **out, const char *path, bool is_explicit,
-	       char *errbuf, size_t n);
+ * *out is NULL and rwb_last_error() is one clear line. */
+int store_open(struct store **out, const char *path, bool is_explicit);
 void store_free(struct store *s);
 
-/* Runs SQL with no results; on error sets s->errmsg and returns RWB_ESTORE. */
+/* Runs SQL with no results; on error returns RWB_ESTORE (or the code
+ * store_error maps to) with the message in the error channel. */
 int store_exec(struct store *s, const char *sql);
-/* Prepares one statement; RWB_ESTORE with s->errmsg on error. */
+/* Prepares one statement; RWB_ESTORE with the error channel's message on error. */
 int store_prepare(struct store *s, sqlite3_stmt **stmt, const char *sql);
 /* sqlite3_step for a write outside a transaction, retried while another
  * process holds the write lock. */
@@ -72,7 +75,8 @@ int store_step_write(struct store *s, sqlite3_stmt *st);
 int store_write_begin(struct store *s);
 int store_write_commit(struct store *s);
 void store_write_rollback(struct store *s);
-/* Maps an SQLite result code to an RWB code and records the message. */
+/* Maps an SQLite result code to an RWB code and records the message
+ * (rwb_fail: "store PATH: SQLite's message"). */
 int store_error(struct store *s, int sqlite_rc);
 
 /* 1 when another connection changed the store since the last call, else 0. */

@@ -382,8 +382,7 @@ static int role_find(const char *name)
 	return -1;
 }
 
-int themefile_parse(struct theme *out, const char *text, size_t len, const char *filename,
-		    char *err, size_t errlen)
+int themefile_parse(struct theme *out, const char *text, size_t len, const char *filename)
 {
 	size_t pos = 0;
 	int lineno = 0;
@@ -398,15 +397,11 @@ int themefile_parse(struct theme *out, const char *text, size_t len, const char 
 
 		pos += n + (nl ? 1 : 0);
 		lineno++;
-		if (memchr(line, '\0', n)) {
-			snprintf(err, errlen, "%s:%d: a NUL byte: this is not a theme file", filename, lineno);
-			return RWB_EINPUT;
-		}
-		if (n >= sizeof(buf)) {
-			snprintf(err, errlen, "%s:%d: line too long (at most %zu characters)", filename,
-				 lineno, sizeof(buf) - 1);
-			return RWB_EINPUT;
-		}
+		if (memchr(line, '\0', n))
+			return rwb_fail(RWB_EINPUT, "%s:%d: a NUL byte: this is not a theme file", filename, lineno);
+		if (n >= sizeof(buf))
+			return rwb_fail(RWB_EINPUT, "%s:%d: line too long (at most %zu characters)", filename,
+					lineno, sizeof(buf) - 1);
 		memcpy(buf, line, n);
 		buf[n] = '\0';
 		if (n && buf[n - 1] == '\r')
@@ -417,68 +412,53 @@ int themefile_parse(struct theme *out, const char *text, size_t len, const char 
 		if (!*key || *key == '#')
 			continue;
 		eq = strchr(key, '=');
-		if (!eq) {
-			snprintf(err, errlen, "%s:%d: expected ROLE = FG [BG] [ATTRS]", filename, lineno);
-			return RWB_EINPUT;
-		}
+		if (!eq)
+			return rwb_fail(RWB_EINPUT, "%s:%d: expected ROLE = FG [BG] [ATTRS]", filename, lineno);
 		*eq = '\0';
 		for (char *e = eq - 1; e >= key && isspace((unsigned char)*e); e--)
 			*e = '\0';
 		for (char *w = strtok_r(eq + 1, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-			if (nw == 8) {
-				snprintf(err, errlen, "%s:%d: too many words", filename, lineno);
-				return RWB_EINPUT;
-			}
+			if (nw == 8)
+				return rwb_fail(RWB_EINPUT, "%s:%d: too many words", filename, lineno);
 			words[nw++] = w;
 		}
 		if (strcmp(key, "inherit") == 0) {
-			if (seen_role) {
-				snprintf(err, errlen, "%s:%d: inherit must come before any role", filename, lineno);
-				return RWB_EINPUT;
-			}
+			if (seen_role)
+				return rwb_fail(RWB_EINPUT, "%s:%d: inherit must come before any role", filename, lineno);
 			char keep[64];
 			snprintf(keep, sizeof(keep), "%s", out->name);
-			if (nw != 1 || !themefile_builtin(out, words[0])) {
-				snprintf(err, errlen, "%s:%d: inherit takes a built-in theme (default, light, "
-					 "high-contrast, mono)", filename, lineno);
-				return RWB_EINPUT;
-			}
+			if (nw != 1 || !themefile_builtin(out, words[0]))
+				return rwb_fail(RWB_EINPUT, "%s:%d: inherit takes a built-in theme (default, light, "
+						"high-contrast, mono)", filename, lineno);
 			snprintf(out->name, sizeof(out->name), "%s", keep);
 			continue;
 		}
 		if (strcmp(key, "name") == 0)
 			continue;
 		int role = role_find(key);
-		if (role < 0) {
-			snprintf(err, errlen, "%s:%d: unknown role '%.60s'", filename, lineno, key);
-			return RWB_EINPUT;
-		}
+		if (role < 0)
+			return rwb_fail(RWB_EINPUT, "%s:%d: unknown role '%.60s'", filename, lineno, key);
 		seen_role = true;
-		if (nw < 1 || nw > 3) {
-			snprintf(err, errlen, "%s:%d: %s takes FG [BG] [ATTRS]", filename, lineno, key);
-			return RWB_EINPUT;
-		}
+		if (nw < 1 || nw > 3)
+			return rwb_fail(RWB_EINPUT, "%s:%d: %s takes FG [BG] [ATTRS]", filename, lineno, key);
 		struct theme_style st = { { THEME_COLOR_DEFAULT, 0 }, { THEME_COLOR_DEFAULT, 0 }, 0 };
-		if (!themefile_parse_color(&st.fg, words[0])) {
-			snprintf(err, errlen, "%s:%d: '%.40s' is not a colour (a name, 0-255 or #rrggbb)",
-				 filename, lineno, words[0]);
-			return RWB_EINPUT;
-		}
+		if (!themefile_parse_color(&st.fg, words[0]))
+			return rwb_fail(RWB_EINPUT, "%s:%d: '%.40s' is not a colour (a name, 0-255 or #rrggbb)",
+					filename, lineno, words[0]);
 		for (int i = 1; i < nw; i++) {
 			if (i == 1 && themefile_parse_color(&st.bg, words[i]))
 				continue;
 			if (i == nw - 1 && parse_attrs(&st.attrs, words[i]))
 				continue;
-			snprintf(err, errlen, "%s:%d: '%.40s' is neither a colour nor attributes "
-				 "(bold, dim, italic, underline, reverse, standout)", filename, lineno, words[i]);
-			return RWB_EINPUT;
+			return rwb_fail(RWB_EINPUT, "%s:%d: '%.40s' is neither a colour nor attributes "
+					"(bold, dim, italic, underline, reverse, standout)", filename, lineno, words[i]);
 		}
 		out->style[role] = st;
 	}
 	return RWB_OK;
 }
 
-int themefile_load(struct theme *out, const char *path, char *err, size_t errlen)
+int themefile_load(struct theme *out, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
@@ -486,22 +466,20 @@ int themefile_load(struct theme *out, const char *path, char *err, size_t errlen
 	int rc;
 	const char *base = strrchr(path, '/');
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return RWB_EIO;
-	}
+	if (!f)
+		return rwb_fail(RWB_EIO, "%s: %s", path, strerror(errno));
 	buf = xmalloc(65537);
 	n = fread(buf, 1, 65537, f);
 	fclose(f);
 	if (n > 65536) {
-		snprintf(err, errlen, "%s:1: theme file larger than 64 KiB", path);
+		rwb_fail(RWB_EINPUT, "%s:1: theme file larger than 64 KiB", path);
 		free(buf);
 		return RWB_EINPUT;
 	}
 	themefile_builtin(out, "default");
 	base = base ? base + 1 : path;
 	snprintf(out->name, sizeof(out->name), "%.*s", (int)(strcspn(base, ".") < 63 ? strcspn(base, ".") : 63), base);
-	rc = themefile_parse(out, buf, n, path, err, errlen);
+	rc = themefile_parse(out, buf, n, path);
 	free(buf);
 	return rc;
 }

@@ -121,13 +121,12 @@ char *themefile_find(const char *name);
 
 /*
  * Parses theme file text into out (which starts as a copy of the theme it
- * inherits). On error returns RWB_EINPUT and writes "FILE:LINE: message"
- * into err; out is then unspecified.
+ * inherits). On error returns RWB_EINPUT with "FILE:LINE: message" in the
+ * error channel (error.h); out is then unspecified.
  */
-int themefile_parse(struct theme *out, const char *text, size_t len, const char *filename,
-		    char *err, size_t errlen);
+int themefile_parse(struct theme *out, const char *text, size_t len, const char *filename);
 /* Reads and parses a file (whole-file, size-limited). */
-int themefile_load(struct theme *out, const char *path, char *err, size_t errlen);
+int themefile_load(struct theme *out, const char *path);
 /* Parses one colour word; false when it is not a colour. */
 bool themefile_parse_color(struct theme_color *out, const char *word);
 

@@ -12,19 +12,17 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *line = xstrndup((const char *)data, size);
-	struct strbuf err = STRBUF_INIT;
 	char **argv = NULL;
 	int argc = 0;
 
-	if (cmdline_split(line, &argv, &argc, &err) == 0) {
+	if (cmdline_split(line, &argv, &argc) == 0) {
 		struct cmd_args args;
 		if (argc > 0) {
-			if (cmdline_parse(&args, argc, argv, &err) == 0)
+			if (cmdline_parse(&args, argc, argv) == 0)
 				cmd_args_release(&args);
 		}
 		cmdline_free_argv(argv, argc);
 	}
-	strbuf_free(&err);
 	free(line);
 	return 0;
 }

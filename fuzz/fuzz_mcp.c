@@ -20,12 +20,12 @@
 static struct store *fuzz_store(void)
 {
 	static struct store *s;
-	char path[64], err[600];
+	char path[64];
 
 	if (!s) {
 		snprintf(path, sizeof(path), "/tmp/rwb-fuzz-mcp-%ld.db", (long)getpid());
 		unlink(path);
-		if (store_open(&s, path, true, err, sizeof(err)) != 0)
+		if (store_open(&s, path, true) != 0)
 			abort();
 	}
 	return s;

@@ -19,12 +19,11 @@ static struct store *fuzz_store(void)
 {
 	static struct store *s;
 	static char path[64];
-	char err[600];
 
 	if (!s) {
 		snprintf(path, sizeof(path), "/tmp/rwb-fuzz-memory-%ld.db", (long)getpid());
 		unlink(path);
-		if (store_open(&s, path, true, err, sizeof(err)) != 0)
+		if (store_open(&s, path, true) != 0)
 			abort();
 	}
 	return s;
@@ -32,26 +31,24 @@ static struct store *fuzz_store(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *err = NULL, *text = NULL;
+	char *text = NULL;
 	int n = 0, rc;
 
-	rc = memory_import_check((const char *)data, size, &n, &err);
+	rwb_error_clear();
+	rc = memory_import_check((const char *)data, size, &n);
 	if (rc == RWB_OK) {
 		struct store *s = fuzz_store();
 		int got = 0, out = 0;
-		char *err2 = NULL;
 		/* an accepted document imports (nothing else fails it) */
-		if (memory_import(s, &got, (const char *)data, size, &err2) != RWB_OK || got != n)
+		if (memory_import(s, &got, (const char *)data, size) != RWB_OK || got != n)
 			abort();
-		free(err2);
 		if (memory_export(s, &text, &out, NULL) != RWB_OK)
 			abort();
 		free(text);
 		store_exec(s, "DELETE FROM memory_entries; DELETE FROM memory_versions; DELETE FROM memory_vectors;"
 			   "INSERT INTO memory_fts(memory_fts) VALUES('delete-all')");
-	} else if (!err || strchr(err, '\n')) {
+	} else if (rwb_last_code() == RWB_OK || strchr(rwb_last_error(), '\n')) {
 		abort(); /* a refusal is exactly one line */
 	}
-	free(err);
 	return 0;
 }

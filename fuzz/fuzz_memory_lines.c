@@ -21,12 +21,11 @@ static struct store *fuzz_store(void)
 {
 	static struct store *s;
 	static char path[64];
-	char err[600];
 
 	if (!s) {
 		snprintf(path, sizeof(path), "/tmp/rwb-fuzz-lines-%ld.db", (long)getpid());
 		unlink(path);
-		if (store_open(&s, path, true, err, sizeof(err)) != 0)
+		if (store_open(&s, path, true) != 0)
 			abort();
 	}
 	return s;
@@ -72,21 +71,19 @@ static void check_merge(struct memory_list *l)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct memory_list l;
-	char *err = NULL, *out = NULL, *out2 = NULL;
+	char *out = NULL, *out2 = NULL;
 
-	if (memshare_parse(&l, (const char *)data, size, &err) != RWB_OK) {
-		if (!err || strchr(err, '\n'))
+	rwb_error_clear();
+	if (memshare_parse(&l, (const char *)data, size) != RWB_OK) {
+		if (rwb_last_code() == RWB_OK || strchr(rwb_last_error(), '\n'))
 			abort(); /* a refusal is exactly one line */
-		free(err);
 		return 0;
 	}
-	if (memshare_format(&out, &l, &err) != RWB_OK) {
-		free(err);  /* the parser took only UTF-8, so this cannot happen */
-		abort();
-	}
+	if (memshare_format(&out, &l) != RWB_OK)
+		abort();   /* the parser took only UTF-8, so this cannot happen */
 	{
 		struct memory_list l2;
-		if (memshare_parse(&l2, out, strlen(out), &err) != RWB_OK || memshare_format(&out2, &l2, &err) != RWB_OK)
+		if (memshare_parse(&l2, out, strlen(out)) != RWB_OK || memshare_format(&out2, &l2) != RWB_OK)
 			abort();
 		if (strcmp(out, out2) != 0)
 			abort(); /* written, read, written: the same bytes */
@@ -96,9 +93,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		struct store *s = fuzz_store();
 		struct memory_share_stats st;
-		if (memory_share_import(s, &st, (const char *)data, size, &err) != RWB_OK)
+		if (memory_share_import(s, &st, (const char *)data, size) != RWB_OK)
 			abort(); /* an accepted file imports */
-		if (memory_share_import(s, &st, (const char *)data, size, &err) != RWB_OK || st.added || st.updated)
+		if (memory_share_import(s, &st, (const char *)data, size) != RWB_OK || st.added || st.updated)
 			abort(); /* and importing it again changes nothing */
 		store_exec(s, "DELETE FROM memory_entries; DELETE FROM memory_versions; DELETE FROM memory_vectors;"
 			   "INSERT INTO memory_fts(memory_fts) VALUES('delete-all')");

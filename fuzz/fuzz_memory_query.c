@@ -18,7 +18,7 @@
 static struct store *fuzz_store(void)
 {
 	static struct store *s;
-	char path[64], err[600];
+	char path[64];
 
 	if (!s) {
 		static const char *const vals[] = {
@@ -28,13 +28,13 @@ static struct store *fuzz_store(void)
 		};
 		snprintf(path, sizeof(path), "/tmp/rwb-fuzz-query-%ld.db", (long)getpid());
 		unlink(path);
-		if (store_open(&s, path, true, err, sizeof(err)) != 0)
+		if (store_open(&s, path, true) != 0)
 			abort();
 		for (int i = 0; i < 3; i++) {
-			char key[32], *e = NULL;
+			char key[32];
 			snprintf(key, sizeof(key), "ns/p%d/k", i);
 			struct memory_input in = { .key = key, .value = vals[i], .layer = "long_term" };
-			if (memory_store(s, NULL, &in, &e) != 0)
+			if (memory_store(s, NULL, &in) != 0)
 				abort();
 		}
 	}
@@ -49,13 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int m = 0; m < 3; m++) {
 		struct memory_query q = { .text = text, .mode = (enum memory_mode)m, .limit = 5 };
 		struct memory_results r;
-		char *err = NULL;
-		int rc = memory_search(s, &r, &q, &err);
+		int rc;
+		rwb_error_clear();
+		rc = memory_search(s, &r, &q);
 		if (rc == RWB_OK)
 			memory_results_release(&r);
-		else if (rc != RWB_EINPUT || !err || strchr(err, '\n'))
+		else if (rc != RWB_EINPUT || rwb_last_code() != RWB_EINPUT || strchr(rwb_last_error(), '\n'))
 			abort(); /* bad text is one line of bad input, never a store error */
-		free(err);
 	}
 	free(text);
 	return 0;

@@ -8,9 +8,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct theme t;
-	char err[256];
 
 	themefile_builtin(&t, "default");
-	themefile_parse(&t, (const char *)data, size, "fuzz.theme", err, sizeof(err));
+	themefile_parse(&t, (const char *)data, size, "fuzz.theme");
 	return 0;
 }

@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
 #include "draw.h"
+#include "error.h"
 #include "keys.h"
 #include "listview.h"
 #include "overlay.h"
@@ -536,7 +537,7 @@ bool view_flame_open(struct app *a, const cJSON *result)
 	rc = perffold_read_folded(v->fold, folded->valuestring);
 	if (rc != 0 || perffold_samples(v->fold) == 0) {
 		app_notice(a, NOTICE_WARNING, "cannot show the flame graph of %s: %s", folded->valuestring,
-			   rc ? perffold_error(v->fold) : "it has no samples");
+			   rc ? rwb_last_error() : "it has no samples");
 		flame_free(v);
 		return false;
 	}

@@ -172,22 +172,23 @@ static void try_open(struct git_pane *g)
 {
 	if (g->repo)
 		return;
-	if (gitw_open(&g->repo, app_repo(g->base.app), g->open_err, sizeof(g->open_err)) != 0)
+	if (gitw_open(&g->repo, app_repo(g->base.app)) != 0) {
 		g->repo = NULL;
+		snprintf(g->open_err, sizeof(g->open_err), "%s", rwb_last_error());
+	}
 }
 
 static void read_status(struct git_pane *g)
 {
 	struct gitw_status *s = NULL;
-	char err[512];
 	int64_t t0 = loop_now_ms();
 
 	try_open(g);
 	if (!g->repo)
 		return;
 	g->stamp = gitw_stamp(g->repo);
-	if (gitw_status(&s, g->repo, err, sizeof(err)) != 0) {
-		set_note(g, true, "%s", err);
+	if (gitw_status(&s, g->repo) != 0) {
+		set_note(g, true, "%s", rwb_last_error());
 		return;
 	}
 	gitw_status_free(g->st);
@@ -269,12 +270,11 @@ static void free_meta(struct git_pane *g)
 static int load_diff(struct git_pane *g)
 {
 	struct gitw_diff *d = NULL;
-	char err[512];
 	int rc;
 
-	rc = gitw_diff(&d, g->repo, g->diff_kind, g->diff_rev, g->diff_path, err, sizeof(err));
+	rc = gitw_diff(&d, g->repo, g->diff_kind, g->diff_rev, g->diff_path);
 	if (rc) {
-		set_note(g, true, "%s", err);
+		set_note(g, true, "%s", rwb_last_error());
 		return rc;
 	}
 	gitw_diff_free(g->diff);
@@ -285,7 +285,7 @@ static int load_diff(struct git_pane *g)
 	if (g->diff_kind == GITW_DIFF_COMMIT) {
 		/* the commit's header above its diff, as git show, tig and lazygit */
 		char *text = NULL;
-		if (gitw_commit_header(&text, g->repo, g->diff_rev, err, sizeof(err)) == 0) {
+		if (gitw_commit_header(&text, g->repo, g->diff_rev) == 0) {
 			size_t cap = 8;
 			g->meta = xmalloc(cap * sizeof(*g->meta));
 			for (char *p = text, *nl; p; p = nl ? nl + 1 : NULL) {
@@ -769,7 +769,6 @@ static void select_hunk(struct git_pane *g, const char *path, int hunk)
 static void stage_entry(struct git_pane *g, bool unstage)
 {
 	const struct gitw_entry *e;
-	char err[512];
 	int grp, rc;
 
 	e = entry_at(g->st, (int)g->status_lv.cursor, &grp);
@@ -779,10 +778,10 @@ static void stage_entry(struct git_pane *g, bool unstage)
 		set_note(g, true, "%s is not staged", e->path);
 		return;
 	}
-	rc = unstage ? gitw_unstage(g->repo, e->path, NULL, err, sizeof(err))
-		     : gitw_stage(g->repo, e->path, NULL, err, sizeof(err));
+	rc = unstage ? gitw_unstage(g->repo, e->path, NULL)
+		     : gitw_stage(g->repo, e->path, NULL);
 	if (rc)
-		set_note(g, true, "%s", err);
+		set_note(g, true, "%s", rwb_last_error());
 	else
 		set_note(g, false, "%s %s", unstage ? "unstaged" : "staged", e->path);
 	char *path = xstrdup(e->path);
@@ -803,7 +802,7 @@ static void stage_in_diff(struct git_pane *g, bool unstage)
 	const struct drow *r;
 	struct gitw_pick pick = { 0 };
 	const char *path;
-	char err[512], what[64] = "the file";
+	char what[64] = "the file";
 	int rc;
 
 	if (!d || !g->nrows)
@@ -854,10 +853,10 @@ static void stage_in_diff(struct git_pane *g, bool unstage)
 		pick.hunk = pick.lo = pick.hi = 0;
 		snprintf(what, sizeof(what), "the new file");
 	}
-	rc = unstage ? gitw_unstage(g->repo, path, &pick, err, sizeof(err))
-		     : gitw_stage(g->repo, path, &pick, err, sizeof(err));
+	rc = unstage ? gitw_unstage(g->repo, path, &pick)
+		     : gitw_stage(g->repo, path, &pick);
 	if (rc)
-		set_note(g, true, "%s", err);
+		set_note(g, true, "%s", rwb_last_error());
 	else
 		set_note(g, false, "%s %s of %s", unstage ? "unstaged" : "staged", what, path);
 	if (g->diff_kind == GITW_DIFF_UNTRACKED && !rc) {
@@ -873,14 +872,13 @@ static void stage_in_diff(struct git_pane *g, bool unstage)
 static void discard_answer(struct app *a, bool yes, void *data)
 {
 	struct git_pane *g = data;
-	char err[512];
 
 	(void)a;
 	g->discard_pending = false;
 	if (!yes || !g->repo) {
 		set_note(g, false, "discard cancelled");
-	} else if (gitw_discard_hunk(g->repo, g->discard_path, g->discard_hunk, err, sizeof(err)) != 0) {
-		set_note(g, true, "%s", err);
+	} else if (gitw_discard_hunk(g->repo, g->discard_path, g->discard_hunk) != 0) {
+		set_note(g, true, "%s", rwb_last_error());
 	} else {
 		set_note(g, false, "discarded hunk %d of %s", g->discard_hunk, g->discard_path);
 	}
@@ -913,10 +911,9 @@ static void discard_in_diff(struct git_pane *g)
 static void open_log(struct git_pane *g)
 {
 	struct gitw_log *log = NULL;
-	char err[512];
 
-	if (gitw_log(&log, g->repo, 5000, NULL, err, sizeof(err)) != 0) {
-		set_note(g, true, "%s", err);
+	if (gitw_log(&log, g->repo, 5000, NULL) != 0) {
+		set_note(g, true, "%s", rwb_last_error());
 		return;
 	}
 	gitw_log_free(g->log);
@@ -944,7 +941,7 @@ static void gate_check(struct git_pane *g)
 
 static void do_commit(struct git_pane *g)
 {
-	char err[512], oid[41];
+	char oid[41];
 	const char *m = strbuf_str(&g->msg);
 
 	gate_check(g);
@@ -954,8 +951,8 @@ static void do_commit(struct git_pane *g)
 		return;
 	}
 
-	if (gitw_commit(oid, g->repo, *m || !g->amend ? m : NULL, g->amend, err, sizeof(err)) != 0) {
-		set_note(g, true, "%s", err);
+	if (gitw_commit(oid, g->repo, *m || !g->amend ? m : NULL, g->amend) != 0) {
+		set_note(g, true, "%s", rwb_last_error());
 		return;
 	}
 	set_note(g, false, "%s %.12s", g->amend ? "amended" : "committed", oid);

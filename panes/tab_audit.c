@@ -35,6 +35,7 @@
 #include "listview.h"
 #include "coverage.h"
 #include "draw.h"
+#include "error.h"
 #include "loop.h"
 #include "rustlex.h"
 #include "sshsig.h"
@@ -266,13 +267,12 @@ static int save_timer(struct loop *l, void *data)
 	for (int i = 0; i < t->nfiles; i++) {
 		int64_t now = file_stamp(t, t->files[i].file);
 		struct audit_list out;
-		char err[512];
 		if (now == t->files[i].stamp)
 			continue;
 		t->files[i].stamp = now;
 		if (now < 0)
 			continue;   /* deleted: R rescans the repository */
-		if (audit_scan(&out, s, app_repo(t->app), t->files[i].file, err, sizeof(err)) == 0) {
+		if (audit_scan(&out, s, app_repo(t->app), t->files[i].file) == 0) {
 			audit_list_release(&out);
 			rescanned++;
 			snprintf(last, sizeof(last), "%s", t->files[i].file);
@@ -291,14 +291,13 @@ static int save_timer(struct loop *l, void *data)
 static void scan(struct audit_tab *t)
 {
 	struct audit_list l;
-	char err[512];
 	struct store *s = app_store(t->app);
 
 	t->scanned = true;
 	if (!s)
 		return;
-	if (audit_scan(&l, s, app_repo(t->app), NULL, err, sizeof(err)) != 0) {
-		snprintf(t->message, sizeof(t->message), "scan failed: %s", err);
+	if (audit_scan(&l, s, app_repo(t->app), NULL) != 0) {
+		snprintf(t->message, sizeof(t->message), "scan failed: %s", rwb_last_error());
 		t->msg_bad = true;
 		return;
 	}
@@ -693,7 +692,7 @@ static void next_to_review(struct audit_tab *t)
 static void record(struct audit_tab *t)
 {
 	struct audit_item *it = sel_item(t);
-	char err[512], id[11];
+	char id[11];
 	int rc;
 
 	t->prompting = false;
@@ -709,9 +708,9 @@ static void record(struct audit_tab *t)
 		t->key_known = true;
 	}
 	rc = audit_review_signed(app_store(t->app), app_repo(t->app), id, t->verdict, t->me, t->note,
-				 t->key, err, sizeof(err));
+				 t->key);
 	if (rc) {
-		snprintf(t->message, sizeof(t->message), "%s", err);
+		snprintf(t->message, sizeof(t->message), "%s", rwb_last_error());
 		t->msg_bad = true;
 	} else {
 		snprintf(t->message, sizeof(t->message), "%s: %s recorded by %s%s", id, t->verdict, t->me,

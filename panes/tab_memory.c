@@ -25,6 +25,7 @@
 #include "listview.h"
 #include "cmdline.h"
 #include "draw.h"
+#include "error.h"
 #include "memory.h"
 #include "rustlex.h"
 #include "strbuf.h"
@@ -147,7 +148,6 @@ static void tab_refresh(struct memory_tab *t)
 				t->rows[t->nrows++] = (struct row){ &t->list.v[i], NULL, 0 };
 	} else {
 		struct strbuf q = STRBUF_INIT;
-		char *err = NULL;
 		strbuf_add(&q, t->query, t->qlen);
 		if (tree_node(t) >= 0)
 			strbuf_addf(&q, " key:%s/**", t->tree.v[tree_node(t)].name);
@@ -156,10 +156,8 @@ static void tab_refresh(struct memory_tab *t)
 			.layer = t->layer_filter ? layer_names[t->layer_filter] : NULL,
 			.project = t->project_filter, .mark_open = "\x01", .mark_close = "\x02",
 		};
-		if (memory_search(s, &t->results, &mq, &err) != 0)
-			t->search_error = err ? err : xstrdup("search failed");
-		else
-			free(err);
+		if (memory_search(s, &t->results, &mq) != 0)
+			t->search_error = xstrdup(rwb_last_error());
 		strbuf_free(&q);
 		t->rows = xcalloc((size_t)t->results.n + 1, sizeof(*t->rows));
 		for (int i = 0; i < t->results.n; i++)
@@ -644,7 +642,6 @@ static void undo_delete(struct memory_tab *t)
 static void restore_selected(struct memory_tab *t)
 {
 	struct memory_entry *e, out;
-	char *err = NULL;
 
 	if (!t->history.n)
 		return;
@@ -653,7 +650,7 @@ static void restore_selected(struct memory_tab *t)
 		app_notice(t->a, NOTICE_INFO, "v%d is already the current version", e->version);
 		return;
 	}
-	if (memory_restore(app_store(t->a), &out, e->key, e->version, &err) == 0) {
+	if (memory_restore(app_store(t->a), &out, e->key, e->version) == 0) {
 		app_notice(t->a, NOTICE_INFO, "restored %s v%d as v%d", out.key, e->version, out.version);
 		memory_entry_release(&out);
 		listview_home(&t->hist_lv);
@@ -661,16 +658,15 @@ static void restore_selected(struct memory_tab *t)
 		tab_load_history(t);
 		app_store_touched(t->a);
 	} else {
-		app_notice(t->a, NOTICE_WARNING, "%s", err ? err : "restore failed");
+		app_notice(t->a, NOTICE_WARNING, "%s", rwb_last_error());
 	}
-	free(err);
 }
 
 static void edit_done(void *data, int status, const struct rusage *ru, long duration_ms)
 {
 	struct memory_tab *t = data;
 	size_t len = 0;
-	char *text = NULL, *err = NULL;
+	char *text = NULL;
 	FILE *f;
 
 	(void)ru;
@@ -698,13 +694,13 @@ static void edit_done(void *data, int status, const struct rusage *ru, long dura
 	} else {
 		struct memory_input in = { .key = t->edit_key, .value = text };
 		struct memory_entry e;
-		if (memory_store(app_store(t->a), &e, &in, &err) == 0) {
+		if (memory_store(app_store(t->a), &e, &in) == 0) {
 			app_notice(t->a, NOTICE_INFO, "saved %s as v%d", e.key, e.version);
 			memory_entry_release(&e);
 			tab_refresh(t);
 			app_store_touched(t->a);
 		} else {
-			app_notice(t->a, NOTICE_WARNING, "%s", err ? err : "could not save the edit");
+			app_notice(t->a, NOTICE_WARNING, "%s", rwb_last_error());
 		}
 	}
 	unlink(t->edit_file);
@@ -713,7 +709,6 @@ static void edit_done(void *data, int status, const struct rusage *ru, long dura
 	free(t->edit_original);
 	t->edit_file = t->edit_key = t->edit_original = NULL;
 	free(text);
-	free(err);
 	pane_damage(app_pane(t->a, APP_PANE_BROWSER));
 }
 
@@ -723,9 +718,8 @@ static void edit_selected(struct memory_tab *t)
 	const char *editor = getenv("VISUAL") && *getenv("VISUAL") ? getenv("VISUAL") :
 			     getenv("EDITOR") && *getenv("EDITOR") ? getenv("EDITOR") : "vi";
 	const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	struct strbuf err = STRBUF_INIT;
 	char **argv = NULL, **full;
-	int argc = 0, fd;
+	int argc = 0, fd, rc;
 	size_t n;
 
 	if (!e || t->view == VIEW_HISTORY)
@@ -734,14 +728,12 @@ static void edit_selected(struct memory_tab *t)
 		app_notice(t->a, NOTICE_INFO, "an edit of %s is still open", t->edit_key);
 		return;
 	}
-	if (cmdline_split(editor, &argv, &argc, &err) != 0 || argc == 0) {
-		app_notice(t->a, NOTICE_WARNING, "cannot use EDITOR=%s: %s", editor, strbuf_str(&err));
-		strbuf_free(&err);
+	if ((rc = cmdline_split(editor, &argv, &argc)) != 0 || argc == 0) {
+		app_notice(t->a, NOTICE_WARNING, "cannot use EDITOR=%s: %s", editor, rc ? rwb_last_error() : "");
 		if (argv)
 			cmdline_free_argv(argv, argc);
 		return;
 	}
-	strbuf_free(&err);
 	t->edit_file = xasprintf("%s/rwb-memory-XXXXXX.md", tmpdir);
 	fd = mkstemps(t->edit_file, 3);
 	n = strlen(e->value);

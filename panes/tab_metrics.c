@@ -119,7 +119,7 @@ static void tab_reload(void *state)
 	if (!s)
 		return;
 	if (metrics_query(&t->v, &t->n, s, t->project, NULL, 0, MAX_POINTS) != RWB_OK)
-		snprintf(t->error, sizeof(t->error), "cannot read the metrics: %s", s->errmsg);
+		snprintf(t->error, sizeof(t->error), "cannot read the metrics: %s", rwb_last_error());
 	if (metrics_last_run(s, t->project, "cargo-build", &ok, &at, &w, &e) == RWB_OK)
 		len += (size_t)snprintf(t->status, sizeof(t->status), "last build: %s, %d error%s, %d warning%s",
 					ok ? "ok" : "FAILED", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");

@@ -25,6 +25,7 @@
 #include "board.h"
 #include "browser.h"
 #include "draw.h"
+#include "error.h"
 #include "keys.h"
 #include "listview.h"
 #include "store.h"
@@ -378,12 +379,12 @@ static void move_selected(struct tasks_tab *t, const char *status)
 		snprintf(t->status, sizeof(t->status), "no task selected");
 		return;
 	}
-	rc = board_task_move(s, t->tasks[t->vis[t->lv.cursor]].id, status, t->status, sizeof(t->status));
+	rc = board_task_move(s, t->tasks[t->vis[t->lv.cursor]].id, status);
 	if (rc == 0) {
 		snprintf(t->status, sizeof(t->status), "task %lld is %s", (long long)t->tasks[t->vis[t->lv.cursor]].id, status);
 		app_store_touched(t->app);
-	} else if (!t->status[0]) {
-		snprintf(t->status, sizeof(t->status), "cannot move the task: %.180s", s->errmsg);
+	} else {
+		snprintf(t->status, sizeof(t->status), "%s", rwb_last_error());
 	}
 }
 
@@ -403,7 +404,7 @@ static void acknowledge(struct tasks_tab *t)
 		app_notice(t->app, NOTICE_INFO, "critical notice %lld acknowledged", (long long)id);
 		app_store_touched(t->app);
 	} else {
-		snprintf(t->status, sizeof(t->status), "cannot record the acknowledgement: %.180s", s->errmsg);
+		snprintf(t->status, sizeof(t->status), "cannot record the acknowledgement: %.180s", rwb_last_error());
 	}
 }
 
@@ -433,7 +434,7 @@ static void add_from_field(struct tasks_tab *t)
 		snprintf(t->status, sizeof(t->status), "task %lld added for %.100s", (long long)id, agent);
 		app_store_touched(t->app);
 	} else {
-		snprintf(t->status, sizeof(t->status), "cannot add the task: %.180s", app_store(t->app)->errmsg);
+		snprintf(t->status, sizeof(t->status), "cannot add the task: %.180s", rwb_last_error());
 	}
 }
 

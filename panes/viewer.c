@@ -24,6 +24,7 @@
 #include "app.h"
 #include "coverage.h"
 #include "draw.h"
+#include "error.h"
 #include "files.h"
 #include "keys.h"
 #include "listview.h"
@@ -190,7 +191,7 @@ static void go_line(struct viewer *v, long n)
 
 /* ---- opening ---- */
 
-static int viewer_new(struct viewer **out, struct app *a, const char *path, long line, char *msg, size_t msglen)
+static int viewer_new(struct viewer **out, struct app *a, const char *path, long line)
 {
 	struct viewer *v;
 	struct stat st;
@@ -198,14 +199,11 @@ static int viewer_new(struct viewer **out, struct app *a, const char *path, long
 	size_t n;
 
 	*out = NULL;
-	if (fd < 0) {
-		snprintf(msg, msglen, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return rwb_fail(RWB_EIO, "cannot open %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(msg, msglen, "%s is not a regular file", path);
 		close(fd);
-		return -1;
+		return rwb_fail(RWB_EINPUT, "%s is not a regular file", path);
 	}
 	v = xcalloc(1, sizeof(*v));
 	v->app = a;
@@ -214,11 +212,11 @@ static int viewer_new(struct viewer **out, struct app *a, const char *path, long
 	if (v->size) {
 		void *m = mmap(NULL, v->size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m == MAP_FAILED) {
-			snprintf(msg, msglen, "cannot map %s: %s", path, strerror(errno));
+			int rc = rwb_fail(RWB_EIO, "cannot map %s: %s", path, strerror(errno));
 			close(fd);
 			free(v->path);
 			free(v);
-			return -1;
+			return rc;
 		}
 		v->map = m;
 		madvise(m, v->size, MADV_SEQUENTIAL);
@@ -641,13 +639,12 @@ bool view_file_open(struct app *a, const cJSON *result)
 {
 	const cJSON *path = cJSON_GetObjectItem(result, "path"), *line = cJSON_GetObjectItem(result, "line");
 	struct viewer *v;
-	char msg[300], *title;
+	char *title;
 
 	if (!cJSON_IsString(path))
 		return false;
-	if (viewer_new(&v, a, path->valuestring, cJSON_IsNumber(line) ? (long)line->valuedouble : 1, msg,
-		       sizeof(msg)) != 0) {
-		app_notice(a, NOTICE_WARNING, "%s", msg);
+	if (viewer_new(&v, a, path->valuestring, cJSON_IsNumber(line) ? (long)line->valuedouble : 1) != 0) {
+		app_notice(a, NOTICE_WARNING, "%s", rwb_last_error());
 		return false;
 	}
 	{
@@ -752,15 +749,14 @@ static int k_grep_open(void *self, const struct key *k)
 	const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(m, "file"));
 	const cJSON *line = cJSON_GetObjectItem(m, "line");
 	struct viewer *v;
-	char msg[300], *path, *title;
+	char *path, *title;
 
 	(void)k;
 	if (!file)
 		return PANE_HANDLED;
 	path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", g->root, file);
-	if (viewer_new(&v, g->app, path, cJSON_IsNumber(line) ? (long)line->valuedouble : 1, msg,
-		       sizeof(msg)) != 0) {
-		snprintf(g->status, sizeof(g->status), "%s", msg);
+	if (viewer_new(&v, g->app, path, cJSON_IsNumber(line) ? (long)line->valuedouble : 1) != 0) {
+		snprintf(g->status, sizeof(g->status), "%s", rwb_last_error());
 		free(path);
 		return DONE;
 	}

@@ -1096,10 +1096,9 @@ int app_main(const struct app_options *opts, struct store *store)
 	a->opts = opts;
 	a->store = store;
 	if (opts->script) {
-		char err[512];
-		a->script = script_load(opts->script, err, sizeof(err));
+		a->script = script_load(opts->script);
 		if (!a->script) {
-			fprintf(stderr, "rwb: %s\n", err);
+			fprintf(stderr, "rwb: %s\n", rwb_last_error());
 			free(a);
 			return 2;
 		}

@@ -393,18 +393,16 @@ static void run_inline(struct app *a, const char *line, const struct cmd_args *a
 
 static void run_line(struct app *a, const char *line, bool confirmed_write)
 {
-	struct strbuf err = STRBUF_INIT;
 	struct cmd_args args;
 	char **argv = NULL;
 	int argc = 0, rc;
 	enum dispatch_how how;
 
-	rc = cmdline_split(line, &argv, &argc, &err);
+	rc = cmdline_split(line, &argv, &argc);
 	if (rc == RWB_OK)
-		rc = cmdline_parse(&args, argc, argv, &err);
+		rc = cmdline_parse(&args, argc, argv);
 	if (rc) {
-		pane_command_add_result(results(a), line, strbuf_str(&err), RESULT_ERROR);
-		strbuf_free(&err);
+		pane_command_add_result(results(a), line, rwb_last_error(), RESULT_ERROR);
 		cmdline_free_argv(argv, argc);
 		return;
 	}
@@ -420,7 +418,6 @@ static void run_line(struct app *a, const char *line, bool confirmed_write)
 	}
 	cmd_args_release(&args);
 	cmdline_free_argv(argv, argc);
-	strbuf_free(&err);
 }
 
 void dispatch_line(struct app *a, const char *line)

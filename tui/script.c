@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "script.h"
+#include "error.h"
 #include "sanitize.h"
 #include "xalloc.h"
 
@@ -33,7 +34,7 @@ static void push(struct key **keys, int *n, struct key k)
 	(*keys)[(*n)++] = k;
 }
 
-int script_parse_keys(const char *line, struct key **keys, int *nkeys, char *err, size_t errlen)
+int script_parse_keys(const char *line, struct key **keys, int *nkeys)
 {
 	size_t len = strlen(line), i = 0;
 
@@ -80,11 +81,10 @@ int script_parse_keys(const char *line, struct key **keys, int *nkeys, char *err
 				found = true;
 			}
 			if (!found) {
-				snprintf(err, errlen, "unknown key <%s>", name);
 				free(*keys);
 				*keys = NULL;
 				*nkeys = 0;
-				return -1;
+				return rwb_fail(RWB_EINPUT, "unknown key <%s>", name);
 			}
 			i += nl + 2;
 			continue;
@@ -100,7 +100,7 @@ int script_parse_keys(const char *line, struct key **keys, int *nkeys, char *err
 	return 0;
 }
 
-struct script *script_load(const char *path, char *err, size_t errlen)
+struct script *script_load(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	struct script *s;
@@ -110,7 +110,7 @@ struct script *script_load(const char *path, char *err, size_t errlen)
 	int lineno = 0;
 
 	if (!f) {
-		snprintf(err, errlen, "script %s: %s", path, strerror(errno));
+		rwb_fail(RWB_EIO, "script %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
@@ -144,15 +144,14 @@ struct script *script_load(const char *path, char *err, size_t errlen)
 			} else if (strcmp(cmd, "quit") == 0) {
 				st.kind = STEP_QUIT;
 			} else {
-				snprintf(err, errlen, "%s:%d: unknown script command ':%s' (save-screen FILE, "
+				rwb_fail(RWB_EINPUT, "%s:%d: unknown script command ':%s' (save-screen FILE, "
 					 "wait MS, wait-for TEXT, quit)", path, lineno, cmd);
 				goto fail;
 			}
 		} else {
-			char kerr[128];
 			st.kind = STEP_KEYS;
-			if (script_parse_keys(p, &st.keys, &st.nkeys, kerr, sizeof(kerr)) != 0) {
-				snprintf(err, errlen, "%s:%d: %s", path, lineno, kerr);
+			if (script_parse_keys(p, &st.keys, &st.nkeys) != 0) {
+				rwb_fail_wrap(RWB_EINPUT, "%s:%d", path, lineno);
 				goto fail;
 			}
 		}

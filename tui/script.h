@@ -21,8 +21,9 @@
 
 struct script;
 
-/* Loads a script; on error returns NULL and err says which line. */
-struct script *script_load(const char *path, char *err, size_t errlen);
+/* Loads a script; on error returns NULL and the error channel (error.h)
+ * says which line. */
+struct script *script_load(const char *path);
 void script_free(struct script *s);
 
 enum script_step_kind { STEP_KEYS, STEP_SAVE_SCREEN, STEP_WAIT, STEP_WAIT_FOR, STEP_QUIT, STEP_END };
@@ -38,7 +39,8 @@ struct script_step {
 /* The next step, or NULL at the end. */
 const struct script_step *script_next(struct script *s);
 
-/* Parses a key spec line into keys (allocated); returns -1 on a bad <name>. */
-int script_parse_keys(const char *line, struct key **keys, int *nkeys, char *err, size_t errlen);
+/* Parses a key spec line into keys (allocated); RWB_EINPUT, with a message
+ * in the error channel, on a bad <name>. */
+int script_parse_keys(const char *line, struct key **keys, int *nkeys);
 
 #endif

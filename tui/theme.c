@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "theme.h"
+#include "error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,6 @@ static void apply(void)
 void theme_init(const char *name, char *notice, size_t n)
 {
 	const char *no_color = getenv("NO_COLOR");
-	char err[256] = "";
 
 	if (notice && n)
 		notice[0] = '\0';
@@ -77,8 +77,8 @@ void theme_init(const char *name, char *notice, size_t n)
 		if (!path) {
 			snprintf(notice, n, "theme '%s' not found; using the default theme", name);
 			themefile_builtin(&current, "default");
-		} else if (themefile_load(&current, path, err, sizeof(err)) != 0) {
-			snprintf(notice, n, "theme %s; using the default theme", err);
+		} else if (themefile_load(&current, path) != 0) {
+			snprintf(notice, n, "theme %s; using the default theme", rwb_last_error());
 			themefile_builtin(&current, "default");
 		}
 		free(path);

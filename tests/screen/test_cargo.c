@@ -60,9 +60,9 @@ static int cli_build(struct fx *f)
 static void add_benchmark_runs(struct fx *f)
 {
 	struct store *st = NULL;
-	char err[600], *project = metrics_project(f->crate);
+	char *project = metrics_project(f->crate);
 
-	assert_int_equal(store_open(&st, f->db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&st, f->db, true), RWB_OK);
 	assert_int_equal(metrics_add_sample(st, project, "bench_mean_ns", "fib 20", 1000, 1000), RWB_OK);
 	assert_int_equal(metrics_add_sample(st, project, "bench_regression", "fib 20", 0, 1000), RWB_OK);
 	assert_int_equal(metrics_add_sample(st, project, "bench_mean_ns", "fib 20", 1800, 2000), RWB_OK);

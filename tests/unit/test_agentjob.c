@@ -32,12 +32,11 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	char err[256];
 
 	f->dir = tu_tmpdir();
 	f->db = xasprintf("%s/rwb.db", f->dir);
-	assert_int_equal(store_open(&f->agent, f->db, true, err, sizeof(err)), RWB_OK);
-	assert_int_equal(store_open(&f->person, f->db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&f->agent, f->db, true), RWB_OK);
+	assert_int_equal(store_open(&f->person, f->db, true), RWB_OK);
 	store_set_agent(f->agent, "bot");
 	*state = f;
 	return 0;

@@ -38,9 +38,8 @@ static const char *block_src =
 static struct store *open_store(const char *path)
 {
 	struct store *s = NULL;
-	char err[512];
 
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	return s;
 }
 
@@ -81,9 +80,8 @@ static int teardown(void **state)
 static void scan_one(struct fx *f, char id[11], enum audit_status *st, int *line)
 {
 	struct audit_list l;
-	char err[512];
 
-	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL, err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
 	assert_int_equal(l.n, 1);
 	memcpy(id, l.items[0].id, 11);
 	if (st)
@@ -95,10 +93,9 @@ static void scan_one(struct fx *f, char id[11], enum audit_status *st, int *line
 
 static void review(struct fx *f, const char *id, const char *verdict, const char *who)
 {
-	char err[512];
-	int rc = audit_review(f->s, f->repo, id, verdict, who, "note", err, sizeof(err));
+	int rc = audit_review(f->s, f->repo, id, verdict, who, "note");
 	if (rc)
-		fprintf(stderr, "review: %s\n", err);
+		fprintf(stderr, "review: %s\n", rwb_last_error());
 	assert_int_equal(rc, RWB_OK);
 }
 
@@ -147,7 +144,7 @@ static void test_two_reviewers_approve(void **state)
 static void test_edit_resets_to_unreviewed(void **state)
 {
 	struct fx *f = *state;
-	char id[11], id2[11], err[512];
+	char id[11], id2[11];
 	enum audit_status st;
 	struct audit_list l;
 
@@ -174,8 +171,8 @@ static void test_edit_resets_to_unreviewed(void **state)
 	assert_int_equal(old->nverdicts, 2);
 	audit_list_release(&l);
 	/* and cannot be reviewed any more */
-	assert_int_equal(audit_review(f->s, f->repo, id, "sound", "carol", "", err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "gone"));
+	assert_int_equal(audit_review(f->s, f->repo, id, "sound", "carol", ""), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "gone"));
 	/* an edit of the SAFETY comment alone also resets */
 	review(f, id2, "sound", "alice");
 	write_src(f, "src/lib.rs",
@@ -223,7 +220,7 @@ static void test_move_keeps_approval(void **state)
 static void test_unsound_rejects(void **state)
 {
 	struct fx *f = *state;
-	char id[11], err[512];
+	char id[11];
 
 	scan_one(f, id, NULL, NULL);
 	review(f, id, "sound", "alice");
@@ -239,11 +236,11 @@ static void test_unsound_rejects(void **state)
 	review(f, id, "sound", "dave");
 	assert_int_equal(status_of(f, id), AUDIT_APPROVED);
 	/* bad input changes nothing */
-	assert_int_equal(audit_review(f->s, f->repo, id, "great", "erin", "", err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "sound, unsound, needs-work"));
-	assert_int_equal(audit_review(f->s, f->repo, id, "sound", "", "", err, sizeof(err)), RWB_EINPUT);
-	assert_int_equal(audit_review(f->s, f->repo, id, "sound", "a\x1b[31m", "", err, sizeof(err)), RWB_EINPUT);
-	assert_int_equal(audit_review(f->s, f->repo, "0123456789", "sound", "erin", "", err, sizeof(err)),
+	assert_int_equal(audit_review(f->s, f->repo, id, "great", "erin", ""), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "sound, unsound, needs-work"));
+	assert_int_equal(audit_review(f->s, f->repo, id, "sound", "", ""), RWB_EINPUT);
+	assert_int_equal(audit_review(f->s, f->repo, id, "sound", "a\x1b[31m", ""), RWB_EINPUT);
+	assert_int_equal(audit_review(f->s, f->repo, "0123456789", "sound", "erin", ""),
 			 RWB_ENOTFOUND);
 	assert_int_equal(status_of(f, id), AUDIT_APPROVED);
 }
@@ -274,14 +271,13 @@ static void test_export_import(void **state)
 	struct fx *f = *state;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 	struct audit_list l1, l2;
-	char err[512];
 	int ni, nv;
 
 	write_src(f, "src/more.rs",
 		  "pub unsafe fn raw() {}\n"
 		  "// SAFETY: plain data\n"
 		  "unsafe impl Send for X {}\n");
-	assert_int_equal(audit_scan(&l1, f->s, f->repo, NULL, err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_scan(&l1, f->s, f->repo, NULL), RWB_OK);
 	assert_int_equal(l1.n, 3);
 	review(f, l1.items[0].id, "sound", "alice");
 	review(f, l1.items[0].id, "sound", "bob");
@@ -292,7 +288,7 @@ static void test_export_import(void **state)
 	assert_int_equal(audit_export(&a, f->s, f->repo, &ni, &nv), RWB_OK);
 	assert_int_equal(ni, 3);
 	assert_int_equal(nv, 4);
-	assert_int_equal(audit_scan(&l1, f->s, f->repo, NULL, err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_scan(&l1, f->s, f->repo, NULL), RWB_OK);
 	audit_list_release(&l1);
 	assert_int_equal(audit_export(&b, f->s, f->repo, &ni, &nv), RWB_OK);
 	assert_int_equal(a.len, b.len);
@@ -303,10 +299,10 @@ static void test_export_import(void **state)
 	/* a fresh store: import, scan, same status everywhere */
 	char *db2 = xasprintf("%s/fresh.db", f->dir);
 	struct store *s2 = open_store(db2);
-	assert_int_equal(audit_import(s2, f->repo, a.buf, a.len, &ni, &nv, err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_import(s2, f->repo, a.buf, a.len, &ni, &nv), RWB_OK);
 	assert_int_equal(ni, 3);
 	assert_int_equal(nv, 4);
-	assert_int_equal(audit_scan(&l2, s2, f->repo, NULL, err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_scan(&l2, s2, f->repo, NULL), RWB_OK);
 	assert_int_equal(audit_load(&l1, f->s, f->repo, false), RWB_OK);
 	assert_int_equal(l1.n, l2.n);
 	for (size_t i = 0; i < l1.n; i++) {
@@ -318,7 +314,7 @@ static void test_export_import(void **state)
 	audit_list_release(&l1);
 	audit_list_release(&l2);
 	/* importing again adds nothing; its export is the same file */
-	assert_int_equal(audit_import(s2, f->repo, a.buf, a.len, &ni, &nv, err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_import(s2, f->repo, a.buf, a.len, &ni, &nv), RWB_OK);
 	assert_int_equal(nv, 0);
 	assert_int_equal(audit_export(&c, s2, f->repo, &ni, &nv), RWB_OK);
 	assert_int_equal(a.len, c.len);
@@ -345,7 +341,7 @@ static int verdict_rows(struct store *s)
 static void test_import_is_all_or_nothing(void **state)
 {
 	struct fx *f = *state;
-	char id[11], err[512];
+	char id[11];
 	int ni, nv;
 	struct {
 		const char *text;
@@ -376,12 +372,12 @@ static void test_import_is_all_or_nothing(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *text = xasprintf(bad[i].text, id, id);
 		int before = verdict_rows(f->s);
-		int rc = audit_import(f->s, f->repo, text, strlen(text), &ni, &nv, err, sizeof(err));
-		if (rc == RWB_OK || !strstr(err, bad[i].msg))
-			fprintf(stderr, "case %zu: rc %d, message: %s\n", i, rc, err);
+		int rc = audit_import(f->s, f->repo, text, strlen(text), &ni, &nv);
+		if (rc == RWB_OK || !strstr(rwb_last_error(), bad[i].msg))
+			fprintf(stderr, "case %zu: rc %d, message: %s\n", i, rc, rwb_last_error());
 		assert_int_equal(rc, RWB_EINPUT);
-		assert_non_null(strstr(err, bad[i].msg));
-		assert_null(strchr(err, '\n'));
+		assert_non_null(strstr(rwb_last_error(), bad[i].msg));
+		assert_null(strchr(rwb_last_error(), '\n'));
 		assert_int_equal(verdict_rows(f->s), before);   /* nothing written */
 		free(text);
 	}
@@ -391,7 +387,6 @@ static void test_walk_honours_gitignore(void **state)
 {
 	struct fx *f = *state;
 	struct audit_list l;
-	char err[512];
 	const char *u = "pub fn f(p: *const u8) -> u8 { unsafe { *p } }\n";
 
 	assert_int_equal(tu_sh(f->repo, "git init -q . && printf 'generated/\\n*.gen.rs\\n' > .gitignore"), 0);
@@ -405,7 +400,7 @@ static void test_walk_honours_gitignore(void **state)
 	write_src(f, ".hidden/w.rs", u);
 	write_src(f, "src/a/b.rs", u);
 	write_src(f, "src/target/m.rs", u);
-	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL, err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
 	assert_int_equal(l.n, 4);
 	assert_string_equal(l.items[0].file, ".hidden/w.rs");
 	assert_string_equal(l.items[1].file, "src/a/b.rs");
@@ -414,20 +409,20 @@ static void test_walk_honours_gitignore(void **state)
 	assert_string_equal(l.items[3].file, "src/target/m.rs");
 	audit_list_release(&l);
 	/* a scan of one folder or one file leaves the others alone */
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a", err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a"), RWB_OK);
 	assert_int_equal(l.n, 1);
 	audit_list_release(&l);
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a/b.rs", err, sizeof(err)), RWB_OK);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a/b.rs"), RWB_OK);
 	assert_int_equal(l.n, 1);
 	audit_list_release(&l);
 	assert_int_equal(audit_load(&l, f->s, f->repo, false), RWB_OK);
 	assert_int_equal(l.n, 4);
 	audit_list_release(&l);
 	/* bad scopes */
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "nope", err, sizeof(err)), RWB_EUSAGE);
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "/", err, sizeof(err)), RWB_EUSAGE);
-	assert_non_null(strstr(err, "outside"));
-	assert_int_equal(audit_scan(&l, f->s, f->repo, ".gitignore", err, sizeof(err)), RWB_EUSAGE);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, "nope"), RWB_EUSAGE);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, "/"), RWB_EUSAGE);
+	assert_non_null(strstr(rwb_last_error(), "outside"));
+	assert_int_equal(audit_scan(&l, f->s, f->repo, ".gitignore"), RWB_EUSAGE);
 }
 
 static void add_id(void *data, const char *id)

@@ -25,13 +25,12 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 
 	f->dir = tu_tmpdir();
 	if (asprintf(&f->db, "%s/rwb.db", f->dir) < 0)
 		return -1;
-	assert_int_equal(store_open(&f->a, f->db, true, err, sizeof(err)), RWB_OK);
-	assert_int_equal(store_open(&f->b, f->db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&f->a, f->db, true), RWB_OK);
+	assert_int_equal(store_open(&f->b, f->db, true), RWB_OK);
 	*state = f;
 	return 0;
 }
@@ -54,22 +53,21 @@ static void test_task_flow(void **state)
 	int64_t id1, id2, id3, done, failed;
 	struct board_task *t;
 	size_t n;
-	char err[256];
 
 	assert_int_equal(board_task_add(f->a, &id1, "alice", "fix the lexer"), RWB_OK);
 	assert_int_equal(board_task_add(f->a, &id2, "claude", "write docs"), RWB_OK);
 	assert_int_equal(board_task_add(f->a, &id3, "bob", "profile the parser"), RWB_OK);
 	assert_int_equal(board_task_add(f->a, &id3, "", "x"), RWB_EINPUT);
 	/* open -> done skips doing: refused with a reason */
-	assert_int_equal(board_task_move(f->a, id1, "done", err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "open -> doing"));
-	assert_int_equal(board_task_move(f->a, id1, "doing", err, sizeof(err)), RWB_OK);
-	assert_int_equal(board_task_move(f->b, id1, "done", err, sizeof(err)), RWB_OK);
-	assert_int_equal(board_task_move(f->a, id1, "doing", err, sizeof(err)), RWB_EINPUT);
-	assert_int_equal(board_task_move(f->a, id2, "doing", err, sizeof(err)), RWB_OK);
-	assert_int_equal(board_task_move(f->a, id2, "failed", err, sizeof(err)), RWB_OK);
-	assert_int_equal(board_task_move(f->a, 999, "doing", err, sizeof(err)), RWB_ENOTFOUND);
-	assert_int_equal(board_task_move(f->a, id3, "doing", err, sizeof(err)), RWB_OK);
+	assert_int_equal(board_task_move(f->a, id1, "done"), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "open -> doing"));
+	assert_int_equal(board_task_move(f->a, id1, "doing"), RWB_OK);
+	assert_int_equal(board_task_move(f->b, id1, "done"), RWB_OK);
+	assert_int_equal(board_task_move(f->a, id1, "doing"), RWB_EINPUT);
+	assert_int_equal(board_task_move(f->a, id2, "doing"), RWB_OK);
+	assert_int_equal(board_task_move(f->a, id2, "failed"), RWB_OK);
+	assert_int_equal(board_task_move(f->a, 999, "doing"), RWB_ENOTFOUND);
+	assert_int_equal(board_task_move(f->a, id3, "doing"), RWB_OK);
 	assert_int_equal(board_task_counts(f->b, &done, &failed), RWB_OK);
 	assert_int_equal(done, 1);
 	assert_int_equal(failed, 1);

@@ -41,11 +41,9 @@ static const char *const sample =
 static struct cargotoml *parse_ok(const char *text)
 {
 	struct cargotoml *t = NULL;
-	struct strbuf err = STRBUF_INIT;
 
-	if (cargotoml_parse(&t, text, strlen(text), &err) != RWB_OK)
-		fail_msg("parse failed: %s", strbuf_str(&err));
-	strbuf_free(&err);
+	if (cargotoml_parse(&t, text, strlen(text)) != RWB_OK)
+		fail_msg("parse failed: %s", rwb_last_error());
 	return t;
 }
 
@@ -151,14 +149,13 @@ static void test_errors_are_one_line(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct cargotoml *t = NULL;
-		struct strbuf err = STRBUF_INIT;
 		size_t len = strlen(bad[i]) + (i == 9 ? 4 : 0);
-		if (cargotoml_parse(&t, bad[i], len, &err) != RWB_EINPUT)
+		rwb_error_clear();
+		if (cargotoml_parse(&t, bad[i], len) != RWB_EINPUT)
 			fail_msg("accepted bad TOML #%zu", i);
 		assert_null(t);
-		assert_true(err.len > 0);
-		assert_null(strchr(strbuf_str(&err), '\n'));
-		strbuf_free(&err);
+		assert_int_equal(rwb_last_code(), RWB_EINPUT);
+		assert_null(strchr(rwb_last_error(), '\n'));
 	}
 }
 

@@ -15,17 +15,15 @@
 
 static void split_ok(const char *line, int want_argc, const char *const *want)
 {
-	struct strbuf err = STRBUF_INIT;
 	char **argv;
 	int argc;
 
-	assert_int_equal(cmdline_split(line, &argv, &argc, &err), RWB_OK);
+	assert_int_equal(cmdline_split(line, &argv, &argc), RWB_OK);
 	assert_int_equal(argc, want_argc);
 	for (int i = 0; i < argc; i++)
 		assert_string_equal(argv[i], want[i]);
 	assert_null(argv[argc]);
 	cmdline_free_argv(argv, argc);
-	strbuf_free(&err);
 }
 
 static void test_split_quoting(void **state)
@@ -46,23 +44,22 @@ static void test_split_errors(void **state)
 	const char *bad[] = { "/x 'open", "/x \"open", "/x trailing\\" };
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct strbuf err = STRBUF_INIT;
 		char **argv = NULL;
 		int argc = 0;
-		assert_int_equal(cmdline_split(bad[i], &argv, &argc, &err), RWB_EUSAGE);
-		assert_true(err.len > 0);
-		assert_null(strchr(err.buf, '\n'));
-		strbuf_free(&err);
+		rwb_error_clear();
+		assert_int_equal(cmdline_split(bad[i], &argv, &argc), RWB_EUSAGE);
+		assert_int_equal(rwb_last_code(), RWB_EUSAGE);
+		assert_null(strchr(rwb_last_error(), '\n'));
 	}
 }
 
-static int parse(const char *line, struct cmd_args *a, struct strbuf *err)
+static int parse(const char *line, struct cmd_args *a)
 {
 	char **argv;
-	int argc, rc = cmdline_split(line, &argv, &argc, err);
+	int argc, rc = cmdline_split(line, &argv, &argc);
 	if (rc)
 		return rc;
-	rc = cmdline_parse(a, argc, argv, err);
+	rc = cmdline_parse(a, argc, argv);
 	cmdline_free_argv(argv, argc);
 	return rc;
 }
@@ -70,48 +67,44 @@ static int parse(const char *line, struct cmd_args *a, struct strbuf *err)
 static void test_parse_forms(void **state)
 {
 	struct cmd_args a;
-	struct strbuf err = STRBUF_INIT;
 
 	(void)state;
-	assert_int_equal(parse("/memory-search --query=\"arc mutex\" --limit 5 --mode fulltext", &a, &err), 0);
+	assert_int_equal(parse("/memory-search --query=\"arc mutex\" --limit 5 --mode fulltext", &a), 0);
 	assert_string_equal(cmd_arg(&a, "query"), "arc mutex");
 	assert_int_equal(cmd_arg_int(&a, "limit", 10), 5);
 	assert_string_equal(cmd_arg(&a, "mode"), "fulltext");
 	assert_null(cmd_arg(&a, "project"));
 	cmd_args_release(&a);
 
-	assert_int_equal(parse("/cargo-build --release", &a, &err), 0);
+	assert_int_equal(parse("/cargo-build --release", &a), 0);
 	assert_true(cmd_arg_bool(&a, "release"));
 	assert_false(cmd_arg_bool(&a, "all-targets"));
 	cmd_args_release(&a);
 
-	assert_int_equal(parse("/git-commit -m 'first commit'", &a, &err), 0);
+	assert_int_equal(parse("/git-commit -m 'first commit'", &a), 0);
 	assert_string_equal(cmd_arg(&a, "message"), "first commit");
 	cmd_args_release(&a);
 
-	assert_int_equal(parse("/rust-profiling --tool perf --binary target/x -- --iterations 5", &a, &err), 0);
+	assert_int_equal(parse("/rust-profiling --tool perf --binary target/x -- --iterations 5", &a), 0);
 	assert_true(a.has_rest);
 	assert_int_equal(a.nrest, 2);
 	assert_string_equal(a.rest[0], "--iterations");
 	cmd_args_release(&a);
 
-	assert_int_equal(parse("/memory-store --key k --value v --expires-in 2h", &a, &err), 0);
+	assert_int_equal(parse("/memory-store --key k --value v --expires-in 2h", &a), 0);
 	assert_int_equal(cmd_arg_duration(&a, "expires-in", -1), 7200);
 	cmd_args_release(&a);
-	strbuf_free(&err);
 }
 
 static void expect_error(const char *line, const char *fragment)
 {
 	struct cmd_args a;
-	struct strbuf err = STRBUF_INIT;
 
-	assert_int_equal(parse(line, &a, &err), RWB_EUSAGE);
-	if (!strstr(strbuf_str(&err), fragment))
-		fail_msg("'%s': error '%s' lacks '%s'", line, strbuf_str(&err), fragment);
-	assert_null(strchr(strbuf_str(&err), '\n'));
+	assert_int_equal(parse(line, &a), RWB_EUSAGE);
+	if (!strstr(rwb_last_error(), fragment))
+		fail_msg("'%s': error '%s' lacks '%s'", line, rwb_last_error(), fragment);
+	assert_null(strchr(rwb_last_error(), '\n'));
 	assert_null(a.def);
-	strbuf_free(&err);
 }
 
 static void test_parse_errors(void **state)
@@ -161,11 +154,8 @@ static void test_durations(void **state)
 /* The parsed words of one line (the caller releases a). */
 static void parse_ok(const char *line, struct cmd_args *a)
 {
-	struct strbuf err = STRBUF_INIT;
-
-	if (parse(line, a, &err) != RWB_OK)
-		fail_msg("'%s' refused: %s", line, strbuf_str(&err));
-	strbuf_free(&err);
+	if (parse(line, a) != RWB_OK)
+		fail_msg("'%s' refused: %s", line, rwb_last_error());
 }
 
 static void expect_words(char *const *got, int n, const char *const *want, const char *line)
@@ -341,9 +331,7 @@ static void test_cargo_passthrough(void **state)
 
 	/* rwb's own flags keep their meaning; +toolchain only as the first word */
 	line = "/cargo-build --release true --target x86_64-unknown-linux-gnu -r false";
-	struct strbuf err = STRBUF_INIT;
-	assert_int_equal(parse(line, &a, &err), RWB_EUSAGE); /* --release twice */
-	strbuf_free(&err);
+	assert_int_equal(parse(line, &a), RWB_EUSAGE); /* --release twice */
 	line = "/cargo-build --release --target x86_64-unknown-linux-gnu";
 	parse_ok(line, &a);
 	assert_true(cmd_arg_bool(&a, "release"));

@@ -62,11 +62,11 @@ static int64_t count(struct store *s, const char *sql)
 static int writer(const char *path, int id, int writes)
 {
 	struct store *s;
-	char err[512], key[64], line[128];
+	char key[64], line[128];
 	int failed = 0;
 
-	if (store_open(&s, path, true, err, sizeof(err)) != RWB_OK) {
-		fprintf(stderr, "writer %d: %s\n", id, err);
+	if (store_open(&s, path, true) != RWB_OK) {
+		fprintf(stderr, "writer %d: %s\n", id, rwb_last_error());
 		return 100;
 	}
 	for (int i = 0; i < writes; i++) {
@@ -104,7 +104,7 @@ static int writer(const char *path, int id, int writes)
 			break;
 		}
 		if (rc != RWB_OK) {
-			fprintf(stderr, "writer %d write %d: %s (%s)\n", id, i, rwb_strerror(rc), s->errmsg);
+			fprintf(stderr, "writer %d write %d: %s (%s)\n", id, i, rwb_strerror(rc), rwb_last_error());
 			failed++;
 		}
 	}
@@ -115,12 +115,12 @@ static int writer(const char *path, int id, int writes)
 static void test_many_writers(void **state)
 {
 	int nw = envint("RWB_STRESS_WRITERS", 8), writes = envint("RWB_STRESS_WRITES", 2000);
-	char *path = xasprintf("%s/stress.db", dir), err[512];
+	char *path = xasprintf("%s/stress.db", dir);
 	struct store *s;
 	pid_t pids[64];
 
 	(void)state;
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	store_free(s);
 	for (int i = 0; i < nw && i < 64; i++) {
 		pids[i] = fork();
@@ -133,7 +133,7 @@ static void test_many_writers(void **state)
 		assert_true(WIFEXITED(status));
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	int per = writes / 4 + (writes % 4 > 0), tx = writes / 4;
 	/* history: one row per case 0, two per case 3 */
 	assert_int_equal(count(s, "SELECT count(*) FROM history WHERE line LIKE '/w%'"), (int64_t)nw * per);
@@ -153,13 +153,13 @@ static void test_many_writers(void **state)
 static void test_sigkill_loses_nothing_acknowledged(void **state)
 {
 	int rounds = envint("RWB_CRASH_ROUNDS", 200);
-	char *path = xasprintf("%s/crash.db", dir), err[512];
+	char *path = xasprintf("%s/crash.db", dir);
 	struct store *s;
 	unsigned seed = (unsigned)time(NULL);
 
 	(void)state;
 	srand(seed);
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	store_free(s);
 	int64_t acknowledged_total = 0;
 	for (int r = 0; r < rounds; r++) {
@@ -169,7 +169,7 @@ static void test_sigkill_loses_nothing_acknowledged(void **state)
 		if (pid == 0) {
 			close(p[0]);
 			struct store *w;
-			if (store_open(&w, path, true, err, sizeof(err)) != RWB_OK)
+			if (store_open(&w, path, true) != RWB_OK)
 				_exit(1);
 			for (int i = 0; ; i++) {
 				char line[64];
@@ -191,7 +191,7 @@ static void test_sigkill_loses_nothing_acknowledged(void **state)
 			last = v;
 		close(p[0]);
 		/* the store opens, is intact, and holds every acknowledged write */
-		assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+		assert_int_equal(store_open(&s, path, true), RWB_OK);
 		char sql[160];
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM history WHERE line LIKE '/crash %d %%'", r);
 		int64_t have = count(s, sql);

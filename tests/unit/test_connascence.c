@@ -62,7 +62,7 @@ static int count_kind(const struct conn_report *r, const char *kind)
 
 static void test_crafted_file(void **state)
 {
-	char *dir = tu_tmpdir(), *path, *other, *manifest, err[256];
+	char *dir = tu_tmpdir(), *path, *other, *manifest;
 	struct conn_report *r = NULL;
 	const struct conn_finding *f;
 	int score = 0;
@@ -74,7 +74,7 @@ static void test_crafted_file(void **state)
 	tu_write(manifest, "[package]\nname = \"c\"\nversion = \"0.1.0\"\n");
 	tu_write(path, lib_rs);
 	tu_write(other, other_rs);
-	assert_int_equal(connascence_analyze_file(&r, path, err, sizeof(err)), RWB_OK);
+	assert_int_equal(connascence_analyze_file(&r, path), RWB_OK);
 	for (size_t i = 0; i < r->n; i++)
 		fprintf(stderr, "  %d %s %s\n", r->findings[i].line, r->findings[i].kind, r->findings[i].message);
 
@@ -167,22 +167,22 @@ static void test_many_methods(void **state)
 
 static void test_bad_input(void **state)
 {
-	char *dir = tu_tmpdir(), *bin, err[256];
+	char *dir = tu_tmpdir(), *bin;
 	struct conn_report *r = NULL;
 
 	(void)state;
-	assert_int_equal(connascence_analyze_file(&r, "/nonexistent/x.rs", err, sizeof(err)), RWB_ENOTFOUND);
+	assert_int_equal(connascence_analyze_file(&r, "/nonexistent/x.rs"), RWB_ENOTFOUND);
 	assert_null(r);
-	assert_int_equal(connascence_analyze_file(&r, dir, err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "not a file"));
+	assert_int_equal(connascence_analyze_file(&r, dir), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "not a file"));
 	assert_true(asprintf(&bin, "%s/b.rs", dir) > 0);
 	{
 		FILE *fp = fopen(bin, "wb");
 		fwrite("fn\0main", 1, 7, fp);
 		fclose(fp);
 	}
-	assert_int_equal(connascence_analyze_file(&r, bin, err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "binary"));
+	assert_int_equal(connascence_analyze_file(&r, bin), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "binary"));
 	tu_rmtree(dir);
 	free(dir);
 	free(bin);

@@ -30,12 +30,12 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof(*f));
-	char *path, err[600];
+	char *path;
 
 	f->dir = tu_tmpdir();
 	f->root = realpath(f->dir, NULL);
 	path = xasprintf("%s/rwb.db", f->dir);
-	assert_int_equal(store_open(&f->s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&f->s, path, true), RWB_OK);
 	free(path);
 	path = xasprintf("%s/src", f->dir);
 	mkdir(path, 0755);

@@ -26,19 +26,17 @@
 /* How line runs, confirmed or not. */
 static enum dispatch_how how(const char *line, bool confirmed)
 {
-	struct strbuf err = STRBUF_INIT;
 	struct cmd_args args;
 	char **argv = NULL;
 	int argc = 0;
 	enum dispatch_how h;
 
-	assert_int_equal(cmdline_split(line, &argv, &argc, &err), RWB_OK);
-	if (cmdline_parse(&args, argc, argv, &err) != RWB_OK)
-		fail_msg("%s: %s", line, strbuf_str(&err));
+	assert_int_equal(cmdline_split(line, &argv, &argc), RWB_OK);
+	if (cmdline_parse(&args, argc, argv) != RWB_OK)
+		fail_msg("%s: %s", line, rwb_last_error());
 	h = dispatch_decide(&args, confirmed);
 	cmd_args_release(&args);
 	cmdline_free_argv(argv, argc);
-	strbuf_free(&err);
 	return h;
 }
 

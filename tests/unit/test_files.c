@@ -227,24 +227,22 @@ static void test_walk_rules_outside_git(void **state)
 static void test_glob_search(void **state)
 {
 	char *dir = make_tree(), *text;
-	struct strbuf err = STRBUF_INIT;
 	cJSON *res = NULL;
 	(void)state;
-	assert_int_equal(files_glob(&res, dir, "src/**/*.rs", &err), RWB_OK);
+	assert_int_equal(files_glob(&res, dir, "src/**/*.rs"), RWB_OK);
 	text = cJSON_PrintUnformatted(res);
 	assert_string_equal(text, "{\"matches\":[\"src/blob.rs\",\"src/deep/er/d.rs\",\"src/main.rs\","
 				  "\"src/sub/other.rs\",\"src/sub/secret_ok.rs\"]}");
 	cJSON_free(text);
 	cJSON_Delete(res);
 	/* no '/': the name at any depth */
-	assert_int_equal(files_glob(&res, dir, "*.txt", &err), RWB_OK);
+	assert_int_equal(files_glob(&res, dir, "*.txt"), RWB_OK);
 	text = cJSON_PrintUnformatted(res);
 	assert_string_equal(text, "{\"matches\":[\"notes.txt\",\"src/top.txt\"]}");
 	cJSON_free(text);
 	cJSON_Delete(res);
-	assert_int_equal(files_glob(&res, dir, "", &err), RWB_EUSAGE);
+	assert_int_equal(files_glob(&res, dir, ""), RWB_EUSAGE);
 	assert_null(res);
-	strbuf_free(&err);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -252,12 +250,11 @@ static void test_glob_search(void **state)
 static void test_grep(void **state)
 {
 	char *dir = make_tree(), *text;
-	struct strbuf err = STRBUF_INIT;
 	struct files_grep_opts o = { .regex = "needle" };
 	cJSON *res = NULL, *m;
 	size_t n;
 	(void)state;
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	/* binary src/blob.rs, ignored and excluded files are skipped; the
 	 * outside folder is reached once through its link */
 	assert_int_equal(n, 8);
@@ -270,46 +267,46 @@ static void test_grep(void **state)
 	/* a regex without a literal, anchors and --type */
 	o.regex = "^fn [a-z]+\\(";
 	o.type = "rs";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 2);
 	m = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "matches"), 1);
 	assert_string_equal(cJSON_GetObjectItem(m, "file")->valuestring, "src/sub/other.rs");
 	cJSON_Delete(res);
 	o.regex = "(needle|top) (in|keep)";
 	o.type = NULL;
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 2);
 	cJSON_Delete(res);
 	/* literal inside an optional group must not be required */
 	o.regex = "ne(zzz)?edle deep";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 1);
 	cJSON_Delete(res);
 	o.regex = "needlx?e deep";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 1);
 	cJSON_Delete(res);
 	/* a counted repeat is not a literal, and the runs around it are separate */
 	o.regex = "ne{2}dle d";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 1);
 	cJSON_Delete(res);
 	o.regex = "n[a-z]{5} de+p";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 1);
 	cJSON_Delete(res);
 	o.regex = "neex*dle deep";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 1);
 	cJSON_Delete(res);
 	o.regex = "ne?edle deep";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 1);
 	cJSON_Delete(res);
 	/* the match limit */
 	o.regex = "needle";
 	o.max_matches = 3;
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 3);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(res, "truncated")));
 	cJSON_Delete(res);
@@ -317,15 +314,13 @@ static void test_grep(void **state)
 
 	/* errors: bad regex, unknown type; one line each */
 	o.regex = "(unclosed";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_EUSAGE);
-	assert_null(strchr(strbuf_str(&err), '\n'));
-	assert_non_null(strstr(strbuf_str(&err), "bad regex"));
-	strbuf_reset(&err);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_EUSAGE);
+	assert_null(strchr(rwb_last_error(), '\n'));
+	assert_non_null(strstr(rwb_last_error(), "bad regex"));
 	o.regex = "x";
 	o.type = "cobol";
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_EUSAGE);
-	assert_non_null(strstr(strbuf_str(&err), "rs|toml"));
-	strbuf_free(&err);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_EUSAGE);
+	assert_non_null(strstr(rwb_last_error(), "rs|toml"));
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -335,7 +330,6 @@ static void test_grep(void **state)
 static void test_grep_many_files(void **state)
 {
 	char *dir = tu_tmpdir(), *text;
-	struct strbuf err = STRBUF_INIT;
 	struct files_grep_opts o = { .regex = "hit [0-9]+" };
 	cJSON *res = NULL, *m;
 	size_t n, want = 0, k = 0;
@@ -350,7 +344,7 @@ static void test_grep_many_files(void **state)
 		want += (size_t)(i % 4);
 		strbuf_free(&body);
 	}
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, want);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "matches")), (int)want);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(res, "truncated")));
@@ -372,7 +366,7 @@ static void test_grep_many_files(void **state)
 	text = cJSON_PrintUnformatted(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "matches"), 99));
 	cJSON_Delete(res);
 	o.max_matches = 100;
-	assert_int_equal(files_grep(&res, &n, dir, &o, &err), RWB_OK);
+	assert_int_equal(files_grep(&res, &n, dir, &o), RWB_OK);
 	assert_int_equal(n, 100);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(res, "truncated")));
 	{
@@ -382,7 +376,6 @@ static void test_grep_many_files(void **state)
 	}
 	free(text);
 	cJSON_Delete(res);
-	strbuf_free(&err);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -390,23 +383,20 @@ static void test_grep_many_files(void **state)
 /* Runs a command line through the registry as the CLI would. */
 static int run(const char *repo, const char *line, struct cmd_ctx *ctx)
 {
-	struct strbuf err = STRBUF_INIT;
 	struct cmd_args args;
 	char **argv;
 	int argc, status;
 
 	cmd_ctx_init(ctx);
 	ctx->repo = repo;
-	assert_int_equal(cmdline_split(line, &argv, &argc, &err), RWB_OK);
-	if (cmdline_parse(&args, argc, argv, &err) != RWB_OK) {
+	assert_int_equal(cmdline_split(line, &argv, &argc), RWB_OK);
+	if (cmdline_parse(&args, argc, argv) != RWB_OK) {
 		cmdline_free_argv(argv, argc);
-		strbuf_free(&err);
 		return 2;
 	}
 	status = cmd_execute(ctx, &args);
 	cmd_args_release(&args);
 	cmdline_free_argv(argv, argc);
-	strbuf_free(&err);
 	return status;
 }
 

@@ -46,7 +46,7 @@ static const struct focus_file *file_of(const struct focus_report *r, const char
 
 static void test_crafted_change(void **state)
 {
-	char *dir = tu_tmpdir(), *db, err[512];
+	char *dir = tu_tmpdir(), *db;
 	struct store *s;
 	struct focus_report *r = NULL;
 	char *body = lines(40, "// lexer"), *status;
@@ -55,7 +55,7 @@ static void test_crafted_change(void **state)
 
 	(void)state;
 	assert_true(asprintf(&db, "%s/rwb.db", dir) > 0);
-	assert_int_equal(store_open(&s, db, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, db, true), RWB_OK);
 	free(db);
 	/* the repository lives in a sub-folder so the store is not in it */
 	assert_int_equal(tu_sh(dir, "mkdir repo && cd repo && git init -q && git config user.email t@e && "
@@ -70,21 +70,21 @@ static void test_crafted_change(void **state)
 	{
 		char *repo;
 		assert_true(asprintf(&repo, "%s/repo", dir) > 0);
-		assert_int_equal(focus_check(s, &r, repo, err, sizeof(err)), RWB_ENOTFOUND);
-		assert_non_null(strstr(err, "/focus-start"));
-		assert_int_equal(focus_start(s, &id, repo, (char *const[]){ "src/nope" }, 1, err, sizeof(err)),
+		assert_int_equal(focus_check(s, &r, repo), RWB_ENOTFOUND);
+		assert_non_null(strstr(rwb_last_error(), "/focus-start"));
+		assert_int_equal(focus_start(s, &id, repo, (char *const[]){ "src/nope" }, 1),
 				 RWB_EINPUT);
-		assert_non_null(strstr(err, "does not exist"));
-		assert_int_equal(focus_start(s, &id, repo, (char *const[]){ "/etc" }, 1, err, sizeof(err)), RWB_EINPUT);
-		assert_non_null(strstr(err, "outside the repository"));
-		assert_int_equal(focus_start(s, &id, repo, (char *const[]){ "src/lexer.rs" }, 1, err, sizeof(err)),
+		assert_non_null(strstr(rwb_last_error(), "does not exist"));
+		assert_int_equal(focus_start(s, &id, repo, (char *const[]){ "/etc" }, 1), RWB_EINPUT);
+		assert_non_null(strstr(rwb_last_error(), "outside the repository"));
+		assert_int_equal(focus_start(s, &id, repo, (char *const[]){ "src/lexer.rs" }, 1),
 				 RWB_OK);
 		status = focus_status(s, repo);
 		assert_string_equal(status, "focus: src/lexer.rs");
 		free(status);
 
 		/* nothing changed yet */
-		assert_int_equal(focus_check(s, &r, repo, err, sizeof(err)), RWB_OK);
+		assert_int_equal(focus_check(s, &r, repo), RWB_OK);
 		assert_int_equal(r->nfiles, 0);
 		assert_int_equal(r->nwarnings, 0);
 		focus_report_free(r);
@@ -112,7 +112,7 @@ static void test_crafted_change(void **state)
 		/* a commit during the focus must not hide its change */
 		assert_int_equal(tu_sh(dir, "cd repo && git add README.md && git commit -qm readme"), 0);
 
-		assert_int_equal(focus_check(s, &r, repo, err, sizeof(err)), RWB_OK);
+		assert_int_equal(focus_check(s, &r, repo), RWB_OK);
 		assert_int_equal(r->nfiles, 4);
 		ff = file_of(r, "src/lexer.rs");
 		assert_non_null(ff);
@@ -146,7 +146,7 @@ static void test_crafted_change(void **state)
 
 		/* a threshold from the settings */
 		assert_int_equal(store_setting_set(s, "focus.max_files", "3"), RWB_OK);
-		assert_int_equal(focus_check(s, &r, repo, err, sizeof(err)), RWB_OK);
+		assert_int_equal(focus_check(s, &r, repo), RWB_OK);
 		assert_int_equal(r->nwarnings, 3);
 		assert_non_null(strstr(r->warnings[0], "focus.max_files (3)"));
 		{
@@ -159,7 +159,7 @@ static void test_crafted_change(void **state)
 
 		/* the already-dirty file changes again: now it counts, against its start */
 		write_in(dir, "repo/notes.txt", "first\nsecond\nthird\n");
-		assert_int_equal(focus_check(s, &r, repo, err, sizeof(err)), RWB_OK);
+		assert_int_equal(focus_check(s, &r, repo), RWB_OK);
 		ff = file_of(r, "notes.txt");
 		assert_non_null(ff);
 		assert_int_equal(ff->added, 1);
@@ -175,15 +175,15 @@ static void test_crafted_change(void **state)
 
 static void test_not_a_repo(void **state)
 {
-	char *dir = tu_tmpdir(), *db, err[512];
+	char *dir = tu_tmpdir(), *db;
 	struct store *s;
 	int64_t id;
 
 	(void)state;
 	assert_true(asprintf(&db, "%s/rwb.db", dir) > 0);
-	assert_int_equal(store_open(&s, db, true, err, sizeof(err)), RWB_OK);
-	assert_int_equal(focus_start(s, &id, dir, NULL, 0, err, sizeof(err)), RWB_ENOTREPO);
-	assert_non_null(strstr(err, "not in a git repository"));
+	assert_int_equal(store_open(&s, db, true), RWB_OK);
+	assert_int_equal(focus_start(s, &id, dir, NULL, 0), RWB_ENOTREPO);
+	assert_non_null(strstr(rwb_last_error(), "not in a git repository"));
 	assert_null(focus_status(s, dir));
 	store_free(s);
 	tu_rmtree(dir);

@@ -54,8 +54,7 @@ static int teardown(void **state)
 static struct gitw *open_ok(const char *path)
 {
 	struct gitw *g = NULL;
-	char err[256];
-	assert_int_equal(gitw_open(&g, path, err, sizeof(err)), 0);
+	assert_int_equal(gitw_open(&g, path), 0);
 	return g;
 }
 
@@ -124,11 +123,10 @@ static void test_diff_model(void **state)
 	struct gitw_diff *d = NULL;
 	const struct gitw_file *fa, *fb, *fn;
 	const struct gitw_hunk *h;
-	char err[256];
 
 	assert_int_equal(tu_sh(f->repo, "sed -i -e 's/^5$/five/' -e '20d' a.txt && printf '\\000\\002' > bin && "
 				       "chmod +x a.txt && printf 'changed' > noeol.txt"), 0);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, NULL), 0);
 	assert_int_equal(d->nfiles, 3);
 	fa = find_file(d, "a.txt");
 	assert_non_null(fa);
@@ -170,16 +168,16 @@ static void test_diff_model(void **state)
 	gitw_diff_free(d);
 
 	/* path filter and a commit's diff */
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "bin", err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "bin"), 0);
 	assert_int_equal(d->nfiles, 1);
 	gitw_diff_free(d);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_COMMIT, "HEAD", NULL, err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_COMMIT, "HEAD", NULL), 0);
 	assert_int_equal(d->nfiles, 4);
 	assert_int_equal(d->files[0].status, 'A');
 	gitw_diff_free(d);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_RANGE, "HEAD..nope", NULL, err, sizeof(err)), RWB_EINPUT);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_RANGE, "HEAD..nope", NULL), RWB_EINPUT);
 	assert_null(d);
-	assert_non_null(strstr(err, "nope"));
+	assert_non_null(strstr(rwb_last_error(), "nope"));
 	gitw_free(g);
 }
 
@@ -188,20 +186,19 @@ static void test_unsafe_marks(void **state)
 	struct fx *f = *state;
 	struct gitw *g = open_ok(f->repo);
 	struct gitw_diff *d = NULL;
-	char err[256];
 
 	/* change a line next to unsafe code: NEAR; add a SAFETY comment: CHANGED */
 	assert_int_equal(tu_sh(f->repo, "sed -i 's/let p = 1;/let p = 2;/' s.rs"), 0);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "s.rs", err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "s.rs"), 0);
 	assert_int_equal(d->nhunks, 1);
 	assert_int_equal(d->hunks[0].flags, GITW_HUNK_UNSAFE_NEAR);
 	gitw_diff_free(d);
 	assert_int_equal(tu_sh(f->repo, "git checkout -q s.rs && sed -i 's/fn h() {}/fn h() { let unsafe_count = 1; }/' s.rs"), 0);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "s.rs", err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "s.rs"), 0);
 	assert_int_equal(d->hunks[0].flags & GITW_HUNK_UNSAFE_CHANGED, 0); /* unsafe_count is not `unsafe` */
 	gitw_diff_free(d);
 	assert_int_equal(tu_sh(f->repo, "git checkout -q s.rs && sed -i 's|    unsafe|    // SAFETY: p is valid\\n    unsafe|' s.rs"), 0);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "s.rs", err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, "s.rs"), 0);
 	assert_int_equal(d->hunks[0].flags, GITW_HUNK_UNSAFE_CHANGED);
 	gitw_diff_free(d);
 	gitw_free(g);
@@ -214,26 +211,26 @@ static void test_odd_repos(void **state)
 	struct gitw_status *s = NULL;
 	struct gitw_diff *d = NULL;
 	struct gitw_log *log = NULL;
-	char err[256], sum[256], *bare = xasprintf("%s/bare.git", f->tmp), *plain = xasprintf("%s/plain", f->tmp);
+	char sum[256], *bare = xasprintf("%s/bare.git", f->tmp), *plain = xasprintf("%s/plain", f->tmp);
 	struct gitw_pick hunk1 = { .hunk = 1 };
 
 	assert_int_equal(tu_sh(f->tmp, "git clone -q --bare r bare.git && mkdir plain && git init -q -b trunk empty"), 0);
-	assert_int_equal(gitw_open(&g, plain, err, sizeof(err)), RWB_ENOTREPO);
+	assert_int_equal(gitw_open(&g, plain), RWB_ENOTREPO);
 	assert_null(g);
-	assert_non_null(strstr(err, "not in a git repository"));
+	assert_non_null(strstr(rwb_last_error(), "not in a git repository"));
 
 	g = open_ok(bare);
 	assert_null(gitw_workdir(g));
-	assert_int_equal(gitw_status(&s, g, err, sizeof(err)), 0);
+	assert_int_equal(gitw_status(&s, g), 0);
 	assert_true(s->bare);
 	assert_string_equal(s->branch, "main");
 	gitw_status_free(s);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, NULL, err, sizeof(err)), RWB_EINPUT);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_COMMIT, "main", NULL, err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_UNSTAGED, NULL, NULL), RWB_EINPUT);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_COMMIT, "main", NULL), 0);
 	assert_int_equal(d->nfiles, 4);
 	gitw_diff_free(d);
-	assert_int_equal(gitw_stage(g, "a.txt", NULL, err, sizeof(err)), RWB_EINPUT);
-	assert_int_equal(gitw_log(&log, g, 0, NULL, err, sizeof(err)), 0);
+	assert_int_equal(gitw_stage(g, "a.txt", NULL), RWB_EINPUT);
+	assert_int_equal(gitw_log(&log, g, 0, NULL), 0);
 	assert_int_equal(log->n, 1);
 	assert_string_equal(log->commits[0].summary, "base");
 	gitw_log_free(log);
@@ -242,31 +239,31 @@ static void test_odd_repos(void **state)
 	free(plain);
 	plain = xasprintf("%s/empty", f->tmp);
 	g = open_ok(plain);
-	assert_int_equal(gitw_status(&s, g, err, sizeof(err)), 0);
+	assert_int_equal(gitw_status(&s, g), 0);
 	assert_true(s->unborn);
 	assert_string_equal(s->branch, "trunk");
 	assert_null(s->head);
 	gitw_status_free(s);
-	assert_int_equal(gitw_log(&log, g, 0, NULL, err, sizeof(err)), 0);
+	assert_int_equal(gitw_log(&log, g, 0, NULL), 0);
 	assert_int_equal(log->n, 0);
 	gitw_log_free(log);
-	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_STAGED, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(gitw_diff(&d, g, GITW_DIFF_STAGED, NULL, NULL), 0);
 	assert_int_equal(d->nfiles, 0);
 	gitw_diff_free(d);
 	gitw_free(g);
 
 	assert_int_equal(tu_sh(f->repo, "git checkout -q --detach HEAD && echo new > new.txt"), 0);
 	g = open_ok(f->repo);
-	assert_int_equal(gitw_status(&s, g, err, sizeof(err)), 0);
+	assert_int_equal(gitw_status(&s, g), 0);
 	assert_true(s->detached);
 	assert_string_equal(s->branch, "(detached)");
 	assert_non_null(s->head);
 	gitw_status_free(s);
-	assert_int_equal(gitw_push(sum, sizeof(sum), g, NULL, NULL, err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "not on a branch"));
+	assert_int_equal(gitw_push(sum, sizeof(sum), g, NULL, NULL), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "not on a branch"));
 	/* an untracked file's hunk cannot be staged on its own */
-	assert_int_equal(gitw_stage(g, "new.txt", &hunk1, err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "untracked"));
+	assert_int_equal(gitw_stage(g, "new.txt", &hunk1), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "untracked"));
 	gitw_free(g);
 	free(bare);
 	free(plain);
@@ -277,10 +274,10 @@ static void test_unstage_lines_and_discard(void **state)
 	struct fx *f = *state;
 	struct gitw *g = open_ok(f->repo);
 	struct gitw_pick lines = { .lo = 10, .hi = 10 }, hunk1 = { .hunk = 1 };
-	char err[256], *cached, *wt, *text;
+	char *cached, *wt, *text;
 
 	assert_int_equal(tu_sh(f->repo, "sed -i -e 's/^10$/ten/' -e 's/^12$/twelve/' a.txt && git add a.txt"), 0);
-	assert_int_equal(gitw_unstage(g, "a.txt", &lines, err, sizeof(err)), 0);
+	assert_int_equal(gitw_unstage(g, "a.txt", &lines), 0);
 	cached = sh_out(f->repo, "git diff --cached");
 	wt = sh_out(f->repo, "git diff");
 	assert_null(strstr(cached, "+ten"));
@@ -289,16 +286,16 @@ static void test_unstage_lines_and_discard(void **state)
 	free(cached);
 	free(wt);
 	/* discard the work-tree hunk: the file is back to what the index has */
-	assert_int_equal(gitw_discard_hunk(g, "a.txt", 1, err, sizeof(err)), 0);
+	assert_int_equal(gitw_discard_hunk(g, "a.txt", 1), 0);
 	wt = sh_out(f->repo, "git diff");
 	assert_string_equal(wt, "");
 	text = sh_out(f->repo, "sed -n 10p a.txt");
 	assert_string_equal(text, "10\n");
 	free(text);
 	free(wt);
-	assert_int_equal(gitw_discard_hunk(g, "a.txt", 1, err, sizeof(err)), RWB_EINPUT);
-	assert_int_equal(gitw_stage(g, "a.txt", &hunk1, err, sizeof(err)), RWB_EINPUT);
-	assert_non_null(strstr(err, "no unstaged changes"));
+	assert_int_equal(gitw_discard_hunk(g, "a.txt", 1), RWB_EINPUT);
+	assert_int_equal(gitw_stage(g, "a.txt", &hunk1), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "no unstaged changes"));
 	gitw_free(g);
 }
 

@@ -115,11 +115,11 @@ static void check_some(const char *repo, const char *what, bool expect_scanned, 
 {
 	struct gitw *g = NULL;
 	struct gitw_status *fast = NULL, *exact = NULL;
-	char err[256], *a, *b, *c, *sa, *sb;
+	char *a, *b, *c, *sa, *sb;
 
-	assert_int_equal(gitw_open(&g, repo, err, sizeof(err)), 0);
-	assert_int_equal(gitw_status(&fast, g, err, sizeof(err)), 0);
-	assert_int_equal(gitw_status_exact(&exact, g, err, sizeof(err)), 0);
+	assert_int_equal(gitw_open(&g, repo), 0);
+	assert_int_equal(gitw_status(&fast, g), 0);
+	assert_int_equal(gitw_status_exact(&exact, g), 0);
 	a = status_text(fast);
 	b = status_text(exact);
 	c = with_git ? git_text(repo) : xstrdup("");

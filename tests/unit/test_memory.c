@@ -38,10 +38,10 @@ struct fixture {
 
 static struct store *open_store(const char *dir, const char *name)
 {
-	char *path = xasprintf("%s/%s", dir, name), err[600];
+	char *path = xasprintf("%s/%s", dir, name);
 	struct store *s = NULL;
 
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	free(path);
 	return s;
 }
@@ -75,12 +75,10 @@ static int teardown(void **state)
 static void put(struct store *s, const char *key, const char *value, const char *layer, const char *project)
 {
 	struct memory_input in = { .key = key, .value = value, .layer = layer, .project = project };
-	char *err = NULL;
-	int rc = memory_store(s, NULL, &in, &err);
+	int rc = memory_store(s, NULL, &in);
 
 	if (rc)
-		fail_msg("store %s: %s", key, err ? err : "?");
-	free(err);
+		fail_msg("store %s: %s", key, rwb_last_error());
 }
 
 static int count_rows(struct store *s, const char *sql)
@@ -102,9 +100,8 @@ static void test_versions_and_restore(void **state)
 				   .category = "perf", .tags = "a,b" };
 	struct memory_entry e;
 	struct memory_list l;
-	char *err = NULL;
 
-	assert_int_equal(memory_store(f->s, &e, &in, &err), RWB_OK);
+	assert_int_equal(memory_store(f->s, &e, &in), RWB_OK);
 	assert_int_equal(e.version, 1);
 	memory_entry_release(&e);
 	fake_now += 1000;
@@ -133,13 +130,12 @@ static void test_versions_and_restore(void **state)
 	assert_int_equal(l.v[2].version, 1);
 	memory_list_release(&l);
 
-	assert_int_equal(memory_restore(f->s, &e, "ns/proj/notes", 1, &err), RWB_OK);
+	assert_int_equal(memory_restore(f->s, &e, "ns/proj/notes", 1), RWB_OK);
 	assert_int_equal(e.version, 4);
 	assert_string_equal(e.value, "first");
 	memory_entry_release(&e);
-	assert_int_equal(memory_restore(f->s, &e, "ns/proj/notes", 9, &err), RWB_ENOTFOUND);
-	assert_non_null(strstr(err, "no version 9"));
-	free(err);
+	assert_int_equal(memory_restore(f->s, &e, "ns/proj/notes", 9), RWB_ENOTFOUND);
+	assert_non_null(strstr(rwb_last_error(), "no version 9"));
 	assert_int_equal(memory_history(f->s, &l, "ns/proj/notes"), RWB_OK);
 	assert_int_equal(l.n, 4);
 	memory_list_release(&l);
@@ -151,7 +147,6 @@ static void test_soft_delete_and_purge(void **state)
 	struct memory_list l;
 	struct memory_results r;
 	struct memory_query q = { .text = "borrowck", .mode = MEMORY_FULLTEXT };
-	char *err = NULL;
 	int n;
 
 	put(f->s, "ns/p/a", "borrowck notes v1", "long_term", NULL);
@@ -165,7 +160,7 @@ static void test_soft_delete_and_purge(void **state)
 	memory_list_release(&l);
 	for (int m = 0; m < 3; m++) {
 		q.mode = (enum memory_mode)m;
-		assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+		assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 		for (int i = 0; i < r.n; i++)
 			assert_string_not_equal(r.v[i].e.key, "ns/p/a");
 		memory_results_release(&r);
@@ -177,7 +172,7 @@ static void test_soft_delete_and_purge(void **state)
 	memory_list_release(&l);
 	assert_int_equal(memory_undelete(f->s, "ns/p/a"), RWB_OK);
 	q.mode = MEMORY_HYBRID;
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	assert_true(r.n >= 1);
 	assert_string_equal(r.v[0].e.key, "ns/p/a");
 	memory_results_release(&r);
@@ -207,13 +202,12 @@ static void test_expiry(void **state)
 	struct memory_list l;
 	struct memory_results r;
 	struct memory_query q = { .text = "expiry", .mode = MEMORY_HYBRID };
-	char *err = NULL;
 	int n;
 
 	put(f->s, "t/p/short", "short expiry", "short_term", NULL);
 	put(f->s, "t/p/mid", "mid expiry", "mid_term", NULL);
 	put(f->s, "t/p/long", "long expiry", "long_term", NULL);
-	assert_int_equal(memory_store(f->s, NULL, &in, &err), RWB_OK);
+	assert_int_equal(memory_store(f->s, NULL, &in), RWB_OK);
 
 	fake_now += 3 * HOUR_MS; /* custom (2 h) gone, short (24 h) still here */
 	assert_int_equal(memory_retrieve(f->s, &l, "t/**", false), RWB_OK);
@@ -228,7 +222,7 @@ static void test_expiry(void **state)
 	memory_list_release(&l);
 	for (int m = 0; m < 3; m++) {
 		q.mode = (enum memory_mode)m;
-		assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+		assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 		assert_int_equal(r.n, 2);
 		memory_results_release(&r);
 	}
@@ -268,7 +262,6 @@ static void test_glob(void **state)
 		{ "a*/b/*", "a/b/c ab/b/c" },
 		{ "nothing/**", "" },
 	};
-	char *err = NULL;
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		put(f->s, keys[i], keys[i], "long_term", NULL);
@@ -299,12 +292,9 @@ static void test_glob(void **state)
 		assert_int_equal(count_rows(f->s, "SELECT count(*) FROM memory_vectors"), 4);
 		assert_int_equal(count_rows(f->s, "SELECT count(*) FROM memory_fts WHERE memory_fts MATCH 'c'"), 3);
 	}
-	assert_int_equal(memory_key_check("a//b", &err), RWB_EINPUT);
-	free(err);
-	assert_int_equal(memory_key_check("a/*/b", &err), RWB_EINPUT);
-	free(err);
-	assert_int_equal(memory_key_check("/a", &err), RWB_EINPUT);
-	free(err);
+	assert_int_equal(memory_key_check("a//b"), RWB_EINPUT);
+	assert_int_equal(memory_key_check("a/*/b"), RWB_EINPUT);
+	assert_int_equal(memory_key_check("/a"), RWB_EINPUT);
 }
 
 /* The fixed corpus and its known best answers. */
@@ -359,11 +349,10 @@ static void expect_top(struct store *s, enum memory_mode mode, const char *query
 {
 	struct memory_query q = { .text = query, .mode = mode, .limit = 5 };
 	struct memory_results r;
-	char *err = NULL;
-	int rc = memory_search(s, &r, &q, &err);
+	int rc = memory_search(s, &r, &q);
 
 	if (rc)
-		fail_msg("search '%s': %s", query, err ? err : "?");
+		fail_msg("search '%s': %s", query, rwb_last_error());
 	if (!want) {
 		if (r.n != 0)
 			fail_msg("mode %d '%s': want no results, got %s first", mode, query, r.v[0].e.key);
@@ -381,7 +370,6 @@ static void test_search_modes(void **state)
 	struct memory_query q = { .text = "bounded channel", .mode = MEMORY_FULLTEXT, .mark_open = "<<",
 				  .mark_close = ">>" };
 	struct memory_results r;
-	char *err = NULL;
 
 	load_corpus(f->s);
 	/* full text: BM25, prefix, phrase, filters */
@@ -409,7 +397,7 @@ static void test_search_modes(void **state)
 	expect_top(f->s, MEMORY_HYBRID, "simd project:perf", "rust/perf/simd");
 
 	/* snippets mark the match */
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	assert_true(r.n >= 1);
 	assert_non_null(strstr(r.v[0].snippet, "<<bounded>>"));
 	assert_non_null(strstr(r.v[0].snippet, "<<channel>>"));
@@ -417,24 +405,21 @@ static void test_search_modes(void **state)
 	memory_results_release(&r);
 	q.text = "lifetme anotation";
 	q.mode = MEMORY_VECTOR;
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	assert_non_null(strstr(r.v[0].snippet, "<<lifetime>>"));
 	memory_results_release(&r);
 	/* bad queries are one clear error */
 	q.text = "\"open phrase";
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_EINPUT);
-	assert_non_null(strstr(err, "unclosed"));
-	free(err);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "unclosed"));
 	q.text = "x layer:forever";
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_EINPUT);
-	free(err);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_EINPUT);
 	q.text = "project:core";
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_EINPUT);
-	free(err);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_EINPUT);
 	/* odd FTS syntax in the text is taken literally, never an SQL error */
 	q.mode = MEMORY_HYBRID;
 	q.text = "AND OR NOT ( ) * : ^ NEAR(a b)";
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	memory_results_release(&r);
 }
 
@@ -444,7 +429,6 @@ static void test_access_boost(void **state)
 	struct memory_query q = { .text = "twin", .mode = MEMORY_HYBRID };
 	struct memory_results r;
 	struct memory_list l;
-	char *err = NULL;
 
 	put(f->s, "b/p/one", "twin note", "long_term", NULL);
 	put(f->s, "b/p/two", "twin note", "long_term", NULL);
@@ -452,7 +436,7 @@ static void test_access_boost(void **state)
 		assert_int_equal(memory_retrieve(f->s, &l, "b/p/two", true), RWB_OK);
 		memory_list_release(&l);
 	}
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	assert_int_equal(r.n, 2);
 	assert_string_equal(r.v[0].e.key, "b/p/two");
 	memory_results_release(&r);
@@ -472,16 +456,16 @@ static void test_round_trip(void **state)
 	struct memory_input in = { .key = "x/y/tagged", .value = "line one\nline \"two\"\t\u00e9\u4e2d",
 				   .layer = "short_term", .category = "c", .project = "y", .intent = "i",
 				   .tags = "starter,x" };
-	char *err = NULL, *a_text, *b_text, *b_text2;
+	char *a_text, *b_text, *b_text2;
 	int na, nb, n;
 
 	load_corpus(f->s);
-	assert_int_equal(memory_store(f->s, NULL, &in, &err), RWB_OK);
+	assert_int_equal(memory_store(f->s, NULL, &in), RWB_OK);
 	put(f->s, "x/y/versions", "v1", NULL, NULL);
 	put(f->s, "x/y/versions", "v2", NULL, NULL);
 	a_text = export_text(f->s, &na);
 	assert_int_equal(na, 14);
-	assert_int_equal(memory_import(b, &n, a_text, strlen(a_text), &err), RWB_OK);
+	assert_int_equal(memory_import(b, &n, a_text, strlen(a_text)), RWB_OK);
 	assert_int_equal(n, 14);
 	b_text = export_text(b, &nb);
 	assert_string_equal(a_text, b_text);
@@ -546,30 +530,26 @@ static void test_malformed_imports(void **state)
 	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *doc = cases[i].doc ? cases[i].doc : big;
-		char *err = NULL;
 		int got = -1;
-		assert_int_equal(memory_import(f->s, &got, doc, strlen(doc), &err), RWB_EINPUT);
+		assert_int_equal(memory_import(f->s, &got, doc, strlen(doc)), RWB_EINPUT);
 		assert_int_equal(got, 0);
-		assert_non_null(err);
-		assert_null(strchr(err, '\n'));
+		assert_int_equal(rwb_last_code(), RWB_EINPUT);
+		assert_null(strchr(rwb_last_error(), '\n'));
 		for (int k = 0; k < 3 && cases[i].want[k]; k++)
-			if (!strstr(err, cases[i].want[k]))
-				fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].want[k]);
-		free(err);
+			if (!strstr(rwb_last_error(), cases[i].want[k]))
+				fail_msg("case %zu: '%s' lacks '%s'", i, rwb_last_error(), cases[i].want[k]);
 		after = export_text(f->s, &n);
 		assert_string_equal(before, after);
 		free(after);
 	}
 	/* a too-large value through memory_store: one error, nothing changed */
 	{
-		char *err = NULL;
 		char *huge = xmalloc(MEMORY_MAX_VALUE + 2);
 		memset(huge, 'y', MEMORY_MAX_VALUE + 1);
 		huge[MEMORY_MAX_VALUE + 1] = 0;
 		struct memory_input in = { .key = "n/p/huge", .value = huge };
-		assert_int_equal(memory_store(f->s, NULL, &in, &err), RWB_EINPUT);
-		assert_non_null(strstr(err, "1 MB"));
-		free(err);
+		assert_int_equal(memory_store(f->s, NULL, &in), RWB_EINPUT);
+		assert_non_null(strstr(rwb_last_error(), "1 MB"));
 		free(huge);
 	}
 	after = export_text(f->s, &n);
@@ -582,7 +562,7 @@ static void test_malformed_imports(void **state)
 static void test_external_embedder(void **state)
 {
 	struct fixture *f = *state;
-	char *script = xasprintf("%s/embed.sh", f->dir), *cmd, *id = NULL, *err = NULL;
+	char *script = xasprintf("%s/embed.sh", f->dir), *cmd, *id = NULL;
 	struct memory_query q = { .text = "tokio please", .mode = MEMORY_VECTOR, .limit = 3 };
 	struct memory_results r;
 
@@ -595,7 +575,7 @@ static void test_external_embedder(void **state)
 	free(id);
 	cmd = xasprintf("sh '%s'", script);
 	setenv("RWB_EMBED_CMD", cmd, 1);
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	assert_true(r.n >= 1);
 	assert_non_null(strstr(r.v[0].e.key, "tokio-app"));
 	memory_results_release(&r);
@@ -607,18 +587,16 @@ static void test_external_embedder(void **state)
 	/* a program that never reads its stdin (the write gets EPIPE) is no crash */
 	setenv("RWB_EMBED_CMD", "sh -c 'exec 0<&-; sleep 0.2; echo 1 0 0 0'", 1);
 	q.text = "a long enough query to fill the pipe? no: the entries are re-embedded first";
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	memory_results_release(&r);
 	q.text = "tokio please";
 	/* a broken program is one clear error */
 	setenv("RWB_EMBED_CMD", "sh -c 'echo not-a-number'", 1);
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_EINPUT);
-	assert_non_null(strstr(err, "not a number"));
-	free(err);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "not a number"));
 	setenv("RWB_EMBED_CMD", "/nonexistent/embedder", 1);
-	assert_true(memory_search(f->s, &r, &q, &err) != RWB_OK);
-	assert_non_null(strstr(err, "RWB_EMBED_CMD"));
-	free(err);
+	assert_true(memory_search(f->s, &r, &q) != RWB_OK);
+	assert_non_null(strstr(rwb_last_error(), "RWB_EMBED_CMD"));
 	/* back to the built-in: re-embedded again */
 	unsetenv("RWB_EMBED_CMD");
 	expect_top(f->s, MEMORY_VECTOR, "lifetme anotation", "rust/core/lifetimes");
@@ -688,7 +666,7 @@ static void test_namespace_field(void **state)
 	struct memory_entry e;
 	struct memory_list l;
 	struct memory_results r;
-	char *err = NULL, *text = NULL;
+	char *text = NULL;
 	int n = 0;
 	struct memory_input a = { .key = "rsd/io/zero-copy", .value = "zero copy io_uring pattern",
 				  .ns = "rust-patterns", .layer = "long_term", .category = "performance-pattern",
@@ -696,12 +674,12 @@ static void test_namespace_field(void **state)
 	struct memory_input b = { .key = "rsd/io/other", .value = "another io_uring pattern", .ns = "elsewhere" };
 	struct memory_input a2 = { .key = "rsd/io/zero-copy", .value = "zero copy io_uring pattern v2" };
 
-	assert_int_equal(memory_store(f->s, &e, &a, &err), RWB_OK);
+	assert_int_equal(memory_store(f->s, &e, &a), RWB_OK);
 	assert_string_equal(e.ns, "rust-patterns");
 	assert_string_equal(e.key, "rsd/io/zero-copy");  /* not glued to the key */
 	memory_entry_release(&e);
-	assert_int_equal(memory_store(f->s, NULL, &b, &err), RWB_OK);
-	assert_int_equal(memory_store(f->s, &e, &a2, &err), RWB_OK);
+	assert_int_equal(memory_store(f->s, NULL, &b), RWB_OK);
+	assert_int_equal(memory_store(f->s, &e, &a2), RWB_OK);
 	assert_string_equal(e.ns, "rust-patterns");      /* kept by an update */
 	memory_entry_release(&e);
 	assert_int_equal(memory_history(f->s, &l, "rsd/io/zero-copy"), RWB_OK);
@@ -710,18 +688,18 @@ static void test_namespace_field(void **state)
 	memory_list_release(&l);
 
 	struct memory_query q = { .text = "io_uring pattern", .ns = "rust-patterns" };
-	assert_int_equal(memory_search(f->s, &r, &q, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q), RWB_OK);
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.v[0].e.key, "rsd/io/zero-copy");
 	memory_results_release(&r);
 	struct memory_query q2 = { .text = "io_uring namespace:elsewhere", .mode = MEMORY_FULLTEXT };
-	assert_int_equal(memory_search(f->s, &r, &q2, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q2), RWB_OK);
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.v[0].e.key, "rsd/io/other");
 	memory_results_release(&r);
 	struct memory_query q3 = { .text = "pattern", .category = "performance-pattern",
 				   .agent = "rust-systems-developer" };
-	assert_int_equal(memory_search(f->s, &r, &q3, &err), RWB_OK);
+	assert_int_equal(memory_search(f->s, &r, &q3), RWB_OK);
 	assert_int_equal(r.n, 1);
 	memory_results_release(&r);
 
@@ -731,7 +709,7 @@ static void test_namespace_field(void **state)
 		for (int i = 0; i < 100; i++)
 			strbuf_addf(&sb, "word%d ", i);
 		struct memory_query q4 = { .text = sb.buf };
-		assert_int_equal(memory_search(f->s, &r, &q4, &err), RWB_OK);
+		assert_int_equal(memory_search(f->s, &r, &q4), RWB_OK);
 		assert_int_equal(r.cut, 100 - MEMORY_MAX_QUERY_TERMS);
 		memory_results_release(&r);
 		strbuf_free(&sb);
@@ -742,7 +720,7 @@ static void test_namespace_field(void **state)
 	assert_non_null(strstr(text, "\"namespace\""));
 	{
 		struct store *s2 = open_store(f->dir, "other.db");
-		assert_int_equal(memory_import(s2, &n, text, strlen(text), &err), RWB_OK);
+		assert_int_equal(memory_import(s2, &n, text, strlen(text)), RWB_OK);
 		assert_int_equal(memory_retrieve(s2, &l, "rsd/io/zero-copy", false), RWB_OK);
 		assert_int_equal(l.n, 1);
 		assert_string_equal(l.v[0].ns, "rust-patterns");

@@ -202,20 +202,20 @@ static void test_format_round_trip(void **state)
 {
 	char *l1 = line("b/x/y", 1, "one\\n\\u00e9\\\"", "2026-01-01T00:00:00.000Z");
 	char *l2 = line("a/x/y", 2, "two", "2026-01-02T00:00:00.000Z");
-	char *text = xasprintf("%s%s%s", H, l1, l2), *out = NULL, *out2 = NULL, *err = NULL;
+	char *text = xasprintf("%s%s%s", H, l1, l2), *out = NULL, *out2 = NULL;
 	struct memory_list l;
 
 	(void)state;
 	assert_true(memshare_detect(text, strlen(text)));
-	assert_int_equal(memshare_parse(&l, text, strlen(text), &err), RWB_OK);
+	assert_int_equal(memshare_parse(&l, text, strlen(text)), RWB_OK);
 	assert_int_equal(l.n, 2);
-	assert_int_equal(memshare_format(&out, &l, &err), RWB_OK);
+	assert_int_equal(memshare_format(&out, &l), RWB_OK);
 	/* sorted by key, fixed field order */
 	assert_string_equal(l.v[0].key, "a/x/y");
 	assert_non_null(strstr(out, "\"tags\":[],\"agent\":\"\",\"namespace\":\"\""));
 	memory_list_release(&l);
-	assert_int_equal(memshare_parse(&l, out, strlen(out), &err), RWB_OK);
-	assert_int_equal(memshare_format(&out2, &l, &err), RWB_OK);
+	assert_int_equal(memshare_parse(&l, out, strlen(out)), RWB_OK);
+	assert_int_equal(memshare_format(&out2, &l), RWB_OK);
 	assert_string_equal(out, out2);
 	assert_int_equal(out[strlen(out) - 1], '\n');
 	assert_null(strchr(out, '\r'));
@@ -233,14 +233,13 @@ static void test_format_round_trip(void **state)
 static void expect_refusal(const char *text, size_t len, const char *want)
 {
 	struct memory_list l;
-	char *err = NULL;
 
-	assert_int_equal(memshare_parse(&l, text, len, &err), RWB_EINPUT);
-	assert_non_null(err);
-	assert_null(strchr(err, '\n'));
-	if (!strstr(err, want))
-		fail_msg("wanted \"%s\" in: %s", want, err);
-	free(err);
+	rwb_error_clear();
+	assert_int_equal(memshare_parse(&l, text, len), RWB_EINPUT);
+	assert_int_equal(rwb_last_code(), RWB_EINPUT);
+	assert_null(strchr(rwb_last_error(), '\n'));
+	if (!strstr(rwb_last_error(), want))
+		fail_msg("wanted \"%s\" in: %s", want, rwb_last_error());
 }
 
 static void test_refusals_name_the_line(void **state)
@@ -294,8 +293,7 @@ static void test_refusals_name_the_line(void **state)
 	t = xasprintf("{\"format\":\"rwb-patterns\",\"version\":1}\r\n\r\n%s", ok);
 	{
 		struct memory_list l;
-		char *err = NULL;
-		assert_int_equal(memshare_parse(&l, t, strlen(t), &err), RWB_OK);
+		assert_int_equal(memshare_parse(&l, t, strlen(t)), RWB_OK);
 		assert_int_equal(l.n, 1);
 		memory_list_release(&l);
 	}
@@ -314,10 +312,10 @@ static int64_t fake_clock(void)
 
 static struct store *open_store(const char *dir, const char *name)
 {
-	char *path = xasprintf("%s/%s", dir, name), err[600];
+	char *path = xasprintf("%s/%s", dir, name);
 	struct store *s = NULL;
 
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	free(path);
 	return s;
 }
@@ -325,28 +323,26 @@ static struct store *open_store(const char *dir, const char *name)
 static void put(struct store *s, const char *key, const char *value)
 {
 	struct memory_input in = { .key = key, .value = value, .layer = "long_term" };
-	char *err = NULL;
 
 	fake_now += 1000;
-	assert_int_equal(memory_store(s, NULL, &in, &err), RWB_OK);
+	assert_int_equal(memory_store(s, NULL, &in), RWB_OK);
 }
 
 static char *export(struct store *s)
 {
-	char *text = NULL, *err = NULL;
+	char *text = NULL;
 	int n, nv;
 
-	assert_int_equal(memory_share_export(s, &text, &n, &nv, NULL, &err), RWB_OK);
+	assert_int_equal(memory_share_export(s, &text, &n, &nv, NULL), RWB_OK);
 	return text;
 }
 
 static void import(struct store *s, const char *text, struct memory_share_stats *st)
 {
-	char *err = NULL;
-	int rc = memory_share_import(s, st, text, strlen(text), &err);
+	int rc = memory_share_import(s, st, text, strlen(text));
 
 	if (rc)
-		fail_msg("import: %s", err ? err : "?");
+		fail_msg("import: %s", rwb_last_error());
 }
 
 static char *history(struct store *s, const char *key)
@@ -407,9 +403,7 @@ static void test_two_stores_converge(void **state)
 	bad = xasprintf("%s{\"key\":\"team/app/k\",\"version\":9,\"value\":\"v\",\"created_at\":"
 			"\"2026-01-01T00:00:00.000Z\",\"updated_at\":\"2026-01-01T00:00:00.000Z\"}\n{broken\n", ta);
 	{
-		char *err = NULL;
-		assert_int_equal(memory_share_import(a, &st, bad, strlen(bad), &err), RWB_EINPUT);
-		free(err);
+		assert_int_equal(memory_share_import(a, &st, bad, strlen(bad)), RWB_EINPUT);
 	}
 	assert_int_equal(memory_retrieve(a, &l, "team/app/k", false), RWB_OK);
 	assert_int_equal(l.v[0].version, 3);
@@ -419,8 +413,7 @@ static void test_two_stores_converge(void **state)
 	{
 		struct memory_query q = { .text = "bob", .mode = MEMORY_FULLTEXT };
 		struct memory_results r;
-		char *err = NULL;
-		assert_int_equal(memory_search(a, &r, &q, &err), RWB_OK);
+		assert_int_equal(memory_search(a, &r, &q), RWB_OK);
 		assert_true(r.n >= 1);
 		memory_results_release(&r);
 	}

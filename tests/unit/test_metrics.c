@@ -27,11 +27,11 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof(*f));
-	char *path, err[600];
+	char *path;
 
 	f->dir = tu_tmpdir();
 	path = xasprintf("%s/rwb.db", f->dir);
-	assert_int_equal(store_open(&f->s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&f->s, path, true), RWB_OK);
 	free(path);
 	*state = f;
 	return 0;
@@ -248,12 +248,11 @@ static void test_generic_series_and_board(void **state)
 	/* the board's own tasks (/agent-delegate, the Tasks tab): 2 done, 1 failed, 1 open */
 	for (int i = 0; i < 4; i++) {
 		int64_t id;
-		char err[200];
 		assert_int_equal(board_task_add(f->s, &id, "agent", "work"), RWB_OK);
 		if (i == 3)
 			continue;
-		assert_int_equal(board_task_move(f->s, id, "doing", err, sizeof(err)), RWB_OK);
-		assert_int_equal(board_task_move(f->s, id, i == 2 ? "failed" : "done", err, sizeof(err)), RWB_OK);
+		assert_int_equal(board_task_move(f->s, id, "doing"), RWB_OK);
+		assert_int_equal(board_task_move(f->s, id, i == 2 ? "failed" : "done"), RWB_OK);
 	}
 	assert_int_equal(metrics_query(&v, &n, f->s, "/p", NULL, 0, 30), RWB_OK);
 	assert_float_equal(find(v, n, "unsafe_blocks")->value, 3, 1e-9);

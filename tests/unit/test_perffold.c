@@ -247,12 +247,12 @@ static void test_bad_input(void **state)
 	for (size_t i = 0; i < sizeof(bad_folded) / sizeof(bad_folded[0]); i++) {
 		perffold_new(&f);
 		assert_int_equal(perffold_parse_folded(f, bad_folded[i], strlen(bad_folded[i])), RWB_EINPUT);
-		assert_null(strchr(perffold_error(f), '\n'));
+		assert_null(strchr(rwb_last_error(), '\n'));
 		perffold_free(f);
 	}
 	perffold_new(&f);
 	assert_int_equal(perffold_feed(f, "abc\0def", 7), RWB_EINPUT);
-	assert_non_null(strstr(perffold_error(f), "NUL"));
+	assert_non_null(strstr(rwb_last_error(), "NUL"));
 	perffold_free(f);
 	perffold_new(&f);
 	assert_int_equal(perffold_read_script(f, "/nonexistent/perf.txt"), RWB_ENOTFOUND);

@@ -24,25 +24,21 @@
 static void test_render(void **state)
 {
 	cJSON *p = cJSON_Parse("{\"name\":\"Foo\",\"on\":\"true\",\"off\":\"false\",\"empty\":\"\"}");
-	struct strbuf err = STRBUF_INIT;
 	char *out;
 	(void)state;
 	assert_int_equal(scaffold_render(&out, "a {{name}} {{#on}}[{{name}}{{#off}}X{{/off}}]{{/on}}"
 					       "{{^off}}!{{/off}}{{#empty}}E{{/empty}}{{^empty}}e{{/empty}}",
-					 p, &err), RWB_OK);
+					 p), RWB_OK);
 	assert_string_equal(out, "a Foo [Foo]!e");
 	free(out);
 	/* nested sections of the same name */
-	assert_int_equal(scaffold_render(&out, "{{#on}}1{{#on}}2{{/on}}3{{/on}}", p, &err), RWB_OK);
+	assert_int_equal(scaffold_render(&out, "{{#on}}1{{#on}}2{{/on}}3{{/on}}", p), RWB_OK);
 	assert_string_equal(out, "123");
 	free(out);
-	assert_int_equal(scaffold_render(&out, "{{nope}}", p, &err), RWB_EINPUT);
-	assert_non_null(strstr(strbuf_str(&err), "nope"));
-	strbuf_reset(&err);
-	assert_int_equal(scaffold_render(&out, "{{#on}}open", p, &err), RWB_EINPUT);
-	strbuf_reset(&err);
-	assert_int_equal(scaffold_render(&out, "x {{name", p, &err), RWB_EINPUT);
-	strbuf_free(&err);
+	assert_int_equal(scaffold_render(&out, "{{nope}}", p), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "nope"));
+	assert_int_equal(scaffold_render(&out, "{{#on}}open", p), RWB_EINPUT);
+	assert_int_equal(scaffold_render(&out, "x {{name", p), RWB_EINPUT);
 	cJSON_Delete(p);
 }
 
@@ -89,7 +85,7 @@ static void test_plan(void **state)
 {
 	char *dir = crate();
 	struct scaffold_plan *p = scaffold_plan_new(dir);
-	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT;
 	cJSON *deps = cJSON_Parse("[{\"name\":\"tokio\",\"version\":\"1.24\",\"features\":[\"rt\",\"sync\"]},"
 				  "{\"name\":\"anyhow\",\"version\":\"1\"}]");
 	cJSON *json = cJSON_CreateObject();
@@ -99,11 +95,11 @@ static void test_plan(void **state)
 	(void)state;
 	/* the cargo stub is replaced; the user's file is planned too, but listed
 	 * as changed by a person (the preview's diff shows what is lost) */
-	assert_int_equal(scaffold_plan_create(p, "src/main.rs", "fn main() {}\n", "main", &err), RWB_OK);
+	assert_int_equal(scaffold_plan_create(p, "src/main.rs", "fn main() {}\n", "main"), RWB_OK);
 	assert_int_equal(cJSON_GetArraySize(p->changed), 0);
-	assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "// the user's\n", NULL, &err), RWB_OK);
+	assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "// the user's\n", NULL), RWB_OK);
 	assert_int_equal(p->n, 1); /* the same content: nothing to do */
-	assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "x\n", NULL, &err), RWB_OK);
+	assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "x\n", NULL), RWB_OK);
 	assert_int_equal(cJSON_GetArraySize(p->changed), 1);
 	assert_string_equal(cJSON_GetArrayItem(p->changed, 0)->valuestring, "src/mine.rs");
 	scaffold_plan_module(p, "alpha");
@@ -112,7 +108,7 @@ static void test_plan(void **state)
 	text = scaffold_plan_text(p, "src/lib.rs", &owned);
 	assert_string_equal(text, "pub mod alpha;\npub mod beta;\n");
 	assert_null(owned);
-	assert_int_equal(scaffold_plan_deps(p, deps, &err), RWB_OK);
+	assert_int_equal(scaffold_plan_deps(p, deps), RWB_OK);
 	text = scaffold_plan_text(p, "Cargo.toml", &owned);
 	assert_non_null(strstr(text, "tokio = { version = \"1.24\", features = [\"rt\", \"sync\"] } # mine\n"));
 	assert_non_null(strstr(text, "anyhow = \"1\"\n"));
@@ -126,7 +122,7 @@ static void test_plan(void **state)
 	{
 		char *lib = xasprintf("%s/src/lib.rs", dir);
 		assert_int_not_equal(stat(lib, &st), 0);
-		assert_int_equal(scaffold_plan_write(p, &err), RWB_OK);
+		assert_int_equal(scaffold_plan_write(p), RWB_OK);
 		assert_int_equal(stat(lib, &st), 0);
 		free(lib);
 	}
@@ -136,26 +132,26 @@ static void test_plan(void **state)
 	/* with a store: rwb's own untouched file is replaced without being
 	 * listed as changed; once a person edits it, it is listed again */
 	{
-		char *db = xasprintf("%s/rwb.db", dir), *mine = xasprintf("%s/src/mine.rs", dir), msg[300];
+		char *db = xasprintf("%s/rwb.db", dir), *mine = xasprintf("%s/src/mine.rs", dir);
 		struct store *s = NULL;
-		assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
+		assert_int_equal(store_open(&s, db, true), 0);
 		p = scaffold_plan_new(dir);
 		p->store = s;
-		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "y\n", NULL, &err), RWB_OK);
+		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "y\n", NULL), RWB_OK);
 		assert_int_equal(cJSON_GetArraySize(p->changed), 1); /* written before the store knew */
-		assert_int_equal(scaffold_plan_write(p, &err), RWB_OK);
+		assert_int_equal(scaffold_plan_write(p), RWB_OK);
 		scaffold_plan_free(p);
 		assert_true(scaffold_written_by_rwb(s, dir, "src/mine.rs", "y\n"));
 		p = scaffold_plan_new(dir);
 		p->store = s;
-		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "z\n", NULL, &err), RWB_OK);
+		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "z\n", NULL), RWB_OK);
 		assert_int_equal(cJSON_GetArraySize(p->changed), 0);
 		assert_int_equal(p->n, 1);
 		scaffold_plan_free(p);
 		tu_write(mine, "y\n// a person's line\n");
 		p = scaffold_plan_new(dir);
 		p->store = s;
-		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "z\n", NULL, &err), RWB_OK);
+		assert_int_equal(scaffold_plan_create(p, "src/mine.rs", "z\n", NULL), RWB_OK);
 		assert_int_equal(cJSON_GetArraySize(p->changed), 1);
 		scaffold_plan_free(p);
 		/* the atomic write keeps the mode and leaves no temporary file */
@@ -167,7 +163,6 @@ static void test_plan(void **state)
 		free(db);
 		free(mine);
 	}
-	strbuf_free(&err);
 	strbuf_free(&out);
 	tu_rmtree(dir);
 	free(dir);
@@ -185,33 +180,29 @@ static void test_builtin_templates(void **state)
 	(void)state;
 	setenv("RWB_DATA_DIR", RWB_TEST_SOURCE_DIR "/data", 1);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		struct strbuf err = STRBUF_INIT;
 		cJSON *tpl = NULL, *params = cJSON_Parse("{\"name\":\"Thing\",\"snake\":\"thing\",\"crate_dir\":\"thing-macro\","
 							   "\"header\":\"h.h\",\"lib\":\"h\",\"sys\":\"\",\"wrappers\":\"\","
 							   "\"module\":\"ffi\",\"target\":\"thumbv7m-none-eabi\"}");
 		const cJSON *d, *f;
-		if (scaffold_template_get(&tpl, NULL, names[i], &err) != RWB_OK)
-			fail_msg("%s: %s", names[i], strbuf_str(&err));
+		if (scaffold_template_get(&tpl, NULL, names[i]) != RWB_OK)
+			fail_msg("%s: %s", names[i], rwb_last_error());
 		cJSON_ArrayForEach(d, cJSON_GetObjectItem(tpl, "params"))
 			if (!cJSON_GetObjectItem(params, d->string))
 				cJSON_AddStringToObject(params, d->string,
 							cJSON_GetStringValue(cJSON_GetObjectItem(d, "default")));
 		cJSON_ArrayForEach(f, cJSON_GetObjectItem(tpl, "files")) {
 			char *out = NULL;
-			if (scaffold_render(&out, cJSON_GetStringValue(cJSON_GetObjectItem(f, "text")), params, &err))
-				fail_msg("%s: %s", names[i], strbuf_str(&err));
+			if (scaffold_render(&out, cJSON_GetStringValue(cJSON_GetObjectItem(f, "text")), params))
+				fail_msg("%s: %s", names[i], rwb_last_error());
 			assert_null(strstr(out, "{{"));
 			free(out);
 		}
 		cJSON_Delete(tpl);
 		cJSON_Delete(params);
-		strbuf_free(&err);
 	}
 	{
-		struct strbuf err = STRBUF_INIT;
 		cJSON *tpl = NULL;
-		assert_int_equal(scaffold_template_get(&tpl, NULL, "no/such", &err), RWB_ENOTFOUND);
-		strbuf_free(&err);
+		assert_int_equal(scaffold_template_get(&tpl, NULL, "no/such"), RWB_ENOTFOUND);
 	}
 }
 
@@ -219,9 +210,8 @@ static void test_builtin_templates(void **state)
  * user's change to an entry is what the next command uses. */
 static void test_templates_in_memory(void **state)
 {
-	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), msg[300], *flag = NULL, *errs = NULL;
+	char *dir = tu_tmpdir(), *db = xasprintf("%s/rwb.db", dir), *flag = NULL;
 	struct store *s = NULL;
-	struct strbuf err = STRBUF_INIT;
 	struct memory_list l = { 0 };
 	struct memory_entry e = { 0 };
 	struct memory_input in = { .key = "rwb/templates/error-handling/std", .layer = "long_term",
@@ -230,8 +220,8 @@ static void test_templates_in_memory(void **state)
 	cJSON *tpl = NULL;
 	(void)state;
 	setenv("RWB_DATA_DIR", RWB_TEST_SOURCE_DIR "/data", 1);
-	assert_int_equal(store_open(&s, db, true, msg, sizeof(msg)), 0);
-	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_OK);
+	assert_int_equal(store_open(&s, db, true), 0);
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std"), RWB_OK);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(tpl, "files"), 0), "path")),
 			    "src/error.rs");
 	cJSON_Delete(tpl);
@@ -244,24 +234,22 @@ static void test_templates_in_memory(void **state)
 	assert_int_equal(store_setting_get(s, "scaffold.templates_imported", &flag), 0);
 	free(flag);
 	/* the user changes one */
-	assert_int_equal(memory_store(s, &e, &in, &errs), 0);
+	assert_int_equal(memory_store(s, &e, &in), 0);
 	memory_entry_release(&e);
-	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_OK);
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std"), RWB_OK);
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(tpl, "files"), 0), "path")),
 			    "src/mine.rs");
 	cJSON_Delete(tpl);
 	/* a broken entry is one clear error, not a crash */
 	in.value = "not json";
-	assert_int_equal(memory_store(s, &e, &in, &errs), 0);
+	assert_int_equal(memory_store(s, &e, &in), 0);
 	memory_entry_release(&e);
-	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_EINPUT);
-	assert_non_null(strstr(strbuf_str(&err), "/memory-store"));
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std"), RWB_EINPUT);
+	assert_non_null(strstr(rwb_last_error(), "/memory-store"));
 	/* deleted: the built-in one again (not re-imported over the user's other changes) */
 	assert_int_equal(memory_delete(s, "rwb/templates/error-handling/std"), 0);
-	strbuf_reset(&err);
-	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std", &err), RWB_OK);
+	assert_int_equal(scaffold_template_get(&tpl, s, "error-handling/std"), RWB_OK);
 	cJSON_Delete(tpl);
-	strbuf_free(&err);
 	store_free(s);
 	tu_rmtree(dir);
 	free(dir);

@@ -61,22 +61,20 @@ static void test_every_seed_line_parses(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(seed_lines) / sizeof(seed_lines[0]); i++) {
-		struct strbuf err = STRBUF_INIT;
 		struct cmd_args a;
 		char **argv = NULL;
 		int argc = 0, rc;
 
-		rc = cmdline_split(seed_lines[i], &argv, &argc, &err);
+		rc = cmdline_split(seed_lines[i], &argv, &argc);
 		if (rc == RWB_OK)
-			rc = cmdline_parse(&a, argc, argv, &err);
+			rc = cmdline_parse(&a, argc, argv);
 		if (rc != RWB_OK) {
-			print_error("refused: %s\n  %s\n", seed_lines[i], strbuf_str(&err));
+			print_error("refused: %s\n  %s\n", seed_lines[i], rwb_last_error());
 			failed++;
 		} else {
 			cmd_args_release(&a);
 		}
 		cmdline_free_argv(argv, argc);
-		strbuf_free(&err);
 	}
 	assert_int_equal(failed, 0);
 }
@@ -84,26 +82,24 @@ static void test_every_seed_line_parses(void **state)
 /* the booleans the brief writes as `--flag true` are booleans, not positionals */
 static void test_bool_values_are_flags(void **state)
 {
-	struct strbuf err = STRBUF_INIT;
 	struct cmd_args a;
 	char **argv = NULL;
 	int argc = 0;
 
 	(void)state;
-	assert_int_equal(cmdline_split("/unsafe-audit --file src/ffi.rs --check-soundness true", &argv, &argc,
-				       &err), RWB_OK);
-	assert_int_equal(cmdline_parse(&a, argc, argv, &err), RWB_OK);
+	assert_int_equal(cmdline_split("/unsafe-audit --file src/ffi.rs --check-soundness true", &argv, &argc),
+			 RWB_OK);
+	assert_int_equal(cmdline_parse(&a, argc, argv), RWB_OK);
 	assert_int_equal(a.npos, 0);
 	assert_true(cmd_arg_bool(&a, "check-soundness"));
 	cmd_args_release(&a);
 	cmdline_free_argv(argv, argc);
-	assert_int_equal(cmdline_split("/channel-pattern --type mpsc --bounded false --capacity 10", &argv, &argc,
-				       &err), RWB_OK);
-	assert_int_equal(cmdline_parse(&a, argc, argv, &err), RWB_OK);
+	assert_int_equal(cmdline_split("/channel-pattern --type mpsc --bounded false --capacity 10", &argv, &argc),
+			 RWB_OK);
+	assert_int_equal(cmdline_parse(&a, argc, argv), RWB_OK);
 	assert_false(cmd_arg_bool(&a, "bounded"));
 	cmd_args_release(&a);
 	cmdline_free_argv(argv, argc);
-	strbuf_free(&err);
 }
 
 int main(void)

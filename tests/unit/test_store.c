@@ -38,13 +38,12 @@ static int teardown(void **state)
 static void test_create_modes_and_wal(void **state)
 {
 	char *path = xasprintf("%s/a/b/rwb.db", dir), *parent = xasprintf("%s/a/b", dir);
-	char err[512];
 	struct store *s = NULL;
 	struct stat st;
 	sqlite3_stmt *q;
 
 	(void)state;
-	assert_int_equal(store_open(&s, path, false, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, false), RWB_OK);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(stat(parent, &st), 0);
@@ -64,12 +63,12 @@ static void test_create_modes_and_wal(void **state)
 
 static void test_settings_history_jobs(void **state)
 {
-	char *path = xasprintf("%s/s.db", dir), err[512], *v = NULL, *line = NULL;
+	char *path = xasprintf("%s/s.db", dir), *v = NULL, *line = NULL;
 	struct store *s = NULL, *t = NULL;
 	int64_t id;
 
 	(void)state;
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	assert_int_equal(store_setting_get(s, "theme", &v), RWB_ENOTFOUND);
 	assert_int_equal(store_setting_set(s, "theme", "mono"), RWB_OK);
 	assert_int_equal(store_setting_set(s, "theme", "light"), RWB_OK);
@@ -80,7 +79,7 @@ static void test_settings_history_jobs(void **state)
 	assert_int_equal(store_history_add(s, "/cargo-build --release", 1), RWB_OK);
 	assert_int_equal(store_history_add(s, "/git-status", 0), RWB_OK);
 	/* a second process sees the same history and the change */
-	assert_int_equal(store_open(&t, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&t, path, true), RWB_OK);
 	assert_int_equal(store_changed(t), 0);
 	assert_int_equal(store_history_search(t, "status", 0, &line), RWB_OK);
 	assert_string_equal(line, "/git-status");
@@ -132,13 +131,14 @@ static void test_settings_history_jobs(void **state)
 
 static void assert_refused(const char *path, int want, const char *fragment)
 {
-	char err[512];
 	struct store *s = (struct store *)1;
 	size_t len_before = 0, len_after = 0;
 	char *before = tu_read(path, &len_before), *after;
+	const char *err;
 
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), want);
+	assert_int_equal(store_open(&s, path, true), want);
 	assert_null(s);
+	err = rwb_last_error();
 	if (!strstr(err, fragment))
 		fail_msg("error '%s' lacks '%s'", err, fragment);
 	assert_null(strchr(err, '\n'));
@@ -168,8 +168,7 @@ static void test_refuses_foreign_and_corrupt(void **state)
 
 	/* a real rwb store whose pages are then smashed */
 	struct store *s;
-	char err[512];
-	assert_int_equal(store_open(&s, corrupt, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, corrupt, true), RWB_OK);
 	for (int i = 0; i < 200; i++)
 		store_history_add(s, "/a-long-enough-line-to-fill-a-few-pages-of-the-database-file", 0);
 	store_free(s);
@@ -187,11 +186,11 @@ static void test_refuses_foreign_and_corrupt(void **state)
 
 static void test_refuses_newer_schema(void **state)
 {
-	char *path = xasprintf("%s/newer.db", dir), err[512], *cmd;
+	char *path = xasprintf("%s/newer.db", dir), *cmd;
 	struct store *s;
 
 	(void)state;
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	store_free(s);
 	cmd = xasprintf("sqlite3 '%s' \"UPDATE rwb_schema SET version = 999 WHERE module = 'core'\"", path);
 	assert_int_equal(tu_sh(NULL, cmd), 0);
@@ -205,13 +204,13 @@ static void test_refuses_newer_schema(void **state)
 
 static void test_migration_is_idempotent(void **state)
 {
-	char *path = xasprintf("%s/m.db", dir), err[512];
+	char *path = xasprintf("%s/m.db", dir);
 	struct store *a, *b;
 	sqlite3_stmt *q;
 
 	(void)state;
-	assert_int_equal(store_open(&a, path, true, err, sizeof(err)), RWB_OK);
-	assert_int_equal(store_open(&b, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&a, path, true), RWB_OK);
+	assert_int_equal(store_open(&b, path, true), RWB_OK);
 	assert_int_equal(store_prepare(b, &q, "SELECT count(*) FROM rwb_schema WHERE module = 'core' AND version >= 1"), 0);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(q, 0), 1);
@@ -223,7 +222,7 @@ static void test_migration_is_idempotent(void **state)
 
 static void test_read_only_file(void **state)
 {
-	char *path = xasprintf("%s/ro.db", dir), err[512];
+	char *path = xasprintf("%s/ro.db", dir);
 	struct store *s;
 
 	(void)state;
@@ -232,10 +231,10 @@ static void test_read_only_file(void **state)
 		free(path);
 		skip();
 	}
-	assert_int_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_equal(store_open(&s, path, true), RWB_OK);
 	store_free(s);
 	chmod(path, 0400);
-	assert_int_not_equal(store_open(&s, path, true, err, sizeof(err)), RWB_OK);
+	assert_int_not_equal(store_open(&s, path, true), RWB_OK);
 	free(path);
 }
 

@@ -32,7 +32,6 @@ static void test_builtins(void **state)
 static void test_parse_ok(void **state)
 {
 	struct theme t;
-	char err[256] = "";
 	const char *text =
 		"# my theme\n"
 		"inherit = light\n"
@@ -42,7 +41,7 @@ static void test_parse_ok(void **state)
 		"dim = 8\n";
 	(void)state;
 	themefile_builtin(&t, "default");
-	assert_int_equal(themefile_parse(&t, text, strlen(text), "x.theme", err, sizeof(err)), RWB_OK);
+	assert_int_equal(themefile_parse(&t, text, strlen(text), "x.theme"), RWB_OK);
 	assert_int_equal(t.style[RWB_COLOR_DIFF_ADD].fg.kind, THEME_COLOR_RGB);
 	assert_int_equal(t.style[RWB_COLOR_DIFF_ADD].fg.value, 0x00ff00);
 	assert_int_equal(t.style[RWB_COLOR_DIFF_ADD].attrs, THEME_ATTR_BOLD | THEME_ATTR_UNDERLINE);
@@ -59,11 +58,11 @@ static void test_parse_ok(void **state)
 static void expect_error(const char *text, const char *fragment)
 {
 	struct theme t;
-	char err[256] = "";
+
 	themefile_builtin(&t, "default");
-	assert_int_equal(themefile_parse(&t, text, strlen(text), "bad.theme", err, sizeof(err)), RWB_EINPUT);
-	if (!strstr(err, fragment))
-		fail_msg("'%s' lacks '%s'", err, fragment);
+	assert_int_equal(themefile_parse(&t, text, strlen(text), "bad.theme"), RWB_EINPUT);
+	if (!strstr(rwb_last_error(), fragment))
+		fail_msg("'%s' lacks '%s'", rwb_last_error(), fragment);
 }
 
 static void test_parse_errors(void **state)
@@ -81,9 +80,8 @@ static void test_parse_errors(void **state)
 	{
 		char bin[] = "diff-add = red\0oops\n";
 		struct theme t;
-		char err[256];
 		themefile_builtin(&t, "default");
-		assert_int_equal(themefile_parse(&t, bin, sizeof(bin) - 1, "bin.theme", err, sizeof(err)),
+		assert_int_equal(themefile_parse(&t, bin, sizeof(bin) - 1, "bin.theme"),
 				 RWB_EINPUT);
 	}
 }
