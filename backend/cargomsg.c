@@ -695,14 +695,15 @@ static char *slurp(const char *path)
 }
 
 /* dir is a ".../new" folder: read its estimates and name. */
-static void read_new_dir(struct cargomsg *m, const char *dir, const char *rel, time_t since)
+static void read_new_dir(struct cargomsg *m, const char *dir, const char *rel, int64_t since_ms)
 {
 	char *path = xasprintf("%s/estimates.json", dir);
 	char *text = NULL, *meta = NULL;
 	struct stat st;
 	struct cargo_bench b = { 0 };
 
-	if (stat(path, &st) != 0 || (since && st.st_mtime < since))
+	if (stat(path, &st) != 0 ||
+	    (since_ms && (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000 < since_ms))
 		goto out;
 	text = slurp(path);
 	if (!text || cargomsg_parse_estimates(&b, text) != RWB_OK)
@@ -726,7 +727,7 @@ out:
 	free(meta);
 }
 
-static void walk(struct cargomsg *m, const char *dir, const char *rel, time_t since, int depth)
+static void walk(struct cargomsg *m, const char *dir, const char *rel, int64_t since, int depth)
 {
 	DIR *d;
 	struct dirent *e;
@@ -757,7 +758,7 @@ static int bench_cmp(const void *a, const void *b)
 	return strcmp(((const struct cargo_bench *)a)->id, ((const struct cargo_bench *)b)->id);
 }
 
-int cargomsg_read_criterion(struct cargomsg *m, const char *target_dir, time_t since)
+int cargomsg_read_criterion(struct cargomsg *m, const char *target_dir, int64_t since)
 {
 	char *root = xasprintf("%s/criterion", target_dir);
 	struct stat st;

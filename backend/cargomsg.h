@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "strbuf.h"
@@ -124,9 +125,10 @@ void cargomsg_test_totals(const struct cargomsg *m, int *passed, int *failed, in
 /*
  * Reads criterion's results under target_dir/criterion: every
  * BENCH/new/estimates.json (with new/benchmark.json naming the benchmark)
- * modified at or after since (0: any). Benchmarks are sorted by id.
+ * modified at or after since_ms (milliseconds since the epoch, compared
+ * with the file's own sub-second time; 0: any). Benchmarks are sorted by id.
  */
-int cargomsg_read_criterion(struct cargomsg *m, const char *target_dir, time_t since);
+int cargomsg_read_criterion(struct cargomsg *m, const char *target_dir, int64_t since_ms);
 /* Parses one estimates.json text into *b (id untouched); RWB_EINPUT when unusable. */
 int cargomsg_parse_estimates(struct cargo_bench *b, const char *json);
 

@@ -936,7 +936,7 @@ static int cmd_rust_benchmark(struct cmd_ctx *ctx, const struct cmd_args *args)
 	char warm[32], meas[32], *tdir = NULL, reason[600];
 	cJSON *arr;
 	int rc, regressions = 0;
-	time_t since;
+	int64_t since;
 	/* libtest's #[bench] needs #![feature(test)]: rustup's nightly runs it */
 	bool nightly = needs_nightly(ctx->repo);
 
@@ -975,7 +975,10 @@ static int cmd_rust_benchmark(struct cmd_ctx *ctx, const struct cmd_args *args)
 	for (int i = 0; i < args->nrest; i++)
 		argv_add(&a, args->rest[i]);
 	j.project = job_project(ctx, args);
-	since = time(NULL) - 1;
+	/* this run's results only: a file's time is the kernel's coarse clock
+	 * (a tick behind at most), and a run right after another must not
+	 * take the other's results (a whole second of margin did) */
+	since = store_now_ms() - 10;
 	rc = job_run(ctx, &j, "rust-benchmark", a.v, NULL);
 	if (rc == RWB_OK && j.oc.exit_status != 0) {
 		/* a benchmark that cannot run is the environment's answer (exit 3),
