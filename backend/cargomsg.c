@@ -679,20 +679,6 @@ int cargomsg_parse_estimates(struct cargo_bench *b, const char *json)
 	return rc;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < (4u << 20))
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb);
-}
 
 /* dir is a ".../new" folder: read its estimates and name. */
 static void read_new_dir(struct cargomsg *m, const char *dir, const char *rel, int64_t since_ms)
@@ -705,12 +691,12 @@ static void read_new_dir(struct cargomsg *m, const char *dir, const char *rel, i
 	if (stat(path, &st) != 0 ||
 	    (since_ms && (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000 < since_ms))
 		goto out;
-	text = slurp(path);
+	text = strbuf_read_file(path, 4u << 20);
 	if (!text || cargomsg_parse_estimates(&b, text) != RWB_OK)
 		goto out;
 	free(path);
 	path = xasprintf("%s/benchmark.json", dir);
-	meta = slurp(path);
+	meta = strbuf_read_file(path, 4u << 20);
 	if (meta) {
 		cJSON *j = cJSON_Parse(meta);
 		if (jstr(j, "full_id"))

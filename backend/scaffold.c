@@ -28,20 +28,6 @@
 #define TEMPLATES_FLAG "scaffold.templates_imported"
 #define DIFF_MAX_CELLS (4u * 1024 * 1024)
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb);
-}
 
 /* ---- templates ---- */
 
@@ -52,7 +38,7 @@ static char *builtin_text(char **path_out)
 	char *path = datadir_find("templates.json");
 
 	*path_out = path;
-	return path ? read_file(path) : NULL;
+	return path ? strbuf_read_file(path, 0) : NULL;
 }
 
 static int parse_template(cJSON **out, const char *key, const char *value, const char *where)
@@ -279,7 +265,7 @@ const char *scaffold_plan_text(struct scaffold_plan *p, const char *path, char *
 	if (f)
 		return f->new_text;
 	abs = xasprintf("%s/%s", p->root, path);
-	*owned = read_file(abs);
+	*owned = strbuf_read_file(abs, 0);
 	free(abs);
 	return *owned;
 }
@@ -298,7 +284,7 @@ static void plan_put(struct scaffold_plan *p, const char *path, const char *new_
 	f = &p->files[p->n++];
 	f->path = xstrdup(path);
 	abs = xasprintf("%s/%s", p->root, path);
-	f->old_text = read_file(abs);
+	f->old_text = strbuf_read_file(abs, 0);
 	free(abs);
 	f->new_text = xstrdup(new_text);
 }

@@ -55,6 +55,21 @@ void strbuf_addpad(struct strbuf *sb, const char *s, size_t width)
 	}
 }
 
+char *strbuf_read_file(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && (!max || sb.len < max))
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb);
+}
+
 void strbuf_addint(struct strbuf *sb, long long v)
 {
 	char digits[24], *p = digits + sizeof(digits);

@@ -25,6 +25,10 @@ void strbuf_addc(struct strbuf *sb, char c);
 /* s, then spaces up to width bytes (printf's %-*s, without printf: for
  * the lines a command prints by the ten thousand). */
 void strbuf_addpad(struct strbuf *sb, const char *s, size_t width);
+/* The bytes of the file at path, as a string (NULL when it cannot be
+ * opened); reading stops once max bytes are in (0: no bound), so the
+ * answer may pass max by less than one read of 8 KB. */
+char *strbuf_read_file(const char *path, size_t max);
 /* v in decimal (printf's %lld). */
 void strbuf_addint(struct strbuf *sb, long long v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

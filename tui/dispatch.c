@@ -177,28 +177,14 @@ static void keep_json(struct app *a, int result_id, const cJSON *json)
 
 /* ---- jobs ---- */
 
-static char *read_file_limited(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct strbuf raw = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && raw.len < PANE_COMMAND_RESULT_MAX)
-		strbuf_add(&raw, buf, n);
-	fclose(f);
-	return strbuf_detach(&raw);
-}
-
 /* The job's answer from its result file (F) and its text (F.txt): the
  * error's message, else the text, else the JSON summarized. Opens the view
  * the answer names. *json: the parsed answer (the caller deletes it). */
 static void job_answer(struct strbuf *text, cJSON **json, struct job_ctx *j, int code)
 {
 	char *txt_path = xasprintf("%s.txt", j->result_path);
-	char *raw = read_file_limited(j->result_path), *human = read_file_limited(txt_path);
+	char *raw = strbuf_read_file(j->result_path, PANE_COMMAND_RESULT_MAX);
+	char *human = strbuf_read_file(txt_path, PANE_COMMAND_RESULT_MAX);
 
 	*json = raw ? cJSON_Parse(raw) : NULL;
 	if (raw) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strbuf.h"
 
@@ -77,12 +78,38 @@ static void test_pad_and_int_match_printf(void **state)
 	strbuf_free(&sb);
 }
 
+/* strbuf_read_file: the whole file, or up to a bound (one read past it at
+ * most), and NULL for a file that is not there. */
+static void test_read_file(void **state)
+{
+	char path[] = "/tmp/rwb-test-strbuf-XXXXXX", *text;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	for (int i = 0; i < 20000; i++)
+		fputc('a' + i % 26, f);
+	fclose(f);
+	text = strbuf_read_file(path, 0);
+	assert_int_equal(strlen(text), 20000);
+	assert_int_equal(text[19999], 'a' + 19999 % 26);
+	free(text);
+	text = strbuf_read_file(path, 100);
+	assert_true(strlen(text) >= 100 && strlen(text) < 100 + 8192);
+	free(text);
+	unlink(path);
+	assert_null(strbuf_read_file(path, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addf_every_length),
 		cmocka_unit_test(test_addf_empty_and_fresh),
 		cmocka_unit_test(test_pad_and_int_match_printf),
+		cmocka_unit_test(test_read_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
