@@ -984,11 +984,10 @@ struct walk {
 static int add_rust_file(void *data, const char *rel, const char *abs, const struct stat *st)
 {
 	struct walk *w = data;
-	size_t l = strlen(rel);
 
 	(void)abs;
 	(void)st;
-	if (l < 3 || strcmp(rel + l - 3, ".rs") != 0)
+	if (!files_is_rust(rel))
 		return 0;
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 256;

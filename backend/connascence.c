@@ -387,23 +387,25 @@ struct crate_scan {
 static int scan_other(void *data, const char *rel, const char *abs, const struct stat *stp)
 {
 	struct crate_scan *cs = data;
-	size_t nl = strlen(rel);
 	char real[PATH_MAX];
 	struct stat st;
 	FILE *fp;
 
-	if (nl < 4 || strcmp(rel + nl - 3, ".rs") != 0)
+	if (!files_is_rust(rel))
 		return 0;
 	if (cs->budget <= 0)
 		return 1;   /* enough files read: the walk stops */
-	if (!stp && stat(abs, &st) != 0)
-		return 0;
-	if ((stp ? stp : &st)->st_size >= CONN_MAX_FILE)
+	if (!stp) {
+		if (stat(abs, &st) != 0)
+			return 0;
+		stp = &st;
+	}
+	if (stp->st_size >= CONN_MAX_FILE)
 		return 0;
 	cs->budget--;
 	if (!realpath(abs, real) || strcmp(real, cs->self_real) == 0 || !(fp = fopen(abs, "rb")))
 		return 0;
-	size_t size = (size_t)(stp ? stp : &st)->st_size;
+	size_t size = (size_t)stp->st_size;
 	char *src = xmalloc(size + 1);
 	size_t len = fread(src, 1, size, fp);
 	struct toks t = { 0 };

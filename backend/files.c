@@ -640,6 +640,16 @@ void files_parts_free(struct files_parts *p)
 	free(p);
 }
 
+bool files_is_rust(const char *path)
+{
+	const char *name = strrchr(path, '/');
+	size_t n;
+
+	name = name ? name + 1 : path;
+	n = strlen(name);
+	return n > 3 && strcmp(name + n - 3, ".rs") == 0;
+}
+
 int files_walk(const char *root, files_walk_fn fn, void *data)
 {
 	size_t n;

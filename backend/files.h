@@ -51,6 +51,10 @@ int files_ignore_check(const struct files_ignore *ig, const char *path, bool is_
  * A non-zero return stops the walk with that code. */
 typedef int (*files_walk_fn)(void *data, const char *rel, const char *abs, const struct stat *st);
 
+/* Whether path names a Rust source: its file name is NAME.rs (".rs" alone
+ * is not one), what the walkers that want Rust files keep. */
+bool files_is_rust(const char *path);
+
 /* Walks root in sorted order honouring ignore rules. */
 int files_walk(const char *root, files_walk_fn fn, void *data);
 

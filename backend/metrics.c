@@ -936,13 +936,12 @@ static void scan_source(struct source_counts *c, const char *src, size_t len)
 static int scan_one(void *data, const char *rel, const char *abs, const struct stat *stp)
 {
 	struct source_counts *c = data;
-	size_t nl = strlen(rel);
 	char *text;
 
 	(void)stp;
 	if (c->files >= SCAN_MAX_FILES)
 		return 1;
-	if (nl < 4 || strcmp(rel + nl - 3, ".rs") != 0)
+	if (!files_is_rust(rel))
 		return 0;
 	text = slurp(abs, SCAN_MAX_FILE);
 	if (text) {

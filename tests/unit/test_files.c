@@ -219,6 +219,8 @@ static void test_walk_rules_outside_git(void **state)
 				    "echo x > target/debug/gen.rs && echo x > src/target/m.rs"), 0);
 	files_walk(dir, collect, &sb);
 	assert_string_equal(strbuf_str(&sb), ".gitignore\nCargo.toml\na.rs\nsrc/target/m.rs\n");
+	assert_true(files_is_rust("a.rs") && files_is_rust("src/target/m.rs"));
+	assert_false(files_is_rust(".rs") || files_is_rust("src/.rs") || files_is_rust("a.rsx") || files_is_rust("rs"));
 	strbuf_free(&sb);
 	tu_rmtree(dir);
 	free(dir);
