@@ -204,7 +204,21 @@ bool screen_contains(struct screen *s, const char *text)
 	return screen_find(s, text, NULL, NULL);
 }
 
-bool screen_wait_for(struct screen *s, const char *text, int timeout_ms)
+/* Reads until no output has come for quiet_ms (at most max_ms in all). */
+static void settle(struct screen *s, int quiet_ms, int max_ms)
+{
+	int64_t end = now_ms() + max_ms;
+
+	while (now_ms() < end && !s->exited) {
+		struct pollfd p = { s->fd, POLLIN, 0 };
+
+		if (poll(&p, 1, quiet_ms) <= 0)
+			return;
+		screen_pump(s, 1);
+	}
+}
+
+bool screen_wait_first(struct screen *s, const char *text, int timeout_ms)
 {
 	int64_t end = now_ms() + timeout_ms;
 
@@ -213,6 +227,17 @@ bool screen_wait_for(struct screen *s, const char *text, int timeout_ms)
 			return screen_contains(s, text);
 		screen_pump(s, 20);
 	}
+	return true;
+}
+
+bool screen_wait_for(struct screen *s, const char *text, int timeout_ms)
+{
+	if (!screen_wait_first(s, text, timeout_ms))
+		return false;
+	/* rwb draws a frame in more than one write (and a slow run, ASan under
+	 * load, spaces them out): let the rest of the frame arrive, so what a
+	 * test reads next belongs to the same frame as the text it waited for */
+	settle(s, 30, 500);
 	return true;
 }
 

@@ -32,8 +32,13 @@ struct screen *screen_start(char *const argv[], int cols, int rows, char *const 
 void screen_free(struct screen *s);
 /* Reads output for up to ms (returns early when the child exits). */
 void screen_pump(struct screen *s, int ms);
-/* Pumps until text appears on the screen; false after timeout_ms. */
+/* Pumps until text appears on the screen (false after timeout_ms), then
+ * reads the rest of its frame: until the output has been quiet for 30 ms,
+ * at most 0.5 s more. */
 bool screen_wait_for(struct screen *s, const char *text, int timeout_ms);
+/* Returns the moment text is drawn, without waiting for the frame's rest:
+ * for measuring latency. */
+bool screen_wait_first(struct screen *s, const char *text, int timeout_ms);
 /* Pumps until text is gone from the screen. */
 bool screen_wait_gone(struct screen *s, const char *text, int timeout_ms);
 /* The screen as UTF-8 text, rows joined by '\n', trailing blanks trimmed

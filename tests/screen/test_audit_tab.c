@@ -119,7 +119,7 @@ static void test_audit_tab(void **state)
 		long t0;
 		assert_int_equal(tu_run(repo, rv, NULL, &out, &err), 0);
 		t0 = now_ms();
-		bool seen = screen_wait_for(s, "approved 2/2", 1000);
+		bool seen = screen_wait_first(s, "approved 2/2", 1000);
 		if (!seen)
 			screen_dump(s);
 		assert_true(seen);

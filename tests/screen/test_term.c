@@ -570,7 +570,7 @@ static void test_flood_keeps_keys(void **state)
 		screen_pump(s, 100);
 		int64_t t0 = now_ms();
 		screen_send(s, K_F1);               /* help opens during the flood */
-		if (!screen_wait_for(s, "Keys everywhere", 2000)) {
+		if (!screen_wait_first(s, "Keys everywhere", 2000)) {
 			screen_dump(s);
 			fail_msg("help did not open during the flood");
 		}

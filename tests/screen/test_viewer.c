@@ -157,6 +157,11 @@ static void test_page_keeps_row(void **state)
 	screen_send(s, K_F2);
 	screen_send(s, "/file-read src/main.rs --line 3" K_ENTER);
 	expect(s, "line 3/");
+	/* the status line, the text and the key line can come in separate
+	 * writes: wait for each before reading where it is */
+	expect(s, "let filler_1 = 1;");
+	expect(s, "let filler_3 = 3;");
+	expect(s, "j/k scroll");
 	assert_true(filler_at(s, 1, &top_row));
 	assert_true(filler_at(s, 3, &cur_row));
 	assert_true(screen_find(s, "j/k scroll", &hint_row, &col));
