@@ -1561,6 +1561,12 @@ void mcp_server_line(struct mcp_server *m, const char *line, size_t n)
 		mcp_write(m, rpc_error(NULL, JSONRPC_INVALID_REQUEST, "message too large (at most 16 MB)"));
 		return;
 	}
+	if (memchr(line, '\0', n)) {
+		/* never valid JSON (a string's control bytes must be escaped),
+		 * and the raw id and params are handled as C strings */
+		mcp_write(m, rpc_error(NULL, JSONRPC_PARSE, "parse error: the line holds a NUL byte"));
+		return;
+	}
 	clean = line_clean(line, n, &len, &m->line_has_nul);
 	e = clean + len;
 	msg = cJSON_ParseWithLength(clean, len);

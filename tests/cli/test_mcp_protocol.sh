@@ -69,6 +69,19 @@ check "U+0000 refused, not cut" '.result.isError == true and (.result.content[0]
 out=$("$RWB" --json /memory-retrieve --key 't/u/*' 2>/dev/null)
 check "surrogate stored as U+FFFD; nothing stored for the NUL" '(.entries | length) == 1 and .entries[0].value == "x\ufffdy"' "$out"
 
+# --- a raw NUL byte in a line (fuzz_mcp's finding: the id was echoed cut at
+# the NUL, its closing quote lost, and the answer was not JSON)
+{ echo "$INIT06"; printf '{"jsonrpc":"2.0","id":"\200\000x","method":"tools/list"}\n{"jsonrpc":"2.0","id":7,"method":"ping"}\n'; } |
+	"$RWB" --repo "$REPO" mcp > "$TMP/out.jsonl" 2> "$TMP/err.txt"
+if jq -c . "$TMP/out.jsonl" > /dev/null 2>&1; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL: an answer to a line with a NUL byte is not JSON: $(head -c 300 "$TMP/out.jsonl")"
+fi
+check "a NUL byte: a parse error" '.id == null and .error.code == -32700 and (.error.message | test("NUL"))' "$(sed -n 2p "$TMP/out.jsonl")"
+check "the next line is answered" '.result == {}' "$(ans 7)"
+
 # --- invalid UTF-8 stored by another front end goes out valid
 "$RWB" /memory-store --key t/u/bytes --value "$(printf 'ok \377\376 bad')" >/dev/null 2>&1
 session "$INIT06" <<'REQ'
