@@ -4,7 +4,8 @@
  * compact tokens hold the same facts), runs of
  * spaces and identifier characters that cross the eight-byte steps and the
  * end of input, keywords found with the one-load comparison and without it,
- * long comment and string bodies, and files that end inside a construct.
+ * long comment and string bodies, files that end inside a construct, and
+ * long random inputs.
  * Every source is copied into a buffer of exactly its size, so a read past
  * the end shows under AddressSanitizer.
  */
@@ -389,6 +390,86 @@ static void test_ends_inside(void **state)
 	}
 }
 
+/* A random piece of Rust-like text for test_long_inputs: mostly plain
+ * tokens (punctuation, identifiers, whitespace), with every other kind
+ * mixed in. */
+static void random_piece(struct strbuf *sb, unsigned *seed)
+{
+	static const char *const odd[] = {
+		"// line comment\n", "/* block\n comment */", "/// doc\n", "\"str\\\"ing\"",
+		"r#\"raw\"#", "b\"bytes\"", "b'x'", "'a'", "'life", "0x1F_u32", "1.5e3", "1..2",
+		"r#match", "break", "crate", "cr", "brace", "\xc3\xa9t\xc3\xa9", "\xff", "`", "\\",
+		"\x01", "/", "unsafe", "unsafe_", "Unsafe", "\t\n\r\v\f", "\n\n\n",
+	};
+	unsigned r = (*seed = *seed * 1103515245u + 12345u) >> 16;
+
+	switch (r % 8) {
+	case 0:
+	case 1: {   /* an identifier of 1 to 100 bytes */
+		size_t n = 1 + (r >> 3) % 100;
+		strbuf_addc(sb, "xyzq_"[(r >> 4) % 5]);
+		for (size_t i = 1; i < n; i++)
+			strbuf_addc(sb, "abcdefgh_19Z"[(i * 7 + r) % 12]);
+		break;
+	}
+	case 2:
+	case 3:   /* punctuation */
+		strbuf_addc(sb, ";,.(){}[]@#~?:$=!<>-&|+*^%"[(r >> 3) % 26]);
+		break;
+	case 4:
+	case 5: {  /* whitespace, with newlines */
+		size_t n = 1 + (r >> 3) % 20;
+		for (size_t i = 0; i < n; i++)
+			strbuf_addc(sb, "   \n\t"[(i + r) % 5]);
+		break;
+	}
+	default:
+		strbuf_adds(sb, odd[(r >> 3) % (sizeof(odd) / sizeof(odd[0]))]);
+		break;
+	}
+}
+
+/* Long inputs: an identifier at every offset up to 80 and of many lengths,
+ * then random mixes of every kind of token, in batches that fill up
+ * anywhere. */
+static void test_long_inputs(void **state)
+{
+	static const size_t batches[] = { 1, 5, 64, 512 };
+	static const unsigned skips[] = {
+		MASK(RUST_TOK_WHITESPACE),
+		MASK(RUST_TOK_WHITESPACE) | MASK(RUST_TOK_LINE_COMMENT) | MASK(RUST_TOK_BLOCK_COMMENT),
+		MASK(RUST_TOK_WHITESPACE) | MASK(RUST_TOK_PUNCT),
+		MASK(RUST_TOK_WHITESPACE) | MASK(RUST_TOK_IDENT),
+	};
+	unsigned seed = 7;
+	(void)state;
+	/* an identifier of length n starting at offset k, in a long input */
+	for (size_t k = 0; k < 80; k++) {
+		for (size_t n = 1; n < 80; n += 13) {
+			struct strbuf sb = STRBUF_INIT;
+			for (size_t i = 0; i < k; i++)
+				strbuf_addc(&sb, i % 3 ? ' ' : ';');
+			for (size_t i = 0; i < n; i++)
+				strbuf_addc(&sb, i ? 'a' + (char)(i % 26) : 'q');
+			strbuf_adds(&sb, " {\n} unsafe fn mod_x() { pub use a::b; } impl T for U {}\n");
+			for (int i = 0; i < 4; i++)
+				strbuf_adds(&sb, "let abcdefghijklmnop = [1, 2, 3];\n");
+			check_run(sb.buf, sb.len, 5, skips[0]);
+			check_run(sb.buf, sb.len, 512, skips[1]);
+			strbuf_free(&sb);
+		}
+	}
+	for (int round = 0; round < 300; round++) {
+		struct strbuf sb = STRBUF_INIT;
+		size_t want = (size_t)(round * 37 % 3000);
+		while (sb.len < want)
+			random_piece(&sb, &seed);
+		for (size_t b = 0; b < sizeof(batches) / sizeof(batches[0]); b++)
+			check_run(strbuf_str(&sb), sb.len, batches[b], skips[(round + b) % 4]);
+		strbuf_free(&sb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_unsafe_seen),
 		cmocka_unit_test(test_long_bodies),
 		cmocka_unit_test(test_ends_inside),
+		cmocka_unit_test(test_long_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
