@@ -414,6 +414,19 @@ static bool push_gitignore(struct walk *w, const char *abs, const char *rel)
 	return true;
 }
 
+/* a, b and c joined (allocated): the walk builds two paths per entry, and
+ * xasprintf's format parsing was 2% of a registry scan's CPU. */
+static char *concat3(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *p = xmalloc(la + lb + lc + 1);
+
+	memcpy(p, a, la);
+	memcpy(p + la, b, lb);
+	memcpy(p + la + lb, c, lc + 1);
+	return p;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	/* the first byte is the entry's type: sort by name */
@@ -444,7 +457,8 @@ static char **list_names(const char *abs, size_t *n, bool *cargo)
 		}
 		*cargo |= strcmp(de->d_name, "Cargo.toml") == 0;
 		/* keep d_type in the first byte so we rarely need stat() */
-		names[(*n)++] = xasprintf("%c%s", de->d_type ? (char)de->d_type : (char)255, de->d_name);
+		char type[2] = { de->d_type ? (char)de->d_type : (char)255, '\0' };
+		names[(*n)++] = concat3(type, de->d_name, "");
 	}
 	closedir(dir);
 	if (*n)  /* an empty folder: no array to sort */
@@ -469,8 +483,8 @@ static int walk_entry(struct walk *w, const char *abs, const char *rel, const ch
 {
 	unsigned char type = (unsigned char)entry[0];
 	const char *name = entry + 1;
-	char *cabs = xasprintf("%s/%s", abs, name);
-	char *crel = xasprintf("%s%s", rel, name);
+	char *cabs = concat3(abs, "/", name);
+	char *crel = concat3(rel, name, "");
 	bool is_dir = type == DT_DIR, is_reg = type == DT_REG;
 	struct stat cst, *stp = NULL;
 	int rc = 0;
@@ -495,7 +509,7 @@ static int walk_entry(struct walk *w, const char *abs, const char *rel, const ch
 		is_dir = false;
 	if ((is_dir || is_reg) && !walk_ignored(w, crel, is_dir)) {
 		if (is_dir) {
-			char *sub = xasprintf("%s/", crel);
+			char *sub = concat3(crel, "/", "");
 			rc = walk_dir(w, cabs, sub);
 			free(sub);
 		} else {
