@@ -433,20 +433,31 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
-/* The entries of folder abs but . .. and .git, sorted by name, each with
- * its d_type in its first byte (255: unknown); *cargo whether a
- * Cargo.toml is among them. NULL (and *n 0) when it cannot be read. */
-static char **list_names(const char *abs, size_t *n, bool *cargo)
+/* The folder abs opened for listing, *st its stat (through the open
+ * descriptor: no second walk of the path), or NULL when it is not a folder
+ * that can be read. */
+static DIR *open_dir(const char *abs, struct stat *st)
 {
 	DIR *dir = opendir(abs);
+
+	if (dir && (fstat(dirfd(dir), st) != 0 || !S_ISDIR(st->st_mode))) {
+		closedir(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
+/* The entries of dir (closed here) but . .. and .git, sorted by name, each
+ * with its d_type in its first byte (255: unknown); *cargo whether a
+ * Cargo.toml is among them. NULL (and *n 0) when there are none. */
+static char **list_names(DIR *dir, size_t *n, bool *cargo)
+{
 	struct dirent *de;
 	char **names = NULL;
 	size_t cap = 0;
 
 	*n = 0;
 	*cargo = false;
-	if (!dir)
-		return NULL;
 	while ((de = readdir(dir))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
 		    strcmp(de->d_name, ".git") == 0)
@@ -524,16 +535,20 @@ static int walk_entry(struct walk *w, const char *abs, const char *rel, const ch
 static int walk_dir(struct walk *w, const char *abs, const char *rel)
 {
 	struct stat st;
+	DIR *dir;
 	char **names;
 	size_t nnames;
 	bool cargo, pushed;
 	int rc = 0;
 
-	if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
+	dir = open_dir(abs, &st);
+	if (!dir)
 		return 0;
-	if (!dirset_add(&w->seen, (uint64_t)st.st_dev, (uint64_t)st.st_ino))
+	if (!dirset_add(&w->seen, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
+		closedir(dir);
 		return 0;
-	names = list_names(abs, &nnames, &cargo);
+	}
+	names = list_names(dir, &nnames, &cargo);
 	if (!names)
 		return 0;
 	pushed = push_gitignore(w, abs, rel);
@@ -584,6 +599,7 @@ struct files_parts *files_parts_open(const char *root, const char *under, size_t
 	struct files_parts *p = xcalloc(1, sizeof(*p));
 	struct walk w = { 0 };
 	struct stat st;
+	DIR *dir;
 	char *ex = xasprintf("%s/.git/info/exclude", root), *text;
 	size_t len;
 
@@ -609,10 +625,11 @@ struct files_parts *files_parts_open(const char *root, const char *under, size_t
 	}
 	p->sets = w.stack;
 	p->nsets = w.nstack;
-	if (stat(p->abs, &st) == 0 && S_ISDIR(st.st_mode)) {
+	dir = open_dir(p->abs, &st);
+	if (dir) {
 		p->dev = (uint64_t)st.st_dev;
 		p->ino = (uint64_t)st.st_ino;
-		p->names = list_names(p->abs, &p->n, &p->cargo);
+		p->names = list_names(dir, &p->n, &p->cargo);
 	}
 	*n = p->n;
 	return p;
