@@ -1512,6 +1512,20 @@ static struct reach_key *reach_find(struct reach_key *v, size_t n, const char *k
 	return n ? bsearch(&k, v, n, sizeof(*v), cmp_reach_key) : NULL;
 }
 
+/* The key "PREFIX|TEXT" (the crate's relpath prefix, then a module path or
+ * name, TEXT's first tlen bytes) in sb, reused: a registry looks up tens of
+ * thousands of keys, and building each with xasprintf was most of the
+ * pass. */
+static const char *reach_key_in(struct strbuf *sb, const char *relpath, size_t pl, const char *text,
+				size_t tlen)
+{
+	strbuf_reset(sb);
+	strbuf_add(sb, relpath, pl);
+	strbuf_addc(sb, '|');
+	strbuf_add(sb, text, tlen);
+	return strbuf_str(sb);
+}
+
 /* Whether item it is one unsafe_reach may clear. */
 static bool reach_candidate(const struct unsafe_item *it)
 {
@@ -1563,17 +1577,93 @@ static struct reach_key *reach_crates(const struct unsafe_file *out, const char 
 	return c ? c : xcalloc(1, sizeof(*c));
 }
 
+/* The keys of one kind (declared modules, or exported names) as a hash
+ * set: a registry has about 15,000, which sorting for bsearch had made a
+ * third of the pass. */
+struct reach_map {
+	struct reach_key *slot;   /* key NULL: empty */
+	size_t mask, n;
+};
+
+static uint64_t reach_hash(const char *k)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *k; k++) {
+		h ^= (unsigned char)*k;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static struct reach_key *reach_map_slot(const struct reach_map *m, const char *key)
+{
+	for (size_t i = (size_t)reach_hash(key);; i++) {
+		struct reach_key *sl = &m->slot[i & m->mask];
+		if (!sl->key || strcmp(sl->key, key) == 0)
+			return sl;
+	}
+}
+
+/* Adds the key (owned, freed when it is there already) with is_pub; a key
+ * added twice is pub when either was. */
+static void reach_map_put(struct reach_map *m, char *key, bool is_pub)
+{
+	struct reach_key *sl;
+
+	if (2 * (m->n + 1) > m->mask + 1 || !m->slot) {
+		struct reach_map g = { xcalloc(m->slot ? 2 * (m->mask + 1) : 256, sizeof(*g.slot)),
+				       m->slot ? 2 * (m->mask + 1) - 1 : 255, m->n };
+		for (size_t i = 0; m->slot && i <= m->mask; i++)
+			if (m->slot[i].key)
+				*reach_map_slot(&g, m->slot[i].key) = m->slot[i];
+		free(m->slot);
+		*m = g;
+	}
+	sl = reach_map_slot(m, key);
+	if (sl->key) {
+		sl->is_pub = sl->is_pub || is_pub;
+		free(key);
+		return;
+	}
+	sl->key = key;
+	sl->is_pub = is_pub;
+	m->n++;
+}
+
+static struct reach_key *reach_map_get(const struct reach_map *m, const char *key)
+{
+	struct reach_key *sl;
+
+	if (!m->n)
+		return NULL;
+	sl = reach_map_slot(m, key);
+	return sl->key ? sl : NULL;
+}
+
+static void reach_map_free(struct reach_map *m)
+{
+	for (size_t i = 0; m->slot && i <= m->mask; i++)
+		free(m->slot[i].key);
+	free(m->slot);
+}
+
 void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n)
 {
-	struct reach_key *mods = NULL, *re = NULL, *crates;
-	size_t nm = 0, capm = 0, nr = 0, capr = 0, w, nc;
+	struct reach_map mods = { 0 }, re = { 0 };
+	struct reach_key *crates;
+	size_t nc;
 	bool any = false;
 	char *ck = NULL;
 	size_t capck = 0;
+	struct strbuf key = STRBUF_INIT;
 
 	crates = reach_crates(out, relpaths, n, &nc);
 	for (size_t f = 0; f < n; f++) {
-		size_t pl = crate_prefix(relpaths[f]);
+		size_t pl;
+		if (!out[f].nmods && !out[f].nre)
+			continue;
+		pl = crate_prefix(relpaths[f]);
 		if (crates) {
 			/* only the crates with an item to decide */
 			if (pl + 2 > capck) {
@@ -1587,54 +1677,38 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 				continue;
 		}
 		for (size_t m = 0; m < out[f].nmods; m++) {
-			if (nm == capm) {
-				capm = capm ? 2 * capm : 64;
-				mods = xrealloc(mods, capm * sizeof(*mods));
-			}
-			mods[nm].key = xasprintf("%.*s|%s", (int)pl, relpaths[f], out[f].mods[m].path);
-			mods[nm++].is_pub = out[f].mods[m].is_pub;
+			const char *path = out[f].mods[m].path;
+			reach_key_in(&key, relpaths[f], pl, path, strlen(path));
+			reach_map_put(&mods, xstrdup(strbuf_str(&key)), out[f].mods[m].is_pub);
 			any = any || !out[f].mods[m].is_pub;
 		}
 		for (size_t r = 0; r < out[f].nre; r++) {
-			if (nr == capr) {
-				capr = capr ? 2 * capr : 64;
-				re = xrealloc(re, capr * sizeof(*re));
-			}
-			re[nr].key = xasprintf("%.*s|%s", (int)pl, relpaths[f], out[f].reexports[r]);
-			re[nr++].is_pub = true;
+			const char *name = out[f].reexports[r];
+			reach_key_in(&key, relpaths[f], pl, name, strlen(name));
+			reach_map_put(&re, xstrdup(strbuf_str(&key)), true);
 		}
 	}
 	if (!any)
 		goto out;   /* every declared module is pub */
-	/* one entry per module: pub when any of its declarations is */
-	qsort(mods, nm, sizeof(*mods), cmp_reach_key);
-	w = 0;
-	for (size_t i = 0; i < nm; i++) {
-		if (w && strcmp(mods[w - 1].key, mods[i].key) == 0) {
-			mods[w - 1].is_pub = mods[w - 1].is_pub || mods[i].is_pub;
-			free(mods[i].key);
-		} else {
-			mods[w++] = mods[i];
-		}
-	}
-	nm = w;
-	if (nr)
-		qsort(re, nr, sizeof(*re), cmp_reach_key);
 	for (size_t f = 0; f < n; f++) {
-		size_t pl = crate_prefix(relpaths[f]);
+		size_t pl = 0;
+		bool have_pl = false;
 		for (size_t i = 0; i < out[f].n; i++) {
 			struct unsafe_item *it = &out[f].items[i];
 			bool hidden = false;
 			const char *last = it->module;
 			if (!reach_candidate(it))
 				continue;
+			if (!have_pl) {
+				pl = crate_prefix(relpaths[f]);
+				have_pl = true;
+			}
 			/* each prefix of the module path: a::b, then a::b::c, ... */
 			for (const char *p = it->module;; p += 2) {
 				const char *e = strstr(p, "::");
 				size_t plen = e ? (size_t)(e - it->module) : strlen(it->module);
-				char *key = xasprintf("%.*s|%.*s", (int)pl, relpaths[f], (int)plen, it->module);
-				struct reach_key *k = reach_find(mods, nm, key);
-				free(key);
+				struct reach_key *k = reach_map_get(&mods, reach_key_in(&key, relpaths[f], pl,
+										       it->module, plen));
 				if (k && !k->is_pub)
 					hidden = true;
 				last = p;
@@ -1647,29 +1721,29 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 			/* exported by name, by its module's glob, or (a method) by
 			 * its impl's or trait's type */
 			const char *sep = strstr(it->function, "::");
-			char *name = xasprintf("%.*s|%s", (int)pl, relpaths[f], it->name);
-			char *glob = xasprintf("%.*s|%s::*", (int)pl, relpaths[f], last);
-			char *owner = sep ? xasprintf("%.*s|%.*s", (int)pl, relpaths[f],
-						      (int)(sep - it->function), it->function) : NULL;
-			if (!reach_find(re, nr, name) && !reach_find(re, nr, glob) &&
-			    !(owner && reach_find(re, nr, owner)))
+			const char *iname = it->name ? it->name : "";
+			bool exported = reach_map_get(&re, reach_key_in(&key, relpaths[f], pl, iname,
+									strlen(iname)));
+			if (!exported) {
+				reach_key_in(&key, relpaths[f], pl, last, strlen(last));
+				strbuf_adds(&key, "::*");
+				exported = reach_map_get(&re, strbuf_str(&key));
+			}
+			if (!exported && sep)
+				exported = reach_map_get(&re, reach_key_in(&key, relpaths[f], pl, it->function,
+									  (size_t)(sep - it->function)));
+			if (!exported)
 				it->clippy_flags = false;
-			free(name);
-			free(glob);
-			free(owner);
 		}
 	}
 out:
-	for (size_t i = 0; i < nm; i++)
-		free(mods[i].key);
-	for (size_t i = 0; i < nr; i++)
-		free(re[i].key);
+	reach_map_free(&mods);
+	reach_map_free(&re);
 	for (size_t i = 0; crates && i < nc; i++)
 		free(crates[i].key);
-	free(mods);
-	free(re);
 	free(crates);
 	free(ck);
+	strbuf_free(&key);
 }
 
 void unsafe_file_release(struct unsafe_file *f)
