@@ -474,7 +474,10 @@ static cJSON *schema_delete(void)
 static bool is_integer(const cJSON *v)
 {
 	double d = v->valuedouble;
-	return d == (double)(long long)d && d > -9e15 && d < 9e15;
+
+	/* the range first: a double past long long's range (1e56) has no
+	 * conversion (undefined behaviour, fuzz_mcp's find); NaN fails it */
+	return d > -9e15 && d < 9e15 && d == (double)(long long)d;
 }
 
 /* Checks value v against a (subset of) JSON Schema; the error names where. */

@@ -16,7 +16,8 @@ unset RWB_AGENT
 pass=0 fail=0
 
 check() { # name, jq filter that must be true, json
-	if printf '%s' "$3" | jq -e "$2" >/dev/null 2>&1; then
+	# (jq 1.6's -e is true on empty input: no answer must not pass)
+	if [ -n "$3" ] && printf '%s' "$3" | jq -e "$2" >/dev/null 2>&1; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
@@ -109,6 +110,7 @@ session "$INIT06" <<'REQ'
 {"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"memory_store","arguments":{"text":"x","metadata":{"key":"a/b/c","shape":"round"}}}}
 {"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"memory_store","arguments":{"text":"flat","key":"flat/one/two","namespace":"ns1"}}}
 {"jsonrpc":"2.0","id":12,"method":"tools/list"}
+{"jsonrpc":"2.0","id":13,"method":"tools/call","params":{"name":"vector_search","arguments":{"query":"x","limit":1e56}}}
 REQ
 check "brief's memory_store" '.result.isError == false and .result.structuredContent.key == "rust-systems-developer/high-perf-io/zero-copy-pattern" and .result.structuredContent.layer == "long_term" and .result.structuredContent.namespace == "rust-patterns" and .result.structuredContent.agent == "rust-systems-developer"' "$(ans 1)"
 check "a second key is a second entry" '.result.structuredContent.key == "rust-systems-developer/high-perf-io/other" and .result.structuredContent.version == 1 and .result.structuredContent.agent == "test-agent"' "$(ans 2)"
@@ -119,10 +121,18 @@ check "filter namespace+layer" '.result.structuredContent.results | length == 1 
 check "filter category+project" '.result.structuredContent.results | length == 1 and .[0].key == "rust-systems-developer/high-perf-io/zero-copy-pattern"' "$(ans 5)"
 check "filter namespace elsewhere" '.result.structuredContent.results | length == 0' "$(ans 6)"
 check "limit 2.5 refused" '.result.isError == true and (.result.content[0].text | test("limit"))' "$(ans 7)"
+check "limit 1e56 refused (past long long: no conversion, fuzz_mcp's find under UBSan)" '.result.isError == true and (.result.content[0].text | test("limit"))' "$(ans 13)"
 check "layer forever refused" '.result.isError == true and (.result.content[0].text | test("long_term"))' "$(ans 8)"
 check "unknown argument named, accepted listed" '.result.isError == true and (.result.content[0].text | test("colour.*accepted: .*metadata"))' "$(ans 9)"
 check "unknown metadata field" '.result.isError == true and (.result.content[0].text | test("shape.*metadata"))' "$(ans 10)"
 check "flat arguments: key kept, namespace its own field" '.result.structuredContent.key == "flat/one/two" and .result.structuredContent.namespace == "ns1"' "$(ans 11)"
+# (under UBSan, the sanitized build's report of undefined behaviour)
+if grep -q "runtime error" "$TMP/err.txt"; then
+	fail=$((fail + 1))
+	echo "FAIL: undefined behaviour: $(grep -m1 "runtime error" "$TMP/err.txt")"
+else
+	pass=$((pass + 1))
+fi
 check "every schema closed" 'all(.result.tools[]; .inputSchema.additionalProperties == false and .inputSchema.type == "object")' "$(ans 12)"
 check "tools/list under 4000 tokens" '(tostring | length) / 4 < 4000' "$(ans 12)"
 check "brief's tool names" '[.result.tools[].name] | (index("memory_store") != null and index("vector_search") != null and index("analyze_file") != null and index("rwb") != null and index("rwb_help") != null)' "$(ans 12)"

@@ -206,7 +206,7 @@ cd "$T/my-app" || exit 1
 	echo '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"vector_search","arguments":{"query":"zero-copy io_uring pattern","limit":5}}}'
 	echo '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"memory_store","arguments":{"text":"x","metadata":{"key":"k/p/x"},"colour":"red"}}}'
 } | timeout 60 "$RWB" mcp >"$T/mcp.out" 2>"$T/mcp.err"
-jq -e -s 'map(select(.id==2))[0].result.isError != true' "$T/mcp.out" >/dev/null && ok || bad "memory_store (brief's shape) failed: $(grep '"id":2' "$T/mcp.out" | head -c 300)"
+jq -e -s 'map(select(.id==2))[0].result.isError == false' "$T/mcp.out" >/dev/null && ok || bad "memory_store (brief's shape) failed: $(grep '"id":2' "$T/mcp.out" | head -c 300)"
 jq -e -s 'map(select(.id==3))[0].result.content[0].text | test("zero-copy-pattern")' "$T/mcp.out" >/dev/null && ok ||
 	bad "vector_search did not find the stored pattern"
 jq -e -s 'map(select(.id==4))[0].result | .isError == true and (.content[0].text | test("colour"))' "$T/mcp.out" >/dev/null && ok ||
