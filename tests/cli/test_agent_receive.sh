@@ -21,19 +21,19 @@ rwb /agent-delegate --agent "webassembly-specialist" --task "Compile Rust fronte
 rwb /agent-delegate --agent "performance-testing-agent" --task "Profile the parser" >/dev/null || bad delegate
 # the seed line: a task received by this agent (the login name here), in progress
 out=$(USER=rust-systems-developer rwb --json /agent-receive --task "Build async HTTP microservice with WASM frontend" 2>/dev/null)
-[ $? -eq 0 ] && echo "$out" | jq -e '.status == "doing" and .origin == "received" and .agent == "rust-systems-developer"' >/dev/null &&
+[ $? -eq 0 ] && echo "$out" | jq -en 'input | (.status == "doing" and .origin == "received" and .agent == "rust-systems-developer")' >/dev/null &&
 	ok || bad "receive --task: $out"
 out=$(RWB_AGENT=coordinator rwb --json /agent-receive --task "Review" 2>/dev/null)
-echo "$out" | jq -e '.agent == "coordinator" and .agent_from == "RWB_AGENT"' >/dev/null && ok || bad "RWB_AGENT: $out"
+echo "$out" | jq -en 'input | (.agent == "coordinator" and .agent_from == "RWB_AGENT")' >/dev/null && ok || bad "RWB_AGENT: $out"
 # claims: the oldest open task of that agent, once
 out=$(RWB_AGENT=performance-testing-agent rwb /agent-receive 2>/dev/null)
 [ $? -eq 0 ] && echo "$out" | grep -q 'Benchmark async runtime performance' && ok || bad "first claim: $out"
 out=$(rwb --json /agent-receive --agent performance-testing-agent 2>/dev/null)
-echo "$out" | jq -e '.task == "Profile the parser" and .status == "doing"' >/dev/null && ok || bad "second claim: $out"
+echo "$out" | jq -en 'input | (.task == "Profile the parser" and .status == "doing")' >/dev/null && ok || bad "second claim: $out"
 out=$(rwb /agent-receive --agent performance-testing-agent 2>&1)
 [ $? -eq 1 ] && echo "$out" | grep -q 'no open task for performance-testing-agent' && ok || bad "no task left: exit/answer $out"
 out=$(rwb --json /agent-receive --agent nobody 2>/dev/null)
-[ $? -eq 1 ] && echo "$out" | jq -e '.task == null' >/dev/null && ok || bad "none as JSON: $out"
+[ $? -eq 1 ] && echo "$out" | jq -en 'input | (.task == null)' >/dev/null && ok || bad "none as JSON: $out"
 # the board: statuses as expected
 s=$(sqlite3 "$T/rwb.db" "SELECT agent || ':' || status || ':' || origin FROM board_tasks ORDER BY id" | tr '\n' ' ')
 [ "$s" = "performance-testing-agent:doing:delegated webassembly-specialist:open:delegated performance-testing-agent:doing:delegated rust-systems-developer:doing:received coordinator:doing:received " ] &&

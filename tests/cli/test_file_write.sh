@@ -25,7 +25,7 @@ printf 'pub fn answer() -> u32 {\n    43\n}\n' | rwb /file-write src/lib.rs >"$T
 [ $? -eq 0 ] && grep -q '^-    42' "$T/out" && grep -q '^+    43' "$T/out" && grep -q -- '--yes' "$T/out" &&
 	grep -q '42' "$T/repo/src/lib.rs" && ok || { bad "replace without --yes"; cat "$T/out"; }
 out=$(printf 'x\n' | rwb --json /file-write src/lib.rs 2>/dev/null)
-echo "$out" | jq -e '.needs_confirmation == true and .written == false and (.diff | test("^--- src/lib.rs"))' >/dev/null &&
+echo "$out" | jq -en 'input | (.needs_confirmation == true and .written == false and (.diff | test("^--- src/lib.rs")))' >/dev/null &&
 	ok || bad "JSON preview: $out"
 # --yes replaces atomically, keeping the mode
 chmod 640 "$T/repo/src/lib.rs"

@@ -123,7 +123,7 @@ out=$("$RWB" --repo "$T/origin.git" --json /git-status); rc=$?
 same "status: bare exit" 0 $rc
 same "status: bare flag" "true" "$(echo "$out" | jq .bare)"
 same "status: bare branch" "main" "$(echo "$out" | jq -r .branch)"
-"$RWB" --repo "$T/origin.git" --json /git-log -n 1 | jq -e '.commits | length == 1' >/dev/null
+"$RWB" --repo "$T/origin.git" --json /git-log -n 1 | jq -en 'input | (.commits | length == 1)' >/dev/null
 check "log: bare repository" test $? -eq 0
 
 # not a repository: exit 3, one line
@@ -153,9 +153,9 @@ same "show: --json kind commit" "commit" "$("$RWB" --repo "$T/r" --json /git-sho
 "$RWB" --repo "$T/r" /git-diff --staged HEAD~2..HEAD >/dev/null 2>&1
 same "diff: --staged with a range is bad usage" 2 $?
 same "diff: range" "$(git -C "$T/r" diff HEAD~2..HEAD | normdiff)" "$("$RWB" --repo "$T/r" /git-diff HEAD~2..HEAD)"
-"$RWB" --repo "$T/r" --json /git-diff | jq -e '[.files[] | select(.path == "bin.dat")][0].binary == true' >/dev/null
+"$RWB" --repo "$T/r" --json /git-diff | jq -en 'input | ([.files[] | select(.path == "bin.dat")][0].binary == true)' >/dev/null
 check "diff: binary file named, not dumped" test $? -eq 0
-"$RWB" --repo "$T/r" --json /git-diff | jq -e '[.files[] | select(.path == "del_wt.txt")][0].new_mode == "100755"' >/dev/null
+"$RWB" --repo "$T/r" --json /git-diff | jq -en 'input | ([.files[] | select(.path == "del_wt.txt")][0].new_mode == "100755")' >/dev/null
 check "diff: mode change" test $? -eq 0
 "$RWB" --repo "$T/r" /git-diff nosuchrev >/dev/null 2>&1
 same "diff: unknown revision exit 2" 2 $?

@@ -147,7 +147,7 @@ same "good password: what store was told" "protocol=http
 host=127.0.0.1:$PORT
 username=alice
 password=s3cret" "$(sed -n '/^args: store/,/^--/p' "$T/helper.log" | sed '1d;$d' | sed '/^$/d')"
-check "good password: summary names the URL" sh -c "echo \"\$1\" | jq -e '.pushed | contains(\"127.0.0.1\")' >/dev/null" _ "$out"
+check "good password: summary names the URL" sh -c "echo \"\$1\" | jq -en 'input | (.pushed | contains(\"127.0.0.1\"))' >/dev/null" _ "$out"
 rm -f "$T/helper.log"
 
 # a helper with no answer: refused with one line, exit != 0

@@ -81,14 +81,14 @@ for m in tasks_completed tasks_failed compile_time_avg compile_time_p95 build_su
 	unsafe_blocks unsafe_blocks_documented test_coverage benchmark_variance throughput latency_p50 latency_p99 \
 	memory_usage_peak allocations_per_sec cpu_utilization soundness_proofs lifetime_errors_resolved \
 	borrow_checker_errors data_race_prevention_score zero_cost_abstractions simd_usage lto_enabled codegen_units; do
-	echo "$met" | jq -e --arg m "$m" '.metrics | to_entries | any(.key == $m or (.key | startswith($m + "/")))' \
+	echo "$met" | jq -en --arg m "$m" 'input | (.metrics | to_entries | any(.key == $m or (.key | startswith($m + "/"))))' \
 		>/dev/null && ok || bad "/metrics does not name $m"
 done
 # measured here (not unavailable): what the runs above and the crate give
 for m in tasks_completed build_success_rate compile_time_avg compile_time_p95 clippy_warnings unsafe_blocks \
 	unsafe_blocks_documented soundness_proofs borrow_checker_errors lifetime_errors_resolved memory_usage_peak \
 	cpu_utilization lto_enabled codegen_units data_race_prevention_score zero_cost_abstractions simd_usage; do
-	echo "$met" | jq -e --arg m "$m" '.metrics[$m].value | type == "number"' >/dev/null && ok ||
+	echo "$met" | jq -en --arg m "$m" 'input | (.metrics[$m].value | type == "number")' >/dev/null && ok ||
 		bad "$m not measured: $(echo "$met" | jq -c --arg m "$m" '.metrics[$m]')"
 done
 [ "$(echo "$met" | jq '.metrics.unsafe_blocks.value > 0')" = true ] && ok || bad "unsafe_blocks is 0 after the audit"
