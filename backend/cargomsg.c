@@ -691,12 +691,12 @@ static void read_new_dir(struct cargomsg *m, const char *dir, const char *rel, i
 	if (stat(path, &st) != 0 ||
 	    (since_ms && (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000 < since_ms))
 		goto out;
-	text = strbuf_read_file(path, 4u << 20);
+	text = strbuf_read_file(path, 4u << 20, NULL);
 	if (!text || cargomsg_parse_estimates(&b, text) != RWB_OK)
 		goto out;
 	free(path);
 	path = xasprintf("%s/benchmark.json", dir);
-	meta = strbuf_read_file(path, 4u << 20);
+	meta = strbuf_read_file(path, 4u << 20, NULL);
 	if (meta) {
 		cJSON *j = cJSON_Parse(meta);
 		if (jstr(j, "full_id"))

@@ -2784,22 +2784,6 @@ out:
 	return rc;
 }
 
-static char *read_file_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[65536];
-	size_t r;
-
-	if (!f)
-		return NULL;
-	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, r);
-	fclose(f);
-	*len = sb.len;
-	return strbuf_detach(&sb);
-}
-
 int memory_seed_starter(struct store *s)
 {
 	char *flag = NULL, *text = NULL;
@@ -2816,10 +2800,10 @@ int memory_seed_starter(struct store *s)
 		return rc;
 	if (n == 0) {
 		if (env && *env)
-			text = read_file_text(env, &len);
+			text = strbuf_read_file(env, 0, &len);
 		if (!text) {
 			char *path = datadir_find("memory-starter.json");
-			text = path ? read_file_text(path, &len) : NULL;
+			text = path ? strbuf_read_file(path, 0, &len) : NULL;
 			free(path);
 		}
 		if (!text)

@@ -703,21 +703,14 @@ static bool latest(const struct metric_series *v, int n, const char *id, double 
 
 static char *slurp(const char *path, size_t max)
 {
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[16384];
-	size_t got;
+	size_t len;
+	char *text = strbuf_read_file(path, max + 1, &len);   /* (stops once past max) */
 
-	if (!f)
-		return NULL;
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len <= max)
-		strbuf_add(&sb, buf, got);
-	fclose(f);
-	if (sb.len > max) {
-		strbuf_free(&sb);
+	if (text && len > max) {
+		free(text);
 		return NULL;
 	}
-	return strbuf_detach(&sb);
+	return text;
 }
 
 /* lto_enabled and codegen_units from [profile.release] of the manifest. */

@@ -38,7 +38,7 @@ static char *builtin_text(char **path_out)
 	char *path = datadir_find("templates.json");
 
 	*path_out = path;
-	return path ? strbuf_read_file(path, 0) : NULL;
+	return path ? strbuf_read_file(path, 0, NULL) : NULL;
 }
 
 static int parse_template(cJSON **out, const char *key, const char *value, const char *where)
@@ -265,7 +265,7 @@ const char *scaffold_plan_text(struct scaffold_plan *p, const char *path, char *
 	if (f)
 		return f->new_text;
 	abs = xasprintf("%s/%s", p->root, path);
-	*owned = strbuf_read_file(abs, 0);
+	*owned = strbuf_read_file(abs, 0, NULL);
 	free(abs);
 	return *owned;
 }
@@ -284,7 +284,7 @@ static void plan_put(struct scaffold_plan *p, const char *path, const char *new_
 	f = &p->files[p->n++];
 	f->path = xstrdup(path);
 	abs = xasprintf("%s/%s", p->root, path);
-	f->old_text = strbuf_read_file(abs, 0);
+	f->old_text = strbuf_read_file(abs, 0, NULL);
 	free(abs);
 	f->new_text = xstrdup(new_text);
 }

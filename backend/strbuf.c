@@ -55,7 +55,7 @@ void strbuf_addpad(struct strbuf *sb, const char *s, size_t width)
 	}
 }
 
-char *strbuf_read_file(const char *path, size_t max)
+char *strbuf_read_file(const char *path, size_t max, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	struct strbuf sb = STRBUF_INIT;
@@ -67,6 +67,8 @@ char *strbuf_read_file(const char *path, size_t max)
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && (!max || sb.len < max))
 		strbuf_add(&sb, buf, n);
 	fclose(f);
+	if (len)
+		*len = sb.len;
 	return strbuf_detach(&sb);
 }
 

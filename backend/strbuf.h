@@ -27,8 +27,9 @@ void strbuf_addc(struct strbuf *sb, char c);
 void strbuf_addpad(struct strbuf *sb, const char *s, size_t width);
 /* The bytes of the file at path, as a string (NULL when it cannot be
  * opened); reading stops once max bytes are in (0: no bound), so the
- * answer may pass max by less than one read of 8 KB. */
-char *strbuf_read_file(const char *path, size_t max);
+ * answer may pass max by less than one read of 8 KB. *len (when len is not
+ * NULL) gets the bytes read, NULs in the file included. */
+char *strbuf_read_file(const char *path, size_t max, size_t *len);
 /* v in decimal (printf's %lld). */
 void strbuf_addint(struct strbuf *sb, long long v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -183,8 +183,8 @@ static void keep_json(struct app *a, int result_id, const cJSON *json)
 static void job_answer(struct strbuf *text, cJSON **json, struct job_ctx *j, int code)
 {
 	char *txt_path = xasprintf("%s.txt", j->result_path);
-	char *raw = strbuf_read_file(j->result_path, PANE_COMMAND_RESULT_MAX);
-	char *human = strbuf_read_file(txt_path, PANE_COMMAND_RESULT_MAX);
+	char *raw = strbuf_read_file(j->result_path, PANE_COMMAND_RESULT_MAX, NULL);
+	char *human = strbuf_read_file(txt_path, PANE_COMMAND_RESULT_MAX, NULL);
 
 	*json = raw ? cJSON_Parse(raw) : NULL;
 	if (raw) {

@@ -121,17 +121,5 @@ void tu_write(const char *path, const char *content)
 
 char *tu_read(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	if (len)
-		*len = sb.len;
-	return strbuf_detach(&sb);
+	return strbuf_read_file(path, 0, len);
 }

@@ -84,6 +84,7 @@ static void test_read_file(void **state)
 {
 	char path[] = "/tmp/rwb-test-strbuf-XXXXXX", *text;
 	int fd = mkstemp(path);
+	size_t len;
 	FILE *f;
 
 	(void)state;
@@ -92,15 +93,16 @@ static void test_read_file(void **state)
 	for (int i = 0; i < 20000; i++)
 		fputc('a' + i % 26, f);
 	fclose(f);
-	text = strbuf_read_file(path, 0);
+	text = strbuf_read_file(path, 0, &len);
 	assert_int_equal(strlen(text), 20000);
+	assert_int_equal(len, 20000);
 	assert_int_equal(text[19999], 'a' + 19999 % 26);
 	free(text);
-	text = strbuf_read_file(path, 100);
+	text = strbuf_read_file(path, 100, NULL);
 	assert_true(strlen(text) >= 100 && strlen(text) < 100 + 8192);
 	free(text);
 	unlink(path);
-	assert_null(strbuf_read_file(path, 0));
+	assert_null(strbuf_read_file(path, 0, NULL));
 }
 
 int main(void)
