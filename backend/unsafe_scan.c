@@ -1585,20 +1585,9 @@ struct reach_map {
 	size_t mask, n;
 };
 
-static uint64_t reach_hash(const char *k)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *k; k++) {
-		h ^= (unsigned char)*k;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static struct reach_key *reach_map_slot(const struct reach_map *m, const char *key)
 {
-	for (size_t i = (size_t)reach_hash(key);; i++) {
+	for (size_t i = (size_t)fnv(0xcbf29ce484222325ULL, key, strlen(key));; i++) {
 		struct reach_key *sl = &m->slot[i & m->mask];
 		if (!sl->key || strcmp(sl->key, key) == 0)
 			return sl;
@@ -1611,9 +1600,9 @@ static void reach_map_put(struct reach_map *m, char *key, bool is_pub)
 {
 	struct reach_key *sl;
 
-	if (2 * (m->n + 1) > m->mask + 1 || !m->slot) {
-		struct reach_map g = { xcalloc(m->slot ? 2 * (m->mask + 1) : 256, sizeof(*g.slot)),
-				       m->slot ? 2 * (m->mask + 1) - 1 : 255, m->n };
+	if (!m->slot || 2 * (m->n + 1) > m->mask + 1) {
+		size_t cap = m->slot ? 2 * (m->mask + 1) : 256;   /* at most half full */
+		struct reach_map g = { xcalloc(cap, sizeof(*g.slot)), cap - 1, m->n };
 		for (size_t i = 0; m->slot && i <= m->mask; i++)
 			if (m->slot[i].key)
 				*reach_map_slot(&g, m->slot[i].key) = m->slot[i];
@@ -1654,8 +1643,6 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 	struct reach_key *crates;
 	size_t nc;
 	bool any = false;
-	char *ck = NULL;
-	size_t capck = 0;
 	struct strbuf key = STRBUF_INIT;
 
 	crates = reach_crates(out, relpaths, n, &nc);
@@ -1664,18 +1651,9 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 		if (!out[f].nmods && !out[f].nre)
 			continue;
 		pl = crate_prefix(relpaths[f]);
-		if (crates) {
-			/* only the crates with an item to decide */
-			if (pl + 2 > capck) {
-				capck = 2 * (pl + 2);
-				ck = xrealloc(ck, capck);
-			}
-			memcpy(ck, relpaths[f], pl);
-			ck[pl] = '|';
-			ck[pl + 1] = '\0';
-			if (!reach_find(crates, nc, ck))
-				continue;
-		}
+		/* only the crates with an item to decide (their key: "PREFIX|") */
+		if (crates && !reach_find(crates, nc, reach_key_in(&key, relpaths[f], pl, "", 0)))
+			continue;
 		for (size_t m = 0; m < out[f].nmods; m++) {
 			const char *path = out[f].mods[m].path;
 			reach_key_in(&key, relpaths[f], pl, path, strlen(path));
@@ -1691,18 +1669,13 @@ void unsafe_reach(struct unsafe_file *out, const char *const *relpaths, size_t n
 	if (!any)
 		goto out;   /* every declared module is pub */
 	for (size_t f = 0; f < n; f++) {
-		size_t pl = 0;
-		bool have_pl = false;
+		size_t pl = out[f].n ? crate_prefix(relpaths[f]) : 0;
 		for (size_t i = 0; i < out[f].n; i++) {
 			struct unsafe_item *it = &out[f].items[i];
 			bool hidden = false;
 			const char *last = it->module;
 			if (!reach_candidate(it))
 				continue;
-			if (!have_pl) {
-				pl = crate_prefix(relpaths[f]);
-				have_pl = true;
-			}
 			/* each prefix of the module path: a::b, then a::b::c, ... */
 			for (const char *p = it->module;; p += 2) {
 				const char *e = strstr(p, "::");
@@ -1742,7 +1715,6 @@ out:
 	for (size_t i = 0; crates && i < nc; i++)
 		free(crates[i].key);
 	free(crates);
-	free(ck);
 	strbuf_free(&key);
 }
 
