@@ -24,7 +24,8 @@ char *xvasprintf(const char *fmt, va_list ap);
  * Lets the calling thread's heap grow by bytes at once, with transparent
  * huge pages advised for it: a burst of small allocations that stay (the
  * unsafe scan's items, code and stored rows, about 25 MB on a registry)
- * then costs a page fault per 2 MB, not per 4 KB. The first call sets the
+ * then costs a page fault per 2 MB, not per 4 KB (the heap's next blocks
+ * start at the reservation's first huge page). The first call sets the
  * process's malloc to serve requests up to 32 MB from the heap and to keep
  * up to 64 MB of freed heap instead of giving it back at once (glibc only;
  * elsewhere, and where the kernel has no huge pages, it changes nothing).
