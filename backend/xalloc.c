@@ -133,9 +133,11 @@ static void heap_policy(void)
 
 /* The blocks that hold the part of a reservation below its first huge
  * page: never written, so they cost address space and no memory; kept
- * here so nothing loses them (a one-shot run reserves a few times). */
+ * here so nothing loses them (a one-shot run reserves a few times).
+ * volatile: nothing reads them, and the compiler drops a malloc whose
+ * pointer is only stored where nothing reads it (it did, at -O2). */
 #define XALLOC_HEADS 64
-static void *heads[XALLOC_HEADS];
+static void *volatile heads[XALLOC_HEADS];
 static atomic_int nheads;
 
 void xalloc_reserve(size_t bytes)
