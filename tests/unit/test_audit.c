@@ -187,6 +187,30 @@ static void test_edit_resets_to_unreviewed(void **state)
 	assert_int_equal(st, AUDIT_UNREVIEWED);
 }
 
+/* clippy's verdict alone changing (the module made public in lib.rs, the
+ * item's own file untouched) is recorded: a warm scan's comparison with
+ * the stored row counts the flag reach_pass decided. */
+static void test_clippy_change_recorded(void **state)
+{
+	struct fx *f = *state;
+	const char *vis[] = { "mod inner;\n", "pub mod inner;\n", "mod inner;\n" };
+	struct audit_list l;
+
+	write_src(f, "src/inner.rs", "pub unsafe fn raw(p: *const u8) -> u8 {\n    *p\n}\n");
+	for (int k = 0; k < 3; k++) {
+		write_src(f, "src/lib.rs", vis[k]);
+		assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
+		assert_int_equal(l.n, 1);
+		assert_int_equal(l.items[0].clippy_flags, k == 1);
+		audit_list_release(&l);
+		/* and as stored */
+		assert_int_equal(audit_load(&l, f->s, f->repo, false), RWB_OK);
+		assert_int_equal(l.n, 1);
+		assert_int_equal(l.items[0].clippy_flags, k == 1);
+		audit_list_release(&l);
+	}
+}
+
 static void test_move_keeps_approval(void **state)
 {
 	struct fx *f = *state;
@@ -488,6 +512,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_reviewers_approve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_resets_to_unreviewed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clippy_change_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_keeps_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsound_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_required_reviewers, setup, teardown),
