@@ -3,7 +3,8 @@
  * and counts (see audit.h).
  *
  * Tables: audit_items (one row per item id ever seen in a repository, gone
- * ones kept), audit_verdicts (append-only; signature and signer_key are ""
+ * ones kept; its digest column and index let a rescan compare rows by
+ * number), audit_verdicts (append-only; signature and signer_key are ""
  * when unsigned), audit_config (reviewers needed per repository),
  * audit_policy (require_signatures and the repository identity verdicts
  * are signed for) and audit_counts (the last counts, for the metrics).
@@ -20,8 +21,9 @@
  * at most AUDIT_MAX_THREADS) walk the folder in parts (one per entry of
  * the scanned folder) and lex each part's files as soon as it is walked,
  * each file read into the thread's own reused buffer and lexed completely,
- * while this thread reads the stored rows and then helps; the rows are
- * compared in memory and only changed ones written; the answer is built
+ * while this thread reads the stored rows (ids and digests only, from an
+ * index, when the whole repository is scanned) and then helps; the rows
+ * are compared by digest and only changed ones written; the answer is built
  * from the scanned items (plus stored ones outside the scanned part)
  * instead of being read back. Results go into per-file slots, so they do
  * not depend on which thread took which file.
@@ -103,6 +105,14 @@ static const struct store_migration audit_migrations[] = {
 	  "CREATE INDEX audit_verdicts_item ON audit_verdicts(repo, item, at);"
 	  "CREATE TABLE audit_policy(repo TEXT PRIMARY KEY,"
 	  " require_signatures INTEGER NOT NULL DEFAULT 0, repo_id TEXT);" },
+	/* a row's digest (row_digest: what a rescan compares, as one number)
+	 * and an index that holds it with the id, so a rescan of a whole
+	 * repository reads its 10,000 rows from the index instead of the
+	 * table; rows written before it (digest 0) are written again by the
+	 * next scan, once */
+	{ 3,
+	  "ALTER TABLE audit_items ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;"
+	  "CREATE INDEX audit_items_digest ON audit_items(repo, id, gone, digest);" },
 };
 
 const struct store_module schema_audit = {
@@ -1119,6 +1129,8 @@ struct scanned {
 	char *file;               /* borrowed from the walk */
 	struct unsafe_item *it;   /* borrowed from files[] */
 	char *code;               /* owned */
+	uint64_t digest;          /* row_digest: base_digest when found, the row's once
+				   * reach_pass has decided clippy_flags (compare_prev) */
 	struct prev *hit;         /* borrowed: the stored row with this id, or NULL */
 	bool write;               /* new or changed: upsert writes it */
 };
@@ -1130,7 +1142,9 @@ struct prev {
 	enum unsafe_kind kind;
 	bool gone, seen;
 	int line, line_end, documented, clippy, safety_line, safety_line_end;
-	char *file, *module, *function, *name, *safety, *code;  /* in block (safety may be NULL) */
+	uint64_t digest;          /* as stored (0: written before digests) */
+	char *file, *module, *function, *name, *safety, *code;  /* in block (safety may be NULL);
+								   * NULL in a slim load */
 	char *block;              /* owned: the row's strings, one allocation */
 };
 
@@ -1146,21 +1160,72 @@ static bool sorted(const void *v, size_t n, size_t size, int (*cmp)(const void *
 	return true;
 }
 
-static bool same_str(const char *a, const char *b)
+/*
+ * A row's digest: everything a rescan would write, as one number, so that
+ * the rescan compares numbers instead of reading and comparing every
+ * column (the stored rows of a whole repository are then read from the
+ * audit_items_digest index alone). Eight bytes a step, each string after
+ * its length (NULL has its own), then a final mix; never 0 (the digest of
+ * a row written before digests). Stored: a different function later only
+ * makes the next scan write every row once. The id (a hash of the file and
+ * the fingerprint) is compared by the lookup itself.
+ */
+static inline uint64_t dmix(uint64_t h, uint64_t w)
 {
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+	h ^= w * 0x9e3779b97f4a7c15ULL;
+	h = (h << 27 | h >> 37) * 0xc2b2ae3d27d4eb4fULL;
+	return h;
 }
 
-static bool unchanged(const struct prev *p, const struct scanned *sc)
+static uint64_t dstr(uint64_t h, const char *p)
+{
+	size_t n;
+	uint64_t w;
+
+	if (!p)
+		return dmix(h, UINT64_MAX);
+	n = strlen(p);
+	h = dmix(h, n);
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = dmix(h, w);
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = dmix(h, w);
+	}
+	return h;
+}
+
+/* All but clippy_flags (decided later, for all files at once). */
+static uint64_t base_digest(const struct scanned *sc)
 {
 	const struct unsafe_item *it = sc->it;
+	uint64_t h = 0x243f6a8885a308d3ULL;
 
-	return !p->gone && p->line == it->line && p->line_end == it->line_end &&
-		p->documented == it->documented && p->clippy == it->clippy_flags &&
-		p->safety_line == it->safety_line && p->safety_line_end == it->safety_line_end &&
-		same_str(p->file, sc->file) && same_str(p->module, it->module) &&
-		same_str(p->function, it->function) && same_str(p->name, it->name) &&
-		same_str(p->safety, it->safety) && same_str(p->code, sc->code);
+	h = dmix(h, (uint64_t)(uint32_t)it->line << 32 | (uint32_t)it->line_end);
+	h = dmix(h, (uint64_t)(uint32_t)it->safety_line << 32 | (uint32_t)it->safety_line_end);
+	h = dmix(h, (uint64_t)it->documented << 8 | (uint64_t)it->kind);
+	h = dstr(h, sc->fp);
+	h = dstr(h, sc->file);
+	h = dstr(h, it->module);
+	h = dstr(h, it->function);
+	h = dstr(h, it->name);
+	h = dstr(h, it->safety);
+	return dstr(h, sc->code);
+}
+
+static uint64_t row_digest(uint64_t base, bool clippy)
+{
+	uint64_t h = dmix(base, clippy ? 2 : 1);
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h | 1;   /* never 0 */
 }
 
 /* The row's text columns 8 to 13 (file, module, function, name, safety,
@@ -1188,7 +1253,14 @@ static void prev_strings(struct prev *p, sqlite3_stmt *st)
 	}
 }
 
-static int load_prev(struct store *s, const char *repo, struct prev **out, size_t *n)
+/*
+ * The repository's stored rows. slim: their ids, gone flags and digests
+ * only, read from the audit_items_digest index (a scan of the whole
+ * repository needs no more: each row is either found again, compared by
+ * digest, or becomes gone); else every column (a scoped scan's answer
+ * includes the stored rows outside its scope as they are).
+ */
+static int load_prev(struct store *s, const char *repo, bool slim, struct prev **out, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
@@ -1196,9 +1268,12 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 
 	*out = NULL;
 	*n = 0;
-	rc = store_prepare(s, &st, "SELECT id, gone, line, line_end, documented, clippy_flags, safety_line,"
-			   " safety_line_end, file, module, function, name, safety, code, kind, fingerprint"
-			   " FROM audit_items WHERE repo = ?");
+	if (slim)
+		rc = store_prepare(s, &st, "SELECT id, gone, digest FROM audit_items WHERE repo = ?");
+	else
+		rc = store_prepare(s, &st, "SELECT id, gone, line, line_end, documented, clippy_flags, safety_line,"
+				   " safety_line_end, file, module, function, name, safety, code, kind, fingerprint,"
+				   " digest FROM audit_items WHERE repo = ?");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, repo, -1, SQLITE_STATIC);
@@ -1211,6 +1286,11 @@ static int load_prev(struct store *s, const char *repo, struct prev **out, size_
 		memset(p, 0, sizeof(*p));
 		col_copy(p->id, sizeof(p->id), st, 0);
 		p->gone = sqlite3_column_int(st, 1);
+		if (slim) {
+			p->digest = (uint64_t)sqlite3_column_int64(st, 2);
+			continue;
+		}
+		p->digest = (uint64_t)sqlite3_column_int64(st, 16);
 		p->line = sqlite3_column_int(st, 2);
 		p->line_end = sqlite3_column_int(st, 3);
 		p->documented = sqlite3_column_int(st, 4);
@@ -1283,15 +1363,15 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 	rc = store_prepare(s, &up,
 		"INSERT INTO audit_items(repo, id, file, kind, line, line_end, module, function, name,"
 		" fingerprint, documented, clippy_flags, safety, safety_line, safety_line_end, code,"
-		" first_seen, last_seen, gone) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		" ?13, ?14, ?15, ?16, ?17, ?17, 0)"
+		" first_seen, last_seen, gone, digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" ?12, ?13, ?14, ?15, ?16, ?17, ?17, 0, ?18)"
 		" ON CONFLICT(repo, id) DO UPDATE SET file = excluded.file, kind = excluded.kind,"
 		" line = excluded.line, line_end = excluded.line_end, module = excluded.module,"
 		" function = excluded.function, name = excluded.name, fingerprint = excluded.fingerprint,"
 		" documented = excluded.documented, clippy_flags = excluded.clippy_flags,"
 		" safety = excluded.safety, safety_line = excluded.safety_line,"
 		" safety_line_end = excluded.safety_line_end, code = excluded.code,"
-		" last_seen = excluded.last_seen, gone = 0, gone_at = NULL");
+		" last_seen = excluded.last_seen, gone = 0, gone_at = NULL, digest = excluded.digest");
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -1319,6 +1399,7 @@ static int upsert(struct store *s, const char *repo, struct scanned *sc, size_t 
 		sqlite3_bind_int(up, 15, it->safety_line_end);
 		sqlite3_bind_text(up, 16, sc[i].code, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(up, 17, now);
+		sqlite3_bind_int64(up, 18, (int64_t)sc[i].digest);
 		if (sqlite3_step(up) != SQLITE_DONE) {
 			rc = store_error(s, sqlite3_errcode(s->db));
 			goto out;
@@ -1543,6 +1624,7 @@ static struct scanned *found_items(char *file, const struct unsafe_file *uf, con
 		fs[i].file = file;
 		fs[i].it = it;
 		fs[i].code = xstrndup(src + it->start, it->end - it->start);
+		fs[i].digest = base_digest(&fs[i]);
 	}
 	return fs;
 }
@@ -1762,7 +1844,8 @@ static void compare_prev(struct scanned **found, const struct unsafe_file *out, 
 			struct scanned *sc = &found[f][i];
 			struct id_key key = id_key_of(sc->id, 0), *slot = id_index_slot(&ids, &key);
 			sc->hit = slot->idx != SIZE_MAX ? &prev[slot->idx] : NULL;
-			sc->write = !sc->hit || !unchanged(sc->hit, sc);
+			sc->digest = row_digest(sc->digest, sc->it->clippy_flags);
+			sc->write = !sc->hit || sc->hit->gone || sc->hit->digest != sc->digest;
 		}
 	free(ids.slot);
 }
@@ -1799,10 +1882,10 @@ int audit_scan(struct audit_list *out, struct store *s, const char *repo, const 
 		pool.parts = xcalloc(pool.nparts + 1, sizeof(*pool.parts));
 		nt = scan_threads(0, true);
 		scanning = scan_start(&pool, repo, th, started, nt);
-		rc = load_prev(s, repo, &prev, &nprev);
+		rc = load_prev(s, repo, *scope == '\0', &prev, &nprev);
 	} else {
 		/* one file: one part, already walked */
-		rc = load_prev(s, repo, &prev, &nprev);
+		rc = load_prev(s, repo, false, &prev, &nprev);
 		pool.nparts = 1;
 		pool.parts = xcalloc(1, sizeof(*pool.parts));
 		pool.parts[0].w.files = xmalloc(sizeof(*pool.parts[0].w.files));

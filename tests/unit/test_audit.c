@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "audit.h"
 #include "error.h"
 #include "store.h"
@@ -88,6 +90,23 @@ static void scan_one(struct fx *f, char id[11], enum audit_status *st, int *line
 		*st = l.items[0].status;
 	if (line)
 		*line = l.items[0].line;
+	audit_list_release(&l);
+}
+
+/* Scans the whole repository; the one item of file rel: its id and line. */
+static void scan_one_of(struct fx *f, const char *rel, char id[11], int *line)
+{
+	struct audit_list l;
+	int found = 0;
+
+	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
+	for (size_t i = 0; i < l.n; i++)
+		if (strcmp(l.items[i].file, rel) == 0) {
+			memcpy(id, l.items[i].id, 11);
+			*line = l.items[i].line;
+			found++;
+		}
+	assert_int_equal(found, 1);
 	audit_list_release(&l);
 }
 
@@ -209,6 +228,81 @@ static void test_clippy_change_recorded(void **state)
 		assert_int_equal(l.items[0].clippy_flags, k == 1);
 		audit_list_release(&l);
 	}
+}
+
+/* The stored digests, summed by their low 16 bits (each asserted non-zero). */
+static int64_t digest_sum(struct fx *f)
+{
+	sqlite3_stmt *st;
+	int64_t sum = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(f->s->db, "SELECT digest FROM audit_items", -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_true(sqlite3_column_int64(st, 0) != 0);
+		sum += sqlite3_column_int64(st, 0) & 0xffff;
+	}
+	sqlite3_finalize(st);
+	return sum;
+}
+
+/* A rescan compares digests: nothing changed writes nothing (a whole
+ * repository's rescan reads the ids and digests from their index, a
+ * scoped one every column); a moved block is written again; rows stored
+ * before digests (0) are written once, then left alone. */
+static void test_rescan_writes_changes_only(void **state)
+{
+	struct fx *f = *state;
+	struct audit_list l;
+	char id[11], id2[11];
+	int line, line2;
+	int64_t before, sum;
+
+	write_src(f, "src/more.rs", "pub fn f(p: *const u8) -> u8 {\n    // SAFETY: p is valid\n"
+		  "    unsafe { *p }\n}\n");
+	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
+	assert_int_equal(l.n, 2);
+	audit_list_release(&l);
+	sum = digest_sum(f);
+	/* whole and scoped rescans: not a row written */
+	before = store_total_changes(f->s);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
+	assert_int_equal(l.n, 2);
+	audit_list_release(&l);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, "src"), RWB_OK);
+	assert_int_equal(l.n, 2);
+	audit_list_release(&l);
+	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/more.rs"), RWB_OK);
+	assert_int_equal(l.n, 1);
+	audit_list_release(&l);
+	assert_int_equal(store_total_changes(f->s), before);
+	/* rows from before digests are written once, with the same digests */
+	assert_int_equal(sqlite3_exec(f->s->db, "UPDATE audit_items SET digest = 0", NULL, NULL, NULL),
+			 SQLITE_OK);
+	scan_one_of(f, "src/lib.rs", id, &line);
+	assert_int_equal(digest_sum(f), sum);
+	before = store_total_changes(f->s);
+	scan_one_of(f, "src/lib.rs", id2, &line2);
+	assert_int_equal(store_total_changes(f->s), before);
+	/* the block moved two lines down: same id, its row written */
+	write_src(f, "src/lib.rs", "\n\n");
+	{
+		char *p = xasprintf("%s/src/lib.rs", f->repo);
+		FILE *fp = fopen(p, "a");
+		assert_non_null(fp);
+		fputs(block_src, fp);
+		fclose(fp);
+		free(p);
+	}
+	scan_one_of(f, "src/lib.rs", id2, &line2);
+	assert_string_equal(id, id2);
+	assert_int_equal(line2, line + 2);
+	assert_true(store_total_changes(f->s) > before);
+	assert_int_equal(audit_load(&l, f->s, f->repo, false), RWB_OK);
+	struct audit_item *it = audit_list_find(&l, id);
+	assert_non_null(it);
+	assert_int_equal(it->line, line + 2);
+	audit_list_release(&l);
 }
 
 static void test_move_keeps_approval(void **state)
@@ -513,6 +607,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_reviewers_approve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_resets_to_unreviewed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clippy_change_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rescan_writes_changes_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_keeps_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsound_rejects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_required_reviewers, setup, teardown),
