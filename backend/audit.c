@@ -49,6 +49,7 @@
 #include "strbuf.h"
 #include "unsafe_scan.h"
 #include "xalloc.h"
+#include "hash.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -1062,19 +1063,15 @@ static bool read_into(int dirfd, const char *path, char **buf, size_t *cap, size
 /* The item id: 10 hex digits of a hash of file, fingerprint and rank. */
 static void make_id(char id[11], const char *file, const char *fp, int rank)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV_OFFSET;
 	char rk[16];
 	static const char hex[] = "0123456789abcdef";
 	const char *parts[3] = { file, fp, rk };
 
 	snprintf(rk, sizeof(rk), "%d", rank);
 	for (int p = 0; p < 3; p++) {
-		for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++) {
-			h ^= *c;
-			h *= 0x100000001b3ULL;
-		}
-		h ^= 0xff;
-		h *= 0x100000001b3ULL;
+		h = hash_fnv1a(h, parts[p], strlen(parts[p]));
+		h = hash_fnv1a(h, "\xff", 1);
 	}
 	/* splitmix64's finaliser: every input bit reaches the digits shown */
 	h ^= h >> 30;
@@ -1164,38 +1161,16 @@ static bool sorted(const void *v, size_t n, size_t size, int (*cmp)(const void *
  * A row's digest: everything a rescan would write, as one number, so that
  * the rescan compares numbers instead of reading and comparing every
  * column (the stored rows of a whole repository are then read from the
- * audit_items_digest index alone). Eight bytes a step, each string after
- * its length (NULL has its own), then a final mix; never 0 (the digest of
- * a row written before digests). Stored: a different function later only
- * makes the next scan write every row once. The id (a hash of the file and
+ * audit_items_digest index alone): hash_words over each field (NULL has
+ * its own word), then hash_final; never 0 (the digest of a row written
+ * before digests). Stored: a different function later only makes the
+ * next scan write every row once. The id (a hash of the file and
  * the fingerprint) is compared by the lookup itself.
  */
-static inline uint64_t dmix(uint64_t h, uint64_t w)
-{
-	h ^= w * 0x9e3779b97f4a7c15ULL;
-	h = (h << 27 | h >> 37) * 0xc2b2ae3d27d4eb4fULL;
-	return h;
-}
-
+/* A string into h (NULL differs from ""). */
 static uint64_t dstr(uint64_t h, const char *p)
 {
-	size_t n;
-	uint64_t w;
-
-	if (!p)
-		return dmix(h, UINT64_MAX);
-	n = strlen(p);
-	h = dmix(h, n);
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = dmix(h, w);
-	}
-	if (n) {
-		w = 0;
-		memcpy(&w, p, n);
-		h = dmix(h, w);
-	}
-	return h;
+	return p ? hash_words(h, p, strlen(p)) : hash_mix(h, UINT64_MAX);
 }
 
 /* All but clippy_flags (decided later, for all files at once). */
@@ -1204,9 +1179,9 @@ static uint64_t base_digest(const struct scanned *sc)
 	const struct unsafe_item *it = sc->it;
 	uint64_t h = 0x243f6a8885a308d3ULL;
 
-	h = dmix(h, (uint64_t)(uint32_t)it->line << 32 | (uint32_t)it->line_end);
-	h = dmix(h, (uint64_t)(uint32_t)it->safety_line << 32 | (uint32_t)it->safety_line_end);
-	h = dmix(h, (uint64_t)it->documented << 8 | (uint64_t)it->kind);
+	h = hash_mix(h, (uint64_t)(uint32_t)it->line << 32 | (uint32_t)it->line_end);
+	h = hash_mix(h, (uint64_t)(uint32_t)it->safety_line << 32 | (uint32_t)it->safety_line_end);
+	h = hash_mix(h, (uint64_t)it->documented << 8 | (uint64_t)it->kind);
 	h = dstr(h, sc->fp);
 	h = dstr(h, sc->file);
 	h = dstr(h, it->module);
@@ -1218,14 +1193,7 @@ static uint64_t base_digest(const struct scanned *sc)
 
 static uint64_t row_digest(uint64_t base, bool clippy)
 {
-	uint64_t h = dmix(base, clippy ? 2 : 1);
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h | 1;   /* never 0 */
+	return hash_final(hash_mix(base, clippy ? 2 : 1)) | 1;   /* never 0 */
 }
 
 /* The row's text columns 8 to 13 (file, module, function, name, safety,

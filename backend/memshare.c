@@ -14,6 +14,7 @@
 #include "sanitize.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "hash.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,17 +41,6 @@ static void identity_text(struct strbuf *sb, const struct memory_entry *e)
 		    (long long)e->expires_at);
 }
 
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 bool memshare_same(const struct memory_entry *a, const struct memory_entry *b)
 {
 	return a->created_at == b->created_at && a->updated_at == b->updated_at &&
@@ -73,8 +63,8 @@ int memshare_cmp(const struct memory_entry *a, const struct memory_entry *b)
 		return a->updated_at < b->updated_at ? -1 : 1;
 	identity_text(&x, a);
 	identity_text(&y, b);
-	hx = fnv1a(x.buf, x.len);
-	hy = fnv1a(y.buf, y.len);
+	hx = hash_fnv1a(HASH_FNV_OFFSET, x.buf, x.len);
+	hy = hash_fnv1a(HASH_FNV_OFFSET, y.buf, y.len);
 	if (hx != hy) {
 		c = hx < hy ? -1 : 1;
 	} else {

@@ -19,6 +19,7 @@
 #include "proc.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -759,22 +760,13 @@ static struct cache_entry *cache[CACHE_BUCKETS];
 static size_t cache_n;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static uint64_t fnv(uint64_t h, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static size_t bucket_of(const struct sshsig_allowed *a, const char *sig, const char *text, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV_OFFSET;
 
-	h = fnv(h, a ? a->text : "", a ? a->len : 0);
-	h = fnv(h, sig, strlen(sig));
-	h = fnv(h, text, len);
+	h = hash_fnv1a(h, a ? a->text : "", a ? a->len : 0);
+	h = hash_fnv1a(h, sig, strlen(sig));
+	h = hash_fnv1a(h, text, len);
 	return (size_t)(h % CACHE_BUCKETS);
 }
 

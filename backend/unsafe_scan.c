@@ -12,6 +12,7 @@
 #include "rustlex.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "hash.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -438,17 +439,6 @@ static bool attrs_have(const struct scan *s, int from, int core, const char *nam
 
 /* ---- items ------------------------------------------------------------ */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* The innermost scope that is not a paren: kept by push in each scope,
  * since the walk asks for every token (the loop down the stack it replaced
  * was an eighth of the walk's time in long nested expressions). */
@@ -526,7 +516,7 @@ static void finish_item(struct scan *s, int idx, int last)
 {
 	struct unsafe_item *it = &s->out->items[idx];
 	const char *kn = unsafe_kind_name(it->kind);
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV_OFFSET;
 	int i;
 
 	if (last >= s->nt)
@@ -535,7 +525,7 @@ static void finish_item(struct scan *s, int idx, int last)
 		it->end = s->t[last].start + s->t[last].len;
 		it->line_end = s->t[last].end_line;
 	}
-	h = fnv(h, kn, strlen(kn) + 1);
+	h = hash_fnv1a(h, kn, strlen(kn) + 1);
 	/* the first significant token of the item: binary search by offset */
 	int lo = 0, hi = s->nt;
 	while (lo < hi) {
@@ -546,10 +536,10 @@ static void finish_item(struct scan *s, int idx, int last)
 			hi = mid;
 	}
 	for (i = lo; i <= last; i++) {
-		h = fnv(h, s->src + s->t[i].start, s->t[i].len);
-		h = fnv(h, " ", 1);
+		h = hash_fnv1a(h, s->src + s->t[i].start, s->t[i].len);
+		h = hash_fnv1a(h, " ", 1);
 	}
-	h = fnv(h, "", 1);
+	h = hash_fnv1a(h, "", 1);
 	if (it->safety) {
 		const char *p = it->safety;
 		bool space = false, any = false;
@@ -559,8 +549,8 @@ static void finish_item(struct scan *s, int idx, int last)
 				continue;
 			}
 			if (space)
-				h = fnv(h, " ", 1);
-			h = fnv(h, p, 1);
+				h = hash_fnv1a(h, " ", 1);
+			h = hash_fnv1a(h, p, 1);
 			space = false;
 			any = true;
 		}
@@ -1587,23 +1577,12 @@ struct reach_map {
 	size_t mask, n;
 };
 
-/* A key's hash in a reach_map (in memory only, never stored): eight bytes
- * a step, where fnv's byte a step was a third of unsafe_reach's time (a
- * registry's maps hold tens of thousands of 40-byte keys). */
+/* A key's hash in a reach_map (in memory only): a registry's maps hold
+ * tens of thousands of 40-byte keys, where FNV's byte a step was a third
+ * of unsafe_reach's time. */
 static uint64_t key_hash(const char *key)
 {
-	size_t n = strlen(key);
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; key += 8, n -= 8) {
-		memcpy(&w, key, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, key, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
+	return hash_final(hash_words(0, key, strlen(key)));
 }
 
 static struct reach_key *reach_map_slot(const struct reach_map *m, const char *key, uint64_t h)
