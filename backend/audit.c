@@ -480,33 +480,13 @@ char *audit_signed_text(const char *repo_id, const char *item, const char *finge
 	return strbuf_detach(&sb);
 }
 
-static char *read_small_file(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	char *buf;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || (size_t)sb.st_size > max) {
-		fclose(f);
-		return NULL;
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	*len = fread(buf, 1, (size_t)sb.st_size, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 void audit_allowed_load(struct sshsig_allowed *out, const char *repo)
 {
 	struct strbuf all = STRBUF_INIT;
 	char *path = xasprintf("%s/.rwb/allowed_signers", repo), *text, *cfg;
 	size_t len;
 
-	text = read_small_file(path, 1u << 20, &len);
+	text = strbuf_read_whole(path, 1u << 20, &len);
 	free(path);
 	if (text) {
 		strbuf_add(&all, text, len);
@@ -523,7 +503,7 @@ void audit_allowed_load(struct sshsig_allowed *out, const char *repo)
 		path = cfg[0] == '/' ? xstrdup(cfg) :
 			cfg[0] == '~' && cfg[1] == '/' && getenv("HOME") ? xasprintf("%s/%s", getenv("HOME"), cfg + 2) :
 			xasprintf("%s/%s", repo, cfg);
-		text = read_small_file(path, 1u << 20, &len);
+		text = strbuf_read_whole(path, 1u << 20, &len);
 		if (text) {
 			strbuf_add(&all, text, len);
 			free(text);
@@ -712,7 +692,7 @@ static char *ledger_repo_id(const char *repo)
 	size_t len;
 	cJSON *root;
 
-	text = read_small_file(path, AUDIT_MAX_LEDGER, &len);
+	text = strbuf_read_whole(path, AUDIT_MAX_LEDGER, &len);
 	free(path);
 	if (!text)
 		return NULL;
@@ -2840,7 +2820,7 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 			char *path = cfg[0] == '/' ? xstrdup(cfg) :
 				cfg[0] == '~' && cfg[1] == '/' && getenv("HOME") ?
 				xasprintf("%s/%s", getenv("HOME"), cfg + 2) : xasprintf("%s/%s", repo, cfg);
-			char *extra = read_small_file(path, 1u << 20, &len);
+			char *extra = strbuf_read_whole(path, 1u << 20, &len);
 			if (extra) {
 				char *dir = xasprintf("%s/.rwb", tree), *f = xasprintf("%s/.rwb/allowed_signers", tree);
 				FILE *fp;
@@ -2884,7 +2864,7 @@ int audit_scan_tree(struct audit_list *out, struct store *s, const char *repo, c
 	/* ... and the ledger being committed */
 	{
 		char *lp = xasprintf("%s/%s", tree, AUDIT_LEDGER_PATH);
-		text = read_small_file(lp, AUDIT_MAX_LEDGER, &len);
+		text = strbuf_read_whole(lp, AUDIT_MAX_LEDGER, &len);
 		free(lp);
 	}
 	if (text) {

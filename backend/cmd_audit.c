@@ -442,28 +442,6 @@ static int run_audit_review(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return RWB_OK;
 }
 
-/* Reads a whole file (at most 64 MB) or NULL with errno set. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	char *buf;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (64 << 20)) {
-		fclose(f);
-		errno = EFBIG;
-		return NULL;
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	*len = fread(buf, 1, (size_t)sb.st_size, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Why an item fails the gate, in a few words ("" when it passes). */
 static void check_reasons(struct strbuf *sb, const struct audit_item *it, int required)
 {
@@ -519,7 +497,7 @@ static int run_audit_check(struct cmd_ctx *ctx, const struct cmd_args *a)
 	/* the repository's ledger counts too: what CI and a fresh clone have */
 	if (!staged && !rev) {
 		lpath = ledger ? xstrdup(ledger) : xasprintf("%s/%s", ctx->repo, AUDIT_LEDGER_PATH);
-		text = slurp(lpath, &len);
+		text = strbuf_read_whole(lpath, 64u << 20, &len);
 		if (!text && ledger) {
 			rc = cmd_fail(ctx, RWB_EUSAGE, "cannot read %s: %s", lpath, strerror(errno));
 			free(lpath);

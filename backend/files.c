@@ -370,31 +370,6 @@ static bool walk_ignored(const struct walk *w, const char *rel, bool is_dir)
 	return false;
 }
 
-/* Reads a small text file (an ignore file); NULL when absent. */
-static char *read_small(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-	ssize_t got;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 4 * 1024 * 1024) {
-		buf = xmalloc((size_t)st.st_size + 1);
-		got = read(fd, buf, (size_t)st.st_size);
-		if (got < 0) {
-			free(buf);
-			buf = NULL;
-		} else {
-			*len = (size_t)got;
-			buf[got] = '\0';
-		}
-	}
-	close(fd);
-	return buf;
-}
-
 /* Pushes the rules of folder abs's .gitignore (rel: its path with a
  * trailing '/', "" at the root) when the walk is in a git work tree. */
 static bool push_gitignore(struct walk *w, const char *abs, const char *rel)
@@ -405,7 +380,7 @@ static bool push_gitignore(struct walk *w, const char *abs, const char *rel)
 	if (!w->git)
 		return false;
 	gi = xasprintf("%s/.gitignore", abs);
-	text = read_small(gi, &len);
+	text = strbuf_read_whole(gi, (4u << 20) - 1, &len);
 	free(gi);
 	if (!text)
 		return false;
@@ -609,7 +584,7 @@ struct files_parts *files_parts_open(const char *root, const char *under, size_t
 	p->rel = *under ? xasprintf("%s/", under) : xstrdup("");
 	w.git = p->git;
 	/* .git/info/exclude at the bottom, then each .gitignore down to under */
-	text = p->git ? read_small(ex, &len) : NULL;
+	text = p->git ? strbuf_read_whole(ex, (4u << 20) - 1, &len) : NULL;
 	free(ex);
 	if (text) {
 		walk_push(&w, files_ignore_parse("", text, len));

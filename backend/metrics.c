@@ -701,22 +701,11 @@ static bool latest(const struct metric_series *v, int n, const char *id, double 
 	return false;
 }
 
-static char *slurp(const char *path, size_t max)
-{
-	size_t len;
-	char *text = strbuf_read_file(path, max + 1, &len);   /* (stops once past max) */
-
-	if (text && len > max) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
 /* lto_enabled and codegen_units from [profile.release] of the manifest. */
 static void brief_manifest(struct metric_series **v, int *n, int *cap, const char *project, const char *want)
 {
-	char *path = xasprintf("%s/Cargo.toml", project), *text = slurp(path, 4u << 20), *lto = NULL, *cgu = NULL;
+	char *path = xasprintf("%s/Cargo.toml", project), *lto = NULL, *cgu = NULL;
+	char *text = strbuf_read_whole(path, 4u << 20, NULL);
 	struct cargotoml *t = NULL;
 
 	if (!text || cargotoml_parse(&t, text, strlen(text)) != RWB_OK) {
@@ -760,7 +749,7 @@ struct criterion_scan {
 static void criterion_bench(struct criterion_scan *c, const char *dir, const char *rel)
 {
 	char *sp = xasprintf("%s/new/sample.json", dir), *bp = xasprintf("%s/new/benchmark.json", dir);
-	char *stext = slurp(sp, 8u << 20), *btext = slurp(bp, 1u << 20), *id;
+	char *stext = strbuf_read_whole(sp, 8u << 20, NULL), *btext = strbuf_read_whole(bp, 1u << 20, NULL), *id;
 	cJSON *sample = stext ? cJSON_Parse(stext) : NULL, *bench = btext ? cJSON_Parse(btext) : NULL;
 	const cJSON *iters = cJSON_GetObjectItem(sample, "iters"), *times = cJSON_GetObjectItem(sample, "times");
 	const cJSON *full = cJSON_GetObjectItem(bench, "full_id"), *tp = cJSON_GetObjectItem(bench, "throughput");
@@ -936,7 +925,7 @@ static int scan_one(void *data, const char *rel, const char *abs, const struct s
 		return 1;
 	if (!files_is_rust(rel))
 		return 0;
-	text = slurp(abs, SCAN_MAX_FILE);
+	text = strbuf_read_whole(abs, SCAN_MAX_FILE, NULL);
 	if (text) {
 		scan_source(c, text, strlen(text));
 		c->files++;

@@ -4,9 +4,13 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {
@@ -67,6 +71,53 @@ char *strbuf_read_file(const char *path, size_t max, size_t *len)
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && (!max || sb.len < max))
 		strbuf_add(&sb, buf, n);
 	fclose(f);
+	if (len)
+		*len = sb.len;
+	return strbuf_detach(&sb);
+}
+
+char *strbuf_read_whole(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	ssize_t got;
+	int err;
+
+	if (len)
+		*len = 0;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size > max) {
+		close(fd);
+		errno = EFBIG;
+		return NULL;
+	}
+	strbuf_grow(&sb, (size_t)st.st_size + 1);
+	/* to its end (it may have grown since the fstat), no further than max */
+	for (;;) {
+		if (sb.cap - sb.len < 2)
+			strbuf_grow(&sb, 8192);
+		got = read(fd, sb.buf + sb.len, sb.cap - sb.len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		sb.len += (size_t)got;
+		if (sb.len > max) {
+			got = -1;
+			errno = EFBIG;
+			break;
+		}
+	}
+	err = errno;
+	close(fd);
+	if (got < 0) {
+		strbuf_free(&sb);
+		errno = err;
+		return NULL;
+	}
+	sb.buf[sb.len] = '\0';
 	if (len)
 		*len = sb.len;
 	return strbuf_detach(&sb);

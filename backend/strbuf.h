@@ -30,6 +30,12 @@ void strbuf_addpad(struct strbuf *sb, const char *s, size_t width);
  * answer may pass max by less than one read of 8 KB. *len (when len is not
  * NULL) gets the bytes read, NULs in the file included. */
 char *strbuf_read_file(const char *path, size_t max, size_t *len);
+/* The whole of the regular file at path, as a string, when it holds at
+ * most max bytes; else NULL, with errno EFBIG when it is larger or not a
+ * regular file (a FIFO or a device could block or never end; it is opened
+ * without waiting for a writer) and open's or read's errno otherwise.
+ * *len (when len is not NULL) gets its length, NULs included. */
+char *strbuf_read_whole(const char *path, size_t max, size_t *len);
 /* v in decimal (printf's %lld). */
 void strbuf_addint(struct strbuf *sb, long long v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,16 +1,19 @@
 /*
  * test_strbuf.c - the growable buffer: strbuf_addf formats into the room
  * there is and formats again only what did not fit, so the text must come
- * out whole whether it fits, just fits, or needs a grow.
+ * out whole whether it fits, just fits, or needs a grow; the two ways to
+ * read a file.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strbuf.h"
@@ -105,6 +108,56 @@ static void test_read_file(void **state)
 	assert_null(strbuf_read_file(path, 0, NULL));
 }
 
+/* strbuf_read_whole: a whole regular file up to max (NULs counted), one
+ * byte more refused, and what is not a regular file refused at once (a
+ * FIFO with no writer would block a plain open). */
+static void test_read_whole(void **state)
+{
+	char dir[] = "/tmp/rwb-test-whole-XXXXXX", path[128], fifo[128], *text;
+	size_t len = 99;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 20000; i++)
+		fputc(i % 1000 == 0 ? '\0' : 'a' + i % 26, f);
+	fclose(f);
+	text = strbuf_read_whole(path, 20000, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 20000);
+	assert_int_equal(text[19999], 'a' + 19999 % 26);
+	assert_int_equal(text[20000], '\0');
+	assert_int_equal(text[1000], '\0');
+	free(text);
+	errno = 0;
+	assert_null(strbuf_read_whole(path, 19999, &len));
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(len, 0);
+	/* a folder and a FIFO: refused, without waiting */
+	assert_null(strbuf_read_whole(dir, 1 << 20, NULL));
+	assert_int_equal(errno, EFBIG);
+	snprintf(fifo, sizeof(fifo), "%s/p", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_null(strbuf_read_whole(fifo, 1 << 20, NULL));
+	assert_int_equal(errno, EFBIG);
+	/* an empty file is "", a missing one NULL with open's errno */
+	f = fopen(path, "wb");
+	fclose(f);
+	text = strbuf_read_whole(path, 0, &len);
+	assert_non_null(text);
+	assert_string_equal(text, "");
+	assert_int_equal(len, 0);
+	free(text);
+	unlink(path);
+	unlink(fifo);
+	assert_null(strbuf_read_whole(path, 10, NULL));
+	assert_int_equal(errno, ENOENT);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_addf_empty_and_fresh),
 		cmocka_unit_test(test_pad_and_int_match_printf),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
