@@ -779,24 +779,16 @@ static int run_audit_export(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int run_audit_import(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *path = cmd_arg(a, "file");
-	struct stat sb;
-	FILE *f;
 	char *buf;
 	size_t len;
 	int rc, ni, nv, nf;
 	char fmsg[600];
 
-	f = fopen(path, "rb");
-	if (!f)
-		return cmd_fail(ctx, RWB_EUSAGE, "cannot read %s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (64 << 20)) {
-		fclose(f);
+	buf = strbuf_read_whole(path, 64u << 20, &len);
+	if (!buf && errno == EFBIG)
 		return cmd_fail(ctx, RWB_EINPUT, "%s: not a regular file of at most 64 MB", path);
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	len = fread(buf, 1, (size_t)sb.st_size, f);
-	buf[len] = '\0';
-	fclose(f);
+	if (!buf)
+		return cmd_fail(ctx, RWB_EUSAGE, "cannot read %s: %s", path, strerror(errno));
 	rc = audit_import_checked(ctx->store, ctx->repo, buf, len, &ni, &nv, &nf, fmsg, sizeof(fmsg));
 	free(buf);
 	if (rc)

@@ -107,6 +107,13 @@ check '[ $rc = 0 ]' "the fresh store has every verdict (audit-check 0, got $rc)"
 sed 's/"sound"/"fine"/' .rwb/audits.json > "$TMP/broken.json"
 RWB_DB=$TMP/empty.db "$RWB" --repo "$REPO" /audit-import --file "$TMP/broken.json" 2> "$TMP/err.txt"; rc=$?
 check '[ $rc = 2 ] && [ "$(wc -l < "$TMP/err.txt")" = 1 ] && grep -q "verdicts\[0\].verdict" "$TMP/err.txt"' "a broken ledger: exit 2, one line naming the entry (got $rc)"
+# not a file to import: a folder, a FIFO (read without waiting for a
+# writer), a missing path; one line each, nothing imported
+mkfifo "$TMP/fifo"
+for what in "$TMP" "$TMP/fifo" "$TMP/missing.json"; do
+	RWB_DB=$TMP/empty.db timeout 10 "$RWB" --repo "$REPO" /audit-import --file "$what" 2> "$TMP/err.txt"; rc=$?
+	check '[ $rc = 2 ] && [ "$(wc -l < "$TMP/err.txt")" = 1 ] && grep -q "$what" "$TMP/err.txt"' "import of $what: exit 2, one line (got $rc)"
+done
 # (/audit-check would count the repository's own ledger: ask the store)
 out=$(RWB_DB=$TMP/empty.db "$RWB" --repo "$REPO" --json /unsafe-audit)
 check '[ "$(echo "$out" | json "d[\"summary\"][\"reviewed\"]")" = 0 ]' "nothing was imported from the broken ledger"
