@@ -33,6 +33,8 @@ struct store {
 	int64_t data_version;   /* last PRAGMA data_version seen by store_changed */
 	char *agent;            /* owned; the agent this process acts for (RWB_AGENT), NULL for a
 				 * person: recorded on the jobs and history rows it writes */
+	int64_t busy_since;     /* when the current wait for another process's lock began
+				 * (store.c's busy handler) */
 };
 
 /* One schema step of one module. */
