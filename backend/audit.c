@@ -1144,9 +1144,10 @@ static bool sorted(const void *v, size_t n, size_t size, int (*cmp)(const void *
  * audit_items_digest index alone): hash_words over each field (NULL has
  * its own word), then hash_final; never 0 (the digest of a row written
  * before digests). Stored: a different function later only makes the
- * next scan write every row once. The id (a hash of the file and
- * the fingerprint) is compared by the lookup itself.
+ * next scan write every row once. The id (a hash of the file and the
+ * fingerprint) is compared by the lookup itself.
  */
+
 /* A string into h (NULL differs from ""). */
 static uint64_t dstr(uint64_t h, const char *p)
 {
