@@ -36,7 +36,7 @@
  * that only looks every 100 ms rarely finds the lock free while others
  * take it back to back: under ASan, 8 writers of test_stress_mixed saw
  * one of them wait out the whole 15 s budget (2026-12-03 and 12-04, "store
- * is busy" on BEGIN IMMEDIATE). This one looks again after 1 to 4 ms, a
+ * is busy" in its task-and-job step). This one looks again after 1 to 4 ms, a
  * little jittered so the waiters do not wake in step, for the whole
  * budget: a busy writer costs a few hundred wake-ups a second, and none
  * starves while the lock keeps changing hands.
@@ -52,7 +52,9 @@ static int busy_wait(void *arg, int count)
 	if (now - s->busy_since >= STORE_BUSY_TIMEOUT_MS)
 		return 0;
 	ms = 1 + (count < 3 ? count : 3);
-	struct timespec ts = { 0, ms * 1000 * 1000 + (long)(((unsigned)getpid() * 7919u + (unsigned)count * 104729u) % 1000u) * 1000 };
+	/* plus up to a millisecond, different per process and per try */
+	long jitter_us = (long)(((unsigned)getpid() * 7919u + (unsigned)count * 104729u) % 1000u);
+	struct timespec ts = { 0, ms * 1000000 + jitter_us * 1000 };
 	nanosleep(&ts, NULL);
 	return 1;
 }
