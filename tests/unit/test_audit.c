@@ -93,6 +93,18 @@ static void scan_one(struct fx *f, char id[11], enum audit_status *st, int *line
 	audit_list_release(&l);
 }
 
+/* Scans the part only (NULL: all) and says how many items it has. */
+static size_t scan_count(struct fx *f, const char *only)
+{
+	struct audit_list l;
+	size_t n;
+
+	assert_int_equal(audit_scan(&l, f->s, f->repo, only), RWB_OK);
+	n = l.n;
+	audit_list_release(&l);
+	return n;
+}
+
 /* Scans the whole repository; the one item of file rel: its id and line. */
 static void scan_one_of(struct fx *f, const char *rel, char id[11], int *line)
 {
@@ -260,21 +272,13 @@ static void test_rescan_writes_changes_only(void **state)
 
 	write_src(f, "src/more.rs", "pub fn f(p: *const u8) -> u8 {\n    // SAFETY: p is valid\n"
 		  "    unsafe { *p }\n}\n");
-	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
-	assert_int_equal(l.n, 2);
-	audit_list_release(&l);
+	assert_int_equal(scan_count(f, NULL), 2);
 	sum = digest_sum(f);
 	/* whole and scoped rescans: not a row written */
 	before = store_total_changes(f->s);
-	assert_int_equal(audit_scan(&l, f->s, f->repo, NULL), RWB_OK);
-	assert_int_equal(l.n, 2);
-	audit_list_release(&l);
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "src"), RWB_OK);
-	assert_int_equal(l.n, 2);
-	audit_list_release(&l);
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/more.rs"), RWB_OK);
-	assert_int_equal(l.n, 1);
-	audit_list_release(&l);
+	assert_int_equal(scan_count(f, NULL), 2);
+	assert_int_equal(scan_count(f, "src"), 2);
+	assert_int_equal(scan_count(f, "src/more.rs"), 1);
 	assert_int_equal(store_total_changes(f->s), before);
 	/* rows from before digests are written once, with the same digests */
 	assert_int_equal(sqlite3_exec(f->s->db, "UPDATE audit_items SET digest = 0", NULL, NULL, NULL),
@@ -527,12 +531,8 @@ static void test_walk_honours_gitignore(void **state)
 	assert_string_equal(l.items[3].file, "src/target/m.rs");
 	audit_list_release(&l);
 	/* a scan of one folder or one file leaves the others alone */
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a"), RWB_OK);
-	assert_int_equal(l.n, 1);
-	audit_list_release(&l);
-	assert_int_equal(audit_scan(&l, f->s, f->repo, "src/a/b.rs"), RWB_OK);
-	assert_int_equal(l.n, 1);
-	audit_list_release(&l);
+	assert_int_equal(scan_count(f, "src/a"), 1);
+	assert_int_equal(scan_count(f, "src/a/b.rs"), 1);
 	assert_int_equal(audit_load(&l, f->s, f->repo, false), RWB_OK);
 	assert_int_equal(l.n, 4);
 	audit_list_release(&l);
